@@ -1,0 +1,87 @@
+# wol.nvim: `make` builds lua/wol/core.so and bin/wol; `make test` runs every
+# suite; `make demo` opens Neovim on a demo circle. See README.md.
+
+CC      ?= cc
+PKGS    := libgit2 sqlite3 yaml-0.1 libcjson
+LUA_INC := $(shell pkg-config --cflags luajit 2>/dev/null || pkg-config --cflags lua5.1 2>/dev/null)
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+
+WARN    := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wpointer-arith \
+           -Wformat=2 -Wno-format-nonliteral
+ifneq ($(filter 1 true,$(WERROR) $(CI)),)
+WARN    += -Werror
+endif
+OPT     ?= -O2 -g
+CFLAGS_ALL := -std=gnu11 $(OPT) $(WARN) -fPIC -fvisibility=hidden -D_GNU_SOURCE \
+              $(PKG_CFLAGS) $(LUA_INC) $(CFLAGS)
+LDFLAGS_ALL := $(LDFLAGS)
+
+SRC     := $(wildcard csrc/*.c)
+LIB_SRC := $(filter-out csrc/cli%.c csrc/lua_%.c,$(SRC))
+LUA_SRC := $(filter csrc/lua_%.c,$(SRC))
+CLI_SRC := $(filter csrc/cli%.c,$(SRC))
+HDR     := $(wildcard csrc/*.h)
+
+OBJDIR  := build/obj
+ASANDIR := build/asan
+obj      = $(patsubst csrc/%.c,$(1)/%.o,$(2))
+
+MODULE  := lua/wol/core.so
+CLI     := bin/wol
+
+.PHONY: all deps test test-asan test-core test-nvim demo clean bench check-deps
+all: $(MODULE) $(CLI)
+
+$(OBJDIR)/%.o: csrc/%.c $(HDR) | $(OBJDIR)
+	$(CC) $(CFLAGS_ALL) -c -o $@ $<
+
+$(MODULE): $(call obj,$(OBJDIR),$(LIB_SRC) $(LUA_SRC))
+	@mkdir -p $(dir $@)
+	$(CC) -shared -o $@ $^ $(LDFLAGS_ALL) $(PKG_LIBS)
+
+$(CLI): $(call obj,$(OBJDIR),$(LIB_SRC) $(CLI_SRC))
+	@mkdir -p $(dir $@)
+	$(CC) -o $@ $^ $(LDFLAGS_ALL) $(PKG_LIBS)
+
+# Sanitizer build: the same sources with ASan+UBSan, in build/asan.
+ASAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+$(ASANDIR)/%.o: csrc/%.c $(HDR) | $(ASANDIR)
+	$(CC) $(CFLAGS_ALL) -O1 $(ASAN_FLAGS) -c -o $@ $<
+
+$(ASANDIR)/lua/wol/core.so: $(call obj,$(ASANDIR),$(LIB_SRC) $(LUA_SRC))
+	@mkdir -p $(dir $@)
+	$(CC) -shared $(ASAN_FLAGS) -o $@ $^ $(LDFLAGS_ALL) $(PKG_LIBS)
+
+$(ASANDIR)/bin/wol: $(call obj,$(ASANDIR),$(LIB_SRC) $(CLI_SRC))
+	@mkdir -p $(dir $@)
+	$(CC) $(ASAN_FLAGS) -o $@ $^ $(LDFLAGS_ALL) $(PKG_LIBS)
+
+$(OBJDIR) $(ASANDIR):
+	@mkdir -p $@
+
+deps:
+	@sh tools/deps.sh
+
+# `make test`: every suite (core under luajit and lua5.1, the sanitizer
+# build, the plugin in headless Neovim), closing with "N passed, N failed".
+test: deps
+	@$(MAKE) --no-print-directory all $(ASANDIR)/lua/wol/core.so $(ASANDIR)/bin/wol
+	@sh tests/run.sh all
+
+test-core: all
+	@sh tests/run.sh core
+
+test-nvim: all
+	@sh tests/run.sh nvim
+
+test-asan: deps
+	@$(MAKE) --no-print-directory all $(ASANDIR)/lua/wol/core.so $(ASANDIR)/bin/wol
+	@sh tests/run.sh asan
+
+demo: deps
+	@$(MAKE) --no-print-directory all
+	@sh tools/demo.sh
+
+clean:
+	rm -rf build $(MODULE) $(CLI) doc/tags

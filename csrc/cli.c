@@ -1,0 +1,259 @@
+/* cli.c - `wol`: main, global options, the command table and help */
+#include "cli.h"
+
+#include <git2.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int cmd_version(wol_cli *cli, int argc, char **argv);
+
+/* The command table: one line per command, in the order `wol --help`
+ * shows them. */
+static const wol_cli_cmd commands[] = {
+	{"doctor", wol_cli_doctor, "[--json]", "check the installation, identity and circles",
+	 "Prints what :checkhealth wol reports. Exit 1 when any check is an error."},
+	{"version", cmd_version, "[--json]", "print the version and library versions", NULL},
+	{NULL, NULL, NULL, NULL, NULL}};
+
+static void print_usage(FILE *f)
+{
+	fprintf(f, "usage: wol [--home DIR] [--circle NAME] <command> [args]\n"
+	           "       wol --version | --help | <command> --help\n\n"
+	           "Working out loud from the shell: the same library as the wol.nvim plugin.\n\n"
+	           "commands:\n");
+	for (const wol_cli_cmd *c = commands; c->name; c++)
+		fprintf(f, "  %-10s %s\n", c->name, c->summary);
+	fprintf(f, "\nglobal options:\n"
+	           "  --home DIR      use DIR instead of $WOL_HOME (default ~/.local/share/wol)\n"
+	           "  --circle NAME   act on circle NAME instead of the default circle\n\n"
+	           "exit status: 0 ok, 1 failure, 2 usage error\n");
+}
+
+static void print_cmd_help(const wol_cli_cmd *c)
+{
+	printf("usage: wol %s %s\n\n%s.\n", c->name, c->args ? c->args : "", c->summary);
+	if (c->help)
+		printf("\n%s\n", c->help);
+}
+
+wol_ctx *wol_cli_ctx(wol_cli *cli)
+{
+	if (cli->ctx)
+		return cli->ctx;
+	wol_ctx_opts opts = {cli->home, cli->circle, NULL};
+	wol_error err;
+	if (wol_ctx_open(&cli->ctx, &opts, &err) != 0) {
+		wol_cli_fail(cli, &err);
+		return NULL;
+	}
+	return cli->ctx;
+}
+
+int wol_cli_fail(wol_cli *cli, const wol_error *err)
+{
+	(void)cli;
+	fprintf(stderr, "%s\n", err->msg[0] ? err->msg : "wol: failed");
+	return WOL_EXIT_FAIL;
+}
+
+int wol_cli_usage(wol_cli *cli, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	if (cli->cmd)
+		fprintf(stderr, "wol: %s: %s (see: wol %s --help)\n", cli->cmd, msg, cli->cmd);
+	else
+		fprintf(stderr, "wol: %s (see: wol --help)\n", msg);
+	return WOL_EXIT_USAGE;
+}
+
+int wol_cli_json(cJSON *value)
+{
+	char *s = value ? cJSON_PrintUnformatted(value) : NULL;
+	cJSON_Delete(value);
+	if (!s) {
+		fprintf(stderr, "wol: json: out of memory\n");
+		return WOL_EXIT_FAIL;
+	}
+	puts(s);
+	cJSON_free(s);
+	return WOL_EXIT_OK;
+}
+
+int wol_cli_parse(wol_cli *cli, int argc, char **argv, wol_cli_opt *opts, char **pos, int *npos)
+{
+	*npos = 0;
+	for (wol_cli_opt *o = opts; o && o->name; o++)
+		o->value = NULL;
+	int only_pos = 0;
+	for (int i = 1; i < argc; i++) {
+		char *a = argv[i];
+		if (only_pos || a[0] != '-' || a[1] == '\0' ||
+		    (a[1] >= '0' && a[1] <= '9')) { /* "-3" is a relative date, not an option */
+			pos[(*npos)++] = a;
+			continue;
+		}
+		if (strcmp(a, "--") == 0) {
+			only_pos = 1;
+			continue;
+		}
+		wol_cli_opt *found = NULL;
+		const char *inline_val = NULL;
+		if (a[1] == '-') {
+			const char *name = a + 2;
+			const char *eq = strchr(name, '=');
+			size_t n = eq ? (size_t)(eq - name) : strlen(name);
+			for (wol_cli_opt *o = opts; o && o->name; o++)
+				if (strlen(o->name) == n && strncmp(o->name, name, n) == 0)
+					found = o;
+			if (eq)
+				inline_val = eq + 1;
+		} else if (a[2] == '\0') {
+			for (wol_cli_opt *o = opts; o && o->name; o++)
+				if (o->short_name && o->short_name == a[1])
+					found = o;
+		}
+		if (!found)
+			return wol_cli_usage(cli, "unknown option '%s'", a);
+		if (found->has_arg) {
+			if (inline_val)
+				found->value = inline_val;
+			else if (i + 1 < argc)
+				found->value = argv[++i];
+			else
+				return wol_cli_usage(cli, "option '%s' needs a value", a);
+		} else {
+			if (inline_val)
+				return wol_cli_usage(cli, "option '--%s' takes no value", found->name);
+			found->value = "1";
+		}
+	}
+	return 0;
+}
+
+static int cmd_version(wol_cli *cli, int argc, char **argv)
+{
+	wol_cli_opt opts[] = {{"json", 0, 0, NULL}, {NULL, 0, 0, NULL}};
+	char *pos[argc > 0 ? argc : 1];
+	int npos;
+	if (wol_cli_parse(cli, argc, argv, opts, pos, &npos))
+		return WOL_EXIT_USAGE;
+	if (npos)
+		return wol_cli_usage(cli, "unexpected argument '%s'", pos[0]);
+	wol_libinfo li;
+	wol_version_libs(&li);
+	if (opts[0].value) {
+		cJSON *j = cJSON_CreateObject();
+		cJSON_AddStringToObject(j, "wol", li.wol);
+		cJSON_AddNumberToObject(j, "format", li.format);
+		cJSON_AddStringToObject(j, "libgit2", li.libgit2);
+		cJSON_AddBoolToObject(j, "ssh", li.git_ssh);
+		cJSON_AddBoolToObject(j, "https", li.git_https);
+		cJSON_AddBoolToObject(j, "threads", li.git_threads);
+		cJSON_AddStringToObject(j, "sqlite", li.sqlite);
+		cJSON_AddBoolToObject(j, "fts5", li.sqlite_fts5);
+		cJSON_AddStringToObject(j, "libyaml", li.libyaml);
+		cJSON_AddStringToObject(j, "cjson", li.cjson);
+		return wol_cli_json(j);
+	}
+	printf("wol %s (circle format %d)\nlibgit2 %s (ssh: %s, https: %s)\nsqlite %s (fts5: %s)\n"
+	       "libyaml %s\ncJSON %s\n",
+	       li.wol, li.format, li.libgit2, li.git_ssh ? "yes" : "no", li.git_https ? "yes" : "no",
+	       li.sqlite, li.sqlite_fts5 ? "yes" : "no", li.libyaml, li.cjson);
+	return WOL_EXIT_OK;
+}
+
+static int run(wol_cli *cli, int argc, char **argv)
+{
+	int i = 1;
+	while (i < argc && argv[i][0] == '-') {
+		const char *a = argv[i];
+		if (strcmp(a, "--version") == 0 || strcmp(a, "-V") == 0) {
+			printf("wol %s\n", wol_version());
+			return WOL_EXIT_OK;
+		}
+		if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+			print_usage(stdout);
+			return WOL_EXIT_OK;
+		}
+		const char **dst = NULL;
+		size_t n = 0;
+		if (strncmp(a, "--home", 6) == 0 && (a[6] == '\0' || a[6] == '=')) {
+			dst = &cli->home;
+			n = 6;
+		} else if (strncmp(a, "--circle", 8) == 0 && (a[8] == '\0' || a[8] == '=')) {
+			dst = &cli->circle;
+			n = 8;
+		}
+		if (!dst)
+			return wol_cli_usage(cli, "unknown option '%s'", a);
+		if (a[n] == '=') {
+			*dst = a + n + 1;
+		} else if (i + 1 < argc) {
+			*dst = argv[++i];
+		} else {
+			return wol_cli_usage(cli, "option '%s' needs a value", a);
+		}
+		i++;
+	}
+	if (cli->circle) {
+		wol_error err;
+		if (wol_name_check(cli->circle, "circle name", &err))
+			return wol_cli_usage(cli, "%s", err.msg + 5);
+	}
+	if (i >= argc) {
+		print_usage(stderr);
+		return WOL_EXIT_USAGE;
+	}
+	const char *name = argv[i];
+	if (strcmp(name, "help") == 0) {
+		if (i + 1 >= argc) {
+			print_usage(stdout);
+			return WOL_EXIT_OK;
+		}
+		name = argv[i + 1];
+		for (const wol_cli_cmd *c = commands; c->name; c++)
+			if (strcmp(c->name, name) == 0) {
+				print_cmd_help(c);
+				return WOL_EXIT_OK;
+			}
+		return wol_cli_usage(cli, "unknown command '%s'", name);
+	}
+	for (const wol_cli_cmd *c = commands; c->name; c++) {
+		if (strcmp(c->name, name) != 0)
+			continue;
+		cli->cmd = c->name;
+		for (int k = i + 1; k < argc; k++) {
+			if (strcmp(argv[k], "--") == 0)
+				break;
+			if (strcmp(argv[k], "--help") == 0 || strcmp(argv[k], "-h") == 0) {
+				print_cmd_help(c);
+				return WOL_EXIT_OK;
+			}
+		}
+		return c->run(cli, argc - i, argv + i);
+	}
+	return wol_cli_usage(cli, "unknown command '%s'", name);
+}
+
+int main(int argc, char **argv)
+{
+	if (git_libgit2_init() < 0) {
+		fprintf(stderr, "wol: libgit2 failed to initialise\n");
+		return WOL_EXIT_FAIL;
+	}
+	wol_cli cli;
+	memset(&cli, 0, sizeof cli);
+	int rc = run(&cli, argc, argv);
+	wol_ctx_free(cli.ctx);
+	git_libgit2_shutdown();
+	if (fflush(stdout) != 0 && rc == 0) {
+		fprintf(stderr, "wol: cannot write output\n");
+		rc = WOL_EXIT_FAIL;
+	}
+	return rc;
+}

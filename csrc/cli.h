@@ -1,0 +1,60 @@
+/* cli.h - the `wol` command-line front end: shared helpers of csrc/cli*.c.
+ *
+ * Each command is a function
+ *     int wol_cli_<noun>(wol_cli *cli, int argc, char **argv);
+ * (argv[0] is the command name) listed in the table in cli.c. It returns
+ * the process exit code: 0 ok, 1 failure, 2 usage error. */
+#ifndef WOL_CLI_H
+#define WOL_CLI_H
+
+#include <cjson/cJSON.h>
+#include <stdio.h>
+
+#include "wol.h"
+
+enum { WOL_EXIT_OK = 0, WOL_EXIT_FAIL = 1, WOL_EXIT_USAGE = 2 };
+
+typedef struct wol_cli {
+	const char *home;   /* --home */
+	const char *circle; /* --circle */
+	const char *cmd;    /* the command being run */
+	wol_ctx *ctx;       /* opened on first use */
+} wol_cli;
+
+typedef struct wol_cli_cmd {
+	const char *name;
+	int (*run)(wol_cli *cli, int argc, char **argv);
+	const char *args;    /* "[date] [--json]" */
+	const char *summary; /* one line */
+	const char *help;    /* further lines for `wol <cmd> --help`, or NULL */
+} wol_cli_cmd;
+
+/* The context, opened on first use; NULL after printing the error. */
+wol_ctx *wol_cli_ctx(wol_cli *cli);
+/* Prints the error's one line to stderr; returns the exit code (1). */
+int wol_cli_fail(wol_cli *cli, const wol_error *err);
+/* Prints "wol: <cmd>: <msg>" and a hint to stderr; returns 2. */
+int wol_cli_usage(wol_cli *cli, const char *fmt, ...) WOL_PRINTF(2, 3);
+/* Prints a JSON value on one line to stdout and frees it; returns 0, or 1
+ * when it could not be printed. */
+int wol_cli_json(cJSON *value);
+/* Options of one command: { "json", 0, 'j' }, { "message", 1, 'm' }, ...
+ * terminated by { NULL }. After parsing, `value` is the option's argument
+ * ("1" for a flag given) or NULL when absent. */
+typedef struct wol_cli_opt {
+	const char *name;
+	int has_arg;
+	char short_name; /* 0: none */
+	const char *value;
+} wol_cli_opt;
+
+/* Parses argv[1..] (options anywhere, "--" ends them; --help is handled by
+ * cli.c before the command runs). Positional arguments are gathered in
+ * pos[0..*npos) (pos must hold argc entries). Returns 0, or 2 after
+ * printing a usage error. */
+int wol_cli_parse(wol_cli *cli, int argc, char **argv, wol_cli_opt *opts, char **pos,
+                  int *npos);
+
+int wol_cli_doctor(wol_cli *cli, int argc, char **argv);
+
+#endif

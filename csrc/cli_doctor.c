@@ -1,0 +1,59 @@
+/* cli_doctor.c - `wol doctor`: the health report for the shell */
+#include "cli.h"
+
+#include <string.h>
+#include <unistd.h>
+
+int wol_cli_doctor(wol_cli *cli, int argc, char **argv)
+{
+	wol_cli_opt opts[] = {{"json", 0, 0, NULL}, {NULL, 0, 0, NULL}};
+	char *pos[argc > 0 ? argc : 1];
+	int npos;
+	if (wol_cli_parse(cli, argc, argv, opts, pos, &npos))
+		return WOL_EXIT_USAGE;
+	if (npos)
+		return wol_cli_usage(cli, "unexpected argument '%s'", pos[0]);
+	wol_ctx *ctx = wol_cli_ctx(cli);
+	if (!ctx)
+		return WOL_EXIT_FAIL;
+	wol_checks checks;
+	wol_error err;
+	if (wol_doctor_run(ctx, &checks, &err) != 0)
+		return wol_cli_fail(cli, &err);
+	int errors = 0;
+	for (size_t i = 0; i < checks.n; i++)
+		errors += checks.items[i].level == WOL_CHECK_ERROR;
+	if (opts[0].value) {
+		cJSON *arr = cJSON_CreateArray();
+		for (size_t i = 0; i < checks.n; i++) {
+			const wol_check *c = &checks.items[i];
+			cJSON *o = cJSON_CreateObject();
+			cJSON_AddStringToObject(o, "level", wol_doctor_level_name(c->level));
+			cJSON_AddStringToObject(o, "section", c->section);
+			cJSON_AddStringToObject(o, "msg", c->msg);
+			if (c->advice)
+				cJSON_AddStringToObject(o, "advice", c->advice);
+			cJSON_AddItemToArray(arr, o);
+		}
+		wol_doctor_free(&checks);
+		int rc = wol_cli_json(arr);
+		return rc ? rc : (errors ? WOL_EXIT_FAIL : WOL_EXIT_OK);
+	}
+	int color = isatty(STDOUT_FILENO);
+	const char *section = "";
+	for (size_t i = 0; i < checks.n; i++) {
+		const wol_check *c = &checks.items[i];
+		if (strcmp(section, c->section) != 0) {
+			printf("%s%s\n", i ? "\n" : "", c->section);
+			section = c->section;
+		}
+		static const char *const tag[] = {"OK", "INFO", "WARN", "ERROR"};
+		static const char *const col[] = {"\033[32m", "\033[36m", "\033[33m", "\033[31m"};
+		printf("  %s%-5s%s %s\n", color ? col[c->level] : "", tag[c->level],
+		       color ? "\033[0m" : "", c->msg);
+		if (c->advice)
+			printf("        -> %s\n", c->advice);
+	}
+	wol_doctor_free(&checks);
+	return errors ? WOL_EXIT_FAIL : WOL_EXIT_OK;
+}

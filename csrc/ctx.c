@@ -1,0 +1,358 @@
+/* ctx.c - the context: $WOL_HOME, identity from git config, circles */
+#include "wol.h"
+
+#include <dirent.h>
+#include <git2.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+struct wol_ctx {
+	char *home;
+	char *circle_opt;  /* from opts, validated */
+	char *circle;      /* last resolved circle */
+	wol_date today;
+	wol_identity id;
+	git_config *cfg;
+};
+
+static char *resolve_home(const char *given)
+{
+	const char *h = given && *given ? given : getenv("WOL_HOME");
+	char *path = NULL;
+	if (h && *h) {
+		path = wol_strfmt("%s", h);
+	} else {
+		const char *xdg = getenv("XDG_DATA_HOME");
+		const char *home = getenv("HOME");
+		if (xdg && *xdg == '/')
+			path = wol_strfmt("%s/wol", xdg);
+		else
+			path = wol_strfmt("%s/.local/share/wol", home && *home ? home : ".");
+	}
+	if (path && path[0] != '/') {
+		char cwd[4096];
+		if (getcwd(cwd, sizeof cwd)) {
+			char *abs = wol_strfmt("%s/%s", cwd, path);
+			free(path);
+			path = abs;
+		}
+	}
+	if (path) {
+		size_t n = strlen(path);
+		while (n > 1 && path[n - 1] == '/')
+			path[--n] = '\0';
+	}
+	return path;
+}
+
+/* The user's git configuration, read from the files git itself reads, using
+ * $HOME as it is now (libgit2 caches its search path at init). */
+static int open_config(git_config **out)
+{
+	git_config *cfg = NULL;
+	if (git_config_new(&cfg) < 0)
+		return -1;
+	const char *home = getenv("HOME");
+	const char *xdg = getenv("XDG_CONFIG_HOME");
+	const char *global = getenv("GIT_CONFIG_GLOBAL");
+	char *p;
+	if (access("/etc/gitconfig", R_OK) == 0 && !getenv("GIT_CONFIG_NOSYSTEM"))
+		git_config_add_file_ondisk(cfg, "/etc/gitconfig", GIT_CONFIG_LEVEL_SYSTEM, NULL, 0);
+	if (xdg && *xdg)
+		p = wol_strfmt("%s/git/config", xdg);
+	else
+		p = home ? wol_strfmt("%s/.config/git/config", home) : NULL;
+	if (p && access(p, R_OK) == 0)
+		git_config_add_file_ondisk(cfg, p, GIT_CONFIG_LEVEL_XDG, NULL, 0);
+	free(p);
+	if (global && *global)
+		p = wol_strfmt("%s", global);
+	else
+		p = home ? wol_strfmt("%s/.gitconfig", home) : NULL;
+	if (p && access(p, R_OK) == 0)
+		git_config_add_file_ondisk(cfg, p, GIT_CONFIG_LEVEL_GLOBAL, NULL, 0);
+	free(p);
+	*out = cfg;
+	return 0;
+}
+
+char *wol_ctx_config(const wol_ctx *ctx, const char *key)
+{
+	git_buf b = {0};
+	if (!ctx->cfg || git_config_get_string_buf(&b, ctx->cfg, key) < 0) {
+		git_error_clear();
+		return NULL;
+	}
+	char *s = wol_strfmt("%s", b.ptr ? b.ptr : "");
+	git_buf_dispose(&b);
+	return s;
+}
+
+static void read_identity(wol_ctx *ctx)
+{
+	wol_identity *id = &ctx->id;
+	char *handle = wol_ctx_config(ctx, "wol.handle");
+	char *name = wol_ctx_config(ctx, "user.name");
+	id->email = wol_ctx_config(ctx, "user.email");
+	if (name && !*name) {
+		free(name);
+		name = NULL;
+	}
+	if (handle && *handle) {
+		id->handle_source = "wol.handle";
+		if (wol_name_valid(handle)) {
+			snprintf(id->handle, sizeof id->handle, "%s", handle);
+		} else {
+			wol_error e;
+			wol_name_check(handle, "git config wol.handle", &e);
+			id->problem = wol_strfmt("%s", e.msg);
+		}
+	} else if (name) {
+		id->handle_source = "user.name";
+		wol_slug(name, id->handle, sizeof id->handle, WOL_HANDLE_MAX);
+		if (!wol_name_valid(id->handle)) {
+			id->handle[0] = '\0';
+			id->problem = wol_strfmt("wol: identity: git config user.name '%s' gives no usable "
+			                         "handle; set one: git config --global wol.handle NAME",
+			                         name);
+		}
+	} else {
+		const char *user = getenv("USER");
+		id->handle_source = "$USER";
+		if (user)
+			wol_slug(user, id->handle, sizeof id->handle, WOL_HANDLE_MAX);
+		if (!wol_name_valid(id->handle)) {
+			id->handle[0] = '\0';
+			id->problem = wol_strfmt("wol: identity: no handle; set one: git config --global "
+			                         "wol.handle NAME (and user.name, user.email)");
+		}
+	}
+	id->name = name ? name : wol_strfmt("%s", id->handle);
+	free(handle);
+}
+
+int wol_ctx_open(wol_ctx **out, const wol_ctx_opts *opts, wol_error *err)
+{
+	*out = NULL;
+	wol_ctx_opts none = {0};
+	if (!opts)
+		opts = &none;
+	wol_ctx *ctx = calloc(1, sizeof *ctx);
+	if (!ctx)
+		return wol_error_set(err, WOL_ENOMEM, "out of memory");
+	ctx->home = resolve_home(opts->home);
+	if (!ctx->home) {
+		wol_ctx_free(ctx);
+		return wol_error_set(err, WOL_ENOMEM, "out of memory");
+	}
+	const char *today = opts->today && *opts->today ? opts->today : getenv("WOL_TODAY");
+	if (today && *today) {
+		int rc = wol_date_parse(today, wol_date_today(), &ctx->today, err);
+		if (rc) {
+			wol_ctx_free(ctx);
+			return rc;
+		}
+	} else {
+		ctx->today = wol_date_today();
+	}
+	if (opts->circle && *opts->circle) {
+		int rc = wol_name_check(opts->circle, "circle name", err);
+		if (rc) {
+			wol_ctx_free(ctx);
+			return rc;
+		}
+		ctx->circle_opt = wol_strfmt("%s", opts->circle);
+	}
+	if (open_config(&ctx->cfg) != 0) {
+		int rc = wol_error_git(err, -1, "git config");
+		wol_ctx_free(ctx);
+		return rc;
+	}
+	read_identity(ctx);
+	*out = ctx;
+	return 0;
+}
+
+void wol_ctx_free(wol_ctx *ctx)
+{
+	if (!ctx)
+		return;
+	free(ctx->home);
+	free(ctx->circle_opt);
+	free(ctx->circle);
+	free(ctx->id.name);
+	free(ctx->id.email);
+	free(ctx->id.problem);
+	if (ctx->cfg)
+		git_config_free(ctx->cfg);
+	free(ctx);
+}
+
+const char *wol_ctx_home(const wol_ctx *ctx)
+{
+	return ctx->home;
+}
+
+wol_date wol_ctx_today(const wol_ctx *ctx)
+{
+	return ctx->today;
+}
+
+const wol_identity *wol_ctx_identity(const wol_ctx *ctx)
+{
+	return &ctx->id;
+}
+
+int wol_ctx_handle(const wol_ctx *ctx, const char **out, wol_error *err)
+{
+	if (!ctx->id.handle[0])
+		return wol_error_set(err, WOL_EINVAL, "%s",
+		                     ctx->id.problem ? ctx->id.problem
+		                                     : "identity: no handle; set one: git config "
+		                                       "--global wol.handle NAME");
+	*out = ctx->id.handle;
+	return 0;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int wol_ctx_circles(const wol_ctx *ctx, char ***names, size_t *n, wol_error *err)
+{
+	*names = NULL;
+	*n = 0;
+	char *dir = wol_strfmt("%s/circles", ctx->home);
+	if (!dir)
+		return wol_error_set(err, WOL_ENOMEM, "out of memory");
+	DIR *d = opendir(dir);
+	if (!d) {
+		free(dir);
+		return 0; /* no circles yet */
+	}
+	char **v = NULL;
+	size_t cnt = 0, cap = 0;
+	struct dirent *de;
+	while ((de = readdir(d)) != NULL) {
+		if (!wol_name_valid(de->d_name))
+			continue;
+		char *git = wol_strfmt("%s/%s/.git", dir, de->d_name);
+		int ok = git && wol_fs_exists(git);
+		free(git);
+		if (!ok)
+			continue;
+		if (cnt == cap) {
+			cap = cap ? cap * 2 : 8;
+			char **nv = realloc(v, cap * sizeof *nv);
+			if (!nv)
+				break;
+			v = nv;
+		}
+		v[cnt] = wol_strfmt("%s", de->d_name);
+		if (v[cnt])
+			cnt++;
+	}
+	closedir(d);
+	free(dir);
+	if (cnt)
+		qsort(v, cnt, sizeof *v, cmp_str);
+	*names = v;
+	*n = cnt;
+	return 0;
+}
+
+char *wol_ctx_circle_path(const wol_ctx *ctx, const char *name)
+{
+	return wol_strfmt("%s/circles/%s", ctx->home, name);
+}
+
+static int circle_exists(const wol_ctx *ctx, const char *name)
+{
+	char *p = wol_strfmt("%s/circles/%s/.git", ctx->home, name);
+	int ok = p && wol_fs_exists(p);
+	free(p);
+	return ok;
+}
+
+static int set_circle(wol_ctx *ctx, const char *name, const char **out)
+{
+	if (!ctx->circle || strcmp(ctx->circle, name) != 0) {
+		char *c = wol_strfmt("%s", name);
+		if (!c)
+			return WOL_ENOMEM;
+		free(ctx->circle);
+		ctx->circle = c;
+	}
+	*out = ctx->circle;
+	return 0;
+}
+
+int wol_ctx_circle(wol_ctx *ctx, const char *name, const char **out, wol_error *err)
+{
+	if (!name || !*name)
+		name = ctx->circle_opt;
+	if (name) {
+		int rc = wol_name_check(name, "circle name", err);
+		if (rc)
+			return rc;
+		if (!circle_exists(ctx, name))
+			return wol_error_set(err, WOL_ENOTFOUND,
+			                     "circle: '%s' does not exist in %s/circles (see: wol circles)",
+			                     name, ctx->home);
+		return set_circle(ctx, name, out);
+	}
+	char **names;
+	size_t n;
+	int rc = wol_ctx_circles(ctx, &names, &n, err);
+	if (rc)
+		return rc;
+	if (n == 0) {
+		wol_strv_free(names, n);
+		return wol_error_set(err, WOL_ENOTFOUND,
+		                     "circle: none yet; create one with 'wol init NAME' (:WolInit) or "
+		                     "join one with 'wol join URL' (:WolJoin)");
+	}
+	if (n == 1) {
+		rc = set_circle(ctx, names[0], out);
+		wol_strv_free(names, n);
+		return rc;
+	}
+	wol_strv_free(names, n);
+	char *def = wol_ctx_config(ctx, "wol.circle");
+	if (def && *def) {
+		if (!wol_name_valid(def) || !circle_exists(ctx, def)) {
+			rc = wol_error_set(err, WOL_ENOTFOUND,
+			                   "circle: git config wol.circle names '%s', which does not exist",
+			                   def);
+			free(def);
+			return rc;
+		}
+		rc = set_circle(ctx, def, out);
+		free(def);
+		return rc;
+	}
+	free(def);
+	return wol_error_set(err, WOL_EINVAL,
+	                     "circle: several circles exist; name one (--circle NAME, or circle=NAME "
+	                     "in the editor) or set git config --global wol.circle NAME");
+}
+
+int wol_ctx_mkdir(const wol_ctx *ctx, const char *rel, mode_t mode, char **out, wol_error *err)
+{
+	int rc = wol_fs_mkdirs(ctx->home, 0700, err);
+	if (rc)
+		return rc;
+	char *p = rel && *rel ? wol_strfmt("%s/%s", ctx->home, rel) : wol_strfmt("%s", ctx->home);
+	if (!p)
+		return wol_error_set(err, WOL_ENOMEM, "out of memory");
+	rc = wol_fs_mkdirs(p, mode, err);
+	if (rc == 0 && out)
+		*out = p;
+	else
+		free(p);
+	return rc;
+}

@@ -1,0 +1,177 @@
+/* doctor.c - the health checks shared by :checkhealth wol and `wol doctor` */
+#include "wol.h"
+
+#include <git2.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+static void add(wol_checks *c, wol_check_level level, const char *section, const char *advice,
+                const char *fmt, ...) WOL_PRINTF(5, 6);
+
+static void add(wol_checks *c, wol_check_level level, const char *section, const char *advice,
+                const char *fmt, ...)
+{
+	if (c->n == c->cap) {
+		size_t cap = c->cap ? c->cap * 2 : 16;
+		wol_check *items = realloc(c->items, cap * sizeof *items);
+		if (!items)
+			return;
+		c->items = items;
+		c->cap = cap;
+	}
+	wol_buf b;
+	wol_buf_init(&b);
+	va_list ap;
+	va_start(ap, fmt);
+	char tmp[1024];
+	vsnprintf(tmp, sizeof tmp, fmt, ap);
+	va_end(ap);
+	wol_buf_puts(&b, tmp);
+	wol_check *k = &c->items[c->n++];
+	k->level = level;
+	k->section = wol_strfmt("%s", section);
+	k->msg = wol_buf_detach(&b);
+	k->advice = advice ? wol_strfmt("%s", advice) : NULL;
+}
+
+const char *wol_doctor_level_name(wol_check_level level)
+{
+	switch (level) {
+	case WOL_CHECK_OK: return "ok";
+	case WOL_CHECK_INFO: return "info";
+	case WOL_CHECK_WARN: return "warn";
+	case WOL_CHECK_ERROR: return "error";
+	}
+	return "?";
+}
+
+static void check_libraries(wol_checks *c)
+{
+	wol_libinfo li;
+	wol_version_libs(&li);
+	add(c, WOL_CHECK_OK, "libraries", NULL, "wol %s (circle format %d)", li.wol, li.format);
+	add(c, WOL_CHECK_OK, "libraries", NULL, "libgit2 %s (threads: %s, https: %s, ssh: %s)",
+	    li.libgit2, li.git_threads ? "yes" : "no", li.git_https ? "yes" : "no",
+	    li.git_ssh ? "yes" : "no");
+	if (!li.git_ssh)
+		add(c, WOL_CHECK_WARN, "libraries", "install a libgit2 built with libssh2",
+		    "libgit2 has no ssh support: ssh:// and user@host:path remotes will not work");
+	if (!li.git_https)
+		add(c, WOL_CHECK_WARN, "libraries", "install a libgit2 built with TLS",
+		    "libgit2 has no https support: https:// remotes will not work");
+	if (li.sqlite_fts5)
+		add(c, WOL_CHECK_OK, "libraries", NULL, "sqlite %s with FTS5", li.sqlite);
+	else
+		add(c, WOL_CHECK_ERROR, "libraries", "install a sqlite3 built with FTS5",
+		    "sqlite %s lacks FTS5: search will not work", li.sqlite);
+	add(c, WOL_CHECK_OK, "libraries", NULL, "libyaml %s, cJSON %s", li.libyaml, li.cjson);
+}
+
+static void check_home(wol_ctx *ctx, wol_checks *c)
+{
+	const char *home = wol_ctx_home(ctx);
+	struct stat st;
+	if (stat(home, &st) != 0) {
+		add(c, WOL_CHECK_OK, "home", NULL, "$WOL_HOME is %s (created on first use)", home);
+		return;
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		add(c, WOL_CHECK_ERROR, "home", "move the file away or set $WOL_HOME elsewhere",
+		    "$WOL_HOME %s exists but is not a directory", home);
+		return;
+	}
+	add(c, WOL_CHECK_OK, "home", NULL, "$WOL_HOME is %s", home);
+	if ((st.st_mode & 077) != 0) {
+		char adv[600];
+		snprintf(adv, sizeof adv, "chmod 700 %s", home);
+		add(c, WOL_CHECK_WARN, "home", adv,
+		    "$WOL_HOME is readable by others (mode %03o); your journal is private",
+		    (unsigned)(st.st_mode & 0777));
+	}
+}
+
+static void check_identity(wol_ctx *ctx, wol_checks *c)
+{
+	const wol_identity *id = wol_ctx_identity(ctx);
+	if (!id->handle[0]) {
+		add(c, WOL_CHECK_ERROR, "identity", "git config --global wol.handle NAME", "%s",
+		    id->problem ? id->problem : "no handle");
+		return;
+	}
+	add(c, WOL_CHECK_OK, "identity", NULL, "handle '%s' (from %s), name '%s'", id->handle,
+	    id->handle_source, id->name);
+	if (!id->email)
+		add(c, WOL_CHECK_WARN, "identity", "git config --global user.email YOU@EXAMPLE.ORG",
+		    "git config user.email is not set; commits will use %s@wol.invalid", id->handle);
+}
+
+static void check_circles(wol_ctx *ctx, wol_checks *c)
+{
+	char **names = NULL;
+	size_t n = 0;
+	wol_error err;
+	if (wol_ctx_circles(ctx, &names, &n, &err) != 0) {
+		add(c, WOL_CHECK_ERROR, "circles", NULL, "%s", err.msg);
+		return;
+	}
+	if (n == 0) {
+		add(c, WOL_CHECK_INFO, "circles",
+		    "create one with :WolInit NAME (wol init NAME), or join one with :WolJoin URL "
+		    "(wol join URL)",
+		    "no circle yet");
+		wol_strv_free(names, n);
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		char *path = wol_ctx_circle_path(ctx, names[i]);
+		git_repository *repo = NULL;
+		if (!path || git_repository_open(&repo, path) < 0) {
+			add(c, WOL_CHECK_ERROR, "circles", NULL, "circle '%s': %s", names[i],
+			    git_error_last() ? git_error_last()->message : "cannot open");
+			free(path);
+			continue;
+		}
+		git_remote *origin = NULL;
+		if (git_remote_lookup(&origin, repo, "origin") == 0) {
+			add(c, WOL_CHECK_OK, "circles", NULL, "circle '%s' at %s, remote origin %s",
+			    names[i], path, git_remote_url(origin));
+			git_remote_free(origin);
+		} else {
+			git_error_clear();
+			add(c, WOL_CHECK_INFO, "circles", "add one with: git -C <circle> remote add origin URL",
+			    "circle '%s' at %s has no remote: shares stay local", names[i], path);
+		}
+		git_repository_free(repo);
+		free(path);
+	}
+	const char *def = NULL;
+	if (wol_ctx_circle(ctx, NULL, &def, &err) == 0)
+		add(c, WOL_CHECK_OK, "circles", NULL, "default circle: %s", def);
+	else
+		add(c, WOL_CHECK_WARN, "circles", "git config --global wol.circle NAME", "%s", err.msg);
+	wol_strv_free(names, n);
+}
+
+int wol_doctor_run(wol_ctx *ctx, wol_checks *out, wol_error *err)
+{
+	(void)err;
+	memset(out, 0, sizeof *out);
+	check_libraries(out);
+	check_home(ctx, out);
+	check_identity(ctx, out);
+	check_circles(ctx, out);
+	return 0;
+}
+
+void wol_doctor_free(wol_checks *checks)
+{
+	for (size_t i = 0; i < checks->n; i++) {
+		free(checks->items[i].section);
+		free(checks->items[i].msg);
+		free(checks->items[i].advice);
+	}
+	free(checks->items);
+	memset(checks, 0, sizeof *checks);
+}

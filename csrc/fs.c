@@ -1,0 +1,194 @@
+/* fs.c - file system helpers: atomic writes, bounded reads, mkdir -p */
+#include "wol.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+int wol_fs_isdir(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+int wol_fs_exists(const char *path)
+{
+	struct stat st;
+	return lstat(path, &st) == 0;
+}
+
+int wol_fs_mkdirs(const char *path, mode_t mode, wol_error *err)
+{
+	char *p = wol_strfmt("%s", path);
+	if (!p)
+		return wol_error_set(err, WOL_ENOMEM, "out of memory");
+	size_t n = strlen(p);
+	while (n > 1 && p[n - 1] == '/')
+		p[--n] = '\0';
+	for (char *s = p + 1;; s++) {
+		int last = *s == '\0';
+		if (*s == '/' || last) {
+			char save = *s;
+			*s = '\0';
+			if (mkdir(p, mode) != 0 && errno != EEXIST) {
+				int e = errno;
+				wol_error_set(err, WOL_EIO, "mkdir %s: %s", p, strerror(e));
+				free(p);
+				return WOL_EIO;
+			}
+			struct stat st;
+			if (stat(p, &st) != 0 || !S_ISDIR(st.st_mode)) {
+				wol_error_set(err, WOL_EIO, "mkdir %s: exists and is not a directory", p);
+				free(p);
+				return WOL_EIO;
+			}
+			*s = save;
+			if (last)
+				break;
+		}
+	}
+	free(p);
+	return 0;
+}
+
+int wol_fs_read(const char *path, size_t max, int nofollow, char **out, size_t *len,
+                wol_error *err)
+{
+	int flags = O_RDONLY | O_CLOEXEC | (nofollow ? O_NOFOLLOW : 0);
+	int fd = open(path, flags);
+	if (fd < 0) {
+		int e = errno;
+		if (e == ELOOP)
+			return wol_error_set(err, WOL_EINVAL, "%s: is a symbolic link (not followed)", path);
+		return wol_error_set(err, e == ENOENT ? WOL_ENOTFOUND : WOL_EIO, "%s: %s", path,
+		                     strerror(e));
+	}
+	struct stat st;
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return wol_error_set(err, WOL_EINVAL, "%s: not a regular file", path);
+	}
+	if ((size_t)st.st_size > max) {
+		close(fd);
+		return wol_error_set(err, WOL_EINVAL, "%s: too large (%lld bytes, limit %zu)", path,
+		                     (long long)st.st_size, max);
+	}
+	wol_buf b;
+	wol_buf_init(&b);
+	char chunk[65536];
+	for (;;) {
+		ssize_t r = read(fd, chunk, sizeof chunk);
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			int e = errno;
+			close(fd);
+			wol_buf_free(&b);
+			return wol_error_set(err, WOL_EIO, "read %s: %s", path, strerror(e));
+		}
+		if (r == 0)
+			break;
+		if (b.len + (size_t)r > max) {
+			close(fd);
+			wol_buf_free(&b);
+			return wol_error_set(err, WOL_EINVAL, "%s: too large (limit %zu bytes)", path, max);
+		}
+		if (wol_buf_put(&b, chunk, (size_t)r) != 0) {
+			close(fd);
+			wol_buf_free(&b);
+			return wol_error_set(err, WOL_ENOMEM, "read %s: out of memory", path);
+		}
+	}
+	close(fd);
+	if (len)
+		*len = b.len;
+	*out = wol_buf_detach(&b);
+	return *out ? 0 : wol_error_set(err, WOL_ENOMEM, "out of memory");
+}
+
+static int write_all(int fd, const char *data, size_t len)
+{
+	while (len > 0) {
+		ssize_t w = write(fd, data, len);
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		data += w;
+		len -= (size_t)w;
+	}
+	return 0;
+}
+
+int wol_fs_write_atomic(const char *path, const char *data, size_t len, mode_t mode,
+                        wol_error *err)
+{
+	char *dcopy = wol_strfmt("%s", path), *bcopy = wol_strfmt("%s", path);
+	char *tmp = NULL;
+	int rc = 0, fd = -1;
+	if (!dcopy || !bcopy) {
+		rc = wol_error_set(err, WOL_ENOMEM, "out of memory");
+		goto out;
+	}
+	const char *dir = dirname(dcopy), *base = basename(bcopy);
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	tmp = wol_strfmt("%s/.%s.tmp-%ld-%lx", dir, base, (long)getpid(),
+	                 (unsigned long)(ts.tv_nsec ^ (ts.tv_sec << 20)));
+	if (!tmp) {
+		rc = wol_error_set(err, WOL_ENOMEM, "out of memory");
+		goto out;
+	}
+	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, mode);
+	if (fd < 0) {
+		int e = errno;
+		rc = wol_error_set(err, WOL_EIO, "write %s: %s", path, strerror(e));
+		goto out;
+	}
+	if (write_all(fd, data, len) != 0 || fsync(fd) != 0) {
+		int e = errno;
+		rc = wol_error_set(err, WOL_EIO, "write %s: %s", path, strerror(e));
+		goto out;
+	}
+	if (fchmod(fd, mode) != 0 || close(fd) != 0) {
+		int e = errno;
+		fd = -1;
+		rc = wol_error_set(err, WOL_EIO, "write %s: %s", path, strerror(e));
+		goto out;
+	}
+	fd = -1;
+	struct stat st;
+	if (lstat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+		rc = wol_error_set(err, WOL_EIO, "write %s: is a directory", path);
+		goto out;
+	}
+	if (rename(tmp, path) != 0) {
+		int e = errno;
+		rc = wol_error_set(err, WOL_EIO, "write %s: %s", path, strerror(e));
+		goto out;
+	}
+	free(tmp);
+	tmp = NULL;
+	int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd >= 0) {
+		fsync(dfd);
+		close(dfd);
+	}
+out:
+	if (fd >= 0)
+		close(fd);
+	if (tmp) {
+		unlink(tmp);
+		free(tmp);
+	}
+	free(dcopy);
+	free(bcopy);
+	return rc;
+}

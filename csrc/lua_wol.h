@@ -1,0 +1,39 @@
+/* lua_wol.h - shared helpers of the Lua binding (csrc/lua_*.c).
+ *
+ * Each lua_<noun>.c exports one function
+ *     void wol_lua_open_<noun>(lua_State *L, int module, int methods);
+ * that adds its functions to the module table (pure functions) and to the
+ * context's method table (everything that needs $WOL_HOME or identity),
+ * and is called from luaopen_wol_core in lua_core.c. */
+#ifndef WOL_LUA_H
+#define WOL_LUA_H
+
+#include <lauxlib.h>
+#include <lua.h>
+
+#include "wol.h"
+
+#define WOL_LUA_CTX "wol.ctx"
+
+/* Pushes nil, e->msg and returns 2 (runtime failure convention). */
+int wol_lua_fail(lua_State *L, const wol_error *e);
+/* The open context at idx; raises on a wrong type or a closed context. */
+wol_ctx *wol_lua_checkctx(lua_State *L, int idx);
+/* An optional string field of the table at idx (NULL when nil); raises
+ * when present with another type. */
+const char *wol_lua_optfield(lua_State *L, int idx, const char *key);
+/* Registers fns into the table at idx (5.1 API, no globals). */
+void wol_lua_setfuncs(lua_State *L, int idx, const luaL_Reg *fns);
+void wol_lua_push_yaml(lua_State *L, const wol_yaml *y);
+void wol_lua_push_date(lua_State *L, wol_date d);
+/* Parses an optional date string argument (nil: the context's today). */
+int wol_lua_optdate(lua_State *L, int idx, wol_ctx *ctx, wol_date *out, wol_error *err);
+void wol_lua_setstr(lua_State *L, const char *key, const char *val);
+void wol_lua_setint(lua_State *L, const char *key, lua_Integer val);
+void wol_lua_setbool(lua_State *L, const char *key, int val);
+
+void wol_lua_open_date(lua_State *L, int module, int methods);
+void wol_lua_open_doc(lua_State *L, int module, int methods);
+void wol_lua_open_doctor(lua_State *L, int module, int methods);
+
+#endif

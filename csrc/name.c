@@ -1,0 +1,107 @@
+/* name.c - handles, circle names, slugs and UTF-8 checks */
+#include "wol.h"
+
+#include <string.h>
+
+int wol_name_valid(const char *s)
+{
+	if (!s || !*s)
+		return 0;
+	size_t n = strlen(s);
+	if (n > WOL_HANDLE_MAX)
+		return 0;
+	if (!((s[0] >= 'a' && s[0] <= 'z') || (s[0] >= '0' && s[0] <= '9')))
+		return 0;
+	for (size_t i = 1; i < n; i++) {
+		char c = s[i];
+		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' ||
+		      c == '-'))
+			return 0;
+	}
+	/* "a..b" is harmless as a single path component, but keep names
+	 * readable and unambiguous */
+	return strstr(s, "..") == NULL;
+}
+
+int wol_name_check(const char *s, const char *what, wol_error *err)
+{
+	if (wol_name_valid(s))
+		return 0;
+	if (!s || !*s)
+		return wol_error_set(err, WOL_EINVAL, "%s: must not be empty", what);
+	char shown[64];
+	size_t n = 0;
+	for (const char *p = s; *p && n < sizeof shown - 4; p++)
+		shown[n++] = (*p >= 0x20 && *p < 0x7f) ? *p : '?';
+	shown[n] = '\0';
+	return wol_error_set(err, WOL_EINVAL,
+	                     "%s: '%s%s' is not valid (use 1-39 of a-z, 0-9, '.', '_', '-', "
+	                     "starting with a letter or digit)",
+	                     what, shown, strlen(s) > n ? "..." : "");
+}
+
+size_t wol_slug(const char *in, char *out, size_t outsz, size_t max)
+{
+	size_t n = 0;
+	int dash = 0;
+	if (outsz == 0)
+		return 0;
+	if (max >= outsz)
+		max = outsz - 1;
+	for (const unsigned char *p = (const unsigned char *)in; *p && n < max; p++) {
+		unsigned char c = *p;
+		if (c >= 'A' && c <= 'Z')
+			c = (unsigned char)(c - 'A' + 'a');
+		if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
+			if (dash && n > 0 && n < max - 1)
+				out[n++] = '-';
+			dash = 0;
+			out[n++] = (char)c;
+		} else if (c < 0x80 || (c & 0xC0) == 0xC0) {
+			/* ASCII punctuation or the start of a non-ASCII character */
+			dash = 1;
+		}
+	}
+	out[n] = '\0';
+	return n;
+}
+
+int wol_utf8_valid(const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s, *e = p + n;
+	while (p < e) {
+		unsigned char c = *p;
+		if (c == 0)
+			return 0;
+		if (c < 0x80) {
+			p++;
+			continue;
+		}
+		int len;
+		unsigned int cp;
+		if ((c & 0xE0) == 0xC0) {
+			len = 2;
+			cp = c & 0x1F;
+		} else if ((c & 0xF0) == 0xE0) {
+			len = 3;
+			cp = c & 0x0F;
+		} else if ((c & 0xF8) == 0xF0) {
+			len = 4;
+			cp = c & 0x07;
+		} else {
+			return 0;
+		}
+		if (e - p < len)
+			return 0;
+		for (int i = 1; i < len; i++) {
+			if ((p[i] & 0xC0) != 0x80)
+				return 0;
+			cp = (cp << 6) | (p[i] & 0x3F);
+		}
+		if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
+		    cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+			return 0;
+		p += len;
+	}
+	return 1;
+}

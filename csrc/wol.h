@@ -1,0 +1,289 @@
+/*
+ * wol.h - the wol.nvim C library: one API, two front ends (the Lua module
+ * lua/wol/core.so and the `wol` CLI).
+ *
+ * Conventions
+ *   - Functions are named wol_<noun>_<verb> and live in csrc/<noun>.c.
+ *   - Functions that can fail return 0 on success or a negative wol_code,
+ *     and fill the caller's wol_error with one line "wol: <what>: <why>".
+ *   - The library never prints and keeps no mutable static state.
+ *   - Strings returned through `char **out` are malloc'd; the caller frees.
+ */
+#ifndef WOL_H
+#define WOL_H
+
+#include <stddef.h>
+#include <stdarg.h>
+#include <sys/types.h>
+
+#if defined(__GNUC__)
+#define WOL_API __attribute__((visibility("default")))
+#define WOL_PRINTF(a, b) __attribute__((format(printf, a, b)))
+#else
+#define WOL_API
+#define WOL_PRINTF(a, b)
+#endif
+
+#define WOL_VERSION "0.1.0"
+/* Version of the shared circle repository format (doc/format.md). */
+#define WOL_FORMAT_VERSION 1
+
+/* ---------------------------------------------------------------- errors */
+
+typedef enum wol_code {
+	WOL_OK = 0,
+	WOL_EINVAL = -1,    /* bad input from the user */
+	WOL_ENOTFOUND = -2, /* a named thing does not exist */
+	WOL_EIO = -3,       /* file system failure */
+	WOL_EGIT = -4,      /* libgit2 failure */
+	WOL_ESQL = -5,      /* sqlite failure */
+	WOL_EEXISTS = -6,   /* refusing to overwrite */
+	WOL_EREFUSED = -7,  /* a policy refused the action (secret, private) */
+	WOL_ELOCKED = -8,   /* someone else holds a lock */
+	WOL_ECONFLICT = -9, /* concurrent change detected */
+	WOL_ENET = -10,     /* remote unreachable / offline */
+	WOL_EAUTH = -11,    /* authentication or host key failure */
+	WOL_EREJECTED = -12,/* push rejected after retries */
+	WOL_ENOMEM = -13
+} wol_code;
+
+#define WOL_ERRMSG_MAX 1024
+
+typedef struct wol_error {
+	int code;
+	char msg[WOL_ERRMSG_MAX];
+} wol_error;
+
+/* Set `e` (may be NULL) to code and a message; returns `code`.
+ * The message gets the "wol: " prefix unless it already has it. */
+WOL_API int wol_error_set(wol_error *e, int code, const char *fmt, ...) WOL_PRINTF(3, 4);
+WOL_API int wol_error_setv(wol_error *e, int code, const char *fmt, va_list ap);
+/* Format the calling thread's last libgit2 error as "wol: <what>: <why>". */
+WOL_API int wol_error_git(wol_error *e, int gitrc, const char *what);
+WOL_API void wol_error_clear(wol_error *e);
+/* A short name for a code ("invalid", "not found", ...). */
+WOL_API const char *wol_error_name(int code);
+
+/* --------------------------------------------------------------- version */
+
+typedef struct wol_libinfo {
+	const char *wol;
+	int format;
+	char libgit2[32];
+	int git_threads, git_https, git_ssh;
+	const char *sqlite;
+	int sqlite_fts5;
+	const char *libyaml;
+	const char *cjson;
+} wol_libinfo;
+
+WOL_API const char *wol_version(void);
+WOL_API void wol_version_libs(wol_libinfo *out);
+
+/* ----------------------------------------------------------------- dates */
+
+/* A civil (calendar) date. Day arithmetic goes through day numbers, so it
+ * never meets time zones or DST. */
+typedef struct wol_date {
+	int y, m, d;
+} wol_date;
+
+WOL_API int wol_date_valid(int y, int m, int d);
+/* Days since 1970-01-01 (may be negative) and back. */
+WOL_API long wol_date_to_days(wol_date d);
+WOL_API wol_date wol_date_from_days(long days);
+WOL_API wol_date wol_date_add(wol_date d, long days);
+WOL_API long wol_date_diff(wol_date a, wol_date b); /* a - b in days */
+/* 0 = monday .. 6 = sunday */
+WOL_API int wol_date_weekday(wol_date d);
+WOL_API const char *wol_weekday_name(int wd);
+/* "monday".."sunday" (case-insensitive, 3-letter forms too); -1 if unknown */
+WOL_API int wol_weekday_parse(const char *s);
+/* buf must hold 11 bytes: YYYY-MM-DD */
+WOL_API void wol_date_format(wol_date d, char *buf);
+/* Parses YYYY-MM-DD, "today", "yesterday", "tomorrow", "+N", "-N"
+ * (relative to `today`). */
+WOL_API int wol_date_parse(const char *s, wol_date today, wol_date *out, wol_error *err);
+/* The local calendar date now (honours TZ). */
+WOL_API wol_date wol_date_today(void);
+
+/* --------------------------------------------------------------- strings */
+
+/* A growable byte buffer, always NUL-terminated when len > 0 or after
+ * any append. */
+typedef struct wol_buf {
+	char *ptr;
+	size_t len, cap;
+	int oom;
+} wol_buf;
+
+WOL_API void wol_buf_init(wol_buf *b);
+WOL_API void wol_buf_free(wol_buf *b);
+WOL_API int wol_buf_put(wol_buf *b, const char *s, size_t n);
+WOL_API int wol_buf_puts(wol_buf *b, const char *s);
+WOL_API int wol_buf_printf(wol_buf *b, const char *fmt, ...) WOL_PRINTF(2, 3);
+/* Hands the string to the caller (never NULL unless out of memory). */
+WOL_API char *wol_buf_detach(wol_buf *b);
+
+/* malloc'd printf; NULL on out of memory */
+WOL_API char *wol_strfmt(const char *fmt, ...) WOL_PRINTF(1, 2);
+WOL_API char *wol_strndup(const char *s, size_t n);
+
+/* ----------------------------------------------------------------- names */
+
+#define WOL_HANDLE_MAX 39
+
+/* A handle or circle name: [a-z0-9][a-z0-9._-]{0,38}. */
+WOL_API int wol_name_valid(const char *s);
+/* 0 when valid, else WOL_EINVAL with "wol: <what>: '<s>' is not valid ..." */
+WOL_API int wol_name_check(const char *s, const char *what, wol_error *err);
+/* Lower-case ASCII slug of `in` ([a-z0-9-], no leading/trailing '-'),
+ * at most `max` characters (max < outsz). Returns the length (may be 0). */
+WOL_API size_t wol_slug(const char *in, char *out, size_t outsz, size_t max);
+/* Whether `s` (n bytes) is valid UTF-8 with no NUL bytes. */
+WOL_API int wol_utf8_valid(const char *s, size_t n);
+
+/* ----------------------------------------------------------- file system */
+
+WOL_API int wol_fs_mkdirs(const char *path, mode_t mode, wol_error *err);
+/* Reads a whole regular file (no symlink following when nofollow is set);
+ * refuses files larger than `max` bytes. *out is NUL-terminated. */
+WOL_API int wol_fs_read(const char *path, size_t max, int nofollow, char **out,
+                        size_t *len, wol_error *err);
+/* Atomic replace: temp file in the same directory, fsync, rename, fsync
+ * of the directory. Readers see the old or the new content, never a mix. */
+WOL_API int wol_fs_write_atomic(const char *path, const char *data, size_t len,
+                                mode_t mode, wol_error *err);
+/* 1 if path is an existing directory, 0 otherwise. */
+WOL_API int wol_fs_isdir(const char *path);
+WOL_API int wol_fs_exists(const char *path);
+
+/* An advisory lock (flock) on `path`, created if missing. Released when the
+ * process dies, so a kill -9 never leaves a stale lock. Waits up to
+ * timeout_ms. */
+typedef struct wol_lock {
+	int fd;
+} wol_lock;
+WOL_API int wol_lock_acquire(wol_lock *lk, const char *path, int timeout_ms, wol_error *err);
+WOL_API void wol_lock_release(wol_lock *lk);
+
+/* ------------------------------------------------- YAML front matter docs */
+
+typedef enum wol_yaml_kind {
+	WOL_YAML_SCALAR,
+	WOL_YAML_SEQ,
+	WOL_YAML_MAP
+} wol_yaml_kind;
+
+typedef struct wol_yaml {
+	wol_yaml_kind kind;
+	char *value;             /* SCALAR: the text */
+	int quoted;              /* SCALAR: written quoted in the source */
+	size_t n, cap;           /* SEQ/MAP: item count */
+	char **keys;             /* MAP: keys */
+	struct wol_yaml **items; /* SEQ/MAP: values */
+	int line;                /* 1-based line in the source document */
+} wol_yaml;
+
+WOL_API wol_yaml *wol_yaml_new(wol_yaml_kind kind, const char *scalar);
+WOL_API void wol_yaml_free(wol_yaml *y);
+WOL_API const wol_yaml *wol_yaml_get(const wol_yaml *map, const char *key);
+/* The scalar at key, or NULL when missing or not a scalar. */
+WOL_API const char *wol_yaml_str(const wol_yaml *map, const char *key);
+/* Sets (replacing) key in a map; takes ownership of val. */
+WOL_API int wol_yaml_set(wol_yaml *map, const char *key, wol_yaml *val);
+WOL_API int wol_yaml_set_str(wol_yaml *map, const char *key, const char *val);
+WOL_API int wol_yaml_push(wol_yaml *seq, wol_yaml *val);
+
+/* A Markdown document with optional YAML front matter. */
+typedef struct wol_doc {
+	wol_yaml *meta; /* always a MAP (empty when there was no front matter) */
+	char *body;     /* the text after the front matter */
+	int body_line;  /* line number of the first body line */
+} wol_doc;
+
+/* Limits that keep hostile front matter harmless. */
+#define WOL_YAML_MAX_DEPTH 16
+#define WOL_YAML_MAX_NODES 4096
+
+/* Parses with libyaml. `name` (a path) is used in error messages, which
+ * name the line: "wol: <name>:<line>: <problem>". Aliases are refused. */
+WOL_API int wol_doc_parse(const char *text, size_t len, const char *name, wol_doc *out,
+                          wol_error *err);
+/* Renders front matter (libyaml emitter) followed by the body. */
+WOL_API int wol_doc_render(const wol_doc *doc, char **out, size_t *len, wol_error *err);
+WOL_API void wol_doc_free(wol_doc *doc);
+
+/* --------------------------------------------------------------- context */
+
+/* The context: where $WOL_HOME is, who the user is, which circles exist. */
+typedef struct wol_ctx wol_ctx;
+
+typedef struct wol_ctx_opts {
+	const char *home;   /* NULL: $WOL_HOME, else $XDG_DATA_HOME/wol, else ~/.local/share/wol */
+	const char *circle; /* NULL: the default circle */
+	const char *today;  /* NULL: $WOL_TODAY, else the local date (tests inject dates) */
+} wol_ctx_opts;
+
+WOL_API int wol_ctx_open(wol_ctx **out, const wol_ctx_opts *opts, wol_error *err);
+WOL_API void wol_ctx_free(wol_ctx *ctx);
+WOL_API const char *wol_ctx_home(const wol_ctx *ctx);
+WOL_API wol_date wol_ctx_today(const wol_ctx *ctx);
+
+typedef struct wol_identity {
+	char handle[WOL_HANDLE_MAX + 1]; /* "" when it could not be determined */
+	char *name;                      /* user.name or the handle */
+	char *email;                     /* user.email or NULL */
+	const char *handle_source;       /* "wol.handle", "user.name", "$USER" */
+	char *problem;                   /* why the handle is unusable, or NULL */
+} wol_identity;
+
+/* The identity read from git config when the context was opened. */
+WOL_API const wol_identity *wol_ctx_identity(const wol_ctx *ctx);
+/* The handle, or WOL_EINVAL with a message saying how to set one. */
+WOL_API int wol_ctx_handle(const wol_ctx *ctx, const char **out, wol_error *err);
+/* The names of existing circles ($WOL_HOME/circles/<name> holding .git),
+ * sorted. Free with wol_strv_free. */
+WOL_API int wol_ctx_circles(const wol_ctx *ctx, char ***names, size_t *n, wol_error *err);
+/* Resolves the circle to act on: `name` if given (validated and must exist),
+ * else the one from opts, else the only circle, else git config wol.circle.
+ * *out points into ctx-owned memory. */
+WOL_API int wol_ctx_circle(wol_ctx *ctx, const char *name, const char **out, wol_error *err);
+/* "$WOL_HOME/circles/<name>" (malloc'd) */
+WOL_API char *wol_ctx_circle_path(const wol_ctx *ctx, const char *name);
+/* Creates $WOL_HOME (0700) and $WOL_HOME/<rel> with `mode`; *out (if not
+ * NULL) gets the malloc'd absolute path. */
+WOL_API int wol_ctx_mkdir(const wol_ctx *ctx, const char *rel, mode_t mode, char **out,
+                          wol_error *err);
+/* A git config value from the user's global config (NULL if unset). */
+WOL_API char *wol_ctx_config(const wol_ctx *ctx, const char *key);
+
+WOL_API void wol_strv_free(char **v, size_t n);
+
+/* ---------------------------------------------------------------- doctor */
+
+/* What `:checkhealth wol` and `wol doctor` report, computed once, here. */
+typedef enum wol_check_level {
+	WOL_CHECK_OK,
+	WOL_CHECK_INFO,
+	WOL_CHECK_WARN,
+	WOL_CHECK_ERROR
+} wol_check_level;
+
+typedef struct wol_check {
+	wol_check_level level;
+	char *section; /* "libraries", "home", "identity", "circles" */
+	char *msg;
+	char *advice; /* what to do, or NULL */
+} wol_check;
+
+typedef struct wol_checks {
+	wol_check *items;
+	size_t n, cap;
+} wol_checks;
+
+WOL_API int wol_doctor_run(wol_ctx *ctx, wol_checks *out, wol_error *err);
+WOL_API void wol_doctor_free(wol_checks *checks);
+WOL_API const char *wol_doctor_level_name(wol_check_level level);
+
+#endif

@@ -1,0 +1,51 @@
+-- Configuration: defaults, validation, and the merged options.
+local M = {}
+
+M.defaults = {
+  -- $WOL_HOME; nil means $WOL_HOME, else $XDG_DATA_HOME/wol, else ~/.local/share/wol
+  home = nil,
+  -- circle to act on; nil means the only circle, else git config wol.circle
+  circle = nil,
+}
+
+-- key -> { type(s), optional }; nested tables validated recursively
+M.schema = {
+  home = { 'string', true },
+  circle = { 'string', true },
+}
+
+M.options = vim.deepcopy(M.defaults)
+
+local function validate(opts, schema, prefix, warnings)
+  local spec = {}
+  for key, value in pairs(opts) do
+    local path = prefix .. key
+    local rule = schema[key]
+    if rule == nil then
+      table.insert(warnings, string.format("wol: setup: unknown option '%s' (ignored)", path))
+    elseif rule[1] == 'table' and type(rule[3]) == 'table' and type(value) == 'table' then
+      validate(value, rule[3], path .. '.', warnings)
+    else
+      spec[path] = { value, rule[1], rule[2] }
+    end
+  end
+  local ok, err = pcall(vim.validate, spec)
+  if not ok then
+    error('wol: setup: ' .. tostring(err):gsub('^.-:%d+: ', ''), 0)
+  end
+end
+
+--- Merges `opts` into the defaults. Raises on a wrong type; returns the
+--- list of warnings (unknown keys), which setup() shows.
+function M.apply(opts)
+  opts = opts or {}
+  if type(opts) ~= 'table' then
+    error('wol: setup: expected a table, got ' .. type(opts), 0)
+  end
+  local warnings = {}
+  validate(opts, M.schema, '', warnings)
+  M.options = vim.tbl_deep_extend('force', vim.deepcopy(M.defaults), opts)
+  return warnings
+end
+
+return M

@@ -1,0 +1,62 @@
+-- :checkhealth wol
+local M = {}
+
+local function reporter()
+  local h = vim.health
+  if not h or not (h.start or h.report_start) then
+    h = require('health')
+  end
+  return {
+    start = h.start or h.report_start,
+    ok = h.ok or h.report_ok,
+    info = h.info or h.report_info,
+    warn = h.warn or h.report_warn,
+    error = h.error or h.report_error,
+  }
+end
+
+function M.check()
+  local r = reporter()
+  local wol = require('wol')
+  r.start('wol.nvim')
+  if vim.fn.has('nvim-0.7.2') == 1 then
+    r.ok('Neovim ' .. tostring(vim.version().major) .. '.' .. vim.version().minor .. '.' .. vim.version().patch)
+  else
+    r.error('Neovim >= 0.7.2 is required')
+  end
+  local core, err = require('wol.lib').core()
+  if not core then
+    r.error(err, { 'run `make` in ' .. require('wol.lib').root() })
+    return
+  end
+  if core.VERSION ~= wol.version then
+    r.error(string.format('the C module is version %s but the Lua side is %s', core.VERSION, wol.version),
+      { 'rebuild it: run `make` in ' .. require('wol.lib').root() })
+  else
+    r.ok('C module loaded, version ' .. core.VERSION)
+  end
+  local ctx, cerr = wol.ctx()
+  if not ctx then
+    r.error(cerr)
+    return
+  end
+  local section
+  for _, c in ipairs(ctx:doctor()) do
+    if c.section ~= section then
+      section = c.section
+      r.start('wol.nvim: ' .. section)
+    end
+    local advice = c.advice and { c.advice } or nil
+    if c.level == 'ok' then
+      r.ok(c.msg)
+    elseif c.level == 'info' then
+      r.info(c.msg .. (c.advice and (' (' .. c.advice .. ')') or ''))
+    elseif c.level == 'warn' then
+      r.warn(c.msg, advice)
+    else
+      r.error(c.msg, advice)
+    end
+  end
+end
+
+return M

@@ -1,0 +1,42 @@
+-- wol.nvim: public Lua API. Everything works without calling setup().
+local M = {}
+
+M.version = '0.1.0'
+
+local ctx_cache = { key = nil, ctx = nil }
+
+--- Optional configuration; see :help wol-config.
+function M.setup(opts)
+  local config = require('wol.config')
+  local warnings = config.apply(opts)
+  for _, w in ipairs(warnings) do
+    vim.notify(w, vim.log.levels.WARN)
+  end
+  ctx_cache.key, ctx_cache.ctx = nil, nil
+end
+
+function M.options()
+  return require('wol.config').options
+end
+
+--- The library context for the current configuration (cached), or nil and
+--- a message (module not built, bad $WOL_HOME, ...).
+function M.ctx()
+  local core, err = require('wol.lib').core()
+  if not core then
+    return nil, err
+  end
+  local o = M.options()
+  local key = table.concat({ o.home or '', o.circle or '', vim.env.WOL_HOME or '', vim.env.HOME or '' }, '\0')
+  if ctx_cache.ctx and ctx_cache.key == key then
+    return ctx_cache.ctx
+  end
+  local ctx, cerr = core.open({ home = o.home, circle = o.circle })
+  if not ctx then
+    return nil, cerr
+  end
+  ctx_cache.key, ctx_cache.ctx = key, ctx
+  return ctx
+end
+
+return M

@@ -1,0 +1,45 @@
+-- wol.nvim: work out loud from Neovim. This file only registers commands,
+-- <Plug> maps and highlight links; nothing is required until a command runs.
+if vim.g.loaded_wol then
+  return
+end
+if vim.fn.has('nvim-0.7.2') ~= 1 then
+  vim.api.nvim_echo({ { 'wol.nvim needs Neovim >= 0.7.2', 'ErrorMsg' } }, true, {})
+  return
+end
+vim.g.loaded_wol = 1
+
+-- name -> { handler name in lua/wol/commands.lua, command attributes, description }
+local commands = {
+  WolVersion = { 'version', { nargs = 0 }, 'Show the wol.nvim and library versions' },
+}
+
+for name, spec in pairs(commands) do
+  local attrs = vim.tbl_extend('force', { desc = spec[3] }, spec[2])
+  vim.api.nvim_create_user_command(name, function(opts)
+    require('wol.commands').run(spec[1], opts)
+  end, attrs)
+end
+
+-- <Plug> maps: no default keys; users map these themselves.
+local plugs = {
+}
+for lhs, handler in pairs(plugs) do
+  vim.keymap.set('n', '<Plug>(' .. lhs .. ')', function()
+    require('wol.commands').run(handler, { args = '', fargs = {}, bang = false, mods = '' })
+  end, { desc = 'wol: ' .. handler })
+end
+
+-- Highlight groups, linked by default so colour schemes can override them.
+local links = {
+  WolTitle = 'Title',
+  WolHeading = 'Statement',
+  WolMuted = 'Comment',
+  WolOk = 'DiagnosticOk',
+  WolWarn = 'WarningMsg',
+  WolError = 'ErrorMsg',
+  WolAccent = 'Special',
+}
+for group, target in pairs(links) do
+  vim.api.nvim_set_hl(0, group, { link = target, default = true })
+end

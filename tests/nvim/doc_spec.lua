@@ -1,0 +1,35 @@
+-- doc/wol.txt is valid vimdoc: helptags succeeds with unique tags.
+local t = require('wolt')
+
+describe('doc/wol.txt', function()
+  it('has the vimdoc header and modeline', function()
+    local text = assert(t.read(t.root .. '/doc/wol.txt'))
+    assert.matches('^%*wol%.txt%*', text)
+    assert.matches('vim:tw=78:ts=8:ft=help:norl:\n$', text)
+  end)
+
+  it('builds tags with :helptags and no duplicate tags', function()
+    local dir = t.tmpdir('helptags')
+    t.sh(string.format('cp -r %s/doc %s/', t.shquote(t.root), t.shquote(dir)))
+    local ok, err = pcall(vim.cmd, 'helptags ' .. vim.fn.fnameescape(dir .. '/doc'))
+    assert.is_true(ok, err)
+    local tags = assert(t.read(dir .. '/doc/tags'))
+    local seen = {}
+    for tag in tags:gmatch('([^\t\n]+)\t[^\n]*\n') do
+      assert.is_nil(seen[tag], 'duplicate tag ' .. tag)
+      seen[tag] = true
+    end
+    assert.is_true(seen['wol.txt'])
+    assert.is_true(seen[':WolVersion'])
+    assert.is_true(seen['wol-config'])
+  end)
+
+  it('documents every :Wol command the plugin registers', function()
+    local text = assert(t.read(t.root .. '/doc/wol.txt'))
+    for name in pairs(vim.api.nvim_get_commands({})) do
+      if name:match('^Wol') then
+        assert.is_truthy(text:find('*:' .. name .. '*', 1, true), ':' .. name .. ' is not documented')
+      end
+    end
+  end)
+end)

@@ -1,0 +1,120 @@
+#!/bin/sh
+# Runs the test suites and prints one closing line "N passed, N failed"
+# totalled over all of them. Usage: tests/run.sh all|core|nvim|asan
+# Each suite runs with its own HOME and WOL_HOME under a temporary directory,
+# so the user's own files are never touched.
+set -u
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+cd "$ROOT"
+what=${1:-all}
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/wol-test.XXXXXX")
+trap 'rm -rf "$TMP"' EXIT INT TERM
+PASSED=0
+FAILED=0
+LOGS="$TMP/logs"
+mkdir -p "$LOGS"
+
+# A clean, isolated identity for the tests.
+export HOME="$TMP/home"
+mkdir -p "$HOME"
+cat > "$HOME/.gitconfig" <<'CFG'
+[user]
+	name = Test User
+	email = test@example.org
+[wol]
+	handle = tester
+[init]
+	defaultBranch = main
+CFG
+export WOL_HOME="$HOME/wol"
+export XDG_CONFIG_HOME="$HOME/.config" XDG_DATA_HOME="$HOME/.local/share"
+export XDG_STATE_HOME="$HOME/.local/state" XDG_CACHE_HOME="$HOME/.cache"
+export GIT_CONFIG_NOSYSTEM=1
+unset GIT_CONFIG_GLOBAL WOL_TODAY WOL_CIRCLE
+export TZ=${TZ:-UTC}
+export WOL_ROOT="$ROOT"
+export LUA_PATH="$ROOT/lua/?.lua;$ROOT/lua/?/init.lua;$ROOT/tests/helpers/?.lua;;"
+export LUA_CPATH="$ROOT/lua/?.so;;"
+
+# count <name> <logfile> <exit code>: adds busted's summary to the totals
+count() {
+	summary=$(grep -aE '^[0-9]+ success(es)? / [0-9]+ failures? / [0-9]+ errors? / [0-9]+ pending' "$2" | tail -1)
+	if [ -z "$summary" ]; then
+		echo "!! $1: no busted summary (exit $3); output follows"
+		tail -40 "$2"
+		FAILED=$((FAILED + 1))
+		return
+	fi
+	s=$(echo "$summary" | sed -E 's/^([0-9]+) success.*/\1/')
+	f=$(echo "$summary" | sed -E 's/.* ([0-9]+) failures?.*/\1/')
+	e=$(echo "$summary" | sed -E 's/.* ([0-9]+) errors?.*/\1/')
+	PASSED=$((PASSED + s))
+	FAILED=$((FAILED + f + e))
+	if [ "$f" -ne 0 ] || [ "$e" -ne 0 ] || [ "$3" -ne 0 ]; then
+		echo "!! $1: $summary"
+		sed -n '/^Failure\|^Error/,$p' "$2" | head -150
+		if [ "$f" -eq 0 ] && [ "$e" -eq 0 ]; then
+			FAILED=$((FAILED + 1)) # non-zero exit without a failing test
+		fi
+	else
+		echo "ok $1: $summary"
+	fi
+}
+
+run_core() { # <lua interpreter> <label> [module dir]
+	interp=$1 label=$2
+	cpath="$ROOT/lua/?.so;;"
+	[ $# -ge 3 ] && cpath="$3/?.so;;"
+	env LUA_CPATH="$cpath" WOL_TEST_INTERP="$interp" ${SAN_ENV:-} "$interp" /usr/bin/busted -o plainTerminal \
+		--lpath="$ROOT/tests/helpers/?.lua" tests/core > "$LOGS/$label.log" 2>&1
+	count "$label" "$LOGS/$label.log" $?
+}
+
+run_nvim() {
+	for spec in tests/nvim/*_spec.lua; do
+		name=nvim:$(basename "$spec" _spec.lua)
+		log="$LOGS/$(basename "$spec").log"
+		WOL_SPEC="$spec" timeout 300 nvim --headless -u NONE -i NONE -n \
+			--cmd "set rtp^=$ROOT" -c "luafile $ROOT/tests/nvim_runner.lua" > "$log" 2>&1 < /dev/null
+		count "$name" "$log" $?
+	done
+}
+
+run_asan() {
+	# The sanitizer build, loaded into plain lua5.1 (malloc-based, so ASan
+	# sees every allocation); leaks are reported too.
+	asan=$(cc -print-file-name=libasan.so)
+	ubsan=$(cc -print-file-name=libubsan.so)
+	WOL_BIN="$ROOT/build/asan/bin/wol" \
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+	LSAN_OPTIONS=suppressions="$ROOT/tests/lsan.supp":print_suppressions=0 \
+	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	SAN_ENV="LD_PRELOAD=$asan:$ubsan" \
+		run_core lua5.1 asan:lua5.1 "$ROOT/build/asan/lua"
+}
+
+case $what in
+core)
+	run_core luajit core:luajit
+	run_core lua5.1 core:lua5.1
+	;;
+nvim)
+	run_nvim
+	;;
+asan)
+	run_asan
+	;;
+all)
+	run_core luajit core:luajit
+	run_core lua5.1 core:lua5.1
+	run_asan
+	run_nvim
+	;;
+*)
+	echo "usage: tests/run.sh all|core|nvim|asan" >&2
+	exit 2
+	;;
+esac
+
+echo "$PASSED passed, $FAILED failed"
+[ "$FAILED" -eq 0 ]
