@@ -260,6 +260,39 @@ WOL_API char *wol_ctx_config(const wol_ctx *ctx, const char *key);
 
 WOL_API void wol_strv_free(char **v, size_t n);
 
+/* --------------------------------------------------------------- prompts */
+
+/* The day's prompt (csrc/prompt.c; issue "The day's prompt"). */
+typedef struct wol_prompt {
+	wol_date date;     /* the date it was chosen for */
+	char *title;       /* the theme */
+	char *challenge;   /* the call to action (may be "") */
+	char **questions;  /* reflection questions */
+	size_t nquestions;
+	char *text;        /* any other body text, kept as written (may be "") */
+	char **tags;
+	size_t ntags;
+	char *source;      /* file path, or "builtin:<name>" */
+	char *reason;      /* why it was chosen, e.g. "circle week 3 of 12" */
+	int week;          /* circle program week of `date` (1..weeks), 0 outside */
+	int weeks;         /* program length, 0 when no circle program applies */
+	char **warnings;   /* prompt files skipped, each "wol: <file>:<line>: <why>" */
+	size_t nwarnings;
+} wol_prompt;
+
+typedef struct wol_prompt_opts {
+	const char *circle_dir; /* the circle's clone (prompts/ and circle.md); NULL: default circle if any */
+	int has_program;        /* 1: use started/weeks below instead of circle.md */
+	wol_date started;
+	int weeks;
+} wol_prompt_opts;
+
+/* Chooses the prompt for `date`: user prompts > circle prompts > built-ins;
+ * within them date > circle week > weekday > pool (rotated by date). */
+WOL_API int wol_prompt_get(wol_ctx *ctx, wol_date date, const wol_prompt_opts *opts,
+                           wol_prompt *out, wol_error *err);
+WOL_API void wol_prompt_free(wol_prompt *p);
+
 /* ---------------------------------------------------------------- doctor */
 
 /* What `:checkhealth wol` and `wol doctor` report, computed once, here. */
