@@ -13,6 +13,17 @@ static int cmd_version(wol_cli *cli, int argc, char **argv);
 static const wol_cli_cmd commands[] = {
 	{"doctor", wol_cli_doctor, "[--json]", "check the installation, identity and circles",
 	 "Prints what :checkhealth wol reports. Exit 1 when any check is an error."},
+	{"init", wol_cli_init, "NAME [--remote URL] [--started DATE] [--meets DAY] [--weeks N] [--goal TEXT]",
+	 "start a circle in $WOL_HOME/circles/NAME", "Creates the repository with circle.md and your members/<handle>.md, committed."},
+	{"join", wol_cli_join, "URL [NAME] [--json]", "join a circle: clone it and add yourself",
+	 "With --json, prints one JSON object per line: progress events, then done or error."},
+	{"circles", wol_cli_circles, "[--json]", "list your circles (* marks the default)", NULL},
+	{"note", wol_cli_note, "TITLE", "create a note in notes/<handle>/ (not shared yet)", NULL},
+	{"share", wol_cli_share, "FILE|- [-m MSG] [--force] [--title T] [--lines A-B] [--max-size N] [--json]",
+	 "share a note (or a copy of any file) as a commit in the circle",
+	 "Refuses journal entries and secret-looking content unless --force, and\n"
+	 "binary content, files over the size limit (1 MiB) and other members' notes."},
+	{"notes", wol_cli_notes, "[HANDLE] [--json]", "list shared notes, newest first", NULL},
 	{"version", cmd_version, "[--json]", "print the version and library versions", NULL},
 	{NULL, NULL, NULL, NULL, NULL}};
 
