@@ -13,6 +13,11 @@ static int cmd_version(wol_cli *cli, int argc, char **argv);
 static const wol_cli_cmd commands[] = {
 	{"doctor", wol_cli_doctor, "[--json]", "check the installation, identity and circles",
 	 "Prints what :checkhealth wol reports. Exit 1 when any check is an error."},
+	{"prompt", wol_cli_prompt, "[date] [--json] [--started DATE [--weeks N]]",
+	 "show the day's prompt: theme, challenge, questions",
+	 "date: YYYY-MM-DD, today, yesterday, tomorrow, +N or -N (default today).\n"
+	 "--started/--weeks set the circle program instead of the circle's circle.md.\n"
+	 "Skipped prompt files are reported on stderr; the prompt is still shown."},
 	{"version", cmd_version, "[--json]", "print the version and library versions", NULL},
 	{NULL, NULL, NULL, NULL, NULL}};
 
