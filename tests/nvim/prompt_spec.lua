@@ -251,6 +251,21 @@ describe(':WolPrompt', function()
     assert.are.equal('- Really?', lines()[8])
   end)
 
+  it('takes circle=NAME to choose among several circles', function()
+    local m = reset()
+    for name, started in pairs({ one = '2026-03-02', two = '2026-02-16' }) do
+      local dir = m.wol_home .. '/circles/' .. name
+      t.sh('mkdir -p ' .. t.shquote(dir) .. ' && git init -q ' .. t.shquote(dir))
+      t.write(dir .. '/circle.md', '---\nname: ' .. name .. '\nstarted: ' .. started .. '\n---\n')
+    end
+    vim.cmd('WolPrompt circle=two')
+    assert.are.equal('Wednesday 2026-03-04, circle week 3 of 12 (built-in)', lines()[2])
+    feed(']d') -- stays on that circle
+    assert.are.equal('Thursday 2026-03-05, circle week 3 of 12 (built-in)', lines()[2])
+    vim.cmd('WolPrompt circle=one')
+    assert.are.equal('Wednesday 2026-03-04, circle week 1 of 12 (built-in)', lines()[2])
+  end)
+
   it('completes date words', function()
     assert.are.same({ 'today', 'tomorrow' }, vim.fn.getcompletion('WolPrompt to', 'cmdline'))
   end)
@@ -269,7 +284,10 @@ describe(':WolPrompt on a real screen (tmux)', function()
   it('shows the prompt a person would read, steps a day, and closes', function()
     local m = t.member('ana')
     local dir = t.tmpdir('screen')
-    local sock = string.format('wolt-%d-%d', vim.loop.getpid(), math.random(1, 1e9))
+    -- a server of our own on a socket of our own (short path: sockets have a
+    -- length limit), removed at the end
+    local sockdir = t.sh('mktemp -d "${TMPDIR:-/tmp}/wolt.XXXXXX"'):match('%S+')
+    local sock = t.shquote(sockdir .. '/tmux.sock')
     local script = dir .. '/run.sh'
     t.write(script, table.concat({
       'unset LUA_PATH LUA_CPATH LD_PRELOAD',
@@ -278,13 +296,14 @@ describe(':WolPrompt on a real screen (tmux)', function()
         ' -c ' .. t.shquote('runtime plugin/wol.lua'),
     }, '\n') .. '\n')
     local function tmux(args)
-      return t.sh('tmux -L ' .. sock .. ' ' .. args .. ' 2>&1')
+      return t.sh('tmux -S ' .. sock .. ' ' .. args .. ' 2>&1')
     end
     finally(function()
       tmux('kill-server')
+      t.sh('rm -rf ' .. t.shquote(sockdir))
     end)
-    local _, rc = tmux('-f /dev/null new-session -d -s wol -x 100 -y 30 ' .. t.shquote('sh ' .. script))
-    assert.are.equal(0, rc)
+    local out, rc = tmux('-f /dev/null new-session -d -s wol -x 100 -y 30 ' .. t.shquote('sh ' .. script))
+    assert.are.equal(0, rc, out)
     local function screen()
       return (tmux('capture-pane -p -t wol'))
     end
