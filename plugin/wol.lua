@@ -12,6 +12,9 @@ vim.g.loaded_wol = 1
 -- name -> { handler name in lua/wol/commands.lua, command attributes, description }
 local commands = {
   WolVersion = { 'version', { nargs = 0 }, 'Show the wol.nvim and library versions' },
+  WolPrompt = { 'prompt', { nargs = '*', complete = function(lead)
+    return require('wol.prompt').complete(lead)
+  end }, "Show the day's prompt in a split: :WolPrompt [date]" },
 }
 
 for name, spec in pairs(commands) do
@@ -23,6 +26,7 @@ end
 
 -- <Plug> maps: no default keys; users map these themselves.
 local plugs = {
+  WolPrompt = 'prompt',
 }
 for lhs, handler in pairs(plugs) do
   vim.keymap.set('n', '<Plug>(' .. lhs .. ')', function()
@@ -39,6 +43,12 @@ local links = {
   WolWarn = 'WarningMsg',
   WolError = 'ErrorMsg',
   WolAccent = 'Special',
+  WolPromptTitle = 'WolTitle',
+  WolPromptHeading = 'WolHeading',
+  WolPromptMeta = 'WolMuted',
+  WolPromptChallenge = 'Normal',
+  WolPromptQuestion = 'WolAccent',
+  WolPromptBullet = 'WolHeading',
 }
 for group, target in pairs(links) do
   vim.api.nvim_set_hl(0, group, { link = target, default = true })
