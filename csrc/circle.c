@@ -718,8 +718,17 @@ int wol_circle_commit(wol_circle *c, const wol_commit_file *files, size_t nfiles
 		unlink(owner);
 		goto out;
 	}
-	for (size_t i = 0; i < nfiles && rc == 0; i++)
-		rc = write_nofollow(c->path, files[i].path, files[i].data, files[i].len, err);
+	for (size_t i = 0; i < nfiles && rc == 0; i++) {
+		/* a file that already holds these bytes is left as it is, so an
+		 * editor that just wrote it sees no change on disk */
+		char *have = NULL;
+		size_t hlen = 0;
+		int same = read_nofollow(c->path, files[i].path, files[i].len + 1, &have, &hlen, NULL) == 0 &&
+		           hlen == files[i].len && memcmp(have, files[i].data, hlen) == 0;
+		free(have);
+		if (!same)
+			rc = write_nofollow(c->path, files[i].path, files[i].data, files[i].len, err);
+	}
 	for (int attempt = 0; rc == 0; attempt++) {
 		rc = commit_once(c, files, nfiles, message, timeout_ms, &waited, oid_out, err);
 		if (rc == 1) {
