@@ -109,6 +109,21 @@ for r = 0, RUNS do
   end
 end
 
+-- 2b. the same with git fsyncing what it writes, as wol does (equal durability)
+local t_gitfs = {}
+for r = 0, RUNS do
+  local f = assert(io.open(plain, 'w'))
+  f:write(note_text(66666, r))
+  f:close()
+  local t0 = now_ms()
+  sh(string.format('git -c core.fsync=all -c core.fsyncMethod=fsync -C %q add notes/tester/bench-git.md && ' ..
+    'git -c core.fsync=all -c core.fsyncMethod=fsync -C %q commit -q -m "share(tester): git fsync %d"', circle, circle, r))
+  local dt = now_ms() - t0
+  if r > 0 then
+    table.insert(t_gitfs, dt)
+  end
+end
+
 -- 3. the wol CLI: wol share <file> (a process per share)
 local cli = circle .. '/notes/tester/bench-cli.md'
 local t_cli = {}
@@ -127,12 +142,15 @@ c:close()
 ctx:close()
 sh(string.format('git -C %q fsck --no-progress >/dev/null 2>&1', circle))
 
-local m_in, m_git, m_cli = median(t_in), median(t_git), median(t_cli)
+local m_in, m_git, m_cli, m_gitfs = median(t_in), median(t_git), median(t_cli), median(t_gitfs)
 local count = io.popen(string.format('git -C %q ls-files | wc -l; git -C %q rev-list --count HEAD', circle, circle)):read('*a')
 local files, commits = count:match('(%d+)%s+(%d+)')
 print(string.format('repository: %s files, %s commits (generated with seed 20260302); %d runs each', files, commits, RUNS))
 print(string.format('in-process share (wol.core, handle kept open): median %7.2f ms', m_in))
 print(string.format('git add <file> && git commit:                  median %7.2f ms', m_git))
+print(string.format('git add && git commit, core.fsync=all:         median %7.2f ms', m_gitfs))
 print(string.format('wol share <file> (CLI process):                median %7.2f ms', m_cli))
 print(string.format('ratio git / in-process: %.1fx (target >= 5x)', m_git / m_in))
+print(string.format('ratio git (fsync all) / in-process: %.1fx', m_gitfs / m_in))
 print(string.format('ratio git / wol CLI:    %.1fx', m_git / m_cli))
+print(string.format('load average at the end: %s', (io.open('/proc/loadavg'):read('*l') or '?')))

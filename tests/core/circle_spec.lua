@@ -109,6 +109,9 @@ describe('circles', function()
     assert.matches('the goal has 30 words', members[1].warning)
     c:close()
     ctx:close()
+    -- the health report says so too
+    local out = t.wol({ 'doctor' }, m)
+    assert.matches("WARN +circle 'spring': members/ana%.md: the goal has 30 words", out)
   end)
 
   it('lists circles in the CLI, marking the default', function()
