@@ -726,7 +726,9 @@ int wol_circle_commit(wol_circle *c, const wol_commit_file *files, size_t nfiles
 		return wol_error_set(err, WOL_ENOMEM, "out of memory");
 	}
 	wol_lock lk;
-	int rc = wol_lock_acquire(&lk, lockpath, timeout_ms, err);
+	/* other wol commits finish in milliseconds: wait for them longer than
+	 * for a git that holds index.lock */
+	int rc = wol_lock_acquire(&lk, lockpath, timeout_ms < 15000 ? 15000 : timeout_ms, err);
 	free(lockpath);
 	if (rc) {
 		free(owner);
