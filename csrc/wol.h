@@ -459,8 +459,17 @@ WOL_API void wol_share_result_free(wol_share_result *r);
 
 /* Commits files (relative path -> content) on top of HEAD in one commit
  * with `message`, touching only those index entries and work-tree files
- * (written atomically). Used by shares, joins, questions: one way to
- * commit. *oid_out (41 bytes, may be NULL) gets the new commit. */
+ * (written atomically; a file already holding the bytes is not rewritten).
+ * Used by shares, joins, questions: one way to commit. *oid_out (41 bytes,
+ * may be NULL) gets the new commit, "" when the tree did not change (no
+ * empty commit is made).
+ * Protocol (doc/format.md): .git/wol-commit.flock serialises wol
+ * processes; git's own .git/index.lock is taken (waiting up to timeout_ms,
+ * 0: 2000, then WOL_ELOCKED) so the git CLI cannot interleave; objects are
+ * fsynced (GIT_OPT_ENABLE_FSYNC_GITDIR); the branch moves by compare-and-
+ * swap, rebuilt on top when something else moved it. A process killed
+ * part way leaves no commit or a complete one; the next commit removes
+ * what it left (locks, temporary files), guided by .git/wol-commit.owner. */
 typedef struct wol_commit_file {
 	const char *path;
 	const char *data;
