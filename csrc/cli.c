@@ -13,6 +13,14 @@ static int cmd_version(wol_cli *cli, int argc, char **argv);
 static const wol_cli_cmd commands[] = {
 	{"doctor", wol_cli_doctor, "[--json]", "check the installation, identity and circles",
 	 "Prints what :checkhealth wol reports. Exit 1 when any check is an error."},
+	{"journal", wol_cli_journal, "[date] [--path | --list] [--json]",
+	 "open (creating if needed) the journal entry for today or a date",
+	 "DATE is YYYY-MM-DD, today, yesterday, tomorrow, +N or -N. With a terminal and\n"
+	 "$VISUAL or $EDITOR set, opens the entry in it; otherwise prints it.\n"
+	 "--path prints only its path; --list lists the entries, newest first."},
+	{"log", wol_cli_log, "TEXT... [--time HH:MM]", "append '- HH:MM TEXT' to today's journal entry",
+	 "Without TEXT, lines read from standard input are appended as a quote."},
+	{"stats", wol_cli_stats, "[--json]", "journal streaks and days written", NULL},
 	{"version", cmd_version, "[--json]", "print the version and library versions", NULL},
 	{NULL, NULL, NULL, NULL, NULL}};
 

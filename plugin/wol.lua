@@ -12,6 +12,8 @@ vim.g.loaded_wol = 1
 -- name -> { handler name in lua/wol/commands.lua, command attributes, description }
 local commands = {
   WolVersion = { 'version', { nargs = 0 }, 'Show the wol.nvim and library versions' },
+  WolJournal = { 'journal', { nargs = '?', bang = true }, "Open the journal entry for today or a date (! lists entries)" },
+  WolLog = { 'journal_log', { nargs = '*', range = true }, "Append a timestamped line to today's journal entry" },
 }
 
 for name, spec in pairs(commands) do
@@ -23,12 +25,23 @@ end
 
 -- <Plug> maps: no default keys; users map these themselves.
 local plugs = {
+  WolJournal = 'journal',
 }
 for lhs, handler in pairs(plugs) do
   vim.keymap.set('n', '<Plug>(' .. lhs .. ')', function()
     require('wol.commands').run(handler, { args = '', fargs = {}, bang = false, mods = '' })
   end, { desc = 'wol: ' .. handler })
 end
+
+-- Journal buffers get ]j / [j (lua/wol/journal.lua decides whether a file
+-- really is in the journal).
+vim.api.nvim_create_autocmd({ 'BufRead', 'BufNewFile' }, {
+  group = vim.api.nvim_create_augroup('wol_journal_attach', { clear = true }),
+  pattern = '*/journal/[0-9][0-9][0-9][0-9]/[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9].md',
+  callback = function(args)
+    require('wol.journal').attach(args.buf)
+  end,
+})
 
 -- Highlight groups, linked by default so colour schemes can override them.
 local links = {

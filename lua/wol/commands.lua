@@ -42,6 +42,16 @@ end
 function M.run(name, opts)
   local fn = handlers[name]
   if not fn then
+    -- feature modules register their handlers when first required: the
+    -- handler "journal_log" lives in lua/wol/journal.lua
+    local mod = 'wol.' .. tostring(name):match('^[%w]+')
+    local ok, err = pcall(require, mod)
+    if not ok and not tostring(err):find("module '" .. mod .. "' not found", 1, true) then
+      return notify(tostring(err), vim.log.levels.ERROR)
+    end
+    fn = handlers[name]
+  end
+  if not fn then
     return notify('wol: unknown command handler ' .. tostring(name), vim.log.levels.ERROR)
   end
   local ok, err = xpcall(function()

@@ -6,12 +6,17 @@ M.defaults = {
   home = nil,
   -- circle to act on; nil means the only circle, else git config wol.circle
   circle = nil,
+  journal = {
+    -- ]j / [j in journal buffers go to the next / previous entry
+    mappings = true,
+  },
 }
 
 -- key -> { type(s), optional }; nested tables validated recursively
 M.schema = {
   home = { 'string', true },
   circle = { 'string', true },
+  journal = { 'table', true, { mappings = { 'boolean', true } } },
 }
 
 M.options = vim.deepcopy(M.defaults)
