@@ -21,6 +21,11 @@ static const wol_cli_cmd commands[] = {
 	{"log", wol_cli_log, "TEXT... [--time HH:MM]", "append '- HH:MM TEXT' to today's journal entry",
 	 "Without TEXT, lines read from standard input are appended as a quote."},
 	{"stats", wol_cli_stats, "[--json]", "journal streaks and days written", NULL},
+	{"prompt", wol_cli_prompt, "[date] [--json] [--started DATE [--weeks N]]",
+	 "show the day's prompt: theme, challenge, questions",
+	 "date: YYYY-MM-DD, today, yesterday, tomorrow, +N or -N (default today).\n"
+	 "--started/--weeks set the circle program instead of the circle's circle.md.\n"
+	 "Skipped prompt files are reported on stderr; the prompt is still shown."},
 	{"version", cmd_version, "[--json]", "print the version and library versions", NULL},
 	{NULL, NULL, NULL, NULL, NULL}};
 

@@ -59,5 +59,6 @@ int wol_cli_doctor(wol_cli *cli, int argc, char **argv);
 int wol_cli_journal(wol_cli *cli, int argc, char **argv);
 int wol_cli_log(wol_cli *cli, int argc, char **argv);
 int wol_cli_stats(wol_cli *cli, int argc, char **argv);
+int wol_cli_prompt(wol_cli *cli, int argc, char **argv);
 
 #endif

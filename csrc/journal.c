@@ -83,15 +83,39 @@ static void tvars_free(tvars *v)
 	wol_strv_free(v->questions, v->nquestions);
 }
 
-/* The day's prompt for the template variables. The prompt engine
- * (csrc/prompt.c) is not on this branch yet: the prompt variables stay
- * empty until it is wired here with one call to wol_prompt_get. */
+/* The day's prompt for the template variables (csrc/prompt.c). A prompt
+ * that cannot be chosen leaves them empty: the journal never depends on
+ * it, and *warning says why. Skipped prompt files are passed on too. */
 static int load_prompt(wol_ctx *ctx, wol_date date, tvars *v, char **warning)
 {
-	(void)ctx;
-	(void)date;
-	(void)v;
-	(void)warning;
+	wol_prompt p;
+	wol_error err;
+	if (wol_prompt_get(ctx, date, NULL, &p, &err) != 0) {
+		*warning = wol_strfmt("%s (the entry has no prompt)", err.msg);
+		return 0;
+	}
+	v->title = p.title ? wol_strfmt("%s", p.title) : NULL;
+	v->challenge = p.challenge ? wol_strfmt("%s", p.challenge) : NULL;
+	if (p.nquestions) {
+		v->questions = calloc(p.nquestions, sizeof *v->questions);
+		for (size_t i = 0; v->questions && i < p.nquestions; i++) {
+			v->questions[v->nquestions] = wol_strfmt("%s", p.questions[i]);
+			if (v->questions[v->nquestions])
+				v->nquestions++;
+		}
+	}
+	if (p.week > 0) {
+		snprintf(v->week, sizeof v->week, "%d", p.week);
+		snprintf(v->weeks, sizeof v->weeks, "%d", p.weeks);
+	}
+	if (p.nwarnings) {
+		wol_buf b;
+		wol_buf_init(&b);
+		for (size_t i = 0; i < p.nwarnings; i++)
+			wol_buf_printf(&b, "%s%s", i ? "\n" : "", p.warnings[i]);
+		*warning = wol_buf_detach(&b);
+	}
+	wol_prompt_free(&p);
 	return 0;
 }
 
