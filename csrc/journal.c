@@ -298,11 +298,19 @@ static int expand_meta(wol_yaml *y, const tvars *v)
 
 /* ----------------------------------------------- "beyond the template" */
 
+/* FNV-1a of a trimmed line, runs of spaces and tabs counted as one space
+ * (so re-indenting or re-spacing a template line does not make it text). */
 static uint32_t fnv1a(const char *s, size_t n)
 {
 	uint32_t h = 2166136261u;
 	for (size_t i = 0; i < n; i++) {
-		h ^= (unsigned char)s[i];
+		unsigned char c = (unsigned char)s[i];
+		if (c == ' ' || c == '\t') {
+			while (i + 1 < n && (s[i + 1] == ' ' || s[i + 1] == '\t'))
+				i++;
+			c = ' ';
+		}
+		h ^= c;
 		h *= 16777619u;
 	}
 	return h;
@@ -488,6 +496,35 @@ static int read_entry(const char *path, char **text, size_t *len, mode_t *mode, 
 	if (mode)
 		*mode = st.st_mode & 0777;
 	return wol_fs_read(path, WOL_JOURNAL_MAX_BYTES, 1, text, len, err);
+}
+
+/* Removes the temp files a killed writer of `path` left behind (written
+ * by wol_fs_write_atomic as ".<name>.tmp-<pid>-<n>" next to it). Every
+ * writer of an entry holds the journal lock, so with the lock held no temp
+ * file of that entry is in use. */
+static void sweep_temps(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	if (!slash)
+		return;
+	char *dir = wol_strndup(path, (size_t)(slash - path));
+	char *prefix = wol_strfmt(".%s.tmp-", slash + 1);
+	DIR *d = dir && prefix ? opendir(dir) : NULL;
+	if (d) {
+		struct dirent *de;
+		size_t n = strlen(prefix);
+		while ((de = readdir(d)) != NULL) {
+			if (strncmp(de->d_name, prefix, n) != 0)
+				continue;
+			char *p = wol_strfmt("%s/%s", dir, de->d_name);
+			if (p)
+				unlink(p);
+			free(p);
+		}
+		closedir(d);
+	}
+	free(dir);
+	free(prefix);
 }
 
 /* Creates the entry from the template unless it exists; the caller holds
@@ -728,6 +765,7 @@ int wol_journal_log(wol_ctx *ctx, wol_date date, const char *text,
 	rc = wol_lock_acquire(&lk, lockpath, LOCK_WAIT_MS, err);
 	if (rc)
 		goto done;
+	sweep_temps(p);
 	rc = read_entry(p, &old, &oldlen, &mode, err);
 	if (rc == WOL_ENOTFOUND) {
 		rc = wol_journal_template(ctx, date, &old, &oldlen, warning, err);

@@ -13,11 +13,11 @@ local function ctx()
   return c
 end
 
-local function check(ok, err)
+local function check(ok, ...)
   if not ok then
-    error(err, 0)
+    error((...), 0)
   end
-  return ok
+  return ok, ...
 end
 
 -- --------------------------------------------------------- status cache
@@ -26,7 +26,7 @@ end
 -- computed once and kept until something changes (a log, a write of a
 -- journal buffer, focus coming back, a new day) or they are 5 minutes old.
 local TTL_MS = 5 * 60 * 1000
-local cache = { stats = nil, day = nil, at = 0, scans = 0 }
+local cache = { stats = nil, key = nil, at = 0, scans = 0 }
 
 function M.invalidate()
   cache.stats = nil
@@ -38,9 +38,9 @@ function M.stats()
   if not c then
     return nil, err
   end
-  local day = c:today()
+  local key = c:home() .. '\0' .. c:today()
   local now = vim.loop.now()
-  if cache.stats and cache.day == day and now - cache.at < TTL_MS then
+  if cache.stats and cache.key == key and now - cache.at < TTL_MS then
     return cache.stats
   end
   local s, serr = c:journal_stats()
@@ -49,7 +49,7 @@ function M.stats()
     cache.stats = nil
     return nil, serr
   end
-  cache.stats, cache.day, cache.at = s, day, now
+  cache.stats, cache.key, cache.at = s, key, now
   return s
 end
 
@@ -169,7 +169,7 @@ function M.open_with_question(date, question)
   local text = table.concat(lines, '\n') .. '\n'
   local line, append = check(require('wol.lib').core().journal_heading(text, question))
   if append then
-    local add = vim.split(append:gsub('\n$', ''), '\n', { plain = true })
+    local add = vim.split((append:gsub('\n$', '')), '\n', { plain = true })
     vim.api.nvim_buf_set_lines(buf, -1, -1, false, add)
   end
   local count = vim.api.nvim_buf_line_count(buf)
