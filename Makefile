@@ -43,7 +43,7 @@ $(OBJDIR)/%.o: csrc/%.c $(HDR) | $(OBJDIR)
 
 $(GENDIR)/builtin_prompts.c: tools/embed_prompts.c $(PROMPTS) prompts/builtin
 	@mkdir -p $(GENDIR)
-	$(CC) -std=gnu11 -O1 -o $(GENDIR)/embed_prompts tools/embed_prompts.c
+	$(CC) -std=gnu11 -O1 $(WARN) -o $(GENDIR)/embed_prompts tools/embed_prompts.c
 	$(GENDIR)/embed_prompts $(PROMPTS) > $@.tmp && mv $@.tmp $@
 
 $(call gen_obj,$(OBJDIR)): $(GENDIR)/builtin_prompts.c csrc/prompt_builtin.h | $(OBJDIR)

@@ -457,7 +457,7 @@ static void load_dir(const char *dir, int nofollow, entries *es, strv *w)
 	DIR *d = opendir(dir);
 	if (!d) {
 		if (errno != ENOENT && errno != ENOTDIR)
-			warn(w, dir, 0, "cannot read the folder: %s", strerror(errno));
+			strv_push(w, wol_strfmt("wol: %s: cannot read the folder: %s", dir, strerror(errno)));
 		return;
 	}
 	strv names = {0};

@@ -14,6 +14,9 @@ local commands = {
   WolVersion = { 'version', { nargs = 0 }, 'Show the wol.nvim and library versions' },
   WolJournal = { 'journal', { nargs = '?', bang = true }, "Open the journal entry for today or a date (! lists entries)" },
   WolLog = { 'journal_log', { nargs = '*', range = true }, "Append a timestamped line to today's journal entry" },
+  WolPrompt = { 'prompt', { nargs = '*', complete = function(lead)
+    return require('wol.prompt').complete(lead)
+  end }, "Show the day's prompt in a split: :WolPrompt [date]" },
 }
 
 for name, spec in pairs(commands) do
@@ -26,6 +29,7 @@ end
 -- <Plug> maps: no default keys; users map these themselves.
 local plugs = {
   WolJournal = 'journal',
+  WolPrompt = 'prompt',
 }
 for lhs, handler in pairs(plugs) do
   vim.keymap.set('n', '<Plug>(' .. lhs .. ')', function()
@@ -52,6 +56,12 @@ local links = {
   WolWarn = 'WarningMsg',
   WolError = 'ErrorMsg',
   WolAccent = 'Special',
+  WolPromptTitle = 'WolTitle',
+  WolPromptHeading = 'WolHeading',
+  WolPromptMeta = 'WolMuted',
+  WolPromptChallenge = 'Normal',
+  WolPromptQuestion = 'WolAccent',
+  WolPromptBullet = 'WolHeading',
 }
 for group, target in pairs(links) do
   vim.api.nvim_set_hl(0, group, { link = target, default = true })

@@ -1,5 +1,6 @@
 /* embed_prompts.c - build tool: writes a C file holding the given prompt
- * files (prompts/builtin/*.md) as string constants, for csrc/prompt_builtin.h.
+ * files (the Markdown files of prompts/builtin/) as string constants
+ * declared in csrc/prompt_builtin.h.
  * Usage: embed_prompts FILE.md... > build/gen/builtin_prompts.c
  * Names are the file names without directory and ".md"; they are emitted in
  * the byte order of their names so every build is the same. */
@@ -33,7 +34,7 @@ static int emit(FILE *out, const char *path)
 			col = 0;
 			continue;
 		}
-		if (c == '\\' || c == '"')
+		if (c == '\\' || c == '"' || c == '?') /* '?': no trigraphs, whatever the -std */
 			fprintf(out, "\\%c", c);
 		else if (c < 0x20 || c >= 0x7f)
 			fprintf(out, "\\%03o", c); /* octal: never swallows a following digit */

@@ -139,7 +139,23 @@ vim.api.nvim_create_autocmd('FocusGained', {
   callback = M.invalidate,
 })
 
+-- Entries open in a window showing a file: from a special buffer (the
+-- prompt split, quickfix, help) go to the previous window, else split.
+local function file_window()
+  if vim.bo.buftype == '' then
+    return
+  end
+  local prev = vim.fn.win_getid(vim.fn.winnr('#'))
+  if prev ~= 0 and prev ~= vim.api.nvim_get_current_win()
+    and vim.bo[vim.api.nvim_win_get_buf(prev)].buftype == '' then
+    vim.api.nvim_set_current_win(prev)
+  else
+    vim.cmd('aboveleft split')
+  end
+end
+
 local function edit(path)
+  file_window()
   local cmd = (vim.bo.modified and not vim.o.hidden) and 'split ' or 'edit '
   vim.cmd(cmd .. vim.fn.fnameescape(path))
   M.attach(vim.api.nvim_get_current_buf())
@@ -161,8 +177,12 @@ end
 
 --- Opens the entry for `date` with the cursor under the heading
 --- `question` (added at the end when the entry lacks it). For the prompt
---- buffer.
+--- buffer, which may also call it as (question, info): then the entry is
+--- today's (info.today), whatever day's prompt the question came from.
 function M.open_with_question(date, question)
+  if type(question) == 'table' then
+    date, question = question.today, date
+  end
   M.open(date)
   local buf = vim.api.nvim_get_current_buf()
   local lines = vim.api.nvim_buf_get_lines(buf, 0, -1, false)
@@ -177,6 +197,7 @@ function M.open_with_question(date, question)
     vim.api.nvim_buf_set_lines(buf, -1, -1, false, { '' })
   end
   vim.api.nvim_win_set_cursor(0, { line + 1, 0 })
+  notify('wol: ' .. question)
   return line
 end
 

@@ -240,7 +240,7 @@ describe('journal log', function()
     local m = t.member('ana')
     local script = string.format([[
       for w in a b c; do
-        ( i=0; while [ $i -lt 40 ]; do i=$((i+1)); env %s WOL_TODAY=2026-11-22 %s log "w$w-$i" || echo FAIL; done ) &
+        ( i=0; while [ $i -lt 20 ]; do i=$((i+1)); env %s WOL_TODAY=2026-11-22 %s log "w$w-$i" || echo FAIL; done ) &
       done
       wait]], t.env(m), t.shquote(t.bin))
     local out, rc = t.sh(script)
@@ -248,7 +248,7 @@ describe('journal log', function()
     assert.not_matches('FAIL', out)
     local text = t.read(entry(m, '2026-11-22'))
     for _, w in ipairs({ 'a', 'b', 'c' }) do
-      for i = 1, 40 do
+      for i = 1, 20 do
         local _, n = text:gsub('\n%- %d%d:%d%d w' .. w .. '%-' .. i .. '\n', '')
         assert.are.equal(1, n, w .. i)
       end
@@ -269,7 +269,7 @@ describe('journal log', function()
           done ) >/dev/null 2>&1 &
         echo $!]], t.env(m), t.shquote(t.bin), round, t.shquote(pidfile))
       local loop_pid = t.sh(loop):match('(%d+)')
-      t.sh(string.format('sleep 0.%d', math.random(15, 60)))
+      t.sh(string.format('sleep 0.%d', math.random(10, 35)))
       t.sh(string.format('kill -9 %s 2>/dev/null; kill -9 $(cat %s) 2>/dev/null; sleep 0.05',
         loop_pid, t.shquote(pidfile)))
       local text = t.read(entry(m, '2026-11-22'))
