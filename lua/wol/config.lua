@@ -16,6 +16,10 @@ M.defaults = {
     -- a :WolJoin clone is stopped after this many seconds
     timeout = 600,
   },
+  journal = {
+    -- ]j / [j in journal buffers go to the next / previous entry
+    mappings = true,
+  },
 }
 
 -- key -> { type(s), optional }; nested tables validated recursively
@@ -24,6 +28,7 @@ M.schema = {
   circle = { 'string', true },
   share = { 'table', true, { max_size = { 'number', true }, lock_timeout = { 'number', true } } },
   join = { 'table', true, { timeout = { 'number', true } } },
+  journal = { 'table', true, { mappings = { 'boolean', true } } },
 }
 
 M.options = vim.deepcopy(M.defaults)
