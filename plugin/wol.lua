@@ -12,6 +12,7 @@ vim.g.loaded_wol = 1
 -- name -> { handler name in lua/wol/commands.lua, command attributes, description }
 local commands = {
   WolVersion = { 'version', { nargs = 0 }, 'Show the wol.nvim and library versions' },
+  WolSearch = { 'search', { nargs = '*', bang = true }, 'Search the journal, notes and questions' },
 }
 
 for name, spec in pairs(commands) do
@@ -23,6 +24,7 @@ end
 
 -- <Plug> maps: no default keys; users map these themselves.
 local plugs = {
+  WolSearch = 'search',
 }
 for lhs, handler in pairs(plugs) do
   vim.keymap.set('n', '<Plug>(' .. lhs .. ')', function()

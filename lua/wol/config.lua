@@ -6,12 +6,17 @@ M.defaults = {
   home = nil,
   -- circle to act on; nil means the only circle, else git config wol.circle
   circle = nil,
+  -- :WolSearch
+  search = {
+    limit = 100, -- at most this many results
+  },
 }
 
 -- key -> { type(s), optional }; nested tables validated recursively
 M.schema = {
   home = { 'string', true },
   circle = { 'string', true },
+  search = { 'table', true, { limit = { 'number', true } } },
 }
 
 M.options = vim.deepcopy(M.defaults)
