@@ -13,11 +13,13 @@ static int cmd_version(wol_cli *cli, int argc, char **argv);
 static const wol_cli_cmd commands[] = {
 	{"doctor", wol_cli_doctor, "[--json]", "check the installation, identity and circles",
 	 "Prints what :checkhealth wol reports. Exit 1 when any check is an error."},
-	{"index", wol_cli_index, "[--rebuild] [--stats] [--json]",
+	{"index", wol_cli_index, "[--rebuild | --synced CIRCLE | FILE...] [--stats] [--json]",
 	 "bring the search index up to date (or rebuild it, or show its figures)",
 	 "The index ($WOL_HOME/index.db) is a cache of your journal, notes and questions;\n"
-	 "deleting it loses nothing. --rebuild indexes everything again; --stats prints\n"
-	 "notes per member and week and question counts."},
+	 "deleting it loses nothing. Without arguments every file is checked (by size and\n"
+	 "time). --rebuild indexes everything again; --synced CIRCLE looks only at what\n"
+	 "changed since the circle's last indexed commit; FILE... looks only at those.\n"
+	 "--stats prints notes per member and week and question counts."},
 	{"search", wol_cli_search, "QUERY... [--json] [--limit N] [--no-refresh]",
 	 "full-text search over journal, notes, questions and answers",
 	 "Query: words, \"a phrase\", prefix*, -exclude, and filters kind:note|journal|\n"

@@ -89,15 +89,17 @@ int wol_cli_index(wol_cli *cli, int argc, char **argv)
 	wol_cli_opt opts[] = {{"rebuild", 0, 0, NULL},
 	                      {"stats", 0, 0, NULL},
 	                      {"json", 0, 0, NULL},
+	                      {"synced", 1, 0, NULL},
 	                      {NULL, 0, 0, NULL}};
 	char *pos[argc > 0 ? argc : 1];
 	int npos;
 	if (wol_cli_parse(cli, argc, argv, opts, pos, &npos))
 		return WOL_EXIT_USAGE;
-	if (npos)
-		return wol_cli_usage(cli, "unexpected argument '%s'", pos[0]);
 	int rebuild = opts[0].value != NULL, stats = opts[1].value != NULL;
 	int json = opts[2].value != NULL;
+	const char *synced = opts[3].value;
+	if ((rebuild ? 1 : 0) + (synced ? 1 : 0) + (npos ? 1 : 0) > 1)
+		return wol_cli_usage(cli, "--rebuild, --synced and files are alternatives");
 	wol_ctx *ctx = wol_cli_ctx(cli);
 	if (!ctx)
 		return WOL_EXIT_FAIL;
@@ -106,7 +108,10 @@ int wol_cli_index(wol_cli *cli, int argc, char **argv)
 	if (wol_index_open(ctx, &ix, &err) != 0)
 		return wol_cli_fail(cli, &err);
 	wol_index_report rep;
-	int rc = rebuild ? wol_index_rebuild(ix, &rep, &err) : wol_index_refresh(ix, &rep, &err);
+	int rc = rebuild  ? wol_index_rebuild(ix, &rep, &err)
+	         : synced ? wol_index_refresh_circle(ix, synced, &rep, &err)
+	         : npos   ? wol_index_refresh_paths(ix, (const char *const *)pos, (size_t)npos, &rep, &err)
+	                  : wol_index_refresh(ix, &rep, &err);
 	wol_index_figures f;
 	memset(&f, 0, sizeof f);
 	if (rc == 0 && stats)

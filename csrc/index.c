@@ -62,8 +62,12 @@ static const char *const migrations[] = {
 	" problem TEXT);"
 	"CREATE INDEX docs_question ON docs(circle, qid);"
 	"CREATE INDEX docs_sortkey ON docs(sortkey);"
+	"CREATE INDEX docs_walk ON docs(path, size, mtime, racy);" /* what a refresh compares */
 	"CREATE VIRTUAL TABLE fts USING fts5(title, body, tags,"
 	" tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3');"
+	/* a bigger in-memory term table before flushing a segment: a full
+	 * build writes fewer, larger segments and merges less */
+	"INSERT INTO fts(fts, rank) VALUES('hashsize', 16777216);"
 	"CREATE TABLE heads(circle TEXT PRIMARY KEY, oid TEXT NOT NULL);",
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
@@ -124,7 +128,7 @@ static long long mtime_ns(const struct stat *st)
 static char *col_dup(sqlite3_stmt *st, int i)
 {
 	const unsigned char *s = sqlite3_column_text(st, i);
-	return s ? wol_strfmt("%s", (const char *)s) : NULL;
+	return s ? wol_strndup((const char *)s, (size_t)sqlite3_column_bytes(st, i)) : NULL;
 }
 
 static void bind_str(sqlite3_stmt *st, int i, const char *s)
@@ -225,6 +229,11 @@ static int migrate(wol_index *ix, int from, wol_error *err)
 static int db_open(wol_index *ix, wol_error *err)
 {
 	ix->corrupt = 0;
+	/* the index holds the private journal: create it 0600 (sqlite gives its
+	 * -wal and -shm files the same mode) */
+	int fd = open(ix->dbpath, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd >= 0)
+		close(fd);
 	int rc = sqlite3_open_v2(ix->dbpath, &ix->db,
 	                         SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOFOLLOW,
 	                         NULL);
@@ -234,12 +243,17 @@ static int db_open(wol_index *ix, wol_error *err)
 		return r;
 	}
 	sqlite3_busy_timeout(ix->db, BUSY_MS);
+	/* keep -wal and -shm between connections: recreating them on every
+	 * open costs more than a whole no-change refresh */
+	int persist = 1;
+	sqlite3_file_control(ix->db, "main", SQLITE_FCNTL_PERSIST_WAL, &persist);
 	struct stat sb;
 	if (stat(ix->dbpath, &sb) == 0) {
 		ix->dev = sb.st_dev;
 		ix->ino = sb.st_ino;
 	}
-	rc = exec(ix, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;", err);
+	rc = exec(ix, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; "
+	              "PRAGMA mmap_size = 268435456;", err);
 	int v = 0;
 	if (rc == 0)
 		rc = user_version(ix, &v, err);
@@ -393,7 +407,6 @@ typedef struct known {
 	char *path;
 	sqlite3_int64 id, size, mtime;
 	int racy, seen;
-	char *kind, *circle, *qid;
 } known;
 
 typedef struct walk {
@@ -421,12 +434,8 @@ static known *find_known(walk *w, const char *path)
 
 static void free_known(walk *w)
 {
-	for (size_t i = 0; i < w->nk; i++) {
+	for (size_t i = 0; i < w->nk; i++)
 		free(w->k[i].path);
-		free(w->k[i].kind);
-		free(w->k[i].circle);
-		free(w->k[i].qid);
-	}
 	free(w->k);
 	w->k = NULL;
 	w->nk = 0;
@@ -436,7 +445,7 @@ static int load_known(walk *w)
 {
 	sqlite3_stmt *st;
 	int rc = prepare(w->ix,
-	                 "SELECT id, path, size, mtime, racy, kind, circle, qid FROM docs ORDER BY path",
+	                 "SELECT id, path, size, mtime, racy FROM docs INDEXED BY docs_walk ORDER BY path",
 	                 &st, w->err);
 	if (rc)
 		return rc;
@@ -459,9 +468,6 @@ static int load_known(walk *w)
 		k->size = sqlite3_column_int64(st, 2);
 		k->mtime = sqlite3_column_int64(st, 3);
 		k->racy = sqlite3_column_int(st, 4);
-		k->kind = col_dup(st, 5);
-		k->circle = col_dup(st, 6);
-		k->qid = col_dup(st, 7);
 		if (!k->path) {
 			sqlite3_finalize(st);
 			return wol_error_set(w->err, WOL_ENOMEM, "out of memory");
@@ -762,6 +768,20 @@ static int visit(walk *w, const char *rel, const char *abs, const struct stat *s
 	return index_file(w, rel, abs, st, pl, k);
 }
 
+/* dir + "/" + name in buf (the walk's hot path: no allocation); NULL when
+ * it does not fit. */
+static const char *path_join(char *buf, size_t cap, const char *dir, size_t dirlen,
+                             const char *name)
+{
+	size_t n = strlen(name);
+	if (dirlen + n + 2 > cap)
+		return NULL;
+	memcpy(buf, dir, dirlen);
+	buf[dirlen] = '/';
+	memcpy(buf + dirlen + 1, name, n + 1);
+	return buf;
+}
+
 static int has_md_suffix(const char *name)
 {
 	size_t n = strlen(name);
@@ -799,6 +819,7 @@ static int walk_files(walk *w, const char *reldir, const place *pl, const char *
 		return 0;
 	}
 	int dfd = dirfd(d);
+	size_t rellen = strlen(reldir), abslen = strlen(absdir);
 	struct dirent *de;
 	while (rc == 0 && (de = readdir(d)) != NULL) {
 		if (de->d_name[0] == '.' || !has_md_suffix(de->d_name))
@@ -811,14 +832,11 @@ static int walk_files(walk *w, const char *reldir, const place *pl, const char *
 		w->rep->stat++;
 		if (!S_ISREG(st.st_mode))
 			continue;
-		char *rel = wol_strfmt("%s/%s", reldir, de->d_name);
-		char *abs = wol_strfmt("%s/%s", absdir, de->d_name);
-		if (!rel || !abs)
-			rc = wol_error_set(w->err, WOL_ENOMEM, "out of memory");
-		else
+		char relbuf[4096], absbuf[4096];
+		const char *rel = path_join(relbuf, sizeof relbuf, reldir, rellen, de->d_name);
+		const char *abs = path_join(absbuf, sizeof absbuf, absdir, abslen, de->d_name);
+		if (rel && abs)
 			rc = visit(w, rel, abs, &st, pl);
-		free(rel);
-		free(abs);
 	}
 	closedir(d);
 	free(absdir);
@@ -902,14 +920,12 @@ static int walk_journal(walk *w)
 				if (!S_ISREG(st.st_mode))
 					continue;
 				date_prefix(de->d_name, pl.date);
-				char *frel = wol_strfmt("%s/%s", rel, de->d_name);
-				char *fabs = wol_strfmt("%s/%s", absdir, de->d_name);
-				if (!frel || !fabs)
-					rc = wol_error_set(w->err, WOL_ENOMEM, "out of memory");
-				else
+				char relbuf[4096], absbuf[4096];
+				const char *frel = path_join(relbuf, sizeof relbuf, rel, strlen(rel), de->d_name);
+				const char *fabs =
+					path_join(absbuf, sizeof absbuf, absdir, strlen(absdir), de->d_name);
+				if (frel && fabs)
 					rc = visit(w, frel, fabs, &st, &pl);
-				free(frel);
-				free(fabs);
 			}
 			closedir(d);
 		}
@@ -1115,11 +1131,23 @@ static int replay_states(walk *w)
 
 static int remove_unseen(walk *w)
 {
-	int rc = 0;
+	sqlite3_stmt *what = NULL;
+	int rc = prepare(w->ix, "SELECT kind, circle, qid FROM docs WHERE id = ?1", &what, w->err);
 	for (size_t i = 0; rc == 0 && i < w->nk; i++) {
 		known *k = &w->k[i];
 		if (k->seen)
 			continue;
+		/* a question or an event gone changes its question's state */
+		sqlite3_reset(what);
+		sqlite3_bind_int64(what, 1, k->id);
+		if (sqlite3_step(what) == SQLITE_ROW) {
+			const char *kind = (const char *)sqlite3_column_text(what, 0);
+			if (kind && (strcmp(kind, "question") == 0 || strcmp(kind, "event") == 0))
+				rc = mark_affected(w, (const char *)sqlite3_column_text(what, 1),
+				                   (const char *)sqlite3_column_text(what, 2));
+			if (rc)
+				break;
+		}
 		sqlite3_reset(w->del);
 		sqlite3_bind_int64(w->del, 1, k->id);
 		int s = sqlite3_step(w->del);
@@ -1133,9 +1161,8 @@ static int remove_unseen(walk *w)
 			break;
 		}
 		w->rep->removed++;
-		if (k->kind && (strcmp(k->kind, "question") == 0 || strcmp(k->kind, "event") == 0))
-			rc = mark_affected(w, k->circle, k->qid);
 	}
+	sqlite3_finalize(what);
 	return rc;
 }
 
@@ -1201,6 +1228,12 @@ static int walk_circles(walk *w)
 	for (size_t i = 0; rc == 0 && i < n; i++)
 		rc = walk_circle(w, names[i]);
 	for (size_t i = 0; rc == 0 && i < n; i++) {
+		int same = 0;
+		for (size_t j = 0; j < hn.n; j++)
+			if (strcmp(hn.v[j], names[i]) == 0)
+				same = strcmp(ho.v[j], heads[i]) == 0;
+		if (same)
+			continue; /* a refresh that changes nothing writes nothing */
 		sqlite3_stmt *s = heads[i][0] ? put : drop;
 		sqlite3_reset(s);
 		bind_str(s, 1, names[i]);
@@ -1231,12 +1264,130 @@ static int walk_circles(walk *w)
 	return rc;
 }
 
+/* What a path relative to $WOL_HOME is, or 0 when the index does not keep
+ * it. `buf` (at least strlen(rel) + 1 bytes) holds the parts. */
+static int place_of(const char *rel, place *pl, char *buf)
+{
+	memset(pl, 0, sizeof *pl);
+	strcpy(buf, rel);
+	char *part[8], *save = NULL;
+	int n = 0;
+	for (char *p = strtok_r(buf, "/", &save); p && n < 8; p = strtok_r(NULL, "/", &save))
+		part[n++] = p;
+	if (n == 0 || !has_md_suffix(part[n - 1]) || part[n - 1][0] == '.')
+		return 0;
+	if (n == 3 && strcmp(part[0], "journal") == 0 && is_year(part[1])) {
+		pl->kind = "journal";
+		date_prefix(part[2], pl->date);
+		return 1;
+	}
+	if (n < 5 || strcmp(part[0], "circles") != 0 || !wol_name_valid(part[1]))
+		return 0;
+	pl->circle = part[1];
+	if (n == 5 && strcmp(part[2], "notes") == 0 && wol_name_valid(part[3])) {
+		pl->kind = "note";
+		pl->folder = part[3];
+		return 1;
+	}
+	if (strcmp(part[2], "questions") != 0 || !is_qid(part[3]))
+		return 0;
+	pl->qid = part[3];
+	if (n == 5 && strcmp(part[4], "question.md") == 0)
+		pl->kind = "question";
+	else if (n == 6 && strcmp(part[4], "answers") == 0)
+		pl->kind = "answer";
+	else if (n == 6 && strcmp(part[4], "events") == 0)
+		pl->kind = "event";
+	return pl->kind != NULL;
+}
+
+/* Loads the index's rows of just these paths (sorted) into w->k. */
+static int load_known_paths(walk *w, const strv *paths)
+{
+	sqlite3_stmt *st;
+	int rc = prepare(w->ix, "SELECT id, size, mtime, racy FROM docs WHERE path = ?1", &st, w->err);
+	if (rc)
+		return rc;
+	w->k = paths->n ? calloc(paths->n, sizeof *w->k) : NULL;
+	if (paths->n && !w->k)
+		rc = wol_error_set(w->err, WOL_ENOMEM, "out of memory");
+	for (size_t i = 0; rc == 0 && i < paths->n; i++) {
+		sqlite3_reset(st);
+		bind_str(st, 1, paths->v[i]);
+		int s = sqlite3_step(st);
+		if (s == SQLITE_DONE)
+			continue;
+		if (s != SQLITE_ROW) {
+			rc = sqlfail(w->ix, w->err, s, "reading the index");
+			break;
+		}
+		known *k = &w->k[w->nk];
+		k->id = sqlite3_column_int64(st, 0);
+		k->size = sqlite3_column_int64(st, 1);
+		k->mtime = sqlite3_column_int64(st, 2);
+		k->racy = sqlite3_column_int(st, 3);
+		k->path = wol_strfmt("%s", paths->v[i]);
+		if (!k->path)
+			rc = wol_error_set(w->err, WOL_ENOMEM, "out of memory");
+		else
+			w->nk++;
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* Visits just these paths (sorted, relative to $WOL_HOME). */
+static int walk_paths(walk *w, const strv *paths)
+{
+	const char *home = wol_ctx_home(w->ix->ctx);
+	size_t hl = strlen(home);
+	int rc = 0;
+	for (size_t i = 0; rc == 0 && i < paths->n; i++) {
+		if (i && strcmp(paths->v[i], paths->v[i - 1]) == 0)
+			continue;
+		const char *rel = paths->v[i];
+		char *buf = malloc(strlen(rel) + 1);
+		char absbuf[4096];
+		const char *abs = path_join(absbuf, sizeof absbuf, home, hl, rel);
+		place pl;
+		struct stat st;
+		if (!buf)
+			rc = wol_error_set(w->err, WOL_ENOMEM, "out of memory");
+		else if (abs && place_of(rel, &pl, buf) && lstat(abs, &st) == 0) {
+			w->rep->stat++;
+			if (S_ISREG(st.st_mode))
+				rc = visit(w, rel, abs, &st, &pl);
+		}
+		free(buf);
+	}
+	return rc;
+}
+
+/* The circle's recorded HEAD (malloc'd) or NULL. */
+static char *recorded_head(wol_index *ix, const char *circle)
+{
+	sqlite3_stmt *st;
+	char *oid = NULL;
+	if (sqlite3_prepare_v2(ix->db, "SELECT oid FROM heads WHERE circle = ?1", -1, &st, NULL) !=
+	    SQLITE_OK)
+		return NULL;
+	bind_str(st, 1, circle);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		oid = col_dup(st, 0);
+	sqlite3_finalize(st);
+	return oid;
+}
+
 #define DOC_COLS                                                                               \
 	"path, kind, circle, author, date, sortkey, title, state, qid, rid, evkind, lamport, "   \
 	"target, title_line, body_line, size, mtime, racy, problem"
 
 /* One refresh, inside the lock. `rebuild`: drop everything first. */
-static int refresh_locked(wol_index *ix, int rebuild, wol_index_report *rep, wol_error *err)
+/* One refresh, inside the lock. `rebuild`: drop everything first.
+ * `targets` (not NULL): visit only these paths, plus, when `circle` is
+ * set, the paths changed between its recorded HEAD and its HEAD now. */
+static int refresh_locked(wol_index *ix, int rebuild, const char *circle, strv *targets,
+                          wol_index_report *rep, wol_error *err)
 {
 	walk w;
 	memset(&w, 0, sizeof w);
@@ -1251,7 +1402,9 @@ static int refresh_locked(wol_index *ix, int rebuild, wol_index_report *rep, wol
 	clock_gettime(CLOCK_REALTIME_COARSE, &ts);
 	w.start_ns = (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
 
-	int rc = exec(ix, "BEGIN IMMEDIATE", err);
+	/* A read transaction that becomes a write one at the first change (only
+	 * holders of index.lock write, so the upgrade cannot be refused). */
+	int rc = exec(ix, rebuild ? "BEGIN IMMEDIATE" : "BEGIN", err);
 	if (rc)
 		return rc;
 	if (rebuild) {
@@ -1259,8 +1412,20 @@ static int refresh_locked(wol_index *ix, int rebuild, wol_index_report *rep, wol
 		if (rc == 0)
 			rc = migrate(ix, 0, err);
 	}
+	char head[GIT_OID_HEXSZ + 1] = "";
+	char *old = NULL;
+	if (rc == 0 && targets && circle) {
+		old = recorded_head(ix, circle);
+		rc = circle_head(&w, circle, old, head);
+		for (size_t i = 0; rc == 0 && i < w.forced.n; i++)
+			if (strv_add(targets, wol_strfmt("%s", w.forced.v[i])))
+				rc = wol_error_set(err, WOL_ENOMEM, "out of memory");
+		strv_sort(&w.forced);
+	}
+	if (targets)
+		strv_sort(targets);
 	if (rc == 0)
-		rc = load_known(&w);
+		rc = targets ? load_known_paths(&w, targets) : load_known(&w);
 	if (rc == 0)
 		rc = prepare(ix, "INSERT INTO docs(" DOC_COLS ") VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, "
 		                 "?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)",
@@ -1276,10 +1441,25 @@ static int refresh_locked(wol_index *ix, int rebuild, wol_index_report *rep, wol
 	if (rc == 0)
 		rc = prepare(ix, "INSERT INTO fts(rowid, title, body, tags) VALUES(?1, ?2, ?3, ?4)",
 		             &w.fts_ins, err);
-	if (rc == 0)
+	if (rc == 0 && !targets)
 		rc = walk_journal(&w);
-	if (rc == 0)
+	if (rc == 0 && !targets)
 		rc = walk_circles(&w);
+	if (rc == 0 && targets)
+		rc = walk_paths(&w, targets);
+	if (rc == 0 && targets && circle && head[0] && (!old || strcmp(old, head) != 0)) {
+		sqlite3_stmt *put;
+		rc = prepare(ix, "INSERT OR REPLACE INTO heads(circle, oid) VALUES(?1, ?2)", &put, err);
+		if (rc == 0) {
+			bind_str(put, 1, circle);
+			bind_str(put, 2, head);
+			int s = sqlite3_step(put);
+			if (s != SQLITE_DONE)
+				rc = sqlfail(ix, err, s, "recording a circle's HEAD");
+			sqlite3_finalize(put);
+		}
+	}
+	free(old);
 	if (rc == 0)
 		rc = remove_unseen(&w);
 	if (rc == 0 && w.affected.n)
@@ -1301,7 +1481,8 @@ static int refresh_locked(wol_index *ix, int rebuild, wol_index_report *rep, wol
 	return rc;
 }
 
-static int refresh(wol_index *ix, int rebuild, wol_index_report *rep, wol_error *err)
+static int refresh(wol_index *ix, int rebuild, const char *circle, strv *targets,
+                   wol_index_report *rep, wol_error *err)
 {
 	memset(rep, 0, sizeof *rep);
 	double t0 = now_ms();
@@ -1311,15 +1492,27 @@ static int refresh(wol_index *ix, int rebuild, wol_index_report *rep, wol_error 
 		return rc;
 	if (!ix->db)
 		rc = db_open(ix, err);
+	if (rc == 0 && targets && circle) {
+		/* never recorded this circle's HEAD: nothing to diff against */
+		char *old = recorded_head(ix, circle);
+		if (!old)
+			targets = NULL;
+		free(old);
+	}
 	if (rc == 0)
-		rc = refresh_locked(ix, rebuild, rep, err);
+		rc = refresh_locked(ix, rebuild, circle, targets, rep, err);
 	if (rc && ix->corrupt) {
-		/* damaged under us: start again from an empty index */
+		/* damaged under us: start again from an empty index, all files */
 		rc = recover(ix, 1, err);
 		if (rc == 0) {
 			memset(rep, 0, sizeof *rep);
-			rc = refresh_locked(ix, 0, rep, err);
+			rc = refresh_locked(ix, 0, NULL, NULL, rep, err);
 		}
+	}
+	if (rc == 0 && (rebuild || rep->added || rep->updated || rep->removed)) {
+		/* fold the WAL into index.db and empty it, so that the next open
+		 * has no log to scan (best effort: a busy reader only delays it) */
+		sqlite3_exec(ix->db, "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL, NULL);
 	}
 	wol_lock_release(&lk);
 	rep->ms = now_ms() - t0;
@@ -1332,12 +1525,50 @@ static int refresh(wol_index *ix, int rebuild, wol_index_report *rep, wol_error 
 
 int wol_index_refresh(wol_index *ix, wol_index_report *rep, wol_error *err)
 {
-	return refresh(ix, 0, rep, err);
+	return refresh(ix, 0, NULL, NULL, rep, err);
 }
 
 int wol_index_rebuild(wol_index *ix, wol_index_report *rep, wol_error *err)
 {
-	return refresh(ix, 1, rep, err);
+	return refresh(ix, 1, NULL, NULL, rep, err);
+}
+
+int wol_index_refresh_paths(wol_index *ix, const char *const *paths, size_t n,
+                            wol_index_report *rep, wol_error *err)
+{
+	memset(rep, 0, sizeof *rep);
+	const char *home = wol_ctx_home(ix->ctx);
+	size_t hl = strlen(home);
+	strv targets = {0};
+	int rc = 0;
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		const char *p = paths[i];
+		if (strncmp(p, home, hl) == 0 && p[hl] == '/')
+			p += hl + 1;
+		if (p[0] == '/' || strstr(p, "..")) {
+			rc = wol_error_set(err, WOL_EINVAL, "index: %s: not a file under %s", paths[i], home);
+			break;
+		}
+		if (strv_add(&targets, wol_strfmt("%s", p)))
+			rc = wol_error_set(err, WOL_ENOMEM, "out of memory");
+	}
+	if (rc == 0)
+		rc = refresh(ix, 0, NULL, &targets, rep, err);
+	strv_clear(&targets);
+	return rc;
+}
+
+int wol_index_refresh_circle(wol_index *ix, const char *circle, wol_index_report *rep,
+                             wol_error *err)
+{
+	memset(rep, 0, sizeof *rep);
+	int rc = wol_name_check(circle, "circle name", err);
+	if (rc)
+		return rc;
+	strv targets = {0};
+	rc = refresh(ix, 0, circle, &targets, rep, err);
+	strv_clear(&targets);
+	return rc;
 }
 
 /* -------------------------------------------------------------- searching */
@@ -1413,23 +1644,27 @@ static void append_in(wol_buf *sql, const char *col, size_t n)
 }
 
 /* Fills snippet and line of a hit from the full-text row. */
-static int hit_detail(wol_index *ix, const wol_query *q, sqlite3_int64 id, int title_line,
-                      int body_line, wol_search_hit *h, wol_error *err)
+static int detail_stmt(wol_index *ix, const wol_query *q, sqlite3_stmt **st, wol_error *err)
 {
-	sqlite3_stmt *st;
 	int rc;
 	if (q->match)
 		rc = prepare(ix,
 		             "SELECT snippet(fts, 1, '', '', '\xe2\x80\xa6', 16), "
 		             "highlight(fts, 1, char(1), char(2)), highlight(fts, 0, char(1), char(2)) "
 		             "FROM fts WHERE fts MATCH ?1 AND rowid = ?2",
-		             &st, err);
+		             st, err);
 	else
-		rc = prepare(ix, "SELECT body, NULL, NULL FROM fts WHERE rowid = ?2", &st, err);
-	if (rc)
-		return rc;
-	if (q->match)
-		sqlite3_bind_text(st, 1, q->match, -1, SQLITE_STATIC);
+		rc = prepare(ix, "SELECT body, NULL, NULL FROM fts WHERE rowid = ?2", st, err);
+	if (rc == 0 && q->match)
+		sqlite3_bind_text(*st, 1, q->match, -1, SQLITE_STATIC);
+	return rc;
+}
+
+static int hit_detail(wol_index *ix, const wol_query *q, sqlite3_stmt *st, sqlite3_int64 id,
+                      int title_line, int body_line, wol_search_hit *h, wol_error *err)
+{
+	int rc = 0;
+	sqlite3_reset(st);
 	sqlite3_bind_int64(st, 2, id);
 	int s = sqlite3_step(st);
 	h->line = body_line > 0 ? body_line : 1;
@@ -1459,7 +1694,7 @@ static int hit_detail(wol_index *ix, const wol_query *q, sqlite3_int64 id, int t
 	} else if (s != SQLITE_DONE) {
 		rc = sqlfail(ix, err, s, "reading a match");
 	}
-	sqlite3_finalize(st);
+	sqlite3_reset(st);
 	if (rc == 0 && !h->snippet)
 		h->snippet = one_line("", 1);
 	return rc;
@@ -1544,7 +1779,9 @@ static int search_once(wol_index *ix, const char *query, int limit, wol_search_r
 
 	const char *home = wol_ctx_home(ix->ctx);
 	size_t cap = 0;
-	int s;
+	int s = SQLITE_DONE;
+	sqlite3_stmt *detail = NULL;
+	rc = detail_stmt(ix, &q, &detail, err);
 	while (rc == 0 && (s = sqlite3_step(st)) == SQLITE_ROW) {
 		if (out->n == cap) {
 			cap = cap ? cap * 2 : 16;
@@ -1573,12 +1810,13 @@ static int search_once(wol_index *ix, const char *query, int limit, wol_search_r
 		if (!h->title && h->kind && strcmp(h->kind, "answer") == 0)
 			answer_title(ix, h->circle, qid, &h->title);
 		free(qid);
-		rc = hit_detail(ix, &q, id, title_line, body_line, h, err);
+		rc = hit_detail(ix, &q, detail, id, title_line, body_line, h, err);
 		if (rc == 0 && (!h->path || !h->abspath || !h->kind || !h->snippet))
 			rc = wol_error_set(err, WOL_ENOMEM, "out of memory");
 	}
 	if (rc == 0 && s != SQLITE_DONE)
 		rc = sqlfail(ix, err, s, "search");
+	sqlite3_finalize(detail);
 	sqlite3_finalize(st);
 	wol_query_free(&q);
 	return rc;

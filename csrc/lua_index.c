@@ -70,13 +70,38 @@ static void push_report(lua_State *L, const wol_index_report *r)
 static int do_refresh(lua_State *L, int rebuild)
 {
 	wol_ctx *ctx = wol_lua_checkctx(L, 1);
+	const char *circle = NULL;
+	const char **paths = NULL;
+	size_t npaths = 0;
+	int targeted = 0;
+	if (!rebuild && !lua_isnoneornil(L, 2)) {
+		luaL_checktype(L, 2, LUA_TTABLE);
+		circle = wol_lua_optfield(L, 2, "circle");
+		lua_getfield(L, 2, "paths");
+		if (!lua_isnil(L, -1)) {
+			luaL_argcheck(L, lua_istable(L, -1), 2, "paths must be a list of strings");
+			targeted = 1;
+			npaths = lua_objlen(L, -1);
+			/* the strings stay referenced by the table at index 2 */
+			paths = lua_newuserdata(L, (npaths ? npaths : 1) * sizeof *paths);
+			for (size_t i = 0; i < npaths; i++) {
+				lua_rawgeti(L, -2, (int)i + 1);
+				luaL_argcheck(L, lua_type(L, -1) == LUA_TSTRING, 2, "paths must be a list of strings");
+				paths[i] = lua_tostring(L, -1);
+				lua_pop(L, 1);
+			}
+		}
+	}
 	int holder = lua_gettop(L) + 1;
 	wol_error err;
 	wol_index *ix = open_index(L, ctx, &err);
 	if (!ix)
 		return wol_lua_fail(L, &err);
 	wol_index_report rep;
-	int rc = rebuild ? wol_index_rebuild(ix, &rep, &err) : wol_index_refresh(ix, &rep, &err);
+	int rc = rebuild    ? wol_index_rebuild(ix, &rep, &err)
+	         : circle   ? wol_index_refresh_circle(ix, circle, &rep, &err)
+	         : targeted ? wol_index_refresh_paths(ix, paths, npaths, &rep, &err)
+	                    : wol_index_refresh(ix, &rep, &err);
 	close_index(L, holder);
 	if (rc) {
 		wol_index_report_free(&rep);
@@ -87,7 +112,10 @@ static int do_refresh(lua_State *L, int rebuild)
 	return 1;
 }
 
-/* ctx:index_refresh() -> {stat=, read=, added=, updated=, removed=, docs=, ms=, notice=} */
+/* ctx:index_refresh([{circle = name} | {paths = {...}}])
+ *   -> {stat=, read=, added=, updated=, removed=, docs=, trees=, ms=, notice=}
+ * circle: after a sync, only what changed between the recorded and current
+ * HEAD; paths: only these files; neither: everything (stat walk). */
 static int l_index_refresh(lua_State *L)
 {
 	return do_refresh(L, 0);

@@ -322,6 +322,16 @@ WOL_API void wol_index_close(wol_index *ix);
  * plus a tree diff for circles whose HEAD moved. Reads only new or
  * changed files. Holds $WOL_HOME/index.lock while writing. */
 WOL_API int wol_index_refresh(wol_index *ix, wol_index_report *rep, wol_error *err);
+/* Looks only at these files (absolute, or relative to $WOL_HOME): for a
+ * feature that just wrote them (journal, share, ask). A path that no longer
+ * exists is dropped from the index. */
+WOL_API int wol_index_refresh_paths(wol_index *ix, const char *const *paths, size_t n,
+                                    wol_index_report *rep, wol_error *err);
+/* After a sync: looks only at the paths that changed between the circle's
+ * HEAD recorded in the index and its HEAD now (a tree diff, no walk). When
+ * no HEAD was recorded yet it does a full refresh. */
+WOL_API int wol_index_refresh_circle(wol_index *ix, const char *circle, wol_index_report *rep,
+                                     wol_error *err);
 /* Drops everything and indexes all files again. */
 WOL_API int wol_index_rebuild(wol_index *ix, wol_index_report *rep, wol_error *err);
 WOL_API void wol_index_report_free(wol_index_report *rep);
