@@ -40,6 +40,7 @@ struct wol_index {
 	ino_t ino; /* process replaced it while we waited for the lock */
 	char *notice;
 	char *damage; /* why the database was found damaged */
+	long long seen_size, seen_mtime; /* index.db after our last use */
 	int corrupt;  /* an sqlite call reported SQLITE_CORRUPT / SQLITE_NOTADB */
 };
 
@@ -187,6 +188,28 @@ static void strv_clear(strv *s)
 
 /* -------------------------------------------------------- opening the db */
 
+/* Remembers index.db as this connection last left it. */
+static void note_seen(wol_index *ix)
+{
+	struct stat st;
+	if (stat(ix->dbpath, &st) == 0) {
+		ix->seen_size = (long long)st.st_size;
+		ix->seen_mtime = mtime_ns(&st);
+	}
+}
+
+/* Whether index.db changed since this connection last used it: replaced
+ * (moved aside by another process, deleted) or written by someone else.
+ * sqlite notices other sqlite writers by itself, but not a file damaged
+ * behind its back, so a changed file gets a fresh connection. */
+static int replaced_under(wol_index *ix)
+{
+	struct stat st;
+	return stat(ix->dbpath, &st) != 0 || st.st_dev != ix->dev || st.st_ino != ix->ino ||
+	       (long long)st.st_size != ix->seen_size || mtime_ns(&st) != ix->seen_mtime;
+}
+
+
 static void db_close(wol_index *ix)
 {
 	if (ix->db) {
@@ -252,8 +275,10 @@ static int db_open(wol_index *ix, wol_error *err)
 		ix->dev = sb.st_dev;
 		ix->ino = sb.st_ino;
 	}
+	/* no mmap: a file truncated behind sqlite's back (a damaged index)
+	 * would kill the editor with SIGBUS instead of giving an error */
 	rc = exec(ix, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; "
-	              "PRAGMA mmap_size = 268435456;", err);
+	              "PRAGMA cache_size = -16384;", err);
 	int v = 0;
 	if (rc == 0)
 		rc = user_version(ix, &v, err);
@@ -293,6 +318,7 @@ static int db_open(wol_index *ix, wol_error *err)
 		db_close(ix);
 		return rc;
 	}
+	note_seen(ix);
 	return 0;
 }
 
@@ -351,6 +377,24 @@ static int recover(wol_index *ix, int locked, wol_error *err)
 out:
 	if (!locked)
 		wol_lock_release(&lk);
+	return rc;
+}
+
+/* Makes sure the connection still sees the index.db that is there now and
+ * at the schema this code knows; else opens it again (recovering from a
+ * damaged file). `locked`: the caller holds the index lock. */
+static int ensure_fresh(wol_index *ix, int locked, wol_error *err)
+{
+	if (ix->db && !replaced_under(ix)) {
+		int v = -1;
+		wol_error e;
+		if (user_version(ix, &v, &e) == 0 && v == SCHEMA_VERSION)
+			return 0;
+	}
+	db_close(ix);
+	int rc = db_open(ix, err);
+	if (rc && ix->corrupt)
+		rc = recover(ix, locked, err);
 	return rc;
 }
 
@@ -1490,8 +1534,7 @@ static int refresh(wol_index *ix, int rebuild, const char *circle, strv *targets
 	int rc = wol_lock_acquire(&lk, ix->lockpath, LOCK_WAIT_MS, err);
 	if (rc)
 		return rc;
-	if (!ix->db)
-		rc = db_open(ix, err);
+	rc = ensure_fresh(ix, 1, err);
 	if (rc == 0 && targets && circle) {
 		/* never recorded this circle's HEAD: nothing to diff against */
 		char *old = recorded_head(ix, circle);
@@ -1514,6 +1557,8 @@ static int refresh(wol_index *ix, int rebuild, const char *circle, strv *targets
 		 * has no log to scan (best effort: a busy reader only delays it) */
 		sqlite3_exec(ix->db, "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL, NULL);
 	}
+	if (ix->db)
+		note_seen(ix);
 	wol_lock_release(&lk);
 	rep->ms = now_ms() - t0;
 	if (ix->notice) {
@@ -1837,9 +1882,14 @@ int wol_index_search(wol_index *ix, const char *query, const wol_search_opts *op
 		if (rc)
 			return rc;
 	}
-	if (!ix->db)
-		return wol_error_set(err, WOL_ESQL, "index: not open");
+	if (opts && opts->norefresh) {
+		rc = ensure_fresh(ix, 0, err);
+		if (rc)
+			return rc;
+	}
 	rc = search_once(ix, query, limit, out, err);
+	if (ix->db)
+		note_seen(ix);
 	if (rc && ix->corrupt) {
 		/* damaged: move it aside, rebuild from the files, ask again */
 		for (size_t i = 0; i < out->n; i++)
@@ -1878,8 +1928,9 @@ void wol_index_figures_free(wol_index_figures *f)
 int wol_index_stats(wol_index *ix, wol_index_figures *f, wol_error *err)
 {
 	memset(f, 0, sizeof *f);
-	if (!ix->db)
-		return wol_error_set(err, WOL_ESQL, "index: not open");
+	int r = ensure_fresh(ix, 0, err);
+	if (r)
+		return r;
 	sqlite3_stmt *st;
 	int rc = prepare(ix,
 	                 "SELECT count(*), sum(kind = 'journal'), sum(kind = 'note'), "

@@ -11,6 +11,18 @@ typedef struct index_ud {
 	wol_index *ix;
 } index_ud;
 
+/* The index holder at idx, or NULL when it is something else. */
+static void *index_testudata(lua_State *L, int idx)
+{
+	void *p = lua_touserdata(L, idx);
+	if (!p || !lua_getmetatable(L, idx))
+		return NULL;
+	luaL_getmetatable(L, WOL_LUA_INDEX);
+	int same = lua_rawequal(L, -1, -2);
+	lua_pop(L, 2);
+	return same ? p : NULL;
+}
+
 static int l_index_gc(lua_State *L)
 {
 	index_ud *u = (index_ud *)luaL_checkudata(L, 1, WOL_LUA_INDEX);
@@ -19,13 +31,31 @@ static int l_index_gc(lua_State *L)
 	return 0;
 }
 
-/* Pushes the holder and opens the index into it; NULL after filling err. */
+#define WOL_LUA_INDEX_CACHE "wol.index.cache"
+
+/* Pushes the index of the context at stack index 1, opening it on first use.
+ * It stays open for the context's life (a weak-keyed registry table maps
+ * the context userdata to its index), so searches do not pay for opening
+ * the database and its schema each time. NULL after filling err. */
 static wol_index *open_index(lua_State *L, wol_ctx *ctx, wol_error *err)
 {
-	index_ud *u = (index_ud *)lua_newuserdata(L, sizeof *u);
+	lua_getfield(L, LUA_REGISTRYINDEX, WOL_LUA_INDEX_CACHE);
+	lua_pushvalue(L, 1);
+	lua_rawget(L, -2);
+	index_ud *u = (index_ud *)index_testudata(L, -1);
+	if (u && u->ix) {
+		lua_remove(L, -2); /* the cache */
+		return u->ix;
+	}
+	lua_pop(L, 1);
+	u = (index_ud *)lua_newuserdata(L, sizeof *u);
 	u->ix = NULL;
 	luaL_getmetatable(L, WOL_LUA_INDEX);
 	lua_setmetatable(L, -2);
+	lua_pushvalue(L, 1);
+	lua_pushvalue(L, -2);
+	lua_rawset(L, -4); /* cache[ctx] = holder */
+	lua_remove(L, -2); /* the cache */
 	if (wol_index_open(ctx, &u->ix, err) != 0)
 		return NULL;
 	return u->ix;
@@ -33,11 +63,8 @@ static wol_index *open_index(lua_State *L, wol_ctx *ctx, wol_error *err)
 
 static void close_index(lua_State *L, int idx)
 {
-	index_ud *u = (index_ud *)lua_touserdata(L, idx);
-	if (u) {
-		wol_index_close(u->ix);
-		u->ix = NULL;
-	}
+	(void)L;
+	(void)idx; /* kept open for the next call; closed with the context's __gc */
 }
 
 static int opt_refresh(lua_State *L, int idx)
@@ -256,5 +283,11 @@ void wol_lua_open_index(lua_State *L, int module, int methods)
 	lua_pushcfunction(L, l_index_gc);
 	lua_setfield(L, -2, "__gc");
 	lua_pop(L, 1);
+	lua_newtable(L); /* cache: context userdata -> index holder, weak keys */
+	lua_createtable(L, 0, 1);
+	lua_pushliteral(L, "k");
+	lua_setfield(L, -2, "__mode");
+	lua_setmetatable(L, -2);
+	lua_setfield(L, LUA_REGISTRYINDEX, WOL_LUA_INDEX_CACHE);
 	wol_lua_setfuncs(L, methods, methods_fns);
 }
