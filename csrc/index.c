@@ -1561,15 +1561,6 @@ static int refresh_locked(wol_index *ix, int rebuild, const char *circle, strv *
 	return rc;
 }
 
-static int wal_is_big(wol_index *ix)
-{
-	char *wal = wol_strfmt("%s-wal", ix->dbpath);
-	struct stat st;
-	int big = wal && stat(wal, &st) == 0 && st.st_size > (4 << 20);
-	free(wal);
-	return big;
-}
-
 static int refresh(wol_index *ix, int rebuild, const char *circle, strv *targets,
                    wol_index_report *rep, wol_error *err)
 {
@@ -1597,10 +1588,10 @@ static int refresh(wol_index *ix, int rebuild, const char *circle, strv *targets
 			rc = refresh_locked(ix, 0, NULL, NULL, rep, err);
 		}
 	}
-	if (rc == 0 && (rebuild || rep->added || rep->updated || rep->removed) && wal_is_big(ix)) {
-		/* fold a big WAL into index.db and empty it, so that the next open
-		 * has no long log to scan (best effort: a busy reader only delays
-		 * it); small ones are left to sqlite's automatic checkpoints */
+	if (rc == 0 && (rebuild || rep->added || rep->updated || rep->removed)) {
+		/* fold the WAL into index.db and empty it: the next open has no
+		 * log to scan, and index.db alone is the index, so damage to it
+		 * shows at once (best effort: a busy reader only delays it) */
 		sqlite3_exec(ix->db, "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL, NULL);
 	}
 	if (ix->db)
