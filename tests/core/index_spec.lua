@@ -166,6 +166,43 @@ describe('index: incremental refresh', function()
     ctx:close()
   end)
 
+  it('on a home of 1,500 files, an unchanged refresh stats each once and reads none', function()
+    local m = t.member('many')
+    local h = m.wol_home
+    circle(h, 'big')
+    local dirs = {}
+    for u = 0, 6 do
+      table.insert(dirs, t.shquote(string.format('%s/circles/big/notes/u%d', h, u)))
+    end
+    for y = 2023, 2025 do
+      table.insert(dirs, t.shquote(string.format('%s/journal/%d', h, y)))
+    end
+    t.sh('mkdir -p ' .. table.concat(dirs, ' '))
+    local function put(path, text)
+      local f = assert(io.open(path, 'wb'))
+      f:write(text)
+      f:close()
+    end
+    for i = 1, 1000 do
+      put(string.format('%s/circles/big/notes/u%d/n%04d.md', h, i % 7, i),
+        string.format('---\ntitle: Note %d\n---\nword%d and shared text\n', i, i))
+    end
+    for i = 1, 500 do
+      local d = os.date('!%Y-%m-%d', 1700000000 + i * 86400)
+      put(string.format('%s/journal/%s/%s.md', h, d:sub(1, 4), d), 'entry ' .. i .. '\n')
+    end
+    settle()
+    local ctx = assert(core.open({ home = h }))
+    local first = assert(ctx:index_refresh())
+    assert.are.same({ 1500, 1500, 1500 }, { first.stat, first.read, first.docs })
+    for _ = 1, 3 do
+      local again = assert(ctx:index_refresh())
+      assert.are.same({ 1500, 0, 0, 0, 0 }, { again.stat, again.read, again.added, again.updated, again.removed })
+    end
+    assert.are.equal(1, #assert(ctx:search('word777')))
+    ctx:close()
+  end)
+
   it('picks up an added, a changed, a deleted and a renamed file', function()
     local m, ctx = sample()
     local h = m.wol_home
