@@ -17,6 +17,7 @@ local commands = {
   WolPrompt = { 'prompt', { nargs = '*', complete = function(lead)
     return require('wol.prompt').complete(lead)
   end }, "Show the day's prompt in a split: :WolPrompt [date]" },
+  WolSearch = { 'search', { nargs = '*', bang = true }, 'Search the journal, notes and questions' },
 }
 
 for name, spec in pairs(commands) do
@@ -30,6 +31,7 @@ end
 local plugs = {
   WolJournal = 'journal',
   WolPrompt = 'prompt',
+  WolSearch = 'search',
 }
 for lhs, handler in pairs(plugs) do
   vim.keymap.set('n', '<Plug>(' .. lhs .. ')', function()

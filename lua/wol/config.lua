@@ -10,6 +10,10 @@ M.defaults = {
     -- ]j / [j in journal buffers go to the next / previous entry
     mappings = true,
   },
+  -- :WolSearch
+  search = {
+    limit = 100, -- at most this many results
+  },
 }
 
 -- key -> { type(s), optional }; nested tables validated recursively
@@ -17,6 +21,7 @@ M.schema = {
   home = { 'string', true },
   circle = { 'string', true },
   journal = { 'table', true, { mappings = { 'boolean', true } } },
+  search = { 'table', true, { limit = { 'number', true } } },
 }
 
 M.options = vim.deepcopy(M.defaults)
