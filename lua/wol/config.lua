@@ -20,6 +20,10 @@ M.defaults = {
     -- ]j / [j in journal buffers go to the next / previous entry
     mappings = true,
   },
+  -- :WolSearch
+  search = {
+    limit = 100, -- at most this many results
+  },
 }
 
 -- key -> { type(s), optional }; nested tables validated recursively
@@ -29,6 +33,7 @@ M.schema = {
   share = { 'table', true, { max_size = { 'number', true }, lock_timeout = { 'number', true } } },
   join = { 'table', true, { timeout = { 'number', true } } },
   journal = { 'table', true, { mappings = { 'boolean', true } } },
+  search = { 'table', true, { limit = { 'number', true } } },
 }
 
 M.options = vim.deepcopy(M.defaults)
