@@ -5,6 +5,7 @@
 # their results are counted in a fixed order at the end.
 # Each suite runs with its own HOME and WOL_HOME under a temporary directory,
 # so the user's own files are never touched.
+[ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
 set -u
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
