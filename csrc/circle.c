@@ -336,16 +336,83 @@ static void remove_stale_locks(const char *dir, long long since, int depth)
 	closedir(d);
 }
 
-static void recover_after_crash(wol_circle *c)
+/* Removes the temporary files of an interrupted atomic write of root/rel
+ * (".<base>.tmp-*" next to it, see wol_fs_write_atomic). */
+static void remove_write_temps(const char *root, const char *rel)
 {
-	char *owner = wol_strfmt("%s/wol-commit.owner", c->gitdir);
-	struct stat st;
-	if (owner && lstat(owner, &st) == 0) {
-		/* a second of slack for file systems with coarse timestamps */
-		remove_stale_locks(c->gitdir, mtime_ns(&st) - 1000000000LL, 0);
-		unlink(owner);
+	if (wol_path_check(rel, NULL) != 0)
+		return;
+	char *p = wol_strfmt("%s/%s", root, rel);
+	char *slash = p ? strrchr(p, '/') : NULL;
+	if (!slash) {
+		free(p);
+		return;
 	}
-	free(owner);
+	*slash = '\0';
+	char *prefix = wol_strfmt(".%s.tmp-", slash + 1);
+	DIR *d = prefix ? opendir(p) : NULL;
+	struct dirent *de;
+	while (d && (de = readdir(d)) != NULL) {
+		if (strncmp(de->d_name, prefix, strlen(prefix)) != 0)
+			continue;
+		char *t = wol_strfmt("%s/%s", p, de->d_name);
+		struct stat st;
+		if (t && lstat(t, &st) == 0 && S_ISREG(st.st_mode))
+			unlink(t);
+		free(t);
+	}
+	if (d)
+		closedir(d);
+	free(prefix);
+	free(p);
+}
+
+/* The owner file says a commit is in progress: the pid, then the paths
+ * being written, one a line. A wol commit killed part way leaves it
+ * behind; the next one (holding the lock, so no wol commit is running)
+ * removes the locks and temporary files the dead one left. */
+static void recover_after_crash(wol_circle *c, const char *owner)
+{
+	struct stat st;
+	if (lstat(owner, &st) != 0)
+		return;
+	/* a second of slack for file systems with coarse timestamps */
+	remove_stale_locks(c->gitdir, mtime_ns(&st) - 1000000000LL, 0);
+	char *tmpidx = wol_strfmt("%s/wol-index.new", c->gitdir);
+	if (tmpidx)
+		unlink(tmpidx);
+	free(tmpidx);
+	char *text = NULL;
+	size_t len;
+	if (wol_fs_read(owner, 1024 * 1024, 1, &text, &len, NULL) == 0) {
+		char *save = NULL;
+		char *line = strtok_r(text, "\n", &save); /* the pid */
+		while (line && (line = strtok_r(NULL, "\n", &save)) != NULL)
+			remove_write_temps(c->path, line);
+		free(text);
+	}
+	unlink(owner);
+}
+
+static int write_owner(const char *owner, const wol_commit_file *files, size_t nfiles,
+                       wol_error *err)
+{
+	wol_buf b;
+	wol_buf_init(&b);
+	wol_buf_printf(&b, "%ld\n", (long)getpid());
+	for (size_t i = 0; i < nfiles; i++)
+		wol_buf_printf(&b, "%s\n", files[i].path);
+	if (b.oom) {
+		wol_buf_free(&b);
+		return wol_error_set(err, WOL_ENOMEM, "out of memory");
+	}
+	int fd = open(owner, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
+	int ok = fd >= 0 && write(fd, b.ptr, b.len) == (ssize_t)b.len;
+	int e = errno;
+	if (fd >= 0)
+		close(fd);
+	wol_buf_free(&b);
+	return ok ? 0 : wol_error_set(err, WOL_EIO, "commit: %s: %s", owner, strerror(e));
 }
 
 static int sleep_ms(int ms)
@@ -363,13 +430,26 @@ static int index_locked_error(wol_circle *c, int waited, wol_error *err)
 	                     c->gitdir, waited);
 }
 
-/* Waits (up to timeout_ms) until no index.lock exists. */
-static int wait_index_unlocked(wol_circle *c, int timeout_ms, int *waited, wol_error *err)
+/* Takes git's own index.lock (waiting up to timeout_ms), so that neither
+ * the git CLI nor another tool changes the index or commits while we
+ * commit. Our new index is written beside it and renamed over `index`. */
+static int take_index_lock(wol_circle *c, int timeout_ms, int *waited, wol_error *err)
 {
 	char *lock = wol_strfmt("%s/index.lock", c->gitdir);
 	if (!lock)
 		return wol_error_set(err, WOL_ENOMEM, "out of memory");
-	while (wol_fs_exists(lock)) {
+	for (;;) {
+		int fd = open(lock, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+		if (fd >= 0) {
+			close(fd);
+			break;
+		}
+		if (errno != EEXIST) {
+			int e = errno;
+			free(lock);
+			return wol_error_set(err, WOL_EIO, "commit: %s/index.lock: %s", c->gitdir,
+			                     strerror(e));
+		}
 		if (*waited >= timeout_ms) {
 			free(lock);
 			return index_locked_error(c, *waited, err);
@@ -378,6 +458,58 @@ static int wait_index_unlocked(wol_circle *c, int timeout_ms, int *waited, wol_e
 	}
 	free(lock);
 	return 0;
+}
+
+static int stage_entry(git_index *idx, const char *root, const char *rel, const git_oid *blob,
+                       size_t len);
+
+static void drop_index_lock(wol_circle *c)
+{
+	char *lock = wol_strfmt("%s/index.lock", c->gitdir);
+	if (lock)
+		unlink(lock);
+	free(lock);
+}
+
+/* Writes the index with `files` staged: a private copy (hard link of the
+ * index, rewritten by libgit2, which breaks the link) renamed over it. */
+static int write_index(wol_circle *c, const wol_commit_file *files, const git_oid *blobs,
+                       size_t nfiles, wol_error *err)
+{
+	char *cur = wol_strfmt("%s/index", c->gitdir);
+	char *tmp = wol_strfmt("%s/wol-index.new", c->gitdir);
+	git_index *idx = NULL;
+	int rc = 0, grc;
+	if (!cur || !tmp) {
+		rc = wol_error_set(err, WOL_ENOMEM, "out of memory");
+		goto out;
+	}
+	unlink(tmp);
+	if (link(cur, tmp) != 0 && errno != ENOENT) {
+		int e = errno;
+		rc = wol_error_set(err, WOL_EIO, "commit: index: %s", strerror(e));
+		goto out;
+	}
+	grc = git_index_open(&idx, tmp);
+	for (size_t i = 0; grc == 0 && i < nfiles; i++)
+		grc = stage_entry(idx, c->path, files[i].path, &blobs[i], files[i].len);
+	if (grc == 0)
+		grc = git_index_write(idx);
+	if (grc < 0) {
+		rc = wol_error_git(err, grc, "commit: index");
+		goto out;
+	}
+	if (rename(tmp, cur) != 0) {
+		int e = errno;
+		rc = wol_error_set(err, WOL_EIO, "commit: index: %s", strerror(e));
+	}
+out:
+	git_index_free(idx);
+	if (rc && tmp)
+		unlink(tmp);
+	free(cur);
+	free(tmp);
+	return rc;
 }
 
 static int head_state(wol_circle *c, char **branch, git_commit **parent, wol_error *err)
@@ -449,7 +581,6 @@ static int commit_once(wol_circle *c, const wol_commit_file *files, size_t nfile
 	git_commit *parent = NULL;
 	git_tree *base = NULL, *newtree = NULL;
 	git_signature *sig = NULL;
-	git_index *idx = NULL;
 	git_reference *ref = NULL;
 	git_tree_update *ups = NULL;
 	git_oid *blobs = NULL;
@@ -485,33 +616,9 @@ static int commit_once(wol_circle *c, const wol_commit_file *files, size_t nfile
 		rc = wol_error_git(err, grc, "commit: tree");
 		goto out;
 	}
-	/* the index: only these entries change */
-	grc = git_repository_index(&idx, c->repo);
-	if (grc == 0)
-		grc = git_index_read(idx, 0);
-	for (size_t i = 0; grc == 0 && i < nfiles; i++)
-		grc = stage_entry(idx, c->path, files[i].path, &blobs[i], files[i].len);
-	if (grc < 0) {
-		rc = wol_error_git(err, grc, "commit: index");
+	/* the index: only these entries change (we hold index.lock) */
+	if ((rc = write_index(c, files, blobs, nfiles, err)))
 		goto out;
-	}
-	for (;;) {
-		grc = git_index_write(idx);
-		if (grc != GIT_ELOCKED)
-			break;
-		git_error_clear();
-		if (*waited >= timeout_ms) {
-			rc = index_locked_error(c, *waited, err);
-			git_index_read(idx, 1); /* drop our unsaved entries */
-			goto out;
-		}
-		*waited += sleep_ms(10);
-	}
-	if (grc < 0) {
-		rc = wol_error_git(err, grc, "commit: index");
-		git_index_read(idx, 1);
-		goto out;
-	}
 	if (parent && git_oid_equal(&tree_oid, git_commit_tree_id(parent))) {
 		if (oid_out)
 			oid_out[0] = '\0';
@@ -561,7 +668,6 @@ static int commit_once(wol_circle *c, const wol_commit_file *files, size_t nfile
 		git_oid_tostr(oid_out, 41, &commit_oid);
 out:
 	git_reference_free(ref);
-	git_index_free(idx);
 	git_signature_free(sig);
 	git_tree_free(newtree);
 	git_tree_free(base);
@@ -588,7 +694,7 @@ int wol_circle_commit(wol_circle *c, const wol_commit_file *files, size_t nfiles
 	}
 	/* crash safety: objects, index and refs fsynced before they count */
 	git_libgit2_opts(GIT_OPT_ENABLE_FSYNC_GITDIR, 1);
-	char *lockpath = wol_strfmt("%s/wol-commit.lock", c->gitdir);
+	char *lockpath = wol_strfmt("%s/wol-commit.flock", c->gitdir);
 	char *owner = wol_strfmt("%s/wol-commit.owner", c->gitdir);
 	if (!lockpath || !owner) {
 		free(lockpath);
@@ -602,16 +708,16 @@ int wol_circle_commit(wol_circle *c, const wol_commit_file *files, size_t nfiles
 		free(owner);
 		return rc;
 	}
-	recover_after_crash(c);
+	recover_after_crash(c, owner);
 	int waited = 0;
-	rc = wait_index_unlocked(c, timeout_ms, &waited, err);
+	rc = write_owner(owner, files, nfiles, err);
 	if (rc)
 		goto out;
-	char pid[32];
-	int pn = snprintf(pid, sizeof pid, "%ld\n", (long)getpid());
-	rc = wol_fs_write_atomic(owner, pid, (size_t)pn, 0644, err);
-	if (rc)
+	rc = take_index_lock(c, timeout_ms, &waited, err);
+	if (rc) {
+		unlink(owner);
 		goto out;
+	}
 	for (size_t i = 0; i < nfiles && rc == 0; i++)
 		rc = write_nofollow(c->path, files[i].path, files[i].data, files[i].len, err);
 	for (int attempt = 0; rc == 0; attempt++) {
@@ -629,6 +735,7 @@ int wol_circle_commit(wol_circle *c, const wol_commit_file *files, size_t nfiles
 		}
 		rc = 0;
 	}
+	drop_index_lock(c);
 	unlink(owner);
 out:
 	free(owner);
