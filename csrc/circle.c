@@ -25,6 +25,10 @@ struct wol_circle {
 	char *email;
 	wol_date today;
 	git_repository *repo;
+	/* the index as we last wrote it, kept parsed between commits; used
+	 * while $GIT_DIR/index still has the same inode, size and mtime */
+	git_index *idx;
+	struct stat idx_st;
 };
 
 /* ------------------------------------------------------------ small bits */
@@ -241,6 +245,8 @@ void wol_circle_close(wol_circle *c)
 {
 	if (!c)
 		return;
+	if (c->idx)
+		git_index_free(c->idx);
 	if (c->repo)
 		git_repository_free(c->repo);
 	free(c->name);
@@ -471,42 +477,60 @@ static void drop_index_lock(wol_circle *c)
 	free(lock);
 }
 
-/* Writes the index with `files` staged: a private copy (hard link of the
- * index, rewritten by libgit2, which breaks the link) renamed over it. */
+static int same_file(const struct stat *a, const struct stat *b)
+{
+	return a->st_dev == b->st_dev && a->st_ino == b->st_ino && a->st_size == b->st_size &&
+	       mtime_ns(a) == mtime_ns(b);
+}
+
+/* Writes the index with `files` staged, under our index.lock: a private
+ * copy at wol-index.new (a hard link of the index, which libgit2's write
+ * replaces) renamed over the index. The parsed copy is kept in the handle
+ * and reused while the index on disk is still the one we wrote. */
 static int write_index(wol_circle *c, const wol_commit_file *files, const git_oid *blobs,
                        size_t nfiles, wol_error *err)
 {
 	char *cur = wol_strfmt("%s/index", c->gitdir);
 	char *tmp = wol_strfmt("%s/wol-index.new", c->gitdir);
-	git_index *idx = NULL;
-	int rc = 0, grc;
+	int rc = 0, grc = 0;
 	if (!cur || !tmp) {
 		rc = wol_error_set(err, WOL_ENOMEM, "out of memory");
 		goto out;
 	}
-	unlink(tmp);
-	if (link(cur, tmp) != 0 && errno != ENOENT) {
-		int e = errno;
-		rc = wol_error_set(err, WOL_EIO, "commit: index: %s", strerror(e));
-		goto out;
+	struct stat st;
+	int have = stat(cur, &st) == 0;
+	if (!c->idx || !have || !same_file(&st, &c->idx_st)) {
+		if (c->idx)
+			git_index_free(c->idx);
+		c->idx = NULL;
+		unlink(tmp);
+		if (have && link(cur, tmp) != 0) {
+			int e = errno;
+			rc = wol_error_set(err, WOL_EIO, "commit: index: %s", strerror(e));
+			goto out;
+		}
+		grc = git_index_open(&c->idx, tmp);
 	}
-	grc = git_index_open(&idx, tmp);
 	for (size_t i = 0; grc == 0 && i < nfiles; i++)
-		grc = stage_entry(idx, c->path, files[i].path, &blobs[i], files[i].len);
+		grc = stage_entry(c->idx, c->path, files[i].path, &blobs[i], files[i].len);
 	if (grc == 0)
-		grc = git_index_write(idx);
+		grc = git_index_write(c->idx);
 	if (grc < 0) {
 		rc = wol_error_git(err, grc, "commit: index");
 		goto out;
 	}
-	if (rename(tmp, cur) != 0) {
+	if (rename(tmp, cur) != 0 || stat(cur, &c->idx_st) != 0) {
 		int e = errno;
 		rc = wol_error_set(err, WOL_EIO, "commit: index: %s", strerror(e));
 	}
 out:
-	git_index_free(idx);
-	if (rc && tmp)
-		unlink(tmp);
+	if (rc) {
+		if (c->idx)
+			git_index_free(c->idx);
+		c->idx = NULL; /* read it again next time */
+		if (tmp)
+			unlink(tmp);
+	}
 	free(cur);
 	free(tmp);
 	return rc;
@@ -718,8 +742,17 @@ int wol_circle_commit(wol_circle *c, const wol_commit_file *files, size_t nfiles
 		unlink(owner);
 		goto out;
 	}
-	for (size_t i = 0; i < nfiles && rc == 0; i++)
-		rc = write_nofollow(c->path, files[i].path, files[i].data, files[i].len, err);
+	for (size_t i = 0; i < nfiles && rc == 0; i++) {
+		/* a file that already holds these bytes is left as it is, so an
+		 * editor that just wrote it sees no change on disk */
+		char *have = NULL;
+		size_t hlen = 0;
+		int same = read_nofollow(c->path, files[i].path, files[i].len + 1, &have, &hlen, NULL) == 0 &&
+		           hlen == files[i].len && memcmp(have, files[i].data, hlen) == 0;
+		free(have);
+		if (!same)
+			rc = write_nofollow(c->path, files[i].path, files[i].data, files[i].len, err);
+	}
 	for (int attempt = 0; rc == 0; attempt++) {
 		rc = commit_once(c, files, nfiles, message, timeout_ms, &waited, oid_out, err);
 		if (rc == 1) {

@@ -13,11 +13,6 @@ static int cmd_version(wol_cli *cli, int argc, char **argv);
 static const wol_cli_cmd commands[] = {
 	{"doctor", wol_cli_doctor, "[--json]", "check the installation, identity and circles",
 	 "Prints what :checkhealth wol reports. Exit 1 when any check is an error."},
-	{"prompt", wol_cli_prompt, "[date] [--json] [--started DATE [--weeks N]]",
-	 "show the day's prompt: theme, challenge, questions",
-	 "date: YYYY-MM-DD, today, yesterday, tomorrow, +N or -N (default today).\n"
-	 "--started/--weeks set the circle program instead of the circle's circle.md.\n"
-	 "Skipped prompt files are reported on stderr; the prompt is still shown."},
 	{"init", wol_cli_init, "NAME [--remote URL] [--started DATE] [--meets DAY] [--weeks N] [--goal TEXT]",
 	 "start a circle in $WOL_HOME/circles/NAME", "Creates the repository with circle.md and your members/<handle>.md, committed."},
 	{"join", wol_cli_join, "URL [NAME] [--json]", "join a circle: clone it and add yourself",
@@ -37,6 +32,11 @@ static const wol_cli_cmd commands[] = {
 	{"resolve", wol_cli_resolve, "QID [-m WHAT-HELPED] [--json]", "mark your question resolved", NULL},
 	{"reopen", wol_cli_reopen, "QID [--json]", "reopen your resolved question", NULL},
 	{"thank", wol_cli_thank, "QID AID [-m TEXT] [--json]", "thank someone for an answer", NULL},
+	{"prompt", wol_cli_prompt, "[date] [--json] [--started DATE [--weeks N]]",
+	 "show the day's prompt: theme, challenge, questions",
+	 "date: YYYY-MM-DD, today, yesterday, tomorrow, +N or -N (default today).\n"
+	 "--started/--weeks set the circle program instead of the circle's circle.md.\n"
+	 "Skipped prompt files are reported on stderr; the prompt is still shown."},
 	{"version", cmd_version, "[--json]", "print the version and library versions", NULL},
 	{NULL, NULL, NULL, NULL, NULL}};
 

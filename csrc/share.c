@@ -86,25 +86,34 @@ void wol_share_result_free(wol_share_result *r)
 	memset(r, 0, sizeof *r);
 }
 
-/* The absolute, symlink-resolved form of `path` (whose last component
- * may not exist yet). */
+/* The absolute, symlink-resolved form of `path`: its deepest existing
+ * ancestor resolved, the rest (not existing yet) appended as it is. */
 static char *resolve(const char *path)
 {
-	char buf[PATH_MAX];
-	if (realpath(path, buf))
-		return wol_strfmt("%s", buf);
-	const char *slash = strrchr(path, '/');
-	if (!slash) {
-		char cwd[PATH_MAX];
-		return getcwd(cwd, sizeof cwd) ? wol_strfmt("%s/%s", cwd, path) : NULL;
-	}
-	char *dir = wol_strndup(path, (size_t)(slash - path));
-	if (!dir)
-		return NULL;
+	char buf[PATH_MAX], cwd[PATH_MAX];
+	char *full = path[0] == '/' ? wol_strfmt("%s", path)
+	             : getcwd(cwd, sizeof cwd) ? wol_strfmt("%s/%s", cwd, path) : NULL;
+	char *probe = full ? wol_strfmt("%s", full) : NULL;
 	char *out = NULL;
-	if (realpath(*dir ? dir : "/", buf))
-		out = wol_strfmt("%s/%s", strcmp(buf, "/") == 0 ? "" : buf, slash + 1);
-	free(dir);
+	if (!probe)
+		goto done;
+	size_t cut = strlen(probe);
+	while (!realpath(probe, buf)) {
+		char *slash = strrchr(probe, '/');
+		if (!slash)
+			goto done;
+		if (slash == probe) {
+			probe[1] = '\0';
+			cut = 0;
+		} else {
+			*slash = '\0';
+			cut = (size_t)(slash - probe);
+		}
+	}
+	out = wol_strfmt("%s%s", strcmp(buf, "/") == 0 ? "" : buf, full + cut);
+done:
+	free(full);
+	free(probe);
 	return out;
 }
 
