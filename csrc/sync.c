@@ -217,7 +217,6 @@ static int cb_certificate(git_cert *cert, int valid, const char *host, void *pay
 		snprintf(s->cert_msg, sizeof s->cert_msg,
 		         "sync: the TLS certificate of %s is not valid; refusing to connect", h);
 	}
-	git_error_set_str(GIT_ERROR_SSH, s->cert_msg + 6);
 	return GIT_ECERTIFICATE;
 }
 
@@ -395,8 +394,13 @@ static void free_cb(sync_cb *s)
 	free(s->helper_pass);
 }
 
+/* Every connection (a fetch, a push) gets each credential once again. */
 static void callbacks(git_remote_callbacks *cb, sync_cb *s)
 {
+	s->calls = s->username_given = s->agent_tried = s->token_tried = s->helper_tried = 0;
+	s->key_next = 0;
+	s->tried[0] = '\0';
+	s->tried_rsa = s->auth_failed = s->cert_refused = 0;
 	cb->credentials = cb_credentials;
 	cb->certificate_check = cb_certificate;
 	cb->transfer_progress = cb_transfer;
@@ -1146,6 +1150,13 @@ int wol_sync_run(wol_ctx *ctx, const char *circle, const wol_sync_opts *opts,
 		specs[0] = push_spec;
 		s.rejected = 0;
 		grc = git_remote_push(remote, &refspecs, &po);
+		if (grc == GIT_ENONFASTFORWARD) {
+			/* libgit2 saw the remote move before sending anything */
+			s.rejected = 1;
+			snprintf(s.reject_status, sizeof s.reject_status, "non-fast-forward");
+			git_error_clear();
+			grc = 0;
+		}
 		if (grc < 0) {
 			rc = net_error(&s, grc, "push", out->remote, err);
 			goto out;
