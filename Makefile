@@ -27,6 +27,11 @@ OBJDIR  := build/obj
 ASANDIR := build/asan
 obj      = $(patsubst csrc/%.c,$(1)/%.o,$(2))
 
+# Built-in prompts: prompts/builtin/*.md embedded into the library as C strings.
+GENDIR  := build/gen
+PROMPTS := $(wildcard prompts/builtin/*.md)
+gen_obj  = $(1)/builtin_prompts.o
+
 MODULE  := lua/wol/core.so
 CLI     := bin/wol
 
@@ -36,24 +41,36 @@ all: $(MODULE) $(CLI)
 $(OBJDIR)/%.o: csrc/%.c $(HDR) | $(OBJDIR)
 	$(CC) $(CFLAGS_ALL) -c -o $@ $<
 
-$(MODULE): $(call obj,$(OBJDIR),$(LIB_SRC) $(LUA_SRC))
+$(GENDIR)/builtin_prompts.c: tools/embed_prompts.c $(PROMPTS) prompts/builtin
+	@mkdir -p $(GENDIR)
+	$(CC) -std=gnu11 -O1 $(WARN) -o $(GENDIR)/embed_prompts tools/embed_prompts.c
+	$(GENDIR)/embed_prompts $(PROMPTS) > $@.tmp && mv $@.tmp $@
+
+$(call gen_obj,$(OBJDIR)): $(GENDIR)/builtin_prompts.c csrc/prompt_builtin.h | $(OBJDIR)
+	$(CC) $(CFLAGS_ALL) -Icsrc -c -o $@ $<
+
+$(MODULE): $(call obj,$(OBJDIR),$(LIB_SRC) $(LUA_SRC)) $(call gen_obj,$(OBJDIR))
 	@mkdir -p $(dir $@)
 	$(CC) -shared -o $@ $^ $(LDFLAGS_ALL) $(PKG_LIBS)
 
-$(CLI): $(call obj,$(OBJDIR),$(LIB_SRC) $(CLI_SRC))
+$(CLI): $(call obj,$(OBJDIR),$(LIB_SRC) $(CLI_SRC)) $(call gen_obj,$(OBJDIR))
 	@mkdir -p $(dir $@)
 	$(CC) -o $@ $^ $(LDFLAGS_ALL) $(PKG_LIBS)
 
-# Sanitizer build: the same sources with ASan+UBSan, in build/asan.
+# Sanitizer build: the same sources with ASan+UBSan, in build/asan. The module
+# is never unloaded (-z nodelete) so leak reports name their libraries.
 ASAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 $(ASANDIR)/%.o: csrc/%.c $(HDR) | $(ASANDIR)
 	$(CC) $(CFLAGS_ALL) -O1 $(ASAN_FLAGS) -c -o $@ $<
 
-$(ASANDIR)/lua/wol/core.so: $(call obj,$(ASANDIR),$(LIB_SRC) $(LUA_SRC))
-	@mkdir -p $(dir $@)
-	$(CC) -shared $(ASAN_FLAGS) -o $@ $^ $(LDFLAGS_ALL) $(PKG_LIBS)
+$(call gen_obj,$(ASANDIR)): $(GENDIR)/builtin_prompts.c csrc/prompt_builtin.h | $(ASANDIR)
+	$(CC) $(CFLAGS_ALL) -O1 $(ASAN_FLAGS) -Icsrc -c -o $@ $<
 
-$(ASANDIR)/bin/wol: $(call obj,$(ASANDIR),$(LIB_SRC) $(CLI_SRC))
+$(ASANDIR)/lua/wol/core.so: $(call obj,$(ASANDIR),$(LIB_SRC) $(LUA_SRC)) $(call gen_obj,$(ASANDIR))
+	@mkdir -p $(dir $@)
+	$(CC) -shared $(ASAN_FLAGS) -Wl,-z,nodelete -o $@ $^ $(LDFLAGS_ALL) $(PKG_LIBS)
+
+$(ASANDIR)/bin/wol: $(call obj,$(ASANDIR),$(LIB_SRC) $(CLI_SRC)) $(call gen_obj,$(ASANDIR))
 	@mkdir -p $(dir $@)
 	$(CC) $(ASAN_FLAGS) -o $@ $^ $(LDFLAGS_ALL) $(PKG_LIBS)
 

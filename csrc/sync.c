@@ -874,6 +874,21 @@ static int integrate(wol_ctx *ctx, git_repository *repo, const char *branch, syn
 		return 0; /* the remote has no such branch yet */
 	if (has_ours && git_oid_equal(&our_id, &their_id))
 		return 0;
+	/* shares (csrc/circle.c) commit under this lock: hold it while the
+	 * branch and the work tree move, so the two never interleave */
+	wol_lock commit_lock = {-1};
+	char *lock_path = wol_strfmt("%swol-commit.flock", git_repository_path(repo));
+	if (!lock_path)
+		return oom(err);
+	int lrc = wol_lock_acquire(&commit_lock, lock_path, 10000, err);
+	free(lock_path);
+	if (lrc)
+		return lrc;
+	has_ours = ref_oid(repo, local, &our_id); /* read again under the lock */
+	if (has_ours && git_oid_equal(&our_id, &their_id)) {
+		wol_lock_release(&commit_lock);
+		return 0;
+	}
 	const char *me = wol_ctx_identity(ctx)->handle;
 	const char *workdir = git_repository_workdir(repo);
 	git_commit *ours = NULL, *theirs = NULL;
@@ -962,6 +977,7 @@ static int integrate(wol_ctx *ctx, git_repository *repo, const char *branch, syn
 git_fail:
 	rc = grc == WOL_ENOMEM ? oom(err) : wol_error_git(err, grc, "sync: merge");
 out:
+	wol_lock_release(&commit_lock);
 	wol_buf_free(&msg);
 	git_signature_free(sig);
 	git_index_free(idx);

@@ -12,6 +12,15 @@ vim.g.loaded_wol = 1
 -- name -> { handler name in lua/wol/commands.lua, command attributes, description }
 local commands = {
   WolVersion = { 'version', { nargs = 0 }, 'Show the wol.nvim and library versions' },
+  WolInit = { 'circle', { nargs = '+' }, 'Start a circle: :WolInit NAME [url]' },
+  WolJoin = { 'join', { nargs = '*', bang = true }, 'Join a circle in the background: :WolJoin URL [name] (! cancels)' },
+  WolNote = { 'note', { nargs = '+' }, 'New work-in-progress note: :WolNote {title}' },
+  WolNotes = { 'notes', { nargs = '*' }, 'Pick a shared note: :WolNotes [handle]' },
+  WolShare = { 'share', { nargs = '*', range = true, bang = true },
+    'Share the buffer (or a range) with the circle: :[range]WolShare[!] [message]' },
+  WolPrompt = { 'prompt', { nargs = '*', complete = function(lead)
+    return require('wol.prompt').complete(lead)
+  end }, "Show the day's prompt in a split: :WolPrompt [date]" },
 }
 
 for name, spec in pairs(commands) do
@@ -21,8 +30,28 @@ for name, spec in pairs(commands) do
   end, attrs)
 end
 
+-- Circle files come from other members: modelines stay off in them, and
+-- other members' notes open read-only (lua/wol/circle.lua).
+local guard = vim.api.nvim_create_augroup('wol_circle_guard', { clear = true })
+vim.api.nvim_create_autocmd({ 'BufReadPre', 'BufNewFile' }, {
+  group = guard,
+  pattern = '*/circles/*',
+  callback = function(args)
+    require('wol.circle').guard(args)
+  end,
+})
+vim.api.nvim_create_autocmd('BufReadPost', {
+  group = guard,
+  pattern = '*/circles/*/notes/*',
+  callback = function(args)
+    require('wol.circle').guard_post(args)
+  end,
+})
+
 -- <Plug> maps: no default keys; users map these themselves.
 local plugs = {
+  WolShare = 'share',
+  WolPrompt = 'prompt',
 }
 for lhs, handler in pairs(plugs) do
   vim.keymap.set('n', '<Plug>(' .. lhs .. ')', function()
@@ -39,6 +68,12 @@ local links = {
   WolWarn = 'WarningMsg',
   WolError = 'ErrorMsg',
   WolAccent = 'Special',
+  WolPromptTitle = 'WolTitle',
+  WolPromptHeading = 'WolHeading',
+  WolPromptMeta = 'WolMuted',
+  WolPromptChallenge = 'Normal',
+  WolPromptQuestion = 'WolAccent',
+  WolPromptBullet = 'WolHeading',
 }
 for group, target in pairs(links) do
   vim.api.nvim_set_hl(0, group, { link = target, default = true })

@@ -42,6 +42,14 @@ end
 function M.run(name, opts)
   local fn = handlers[name]
   if not fn then
+    -- feature modules (lua/wol/<name>.lua) register their handlers when loaded
+    local ok, err = pcall(require, 'wol.' .. name)
+    if not ok and not tostring(err):find("module 'wol." .. name .. "' not found", 1, true) then
+      return notify(tostring(err), vim.log.levels.ERROR)
+    end
+    fn = handlers[name]
+  end
+  if not fn then
     return notify('wol: unknown command handler ' .. tostring(name), vim.log.levels.ERROR)
   end
   local ok, err = xpcall(function()

@@ -6,12 +6,24 @@ M.defaults = {
   home = nil,
   -- circle to act on; nil means the only circle, else git config wol.circle
   circle = nil,
+  share = {
+    -- larger notes are refused (bytes)
+    max_size = 1024 * 1024,
+    -- how long a share waits for git's index.lock held by another tool (ms)
+    lock_timeout = 2000,
+  },
+  join = {
+    -- a :WolJoin clone is stopped after this many seconds
+    timeout = 600,
+  },
 }
 
 -- key -> { type(s), optional }; nested tables validated recursively
 M.schema = {
   home = { 'string', true },
   circle = { 'string', true },
+  share = { 'table', true, { max_size = { 'number', true }, lock_timeout = { 'number', true } } },
+  join = { 'table', true, { timeout = { 'number', true } } },
 }
 
 M.options = vim.deepcopy(M.defaults)

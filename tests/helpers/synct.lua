@@ -136,40 +136,31 @@ function M.circle_dir(member, name)
   return member.wol_home .. '/circles/' .. (name or 'c')
 end
 
---- A new circle for `member` with origin `url` (the git CLI, as `wol init`
---- does: circle.md, members/<handle>.md, one commit).
+--- A new circle for `member` with origin `url`: `wol init`.
 function M.init(member, url, name)
-  local dir = M.circle_dir(member, name)
-  t.write(dir .. '/circle.md', '---\nname: ' .. (name or 'c') .. '\nformat: 1\n---\n')
-  t.write(dir .. '/members/' .. member.handle .. '.md', '---\nname: ' .. member.handle .. '\n---\n')
-  local out, rc = t.git(dir, 'init -q -b main && git -C ' .. t.shquote(dir) ..
-    ' add -A && git -C ' .. t.shquote(dir) .. ' commit -qm "circle: init"', member)
-  assert(rc == 0, out)
+  local args = { 'init', name or 'c' }
   if url then
-    out, rc = t.git(dir, 'remote add origin ' .. t.shquote(url), member)
-    assert(rc == 0, out)
+    table.insert(args, '--remote')
+    table.insert(args, url)
   end
-  return dir
+  local out, err, rc = t.wol(args, member)
+  assert(rc == 0, out .. err)
+  return M.circle_dir(member, name)
 end
 
---- Joins the circle at `url` (a clone) and commits members/<handle>.md.
+--- Joins the circle at `url`: `wol join` (a clone plus members/<handle>.md).
 function M.join(member, url, name)
-  local dir = M.circle_dir(member, name)
-  local out, rc = t.sh(string.format('env %s git clone -q %s %s 2>&1', t.env(member), t.shquote(url), t.shquote(dir)))
-  assert(rc == 0, out)
-  if not t.exists(dir .. '/members/' .. member.handle .. '.md') then
-    M.share(member, 'members/' .. member.handle .. '.md', '---\nname: ' .. member.handle .. '\n---\n', name)
-  end
-  return dir
+  local out, err, rc = t.wol({ 'join', url, name or 'c' }, member)
+  assert(rc == 0, out .. err)
+  return M.circle_dir(member, name)
 end
 
---- Writes a file in member's circle and commits only that path.
+--- Writes a note in member's circle and shares it: `wol share`.
 function M.share(member, rel, text, name)
   local dir = M.circle_dir(member, name)
   t.write(dir .. '/' .. rel, text)
-  local out, rc = t.git(dir, 'add -- ' .. t.shquote(rel) .. ' && git -C ' .. t.shquote(dir) ..
-    ' commit -qm ' .. t.shquote('share(' .. member.handle .. '): ' .. rel), member)
-  assert(rc == 0, out)
+  local out, err, rc = t.wol({ '--circle', name or 'c', 'share', dir .. '/' .. rel }, member)
+  assert(rc == 0, out .. err)
 end
 
 --- Runs `wol sync --json`; returns the summary table (decoded by a tiny

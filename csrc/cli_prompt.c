@@ -1,0 +1,155 @@
+/* cli_prompt.c - `wol prompt`: the day's prompt in the shell */
+#include "cli.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* Prints `s` wrapped at `width` columns (counting bytes; good enough for a
+ * terminal reading), each line indented by `indent`, the first line by
+ * `first` instead. Blank lines in s are kept. */
+static void print_wrapped(const char *s, const char *first, const char *indent, size_t width)
+{
+	const char *lead = first;
+	size_t col = 0;
+	int at_start = 1;
+	while (*s) {
+		if (*s == '\n') {
+			if (!at_start)
+				putchar('\n');
+			while (*s == '\n') {
+				if (s[1] == '\n')
+					putchar('\n');
+				s++;
+			}
+			at_start = 1;
+			col = 0;
+			continue;
+		}
+		if (*s == ' ') {
+			s++;
+			continue;
+		}
+		size_t n = 0;
+		while (s[n] && s[n] != ' ' && s[n] != '\n')
+			n++;
+		if (at_start) {
+			fputs(lead, stdout);
+			lead = indent;
+			col = strlen(indent);
+			at_start = 0;
+		} else if (col + 1 + n > width) {
+			printf("\n%s", indent);
+			col = strlen(indent);
+		} else {
+			putchar(' ');
+			col++;
+		}
+		fwrite(s, 1, n, stdout);
+		col += n;
+		s += n;
+	}
+	if (!at_start)
+		putchar('\n');
+}
+
+static cJSON *strv_json(char **v, size_t n)
+{
+	cJSON *a = cJSON_CreateArray();
+	for (size_t i = 0; i < n; i++)
+		cJSON_AddItemToArray(a, cJSON_CreateString(v[i]));
+	return a;
+}
+
+int wol_cli_prompt(wol_cli *cli, int argc, char **argv)
+{
+	wol_cli_opt opts[] = {{"json", 0, 0, NULL},
+	                      {"started", 1, 0, NULL},
+	                      {"weeks", 1, 0, NULL},
+	                      {NULL, 0, 0, NULL}};
+	char *pos[argc > 0 ? argc : 1];
+	int npos;
+	if (wol_cli_parse(cli, argc, argv, opts, pos, &npos))
+		return WOL_EXIT_USAGE;
+	if (npos > 1)
+		return wol_cli_usage(cli, "unexpected argument '%s'", pos[1]);
+	if (opts[2].value && !opts[1].value)
+		return wol_cli_usage(cli, "--weeks needs --started");
+	wol_ctx *ctx = wol_cli_ctx(cli);
+	if (!ctx)
+		return WOL_EXIT_FAIL;
+	wol_error err;
+	wol_date date;
+	if (wol_date_parse(npos ? pos[0] : NULL, wol_ctx_today(ctx), &date, &err) != 0)
+		return wol_cli_fail(cli, &err);
+	wol_prompt_opts po = {0};
+	if (cli->circle) {
+		const char *name;
+		if (wol_ctx_circle(ctx, cli->circle, &name, &err) != 0)
+			return wol_cli_fail(cli, &err);
+		po.circle_dir = wol_ctx_circle_path(ctx, name);
+	}
+	if (opts[1].value) {
+		po.has_program = 1;
+		po.weeks = 12;
+		if (strlen(opts[1].value) != 10 ||
+		    wol_date_parse(opts[1].value, wol_ctx_today(ctx), &po.started, &err) != 0)
+			return wol_cli_usage(cli, "--started: '%s' is not a YYYY-MM-DD date", opts[1].value);
+		if (opts[2].value) {
+			char *end = NULL;
+			long n = strtol(opts[2].value, &end, 10);
+			if (!isdigit((unsigned char)opts[2].value[0]) || *end || n < 1 || n > 52)
+				return wol_cli_usage(cli, "--weeks: '%s' is not a number from 1 to 52",
+				                     opts[2].value);
+			po.weeks = (int)n;
+		}
+	}
+	wol_prompt p;
+	int rc = wol_prompt_get(ctx, date, &po, &p, &err);
+	free((char *)po.circle_dir);
+	if (rc != 0)
+		return wol_cli_fail(cli, &err);
+	for (size_t i = 0; i < p.nwarnings; i++)
+		fprintf(stderr, "%s\n", p.warnings[i]);
+	char ds[11];
+	wol_date_format(p.date, ds);
+	if (opts[0].value) {
+		cJSON *j = cJSON_CreateObject();
+		cJSON_AddStringToObject(j, "date", ds);
+		cJSON_AddStringToObject(j, "weekday", wol_weekday_name(wol_date_weekday(p.date)));
+		cJSON_AddStringToObject(j, "title", p.title);
+		cJSON_AddStringToObject(j, "challenge", p.challenge);
+		cJSON_AddItemToObject(j, "questions", strv_json(p.questions, p.nquestions));
+		cJSON_AddStringToObject(j, "text", p.text);
+		cJSON_AddItemToObject(j, "tags", strv_json(p.tags, p.ntags));
+		cJSON_AddStringToObject(j, "source", p.source);
+		cJSON_AddStringToObject(j, "reason", p.reason);
+		cJSON_AddNumberToObject(j, "week", p.week);
+		cJSON_AddNumberToObject(j, "weeks", p.weeks);
+		cJSON_AddItemToObject(j, "warnings", strv_json(p.warnings, p.nwarnings));
+		wol_prompt_free(&p);
+		return wol_cli_json(j);
+	}
+	int color = isatty(STDOUT_FILENO);
+	const char *bold = color ? "\033[1m" : "", *dim = color ? "\033[2m" : "",
+	           *off = color ? "\033[0m" : "";
+	char wd[16];
+	snprintf(wd, sizeof wd, "%s", wol_weekday_name(wol_date_weekday(p.date)));
+	wd[0] = (char)toupper((unsigned char)wd[0]);
+	printf("%s%s%s\n%s%s %s, %s%s\n", bold, p.title, off, dim, wd, ds, p.reason, off);
+	if (*p.challenge) {
+		printf("\n%sChallenge%s\n", bold, off);
+		print_wrapped(p.challenge, "  ", "  ", 76);
+	}
+	if (p.nquestions) {
+		printf("\n%sReflect%s\n", bold, off);
+		for (size_t i = 0; i < p.nquestions; i++)
+			print_wrapped(p.questions[i], "  - ", "    ", 76);
+	}
+	if (*p.text)
+		printf("\n%s\n", p.text);
+	printf("\n%ssource: %s%s\n", dim, p.source, off);
+	wol_prompt_free(&p);
+	return WOL_EXIT_OK;
+}

@@ -1,0 +1,308 @@
+-- :WolPrompt: the day's prompt (theme, challenge, questions) in a scratch
+-- split. The prompt itself comes from the C library (ctx:prompt); this file
+-- only draws it and handles the keys of its buffer.
+local M = {}
+
+local api = vim.api
+local commands = require('wol.commands')
+
+local NAME = 'wol://prompt'
+local ns = api.nvim_create_namespace('wol_prompt')
+
+-- buffer -> { prompt = <table from ctx:prompt>, questions = { [lnum] = index }, circle = name }
+local state = {}
+-- warnings already shown in this session (a bad file is reported once)
+local warned = {}
+
+local function notify(msg, level)
+  commands.notify(msg, level)
+end
+
+local keys_help = {
+  { ']d', 'next day' },
+  { '[d', 'previous day' },
+  { '<CR>', 'on a question: start today\'s journal with it' },
+  { 'q', 'close' },
+  { '?', 'show these keys' },
+}
+
+local function titlecase(s)
+  return (s:gsub('^%l', string.upper))
+end
+
+--- Lines and highlights for a prompt: returns lines, highlights
+--- ({ group, line (0-based), col_start, col_end }), question line map.
+function M.render(p)
+  local lines, hls, qmap = {}, {}, {}
+  local function add(text, group)
+    table.insert(lines, text)
+    if group then
+      table.insert(hls, { group, #lines - 1, 0, -1 })
+    end
+  end
+  add(p.title, 'WolPromptTitle')
+  local meta = string.format('%s %s, %s', titlecase(p.weekday), p.date, p.reason)
+  if p.week > 0 and not p.reason:match('^circle week') then
+    meta = meta .. string.format(', circle week %d of %d', p.week, p.weeks)
+  end
+  add(meta, 'WolPromptMeta')
+  if p.challenge ~= '' then
+    add('')
+    add('Challenge', 'WolPromptHeading')
+    for para in (p.challenge .. '\n\n'):gmatch('(.-)\n\n') do
+      if para ~= '' then
+        add(para, 'WolPromptChallenge')
+      end
+    end
+  end
+  if #p.questions > 0 then
+    add('')
+    add('Reflect', 'WolPromptHeading')
+    for i, q in ipairs(p.questions) do
+      add('- ' .. q)
+      qmap[#lines] = i
+      table.insert(hls, { 'WolPromptBullet', #lines - 1, 0, 1 })
+      table.insert(hls, { 'WolPromptQuestion', #lines - 1, 2, -1 })
+    end
+  end
+  if p.text ~= '' then
+    add('')
+    for l in (p.text .. '\n'):gmatch('(.-)\n') do
+      add(l)
+    end
+  end
+  add('')
+  add(string.format('source: %s    ]d next day  [d previous  <CR> journal  ? keys  q close', p.source),
+    'WolPromptMeta')
+  return lines, hls, qmap
+end
+
+local function is_prompt_buf(buf)
+  return state[buf] ~= nil and api.nvim_buf_is_valid(buf)
+end
+
+--- The prompt buffer, created on first use.
+local function get_buf()
+  for buf in pairs(state) do
+    if api.nvim_buf_is_valid(buf) then
+      return buf
+    end
+    state[buf] = nil
+  end
+  local buf = api.nvim_create_buf(false, true)
+  state[buf] = {}
+  local o = { buftype = 'nofile', bufhidden = 'wipe', swapfile = false, buflisted = false,
+    modifiable = false, undolevels = -1 }
+  for k, v in pairs(o) do
+    api.nvim_buf_set_option(buf, k, v)
+  end
+  pcall(api.nvim_buf_set_name, buf, NAME)
+  api.nvim_buf_set_option(buf, 'filetype', 'wolprompt')
+  local function map(lhs, fn, desc)
+    vim.keymap.set('n', lhs, fn, { buffer = buf, nowait = true, silent = true, desc = 'wol: ' .. desc })
+  end
+  map(']d', function() M.step(buf, 1) end, 'next day')
+  map('[d', function() M.step(buf, -1) end, 'previous day')
+  map('q', function() M.close(buf) end, 'close the prompt')
+  map('<CR>', function() M.question_at_cursor(buf) end, 'journal about this question')
+  map('?', M.show_keys, 'show keys')
+  api.nvim_create_autocmd('BufWipeout', {
+    buffer = buf,
+    callback = function()
+      state[buf] = nil
+    end,
+  })
+  return buf
+end
+
+local function prompt_win(buf)
+  for _, win in ipairs(api.nvim_tabpage_list_wins(0)) do
+    if api.nvim_win_get_buf(win) == buf then
+      return win
+    end
+  end
+end
+
+local function set_win_options(win)
+  local o = { number = false, relativenumber = false, wrap = true, linebreak = true, list = false,
+    spell = false, signcolumn = 'no', foldcolumn = '0', foldenable = false, cursorline = false,
+    colorcolumn = '' }
+  for k, v in pairs(o) do
+    api.nvim_win_set_option(win, k, v)
+  end
+end
+
+local function draw(buf, p)
+  local lines, hls, qmap = M.render(p)
+  api.nvim_buf_set_option(buf, 'modifiable', true)
+  api.nvim_buf_set_lines(buf, 0, -1, false, lines)
+  api.nvim_buf_set_option(buf, 'modifiable', false)
+  api.nvim_buf_set_option(buf, 'modified', false)
+  api.nvim_buf_clear_namespace(buf, ns, 0, -1)
+  for _, h in ipairs(hls) do
+    api.nvim_buf_add_highlight(buf, ns, h[1], h[2], h[3], h[4])
+  end
+  state[buf].prompt = p
+  state[buf].questions = qmap
+  api.nvim_buf_set_var(buf, 'wol_prompt_date', p.date)
+  for _, w in ipairs(p.warnings) do
+    if not warned[w] then
+      warned[w] = true
+      notify(w, vim.log.levels.WARN)
+    end
+  end
+  return lines
+end
+
+--- Looks up the prompt for `date` (any form ctx:date accepts); nil, msg on
+--- failure.
+local function lookup(date, circle)
+  local ctx, err = require('wol').ctx()
+  if not ctx then
+    return nil, err
+  end
+  local opts
+  if circle then
+    local name, path = ctx:circle(circle)
+    if not name then
+      return nil, path
+    end
+    opts = { circle_dir = path }
+  end
+  return ctx:prompt(date, opts)
+end
+
+--- Opens (or reuses) the prompt window for `date` (nil: today).
+--- opts: { mods = '<mods> of the command', circle = name }
+function M.open(date, opts)
+  opts = opts or {}
+  local p, err = lookup(date, opts.circle)
+  if not p then
+    return notify(err, vim.log.levels.ERROR)
+  end
+  local buf = get_buf()
+  state[buf].circle = opts.circle
+  local win = prompt_win(buf)
+  local lines
+  if win then
+    api.nvim_set_current_win(win)
+    lines = draw(buf, p)
+  else
+    local mods = opts.mods or ''
+    vim.cmd((mods ~= '' and mods .. ' ' or '') .. 'split')
+    win = api.nvim_get_current_win()
+    api.nvim_win_set_buf(win, buf)
+    set_win_options(win)
+    lines = draw(buf, p)
+    -- a horizontal split only as tall as the prompt (at most half the screen)
+    if not mods:match('vert') and not mods:match('tab') and #api.nvim_tabpage_list_wins(0) > 1 then
+      local want = math.min(#lines + 1, math.floor(vim.o.lines / 2))
+      pcall(api.nvim_win_set_height, win, math.max(want, 3))
+    end
+  end
+  api.nvim_win_set_cursor(win, { 1, 0 })
+  return buf, win
+end
+
+--- ]d / [d: the prompt of the next / previous day.
+function M.step(buf, n)
+  local st = state[buf]
+  if not st or not st.prompt then
+    return
+  end
+  local core = require('wol.lib').core()
+  local date = core.parse_date(string.format('%+d', n), st.prompt.date)
+  local p, err = lookup(date, st.circle)
+  if not p then
+    return notify(err, vim.log.levels.ERROR)
+  end
+  draw(buf, p)
+  local win = prompt_win(buf)
+  if win then
+    api.nvim_win_set_cursor(win, { 1, 0 })
+  end
+end
+
+function M.close(buf)
+  local win = prompt_win(buf)
+  if not win then
+    return
+  end
+  if #api.nvim_list_wins() > 1 then
+    api.nvim_win_close(win, true)
+  else
+    -- the last window: leave an empty buffer rather than quitting Neovim
+    vim.cmd('enew')
+  end
+end
+
+function M.show_keys()
+  local out = { 'wol prompt keys:' }
+  for _, k in ipairs(keys_help) do
+    table.insert(out, string.format('  %-5s %s', k[1], k[2]))
+  end
+  notify(table.concat(out, '\n'))
+end
+
+--- What <CR> on a question does. Replaceable: the journal feature wires
+--- its own (require('wol.journal').open_with_question is used when it
+--- exists). `info` = { date = prompt's date, today = today, prompt = prompt }.
+function M.on_question(question, info)
+  local ok, journal = pcall(require, 'wol.journal')
+  if ok and type(journal) == 'table' and type(journal.open_with_question) == 'function' then
+    return journal.open_with_question(question, info)
+  end
+  -- until the journal feature is there: open today's journal file
+  local ctx, err = require('wol').ctx()
+  if not ctx then
+    return notify(err, vim.log.levels.ERROR)
+  end
+  local path = string.format('%s/journal/%s/%s.md', ctx:home(), info.today:sub(1, 4), info.today)
+  vim.fn.mkdir(vim.fn.fnamemodify(path, ':h'), 'p', 448) -- 0700: the journal is private
+  local prev = vim.fn.win_getid(vim.fn.winnr('#'))
+  if prev ~= 0 and prev ~= api.nvim_get_current_win() and not is_prompt_buf(api.nvim_win_get_buf(prev)) then
+    api.nvim_set_current_win(prev)
+  else
+    vim.cmd('aboveleft split')
+  end
+  vim.cmd('edit ' .. vim.fn.fnameescape(path))
+  notify('wol: ' .. question)
+end
+
+function M.question_at_cursor(buf)
+  local st = state[buf]
+  local lnum = api.nvim_win_get_cursor(0)[1]
+  local idx = st and st.questions and st.questions[lnum]
+  if not idx then
+    return notify('wol: prompt: put the cursor on a question (a line starting with "- ")',
+      vim.log.levels.WARN)
+  end
+  local ctx = require('wol').ctx()
+  M.on_question(st.prompt.questions[idx], {
+    date = st.prompt.date,
+    today = ctx and ctx:today() or st.prompt.date,
+    prompt = st.prompt,
+  })
+end
+
+--- Completion of :WolPrompt arguments.
+function M.complete(lead)
+  local out = {}
+  for _, c in ipairs({ 'today', 'yesterday', 'tomorrow', '+1', '-1', '+7', '-7' }) do
+    if c:sub(1, #lead) == lead then
+      table.insert(out, c)
+    end
+  end
+  return out
+end
+
+commands.register('prompt', function(opts)
+  local circle, rest = commands.take_circle(opts.fargs)
+  if #rest > 1 then
+    return notify('wol: prompt: one date at most (YYYY-MM-DD, today, yesterday, tomorrow, +N, -N)',
+      vim.log.levels.ERROR)
+  end
+  M.open(rest[1], { mods = opts.mods, circle = circle })
+end)
+
+return M
