@@ -56,6 +56,7 @@ int wol_cli_parse(wol_cli *cli, int argc, char **argv, wol_cli_opt *opts, char *
                   int *npos);
 
 int wol_cli_doctor(wol_cli *cli, int argc, char **argv);
+int wol_cli_sync(wol_cli *cli, int argc, char **argv);
 int wol_cli_init(wol_cli *cli, int argc, char **argv);
 int wol_cli_join(wol_cli *cli, int argc, char **argv);
 int wol_cli_circles(wol_cli *cli, int argc, char **argv);

@@ -24,6 +24,8 @@ local commands = {
   end }, 'Pick a circle question: :WolQuestions [open|mine|all]' },
   WolAnswer = { 'answer', { nargs = '*' }, 'Answer a question (the thread under the cursor, or a QID)' },
   WolResolve = { 'resolve', { nargs = '*' }, 'Resolve your question: :WolResolve [what helped]' },
+  WolSync = { 'sync', { nargs = '*', bang = true },
+    'Sync the circle: get what others shared, push yours (:WolSync! cancels)' },
   WolPrompt = { 'prompt', { nargs = '*', complete = function(lead)
     return require('wol.prompt').complete(lead)
   end }, "Show the day's prompt in a split: :WolPrompt [date]" },
