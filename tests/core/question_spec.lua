@@ -290,6 +290,7 @@ describe_net('questions across three members on a git daemon', function()
       assert.are.equal('', t.git(net.dir(m), 'status --porcelain'))
       -- no merge ever conflicted: the history has no conflict markers and
       -- every answer file is present
+      assert.are.equal('', t.git(net.dir(m), 'ls-files "*conflict*"'))
       local files = t.git(net.dir(m), 'ls-files questions')
       assert.are.equal(#orders * 2 + 1, select(2, files:gsub('/answers/', '')))
     end
@@ -312,6 +313,7 @@ describe_net('questions across three members on a git daemon', function()
     local _, err, rc = t.wol({ 'join', net.url, 'spring2' }, ana)
     assert.are.equal(0, rc, err)
     t.git(net.dir(ana), 'config --global wol.circle spring', ana)
+    ana.circles_n = 2 -- name the circle in every sync
     local qid = ask(ana, 'Racing')
     net.sync(ana)
     net.sync(ana, 'spring2')
