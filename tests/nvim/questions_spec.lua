@@ -38,8 +38,20 @@ local function wait_for(fn)
   assert(vim.wait(5000, fn, 10), debug.traceback('timed out'))
 end
 
+-- writes start a background `wol sync` (sync.after_share): wait for it
+-- before git touches the same repositories
+local function settle()
+  local ok, sync = pcall(require, 'wol.sync')
+  if ok and sync.is_running then
+    wait_for(function()
+      return not sync.is_running('spring')
+    end)
+  end
+end
+
 -- bo: a member with a clone; pull / push are real git
 local function bo_push()
+  settle()
   local out, rc = t.git(bodir, 'pull -q --no-rebase --no-edit origin main', bo)
   assert.are.equal(0, rc, out)
   out, rc = t.git(bodir, 'push -q origin HEAD:main', bo)
@@ -47,6 +59,7 @@ local function bo_push()
 end
 
 local function ana_sync()
+  settle()
   local out, rc = t.git(dir, 'pull -q --no-rebase --no-edit origin main', ana)
   assert.are.equal(0, rc, out)
   out, rc = t.git(dir, 'push -q origin HEAD:main', ana)
@@ -129,6 +142,9 @@ describe('questions in the editor', function()
     local qid = api.nvim_buf_get_name(0):match('question/(.*)$')
     local q = t.read(dir .. '/questions/' .. qid .. '/question.md')
     assert.matches('\n\nI share drafts too late%.\nAny habits that help%?\n$', q)
+    -- the push happened in the background (sync.after_share)
+    settle()
+    assert.are.equal(t.git(dir, 'rev-parse HEAD'), t.git(bare, 'rev-parse main'))
   end)
 
   it('quitting a question buffer without writing creates nothing; empty titles are refused', function()
