@@ -295,6 +295,25 @@ describe('questions in the editor', function()
     assert.matches("^wol: question 'nosuchid': no such question", n.msg)
   end)
 
+  it(':WolQuestions mine / all list through vim.ui.select; a bad filter is refused', function()
+    local mine = with_select(nil, function()
+      vim.cmd('WolQuestions mine')
+    end)
+    assert.are.equal(2, #mine)
+    for _, line in ipairs(mine) do
+      assert.matches('^%[%a+%] ana: ', line)
+    end
+    local all = with_select(nil, function()
+      vim.cmd('WolQuestions all')
+    end)
+    assert.matches('%[open%] bo: Where do I find the notes%?', table.concat(all, '\n'))
+    assert.is_true(#all > #mine)
+    local n = last_notice(function()
+      vim.cmd('WolQuestions someday')
+    end)
+    assert.matches("^wol: questions: 'someday' is not one of open, mine, all", n.msg)
+  end)
+
   it('User WolQuestion after a sync: new questions and answers to mine', function()
     local q = require('wol.questions')
     q.on_synced({}) -- the first look sets the mark
