@@ -26,9 +26,12 @@ local commands = {
   WolResolve = { 'resolve', { nargs = '*' }, 'Resolve your question: :WolResolve [what helped]' },
   WolSync = { 'sync', { nargs = '*', bang = true },
     'Sync the circle: get what others shared, push yours (:WolSync! cancels)' },
+  WolJournal = { 'journal', { nargs = '?', bang = true }, "Open the journal entry for today or a date (! lists entries)" },
+  WolLog = { 'journal_log', { nargs = '*', range = true }, "Append a timestamped line to today's journal entry" },
   WolPrompt = { 'prompt', { nargs = '*', complete = function(lead)
     return require('wol.prompt').complete(lead)
   end }, "Show the day's prompt in a split: :WolPrompt [date]" },
+  WolSearch = { 'search', { nargs = '*', bang = true }, 'Search the journal, notes and questions' },
 }
 
 for name, spec in pairs(commands) do
@@ -68,15 +71,27 @@ vim.api.nvim_create_autocmd('User', {
 -- <Plug> maps: no default keys; users map these themselves.
 local plugs = {
   WolShare = 'share',
+  WolJournal = 'journal',
   WolPrompt = 'prompt',
   WolAsk = 'ask',
   WolQuestions = 'questions',
+  WolSearch = 'search',
 }
 for lhs, handler in pairs(plugs) do
   vim.keymap.set('n', '<Plug>(' .. lhs .. ')', function()
     require('wol.commands').run(handler, { args = '', fargs = {}, bang = false, mods = '' })
   end, { desc = 'wol: ' .. handler })
 end
+
+-- Journal buffers get ]j / [j (lua/wol/journal.lua decides whether a file
+-- really is in the journal).
+vim.api.nvim_create_autocmd({ 'BufRead', 'BufNewFile' }, {
+  group = vim.api.nvim_create_augroup('wol_journal_attach', { clear = true }),
+  pattern = '*/journal/[0-9][0-9][0-9][0-9]/[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9].md',
+  callback = function(args)
+    require('wol.journal').attach(args.buf)
+  end,
+})
 
 -- Highlight groups, linked by default so colour schemes can override them.
 local links = {

@@ -24,6 +24,13 @@ M.defaults = {
     -- sync once when setup() runs, and every `interval` minutes (0: never)
     on_startup = false,
     interval = 0,
+  journal = {
+    -- ]j / [j in journal buffers go to the next / previous entry
+    mappings = true,
+  },
+  -- :WolSearch
+  search = {
+    limit = 100, -- at most this many results
   },
 }
 
@@ -35,6 +42,8 @@ M.schema = {
   join = { 'table', true, { timeout = { 'number', true } } },
   sync = { 'table', true, { timeout = { 'number', true }, after_share = { 'boolean', true },
     on_startup = { 'boolean', true }, interval = { 'number', true } } },
+  journal = { 'table', true, { mappings = { 'boolean', true } } },
+  search = { 'table', true, { limit = { 'number', true } } },
 }
 
 M.options = vim.deepcopy(M.defaults)
