@@ -32,6 +32,14 @@ static const wol_cli_cmd commands[] = {
 	 "Refuses journal entries and secret-looking content unless --force, and\n"
 	 "binary content, files over the size limit (1 MiB) and other members' notes."},
 	{"notes", wol_cli_notes, "[HANDLE] [--json]", "list shared notes, newest first", NULL},
+	{"journal", wol_cli_journal, "[date] [--path | --list] [--json]",
+	 "open (creating if needed) the journal entry for today or a date",
+	 "DATE is YYYY-MM-DD, today, yesterday, tomorrow, +N or -N. With a terminal and\n"
+	 "$VISUAL or $EDITOR set, opens the entry in it; otherwise prints it.\n"
+	 "--path prints only its path; --list lists the entries, newest first."},
+	{"log", wol_cli_log, "TEXT... [--time HH:MM]", "append '- HH:MM TEXT' to today's journal entry",
+	 "Without TEXT, lines read from standard input are appended as a quote."},
+	{"stats", wol_cli_stats, "[--json]", "journal streaks and days written", NULL},
 	{"prompt", wol_cli_prompt, "[date] [--json] [--started DATE [--weeks N]]",
 	 "show the day's prompt: theme, challenge, questions",
 	 "date: YYYY-MM-DD, today, yesterday, tomorrow, +N or -N (default today).\n"

@@ -20,6 +20,8 @@ local commands = {
     'Share the buffer (or a range) with the circle: :[range]WolShare[!] [message]' },
   WolSync = { 'sync', { nargs = '*', bang = true },
     'Sync the circle: get what others shared, push yours (:WolSync! cancels)' },
+  WolJournal = { 'journal', { nargs = '?', bang = true }, "Open the journal entry for today or a date (! lists entries)" },
+  WolLog = { 'journal_log', { nargs = '*', range = true }, "Append a timestamped line to today's journal entry" },
   WolPrompt = { 'prompt', { nargs = '*', complete = function(lead)
     return require('wol.prompt').complete(lead)
   end }, "Show the day's prompt in a split: :WolPrompt [date]" },
@@ -53,6 +55,7 @@ vim.api.nvim_create_autocmd('BufReadPost', {
 -- <Plug> maps: no default keys; users map these themselves.
 local plugs = {
   WolShare = 'share',
+  WolJournal = 'journal',
   WolPrompt = 'prompt',
 }
 for lhs, handler in pairs(plugs) do
@@ -60,6 +63,16 @@ for lhs, handler in pairs(plugs) do
     require('wol.commands').run(handler, { args = '', fargs = {}, bang = false, mods = '' })
   end, { desc = 'wol: ' .. handler })
 end
+
+-- Journal buffers get ]j / [j (lua/wol/journal.lua decides whether a file
+-- really is in the journal).
+vim.api.nvim_create_autocmd({ 'BufRead', 'BufNewFile' }, {
+  group = vim.api.nvim_create_augroup('wol_journal_attach', { clear = true }),
+  pattern = '*/journal/[0-9][0-9][0-9][0-9]/[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9].md',
+  callback = function(args)
+    require('wol.journal').attach(args.buf)
+  end,
+})
 
 -- Highlight groups, linked by default so colour schemes can override them.
 local links = {

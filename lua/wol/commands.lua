@@ -42,9 +42,11 @@ end
 function M.run(name, opts)
   local fn = handlers[name]
   if not fn then
-    -- feature modules (lua/wol/<name>.lua) register their handlers when loaded
-    local ok, err = pcall(require, 'wol.' .. name)
-    if not ok and not tostring(err):find("module 'wol." .. name .. "' not found", 1, true) then
+    -- feature modules register their handlers when first required: the
+    -- handler "journal_log" lives in lua/wol/journal.lua
+    local mod = 'wol.' .. tostring(name):match('^[%w]+')
+    local ok, err = pcall(require, mod)
+    if not ok and not tostring(err):find("module '" .. mod .. "' not found", 1, true) then
       return notify(tostring(err), vim.log.levels.ERROR)
     end
     fn = handlers[name]

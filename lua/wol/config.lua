@@ -25,6 +25,10 @@ M.defaults = {
     on_startup = false,
     interval = 0,
   },
+  journal = {
+    -- ]j / [j in journal buffers go to the next / previous entry
+    mappings = true,
+  },
 }
 
 -- key -> { type(s), optional }; nested tables validated recursively
@@ -35,6 +39,7 @@ M.schema = {
   join = { 'table', true, { timeout = { 'number', true } } },
   sync = { 'table', true, { timeout = { 'number', true }, after_share = { 'boolean', true },
     on_startup = { 'boolean', true }, interval = { 'number', true } } },
+  journal = { 'table', true, { mappings = { 'boolean', true } } },
 }
 
 M.options = vim.deepcopy(M.defaults)

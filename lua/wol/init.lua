@@ -30,7 +30,10 @@ function M.ctx()
     return nil, err
   end
   local o = M.options()
-  local key = table.concat({ o.home or '', o.circle or '', vim.env.WOL_HOME or '', vim.env.HOME or '' }, '\0')
+  -- the date is part of the key: "today" is read when a context opens, and
+  -- Neovim may run past midnight
+  local key = table.concat({ o.home or '', o.circle or '', vim.env.WOL_HOME or '', vim.env.HOME or '',
+    vim.env.WOL_TODAY or '', os.date('%Y-%m-%d') }, '\0')
   if ctx_cache.ctx and ctx_cache.key == key then
     return ctx_cache.ctx
   end
@@ -40,6 +43,12 @@ function M.ctx()
   end
   ctx_cache.key, ctx_cache.ctx = key, ctx
   return ctx
+end
+
+--- For the statusline: journal streak, e.g. "wol 5d ✓" (see :help wol-status).
+--- Cached: no disk scan per redraw.
+function M.status()
+  return require('wol.journal').status()
 end
 
 return M
