@@ -205,6 +205,45 @@ describe('wol sync over git daemon', function()
     assert_fsck(ddir)
   end)
 
+  it_cli('shares made while a sync runs in the same clone are neither lost nor mixed up', function()
+    d.bare('busy')
+    local ana, bo = t.member('ana'), t.member('bo')
+    local adir = S.init(ana, d.url('busy'))
+    sync_ok(ana)
+    local bdir = S.join(bo, d.url('busy'))
+    for i = 1, 5 do
+      S.share(bo, 'notes/bo/b' .. i .. '.md', 'bo ' .. i .. '\n')
+    end
+    sync_ok(bo)
+    -- ana shares five notes while two syncs of her clone run
+    local script = {}
+    table.insert(script, string.format('(env %s SSH_AUTH_SOCK= %s sync --json --wait 30 >/dev/null 2>&1) &',
+      t.env(ana), t.shquote(t.bin)))
+    for i = 1, 5 do
+      local f = adir .. '/notes/ana/a' .. i .. '.md'
+      table.insert(script, string.format('mkdir -p %s && printf "ana %d\\n" > %s && env %s %s share %s >/dev/null 2>&1 || echo FAILED %d',
+        t.shquote(adir .. '/notes/ana'), i, t.shquote(f), t.env(ana), t.shquote(t.bin), t.shquote(f), i))
+      if i == 3 then
+        table.insert(script, string.format('(env %s SSH_AUTH_SOCK= %s sync --json --wait 30 >/dev/null 2>&1) &',
+          t.env(ana), t.shquote(t.bin)))
+      end
+    end
+    table.insert(script, 'wait')
+    local out = t.sh(table.concat(script, '\n'))
+    assert.not_matches('FAILED', out)
+    sync_ok(ana)
+    sync_ok(bo)
+    local want = S.notes(adir)
+    assert.are.equal(10, #want)
+    assert.are.same(want, S.notes(bdir))
+    for i = 1, 5 do
+      assert.are.equal('ana ' .. i .. '\n', t.read(bdir .. '/notes/ana/a' .. i .. '.md'))
+    end
+    assert.are.equal('', (t.git(adir, 'status --porcelain')))
+    assert_fsck(adir)
+    assert_fsck(d.base .. '/busy.git')
+  end)
+
   it_cli('refuses to overwrite local edits that were never shared', function()
     d.bare('unshared')
     local laptop, desk = t.member('ana'), t.member('ana')
