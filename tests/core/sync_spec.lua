@@ -98,6 +98,32 @@ describe('wol sync over git daemon', function()
     assert.matches('Wol%-Kind: merge', log)
   end)
 
+  it_cli('tells questions, answers to my questions and resolutions apart', function()
+    d.bare('qa')
+    local ana, bo = t.member('ana'), t.member('bo')
+    S.init(ana, d.url('qa'))
+    local q = 'questions/20261122T101010Z-ana-0a1b2c3d'
+    local adir = S.circle_dir(ana)
+    t.write(adir .. '/' .. q .. '/question.md', '---\ntitle: How do I start?\n---\nbody\n')
+    t.git(adir, 'add -A && git -C ' .. t.shquote(adir) .. ' commit -qm "ask(ana): How do I start?"', ana)
+    sync_ok(ana)
+    local bdir = S.join(bo, d.url('qa'))
+    -- the question records written with plain git, as any member's client may
+    t.write(bdir .. '/' .. q .. '/answers/20261122T111111Z-bo-11112222.md', '---\nlamport: 2\n---\nJust begin.\n')
+    t.write(bdir .. '/' .. q .. '/events/20261122T121212Z-bo-33334444.md', '---\nkind: resolve\nlamport: 3\n---\n')
+    t.write(bdir .. '/questions/20261122T131313Z-bo-55556666/question.md', '---\ntitle: Who reviews?\n---\n')
+    t.git(bdir, 'add -A && git -C ' .. t.shquote(bdir) .. ' commit -qm "answer(bo)"', bo)
+    sync_ok(bo)
+    local s = sync_ok(ana)
+    assert.are.equal(1, s.arrived.questions)
+    assert.are.equal(1, s.arrived.answers)
+    assert.are.equal(1, s.arrived.answers_to_me)
+    assert.are.equal(1, s.arrived.resolved)
+    assert.matches('1 new question', s.digest)
+    assert.matches('1 answer to your questions', s.digest)
+    assert.matches('1 question resolved', s.digest)
+  end)
+
   it_cli('three members syncing at the same time all end with every note', function()
     d.bare('three')
     local ms = { t.member('ana'), t.member('bo'), t.member('cy') }
@@ -407,7 +433,7 @@ env %s SSH_AUTH_SOCK= %s sync --json > %s 2>&1 &
 pid=$!
 i=0
 while [ $i -lt 2000 ]; do
-  grep -q '"phase":"%s","received":[0-9]*,"total":[1-9]' %s && break
+  grep -q '"phase":"%s","received":[0-9]*,"total":[1-9]' %s 2>/dev/null && break
   kill -0 $pid 2>/dev/null || break
   sleep 0.005; i=$((i+1))
 done
