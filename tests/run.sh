@@ -95,8 +95,8 @@ run_asan() {
 	# The sanitizer build, loaded into plain lua5.1 (malloc-based, so ASan
 	# sees every allocation); leaks are reported too. This is also the run
 	# of the core suite under Lua 5.1. libpcre2 is preloaded so that it
-	# stays mapped at exit and its known leak (see lsan.supp) can be matched
-	# by name.
+	# stays mapped at exit and its known leak (see lsan.supp) can be
+	# matched by name.
 	asan=$(cc -print-file-name=libasan.so)
 	ubsan=$(cc -print-file-name=libubsan.so)
 	WOL_BIN="$ROOT/build/asan/bin/wol" \

@@ -24,6 +24,7 @@ M.defaults = {
     -- sync once when setup() runs, and every `interval` minutes (0: never)
     on_startup = false,
     interval = 0,
+  },
   journal = {
     -- ]j / [j in journal buffers go to the next / previous entry
     mappings = true,

@@ -254,7 +254,7 @@ describe(':WolSync', function()
         break
       end
       during = during + 1
-      vim.wait(5)
+      vim.wait(1)
     end
     local last = vim.fn.rpcrequest(chan, 'nvim_exec_lua', "return require('wol.sync').last", {})
     pcall(vim.fn.rpcnotify, chan, 'nvim_command', 'qall!')
