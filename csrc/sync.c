@@ -424,6 +424,12 @@ static int net_error(sync_cb *s, int rc, const char *what, const char *url, wol_
 	           (ge && ge->klass == GIT_ERROR_SSH &&
 	            (strstr(why, "uthenticat") || strstr(why, "PublicKey") || strstr(why, "ublickey")));
 	if (auth) {
+		if (ssh && !s->tried[0])
+			return wol_error_set(err, WOL_EAUTH,
+			                     "sync: no ssh key to offer %s (no ssh-agent, no ~/.ssh/id_ed25519 "
+			                     "or id_ecdsa, no git config wol.sshkey); make one with ssh-keygen "
+			                     "-t ed25519 and add the .pub file to the host",
+			                     s->host);
 		if (ssh)
 			return wol_error_set(
 			    err, WOL_EAUTH,

@@ -388,11 +388,15 @@ describe('wol sync over ssh', function()
     local ok_out, grc = t.sh('git --git-dir=' .. t.shquote(base .. '/c.git') .. ' show main:notes/ana/over-ssh.md')
     assert.are.equal(0, grc)
     assert.are.equal('hello over ssh\n', ok_out)
-    -- a key the server does not know: each key tried once, then exit 4
+    -- no key at all, then a key the server does not know: each key tried
+    -- once, then exit 4
     local bo = t.member('bo')
-    S.keygen(bo)
     sshd.trust(bo)
     S.init(bo, url, 'c')
+    _, err, rc = S.sync(bo)
+    assert.are.equal(4, rc, err)
+    assert.matches('no ssh key to offer 127%.0%.0%.1', err)
+    S.keygen(bo)
     _, err, rc = S.sync(bo)
     assert.are.equal(4, rc, err)
     assert.matches('refused every ssh key %(tried: [^)]*id_ed25519%)', err)
