@@ -67,5 +67,7 @@ int wol_cli_journal(wol_cli *cli, int argc, char **argv);
 int wol_cli_log(wol_cli *cli, int argc, char **argv);
 int wol_cli_stats(wol_cli *cli, int argc, char **argv);
 int wol_cli_prompt(wol_cli *cli, int argc, char **argv);
+int wol_cli_index(wol_cli *cli, int argc, char **argv);
+int wol_cli_search(wol_cli *cli, int argc, char **argv);
 
 #endif

@@ -29,6 +29,10 @@ M.defaults = {
     -- ]j / [j in journal buffers go to the next / previous entry
     mappings = true,
   },
+  -- :WolSearch
+  search = {
+    limit = 100, -- at most this many results
+  },
 }
 
 -- key -> { type(s), optional }; nested tables validated recursively
@@ -40,6 +44,7 @@ M.schema = {
   sync = { 'table', true, { timeout = { 'number', true }, after_share = { 'boolean', true },
     on_startup = { 'boolean', true }, interval = { 'number', true } } },
   journal = { 'table', true, { mappings = { 'boolean', true } } },
+  search = { 'table', true, { limit = { 'number', true } } },
 }
 
 M.options = vim.deepcopy(M.defaults)
