@@ -507,6 +507,25 @@ true]], t.env(m), t.shquote(t.bin), t.shquote(log), phase, t.shquote(log))
     local s = sync_ok(bo)
     assert.is_true(s.pushed >= 1)
     assert_fsck(bare)
+    -- a lock file of origin/main left by a sync killed while it moved that
+    -- ref is recognised as stale and removed
+    local stale = bdir .. '/.git/refs/remotes/origin/main.lock'
+    t.sh('touch ' .. t.shquote(stale)) -- fresh: someone may hold it
+    -- the remote moves (a member pushing with plain git), so bo's fetch
+    -- has to move origin/main
+    local cy = t.member('cy')
+    local cdir = t.tmpdir('cy') .. '/c'
+    local cout, crc = t.sh(string.format('git clone -q %s %s && cd %s && mkdir -p notes/cy && echo cy > notes/cy/n.md && ' ..
+      'env %s git add -A && env %s git commit -qm "share(cy): n" && git push -q origin main 2>&1',
+      t.shquote(bare), t.shquote(cdir), t.shquote(cdir), t.env(cy), t.env(cy)))
+    assert.are.equal(0, crc, cout)
+    local _, err, rc = S.sync(bo)
+    assert.are.equal(6, rc, err)
+    assert.matches('main%.lock', err)
+    t.sh('touch -d "2 minutes ago" ' .. t.shquote(stale))
+    s = sync_ok(bo)
+    assert.is_false(t.exists(stale))
+    assert.matches('left behind by a sync that was stopped', s.warnings[1])
     -- mid-fetch
     S.share(ana, 'notes/ana/small.md', 'small\n')
     out = kill_during(ana, 'fetch')
