@@ -117,3 +117,12 @@ local links = {
 for group, target in pairs(links) do
   vim.api.nvim_set_hl(0, group, { link = target, default = true })
 end
+
+-- Keep the search index fresh after anything wol writes (batched, deferred).
+vim.api.nvim_create_autocmd('User', {
+  group = vim.api.nvim_create_augroup('WolIndex', { clear = true }),
+  pattern = { 'WolShared', 'WolSynced', 'WolQuestion', 'WolAsked', 'WolAnswered' },
+  callback = function(ev)
+    require('wol.search').on_event(ev)
+  end,
+})
