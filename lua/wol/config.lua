@@ -9,6 +9,15 @@ M.defaults = {
   journal = {
     -- ]j / [j in journal buffers go to the next / previous entry
     mappings = true,
+  share = {
+    -- larger notes are refused (bytes)
+    max_size = 1024 * 1024,
+    -- how long a share waits for git's index.lock held by another tool (ms)
+    lock_timeout = 2000,
+  },
+  join = {
+    -- a :WolJoin clone is stopped after this many seconds
+    timeout = 600,
   },
 }
 
@@ -17,6 +26,8 @@ M.schema = {
   home = { 'string', true },
   circle = { 'string', true },
   journal = { 'table', true, { mappings = { 'boolean', true } } },
+  share = { 'table', true, { max_size = { 'number', true }, lock_timeout = { 'number', true } } },
+  join = { 'table', true, { timeout = { 'number', true } } },
 }
 
 M.options = vim.deepcopy(M.defaults)
