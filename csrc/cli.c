@@ -21,6 +21,11 @@ static const wol_cli_cmd commands[] = {
 	{"log", wol_cli_log, "TEXT... [--time HH:MM]", "append '- HH:MM TEXT' to today's journal entry",
 	 "Without TEXT, lines read from standard input are appended as a quote."},
 	{"stats", wol_cli_stats, "[--json]", "journal streaks and days written", NULL},
+	{"prompt", wol_cli_prompt, "[date] [--json] [--started DATE [--weeks N]]",
+	 "show the day's prompt: theme, challenge, questions",
+	 "date: YYYY-MM-DD, today, yesterday, tomorrow, +N or -N (default today).\n"
+	 "--started/--weeks set the circle program instead of the circle's circle.md.\n"
+	 "Skipped prompt files are reported on stderr; the prompt is still shown."},
 	{"init", wol_cli_init, "NAME [--remote URL] [--started DATE] [--meets DAY] [--weeks N] [--goal TEXT]",
 	 "start a circle in $WOL_HOME/circles/NAME", "Creates the repository with circle.md and your members/<handle>.md, committed."},
 	{"join", wol_cli_join, "URL [NAME] [--json]", "join a circle: clone it and add yourself",
@@ -37,6 +42,14 @@ static const wol_cli_cmd commands[] = {
 	 "date: YYYY-MM-DD, today, yesterday, tomorrow, +N or -N (default today).\n"
 	 "--started/--weeks set the circle program instead of the circle's circle.md.\n"
 	 "Skipped prompt files are reported on stderr; the prompt is still shown."},
+	{"ask", wol_cli_ask, "TITLE [-m BODY] [--about PATH] [--force] [--json]", "ask the circle for help (a question, committed)", NULL},
+	{"questions", wol_cli_questions, "[--state open|resolved|retracted|all] [--mine] [--new] [--json]", "list the circle's questions (open ones by default)",
+	 "--new lists only what arrived since the last --new (or :WolSync digest):\nquestions by others and answers by others to your questions."},
+	{"show", wol_cli_show, "QID [--json]", "show a question with its answers and events", "QID may be the whole id, a unique prefix or a unique suffix."},
+	{"answer", wol_cli_answer, "QID -m TEXT [--force] [--json]", "answer a question", NULL},
+	{"resolve", wol_cli_resolve, "QID [-m WHAT-HELPED] [--json]", "mark your question resolved", NULL},
+	{"reopen", wol_cli_reopen, "QID [--json]", "reopen your resolved question", NULL},
+	{"thank", wol_cli_thank, "QID AID [-m TEXT] [--json]", "thank someone for an answer", NULL},
 	{"version", cmd_version, "[--json]", "print the version and library versions", NULL},
 	{NULL, NULL, NULL, NULL, NULL}};
 
