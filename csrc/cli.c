@@ -50,6 +50,18 @@ static const wol_cli_cmd commands[] = {
 	{"resolve", wol_cli_resolve, "QID [-m WHAT-HELPED] [--json]", "mark your question resolved", NULL},
 	{"reopen", wol_cli_reopen, "QID [--json]", "reopen your resolved question", NULL},
 	{"thank", wol_cli_thank, "QID AID [-m TEXT] [--json]", "thank someone for an answer", NULL},
+	{"index", wol_cli_index, "[--rebuild | --synced CIRCLE | FILE...] [--stats] [--json]",
+	 "bring the search index up to date (or rebuild it, or show its figures)",
+	 "The index ($WOL_HOME/index.db) is a cache of your journal, notes and questions;\n"
+	 "deleting it loses nothing. Without arguments every file is checked (by size and\n"
+	 "time). --rebuild indexes everything again; --synced CIRCLE looks only at what\n"
+	 "changed since the circle's last indexed commit; FILE... looks only at those.\n"
+	 "--stats prints notes per member and week and question counts."},
+	{"search", wol_cli_search, "QUERY... [--json] [--limit N] [--no-refresh]",
+	 "full-text search over journal, notes, questions and answers",
+	 "Query: words, \"a phrase\", prefix*, -exclude, and filters kind:note|journal|\n"
+	 "question|answer author:NAME circle:NAME after:DATE before:DATE is:open|resolved.\n"
+	 "Prints FILE:LINE: [kind author] title: snippet, best match first."},
 	{"version", cmd_version, "[--json]", "print the version and library versions", NULL},
 	{NULL, NULL, NULL, NULL, NULL}};
 

@@ -18,6 +18,9 @@ M.defaults = {
   join = {
     -- a :WolJoin clone is stopped after this many seconds
     timeout = 600,
+  -- :WolSearch
+  search = {
+    limit = 100, -- at most this many results
   },
 }
 
@@ -28,6 +31,7 @@ M.schema = {
   journal = { 'table', true, { mappings = { 'boolean', true } } },
   share = { 'table', true, { max_size = { 'number', true }, lock_timeout = { 'number', true } } },
   join = { 'table', true, { timeout = { 'number', true } } },
+  search = { 'table', true, { limit = { 'number', true } } },
 }
 
 M.options = vim.deepcopy(M.defaults)
