@@ -9,6 +9,7 @@ M.defaults = {
   journal = {
     -- ]j / [j in journal buffers go to the next / previous entry
     mappings = true,
+  },
   share = {
     -- larger notes are refused (bytes)
     max_size = 1024 * 1024,
@@ -18,6 +19,7 @@ M.defaults = {
   join = {
     -- a :WolJoin clone is stopped after this many seconds
     timeout = 600,
+  },
   -- :WolSearch
   search = {
     limit = 100, -- at most this many results
