@@ -373,15 +373,15 @@ static void remove_write_temps(const char *root, const char *rel)
 	free(p);
 }
 
-/* The owner file says a commit is in progress: the pid, then the paths
- * being written, one a line. A wol commit killed part way leaves it
+/* The owner file, when not empty, says a commit is in progress: the pid,
+ * then the paths being written, one a line. A wol commit killed part way leaves it
  * behind; the next one (holding the lock, so no wol commit is running)
  * removes the locks and temporary files the dead one left. */
 static void recover_after_crash(wol_circle *c, const char *owner)
 {
 	struct stat st;
-	if (lstat(owner, &st) != 0)
-		return;
+	if (lstat(owner, &st) != 0 || st.st_size == 0)
+		return; /* no commit was under way */
 	/* a second of slack for file systems with coarse timestamps */
 	remove_stale_locks(c->gitdir, mtime_ns(&st) - 1000000000LL, 0);
 	char *tmpidx = wol_strfmt("%s/wol-index.new", c->gitdir);
@@ -397,7 +397,7 @@ static void recover_after_crash(wol_circle *c, const char *owner)
 			remove_write_temps(c->path, line);
 		free(text);
 	}
-	unlink(owner);
+	truncate(owner, 0);
 }
 
 static int write_owner(const char *owner, const wol_commit_file *files, size_t nfiles,
@@ -726,7 +726,9 @@ int wol_circle_commit(wol_circle *c, const wol_commit_file *files, size_t nfiles
 		return wol_error_set(err, WOL_ENOMEM, "out of memory");
 	}
 	wol_lock lk;
-	int rc = wol_lock_acquire(&lk, lockpath, timeout_ms, err);
+	/* other wol commits finish in milliseconds: wait for them longer than
+	 * for a git that holds index.lock */
+	int rc = wol_lock_acquire(&lk, lockpath, timeout_ms < 15000 ? 15000 : timeout_ms, err);
 	free(lockpath);
 	if (rc) {
 		free(owner);
@@ -739,7 +741,7 @@ int wol_circle_commit(wol_circle *c, const wol_commit_file *files, size_t nfiles
 		goto out;
 	rc = take_index_lock(c, timeout_ms, &waited, err);
 	if (rc) {
-		unlink(owner);
+		truncate(owner, 0);
 		goto out;
 	}
 	for (size_t i = 0; i < nfiles && rc == 0; i++) {
@@ -769,7 +771,8 @@ int wol_circle_commit(wol_circle *c, const wol_commit_file *files, size_t nfiles
 		rc = 0;
 	}
 	drop_index_lock(c);
-	unlink(owner);
+	/* kept, empty: "no commit under way" (creating it anew costs more) */
+	truncate(owner, 0);
 out:
 	free(owner);
 	wol_lock_release(&lk);

@@ -528,7 +528,7 @@ describe('crash and concurrency safety', function()
     assert.matches('final', t.read(dir .. '/notes/kill/draft.md'))
     fsck(dir)
     assert.are.equal('', clean_status(dir))
-    local locks = t.sh('find ' .. t.shquote(dir .. '/.git') .. " -name '*.lock' -o -name 'wol-commit.owner'")
+    local locks = t.sh('find ' .. t.shquote(dir .. '/.git') .. " -name '*.lock' -o -name 'wol-commit.owner' -size +0")
     assert.are.equal('', locks)
     -- every commit in the history is complete and readable
     local lines = log(dir, '%s')
