@@ -37,11 +37,6 @@ static const wol_cli_cmd commands[] = {
 	 "Refuses journal entries and secret-looking content unless --force, and\n"
 	 "binary content, files over the size limit (1 MiB) and other members' notes."},
 	{"notes", wol_cli_notes, "[HANDLE] [--json]", "list shared notes, newest first", NULL},
-	{"prompt", wol_cli_prompt, "[date] [--json] [--started DATE [--weeks N]]",
-	 "show the day's prompt: theme, challenge, questions",
-	 "date: YYYY-MM-DD, today, yesterday, tomorrow, +N or -N (default today).\n"
-	 "--started/--weeks set the circle program instead of the circle's circle.md.\n"
-	 "Skipped prompt files are reported on stderr; the prompt is still shown."},
 	{"ask", wol_cli_ask, "TITLE [-m BODY] [--about PATH] [--force] [--json]", "ask the circle for help (a question, committed)", NULL},
 	{"questions", wol_cli_questions, "[--state open|resolved|retracted|all] [--mine] [--new] [--json]", "list the circle's questions (open ones by default)",
 	 "--new lists only what arrived since the last --new (or :WolSync digest):\nquestions by others and answers by others to your questions."},

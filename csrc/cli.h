@@ -66,7 +66,6 @@ int wol_cli_circles(wol_cli *cli, int argc, char **argv);
 int wol_cli_note(wol_cli *cli, int argc, char **argv);
 int wol_cli_share(wol_cli *cli, int argc, char **argv);
 int wol_cli_notes(wol_cli *cli, int argc, char **argv);
-int wol_cli_prompt(wol_cli *cli, int argc, char **argv);
 int wol_cli_ask(wol_cli *cli, int argc, char **argv);
 int wol_cli_questions(wol_cli *cli, int argc, char **argv);
 int wol_cli_show(wol_cli *cli, int argc, char **argv);

@@ -1104,8 +1104,9 @@ int wol_question_ask(wol_circle *c, const char *title, const char *body, const c
 	} else if (wol_fs_exists(dir)) {
 		rc = wol_error_set(err, WOL_EEXISTS, "ask: questions/%s exists already; try again", qid);
 	} else {
-		const char *kv[] = {"title", t, "author", wol_circle_handle(c), "created", created,
-		                    "lamport", lam, "about", about && *about ? about : NULL};
+		const char *kv[] = {"title", t,       "author", wol_circle_handle(c),
+		                    "created", created, "lamport", lam,
+		                    "id", qid,          "about", about && *about ? about : NULL};
 		size_t len = 0;
 		char *data = render_record(kv, sizeof kv / sizeof kv[0], body, &len, err);
 		if (!data) {
@@ -1178,9 +1179,10 @@ int wol_question_answer(wol_circle *c, const char *ref, const char *body, int fo
 		if (!rc && (!rel || !subject)) {
 			rc = wol_error_set(err, WOL_ENOMEM, "out of memory");
 		} else if (!rc) {
-			const char *kv[] = {"author", wol_circle_handle(c), "created", created, "lamport", lam};
+			const char *kv[] = {"author", wol_circle_handle(c), "created", created, "lamport", lam,
+			                    "id", aid, "question", q.id};
 			size_t len = 0;
-			char *data = render_record(kv, 6, body, &len, err);
+			char *data = render_record(kv, sizeof kv / sizeof kv[0], body, &len, err);
 			rc = data ? commit_record(c, rel, data, len, "answer", subject, "answer", q.id, aid,
 			                          out, err)
 			          : (err ? err->code : WOL_ENOMEM);
@@ -1299,7 +1301,8 @@ int wol_question_event(wol_circle *c, const char *ref, const char *kind, const c
 		if (!rc && (!rel || !subject)) {
 			rc = wol_error_set(err, WOL_ENOMEM, "out of memory");
 		} else if (!rc) {
-			const char *kv[] = {"kind", kind, "author", me, "created", created, "lamport", lam,
+			const char *kv[] = {"kind", kind,       "author", me,      "created", created,
+			                    "lamport", lam,     "id", eid,         "question", q.id,
 			                    "target", t ? t->id : NULL};
 			size_t len = 0;
 			char *data = render_record(kv, sizeof kv / sizeof kv[0], body, &len, err);

@@ -207,14 +207,16 @@ describe('questions on one machine', function()
   end)
 end)
 
-describe('questions across three members on a git daemon', function()
+-- These scenarios drive bin/wol and git, not the module, so the lua5.1 run
+-- (same binary as the luajit run) leaves them out; the sanitizer run keeps
+-- them for its own build of bin/wol.
+local describe_net = os.getenv('WOL_TEST_INTERP') == 'lua5.1' and pending or describe
+
+describe_net('questions across three members on a git daemon', function()
   local net, ana, bo, cy
   before_each(function()
     net = qnet.circle('spring', { 'ana', 'bo', 'cy' })
     ana, bo, cy = net.members.ana, net.members.bo, net.members.cy
-    for _, m in ipairs({ ana, bo, cy, ana, bo }) do
-      net.sync(m) -- everyone has every member file
-    end
   end)
   after_each(function()
     net.d.stop()
@@ -241,48 +243,58 @@ describe('questions across three members on a git daemon', function()
   it('ask, concurrent answers, resolve: syncs in every order, no conflicts, same state everywhere', function()
     local orders = { { 'ana', 'bo', 'cy' }, { 'ana', 'cy', 'bo' }, { 'bo', 'ana', 'cy' }, { 'bo', 'cy', 'ana' },
       { 'cy', 'ana', 'bo' }, { 'cy', 'bo', 'ana' } }
+    if (os.getenv('LD_PRELOAD') or ''):find('asan') then
+      -- the sanitizer run checks memory on the same paths; two orders do
+      orders = { orders[1], orders[6] }
+    end
+    local qids = {}
+    for n = 1, #orders do
+      qids[n] = ask(ana, 'Question ' .. n, 'How should I present week ' .. n .. '?')
+    end
+    net.sync(ana)
+    net.sync(bo)
+    net.sync(cy)
     for n, order in ipairs(orders) do
-      local qid = ask(ana, 'Question ' .. n, 'How should I present week ' .. n .. '?')
-      net.sync(ana)
-      net.sync(bo)
-      net.sync(cy)
+      local qid = qids[n]
       -- bo and cy answer at the same time, before either syncs
       local _, err, rc = t.wol({ 'answer', qid:sub(-8), '-m', 'bo says: show a draft' }, bo)
       assert.are.equal(0, rc, err)
       _, err, rc = t.wol({ 'answer', qid:sub(-8), '-m', 'cy says: tell a story' }, cy)
       assert.are.equal(0, rc, err)
-      for _, h in ipairs(order) do
-        net.sync(net.members[h])
-      end
-      for _, h in ipairs(order) do
+      -- one round in this order, then the first two again to take in
+      -- what the later ones pushed
+      for _, h in ipairs({ order[1], order[2], order[3], order[1], order[2] }) do
         net.sync(net.members[h])
       end
       local s = state_everywhere(qid, { ana, bo, cy })
       assert.are.equal('open', s[1])
       assert.are.equal('2', s[2])
-      -- the asker resolves; the others see it after their next sync
-      _, err, rc = t.wol({ 'resolve', qid, '-m', 'the draft idea' }, ana)
-      assert.are.equal(0, rc, err)
-      for _, h in ipairs(order) do
-        net.sync(net.members[h])
-      end
-      for _, h in ipairs(order) do
-        net.sync(net.members[h])
-      end
-      s = state_everywhere(qid, { ana, bo, cy })
-      assert.are.equal('resolved', s[1])
     end
+    -- the asker resolves; the others see it after their next sync
+    local qid = ask(ana, 'Resolved in the end')
+    net.sync(ana)
+    net.sync(cy)
+    local _, err, rc = t.wol({ 'answer', qid, '-m', 'cy helps' }, cy)
+    assert.are.equal(0, rc, err)
+    _, err, rc = t.wol({ 'resolve', qid, '-m', 'the draft idea' }, ana)
+    assert.are.equal(0, rc, err)
+    for _, m in ipairs({ cy, ana, bo, cy }) do
+      net.sync(m)
+    end
+    local s = state_everywhere(qid, { ana, bo, cy })
+    assert.are.equal('resolved', s[1])
+    assert.are.equal('1', s[2])
     for _, m in ipairs({ ana, bo, cy }) do
       fsck(net.dir(m))
       assert.are.equal('', t.git(net.dir(m), 'status --porcelain'))
       -- no merge ever conflicted: the history has no conflict markers and
       -- every answer file is present
       local files = t.git(net.dir(m), 'ls-files questions')
-      assert.are.equal(6 * 2, select(2, files:gsub('/answers/', '')))
+      assert.are.equal(#orders * 2 + 1, select(2, files:gsub('/answers/', '')))
     end
     local log = t.git(net.dir(ana), 'log --format=%s')
     assert.matches('answer%(bo%): Re: Question 1', log)
-    assert.matches('answer%(cy%): Re: Question 6', log)
+    assert.matches('answer%(cy%): Re: Question ' .. #orders, log)
     -- others cannot resolve ana's question
     local qid = ask(ana, 'Mine to resolve')
     net.sync(ana)
@@ -359,7 +371,7 @@ describe('questions across three members on a git daemon', function()
 
   it('tolerates malformed and unknown records, and marks forged authors', function()
     local qid = ask(ana, 'Tolerant reading', 'body')
-    net.sync(ana)
+    net.sync(ana) -- ana now has every member file, bo and cy below too
     net.sync(bo)
     local _, err, rc = t.wol({ 'answer', qid, '-m', 'a fine answer' }, bo)
     assert.are.equal(0, rc, err)
