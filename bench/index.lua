@@ -134,7 +134,7 @@ local function generate()
   os.execute('cd ' .. q(CIRCLE) .. ' && git add -A && git commit -q -m corpus')
   io.write(string.format('corpus: %d notes (~%d B), %d journal entries, %d questions; generated in %.1f s, committed in %.1f s\n',
     NOTES, NOTE_BYTES, JOURNAL, QUESTIONS, gen / 1e3, (now() - t0) / 1e3))
-  io.write('        ' .. sh('du -sh --exclude=.git ' .. q(HOME) .. ' | cut -f1'):gsub('\n', '') .. ' of Markdown in ' ..
+  io.write('        ' .. sh('du -sh --apparent-size --exclude=.git ' .. q(HOME) .. ' | cut -f1'):gsub('\n', '') .. ' of Markdown in ' ..
     sh('find ' .. q(HOME) .. " -name '*.md' -not -path '*/.git/*' | wc -l"):gsub('%s', '') .. ' files\n')
 end
 
@@ -217,7 +217,29 @@ end
 io.write(string.format('no-change refresh   %8.1f ms median of 21 in-process (%d files stat\'ed, %d read in all 21); `wol index` process %.1f ms\n',
   median(nochange), stats, reads, median(cli_nochange)))
 
--- a sync touching 10 files: 10 notes change in a new commit
+-- a sync touching 10 files: 10 notes change in a new commit; measured both
+-- as the sync's own refresh (tree diff from the recorded HEAD, no walk) and
+-- as the full refresh a search does (stat walk + tree diff)
+local function touch10(round)
+  for k = 1, 10 do
+    local i = ((round * 977 + k * 131) % NOTES) + 1
+    local out = sh(string.format("ls %s/notes/*/note-%05d.md", q(CIRCLE), i)):gsub('\n', '')
+    local fh = assert(io.open(out, 'ab'))
+    fh:write('Edited in round ' .. round .. ' ' .. words(5) .. '.\n')
+    fh:close()
+  end
+  os.execute('cd ' .. q(CIRCLE) .. ' && git commit -qam ' .. q('sync round ' .. round))
+end
+local synced, synced_reads, synced_stats = {}, {}, {}
+for round = 101, 107 do
+  touch10(round)
+  local rep = assert(ctx:index_refresh({ circle = 'bench' }))
+  table.insert(synced, rep.ms)
+  table.insert(synced_reads, rep.read)
+  table.insert(synced_stats, rep.stat)
+end
+io.write(string.format('sync of 10 files    %8.1f ms median of 7 in-process, ctx:index_refresh{circle=} (stat\'ed %s, read %s)\n',
+  median(synced), table.concat(synced_stats, '/'), table.concat(synced_reads, '/')))
 local changed, changed_reads, trees = {}, {}, 0
 for round = 1, 5 do
   local paths = {}
@@ -235,7 +257,7 @@ for round = 1, 5 do
   table.insert(changed_reads, rep.read)
   trees = trees + rep.trees
 end
-io.write(string.format('10 files changed    %8.1f ms median of 5 in-process (read %s files; HEAD moved %d times)\n',
+io.write(string.format('10 files changed    %8.1f ms median of 5 in-process, full refresh (read %s files; HEAD moved %d times)\n',
   median(changed), table.concat(changed_reads, '/'), trees))
 
 -- search medians vs ripgrep

@@ -16,14 +16,18 @@ local function ctx()
 end
 
 --- Brings the index up to date (features call this after they write files).
---- Returns the report ({ read =, added =, updated =, removed =, docs =, ms = })
---- or nil and a message. A notice (a damaged index was rebuilt) is shown.
-function M.refresh()
+--- opts (optional): { paths = { file, ... } } to look only at the files just
+--- written, or { circle = name } after a sync (only what changed between the
+--- indexed and the current commit). Without opts every file is checked.
+--- Returns the report ({ stat =, read =, added =, updated =, removed =,
+--- docs =, ms = }) or nil and a message. A notice (a damaged index was
+--- rebuilt) is shown.
+function M.refresh(opts)
   local c, err = require('wol').ctx()
   if not c then
     return nil, err
   end
-  local rep, rerr = c:index_refresh()
+  local rep, rerr = c:index_refresh(opts)
   if not rep then
     return nil, rerr
   end
