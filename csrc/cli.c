@@ -26,6 +26,14 @@ static const wol_cli_cmd commands[] = {
 	 "date: YYYY-MM-DD, today, yesterday, tomorrow, +N or -N (default today).\n"
 	 "--started/--weeks set the circle program instead of the circle's circle.md.\n"
 	 "Skipped prompt files are reported on stderr; the prompt is still shown."},
+	{"sync", wol_cli_sync, "[--json] [--status] [--no-push] [--attempts N] [--wait SECONDS]",
+	 "fetch what the circle shared, merge it, push what you shared",
+	 "Never force-pushes; when both sides changed a file both versions are kept.\n"
+	 "--status (or --dry-run) only shows the commits waiting to be pushed (no network).\n"
+	 "--json prints one JSON object a line: progress, then a summary.\n"
+	 "exit status: 0 ok, 1 local failure, 2 usage, 3 offline or remote unreachable,\n"
+	 "4 authentication or host key refused, 5 push rejected after every retry,\n"
+	 "6 another sync of the circle is running"},
 	{"init", wol_cli_init, "NAME [--remote URL] [--started DATE] [--meets DAY] [--weeks N] [--goal TEXT]",
 	 "start a circle in $WOL_HOME/circles/NAME", "Creates the repository with circle.md and your members/<handle>.md, committed."},
 	{"join", wol_cli_join, "URL [NAME] [--json]", "join a circle: clone it and add yourself",

@@ -379,6 +379,100 @@ WOL_API void wol_journal_stats_of(const wol_journal_entries *list, wol_date toda
  * heading's line number once they are added. */
 WOL_API int wol_journal_heading(const char *text, size_t len, const char *question, int *line,
                                 char **append, wol_error *err);
+/* ------------------------------------------------------------------ sync */
+
+/* Sync of a circle's clone with its remote `origin` (csrc/sync.c): fetch,
+ * fast-forward or merge in memory (no MERGING state on disk), checkout,
+ * push; a rejected push is retried a bounded number of times. Never
+ * force-pushes and never drops text: when both sides changed one path the
+ * local version stays and the remote one is committed next to it as
+ * `<stem>.conflict-<shortoid><ext>`. Network work may block for long: run
+ * it in a killable process (`wol sync --json`), never on an editor's loop. */
+
+typedef struct wol_sync_progress {
+	const char *phase;   /* "lock", "connect", "fetch", "merge", "checkout", "push", "done" */
+	unsigned received;   /* objects received (fetch) or sent (push) */
+	unsigned total;      /* objects expected, 0 when unknown */
+	size_t bytes;        /* bytes received or sent */
+	int attempt;         /* 1-based round of fetch+merge+push */
+} wol_sync_progress;
+
+/* Called often during transfers; return non-zero to cancel the sync. */
+typedef int (*wol_sync_progress_cb)(const wol_sync_progress *p, void *payload);
+
+typedef struct wol_sync_opts {
+	int attempts;        /* rounds of fetch+merge+push before giving up; 0: 5 */
+	int backoff_ms;      /* base of the jittered backoff between rounds; 0: 200 */
+	int lock_wait_ms;    /* how long to wait for another sync of the circle; 0: none */
+	int no_push;         /* fetch and merge only */
+	wol_sync_progress_cb progress;
+	void *payload;
+} wol_sync_opts;
+
+/* One path that arrived from the remote (added or changed by others). */
+typedef struct wol_sync_item {
+	char *kind;   /* "note", "question", "answer", "event", "member", "conflict", "file" */
+	char *member; /* whose record it is (from the path), or NULL */
+	char *path;   /* relative to the circle */
+	int added;    /* 1 new, 0 changed */
+	int to_me;    /* answer or event on one of my questions */
+} wol_sync_item;
+
+typedef struct wol_sync_conflict {
+	char *path;    /* kept as it was locally */
+	char *kept_as; /* the remote version, committed next to it */
+	char *member;  /* owner of the path (notes/<member>/...), or NULL */
+} wol_sync_conflict;
+
+typedef struct wol_sync_result {
+	char *circle;
+	char *branch;
+	char *remote;          /* origin's URL with any password removed */
+	int up_to_date;        /* nothing arrived and nothing to push */
+	int fast_forward;      /* the remote's commits were taken as they are */
+	int merged;            /* a merge commit was made */
+	size_t pushed;         /* commits pushed */
+	size_t ahead;          /* commits still waiting to be pushed afterwards */
+	int attempts;          /* rounds used */
+	wol_sync_item *arrived;
+	size_t narrived;
+	wol_sync_conflict *conflicts;
+	size_t nconflicts;
+	char **warnings;
+	size_t nwarnings;
+	char **changed;        /* absolute paths of files the sync changed on disk */
+	size_t nchanged;
+} wol_sync_result;
+
+/* Syncs `circle` (NULL: the default circle). Errors: WOL_ENET (offline or
+ * remote unreachable), WOL_EAUTH (credentials or host key refused),
+ * WOL_EREJECTED (push rejected after every round), WOL_ELOCKED (another sync
+ * of the circle runs), WOL_ECONFLICT (unshared local edits the sync would
+ * overwrite), others for local failures. On error *out still says what was
+ * done (e.g. merged but not pushed); free it either way. */
+WOL_API int wol_sync_run(wol_ctx *ctx, const char *circle, const wol_sync_opts *opts,
+                         wol_sync_result *out, wol_error *err);
+WOL_API void wol_sync_result_free(wol_sync_result *r);
+/* One line for people: "3 notes from ana, 1 from bo; 1 answer to your
+ * question; pushed 2 commits" or "up to date" (malloc'd). */
+WOL_API char *wol_sync_digest(const wol_sync_result *r);
+
+/* Local state only (no network): the branch, origin's URL (NULL when the
+ * circle has no remote), commits waiting to be pushed and commits fetched
+ * but not merged, counted against origin's last known branch (all of
+ * HEAD's history when nothing was ever pushed). */
+typedef struct wol_sync_state {
+	char *circle;
+	char *branch;
+	char *remote;
+	size_t ahead, behind;
+	int remote_known; /* origin/<branch> exists locally */
+} wol_sync_state;
+
+WOL_API int wol_sync_ahead(wol_ctx *ctx, const char *circle, wol_sync_state *out, wol_error *err);
+WOL_API void wol_sync_state_free(wol_sync_state *s);
+/* The path of the lock a sync of the circle holds (malloc'd). */
+WOL_API char *wol_sync_lock_path(const wol_ctx *ctx, const char *circle);
 /* --------------------------------------------------------------- circles */
 
 /* A circle: the git clone at $WOL_HOME/circles/<name> (csrc/circle.c).

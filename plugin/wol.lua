@@ -20,6 +20,8 @@ local commands = {
   WolNotes = { 'notes', { nargs = '*' }, 'Pick a shared note: :WolNotes [handle]' },
   WolShare = { 'share', { nargs = '*', range = true, bang = true },
     'Share the buffer (or a range) with the circle: :[range]WolShare[!] [message]' },
+  WolSync = { 'sync', { nargs = '*', bang = true },
+    'Sync the circle: get what others shared, push yours (:WolSync! cancels)' },
   WolPrompt = { 'prompt', { nargs = '*', complete = function(lead)
     return require('wol.prompt').complete(lead)
   end }, "Show the day's prompt in a split: :WolPrompt [date]" },

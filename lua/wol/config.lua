@@ -24,6 +24,15 @@ M.defaults = {
   search = {
     limit = 100, -- at most this many results
   },
+  sync = {
+    -- a :WolSync job is stopped after this many seconds (a hung connection)
+    timeout = 60,
+    -- :WolShare starts a sync after its commit when the circle has a remote
+    after_share = true,
+    -- sync once when setup() runs, and every `interval` minutes (0: never)
+    on_startup = false,
+    interval = 0,
+  },
 }
 
 -- key -> { type(s), optional }; nested tables validated recursively
@@ -34,6 +43,8 @@ M.schema = {
   share = { 'table', true, { max_size = { 'number', true }, lock_timeout = { 'number', true } } },
   join = { 'table', true, { timeout = { 'number', true } } },
   search = { 'table', true, { limit = { 'number', true } } },
+  sync = { 'table', true, { timeout = { 'number', true }, after_share = { 'boolean', true },
+    on_startup = { 'boolean', true }, interval = { 'number', true } } },
 }
 
 M.options = vim.deepcopy(M.defaults)
