@@ -76,5 +76,6 @@ int wol_cli_reopen(wol_cli *cli, int argc, char **argv);
 int wol_cli_thank(wol_cli *cli, int argc, char **argv);
 int wol_cli_index(wol_cli *cli, int argc, char **argv);
 int wol_cli_search(wol_cli *cli, int argc, char **argv);
+int wol_cli_status(wol_cli *cli, int argc, char **argv);
 
 #endif

@@ -2061,3 +2061,10 @@ int wol_index_stats(wol_index *ix, wol_index_figures *f, wol_error *err)
 		wol_index_figures_free(f);
 	return rc;
 }
+
+/* ------------------------------------------------------ for other nouns */
+
+sqlite3 *wol_index__db(wol_index *ix, wol_error *err)
+{
+	return ensure_fresh(ix, 0, err) == 0 ? ix->db : NULL;
+}

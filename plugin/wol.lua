@@ -26,6 +26,9 @@ local commands = {
     return require('wol.prompt').complete(lead)
   end }, "Show the day's prompt in a split: :WolPrompt [date]" },
   WolSearch = { 'search', { nargs = '*', bang = true }, 'Search the journal, notes and questions' },
+  WolCircle = { 'dashboard', { nargs = '*', complete = function(lead)
+    return require('wol.dashboard').complete(lead)
+  end }, 'The circle at a glance: :WolCircle [agenda] [circle=NAME]' },
 }
 
 for name, spec in pairs(commands) do
@@ -59,6 +62,7 @@ local plugs = {
   WolShare = 'share',
   WolPrompt = 'prompt',
   WolSearch = 'search',
+  WolCircle = 'dashboard',
 }
 for lhs, handler in pairs(plugs) do
   vim.keymap.set('n', '<Plug>(' .. lhs .. ')', function()
@@ -91,7 +95,22 @@ local links = {
   WolPromptChallenge = 'Normal',
   WolPromptQuestion = 'WolAccent',
   WolPromptBullet = 'WolHeading',
+  WolCircleTitle = 'WolTitle',
+  WolCircleHeading = 'WolHeading',
+  WolCircleMuted = 'WolMuted',
+  WolCircleWarn = 'WolWarn',
+  WolCircleName = 'Identifier',
+  WolCircleMe = 'WolAccent',
+  WolCircleGoal = 'WolMuted',
+  WolCircleKind = 'Type',
+  WolCircleQuestion = 'Normal',
+  WolCircleStreak = 'WolOk',
+  WolCircleHeat0 = 'NonText',
 }
 for group, target in pairs(links) do
   vim.api.nvim_set_hl(0, group, { link = target, default = true })
+end
+-- The activity heat map: four greens (a contribution calendar), defaults only.
+for i, c in ipairs({ { '#0e4429', 22 }, { '#006d32', 28 }, { '#26a641', 34 }, { '#39d353', 40 } }) do
+  vim.api.nvim_set_hl(0, 'WolCircleHeat' .. i, { fg = c[1], ctermfg = c[2], default = true })
 end
