@@ -10,7 +10,7 @@ static const char *const months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                      "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
 /* cells by level: plain text, and the 256-colour greens of a terminal */
 static const char *const cells[] = {"·", "░", "▒", "▓", "█"};
-static const int colours[] = {240, 22, 28, 34, 40};
+static const int colours[] = {240, 22, 28, 34, 84};
 
 static void datestr(wol_date d, char *buf)
 {

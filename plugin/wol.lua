@@ -105,12 +105,20 @@ local links = {
   WolCircleKind = 'Type',
   WolCircleQuestion = 'Normal',
   WolCircleStreak = 'WolOk',
-  WolCircleHeat0 = 'NonText',
+  WolCircleHeat0 = 'WolMuted',
 }
-for group, target in pairs(links) do
-  vim.api.nvim_set_hl(0, group, { link = target, default = true })
+local function apply_highlights()
+  for group, target in pairs(links) do
+    vim.api.nvim_set_hl(0, group, { link = target, default = true })
+  end
+  -- The activity heat map: four greens (a contribution calendar), defaults only.
+  for i, c in ipairs({ { '#2f6b3a', 22 }, { '#2a9d43', 28 }, { '#3fbf55', 34 }, { '#7ee787', 84 } }) do
+    vim.api.nvim_set_hl(0, 'WolCircleHeat' .. i, { fg = c[1], ctermfg = c[2], default = true })
+  end
 end
--- The activity heat map: four greens (a contribution calendar), defaults only.
-for i, c in ipairs({ { '#0e4429', 22 }, { '#006d32', 28 }, { '#26a641', 34 }, { '#39d353', 40 } }) do
-  vim.api.nvim_set_hl(0, 'WolCircleHeat' .. i, { fg = c[1], ctermfg = c[2], default = true })
-end
+apply_highlights()
+-- :colorscheme clears every group; put the defaults back after it
+vim.api.nvim_create_autocmd('ColorScheme', {
+  group = vim.api.nvim_create_augroup('wol_highlights', { clear = true }),
+  callback = apply_highlights,
+})

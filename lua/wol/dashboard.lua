@@ -16,8 +16,9 @@ local AGENDA_NAME = 'wol://agenda/'
 local state = {}
 M.state = state
 
--- the heat map glyphs by level (0: nothing .. 4: a lot)
-M.cells = { [0] = '·', '░', '▒', '▓', '█' }
+-- the heat map glyphs by level (0: nothing .. 4: a lot): squares coloured
+-- by the WolCircleHeat1..4 groups, like a contribution calendar
+M.cells = { [0] = '·', '■', '■', '■', '■' }
 
 local keys_help = {
   { '<CR>', 'open the note or question under the cursor' },
@@ -358,9 +359,17 @@ function M.open(circle, opts)
     error(err, 0)
   end
   local buf = get_buf(circle)
+  local fresh = not find_win(buf)
   local win = open_win(buf, opts.mods)
   set_win_options(win)
   draw(buf, st)
+  pcall(api.nvim_buf_set_name, buf, BUF_NAME .. st.circle)
+  -- a new horizontal split as tall as the dashboard (leaving room above)
+  local mods = opts.mods or ''
+  if fresh and not mods:match('vert') and not mods:match('tab') and #api.nvim_tabpage_list_wins(0) > 1 then
+    local want = math.min(api.nvim_buf_line_count(buf), vim.o.lines - vim.o.cmdheight - 8)
+    pcall(api.nvim_win_set_height, win, math.max(want, 5))
+  end
   api.nvim_win_set_cursor(win, { 1, 0 })
   return buf, win
 end
