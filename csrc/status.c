@@ -240,13 +240,11 @@ static int members(wol_circle *c, sqlite3 *db, wol_status *s, wol_error *err)
 	char from[11], to[11];
 	wol_date_format(wol_date_add(s->today, -6), from);
 	wol_date_format(s->today, to);
+	/* from `daily` (index.c keeps it): the last 7 days, then each member's
+	 * last day (an index lookup each) */
 	sqlite3_stmt *st;
-	const char *sql =
-		"SELECT author, sum(kind = 'note' AND date >= ?2 AND date <= ?3), "
-		"sum(kind = 'answer' AND date >= ?2 AND date <= ?3), "
-		"max(CASE WHEN date <= ?3 THEN date END) FROM docs "
-		"WHERE circle = ?1 AND kind IN ('note', 'question', 'answer') AND author IS NOT NULL "
-		"GROUP BY author";
+	const char *sql = "SELECT author, kind, sum(n) FROM daily WHERE circle = ?1 AND day >= ?2 "
+	                  "AND day <= ?3 AND kind IN ('note', 'answer') GROUP BY author, kind";
 	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
 		return sqlerr(db, err, "members");
 	sqlite3_bind_text(st, 1, s->circle, -1, SQLITE_STATIC);
@@ -255,16 +253,38 @@ static int members(wol_circle *c, sqlite3 *db, wol_status *s, wol_error *err)
 	int r;
 	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
 		const char *a = (const char *)sqlite3_column_text(st, 0);
-		for (size_t i = 0; a && i < s->nmembers; i++) {
+		const char *k = (const char *)sqlite3_column_text(st, 1);
+		for (size_t i = 0; a && k && i < s->nmembers; i++) {
 			wol_status_member *sm = &s->members[i];
 			if (!sm->handle || strcmp(sm->handle, a) != 0)
 				continue;
-			sm->notes = (long)sqlite3_column_int64(st, 1);
-			sm->answers = (long)sqlite3_column_int64(st, 2);
-			col_date(st, 3, sm->last);
+			if (strcmp(k, "note") == 0)
+				sm->notes = (long)sqlite3_column_int64(st, 2);
+			else
+				sm->answers = (long)sqlite3_column_int64(st, 2);
 		}
 	}
 	rc = r == SQLITE_DONE ? 0 : sqlerr(db, err, "members");
+	sqlite3_finalize(st);
+	if (rc)
+		return rc;
+	sql = "SELECT max(day) FROM daily WHERE circle = ?1 AND author = ?2 AND day <= ?3";
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+		return sqlerr(db, err, "members");
+	for (size_t i = 0; rc == 0 && i < s->nmembers; i++) {
+		wol_status_member *sm = &s->members[i];
+		if (!sm->handle)
+			continue;
+		sqlite3_reset(st);
+		sqlite3_bind_text(st, 1, s->circle, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, sm->handle, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 3, to, -1, SQLITE_STATIC);
+		r = sqlite3_step(st);
+		if (r == SQLITE_ROW)
+			col_date(st, 0, sm->last);
+		else if (r != SQLITE_DONE)
+			rc = sqlerr(db, err, "members");
+	}
 	sqlite3_finalize(st);
 	return rc;
 }
@@ -291,41 +311,22 @@ static void item_free(wol_status_item *it)
 	free(it->qid);
 }
 
-static int since(sqlite3 *db, wol_status *s, int limit, wol_error *err)
+/* Appends the rows of a prepared statement (kind, author, title, path,
+ * qid, date, mtime) to *v. */
+static int collect(sqlite3 *db, sqlite3_stmt *st, const wol_status *s, const char *from,
+                   wol_status_item **v, size_t *n, size_t *cap, wol_error *err)
 {
-	char from[11], to[11];
-	wol_date_format(s->since, from);
-	wol_date_format(s->today, to);
-	long long lo = midnight_ns(s->since), hi = midnight_ns(wol_date_add(s->today, 1));
-	const char *sql =
-		"SELECT d.kind, d.author, coalesce(d.title, q.title), d.path, d.qid, d.date, d.mtime "
-		"FROM docs d LEFT JOIN docs q ON d.kind = 'answer' AND q.circle = d.circle "
-		"AND q.qid = d.qid AND q.kind = 'question' "
-		"WHERE d.circle = ?1 AND ((d.kind IN ('note', 'question', 'answer') "
-		"AND d.date >= ?2 AND d.date <= ?3) "
-		"OR (d.kind = 'note' AND d.mtime >= ?4 AND d.mtime < ?5 AND d.date < ?2))";
-	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
-		return sqlerr(db, err, "recent shares");
-	sqlite3_bind_text(st, 1, s->circle, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, from, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, to, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 4, lo);
-	sqlite3_bind_int64(st, 5, hi);
-	wol_status_item *v = NULL;
-	size_t n = 0, cap = 0;
 	int r, rc = 0;
 	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
-		if (n == cap) {
-			cap = cap ? cap * 2 : 64;
-			wol_status_item *nv = realloc(v, cap * sizeof *nv);
-			if (!nv) {
-				rc = wol_error_set(err, WOL_ENOMEM, "out of memory");
-				break;
-			}
-			v = nv;
+		if (*n == *cap) {
+			size_t nc = *cap ? *cap * 2 : 64;
+			wol_status_item *nv = realloc(*v, nc * sizeof *nv);
+			if (!nv)
+				return wol_error_set(err, WOL_ENOMEM, "out of memory");
+			*v = nv;
+			*cap = nc;
 		}
-		wol_status_item *it = &v[n++];
+		wol_status_item *it = &(*v)[(*n)++];
 		memset(it, 0, sizeof *it);
 		const char *k = (const char *)sqlite3_column_text(st, 0);
 		it->kind = k && strcmp(k, "note") == 0       ? "note"
@@ -342,14 +343,70 @@ static int since(sqlite3 *db, wol_status *s, int limit, wol_error *err)
 			it->updated = 1;
 			local_day(sqlite3_column_int64(st, 6), it->date);
 		}
-		if (!it->path) {
-			rc = wol_error_set(err, WOL_ENOMEM, "out of memory");
-			break;
-		}
+		if (!it->path)
+			return wol_error_set(err, WOL_ENOMEM, "out of memory");
 	}
-	if (rc == 0 && r != SQLITE_DONE)
+	if (r != SQLITE_DONE)
 		rc = sqlerr(db, err, "recent shares");
+	return rc;
+}
+
+static int since(sqlite3 *db, wol_status *s, int limit, wol_error *err)
+{
+	char from[11], to[11];
+	wol_date_format(s->since, from);
+	wol_date_format(s->today, to);
+	long long lo = midnight_ns(s->since), hi = midnight_ns(wol_date_add(s->today, 1));
+	/* the newest records of the period ("+circle": by kind and date), the
+	 * question's title looked up only for the answers kept */
+	const char *recent =
+		"SELECT x.kind, x.author, coalesce(x.title, (SELECT q.title FROM docs q "
+		"WHERE q.circle = x.circle AND q.qid = x.qid AND +q.kind = 'question')), "
+		"x.path, x.qid, x.date, x.mtime FROM (SELECT circle, kind, author, title, path, qid, "
+		"date, mtime FROM docs d WHERE +d.circle = ?1 AND d.kind IN ('note', 'question', 'answer') "
+		"AND d.date >= ?2 AND d.date <= ?3 ORDER BY d.date DESC, d.kind, d.path LIMIT ?4) x";
+	/* notes created before the period that changed in it (here) */
+	const char *changed = "SELECT kind, author, title, path, qid, date, mtime FROM docs "
+	                      "WHERE circle = ?1 AND kind = 'note' AND mtime >= ?2 AND mtime < ?3 "
+	                      "AND (date IS NULL OR date < ?4)";
+	const char *count = "SELECT sum(n) FROM daily WHERE circle = ?1 AND day >= ?2 AND day <= ?3";
+	sqlite3_stmt *st = NULL;
+	wol_status_item *v = NULL;
+	size_t n = 0, cap = 0;
+	long total = 0;
+	int rc = 0;
+	if (sqlite3_prepare_v2(db, recent, -1, &st, NULL) != SQLITE_OK)
+		return sqlerr(db, err, "recent shares");
+	sqlite3_bind_text(st, 1, s->circle, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, from, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, to, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 4, limit);
+	rc = collect(db, st, s, from, &v, &n, &cap, err);
 	sqlite3_finalize(st);
+	if (rc == 0 && sqlite3_prepare_v2(db, count, -1, &st, NULL) != SQLITE_OK)
+		rc = sqlerr(db, err, "recent shares");
+	if (rc == 0) {
+		sqlite3_bind_text(st, 1, s->circle, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, from, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 3, to, -1, SQLITE_STATIC);
+		int r = sqlite3_step(st);
+		if (r == SQLITE_ROW)
+			total = (long)sqlite3_column_int64(st, 0);
+		else
+			rc = sqlerr(db, err, "recent shares");
+		sqlite3_finalize(st);
+	}
+	size_t before = n;
+	if (rc == 0 && sqlite3_prepare_v2(db, changed, -1, &st, NULL) != SQLITE_OK)
+		rc = sqlerr(db, err, "recent shares");
+	if (rc == 0) {
+		sqlite3_bind_text(st, 1, s->circle, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 2, lo);
+		sqlite3_bind_int64(st, 3, hi);
+		sqlite3_bind_text(st, 4, from, -1, SQLITE_STATIC);
+		rc = collect(db, st, s, from, &v, &n, &cap, err);
+		sqlite3_finalize(st);
+	}
 	if (rc) {
 		for (size_t i = 0; i < n; i++)
 			item_free(&v[i]);
@@ -358,7 +415,7 @@ static int since(sqlite3 *db, wol_status *s, int limit, wol_error *err)
 	}
 	if (n > 1)
 		qsort(v, n, sizeof *v, cmp_item);
-	s->items_total = (long)n;
+	s->items_total = total + (long)(n - before);
 	size_t keep = n < (size_t)limit ? n : (size_t)limit;
 	for (size_t i = keep; i < n; i++)
 		item_free(&v[i]);
@@ -371,30 +428,44 @@ static int since(sqlite3 *db, wol_status *s, int limit, wol_error *err)
 
 static int open_questions(sqlite3 *db, wol_status *s, int limit, wol_error *err)
 {
-	/* answers count unless retracted; a retracted question is not open */
+	/* answers count unless retracted; a retracted question is not open
+	 * ("+kind": look records up by question, not by kind) */
+#define NOT_RETRACTED                                                                      \
+	"NOT EXISTS (SELECT 1 FROM docs e WHERE e.circle = q.circle AND e.qid = q.qid "          \
+	"AND +e.kind = 'event' AND e.evkind = 'retract' AND (e.target IS NULL OR e.target = q.qid))"
+	const char *count = "SELECT count(*) FROM docs q WHERE q.circle = ?1 AND q.kind = 'question' "
+	                    "AND q.state = 'open' AND " NOT_RETRACTED;
+	sqlite3_stmt *cst;
+	if (sqlite3_prepare_v2(db, count, -1, &cst, NULL) != SQLITE_OK)
+		return sqlerr(db, err, "open questions");
+	sqlite3_bind_text(cst, 1, s->circle, -1, SQLITE_STATIC);
+	int cr = sqlite3_step(cst);
+	if (cr == SQLITE_ROW)
+		s->open_total = (long)sqlite3_column_int64(cst, 0);
+	sqlite3_finalize(cst);
+	if (cr != SQLITE_ROW)
+		return sqlerr(db, err, "open questions");
 	const char *sql =
-		"SELECT q.qid, q.title, q.author, q.date, q.path, "
-		"(SELECT count(*) FROM docs a WHERE a.circle = q.circle AND a.qid = q.qid "
-		" AND a.kind = 'answer' AND NOT EXISTS (SELECT 1 FROM docs e WHERE e.circle = a.circle "
-		" AND e.qid = a.qid AND e.kind = 'event' AND e.evkind = 'retract' AND e.target = a.rid)) "
-		"FROM docs q WHERE q.circle = ?1 AND q.kind = 'question' AND q.state = 'open' "
-		"AND NOT EXISTS (SELECT 1 FROM docs e WHERE e.circle = q.circle AND e.qid = q.qid "
-		" AND e.kind = 'event' AND e.evkind = 'retract' AND (e.target IS NULL OR e.target = q.qid)) "
-		"ORDER BY q.sortkey DESC, q.qid DESC";
+		"SELECT x.qid, x.title, x.author, x.date, x.path, "
+		"(SELECT count(*) FROM docs a WHERE a.circle = x.circle AND a.qid = x.qid "
+		" AND +a.kind = 'answer' AND NOT EXISTS (SELECT 1 FROM docs e WHERE e.circle = a.circle "
+		" AND e.qid = a.qid AND +e.kind = 'event' AND e.evkind = 'retract' AND e.target = a.rid)) "
+		"FROM (SELECT q.circle, q.qid, q.title, q.author, q.date, q.path FROM docs q "
+		" WHERE q.circle = ?1 AND q.kind = 'question' AND q.state = 'open' AND " NOT_RETRACTED
+		" ORDER BY q.sortkey DESC, q.qid DESC LIMIT ?2) x";
+#undef NOT_RETRACTED
 	sqlite3_stmt *st;
 	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
 		return sqlerr(db, err, "open questions");
 	sqlite3_bind_text(st, 1, s->circle, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 2, limit);
 	s->open = calloc((size_t)limit, sizeof *s->open);
 	if (!s->open) {
 		sqlite3_finalize(st);
 		return wol_error_set(err, WOL_ENOMEM, "out of memory");
 	}
 	int r, rc = 0;
-	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
-		s->open_total++;
-		if (s->nopen >= (size_t)limit)
-			continue;
+	while ((r = sqlite3_step(st)) == SQLITE_ROW && s->nopen < (size_t)limit) {
 		wol_status_question *q = &s->open[s->nopen++];
 		q->qid = col_dup(st, 0);
 		q->title = col_dup(st, 1);
@@ -430,9 +501,8 @@ static int grid(wol_ctx *ctx, sqlite3 *db, wol_status *s, wol_error *err)
 	wol_date_format(s->grid_start, from);
 	wol_date_format(s->today, to);
 	sqlite3_stmt *st;
-	const char *sql = "SELECT date, sum(author = ?4), count(*) FROM docs "
-	                  "WHERE circle = ?1 AND kind IN ('note', 'question', 'answer') "
-	                  "AND date >= ?2 AND date <= ?3 GROUP BY date";
+	const char *sql = "SELECT day, sum(CASE WHEN author = ?4 THEN n ELSE 0 END), sum(n) "
+	                  "FROM daily WHERE circle = ?1 AND day >= ?2 AND day <= ?3 GROUP BY day";
 	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
 		return sqlerr(db, err, "activity");
 	sqlite3_bind_text(st, 1, s->circle, -1, SQLITE_STATIC);
