@@ -125,6 +125,38 @@ describe('circle status', function()
     assert.equal(2, s.ahead)
     assert.equal(2, s.members[3].notes)
     t.sh('git -C ' .. t.shquote(dir) .. ' reset -q --hard HEAD~1')
+    local back = assert(ctx:status())
+    assert.equal(7, back.items_total)
+    assert.equal(1, back.members[3].notes)
+  end)
+
+  it('gives the same after a rebuild and after migrating an index of schema 1', function()
+    local function digest(s)
+      local parts = { s.items_total, s.open_total, s.streak }
+      for _, x in ipairs(s.members) do
+        table.insert(parts, x.handle .. x.notes .. x.answers .. (x.last or ''))
+      end
+      for _, d in ipairs(s.grid.days) do
+        table.insert(parts, d.mine .. '/' .. d.all)
+      end
+      return table.concat(parts, ' ')
+    end
+    local want = digest(st)
+    assert(ctx:index_rebuild())
+    assert.equal(want, digest(assert(ctx:status())))
+    -- an index.db as schema 1 left it: no daily table, no triggers (in a
+    -- copy of the home: this process keeps the original's index open)
+    local copy = t.tmpdir('migrate')
+    assert.equal(0, select(2, t.sh('cp -a ' .. t.shquote(m.wol_home) .. ' ' .. t.shquote(copy .. '/wol'))))
+    local db = copy .. '/wol/index.db'
+    local _, rc = t.sh('sqlite3 ' .. t.shquote(db) .. ' "DROP TRIGGER docs_daily_ins; DROP TRIGGER docs_daily_del; '
+      .. 'DROP TRIGGER docs_daily_upd_old; DROP TRIGGER docs_daily_upd_new; DROP TABLE daily; '
+      .. 'DROP INDEX docs_circle_kind_mtime; PRAGMA user_version = 1;"')
+    assert.equal(0, rc)
+    local fresh = assert(core.open({ home = copy .. '/wol', today = fix.today }))
+    assert.equal(want, digest(assert(fresh:status())))
+    local v = t.sh('sqlite3 ' .. t.shquote(db) .. ' "PRAGMA user_version"')
+    assert.equal('2', v:match('%d+'))
   end)
 
   it('refuses an unknown circle with one clear message', function()
