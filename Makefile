@@ -84,17 +84,17 @@ deps:
 # build, the plugin in headless Neovim), closing with "N passed, N failed".
 test: deps
 	@$(MAKE) --no-print-directory all $(ASANDIR)/lua/wol/core.so $(ASANDIR)/bin/wol
-	@sh tests/run.sh all
+	@bash tests/run.sh all
 
 test-core: all
-	@sh tests/run.sh core
+	@bash tests/run.sh core
 
 test-nvim: all
-	@sh tests/run.sh nvim
+	@bash tests/run.sh nvim
 
 test-asan: deps
 	@$(MAKE) --no-print-directory all $(ASANDIR)/lua/wol/core.so $(ASANDIR)/bin/wol
-	@sh tests/run.sh asan
+	@bash tests/run.sh asan
 
 demo: deps
 	@$(MAKE) --no-print-directory all

@@ -134,8 +134,8 @@ local function generate()
   os.execute('cd ' .. q(CIRCLE) .. ' && git add -A && git commit -q -m corpus')
   io.write(string.format('corpus: %d notes (~%d B), %d journal entries, %d questions; generated in %.1f s, committed in %.1f s\n',
     NOTES, NOTE_BYTES, JOURNAL, QUESTIONS, gen / 1e3, (now() - t0) / 1e3))
-  io.write('        ' .. sh('du -sh --apparent-size --exclude=.git ' .. q(HOME) .. ' | cut -f1'):gsub('\n', '') .. ' of Markdown in ' ..
-    sh('find ' .. q(HOME) .. " -name '*.md' -not -path '*/.git/*' | wc -l"):gsub('%s', '') .. ' files\n')
+  io.write('        ' .. sh('find ' .. q(HOME) .. " -name '*.md' -not -path '*/.git/*' -printf '%s\\n' | " ..
+    "awk '{s += $1} END {printf \"%.1f MB of Markdown in %d files\", s / 1e6, NR}'") .. '\n')
 end
 
 local function median(v)
@@ -177,8 +177,11 @@ else
 end
 
 local core = require('wol.core')
-io.write(string.format('machine: %s; %s\n', sh('nproc'):gsub('\n', '') .. ' cores',
-  sh('rg --version 2>/dev/null | head -1'):gsub('\n', '')))
+local function load()
+  return (sh('cut -d" " -f1-3 /proc/loadavg'):gsub('\n', ''))
+end
+io.write(string.format('machine: %s; %s; load average %s (others share this machine: compare ratios)\n',
+  sh('nproc'):gsub('\n', '') .. ' cores', sh('rg --version 2>/dev/null | head -1'):gsub('\n', ''), load()))
 
 -- full build (CLI, fresh index.db each time)
 local builds, build_wall, report = {}, {}, nil
@@ -304,3 +307,4 @@ for _, item in ipairs(queries) do
 end
 os.remove(list)
 ctx:close()
+io.write('load average at the end: ' .. load() .. '\n')

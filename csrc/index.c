@@ -446,9 +446,18 @@ int wol_index_open(wol_ctx *ctx, wol_index **out, wol_error *err)
 			rc = wol_error_set(err, WOL_ENOMEM, "out of memory");
 	}
 	if (rc == 0) {
-		rc = db_open(ix, err);
+		/* creating index.db (and switching it to WAL) is done by one
+		 * process at a time: two doing it at once get "database is
+		 * locked" from sqlite, which does not wait for that */
+		struct stat st;
+		wol_lock lk = {-1};
+		if (stat(ix->dbpath, &st) != 0 || st.st_size == 0)
+			rc = wol_lock_acquire(&lk, ix->lockpath, LOCK_WAIT_MS, err);
+		if (rc == 0)
+			rc = db_open(ix, err);
 		if (rc && ix->corrupt)
-			rc = recover(ix, 0, err);
+			rc = recover(ix, lk.fd >= 0, err);
+		wol_lock_release(&lk);
 	}
 	if (rc) {
 		wol_index_close(ix);

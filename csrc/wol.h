@@ -293,92 +293,6 @@ WOL_API int wol_prompt_get(wol_ctx *ctx, wol_date date, const wol_prompt_opts *o
                            wol_prompt *out, wol_error *err);
 WOL_API void wol_prompt_free(wol_prompt *p);
 
-/* --------------------------------------------------------------- journal */
-
-/* Private daily entries at $WOL_HOME/journal/YYYY/YYYY-MM-DD.md (files 0600,
- * directories 0700), Markdown with front matter. Writers hold the lock file
- * $WOL_HOME/journal/.lock and replace entries atomically. */
-
-#define WOL_JOURNAL_MAX_BYTES ((size_t)64 * 1024 * 1024) /* largest entry read */
-
-/* "$WOL_HOME/journal/YYYY/YYYY-MM-DD.md" (malloc'd; NULL: out of memory) */
-WOL_API char *wol_journal_path(const wol_ctx *ctx, wol_date date);
-/* The text a new entry for `date` starts with: $WOL_HOME/templates/journal.md
- * (else the built-in template) with its {{variables}} filled for `date`.
- * *warning (may be NULL; malloc'd) says why the prompt values are empty. */
-WOL_API int wol_journal_template(wol_ctx *ctx, wol_date date, char **out, size_t *len,
-                                 char **warning, wol_error *err);
-/* Makes sure the entry for `date` exists, creating it from the template.
- * *path gets its path (malloc'd), *created (may be NULL) 1 when made now. */
-WOL_API int wol_journal_open(wol_ctx *ctx, wol_date date, char **path, int *created,
-                             char **warning, wol_error *err);
-
-typedef struct wol_journal_log_opts {
-	const char *time;          /* "HH:MM"; NULL: the local time now */
-	const char *const *quote;  /* lines appended as a quote under the item */
-	size_t nquote;
-} wol_journal_log_opts;
-
-/* Appends "- HH:MM text" (then the quoted lines, "  > line") to the
- * "## Log" section of the entry for `date`, creating the entry and the
- * section when missing. Text must be UTF-8. *path (may be NULL) gets the
- * entry's path. */
-WOL_API int wol_journal_log(wol_ctx *ctx, wol_date date, const char *text,
-                            const wol_journal_log_opts *opts, char **path, char **warning,
-                            wol_error *err);
-
-typedef struct wol_journal_entry {
-	wol_date date;
-	char *path;
-	char *title;  /* first non-blank body line ("" when none; NULL when not read) */
-	size_t size;
-	int written;  /* has text beyond the untouched template (see wol_journal_written) */
-} wol_journal_entry;
-
-typedef struct wol_journal_entries {
-	wol_journal_entry *items; /* newest first */
-	size_t n, cap;
-	char **warnings;          /* entries that could not be read: "wol: <path>: <why>" */
-	size_t nwarnings;
-} wol_journal_entries;
-
-/* Lists the entries present (file names YYYY/YYYY-MM-DD.md). With `read`
- * set, reads each one for its title and written flag. */
-WOL_API int wol_journal_list(wol_ctx *ctx, int read, wol_journal_entries *out, wol_error *err);
-WOL_API void wol_journal_entries_free(wol_journal_entries *list);
-/* The nearest existing entry after (dir > 0) or before (dir < 0) `date`:
- * 0 and *out, or WOL_ENOTFOUND. */
-WOL_API int wol_journal_adjacent(wol_ctx *ctx, wol_date date, int dir, wol_date *out,
-                                 wol_error *err);
-
-/* Whether an entry's text counts as a day written: its body has a line
- * with text (letters, digits, any non-ASCII) that is not a heading and
- * whose fingerprint is not in the front matter key `template` (the
- * fingerprints of the template's own text lines, stored at creation). */
-WOL_API int wol_journal_written(const char *text, size_t len);
-
-typedef struct wol_journal_stats {
-	wol_date today;
-	int current;       /* days in a row ending today, or yesterday when today is not written yet */
-	int longest;       /* longest run of days in a row */
-	int week;          /* days written this week (Monday..today) */
-	int month;         /* days written this month up to today */
-	int total;         /* days written up to today */
-	int today_written;
-	wol_date last;     /* the last day written up to today; y == 0 when none */
-} wol_journal_stats;
-
-/* Streaks from a list (read with `read` set); entries after `today` are
- * ignored. */
-WOL_API void wol_journal_stats_of(const wol_journal_entries *list, wol_date today,
-                                  wol_journal_stats *out);
-
-/* Finds the heading `question` (any level, trimmed, ASCII case ignored) in
- * `text`. *line gets its 1-based line number; when it is missing, *append
- * (malloc'd) gets the lines to add at the end of the text and *line the
- * heading's line number once they are added. */
-WOL_API int wol_journal_heading(const char *text, size_t len, const char *question, int *line,
-                                char **append, wol_error *err);
 /* ------------------------------------------------------------------ sync */
 
 /* Sync of a circle's clone with its remote `origin` (csrc/sync.c): fetch,
@@ -639,8 +553,17 @@ WOL_API void wol_share_result_free(wol_share_result *r);
 
 /* Commits files (relative path -> content) on top of HEAD in one commit
  * with `message`, touching only those index entries and work-tree files
- * (written atomically). Used by shares, joins, questions: one way to
- * commit. *oid_out (41 bytes, may be NULL) gets the new commit. */
+ * (written atomically; a file already holding the bytes is not rewritten).
+ * Used by shares, joins, questions: one way to commit. *oid_out (41 bytes,
+ * may be NULL) gets the new commit, "" when the tree did not change (no
+ * empty commit is made).
+ * Protocol (doc/format.md): .git/wol-commit.flock serialises wol
+ * processes; git's own .git/index.lock is taken (waiting up to timeout_ms,
+ * 0: 2000, then WOL_ELOCKED) so the git CLI cannot interleave; objects are
+ * fsynced (GIT_OPT_ENABLE_FSYNC_GITDIR); the branch moves by compare-and-
+ * swap, rebuilt on top when something else moved it. A process killed
+ * part way leaves no commit or a complete one; the next commit removes
+ * what it left (locks, temporary files), guided by .git/wol-commit.owner. */
 typedef struct wol_commit_file {
 	const char *path;
 	const char *data;
@@ -649,6 +572,193 @@ typedef struct wol_commit_file {
 WOL_API int wol_circle_commit(wol_circle *c, const wol_commit_file *files, size_t nfiles,
                               const char *message, int timeout_ms, char *oid_out,
                               wol_error *err);
+/* --------------------------------------------------------------- journal */
+
+/* Private daily entries at $WOL_HOME/journal/YYYY/YYYY-MM-DD.md (files 0600,
+ * directories 0700), Markdown with front matter. Writers hold the lock file
+ * $WOL_HOME/journal/.lock and replace entries atomically. */
+
+#define WOL_JOURNAL_MAX_BYTES ((size_t)64 * 1024 * 1024) /* largest entry read */
+
+/* "$WOL_HOME/journal/YYYY/YYYY-MM-DD.md" (malloc'd; NULL: out of memory) */
+WOL_API char *wol_journal_path(const wol_ctx *ctx, wol_date date);
+/* The text a new entry for `date` starts with: $WOL_HOME/templates/journal.md
+ * (else the built-in template) with its {{variables}} filled for `date`.
+ * *warning (may be NULL; malloc'd) says why the prompt values are empty. */
+WOL_API int wol_journal_template(wol_ctx *ctx, wol_date date, char **out, size_t *len,
+                                 char **warning, wol_error *err);
+/* Makes sure the entry for `date` exists, creating it from the template.
+ * *path gets its path (malloc'd), *created (may be NULL) 1 when made now. */
+WOL_API int wol_journal_open(wol_ctx *ctx, wol_date date, char **path, int *created,
+                             char **warning, wol_error *err);
+
+typedef struct wol_journal_log_opts {
+	const char *time;          /* "HH:MM"; NULL: the local time now */
+	const char *const *quote;  /* lines appended as a quote under the item */
+	size_t nquote;
+} wol_journal_log_opts;
+
+/* Appends "- HH:MM text" (then the quoted lines, "  > line") to the
+ * "## Log" section of the entry for `date`, creating the entry and the
+ * section when missing. Text must be UTF-8. *path (may be NULL) gets the
+ * entry's path. */
+WOL_API int wol_journal_log(wol_ctx *ctx, wol_date date, const char *text,
+                            const wol_journal_log_opts *opts, char **path, char **warning,
+                            wol_error *err);
+
+typedef struct wol_journal_entry {
+	wol_date date;
+	char *path;
+	char *title;  /* first non-blank body line ("" when none; NULL when not read) */
+	size_t size;
+	int written;  /* has text beyond the untouched template (see wol_journal_written) */
+} wol_journal_entry;
+
+typedef struct wol_journal_entries {
+	wol_journal_entry *items; /* newest first */
+	size_t n, cap;
+	char **warnings;          /* entries that could not be read: "wol: <path>: <why>" */
+	size_t nwarnings;
+} wol_journal_entries;
+
+/* Lists the entries present (file names YYYY/YYYY-MM-DD.md). With `read`
+ * set, reads each one for its title and written flag. */
+WOL_API int wol_journal_list(wol_ctx *ctx, int read, wol_journal_entries *out, wol_error *err);
+WOL_API void wol_journal_entries_free(wol_journal_entries *list);
+/* The nearest existing entry after (dir > 0) or before (dir < 0) `date`:
+ * 0 and *out, or WOL_ENOTFOUND. */
+WOL_API int wol_journal_adjacent(wol_ctx *ctx, wol_date date, int dir, wol_date *out,
+                                 wol_error *err);
+
+/* Whether an entry's text counts as a day written: its body has a line
+ * with text (letters, digits, any non-ASCII) that is not a heading and
+ * whose fingerprint is not in the front matter key `template` (the
+ * fingerprints of the template's own text lines, stored at creation). */
+WOL_API int wol_journal_written(const char *text, size_t len);
+
+typedef struct wol_journal_stats {
+	wol_date today;
+	int current;       /* days in a row ending today, or yesterday when today is not written yet */
+	int longest;       /* longest run of days in a row */
+	int week;          /* days written this week (Monday..today) */
+	int month;         /* days written this month up to today */
+	int total;         /* days written up to today */
+	int today_written;
+	wol_date last;     /* the last day written up to today; y == 0 when none */
+} wol_journal_stats;
+
+/* Streaks from a list (read with `read` set); entries after `today` are
+ * ignored. */
+WOL_API void wol_journal_stats_of(const wol_journal_entries *list, wol_date today,
+                                  wol_journal_stats *out);
+
+/* Finds the heading `question` (any level, trimmed, ASCII case ignored) in
+ * `text`. *line gets its 1-based line number; when it is missing, *append
+ * (malloc'd) gets the lines to add at the end of the text and *line the
+ * heading's line number once they are added. */
+WOL_API int wol_journal_heading(const char *text, size_t len, const char *question, int *line,
+                                char **append, wol_error *err);
+/* ----------------------------------------------------------------- index */
+
+/* The search index: $WOL_HOME/index.db, an sqlite3 FTS5 cache over the
+ * journal, circle notes, questions and answers (csrc/index.c). Files are
+ * the truth; deleting index.db loses nothing. */
+typedef struct wol_index wol_index;
+
+/* What a refresh or rebuild did. */
+typedef struct wol_index_report {
+	long stat;     /* files stat'ed */
+	long read;     /* files read (new or changed) */
+	long added, updated, removed;
+	long docs;     /* searchable documents afterwards */
+	long problems; /* files whose front matter could not be parsed (indexed as text) */
+	long trees;    /* circles whose HEAD moved (changed paths taken from a tree diff) */
+	double ms;     /* wall time */
+	char *notice;  /* something the user should be told (e.g. a corrupt index was
+	                * rebuilt), or NULL; freed by wol_index_report_free */
+} wol_index_report;
+
+/* Opens (creating or migrating) the index of ctx's $WOL_HOME: WAL mode,
+ * busy timeout, schema versioned by PRAGMA user_version. A corrupt file is
+ * moved aside and rebuilt; the report of the next refresh says so. */
+WOL_API int wol_index_open(wol_ctx *ctx, wol_index **out, wol_error *err);
+WOL_API void wol_index_close(wol_index *ix);
+/* Brings the index up to date: stat walk comparing path, size and mtime,
+ * plus a tree diff for circles whose HEAD moved. Reads only new or
+ * changed files. Holds $WOL_HOME/index.lock while writing. */
+WOL_API int wol_index_refresh(wol_index *ix, wol_index_report *rep, wol_error *err);
+/* Looks only at these files (absolute, or relative to $WOL_HOME): for a
+ * feature that just wrote them (journal, share, ask). A path that no longer
+ * exists is dropped from the index. */
+WOL_API int wol_index_refresh_paths(wol_index *ix, const char *const *paths, size_t n,
+                                    wol_index_report *rep, wol_error *err);
+/* After a sync: looks only at the paths that changed between the circle's
+ * HEAD recorded in the index and its HEAD now (a tree diff, no walk). When
+ * no HEAD was recorded yet it does a full refresh. */
+WOL_API int wol_index_refresh_circle(wol_index *ix, const char *circle, wol_index_report *rep,
+                                     wol_error *err);
+/* Drops everything and indexes all files again. */
+WOL_API int wol_index_rebuild(wol_index *ix, wol_index_report *rep, wol_error *err);
+WOL_API void wol_index_report_free(wol_index_report *rep);
+
+typedef struct wol_search_opts {
+	int limit;     /* 0: 50 */
+	int norefresh; /* 1: search the index as it is */
+} wol_search_opts;
+
+typedef struct wol_search_hit {
+	char *path;    /* relative to $WOL_HOME */
+	char *abspath;
+	char *kind;    /* journal, note, question, answer */
+	char *circle;  /* NULL for the journal */
+	char *author;
+	char *date;    /* YYYY-MM-DD or NULL */
+	char *title;
+	char *state;   /* questions: open / resolved; notes: their status; else NULL */
+	char *snippet; /* one line around the first match */
+	int line;      /* line of the first match in the file (1-based) */
+	double score;  /* bm25 (lower is better); 0 for filter-only queries */
+} wol_search_hit;
+
+typedef struct wol_search_result {
+	wol_search_hit *hits;
+	size_t n;
+	char *notice; /* from the refresh before the search, or NULL */
+} wol_search_result;
+
+/* Parses the user's query (words, "phrases", prefix*, -exclusions and the
+ * filters kind: author: circle: after: before: is:) and searches. A bad
+ * query is WOL_EINVAL with a message saying what is wrong; user text never
+ * reaches FTS5 or SQL unquoted. */
+WOL_API int wol_index_search(wol_index *ix, const char *query, const wol_search_opts *opts,
+                             wol_search_result *out, wol_error *err);
+WOL_API void wol_search_result_free(wol_search_result *res);
+
+/* Figures for `wol index --stats` (and, later, `wol stats`). */
+typedef struct wol_index_member {
+	char *author;
+	long notes, questions, answers, resolved; /* resolved: of the questions they asked */
+} wol_index_member;
+
+typedef struct wol_index_week {
+	char *author;
+	char week[11]; /* the Monday, YYYY-MM-DD */
+	long notes;
+} wol_index_week;
+
+typedef struct wol_index_figures {
+	long docs, journal, notes, questions, answers;
+	long open, resolved; /* questions by state */
+	long files;          /* files tracked (documents, question events, ...) */
+	long long db_bytes;  /* size of index.db (without -wal) */
+	wol_index_member *members;
+	size_t nmembers;
+	wol_index_week *weeks; /* notes shared per member per week, oldest first */
+	size_t nweeks;
+} wol_index_figures;
+
+WOL_API int wol_index_stats(wol_index *ix, wol_index_figures *out, wol_error *err);
+WOL_API void wol_index_figures_free(wol_index_figures *f);
 
 /* ------------------------------------------------------------- questions */
 
@@ -753,107 +863,6 @@ typedef struct wol_qnews {
 } wol_qnews;
 WOL_API int wol_question_news(wol_circle *c, int update, wol_qnews *out, wol_error *err);
 WOL_API void wol_qnews_free(wol_qnews *n);
-/* ----------------------------------------------------------------- index */
-
-/* The search index: $WOL_HOME/index.db, an sqlite3 FTS5 cache over the
- * journal, circle notes, questions and answers (csrc/index.c). Files are
- * the truth; deleting index.db loses nothing. */
-typedef struct wol_index wol_index;
-
-/* What a refresh or rebuild did. */
-typedef struct wol_index_report {
-	long stat;     /* files stat'ed */
-	long read;     /* files read (new or changed) */
-	long added, updated, removed;
-	long docs;     /* searchable documents afterwards */
-	long problems; /* files whose front matter could not be parsed (indexed as text) */
-	long trees;    /* circles whose HEAD moved (changed paths taken from a tree diff) */
-	double ms;     /* wall time */
-	char *notice;  /* something the user should be told (e.g. a corrupt index was
-	                * rebuilt), or NULL; freed by wol_index_report_free */
-} wol_index_report;
-
-/* Opens (creating or migrating) the index of ctx's $WOL_HOME: WAL mode,
- * busy timeout, schema versioned by PRAGMA user_version. A corrupt file is
- * moved aside and rebuilt; the report of the next refresh says so. */
-WOL_API int wol_index_open(wol_ctx *ctx, wol_index **out, wol_error *err);
-WOL_API void wol_index_close(wol_index *ix);
-/* Brings the index up to date: stat walk comparing path, size and mtime,
- * plus a tree diff for circles whose HEAD moved. Reads only new or
- * changed files. Holds $WOL_HOME/index.lock while writing. */
-WOL_API int wol_index_refresh(wol_index *ix, wol_index_report *rep, wol_error *err);
-/* Looks only at these files (absolute, or relative to $WOL_HOME): for a
- * feature that just wrote them (journal, share, ask). A path that no longer
- * exists is dropped from the index. */
-WOL_API int wol_index_refresh_paths(wol_index *ix, const char *const *paths, size_t n,
-                                    wol_index_report *rep, wol_error *err);
-/* After a sync: looks only at the paths that changed between the circle's
- * HEAD recorded in the index and its HEAD now (a tree diff, no walk). When
- * no HEAD was recorded yet it does a full refresh. */
-WOL_API int wol_index_refresh_circle(wol_index *ix, const char *circle, wol_index_report *rep,
-                                     wol_error *err);
-/* Drops everything and indexes all files again. */
-WOL_API int wol_index_rebuild(wol_index *ix, wol_index_report *rep, wol_error *err);
-WOL_API void wol_index_report_free(wol_index_report *rep);
-
-typedef struct wol_search_opts {
-	int limit;     /* 0: 50 */
-	int norefresh; /* 1: search the index as it is */
-} wol_search_opts;
-
-typedef struct wol_search_hit {
-	char *path;    /* relative to $WOL_HOME */
-	char *abspath;
-	char *kind;    /* journal, note, question, answer */
-	char *circle;  /* NULL for the journal */
-	char *author;
-	char *date;    /* YYYY-MM-DD or NULL */
-	char *title;
-	char *state;   /* questions: open / resolved; notes: their status; else NULL */
-	char *snippet; /* one line around the first match */
-	int line;      /* line of the first match in the file (1-based) */
-	double score;  /* bm25 (lower is better); 0 for filter-only queries */
-} wol_search_hit;
-
-typedef struct wol_search_result {
-	wol_search_hit *hits;
-	size_t n;
-	char *notice; /* from the refresh before the search, or NULL */
-} wol_search_result;
-
-/* Parses the user's query (words, "phrases", prefix*, -exclusions and the
- * filters kind: author: circle: after: before: is:) and searches. A bad
- * query is WOL_EINVAL with a message saying what is wrong; user text never
- * reaches FTS5 or SQL unquoted. */
-WOL_API int wol_index_search(wol_index *ix, const char *query, const wol_search_opts *opts,
-                             wol_search_result *out, wol_error *err);
-WOL_API void wol_search_result_free(wol_search_result *res);
-
-/* Figures for `wol index --stats` (and, later, `wol stats`). */
-typedef struct wol_index_member {
-	char *author;
-	long notes, questions, answers, resolved; /* resolved: of the questions they asked */
-} wol_index_member;
-
-typedef struct wol_index_week {
-	char *author;
-	char week[11]; /* the Monday, YYYY-MM-DD */
-	long notes;
-} wol_index_week;
-
-typedef struct wol_index_figures {
-	long docs, journal, notes, questions, answers;
-	long open, resolved; /* questions by state */
-	long files;          /* files tracked (documents, question events, ...) */
-	long long db_bytes;  /* size of index.db (without -wal) */
-	wol_index_member *members;
-	size_t nmembers;
-	wol_index_week *weeks; /* notes shared per member per week, oldest first */
-	size_t nweeks;
-} wol_index_figures;
-
-WOL_API int wol_index_stats(wol_index *ix, wol_index_figures *out, wol_error *err);
-WOL_API void wol_index_figures_free(wol_index_figures *f);
 
 /* ---------------------------------------------------------------- status */
 

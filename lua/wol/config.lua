@@ -6,10 +6,6 @@ M.defaults = {
   home = nil,
   -- circle to act on; nil means the only circle, else git config wol.circle
   circle = nil,
-  journal = {
-    -- ]j / [j in journal buffers go to the next / previous entry
-    mappings = true,
-  },
   share = {
     -- larger notes are refused (bytes)
     max_size = 1024 * 1024,
@@ -20,10 +16,6 @@ M.defaults = {
     -- a :WolJoin clone is stopped after this many seconds
     timeout = 600,
   },
-  -- :WolSearch
-  search = {
-    limit = 100, -- at most this many results
-  },
   sync = {
     -- a :WolSync job is stopped after this many seconds (a hung connection)
     timeout = 60,
@@ -33,18 +25,26 @@ M.defaults = {
     on_startup = false,
     interval = 0,
   },
+  journal = {
+    -- ]j / [j in journal buffers go to the next / previous entry
+    mappings = true,
+  },
+  -- :WolSearch
+  search = {
+    limit = 100, -- at most this many results
+  },
 }
 
 -- key -> { type(s), optional }; nested tables validated recursively
 M.schema = {
   home = { 'string', true },
   circle = { 'string', true },
-  journal = { 'table', true, { mappings = { 'boolean', true } } },
   share = { 'table', true, { max_size = { 'number', true }, lock_timeout = { 'number', true } } },
   join = { 'table', true, { timeout = { 'number', true } } },
-  search = { 'table', true, { limit = { 'number', true } } },
   sync = { 'table', true, { timeout = { 'number', true }, after_share = { 'boolean', true },
     on_startup = { 'boolean', true }, interval = { 'number', true } } },
+  journal = { 'table', true, { mappings = { 'boolean', true } } },
+  search = { 'table', true, { limit = { 'number', true } } },
 }
 
 M.options = vim.deepcopy(M.defaults)

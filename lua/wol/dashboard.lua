@@ -334,6 +334,26 @@ local function get_buf(circle)
       state[buf] = nil
     end,
   })
+  -- coming back after asking, sharing or syncing elsewhere: redraw
+  api.nvim_create_autocmd('BufLeave', {
+    buffer = buf,
+    callback = function()
+      if state[buf] then
+        state[buf].stale = true
+      end
+    end,
+  })
+  api.nvim_create_autocmd('BufEnter', {
+    buffer = buf,
+    callback = function()
+      if state[buf] and state[buf].stale then
+        state[buf].stale = false
+        guard(function()
+          M.refresh(buf)
+        end)
+      end
+    end,
+  })
   return buf
 end
 
@@ -420,10 +440,11 @@ function M.open_target(buf)
   end
   local root = s.status.path
   if t.kind == 'question' then
+    -- the questions feature's thread view (keys to answer, resolve, thank)
     local ok, q = pcall(require, 'wol.questions')
-    if ok and type(q) == 'table' and type(q.open) == 'function' then
+    if ok and type(q) == 'table' and type(q.open_thread) == 'function' then
       other_window(buf)
-      return q.open(t.qid, { circle = s.status.circle })
+      return q.open_thread(t.qid, s.status.circle)
     end
     local file = root .. '/questions/' .. t.qid .. '/question.md'
     other_window(buf)
@@ -454,8 +475,9 @@ function M.sync(buf)
   vim.cmd('WolSync' .. (s and s.circle and (' circle=' .. s.circle) or ''))
 end
 
---- a: :WolAsk when the questions feature has it, else a title asked for
---- here and committed with circle:ask().
+--- a: :WolAsk when the questions feature has it (its buffer; :w asks, and
+--- the dashboard redraws when entered again), else a title asked for here
+--- and committed with circle:ask().
 function M.ask(buf)
   local s = state[buf]
   if vim.fn.exists(':WolAsk') == 2 then

@@ -129,9 +129,16 @@ local function finish(st, code)
     if not st.quiet or not s.up_to_date then
       commands.notify(string.format('wol: synced %s: %s', s.circle or st.label, s.digest or 'done'))
     end
-    pcall(vim.api.nvim_exec_autocmds, 'User', { pattern = 'WolSynced', modeline = false })
+    -- Neovim 0.8+ hands the summary to the autocommand as `data`; 0.7
+    -- refuses the key, so fire it without (the summary is in M.last)
+    if not pcall(vim.api.nvim_exec_autocmds, 'User', { pattern = 'WolSynced', modeline = false, data = s }) then
+      pcall(vim.api.nvim_exec_autocmds, 'User', { pattern = 'WolSynced', modeline = false })
+    end
   else
     local msg = (s and s.error) or st.stderr[1] or string.format('wol: sync %s failed (exit %d)', st.label, code)
+    if s and (s.ahead or 0) > 0 then
+      msg = msg .. string.format(' (%d commit%s kept locally for the next sync)', s.ahead, s.ahead == 1 and '' or 's')
+    end
     commands.notify(msg, st.quiet and levels.WARN or levels.ERROR)
   end
   for _, cb in ipairs(st.on_done) do

@@ -166,6 +166,43 @@ describe('index: incremental refresh', function()
     ctx:close()
   end)
 
+  it('on a home of 1,500 files, an unchanged refresh stats each once and reads none', function()
+    local m = t.member('many')
+    local h = m.wol_home
+    circle(h, 'big')
+    local dirs = {}
+    for u = 0, 6 do
+      table.insert(dirs, t.shquote(string.format('%s/circles/big/notes/u%d', h, u)))
+    end
+    for y = 2023, 2025 do
+      table.insert(dirs, t.shquote(string.format('%s/journal/%d', h, y)))
+    end
+    t.sh('mkdir -p ' .. table.concat(dirs, ' '))
+    local function put(path, text)
+      local f = assert(io.open(path, 'wb'))
+      f:write(text)
+      f:close()
+    end
+    for i = 1, 1000 do
+      put(string.format('%s/circles/big/notes/u%d/n%04d.md', h, i % 7, i),
+        string.format('---\ntitle: Note %d\n---\nword%d and shared text\n', i, i))
+    end
+    for i = 1, 500 do
+      local d = os.date('!%Y-%m-%d', 1700000000 + i * 86400)
+      put(string.format('%s/journal/%s/%s.md', h, d:sub(1, 4), d), 'entry ' .. i .. '\n')
+    end
+    settle()
+    local ctx = assert(core.open({ home = h }))
+    local first = assert(ctx:index_refresh())
+    assert.are.same({ 1500, 1500, 1500 }, { first.stat, first.read, first.docs })
+    for _ = 1, 3 do
+      local again = assert(ctx:index_refresh())
+      assert.are.same({ 1500, 0, 0, 0, 0 }, { again.stat, again.read, again.added, again.updated, again.removed })
+    end
+    assert.are.equal(1, #assert(ctx:search('word777')))
+    ctx:close()
+  end)
+
   it('picks up an added, a changed, a deleted and a renamed file', function()
     local m, ctx = sample()
     local h = m.wol_home
@@ -265,6 +302,17 @@ describe('index: incremental refresh', function()
     assert.are.same({}, assert(ctx:search('lifetimes', { refresh = false })))
     assert.are.same({}, assert(ctx:search('heron', { refresh = false })))
     assert.are.equal(2, #assert(ctx:search('heron')))
+    -- deeper paths: an answer and an event arriving in a commit
+    doc(m.wol_home, Q .. '/answers/20261122T090000Z-cy-9999.md', { { 'author', 'cy' } }, 'Try flamingo mode.\n')
+    doc(m.wol_home, Q .. '/events/20261122T100000Z-bob-9999.md', { { 'kind', 'resolve' }, { 'author', 'bob' },
+      { 'lamport', '9' } }, '')
+    commit(dir, 'third')
+    settle()
+    rep = assert(ctx:index_refresh({ circle = 'team' }))
+    -- (`git add -A` also committed the heron draft: re-read, already indexed)
+    assert.are.same({ 3, 3, 2, 1 }, { rep.stat, rep.read, rep.added, rep.updated })
+    assert.are.equal('answer', assert(ctx:search('flamingo', { refresh = false }))[1].kind)
+    assert.are.equal('resolved', assert(ctx:search('rebase kind:question', { refresh = false }))[1].state)
     assert.is_nil(select(1, ctx:index_refresh({ circle = '../x' })))
     ctx:close()
   end)

@@ -81,7 +81,17 @@ function M.build(member)
   question(dir, M.q1, 'ana', 'How do you pick a weekly goal?', '2026-03-02T10:00:00Z', 3)
   answer(dir, M.q1, '20260304T120000Z-tester-d4d4d4d4', 'tester', '2026-03-04T12:00:00Z', 4)
   answer(dir, M.q1, '20260305T070000Z-bo-e5e5e5e5', 'bo', '2026-03-05T07:00:00Z', 5)
-  check(t.git(dir, 'add -A && git -C ' .. t.shquote(dir) .. ' commit -q -m "fixture: the others"', member))
+  -- each member's records committed as that member (the questions feature
+  -- checks who committed a record)
+  local q = t.shquote(dir)
+  local function commit_as(name, email, paths, msg)
+    check(t.git(dir, 'add ' .. paths .. ' && git -C ' .. q .. ' -c user.name=' .. t.shquote(name) .. ' -c user.email='
+      .. email .. ' commit -q -m ' .. t.shquote(msg), member))
+  end
+  commit_as('Ana Lopez', 'ana@example.org', 'members/ana.md notes/ana questions/' .. M.q1 .. '/question.md', 'ana')
+  commit_as('Bo Chen', 'bo@example.org', 'members/bo.md notes/bo questions/' .. M.q3 .. ' questions/' .. M.q1
+    .. '/answers/20260305T070000Z-bo-e5e5e5e5.md', 'bo')
+  check(t.git(dir, 'add -A && git -C ' .. q .. ' commit -q -m "fixture: my answer"', member))
   -- an origin that has all of it
   local bare = home .. '/../origin-' .. M.circle .. '.git'
   check(t.sh('rm -rf ' .. t.shquote(bare) .. ' && git clone -q --bare ' .. t.shquote(dir) .. ' ' .. t.shquote(bare)))

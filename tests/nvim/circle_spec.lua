@@ -198,6 +198,22 @@ describe(':WolInit and :WolNote', function()
     fsck(dir)
   end)
 
+  it('refuses the entry :WolJournal opens, unless :WolShare!', function()
+    if vim.fn.exists(':WolJournal') ~= 2 then
+      return pending('no :WolJournal in this build')
+    end
+    local before = head(dir)
+    vim.cmd('WolJournal')
+    vim.api.nvim_buf_set_lines(0, -1, -1, false, { 'a private thought' })
+    local n = last_notice(function()
+      vim.cmd('WolShare')
+    end)
+    assert.matches('is a journal entry, which is private', n.msg)
+    assert.are.equal(before, head(dir))
+    vim.cmd('silent! write')
+    vim.cmd('bwipeout!')
+  end)
+
   it('tells that a share will be pushed on the next sync when there is a remote', function()
     local bare = t.tmpdir('remote') .. '/spring.git'
     t.sh('git init -q --bare ' .. t.shquote(bare))
