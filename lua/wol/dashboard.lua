@@ -567,6 +567,10 @@ function M.save_agenda(buf)
   pcall(function()
     require('wol.journal').invalidate()
   end)
+  -- the search index learns about the entry now (a cache: failure is harmless)
+  pcall(function()
+    require('wol.search').refresh({ paths = { path } })
+  end)
   return path
 end
 

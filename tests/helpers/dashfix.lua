@@ -85,13 +85,16 @@ function M.build(member)
   -- checks who committed a record)
   local q = t.shquote(dir)
   local function commit_as(name, email, paths, msg)
-    check(t.git(dir, 'add ' .. paths .. ' && git -C ' .. q .. ' -c user.name=' .. t.shquote(name) .. ' -c user.email='
-      .. email .. ' commit -q -m ' .. t.shquote(msg), member))
+    check(t.git(dir, 'add ' .. paths, member))
+    check(t.git(dir, '-c user.name=' .. t.shquote(name) .. ' -c user.email=' .. email .. ' commit -q -m '
+      .. t.shquote(msg), member))
   end
   commit_as('Ana Lopez', 'ana@example.org', 'members/ana.md notes/ana questions/' .. M.q1 .. '/question.md', 'ana')
   commit_as('Bo Chen', 'bo@example.org', 'members/bo.md notes/bo questions/' .. M.q3 .. ' questions/' .. M.q1
     .. '/answers/20260305T070000Z-bo-e5e5e5e5.md', 'bo')
-  check(t.git(dir, 'add -A && git -C ' .. q .. ' commit -q -m "fixture: my answer"', member))
+  -- (one git per call: the member's HOME is set for each)
+  check(t.git(dir, 'add -A', member))
+  check(t.git(dir, 'commit -q -m "fixture: my answer"', member))
   -- an origin that has all of it
   local bare = home .. '/../origin-' .. M.circle .. '.git'
   check(t.sh('rm -rf ' .. t.shquote(bare) .. ' && git clone -q --bare ' .. t.shquote(dir) .. ' ' .. t.shquote(bare)))
@@ -101,7 +104,8 @@ function M.build(member)
   -- my own note and question, committed but not pushed yet
   note(dir, 'tester', 'outline', 'My outline', '2026-03-05')
   question(dir, M.q2, 'tester', 'Where do you keep drafts?', '2026-03-04T09:00:00Z', 6)
-  check(t.git(dir, 'add -A && git -C ' .. t.shquote(dir) .. ' commit -q -m "fixture: mine"', member))
+  check(t.git(dir, 'add -A', member))
+  check(t.git(dir, 'commit -q -m "fixture: mine"', member))
   -- journal days: a run of five up to today, and two older ones
   for _, d in ipairs({ '2026-02-16', '2026-02-17', '2026-03-01', '2026-03-02', '2026-03-03', '2026-03-04',
     '2026-03-05' }) do
