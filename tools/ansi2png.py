@@ -153,7 +153,7 @@ def main():
         name = f.name
     try:
         convert = '/usr/bin/convert' if os.path.exists('/usr/bin/convert') else 'convert'
-        subprocess.run([convert, '-size', '%dx%d' % (w, h), 'mvg:' + name, '-strip', '-colors', '64', 'PNG8:' + out],
+        subprocess.run([convert, '-size', '%dx%d' % (w, h), 'mvg:' + name, '-strip', '+dither', '-colors', '64', 'PNG8:' + out],
                        check=True)
     finally:
         os.unlink(name)
