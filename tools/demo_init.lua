@@ -10,8 +10,14 @@ require('wol').setup({})
 vim.api.nvim_create_autocmd('VimEnter', {
   once = true,
   callback = function()
-    if #vim.api.nvim_list_uis() > 0 then
-      vim.cmd('checkhealth wol')
+    if #vim.api.nvim_list_uis() == 0 then
+      return
     end
+    -- the circle at a glance, with the day's prompt above it
+    vim.cmd('silent! WolCircle')
+    vim.cmd('silent! only')
+    vim.cmd('silent! topleft WolPrompt')
+    local hint = 'wol demo: try :WolJournal :WolNote :WolShare :WolQuestions :WolSearch :WolSync :checkhealth wol'
+    vim.api.nvim_echo({ { hint:sub(1, math.max(20, vim.o.columns - 12)), 'WolMuted' } }, false, {})
   end,
 })
