@@ -13,6 +13,14 @@ static int cmd_version(wol_cli *cli, int argc, char **argv);
 static const wol_cli_cmd commands[] = {
 	{"doctor", wol_cli_doctor, "[--json]", "check the installation, identity and circles",
 	 "Prints what :checkhealth wol reports. Exit 1 when any check is an error."},
+	{"sync", wol_cli_sync, "[--json] [--status] [--no-push] [--attempts N] [--wait SECONDS]",
+	 "fetch what the circle shared, merge it, push what you shared",
+	 "Never force-pushes; when both sides changed a file both versions are kept.\n"
+	 "--status (or --dry-run) only shows the commits waiting to be pushed (no network).\n"
+	 "--json prints one JSON object a line: progress, then a summary.\n"
+	 "exit status: 0 ok, 1 local failure, 2 usage, 3 offline or remote unreachable,\n"
+	 "4 authentication or host key refused, 5 push rejected after every retry,\n"
+	 "6 another sync of the circle is running"},
 	{"init", wol_cli_init, "NAME [--remote URL] [--started DATE] [--meets DAY] [--weeks N] [--goal TEXT]",
 	 "start a circle in $WOL_HOME/circles/NAME", "Creates the repository with circle.md and your members/<handle>.md, committed."},
 	{"join", wol_cli_join, "URL [NAME] [--json]", "join a circle: clone it and add yourself",
@@ -24,6 +32,14 @@ static const wol_cli_cmd commands[] = {
 	 "Refuses journal entries and secret-looking content unless --force, and\n"
 	 "binary content, files over the size limit (1 MiB) and other members' notes."},
 	{"notes", wol_cli_notes, "[HANDLE] [--json]", "list shared notes, newest first", NULL},
+	{"ask", wol_cli_ask, "TITLE [-m BODY] [--about PATH] [--force] [--json]", "ask the circle for help (a question, committed)", NULL},
+	{"questions", wol_cli_questions, "[--state open|resolved|retracted|all] [--mine] [--new] [--json]", "list the circle's questions (open ones by default)",
+	 "--new lists only what arrived since the last --new (or :WolSync digest):\nquestions by others and answers by others to your questions."},
+	{"show", wol_cli_show, "QID [--json]", "show a question with its answers and events", "QID may be the whole id, a unique prefix or a unique suffix."},
+	{"answer", wol_cli_answer, "QID -m TEXT [--force] [--json]", "answer a question", NULL},
+	{"resolve", wol_cli_resolve, "QID [-m WHAT-HELPED] [--json]", "mark your question resolved", NULL},
+	{"reopen", wol_cli_reopen, "QID [--json]", "reopen your resolved question", NULL},
+	{"thank", wol_cli_thank, "QID AID [-m TEXT] [--json]", "thank someone for an answer", NULL},
 	{"journal", wol_cli_journal, "[date] [--path | --list] [--json]",
 	 "open (creating if needed) the journal entry for today or a date",
 	 "DATE is YYYY-MM-DD, today, yesterday, tomorrow, +N or -N. With a terminal and\n"

@@ -56,12 +56,20 @@ int wol_cli_parse(wol_cli *cli, int argc, char **argv, wol_cli_opt *opts, char *
                   int *npos);
 
 int wol_cli_doctor(wol_cli *cli, int argc, char **argv);
+int wol_cli_sync(wol_cli *cli, int argc, char **argv);
 int wol_cli_init(wol_cli *cli, int argc, char **argv);
 int wol_cli_join(wol_cli *cli, int argc, char **argv);
 int wol_cli_circles(wol_cli *cli, int argc, char **argv);
 int wol_cli_note(wol_cli *cli, int argc, char **argv);
 int wol_cli_share(wol_cli *cli, int argc, char **argv);
 int wol_cli_notes(wol_cli *cli, int argc, char **argv);
+int wol_cli_ask(wol_cli *cli, int argc, char **argv);
+int wol_cli_questions(wol_cli *cli, int argc, char **argv);
+int wol_cli_show(wol_cli *cli, int argc, char **argv);
+int wol_cli_answer(wol_cli *cli, int argc, char **argv);
+int wol_cli_resolve(wol_cli *cli, int argc, char **argv);
+int wol_cli_reopen(wol_cli *cli, int argc, char **argv);
+int wol_cli_thank(wol_cli *cli, int argc, char **argv);
 int wol_cli_journal(wol_cli *cli, int argc, char **argv);
 int wol_cli_log(wol_cli *cli, int argc, char **argv);
 int wol_cli_stats(wol_cli *cli, int argc, char **argv);

@@ -293,6 +293,100 @@ WOL_API int wol_prompt_get(wol_ctx *ctx, wol_date date, const wol_prompt_opts *o
                            wol_prompt *out, wol_error *err);
 WOL_API void wol_prompt_free(wol_prompt *p);
 
+/* ------------------------------------------------------------------ sync */
+
+/* Sync of a circle's clone with its remote `origin` (csrc/sync.c): fetch,
+ * fast-forward or merge in memory (no MERGING state on disk), checkout,
+ * push; a rejected push is retried a bounded number of times. Never
+ * force-pushes and never drops text: when both sides changed one path the
+ * local version stays and the remote one is committed next to it as
+ * `<stem>.conflict-<shortoid><ext>`. Network work may block for long: run
+ * it in a killable process (`wol sync --json`), never on an editor's loop. */
+
+typedef struct wol_sync_progress {
+	const char *phase;   /* "lock", "connect", "fetch", "merge", "checkout", "push", "done" */
+	unsigned received;   /* objects received (fetch) or sent (push) */
+	unsigned total;      /* objects expected, 0 when unknown */
+	size_t bytes;        /* bytes received or sent */
+	int attempt;         /* 1-based round of fetch+merge+push */
+} wol_sync_progress;
+
+/* Called often during transfers; return non-zero to cancel the sync. */
+typedef int (*wol_sync_progress_cb)(const wol_sync_progress *p, void *payload);
+
+typedef struct wol_sync_opts {
+	int attempts;        /* rounds of fetch+merge+push before giving up; 0: 5 */
+	int backoff_ms;      /* base of the jittered backoff between rounds; 0: 200 */
+	int lock_wait_ms;    /* how long to wait for another sync of the circle; 0: none */
+	int no_push;         /* fetch and merge only */
+	wol_sync_progress_cb progress;
+	void *payload;
+} wol_sync_opts;
+
+/* One path that arrived from the remote (added or changed by others). */
+typedef struct wol_sync_item {
+	char *kind;   /* "note", "question", "answer", "event", "member", "conflict", "file" */
+	char *member; /* whose record it is (from the path), or NULL */
+	char *path;   /* relative to the circle */
+	int added;    /* 1 new, 0 changed */
+	int to_me;    /* answer or event on one of my questions */
+} wol_sync_item;
+
+typedef struct wol_sync_conflict {
+	char *path;    /* kept as it was locally */
+	char *kept_as; /* the remote version, committed next to it */
+	char *member;  /* owner of the path (notes/<member>/...), or NULL */
+} wol_sync_conflict;
+
+typedef struct wol_sync_result {
+	char *circle;
+	char *branch;
+	char *remote;          /* origin's URL with any password removed */
+	int up_to_date;        /* nothing arrived and nothing to push */
+	int fast_forward;      /* the remote's commits were taken as they are */
+	int merged;            /* a merge commit was made */
+	size_t pushed;         /* commits pushed */
+	size_t ahead;          /* commits still waiting to be pushed afterwards */
+	int attempts;          /* rounds used */
+	wol_sync_item *arrived;
+	size_t narrived;
+	wol_sync_conflict *conflicts;
+	size_t nconflicts;
+	char **warnings;
+	size_t nwarnings;
+	char **changed;        /* absolute paths of files the sync changed on disk */
+	size_t nchanged;
+} wol_sync_result;
+
+/* Syncs `circle` (NULL: the default circle). Errors: WOL_ENET (offline or
+ * remote unreachable), WOL_EAUTH (credentials or host key refused),
+ * WOL_EREJECTED (push rejected after every round), WOL_ELOCKED (another sync
+ * of the circle runs), WOL_ECONFLICT (unshared local edits the sync would
+ * overwrite), others for local failures. On error *out still says what was
+ * done (e.g. merged but not pushed); free it either way. */
+WOL_API int wol_sync_run(wol_ctx *ctx, const char *circle, const wol_sync_opts *opts,
+                         wol_sync_result *out, wol_error *err);
+WOL_API void wol_sync_result_free(wol_sync_result *r);
+/* One line for people: "3 notes from ana, 1 from bo; 1 answer to your
+ * question; pushed 2 commits" or "up to date" (malloc'd). */
+WOL_API char *wol_sync_digest(const wol_sync_result *r);
+
+/* Local state only (no network): the branch, origin's URL (NULL when the
+ * circle has no remote), commits waiting to be pushed and commits fetched
+ * but not merged, counted against origin's last known branch (all of
+ * HEAD's history when nothing was ever pushed). */
+typedef struct wol_sync_state {
+	char *circle;
+	char *branch;
+	char *remote;
+	size_t ahead, behind;
+	int remote_known; /* origin/<branch> exists locally */
+} wol_sync_state;
+
+WOL_API int wol_sync_ahead(wol_ctx *ctx, const char *circle, wol_sync_state *out, wol_error *err);
+WOL_API void wol_sync_state_free(wol_sync_state *s);
+/* The path of the lock a sync of the circle holds (malloc'd). */
+WOL_API char *wol_sync_lock_path(const wol_ctx *ctx, const char *circle);
 /* --------------------------------------------------------------- circles */
 
 /* A circle: the git clone at $WOL_HOME/circles/<name> (csrc/circle.c).
@@ -665,6 +759,110 @@ typedef struct wol_index_figures {
 
 WOL_API int wol_index_stats(wol_index *ix, wol_index_figures *out, wol_error *err);
 WOL_API void wol_index_figures_free(wol_index_figures *f);
+
+/* ------------------------------------------------------------- questions */
+
+/* Circle questions (csrc/question.c): questions/<qid>/question.md,
+ * answers/<aid>.md and events/<eid>.md, each written once and committed
+ * with wol_circle_commit. State is derived by replaying the records
+ * ordered by (lamport, id); see doc/format.md. */
+
+/* One record of a thread. */
+typedef struct wol_qrecord {
+	char *kind;      /* "question", "answer", or the event kind as written */
+	char *id;        /* the file name without .md (the qid for the question) */
+	char *path;      /* relative to the circle */
+	char *author;    /* handle, from the front matter */
+	char *created;   /* UTC "YYYY-MM-DDThh:mm:ssZ" as written, may be NULL */
+	long long lamport;
+	char *target;    /* events: the id acted on (NULL: the question) */
+	char *text;      /* the body as written (an edit event: the new text) */
+	char *current;   /* question/answer: the text after edits */
+	int edited;      /* question/answer: an edit applied */
+	int retracted;   /* question/answer: retracted by its author */
+	int thanks;      /* answer: members who thanked it */
+	int ignored;     /* event: not applied (why in `note`) */
+	int forged;      /* the commit that added the file has another author */
+	char *committer; /* "Name <email>" of the commit that added it, or NULL */
+	char *note;      /* a warning about this record, or NULL */
+	wol_yaml *meta;  /* the front matter as written, unknown keys kept */
+} wol_qrecord;
+
+typedef struct wol_question {
+	char *id;
+	char *title;      /* current (an edit may change it) */
+	char *author;
+	char *created;
+	char *about;      /* a shared note path, or NULL */
+	long long lamport;
+	const char *state; /* "open", "resolved" or "retracted" (static) */
+	char *helped;     /* the text of the resolve that holds, or NULL */
+	size_t nanswers;  /* answers not retracted */
+	long long last;   /* highest lamport of its records */
+	int mine;         /* asked by the circle handle's member */
+	int forged;       /* some record is forged (thread only) */
+	wol_qrecord *records; /* thread only: question, then the rest by (lamport, id) */
+	size_t nrecords;
+	char **warnings;  /* skipped records, ignored events: one line each */
+	size_t nwarnings;
+} wol_question;
+
+typedef struct wol_questions {
+	wol_question *items;
+	size_t n;
+	char **warnings; /* questions that could not be read */
+	size_t nwarnings;
+} wol_questions;
+
+/* state: "open", "resolved", "retracted", "all" or NULL (all); author:
+ * only this asker's, or NULL. Sorted open first, then newest first. */
+WOL_API int wol_question_list(wol_circle *c, const char *state, const char *author,
+                              wol_questions *out, wol_error *err);
+WOL_API void wol_questions_free(wol_questions *q);
+/* The full qid for an exact id, a unique prefix or a unique suffix;
+ * WOL_ENOTFOUND or WOL_EINVAL (ambiguous, listing the candidates). */
+WOL_API int wol_question_find(wol_circle *c, const char *ref, char **qid, wol_error *err);
+/* One question with its thread (records, forged checks, warnings). */
+WOL_API int wol_question_get(wol_circle *c, const char *ref, wol_question *out, wol_error *err);
+WOL_API void wol_question_free(wol_question *q);
+
+typedef struct wol_qwrite {
+	char *qid;       /* the question */
+	char *id;        /* the record written */
+	char *path;      /* relative path of the record */
+	char *title;     /* the question's title */
+	char commit[41];
+	int has_remote;
+	size_t ahead;
+} wol_qwrite;
+
+/* Asks: title (one line, required), body (may be empty), about (a path of
+ * a note in the circle, or NULL). force: allow secret-looking text. */
+WOL_API int wol_question_ask(wol_circle *c, const char *title, const char *body,
+                             const char *about, int force, wol_qwrite *out, wol_error *err);
+WOL_API int wol_question_answer(wol_circle *c, const char *ref, const char *body, int force,
+                                wol_qwrite *out, wol_error *err);
+/* kind: resolve, reopen, retract, edit, thanks. target: an answer id (or
+ * a unique prefix/suffix of one) for thanks and for retract/edit of an
+ * answer; NULL means the question. The rules are checked first (only the
+ * asker resolves/reopens, only authors retract or edit, thanks go to an
+ * answer of someone else); a refused event commits nothing. */
+WOL_API int wol_question_event(wol_circle *c, const char *ref, const char *kind,
+                               const char *target, const char *body, int force,
+                               wol_qwrite *out, wol_error *err);
+WOL_API void wol_qwrite_free(wol_qwrite *w);
+
+/* What arrived since the last call (a mark kept in the clone's .git):
+ * new questions by others and new answers by others to my questions.
+ * The first call only sets the mark. update=0 leaves the mark. */
+typedef struct wol_qnews {
+	char **questions; /* qids */
+	size_t nquestions;
+	char **answers;   /* "qid/aid" */
+	size_t nanswers;
+} wol_qnews;
+WOL_API int wol_question_news(wol_circle *c, int update, wol_qnews *out, wol_error *err);
+WOL_API void wol_qnews_free(wol_qnews *n);
 
 /* ---------------------------------------------------------------- doctor */
 

@@ -18,6 +18,14 @@ local commands = {
   WolNotes = { 'notes', { nargs = '*' }, 'Pick a shared note: :WolNotes [handle]' },
   WolShare = { 'share', { nargs = '*', range = true, bang = true },
     'Share the buffer (or a range) with the circle: :[range]WolShare[!] [message]' },
+  WolAsk = { 'ask', { nargs = '*' }, 'Ask the circle for help: :WolAsk [title] (:w asks)' },
+  WolQuestions = { 'questions', { nargs = '*', complete = function()
+    return { 'open', 'mine', 'all' }
+  end }, 'Pick a circle question: :WolQuestions [open|mine|all]' },
+  WolAnswer = { 'answer', { nargs = '*' }, 'Answer a question (the thread under the cursor, or a QID)' },
+  WolResolve = { 'resolve', { nargs = '*' }, 'Resolve your question: :WolResolve [what helped]' },
+  WolSync = { 'sync', { nargs = '*', bang = true },
+    'Sync the circle: get what others shared, push yours (:WolSync! cancels)' },
   WolJournal = { 'journal', { nargs = '?', bang = true }, "Open the journal entry for today or a date (! lists entries)" },
   WolLog = { 'journal_log', { nargs = '*', range = true }, "Append a timestamped line to today's journal entry" },
   WolPrompt = { 'prompt', { nargs = '*', complete = function(lead)
@@ -54,11 +62,22 @@ vim.api.nvim_create_autocmd('BufReadPost', {
   end,
 })
 
+-- After a sync: news about questions fire `User WolQuestion` (lua/wol/questions.lua).
+vim.api.nvim_create_autocmd('User', {
+  group = vim.api.nvim_create_augroup('wol_questions', { clear = true }),
+  pattern = 'WolSynced',
+  callback = function(args)
+    require('wol.questions').on_synced(args)
+  end,
+})
+
 -- <Plug> maps: no default keys; users map these themselves.
 local plugs = {
   WolShare = 'share',
   WolJournal = 'journal',
   WolPrompt = 'prompt',
+  WolAsk = 'ask',
+  WolQuestions = 'questions',
   WolSearch = 'search',
 }
 for lhs, handler in pairs(plugs) do
@@ -96,6 +115,11 @@ local links = {
   WolPromptChallenge = 'Normal',
   WolPromptQuestion = 'WolAccent',
   WolPromptBullet = 'WolHeading',
+  WolThreadTitle = 'WolTitle',
+  WolThreadMeta = 'WolMuted',
+  WolThreadAnswer = 'WolHeading',
+  WolThreadEvent = 'WolAccent',
+  WolThreadForged = 'WolWarn',
 }
 for group, target in pairs(links) do
   vim.api.nvim_set_hl(0, group, { link = target, default = true })

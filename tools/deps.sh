@@ -4,7 +4,7 @@
 # otherwise print the exact command and fail.
 set -eu
 PKGS="gcc make pkg-config libgit2-dev libsqlite3-dev libyaml-dev libcjson-dev
-libluajit-5.1-dev luajit lua5.1 lua-busted neovim git tmux"
+libluajit-5.1-dev luajit lua5.1 lua-busted neovim git tmux openssh-server"
 
 missing=""
 for p in $PKGS; do

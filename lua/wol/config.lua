@@ -16,6 +16,15 @@ M.defaults = {
     -- a :WolJoin clone is stopped after this many seconds
     timeout = 600,
   },
+  sync = {
+    -- a :WolSync job is stopped after this many seconds (a hung connection)
+    timeout = 60,
+    -- :WolShare starts a sync after its commit when the circle has a remote
+    after_share = true,
+    -- sync once when setup() runs, and every `interval` minutes (0: never)
+    on_startup = false,
+    interval = 0,
+  },
   journal = {
     -- ]j / [j in journal buffers go to the next / previous entry
     mappings = true,
@@ -32,6 +41,8 @@ M.schema = {
   circle = { 'string', true },
   share = { 'table', true, { max_size = { 'number', true }, lock_timeout = { 'number', true } } },
   join = { 'table', true, { timeout = { 'number', true } } },
+  sync = { 'table', true, { timeout = { 'number', true }, after_share = { 'boolean', true },
+    on_startup = { 'boolean', true }, interval = { 'number', true } } },
   journal = { 'table', true, { mappings = { 'boolean', true } } },
   search = { 'table', true, { limit = { 'number', true } } },
 }
