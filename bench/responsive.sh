@@ -19,7 +19,7 @@ DPID="" NPID=""
 cleanup() {
 	[ -n "$NPID" ] && kill "$NPID" 2>/dev/null
 	[ -n "$DPID" ] && kill "$DPID" 2>/dev/null
-	rm -rf "$TMP"
+	[ -n "${BENCH_KEEP:-}" ] && echo "kept $TMP" >&2 || rm -rf "$TMP"
 }
 trap cleanup EXIT INT TERM
 export GIT_CONFIG_NOSYSTEM=1 SSH_AUTH_SOCK= TZ=UTC
@@ -88,7 +88,9 @@ NPID=$!
 echo "responsiveness: :WolSync receiving $N notes ($MB/2 MB of text) from $URL; load $(cut -d' ' -f1 /proc/loadavg)"
 env WOL_ROOT="$ROOT" WOL_SOCK="$SOCK" WOL_NOTES="$N" WOL_MB="$MB" HOME="$TMP" \
 	nvim --headless -u NONE -i NONE -n -c "luafile $ROOT/bench/responsive_probe.lua" </dev/null
-wait "$NPID" 2>/dev/null || true
+i=0
+while kill -0 "$NPID" 2>/dev/null && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+kill "$NPID" 2>/dev/null || true
 NPID=""
 have=$(find "$TMP/ana/wol/circles/big/notes/bo/second" -type f 2>/dev/null | wc -l)
 [ "$have" = "$N" ] || { echo "bench: ana has $have of $N notes after the sync" >&2; exit 1; }

@@ -52,7 +52,7 @@ while B.now() - t0 < 120000 do
 end
 local total = B.now() - t0
 local last = vim.fn.rpcrequest(chan, 'nvim_exec_lua', "return require('wol.sync').last", {})
-pcall(vim.fn.rpcnotify, chan, 'nvim_command', 'qall!')
+pcall(vim.fn.rpcrequest, chan, 'nvim_command', 'qall!')
 if type(last) ~= 'table' or last.error ~= nil then
   return fail('the sync failed: ' .. vim.inspect(last))
 end
