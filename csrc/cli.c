@@ -13,11 +13,13 @@ static int cmd_version(wol_cli *cli, int argc, char **argv);
 static const wol_cli_cmd commands[] = {
 	{"doctor", wol_cli_doctor, "[--json]", "check the installation, identity and circles",
 	 "Prints what :checkhealth wol reports. Exit 1 when any check is an error."},
-	{"sync", wol_cli_sync, "[--json] [--status] [--no-push] [--attempts N] [--wait SECONDS]",
+	{"sync", wol_cli_sync,
+	 "[--json] [--status] [--no-push] [--attempts N] [--wait SECONDS] [--timeout SECONDS]",
 	 "fetch what the circle shared, merge it, push what you shared",
 	 "Never force-pushes; when both sides changed a file both versions are kept.\n"
 	 "--status (or --dry-run) only shows the commits waiting to be pushed (no network).\n"
 	 "--json prints one JSON object a line: progress, then a summary.\n"
+	 "--timeout stops a sync that gets no answer (exit 3); by default it waits.\n"
 	 "exit status: 0 ok, 1 local failure, 2 usage, 3 offline or remote unreachable,\n"
 	 "4 authentication or host key refused, 5 push rejected after every retry,\n"
 	 "6 another sync of the circle is running"},

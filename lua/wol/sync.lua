@@ -261,6 +261,19 @@ function M.start(circle, opts)
   return job
 end
 
+--- A short text for a statusline while a sync runs ('' otherwise), e.g.
+--- `wol: receiving 40%`.
+function M.statusline()
+  for _, st in pairs(running) do
+    local ev = st.progress
+    if ev and (ev.total or 0) > 0 and (ev.phase == 'fetch' or ev.phase == 'push') then
+      return string.format('wol: %s %d%%', phase_text[ev.phase], math.floor(100 * ev.received / ev.total))
+    end
+    return 'wol: ' .. ((ev and phase_text[ev.phase]) or 'syncing')
+  end
+  return ''
+end
+
 --- Stops running syncs (:WolSync!); returns how many.
 function M.cancel()
   local n = 0

@@ -10,6 +10,10 @@ local S = require('synct')
 
 local run_cli = os.getenv('WOL_TEST_INTERP') ~= 'lua5.1' or os.getenv('WOL_BIN') ~= nil
 local it_cli = run_cli and it or pending
+-- The long races (three members at once, shares during syncs, kill -9)
+-- run the same code paths as the scenarios above many times over; they run
+-- with the plain binary only, to keep the sanitizer suite short.
+local it_race = (run_cli and os.getenv('WOL_BIN') == nil) and it or pending
 
 local function sync_ok(m, args)
   local out, err, rc = S.sync(m, args)
@@ -124,7 +128,7 @@ describe('wol sync over git daemon', function()
     assert.matches('1 question resolved', s.digest)
   end)
 
-  it_cli('three members syncing at the same time all end with every note', function()
+  it_race('three members syncing at the same time all end with every note', function()
     d.bare('three')
     local ms = { t.member('ana'), t.member('bo'), t.member('cy') }
     S.init(ms[1], d.url('three'))
@@ -231,7 +235,7 @@ describe('wol sync over git daemon', function()
     assert_fsck(ddir)
   end)
 
-  it_cli('shares made while a sync runs in the same clone are neither lost nor mixed up', function()
+  it_race('shares made while a sync runs in the same clone are neither lost nor mixed up', function()
     d.bare('busy')
     local ana, bo = t.member('ana'), t.member('bo')
     local adir = S.init(ana, d.url('busy'))
@@ -321,6 +325,35 @@ describe('wol sync over git daemon', function()
     assert.matches('ana:%*%*%*@', err)
   end)
 
+  it_cli('--timeout stops a sync that gets no answer (exit 3)', function()
+    local ok, uv = pcall(require, 'luv')
+    if not ok then
+      print('\nSKIPPED --timeout test: luv (lua-luv) is not installed')
+      return
+    end
+    -- a listening socket nobody accepts on: the kernel completes the
+    -- handshake, then nothing ever answers
+    local server = uv.new_tcp()
+    assert(server:bind('127.0.0.1', 0))
+    assert(server:listen(8, function() end))
+    local port = server:getsockname().port
+    local ana = t.member('ana')
+    S.init(ana, string.format('git://127.0.0.1:%d/c.git', port))
+    local t0 = os.time()
+    local _, err, rc = S.sync(ana, { '--timeout', '1' })
+    local secs = os.time() - t0
+    server:close()
+    uv.run("nowait") -- let the close finish before the interpreter exits
+    assert.are.equal(3, rc, err)
+    assert.matches('no answer before %-%-timeout', err)
+    assert.is_true(secs <= 4, secs .. ' s')
+    -- nothing broken: the status still reads, the commit still waits
+    local out
+    out, _, rc = t.wol({ 'sync', '--status' }, ana)
+    assert.are.equal(0, rc)
+    assert.matches('1 commit waiting to be pushed', out)
+  end)
+
   it_cli('no remote, a second sync at once, bad options: one clear line each', function()
     local ana = t.member('ana')
     local adir = S.init(ana, nil)
@@ -388,11 +421,15 @@ describe('wol sync over ssh', function()
     local ok_out, grc = t.sh('git --git-dir=' .. t.shquote(base .. '/c.git') .. ' show main:notes/ana/over-ssh.md')
     assert.are.equal(0, grc)
     assert.are.equal('hello over ssh\n', ok_out)
-    -- a key the server does not know: each key tried once, then exit 4
+    -- no key at all, then a key the server does not know: each key tried
+    -- once, then exit 4
     local bo = t.member('bo')
-    S.keygen(bo)
     sshd.trust(bo)
     S.init(bo, url, 'c')
+    _, err, rc = S.sync(bo)
+    assert.are.equal(4, rc, err)
+    assert.matches('no ssh key to offer 127%.0%.0%.1', err)
+    S.keygen(bo)
     _, err, rc = S.sync(bo)
     assert.are.equal(4, rc, err)
     assert.matches('refused every ssh key %(tried: [^)]*id_ed25519%)', err)
@@ -414,7 +451,7 @@ end)
 describe('wol sync killed midway', function()
   local d
   setup(function()
-    if run_cli then
+    if run_cli and not os.getenv('WOL_BIN') then
       d = S.daemon()
     end
   end)
@@ -454,7 +491,7 @@ true]], t.env(m), t.shquote(t.bin), t.shquote(log), phase, t.shquote(log))
     assert.are.equal(0, rc, out)
   end
 
-  it_cli('recovers after a kill -9 mid-fetch and mid-push: fsck clean, every note present', function()
+  it_race('recovers after a kill -9 mid-fetch and mid-push: fsck clean, every note present', function()
     local bare = d.bare('killed')
     local ana, bo = t.member('ana'), t.member('bo')
     local adir = S.init(ana, d.url('killed'))
@@ -470,6 +507,25 @@ true]], t.env(m), t.shquote(t.bin), t.shquote(log), phase, t.shquote(log))
     local s = sync_ok(bo)
     assert.is_true(s.pushed >= 1)
     assert_fsck(bare)
+    -- a lock file of origin/main left by a sync killed while it moved that
+    -- ref is recognised as stale and removed
+    local stale = bdir .. '/.git/refs/remotes/origin/main.lock'
+    t.sh('touch ' .. t.shquote(stale)) -- fresh: someone may hold it
+    -- the remote moves (a member pushing with plain git), so bo's fetch
+    -- has to move origin/main
+    local cy = t.member('cy')
+    local cdir = t.tmpdir('cy') .. '/c'
+    local cout, crc = t.sh(string.format('git clone -q %s %s && cd %s && mkdir -p notes/cy && echo cy > notes/cy/n.md && ' ..
+      'env %s git add -A && env %s git commit -qm "share(cy): n" && git push -q origin main 2>&1',
+      t.shquote(bare), t.shquote(cdir), t.shquote(cdir), t.env(cy), t.env(cy)))
+    assert.are.equal(0, crc, cout)
+    local _, err, rc = S.sync(bo)
+    assert.are.equal(6, rc, err)
+    assert.matches('main%.lock', err)
+    t.sh('touch -d "2 minutes ago" ' .. t.shquote(stale))
+    s = sync_ok(bo)
+    assert.is_false(t.exists(stale))
+    assert.matches('left behind by a sync that was stopped', s.warnings[1])
     -- mid-fetch
     S.share(ana, 'notes/ana/small.md', 'small\n')
     out = kill_during(ana, 'fetch')
