@@ -107,6 +107,18 @@ for _, s in ipairs(scripts) do
     s[4], s[5]))
 end
 
+-- scripts without records of their own may still state a verdict in a
+-- line of their output ("... target < 50 ms: met"): those join the table
+for _, sc in ipairs(scripts) do
+  for _, l in ipairs(lines(run .. '/' .. sc[1] .. '.log')) do
+    local what, promise, verdict = l:match('^%s*(.-)%s+target%s+(.-):%s*(%a+)%s*$')
+    if what and (verdict == 'met' or verdict == 'missed') then
+      table.insert(targets, { 'target', '`bench/' .. sc[1] .. '.sh`', (what:gsub('%s%s+', ' ')) .. ' ' .. promise,
+        'see its output below', verdict == 'met' and 'PASS' or 'MISS', sc[5] })
+    end
+  end
+end
+
 w()
 w('## Targets')
 w()

@@ -27,6 +27,7 @@ need git git
 need nvim neovim
 make -s all
 
+START=$(date +%s)
 RUN=$(mktemp -d "${TMPDIR:-/tmp}/wol-bench-run.XXXXXX")
 trap 'rm -rf "$RUN"' EXIT INT TERM
 export WOL_BENCH_RECORD="$RUN/records.tsv"
@@ -42,10 +43,10 @@ OUT=${BENCH_OUT:-$ROOT/bench/RESULTS.md}
 	echo "load_start	$(cut -d' ' -f1-3 /proc/loadavg)"
 	echo "kernel	$(uname -sr)"
 	echo "os	$(. /etc/os-release && echo "$PRETTY_NAME")"
-	echo "neovim	$(nvim --version | head -1)"
+	echo "neovim	$(nvim --version 2>/dev/null | sed -n 1p)"
 	echo "git	$(git --version)"
 	echo "wol	$("$ROOT/bin/wol" version 2>/dev/null | tr '\n' ' ')"
-	echo "ripgrep	$(rg --version | head -1)"
+	echo "ripgrep	$(rg --version 2>/dev/null | sed -n 1p)"
 	echo "luajit	$(luajit -v)"
 } >"$RUN/machine.tsv"
 
@@ -78,6 +79,7 @@ for n in $ORDER; do
 	[ $rc = 0 ] || echo "bench: $n failed (exit $rc), see its output in the report" >&2
 done
 echo "load_end	$(cut -d' ' -f1-3 /proc/loadavg)" >>"$RUN/machine.tsv"
+echo "duration	$(($(date +%s) - START)) s for all scripts" >>"$RUN/machine.tsv"
 
 luajit bench/report.lua "$RUN" >"$OUT.tmp"
 mv "$OUT.tmp" "$OUT"
