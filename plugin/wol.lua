@@ -151,3 +151,12 @@ vim.api.nvim_create_autocmd('ColorScheme', {
   group = vim.api.nvim_create_augroup('wol_highlights', { clear = true }),
   callback = apply_highlights,
 })
+
+-- Keep the search index fresh after anything wol writes (batched, deferred).
+vim.api.nvim_create_autocmd('User', {
+  group = vim.api.nvim_create_augroup('WolIndex', { clear = true }),
+  pattern = { 'WolShared', 'WolSynced', 'WolQuestion', 'WolAsked', 'WolAnswered' },
+  callback = function(ev)
+    require('wol.search').on_event(ev)
+  end,
+})
