@@ -100,5 +100,10 @@ demo: deps
 	@$(MAKE) --no-print-directory all
 	@sh tools/demo.sh
 
+# `make bench`: every bench/*.sh through bench/run.sh, writing
+# bench/RESULTS.md. Installs ripgrep/luajit when missing; not part of `test`.
+bench: all
+	@sh bench/run.sh
+
 clean:
 	rm -rf build $(MODULE) $(CLI) doc/tags

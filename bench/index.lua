@@ -19,6 +19,8 @@ local NOTE_BYTES = tonumber(os.getenv('WOL_BENCH_NOTE_BYTES') or 4096)
 local JOURNAL = tonumber(os.getenv('WOL_BENCH_JOURNAL') or 2000)
 local QUESTIONS = tonumber(os.getenv('WOL_BENCH_QUESTIONS') or 2000)
 local WOL = ROOT .. '/bin/wol'
+local B = dofile(ROOT .. '/bench/lib.lua')
+local S = 'Index and search (15,500 files)'
 
 local function sh(cmd)
   local p = assert(io.popen(cmd, 'r'))
@@ -200,6 +202,9 @@ local rebuilds = {}
 for _ = 1, 3 do
   table.insert(rebuilds, json_ms(wol_json('index --rebuild --json')))
 end
+B.figure(S, 'full build (wol index, in-process time)', builds)
+B.figure(S, 'full build (wol index, process wall)', build_wall)
+B.target(S, 'full build under 2 s', string.format('%.0f ms', median(builds)), median(builds) < 2000)
 io.write(string.format('rebuild (in place)  %8.1f ms median of 3\n', median(rebuilds)))
 io.write(string.format('index.db            %8.1f MB\n', tonumber(sh('stat -c %s ' .. q(HOME .. '/index.db'))) / 1e6))
 
@@ -217,6 +222,10 @@ local cli_nochange = {}
 for _ = 1, 7 do
   table.insert(cli_nochange, timed_sh(q(WOL) .. ' index'))
 end
+B.figure(S, 'no-change refresh (in-process)', nochange)
+B.figure(S, 'no-change refresh (wol index process)', cli_nochange)
+B.target(S, 'no-change refresh under 50 ms', string.format('%.1f ms, %d files read', median(nochange), reads),
+  median(nochange) < 50 and reads == 0)
 io.write(string.format('no-change refresh   %8.1f ms median of 21 in-process (%d files stat\'ed, %d read in all 21); `wol index` process %.1f ms\n',
   median(nochange), stats, reads, median(cli_nochange)))
 
@@ -241,6 +250,9 @@ for round = 101, 107 do
   table.insert(synced_reads, rep.read)
   table.insert(synced_stats, rep.stat)
 end
+B.figure(S, 'refresh after a sync touching 10 files', synced)
+B.target(S, 'refresh after a sync touching 10 files under 20 ms', string.format('%.1f ms', median(synced)),
+  median(synced) < 20)
 io.write(string.format('sync of 10 files    %8.1f ms median of 7 in-process, ctx:index_refresh{circle=} (stat\'ed %s, read %s)\n',
   median(synced), table.concat(synced_stats, '/'), table.concat(synced_reads, '/')))
 local changed, changed_reads, trees = {}, {}, 0
@@ -302,6 +314,14 @@ for _, item in ipairs(queries) do
   end
   local rgfiles = tonumber((sh(rgcmd .. ' | wc -l'):gsub('%s', '')))
   local mi, mc, mr = median(inproc), median(cli), median(rg)
+  B.figure(S, 'search ' .. label .. ' (in-process)', inproc)
+  B.figure(S, 'search ' .. label .. ' (wol search process)', cli)
+  B.figure(S, 'baseline: rg -l -i, ' .. label, rg)
+  B.target(S, 'search ' .. label .. ' >= 10x faster than rg -l -i',
+    string.format('%.2f ms vs %.1f ms: %.0fx (CLI process %.1fx)', mi, mr, mr / mi, mr / mc), mr / mi >= 10)
+  if #ws == 2 then
+    B.target(S, 'search ' .. label .. ' under 5 ms', string.format('%.2f ms', mi), mi < 5)
+  end
   io.write(string.format('%-20s %-12s %8.2f ms %11.1f ms %10.1f ms %16.0fx %14.1fx   %d (%d)\n', label,
     '"' .. query .. '"', mi, mc, mr, mr / mi, mr / mc, nhits, rgfiles))
 end

@@ -148,3 +148,15 @@ print(string.format('ratio git / in-process: %.1fx (target >= 5x)', m_git / m_in
 print(string.format('ratio git (fsync all) / in-process: %.1fx', m_gitfs / m_in))
 print(string.format('ratio git / wol CLI:    %.1fx', m_git / m_cli))
 print(string.format('load average at the end: %s', (io.open('/proc/loadavg'):read('*l') or '?')))
+
+-- records for `make bench` (bench/run.sh): every figure with its spread
+local B = dofile(root .. '/bench/lib.lua')
+local S = 'Share (10,000-note repository)'
+B.figure(S, 'in-process share (:WolShare path)', t_in)
+B.figure(S, 'baseline: git add && git commit', t_git)
+B.figure(S, 'baseline: git add && git commit, core.fsync=all', t_gitfs)
+B.figure(S, 'wol share (CLI process)', t_cli)
+B.target(S, 'in-process share >= 5x faster than git add && git commit',
+  string.format('%.1f ms vs %.1f ms: %.1fx (vs git with fsync=all: %.1fx)', m_in, m_git, m_git / m_in, m_gitfs / m_in),
+  m_git / m_in >= 5)
+B.note(S, string.format('wol share as a process: %.1f ms, %.2fx the git pair', m_cli, m_git / m_cli))

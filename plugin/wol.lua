@@ -37,8 +37,11 @@ local commands = {
   end }, 'The circle at a glance: :WolCircle [agenda] [circle=NAME]' },
 }
 
+-- (plain loops and nvim_* calls only: vim.tbl_extend and vim.keymap would
+-- cost more than the rest of this file at startup; see bench/RESULTS.md)
 for name, spec in pairs(commands) do
-  local attrs = vim.tbl_extend('force', { desc = spec[3] }, spec[2])
+  local attrs = spec[2]
+  attrs.desc = spec[3]
   vim.api.nvim_create_user_command(name, function(opts)
     require('wol.commands').run(spec[1], opts)
   end, attrs)
@@ -82,9 +85,13 @@ local plugs = {
   WolCircle = 'dashboard',
 }
 for lhs, handler in pairs(plugs) do
-  vim.keymap.set('n', '<Plug>(' .. lhs .. ')', function()
-    require('wol.commands').run(handler, { args = '', fargs = {}, bang = false, mods = '' })
-  end, { desc = 'wol: ' .. handler })
+  vim.api.nvim_set_keymap('n', '<Plug>(' .. lhs .. ')', '', {
+    noremap = true,
+    desc = 'wol: ' .. handler,
+    callback = function()
+      require('wol.commands').run(handler, { args = '', fargs = {}, bang = false, mods = '' })
+    end,
+  })
 end
 
 -- Journal buffers get ]j / [j (lua/wol/journal.lua decides whether a file
