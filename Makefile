@@ -58,7 +58,8 @@ $(CLI): $(call obj,$(OBJDIR),$(LIB_SRC) $(CLI_SRC)) $(call gen_obj,$(OBJDIR))
 	@mkdir -p $(dir $@)
 	$(CC) -o $@ $^ $(LDFLAGS_ALL) $(PKG_LIBS)
 
-# Sanitizer build: the same sources with ASan+UBSan, in build/asan.
+# Sanitizer build: the same sources with ASan+UBSan, in build/asan. The module
+# is never unloaded (-z nodelete) so leak reports name their libraries.
 ASAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 $(ASANDIR)/%.o: csrc/%.c $(HDR) | $(ASANDIR)
 	$(CC) $(CFLAGS_ALL) -O1 $(ASAN_FLAGS) -c -o $@ $<
@@ -68,7 +69,7 @@ $(call gen_obj,$(ASANDIR)): $(GENDIR)/builtin_prompts.c csrc/prompt_builtin.h | 
 
 $(ASANDIR)/lua/wol/core.so: $(call obj,$(ASANDIR),$(LIB_SRC) $(LUA_SRC)) $(call gen_obj,$(ASANDIR))
 	@mkdir -p $(dir $@)
-	$(CC) -shared $(ASAN_FLAGS) -o $@ $^ $(LDFLAGS_ALL) $(PKG_LIBS)
+	$(CC) -shared $(ASAN_FLAGS) -Wl,-z,nodelete -o $@ $^ $(LDFLAGS_ALL) $(PKG_LIBS)
 
 $(ASANDIR)/bin/wol: $(call obj,$(ASANDIR),$(LIB_SRC) $(CLI_SRC)) $(call gen_obj,$(ASANDIR))
 	@mkdir -p $(dir $@)

@@ -21,6 +21,25 @@ static const wol_cli_cmd commands[] = {
 	{"log", wol_cli_log, "TEXT... [--time HH:MM]", "append '- HH:MM TEXT' to today's journal entry",
 	 "Without TEXT, lines read from standard input are appended as a quote."},
 	{"stats", wol_cli_stats, "[--json]", "journal streaks and days written", NULL},
+	{"sync", wol_cli_sync, "[--json] [--status] [--no-push] [--attempts N] [--wait SECONDS]",
+	 "fetch what the circle shared, merge it, push what you shared",
+	 "Never force-pushes; when both sides changed a file both versions are kept.\n"
+	 "--status (or --dry-run) only shows the commits waiting to be pushed (no network).\n"
+	 "--json prints one JSON object a line: progress, then a summary.\n"
+	 "exit status: 0 ok, 1 local failure, 2 usage, 3 offline or remote unreachable,\n"
+	 "4 authentication or host key refused, 5 push rejected after every retry,\n"
+	 "6 another sync of the circle is running"},
+	{"init", wol_cli_init, "NAME [--remote URL] [--started DATE] [--meets DAY] [--weeks N] [--goal TEXT]",
+	 "start a circle in $WOL_HOME/circles/NAME", "Creates the repository with circle.md and your members/<handle>.md, committed."},
+	{"join", wol_cli_join, "URL [NAME] [--json]", "join a circle: clone it and add yourself",
+	 "With --json, prints one JSON object per line: progress events, then done or error."},
+	{"circles", wol_cli_circles, "[--json]", "list your circles (* marks the default)", NULL},
+	{"note", wol_cli_note, "TITLE", "create a note in notes/<handle>/ (not shared yet)", NULL},
+	{"share", wol_cli_share, "FILE|- [-m MSG] [--force] [--title T] [--lines A-B] [--max-size N] [--json]",
+	 "share a note (or a copy of any file) as a commit in the circle",
+	 "Refuses journal entries and secret-looking content unless --force, and\n"
+	 "binary content, files over the size limit (1 MiB) and other members' notes."},
+	{"notes", wol_cli_notes, "[HANDLE] [--json]", "list shared notes, newest first", NULL},
 	{"prompt", wol_cli_prompt, "[date] [--json] [--started DATE [--weeks N]]",
 	 "show the day's prompt: theme, challenge, questions",
 	 "date: YYYY-MM-DD, today, yesterday, tomorrow, +N or -N (default today).\n"

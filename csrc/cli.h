@@ -59,6 +59,13 @@ int wol_cli_doctor(wol_cli *cli, int argc, char **argv);
 int wol_cli_journal(wol_cli *cli, int argc, char **argv);
 int wol_cli_log(wol_cli *cli, int argc, char **argv);
 int wol_cli_stats(wol_cli *cli, int argc, char **argv);
+int wol_cli_sync(wol_cli *cli, int argc, char **argv);
+int wol_cli_init(wol_cli *cli, int argc, char **argv);
+int wol_cli_join(wol_cli *cli, int argc, char **argv);
+int wol_cli_circles(wol_cli *cli, int argc, char **argv);
+int wol_cli_note(wol_cli *cli, int argc, char **argv);
+int wol_cli_share(wol_cli *cli, int argc, char **argv);
+int wol_cli_notes(wol_cli *cli, int argc, char **argv);
 int wol_cli_prompt(wol_cli *cli, int argc, char **argv);
 
 #endif

@@ -107,6 +107,33 @@ static void check_identity(wol_ctx *ctx, wol_checks *c)
 		    "git config user.email is not set; commits will use %s@wol.invalid", id->handle);
 }
 
+/* circle.md and members/: problems found, goals too long, commits to push */
+static void check_circle_files(wol_ctx *ctx, wol_checks *c, const char *name)
+{
+	wol_circle *circle = NULL;
+	if (wol_circle_open(ctx, name, &circle, NULL) != 0)
+		return;
+	wol_circle_info info;
+	if (wol_circle_info_get(circle, &info, NULL) == 0) {
+		for (size_t k = 0; k < info.nwarnings; k++)
+			add(c, WOL_CHECK_WARN, "circles", NULL, "circle '%s': %s", name,
+			    info.warnings[k] ? info.warnings[k] + 5 : "circle.md");
+		if (info.ahead)
+			add(c, WOL_CHECK_INFO, "circles", info.remote ? "they go out with the next sync" : NULL,
+			    "circle '%s': %zu commit%s waiting to be pushed", name, info.ahead,
+			    info.ahead == 1 ? "" : "s");
+		wol_circle_info_free(&info);
+	}
+	wol_member *m = NULL;
+	size_t nm = 0;
+	if (wol_circle_members(circle, &m, &nm, NULL) == 0)
+		for (size_t k = 0; k < nm; k++)
+			if (m[k].warning)
+				add(c, WOL_CHECK_WARN, "circles", NULL, "circle '%s': %s", name, m[k].warning + 5);
+	wol_members_free(m, nm);
+	wol_circle_close(circle);
+}
+
 static void check_circles(wol_ctx *ctx, wol_checks *c)
 {
 	char **names = NULL;
@@ -145,6 +172,7 @@ static void check_circles(wol_ctx *ctx, wol_checks *c)
 		}
 		git_repository_free(repo);
 		free(path);
+		check_circle_files(ctx, c, names[i]);
 	}
 	const char *def = NULL;
 	if (wol_ctx_circle(ctx, NULL, &def, &err) == 0)

@@ -291,6 +291,8 @@ int luaopen_wol_core(lua_State *L)
 	wol_lua_open_doc(L, module, methods);
 	wol_lua_open_doctor(L, module, methods);
 	wol_lua_open_journal(L, module, methods);
+	wol_lua_open_sync(L, module, methods);
+	wol_lua_open_circle(L, module, methods);
 	wol_lua_open_prompt(L, module, methods);
 
 	lua_setfield(L, meta, "__index"); /* pops methods */

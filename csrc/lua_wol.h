@@ -36,6 +36,8 @@ void wol_lua_open_date(lua_State *L, int module, int methods);
 void wol_lua_open_doc(lua_State *L, int module, int methods);
 void wol_lua_open_doctor(lua_State *L, int module, int methods);
 void wol_lua_open_journal(lua_State *L, int module, int methods);
+void wol_lua_open_sync(lua_State *L, int module, int methods);
+void wol_lua_open_circle(lua_State *L, int module, int methods);
 void wol_lua_open_prompt(lua_State *L, int module, int methods);
 
 #endif

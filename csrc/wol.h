@@ -379,6 +379,276 @@ WOL_API void wol_journal_stats_of(const wol_journal_entries *list, wol_date toda
  * heading's line number once they are added. */
 WOL_API int wol_journal_heading(const char *text, size_t len, const char *question, int *line,
                                 char **append, wol_error *err);
+/* ------------------------------------------------------------------ sync */
+
+/* Sync of a circle's clone with its remote `origin` (csrc/sync.c): fetch,
+ * fast-forward or merge in memory (no MERGING state on disk), checkout,
+ * push; a rejected push is retried a bounded number of times. Never
+ * force-pushes and never drops text: when both sides changed one path the
+ * local version stays and the remote one is committed next to it as
+ * `<stem>.conflict-<shortoid><ext>`. Network work may block for long: run
+ * it in a killable process (`wol sync --json`), never on an editor's loop. */
+
+typedef struct wol_sync_progress {
+	const char *phase;   /* "lock", "connect", "fetch", "merge", "checkout", "push", "done" */
+	unsigned received;   /* objects received (fetch) or sent (push) */
+	unsigned total;      /* objects expected, 0 when unknown */
+	size_t bytes;        /* bytes received or sent */
+	int attempt;         /* 1-based round of fetch+merge+push */
+} wol_sync_progress;
+
+/* Called often during transfers; return non-zero to cancel the sync. */
+typedef int (*wol_sync_progress_cb)(const wol_sync_progress *p, void *payload);
+
+typedef struct wol_sync_opts {
+	int attempts;        /* rounds of fetch+merge+push before giving up; 0: 5 */
+	int backoff_ms;      /* base of the jittered backoff between rounds; 0: 200 */
+	int lock_wait_ms;    /* how long to wait for another sync of the circle; 0: none */
+	int no_push;         /* fetch and merge only */
+	wol_sync_progress_cb progress;
+	void *payload;
+} wol_sync_opts;
+
+/* One path that arrived from the remote (added or changed by others). */
+typedef struct wol_sync_item {
+	char *kind;   /* "note", "question", "answer", "event", "member", "conflict", "file" */
+	char *member; /* whose record it is (from the path), or NULL */
+	char *path;   /* relative to the circle */
+	int added;    /* 1 new, 0 changed */
+	int to_me;    /* answer or event on one of my questions */
+} wol_sync_item;
+
+typedef struct wol_sync_conflict {
+	char *path;    /* kept as it was locally */
+	char *kept_as; /* the remote version, committed next to it */
+	char *member;  /* owner of the path (notes/<member>/...), or NULL */
+} wol_sync_conflict;
+
+typedef struct wol_sync_result {
+	char *circle;
+	char *branch;
+	char *remote;          /* origin's URL with any password removed */
+	int up_to_date;        /* nothing arrived and nothing to push */
+	int fast_forward;      /* the remote's commits were taken as they are */
+	int merged;            /* a merge commit was made */
+	size_t pushed;         /* commits pushed */
+	size_t ahead;          /* commits still waiting to be pushed afterwards */
+	int attempts;          /* rounds used */
+	wol_sync_item *arrived;
+	size_t narrived;
+	wol_sync_conflict *conflicts;
+	size_t nconflicts;
+	char **warnings;
+	size_t nwarnings;
+	char **changed;        /* absolute paths of files the sync changed on disk */
+	size_t nchanged;
+} wol_sync_result;
+
+/* Syncs `circle` (NULL: the default circle). Errors: WOL_ENET (offline or
+ * remote unreachable), WOL_EAUTH (credentials or host key refused),
+ * WOL_EREJECTED (push rejected after every round), WOL_ELOCKED (another sync
+ * of the circle runs), WOL_ECONFLICT (unshared local edits the sync would
+ * overwrite), others for local failures. On error *out still says what was
+ * done (e.g. merged but not pushed); free it either way. */
+WOL_API int wol_sync_run(wol_ctx *ctx, const char *circle, const wol_sync_opts *opts,
+                         wol_sync_result *out, wol_error *err);
+WOL_API void wol_sync_result_free(wol_sync_result *r);
+/* One line for people: "3 notes from ana, 1 from bo; 1 answer to your
+ * question; pushed 2 commits" or "up to date" (malloc'd). */
+WOL_API char *wol_sync_digest(const wol_sync_result *r);
+
+/* Local state only (no network): the branch, origin's URL (NULL when the
+ * circle has no remote), commits waiting to be pushed and commits fetched
+ * but not merged, counted against origin's last known branch (all of
+ * HEAD's history when nothing was ever pushed). */
+typedef struct wol_sync_state {
+	char *circle;
+	char *branch;
+	char *remote;
+	size_t ahead, behind;
+	int remote_known; /* origin/<branch> exists locally */
+} wol_sync_state;
+
+WOL_API int wol_sync_ahead(wol_ctx *ctx, const char *circle, wol_sync_state *out, wol_error *err);
+WOL_API void wol_sync_state_free(wol_sync_state *s);
+/* The path of the lock a sync of the circle holds (malloc'd). */
+WOL_API char *wol_sync_lock_path(const wol_ctx *ctx, const char *circle);
+/* --------------------------------------------------------------- circles */
+
+/* A circle: the git clone at $WOL_HOME/circles/<name> (csrc/circle.c).
+ * The handle keeps one git_repository open, so repeated shares do not
+ * reopen it. It copies what it needs from the context (home, identity,
+ * today), so it stays valid after the context is freed. Not thread-safe:
+ * use one handle per thread. */
+typedef struct wol_circle wol_circle;
+struct git_repository;
+
+#define WOL_CIRCLE_WEEKS 12
+#define WOL_GOAL_WORDS 25            /* WOL goals are short: warn past this */
+#define WOL_SHARE_MAX (1024 * 1024) /* default size limit of a shared note */
+
+typedef struct wol_circle_init_opts {
+	const char *remote;  /* origin URL, or NULL */
+	const char *started; /* date (wol_date_parse forms), NULL: today */
+	const char *meets;   /* weekday name, NULL: the weekday of `started` */
+	int weeks;           /* 0: WOL_CIRCLE_WEEKS */
+	const char *goal;    /* the creator's goal for members/<handle>.md, or NULL */
+} wol_circle_init_opts;
+
+/* Creates $WOL_HOME/circles/<name> (built in a temporary directory and
+ * renamed into place, so a failure leaves nothing) with circle.md and
+ * members/<handle>.md, and commits them ("circle(<handle>): start <name>"). */
+WOL_API int wol_circle_init(wol_ctx *ctx, const char *name, const wol_circle_init_opts *opts,
+                            wol_error *err);
+
+/* Progress of a clone: stage is "receiving", "indexing", "deltas" or
+ * "checkout"; return non-zero to cancel. */
+typedef int (*wol_progress_cb)(const char *stage, size_t done, size_t total, void *payload);
+
+/* Clones `url` into $WOL_HOME/circles/<name> (name NULL: from circle.md of
+ * the clone, else the URL's last component), adds members/<handle>.md when
+ * missing and commits it. The clone is made in a temporary directory and
+ * renamed into place. *name_out (if not NULL) gets the malloc'd name. */
+WOL_API int wol_circle_join(wol_ctx *ctx, const char *url, const char *name, wol_progress_cb cb,
+                            void *payload, char **name_out, wol_error *err);
+
+/* Opens circle `name` (NULL: the default circle, see wol_ctx_circle). */
+WOL_API int wol_circle_open(wol_ctx *ctx, const char *name, wol_circle **out, wol_error *err);
+WOL_API void wol_circle_close(wol_circle *c); /* NULL is fine */
+WOL_API const char *wol_circle_name(const wol_circle *c);
+WOL_API const char *wol_circle_path(const wol_circle *c); /* the work tree, no trailing '/' */
+WOL_API const char *wol_circle_handle(const wol_circle *c); /* the member acting */
+/* The open repository (owned by the handle; do not free). */
+WOL_API struct git_repository *wol_circle_repo(wol_circle *c);
+
+/* circle.md and the repository's state. */
+typedef struct wol_circle_info {
+	char *name;       /* from circle.md (falls back to the directory name) */
+	wol_date started; /* {0,0,0} when missing */
+	int meets;        /* 0 = monday .. 6 = sunday, -1 when missing */
+	int weeks;
+	int format;       /* format version the circle was written with */
+	char *remote;     /* origin URL or NULL */
+	char *branch;     /* the checked-out branch ("main") or NULL when detached */
+	size_t ahead;     /* commits waiting to be pushed (see wol_circle_ahead) */
+	char **warnings;  /* problems found in circle.md, one line each */
+	size_t nwarnings;
+} wol_circle_info;
+
+WOL_API int wol_circle_info_get(wol_circle *c, wol_circle_info *out, wol_error *err);
+WOL_API void wol_circle_info_free(wol_circle_info *info);
+
+/* Commits on HEAD that are not on refs/remotes/origin/<branch> (all of
+ * HEAD's commits when that ref does not exist yet; 0 without a remote). */
+WOL_API int wol_circle_ahead(wol_circle *c, size_t *ahead, wol_error *err);
+
+typedef struct wol_member {
+	char *handle;
+	char *name;   /* display name */
+	char *goal;   /* may be NULL */
+	char *joined; /* YYYY-MM-DD as written, may be NULL */
+	int goal_words;
+	char *warning; /* e.g. the goal is longer than WOL_GOAL_WORDS words; NULL */
+} wol_member;
+
+/* members/<handle>.md of the circle, sorted by handle. */
+WOL_API int wol_circle_members(wol_circle *c, wol_member **out, size_t *n, wol_error *err);
+WOL_API void wol_members_free(wol_member *m, size_t n);
+
+/* A new id, time-sortable and collision-free across machines:
+ * <UTC yyyymmddThhmmssZ>-<handle>-<8 random hex>. buf holds WOL_ID_MAX. */
+#define WOL_ID_MAX 80
+WOL_API int wol_id_new(const char *handle, char *buf, size_t size, wol_error *err);
+
+/* A relative path inside a circle is safe when it has no "..", "." or empty
+ * components, is not absolute, has no control characters or backslashes,
+ * and does not start with ".git". Returns 0 or WOL_EINVAL. */
+WOL_API int wol_path_check(const char *rel, wol_error *err);
+
+/* ----------------------------------------------------------------- notes */
+
+/* Work-in-progress notes: notes/<handle>/<slug>.md (csrc/note.c). */
+typedef struct wol_note {
+	char *path;    /* relative to the circle: notes/<handle>/<slug>.md */
+	char *author;  /* the folder's handle (what counts, not the front matter) */
+	char *title;
+	char *id;      /* front matter id, may be NULL */
+	char *created; /* as written, may be NULL */
+	char *status;  /* may be NULL */
+	char *source;  /* where it was shared from, may be NULL */
+	long long updated; /* unix time of the last commit touching it (mtime when never committed) */
+	int mine;      /* author is the circle handle's member */
+	int committed; /* 0: only in the work tree so far */
+} wol_note;
+
+/* Creates notes/<handle>/<slug>.md with front matter (title, author, id,
+ * created, status: wip) and a heading; not committed (sharing commits it).
+ * A taken slug gets -2, -3, ... *rel_out gets the malloc'd relative path. */
+WOL_API int wol_note_new(wol_circle *c, const char *title, char **rel_out, wol_error *err);
+/* Notes of `handle` (NULL: everyone), newest first. */
+WOL_API int wol_note_list(wol_circle *c, const char *handle, wol_note **out, size_t *n,
+                          wol_error *err);
+WOL_API void wol_notes_free(wol_note *notes, size_t n);
+
+/* ----------------------------------------------------------------- share */
+
+/* Sharing one note as a commit, in-process (csrc/share.c). */
+typedef struct wol_share_opts {
+	const char *file;    /* the file being shared (any path), or NULL (unnamed buffer) */
+	const char *content; /* its content as the editor holds it; NULL: read `file` */
+	size_t len;
+	const char *title;   /* override the title */
+	const char *message; /* extra commit message text, or NULL */
+	const char *note;    /* update this note (relative path) instead of finding one,
+	                        e.g. a re-shared unnamed buffer; NULL */
+	const char *lang;    /* language of copied content (code fence), NULL: from the name */
+	int line1, line2;    /* > 0: share these lines (1-based, inclusive) as a snippet note */
+	int force;           /* share journal entries and secret-looking content */
+	size_t max_size;     /* 0: WOL_SHARE_MAX */
+	int lock_timeout_ms; /* wait for index.lock / other sharers; 0: 2000 */
+} wol_share_opts;
+
+typedef struct wol_share_result {
+	char *note;      /* relative path of the note committed */
+	char *abs;       /* its absolute path */
+	char *title;
+	char *id;        /* the note's id (Wol-Id) */
+	char commit[41]; /* the new commit ("" when unchanged) */
+	int created;     /* 1: the note is new in the repository */
+	int unchanged;   /* 1: content equal to HEAD's; nothing committed */
+	int copied;      /* 1: copied from another file or a buffer */
+	size_t ahead;    /* commits waiting to be pushed afterwards */
+	int has_remote;
+} wol_share_result;
+
+/* The refusal rules, shared by the CLI and the editor: size, binary
+ * content, secrets (unless force). Returns 0 or WOL_EREFUSED / WOL_EINVAL
+ * with one line naming the problem (and the line number for secrets). */
+WOL_API int wol_share_check(const char *content, size_t len, size_t max_size, int force,
+                            wol_error *err);
+/* Shares: a note under notes/<handle>/ is written and committed as is;
+ * any other file (or content without a file) is copied into
+ * notes/<handle>/<slug>.md with its source recorded, and sharing the same
+ * source again updates that note. Only the note's path is staged; other
+ * changes in the repository are left alone. Refuses (nothing written):
+ * journal entries and secrets unless force, too large, binary, a path
+ * under another member's folder or outside notes/. */
+WOL_API int wol_share_note(wol_circle *c, const wol_share_opts *opts, wol_share_result *out,
+                           wol_error *err);
+WOL_API void wol_share_result_free(wol_share_result *r);
+
+/* Commits files (relative path -> content) on top of HEAD in one commit
+ * with `message`, touching only those index entries and work-tree files
+ * (written atomically). Used by shares, joins, questions: one way to
+ * commit. *oid_out (41 bytes, may be NULL) gets the new commit. */
+typedef struct wol_commit_file {
+	const char *path;
+	const char *data;
+	size_t len;
+} wol_commit_file;
+WOL_API int wol_circle_commit(wol_circle *c, const wol_commit_file *files, size_t nfiles,
+                              const char *message, int timeout_ms, char *oid_out,
+                              wol_error *err);
 
 /* ---------------------------------------------------------------- doctor */
 

@@ -14,6 +14,14 @@ local commands = {
   WolVersion = { 'version', { nargs = 0 }, 'Show the wol.nvim and library versions' },
   WolJournal = { 'journal', { nargs = '?', bang = true }, "Open the journal entry for today or a date (! lists entries)" },
   WolLog = { 'journal_log', { nargs = '*', range = true }, "Append a timestamped line to today's journal entry" },
+  WolInit = { 'circle', { nargs = '+' }, 'Start a circle: :WolInit NAME [url]' },
+  WolJoin = { 'join', { nargs = '*', bang = true }, 'Join a circle in the background: :WolJoin URL [name] (! cancels)' },
+  WolNote = { 'note', { nargs = '+' }, 'New work-in-progress note: :WolNote {title}' },
+  WolNotes = { 'notes', { nargs = '*' }, 'Pick a shared note: :WolNotes [handle]' },
+  WolShare = { 'share', { nargs = '*', range = true, bang = true },
+    'Share the buffer (or a range) with the circle: :[range]WolShare[!] [message]' },
+  WolSync = { 'sync', { nargs = '*', bang = true },
+    'Sync the circle: get what others shared, push yours (:WolSync! cancels)' },
   WolPrompt = { 'prompt', { nargs = '*', complete = function(lead)
     return require('wol.prompt').complete(lead)
   end }, "Show the day's prompt in a split: :WolPrompt [date]" },
@@ -26,9 +34,28 @@ for name, spec in pairs(commands) do
   end, attrs)
 end
 
+-- Circle files come from other members: modelines stay off in them, and
+-- other members' notes open read-only (lua/wol/circle.lua).
+local guard = vim.api.nvim_create_augroup('wol_circle_guard', { clear = true })
+vim.api.nvim_create_autocmd({ 'BufReadPre', 'BufNewFile' }, {
+  group = guard,
+  pattern = '*/circles/*',
+  callback = function(args)
+    require('wol.circle').guard(args)
+  end,
+})
+vim.api.nvim_create_autocmd('BufReadPost', {
+  group = guard,
+  pattern = '*/circles/*/notes/*',
+  callback = function(args)
+    require('wol.circle').guard_post(args)
+  end,
+})
+
 -- <Plug> maps: no default keys; users map these themselves.
 local plugs = {
   WolJournal = 'journal',
+  WolShare = 'share',
   WolPrompt = 'prompt',
 }
 for lhs, handler in pairs(plugs) do

@@ -10,6 +10,25 @@ M.defaults = {
     -- ]j / [j in journal buffers go to the next / previous entry
     mappings = true,
   },
+  share = {
+    -- larger notes are refused (bytes)
+    max_size = 1024 * 1024,
+    -- how long a share waits for git's index.lock held by another tool (ms)
+    lock_timeout = 2000,
+  },
+  join = {
+    -- a :WolJoin clone is stopped after this many seconds
+    timeout = 600,
+  },
+  sync = {
+    -- a :WolSync job is stopped after this many seconds (a hung connection)
+    timeout = 60,
+    -- :WolShare starts a sync after its commit when the circle has a remote
+    after_share = true,
+    -- sync once when setup() runs, and every `interval` minutes (0: never)
+    on_startup = false,
+    interval = 0,
+  },
 }
 
 -- key -> { type(s), optional }; nested tables validated recursively
@@ -17,6 +36,10 @@ M.schema = {
   home = { 'string', true },
   circle = { 'string', true },
   journal = { 'table', true, { mappings = { 'boolean', true } } },
+  share = { 'table', true, { max_size = { 'number', true }, lock_timeout = { 'number', true } } },
+  join = { 'table', true, { timeout = { 'number', true } } },
+  sync = { 'table', true, { timeout = { 'number', true }, after_share = { 'boolean', true },
+    on_startup = { 'boolean', true }, interval = { 'number', true } } },
 }
 
 M.options = vim.deepcopy(M.defaults)

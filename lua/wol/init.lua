@@ -13,6 +13,9 @@ function M.setup(opts)
     vim.notify(w, vim.log.levels.WARN)
   end
   ctx_cache.key, ctx_cache.ctx = nil, nil
+  if type(opts) == 'table' and opts.sync then
+    require('wol.sync').configure() -- auto-sync on startup / every N minutes
+  end
 end
 
 function M.options()

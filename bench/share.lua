@@ -1,0 +1,156 @@
+-- bench/share.lua: :WolShare's in-process commit against `git add && git
+-- commit` and `wol share`, on a circle repository of 10,000 notes and 1,000
+-- commits generated from a fixed seed. Run with luajit (bench/share.sh).
+-- Prints the medians and the ratios; all three are measured in this run.
+local ffi = require('ffi')
+ffi.cdef [[
+  typedef struct { long tv_sec; long tv_nsec; } wol_timespec;
+  int clock_gettime(int clk, wol_timespec *ts);
+]]
+local ts = ffi.new('wol_timespec')
+local function now_ms()
+  ffi.C.clock_gettime(1, ts) -- CLOCK_MONOTONIC
+  return tonumber(ts.tv_sec) * 1000 + tonumber(ts.tv_nsec) / 1e6
+end
+
+local root = assert(os.getenv('WOL_ROOT'), 'run through bench/share.sh')
+local bin = root .. '/bin/wol'
+local home = os.getenv('WOL_HOME')
+local NOTES = tonumber(os.getenv('BENCH_NOTES') or 10000)
+local COMMITS = tonumber(os.getenv('BENCH_COMMITS') or 1000)
+local RUNS = tonumber(os.getenv('BENCH_RUNS') or 41)
+
+local function sh(cmd)
+  local ok = os.execute(cmd)
+  assert(ok == 0 or ok == true, 'failed: ' .. cmd)
+end
+
+-- a fixed-seed generator (the same stream under any Lua)
+local seed = 20260302
+local function rnd(n)
+  seed = (seed * 1103515245 + 12345) % 2147483648
+  return seed % n
+end
+local words = { 'draft', 'plan', 'notes', 'idea', 'review', 'sketch', 'question', 'outline', 'summary',
+  'retro', 'goal', 'experiment', 'feedback', 'pairing', 'docs', 'design' }
+local handles = { 'ana', 'bo', 'chen', 'dee', 'eli', 'bench' }
+
+local function note_text(i, rev)
+  local t = {}
+  for k = 1, 8 + rnd(20) do
+    t[k] = words[rnd(#words) + 1]
+  end
+  return string.format('---\ntitle: Note %d\nauthor: x\ncreated: 2026-03-02\nstatus: wip\n---\n\n# Note %d (rev %d)\n\n%s\n',
+    i, i, rev, table.concat(t, ' '))
+end
+
+local circle = home .. '/circles/bench'
+sh(string.format('%q init bench >/dev/null', bin))
+-- history through git fast-import: COMMITS commits adding NOTES notes
+local fi = assert(io.popen(string.format('git -C %q fast-import --quiet', circle), 'w'))
+local per = math.ceil(NOTES / COMMITS)
+local made = 0
+for c = 1, COMMITS do
+  local files = {}
+  for _ = 1, per do
+    if made < NOTES then
+      made = made + 1
+      local h = handles[rnd(#handles) + 1]
+      table.insert(files, { string.format('notes/%s/note-%05d.md', h, made), note_text(made, 0) })
+    end
+  end
+  fi:write(string.format('commit refs/heads/main\ncommitter Gen <gen@example.org> %d +0000\ndata <<EOM\nshare(gen): batch %d\nEOM\n',
+    1772000000 + c * 60, c))
+  if c == 1 then
+    fi:write('from refs/heads/main^0\n')
+  end
+  for _, f in ipairs(files) do
+    fi:write(string.format('M 100644 inline %s\ndata %d\n%s\n', f[1], #f[2], f[2]))
+  end
+end
+fi:close()
+sh(string.format('git -C %q reset -q --hard main && git -C %q gc -q', circle, circle))
+
+local function median(v)
+  table.sort(v)
+  return v[math.floor((#v + 1) / 2)]
+end
+
+-- 1. in-process, as :WolShare does it: module loaded once, handle kept open
+local core = require('wol.core')
+local ctx = assert(core.open({}))
+local c = assert(ctx:circle_open('bench'))
+local mine = circle .. '/notes/tester/bench-inprocess.md'
+local t_in = {}
+for r = 0, RUNS do
+  local text = note_text(99999, r)
+  local t0 = now_ms()
+  local res = assert(c:share({ file = mine, content = text }))
+  local dt = now_ms() - t0
+  assert(res.commit, 'no commit')
+  if r > 0 then -- the first run warms the caches
+    table.insert(t_in, dt)
+  end
+end
+
+-- 2. the git CLI: git add <file> && git commit (the file written before timing)
+local plain = circle .. '/notes/tester/bench-git.md'
+local t_git = {}
+for r = 0, RUNS do
+  local f = assert(io.open(plain, 'w'))
+  f:write(note_text(88888, r))
+  f:close()
+  local t0 = now_ms()
+  sh(string.format('git -C %q add notes/tester/bench-git.md && git -C %q commit -q -m "share(tester): git %d"',
+    circle, circle, r))
+  local dt = now_ms() - t0
+  if r > 0 then
+    table.insert(t_git, dt)
+  end
+end
+
+-- 2b. the same with git fsyncing what it writes, as wol does (equal durability)
+local t_gitfs = {}
+for r = 0, RUNS do
+  local f = assert(io.open(plain, 'w'))
+  f:write(note_text(66666, r))
+  f:close()
+  local t0 = now_ms()
+  sh(string.format('git -c core.fsync=all -c core.fsyncMethod=fsync -C %q add notes/tester/bench-git.md && ' ..
+    'git -c core.fsync=all -c core.fsyncMethod=fsync -C %q commit -q -m "share(tester): git fsync %d"', circle, circle, r))
+  local dt = now_ms() - t0
+  if r > 0 then
+    table.insert(t_gitfs, dt)
+  end
+end
+
+-- 3. the wol CLI: wol share <file> (a process per share)
+local cli = circle .. '/notes/tester/bench-cli.md'
+local t_cli = {}
+for r = 0, RUNS do
+  local f = assert(io.open(cli, 'w'))
+  f:write(note_text(77777, r))
+  f:close()
+  local t0 = now_ms()
+  sh(string.format('%q share %q >/dev/null', bin, cli))
+  local dt = now_ms() - t0
+  if r > 0 then
+    table.insert(t_cli, dt)
+  end
+end
+c:close()
+ctx:close()
+sh(string.format('git -C %q fsck --no-progress >/dev/null 2>&1', circle))
+
+local m_in, m_git, m_cli, m_gitfs = median(t_in), median(t_git), median(t_cli), median(t_gitfs)
+local count = io.popen(string.format('git -C %q ls-files | wc -l; git -C %q rev-list --count HEAD', circle, circle)):read('*a')
+local files, commits = count:match('(%d+)%s+(%d+)')
+print(string.format('repository: %s files, %s commits (generated with seed 20260302); %d runs each', files, commits, RUNS))
+print(string.format('in-process share (wol.core, handle kept open): median %7.2f ms', m_in))
+print(string.format('git add <file> && git commit:                  median %7.2f ms', m_git))
+print(string.format('git add && git commit, core.fsync=all:         median %7.2f ms', m_gitfs))
+print(string.format('wol share <file> (CLI process):                median %7.2f ms', m_cli))
+print(string.format('ratio git / in-process: %.1fx (target >= 5x)', m_git / m_in))
+print(string.format('ratio git (fsync all) / in-process: %.1fx', m_gitfs / m_in))
+print(string.format('ratio git / wol CLI:    %.1fx', m_git / m_cli))
+print(string.format('load average at the end: %s', (io.open('/proc/loadavg'):read('*l') or '?')))

@@ -1,0 +1,168 @@
+/* cli_circle.c - `wol init`, `wol join`, `wol circles` */
+#include "cli.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+int wol_cli_init(wol_cli *cli, int argc, char **argv)
+{
+	wol_cli_opt opts[] = {{"remote", 1, 0, NULL}, {"started", 1, 0, NULL},
+	                      {"meets", 1, 0, NULL},  {"weeks", 1, 0, NULL},
+	                      {"goal", 1, 0, NULL},   {NULL, 0, 0, NULL}};
+	char *pos[argc > 0 ? argc : 1];
+	int npos;
+	if (wol_cli_parse(cli, argc, argv, opts, pos, &npos))
+		return WOL_EXIT_USAGE;
+	if (npos != 1)
+		return npos ? wol_cli_usage(cli, "unexpected argument '%s'", pos[1])
+		            : wol_cli_usage(cli, "a circle NAME is needed");
+	int weeks = 0;
+	if (opts[3].value) {
+		char *end;
+		long w = strtol(opts[3].value, &end, 10);
+		if (*end || w <= 0 || w > 520)
+			return wol_cli_usage(cli, "--weeks: '%s' is not a number of weeks", opts[3].value);
+		weeks = (int)w;
+	}
+	wol_ctx *ctx = wol_cli_ctx(cli);
+	if (!ctx)
+		return WOL_EXIT_FAIL;
+	wol_circle_init_opts o = {opts[0].value, opts[1].value, opts[2].value, weeks, opts[4].value};
+	wol_error err;
+	if (wol_circle_init(ctx, pos[0], &o, &err) != 0)
+		return wol_cli_fail(cli, &err);
+	char *path = wol_ctx_circle_path(ctx, pos[0]);
+	printf("wol: started circle '%s' at %s\n", pos[0], path ? path : "?");
+	if (!o.remote)
+		printf("wol: no remote yet: shares stay local until you add one "
+		       "(git -C %s remote add origin URL)\n",
+		       path ? path : "?");
+	free(path);
+	return WOL_EXIT_OK;
+}
+
+typedef struct join_out {
+	int json;
+	int tty;
+} join_out;
+
+static int join_progress(const char *stage, size_t done, size_t total, void *payload)
+{
+	join_out *o = payload;
+	if (o->json) {
+		cJSON *j = cJSON_CreateObject();
+		cJSON_AddStringToObject(j, "event", "progress");
+		cJSON_AddStringToObject(j, "stage", stage);
+		cJSON_AddNumberToObject(j, "done", (double)done);
+		cJSON_AddNumberToObject(j, "total", (double)total);
+		wol_cli_json(j);
+		fflush(stdout);
+	} else if (o->tty) {
+		fprintf(stderr, "\r%-10s %zu/%zu", stage, done, total);
+	}
+	return 0;
+}
+
+int wol_cli_join(wol_cli *cli, int argc, char **argv)
+{
+	wol_cli_opt opts[] = {{"json", 0, 0, NULL}, {NULL, 0, 0, NULL}};
+	char *pos[argc > 0 ? argc : 1];
+	int npos;
+	if (wol_cli_parse(cli, argc, argv, opts, pos, &npos))
+		return WOL_EXIT_USAGE;
+	if (npos < 1)
+		return wol_cli_usage(cli, "a URL is needed");
+	if (npos > 2)
+		return wol_cli_usage(cli, "unexpected argument '%s'", pos[2]);
+	wol_ctx *ctx = wol_cli_ctx(cli);
+	if (!ctx)
+		return WOL_EXIT_FAIL;
+	join_out jo = {opts[0].value != NULL, isatty(STDERR_FILENO)};
+	char *name = NULL;
+	wol_error err;
+	int rc = wol_circle_join(ctx, pos[0], npos > 1 ? pos[1] : NULL, join_progress, &jo, &name,
+	                         &err);
+	if (jo.tty && !jo.json)
+		fprintf(stderr, "\r%-30s\r", "");
+	if (rc != 0) {
+		if (jo.json) {
+			cJSON *j = cJSON_CreateObject();
+			cJSON_AddStringToObject(j, "event", "error");
+			cJSON_AddStringToObject(j, "message", err.msg);
+			wol_cli_json(j);
+		}
+		return wol_cli_fail(cli, &err);
+	}
+	char *path = wol_ctx_circle_path(ctx, name);
+	if (jo.json) {
+		cJSON *j = cJSON_CreateObject();
+		cJSON_AddStringToObject(j, "event", "done");
+		cJSON_AddStringToObject(j, "circle", name);
+		cJSON_AddStringToObject(j, "path", path ? path : "");
+		rc = wol_cli_json(j);
+	} else {
+		printf("wol: joined circle '%s' at %s\n", name, path ? path : "?");
+	}
+	free(path);
+	free(name);
+	return rc;
+}
+
+int wol_cli_circles(wol_cli *cli, int argc, char **argv)
+{
+	wol_cli_opt opts[] = {{"json", 0, 0, NULL}, {NULL, 0, 0, NULL}};
+	char *pos[argc > 0 ? argc : 1];
+	int npos;
+	if (wol_cli_parse(cli, argc, argv, opts, pos, &npos))
+		return WOL_EXIT_USAGE;
+	if (npos)
+		return wol_cli_usage(cli, "unexpected argument '%s'", pos[0]);
+	wol_ctx *ctx = wol_cli_ctx(cli);
+	if (!ctx)
+		return WOL_EXIT_FAIL;
+	char **names;
+	size_t n;
+	wol_error err;
+	if (wol_ctx_circles(ctx, &names, &n, &err) != 0)
+		return wol_cli_fail(cli, &err);
+	const char *def = NULL;
+	if (wol_ctx_circle(ctx, NULL, &def, NULL) != 0)
+		def = NULL;
+	cJSON *arr = opts[0].value ? cJSON_CreateArray() : NULL;
+	if (!arr && n == 0)
+		printf("no circles yet: wol init NAME, or wol join URL\n");
+	for (size_t i = 0; i < n; i++) {
+		wol_circle *c = NULL;
+		wol_circle_info info;
+		int ok = wol_circle_open(ctx, names[i], &c, NULL) == 0 &&
+		          wol_circle_info_get(c, &info, NULL) == 0;
+		int isdef = def && strcmp(def, names[i]) == 0;
+		if (arr) {
+			cJSON *o = cJSON_CreateObject();
+			cJSON_AddStringToObject(o, "name", names[i]);
+			cJSON_AddBoolToObject(o, "default", isdef);
+			if (ok) {
+				cJSON_AddStringToObject(o, "title", info.name);
+				cJSON_AddStringToObject(o, "path", wol_circle_path(c));
+				if (info.remote)
+					cJSON_AddStringToObject(o, "remote", info.remote);
+				cJSON_AddNumberToObject(o, "ahead", (double)info.ahead);
+			}
+			cJSON_AddItemToArray(arr, o);
+		} else if (ok) {
+			printf("%s %-20s %s%s", isdef ? "*" : " ", names[i],
+			       info.remote ? info.remote : "(no remote)",
+			       info.ahead ? "" : "\n");
+			if (info.ahead)
+				printf(", %zu commit%s to push\n", info.ahead, info.ahead == 1 ? "" : "s");
+		} else {
+			printf("  %-20s (cannot be opened)\n", names[i]);
+		}
+		if (ok)
+			wol_circle_info_free(&info);
+		wol_circle_close(c);
+	}
+	wol_strv_free(names, n);
+	return arr ? wol_cli_json(arr) : WOL_EXIT_OK;
+}

@@ -1,0 +1,223 @@
+/* cli_share.c - `wol note`, `wol share`, `wol notes` */
+#include "cli.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static wol_circle *open_circle(wol_cli *cli)
+{
+	wol_ctx *ctx = wol_cli_ctx(cli);
+	if (!ctx)
+		return NULL;
+	wol_circle *c = NULL;
+	wol_error err;
+	if (wol_circle_open(ctx, cli->circle, &c, &err) != 0) {
+		wol_cli_fail(cli, &err);
+		return NULL;
+	}
+	return c;
+}
+
+int wol_cli_note(wol_cli *cli, int argc, char **argv)
+{
+	wol_cli_opt opts[] = {{NULL, 0, 0, NULL}};
+	char *pos[argc > 0 ? argc : 1];
+	int npos;
+	if (wol_cli_parse(cli, argc, argv, opts, pos, &npos))
+		return WOL_EXIT_USAGE;
+	if (npos == 0)
+		return wol_cli_usage(cli, "a TITLE is needed");
+	wol_buf title;
+	wol_buf_init(&title);
+	for (int i = 0; i < npos; i++)
+		wol_buf_printf(&title, "%s%s", i ? " " : "", pos[i]);
+	wol_circle *c = open_circle(cli);
+	if (!c) {
+		wol_buf_free(&title);
+		return WOL_EXIT_FAIL;
+	}
+	char *rel = NULL;
+	wol_error err;
+	int rc = wol_note_new(c, title.ptr, &rel, &err);
+	wol_buf_free(&title);
+	if (rc == 0)
+		printf("%s/%s\n", wol_circle_path(c), rel);
+	free(rel);
+	wol_circle_close(c);
+	return rc ? wol_cli_fail(cli, &err) : WOL_EXIT_OK;
+}
+
+static int parse_lines(const char *s, int *a, int *b)
+{
+	char *end;
+	long x = strtol(s, &end, 10), y = x;
+	if (end == s || x <= 0)
+		return -1;
+	if (*end == '-' || *end == ',') {
+		const char *q = end + 1;
+		y = strtol(q, &end, 10);
+		if (end == q || y < x)
+			return -1;
+	}
+	if (*end || y > 100000000)
+		return -1;
+	*a = (int)x;
+	*b = (int)y;
+	return 0;
+}
+
+int wol_cli_share(wol_cli *cli, int argc, char **argv)
+{
+	wol_cli_opt opts[] = {{"message", 1, 'm', NULL}, {"force", 0, 'f', NULL},
+	                      {"title", 1, 't', NULL},   {"lines", 1, 0, NULL},
+	                      {"max-size", 1, 0, NULL},  {"json", 0, 0, NULL},
+	                      {NULL, 0, 0, NULL}};
+	char *pos[argc > 0 ? argc : 1];
+	int npos;
+	if (wol_cli_parse(cli, argc, argv, opts, pos, &npos))
+		return WOL_EXIT_USAGE;
+	if (npos != 1)
+		return npos ? wol_cli_usage(cli, "unexpected argument '%s'", pos[1])
+		            : wol_cli_usage(cli, "a FILE is needed ('-' reads standard input)");
+	wol_share_opts o;
+	memset(&o, 0, sizeof o);
+	o.message = opts[0].value;
+	o.force = opts[1].value != NULL;
+	o.title = opts[2].value;
+	if (opts[3].value && parse_lines(opts[3].value, &o.line1, &o.line2) != 0)
+		return wol_cli_usage(cli, "--lines: '%s' is not a range like 10-20", opts[3].value);
+	if (opts[4].value) {
+		char *end;
+		long long m = strtoll(opts[4].value, &end, 10);
+		if (*end || m <= 0)
+			return wol_cli_usage(cli, "--max-size: '%s' is not a number of bytes",
+			                     opts[4].value);
+		o.max_size = (size_t)m;
+	}
+	wol_buf in;
+	wol_buf_init(&in);
+	if (strcmp(pos[0], "-") == 0) {
+		char chunk[65536];
+		size_t r;
+		size_t limit = (o.max_size ? o.max_size : WOL_SHARE_MAX) + 1;
+		while ((r = fread(chunk, 1, sizeof chunk, stdin)) > 0 && in.len < limit)
+			wol_buf_put(&in, chunk, r);
+		o.content = in.ptr ? in.ptr : "";
+		o.len = in.len;
+	} else {
+		o.file = pos[0];
+	}
+	wol_circle *c = open_circle(cli);
+	if (!c) {
+		wol_buf_free(&in);
+		return WOL_EXIT_FAIL;
+	}
+	wol_share_result r;
+	wol_error err;
+	int rc = wol_share_note(c, &o, &r, &err);
+	wol_buf_free(&in);
+	if (rc) {
+		wol_circle_close(c);
+		return wol_cli_fail(cli, &err);
+	}
+	if (opts[5].value) {
+		cJSON *j = cJSON_CreateObject();
+		cJSON_AddStringToObject(j, "circle", wol_circle_name(c));
+		cJSON_AddStringToObject(j, "note", r.note);
+		cJSON_AddStringToObject(j, "path", r.abs);
+		cJSON_AddStringToObject(j, "title", r.title);
+		cJSON_AddStringToObject(j, "id", r.id);
+		if (!r.unchanged)
+			cJSON_AddStringToObject(j, "commit", r.commit);
+		cJSON_AddBoolToObject(j, "created", r.created);
+		cJSON_AddBoolToObject(j, "unchanged", r.unchanged);
+		cJSON_AddBoolToObject(j, "has_remote", r.has_remote);
+		cJSON_AddNumberToObject(j, "ahead", (double)r.ahead);
+		rc = wol_cli_json(j);
+	} else if (r.unchanged) {
+		printf("wol: %s is already shared as it is; nothing to commit\n", r.note);
+	} else {
+		printf("wol: shared %s (%.8s): %s\n", r.note, r.commit, r.title);
+		if (r.has_remote)
+			printf("wol: %zu commit%s waiting to be pushed (wol sync)\n", r.ahead,
+			       r.ahead == 1 ? "" : "s");
+		else
+			printf("wol: circle '%s' has no remote: the share stays local\n",
+			       wol_circle_name(c));
+	}
+	wol_share_result_free(&r);
+	wol_circle_close(c);
+	return rc;
+}
+
+static void format_age(long long then, char *buf, size_t size)
+{
+	long long d = (long long)time(NULL) - then;
+	if (d < 0)
+		d = 0;
+	if (d < 60)
+		snprintf(buf, size, "just now");
+	else if (d < 3600)
+		snprintf(buf, size, "%lldm ago", d / 60);
+	else if (d < 86400)
+		snprintf(buf, size, "%lldh ago", d / 3600);
+	else
+		snprintf(buf, size, "%lldd ago", d / 86400);
+}
+
+int wol_cli_notes(wol_cli *cli, int argc, char **argv)
+{
+	wol_cli_opt opts[] = {{"json", 0, 0, NULL}, {NULL, 0, 0, NULL}};
+	char *pos[argc > 0 ? argc : 1];
+	int npos;
+	if (wol_cli_parse(cli, argc, argv, opts, pos, &npos))
+		return WOL_EXIT_USAGE;
+	if (npos > 1)
+		return wol_cli_usage(cli, "unexpected argument '%s'", pos[1]);
+	wol_circle *c = open_circle(cli);
+	if (!c)
+		return WOL_EXIT_FAIL;
+	wol_note *v;
+	size_t n;
+	wol_error err;
+	if (wol_note_list(c, npos ? pos[0] : NULL, &v, &n, &err) != 0) {
+		wol_circle_close(c);
+		return wol_cli_fail(cli, &err);
+	}
+	int rc = WOL_EXIT_OK;
+	if (opts[0].value) {
+		cJSON *arr = cJSON_CreateArray();
+		for (size_t i = 0; i < n; i++) {
+			cJSON *o = cJSON_CreateObject();
+			cJSON_AddStringToObject(o, "path", v[i].path);
+			cJSON_AddStringToObject(o, "author", v[i].author);
+			cJSON_AddStringToObject(o, "title", v[i].title);
+			if (v[i].id)
+				cJSON_AddStringToObject(o, "id", v[i].id);
+			if (v[i].created)
+				cJSON_AddStringToObject(o, "created", v[i].created);
+			if (v[i].status)
+				cJSON_AddStringToObject(o, "status", v[i].status);
+			if (v[i].source)
+				cJSON_AddStringToObject(o, "source", v[i].source);
+			cJSON_AddNumberToObject(o, "updated", (double)v[i].updated);
+			cJSON_AddBoolToObject(o, "mine", v[i].mine);
+			cJSON_AddBoolToObject(o, "committed", v[i].committed);
+			cJSON_AddItemToArray(arr, o);
+		}
+		rc = wol_cli_json(arr);
+	} else {
+		if (n == 0)
+			printf("no notes yet: wol note TITLE, or wol share FILE\n");
+		for (size_t i = 0; i < n; i++) {
+			char age[32];
+			format_age(v[i].updated, age, sizeof age);
+			printf("%-10s %-12s %s%s  %s\n", age, v[i].author, v[i].title,
+			       v[i].committed ? "" : " (not shared yet)", v[i].path);
+		}
+	}
+	wol_notes_free(v, n);
+	wol_circle_close(c);
+	return rc;
+}

@@ -1,0 +1,257 @@
+/* cli_sync.c - `wol sync`: fetch, merge and push a circle; JSON lines for
+ * the editor's job (progress, then a summary) */
+#include "cli.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+/* Exit codes of `wol sync` (doc/wol.txt, wol-sync-exit). */
+enum {
+	SYNC_EXIT_NET = 3,      /* offline or remote unreachable */
+	SYNC_EXIT_AUTH = 4,     /* credentials or host key refused */
+	SYNC_EXIT_REJECTED = 5, /* push rejected after every retry */
+	SYNC_EXIT_LOCKED = 6    /* another sync of the circle is running */
+};
+
+static int exit_code(int code)
+{
+	switch (code) {
+	case WOL_OK: return WOL_EXIT_OK;
+	case WOL_ENET: return SYNC_EXIT_NET;
+	case WOL_EAUTH: return SYNC_EXIT_AUTH;
+	case WOL_EREJECTED: return SYNC_EXIT_REJECTED;
+	case WOL_ELOCKED: return SYNC_EXIT_LOCKED;
+	default: return WOL_EXIT_FAIL;
+	}
+}
+
+typedef struct progress_state {
+	int json, tty;
+	const char *last_phase;
+	unsigned last_received, last_total;
+	size_t last_bytes;
+	double last_t;
+} progress_state;
+
+static double now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static int on_progress(const wol_sync_progress *p, void *payload)
+{
+	progress_state *st = payload;
+	double t = now();
+	int phase_changed = !st->last_phase || strcmp(st->last_phase, p->phase) != 0;
+	int finished = p->total && p->received == p->total;
+	/* at most ~20 lines a second, but every phase change and every end */
+	if (!phase_changed && !finished && t - st->last_t < 0.05)
+		return 0;
+	if (!phase_changed && p->received == st->last_received && p->total == st->last_total &&
+	    p->bytes == st->last_bytes)
+		return 0; /* nothing new to say */
+	st->last_phase = p->phase;
+	st->last_received = p->received;
+	st->last_total = p->total;
+	st->last_bytes = p->bytes;
+	st->last_t = t;
+	if (st->json) {
+		cJSON *j = cJSON_CreateObject();
+		cJSON_AddStringToObject(j, "type", "progress");
+		cJSON_AddStringToObject(j, "phase", p->phase);
+		cJSON_AddNumberToObject(j, "received", p->received);
+		cJSON_AddNumberToObject(j, "total", p->total);
+		cJSON_AddNumberToObject(j, "bytes", (double)p->bytes);
+		cJSON_AddNumberToObject(j, "attempt", p->attempt);
+		wol_cli_json(j);
+		fflush(stdout);
+	} else if (st->tty) {
+		if (p->total)
+			fprintf(stderr, "\r\033[Kwol: sync: %s %u/%u objects, %zu KiB", p->phase,
+			        p->received, p->total, p->bytes / 1024);
+		else
+			fprintf(stderr, "\r\033[Kwol: sync: %s", p->phase);
+	}
+	return 0;
+}
+
+static cJSON *summary_json(const wol_sync_result *r, const char *digest)
+{
+	cJSON *j = cJSON_CreateObject();
+	cJSON_AddStringToObject(j, "type", "summary");
+	if (r->circle)
+		cJSON_AddStringToObject(j, "circle", r->circle);
+	if (r->branch)
+		cJSON_AddStringToObject(j, "branch", r->branch);
+	if (r->remote)
+		cJSON_AddStringToObject(j, "remote", r->remote);
+	cJSON *arrived = cJSON_AddObjectToObject(j, "arrived");
+	cJSON *notes = cJSON_AddObjectToObject(arrived, "notes");
+	size_t questions = 0, answers = 0, answers_to_me = 0, resolved = 0, events = 0, files = 0;
+	cJSON *members = cJSON_AddArrayToObject(arrived, "members");
+	cJSON *items = cJSON_CreateArray();
+	for (size_t i = 0; i < r->narrived; i++) {
+		const wol_sync_item *it = &r->arrived[i];
+		if (strcmp(it->kind, "note") == 0 && it->member) {
+			cJSON *n = cJSON_GetObjectItemCaseSensitive(notes, it->member);
+			if (n)
+				cJSON_SetNumberValue(n, n->valuedouble + 1);
+			else
+				cJSON_AddNumberToObject(notes, it->member, 1);
+		}
+		questions += strcmp(it->kind, "question") == 0;
+		answers += strcmp(it->kind, "answer") == 0;
+		answers_to_me += strcmp(it->kind, "answer") == 0 && it->to_me;
+		resolved += strcmp(it->kind, "resolved") == 0;
+		events += strcmp(it->kind, "event") == 0 || strcmp(it->kind, "resolved") == 0;
+		files += strcmp(it->kind, "file") == 0;
+		if (strcmp(it->kind, "member") == 0 && it->added && it->member)
+			cJSON_AddItemToArray(members, cJSON_CreateString(it->member));
+		cJSON *o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, "kind", it->kind);
+		if (it->member)
+			cJSON_AddStringToObject(o, "member", it->member);
+		cJSON_AddStringToObject(o, "path", it->path);
+		cJSON_AddBoolToObject(o, "added", it->added);
+		if (it->to_me)
+			cJSON_AddBoolToObject(o, "to_me", 1);
+		cJSON_AddItemToArray(items, o);
+	}
+	cJSON_AddNumberToObject(arrived, "questions", (double)questions);
+	cJSON_AddNumberToObject(arrived, "answers", (double)answers);
+	cJSON_AddNumberToObject(arrived, "answers_to_me", (double)answers_to_me);
+	cJSON_AddNumberToObject(arrived, "resolved", (double)resolved);
+	cJSON_AddNumberToObject(arrived, "events", (double)events);
+	cJSON_AddNumberToObject(arrived, "files", (double)files);
+	cJSON_AddItemToObject(arrived, "items", items);
+	cJSON_AddNumberToObject(j, "pushed", (double)r->pushed);
+	cJSON_AddNumberToObject(j, "ahead", (double)r->ahead);
+	cJSON_AddBoolToObject(j, "fast_forward", r->fast_forward);
+	cJSON_AddBoolToObject(j, "merged", r->merged);
+	cJSON_AddBoolToObject(j, "up_to_date", r->up_to_date);
+	cJSON_AddNumberToObject(j, "attempts", r->attempts);
+	cJSON *conflicts = cJSON_AddArrayToObject(j, "conflicts");
+	for (size_t i = 0; i < r->nconflicts; i++) {
+		cJSON *o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, "path", r->conflicts[i].path);
+		cJSON_AddStringToObject(o, "kept_as", r->conflicts[i].kept_as);
+		if (r->conflicts[i].member)
+			cJSON_AddStringToObject(o, "member", r->conflicts[i].member);
+		cJSON_AddItemToArray(conflicts, o);
+	}
+	cJSON *warnings = cJSON_AddArrayToObject(j, "warnings");
+	for (size_t i = 0; i < r->nwarnings; i++)
+		cJSON_AddItemToArray(warnings, cJSON_CreateString(r->warnings[i]));
+	cJSON *changed = cJSON_AddArrayToObject(j, "changed");
+	for (size_t i = 0; i < r->nchanged; i++)
+		cJSON_AddItemToArray(changed, cJSON_CreateString(r->changed[i]));
+	if (digest)
+		cJSON_AddStringToObject(j, "digest", digest);
+	return j;
+}
+
+static int status(wol_cli *cli, wol_ctx *ctx, int json)
+{
+	wol_sync_state st;
+	wol_error err;
+	if (wol_sync_ahead(ctx, cli->circle, &st, &err) != 0)
+		return wol_cli_fail(cli, &err);
+	if (json) {
+		cJSON *j = cJSON_CreateObject();
+		cJSON_AddStringToObject(j, "type", "status");
+		cJSON_AddStringToObject(j, "circle", st.circle);
+		cJSON_AddStringToObject(j, "branch", st.branch);
+		if (st.remote)
+			cJSON_AddStringToObject(j, "remote", st.remote);
+		else
+			cJSON_AddNullToObject(j, "remote");
+		cJSON_AddNumberToObject(j, "ahead", (double)st.ahead);
+		cJSON_AddNumberToObject(j, "behind", (double)st.behind);
+		cJSON_AddBoolToObject(j, "remote_known", st.remote_known);
+		wol_sync_state_free(&st);
+		return wol_cli_json(j);
+	}
+	if (!st.remote)
+		printf("circle %s (%s): no remote; %zu %s local only\n", st.circle, st.branch, st.ahead,
+		       st.ahead == 1 ? "commit" : "commits");
+	else
+		printf("circle %s (%s, origin %s): %zu %s waiting to be pushed%s\n", st.circle, st.branch,
+		       st.remote, st.ahead, st.ahead == 1 ? "commit" : "commits",
+		       st.remote_known ? "" : " (never synced)");
+	wol_sync_state_free(&st);
+	return WOL_EXIT_OK;
+}
+
+int wol_cli_sync(wol_cli *cli, int argc, char **argv)
+{
+	wol_cli_opt opts[] = {{"json", 0, 'j', NULL},     {"status", 0, 's', NULL},
+	                      {"dry-run", 0, 'n', NULL},  {"no-push", 0, 0, NULL},
+	                      {"attempts", 1, 0, NULL},   {"wait", 1, 0, NULL},
+	                      {NULL, 0, 0, NULL}};
+	char *pos[argc > 0 ? argc : 1];
+	int npos;
+	if (wol_cli_parse(cli, argc, argv, opts, pos, &npos))
+		return WOL_EXIT_USAGE;
+	if (npos)
+		return wol_cli_usage(cli, "unexpected argument '%s'", pos[0]);
+	int json = opts[0].value != NULL;
+	wol_sync_opts so;
+	memset(&so, 0, sizeof so);
+	if (opts[4].value) {
+		char *end;
+		long n = strtol(opts[4].value, &end, 10);
+		if (*end || n < 1 || n > 100)
+			return wol_cli_usage(cli, "--attempts wants a number from 1 to 100");
+		so.attempts = (int)n;
+	}
+	if (opts[5].value) {
+		char *end;
+		double s = strtod(opts[5].value, &end);
+		if (*end || s < 0 || s > 3600)
+			return wol_cli_usage(cli, "--wait wants seconds (0 to 3600)");
+		so.lock_wait_ms = (int)(s * 1000);
+	}
+	wol_ctx *ctx = wol_cli_ctx(cli);
+	if (!ctx)
+		return WOL_EXIT_FAIL;
+	if (opts[1].value || opts[2].value)
+		return status(cli, ctx, json);
+	so.no_push = opts[3].value != NULL;
+	progress_state ps;
+	memset(&ps, 0, sizeof ps);
+	ps.json = json;
+	ps.tty = !json && isatty(STDERR_FILENO);
+	so.progress = on_progress;
+	so.payload = &ps;
+	wol_sync_result r;
+	wol_error err;
+	wol_error_clear(&err);
+	int rc = wol_sync_run(ctx, cli->circle, &so, &r, &err);
+	if (ps.tty)
+		fprintf(stderr, "\r\033[K");
+	char *digest = wol_sync_digest(&r);
+	int code = exit_code(rc);
+	if (json) {
+		cJSON *j = summary_json(&r, rc == 0 ? digest : NULL);
+		if (rc) {
+			cJSON_AddStringToObject(j, "error", err.msg);
+			cJSON_AddStringToObject(j, "error_kind", wol_error_name(rc));
+			cJSON_AddNumberToObject(j, "exit", code);
+		}
+		wol_cli_json(j);
+	} else {
+		for (size_t i = 0; i < r.nwarnings; i++)
+			fprintf(stderr, "%s\n", r.warnings[i]);
+		if (rc == 0)
+			printf("circle %s: %s\n", r.circle, digest ? digest : "synced");
+	}
+	if (rc)
+		wol_cli_fail(cli, &err);
+	free(digest);
+	wol_sync_result_free(&r);
+	return code;
+}

@@ -1,0 +1,336 @@
+/* note.c - work-in-progress notes: notes/<handle>/<slug>.md */
+#include "circle_priv.h"
+
+#include <dirent.h>
+#include <git2.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#define NOTE_READ_MAX (4 * 1024 * 1024)
+
+static int taken(wol_circle *c, git_tree *head, const char *rel)
+{
+	char *abs = wol_strfmt("%s/%s", wol_circle_path(c), rel);
+	int t = !abs || wol_fs_exists(abs);
+	free(abs);
+	if (!t && head) {
+		git_tree_entry *e = NULL;
+		if (git_tree_entry_bypath(&e, head, rel) == 0) {
+			t = 1;
+			git_tree_entry_free(e);
+		}
+		git_error_clear();
+	}
+	return t;
+}
+
+char *wol_note__free_path(wol_circle *c, const char *title)
+{
+	char slug[64];
+	if (wol_slug(title ? title : "", slug, sizeof slug, 60) == 0)
+		snprintf(slug, sizeof slug, "note");
+	git_tree *head = NULL;
+	git_object *obj = NULL;
+	if (git_revparse_single(&obj, wol_circle_repo(c), "HEAD^{tree}") == 0)
+		head = (git_tree *)obj;
+	git_error_clear();
+	char *rel = NULL;
+	for (int i = 1; i < 10000; i++) {
+		free(rel);
+		rel = i == 1 ? wol_strfmt("notes/%s/%s.md", wol_circle_handle(c), slug)
+		             : wol_strfmt("notes/%s/%s-%d.md", wol_circle_handle(c), slug, i);
+		if (!rel || !taken(c, head, rel))
+			break;
+	}
+	git_tree_free(head);
+	return rel;
+}
+
+int wol_note_new(wol_circle *c, const char *title, char **rel_out, wol_error *err)
+{
+	*rel_out = NULL;
+	if (!title)
+		title = "";
+	while (*title == ' ' || *title == '\t')
+		title++;
+	size_t n = strcspn(title, "\r\n");
+	while (n > 0 && (title[n - 1] == ' ' || title[n - 1] == '\t'))
+		n--;
+	if (n == 0)
+		return wol_error_set(err, WOL_EINVAL, "note: a title is needed (:WolNote {title})");
+	if (n > 200)
+		return wol_error_set(err, WOL_EINVAL, "note: the title is too long (%zu bytes, 200 at most)",
+		                     n);
+	char *t = wol_strndup(title, n);
+	if (!t || !wol_utf8_valid(t, n)) {
+		free(t);
+		return wol_error_set(err, WOL_EINVAL, "note: the title is not valid UTF-8");
+	}
+	char id[WOL_ID_MAX], date[11];
+	int rc = wol_id_new(wol_circle_handle(c), id, sizeof id, err);
+	if (rc) {
+		free(t);
+		return rc;
+	}
+	wol_date_format(wol_circle__today(c), date);
+	wol_yaml *m = wol_yaml_new(WOL_YAML_MAP, NULL);
+	char *body = wol_strfmt("\n# %s\n\n", t);
+	int bad = !m || !body || wol_yaml_set_str(m, "title", t) ||
+	          wol_yaml_set_str(m, "author", wol_circle_handle(c)) ||
+	          wol_yaml_set_str(m, "id", id) || wol_yaml_set_str(m, "created", date) ||
+	          wol_yaml_set_str(m, "status", "wip");
+	char *text = NULL, *rel = NULL;
+	size_t len = 0;
+	if (bad) {
+		rc = wol_error_set(err, WOL_ENOMEM, "out of memory");
+	} else {
+		wol_doc doc = {m, body, 0};
+		rc = wol_doc_render(&doc, &text, &len, err);
+	}
+	if (rc == 0 && !(rel = wol_note__free_path(c, t)))
+		rc = wol_error_set(err, WOL_ENOMEM, "out of memory");
+	if (rc == 0)
+		rc = wol_circle__write(c, rel, text, len, err);
+	wol_yaml_free(m);
+	free(body);
+	free(text);
+	free(t);
+	if (rc) {
+		free(rel);
+		return rc;
+	}
+	*rel_out = rel;
+	return 0;
+}
+
+/* ---------------------------------------------------------------- list */
+
+typedef struct note_vec {
+	wol_note *v;
+	size_t n, cap;
+} note_vec;
+
+static int add_note(wol_circle *c, note_vec *nv, const char *handle, const char *file)
+{
+	char *rel = wol_strfmt("notes/%s/%s", handle, file);
+	if (!rel)
+		return WOL_ENOMEM;
+	char *abs = wol_strfmt("%s/%s", wol_circle_path(c), rel);
+	struct stat st;
+	if (!abs || lstat(abs, &st) != 0 || !S_ISREG(st.st_mode)) {
+		free(abs);
+		free(rel);
+		return 0;
+	}
+	free(abs);
+	char *text = NULL;
+	size_t len = 0;
+	if (wol_circle__read(c, rel, NOTE_READ_MAX, &text, &len, NULL) != 0) {
+		free(rel);
+		return 0;
+	}
+	if (nv->n == nv->cap) {
+		size_t cap = nv->cap ? nv->cap * 2 : 16;
+		wol_note *v = realloc(nv->v, cap * sizeof *v);
+		if (!v) {
+			free(text);
+			free(rel);
+			return WOL_ENOMEM;
+		}
+		nv->v = v;
+		nv->cap = cap;
+	}
+	wol_note *note = &nv->v[nv->n++];
+	memset(note, 0, sizeof *note);
+	note->path = rel;
+	note->author = wol_strfmt("%s", handle);
+	note->mine = strcmp(handle, wol_circle_handle(c)) == 0;
+	note->updated = (long long)st.st_mtim.tv_sec;
+	wol_doc doc;
+	if (wol_doc_parse(text, len, rel, &doc, NULL) == 0) {
+		const char *s;
+		if ((s = wol_yaml_str(doc.meta, "title")) && *s)
+			note->title = wol_strfmt("%s", s);
+		if ((s = wol_yaml_str(doc.meta, "id")))
+			note->id = wol_strfmt("%s", s);
+		if ((s = wol_yaml_str(doc.meta, "created")))
+			note->created = wol_strfmt("%s", s);
+		if ((s = wol_yaml_str(doc.meta, "status")))
+			note->status = wol_strfmt("%s", s);
+		if ((s = wol_yaml_str(doc.meta, "source")))
+			note->source = wol_strfmt("%s", s);
+		wol_doc_free(&doc);
+	}
+	if (!note->title) {
+		size_t fl = strlen(file);
+		note->title = wol_strndup(file, fl > 3 ? fl - 3 : fl);
+	}
+	free(text);
+	return 0;
+}
+
+static int scan_member(wol_circle *c, note_vec *nv, const char *handle)
+{
+	char *dir = wol_strfmt("%s/notes/%s", wol_circle_path(c), handle);
+	struct stat st;
+	if (!dir || lstat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+		free(dir);
+		return 0;
+	}
+	DIR *d = opendir(dir);
+	free(dir);
+	if (!d)
+		return 0;
+	struct dirent *de;
+	int rc = 0;
+	while (rc == 0 && (de = readdir(d)) != NULL) {
+		size_t l = strlen(de->d_name);
+		if (de->d_name[0] == '.' || l < 4 || strcmp(de->d_name + l - 3, ".md") != 0)
+			continue;
+		rc = add_note(c, nv, handle, de->d_name);
+	}
+	closedir(d);
+	return rc;
+}
+
+static int cmp_path(const void *a, const void *b)
+{
+	return strcmp(((const wol_note *)a)->path, ((const wol_note *)b)->path);
+}
+
+static int cmp_newest(const void *a, const void *b)
+{
+	const wol_note *x = a, *y = b;
+	if (x->updated != y->updated)
+		return x->updated > y->updated ? -1 : 1;
+	if (x->committed != y->committed) /* a draft is at least as new */
+		return x->committed ? 1 : -1;
+	return strcmp(x->path, y->path);
+}
+
+/* When each note was last committed: walk history newest first, diffing
+ * each commit with its first parent under notes/, until every note has a
+ * time. */
+static void commit_times(wol_circle *c, note_vec *nv, const char *handle)
+{
+	if (nv->n == 0)
+		return;
+	qsort(nv->v, nv->n, sizeof *nv->v, cmp_path);
+	git_repository *repo = wol_circle_repo(c);
+	git_revwalk *w = NULL;
+	if (git_revwalk_new(&w, repo) != 0 || git_revwalk_push_head(w) != 0) {
+		git_revwalk_free(w);
+		git_error_clear();
+		return;
+	}
+	git_revwalk_sorting(w, GIT_SORT_TIME);
+	char *spec = handle ? wol_strfmt("notes/%s/", handle) : wol_strfmt("notes/");
+	char *specs[1] = {spec};
+	git_diff_options dopts;
+	git_diff_options_init(&dopts, GIT_DIFF_OPTIONS_VERSION);
+	dopts.pathspec.strings = specs;
+	dopts.pathspec.count = spec ? 1 : 0;
+	size_t pending = nv->n;
+	git_oid oid;
+	/* bounded: a very long history stops being walked */
+	for (int steps = 0; pending > 0 && steps < 20000 && git_revwalk_next(&oid, w) == 0; steps++) {
+		git_commit *cm = NULL, *parent = NULL;
+		git_tree *t = NULL, *pt = NULL;
+		git_diff *diff = NULL;
+		if (git_commit_lookup(&cm, repo, &oid) != 0)
+			continue;
+		if (git_commit_tree(&t, cm) == 0 &&
+		    (git_commit_parentcount(cm) == 0 ||
+		     (git_commit_parent(&parent, cm, 0) == 0 && git_commit_tree(&pt, parent) == 0)) &&
+		    git_diff_tree_to_tree(&diff, repo, pt, t, &dopts) == 0) {
+			size_t nd = git_diff_num_deltas(diff);
+			for (size_t i = 0; i < nd; i++) {
+				const git_diff_delta *d = git_diff_get_delta(diff, i);
+				wol_note key;
+				key.path = (char *)d->new_file.path;
+				wol_note *hit = bsearch(&key, nv->v, nv->n, sizeof *nv->v, cmp_path);
+				if (hit && !hit->committed) {
+					hit->committed = 1;
+					hit->updated = (long long)git_commit_time(cm);
+					pending--;
+				}
+			}
+		}
+		git_diff_free(diff);
+		git_tree_free(pt);
+		git_tree_free(t);
+		git_commit_free(parent);
+		git_commit_free(cm);
+	}
+	git_error_clear();
+	git_revwalk_free(w);
+	free(spec);
+}
+
+static int list_notes(wol_circle *c, const char *handle, int times, wol_note **out, size_t *n,
+                      wol_error *err)
+{
+	*out = NULL;
+	*n = 0;
+	if (handle && *handle) {
+		int rc = wol_name_check(handle, "handle", err);
+		if (rc)
+			return rc;
+	} else {
+		handle = NULL;
+	}
+	note_vec nv = {0};
+	int rc = 0;
+	if (handle) {
+		rc = scan_member(c, &nv, handle);
+	} else {
+		char *dir = wol_strfmt("%s/notes", wol_circle_path(c));
+		struct stat st;
+		DIR *d = dir && lstat(dir, &st) == 0 && S_ISDIR(st.st_mode) ? opendir(dir) : NULL;
+		free(dir);
+		struct dirent *de;
+		while (d && rc == 0 && (de = readdir(d)) != NULL)
+			if (wol_name_valid(de->d_name))
+				rc = scan_member(c, &nv, de->d_name);
+		if (d)
+			closedir(d);
+	}
+	if (rc) {
+		wol_notes_free(nv.v, nv.n);
+		return wol_error_set(err, WOL_ENOMEM, "out of memory");
+	}
+	if (times) {
+		commit_times(c, &nv, handle);
+		if (nv.n)
+			qsort(nv.v, nv.n, sizeof *nv.v, cmp_newest);
+	}
+	*out = nv.v;
+	*n = nv.n;
+	return 0;
+}
+
+int wol_note_list(wol_circle *c, const char *handle, wol_note **out, size_t *n, wol_error *err)
+{
+	return list_notes(c, handle, 1, out, n, err);
+}
+
+int wol_note__list_quick(wol_circle *c, wol_note **out, size_t *n, wol_error *err)
+{
+	return list_notes(c, wol_circle_handle(c), 0, out, n, err);
+}
+
+void wol_notes_free(wol_note *notes, size_t n)
+{
+	for (size_t i = 0; notes && i < n; i++) {
+		free(notes[i].path);
+		free(notes[i].author);
+		free(notes[i].title);
+		free(notes[i].id);
+		free(notes[i].created);
+		free(notes[i].status);
+		free(notes[i].source);
+	}
+	free(notes);
+}

@@ -1,0 +1,366 @@
+-- Circles in the editor: open circle handles (one per circle, reused),
+-- :WolInit, :WolJoin (a background job), :WolNote, :WolNotes, and the
+-- guard that opens circle files with modelines off and other members'
+-- notes read-only. Registers the handler 'circle' (:WolInit); join.lua,
+-- note.lua, notes.lua register the others.
+local commands = require('wol.commands')
+local M = {}
+
+local levels = vim.log.levels
+
+-- ctx -> { [circle name or ''] = handle }; a new context (setup(), another
+-- member) gets new handles, and the old ones are closed.
+local handles = { ctx = nil, by_name = {} }
+
+local function close_all()
+  for _, h in pairs(handles.by_name) do
+    pcall(h.close, h)
+  end
+  handles.by_name = {}
+end
+
+--- The context, or raises a "wol: ..." error for the command runner.
+function M.ctx()
+  local ctx, err = require('wol').ctx()
+  if not ctx then
+    error(err, 0)
+  end
+  return ctx
+end
+
+--- An open handle of circle `name` (nil: the default or configured one).
+--- Raises a "wol: ..." error when it cannot be opened.
+function M.open(name)
+  local ctx = M.ctx()
+  if handles.ctx ~= ctx then
+    close_all()
+    handles.ctx = ctx
+  end
+  name = name or require('wol').options().circle
+  local key = name or ''
+  local h = handles.by_name[key]
+  if h and h:is_open() then
+    return h
+  end
+  local c, err = ctx:circle_open(name)
+  if not c then
+    error(err, 0)
+  end
+  handles.by_name[key] = c
+  handles.by_name[c:name()] = c
+  return c
+end
+
+--- Forgets open handles (a circle was created, joined or removed).
+function M.reset()
+  close_all()
+end
+
+--- $WOL_HOME as the library resolves it, computed in Lua so the guard
+--- below needs no C module.
+function M.home()
+  local o = require('wol').options()
+  local h = o.home or vim.env.WOL_HOME
+  if not h or h == '' then
+    local xdg = vim.env.XDG_DATA_HOME
+    if xdg and xdg:sub(1, 1) == '/' then
+      h = xdg .. '/wol'
+    else
+      h = (vim.env.HOME or '.') .. '/.local/share/wol'
+    end
+  end
+  return (vim.fn.fnamemodify(h, ':p'):gsub('/+$', ''))
+end
+
+local function resolved(path)
+  local r = vim.loop.fs_realpath(path)
+  if r then
+    return r
+  end
+  local dir = vim.loop.fs_realpath(vim.fn.fnamemodify(path, ':h'))
+  return dir and (dir .. '/' .. vim.fn.fnamemodify(path, ':t')) or path
+end
+
+--- If `path` is in a circle: circle name and the path inside it.
+function M.locate(path)
+  if not path or path == '' then
+    return nil
+  end
+  local home = resolved(M.home()) .. '/circles/'
+  local abs = resolved(vim.fn.fnamemodify(path, ':p'))
+  if abs:sub(1, #home) ~= home then
+    return nil
+  end
+  local circle, rel = abs:sub(#home + 1):match('^([^/]+)/(.+)$')
+  return circle, rel
+end
+
+--- BufReadPre / BufNewFile of files under .../circles/: content from other
+--- members is untrusted, so modelines stay off for every circle buffer.
+function M.guard(args)
+  local circle = M.locate(args.file)
+  if circle then
+    vim.bo[args.buf].modeline = false
+    vim.b[args.buf].wol_circle = circle
+  end
+end
+
+--- BufReadPost: another member's note opens read-only.
+function M.guard_post(args)
+  local circle, rel = M.locate(args.file)
+  if not circle or not rel then
+    return
+  end
+  local author = rel:match('^notes/([^/]+)/')
+  if not author then
+    return
+  end
+  local ok, ctx = pcall(M.ctx)
+  local me = ok and ctx:identity().handle or nil
+  if author ~= me then
+    vim.bo[args.buf].readonly = true
+    vim.bo[args.buf].modifiable = false
+    vim.b[args.buf].wol_foreign = author
+  end
+end
+
+-- :WolInit NAME [url] [started=DATE] [meets=DAY] [weeks=N]
+local function init_cmd(opts)
+  local _, rest = commands.take_circle(opts.fargs)
+  local args, kv = {}, {}
+  for _, a in ipairs(rest) do
+    local k, v = a:match('^(%a+)=(.*)$')
+    if k then
+      kv[k] = v
+    else
+      table.insert(args, a)
+    end
+  end
+  if #args < 1 or #args > 2 then
+    error('wol: usage: :WolInit NAME [url] [started=DATE] [meets=DAY] [weeks=N]', 0)
+  end
+  for k in pairs(kv) do
+    if k ~= 'started' and k ~= 'meets' and k ~= 'weeks' and k ~= 'remote' then
+      error(string.format("wol: :WolInit: unknown option '%s='", k), 0)
+    end
+  end
+  local ctx = M.ctx()
+  local ok, err = ctx:circle_init(args[1], {
+    remote = args[2] or kv.remote,
+    started = kv.started,
+    meets = kv.meets,
+    weeks = kv.weeks and tonumber(kv.weeks) or nil,
+  })
+  if not ok then
+    error(err, 0)
+  end
+  M.reset()
+  local _, path = ctx:circle(args[1])
+  local msg = string.format("wol: started circle '%s' at %s", args[1], path)
+  if not (args[2] or kv.remote) then
+    msg = msg .. ' (no remote: shares stay local until you add one)'
+  end
+  commands.notify(msg)
+  pcall(vim.api.nvim_exec_autocmds, 'User', { pattern = 'WolCircle', modeline = false })
+end
+commands.register('circle', init_cmd)
+
+---------------------------------------------------------------- join
+
+local jobs = {}
+
+--- The `wol` binary jobs run.
+function M.bin()
+  return require('wol.lib').root() .. '/bin/wol'
+end
+
+--- Starts `wol join URL [NAME] --json` as a job; progress is reported
+--- as it streams, the editor never waits. Returns the job id.
+--- opts: { on_done = function(ok, circle_or_msg) }
+function M.join(url, name, opts)
+  opts = opts or {}
+  local bin = M.bin()
+  if vim.fn.executable(bin) ~= 1 then
+    error(string.format('wol: %s is not built; run `make` in %s', bin, require('wol.lib').root()), 0)
+  end
+  local cmd = { bin }
+  local home = require('wol').options().home
+  if home then
+    vim.list_extend(cmd, { '--home', home })
+  end
+  vim.list_extend(cmd, { 'join', url })
+  if name then
+    table.insert(cmd, name)
+  end
+  table.insert(cmd, '--json')
+  local partial, last_stage, errors, result = '', nil, {}, nil
+  local function line(l)
+    if l == '' then
+      return
+    end
+    local ok, ev = pcall(vim.json and vim.json.decode or vim.fn.json_decode, l)
+    if not ok or type(ev) ~= 'table' then
+      return
+    end
+    if ev.event == 'progress' then
+      if ev.stage ~= last_stage then
+        last_stage = ev.stage
+        vim.api.nvim_echo({ { string.format('wol: joining %s: %s…', url, ev.stage), 'WolMuted' } }, false, {})
+      end
+      jobs.last_progress = ev
+    elseif ev.event == 'done' then
+      result = ev
+    elseif ev.event == 'error' then
+      table.insert(errors, ev.message)
+    end
+  end
+  local timer
+  local job
+  job = vim.fn.jobstart(cmd, {
+    on_stdout = function(_, data)
+      data[1] = partial .. data[1]
+      partial = table.remove(data)
+      for _, l in ipairs(data) do
+        line(l)
+      end
+    end,
+    on_stderr = function(_, data)
+      for _, l in ipairs(data) do
+        if l:match('^wol: ') and not vim.tbl_contains(errors, l) then
+          table.insert(errors, l)
+        end
+      end
+    end,
+    on_exit = function(_, code)
+      jobs[job] = nil
+      if timer then
+        timer:stop()
+        timer:close()
+      end
+      line(partial)
+      if code == 0 and result then
+        M.reset()
+        commands.notify(string.format("wol: joined circle '%s' at %s", result.circle, result.path))
+        pcall(vim.api.nvim_exec_autocmds, 'User', { pattern = 'WolJoined', modeline = false })
+        if opts.on_done then
+          opts.on_done(true, result.circle)
+        end
+      else
+        local msg = errors[1] or string.format('wol: join %s failed (exit %d)', url, code)
+        commands.notify(msg, levels.ERROR)
+        if opts.on_done then
+          opts.on_done(false, msg)
+        end
+      end
+    end,
+  })
+  if job <= 0 then
+    error('wol: cannot start ' .. bin, 0)
+  end
+  jobs[job] = url
+  local timeout = ((require('wol').options().join or {}).timeout or 600) * 1000
+  timer = vim.loop.new_timer()
+  timer:start(timeout, 0, vim.schedule_wrap(function()
+    if jobs[job] then
+      table.insert(errors, 1, string.format('wol: join %s: timed out after %d s', url, timeout / 1000))
+      vim.fn.jobstop(job)
+    end
+  end))
+  commands.notify(string.format('wol: joining %s in the background…', url))
+  return job
+end
+
+--- Stops running joins (:WolJoin! cancels).
+function M.cancel_joins()
+  local n = 0
+  for id in pairs(jobs) do
+    if type(id) == 'number' then
+      vim.fn.jobstop(id)
+      n = n + 1
+    end
+  end
+  return n
+end
+
+function M.join_cmd(opts)
+  local _, rest = commands.take_circle(opts.fargs)
+  if opts.bang then
+    local n = M.cancel_joins()
+    return commands.notify(string.format('wol: cancelled %d join%s', n, n == 1 and '' or 's'))
+  end
+  if #rest < 1 or #rest > 2 then
+    error('wol: usage: :WolJoin URL [name]', 0)
+  end
+  M.join(rest[1], rest[2])
+end
+
+---------------------------------------------------------------- notes
+
+function M.note_cmd(opts)
+  local circle, rest = commands.take_circle(opts.fargs)
+  local title = table.concat(rest, ' ')
+  if title == '' then
+    error('wol: usage: :WolNote {title} [circle=NAME]', 0)
+  end
+  local c = M.open(circle)
+  local rel, abs = c:note_new(title)
+  if not rel then
+    error(abs, 0)
+  end
+  vim.cmd((opts.mods and opts.mods ~= '' and (opts.mods .. ' split') or 'edit') .. ' ' .. vim.fn.fnameescape(abs))
+  vim.b.wol_circle = c:name()
+  -- the cursor after the heading, ready to write
+  vim.api.nvim_win_set_cursor(0, { vim.api.nvim_buf_line_count(0), 0 })
+  return abs
+end
+
+local function age(t)
+  local d = os.time() - (t or 0)
+  if d < 60 then
+    return 'just now'
+  elseif d < 3600 then
+    return string.format('%dm ago', math.floor(d / 60))
+  elseif d < 86400 then
+    return string.format('%dh ago', math.floor(d / 3600))
+  end
+  return string.format('%dd ago', math.floor(d / 86400))
+end
+M.age = age
+
+--- Opens a note; another member's note opens read-only.
+function M.open_note(note, mods)
+  vim.cmd((mods and mods ~= '' and (mods .. ' split') or 'edit') .. ' ' .. vim.fn.fnameescape(note.abs))
+  if not note.mine then
+    vim.bo.readonly = true
+    vim.bo.modifiable = false
+  end
+end
+
+function M.notes_cmd(opts)
+  local circle, rest = commands.take_circle(opts.fargs)
+  if #rest > 1 then
+    error('wol: usage: :WolNotes [handle] [circle=NAME]', 0)
+  end
+  local c = M.open(circle)
+  local notes, err = c:notes(rest[1])
+  if not notes then
+    error(err, 0)
+  end
+  if #notes == 0 then
+    return commands.notify(rest[1] and string.format('wol: no notes from %s yet', rest[1])
+      or 'wol: no notes yet (:WolNote {title}, or :WolShare on any buffer)')
+  end
+  vim.ui.select(notes, {
+    prompt = string.format('Notes in %s', c:name()),
+    kind = 'wol.notes',
+    format_item = function(n)
+      return string.format('%-9s %-12s %s%s', age(n.updated), n.author, n.title, n.committed and '' or ' (not shared yet)')
+    end,
+  }, function(choice)
+    if choice then
+      M.open_note(choice, opts.mods)
+    end
+  end)
+end
+
+return M

@@ -1,0 +1,121 @@
+-- :[range]WolShare[!] [message] [circle=NAME]: commits the current buffer to
+-- the circle in-process (the C library does the commit and the refusal
+-- rules); the push is left to sync, which never blocks the editor.
+local commands = require('wol.commands')
+local circle = require('wol.circle')
+local M = {}
+
+local function buffer_text(buf)
+  local lines = vim.api.nvim_buf_get_lines(buf, 0, -1, false)
+  local text = table.concat(lines, '\n')
+  if vim.bo[buf].eol or vim.bo[buf].fixeol then
+    text = text .. '\n'
+  end
+  return text
+end
+
+local function fire(data)
+  vim.g.wol_last_share = data
+  -- `data` reaches autocmds from Neovim 0.8 on; 0.7 reads g:wol_last_share
+  local ok = pcall(vim.api.nvim_exec_autocmds, 'User', { pattern = 'WolShared', modeline = false, data = data })
+  if not ok then
+    pcall(vim.api.nvim_exec_autocmds, 'User', { pattern = 'WolShared', modeline = false })
+  end
+end
+
+--- Shares buffer `buf` (0: current). opts: { circle, message, force,
+--- line1, line2 (a range: a snippet note), title }. Returns the result
+--- table from the library, or raises "wol: ..." (nothing committed).
+function M.share(buf, opts)
+  opts = opts or {}
+  buf = (buf == nil or buf == 0) and vim.api.nvim_get_current_buf() or buf
+  local name = vim.api.nvim_buf_get_name(buf)
+  local in_circle, rel = circle.locate(name)
+  local c = circle.open(opts.circle or in_circle)
+  local share_opts = {
+    message = opts.message,
+    force = opts.force,
+    title = opts.title,
+    lock_timeout = (require('wol').options().share or {}).lock_timeout,
+    max_size = (require('wol').options().share or {}).max_size,
+  }
+  if name ~= '' then
+    share_opts.file = name
+  end
+  local own = in_circle == c:name() and rel and rel:match('^notes/' .. vim.pesc(c:handle()) .. '/')
+  if opts.line1 then
+    share_opts.line1, share_opts.line2 = opts.line1, opts.line2
+  elseif own and vim.bo[buf].modified and vim.bo[buf].buftype == '' then
+    -- my own note: written first (the buffer is the file), then committed;
+    -- refusals are checked before anything is written
+    local ok, err = require('wol.lib').core().share_check(buffer_text(buf), share_opts.max_size, opts.force)
+    if not ok then
+      error(err, 0)
+    end
+    vim.api.nvim_buf_call(buf, function()
+      vim.cmd('silent write')
+    end)
+  end
+  share_opts.content = buffer_text(buf)
+  share_opts.lang = vim.bo[buf].filetype ~= '' and vim.bo[buf].filetype or nil
+  if name == '' and not opts.line1 then
+    -- an unnamed buffer shared again updates the note it became
+    local prev = vim.b[buf].wol_shared_note
+    if prev and prev.circle == c:name() then
+      share_opts.note = prev.note
+    end
+  end
+  local r, err = c:share(share_opts)
+  if not r then
+    error(err, 0)
+  end
+  if name == '' and not opts.line1 then
+    vim.b[buf].wol_shared_note = { circle = c:name(), note = r.note }
+  end
+  return r, c
+end
+
+local function after(r, c)
+  if r.unchanged then
+    return commands.notify(string.format('wol: %s is already shared as it is; nothing new to commit', r.note))
+  end
+  local data = {
+    circle = c:name(),
+    note = r.note,
+    path = r.abs,
+    title = r.title,
+    id = r.id,
+    commit = r.commit,
+    created = r.created,
+    ahead = r.ahead,
+  }
+  local msg = string.format("wol: shared '%s' to %s (%s)", r.title, c:name(), (r.commit or ''):sub(1, 8))
+  if not r.has_remote then
+    commands.notify(msg .. '; the circle has no remote, so it stays local')
+  else
+    local ok, sync = pcall(require, 'wol.sync')
+    if ok and type(sync) == 'table' and type(sync.after_share) == 'function' then
+      commands.notify(msg)
+      sync.after_share(c:name())
+    else
+      commands.notify(msg .. string.format('; %d commit%s will be pushed on the next sync', r.ahead,
+        r.ahead == 1 and '' or 's'))
+    end
+  end
+  fire(data)
+end
+
+function M.run(opts)
+  local name, rest = commands.take_circle(opts.fargs)
+  local message = #rest > 0 and table.concat(rest, ' ') or nil
+  local share_opts = { circle = name, message = message, force = opts.bang }
+  if opts.range and opts.range > 0 then
+    share_opts.line1, share_opts.line2 = opts.line1, opts.line2
+  end
+  local r, c = M.share(0, share_opts)
+  after(r, c)
+  return r
+end
+
+commands.register('share', M.run)
+return M
