@@ -132,6 +132,9 @@ local function finish(st, code)
     pcall(vim.api.nvim_exec_autocmds, 'User', { pattern = 'WolSynced', modeline = false })
   else
     local msg = (s and s.error) or st.stderr[1] or string.format('wol: sync %s failed (exit %d)', st.label, code)
+    if s and (s.ahead or 0) > 0 then
+      msg = msg .. string.format(' (%d commit%s kept locally for the next sync)', s.ahead, s.ahead == 1 and '' or 's')
+    end
     commands.notify(msg, st.quiet and levels.WARN or levels.ERROR)
   end
   for _, cb in ipairs(st.on_done) do

@@ -200,6 +200,7 @@ describe(':WolSync', function()
       return not require('wol.sync').is_running()
     end)
     assert.matches('^wol: sync: fetch: cannot reach git://127%.0%.0%.1:9/none%.git', notes[#notes].msg)
+    assert.matches('%(1 commit kept locally for the next sync%)', notes[#notes].msg)
     assert.are.equal(vim.log.levels.ERROR, notes[#notes].level)
   end)
 
