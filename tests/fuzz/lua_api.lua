@@ -11,7 +11,7 @@ local M = {}
 
 -- Functions that would touch the network or wait for a long time are
 -- skipped by name.
-M.skip = { clone = true, sync = true, fetch = true, push = true }
+M.skip = { clone = true, sync = true, fetch = true, push = true, circle_join = true }
 
 local function rng(seed)
   -- a small LCG so runs are reproducible under luajit and lua5.1 alike
