@@ -67,5 +67,7 @@ int wol_cli_note(wol_cli *cli, int argc, char **argv);
 int wol_cli_share(wol_cli *cli, int argc, char **argv);
 int wol_cli_notes(wol_cli *cli, int argc, char **argv);
 int wol_cli_prompt(wol_cli *cli, int argc, char **argv);
+int wol_cli_index(wol_cli *cli, int argc, char **argv);
+int wol_cli_search(wol_cli *cli, int argc, char **argv);
 
 #endif

@@ -649,6 +649,107 @@ typedef struct wol_commit_file {
 WOL_API int wol_circle_commit(wol_circle *c, const wol_commit_file *files, size_t nfiles,
                               const char *message, int timeout_ms, char *oid_out,
                               wol_error *err);
+/* ----------------------------------------------------------------- index */
+
+/* The search index: $WOL_HOME/index.db, an sqlite3 FTS5 cache over the
+ * journal, circle notes, questions and answers (csrc/index.c). Files are
+ * the truth; deleting index.db loses nothing. */
+typedef struct wol_index wol_index;
+
+/* What a refresh or rebuild did. */
+typedef struct wol_index_report {
+	long stat;     /* files stat'ed */
+	long read;     /* files read (new or changed) */
+	long added, updated, removed;
+	long docs;     /* searchable documents afterwards */
+	long problems; /* files whose front matter could not be parsed (indexed as text) */
+	long trees;    /* circles whose HEAD moved (changed paths taken from a tree diff) */
+	double ms;     /* wall time */
+	char *notice;  /* something the user should be told (e.g. a corrupt index was
+	                * rebuilt), or NULL; freed by wol_index_report_free */
+} wol_index_report;
+
+/* Opens (creating or migrating) the index of ctx's $WOL_HOME: WAL mode,
+ * busy timeout, schema versioned by PRAGMA user_version. A corrupt file is
+ * moved aside and rebuilt; the report of the next refresh says so. */
+WOL_API int wol_index_open(wol_ctx *ctx, wol_index **out, wol_error *err);
+WOL_API void wol_index_close(wol_index *ix);
+/* Brings the index up to date: stat walk comparing path, size and mtime,
+ * plus a tree diff for circles whose HEAD moved. Reads only new or
+ * changed files. Holds $WOL_HOME/index.lock while writing. */
+WOL_API int wol_index_refresh(wol_index *ix, wol_index_report *rep, wol_error *err);
+/* Looks only at these files (absolute, or relative to $WOL_HOME): for a
+ * feature that just wrote them (journal, share, ask). A path that no longer
+ * exists is dropped from the index. */
+WOL_API int wol_index_refresh_paths(wol_index *ix, const char *const *paths, size_t n,
+                                    wol_index_report *rep, wol_error *err);
+/* After a sync: looks only at the paths that changed between the circle's
+ * HEAD recorded in the index and its HEAD now (a tree diff, no walk). When
+ * no HEAD was recorded yet it does a full refresh. */
+WOL_API int wol_index_refresh_circle(wol_index *ix, const char *circle, wol_index_report *rep,
+                                     wol_error *err);
+/* Drops everything and indexes all files again. */
+WOL_API int wol_index_rebuild(wol_index *ix, wol_index_report *rep, wol_error *err);
+WOL_API void wol_index_report_free(wol_index_report *rep);
+
+typedef struct wol_search_opts {
+	int limit;     /* 0: 50 */
+	int norefresh; /* 1: search the index as it is */
+} wol_search_opts;
+
+typedef struct wol_search_hit {
+	char *path;    /* relative to $WOL_HOME */
+	char *abspath;
+	char *kind;    /* journal, note, question, answer */
+	char *circle;  /* NULL for the journal */
+	char *author;
+	char *date;    /* YYYY-MM-DD or NULL */
+	char *title;
+	char *state;   /* questions: open / resolved; notes: their status; else NULL */
+	char *snippet; /* one line around the first match */
+	int line;      /* line of the first match in the file (1-based) */
+	double score;  /* bm25 (lower is better); 0 for filter-only queries */
+} wol_search_hit;
+
+typedef struct wol_search_result {
+	wol_search_hit *hits;
+	size_t n;
+	char *notice; /* from the refresh before the search, or NULL */
+} wol_search_result;
+
+/* Parses the user's query (words, "phrases", prefix*, -exclusions and the
+ * filters kind: author: circle: after: before: is:) and searches. A bad
+ * query is WOL_EINVAL with a message saying what is wrong; user text never
+ * reaches FTS5 or SQL unquoted. */
+WOL_API int wol_index_search(wol_index *ix, const char *query, const wol_search_opts *opts,
+                             wol_search_result *out, wol_error *err);
+WOL_API void wol_search_result_free(wol_search_result *res);
+
+/* Figures for `wol index --stats` (and, later, `wol stats`). */
+typedef struct wol_index_member {
+	char *author;
+	long notes, questions, answers, resolved; /* resolved: of the questions they asked */
+} wol_index_member;
+
+typedef struct wol_index_week {
+	char *author;
+	char week[11]; /* the Monday, YYYY-MM-DD */
+	long notes;
+} wol_index_week;
+
+typedef struct wol_index_figures {
+	long docs, journal, notes, questions, answers;
+	long open, resolved; /* questions by state */
+	long files;          /* files tracked (documents, question events, ...) */
+	long long db_bytes;  /* size of index.db (without -wal) */
+	wol_index_member *members;
+	size_t nmembers;
+	wol_index_week *weeks; /* notes shared per member per week, oldest first */
+	size_t nweeks;
+} wol_index_figures;
+
+WOL_API int wol_index_stats(wol_index *ix, wol_index_figures *out, wol_error *err);
+WOL_API void wol_index_figures_free(wol_index_figures *f);
 
 /* ---------------------------------------------------------------- doctor */
 

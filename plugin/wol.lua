@@ -25,6 +25,7 @@ local commands = {
   WolPrompt = { 'prompt', { nargs = '*', complete = function(lead)
     return require('wol.prompt').complete(lead)
   end }, "Show the day's prompt in a split: :WolPrompt [date]" },
+  WolSearch = { 'search', { nargs = '*', bang = true }, 'Search the journal, notes and questions' },
 }
 
 for name, spec in pairs(commands) do
@@ -57,6 +58,7 @@ local plugs = {
   WolJournal = 'journal',
   WolShare = 'share',
   WolPrompt = 'prompt',
+  WolSearch = 'search',
 }
 for lhs, handler in pairs(plugs) do
   vim.keymap.set('n', '<Plug>(' .. lhs .. ')', function()

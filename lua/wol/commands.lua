@@ -34,6 +34,10 @@ function handlers.version()
     wol.version, l.wol, l.format, l.libgit2, l.sqlite, l.libyaml))
 end
 
+function handlers.search(opts)
+  return require('wol.search').command(opts)
+end
+
 --- Registers a handler (feature modules call this at require time).
 function M.register(name, fn)
   handlers[name] = fn

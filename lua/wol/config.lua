@@ -29,6 +29,10 @@ M.defaults = {
     on_startup = false,
     interval = 0,
   },
+  -- :WolSearch
+  search = {
+    limit = 100, -- at most this many results
+  },
 }
 
 -- key -> { type(s), optional }; nested tables validated recursively
@@ -40,6 +44,7 @@ M.schema = {
   join = { 'table', true, { timeout = { 'number', true } } },
   sync = { 'table', true, { timeout = { 'number', true }, after_share = { 'boolean', true },
     on_startup = { 'boolean', true }, interval = { 'number', true } } },
+  search = { 'table', true, { limit = { 'number', true } } },
 }
 
 M.options = vim.deepcopy(M.defaults)

@@ -1,0 +1,310 @@
+-- Driver of bench/index.sh (run it through that script: it sets HOME,
+-- WOL_HOME and the module path). LuaJIT: uses ffi for a monotonic clock.
+local ffi = require('ffi')
+ffi.cdef([[
+typedef struct { long tv_sec; long tv_nsec; } wol_bench_ts;
+int clock_gettime(int clk, wol_bench_ts *ts);
+]])
+local function now()
+  local ts = ffi.new('wol_bench_ts')
+  ffi.C.clock_gettime(1, ts) -- CLOCK_MONOTONIC
+  return tonumber(ts.tv_sec) * 1e3 + tonumber(ts.tv_nsec) / 1e6
+end
+
+local ROOT = os.getenv('WOL_ROOT')
+local HOME = os.getenv('WOL_HOME')
+local DIR = os.getenv('WOL_BENCH_DIR') or '/tmp/wol-bench-index'
+local NOTES = tonumber(os.getenv('WOL_BENCH_NOTES') or 10000)
+local NOTE_BYTES = tonumber(os.getenv('WOL_BENCH_NOTE_BYTES') or 4096)
+local JOURNAL = tonumber(os.getenv('WOL_BENCH_JOURNAL') or 2000)
+local QUESTIONS = tonumber(os.getenv('WOL_BENCH_QUESTIONS') or 2000)
+local WOL = ROOT .. '/bin/wol'
+
+local function sh(cmd)
+  local p = assert(io.popen(cmd, 'r'))
+  local out = p:read('*a')
+  p:close()
+  return out
+end
+
+local function q(s)
+  return "'" .. s:gsub("'", "'\\''") .. "'"
+end
+
+-- Park-Miller generator: the same corpus on every machine and Lua.
+local seed = 20261122
+local function rand() -- [0, 1)
+  seed = (seed * 16807) % 2147483647
+  return seed / 2147483647
+end
+local function pick(n)
+  return math.floor(rand() * n) + 1
+end
+
+-- Vocabulary of made-up words, used with a Zipf-like (log-uniform rank)
+-- distribution so there are very common, middling and rare words.
+local SYL = { 'ka', 'lo', 'mi', 'ne', 'ru', 'ta', 'vi', 'zo', 'be', 'da', 'fu', 'gi', 'ho', 'ju', 'ke', 'la',
+  'mo', 'nu', 'pa', 're', 'si', 'to', 'ul', 'va', 'we', 'xi', 'yo', 'zu', 'an', 'el', 'in', 'or', 'us', 'ar',
+  'en', 'ir', 'ol', 'um', 'ay', 'ey' }
+local VOCAB = 20000
+local function word(i)
+  local s = #SYL
+  local a, b, c = i % s, math.floor(i / s) % s, math.floor(i / (s * s)) % s
+  return SYL[c + 1] .. SYL[b + 1] .. SYL[a + 1]
+end
+local LOGV = math.log(VOCAB)
+local function zipf_word()
+  return word(math.floor(math.exp(rand() * LOGV)))
+end
+
+local function words(n)
+  local w = {}
+  for i = 1, n do
+    w[i] = zipf_word()
+  end
+  return table.concat(w, ' ')
+end
+
+local function paragraph_text(bytes)
+  local parts, len = {}, 0
+  while len < bytes do
+    local line = words(8 + pick(10)) .. '.'
+    line = line:sub(1, 1):upper() .. line:sub(2)
+    table.insert(parts, line)
+    len = len + #line + 1
+    if pick(5) == 1 then
+      table.insert(parts, '')
+    end
+  end
+  return table.concat(parts, '\n') .. '\n'
+end
+
+local function write(path, text)
+  local f = io.open(path, 'wb')
+  if not f then
+    os.execute('mkdir -p ' .. q(path:match('^(.*)/')))
+    f = assert(io.open(path, 'wb'))
+  end
+  f:write(text)
+  f:close()
+end
+
+local BASE = os.time({ year = 2026, month = 11, day = 22, hour = 12 })
+local function day(i)
+  return os.date('!%Y-%m-%d', BASE - i * 86400)
+end
+
+local HANDLES = { 'ana', 'bob', 'cy', 'dee', 'eli', 'fay', 'gus', 'hal' }
+local CIRCLE = HOME .. '/circles/bench'
+
+local function generate()
+  local t0 = now()
+  os.execute('rm -rf ' .. q(HOME) .. ' && mkdir -p ' .. q(CIRCLE) .. ' && git init -q ' .. q(CIRCLE))
+  for i = 1, NOTES do
+    local h = HANDLES[pick(#HANDLES)]
+    write(string.format('%s/notes/%s/note-%05d.md', CIRCLE, h, i),
+      string.format('---\ntitle: %s\nauthor: %s\ncreated: %sT09:00:00Z\nstatus: draft\n---\n%s',
+        words(5), h, day(pick(700)), paragraph_text(NOTE_BYTES - 90)))
+  end
+  for i = 1, JOURNAL do
+    local d = day(i)
+    write(string.format('%s/journal/%s/%s.md', HOME, d:sub(1, 4), d),
+      string.format('---\ndate: %s\nprompt: %s\ntags: [%s]\n---\n# %s\n\n%s', d, words(3), zipf_word(),
+        words(4), paragraph_text(900)))
+  end
+  for i = 1, QUESTIONS do
+    local h = HANDLES[pick(#HANDLES)]
+    local d = day(pick(700))
+    local qid = string.format('%sT100000Z-%s-%04x', d:gsub('-', ''), h, i)
+    local dir = CIRCLE .. '/questions/' .. qid
+    write(dir .. '/question.md', string.format('---\ntitle: %s?\nauthor: %s\ncreated: %sT10:00:00Z\nlamport: 1\n---\n%s',
+      words(6), h, d, paragraph_text(700)))
+    if i % 2 == 0 then
+      local a = HANDLES[pick(#HANDLES)]
+      write(string.format('%s/answers/%sT110000Z-%s-%04x.md', dir, d:gsub('-', ''), a, i),
+        string.format('---\nauthor: %s\ncreated: %sT11:00:00Z\nlamport: 2\n---\n%s', a, d, paragraph_text(400)))
+    end
+    if i % 4 == 0 then
+      write(string.format('%s/events/%sT120000Z-%s-%04x.md', dir, d:gsub('-', ''), h, i),
+        string.format('---\nkind: resolve\nauthor: %s\nlamport: 3\ntarget: %s\n---\n', h, qid))
+    end
+  end
+  local gen = now() - t0
+  t0 = now()
+  os.execute('cd ' .. q(CIRCLE) .. ' && git add -A && git commit -q -m corpus')
+  io.write(string.format('corpus: %d notes (~%d B), %d journal entries, %d questions; generated in %.1f s, committed in %.1f s\n',
+    NOTES, NOTE_BYTES, JOURNAL, QUESTIONS, gen / 1e3, (now() - t0) / 1e3))
+  io.write('        ' .. sh('find ' .. q(HOME) .. " -name '*.md' -not -path '*/.git/*' -printf '%s\\n' | " ..
+    "awk '{s += $1} END {printf \"%.1f MB of Markdown in %d files\", s / 1e6, NR}'") .. '\n')
+end
+
+local function median(v)
+  table.sort(v)
+  local n = #v
+  if n % 2 == 1 then
+    return v[(n + 1) / 2]
+  end
+  return (v[n / 2] + v[n / 2 + 1]) / 2
+end
+
+local function timed_sh(cmd)
+  local t0 = now()
+  os.execute(cmd .. ' >/dev/null 2>&1')
+  return now() - t0
+end
+
+local function wol_json(args)
+  return sh(q(WOL) .. ' ' .. args .. ' 2>&1')
+end
+
+local function json_ms(out)
+  return tonumber(out:match('"ms":([%d.e+-]+)'))
+end
+
+-- ------------------------------------------------------------------ run
+local keep = os.getenv('WOL_BENCH_KEEP') == '1'
+local stamp = string.format('%d/%d/%d/%d', NOTES, NOTE_BYTES, JOURNAL, QUESTIONS)
+local f = io.open(DIR .. '/sizes')
+local have = f and f:read('*l')
+if f then
+  f:close()
+end
+if not (keep and have == stamp) then
+  generate()
+  write(DIR .. '/sizes', stamp .. '\n')
+else
+  io.write('corpus: reusing ' .. DIR .. ' (' .. stamp .. ')\n')
+end
+
+local core = require('wol.core')
+local function load()
+  return (sh('cut -d" " -f1-3 /proc/loadavg'):gsub('\n', ''))
+end
+io.write(string.format('machine: %s; %s; load average %s (others share this machine: compare ratios)\n',
+  sh('nproc'):gsub('\n', '') .. ' cores', sh('rg --version 2>/dev/null | head -1'):gsub('\n', ''), load()))
+
+-- full build (CLI, fresh index.db each time)
+local builds, build_wall, report = {}, {}, nil
+for _ = 1, 3 do
+  os.execute('rm -f ' .. q(HOME .. '/index.db') .. '*')
+  local t0 = now()
+  report = wol_json('index --json')
+  table.insert(build_wall, now() - t0)
+  table.insert(builds, json_ms(report))
+end
+local docs = tonumber(report:match('"docs":(%d+)'))
+local files = tonumber(report:match('"read":(%d+)'))
+io.write(string.format('\nfull build          %8.1f ms median of 3 (process wall %.1f ms); %d documents from %d files\n',
+  median(builds), median(build_wall), docs, files))
+local rebuilds = {}
+for _ = 1, 3 do
+  table.insert(rebuilds, json_ms(wol_json('index --rebuild --json')))
+end
+io.write(string.format('rebuild (in place)  %8.1f ms median of 3\n', median(rebuilds)))
+io.write(string.format('index.db            %8.1f MB\n', tonumber(sh('stat -c %s ' .. q(HOME .. '/index.db'))) / 1e6))
+
+-- refresh with nothing changed: in-process, and the CLI process
+local ctx = assert(core.open({ home = HOME }))
+assert(ctx:index_refresh())
+local nochange, reads, stats = {}, 0, 0
+for _ = 1, 21 do
+  local rep = assert(ctx:index_refresh())
+  table.insert(nochange, rep.ms)
+  reads = reads + rep.read
+  stats = rep.stat
+end
+local cli_nochange = {}
+for _ = 1, 7 do
+  table.insert(cli_nochange, timed_sh(q(WOL) .. ' index'))
+end
+io.write(string.format('no-change refresh   %8.1f ms median of 21 in-process (%d files stat\'ed, %d read in all 21); `wol index` process %.1f ms\n',
+  median(nochange), stats, reads, median(cli_nochange)))
+
+-- a sync touching 10 files: 10 notes change in a new commit; measured both
+-- as the sync's own refresh (tree diff from the recorded HEAD, no walk) and
+-- as the full refresh a search does (stat walk + tree diff)
+local function touch10(round)
+  for k = 1, 10 do
+    local i = ((round * 977 + k * 131) % NOTES) + 1
+    local out = sh(string.format("ls %s/notes/*/note-%05d.md", q(CIRCLE), i)):gsub('\n', '')
+    local fh = assert(io.open(out, 'ab'))
+    fh:write('Edited in round ' .. round .. ' ' .. words(5) .. '.\n')
+    fh:close()
+  end
+  os.execute('cd ' .. q(CIRCLE) .. ' && git commit -qam ' .. q('sync round ' .. round))
+end
+local synced, synced_reads, synced_stats = {}, {}, {}
+for round = 101, 107 do
+  touch10(round)
+  local rep = assert(ctx:index_refresh({ circle = 'bench' }))
+  table.insert(synced, rep.ms)
+  table.insert(synced_reads, rep.read)
+  table.insert(synced_stats, rep.stat)
+end
+io.write(string.format('sync of 10 files    %8.1f ms median of 7 in-process, ctx:index_refresh{circle=} (stat\'ed %s, read %s)\n',
+  median(synced), table.concat(synced_stats, '/'), table.concat(synced_reads, '/')))
+local changed, changed_reads, trees = {}, {}, 0
+for round = 1, 5 do
+  local paths = {}
+  for k = 1, 10 do
+    local i = ((round * 977 + k * 131) % NOTES) + 1
+    local out = sh(string.format("ls %s/notes/*/note-%05d.md", q(CIRCLE), i)):gsub('\n', '')
+    table.insert(paths, out)
+    local fh = assert(io.open(out, 'ab'))
+    fh:write('Edited in round ' .. round .. ' ' .. words(5) .. '.\n')
+    fh:close()
+  end
+  os.execute('cd ' .. q(CIRCLE) .. ' && git commit -qam ' .. q('sync round ' .. round))
+  local rep = assert(ctx:index_refresh())
+  table.insert(changed, rep.ms)
+  table.insert(changed_reads, rep.read)
+  trees = trees + rep.trees
+end
+io.write(string.format('10 files changed    %8.1f ms median of 5 in-process, full refresh (read %s files; HEAD moved %d times)\n',
+  median(changed), table.concat(changed_reads, '/'), trees))
+
+-- search medians vs ripgrep
+local queries = {
+  { word(9000), 'rare word' },
+  { word(400), 'middling word' },
+  { word(40), 'common word' },
+  { word(400) .. ' ' .. word(700), 'two middling words' },
+  { word(9000) .. ' ' .. word(300), 'rare + middling' },
+  { word(40) .. ' ' .. word(60), 'two common words' },
+}
+io.write('\nsearch (limit 20)                in-process   `wol search`   `rg -l -i`   ratio rg/in-process   ratio rg/wol   hits (rg files)\n')
+local list = HOME .. '/.rg-files'
+for _, item in ipairs(queries) do
+  local query, label = item[1], item[2]
+  local ws = {}
+  for w in query:gmatch('%S+') do
+    table.insert(ws, w)
+  end
+  local inproc, nhits = {}, 0
+  for _ = 1, 21 do
+    local t0 = now()
+    local hits = assert(ctx:search(query, { limit = 20, refresh = false }))
+    table.insert(inproc, now() - t0)
+    nhits = #hits
+  end
+  local cli = {}
+  for _ = 1, 7 do
+    table.insert(cli, timed_sh(q(WOL) .. ' search --no-refresh --limit 20 ' .. query))
+  end
+  -- the same words with ripgrep: files containing every word
+  local rgcmd = 'rg -l -i --glob "*.md" ' .. q(ws[1]) .. ' ' .. q(HOME)
+  for k = 2, #ws do
+    rgcmd = rgcmd .. ' | tr "\\n" "\\0" | xargs -0 rg -l -i ' .. q(ws[k])
+  end
+  local rg = {}
+  for _ = 1, 5 do
+    table.insert(rg, timed_sh(rgcmd))
+  end
+  local rgfiles = tonumber((sh(rgcmd .. ' | wc -l'):gsub('%s', '')))
+  local mi, mc, mr = median(inproc), median(cli), median(rg)
+  io.write(string.format('%-20s %-12s %8.2f ms %11.1f ms %10.1f ms %16.0fx %14.1fx   %d (%d)\n', label,
+    '"' .. query .. '"', mi, mc, mr, mr / mi, mr / mc, nhits, rgfiles))
+end
+os.remove(list)
+ctx:close()
+io.write('load average at the end: ' .. load() .. '\n')

@@ -1,0 +1,241 @@
+/* cli_index.c - `wol index` (refresh, rebuild, figures) and `wol search` */
+#include "cli.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static void report_json(cJSON *o, const wol_index_report *r)
+{
+	cJSON_AddNumberToObject(o, "docs", (double)r->docs);
+	cJSON_AddNumberToObject(o, "stat", (double)r->stat);
+	cJSON_AddNumberToObject(o, "read", (double)r->read);
+	cJSON_AddNumberToObject(o, "added", (double)r->added);
+	cJSON_AddNumberToObject(o, "updated", (double)r->updated);
+	cJSON_AddNumberToObject(o, "removed", (double)r->removed);
+	cJSON_AddNumberToObject(o, "problems", (double)r->problems);
+	cJSON_AddNumberToObject(o, "trees", (double)r->trees);
+	cJSON_AddNumberToObject(o, "ms", r->ms);
+	if (r->notice)
+		cJSON_AddStringToObject(o, "notice", r->notice);
+}
+
+static cJSON *figures_json(const wol_index_figures *f)
+{
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddNumberToObject(o, "docs", (double)f->docs);
+	cJSON_AddNumberToObject(o, "journal", (double)f->journal);
+	cJSON_AddNumberToObject(o, "notes", (double)f->notes);
+	cJSON_AddNumberToObject(o, "questions", (double)f->questions);
+	cJSON_AddNumberToObject(o, "answers", (double)f->answers);
+	cJSON_AddNumberToObject(o, "open", (double)f->open);
+	cJSON_AddNumberToObject(o, "resolved", (double)f->resolved);
+	cJSON_AddNumberToObject(o, "files", (double)f->files);
+	cJSON_AddNumberToObject(o, "db_bytes", (double)f->db_bytes);
+	cJSON *members = cJSON_AddArrayToObject(o, "members");
+	for (size_t i = 0; i < f->nmembers; i++) {
+		const wol_index_member *m = &f->members[i];
+		cJSON *j = cJSON_CreateObject();
+		cJSON_AddStringToObject(j, "author", m->author ? m->author : "");
+		cJSON_AddNumberToObject(j, "notes", (double)m->notes);
+		cJSON_AddNumberToObject(j, "questions", (double)m->questions);
+		cJSON_AddNumberToObject(j, "answers", (double)m->answers);
+		cJSON_AddNumberToObject(j, "resolved", (double)m->resolved);
+		cJSON_AddItemToArray(members, j);
+	}
+	cJSON *weeks = cJSON_AddArrayToObject(o, "weeks");
+	for (size_t i = 0; i < f->nweeks; i++) {
+		const wol_index_week *w = &f->weeks[i];
+		cJSON *j = cJSON_CreateObject();
+		cJSON_AddStringToObject(j, "week", w->week);
+		cJSON_AddStringToObject(j, "author", w->author ? w->author : "");
+		cJSON_AddNumberToObject(j, "notes", (double)w->notes);
+		cJSON_AddItemToArray(weeks, j);
+	}
+	return o;
+}
+
+static void figures_text(const wol_index_figures *f)
+{
+	printf("documents  %ld (journal %ld, notes %ld, questions %ld, answers %ld)\n", f->docs,
+	       f->journal, f->notes, f->questions, f->answers);
+	printf("questions  %ld open, %ld resolved\n", f->open, f->resolved);
+	if (f->nmembers) {
+		printf("members    %-16s %6s %9s %7s %8s\n", "", "notes", "questions", "answers",
+		       "resolved");
+		for (size_t i = 0; i < f->nmembers; i++) {
+			const wol_index_member *m = &f->members[i];
+			printf("           %-16s %6ld %9ld %7ld %8ld\n", m->author, m->notes, m->questions,
+			       m->answers, m->resolved);
+		}
+	}
+	if (f->nweeks) {
+		printf("notes shared per week\n");
+		const char *week = "";
+		for (size_t i = 0; i < f->nweeks; i++) {
+			const wol_index_week *w = &f->weeks[i];
+			if (strcmp(week, w->week) != 0) {
+				printf("%s  %s ", i ? "\n" : "", w->week);
+				week = w->week;
+			}
+			printf(" %s %ld", w->author, w->notes);
+		}
+		printf("\n");
+	}
+	printf("index.db   %.1f MB, %ld files tracked\n", (double)f->db_bytes / 1e6, f->files);
+}
+
+int wol_cli_index(wol_cli *cli, int argc, char **argv)
+{
+	wol_cli_opt opts[] = {{"rebuild", 0, 0, NULL},
+	                      {"stats", 0, 0, NULL},
+	                      {"json", 0, 0, NULL},
+	                      {"synced", 1, 0, NULL},
+	                      {NULL, 0, 0, NULL}};
+	char *pos[argc > 0 ? argc : 1];
+	int npos;
+	if (wol_cli_parse(cli, argc, argv, opts, pos, &npos))
+		return WOL_EXIT_USAGE;
+	int rebuild = opts[0].value != NULL, stats = opts[1].value != NULL;
+	int json = opts[2].value != NULL;
+	const char *synced = opts[3].value;
+	if ((rebuild ? 1 : 0) + (synced ? 1 : 0) + (npos ? 1 : 0) > 1)
+		return wol_cli_usage(cli, "--rebuild, --synced and files are alternatives");
+	wol_ctx *ctx = wol_cli_ctx(cli);
+	if (!ctx)
+		return WOL_EXIT_FAIL;
+	wol_error err;
+	wol_index *ix;
+	if (wol_index_open(ctx, &ix, &err) != 0)
+		return wol_cli_fail(cli, &err);
+	wol_index_report rep;
+	int rc = rebuild  ? wol_index_rebuild(ix, &rep, &err)
+	         : synced ? wol_index_refresh_circle(ix, synced, &rep, &err)
+	         : npos   ? wol_index_refresh_paths(ix, (const char *const *)pos, (size_t)npos, &rep, &err)
+	                  : wol_index_refresh(ix, &rep, &err);
+	wol_index_figures f;
+	memset(&f, 0, sizeof f);
+	if (rc == 0 && stats)
+		rc = wol_index_stats(ix, &f, &err);
+	wol_index_close(ix);
+	if (rc) {
+		wol_index_report_free(&rep);
+		return wol_cli_fail(cli, &err);
+	}
+	if (rep.notice)
+		fprintf(stderr, "%s\n", rep.notice);
+	if (json) {
+		cJSON *o = cJSON_CreateObject();
+		report_json(o, &rep);
+		if (stats)
+			cJSON_AddItemToObject(o, "stats", figures_json(&f));
+		wol_index_report_free(&rep);
+		wol_index_figures_free(&f);
+		return wol_cli_json(o);
+	}
+	printf("%s: %ld documents; %ld files checked, %ld read (%ld added, %ld updated, %ld removed) "
+	       "in %.1f ms\n",
+	       rebuild ? "rebuilt" : "index", rep.docs, rep.stat, rep.read, rep.added, rep.updated,
+	       rep.removed, rep.ms);
+	if (rep.problems)
+		printf("%ld files have front matter that could not be read; they are indexed as plain "
+		       "text\n",
+		       rep.problems);
+	if (stats)
+		figures_text(&f);
+	wol_index_report_free(&rep);
+	wol_index_figures_free(&f);
+	return WOL_EXIT_OK;
+}
+
+int wol_cli_search(wol_cli *cli, int argc, char **argv)
+{
+	wol_cli_opt opts[] = {{"json", 0, 0, NULL},
+	                      {"limit", 1, 'n', NULL},
+	                      {"no-refresh", 0, 0, NULL},
+	                      {NULL, 0, 0, NULL}};
+	char *pos[argc > 0 ? argc : 1];
+	int npos;
+	if (wol_cli_parse(cli, argc, argv, opts, pos, &npos))
+		return WOL_EXIT_USAGE;
+	if (npos == 0)
+		return wol_cli_usage(cli, "what to search for is missing");
+	wol_search_opts so = {0, opts[2].value != NULL};
+	if (opts[1].value) {
+		char *end;
+		long n = strtol(opts[1].value, &end, 10);
+		if (*end || n <= 0 || n > 10000)
+			return wol_cli_usage(cli, "--limit needs a number from 1 to 10000, not '%s'",
+			                     opts[1].value);
+		so.limit = (int)n;
+	}
+	wol_buf q;
+	wol_buf_init(&q);
+	for (int i = 0; i < npos; i++) {
+		if (i)
+			wol_buf_puts(&q, " ");
+		wol_buf_puts(&q, pos[i]);
+	}
+	char *query = wol_buf_detach(&q);
+	if (!query) {
+		wol_error oom;
+		wol_error_set(&oom, WOL_ENOMEM, "out of memory");
+		return wol_cli_fail(cli, &oom);
+	}
+	wol_ctx *ctx = wol_cli_ctx(cli);
+	if (!ctx) {
+		free(query);
+		return WOL_EXIT_FAIL;
+	}
+	wol_error err;
+	wol_index *ix;
+	if (wol_index_open(ctx, &ix, &err) != 0) {
+		free(query);
+		return wol_cli_fail(cli, &err);
+	}
+	wol_search_result res;
+	int rc = wol_index_search(ix, query, &so, &res, &err);
+	wol_index_close(ix);
+	free(query);
+	if (rc) {
+		wol_search_result_free(&res);
+		return wol_cli_fail(cli, &err);
+	}
+	if (res.notice)
+		fprintf(stderr, "%s\n", res.notice);
+	if (opts[0].value) {
+		cJSON *arr = cJSON_CreateArray();
+		for (size_t i = 0; i < res.n; i++) {
+			const wol_search_hit *h = &res.hits[i];
+			cJSON *o = cJSON_CreateObject();
+			cJSON_AddStringToObject(o, "path", h->abspath);
+			cJSON_AddStringToObject(o, "rel", h->path);
+			cJSON_AddNumberToObject(o, "line", h->line);
+			cJSON_AddStringToObject(o, "kind", h->kind);
+			if (h->circle)
+				cJSON_AddStringToObject(o, "circle", h->circle);
+			if (h->author)
+				cJSON_AddStringToObject(o, "author", h->author);
+			if (h->date)
+				cJSON_AddStringToObject(o, "date", h->date);
+			if (h->title)
+				cJSON_AddStringToObject(o, "title", h->title);
+			if (h->state)
+				cJSON_AddStringToObject(o, "state", h->state);
+			cJSON_AddStringToObject(o, "snippet", h->snippet);
+			cJSON_AddNumberToObject(o, "score", h->score);
+			cJSON_AddItemToArray(arr, o);
+		}
+		wol_search_result_free(&res);
+		return wol_cli_json(arr);
+	}
+	for (size_t i = 0; i < res.n; i++) {
+		const wol_search_hit *h = &res.hits[i];
+		printf("%s:%d: [%s%s%s] %s: %s\n", h->abspath, h->line, h->kind,
+		       h->author ? " " : "", h->author ? h->author : "", h->title ? h->title : "",
+		       h->snippet);
+	}
+	if (res.n == 0)
+		fprintf(stderr, "wol: search: no matches\n");
+	wol_search_result_free(&res);
+	return WOL_EXIT_OK;
+}

@@ -1,0 +1,50 @@
+/* index_int.h - internals shared by index.c, search.c and qstate.c (not
+ * part of the API: nothing here is exported from the module). */
+#ifndef WOL_INDEX_INT_H
+#define WOL_INDEX_INT_H
+
+#include <sqlite3.h>
+
+#include "wol.h"
+
+/* ------------------------------------------------------- query (search.c) */
+
+#define WOL_QUERY_MAX_BYTES 2000
+#define WOL_QUERY_MAX_TERMS 32
+#define WOL_QUERY_MAX_VALUES 8
+
+/* A parsed user query. `match` is an FTS5 expression built only from
+ * tokens we quoted ourselves, or NULL when the query has only filters. */
+typedef struct wol_query {
+	char *match;
+	const char *kinds[4];
+	size_t nkinds;
+	char *authors[WOL_QUERY_MAX_VALUES];
+	size_t nauthors;
+	char *circles[WOL_QUERY_MAX_VALUES];
+	size_t ncircles;
+	char after[11];  /* "" or YYYY-MM-DD: date >= after */
+	char before[11]; /* "" or YYYY-MM-DD: date < before */
+	const char *state; /* NULL, "open" or "resolved" (questions only) */
+} wol_query;
+
+/* Parses `text` with the index's own tokenizer (unicode61, diacritics
+ * removed), so the words we look for are exactly the words indexed. */
+int wol_query_parse(sqlite3 *db, wol_ctx *ctx, const char *text, wol_query *q, wol_error *err);
+void wol_query_free(wol_query *q);
+
+/* ---------------------------------------------- question state (qstate.c) */
+
+/* One event record of a question (questions/<qid>/events/<eid>.md). */
+typedef struct wol_qevent {
+	const char *kind;   /* resolve, reopen, retract, edit, thanks */
+	const char *author;
+	long lamport;
+	const char *id;     /* the event id (file name without .md) */
+} wol_qevent;
+
+/* The state of a question asked by `asker`, replaying its events ordered
+ * by (lamport, id): "open" or "resolved". Sorts `ev` in place. */
+const char *wol_qstate_replay(const char *asker, wol_qevent *ev, size_t n);
+
+#endif

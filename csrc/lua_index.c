@@ -1,0 +1,293 @@
+/* lua_index.c - binding of index.c: search, refresh, rebuild, stats */
+#include "lua_wol.h"
+
+#include <string.h>
+
+#define WOL_LUA_INDEX "wol.index"
+
+/* The index is opened per call and held by a userdata, so that a Lua error
+ * (out of memory while building a result) cannot leak it. */
+typedef struct index_ud {
+	wol_index *ix;
+} index_ud;
+
+/* The index holder at idx, or NULL when it is something else. */
+static void *index_testudata(lua_State *L, int idx)
+{
+	void *p = lua_touserdata(L, idx);
+	if (!p || !lua_getmetatable(L, idx))
+		return NULL;
+	luaL_getmetatable(L, WOL_LUA_INDEX);
+	int same = lua_rawequal(L, -1, -2);
+	lua_pop(L, 2);
+	return same ? p : NULL;
+}
+
+static int l_index_gc(lua_State *L)
+{
+	index_ud *u = (index_ud *)luaL_checkudata(L, 1, WOL_LUA_INDEX);
+	wol_index_close(u->ix);
+	u->ix = NULL;
+	return 0;
+}
+
+#define WOL_LUA_INDEX_CACHE "wol.index.cache"
+
+/* Pushes the index of the context at stack index 1, opening it on first use.
+ * It stays open for the context's life (a weak-keyed registry table maps
+ * the context userdata to its index), so searches do not pay for opening
+ * the database and its schema each time. NULL after filling err. */
+static wol_index *open_index(lua_State *L, wol_ctx *ctx, wol_error *err)
+{
+	lua_getfield(L, LUA_REGISTRYINDEX, WOL_LUA_INDEX_CACHE);
+	lua_pushvalue(L, 1);
+	lua_rawget(L, -2);
+	index_ud *u = (index_ud *)index_testudata(L, -1);
+	if (u && u->ix) {
+		lua_remove(L, -2); /* the cache */
+		return u->ix;
+	}
+	lua_pop(L, 1);
+	u = (index_ud *)lua_newuserdata(L, sizeof *u);
+	u->ix = NULL;
+	luaL_getmetatable(L, WOL_LUA_INDEX);
+	lua_setmetatable(L, -2);
+	lua_pushvalue(L, 1);
+	lua_pushvalue(L, -2);
+	lua_rawset(L, -4); /* cache[ctx] = holder */
+	lua_remove(L, -2); /* the cache */
+	if (wol_index_open(ctx, &u->ix, err) != 0)
+		return NULL;
+	return u->ix;
+}
+
+static void close_index(lua_State *L, int idx)
+{
+	(void)L;
+	(void)idx; /* kept open for the next call; closed with the context's __gc */
+}
+
+static int opt_refresh(lua_State *L, int idx)
+{
+	if (lua_isnoneornil(L, idx))
+		return 1;
+	luaL_checktype(L, idx, LUA_TTABLE);
+	lua_getfield(L, idx, "refresh");
+	int r = lua_isnil(L, -1) ? 1 : lua_toboolean(L, -1);
+	lua_pop(L, 1);
+	return r;
+}
+
+static void push_report(lua_State *L, const wol_index_report *r)
+{
+	lua_createtable(L, 0, 10);
+	wol_lua_setint(L, "stat", r->stat);
+	wol_lua_setint(L, "read", r->read);
+	wol_lua_setint(L, "added", r->added);
+	wol_lua_setint(L, "updated", r->updated);
+	wol_lua_setint(L, "removed", r->removed);
+	wol_lua_setint(L, "docs", r->docs);
+	wol_lua_setint(L, "problems", r->problems);
+	wol_lua_setint(L, "trees", r->trees);
+	lua_pushnumber(L, r->ms);
+	lua_setfield(L, -2, "ms");
+	wol_lua_setstr(L, "notice", r->notice);
+}
+
+static int do_refresh(lua_State *L, int rebuild)
+{
+	wol_ctx *ctx = wol_lua_checkctx(L, 1);
+	const char *circle = NULL;
+	const char **paths = NULL;
+	size_t npaths = 0;
+	int targeted = 0;
+	if (!rebuild && !lua_isnoneornil(L, 2)) {
+		luaL_checktype(L, 2, LUA_TTABLE);
+		circle = wol_lua_optfield(L, 2, "circle");
+		lua_getfield(L, 2, "paths");
+		if (!lua_isnil(L, -1)) {
+			luaL_argcheck(L, lua_istable(L, -1), 2, "paths must be a list of strings");
+			targeted = 1;
+			npaths = lua_objlen(L, -1);
+			/* the strings stay referenced by the table at index 2 */
+			paths = lua_newuserdata(L, (npaths ? npaths : 1) * sizeof *paths);
+			for (size_t i = 0; i < npaths; i++) {
+				lua_rawgeti(L, -2, (int)i + 1);
+				luaL_argcheck(L, lua_type(L, -1) == LUA_TSTRING, 2, "paths must be a list of strings");
+				paths[i] = lua_tostring(L, -1);
+				lua_pop(L, 1);
+			}
+		}
+	}
+	int holder = lua_gettop(L) + 1;
+	wol_error err;
+	wol_index *ix = open_index(L, ctx, &err);
+	if (!ix)
+		return wol_lua_fail(L, &err);
+	wol_index_report rep;
+	int rc = rebuild    ? wol_index_rebuild(ix, &rep, &err)
+	         : circle   ? wol_index_refresh_circle(ix, circle, &rep, &err)
+	         : targeted ? wol_index_refresh_paths(ix, paths, npaths, &rep, &err)
+	                    : wol_index_refresh(ix, &rep, &err);
+	close_index(L, holder);
+	if (rc) {
+		wol_index_report_free(&rep);
+		return wol_lua_fail(L, &err);
+	}
+	push_report(L, &rep);
+	wol_index_report_free(&rep);
+	return 1;
+}
+
+/* ctx:index_refresh([{circle = name} | {paths = {...}}])
+ *   -> {stat=, read=, added=, updated=, removed=, docs=, trees=, ms=, notice=}
+ * circle: after a sync, only what changed between the recorded and current
+ * HEAD; paths: only these files; neither: everything (stat walk). */
+static int l_index_refresh(lua_State *L)
+{
+	return do_refresh(L, 0);
+}
+
+/* ctx:index_rebuild() -> the same report */
+static int l_index_rebuild(lua_State *L)
+{
+	return do_refresh(L, 1);
+}
+
+/* ctx:search(query [, {limit = n, refresh = bool}]) -> hits, notice | nil, msg */
+static int l_search(lua_State *L)
+{
+	wol_ctx *ctx = wol_lua_checkctx(L, 1);
+	const char *query = luaL_checkstring(L, 2);
+	wol_search_opts opts = {0, 0};
+	if (!lua_isnoneornil(L, 3)) {
+		luaL_checktype(L, 3, LUA_TTABLE);
+		lua_getfield(L, 3, "limit");
+		if (!lua_isnil(L, -1)) {
+			luaL_argcheck(L, lua_type(L, -1) == LUA_TNUMBER && lua_tointeger(L, -1) > 0, 3,
+			              "limit must be a positive number");
+			opts.limit = (int)lua_tointeger(L, -1);
+		}
+		lua_pop(L, 1);
+		opts.norefresh = !opt_refresh(L, 3);
+	}
+	int holder = lua_gettop(L) + 1;
+	wol_error err;
+	wol_index *ix = open_index(L, ctx, &err);
+	if (!ix)
+		return wol_lua_fail(L, &err);
+	wol_search_result res;
+	int rc = wol_index_search(ix, query, &opts, &res, &err);
+	close_index(L, holder);
+	if (rc) {
+		wol_search_result_free(&res);
+		return wol_lua_fail(L, &err);
+	}
+	lua_createtable(L, (int)res.n, 0);
+	for (size_t i = 0; i < res.n; i++) {
+		const wol_search_hit *h = &res.hits[i];
+		lua_createtable(L, 0, 12);
+		wol_lua_setstr(L, "path", h->path);
+		wol_lua_setstr(L, "abspath", h->abspath);
+		wol_lua_setstr(L, "kind", h->kind);
+		wol_lua_setstr(L, "circle", h->circle);
+		wol_lua_setstr(L, "author", h->author);
+		wol_lua_setstr(L, "date", h->date);
+		wol_lua_setstr(L, "title", h->title);
+		wol_lua_setstr(L, "state", h->state);
+		wol_lua_setstr(L, "snippet", h->snippet);
+		wol_lua_setint(L, "line", h->line);
+		lua_pushnumber(L, h->score);
+		lua_setfield(L, -2, "score");
+		lua_rawseti(L, -2, (int)i + 1);
+	}
+	int nret = 1;
+	if (res.notice) {
+		lua_pushstring(L, res.notice);
+		nret = 2;
+	}
+	wol_search_result_free(&res);
+	return nret;
+}
+
+/* ctx:index_stats([{refresh = bool}]) -> {docs=, notes=, ..., members = {...}, weeks = {...}} */
+static int l_index_stats(lua_State *L)
+{
+	wol_ctx *ctx = wol_lua_checkctx(L, 1);
+	int refresh = opt_refresh(L, 2);
+	int holder = lua_gettop(L) + 1;
+	wol_error err;
+	wol_index *ix = open_index(L, ctx, &err);
+	if (!ix)
+		return wol_lua_fail(L, &err);
+	wol_index_report rep;
+	memset(&rep, 0, sizeof rep);
+	int rc = refresh ? wol_index_refresh(ix, &rep, &err) : 0;
+	wol_index_figures f;
+	if (rc == 0)
+		rc = wol_index_stats(ix, &f, &err);
+	close_index(L, holder);
+	if (rc) {
+		wol_index_report_free(&rep);
+		return wol_lua_fail(L, &err);
+	}
+	lua_createtable(L, 0, 12);
+	wol_lua_setint(L, "docs", f.docs);
+	wol_lua_setint(L, "journal", f.journal);
+	wol_lua_setint(L, "notes", f.notes);
+	wol_lua_setint(L, "questions", f.questions);
+	wol_lua_setint(L, "answers", f.answers);
+	wol_lua_setint(L, "open", f.open);
+	wol_lua_setint(L, "resolved", f.resolved);
+	wol_lua_setint(L, "files", f.files);
+	lua_pushnumber(L, (lua_Number)f.db_bytes);
+	lua_setfield(L, -2, "db_bytes");
+	wol_lua_setstr(L, "notice", rep.notice);
+	lua_createtable(L, (int)f.nmembers, 0);
+	for (size_t i = 0; i < f.nmembers; i++) {
+		const wol_index_member *m = &f.members[i];
+		lua_createtable(L, 0, 5);
+		wol_lua_setstr(L, "author", m->author);
+		wol_lua_setint(L, "notes", m->notes);
+		wol_lua_setint(L, "questions", m->questions);
+		wol_lua_setint(L, "answers", m->answers);
+		wol_lua_setint(L, "resolved", m->resolved);
+		lua_rawseti(L, -2, (int)i + 1);
+	}
+	lua_setfield(L, -2, "members");
+	lua_createtable(L, (int)f.nweeks, 0);
+	for (size_t i = 0; i < f.nweeks; i++) {
+		const wol_index_week *w = &f.weeks[i];
+		lua_createtable(L, 0, 3);
+		wol_lua_setstr(L, "author", w->author);
+		wol_lua_setstr(L, "week", w->week);
+		wol_lua_setint(L, "notes", w->notes);
+		lua_rawseti(L, -2, (int)i + 1);
+	}
+	lua_setfield(L, -2, "weeks");
+	wol_index_figures_free(&f);
+	wol_index_report_free(&rep);
+	return 1;
+}
+
+static const luaL_Reg methods_fns[] = {{"search", l_search},
+                                       {"index_refresh", l_index_refresh},
+                                       {"index_rebuild", l_index_rebuild},
+                                       {"index_stats", l_index_stats},
+                                       {NULL, NULL}};
+
+void wol_lua_open_index(lua_State *L, int module, int methods)
+{
+	(void)module;
+	luaL_newmetatable(L, WOL_LUA_INDEX);
+	lua_pushcfunction(L, l_index_gc);
+	lua_setfield(L, -2, "__gc");
+	lua_pop(L, 1);
+	lua_newtable(L); /* cache: context userdata -> index holder, weak keys */
+	lua_createtable(L, 0, 1);
+	lua_pushliteral(L, "k");
+	lua_setfield(L, -2, "__mode");
+	lua_setmetatable(L, -2);
+	lua_setfield(L, LUA_REGISTRYINDEX, WOL_LUA_INDEX_CACHE);
+	wol_lua_setfuncs(L, methods, methods_fns);
+}

@@ -1,0 +1,106 @@
+-- :WolSearch: full-text search over the journal, notes, questions and
+-- answers. The C library parses the query, keeps the index fresh and ranks
+-- the results; this module only puts them in the quickfix list or a picker.
+local M = {}
+
+local function notify(msg, level)
+  vim.notify(msg, level or vim.log.levels.INFO, { title = 'wol' })
+end
+
+local function ctx()
+  local c, err = require('wol').ctx()
+  if not c then
+    error(err, 0)
+  end
+  return c
+end
+
+--- Brings the index up to date (features call this after they write files).
+--- opts (optional): { paths = { file, ... } } to look only at the files just
+--- written, or { circle = name } after a sync (only what changed between the
+--- indexed and the current commit). Without opts every file is checked.
+--- Returns the report ({ stat =, read =, added =, updated =, removed =,
+--- docs =, ms = }) or nil and a message. A notice (a damaged index was
+--- rebuilt) is shown.
+function M.refresh(opts)
+  local c, err = require('wol').ctx()
+  if not c then
+    return nil, err
+  end
+  local rep, rerr = c:index_refresh(opts)
+  if not rep then
+    return nil, rerr
+  end
+  if rep.notice then
+    notify(rep.notice, vim.log.levels.WARN)
+  end
+  return rep
+end
+
+--- Searches (refreshing the index first); returns the hits or nil and a
+--- message. opts: { limit = n }.
+function M.search(query, opts)
+  opts = opts or {}
+  local limit = opts.limit or (require('wol').options().search or {}).limit or 100
+  local hits, second = ctx():search(query, { limit = limit })
+  if not hits then
+    return nil, second
+  end
+  if second then
+    notify(second, vim.log.levels.WARN)
+  end
+  return hits
+end
+
+--- The one-line text of a hit: "[kind author] title: snippet".
+function M.label(h)
+  local who = h.author and (' ' .. h.author) or ''
+  local state = (h.kind == 'question' and h.state) and (' ' .. h.state) or ''
+  return string.format('[%s%s%s] %s: %s', h.kind, who, state, h.title or '', h.snippet or '')
+end
+
+local function open_hit(h)
+  vim.cmd('edit ' .. vim.fn.fnameescape(h.abspath))
+  local last = vim.api.nvim_buf_line_count(0)
+  vim.api.nvim_win_set_cursor(0, { math.min(h.line or 1, last), 0 })
+end
+
+local function run(query, bang)
+  local hits, err = M.search(query)
+  if not hits then
+    return notify(err, vim.log.levels.ERROR)
+  end
+  if #hits == 0 then
+    return notify('wol: search: no matches for ' .. query)
+  end
+  if bang then
+    vim.ui.select(hits, { prompt = 'wol search: ' .. query, format_item = M.label }, function(choice)
+      if choice then
+        open_hit(choice)
+      end
+    end)
+    return
+  end
+  local items = {}
+  for _, h in ipairs(hits) do
+    table.insert(items, { filename = h.abspath, lnum = h.line, col = 1, text = M.label(h) })
+  end
+  vim.fn.setqflist({}, ' ', { title = 'WolSearch ' .. query, items = items })
+  vim.cmd('botright copen')
+end
+
+--- :WolSearch[!] {query}: quickfix list, or (with !) a vim.ui.select picker.
+--- Without a query, asks for one.
+function M.command(opts)
+  local query = vim.trim(opts.args or '')
+  if query ~= '' then
+    return run(query, opts.bang)
+  end
+  vim.ui.input({ prompt = 'wol search: ' }, function(input)
+    if input and vim.trim(input) ~= '' then
+      run(vim.trim(input), opts.bang)
+    end
+  end)
+end
+
+return M
