@@ -40,6 +40,14 @@ static const wol_cli_cmd commands[] = {
 	 "Refuses journal entries and secret-looking content unless --force, and\n"
 	 "binary content, files over the size limit (1 MiB) and other members' notes."},
 	{"notes", wol_cli_notes, "[HANDLE] [--json]", "list shared notes, newest first", NULL},
+	{"ask", wol_cli_ask, "TITLE [-m BODY] [--about PATH] [--force] [--json]", "ask the circle for help (a question, committed)", NULL},
+	{"questions", wol_cli_questions, "[--state open|resolved|retracted|all] [--mine] [--new] [--json]", "list the circle's questions (open ones by default)",
+	 "--new lists only what arrived since the last --new (or :WolSync digest):\nquestions by others and answers by others to your questions."},
+	{"show", wol_cli_show, "QID [--json]", "show a question with its answers and events", "QID may be the whole id, a unique prefix or a unique suffix."},
+	{"answer", wol_cli_answer, "QID -m TEXT [--force] [--json]", "answer a question", NULL},
+	{"resolve", wol_cli_resolve, "QID [-m WHAT-HELPED] [--json]", "mark your question resolved", NULL},
+	{"reopen", wol_cli_reopen, "QID [--json]", "reopen your resolved question", NULL},
+	{"thank", wol_cli_thank, "QID AID [-m TEXT] [--json]", "thank someone for an answer", NULL},
 	{"prompt", wol_cli_prompt, "[date] [--json] [--started DATE [--weeks N]]",
 	 "show the day's prompt: theme, challenge, questions",
 	 "date: YYYY-MM-DD, today, yesterday, tomorrow, +N or -N (default today).\n"

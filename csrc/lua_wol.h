@@ -40,5 +40,6 @@ void wol_lua_open_sync(lua_State *L, int module, int methods);
 void wol_lua_open_circle(lua_State *L, int module, int methods);
 void wol_lua_open_prompt(lua_State *L, int module, int methods);
 void wol_lua_open_index(lua_State *L, int module, int methods);
+void wol_lua_open_question(lua_State *L, int module, int methods);
 
 #endif

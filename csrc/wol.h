@@ -751,6 +751,110 @@ typedef struct wol_index_figures {
 WOL_API int wol_index_stats(wol_index *ix, wol_index_figures *out, wol_error *err);
 WOL_API void wol_index_figures_free(wol_index_figures *f);
 
+/* ------------------------------------------------------------- questions */
+
+/* Circle questions (csrc/question.c): questions/<qid>/question.md,
+ * answers/<aid>.md and events/<eid>.md, each written once and committed
+ * with wol_circle_commit. State is derived by replaying the records
+ * ordered by (lamport, id); see doc/format.md. */
+
+/* One record of a thread. */
+typedef struct wol_qrecord {
+	char *kind;      /* "question", "answer", or the event kind as written */
+	char *id;        /* the file name without .md (the qid for the question) */
+	char *path;      /* relative to the circle */
+	char *author;    /* handle, from the front matter */
+	char *created;   /* UTC "YYYY-MM-DDThh:mm:ssZ" as written, may be NULL */
+	long long lamport;
+	char *target;    /* events: the id acted on (NULL: the question) */
+	char *text;      /* the body as written (an edit event: the new text) */
+	char *current;   /* question/answer: the text after edits */
+	int edited;      /* question/answer: an edit applied */
+	int retracted;   /* question/answer: retracted by its author */
+	int thanks;      /* answer: members who thanked it */
+	int ignored;     /* event: not applied (why in `note`) */
+	int forged;      /* the commit that added the file has another author */
+	char *committer; /* "Name <email>" of the commit that added it, or NULL */
+	char *note;      /* a warning about this record, or NULL */
+	wol_yaml *meta;  /* the front matter as written, unknown keys kept */
+} wol_qrecord;
+
+typedef struct wol_question {
+	char *id;
+	char *title;      /* current (an edit may change it) */
+	char *author;
+	char *created;
+	char *about;      /* a shared note path, or NULL */
+	long long lamport;
+	const char *state; /* "open", "resolved" or "retracted" (static) */
+	char *helped;     /* the text of the resolve that holds, or NULL */
+	size_t nanswers;  /* answers not retracted */
+	long long last;   /* highest lamport of its records */
+	int mine;         /* asked by the circle handle's member */
+	int forged;       /* some record is forged (thread only) */
+	wol_qrecord *records; /* thread only: question, then the rest by (lamport, id) */
+	size_t nrecords;
+	char **warnings;  /* skipped records, ignored events: one line each */
+	size_t nwarnings;
+} wol_question;
+
+typedef struct wol_questions {
+	wol_question *items;
+	size_t n;
+	char **warnings; /* questions that could not be read */
+	size_t nwarnings;
+} wol_questions;
+
+/* state: "open", "resolved", "retracted", "all" or NULL (all); author:
+ * only this asker's, or NULL. Sorted open first, then newest first. */
+WOL_API int wol_question_list(wol_circle *c, const char *state, const char *author,
+                              wol_questions *out, wol_error *err);
+WOL_API void wol_questions_free(wol_questions *q);
+/* The full qid for an exact id, a unique prefix or a unique suffix;
+ * WOL_ENOTFOUND or WOL_EINVAL (ambiguous, listing the candidates). */
+WOL_API int wol_question_find(wol_circle *c, const char *ref, char **qid, wol_error *err);
+/* One question with its thread (records, forged checks, warnings). */
+WOL_API int wol_question_get(wol_circle *c, const char *ref, wol_question *out, wol_error *err);
+WOL_API void wol_question_free(wol_question *q);
+
+typedef struct wol_qwrite {
+	char *qid;       /* the question */
+	char *id;        /* the record written */
+	char *path;      /* relative path of the record */
+	char *title;     /* the question's title */
+	char commit[41];
+	int has_remote;
+	size_t ahead;
+} wol_qwrite;
+
+/* Asks: title (one line, required), body (may be empty), about (a path of
+ * a note in the circle, or NULL). force: allow secret-looking text. */
+WOL_API int wol_question_ask(wol_circle *c, const char *title, const char *body,
+                             const char *about, int force, wol_qwrite *out, wol_error *err);
+WOL_API int wol_question_answer(wol_circle *c, const char *ref, const char *body, int force,
+                                wol_qwrite *out, wol_error *err);
+/* kind: resolve, reopen, retract, edit, thanks. target: an answer id (or
+ * a unique prefix/suffix of one) for thanks and for retract/edit of an
+ * answer; NULL means the question. The rules are checked first (only the
+ * asker resolves/reopens, only authors retract or edit, thanks go to an
+ * answer of someone else); a refused event commits nothing. */
+WOL_API int wol_question_event(wol_circle *c, const char *ref, const char *kind,
+                               const char *target, const char *body, int force,
+                               wol_qwrite *out, wol_error *err);
+WOL_API void wol_qwrite_free(wol_qwrite *w);
+
+/* What arrived since the last call (a mark kept in the clone's .git):
+ * new questions by others and new answers by others to my questions.
+ * The first call only sets the mark. update=0 leaves the mark. */
+typedef struct wol_qnews {
+	char **questions; /* qids */
+	size_t nquestions;
+	char **answers;   /* "qid/aid" */
+	size_t nanswers;
+} wol_qnews;
+WOL_API int wol_question_news(wol_circle *c, int update, wol_qnews *out, wol_error *err);
+WOL_API void wol_qnews_free(wol_qnews *n);
+
 /* ---------------------------------------------------------------- doctor */
 
 /* What `:checkhealth wol` and `wol doctor` report, computed once, here. */

@@ -22,6 +22,12 @@ local commands = {
     'Share the buffer (or a range) with the circle: :[range]WolShare[!] [message]' },
   WolSync = { 'sync', { nargs = '*', bang = true },
     'Sync the circle: get what others shared, push yours (:WolSync! cancels)' },
+  WolAsk = { 'ask', { nargs = '*' }, 'Ask the circle for help: :WolAsk [title] (:w asks)' },
+  WolQuestions = { 'questions', { nargs = '*', complete = function()
+    return { 'open', 'mine', 'all' }
+  end }, 'Pick a circle question: :WolQuestions [open|mine|all]' },
+  WolAnswer = { 'answer', { nargs = '*' }, 'Answer a question (the thread under the cursor, or a QID)' },
+  WolResolve = { 'resolve', { nargs = '*' }, 'Resolve your question: :WolResolve [what helped]' },
   WolPrompt = { 'prompt', { nargs = '*', complete = function(lead)
     return require('wol.prompt').complete(lead)
   end }, "Show the day's prompt in a split: :WolPrompt [date]" },
@@ -53,12 +59,23 @@ vim.api.nvim_create_autocmd('BufReadPost', {
   end,
 })
 
+-- After a sync: news about questions fire `User WolQuestion` (lua/wol/questions.lua).
+vim.api.nvim_create_autocmd('User', {
+  group = vim.api.nvim_create_augroup('wol_questions', { clear = true }),
+  pattern = 'WolSynced',
+  callback = function(args)
+    require('wol.questions').on_synced(args)
+  end,
+})
+
 -- <Plug> maps: no default keys; users map these themselves.
 local plugs = {
   WolJournal = 'journal',
   WolShare = 'share',
   WolPrompt = 'prompt',
   WolSearch = 'search',
+  WolAsk = 'ask',
+  WolQuestions = 'questions',
 }
 for lhs, handler in pairs(plugs) do
   vim.keymap.set('n', '<Plug>(' .. lhs .. ')', function()
@@ -91,6 +108,11 @@ local links = {
   WolPromptChallenge = 'Normal',
   WolPromptQuestion = 'WolAccent',
   WolPromptBullet = 'WolHeading',
+  WolThreadTitle = 'WolTitle',
+  WolThreadMeta = 'WolMuted',
+  WolThreadAnswer = 'WolHeading',
+  WolThreadEvent = 'WolAccent',
+  WolThreadForged = 'WolWarn',
 }
 for group, target in pairs(links) do
   vim.api.nvim_set_hl(0, group, { link = target, default = true })

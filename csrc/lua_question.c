@@ -1,0 +1,245 @@
+/* lua_question.c - binding of question.c: methods of the circle handle
+ *
+ *   circle:questions([{state=, mine=}]) -> { question, ... }, { warning, ... }
+ *   circle:question(ref) -> question with .records and .warnings
+ *   circle:question_find(ref) -> qid
+ *   circle:ask{title=, body=, about=, force=} -> written
+ *   circle:answer(ref, text [, force]) -> written
+ *   circle:question_event(ref, kind [, {target=, body=, force=}]) -> written
+ *   circle:question_news([update]) -> { questions = {qid...}, answers = {"qid/aid"...} }
+ * Runtime failures return nil, "wol: ..."; wrong argument types raise. */
+#include "lua_wol.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* The circle handle of lua_circle.c: a userdata holding one pointer,
+ * NULL once closed. */
+#define WOL_LUA_CIRCLE "wol.circle"
+
+static wol_circle *check_circle(lua_State *L, int idx)
+{
+	wol_circle **u = (wol_circle **)luaL_checkudata(L, idx, WOL_LUA_CIRCLE);
+	if (!*u)
+		luaL_argerror(L, idx, "circle is closed");
+	return *u;
+}
+
+static void push_strv(lua_State *L, char **v, size_t n)
+{
+	lua_createtable(L, (int)n, 0);
+	for (size_t i = 0; i < n; i++) {
+		lua_pushstring(L, v[i] ? v[i] : "");
+		lua_rawseti(L, -2, (int)i + 1);
+	}
+}
+
+static void push_record(lua_State *L, const wol_qrecord *r)
+{
+	lua_createtable(L, 0, 18);
+	wol_lua_setstr(L, "kind", r->kind);
+	wol_lua_setstr(L, "id", r->id);
+	wol_lua_setstr(L, "path", r->path);
+	wol_lua_setstr(L, "author", r->author);
+	wol_lua_setstr(L, "created", r->created);
+	wol_lua_setint(L, "lamport", (lua_Integer)r->lamport);
+	wol_lua_setstr(L, "target", r->target);
+	wol_lua_setstr(L, "text", r->text);
+	wol_lua_setstr(L, "current", r->current);
+	wol_lua_setbool(L, "edited", r->edited);
+	wol_lua_setbool(L, "retracted", r->retracted);
+	wol_lua_setint(L, "thanks", r->thanks);
+	wol_lua_setbool(L, "ignored", r->ignored);
+	wol_lua_setbool(L, "forged", r->forged);
+	wol_lua_setstr(L, "committer", r->committer);
+	wol_lua_setstr(L, "note", r->note);
+	wol_lua_push_yaml(L, r->meta);
+	lua_setfield(L, -2, "meta");
+}
+
+static void push_question(lua_State *L, const wol_question *q)
+{
+	lua_createtable(L, 0, 16);
+	wol_lua_setstr(L, "id", q->id);
+	wol_lua_setstr(L, "title", q->title);
+	wol_lua_setstr(L, "author", q->author);
+	wol_lua_setstr(L, "created", q->created);
+	wol_lua_setstr(L, "about", q->about);
+	wol_lua_setint(L, "lamport", (lua_Integer)q->lamport);
+	wol_lua_setstr(L, "state", q->state);
+	wol_lua_setstr(L, "helped", q->helped);
+	wol_lua_setint(L, "answers", (lua_Integer)q->nanswers);
+	wol_lua_setint(L, "last", (lua_Integer)q->last);
+	wol_lua_setbool(L, "mine", q->mine);
+	if (q->records) {
+		wol_lua_setbool(L, "forged", q->forged);
+		lua_createtable(L, (int)q->nrecords, 0);
+		for (size_t i = 0; i < q->nrecords; i++) {
+			push_record(L, &q->records[i]);
+			lua_rawseti(L, -2, (int)i + 1);
+		}
+		lua_setfield(L, -2, "records");
+	}
+	push_strv(L, q->warnings, q->nwarnings);
+	lua_setfield(L, -2, "warnings");
+}
+
+static int push_written(lua_State *L, wol_circle *c, wol_qwrite *w)
+{
+	lua_createtable(L, 0, 8);
+	wol_lua_setstr(L, "circle", wol_circle_name(c));
+	wol_lua_setstr(L, "qid", w->qid);
+	wol_lua_setstr(L, "id", w->id);
+	wol_lua_setstr(L, "path", w->path);
+	wol_lua_setstr(L, "title", w->title);
+	wol_lua_setstr(L, "commit", w->commit);
+	wol_lua_setbool(L, "has_remote", w->has_remote);
+	wol_lua_setint(L, "ahead", (lua_Integer)w->ahead);
+	wol_qwrite_free(w);
+	return 1;
+}
+
+static int l_questions(lua_State *L)
+{
+	wol_circle *c = check_circle(L, 1);
+	const char *state = NULL;
+	int mine = 0;
+	if (!lua_isnoneornil(L, 2)) {
+		luaL_checktype(L, 2, LUA_TTABLE);
+		state = wol_lua_optfield(L, 2, "state");
+		lua_getfield(L, 2, "mine");
+		mine = lua_toboolean(L, -1);
+		lua_pop(L, 1);
+	}
+	wol_questions qs;
+	wol_error err;
+	if (wol_question_list(c, state, mine ? wol_circle_handle(c) : NULL, &qs, &err) != 0)
+		return wol_lua_fail(L, &err);
+	lua_createtable(L, (int)qs.n, 0);
+	for (size_t i = 0; i < qs.n; i++) {
+		push_question(L, &qs.items[i]);
+		lua_rawseti(L, -2, (int)i + 1);
+	}
+	push_strv(L, qs.warnings, qs.nwarnings);
+	wol_questions_free(&qs);
+	return 2;
+}
+
+static int l_question(lua_State *L)
+{
+	wol_circle *c = check_circle(L, 1);
+	const char *ref = luaL_checkstring(L, 2);
+	wol_question q;
+	wol_error err;
+	if (wol_question_get(c, ref, &q, &err) != 0)
+		return wol_lua_fail(L, &err);
+	push_question(L, &q);
+	wol_question_free(&q);
+	return 1;
+}
+
+static int l_question_find(lua_State *L)
+{
+	wol_circle *c = check_circle(L, 1);
+	const char *ref = luaL_checkstring(L, 2);
+	char *qid = NULL;
+	wol_error err;
+	if (wol_question_find(c, ref, &qid, &err) != 0)
+		return wol_lua_fail(L, &err);
+	lua_pushstring(L, qid);
+	free(qid);
+	return 1;
+}
+
+static int l_ask(lua_State *L)
+{
+	wol_circle *c = check_circle(L, 1);
+	luaL_checktype(L, 2, LUA_TTABLE);
+	const char *title = wol_lua_optfield(L, 2, "title");
+	const char *body = wol_lua_optfield(L, 2, "body");
+	const char *about = wol_lua_optfield(L, 2, "about");
+	lua_getfield(L, 2, "force");
+	int force = lua_toboolean(L, -1);
+	lua_pop(L, 1);
+	wol_qwrite w;
+	wol_error err;
+	if (wol_question_ask(c, title, body, about, force, &w, &err) != 0)
+		return wol_lua_fail(L, &err);
+	return push_written(L, c, &w);
+}
+
+static int l_answer(lua_State *L)
+{
+	wol_circle *c = check_circle(L, 1);
+	const char *ref = luaL_checkstring(L, 2);
+	const char *text = luaL_checkstring(L, 3);
+	int force = lua_toboolean(L, 4);
+	wol_qwrite w;
+	wol_error err;
+	if (wol_question_answer(c, ref, text, force, &w, &err) != 0)
+		return wol_lua_fail(L, &err);
+	return push_written(L, c, &w);
+}
+
+static int l_question_event(lua_State *L)
+{
+	wol_circle *c = check_circle(L, 1);
+	const char *ref = luaL_checkstring(L, 2);
+	const char *kind = luaL_checkstring(L, 3);
+	const char *target = NULL, *body = NULL;
+	int force = 0;
+	if (!lua_isnoneornil(L, 4)) {
+		luaL_checktype(L, 4, LUA_TTABLE);
+		target = wol_lua_optfield(L, 4, "target");
+		body = wol_lua_optfield(L, 4, "body");
+		lua_getfield(L, 4, "force");
+		force = lua_toboolean(L, -1);
+		lua_pop(L, 1);
+	}
+	wol_qwrite w;
+	wol_error err;
+	if (wol_question_event(c, ref, kind, target, body, force, &w, &err) != 0)
+		return wol_lua_fail(L, &err);
+	return push_written(L, c, &w);
+}
+
+static int l_question_news(lua_State *L)
+{
+	wol_circle *c = check_circle(L, 1);
+	int update = lua_isnoneornil(L, 2) ? 1 : lua_toboolean(L, 2);
+	wol_qnews n;
+	wol_error err;
+	if (wol_question_news(c, update, &n, &err) != 0)
+		return wol_lua_fail(L, &err);
+	lua_createtable(L, 0, 2);
+	push_strv(L, n.questions, n.nquestions);
+	lua_setfield(L, -2, "questions");
+	push_strv(L, n.answers, n.nanswers);
+	lua_setfield(L, -2, "answers");
+	wol_qnews_free(&n);
+	return 1;
+}
+
+static const luaL_Reg circle_methods[] = {{"questions", l_questions},
+                                          {"question", l_question},
+                                          {"question_find", l_question_find},
+                                          {"ask", l_ask},
+                                          {"answer", l_answer},
+                                          {"question_event", l_question_event},
+                                          {"question_news", l_question_news},
+                                          {NULL, NULL}};
+
+void wol_lua_open_question(lua_State *L, int module, int methods)
+{
+	(void)module;
+	(void)methods;
+	/* adds to the circle handle's methods (lua_circle.c made them) */
+	luaL_getmetatable(L, WOL_LUA_CIRCLE);
+	if (lua_istable(L, -1)) {
+		lua_getfield(L, -1, "__index");
+		if (lua_istable(L, -1))
+			wol_lua_setfuncs(L, lua_gettop(L), circle_methods);
+		lua_pop(L, 1);
+	}
+	lua_pop(L, 1);
+}

@@ -1,0 +1,2 @@
+-- :WolAnswer is handled in lua/wol/questions.lua (handler 'answer').
+return require('wol.questions')

@@ -1,0 +1,2 @@
+-- :WolResolve is handled in lua/wol/questions.lua (handler 'resolve').
+return require('wol.questions')
