@@ -142,6 +142,14 @@ fuzz-replay: deps
 	@$(MAKE) --no-print-directory $(FUZZ_REPLAY)
 	@for t in $(FUZZ_TARGETS); do $(ASANDIR)/fuzz/$$t tests/fuzz/corpus/$$t || exit 1; done
 
+# `make chaos`: the long versions of the crash and soak tests
+# (tests/chaos/; CHAOS_N kill points per kind, SOAK_OPS operations).
+CHAOS_N  ?= 250
+SOAK_OPS ?= 1000
+chaos: deps
+	@$(MAKE) --no-print-directory all
+	@d=$$(mktemp -d); bash tests/chaos/kill.sh $$d/kill $(CHAOS_N); rc=$$?; rm -rf $$d; exit $$rc
+
 demo: deps
 	@$(MAKE) --no-print-directory all
 	@sh tools/demo.sh

@@ -797,6 +797,8 @@ int wol_journal_log(wol_ctx *ctx, wol_date date, const char *text,
 	wol_doc_free(&doc);
 	/* the front matter is kept byte for byte; only the body changes */
 	wol_buf_put(&out, old, off);
+	if (off > 0 && old[off - 1] != '\n')
+		wol_buf_puts(&out, "\n"); /* closing '---' at the very end, no newline */
 	if (insert_log(&out, old + off, oldlen - off, item.ptr) != 0 || out.oom) {
 		rc = wol_error_set(err, WOL_ENOMEM, "out of memory");
 		goto done;

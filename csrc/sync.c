@@ -11,12 +11,15 @@
  * from. */
 #include "wol.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <git2.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define MAX_KEYS 4
@@ -1059,6 +1062,90 @@ void wol_sync_state_free(wol_sync_state *s)
 	memset(s, 0, sizeof *s);
 }
 
+/* ------------------------------------------------- crash recovery */
+
+/* Removes `*.lock` files under dir (recursively, objects/ left alone) made
+ * at or after `since` (ns): the ref locks of a fetch or fast-forward that
+ * was killed. */
+static void remove_locks_since(const char *dir, long long since, int depth)
+{
+	DIR *d = opendir(dir);
+	if (!d)
+		return;
+	struct dirent *de;
+	while ((de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.' || strcmp(de->d_name, "objects") == 0)
+			continue;
+		char *p = wol_strfmt("%s/%s", dir, de->d_name);
+		struct stat st;
+		if (p && lstat(p, &st) == 0) {
+			size_t n = strlen(de->d_name);
+			long long m = (long long)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec;
+			if (S_ISDIR(st.st_mode) && depth < 8)
+				remove_locks_since(p, since, depth + 1);
+			else if (S_ISREG(st.st_mode) && n > 5 &&
+			         strcmp(de->d_name + n - 5, ".lock") == 0 && m >= since)
+				unlink(p);
+		}
+		free(p);
+	}
+	closedir(d);
+}
+
+/* Called holding the sync lock. `<gitdir>/wol-sync.owner` holds the pid of
+ * the sync at work and is emptied when it ends: if it still holds one, that
+ * sync was killed, and git's lock files it left (refs/remotes/origin/x.lock
+ * from a fetch, a ref or index lock from a fast-forward) would block every
+ * sync after it. Under the commit lock too (so no share is at work) those
+ * made since the dead sync began are removed. Then the owner is written. */
+static int sync_recover(const char *gitdir, wol_error *err)
+{
+	char *owner = wol_strfmt("%s/wol-sync.owner", gitdir);
+	char *cl = wol_strfmt("%s/wol-commit.flock", gitdir);
+	if (!owner || !cl) {
+		free(owner);
+		free(cl);
+		return oom(err);
+	}
+	struct stat st;
+	int rc = 0;
+	if (lstat(owner, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
+		wol_lock commit_lock = {-1};
+		rc = wol_lock_acquire(&commit_lock, cl, 10000, err);
+		if (rc == 0) {
+			/* a second of slack for coarse file system timestamps */
+			long long since = (long long)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec -
+			                  1000000000LL;
+			remove_locks_since(gitdir, since, 0);
+			wol_lock_release(&commit_lock);
+		}
+	}
+	if (rc == 0) {
+		char pid[32];
+		int n = snprintf(pid, sizeof pid, "%ld\n", (long)getpid());
+		int fd = open(owner, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
+		if (fd < 0 || write(fd, pid, (size_t)n) != n)
+			rc = wol_error_set(err, WOL_EIO, "sync: %s: %s", owner, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+	}
+	free(owner);
+	free(cl);
+	return rc;
+}
+
+/* Empties the owner file: this sync ended (well or not) by itself. */
+static void sync_done(const char *gitdir)
+{
+	char *owner = wol_strfmt("%s/wol-sync.owner", gitdir);
+	if (owner) {
+		int fd = open(owner, O_WRONLY | O_TRUNC | O_CLOEXEC | O_NOFOLLOW);
+		if (fd >= 0)
+			close(fd);
+	}
+	free(owner);
+}
+
 static void backoff(int base_ms, int attempt, unsigned *seed)
 {
 	long ms = (long)base_ms << (attempt - 1 < 6 ? attempt - 1 : 6);
@@ -1097,14 +1184,22 @@ int wol_sync_run(wol_ctx *ctx, const char *circle, const wol_sync_opts *opts,
 	s.prog.attempt = 1;
 	emit(&s, "lock");
 	rc = wol_lock_acquire(&lock, lock_path, opts->lock_wait_ms, err);
-	free(lock_path);
-	if (rc == WOL_ELOCKED)
+	char *gitdir = lock_path;
+	*strrchr(gitdir, '/') = '\0'; /* <circle>/.git */
+	if (rc == WOL_ELOCKED) {
+		free(gitdir);
 		return wol_error_set(err, WOL_ELOCKED,
 		                     "sync: another sync of circle '%s' is running; try again when it "
 		                     "is done",
 		                     name);
-	if (rc)
+	}
+	if (rc == 0)
+		rc = sync_recover(gitdir, err);
+	if (rc) {
+		wol_lock_release(&lock);
+		free(gitdir);
 		return rc;
+	}
 	/* a crash must never leave refs pointing at objects that are not on disk */
 	git_libgit2_opts(GIT_OPT_ENABLE_FSYNC_GITDIR, 1);
 	if ((rc = open_circle(ctx, name, &name, &repo, err)) != 0)
@@ -1201,6 +1296,8 @@ out:
 	free_cb(&s);
 	git_remote_free(remote);
 	git_repository_free(repo);
+	sync_done(gitdir);
+	free(gitdir);
 	wol_lock_release(&lock);
 	return rc;
 }
