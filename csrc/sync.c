@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -653,15 +654,90 @@ static int cb_checkout_notify(git_checkout_notify_t why, const char *path,
 	return 0;
 }
 
+/* Whether a path another member committed must not be written here: what
+ * wol_path_check refuses, a component longer than a file name can be, or
+ * a ".git" component at any depth (any case). */
+static int unsafe_path(const char *p)
+{
+	if (wol_path_check(p, NULL) != 0)
+		return 1;
+	for (const char *s = p; *s;) {
+		const char *e = strchr(s, '/');
+		size_t len = e ? (size_t)(e - s) : strlen(s);
+		if (len > 255 || (len == 4 && strncasecmp(s, ".git", 4) == 0))
+			return 1;
+		if (!e)
+			break;
+		s = e + 1;
+	}
+	return 0;
+}
+
+/* The paths that change from `from` to `to`, split into those safe to
+ * write and the rest; a warning is added to r for each one left out. */
+static int safe_paths(git_repository *repo, git_tree *from, git_tree *to, wol_sync_result *r,
+                      char ***ok, size_t *nok, size_t *nbad)
+{
+	*ok = NULL;
+	*nok = *nbad = 0;
+	git_diff *diff = NULL;
+	git_diff_options dopts;
+	git_diff_options_init(&dopts, GIT_DIFF_OPTIONS_VERSION);
+	int grc = git_diff_tree_to_tree(&diff, repo, from, to, &dopts);
+	if (grc < 0)
+		return grc;
+	size_t n = git_diff_num_deltas(diff);
+	for (size_t i = 0; i < n; i++) {
+		const git_diff_delta *d = git_diff_get_delta(diff, i);
+		const char *path = d->status == GIT_DELTA_DELETED ? d->old_file.path : d->new_file.path;
+		if (!unsafe_path(path)) {
+			push_str(ok, nok, wol_strfmt("%s", path));
+			continue;
+		}
+		(*nbad)++;
+		/* shown without its control characters, and cut short */
+		char shown[120];
+		size_t k = 0;
+		for (const unsigned char *c = (const unsigned char *)path; *c && k < sizeof shown - 4; c++)
+			shown[k++] = *c < 0x20 || *c == 0x7f ? '?' : (char)*c;
+		shown[k] = '\0';
+		if (strlen(path) > k)
+			strcpy(shown + k, "...");
+		push_str(&r->warnings, &r->nwarnings,
+		         wol_strfmt("wol: sync: not written: '%s' from the circle is not a safe path "
+		                    "(it stays in the repository)",
+		                    shown));
+	}
+	git_diff_free(diff);
+	return 0;
+}
+
 /* Brings the working tree from `from` to `to`; refuses (changing nothing)
- * when that would overwrite edits that are not committed. */
-static int checkout(git_repository *repo, git_tree *from, git_tree *to, wol_error *err)
+ * when that would overwrite edits that are not committed. Paths that are
+ * not safe to write (a member's '..', '.git', control characters, names
+ * too long) are left out with a warning rather than failing every sync. */
+static int checkout(git_repository *repo, git_tree *from, git_tree *to, wol_sync_result *r,
+                    wol_error *err)
 {
 	git_checkout_options co;
 	git_checkout_options_init(&co, GIT_CHECKOUT_OPTIONS_VERSION);
 	checkout_conflicts c;
 	memset(&c, 0, sizeof c);
 	co.checkout_strategy = GIT_CHECKOUT_SAFE;
+	char **ok = NULL;
+	size_t nok = 0, nbad = 0;
+	int grc = safe_paths(repo, from, to, r, &ok, &nok, &nbad);
+	if (grc < 0)
+		return wol_error_git(err, grc, "sync: checkout");
+	if (nbad) {
+		if (nok == 0) {
+			free(ok);
+			return 0; /* nothing safe to write */
+		}
+		co.paths.strings = ok;
+		co.paths.count = nok;
+		co.checkout_strategy |= GIT_CHECKOUT_DISABLE_PATHSPEC_MATCH;
+	}
 	co.baseline = from;
 	co.notify_flags = GIT_CHECKOUT_NOTIFY_CONFLICT;
 	co.notify_cb = cb_checkout_notify;
@@ -676,6 +752,9 @@ static int checkout(git_repository *repo, git_tree *from, git_tree *to, wol_erro
 		struct timespec ts = {0, 20 * 1000 * 1000};
 		nanosleep(&ts, NULL);
 	}
+	for (size_t i = 0; i < nok; i++)
+		free(ok[i]);
+	free(ok);
 	if (rc == GIT_ECONFLICT || (rc < 0 && c.n))
 		return wol_error_set(err, WOL_ECONFLICT,
 		                     "sync: %s changed on disk but not shared, and the circle changed "
@@ -921,7 +1000,7 @@ static int integrate(wol_ctx *ctx, git_repository *repo, const char *branch, syn
 		goto git_fail;
 	if (ff) {
 		emit(s, "checkout");
-		if ((rc = checkout(repo, our_tree, their_tree, err)) != 0)
+		if ((rc = checkout(repo, our_tree, their_tree, r, err)) != 0)
 			goto out;
 		if ((rc = move_branch(repo, branch, has_ours ? &our_id : NULL, &their_id,
 		                      "wol sync: fast-forward", err)) != 0)
@@ -964,7 +1043,7 @@ static int integrate(wol_ctx *ctx, git_repository *repo, const char *branch, syn
 	                             parents)) < 0)
 		goto git_fail;
 	emit(s, "checkout");
-	if ((rc = checkout(repo, our_tree, new_tree, err)) != 0)
+	if ((rc = checkout(repo, our_tree, new_tree, r, err)) != 0)
 		goto out;
 	if ((rc = move_branch(repo, branch, &our_id, &merge_id, "wol sync: merge", err)) != 0)
 		goto out;
