@@ -85,17 +85,17 @@ deps:
 # build, the plugin in headless Neovim), closing with "N passed, N failed".
 test: deps
 	@$(MAKE) --no-print-directory all $(ASANDIR)/lua/wol/core.so $(ASANDIR)/bin/wol $(FUZZ_REPLAY)
-	@sh tests/run.sh all
+	@bash tests/run.sh all
 
 test-core: all
-	@sh tests/run.sh core
+	@bash tests/run.sh core
 
 test-nvim: all
-	@sh tests/run.sh nvim
+	@bash tests/run.sh nvim
 
 test-asan: deps
 	@$(MAKE) --no-print-directory all $(ASANDIR)/lua/wol/core.so $(ASANDIR)/bin/wol
-	@sh tests/run.sh asan
+	@bash tests/run.sh asan
 
 # Fuzzing (tests/fuzz/, doc/hacking.md): libFuzzer targets built with clang
 # and ASan+UBSan in build/fuzz; `make fuzz` runs each for FUZZ_SECONDS and

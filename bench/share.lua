@@ -76,67 +76,61 @@ local function median(v)
   return v[math.floor((#v + 1) / 2)]
 end
 
--- 1. in-process, as :WolShare does it: module loaded once, handle kept open
+-- the generated repository is flushed to disk first, so the fsyncs below
+-- do not pay for it
+sh('sync')
+
+-- The four ways, interleaved round by round so that each sees the same
+-- machine (other load, disk write-back); the first round warms caches.
 local core = require('wol.core')
 local ctx = assert(core.open({}))
 local c = assert(ctx:circle_open('bench'))
 local mine = circle .. '/notes/tester/bench-inprocess.md'
-local t_in = {}
-for r = 0, RUNS do
-  local text = note_text(99999, r)
-  local t0 = now_ms()
-  local res = assert(c:share({ file = mine, content = text }))
-  local dt = now_ms() - t0
-  assert(res.commit, 'no commit')
-  if r > 0 then -- the first run warms the caches
-    table.insert(t_in, dt)
-  end
-end
-
--- 2. the git CLI: git add <file> && git commit (the file written before timing)
 local plain = circle .. '/notes/tester/bench-git.md'
-local t_git = {}
-for r = 0, RUNS do
-  local f = assert(io.open(plain, 'w'))
-  f:write(note_text(88888, r))
-  f:close()
-  local t0 = now_ms()
-  sh(string.format('git -C %q add notes/tester/bench-git.md && git -C %q commit -q -m "share(tester): git %d"',
-    circle, circle, r))
-  local dt = now_ms() - t0
-  if r > 0 then
-    table.insert(t_git, dt)
-  end
-end
-
--- 2b. the same with git fsyncing what it writes, as wol does (equal durability)
-local t_gitfs = {}
-for r = 0, RUNS do
-  local f = assert(io.open(plain, 'w'))
-  f:write(note_text(66666, r))
-  f:close()
-  local t0 = now_ms()
-  sh(string.format('git -c core.fsync=all -c core.fsyncMethod=fsync -C %q add notes/tester/bench-git.md && ' ..
-    'git -c core.fsync=all -c core.fsyncMethod=fsync -C %q commit -q -m "share(tester): git fsync %d"', circle, circle, r))
-  local dt = now_ms() - t0
-  if r > 0 then
-    table.insert(t_gitfs, dt)
-  end
-end
-
--- 3. the wol CLI: wol share <file> (a process per share)
 local cli = circle .. '/notes/tester/bench-cli.md'
-local t_cli = {}
-for r = 0, RUNS do
-  local f = assert(io.open(cli, 'w'))
-  f:write(note_text(77777, r))
+local t_in, t_git, t_gitfs, t_cli = {}, {}, {}, {}
+
+local function write(path, text)
+  local f = assert(io.open(path, 'w'))
+  f:write(text)
   f:close()
+end
+
+local function timed(list, r, fn)
   local t0 = now_ms()
-  sh(string.format('%q share %q >/dev/null', bin, cli))
+  fn()
   local dt = now_ms() - t0
   if r > 0 then
-    table.insert(t_cli, dt)
+    table.insert(list, dt)
   end
+end
+
+for r = 0, RUNS do
+  -- 1. in-process, as :WolShare does it: module loaded once, handle kept
+  -- open, content handed over from memory (the library writes the file)
+  local text = note_text(99999, r)
+  timed(t_in, r, function()
+    local res = assert(c:share({ file = mine, content = text }))
+    assert(res.commit, 'no commit')
+  end)
+  -- 2. the git CLI: git add <file> && git commit (file written before timing)
+  write(plain, note_text(88888, r))
+  timed(t_git, r, function()
+    sh(string.format('git -C %q add notes/tester/bench-git.md && git -C %q commit -q -m "share(tester): git %d"',
+      circle, circle, r))
+  end)
+  -- 2b. the same with git fsyncing what it writes, as wol does
+  write(plain, note_text(66666, r))
+  timed(t_gitfs, r, function()
+    sh(string.format('git -c core.fsync=all -c core.fsyncMethod=fsync -C %q add notes/tester/bench-git.md && ' ..
+      'git -c core.fsync=all -c core.fsyncMethod=fsync -C %q commit -q -m "share(tester): git fsync %d"',
+      circle, circle, r))
+  end)
+  -- 3. the wol CLI: wol share <file> (a process per share)
+  write(cli, note_text(77777, r))
+  timed(t_cli, r, function()
+    sh(string.format('%q share %q >/dev/null', bin, cli))
+  end)
 end
 c:close()
 ctx:close()

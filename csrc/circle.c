@@ -327,6 +327,10 @@ static void remove_stale_locks(const char *dir, long long since, int depth)
 	while ((de = readdir(d)) != NULL) {
 		if (de->d_name[0] == '.' || strcmp(de->d_name, "objects") == 0)
 			continue;
+		/* index.lock is removed only when it is the very file the dead
+		 * commit created (see recover_after_crash): git may hold it now */
+		if (depth == 0 && strcmp(de->d_name, "index.lock") == 0)
+			continue;
 		char *p = wol_strfmt("%s/%s", dir, de->d_name);
 		struct stat st;
 		if (p && lstat(p, &st) == 0) {
@@ -373,31 +377,53 @@ static void remove_write_temps(const char *root, const char *rel)
 	free(p);
 }
 
-/* The owner file says a commit is in progress: the pid, then the paths
- * being written, one a line. A wol commit killed part way leaves it
+/* The owner file, when not empty, says a commit is in progress: the pid,
+ * then the paths being written, one a line. A wol commit killed part way leaves it
  * behind; the next one (holding the lock, so no wol commit is running)
  * removes the locks and temporary files the dead one left. */
 static void recover_after_crash(wol_circle *c, const char *owner)
 {
 	struct stat st;
-	if (lstat(owner, &st) != 0)
-		return;
+	if (lstat(owner, &st) != 0 || st.st_size == 0)
+		return; /* no commit was under way */
+	char *text = NULL;
+	size_t len;
+	if (wol_fs_read(owner, 1024 * 1024, 1, &text, &len, NULL) != 0)
+		text = NULL;
 	/* a second of slack for file systems with coarse timestamps */
 	remove_stale_locks(c->gitdir, mtime_ns(&st) - 1000000000LL, 0);
 	char *tmpidx = wol_strfmt("%s/wol-index.new", c->gitdir);
 	if (tmpidx)
 		unlink(tmpidx);
 	free(tmpidx);
-	char *text = NULL;
-	size_t len;
-	if (wol_fs_read(owner, 1024 * 1024, 1, &text, &len, NULL) == 0) {
-		char *save = NULL;
-		char *line = strtok_r(text, "\n", &save); /* the pid */
-		while (line && (line = strtok_r(NULL, "\n", &save)) != NULL)
-			remove_write_temps(c->path, line);
-		free(text);
+	DIR *d = opendir(c->gitdir);
+	struct dirent *de;
+	while (d && (de = readdir(d)) != NULL) {
+		if (strncmp(de->d_name, "wol-index.lock.", 15) != 0)
+			continue;
+		char *p = wol_strfmt("%s/%s", c->gitdir, de->d_name);
+		if (p)
+			unlink(p);
+		free(p);
 	}
-	unlink(owner);
+	if (d)
+		closedir(d);
+	char *save = NULL;
+	char *line = text ? strtok_r(text, "\n", &save) : NULL; /* the pid */
+	while (line && (line = strtok_r(NULL, "\n", &save)) != NULL) {
+		unsigned long long ino;
+		if (sscanf(line, "!index.lock %llu", &ino) == 1) {
+			char *lock = wol_strfmt("%s/index.lock", c->gitdir);
+			struct stat ls;
+			if (lock && lstat(lock, &ls) == 0 && (unsigned long long)ls.st_ino == ino)
+				unlink(lock);
+			free(lock);
+		} else {
+			remove_write_temps(c->path, line);
+		}
+	}
+	free(text);
+	truncate(owner, 0);
 }
 
 static int write_owner(const char *owner, const wol_commit_file *files, size_t nfiles,
@@ -438,32 +464,62 @@ static int index_locked_error(wol_circle *c, int waited, wol_error *err)
 
 /* Takes git's own index.lock (waiting up to timeout_ms), so that neither
  * the git CLI nor another tool changes the index or commits while we
- * commit. Our new index is written beside it and renamed over `index`. */
+ * commit. Our new index is written beside it and renamed over `index`.
+ * The lock is made as a private file whose inode the owner file records,
+ * then hard-linked to index.lock (which fails while someone holds it): a
+ * crash at any point leaves either no index.lock or one recovery can
+ * prove is ours. */
 static int take_index_lock(wol_circle *c, int timeout_ms, int *waited, wol_error *err)
 {
 	char *lock = wol_strfmt("%s/index.lock", c->gitdir);
-	if (!lock)
-		return wol_error_set(err, WOL_ENOMEM, "out of memory");
-	for (;;) {
-		int fd = open(lock, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-		if (fd >= 0) {
+	char *mine = wol_strfmt("%s/wol-index.lock.%ld", c->gitdir, (long)getpid());
+	char *owner = wol_strfmt("%s/wol-commit.owner", c->gitdir);
+	int rc = 0;
+	if (!lock || !mine || !owner) {
+		rc = wol_error_set(err, WOL_ENOMEM, "out of memory");
+		goto out;
+	}
+	unlink(mine);
+	int fd = open(mine, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0644);
+	struct stat st;
+	if (fd < 0 || fstat(fd, &st) != 0) {
+		int e = errno;
+		if (fd >= 0)
 			close(fd);
+		rc = wol_error_set(err, WOL_EIO, "commit: %s: %s", mine, strerror(e));
+		goto out;
+	}
+	close(fd);
+	int ofd = open(owner, O_WRONLY | O_APPEND | O_CLOEXEC | O_NOFOLLOW);
+	if (ofd < 0 || dprintf(ofd, "!index.lock %llu\n", (unsigned long long)st.st_ino) < 0) {
+		int e = errno;
+		if (ofd >= 0)
+			close(ofd);
+		rc = wol_error_set(err, WOL_EIO, "commit: %s: %s", owner, strerror(e));
+		goto out;
+	}
+	close(ofd);
+	for (;;) {
+		if (link(mine, lock) == 0)
 			break;
-		}
 		if (errno != EEXIST) {
 			int e = errno;
-			free(lock);
-			return wol_error_set(err, WOL_EIO, "commit: %s/index.lock: %s", c->gitdir,
-			                     strerror(e));
+			rc = wol_error_set(err, WOL_EIO, "commit: %s: %s", lock, strerror(e));
+			break;
 		}
 		if (*waited >= timeout_ms) {
-			free(lock);
-			return index_locked_error(c, *waited, err);
+			rc = index_locked_error(c, *waited, err);
+			break;
 		}
 		*waited += sleep_ms(10);
 	}
+out:
+	if (mine)
+		unlink(mine);
 	free(lock);
-	return 0;
+	free(mine);
+	free(owner);
+	return rc;
 }
 
 static int stage_entry(git_index *idx, const char *root, const char *rel, const git_oid *blob,
@@ -726,7 +782,9 @@ int wol_circle_commit(wol_circle *c, const wol_commit_file *files, size_t nfiles
 		return wol_error_set(err, WOL_ENOMEM, "out of memory");
 	}
 	wol_lock lk;
-	int rc = wol_lock_acquire(&lk, lockpath, timeout_ms, err);
+	/* other wol commits finish in milliseconds: wait for them longer than
+	 * for a git that holds index.lock */
+	int rc = wol_lock_acquire(&lk, lockpath, timeout_ms < 15000 ? 15000 : timeout_ms, err);
 	free(lockpath);
 	if (rc) {
 		free(owner);
@@ -739,7 +797,7 @@ int wol_circle_commit(wol_circle *c, const wol_commit_file *files, size_t nfiles
 		goto out;
 	rc = take_index_lock(c, timeout_ms, &waited, err);
 	if (rc) {
-		unlink(owner);
+		truncate(owner, 0);
 		goto out;
 	}
 	for (size_t i = 0; i < nfiles && rc == 0; i++) {
@@ -769,7 +827,8 @@ int wol_circle_commit(wol_circle *c, const wol_commit_file *files, size_t nfiles
 		rc = 0;
 	}
 	drop_index_lock(c);
-	unlink(owner);
+	/* kept, empty: "no commit under way" (creating it anew costs more) */
+	truncate(owner, 0);
 out:
 	free(owner);
 	wol_lock_release(&lk);

@@ -13,19 +13,13 @@ static int cmd_version(wol_cli *cli, int argc, char **argv);
 static const wol_cli_cmd commands[] = {
 	{"doctor", wol_cli_doctor, "[--json]", "check the installation, identity and circles",
 	 "Prints what :checkhealth wol reports. Exit 1 when any check is an error."},
-	{"journal", wol_cli_journal, "[date] [--path | --list] [--json]",
-	 "open (creating if needed) the journal entry for today or a date",
-	 "DATE is YYYY-MM-DD, today, yesterday, tomorrow, +N or -N. With a terminal and\n"
-	 "$VISUAL or $EDITOR set, opens the entry in it; otherwise prints it.\n"
-	 "--path prints only its path; --list lists the entries, newest first."},
-	{"log", wol_cli_log, "TEXT... [--time HH:MM]", "append '- HH:MM TEXT' to today's journal entry",
-	 "Without TEXT, lines read from standard input are appended as a quote."},
-	{"stats", wol_cli_stats, "[--json]", "journal streaks and days written", NULL},
-	{"sync", wol_cli_sync, "[--json] [--status] [--no-push] [--attempts N] [--wait SECONDS]",
+	{"sync", wol_cli_sync,
+	 "[--json] [--status] [--no-push] [--attempts N] [--wait SECONDS] [--timeout SECONDS]",
 	 "fetch what the circle shared, merge it, push what you shared",
 	 "Never force-pushes; when both sides changed a file both versions are kept.\n"
 	 "--status (or --dry-run) only shows the commits waiting to be pushed (no network).\n"
 	 "--json prints one JSON object a line: progress, then a summary.\n"
+	 "--timeout stops a sync that gets no answer (exit 3); by default it waits.\n"
 	 "exit status: 0 ok, 1 local failure, 2 usage, 3 offline or remote unreachable,\n"
 	 "4 authentication or host key refused, 5 push rejected after every retry,\n"
 	 "6 another sync of the circle is running"},
@@ -48,6 +42,14 @@ static const wol_cli_cmd commands[] = {
 	{"resolve", wol_cli_resolve, "QID [-m WHAT-HELPED] [--json]", "mark your question resolved", NULL},
 	{"reopen", wol_cli_reopen, "QID [--json]", "reopen your resolved question", NULL},
 	{"thank", wol_cli_thank, "QID AID [-m TEXT] [--json]", "thank someone for an answer", NULL},
+	{"journal", wol_cli_journal, "[date] [--path | --list] [--json]",
+	 "open (creating if needed) the journal entry for today or a date",
+	 "DATE is YYYY-MM-DD, today, yesterday, tomorrow, +N or -N. With a terminal and\n"
+	 "$VISUAL or $EDITOR set, opens the entry in it; otherwise prints it.\n"
+	 "--path prints only its path; --list lists the entries, newest first."},
+	{"log", wol_cli_log, "TEXT... [--time HH:MM]", "append '- HH:MM TEXT' to today's journal entry",
+	 "Without TEXT, lines read from standard input are appended as a quote."},
+	{"stats", wol_cli_stats, "[--json]", "journal streaks and days written", NULL},
 	{"prompt", wol_cli_prompt, "[date] [--json] [--started DATE [--weeks N]]",
 	 "show the day's prompt: theme, challenge, questions",
 	 "date: YYYY-MM-DD, today, yesterday, tomorrow, +N or -N (default today).\n"

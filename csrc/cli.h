@@ -56,9 +56,6 @@ int wol_cli_parse(wol_cli *cli, int argc, char **argv, wol_cli_opt *opts, char *
                   int *npos);
 
 int wol_cli_doctor(wol_cli *cli, int argc, char **argv);
-int wol_cli_journal(wol_cli *cli, int argc, char **argv);
-int wol_cli_log(wol_cli *cli, int argc, char **argv);
-int wol_cli_stats(wol_cli *cli, int argc, char **argv);
 int wol_cli_sync(wol_cli *cli, int argc, char **argv);
 int wol_cli_init(wol_cli *cli, int argc, char **argv);
 int wol_cli_join(wol_cli *cli, int argc, char **argv);
@@ -73,6 +70,9 @@ int wol_cli_answer(wol_cli *cli, int argc, char **argv);
 int wol_cli_resolve(wol_cli *cli, int argc, char **argv);
 int wol_cli_reopen(wol_cli *cli, int argc, char **argv);
 int wol_cli_thank(wol_cli *cli, int argc, char **argv);
+int wol_cli_journal(wol_cli *cli, int argc, char **argv);
+int wol_cli_log(wol_cli *cli, int argc, char **argv);
+int wol_cli_stats(wol_cli *cli, int argc, char **argv);
 int wol_cli_prompt(wol_cli *cli, int argc, char **argv);
 int wol_cli_index(wol_cli *cli, int argc, char **argv);
 int wol_cli_search(wol_cli *cli, int argc, char **argv);

@@ -34,6 +34,15 @@ int wol_cli_init(wol_cli *cli, int argc, char **argv)
 		return wol_cli_fail(cli, &err);
 	char *path = wol_ctx_circle_path(ctx, pos[0]);
 	printf("wol: started circle '%s' at %s\n", pos[0], path ? path : "?");
+	wol_circle *c = NULL;
+	wol_member *m = NULL;
+	size_t nm = 0;
+	if (wol_circle_open(ctx, pos[0], &c, NULL) == 0 && wol_circle_members(c, &m, &nm, NULL) == 0)
+		for (size_t i = 0; i < nm; i++)
+			if (m[i].warning)
+				fprintf(stderr, "%s\n", m[i].warning);
+	wol_members_free(m, nm);
+	wol_circle_close(c);
 	if (!o.remote)
 		printf("wol: no remote yet: shares stay local until you add one "
 		       "(git -C %s remote add origin URL)\n",

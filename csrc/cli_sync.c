@@ -2,6 +2,7 @@
  * the editor's job (progress, then a summary) */
 #include "cli.h"
 
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -14,6 +15,27 @@ enum {
 	SYNC_EXIT_REJECTED = 5, /* push rejected after every retry */
 	SYNC_EXIT_LOCKED = 6    /* another sync of the circle is running */
 };
+
+/* --timeout: libgit2 has no network timeouts, so a dead connection would
+ * hang a shell sync forever. The alarm ends the process the way a kill
+ * would, which a sync survives by design (the next one continues), but
+ * only while it waits on the network: local steps (merge, checkout, moving
+ * the branch) are left to finish. CLI process state, not library state. */
+static volatile sig_atomic_t on_network;
+
+static void on_alarm(int sig)
+{
+	(void)sig;
+	if (!on_network) {
+		alarm(1); /* a local step runs: look again in a second */
+		return;
+	}
+	static const char msg[] = "wol: sync: no answer before --timeout; stopped (nothing is lost; "
+	                          "sync again later)\n";
+	ssize_t n = write(STDERR_FILENO, msg, sizeof msg - 1);
+	(void)n;
+	_exit(SYNC_EXIT_NET);
+}
 
 static int exit_code(int code)
 {
@@ -45,6 +67,8 @@ static double now(void)
 static int on_progress(const wol_sync_progress *p, void *payload)
 {
 	progress_state *st = payload;
+	on_network = strcmp(p->phase, "connect") == 0 || strcmp(p->phase, "fetch") == 0 ||
+	             strcmp(p->phase, "push") == 0;
 	double t = now();
 	int phase_changed = !st->last_phase || strcmp(st->last_phase, p->phase) != 0;
 	int finished = p->total && p->received == p->total;
@@ -191,7 +215,7 @@ int wol_cli_sync(wol_cli *cli, int argc, char **argv)
 	wol_cli_opt opts[] = {{"json", 0, 'j', NULL},     {"status", 0, 's', NULL},
 	                      {"dry-run", 0, 'n', NULL},  {"no-push", 0, 0, NULL},
 	                      {"attempts", 1, 0, NULL},   {"wait", 1, 0, NULL},
-	                      {NULL, 0, 0, NULL}};
+	                      {"timeout", 1, 0, NULL},    {NULL, 0, 0, NULL}};
 	char *pos[argc > 0 ? argc : 1];
 	int npos;
 	if (wol_cli_parse(cli, argc, argv, opts, pos, &npos))
@@ -215,6 +239,14 @@ int wol_cli_sync(wol_cli *cli, int argc, char **argv)
 			return wol_cli_usage(cli, "--wait wants seconds (0 to 3600)");
 		so.lock_wait_ms = (int)(s * 1000);
 	}
+	unsigned timeout = 0;
+	if (opts[6].value) {
+		char *end;
+		long n = strtol(opts[6].value, &end, 10);
+		if (*end || n < 1 || n > 86400)
+			return wol_cli_usage(cli, "--timeout wants seconds (1 to 86400)");
+		timeout = (unsigned)n;
+	}
 	wol_ctx *ctx = wol_cli_ctx(cli);
 	if (!ctx)
 		return WOL_EXIT_FAIL;
@@ -227,10 +259,18 @@ int wol_cli_sync(wol_cli *cli, int argc, char **argv)
 	ps.tty = !json && isatty(STDERR_FILENO);
 	so.progress = on_progress;
 	so.payload = &ps;
+	if (timeout) {
+		struct sigaction sa;
+		memset(&sa, 0, sizeof sa);
+		sa.sa_handler = on_alarm;
+		sigaction(SIGALRM, &sa, NULL);
+		alarm(timeout);
+	}
 	wol_sync_result r;
 	wol_error err;
 	wol_error_clear(&err);
 	int rc = wol_sync_run(ctx, cli->circle, &so, &r, &err);
+	alarm(0);
 	if (ps.tty)
 		fprintf(stderr, "\r\033[K");
 	char *digest = wol_sync_digest(&r);

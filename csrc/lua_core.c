@@ -290,12 +290,12 @@ int luaopen_wol_core(lua_State *L)
 	wol_lua_open_date(L, module, methods);
 	wol_lua_open_doc(L, module, methods);
 	wol_lua_open_doctor(L, module, methods);
-	wol_lua_open_journal(L, module, methods);
 	wol_lua_open_sync(L, module, methods);
 	wol_lua_open_circle(L, module, methods);
+	wol_lua_open_journal(L, module, methods);
 	wol_lua_open_prompt(L, module, methods);
-	wol_lua_open_index(L, module, methods);
 	wol_lua_open_question(L, module, methods); /* after circle: extends its handle */
+	wol_lua_open_index(L, module, methods);
 
 	lua_setfield(L, meta, "__index"); /* pops methods */
 	lua_pushcfunction(L, l_ctx_close);

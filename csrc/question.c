@@ -701,77 +701,144 @@ int wol_question_find(wol_circle *c, const char *ref, char **qid, wol_error *err
 
 typedef struct wanted {
 	const char *path;
+	const char *id;     /* the record's id (its commit says Wol-Id: <id>) */
 	char *name, *email; /* of the commit that added it */
-	int found;
+	int found;          /* 1 found, -1 not in HEAD (not committed) */
 } wanted;
 
-/* Whether `path` exists in `tree` (as any entry). */
-static int in_tree(git_tree *tree, const char *path)
+/* The oid of the entry at `path` in `tree`; 0 when it is there. */
+static int entry_oid(git_tree *tree, const char *path, git_oid *out)
 {
 	git_tree_entry *e = NULL;
-	if (git_tree_entry_bypath(&e, tree, path) == 0) {
-		git_tree_entry_free(e);
-		return 1;
+	if (!tree || git_tree_entry_bypath(&e, tree, path) != 0) {
+		git_error_clear();
+		return -1;
 	}
-	git_error_clear();
+	git_oid_cpy(out, git_tree_entry_id(e));
+	git_tree_entry_free(e);
 	return 0;
 }
 
-/* For each wanted path in HEAD, the author of the commit that added it
- * (the newest commit holding it whose parents all lack it). */
-static void find_adders(wol_circle *c, wanted *w, size_t n)
+/* Whether commit cm holds `path` and none of its parents does. */
+static int added_by(git_commit *cm, const char *path)
+{
+	git_tree *tree = NULL;
+	git_oid tmp;
+	int yes = git_commit_tree(&tree, cm) == 0 && entry_oid(tree, path, &tmp) == 0;
+	git_tree_free(tree);
+	unsigned np = git_commit_parentcount(cm);
+	for (unsigned k = 0; yes && k < np; k++) {
+		git_commit *p = NULL;
+		git_tree *pt = NULL;
+		if (git_commit_parent(&p, cm, k) == 0 && git_commit_tree(&pt, p) == 0 &&
+		    entry_oid(pt, path, &tmp) == 0)
+			yes = 0;
+		git_tree_free(pt);
+		git_commit_free(p);
+	}
+	git_error_clear();
+	return yes;
+}
+
+/* For each wanted path (all below the folder `dir`) in HEAD: the author
+ * of the commit that added it, i.e. a commit holding it whose parents
+ * all lack it. The walk goes from HEAD back in time and stops when every
+ * path is found; a commit whose `dir` equals one of its parents' is
+ * skipped with one lookup. */
+static void find_adders(wol_circle *c, const char *dir, wanted *w, size_t n)
 {
 	git_repository *repo = wol_circle_repo(c);
 	git_revwalk *walk = NULL;
-	size_t left = 0;
 	git_commit *head = NULL;
-	git_oid oid;
+	git_tree *ht = NULL;
+	git_oid oid, tmp;
+	size_t left = 0;
 	if (git_reference_name_to_id(&oid, repo, "HEAD") != 0 ||
-	    git_commit_lookup(&head, repo, &oid) != 0) {
+	    git_commit_lookup(&head, repo, &oid) != 0 || git_commit_tree(&ht, head) != 0) {
+		git_commit_free(head);
 		git_error_clear();
 		return;
 	}
-	git_tree *ht = NULL;
-	if (git_commit_tree(&ht, head) == 0) {
-		for (size_t i = 0; i < n; i++) {
-			if (in_tree(ht, w[i].path))
-				left++;
-			else
-				w[i].found = -1; /* not committed: nothing to compare */
-		}
+	for (size_t i = 0; i < n; i++) {
+		if (entry_oid(ht, w[i].path, &tmp) == 0)
+			left++;
+		else
+			w[i].found = -1; /* not committed: nothing to compare */
 	}
 	git_tree_free(ht);
 	git_commit_free(head);
-	if (git_revwalk_new(&walk, repo) != 0 || git_revwalk_push(walk, &oid) != 0) {
+	if (left == 0 || git_revwalk_new(&walk, repo) != 0 || git_revwalk_push(walk, &oid) != 0) {
 		git_revwalk_free(walk);
 		git_error_clear();
 		return;
 	}
 	git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL | GIT_SORT_TIME);
 	git_oid cur;
+	/* first the quick way: wol's commits name the record they add in a
+	 * Wol-Id trailer; such a hint counts only when the trees confirm that
+	 * this commit added the file */
+	while (left > 0 && git_revwalk_next(&cur, walk) == 0) {
+		git_commit *cm = NULL;
+		if (git_commit_lookup(&cm, repo, &cur) != 0) {
+			git_error_clear();
+			continue;
+		}
+		const char *msg = git_commit_message(cm);
+		for (size_t i = 0; msg && i < n; i++) {
+			if (w[i].found)
+				continue;
+			const char *hit = strstr(msg, "Wol-Id: ");
+			size_t il = strlen(w[i].id);
+			while (hit && !(strncmp(hit + 8, w[i].id, il) == 0 &&
+			                (hit[8 + il] == '\n' || hit[8 + il] == '\0' || hit[8 + il] == '\r')))
+				hit = strstr(hit + 8, "Wol-Id: ");
+			if (!hit || !added_by(cm, w[i].path))
+				continue;
+			const git_signature *a = git_commit_author(cm);
+			w[i].name = dupstr(a && a->name ? a->name : "");
+			w[i].email = dupstr(a && a->email ? a->email : "");
+			w[i].found = 1;
+			left--;
+		}
+		git_commit_free(cm);
+	}
+	/* then, for commits made by other tools, the trees of the history */
+	git_revwalk_reset(walk);
+	if (left == 0 || git_revwalk_push(walk, &oid) != 0) {
+		git_revwalk_free(walk);
+		git_error_clear();
+		return;
+	}
 	while (left > 0 && git_revwalk_next(&cur, walk) == 0) {
 		git_commit *cm = NULL;
 		git_tree *tree = NULL;
-		if (git_commit_lookup(&cm, repo, &cur) != 0 || git_commit_tree(&tree, cm) != 0) {
+		git_oid here;
+		if (git_commit_lookup(&cm, repo, &cur) != 0 || git_commit_tree(&tree, cm) != 0 ||
+		    entry_oid(tree, dir, &here) != 0) {
+			git_tree_free(tree);
 			git_commit_free(cm);
+			git_error_clear();
 			continue;
 		}
 		unsigned np = git_commit_parentcount(cm);
 		git_tree *ptrees[8] = {0};
 		if (np > 8)
 			np = 8;
+		int same = 0;
 		for (unsigned k = 0; k < np; k++) {
 			git_commit *p = NULL;
-			if (git_commit_parent(&p, cm, k) == 0)
-				git_commit_tree(&ptrees[k], p);
+			git_oid there;
+			if (git_commit_parent(&p, cm, k) == 0 && git_commit_tree(&ptrees[k], p) == 0 &&
+			    entry_oid(ptrees[k], dir, &there) == 0 && git_oid_equal(&here, &there))
+				same = 1;
 			git_commit_free(p);
 		}
-		for (size_t i = 0; i < n; i++) {
-			if (w[i].found || !in_tree(tree, w[i].path))
+		for (size_t i = 0; !same && i < n; i++) {
+			if (w[i].found || entry_oid(tree, w[i].path, &tmp) != 0)
 				continue;
 			int anywhere = 0;
 			for (unsigned k = 0; k < np && !anywhere; k++)
-				anywhere = ptrees[k] && in_tree(ptrees[k], w[i].path);
+				anywhere = entry_oid(ptrees[k], w[i].path, &tmp) == 0;
 			if (anywhere)
 				continue;
 			const git_signature *a = git_commit_author(cm);
@@ -789,57 +856,59 @@ static void find_adders(wol_circle *c, wanted *w, size_t n)
 	git_error_clear();
 }
 
-/* Marks records whose adding commit was made by someone other than the
- * member named as the author (compared with the commit that added
- * members/<author>.md: same email or same name). */
-static void check_forged(wol_circle *c, wol_qrecord *recs, size_t n)
+/* The display name in members/<handle>.md, or NULL (not a member). */
+static char *member_name(wol_circle *c, const char *handle)
 {
-	size_t nw = 0;
-	wanted *w = calloc(n * 2, sizeof *w);
-	char **mpaths = calloc(n, sizeof *mpaths);
-	if (!w || !mpaths) {
+	char *rel = wol_strfmt("members/%s.md", handle);
+	char *text = NULL, *out = NULL;
+	size_t len;
+	if (rel && wol_circle__read(c, rel, Q_READ_MAX, &text, &len, NULL) == 0) {
+		wol_doc doc;
+		if (wol_doc_parse(text, len, rel, &doc, NULL) == 0) {
+			const char *nm = wol_yaml_str(doc.meta, "name");
+			out = wol_strfmt("%s", nm ? nm : handle);
+			wol_doc_free(&doc);
+		}
+		free(text);
+	}
+	free(rel);
+	return out;
+}
+
+/* Marks records whose adding commit was made by someone other than the
+ * member named as the author: the commit's author name is compared with
+ * the display name in members/<author>.md (both come from the member's
+ * user.name), and an email "<author>@..." counts as a match too. */
+static void check_forged(wol_circle *c, const char *qid, wol_qrecord *recs, size_t n)
+{
+	wanted *w = calloc(n, sizeof *w);
+	char *dir = wol_strfmt("questions/%s", qid);
+	if (!w || !dir) {
 		free(w);
-		free(mpaths);
+		free(dir);
 		return;
 	}
-	for (size_t i = 0; i < n; i++)
-		w[nw++].path = recs[i].path;
-	size_t nm = 0;
 	for (size_t i = 0; i < n; i++) {
-		char *mp = wol_strfmt("members/%s.md", recs[i].author);
-		int dup = !mp;
-		for (size_t k = 0; mp && k < nm && !dup; k++)
-			dup = strcmp(mpaths[k], mp) == 0;
-		if (dup) {
-			free(mp);
-			continue;
-		}
-		mpaths[nm++] = mp;
-		w[nw++].path = mp;
+		w[i].path = recs[i].path;
+		w[i].id = recs[i].id;
 	}
-	find_adders(c, w, nw);
+	find_adders(c, dir, w, n);
 	for (size_t i = 0; i < n; i++) {
-		wanted *rw = &w[i];
-		if (rw->found != 1)
+		if (w[i].found != 1)
 			continue;
-		recs[i].committer = wol_strfmt("%s <%s>", rw->name, rw->email);
-		wanted *mw = NULL;
-		for (size_t k = n; k < nw; k++) {
-			const char *h = w[k].path + 8; /* after "members/" */
-			size_t hl = strlen(h) - 3;
-			if (strlen(recs[i].author) == hl && strncmp(h, recs[i].author, hl) == 0)
-				mw = &w[k];
-		}
+		recs[i].committer = wol_strfmt("%s <%s>", w[i].name, w[i].email);
+		char *mname = member_name(c, recs[i].author);
+		size_t hl = strlen(recs[i].author);
+		int email_ok = strncasecmp(w[i].email, recs[i].author, hl) == 0 && w[i].email[hl] == '@';
 		char *note = NULL;
-		if (!mw || mw->found != 1) {
-			note = wol_strfmt("author '%s' is not a member of the circle (added by %s <%s>)",
-			                  recs[i].author, rw->name, rw->email);
-		} else if (strcasecmp(mw->email, rw->email) != 0 && strcmp(mw->name, rw->name) != 0) {
-			note = wol_strfmt("says it is by %s, but was committed by %s <%s> (%s joined as "
-			                  "%s <%s>)",
-			                  recs[i].author, rw->name, rw->email, recs[i].author, mw->name,
-			                  mw->email);
-		}
+		if (!mname)
+			note = wol_strfmt("author '%s' is not a member of the circle (committed by %s <%s>)",
+			                  recs[i].author, w[i].name, w[i].email);
+		else if (strcmp(mname, w[i].name) != 0 && !email_ok)
+			note = wol_strfmt("says it is by %s, but was committed by %s <%s> (members/%s.md "
+			                  "names %s)",
+			                  recs[i].author, w[i].name, w[i].email, recs[i].author, mname);
+		free(mname);
 		if (note) {
 			recs[i].forged = 1;
 			if (recs[i].note) {
@@ -851,14 +920,12 @@ static void check_forged(wol_circle *c, wol_qrecord *recs, size_t n)
 			recs[i].note = note;
 		}
 	}
-	for (size_t k = 0; k < nw; k++) {
+	for (size_t k = 0; k < n; k++) {
 		free(w[k].name);
 		free(w[k].email);
 	}
-	for (size_t k = 0; k < nm; k++)
-		free(mpaths[k]);
-	free(mpaths);
 	free(w);
+	free(dir);
 }
 
 /* ------------------------------------------------------------------ get */
@@ -892,7 +959,7 @@ int wol_question_get(wol_circle *c, const char *ref, wol_question *out, wol_erro
 		free(l.rec);
 		l.rec = NULL;
 		l.n = 0;
-		check_forged(c, recs, out->nrecords);
+		check_forged(c, out->id, recs, out->nrecords);
 		for (size_t i = 0; i < out->nrecords; i++)
 			if (recs[i].forged) {
 				out->forged = 1;

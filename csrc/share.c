@@ -509,7 +509,8 @@ static int share_copy(share_state *st, wol_share_result *r, wol_error *err)
 	size_t olen = 0;
 	if ((rc = wol_doc_render(&f.doc, &out, &olen, err)))
 		goto out;
-	if ((rc = wol_share_check(out, olen, o->max_size ? o->max_size + 4096 : 0, 1, err)))
+	/* the front matter and fence added may not push it over the limit */
+	if ((rc = wol_share_check(out, olen, (o->max_size ? o->max_size : WOL_SHARE_MAX) + 65536, 1, err)))
 		goto out;
 	target = f.rel ? wol_strfmt("%s", f.rel) : wol_note__free_path(c, r->title);
 	if (!target) {

@@ -19,8 +19,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <time.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #define MAX_KEYS 4
@@ -428,6 +428,12 @@ static int net_error(sync_cb *s, int rc, const char *what, const char *url, wol_
 	           (ge && ge->klass == GIT_ERROR_SSH &&
 	            (strstr(why, "uthenticat") || strstr(why, "PublicKey") || strstr(why, "ublickey")));
 	if (auth) {
+		if (ssh && !s->tried[0])
+			return wol_error_set(err, WOL_EAUTH,
+			                     "sync: no ssh key to offer %s (no ssh-agent, no ~/.ssh/id_ed25519 "
+			                     "or id_ecdsa, no git config wol.sshkey); make one with ssh-keygen "
+			                     "-t ed25519 and add the .pub file to the host",
+			                     s->host);
 		if (ssh)
 			return wol_error_set(
 			    err, WOL_EAUTH,
@@ -442,6 +448,11 @@ static int net_error(sync_cb *s, int rc, const char *what, const char *url, wol_
 		                     "or configure a git credential helper",
 		                     s->host[0] ? s->host : url, s->tried[0] ? s->tried : "none found");
 	}
+	if (rc == GIT_ELOCKED || (ge && strstr(why, "failed to lock")))
+		return wol_error_set(err, WOL_ELOCKED,
+		                     "sync: %s: %s (another git at work? if none runs, delete that "
+		                     "lock file)",
+		                     what, why);
 	if (strcmp(s->scheme, "file") == 0 && access(url, F_OK) != 0)
 		return wol_error_set(err, WOL_ENET, "sync: %s: the remote %s does not exist", what, url);
 	if (!ge || ge->klass == GIT_ERROR_NET || ge->klass == GIT_ERROR_HTTP ||
@@ -1297,6 +1308,18 @@ int wol_sync_run(wol_ctx *ctx, const char *circle, const wol_sync_opts *opts,
 		rc = wol_error_git(err, grc, "sync: remote origin");
 		goto out;
 	}
+	/* a sync killed while it moved origin/<branch> leaves that ref's lock
+	 * file; only syncs (we hold their lock) write it, so an old one is
+	 * stale */
+	char *ref_lock = wol_strfmt("%srefs/remotes/origin/%s.lock", git_repository_path(repo),
+	                            out->branch);
+	struct stat lst;
+	if (ref_lock && lstat(ref_lock, &lst) == 0 && S_ISREG(lst.st_mode) &&
+	    time(NULL) - lst.st_mtime > 30 && unlink(ref_lock) == 0)
+		push_str(&out->warnings, &out->nwarnings,
+		         wol_strfmt("wol: sync: removed %s, left behind by a sync that was stopped",
+		                    ref_lock));
+	free(ref_lock);
 	const char *url = git_remote_url(remote);
 	out->remote = redact_url(url ? url : "");
 	init_cb(&s, ctx, repo, opts, url ? url : "");

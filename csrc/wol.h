@@ -293,92 +293,6 @@ WOL_API int wol_prompt_get(wol_ctx *ctx, wol_date date, const wol_prompt_opts *o
                            wol_prompt *out, wol_error *err);
 WOL_API void wol_prompt_free(wol_prompt *p);
 
-/* --------------------------------------------------------------- journal */
-
-/* Private daily entries at $WOL_HOME/journal/YYYY/YYYY-MM-DD.md (files 0600,
- * directories 0700), Markdown with front matter. Writers hold the lock file
- * $WOL_HOME/journal/.lock and replace entries atomically. */
-
-#define WOL_JOURNAL_MAX_BYTES ((size_t)64 * 1024 * 1024) /* largest entry read */
-
-/* "$WOL_HOME/journal/YYYY/YYYY-MM-DD.md" (malloc'd; NULL: out of memory) */
-WOL_API char *wol_journal_path(const wol_ctx *ctx, wol_date date);
-/* The text a new entry for `date` starts with: $WOL_HOME/templates/journal.md
- * (else the built-in template) with its {{variables}} filled for `date`.
- * *warning (may be NULL; malloc'd) says why the prompt values are empty. */
-WOL_API int wol_journal_template(wol_ctx *ctx, wol_date date, char **out, size_t *len,
-                                 char **warning, wol_error *err);
-/* Makes sure the entry for `date` exists, creating it from the template.
- * *path gets its path (malloc'd), *created (may be NULL) 1 when made now. */
-WOL_API int wol_journal_open(wol_ctx *ctx, wol_date date, char **path, int *created,
-                             char **warning, wol_error *err);
-
-typedef struct wol_journal_log_opts {
-	const char *time;          /* "HH:MM"; NULL: the local time now */
-	const char *const *quote;  /* lines appended as a quote under the item */
-	size_t nquote;
-} wol_journal_log_opts;
-
-/* Appends "- HH:MM text" (then the quoted lines, "  > line") to the
- * "## Log" section of the entry for `date`, creating the entry and the
- * section when missing. Text must be UTF-8. *path (may be NULL) gets the
- * entry's path. */
-WOL_API int wol_journal_log(wol_ctx *ctx, wol_date date, const char *text,
-                            const wol_journal_log_opts *opts, char **path, char **warning,
-                            wol_error *err);
-
-typedef struct wol_journal_entry {
-	wol_date date;
-	char *path;
-	char *title;  /* first non-blank body line ("" when none; NULL when not read) */
-	size_t size;
-	int written;  /* has text beyond the untouched template (see wol_journal_written) */
-} wol_journal_entry;
-
-typedef struct wol_journal_entries {
-	wol_journal_entry *items; /* newest first */
-	size_t n, cap;
-	char **warnings;          /* entries that could not be read: "wol: <path>: <why>" */
-	size_t nwarnings;
-} wol_journal_entries;
-
-/* Lists the entries present (file names YYYY/YYYY-MM-DD.md). With `read`
- * set, reads each one for its title and written flag. */
-WOL_API int wol_journal_list(wol_ctx *ctx, int read, wol_journal_entries *out, wol_error *err);
-WOL_API void wol_journal_entries_free(wol_journal_entries *list);
-/* The nearest existing entry after (dir > 0) or before (dir < 0) `date`:
- * 0 and *out, or WOL_ENOTFOUND. */
-WOL_API int wol_journal_adjacent(wol_ctx *ctx, wol_date date, int dir, wol_date *out,
-                                 wol_error *err);
-
-/* Whether an entry's text counts as a day written: its body has a line
- * with text (letters, digits, any non-ASCII) that is not a heading and
- * whose fingerprint is not in the front matter key `template` (the
- * fingerprints of the template's own text lines, stored at creation). */
-WOL_API int wol_journal_written(const char *text, size_t len);
-
-typedef struct wol_journal_stats {
-	wol_date today;
-	int current;       /* days in a row ending today, or yesterday when today is not written yet */
-	int longest;       /* longest run of days in a row */
-	int week;          /* days written this week (Monday..today) */
-	int month;         /* days written this month up to today */
-	int total;         /* days written up to today */
-	int today_written;
-	wol_date last;     /* the last day written up to today; y == 0 when none */
-} wol_journal_stats;
-
-/* Streaks from a list (read with `read` set); entries after `today` are
- * ignored. */
-WOL_API void wol_journal_stats_of(const wol_journal_entries *list, wol_date today,
-                                  wol_journal_stats *out);
-
-/* Finds the heading `question` (any level, trimmed, ASCII case ignored) in
- * `text`. *line gets its 1-based line number; when it is missing, *append
- * (malloc'd) gets the lines to add at the end of the text and *line the
- * heading's line number once they are added. */
-WOL_API int wol_journal_heading(const char *text, size_t len, const char *question, int *line,
-                                char **append, wol_error *err);
 /* ------------------------------------------------------------------ sync */
 
 /* Sync of a circle's clone with its remote `origin` (csrc/sync.c): fetch,
@@ -639,8 +553,17 @@ WOL_API void wol_share_result_free(wol_share_result *r);
 
 /* Commits files (relative path -> content) on top of HEAD in one commit
  * with `message`, touching only those index entries and work-tree files
- * (written atomically). Used by shares, joins, questions: one way to
- * commit. *oid_out (41 bytes, may be NULL) gets the new commit. */
+ * (written atomically; a file already holding the bytes is not rewritten).
+ * Used by shares, joins, questions: one way to commit. *oid_out (41 bytes,
+ * may be NULL) gets the new commit, "" when the tree did not change (no
+ * empty commit is made).
+ * Protocol (doc/format.md): .git/wol-commit.flock serialises wol
+ * processes; git's own .git/index.lock is taken (waiting up to timeout_ms,
+ * 0: 2000, then WOL_ELOCKED) so the git CLI cannot interleave; objects are
+ * fsynced (GIT_OPT_ENABLE_FSYNC_GITDIR); the branch moves by compare-and-
+ * swap, rebuilt on top when something else moved it. A process killed
+ * part way leaves no commit or a complete one; the next commit removes
+ * what it left (locks, temporary files), guided by .git/wol-commit.owner. */
 typedef struct wol_commit_file {
 	const char *path;
 	const char *data;
@@ -649,6 +572,92 @@ typedef struct wol_commit_file {
 WOL_API int wol_circle_commit(wol_circle *c, const wol_commit_file *files, size_t nfiles,
                               const char *message, int timeout_ms, char *oid_out,
                               wol_error *err);
+/* --------------------------------------------------------------- journal */
+
+/* Private daily entries at $WOL_HOME/journal/YYYY/YYYY-MM-DD.md (files 0600,
+ * directories 0700), Markdown with front matter. Writers hold the lock file
+ * $WOL_HOME/journal/.lock and replace entries atomically. */
+
+#define WOL_JOURNAL_MAX_BYTES ((size_t)64 * 1024 * 1024) /* largest entry read */
+
+/* "$WOL_HOME/journal/YYYY/YYYY-MM-DD.md" (malloc'd; NULL: out of memory) */
+WOL_API char *wol_journal_path(const wol_ctx *ctx, wol_date date);
+/* The text a new entry for `date` starts with: $WOL_HOME/templates/journal.md
+ * (else the built-in template) with its {{variables}} filled for `date`.
+ * *warning (may be NULL; malloc'd) says why the prompt values are empty. */
+WOL_API int wol_journal_template(wol_ctx *ctx, wol_date date, char **out, size_t *len,
+                                 char **warning, wol_error *err);
+/* Makes sure the entry for `date` exists, creating it from the template.
+ * *path gets its path (malloc'd), *created (may be NULL) 1 when made now. */
+WOL_API int wol_journal_open(wol_ctx *ctx, wol_date date, char **path, int *created,
+                             char **warning, wol_error *err);
+
+typedef struct wol_journal_log_opts {
+	const char *time;          /* "HH:MM"; NULL: the local time now */
+	const char *const *quote;  /* lines appended as a quote under the item */
+	size_t nquote;
+} wol_journal_log_opts;
+
+/* Appends "- HH:MM text" (then the quoted lines, "  > line") to the
+ * "## Log" section of the entry for `date`, creating the entry and the
+ * section when missing. Text must be UTF-8. *path (may be NULL) gets the
+ * entry's path. */
+WOL_API int wol_journal_log(wol_ctx *ctx, wol_date date, const char *text,
+                            const wol_journal_log_opts *opts, char **path, char **warning,
+                            wol_error *err);
+
+typedef struct wol_journal_entry {
+	wol_date date;
+	char *path;
+	char *title;  /* first non-blank body line ("" when none; NULL when not read) */
+	size_t size;
+	int written;  /* has text beyond the untouched template (see wol_journal_written) */
+} wol_journal_entry;
+
+typedef struct wol_journal_entries {
+	wol_journal_entry *items; /* newest first */
+	size_t n, cap;
+	char **warnings;          /* entries that could not be read: "wol: <path>: <why>" */
+	size_t nwarnings;
+} wol_journal_entries;
+
+/* Lists the entries present (file names YYYY/YYYY-MM-DD.md). With `read`
+ * set, reads each one for its title and written flag. */
+WOL_API int wol_journal_list(wol_ctx *ctx, int read, wol_journal_entries *out, wol_error *err);
+WOL_API void wol_journal_entries_free(wol_journal_entries *list);
+/* The nearest existing entry after (dir > 0) or before (dir < 0) `date`:
+ * 0 and *out, or WOL_ENOTFOUND. */
+WOL_API int wol_journal_adjacent(wol_ctx *ctx, wol_date date, int dir, wol_date *out,
+                                 wol_error *err);
+
+/* Whether an entry's text counts as a day written: its body has a line
+ * with text (letters, digits, any non-ASCII) that is not a heading and
+ * whose fingerprint is not in the front matter key `template` (the
+ * fingerprints of the template's own text lines, stored at creation). */
+WOL_API int wol_journal_written(const char *text, size_t len);
+
+typedef struct wol_journal_stats {
+	wol_date today;
+	int current;       /* days in a row ending today, or yesterday when today is not written yet */
+	int longest;       /* longest run of days in a row */
+	int week;          /* days written this week (Monday..today) */
+	int month;         /* days written this month up to today */
+	int total;         /* days written up to today */
+	int today_written;
+	wol_date last;     /* the last day written up to today; y == 0 when none */
+} wol_journal_stats;
+
+/* Streaks from a list (read with `read` set); entries after `today` are
+ * ignored. */
+WOL_API void wol_journal_stats_of(const wol_journal_entries *list, wol_date today,
+                                  wol_journal_stats *out);
+
+/* Finds the heading `question` (any level, trimmed, ASCII case ignored) in
+ * `text`. *line gets its 1-based line number; when it is missing, *append
+ * (malloc'd) gets the lines to add at the end of the text and *line the
+ * heading's line number once they are added. */
+WOL_API int wol_journal_heading(const char *text, size_t len, const char *question, int *line,
+                                char **append, wol_error *err);
 /* ----------------------------------------------------------------- index */
 
 /* The search index: $WOL_HOME/index.db, an sqlite3 FTS5 cache over the

@@ -12,22 +12,22 @@ vim.g.loaded_wol = 1
 -- name -> { handler name in lua/wol/commands.lua, command attributes, description }
 local commands = {
   WolVersion = { 'version', { nargs = 0 }, 'Show the wol.nvim and library versions' },
-  WolJournal = { 'journal', { nargs = '?', bang = true }, "Open the journal entry for today or a date (! lists entries)" },
-  WolLog = { 'journal_log', { nargs = '*', range = true }, "Append a timestamped line to today's journal entry" },
   WolInit = { 'circle', { nargs = '+' }, 'Start a circle: :WolInit NAME [url]' },
   WolJoin = { 'join', { nargs = '*', bang = true }, 'Join a circle in the background: :WolJoin URL [name] (! cancels)' },
   WolNote = { 'note', { nargs = '+' }, 'New work-in-progress note: :WolNote {title}' },
   WolNotes = { 'notes', { nargs = '*' }, 'Pick a shared note: :WolNotes [handle]' },
   WolShare = { 'share', { nargs = '*', range = true, bang = true },
     'Share the buffer (or a range) with the circle: :[range]WolShare[!] [message]' },
-  WolSync = { 'sync', { nargs = '*', bang = true },
-    'Sync the circle: get what others shared, push yours (:WolSync! cancels)' },
   WolAsk = { 'ask', { nargs = '*' }, 'Ask the circle for help: :WolAsk [title] (:w asks)' },
   WolQuestions = { 'questions', { nargs = '*', complete = function()
     return { 'open', 'mine', 'all' }
   end }, 'Pick a circle question: :WolQuestions [open|mine|all]' },
   WolAnswer = { 'answer', { nargs = '*' }, 'Answer a question (the thread under the cursor, or a QID)' },
   WolResolve = { 'resolve', { nargs = '*' }, 'Resolve your question: :WolResolve [what helped]' },
+  WolSync = { 'sync', { nargs = '*', bang = true },
+    'Sync the circle: get what others shared, push yours (:WolSync! cancels)' },
+  WolJournal = { 'journal', { nargs = '?', bang = true }, "Open the journal entry for today or a date (! lists entries)" },
+  WolLog = { 'journal_log', { nargs = '*', range = true }, "Append a timestamped line to today's journal entry" },
   WolPrompt = { 'prompt', { nargs = '*', complete = function(lead)
     return require('wol.prompt').complete(lead)
   end }, "Show the day's prompt in a split: :WolPrompt [date]" },
@@ -70,12 +70,12 @@ vim.api.nvim_create_autocmd('User', {
 
 -- <Plug> maps: no default keys; users map these themselves.
 local plugs = {
-  WolJournal = 'journal',
   WolShare = 'share',
+  WolJournal = 'journal',
   WolPrompt = 'prompt',
-  WolSearch = 'search',
   WolAsk = 'ask',
   WolQuestions = 'questions',
+  WolSearch = 'search',
 }
 for lhs, handler in pairs(plugs) do
   vim.keymap.set('n', '<Plug>(' .. lhs .. ')', function()

@@ -1,8 +1,11 @@
-#!/bin/sh
+#!/bin/bash
 # Runs the test suites and prints one closing line "N passed, N failed"
 # totalled over all of them. Usage: tests/run.sh all|core|nvim|asan
+# Suites run as parallel jobs (WOL_TEST_JOBS, default: the number of cores);
+# their results are counted in a fixed order at the end.
 # Each suite runs with its own HOME and WOL_HOME under a temporary directory,
 # so the user's own files are never touched.
+[ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
 set -u
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
@@ -61,30 +64,40 @@ count() {
 	fi
 }
 
+JOBS=${WOL_TEST_JOBS:-$(nproc 2>/dev/null || echo 2)}
+ORDER=""
+# job <label> <command...>: runs in the background, at most $JOBS at once
+job() {
+	label=$1
+	shift
+	while [ "$(jobs -rp | wc -l)" -ge "$JOBS" ]; do
+		wait -n 2>/dev/null || sleep 0.2
+	done
+	ORDER="$ORDER $label"
+	( "$@" > "$LOGS/$label.log" 2>&1 < /dev/null; echo $? > "$LOGS/$label.rc" ) &
+}
+
 run_core() { # <lua interpreter> <label> [module dir]
 	interp=$1 label=$2
 	cpath="$ROOT/lua/?.so;;"
 	[ $# -ge 3 ] && cpath="$3/?.so;;"
-	env LUA_CPATH="$cpath" WOL_TEST_INTERP="$interp" ${SAN_ENV:-} "$interp" /usr/bin/busted -o plainTerminal \
-		--lpath="$ROOT/tests/helpers/?.lua" tests/core > "$LOGS/$label.log" 2>&1
-	count "$label" "$LOGS/$label.log" $?
+	job "$label" env LUA_CPATH="$cpath" WOL_TEST_INTERP="$interp" ${SAN_ENV:-} "$interp" /usr/bin/busted \
+		-o plainTerminal --lpath="$ROOT/tests/helpers/?.lua" tests/core
 }
 
 run_nvim() {
 	for spec in tests/nvim/*_spec.lua; do
-		name=nvim:$(basename "$spec" _spec.lua)
-		log="$LOGS/$(basename "$spec").log"
-		WOL_SPEC="$spec" timeout 300 nvim --headless -u NONE -i NONE -n \
-			--cmd "set rtp^=$ROOT" -c "luafile $ROOT/tests/nvim_runner.lua" > "$log" 2>&1 < /dev/null
-		count "$name" "$log" $?
+		job "nvim:$(basename "$spec" _spec.lua)" env WOL_SPEC="$spec" timeout 300 nvim --headless \
+			-u NONE -i NONE -n --cmd "set rtp^=$ROOT" -c "luafile $ROOT/tests/nvim_runner.lua"
 	done
 }
 
 run_asan() {
 	# The sanitizer build, loaded into plain lua5.1 (malloc-based, so ASan
-	# sees every allocation); leaks are reported too. libpcre2 is preloaded
-	# so that it stays mapped at exit and its known leak (see lsan.supp) can
-	# be matched by name.
+	# sees every allocation); leaks are reported too. This is also the run
+	# of the core suite under Lua 5.1. libpcre2 is preloaded so that it
+	# stays mapped at exit and its known leak (see lsan.supp) can be
+	# matched by name.
 	asan=$(cc -print-file-name=libasan.so)
 	ubsan=$(cc -print-file-name=libubsan.so)
 	WOL_BIN="$ROOT/build/asan/bin/wol" \
@@ -107,9 +120,9 @@ asan)
 	run_asan
 	;;
 all)
-	run_core luajit core:luajit
-	run_core lua5.1 core:lua5.1
+	# the core suite under Lua 5.1 runs as the sanitizer suite
 	run_asan
+	run_core luajit core:luajit
 	run_nvim
 	;;
 *)
@@ -118,5 +131,9 @@ all)
 	;;
 esac
 
+wait
+for label in $ORDER; do
+	count "$label" "$LOGS/$label.log" "$(cat "$LOGS/$label.rc" 2>/dev/null || echo 1)"
+done
 echo "$PASSED passed, $FAILED failed"
 [ "$FAILED" -eq 0 ]

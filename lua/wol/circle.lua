@@ -126,8 +126,11 @@ end
 
 -- :WolInit NAME [url] [started=DATE] [meets=DAY] [weeks=N]
 local function init_cmd(opts)
-  local _, rest = commands.take_circle(opts.fargs)
+  local named, rest = commands.take_circle(opts.fargs)
   local args, kv = {}, {}
+  if named then -- `:WolInit circle=NAME [url]` names it the same way
+    table.insert(args, named)
+  end
   for _, a in ipairs(rest) do
     local k, v = a:match('^(%a+)=(.*)$')
     if k then
@@ -283,7 +286,10 @@ function M.cancel_joins()
 end
 
 function M.join_cmd(opts)
-  local _, rest = commands.take_circle(opts.fargs)
+  local named, rest = commands.take_circle(opts.fargs)
+  if named and #rest == 1 then -- `:WolJoin URL circle=NAME`
+    table.insert(rest, named)
+  end
   if opts.bang then
     local n = M.cancel_joins()
     return commands.notify(string.format('wol: cancelled %d join%s', n, n == 1 and '' or 's'))

@@ -6,10 +6,6 @@ M.defaults = {
   home = nil,
   -- circle to act on; nil means the only circle, else git config wol.circle
   circle = nil,
-  journal = {
-    -- ]j / [j in journal buffers go to the next / previous entry
-    mappings = true,
-  },
   share = {
     -- larger notes are refused (bytes)
     max_size = 1024 * 1024,
@@ -29,6 +25,10 @@ M.defaults = {
     on_startup = false,
     interval = 0,
   },
+  journal = {
+    -- ]j / [j in journal buffers go to the next / previous entry
+    mappings = true,
+  },
   -- :WolSearch
   search = {
     limit = 100, -- at most this many results
@@ -39,11 +39,11 @@ M.defaults = {
 M.schema = {
   home = { 'string', true },
   circle = { 'string', true },
-  journal = { 'table', true, { mappings = { 'boolean', true } } },
   share = { 'table', true, { max_size = { 'number', true }, lock_timeout = { 'number', true } } },
   join = { 'table', true, { timeout = { 'number', true } } },
   sync = { 'table', true, { timeout = { 'number', true }, after_share = { 'boolean', true },
     on_startup = { 'boolean', true }, interval = { 'number', true } } },
+  journal = { 'table', true, { mappings = { 'boolean', true } } },
   search = { 'table', true, { limit = { 'number', true } } },
 }
 

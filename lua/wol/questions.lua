@@ -556,7 +556,9 @@ end
 --- answers) and add a line to the digest.
 function M.on_synced(args)
   local data = type(args) == 'table' and type(args.data) == 'table' and args.data or {}
-  local ok, c = pcall(circle.open, data.circle)
+  local sync = package.loaded['wol.sync']
+  local last = type(sync) == 'table' and type(sync.last) == 'table' and sync.last or nil
+  local ok, c = pcall(circle.open, data.circle or (last and last.circle))
   if not ok then
     return
   end
@@ -572,7 +574,9 @@ function M.on_synced(args)
     table.insert(parts, string.format('%d new answer%s to your questions', #news.answers,
       #news.answers == 1 and '' or 's'))
   end
-  notify(string.format('wol: %s in %s (:WolQuestions)', table.concat(parts, ', '), c:name()))
+  if not (last and last.digest) then -- the sync digest says it already
+    notify(string.format('wol: %s in %s (:WolQuestions)', table.concat(parts, ', '), c:name()))
+  end
   local payload = { circle = c:name(), questions = news.questions, answers = news.answers }
   M.last_news = payload
   for _, a in ipairs(news.answers) do

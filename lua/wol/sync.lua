@@ -129,7 +129,11 @@ local function finish(st, code)
     if not st.quiet or not s.up_to_date then
       commands.notify(string.format('wol: synced %s: %s', s.circle or st.label, s.digest or 'done'))
     end
-    pcall(vim.api.nvim_exec_autocmds, 'User', { pattern = 'WolSynced', modeline = false })
+    -- Neovim 0.8+ hands the summary to the autocommand as `data`; 0.7
+    -- refuses the key, so fire it without (the summary is in M.last)
+    if not pcall(vim.api.nvim_exec_autocmds, 'User', { pattern = 'WolSynced', modeline = false, data = s }) then
+      pcall(vim.api.nvim_exec_autocmds, 'User', { pattern = 'WolSynced', modeline = false })
+    end
   else
     local msg = (s and s.error) or st.stderr[1] or string.format('wol: sync %s failed (exit %d)', st.label, code)
     if s and (s.ahead or 0) > 0 then
@@ -255,6 +259,19 @@ function M.start(circle, opts)
     vim.api.nvim_echo({ { string.format('wol: sync %s: starting…', st.label), 'WolMuted' } }, false, {})
   end
   return job
+end
+
+--- A short text for a statusline while a sync runs ('' otherwise), e.g.
+--- `wol: receiving 40%`.
+function M.statusline()
+  for _, st in pairs(running) do
+    local ev = st.progress
+    if ev and (ev.total or 0) > 0 and (ev.phase == 'fetch' or ev.phase == 'push') then
+      return string.format('wol: %s %d%%', phase_text[ev.phase], math.floor(100 * ev.received / ev.total))
+    end
+    return 'wol: ' .. ((ev and phase_text[ev.phase]) or 'syncing')
+  end
+  return ''
 end
 
 --- Stops running syncs (:WolSync!); returns how many.

@@ -409,6 +409,28 @@ describe('sharing', function()
     assert.are.equal(rel, r.note)
   end)
 
+  it('after a crash removes only the index.lock the dead commit made, never one git holds', function()
+    local gitdir = dir .. '/.git'
+    local head = log(dir, '%H')
+    -- a dead commit's owner file names a lock file that is not this one
+    t.write(gitdir .. '/index.lock', '')
+    t.write(gitdir .. '/wol-commit.owner', '99999999\nnotes/tester/x.md\n!index.lock 1\n')
+    local _, abs = c:note_new('After crash')
+    local r, err = c:share({ file = abs, lock_timeout = 150 })
+    assert.is_nil(r)
+    assert.matches('index%.lock is held by another git process', err)
+    assert.is_true(t.exists(gitdir .. '/index.lock'))
+    assert.are.equal(head, log(dir, '%H'))
+    -- the one it names (same inode) is removed, and the share goes through
+    local ino = t.sh('stat -c %i ' .. t.shquote(gitdir .. '/index.lock')):match('%d+')
+    t.write(gitdir .. '/wol-commit.owner', '99999999\nnotes/tester/x.md\n!index.lock ' .. ino .. '\n')
+    t.write(dir .. '/notes/tester/.x.md.tmp-1-2', 'half')
+    r = assert(c:share({ file = abs, lock_timeout = 150 }))
+    assert.is_false(t.exists(gitdir .. '/index.lock'))
+    assert.is_false(t.exists(dir .. '/notes/tester/.x.md.tmp-1-2'))
+    assert.are.equal('', (t.git(dir, 'status --porcelain')))
+  end)
+
   it('counts commits waiting to be pushed once there is a remote', function()
     local bare = t.tmpdir('remote') .. '/r.git'
     t.sh('git init -q --bare ' .. t.shquote(bare))
@@ -528,7 +550,7 @@ describe('crash and concurrency safety', function()
     assert.matches('final', t.read(dir .. '/notes/kill/draft.md'))
     fsck(dir)
     assert.are.equal('', clean_status(dir))
-    local locks = t.sh('find ' .. t.shquote(dir .. '/.git') .. " -name '*.lock' -o -name 'wol-commit.owner'")
+    local locks = t.sh('find ' .. t.shquote(dir .. '/.git') .. " -name '*.lock' -o -name 'wol-commit.owner' -size +0")
     assert.are.equal('', locks)
     -- every commit in the history is complete and readable
     local lines = log(dir, '%s')

@@ -290,6 +290,7 @@ describe_net('questions across three members on a git daemon', function()
       assert.are.equal('', t.git(net.dir(m), 'status --porcelain'))
       -- no merge ever conflicted: the history has no conflict markers and
       -- every answer file is present
+      assert.are.equal('', t.git(net.dir(m), 'ls-files "*conflict*"'))
       local files = t.git(net.dir(m), 'ls-files questions')
       assert.are.equal(#orders * 2 + 1, select(2, files:gsub('/answers/', '')))
     end
@@ -312,6 +313,7 @@ describe_net('questions across three members on a git daemon', function()
     local _, err, rc = t.wol({ 'join', net.url, 'spring2' }, ana)
     assert.are.equal(0, rc, err)
     t.git(net.dir(ana), 'config --global wol.circle spring', ana)
+    ana.circles_n = 2 -- name the circle in every sync
     local qid = ask(ana, 'Racing')
     net.sync(ana)
     net.sync(ana, 'spring2')
@@ -388,6 +390,7 @@ describe_net('questions across three members on a git daemon', function()
     t.write(qd .. '/answers/20990101T000000Z-cy-0000forged.md', '---\nauthor: cy\nlamport: 12\n---\n\nnot really cy\n')
     t.write(qd .. '/events/20990101T000000Z-bo-0resolver.md', '---\nkind: resolve\nauthor: bo\nlamport: 13\n---\n')
     t.write(qd .. '/answers/not an id.md', 'whatever')
+    t.write(qd .. '/answers/20990101T000000Z-zed-0stranger.md', '---\nauthor: zed\nlamport: 14\n---\n\nwho am I\n')
     local out, grc = t.git(d, 'add -A questions', bo)
     assert.are.equal(0, grc, out)
     out, grc = t.git(d, 'commit -q -m "by hand"', bo)
@@ -398,7 +401,7 @@ describe_net('questions across three members on a git daemon', function()
     for _, m in ipairs({ ana, cy }) do
       local sout, serr = show(m, qid)
       assert.are.equal('open', field(sout, 'state')) -- bo cannot resolve ana's question
-      assert.are.equal('3', field(sout, 'answers')) -- fine, newkeys, forged
+      assert.are.equal('4', field(sout, 'answers')) -- fine, newkeys, forged, stranger
       assert.matches('20990101T000000Z%-bo%-0000broken%.md', serr == '' and sout or sout)
       -- warnings name the files
       assert.matches('answers/20990101T000000Z%-bo%-0000broken%.md:', sout)
@@ -407,7 +410,9 @@ describe_net('questions across three members on a git daemon', function()
       assert.matches('only the asker %(ana%) can resolve', sout)
       assert.matches('answers/not an id%.md: not a record name', sout)
       assert.matches('"forged":true', sout)
-      assert.matches('says it is by cy, but was committed by bo Example <bo@example%.org>', sout)
+      assert.matches('says it is by cy, but was committed by bo Example <bo@example%.org> %(members/cy%.md names cy Example%)', sout)
+      assert.matches("author 'zed' is not a member of the circle %(committed by bo Example", sout)
+      assert.are.equal(1, select(2, sout:gsub('"author":"bo","created":"[^"]*","lamport":2,[^}]-"forged":false', '')))
     end
     -- the binding keeps unknown keys
     local ctx = assert(core.open({ home = ana.wol_home }))

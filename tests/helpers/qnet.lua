@@ -1,7 +1,6 @@
 -- A loopback git daemon and members' clones for the question scenarios.
--- Real `git daemon --enable=receive-pack` on 127.0.0.1; a member's "sync"
--- here is real git (pull --no-rebase, then push) on their clone until the
--- sync engine's `wol sync` is merged into this branch.
+-- Real `git daemon --enable=receive-pack` on 127.0.0.1; a member syncs
+-- with `wol sync` (fetch, merge, push by the sync engine).
 local t = require('wolt')
 local M = {}
 
@@ -67,13 +66,14 @@ function M.circle(name, handles)
     out, prc = t.git(net.dir(m), 'push -q origin main', m)
     assert(prc == 0, out)
   end
-  --- Pull (merge, never rebase) then push, as member m; real git.
+  --- `wol sync` as member m (fetch, merge, push through the daemon).
   function net.sync(m, circle)
-    local dir = net.dir(m, circle)
-    local o, r = t.git(dir, 'pull -q --no-rebase --no-edit origin main', m)
-    assert(r == 0, o)
-    o, r = t.git(dir, 'push -q origin HEAD:main', m)
-    assert(r == 0, o)
+    local args = { 'sync' }
+    if circle or m.circles_n then
+      args = { '--circle', circle or name, 'sync' }
+    end
+    local o, e, r = t.wol(args, m)
+    assert(r == 0, (e or '') .. (o or ''))
   end
   return net
 end

@@ -38,8 +38,20 @@ local function wait_for(fn)
   assert(vim.wait(5000, fn, 10), debug.traceback('timed out'))
 end
 
+-- writes start a background `wol sync` (sync.after_share): wait for it
+-- before git touches the same repositories
+local function settle()
+  local ok, sync = pcall(require, 'wol.sync')
+  if ok and sync.is_running then
+    wait_for(function()
+      return not sync.is_running('spring')
+    end)
+  end
+end
+
 -- bo: a member with a clone; pull / push are real git
 local function bo_push()
+  settle()
   local out, rc = t.git(bodir, 'pull -q --no-rebase --no-edit origin main', bo)
   assert.are.equal(0, rc, out)
   out, rc = t.git(bodir, 'push -q origin HEAD:main', bo)
@@ -47,6 +59,7 @@ local function bo_push()
 end
 
 local function ana_sync()
+  settle()
   local out, rc = t.git(dir, 'pull -q --no-rebase --no-edit origin main', ana)
   assert.are.equal(0, rc, out)
   out, rc = t.git(dir, 'push -q origin HEAD:main', ana)
@@ -129,6 +142,9 @@ describe('questions in the editor', function()
     local qid = api.nvim_buf_get_name(0):match('question/(.*)$')
     local q = t.read(dir .. '/questions/' .. qid .. '/question.md')
     assert.matches('\n\nI share drafts too late%.\nAny habits that help%?\n$', q)
+    -- the push happened in the background (sync.after_share)
+    settle()
+    assert.are.equal(t.git(dir, 'rev-parse HEAD'), t.git(bare, 'rev-parse main'))
   end)
 
   it('quitting a question buffer without writing creates nothing; empty titles are refused', function()
@@ -279,6 +295,25 @@ describe('questions in the editor', function()
     assert.matches("^wol: question 'nosuchid': no such question", n.msg)
   end)
 
+  it(':WolQuestions mine / all list through vim.ui.select; a bad filter is refused', function()
+    local mine = with_select(nil, function()
+      vim.cmd('WolQuestions mine')
+    end)
+    assert.are.equal(2, #mine)
+    for _, line in ipairs(mine) do
+      assert.matches('^%[%a+%] ana: ', line)
+    end
+    local all = with_select(nil, function()
+      vim.cmd('WolQuestions all')
+    end)
+    assert.matches('%[open%] bo: Where do I find the notes%?', table.concat(all, '\n'))
+    assert.is_true(#all > #mine)
+    local n = last_notice(function()
+      vim.cmd('WolQuestions someday')
+    end)
+    assert.matches("^wol: questions: 'someday' is not one of open, mine, all", n.msg)
+  end)
+
   it('User WolQuestion after a sync: new questions and answers to mine', function()
     local q = require('wol.questions')
     q.on_synced({}) -- the first look sets the mark
@@ -296,17 +331,37 @@ describe('questions in the editor', function()
     local _, err, rc = t.wol({ 'answer', mine.qid, '-m', 'bo answers' }, bo)
     assert.are.equal(0, rc, err)
     bo_push()
-    ana_sync()
-    local n = last_notice(function()
-      vim.cmd('doautocmd <nomodeline> User WolSynced')
+    -- a real :WolSync (a job running `wol sync --json`) brings them in
+    local seen = nt.notifications(function()
+      vim.cmd('WolSync')
+      wait_for(function()
+        return #fired > 0
+      end)
     end)
-    assert.matches('^wol: 1 new question, 1 new answer to your questions in spring', n.msg)
+    local msgs = {}
+    for _, s in ipairs(seen) do
+      table.insert(msgs, s.msg)
+    end
+    -- the sync digest names them (wol.sync), and the event carries the ids
+    assert.matches('1 new question', table.concat(msgs, '\n'))
+    assert.matches('1 answer to your questions', table.concat(msgs, '\n'))
     assert.are.equal(1, #fired)
     assert.are.same({ theirs.qid }, fired[1].questions)
     assert.matches('^' .. mine.qid:gsub('%p', '%%%0') .. '/', fired[1].answers[1])
-    -- once only
-    vim.cmd('doautocmd <nomodeline> User WolSynced')
+    -- once only; without the sync module's summary it says so itself
+    local n = last_notice(function()
+      vim.cmd('doautocmd <nomodeline> User WolSynced')
+    end)
     assert.are.equal(1, #fired)
+    local again = vim.fn.json_decode((t.wol({ 'ask', 'One more from bo', '--json' }, bo)))
+    bo_push()
+    ana_sync()
+    package.loaded['wol.sync'].last = nil
+    n = last_notice(function()
+      vim.cmd('doautocmd <nomodeline> User WolSynced')
+    end)
+    assert.matches('^wol: 1 new question in spring %(:WolQuestions%)', n.msg)
+    assert.are.same({ again.qid }, fired[2].questions)
     api.nvim_del_autocmd(au)
   end)
 end)

@@ -169,11 +169,13 @@ describe(':WolSync', function()
       vim.cmd('WolSync')
       vim.wait(300)
       assert.is_true(sync.is_running())
+      assert.matches('^wol: ', sync.statusline())
       vim.cmd('WolSync!')
     end, function()
       return not sync.is_running()
     end, 5000)
     assert.matches('^wol: sync c cancelled', notes[#notes].msg)
+    assert.are.equal('', sync.statusline())
 
     require('wol').setup({ sync = { timeout = 1 } })
     local t0 = vim.loop.hrtime()
@@ -254,7 +256,7 @@ describe(':WolSync', function()
         break
       end
       during = during + 1
-      vim.wait(5)
+      vim.wait(1)
     end
     local last = vim.fn.rpcrequest(chan, 'nvim_exec_lua', "return require('wol.sync').last", {})
     pcall(vim.fn.rpcnotify, chan, 'nvim_command', 'qall!')
