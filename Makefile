@@ -148,7 +148,11 @@ CHAOS_N  ?= 250
 SOAK_OPS ?= 1000
 chaos: deps
 	@$(MAKE) --no-print-directory all
-	@d=$$(mktemp -d); bash tests/chaos/kill.sh $$d/kill $(CHAOS_N); rc=$$?; rm -rf $$d; exit $$rc
+	@d=$$(mktemp -d); rc=0; \
+	bash tests/chaos/kill.sh $$d/kill $(CHAOS_N) || rc=1; \
+	bash tests/chaos/soak.sh $$d/soak $$(( $(SOAK_OPS) / 4 )) || rc=1; \
+	sh tests/chaos/valgrind.sh $$d/vg || rc=1; \
+	rm -rf $$d; exit $$rc
 
 demo: deps
 	@$(MAKE) --no-print-directory all
