@@ -67,6 +67,10 @@ static const wol_cli_cmd commands[] = {
 	 "Query: words, \"a phrase\", prefix*, -exclude, and filters kind:note|journal|\n"
 	 "question|answer author:NAME circle:NAME after:DATE before:DATE is:open|resolved.\n"
 	 "Prints FILE:LINE: [kind author] title: snippet, best match first."},
+	{"status", wol_cli_status, "[--json] [--agenda] [--limit N] [--color auto|always|never]",
+	 "the circle at a glance: program week, members, what is new, open questions, activity",
+	 "The activity grid is coloured when standard output is a terminal.\n"
+	 "--agenda prints a meeting agenda for the next meeting (Markdown)."},
 	{"version", cmd_version, "[--json]", "print the version and library versions", NULL},
 	{NULL, NULL, NULL, NULL, NULL}};
 

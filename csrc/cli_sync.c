@@ -210,6 +210,27 @@ static int status(wol_cli *cli, wol_ctx *ctx, int json)
 	return WOL_EXIT_OK;
 }
 
+/* The index is a cache: after a sync, bring it up to date with what the new
+ * commits changed (a tree diff, no file walk) when the user has an index.
+ * A failure here is reported but does not fail the sync. */
+static void refresh_index(wol_ctx *ctx, const char *circle)
+{
+	char *db = wol_strfmt("%s/index.db", wol_ctx_home(ctx));
+	int have = db && wol_fs_exists(db);
+	free(db);
+	if (!have || !circle)
+		return;
+	wol_index *ix = NULL;
+	wol_index_report rep;
+	wol_error err;
+	memset(&rep, 0, sizeof rep);
+	if (wol_index_open(ctx, &ix, &err) != 0 ||
+	    wol_index_refresh_circle(ix, circle, &rep, &err) != 0)
+		fprintf(stderr, "wol: sync: the search index was not refreshed: %s\n", err.msg + 5);
+	wol_index_report_free(&rep);
+	wol_index_close(ix);
+}
+
 int wol_cli_sync(wol_cli *cli, int argc, char **argv)
 {
 	wol_cli_opt opts[] = {{"json", 0, 'j', NULL},     {"status", 0, 's', NULL},
@@ -291,6 +312,8 @@ int wol_cli_sync(wol_cli *cli, int argc, char **argv)
 	}
 	if (rc)
 		wol_cli_fail(cli, &err);
+	else
+		refresh_index(ctx, r.circle);
 	free(digest);
 	wol_sync_result_free(&r);
 	return code;

@@ -22,7 +22,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#define SCHEMA_VERSION 1
+#define SCHEMA_VERSION 2
 #define LOCK_WAIT_MS 60000
 #define BUSY_MS 15000
 #define MAX_FILE_BYTES (8u << 20)
@@ -43,6 +43,19 @@ struct wol_index {
 	long long seen_size, seen_mtime; /* index.db after our last use */
 	int corrupt;  /* an sqlite call reported SQLITE_CORRUPT / SQLITE_NOTADB */
 };
+
+/* A docs row counted in `daily`, and the trigger bodies keeping it so. */
+#define DAILY_ROW(r)                                                                      \
+	r ".kind IN ('note', 'question', 'answer') AND " r ".circle IS NOT NULL AND " r     \
+	".date IS NOT NULL AND " r ".author IS NOT NULL"
+#define DAILY_ADD(r)                                                                      \
+	"INSERT INTO daily VALUES(" r ".circle, " r ".date, " r ".author, " r ".kind, 1) "    \
+	"ON CONFLICT DO UPDATE SET n = n + 1;"
+#define DAILY_SUB(r)                                                                      \
+	"UPDATE daily SET n = n - 1 WHERE circle = " r ".circle AND day = " r ".date AND "     \
+	"author = " r ".author AND kind = " r ".kind;"                                        \
+	"DELETE FROM daily WHERE circle = " r ".circle AND day = " r ".date AND author = " r   \
+	".author AND kind = " r ".kind AND n <= 0;"
 
 /* Schema migrations: migrations[v] takes user_version v to v + 1. */
 static const char *const migrations[] = {
@@ -71,10 +84,29 @@ static const char *const migrations[] = {
 	 * build writes fewer, larger segments and merges less */
 	"INSERT INTO fts(fts, rank) VALUES('hashsize', 16777216);"
 	"CREATE TABLE heads(circle TEXT PRIMARY KEY, oid TEXT NOT NULL);",
+	/* 1 -> 2: for the circle dashboard (status.c): notes changed in a
+	 * period, and `daily`, the notes, questions and answers of each member
+	 * per day, kept up to date by triggers on docs */
+	"CREATE INDEX docs_circle_kind_mtime ON docs(circle, kind, mtime);"
+	"CREATE TABLE daily(circle TEXT NOT NULL, day TEXT NOT NULL, author TEXT NOT NULL,"
+	" kind TEXT NOT NULL, n INTEGER NOT NULL, PRIMARY KEY(circle, day, author, kind))"
+	" WITHOUT ROWID;"
+	"CREATE INDEX daily_author ON daily(circle, author, day);"
+	"CREATE TRIGGER docs_daily_ins AFTER INSERT ON docs WHEN " DAILY_ROW("new") " BEGIN "
+	DAILY_ADD("new") " END;"
+	"CREATE TRIGGER docs_daily_del AFTER DELETE ON docs WHEN " DAILY_ROW("old") " BEGIN "
+	DAILY_SUB("old") " END;"
+	"CREATE TRIGGER docs_daily_upd_old AFTER UPDATE OF kind, circle, author, date ON docs WHEN "
+	DAILY_ROW("old") " BEGIN " DAILY_SUB("old") " END;"
+	"CREATE TRIGGER docs_daily_upd_new AFTER UPDATE OF kind, circle, author, date ON docs WHEN "
+	DAILY_ROW("new") " BEGIN " DAILY_ADD("new") " END;"
+	"INSERT INTO daily SELECT circle, date, author, kind, count(*) FROM docs WHERE "
+	DAILY_ROW("docs") " GROUP BY circle, date, author, kind;",
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
-static const char *const drop_all = "DROP TABLE IF EXISTS fts;"
+static const char *const drop_all = "DROP TABLE IF EXISTS daily;"
+                                    "DROP TABLE IF EXISTS fts;"
                                     "DROP TABLE IF EXISTS docs;"
                                     "DROP TABLE IF EXISTS heads;";
 
@@ -2069,4 +2101,11 @@ int wol_index_stats(wol_index *ix, wol_index_figures *f, wol_error *err)
 	if (rc)
 		wol_index_figures_free(f);
 	return rc;
+}
+
+/* ------------------------------------------------------ for other nouns */
+
+sqlite3 *wol_index__db(wol_index *ix, wol_error *err)
+{
+	return ensure_fresh(ix, 0, err) == 0 ? ix->db : NULL;
 }

@@ -47,4 +47,10 @@ typedef struct wol_qevent {
  * by (lamport, id): "open" or "resolved". Sorts `ev` in place. */
 const char *wol_qstate_replay(const char *asker, wol_qevent *ev, size_t n);
 
+/* ------------------------------------------- read access (status.c) */
+
+/* The index's open database, made sure to be the current index.db, for
+ * read-only queries of other nouns; NULL after filling err. Owned by ix. */
+sqlite3 *wol_index__db(wol_index *ix, wol_error *err);
+
 #endif

@@ -870,6 +870,107 @@ WOL_API void wol_qnews_free(wol_qnews *n);
  * becomes "***"; it stays only in the clone's git config, where the user
  * put it. malloc'd; NULL on out of memory. (csrc/circle.c) */
 WOL_API char *wol_url_redact(const char *url);
+/* ---------------------------------------------------------------- status */
+
+/* The circle at a glance (csrc/status.c): what :WolCircle and `wol status`
+ * show, computed from the index (not a file scan), circle.md, members/ and
+ * the journal's streaks. Dates come from the context's today. */
+
+#define WOL_STATUS_WEEKS 12 /* columns of the activity grid */
+#define WOL_STATUS_DAYS (WOL_STATUS_WEEKS * 7)
+
+typedef struct wol_status_member {
+	char *handle;
+	char *name;    /* display name */
+	char *goal;    /* may be NULL */
+	long notes;    /* notes shared in the last 7 days (today included) */
+	long answers;  /* answers given in the last 7 days */
+	char last[11]; /* day of the last note, question or answer; "" when none */
+	int me;
+} wol_status_member;
+
+typedef struct wol_status_item {
+	const char *kind; /* "note", "question", "answer" (static) */
+	int updated;      /* note: changed in the period, created before it */
+	char *author;
+	char *title;      /* answers: the question's title */
+	char *path;       /* relative to the circle */
+	char *qid;        /* questions and answers */
+	char date[11];    /* created, or (updated notes) the day it changed here */
+} wol_status_item;
+
+typedef struct wol_status_question {
+	char *qid, *title, *author;
+	char *path;    /* relative to the circle */
+	char date[11]; /* asked */
+	long answers;  /* not retracted */
+	int age;       /* days since asked */
+	int mine;
+} wol_status_question;
+
+typedef struct wol_status {
+	char *circle;       /* the directory name */
+	char *name;         /* from circle.md */
+	char *handle;       /* the member looking */
+	wol_date today;
+	const char *phase;  /* "none" (no start date), "before", "running", "complete" (static) */
+	int week, weeks;    /* program week of today (1..weeks) when running */
+	wol_date started;   /* y == 0 when unknown */
+	int meets;          /* 0 = monday .. 6 = sunday; -1 unknown */
+	wol_date next_meeting; /* today or later; y == 0 when meets is unknown */
+	wol_date since;     /* start of "since": the last meeting day, else 7 days ago */
+	int since_meeting;  /* 1: `since` is the last meeting */
+	char *remote;       /* origin URL or NULL */
+	char *branch;
+	size_t ahead;       /* commits waiting to be pushed */
+	long long last_sync; /* unix time origin's branch was last updated here; 0: never */
+	wol_status_member *members;
+	size_t nmembers;
+	wol_status_item *items; /* since `since`, newest first, at most opts.limit */
+	size_t nitems;
+	long items_total;
+	wol_status_question *open; /* open questions, newest first, at most opts.limit */
+	size_t nopen;
+	long open_total;
+	wol_date grid_start;  /* the Monday of the first column */
+	int grid_today;       /* index of today in the grid (later cells are future) */
+	unsigned char journal[WOL_STATUS_DAYS]; /* 1: a journal day written */
+	unsigned short mine[WOL_STATUS_DAYS];   /* my notes, questions and answers */
+	unsigned short everyone[WOL_STATUS_DAYS]; /* everyone's */
+	int streak, longest;  /* journaling streaks (wol_journal_stats) */
+	int journal_week;     /* journal days written this week */
+	char **warnings;      /* circle.md problems, unreadable entries: one line each */
+	size_t nwarnings;
+	char *notice;         /* from the index refresh, or NULL */
+} wol_status;
+
+typedef struct wol_status_opts {
+	const char *circle; /* NULL: the default circle */
+	int limit;          /* items and open questions listed; 0: 50 */
+	int norefresh;      /* 1: use the index as it is */
+} wol_status_opts;
+
+/* Computes the status of a circle. `ix` is an open index of ctx (NULL:
+ * opened and closed here); unless norefresh, it is first brought up to date
+ * with what the circle's HEAD changed (wol_index_refresh_circle). */
+WOL_API int wol_status_get(wol_ctx *ctx, wol_index *ix, const wol_status_opts *opts,
+                           wol_status *out, wol_error *err);
+WOL_API void wol_status_free(wol_status *s);
+/* Cell level 0..4 of grid day i (0: nothing, 1: a journal day or one share,
+ * up to 4), the same for every front end. */
+WOL_API int wol_status_level(const wol_status *s, int i);
+
+/* A meeting agenda (Markdown, malloc'd) for the next meeting: a check-in
+ * round, each member's shares since the last meeting, the open questions
+ * to discuss, and the program focus of the week after (the prompt of the
+ * day a week after the next meeting). */
+WOL_API int wol_status_agenda(wol_ctx *ctx, const wol_status *s, char **out, wol_error *err);
+/* Saves an agenda (or meeting notes) into the journal entry of `date`
+ * under the heading "## Circle meeting", replacing that section when it is
+ * there (creating the entry from its template when missing), atomically
+ * under the journal lock. *path (may be NULL) gets the entry's path. */
+WOL_API int wol_status_agenda_save(wol_ctx *ctx, wol_date date, const char *text, size_t len,
+                                   char **path, wol_error *err);
 
 /* ---------------------------------------------------------------- doctor */
 

@@ -32,6 +32,9 @@ local commands = {
     return require('wol.prompt').complete(lead)
   end }, "Show the day's prompt in a split: :WolPrompt [date]" },
   WolSearch = { 'search', { nargs = '*', bang = true }, 'Search the journal, notes and questions' },
+  WolCircle = { 'dashboard', { nargs = '*', complete = function(lead)
+    return require('wol.dashboard').complete(lead)
+  end }, 'The circle at a glance: :WolCircle [agenda] [circle=NAME]' },
 }
 
 for name, spec in pairs(commands) do
@@ -76,6 +79,7 @@ local plugs = {
   WolAsk = 'ask',
   WolQuestions = 'questions',
   WolSearch = 'search',
+  WolCircle = 'dashboard',
 }
 for lhs, handler in pairs(plugs) do
   vim.keymap.set('n', '<Plug>(' .. lhs .. ')', function()
@@ -113,7 +117,39 @@ local links = {
   WolThreadAnswer = 'WolHeading',
   WolThreadEvent = 'WolAccent',
   WolThreadForged = 'WolWarn',
+  WolCircleTitle = 'WolTitle',
+  WolCircleHeading = 'WolHeading',
+  WolCircleMuted = 'WolMuted',
+  WolCircleWarn = 'WolWarn',
+  WolCircleName = 'Identifier',
+  WolCircleMe = 'WolAccent',
+  WolCircleGoal = 'WolMuted',
+  WolCircleKind = 'Type',
+  WolCircleQuestion = 'Normal',
+  WolCircleStreak = 'WolOk',
+  WolCircleHeat0 = 'WolMuted',
 }
-for group, target in pairs(links) do
-  vim.api.nvim_set_hl(0, group, { link = target, default = true })
+local function apply_highlights()
+  for group, target in pairs(links) do
+    vim.api.nvim_set_hl(0, group, { link = target, default = true })
+  end
+  -- The activity heat map: four greens (a contribution calendar), defaults only.
+  for i, c in ipairs({ { '#2f6b3a', 22 }, { '#2a9d43', 28 }, { '#3fbf55', 34 }, { '#7ee787', 84 } }) do
+    vim.api.nvim_set_hl(0, 'WolCircleHeat' .. i, { fg = c[1], ctermfg = c[2], default = true })
+  end
 end
+apply_highlights()
+-- :colorscheme clears every group; put the defaults back after it
+vim.api.nvim_create_autocmd('ColorScheme', {
+  group = vim.api.nvim_create_augroup('wol_highlights', { clear = true }),
+  callback = apply_highlights,
+})
+
+-- Keep the search index fresh after anything wol writes (batched, deferred).
+vim.api.nvim_create_autocmd('User', {
+  group = vim.api.nvim_create_augroup('WolIndex', { clear = true }),
+  pattern = { 'WolShared', 'WolSynced', 'WolQuestion', 'WolAsked', 'WolAnswered' },
+  callback = function(ev)
+    require('wol.search').on_event(ev)
+  end,
+})

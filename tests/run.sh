@@ -14,6 +14,7 @@ TMP=$(mktemp -d "${TMPDIR:-/tmp}/wol-test.XXXXXX")
 trap 'rm -rf "$TMP"' EXIT INT TERM
 PASSED=0
 FAILED=0
+SKIPPED=0
 LOGS="$TMP/logs"
 mkdir -p "$LOGS"
 
@@ -51,7 +52,9 @@ count() {
 	s=$(echo "$summary" | sed -E 's/^([0-9]+) success.*/\1/')
 	f=$(echo "$summary" | sed -E 's/.* ([0-9]+) failures?.*/\1/')
 	e=$(echo "$summary" | sed -E 's/.* ([0-9]+) errors?.*/\1/')
+	p=$(echo "$summary" | sed -E 's/.* ([0-9]+) pending.*/\1/')
 	PASSED=$((PASSED + s))
+	SKIPPED=$((SKIPPED + p))
 	FAILED=$((FAILED + f + e))
 	if [ "$f" -ne 0 ] || [ "$e" -ne 0 ] || [ "$3" -ne 0 ]; then
 		echo "!! $1: $summary"
@@ -135,5 +138,9 @@ wait
 for label in $ORDER; do
 	count "$label" "$LOGS/$label.log" "$(cat "$LOGS/$label.rc" 2>/dev/null || echo 1)"
 done
-echo "$PASSED passed, $FAILED failed"
+if [ "$SKIPPED" -gt 0 ]; then
+	echo "$PASSED passed, $FAILED failed, $SKIPPED skipped"
+else
+	echo "$PASSED passed, $FAILED failed"
+fi
 [ "$FAILED" -eq 0 ]

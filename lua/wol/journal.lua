@@ -251,6 +251,7 @@ end
 --- quote. Returns the entry's path.
 function M.log(text, quote)
   local path, warning = check(ctx():journal_log(text or '', { quote = quote }))
+  pcall(function() require('wol.search').refresh_soon({ paths = { path } }) end)
   if warning then
     notify(warning, vim.log.levels.WARN)
   end

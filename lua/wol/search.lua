@@ -37,6 +37,84 @@ function M.refresh(opts)
   return rep
 end
 
+-- Refreshes after writes are batched: features call refresh_soon() and the
+-- index catches up a moment later, off the path of the command itself.
+local pending = { paths = {}, circles = {}, all = false, timer = false }
+
+local function flush()
+  local p = pending
+  pending = { paths = {}, circles = {}, all = false, timer = false }
+  local ok, err
+  if p.all then
+    ok, err = M.refresh()
+  else
+    for name in pairs(p.circles) do
+      ok, err = M.refresh({ circle = name })
+      if not ok then
+        break
+      end
+    end
+    local list = vim.tbl_keys(p.paths)
+    if #list > 0 and (ok ~= nil or next(p.circles) == nil) then
+      ok, err = M.refresh({ paths = list })
+    end
+  end
+  if ok == nil and err then
+    notify(err, vim.log.levels.WARN)
+  end
+end
+
+--- Schedules a refresh of the index: opts { paths = {...} }, { circle = name }
+--- or nil (check every file). Calls within `delay_ms` (default 100) are
+--- merged into one refresh.
+function M.refresh_soon(opts, delay_ms)
+  opts = opts or {}
+  if opts.paths then
+    for _, f in ipairs(opts.paths) do
+      pending.paths[f] = true
+    end
+  elseif opts.circle then
+    pending.circles[opts.circle] = true
+  else
+    pending.all = true
+  end
+  if not pending.timer then
+    pending.timer = true
+    vim.defer_fn(flush, delay_ms or 100)
+  end
+end
+
+--- Runs a scheduled refresh now (tests, and commands that need it at once).
+function M.flush()
+  if pending.timer then
+    flush()
+  end
+end
+
+--- Handler of the User events wired in plugin/wol.lua: a share or a question
+--- wrote files of a circle, a sync brought commits, the journal was logged.
+function M.on_event(ev)
+  local data = type(ev) == 'table' and ev.data or nil
+  local name = type(ev) == 'table' and ev.match or ''
+  if type(data) ~= 'table' then
+    -- Neovim 0.7 has no event data; some features keep it in a variable
+    if name == 'WolShared' then
+      data = vim.g.wol_last_share
+    elseif name == 'WolSynced' then
+      local ok, sync = pcall(require, 'wol.sync')
+      data = ok and type(sync) == 'table' and sync.last or nil
+    end
+  end
+  if name == 'WolSynced' then
+    local circle = type(data) == 'table' and data.circle or nil
+    M.refresh_soon(circle and { circle = circle } or nil)
+  elseif type(data) == 'table' and type(data.path) == 'string' then
+    M.refresh_soon({ paths = { data.path } })
+  else
+    M.refresh_soon()
+  end
+end
+
 --- Searches (refreshing the index first); returns the hits or nil and a
 --- message. opts: { limit = n }.
 function M.search(query, opts)

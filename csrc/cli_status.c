@@ -1,0 +1,311 @@
+/* cli_status.c - `wol status [--json] [--agenda]`: the circle at a glance */
+#include "cli.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+static const char *const months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                     "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+/* cells by level: plain text, and the 256-colour greens of a terminal */
+static const char *const cells[] = {"·", "░", "▒", "▓", "█"};
+static const int colours[] = {240, 22, 28, 34, 84};
+
+static void datestr(wol_date d, char *buf)
+{
+	if (d.y)
+		wol_date_format(d, buf);
+	else
+		buf[0] = '\0';
+}
+
+static cJSON *date_json(wol_date d)
+{
+	char buf[11];
+	datestr(d, buf);
+	return d.y ? cJSON_CreateString(buf) : cJSON_CreateNull();
+}
+
+static cJSON *str_json(const char *s)
+{
+	return s ? cJSON_CreateString(s) : cJSON_CreateNull();
+}
+
+static cJSON *status_json(const wol_status *s)
+{
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddItemToObject(o, "circle", str_json(s->circle));
+	cJSON_AddItemToObject(o, "name", str_json(s->name));
+	cJSON_AddItemToObject(o, "handle", str_json(s->handle));
+	cJSON_AddItemToObject(o, "today", date_json(s->today));
+	cJSON_AddStringToObject(o, "phase", s->phase);
+	cJSON_AddNumberToObject(o, "week", s->week);
+	cJSON_AddNumberToObject(o, "weeks", s->weeks);
+	cJSON_AddItemToObject(o, "started", date_json(s->started));
+	cJSON_AddItemToObject(o, "meets", str_json(s->meets >= 0 ? wol_weekday_name(s->meets) : NULL));
+	cJSON_AddItemToObject(o, "next_meeting", date_json(s->next_meeting));
+	cJSON_AddItemToObject(o, "since", date_json(s->since));
+	cJSON_AddBoolToObject(o, "since_meeting", s->since_meeting);
+	cJSON_AddItemToObject(o, "remote", str_json(s->remote));
+	cJSON_AddItemToObject(o, "branch", str_json(s->branch));
+	cJSON_AddNumberToObject(o, "ahead", (double)s->ahead);
+	cJSON_AddNumberToObject(o, "last_sync", (double)s->last_sync);
+	cJSON *members = cJSON_AddArrayToObject(o, "members");
+	for (size_t i = 0; i < s->nmembers; i++) {
+		const wol_status_member *m = &s->members[i];
+		cJSON *j = cJSON_CreateObject();
+		cJSON_AddItemToObject(j, "handle", str_json(m->handle));
+		cJSON_AddItemToObject(j, "name", str_json(m->name));
+		cJSON_AddItemToObject(j, "goal", str_json(m->goal));
+		cJSON_AddNumberToObject(j, "notes", (double)m->notes);
+		cJSON_AddNumberToObject(j, "answers", (double)m->answers);
+		cJSON_AddItemToObject(j, "last", str_json(m->last[0] ? m->last : NULL));
+		cJSON_AddBoolToObject(j, "me", m->me);
+		cJSON_AddItemToArray(members, j);
+	}
+	cJSON *items = cJSON_AddArrayToObject(o, "items");
+	for (size_t i = 0; i < s->nitems; i++) {
+		const wol_status_item *it = &s->items[i];
+		cJSON *j = cJSON_CreateObject();
+		cJSON_AddStringToObject(j, "kind", it->kind);
+		cJSON_AddBoolToObject(j, "updated", it->updated);
+		cJSON_AddItemToObject(j, "author", str_json(it->author));
+		cJSON_AddItemToObject(j, "title", str_json(it->title));
+		cJSON_AddItemToObject(j, "path", str_json(it->path));
+		cJSON_AddItemToObject(j, "qid", str_json(it->qid));
+		cJSON_AddStringToObject(j, "date", it->date);
+		cJSON_AddItemToArray(items, j);
+	}
+	cJSON_AddNumberToObject(o, "items_total", (double)s->items_total);
+	cJSON *open = cJSON_AddArrayToObject(o, "open");
+	for (size_t i = 0; i < s->nopen; i++) {
+		const wol_status_question *q = &s->open[i];
+		cJSON *j = cJSON_CreateObject();
+		cJSON_AddItemToObject(j, "qid", str_json(q->qid));
+		cJSON_AddItemToObject(j, "title", str_json(q->title));
+		cJSON_AddItemToObject(j, "author", str_json(q->author));
+		cJSON_AddItemToObject(j, "path", str_json(q->path));
+		cJSON_AddStringToObject(j, "date", q->date);
+		cJSON_AddNumberToObject(j, "answers", (double)q->answers);
+		cJSON_AddNumberToObject(j, "age", q->age);
+		cJSON_AddBoolToObject(j, "mine", q->mine);
+		cJSON_AddItemToArray(open, j);
+	}
+	cJSON_AddNumberToObject(o, "open_total", (double)s->open_total);
+	cJSON *g = cJSON_AddObjectToObject(o, "grid");
+	cJSON_AddItemToObject(g, "start", date_json(s->grid_start));
+	cJSON_AddNumberToObject(g, "today", s->grid_today);
+	cJSON *days = cJSON_AddArrayToObject(g, "days");
+	for (int i = 0; i < WOL_STATUS_DAYS; i++) {
+		cJSON *j = cJSON_CreateObject();
+		cJSON_AddItemToObject(j, "date", date_json(wol_date_add(s->grid_start, i)));
+		cJSON_AddBoolToObject(j, "journal", s->journal[i]);
+		cJSON_AddNumberToObject(j, "mine", s->mine[i]);
+		cJSON_AddNumberToObject(j, "all", s->everyone[i]);
+		cJSON_AddNumberToObject(j, "level", wol_status_level(s, i));
+		cJSON_AddItemToArray(days, j);
+	}
+	cJSON_AddNumberToObject(o, "streak", s->streak);
+	cJSON_AddNumberToObject(o, "longest", s->longest);
+	cJSON_AddNumberToObject(o, "journal_week", s->journal_week);
+	cJSON *w = cJSON_AddArrayToObject(o, "warnings");
+	for (size_t i = 0; i < s->nwarnings; i++)
+		cJSON_AddItemToArray(w, cJSON_CreateString(s->warnings[i]));
+	return o;
+}
+
+static void day_name(wol_date d, char *buf, size_t n)
+{
+	char iso[11];
+	wol_date_format(d, iso);
+	const char *w = wol_weekday_name(wol_date_weekday(d));
+	snprintf(buf, n, "%c%c%c %s", w[0] - 'a' + 'A', w[1], w[2], iso);
+}
+
+static void print_grid(const wol_status *s, int colour)
+{
+	/* month labels over the columns where a month starts */
+	char labels[WOL_STATUS_WEEKS * 2 + 8];
+	memset(labels, ' ', sizeof labels);
+	labels[sizeof labels - 1] = '\0';
+	int prev = 0, last_end = -1;
+	for (int w = 0; w < WOL_STATUS_WEEKS; w++) {
+		wol_date d = wol_date_add(s->grid_start, 7L * w);
+		if (d.m != prev && w * 2 > last_end && w * 2 + 3 < (int)sizeof labels - 1) {
+			memcpy(labels + w * 2, months[d.m - 1], 3);
+			last_end = w * 2 + 3;
+		}
+		prev = d.m;
+	}
+	size_t n = strlen(labels);
+	while (n && labels[n - 1] == ' ')
+		labels[--n] = '\0';
+	printf("      %s\n", labels);
+	static const char *const rows[] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
+	for (int r = 0; r < 7; r++) {
+		printf("  %s", rows[r]);
+		for (int w = 0; w < WOL_STATUS_WEEKS; w++) {
+			int i = w * 7 + r;
+			if (i > s->grid_today) {
+				printf("  ");
+				continue;
+			}
+			int lv = wol_status_level(s, i);
+			if (colour)
+				printf(" \033[38;5;%dm%s\033[0m", colours[lv], cells[lv]);
+			else
+				printf(" %s", cells[lv]);
+		}
+		printf("\n");
+	}
+	printf("      less ");
+	for (int lv = 0; lv < 5; lv++) {
+		if (colour)
+			printf("\033[38;5;%dm%s\033[0m", colours[lv], cells[lv]);
+		else
+			printf("%s", cells[lv]);
+	}
+	printf(" more   (journal days and your shares)\n");
+}
+
+static void print_text(const wol_status *s, int colour)
+{
+	const char *bold = colour ? "\033[1m" : "", *off = colour ? "\033[0m" : "";
+	char buf[40], buf2[40];
+	printf("%s%s%s", bold, s->name, off);
+	if (strcmp(s->phase, "running") == 0)
+		printf(" · week %d of %d", s->week, s->weeks);
+	else if (strcmp(s->phase, "before") == 0)
+		printf(" · before start (%04d-%02d-%02d)", s->started.y, s->started.m, s->started.d);
+	else if (strcmp(s->phase, "complete") == 0)
+		printf(" · program complete — recommit?");
+	if (s->next_meeting.y) {
+		day_name(s->next_meeting, buf, sizeof buf);
+		printf(" · next meeting %s%s", buf,
+		       wol_date_diff(s->next_meeting, s->today) == 0 ? " (today)" : "");
+	}
+	printf("\n");
+	if (!s->remote) {
+		printf("sync: no remote");
+	} else if (s->last_sync) {
+		time_t t = (time_t)s->last_sync;
+		struct tm tm;
+		localtime_r(&t, &tm);
+		strftime(buf, sizeof buf, "%Y-%m-%d %H:%M", &tm);
+		printf("sync: last %s", buf);
+	} else {
+		printf("sync: never");
+	}
+	if (s->ahead)
+		printf(" · %zu commit%s waiting to be pushed", s->ahead, s->ahead == 1 ? "" : "s");
+	printf("\n");
+	for (size_t i = 0; i < s->nwarnings; i++)
+		fprintf(stderr, "%s\n", s->warnings[i]);
+
+	printf("\n%sMembers%s\n", bold, off);
+	for (size_t i = 0; i < s->nmembers; i++) {
+		const wol_status_member *m = &s->members[i];
+		printf("  %s%s (%s)%s: %ld note%s, %ld answer%s in 7 days; last %s\n", m->me ? "*" : "",
+		       m->name ? m->name : m->handle, m->handle, "", m->notes, m->notes == 1 ? "" : "s",
+		       m->answers, m->answers == 1 ? "" : "s", m->last[0] ? m->last : "never");
+		if (m->goal)
+			printf("    goal: %s\n", m->goal);
+	}
+
+	day_name(s->since, buf2, sizeof buf2);
+	printf("\n%sSince %s%s%s\n", bold, buf2, s->since_meeting ? " (last meeting)" : "", off);
+	if (!s->nitems)
+		printf("  nothing new\n");
+	for (size_t i = 0; i < s->nitems; i++) {
+		const wol_status_item *it = &s->items[i];
+		const char *what = it->kind[0] == 'n' ? (it->updated ? "updated" : "note")
+		                   : it->kind[0] == 'q' ? "asked"
+		                                        : "answer";
+		printf("  %s  %-12s %-8s %s\n", it->date, it->author ? it->author : "?", what,
+		       it->title ? it->title : it->path);
+	}
+	if (s->items_total > (long)s->nitems)
+		printf("  … %ld more\n", s->items_total - (long)s->nitems);
+
+	printf("\n%sOpen questions (%ld)%s\n", bold, s->open_total, off);
+	if (!s->nopen)
+		printf("  none\n");
+	for (size_t i = 0; i < s->nopen; i++) {
+		const wol_status_question *q = &s->open[i];
+		printf("  %s %s — %s, %ld answer%s, %dd\n", q->mine ? "*" : "?",
+		       q->title ? q->title : q->qid, q->author ? q->author : "?", q->answers,
+		       q->answers == 1 ? "" : "s", q->age);
+	}
+	if (s->open_total > (long)s->nopen)
+		printf("  … %ld more\n", s->open_total - (long)s->nopen);
+
+	printf("\n%sActivity%s\n", bold, off);
+	print_grid(s, colour);
+	printf("  journal streak: %d day%s (longest %d)\n", s->streak, s->streak == 1 ? "" : "s",
+	       s->longest);
+}
+
+int wol_cli_status(wol_cli *cli, int argc, char **argv)
+{
+	wol_cli_opt opts[] = {{"json", 0, 0, NULL},
+	                      {"agenda", 0, 0, NULL},
+	                      {"limit", 1, 'n', NULL},
+	                      {"color", 1, 0, NULL},
+	                      {NULL, 0, 0, NULL}};
+	char *pos[argc > 0 ? argc : 1];
+	int npos;
+	if (wol_cli_parse(cli, argc, argv, opts, pos, &npos))
+		return WOL_EXIT_USAGE;
+	if (npos)
+		return wol_cli_usage(cli, "unexpected argument '%s'", pos[0]);
+	wol_status_opts so = {NULL, 0, 0};
+	if (opts[2].value) {
+		char *end;
+		long n = strtol(opts[2].value, &end, 10);
+		if (*end || n <= 0 || n > 10000)
+			return wol_cli_usage(cli, "--limit needs a number from 1 to 10000, not '%s'",
+			                     opts[2].value);
+		so.limit = (int)n;
+	}
+	int colour = isatty(STDOUT_FILENO);
+	if (opts[3].value) {
+		if (strcmp(opts[3].value, "always") == 0)
+			colour = 1;
+		else if (strcmp(opts[3].value, "never") == 0)
+			colour = 0;
+		else if (strcmp(opts[3].value, "auto") != 0)
+			return wol_cli_usage(cli, "--color takes auto, always or never, not '%s'",
+			                     opts[3].value);
+	}
+	wol_ctx *ctx = wol_cli_ctx(cli);
+	if (!ctx)
+		return WOL_EXIT_FAIL;
+	wol_error err;
+	wol_status s;
+	if (wol_status_get(ctx, NULL, &so, &s, &err) != 0)
+		return wol_cli_fail(cli, &err);
+	if (s.notice)
+		fprintf(stderr, "%s\n", s.notice);
+	int rc = WOL_EXIT_OK;
+	if (opts[1].value) {
+		char *text = NULL;
+		if (wol_status_agenda(ctx, &s, &text, &err) != 0)
+			rc = wol_cli_fail(cli, &err);
+		else if (opts[0].value) {
+			cJSON *o = cJSON_CreateObject();
+			cJSON_AddItemToObject(o, "date", date_json(s.next_meeting.y ? s.next_meeting : s.today));
+			cJSON_AddStringToObject(o, "text", text);
+			rc = wol_cli_json(o);
+		} else {
+			fputs(text, stdout);
+		}
+		free(text);
+	} else if (opts[0].value) {
+		rc = wol_cli_json(status_json(&s));
+	} else {
+		print_text(&s, colour);
+	}
+	wol_status_free(&s);
+	return rc;
+}

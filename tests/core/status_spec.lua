@@ -1,0 +1,244 @@
+-- The circle dashboard's data (csrc/status.c) through the binding and
+-- `wol status`: a fixture circle with known dates (tests/helpers/dashfix.lua),
+-- a real git repository with a bare origin, a real index.
+local t = require('wolt')
+local fix = require('dashfix')
+local core = t.core()
+local json = require('dkjson')
+
+describe('circle status', function()
+  local m, dir, ctx, st
+
+  setup(function()
+    m = t.member('tester')
+    dir = fix.build(m)
+    -- a note created long ago but changed here on 2026-03-04 (the day it
+    -- arrived): listed as updated
+    assert(t.sh('touch -d "2026-03-04 12:00" ' .. t.shquote(dir .. '/notes/ana/old-sketch.md')) ~= nil)
+    ctx = assert(core.open({ home = m.wol_home, today = fix.today }))
+    st = assert(ctx:status())
+  end)
+
+  it('has the header: program week, meetings, sync state', function()
+    assert.equal('writers', st.circle)
+    assert.equal('running', st.phase)
+    assert.equal(5, st.week)
+    assert.equal(12, st.weeks)
+    assert.equal('tuesday', st.meets)
+    assert.equal('2026-03-10', st.next_meeting)
+    assert.equal('2026-03-03', st.since)
+    assert.is_true(st.since_meeting)
+    assert.equal(1, st.ahead)
+    assert.truthy(st.remote)
+    assert.is_true(st.last_sync > 0)
+    assert.equal('tester', st.handle)
+  end)
+
+  it('lists members with goals, last 7 days and last activity', function()
+    local got = {}
+    for _, x in ipairs(st.members) do
+      table.insert(got, { x.handle, x.name, x.goal, x.notes, x.answers, x.last, x.me })
+    end
+    assert.same({
+      { 'ana', 'Ana Lopez', 'Write the onboarding guide', 1, 0, '2026-03-04', false },
+      { 'bo', 'Bo Chen', 'Launch the pricing page', 1, 1, '2026-03-05', false },
+      { 'tester', 'tester Example', 'Share one draft a week', 1, 1, '2026-03-05', true },
+    }, got)
+  end)
+
+  it('lists what is new since the last meeting, newest first', function()
+    local got = {}
+    for _, x in ipairs(st.items) do
+      table.insert(got, table.concat({ x.date, x.author, x.kind, tostring(x.updated), x.title }, ' | '))
+    end
+    assert.same({
+      '2026-03-05 | bo | answer | false | How do you pick a weekly goal?',
+      '2026-03-05 | tester | note | false | My outline',
+      '2026-03-04 | tester | answer | false | How do you pick a weekly goal?',
+      '2026-03-04 | ana | note | true | Old sketch',
+      '2026-03-04 | ana | note | false | Onboarding guide draft',
+      '2026-03-04 | tester | question | false | Where do you keep drafts?',
+      '2026-03-03 | bo | note | false | Pricing page ideas',
+    }, got)
+    assert.equal(7, st.items_total)
+    assert.equal('notes/ana/onboarding.md', st.items[5].path)
+  end)
+
+  it('lists open questions with answers, age and mine', function()
+    local got = {}
+    for _, q in ipairs(st.open) do
+      table.insert(got, { q.qid, q.title, q.author, q.answers, q.age, q.mine })
+    end
+    assert.same({
+      { fix.q2, 'Where do you keep drafts?', 'tester', 0, 1, true },
+      { fix.q1, 'How do you pick a weekly goal?', 'ana', 2, 3, false },
+    }, got)
+    assert.equal(2, st.open_total)
+  end)
+
+  it('fills the 12-week grid with journal days and shares, and the streaks', function()
+    assert.equal('2025-12-15', st.grid.start)
+    assert.equal(84, #st.grid.days)
+    assert.equal(81, st.grid.today)
+    local function day(d)
+      for _, x in ipairs(st.grid.days) do
+        if x.date == d then
+          return x
+        end
+      end
+    end
+    assert.same({ date = '2026-03-04', journal = true, mine = 2, all = 3, level = 3 }, day('2026-03-04'))
+    assert.same({ date = '2026-03-05', journal = true, mine = 1, all = 2, level = 2 }, day('2026-03-05'))
+    assert.same({ date = '2026-02-16', journal = true, mine = 0, all = 0, level = 1 }, day('2026-02-16'))
+    assert.same({ date = '2026-02-20', journal = false, mine = 0, all = 1, level = 0 }, day('2026-02-20'))
+    assert.equal(0, day('2026-03-06').level) -- the future is empty
+    assert.equal(5, st.streak)
+    assert.equal(5, st.longest)
+  end)
+
+  it('says before start and program complete', function()
+    local before = assert(core.open({ home = m.wol_home, today = '2026-01-20' }))
+    local b = assert(before:status())
+    assert.equal('before', b.phase)
+    assert.equal(0, b.week)
+    local after = assert(core.open({ home = m.wol_home, today = '2026-05-01' }))
+    local a = assert(after:status())
+    assert.equal('complete', a.phase)
+    assert.equal('2026-05-05', a.next_meeting)
+  end)
+
+  it('limits the lists and counts the rest', function()
+    local s = assert(ctx:status({ limit = 2 }))
+    assert.equal(2, #s.items)
+    assert.equal(7, s.items_total)
+    assert.equal(2, #s.open)
+    local s1 = assert(ctx:status({ limit = 1 }))
+    assert.equal(1, #s1.open)
+    assert.equal(2, s1.open_total)
+  end)
+
+  it('sees a new commit (the index follows HEAD)', function()
+    t.write(dir .. '/notes/tester/second.md', '---\ntitle: Second draft\nauthor: tester\ncreated: 2026-03-05\n---\nx\n')
+    assert.equal(0, select(2, t.git(dir, 'add -A && git -C ' .. t.shquote(dir) .. ' commit -q -m second', m)))
+    local s = assert(ctx:status())
+    assert.equal(8, s.items_total)
+    assert.equal(2, s.ahead)
+    assert.equal(2, s.members[3].notes)
+    t.sh('git -C ' .. t.shquote(dir) .. ' reset -q --hard HEAD~1')
+    local back = assert(ctx:status())
+    assert.equal(7, back.items_total)
+    assert.equal(1, back.members[3].notes)
+  end)
+
+  it('gives the same after a rebuild and after migrating an index of schema 1', function()
+    local function digest(s)
+      local parts = { s.items_total, s.open_total, s.streak }
+      for _, x in ipairs(s.members) do
+        table.insert(parts, x.handle .. x.notes .. x.answers .. (x.last or ''))
+      end
+      for _, d in ipairs(s.grid.days) do
+        table.insert(parts, d.mine .. '/' .. d.all)
+      end
+      return table.concat(parts, ' ')
+    end
+    local want = digest(st)
+    assert(ctx:index_rebuild())
+    assert.equal(want, digest(assert(ctx:status())))
+    -- an index.db as schema 1 left it: no daily table, no triggers (in a
+    -- copy of the home: this process keeps the original's index open)
+    local copy = t.tmpdir('migrate')
+    assert.equal(0, select(2, t.sh('cp -a ' .. t.shquote(m.wol_home) .. ' ' .. t.shquote(copy .. '/wol'))))
+    local db = copy .. '/wol/index.db'
+    local _, rc = t.sh('sqlite3 ' .. t.shquote(db) .. ' "DROP TRIGGER docs_daily_ins; DROP TRIGGER docs_daily_del; '
+      .. 'DROP TRIGGER docs_daily_upd_old; DROP TRIGGER docs_daily_upd_new; DROP TABLE daily; '
+      .. 'DROP INDEX docs_circle_kind_mtime; PRAGMA user_version = 1;"')
+    assert.equal(0, rc)
+    local fresh = assert(core.open({ home = copy .. '/wol', today = fix.today }))
+    assert.equal(want, digest(assert(fresh:status())))
+    local v = t.sh('sqlite3 ' .. t.shquote(db) .. ' "PRAGMA user_version"')
+    assert.equal('2', v:match('%d+'))
+  end)
+
+  it('refuses an unknown circle with one clear message', function()
+    local r, err = ctx:status({ circle = 'nope' })
+    assert.is_nil(r)
+    assert.matches('^wol: ', err)
+    assert.matches('nope', err)
+  end)
+
+  it('makes an agenda and saves it into the journal under ## Circle meeting', function()
+    local text, date = assert(ctx:status_agenda())
+    assert.equal('2026-03-10', date)
+    assert.matches('### Check%-in', text)
+    assert.matches('%- Ana Lopez %(goal: Write the onboarding guide%):', text)
+    assert.matches('  %- note: Onboarding guide draft %(2026%-03%-04%)', text)
+    assert.matches('### Open questions to discuss\n\n%- Where do you keep drafts%?', text)
+    assert.matches("### Next week's focus\n\n[^\n]+%(week 6 of 12%)", text)
+    local path = assert(ctx:status_agenda_save(date, text))
+    local saved = t.read(path)
+    assert.matches('\n## Circle meeting\n\nAgenda: writers', saved)
+    -- saving again replaces the section instead of adding a second one
+    local path2 = assert(ctx:status_agenda_save(date, 'Only this.\n'))
+    assert.equal(path, path2)
+    local again = t.read(path)
+    local _, n = again:gsub('## Circle meeting', '')
+    assert.equal(1, n)
+    assert.matches('## Circle meeting\n\nOnly this.\n$', again)
+    assert.is_nil(again:find('Agenda: writers', 1, true))
+    -- text after the section survives a replacement
+    t.write(path, again .. '\n## Later\n\nkeep me\n')
+    assert(ctx:status_agenda_save(date, 'Third.'))
+    local third = t.read(path)
+    assert.matches('## Circle meeting\n\nThird.\n\n## Later\n\nkeep me\n$', third)
+    local r, err = ctx:status_agenda_save(date, 'bad \255 text')
+    assert.is_nil(r)
+    assert.matches('^wol: agenda: ', err)
+    assert.equal(third, t.read(path))
+  end)
+
+  describe('wol status', function()
+    local env = { WOL_TODAY = '2026-03-05' }
+
+    it('--json has the same data', function()
+      local out, err, rc = t.wol({ 'status', '--json' }, m, env)
+      assert.equal(0, rc, err)
+      local o = assert(json.decode(out))
+      assert.equal(5, o.week)
+      assert.equal('2026-03-10', o.next_meeting)
+      assert.equal(3, #o.members)
+      assert.equal(st.items_total, o.items_total)
+      assert.equal(fix.q2, o.open[1].qid)
+      assert.is_true(o.open[1].mine)
+      assert.equal(84, #o.grid.days)
+      assert.equal(3, o.grid.days[80].level) -- 2026-03-04 (0-based 79)
+      assert.equal(5, o.streak)
+    end)
+
+    it('prints text with a plain heat map when not on a terminal', function()
+      local out, err, rc = t.wol({ 'status' }, m, env)
+      assert.equal(0, rc, err)
+      assert.matches('^writers · week 5 of 12 · next meeting Tue 2026%-03%-10\n', out)
+      assert.matches('1 commit waiting to be pushed', out)
+      assert.matches('Since Tue 2026%-03%-03 %(last meeting%)', out)
+      assert.matches('%* Where do you keep drafts%? — tester, 0 answers, 1d', out)
+      assert.matches('\n  Wed · · · · · · · · · · · ▓\n', out)
+      assert.matches('\n  Thu · · · · · · · · · · · ▒\n', out)
+      assert.matches('journal streak: 5 days %(longest 5%)', out)
+      assert.is_nil(out:find('\27[', 1, true))
+      local col = t.wol({ 'status', '--color', 'always' }, m, env)
+      assert.truthy(col:find('\27[38;5;34m▓\27[0m', 1, true))
+    end)
+
+    it('--agenda prints the agenda; bad options are usage errors', function()
+      local out, _, rc = t.wol({ 'status', '--agenda' }, m, env)
+      assert.equal(0, rc)
+      assert.matches('^Agenda: writers, meeting on Tuesday 2026%-03%-10', out)
+      local _, err, rc2 = t.wol({ 'status', '--color', 'pink' }, m, env)
+      assert.equal(2, rc2)
+      assert.matches('wol: status: ', err)
+      local _, err3, rc3 = t.wol({ 'status', 'extra' }, m, env)
+      assert.equal(2, rc3)
+      assert.matches('unexpected argument', err3)
+    end)
+  end)
+end)
