@@ -870,6 +870,7 @@ WOL_API void wol_qnews_free(wol_qnews *n);
  * becomes "***"; it stays only in the clone's git config, where the user
  * put it. malloc'd; NULL on out of memory. (csrc/circle.c) */
 WOL_API char *wol_url_redact(const char *url);
+
 /* ---------------------------------------------------------------- status */
 
 /* The circle at a glance (csrc/status.c): what :WolCircle and `wol status`
