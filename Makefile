@@ -35,7 +35,8 @@ gen_obj  = $(1)/builtin_prompts.o
 MODULE  := lua/wol/core.so
 CLI     := bin/wol
 
-.PHONY: all deps test test-asan test-core test-nvim demo clean bench check-deps
+.PHONY: all deps test test-asan test-core test-nvim demo clean bench check-deps fuzz fuzz-build \
+        fuzz-replay chaos
 all: $(MODULE) $(CLI)
 
 $(OBJDIR)/%.o: csrc/%.c $(HDR) | $(OBJDIR)
@@ -83,7 +84,7 @@ deps:
 # `make test`: every suite (core under luajit and lua5.1, the sanitizer
 # build, the plugin in headless Neovim), closing with "N passed, N failed".
 test: deps
-	@$(MAKE) --no-print-directory all $(ASANDIR)/lua/wol/core.so $(ASANDIR)/bin/wol
+	@$(MAKE) --no-print-directory all $(ASANDIR)/lua/wol/core.so $(ASANDIR)/bin/wol $(FUZZ_REPLAY)
 	@bash tests/run.sh all
 
 test-core: all
@@ -95,6 +96,63 @@ test-nvim: all
 test-asan: deps
 	@$(MAKE) --no-print-directory all $(ASANDIR)/lua/wol/core.so $(ASANDIR)/bin/wol
 	@bash tests/run.sh asan
+
+# Fuzzing (tests/fuzz/, doc/hacking.md): libFuzzer targets built with clang
+# and ASan+UBSan in build/fuzz; `make fuzz` runs each for FUZZ_SECONDS and
+# the Lua binding fuzzer for FUZZ_LUA_CALLS calls. The same targets are
+# built with gcc+ASan against a small replay driver ($(FUZZ_REPLAY)), which
+# `make test` runs over the committed corpus as regression tests.
+FUZZ_CC      ?= clang-14
+FUZZ_SECONDS ?= 60
+FUZZ_LUA_CALLS ?= 200000
+FUZZDIR      := build/fuzz
+FUZZ_TARGETS := $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+FUZZ_CFLAGS  := -std=gnu11 -O1 -g -Wall -D_GNU_SOURCE -Icsrc $(PKG_CFLAGS) $(FUZZ_SAN)
+FUZZ_OBJS    := $(call obj,$(FUZZDIR)/obj,$(LIB_SRC)) $(FUZZDIR)/obj/builtin_prompts.o
+FUZZ_BINS    := $(addprefix $(FUZZDIR)/,$(FUZZ_TARGETS))
+FUZZ_REPLAY  := $(addprefix $(ASANDIR)/fuzz/,$(FUZZ_TARGETS))
+.SECONDARY: $(FUZZ_OBJS)
+
+$(FUZZDIR)/obj/%.o: csrc/%.c $(HDR)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
+
+$(FUZZDIR)/obj/builtin_prompts.o: $(GENDIR)/builtin_prompts.c csrc/prompt_builtin.h
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
+
+$(FUZZDIR)/%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(FUZZ_OBJS)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_OBJS) $(LDFLAGS_ALL) $(PKG_LIBS)
+
+$(ASANDIR)/fuzz/%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c tests/fuzz/fuzz.h \
+                   $(call obj,$(ASANDIR),$(LIB_SRC)) $(call gen_obj,$(ASANDIR))
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -O1 $(ASAN_FLAGS) -Icsrc -o $@ $< tests/fuzz/replay.c \
+		$(call obj,$(ASANDIR),$(LIB_SRC)) $(call gen_obj,$(ASANDIR)) $(LDFLAGS_ALL) $(PKG_LIBS)
+
+fuzz-build:
+	@sh tools/deps.sh fuzz
+	@$(MAKE) --no-print-directory all $(ASANDIR)/lua/wol/core.so $(FUZZ_BINS)
+
+fuzz: fuzz-build
+	@FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_LUA_CALLS=$(FUZZ_LUA_CALLS) sh tools/fuzz.sh $(FUZZ_TARGETS)
+
+fuzz-replay: deps
+	@$(MAKE) --no-print-directory $(FUZZ_REPLAY)
+	@for t in $(FUZZ_TARGETS); do $(ASANDIR)/fuzz/$$t tests/fuzz/corpus/$$t || exit 1; done
+
+# `make chaos`: the long versions of the crash and soak tests
+# (tests/chaos/; CHAOS_N kill points per kind, SOAK_OPS operations).
+CHAOS_N  ?= 250
+SOAK_OPS ?= 1000
+chaos: deps
+	@$(MAKE) --no-print-directory all
+	@d=$$(mktemp -d); rc=0; \
+	bash tests/chaos/kill.sh $$d/kill $(CHAOS_N) || rc=1; \
+	bash tests/chaos/soak.sh $$d/soak $$(( $(SOAK_OPS) / 4 )) || rc=1; \
+	sh tests/chaos/valgrind.sh $$d/vg || rc=1; \
+	rm -rf $$d; exit $$rc
 
 demo: deps
 	@$(MAKE) --no-print-directory all

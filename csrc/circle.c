@@ -1326,6 +1326,25 @@ int wol_circle_ahead(wol_circle *c, size_t *ahead, wol_error *err)
 	return 0;
 }
 
+char *wol_url_redact(const char *url)
+{
+	const char *p = strstr(url, "://");
+	if (!p)
+		return wol_strfmt("%s", url);
+	const char *start = p + 3;
+	const char *end = start + strcspn(start, "/");
+	const char *at = NULL;
+	for (const char *q = start; q < end; q++)
+		if (*q == '@')
+			at = q;
+	if (!at)
+		return wol_strfmt("%s", url);
+	const char *colon = memchr(start, ':', (size_t)(at - start));
+	if (!colon)
+		return wol_strfmt("%s", url);
+	return wol_strfmt("%.*s:***%s", (int)(colon - url), url, at);
+}
+
 int wol_circle_info_get(wol_circle *c, wol_circle_info *out, wol_error *err)
 {
 	memset(out, 0, sizeof *out);
@@ -1384,7 +1403,7 @@ int wol_circle_info_get(wol_circle *c, wol_circle_info *out, wol_error *err)
 	git_remote *remote = NULL;
 	if (git_remote_lookup(&remote, c->repo, "origin") == 0) {
 		const char *u = git_remote_url(remote);
-		out->remote = u ? wol_strfmt("%s", u) : NULL;
+		out->remote = u ? wol_url_redact(u) : NULL;
 		git_remote_free(remote);
 	}
 	git_error_clear();

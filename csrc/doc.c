@@ -288,7 +288,14 @@ static int emit_node(yaml_emitter_t *em, const wol_yaml *y)
 	yaml_event_t ev;
 	switch (y->kind) {
 	case WOL_YAML_SCALAR: {
-		yaml_scalar_style_t st = y->quoted ? YAML_DOUBLE_QUOTED_SCALAR_STYLE : YAML_ANY_SCALAR_STYLE;
+		/* quoted when it was, and when plain text would read back as
+		 * something else (YAML's null) or cannot be written plain (empty),
+		 * so rendering what was parsed gives the same text again; single
+		 * quotes where libyaml allows them (what it picks itself for text
+		 * that cannot be plain), double quotes otherwise */
+		int quote = y->quoted || !y->value[0] || strcmp(y->value, "~") == 0 ||
+		            strcmp(y->value, "null") == 0;
+		yaml_scalar_style_t st = quote ? YAML_SINGLE_QUOTED_SCALAR_STYLE : YAML_ANY_SCALAR_STYLE;
 		if (!yaml_scalar_event_initialize(&ev, NULL, NULL, (yaml_char_t *)y->value,
 		                                  (int)strlen(y->value), 1, 1, st))
 			return -1;
@@ -353,6 +360,14 @@ int wol_doc_render(const wol_doc *doc, char **out, size_t *len, wol_error *err)
 			                     problem ? problem : "emitter error");
 		}
 		wol_buf_puts(&b, "---\n");
+	} else if (doc->body) {
+		/* a body that itself starts like front matter would be read back
+		 * as front matter (or refused as unclosed): open and close an
+		 * empty one first */
+		size_t ys, ye, body;
+		int line;
+		if (split_front_matter(doc->body, strlen(doc->body), &ys, &ye, &body, &line) != 0)
+			wol_buf_puts(&b, "---\n---\n");
 	}
 	wol_buf_puts(&b, doc->body ? doc->body : "");
 	size_t n = b.len;

@@ -162,8 +162,10 @@ static void check_circles(wol_ctx *ctx, wol_checks *c)
 		}
 		git_remote *origin = NULL;
 		if (git_remote_lookup(&origin, repo, "origin") == 0) {
+			char *shown = wol_url_redact(git_remote_url(origin) ? git_remote_url(origin) : "");
 			add(c, WOL_CHECK_OK, "circles", NULL, "circle '%s' at %s, remote origin %s",
-			    names[i], path, git_remote_url(origin));
+			    names[i], path, shown ? shown : "");
+			free(shown);
 			git_remote_free(origin);
 		} else {
 			git_error_clear();

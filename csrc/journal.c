@@ -719,6 +719,18 @@ static int make_item(wol_buf *b, const char *hhmm, const char *text,
 	return b->oom ? wol_error_set(err, WOL_ENOMEM, "out of memory") : 0;
 }
 
+/* Whether text without front matter still reads back as all body. */
+static int starts_front_matter_safe(const char *text, size_t len)
+{
+	wol_doc doc;
+	wol_error err;
+	if (wol_doc_parse(text, len, "entry", &doc, &err) != 0)
+		return 0;
+	int same = doc.body_line == 1 && strlen(doc.body) == len;
+	wol_doc_free(&doc);
+	return same;
+}
+
 int wol_journal_log(wol_ctx *ctx, wol_date date, const char *text,
                     const wol_journal_log_opts *opts, char **path, char **warning, wol_error *err)
 {
@@ -785,9 +797,27 @@ int wol_journal_log(wol_ctx *ctx, wol_date date, const char *text,
 	wol_doc_free(&doc);
 	/* the front matter is kept byte for byte; only the body changes */
 	wol_buf_put(&out, old, off);
+	if (off > 0 && old[off - 1] != '\n')
+		wol_buf_puts(&out, "\n"); /* closing '---' at the very end, no newline */
 	if (insert_log(&out, old + off, oldlen - off, item.ptr) != 0 || out.oom) {
 		rc = wol_error_set(err, WOL_ENOMEM, "out of memory");
 		goto done;
+	}
+	if (off == 0 && !starts_front_matter_safe(out.ptr, out.len)) {
+		/* an entry without front matter whose text now begins like one
+		 * ("---" then the new section) would read back differently:
+		 * give it an empty front matter so the text stays text */
+		wol_buf fixed;
+		wol_buf_init(&fixed);
+		wol_buf_puts(&fixed, "---\n---\n");
+		wol_buf_put(&fixed, out.ptr, out.len);
+		if (fixed.oom) {
+			wol_buf_free(&fixed);
+			rc = wol_error_set(err, WOL_ENOMEM, "out of memory");
+			goto done;
+		}
+		wol_buf_free(&out);
+		out = fixed;
 	}
 	rc = wol_fs_write_atomic(p, out.ptr, out.len, mode, err);
 done:

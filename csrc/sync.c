@@ -11,11 +11,14 @@
  * from. */
 #include "wol.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <git2.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -662,15 +665,90 @@ static int cb_checkout_notify(git_checkout_notify_t why, const char *path,
 	return 0;
 }
 
+/* Whether a path another member committed must not be written here: what
+ * wol_path_check refuses, a component longer than a file name can be, or
+ * a ".git" component at any depth (any case). */
+static int unsafe_path(const char *p)
+{
+	if (wol_path_check(p, NULL) != 0)
+		return 1;
+	for (const char *s = p; *s;) {
+		const char *e = strchr(s, '/');
+		size_t len = e ? (size_t)(e - s) : strlen(s);
+		if (len > 255 || (len == 4 && strncasecmp(s, ".git", 4) == 0))
+			return 1;
+		if (!e)
+			break;
+		s = e + 1;
+	}
+	return 0;
+}
+
+/* The paths that change from `from` to `to`, split into those safe to
+ * write and the rest; a warning is added to r for each one left out. */
+static int safe_paths(git_repository *repo, git_tree *from, git_tree *to, wol_sync_result *r,
+                      char ***ok, size_t *nok, size_t *nbad)
+{
+	*ok = NULL;
+	*nok = *nbad = 0;
+	git_diff *diff = NULL;
+	git_diff_options dopts;
+	git_diff_options_init(&dopts, GIT_DIFF_OPTIONS_VERSION);
+	int grc = git_diff_tree_to_tree(&diff, repo, from, to, &dopts);
+	if (grc < 0)
+		return grc;
+	size_t n = git_diff_num_deltas(diff);
+	for (size_t i = 0; i < n; i++) {
+		const git_diff_delta *d = git_diff_get_delta(diff, i);
+		const char *path = d->status == GIT_DELTA_DELETED ? d->old_file.path : d->new_file.path;
+		if (!unsafe_path(path)) {
+			push_str(ok, nok, wol_strfmt("%s", path));
+			continue;
+		}
+		(*nbad)++;
+		/* shown without its control characters, and cut short */
+		char shown[120];
+		size_t k = 0;
+		for (const unsigned char *c = (const unsigned char *)path; *c && k < sizeof shown - 4; c++)
+			shown[k++] = *c < 0x20 || *c == 0x7f ? '?' : (char)*c;
+		shown[k] = '\0';
+		if (strlen(path) > k)
+			strcpy(shown + k, "...");
+		push_str(&r->warnings, &r->nwarnings,
+		         wol_strfmt("wol: sync: not written: '%s' from the circle is not a safe path "
+		                    "(it stays in the repository)",
+		                    shown));
+	}
+	git_diff_free(diff);
+	return 0;
+}
+
 /* Brings the working tree from `from` to `to`; refuses (changing nothing)
- * when that would overwrite edits that are not committed. */
-static int checkout(git_repository *repo, git_tree *from, git_tree *to, wol_error *err)
+ * when that would overwrite edits that are not committed. Paths that are
+ * not safe to write (a member's '..', '.git', control characters, names
+ * too long) are left out with a warning rather than failing every sync. */
+static int checkout(git_repository *repo, git_tree *from, git_tree *to, wol_sync_result *r,
+                    wol_error *err)
 {
 	git_checkout_options co;
 	git_checkout_options_init(&co, GIT_CHECKOUT_OPTIONS_VERSION);
 	checkout_conflicts c;
 	memset(&c, 0, sizeof c);
 	co.checkout_strategy = GIT_CHECKOUT_SAFE;
+	char **ok = NULL;
+	size_t nok = 0, nbad = 0;
+	int grc = safe_paths(repo, from, to, r, &ok, &nok, &nbad);
+	if (grc < 0)
+		return wol_error_git(err, grc, "sync: checkout");
+	if (nbad) {
+		if (nok == 0) {
+			free(ok);
+			return 0; /* nothing safe to write */
+		}
+		co.paths.strings = ok;
+		co.paths.count = nok;
+		co.checkout_strategy |= GIT_CHECKOUT_DISABLE_PATHSPEC_MATCH;
+	}
 	co.baseline = from;
 	co.notify_flags = GIT_CHECKOUT_NOTIFY_CONFLICT;
 	co.notify_cb = cb_checkout_notify;
@@ -685,6 +763,9 @@ static int checkout(git_repository *repo, git_tree *from, git_tree *to, wol_erro
 		struct timespec ts = {0, 20 * 1000 * 1000};
 		nanosleep(&ts, NULL);
 	}
+	for (size_t i = 0; i < nok; i++)
+		free(ok[i]);
+	free(ok);
 	if (rc == GIT_ECONFLICT || (rc < 0 && c.n))
 		return wol_error_set(err, WOL_ECONFLICT,
 		                     "sync: %s changed on disk but not shared, and the circle changed "
@@ -930,7 +1011,7 @@ static int integrate(wol_ctx *ctx, git_repository *repo, const char *branch, syn
 		goto git_fail;
 	if (ff) {
 		emit(s, "checkout");
-		if ((rc = checkout(repo, our_tree, their_tree, err)) != 0)
+		if ((rc = checkout(repo, our_tree, their_tree, r, err)) != 0)
 			goto out;
 		if ((rc = move_branch(repo, branch, has_ours ? &our_id : NULL, &their_id,
 		                      "wol sync: fast-forward", err)) != 0)
@@ -973,7 +1054,7 @@ static int integrate(wol_ctx *ctx, git_repository *repo, const char *branch, syn
 	                             parents)) < 0)
 		goto git_fail;
 	emit(s, "checkout");
-	if ((rc = checkout(repo, our_tree, new_tree, err)) != 0)
+	if ((rc = checkout(repo, our_tree, new_tree, r, err)) != 0)
 		goto out;
 	if ((rc = move_branch(repo, branch, &our_id, &merge_id, "wol sync: merge", err)) != 0)
 		goto out;
@@ -1071,6 +1152,90 @@ void wol_sync_state_free(wol_sync_state *s)
 	memset(s, 0, sizeof *s);
 }
 
+/* ------------------------------------------------- crash recovery */
+
+/* Removes `*.lock` files under dir (recursively, objects/ left alone) made
+ * at or after `since` (ns): the ref locks of a fetch or fast-forward that
+ * was killed. */
+static void remove_locks_since(const char *dir, long long since, int depth)
+{
+	DIR *d = opendir(dir);
+	if (!d)
+		return;
+	struct dirent *de;
+	while ((de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.' || strcmp(de->d_name, "objects") == 0)
+			continue;
+		char *p = wol_strfmt("%s/%s", dir, de->d_name);
+		struct stat st;
+		if (p && lstat(p, &st) == 0) {
+			size_t n = strlen(de->d_name);
+			long long m = (long long)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec;
+			if (S_ISDIR(st.st_mode) && depth < 8)
+				remove_locks_since(p, since, depth + 1);
+			else if (S_ISREG(st.st_mode) && n > 5 &&
+			         strcmp(de->d_name + n - 5, ".lock") == 0 && m >= since)
+				unlink(p);
+		}
+		free(p);
+	}
+	closedir(d);
+}
+
+/* Called holding the sync lock. `<gitdir>/wol-sync.owner` holds the pid of
+ * the sync at work and is emptied when it ends: if it still holds one, that
+ * sync was killed, and git's lock files it left (refs/remotes/origin/x.lock
+ * from a fetch, a ref or index lock from a fast-forward) would block every
+ * sync after it. Under the commit lock too (so no share is at work) those
+ * made since the dead sync began are removed. Then the owner is written. */
+static int sync_recover(const char *gitdir, wol_error *err)
+{
+	char *owner = wol_strfmt("%s/wol-sync.owner", gitdir);
+	char *cl = wol_strfmt("%s/wol-commit.flock", gitdir);
+	if (!owner || !cl) {
+		free(owner);
+		free(cl);
+		return oom(err);
+	}
+	struct stat st;
+	int rc = 0;
+	if (lstat(owner, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
+		wol_lock commit_lock = {-1};
+		rc = wol_lock_acquire(&commit_lock, cl, 10000, err);
+		if (rc == 0) {
+			/* a second of slack for coarse file system timestamps */
+			long long since = (long long)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec -
+			                  1000000000LL;
+			remove_locks_since(gitdir, since, 0);
+			wol_lock_release(&commit_lock);
+		}
+	}
+	if (rc == 0) {
+		char pid[32];
+		int n = snprintf(pid, sizeof pid, "%ld\n", (long)getpid());
+		int fd = open(owner, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
+		if (fd < 0 || write(fd, pid, (size_t)n) != n)
+			rc = wol_error_set(err, WOL_EIO, "sync: %s: %s", owner, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+	}
+	free(owner);
+	free(cl);
+	return rc;
+}
+
+/* Empties the owner file: this sync ended (well or not) by itself. */
+static void sync_done(const char *gitdir)
+{
+	char *owner = wol_strfmt("%s/wol-sync.owner", gitdir);
+	if (owner) {
+		int fd = open(owner, O_WRONLY | O_TRUNC | O_CLOEXEC | O_NOFOLLOW);
+		if (fd >= 0)
+			close(fd);
+	}
+	free(owner);
+}
+
 static void backoff(int base_ms, int attempt, unsigned *seed)
 {
 	long ms = (long)base_ms << (attempt - 1 < 6 ? attempt - 1 : 6);
@@ -1109,14 +1274,22 @@ int wol_sync_run(wol_ctx *ctx, const char *circle, const wol_sync_opts *opts,
 	s.prog.attempt = 1;
 	emit(&s, "lock");
 	rc = wol_lock_acquire(&lock, lock_path, opts->lock_wait_ms, err);
-	free(lock_path);
-	if (rc == WOL_ELOCKED)
+	char *gitdir = lock_path;
+	*strrchr(gitdir, '/') = '\0'; /* <circle>/.git */
+	if (rc == WOL_ELOCKED) {
+		free(gitdir);
 		return wol_error_set(err, WOL_ELOCKED,
 		                     "sync: another sync of circle '%s' is running; try again when it "
 		                     "is done",
 		                     name);
-	if (rc)
+	}
+	if (rc == 0)
+		rc = sync_recover(gitdir, err);
+	if (rc) {
+		wol_lock_release(&lock);
+		free(gitdir);
 		return rc;
+	}
 	/* a crash must never leave refs pointing at objects that are not on disk */
 	git_libgit2_opts(GIT_OPT_ENABLE_FSYNC_GITDIR, 1);
 	if ((rc = open_circle(ctx, name, &name, &repo, err)) != 0)
@@ -1225,6 +1398,8 @@ out:
 	free_cb(&s);
 	git_remote_free(remote);
 	git_repository_free(repo);
+	sync_done(gitdir);
+	free(gitdir);
 	wol_lock_release(&lock);
 	return rc;
 }

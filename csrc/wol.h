@@ -442,7 +442,7 @@ typedef struct wol_circle_info {
 	int meets;        /* 0 = monday .. 6 = sunday, -1 when missing */
 	int weeks;
 	int format;       /* format version the circle was written with */
-	char *remote;     /* origin URL or NULL */
+	char *remote;     /* origin URL (a password in it shown as ***) or NULL */
 	char *branch;     /* the checked-out branch ("main") or NULL when detached */
 	size_t ahead;     /* commits waiting to be pushed (see wol_circle_ahead) */
 	char **warnings;  /* problems found in circle.md, one line each */
@@ -863,6 +863,13 @@ typedef struct wol_qnews {
 } wol_qnews;
 WOL_API int wol_question_news(wol_circle *c, int update, wol_qnews *out, wol_error *err);
 WOL_API void wol_qnews_free(wol_qnews *n);
+
+/* ----------------------------------------------------------- credentials */
+
+/* A URL for showing (messages, JSON, listings): a password or token in it
+ * becomes "***"; it stays only in the clone's git config, where the user
+ * put it. malloc'd; NULL on out of memory. (csrc/circle.c) */
+WOL_API char *wol_url_redact(const char *url);
 
 /* ---------------------------------------------------------------- status */
 
