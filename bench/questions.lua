@@ -1,6 +1,7 @@
 -- bench/questions.lua: list the open questions of a generated circle
 -- (2,000 questions, 10,000 answers, a resolve event on every third
--- question) in-process and with `wol questions --json`, and time ripgrep
+-- question) in-process and with `wol questions --json`, through the index
+-- and by the file scan, and time ripgrep
 -- reading the same record files for scale. Run through bench/questions.sh.
 local ffi = require('ffi')
 ffi.cdef [[
