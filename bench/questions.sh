@@ -1,8 +1,8 @@
 #!/bin/sh
 # bench/questions.sh: listing the open questions of a circle with 2,000
 # questions and 10,000 answers (plus resolve events), in-process (as
-# :WolQuestions does) and through `wol questions`, beside ripgrep reading
-# the same records. Rerunnable; prints medians and ratios measured in this
+# :WolQuestions does) and through `wol questions`, each through the index
+# and by the file scan, beside ripgrep reading the same records. Rerunnable; prints medians and ratios measured in this
 # run. BENCH_QUESTIONS, BENCH_ANSWERS and BENCH_RUNS change the sizes.
 # Needs luajit (for its ffi clock) and rg.
 set -eu

@@ -301,6 +301,13 @@ int wol_circle__read(wol_circle *c, const char *rel, size_t max, char **out, siz
 	return rc ? rc : read_nofollow(c->path, rel, max, out, len, err);
 }
 
+int wol_circle__read_at(const char *root, const char *rel, size_t max, char **out, size_t *len,
+                        wol_error *err)
+{
+	int rc = wol_path_check(rel, err);
+	return rc ? rc : read_nofollow(root, rel, max, out, len, err);
+}
+
 int wol_circle__write(wol_circle *c, const char *rel, const char *data, size_t len,
                       wol_error *err)
 {

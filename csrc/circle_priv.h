@@ -10,6 +10,9 @@ const char *wol_circle__author(const wol_circle *c);
 /* Read / write root-relative files without following symbolic links. */
 int wol_circle__read(wol_circle *c, const char *rel, size_t max, char **out, size_t *len,
                      wol_error *err);
+/* The same from a circle's work tree path (for the index). */
+int wol_circle__read_at(const char *root, const char *rel, size_t max, char **out, size_t *len,
+                        wol_error *err);
 int wol_circle__write(wol_circle *c, const char *rel, const char *data, size_t len,
                       wol_error *err);
 

@@ -207,7 +207,7 @@ int wol_cli_questions(wol_cli *cli, int argc, char **argv)
 {
 	wol_cli_opt opts[] = {{"state", 1, 's', NULL}, {"mine", 0, 0, NULL},
 	                      {"json", 0, 0, NULL},    {"new", 0, 0, NULL},
-	                      {NULL, 0, 0, NULL}};
+	                      {"source", 1, 0, NULL},  {NULL, 0, 0, NULL}};
 	char *pos[argc > 0 ? argc : 1];
 	int npos;
 	if (wol_cli_parse(cli, argc, argv, opts, pos, &npos))
@@ -217,12 +217,16 @@ int wol_cli_questions(wol_cli *cli, int argc, char **argv)
 	if (opts[3].value)
 		return print_news(cli, opts[2].value != NULL);
 	const char *state = opts[0].value ? opts[0].value : "open";
+	const char *source = opts[4].value;
+	if (source && strcmp(source, "files") != 0 && strcmp(source, "index") != 0)
+		return wol_cli_usage(cli, "--source must be files or index, not '%s'", source);
 	wol_circle *c = open_circle(cli);
 	if (!c)
 		return WOL_EXIT_FAIL;
 	wol_questions qs;
 	wol_error err;
-	if (wol_question_list(c, state, opts[1].value ? wol_circle_handle(c) : NULL, &qs, &err)) {
+	if (wol_questions_from(c, source, state, opts[1].value ? wol_circle_handle(c) : NULL, &qs,
+	                       &err)) {
 		wol_circle_close(c);
 		return wol_cli_fail(cli, &err);
 	}

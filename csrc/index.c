@@ -22,7 +22,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#define SCHEMA_VERSION 2
+#define SCHEMA_VERSION 3
 #define LOCK_WAIT_MS 60000
 #define BUSY_MS 15000
 #define MAX_FILE_BYTES (8u << 20)
@@ -102,10 +102,19 @@ static const char *const migrations[] = {
 	DAILY_ROW("new") " BEGIN " DAILY_ADD("new") " END;"
 	"INSERT INTO daily SELECT circle, date, author, kind, count(*) FROM docs WHERE "
 	DAILY_ROW("docs") " GROUP BY circle, date, author, kind;",
+	/* 2 -> 3: `qlist`, each question's listing row as question.c's replay
+	 * computes it (qlist.c). Question files are marked racy and the heads
+	 * forgotten so that the next refresh reads them again and fills it. */
+	"CREATE TABLE qlist(circle TEXT NOT NULL, qid TEXT NOT NULL, title TEXT, author TEXT,"
+	" created TEXT, about TEXT, lamport INTEGER, state TEXT, helped TEXT, answers INTEGER,"
+	" last INTEGER, warnings TEXT, PRIMARY KEY(circle, qid)) WITHOUT ROWID;"
+	"UPDATE docs SET racy = 1 WHERE kind IN ('question', 'answer', 'event');"
+	"DELETE FROM heads;",
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
-static const char *const drop_all = "DROP TABLE IF EXISTS daily;"
+static const char *const drop_all = "DROP TABLE IF EXISTS qlist;"
+                                    "DROP TABLE IF EXISTS daily;"
                                     "DROP TABLE IF EXISTS fts;"
                                     "DROP TABLE IF EXISTS docs;"
                                     "DROP TABLE IF EXISTS heads;";
@@ -831,7 +840,8 @@ static int index_file(walk *w, const char *rel, const char *abs, const struct st
 			w->rep->updated++;
 		else
 			w->rep->added++;
-		if (strcmp(kind, "question") == 0 || strcmp(kind, "event") == 0)
+		if (strcmp(kind, "question") == 0 || strcmp(kind, "answer") == 0 ||
+		    strcmp(kind, "event") == 0)
 			rc = mark_affected(w, pl->circle, pl->qid);
 	}
 	free(heading);
@@ -1156,23 +1166,12 @@ static int walk_circle(walk *w, const char *circle)
 	return rc;
 }
 
-/* Replays the events of the questions touched by this refresh. */
+/* Replays the questions touched by this refresh (qlist.c, with the rules
+ * of question.c) and stores their listing rows and states. */
 static int replay_states(walk *w)
 {
 	strv_sort(&w->affected);
-	sqlite3_stmt *asker = NULL, *events = NULL, *set = NULL;
-	int rc = prepare(w->ix, "SELECT author FROM docs WHERE kind = 'question' AND circle = ?1 AND qid = ?2",
-	                 &asker, w->err);
-	if (rc == 0)
-		rc = prepare(w->ix,
-		             "SELECT evkind, author, lamport, rid FROM docs "
-		             "WHERE kind = 'event' AND circle = ?1 AND qid = ?2",
-		             &events, w->err);
-	if (rc == 0)
-		rc = prepare(w->ix,
-		             "UPDATE docs SET state = ?3 WHERE kind = 'question' AND circle = ?1 AND "
-		             "qid = ?2 AND state IS NOT ?3",
-		             &set, w->err);
+	int rc = 0;
 	for (size_t i = 0; rc == 0 && i < w->affected.n; i++) {
 		if (i && strcmp(w->affected.v[i], w->affected.v[i - 1]) == 0)
 			continue;
@@ -1181,66 +1180,14 @@ static int replay_states(walk *w)
 		if (!slash)
 			continue;
 		*slash = '\0';
-		const char *circle = key, *qid = slash + 1;
-		sqlite3_reset(asker);
-		bind_str(asker, 1, circle);
-		bind_str(asker, 2, qid);
-		char *who = NULL;
-		int s = sqlite3_step(asker);
-		if (s == SQLITE_ROW)
-			who = col_dup(asker, 0);
-		else if (s != SQLITE_DONE)
-			rc = sqlfail(w->ix, w->err, s, "reading questions");
-		if (rc || s == SQLITE_DONE) {
-			*slash = '/';
-			free(who);
-			continue;
-		}
-		wol_qevent *ev = NULL;
-		size_t n = 0, cap = 0;
-		sqlite3_reset(events);
-		bind_str(events, 1, circle);
-		bind_str(events, 2, qid);
-		while (rc == 0 && (s = sqlite3_step(events)) == SQLITE_ROW) {
-			if (n == cap) {
-				cap = cap ? cap * 2 : 8;
-				wol_qevent *nev = realloc(ev, cap * sizeof *nev);
-				if (!nev) {
-					rc = wol_error_set(w->err, WOL_ENOMEM, "out of memory");
-					break;
-				}
-				ev = nev;
-			}
-			ev[n].kind = col_dup(events, 0);
-			ev[n].author = col_dup(events, 1);
-			ev[n].lamport = (long)sqlite3_column_int64(events, 2);
-			ev[n].id = col_dup(events, 3);
-			n++;
-		}
-		if (rc == 0 && s != SQLITE_DONE)
-			rc = sqlfail(w->ix, w->err, s, "reading question events");
-		if (rc == 0) {
-			const char *state = wol_qstate_replay(who, ev, n);
-			sqlite3_reset(set);
-			bind_str(set, 1, circle);
-			bind_str(set, 2, qid);
-			bind_str(set, 3, state);
-			s = sqlite3_step(set);
-			if (s != SQLITE_DONE)
-				rc = sqlfail(w->ix, w->err, s, "storing a question's state");
-		}
-		for (size_t j = 0; j < n; j++) {
-			free((char *)ev[j].kind);
-			free((char *)ev[j].author);
-			free((char *)ev[j].id);
-		}
-		free(ev);
-		free(who);
+		rc = wol_qlist__update(w->ix->db, wol_ctx_home(w->ix->ctx), key, slash + 1, w->err);
 		*slash = '/';
+		if (rc == WOL_ESQL && corrupt_rc(sqlite3_errcode(w->ix->db))) {
+			w->ix->corrupt = 1;
+			free(w->ix->damage);
+			w->ix->damage = wol_strfmt("%s", sqlite3_errmsg(w->ix->db));
+		}
 	}
-	sqlite3_finalize(asker);
-	sqlite3_finalize(events);
-	sqlite3_finalize(set);
 	return rc;
 }
 
@@ -1252,12 +1199,13 @@ static int remove_unseen(walk *w)
 		known *k = &w->k[i];
 		if (k->seen)
 			continue;
-		/* a question or an event gone changes its question's state */
+		/* a record gone changes its question's listing row */
 		sqlite3_reset(what);
 		sqlite3_bind_int64(what, 1, k->id);
 		if (sqlite3_step(what) == SQLITE_ROW) {
 			const char *kind = (const char *)sqlite3_column_text(what, 0);
-			if (kind && (strcmp(kind, "question") == 0 || strcmp(kind, "event") == 0))
+			if (kind && (strcmp(kind, "question") == 0 || strcmp(kind, "answer") == 0 ||
+			             strcmp(kind, "event") == 0))
 				rc = mark_affected(w, (const char *)sqlite3_column_text(what, 1),
 				                   (const char *)sqlite3_column_text(what, 2));
 			if (rc)

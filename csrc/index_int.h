@@ -1,4 +1,4 @@
-/* index_int.h - internals shared by index.c, search.c and qstate.c (not
+/* index_int.h - internals shared by index.c, search.c, qlist.c and status.c (not
  * part of the API: nothing here is exported from the module). */
 #ifndef WOL_INDEX_INT_H
 #define WOL_INDEX_INT_H
@@ -33,19 +33,13 @@ typedef struct wol_query {
 int wol_query_parse(sqlite3 *db, wol_ctx *ctx, const char *text, wol_query *q, wol_error *err);
 void wol_query_free(wol_query *q);
 
-/* ---------------------------------------------- question state (qstate.c) */
+/* ------------------------------------------ question listing (qlist.c) */
 
-/* One event record of a question (questions/<qid>/events/<eid>.md). */
-typedef struct wol_qevent {
-	const char *kind;   /* resolve, reopen, retract, edit, thanks */
-	const char *author;
-	long lamport;
-	const char *id;     /* the event id (file name without .md) */
-} wol_qevent;
-
-/* The state of a question asked by `asker`, replaying its events ordered
- * by (lamport, id): "open" or "resolved". Sorts `ev` in place. */
-const char *wol_qstate_replay(const char *asker, wol_qevent *ev, size_t n);
+/* Reads questions/<qid> of the circle from the files, replays it with the
+ * rules of question.c and stores the result: its qlist row (deleted when
+ * the question directory is gone) and the state of its docs row. */
+int wol_qlist__update(sqlite3 *db, const char *home, const char *circle, const char *qid,
+                      wol_error *err);
 
 /* ------------------------------------------- read access (status.c) */
 

@@ -1,6 +1,8 @@
 /* lua_question.c - binding of question.c: methods of the circle handle
  *
- *   circle:questions([{state=, mine=}]) -> { question, ... }, { warning, ... }
+ *   circle:questions([{state=, mine=, source=}]) -> { question, ... }, { warning, ... }
+ *     (source: nil through the index, falling back to the files; 'files' or
+ *     'index' to use only that one)
  *   circle:question(ref) -> question with .records and .warnings
  *   circle:question_find(ref) -> qid
  *   circle:ask{title=, body=, about=, force=} -> written
@@ -102,18 +104,21 @@ static int push_written(lua_State *L, wol_circle *c, wol_qwrite *w)
 static int l_questions(lua_State *L)
 {
 	wol_circle *c = check_circle(L, 1);
-	const char *state = NULL;
+	const char *state = NULL, *source = NULL;
 	int mine = 0;
 	if (!lua_isnoneornil(L, 2)) {
 		luaL_checktype(L, 2, LUA_TTABLE);
 		state = wol_lua_optfield(L, 2, "state");
+		source = wol_lua_optfield(L, 2, "source");
 		lua_getfield(L, 2, "mine");
 		mine = lua_toboolean(L, -1);
 		lua_pop(L, 1);
 	}
 	wol_questions qs;
 	wol_error err;
-	if (wol_question_list(c, state, mine ? wol_circle_handle(c) : NULL, &qs, &err) != 0)
+	if (source && strcmp(source, "files") != 0 && strcmp(source, "index") != 0)
+		return luaL_argerror(L, 2, "source must be 'files' or 'index'");
+	if (wol_questions_from(c, source, state, mine ? wol_circle_handle(c) : NULL, &qs, &err) != 0)
 		return wol_lua_fail(L, &err);
 	lua_createtable(L, (int)qs.n, 0);
 	for (size_t i = 0; i < qs.n; i++) {

@@ -9,6 +9,7 @@
  * a warning naming its file, unknown keys are kept, unknown event kinds
  * are ignored with a warning. */
 #include "circle_priv.h"
+#include "question_priv.h"
 
 #include <dirent.h>
 #include <git2.h>
@@ -142,7 +143,7 @@ static int cmp_record(const void *a, const void *b)
 /* Reads and checks one record. what: "question", "answer" or "event".
  * Returns 0, or -1 with *why set (a malformed record), or a negative
  * wol_code on out of memory. */
-static int read_record(wol_circle *c, const char *rel, const char *id, const char *what,
+static int read_record(const char *root, const char *rel, const char *id, const char *what,
                        wol_qrecord *r, char **why)
 {
 	memset(r, 0, sizeof *r);
@@ -150,7 +151,7 @@ static int read_record(wol_circle *c, const char *rel, const char *id, const cha
 	char *text = NULL;
 	size_t len = 0;
 	wol_error e;
-	if (wol_circle__read(c, rel, Q_READ_MAX, &text, &len, &e) != 0) {
+	if (wol_circle__read_at(root, rel, Q_READ_MAX, &text, &len, &e) != 0) {
 		*why = wol_strfmt("%s", e.msg + (strncmp(e.msg, "wol: ", 5) == 0 ? 5 : 0));
 		return -1;
 	}
@@ -208,11 +209,11 @@ static int read_record(wol_circle *c, const char *rel, const char *id, const cha
 }
 
 /* Sorted file stems of the <id>.md files in dir (ids only; anything else is reported). */
-static int list_md(wol_circle *c, const char *rel, char ***out, size_t *n, strv *warn)
+static int list_md(const char *root, const char *rel, char ***out, size_t *n, strv *warn)
 {
 	*out = NULL;
 	*n = 0;
-	char *dir = wol_strfmt("%s/%s", wol_circle_path(c), rel);
+	char *dir = wol_strfmt("%s/%s", root, rel);
 	if (!dir)
 		return WOL_ENOMEM;
 	struct stat st;
@@ -271,14 +272,14 @@ static void loaded_free(loaded *l)
 
 /* Reads a question and its records. A malformed question.md fails with
  * WOL_EINVAL naming it; malformed answers and events become warnings. */
-static int load(wol_circle *c, const char *qid, loaded *l, strv *warn, wol_error *err)
+static int load(const char *root, const char *qid, loaded *l, strv *warn, wol_error *err)
 {
 	memset(l, 0, sizeof *l);
 	char *rel = wol_strfmt("questions/%s/question.md", qid);
 	if (!rel)
 		return wol_error_set(err, WOL_ENOMEM, "out of memory");
 	char *why = NULL;
-	int rc = read_record(c, rel, qid, "question", &l->q, &why);
+	int rc = read_record(root, rel, qid, "question", &l->q, &why);
 	if (rc != 0) {
 		if (rc == -1)
 			rc = wol_error_set(err, WOL_EINVAL, "%s%s%s", strncmp(why ? why : "", "wol: ", 5) == 0 ? "" : rel,
@@ -297,7 +298,7 @@ static int load(wol_circle *c, const char *qid, loaded *l, strv *warn, wol_error
 		char *dir = wol_strfmt("questions/%s/%s", qid, sub[k]);
 		char **ids = NULL;
 		size_t nids = 0;
-		rc = dir ? list_md(c, dir, &ids, &nids, warn) : WOL_ENOMEM;
+		rc = dir ? list_md(root, dir, &ids, &nids, warn) : WOL_ENOMEM;
 		if (rc == 0 && nids) {
 			wol_qrecord *nr = realloc(l->rec, (l->n + nids) * sizeof *nr);
 			if (!nr)
@@ -311,7 +312,7 @@ static int load(wol_circle *c, const char *qid, loaded *l, strv *warn, wol_error
 				rc = WOL_ENOMEM;
 				break;
 			}
-			int r = read_record(c, path, ids[i], what[k], &l->rec[l->n], &why);
+			int r = read_record(root, path, ids[i], what[k], &l->rec[l->n], &why);
 			if (r == 0) {
 				l->n++;
 			} else if (r == -1) {
@@ -460,8 +461,16 @@ static int replay(loaded *l, wol_question *q, strv *warn)
 	return 0;
 }
 
+static int summary_fields(loaded *l, wol_question *q);
+
 /* Fills the summary fields of q from l (after replay). */
 static int summarize(wol_circle *c, loaded *l, wol_question *q)
+{
+	q->mine = strcmp(l->q.author, wol_circle_handle(c)) == 0;
+	return summary_fields(l, q);
+}
+
+static int summary_fields(loaded *l, wol_question *q)
 {
 	q->id = dupstr(l->q.id);
 	q->author = dupstr(l->q.author);
@@ -469,7 +478,6 @@ static int summarize(wol_circle *c, loaded *l, wol_question *q)
 	const char *about = wol_yaml_str(l->q.meta, "about");
 	q->about = about && *about ? dupstr(about) : NULL;
 	q->lamport = l->q.lamport;
-	q->mine = strcmp(l->q.author, wol_circle_handle(c)) == 0;
 	if (!q->id || !q->author || (l->q.created && !q->created) || (about && *about && !q->about))
 		return WOL_ENOMEM;
 	return 0;
@@ -519,77 +527,134 @@ static int cmp_question(const void *a, const void *b)
 	return -strcmp(x->id, y->id); /* ids start with UTC time: newest first */
 }
 
-int wol_question_list(wol_circle *c, const char *state, const char *author, wol_questions *out,
-                      wol_error *err)
+int wol_question__summary(const char *root, const char *qid, wol_question *q, wol_error *err)
 {
-	memset(out, 0, sizeof *out);
+	memset(q, 0, sizeof *q);
+	loaded l;
+	wol_error e;
+	strv w = {0};
+	if (load(root, qid, &l, &w, &e) != 0) {
+		if (e.code == WOL_ENOMEM)
+			w.oom = 1;
+		else
+			strv_add(&w, wol_strfmt("%s (question skipped)", e.msg));
+	} else {
+		if (replay(&l, q, &w) != 0 || summary_fields(&l, q) != 0)
+			w.oom = 1;
+		loaded_free(&l);
+	}
+	q->warnings = w.v;
+	q->nwarnings = w.n;
+	if (w.oom) {
+		wol_question_free(q);
+		return wol_error_set(err, WOL_ENOMEM, "out of memory");
+	}
+	return 0;
+}
+
+int wol_question__check_state(const char *state, wol_error *err)
+{
 	if (state && *state && strcmp(state, "all") != 0 && strcmp(state, "open") != 0 &&
 	    strcmp(state, "resolved") != 0 && strcmp(state, "retracted") != 0)
 		return wol_error_set(err, WOL_EINVAL,
 		                     "questions: state '%s' is not one of open, resolved, retracted, all",
 		                     state);
+	return 0;
+}
+
+static int cmp_strp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void sort_strv(strv *s)
+{
+	if (s->n > 1)
+		qsort(s->v, s->n, sizeof *s->v, cmp_strp);
+}
+
+int wol_question__bad_dirs(const char *root, char ***qids, size_t *nq, char ***bad, size_t *nbad)
+{
+	char *dir = wol_strfmt("%s/questions", root);
+	if (!dir)
+		return WOL_ENOMEM;
+	struct stat st;
+	DIR *d = lstat(dir, &st) == 0 && S_ISDIR(st.st_mode) ? opendir(dir) : NULL;
+	free(dir);
+	strv s = {0}, warn = {0};
+	struct dirent *de;
+	while (d && (de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.')
+			continue;
+		if (id_ok(de->d_name, strlen(de->d_name))) {
+			if (qids)
+				strv_add(&s, wol_strfmt("%s", de->d_name));
+		} else {
+			strv_add(&warn, wol_strfmt("wol: questions/%s: not a question id; skipped", de->d_name));
+		}
+	}
+	if (d)
+		closedir(d);
+	sort_strv(&s);
+	sort_strv(&warn);
+	if (s.oom || warn.oom) {
+		wol_strv_free(s.v, s.n);
+		wol_strv_free(warn.v, warn.n);
+		return WOL_ENOMEM;
+	}
+	if (qids) {
+		*qids = s.v;
+		*nq = s.n;
+	}
+	*bad = warn.v;
+	*nbad = warn.n;
+	return 0;
+}
+
+void wol_question__sort(wol_question *items, size_t n)
+{
+	if (n > 1)
+		qsort(items, n, sizeof *items, cmp_question);
+}
+
+int wol_question_list_files(wol_circle *c, const char *state, const char *author,
+                            wol_questions *out, wol_error *err)
+{
+	memset(out, 0, sizeof *out);
+	if (wol_question__check_state(state, err))
+		return err->code;
 	if (state && (!*state || strcmp(state, "all") == 0))
 		state = NULL;
 	strv warn = {0};
 	char **qids = NULL;
 	size_t nq = 0;
-	/* the question directories */
-	{
-		char *dir = wol_strfmt("%s/questions", wol_circle_path(c));
-		if (!dir)
-			return wol_error_set(err, WOL_ENOMEM, "out of memory");
-		struct stat st;
-		DIR *d = lstat(dir, &st) == 0 && S_ISDIR(st.st_mode) ? opendir(dir) : NULL;
-		free(dir);
-		strv s = {0};
-		struct dirent *de;
-		while (d && (de = readdir(d)) != NULL) {
-			if (de->d_name[0] == '.')
-				continue;
-			if (id_ok(de->d_name, strlen(de->d_name)))
-				strv_add(&s, wol_strfmt("%s", de->d_name));
-			else
-				strv_add(&warn, wol_strfmt("wol: questions/%s: not a question id; skipped",
-				                           de->d_name));
-		}
-		if (d)
-			closedir(d);
-		qids = s.v;
-		nq = s.n;
-		if (s.oom)
-			warn.oom = 1;
-	}
+	/* the question directories, sorted, so warnings come in a stable order */
+	if (wol_question__bad_dirs(wol_circle_path(c), &qids, &nq, &warn.v, &warn.n))
+		return wol_error_set(err, WOL_ENOMEM, "out of memory");
+	warn.cap = warn.n;
 	wol_question *items = nq ? calloc(nq, sizeof *items) : NULL;
 	size_t n = 0;
 	if (nq && !items)
 		warn.oom = 1;
 	for (size_t i = 0; i < nq && !warn.oom; i++) {
-		loaded l;
-		wol_error e;
-		strv qwarn = {0};
-		if (load(c, qids[i], &l, &qwarn, &e) != 0) {
-			if (e.code == WOL_ENOMEM)
-				warn.oom = 1;
-			else
-				strv_add(&warn, wol_strfmt("%s (question skipped)", e.msg));
-			wol_strv_free(qwarn.v, qwarn.n);
-			continue;
-		}
 		wol_question *q = &items[n];
-		memset(q, 0, sizeof *q);
-		if (replay(&l, q, &qwarn) != 0 || summarize(c, &l, q) != 0 || qwarn.oom) {
+		wol_error e;
+		if (wol_question__summary(wol_circle_path(c), qids[i], q, &e) != 0) {
 			warn.oom = 1;
-			wol_question_free(q);
-		} else if ((state && strcmp(q->state, state) != 0) ||
-		           (author && strcmp(q->author, author) != 0)) {
+			break;
+		}
+		for (size_t k = 0; k < q->nwarnings; k++)
+			strv_add(&warn, q->warnings[k]);
+		free(q->warnings);
+		q->warnings = NULL;
+		q->nwarnings = 0;
+		if (!q->state || (state && strcmp(q->state, state) != 0) ||
+		    (author && strcmp(q->author, author) != 0)) {
 			wol_question_free(q);
 		} else {
+			q->mine = strcmp(q->author, wol_circle_handle(c)) == 0;
 			n++;
 		}
-		for (size_t k = 0; k < qwarn.n; k++)
-			strv_add(&warn, qwarn.v[k]);
-		free(qwarn.v);
-		loaded_free(&l);
 	}
 	wol_strv_free(qids, nq);
 	if (warn.oom) {
@@ -599,13 +664,52 @@ int wol_question_list(wol_circle *c, const char *state, const char *author, wol_
 		wol_strv_free(warn.v, warn.n);
 		return wol_error_set(err, WOL_ENOMEM, "out of memory");
 	}
-	if (n > 1)
-		qsort(items, n, sizeof *items, cmp_question);
+	wol_question__sort(items, n);
 	out->items = items;
 	out->n = n;
 	out->warnings = warn.v;
 	out->nwarnings = warn.n;
 	return 0;
+}
+
+int wol_questions_from(wol_circle *c, const char *source, const char *state, const char *author,
+                       wol_questions *out, wol_error *err)
+{
+	memset(out, 0, sizeof *out);
+	if (wol_question__check_state(state, err))
+		return err->code;
+	if (source && strcmp(source, "files") == 0)
+		return wol_question_list_files(c, state, author, out, err);
+	/* through the index; the files only when it cannot be opened or used */
+	int only_index = source && strcmp(source, "index") == 0;
+	wol_ctx *ctx = NULL;
+	wol_ctx_opts o = {wol_circle__home(c), wol_circle_name(c), NULL};
+	wol_index *ix = NULL;
+	wol_error e;
+	int rc = wol_ctx_open(&ctx, &o, &e);
+	if (rc == 0)
+		rc = wol_index_open(ctx, &ix, &e);
+	int usable = rc == 0;
+	if (rc == 0) {
+		rc = wol_question_list_index(c, ix, state, author, out, &e);
+		usable = rc != WOL_ESQL;
+		wol_index_close(ix);
+	}
+	wol_ctx_free(ctx);
+	if (rc == 0)
+		return 0;
+	if (usable || only_index || rc == WOL_ENOMEM) {
+		if (err)
+			*err = e;
+		return rc;
+	}
+	return wol_question_list_files(c, state, author, out, err);
+}
+
+int wol_question_list(wol_circle *c, const char *state, const char *author, wol_questions *out,
+                      wol_error *err)
+{
+	return wol_questions_from(c, NULL, state, author, out, err);
 }
 
 /* ---------------------------------------------------------------- finding */
@@ -939,7 +1043,7 @@ int wol_question_get(wol_circle *c, const char *ref, wol_question *out, wol_erro
 		return rc;
 	loaded l;
 	strv warn = {0};
-	rc = load(c, qid, &l, &warn, err);
+	rc = load(wol_circle_path(c), qid, &l, &warn, err);
 	free(qid);
 	if (rc) {
 		wol_strv_free(warn.v, warn.n);
@@ -1202,7 +1306,7 @@ static int load_ref(wol_circle *c, const char *ref, const char *what, loaded *l,
 	int rc = wol_question_find(c, ref, &qid, err);
 	strv warn = {0};
 	if (rc == 0) {
-		rc = load(c, qid, l, &warn, err);
+		rc = load(wol_circle_path(c), qid, l, &warn, err);
 		free(qid);
 	}
 	if (rc == 0) {

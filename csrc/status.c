@@ -428,13 +428,9 @@ static int since(sqlite3 *db, wol_status *s, int limit, wol_error *err)
 
 static int open_questions(sqlite3 *db, wol_status *s, int limit, wol_error *err)
 {
-	/* answers count unless retracted; a retracted question is not open
-	 * ("+kind": look records up by question, not by kind) */
-#define NOT_RETRACTED                                                                      \
-	"NOT EXISTS (SELECT 1 FROM docs e WHERE e.circle = q.circle AND e.qid = q.qid "          \
-	"AND +e.kind = 'event' AND e.evkind = 'retract' AND (e.target IS NULL OR e.target = q.qid))"
-	const char *count = "SELECT count(*) FROM docs q WHERE q.circle = ?1 AND q.kind = 'question' "
-	                    "AND q.state = 'open' AND " NOT_RETRACTED;
+	/* state, title and answer count as question.c's replay computes them
+	 * (stored in qlist by the index refresh, see qlist.c) */
+	const char *count = "SELECT count(*) FROM qlist WHERE circle = ?1 AND state = 'open'";
 	sqlite3_stmt *cst;
 	if (sqlite3_prepare_v2(db, count, -1, &cst, NULL) != SQLITE_OK)
 		return sqlerr(db, err, "open questions");
@@ -446,14 +442,10 @@ static int open_questions(sqlite3 *db, wol_status *s, int limit, wol_error *err)
 	if (cr != SQLITE_ROW)
 		return sqlerr(db, err, "open questions");
 	const char *sql =
-		"SELECT x.qid, x.title, x.author, x.date, x.path, "
-		"(SELECT count(*) FROM docs a WHERE a.circle = x.circle AND a.qid = x.qid "
-		" AND +a.kind = 'answer' AND NOT EXISTS (SELECT 1 FROM docs e WHERE e.circle = a.circle "
-		" AND e.qid = a.qid AND +e.kind = 'event' AND e.evkind = 'retract' AND e.target = a.rid)) "
-		"FROM (SELECT q.circle, q.qid, q.title, q.author, q.date, q.path FROM docs q "
-		" WHERE q.circle = ?1 AND q.kind = 'question' AND q.state = 'open' AND " NOT_RETRACTED
-		" ORDER BY q.sortkey DESC, q.qid DESC LIMIT ?2) x";
-#undef NOT_RETRACTED
+		"SELECT l.qid, l.title, l.author, q.date, q.path, l.answers FROM qlist l"
+		" JOIN docs q ON q.circle = l.circle AND q.qid = l.qid AND q.kind = 'question'"
+		" WHERE l.circle = ?1 AND l.state = 'open'"
+		" ORDER BY q.sortkey DESC, l.qid DESC LIMIT ?2";
 	sqlite3_stmt *st;
 	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
 		return sqlerr(db, err, "open questions");

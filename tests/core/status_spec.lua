@@ -144,19 +144,26 @@ describe('circle status', function()
     local want = digest(st)
     assert(ctx:index_rebuild())
     assert.equal(want, digest(assert(ctx:status())))
-    -- an index.db as schema 1 left it: no daily table, no triggers (in a
-    -- copy of the home: this process keeps the original's index open)
-    local copy = t.tmpdir('migrate')
-    assert.equal(0, select(2, t.sh('cp -a ' .. t.shquote(m.wol_home) .. ' ' .. t.shquote(copy .. '/wol'))))
-    local db = copy .. '/wol/index.db'
-    local _, rc = t.sh('sqlite3 ' .. t.shquote(db) .. ' "DROP TRIGGER docs_daily_ins; DROP TRIGGER docs_daily_del; '
-      .. 'DROP TRIGGER docs_daily_upd_old; DROP TRIGGER docs_daily_upd_new; DROP TABLE daily; '
-      .. 'DROP INDEX docs_circle_kind_mtime; PRAGMA user_version = 1;"')
-    assert.equal(0, rc)
-    local fresh = assert(core.open({ home = copy .. '/wol', today = fix.today }))
-    assert.equal(want, digest(assert(fresh:status())))
-    local v = t.sh('sqlite3 ' .. t.shquote(db) .. ' "PRAGMA user_version"')
-    assert.equal('2', v:match('%d+'))
+    -- an index.db as schema 1 and as schema 2 left it (in copies of the
+    -- home: this process keeps the original's index open): schema 1 had no
+    -- daily table and no triggers, schema 2 no qlist
+    local undo = {
+      ['1'] = 'DROP TABLE qlist; DROP TRIGGER docs_daily_ins; DROP TRIGGER docs_daily_del; '
+        .. 'DROP TRIGGER docs_daily_upd_old; DROP TRIGGER docs_daily_upd_new; DROP TABLE daily; '
+        .. 'DROP INDEX docs_circle_kind_mtime; PRAGMA user_version = 1;',
+      ['2'] = 'DROP TABLE qlist; PRAGMA user_version = 2;',
+    }
+    for _, from in ipairs({ '1', '2' }) do
+      local copy = t.tmpdir('migrate' .. from)
+      assert.equal(0, select(2, t.sh('cp -a ' .. t.shquote(m.wol_home) .. ' ' .. t.shquote(copy .. '/wol'))))
+      local db = copy .. '/wol/index.db'
+      local _, rc = t.sh('sqlite3 ' .. t.shquote(db) .. ' "' .. undo[from] .. '"')
+      assert.equal(0, rc)
+      local fresh = assert(core.open({ home = copy .. '/wol', today = fix.today }))
+      assert.equal(want, digest(assert(fresh:status())))
+      local v = t.sh('sqlite3 ' .. t.shquote(db) .. ' "PRAGMA user_version"')
+      assert.equal('3', v:match('%d+'))
+    end
   end)
 
   it('refuses an unknown circle with one clear message', function()
