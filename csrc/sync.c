@@ -128,26 +128,6 @@ static void parse_url(const char *url, sync_cb *s)
 	}
 }
 
-/* The URL with any password in it replaced by "***". */
-static char *redact_url(const char *url)
-{
-	const char *p = strstr(url, "://");
-	if (!p)
-		return wol_strfmt("%s", url);
-	const char *start = p + 3;
-	const char *end = start + strcspn(start, "/");
-	const char *at = NULL;
-	for (const char *q = start; q < end; q++)
-		if (*q == '@')
-			at = q;
-	if (!at)
-		return wol_strfmt("%s", url);
-	const char *colon = memchr(start, ':', (size_t)(at - start));
-	if (!colon)
-		return wol_strfmt("%s", url);
-	return wol_strfmt("%.*s:***%s", (int)(colon - url), url, at);
-}
-
 static int emit(sync_cb *s, const char *phase)
 {
 	if (phase) {
@@ -1130,7 +1110,7 @@ int wol_sync_ahead(wol_ctx *ctx, const char *circle, wol_sync_state *out, wol_er
 	rc = head_branch(repo, &out->branch, err);
 	if (rc == 0) {
 		char *url = origin_url(repo);
-		out->remote = url ? redact_url(url) : NULL;
+		out->remote = url ? wol_url_redact(url) : NULL;
 		free(url);
 		int grc = ahead_behind(repo, out->branch, &out->ahead, &out->behind, &out->remote_known);
 		if (grc < 0)
@@ -1321,7 +1301,7 @@ int wol_sync_run(wol_ctx *ctx, const char *circle, const wol_sync_opts *opts,
 		                    ref_lock));
 	free(ref_lock);
 	const char *url = git_remote_url(remote);
-	out->remote = redact_url(url ? url : "");
+	out->remote = wol_url_redact(url ? url : "");
 	init_cb(&s, ctx, repo, opts, url ? url : "");
 	unsigned seed = (unsigned)time(NULL) ^ (unsigned)getpid() ^ (unsigned)clock();
 	char fetch_spec[300], push_spec[300];

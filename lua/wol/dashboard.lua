@@ -395,23 +395,11 @@ function M.open(circle, opts)
 end
 
 function M.close(buf)
-  local win = find_win(buf)
-  if not win then
-    return
-  end
-  if #api.nvim_list_wins() > 1 then
-    api.nvim_win_close(win, true)
-  else
-    vim.cmd('enew')
-  end
+  require('wol.ui').close_window(find_win(buf))
 end
 
 function M.show_keys()
-  local out = { 'wol circle keys:' }
-  for _, k in ipairs(keys_help) do
-    table.insert(out, string.format('  %-5s %s', k[1], k[2]))
-  end
-  notify(table.concat(out, '\n'))
+  require('wol.ui').show_keys('wol circle keys:', keys_help)
 end
 
 -- A window for opening things from the dashboard: the previous window when

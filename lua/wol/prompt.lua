@@ -224,24 +224,11 @@ function M.step(buf, n)
 end
 
 function M.close(buf)
-  local win = prompt_win(buf)
-  if not win then
-    return
-  end
-  if #api.nvim_list_wins() > 1 then
-    api.nvim_win_close(win, true)
-  else
-    -- the last window: leave an empty buffer rather than quitting Neovim
-    vim.cmd('enew')
-  end
+  require('wol.ui').close_window(prompt_win(buf))
 end
 
 function M.show_keys()
-  local out = { 'wol prompt keys:' }
-  for _, k in ipairs(keys_help) do
-    table.insert(out, string.format('  %-5s %s', k[1], k[2]))
-  end
-  notify(table.concat(out, '\n'))
+  require('wol.ui').show_keys('wol prompt keys:', keys_help)
 end
 
 --- What <CR> on a question does. Replaceable: the journal feature wires
