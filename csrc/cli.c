@@ -108,6 +108,20 @@ wol_ctx *wol_cli_ctx(wol_cli *cli)
 	return cli->ctx;
 }
 
+wol_circle *wol_cli_circle(wol_cli *cli)
+{
+	wol_ctx *ctx = wol_cli_ctx(cli);
+	if (!ctx)
+		return NULL;
+	wol_circle *c = NULL;
+	wol_error err;
+	if (wol_circle_open(ctx, cli->circle, &c, &err) != 0) {
+		wol_cli_fail(cli, &err);
+		return NULL;
+	}
+	return c;
+}
+
 int wol_cli_fail(wol_cli *cli, const wol_error *err)
 {
 	(void)cli;

@@ -31,6 +31,9 @@ typedef struct wol_cli_cmd {
 
 /* The context, opened on first use; NULL after printing the error. */
 wol_ctx *wol_cli_ctx(wol_cli *cli);
+/* The circle named by --circle (or the default one), opened; NULL after
+ * printing the error. The caller closes it with wol_circle_close. */
+wol_circle *wol_cli_circle(wol_cli *cli);
 /* Prints the error's one line to stderr; returns the exit code (1). */
 int wol_cli_fail(wol_cli *cli, const wol_error *err);
 /* Prints "wol: <cmd>: <msg>" and a hint to stderr; returns 2. */

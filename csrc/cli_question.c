@@ -6,20 +6,6 @@
 #include <string.h>
 #include <time.h>
 
-static wol_circle *open_circle(wol_cli *cli)
-{
-	wol_ctx *ctx = wol_cli_ctx(cli);
-	if (!ctx)
-		return NULL;
-	wol_circle *c = NULL;
-	wol_error err;
-	if (wol_circle_open(ctx, cli->circle, &c, &err) != 0) {
-		wol_cli_fail(cli, &err);
-		return NULL;
-	}
-	return c;
-}
-
 /* "3m ago" from "YYYY-MM-DDThh:mm:ssZ" (or "" when unreadable). */
 static void age_of(const char *created, char *buf, size_t size)
 {
@@ -86,7 +72,7 @@ int wol_cli_ask(wol_cli *cli, int argc, char **argv)
 	if (npos == 0)
 		return wol_cli_usage(cli, "a TITLE is needed");
 	char *title = join_args(pos, npos);
-	wol_circle *c = open_circle(cli);
+	wol_circle *c = wol_cli_circle(cli);
 	if (!c) {
 		free(title);
 		return WOL_EXIT_FAIL;
@@ -173,7 +159,7 @@ static cJSON *question_json(const wol_question *q)
 /* --new: what arrived since the last look (and move the mark). */
 static int print_news(wol_cli *cli, int as_json)
 {
-	wol_circle *c = open_circle(cli);
+	wol_circle *c = wol_cli_circle(cli);
 	if (!c)
 		return WOL_EXIT_FAIL;
 	wol_qnews n;
@@ -220,7 +206,7 @@ int wol_cli_questions(wol_cli *cli, int argc, char **argv)
 	const char *source = opts[4].value;
 	if (source && strcmp(source, "files") != 0 && strcmp(source, "index") != 0)
 		return wol_cli_usage(cli, "--source must be files or index, not '%s'", source);
-	wol_circle *c = open_circle(cli);
+	wol_circle *c = wol_cli_circle(cli);
 	if (!c)
 		return WOL_EXIT_FAIL;
 	wol_questions qs;
@@ -264,7 +250,7 @@ int wol_cli_show(wol_cli *cli, int argc, char **argv)
 	if (npos != 1)
 		return npos ? wol_cli_usage(cli, "unexpected argument '%s'", pos[1])
 		            : wol_cli_usage(cli, "a QID is needed (see: wol questions)");
-	wol_circle *c = open_circle(cli);
+	wol_circle *c = wol_cli_circle(cli);
 	if (!c)
 		return WOL_EXIT_FAIL;
 	wol_question q;
@@ -330,7 +316,7 @@ static int write_cmd(wol_cli *cli, int argc, char **argv, const char *kind)
 		return wol_cli_usage(cli, "unexpected argument '%s'", pos[want]);
 	if (strcmp(kind, "answer") == 0 && !opts[0].value)
 		return wol_cli_usage(cli, "the answer's text is needed: -m TEXT");
-	wol_circle *c = open_circle(cli);
+	wol_circle *c = wol_cli_circle(cli);
 	if (!c)
 		return WOL_EXIT_FAIL;
 	wol_qwrite w;

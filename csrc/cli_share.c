@@ -5,20 +5,6 @@
 #include <string.h>
 #include <time.h>
 
-static wol_circle *open_circle(wol_cli *cli)
-{
-	wol_ctx *ctx = wol_cli_ctx(cli);
-	if (!ctx)
-		return NULL;
-	wol_circle *c = NULL;
-	wol_error err;
-	if (wol_circle_open(ctx, cli->circle, &c, &err) != 0) {
-		wol_cli_fail(cli, &err);
-		return NULL;
-	}
-	return c;
-}
-
 int wol_cli_note(wol_cli *cli, int argc, char **argv)
 {
 	wol_cli_opt opts[] = {{NULL, 0, 0, NULL}};
@@ -32,7 +18,7 @@ int wol_cli_note(wol_cli *cli, int argc, char **argv)
 	wol_buf_init(&title);
 	for (int i = 0; i < npos; i++)
 		wol_buf_printf(&title, "%s%s", i ? " " : "", pos[i]);
-	wol_circle *c = open_circle(cli);
+	wol_circle *c = wol_cli_circle(cli);
 	if (!c) {
 		wol_buf_free(&title);
 		return WOL_EXIT_FAIL;
@@ -108,7 +94,7 @@ int wol_cli_share(wol_cli *cli, int argc, char **argv)
 	} else {
 		o.file = pos[0];
 	}
-	wol_circle *c = open_circle(cli);
+	wol_circle *c = wol_cli_circle(cli);
 	if (!c) {
 		wol_buf_free(&in);
 		return WOL_EXIT_FAIL;
@@ -175,7 +161,7 @@ int wol_cli_notes(wol_cli *cli, int argc, char **argv)
 		return WOL_EXIT_USAGE;
 	if (npos > 1)
 		return wol_cli_usage(cli, "unexpected argument '%s'", pos[1]);
-	wol_circle *c = open_circle(cli);
+	wol_circle *c = wol_cli_circle(cli);
 	if (!c)
 		return WOL_EXIT_FAIL;
 	wol_note *v;

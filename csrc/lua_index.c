@@ -35,9 +35,10 @@ static int l_index_gc(lua_State *L)
 
 /* Pushes the index of the context at stack index 1, opening it on first use.
  * It stays open for the context's life (a weak-keyed registry table maps
- * the context userdata to its index), so searches do not pay for opening
- * the database and its schema each time. NULL after filling err. */
-static wol_index *open_index(lua_State *L, wol_ctx *ctx, wol_error *err)
+ * the context userdata to its index), so searches and the dashboard do not
+ * pay for opening the database and its schema each time. Always pushes one
+ * value (the holder); returns NULL after filling err. */
+wol_index *wol_lua_index(lua_State *L, wol_ctx *ctx, wol_error *err)
 {
 	lua_getfield(L, LUA_REGISTRYINDEX, WOL_LUA_INDEX_CACHE);
 	lua_pushvalue(L, 1);
@@ -121,7 +122,7 @@ static int do_refresh(lua_State *L, int rebuild)
 	}
 	int holder = lua_gettop(L) + 1;
 	wol_error err;
-	wol_index *ix = open_index(L, ctx, &err);
+	wol_index *ix = wol_lua_index(L, ctx, &err);
 	if (!ix)
 		return wol_lua_fail(L, &err);
 	wol_index_report rep;
@@ -173,7 +174,7 @@ static int l_search(lua_State *L)
 	}
 	int holder = lua_gettop(L) + 1;
 	wol_error err;
-	wol_index *ix = open_index(L, ctx, &err);
+	wol_index *ix = wol_lua_index(L, ctx, &err);
 	if (!ix)
 		return wol_lua_fail(L, &err);
 	wol_search_result res;
@@ -217,7 +218,7 @@ static int l_index_stats(lua_State *L)
 	int refresh = opt_refresh(L, 2);
 	int holder = lua_gettop(L) + 1;
 	wol_error err;
-	wol_index *ix = open_index(L, ctx, &err);
+	wol_index *ix = wol_lua_index(L, ctx, &err);
 	if (!ix)
 		return wol_lua_fail(L, &err);
 	wol_index_report rep;

@@ -7,48 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define WOL_LUA_STATUS_INDEX "wol.status.index"
-#define WOL_LUA_STATUS_CACHE "wol.status.cache"
-
-typedef struct index_ud {
-	wol_index *ix;
-} index_ud;
-
-static int l_index_gc(lua_State *L)
-{
-	index_ud *u = (index_ud *)luaL_checkudata(L, 1, WOL_LUA_STATUS_INDEX);
-	wol_index_close(u->ix);
-	u->ix = NULL;
-	return 0;
-}
-
-/* The index of the context at stack index 1, kept open for the context's
- * life (a weak-keyed registry table), so a dashboard refresh does not pay
- * for opening the database. Leaves the stack as it was. */
-static wol_index *open_index(lua_State *L, wol_ctx *ctx, wol_error *err)
-{
-	lua_getfield(L, LUA_REGISTRYINDEX, WOL_LUA_STATUS_CACHE);
-	lua_pushvalue(L, 1);
-	lua_rawget(L, -2);
-	index_ud *u = lua_isuserdata(L, -1) ? (index_ud *)lua_touserdata(L, -1) : NULL;
-	if (u && u->ix) {
-		lua_pop(L, 2);
-		return u->ix;
-	}
-	lua_pop(L, 1);
-	u = (index_ud *)lua_newuserdata(L, sizeof *u);
-	u->ix = NULL;
-	luaL_getmetatable(L, WOL_LUA_STATUS_INDEX);
-	lua_setmetatable(L, -2);
-	lua_pushvalue(L, 1);
-	lua_pushvalue(L, -2);
-	lua_rawset(L, -4); /* cache[ctx] = holder (before opening: never leaks) */
-	lua_pop(L, 2);
-	if (wol_index_open(ctx, &u->ix, err) != 0)
-		return NULL;
-	return u->ix;
-}
-
 static void opts_of(lua_State *L, int idx, wol_status_opts *o)
 {
 	memset(o, 0, sizeof *o);
@@ -178,7 +136,8 @@ static int get(lua_State *L, wol_ctx *ctx, wol_status *s, wol_error *err)
 {
 	wol_status_opts o;
 	opts_of(L, 2, &o);
-	wol_index *ix = open_index(L, ctx, err);
+	wol_index *ix = wol_lua_index(L, ctx, err);
+	lua_pop(L, 1); /* the holder stays referenced by the cache */
 	if (!ix)
 		return -1;
 	return wol_status_get(ctx, ix, &o, s, err);
@@ -243,15 +202,5 @@ static const luaL_Reg methods_fns[] = {{"status", l_status},
 void wol_lua_open_status(lua_State *L, int module, int methods)
 {
 	(void)module;
-	luaL_newmetatable(L, WOL_LUA_STATUS_INDEX);
-	lua_pushcfunction(L, l_index_gc);
-	lua_setfield(L, -2, "__gc");
-	lua_pop(L, 1);
-	lua_newtable(L); /* cache: context userdata -> index holder, weak keys */
-	lua_createtable(L, 0, 1);
-	lua_pushliteral(L, "k");
-	lua_setfield(L, -2, "__mode");
-	lua_setmetatable(L, -2);
-	lua_setfield(L, LUA_REGISTRYINDEX, WOL_LUA_STATUS_CACHE);
 	wol_lua_setfuncs(L, methods, methods_fns);
 }

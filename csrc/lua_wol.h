@@ -32,6 +32,10 @@ void wol_lua_setstr(lua_State *L, const char *key, const char *val);
 void wol_lua_setint(lua_State *L, const char *key, lua_Integer val);
 void wol_lua_setbool(lua_State *L, const char *key, int val);
 
+/* The open index of the context at stack index 1 (lua_index.c), cached for
+ * the context's life; pushes one value. NULL after filling err. */
+wol_index *wol_lua_index(lua_State *L, wol_ctx *ctx, wol_error *err);
+
 void wol_lua_open_date(lua_State *L, int module, int methods);
 void wol_lua_open_doc(lua_State *L, int module, int methods);
 void wol_lua_open_doctor(lua_State *L, int module, int methods);
