@@ -115,33 +115,18 @@ local function get_buf()
   return buf
 end
 
-local function prompt_win(buf)
-  for _, win in ipairs(api.nvim_tabpage_list_wins(0)) do
-    if api.nvim_win_get_buf(win) == buf then
-      return win
-    end
-  end
-end
+local prompt_win = require('wol.ui').find_win
 
 local function set_win_options(win)
   local o = { number = false, relativenumber = false, wrap = true, linebreak = true, list = false,
     spell = false, signcolumn = 'no', foldcolumn = '0', foldenable = false, cursorline = false,
     colorcolumn = '' }
-  for k, v in pairs(o) do
-    api.nvim_win_set_option(win, k, v)
-  end
+  require('wol.ui').set_win_options(win, o)
 end
 
 local function draw(buf, p)
   local lines, hls, qmap = M.render(p)
-  api.nvim_buf_set_option(buf, 'modifiable', true)
-  api.nvim_buf_set_lines(buf, 0, -1, false, lines)
-  api.nvim_buf_set_option(buf, 'modifiable', false)
-  api.nvim_buf_set_option(buf, 'modified', false)
-  api.nvim_buf_clear_namespace(buf, ns, 0, -1)
-  for _, h in ipairs(hls) do
-    api.nvim_buf_add_highlight(buf, ns, h[1], h[2], h[3], h[4])
-  end
+  require('wol.ui').set_lines(buf, ns, lines, hls)
   state[buf].prompt = p
   state[buf].questions = qmap
   api.nvim_buf_set_var(buf, 'wol_prompt_date', p.date)

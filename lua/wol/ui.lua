@@ -3,6 +3,35 @@
 local M = {}
 local api = vim.api
 
+--- The window of the current tab page that shows `buf`, or nil.
+function M.find_win(buf)
+  for _, win in ipairs(api.nvim_tabpage_list_wins(0)) do
+    if api.nvim_win_get_buf(win) == buf then
+      return win
+    end
+  end
+end
+
+--- Sets window-local options from a table.
+function M.set_win_options(win, opts)
+  for k, v in pairs(opts) do
+    api.nvim_win_set_option(win, k, v)
+  end
+end
+
+--- Replaces the text of a read-only buffer and its highlights in namespace
+--- `ns`; `hls` is a list of { group, line, col_start, col_end }.
+function M.set_lines(buf, ns, lines, hls)
+  api.nvim_buf_set_option(buf, 'modifiable', true)
+  api.nvim_buf_set_lines(buf, 0, -1, false, lines)
+  api.nvim_buf_set_option(buf, 'modifiable', false)
+  api.nvim_buf_set_option(buf, 'modified', false)
+  api.nvim_buf_clear_namespace(buf, ns, 0, -1)
+  for _, h in ipairs(hls) do
+    api.nvim_buf_add_highlight(buf, ns, h[1], h[2], h[3], h[4])
+  end
+end
+
 --- Closes `win`; in the last window, leaves an empty buffer rather than
 --- quitting Neovim.
 function M.close_window(win)
