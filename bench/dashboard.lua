@@ -1,6 +1,8 @@
 -- bench/dashboard.lua: generates the benchmark circle (luajit, "generate")
 -- and measures :WolCircle inside Neovim (run through bench/dashboard.sh).
 local root = assert(os.getenv('WOL_ROOT'), 'run through bench/dashboard.sh')
+local B = dofile(root .. '/bench/lib.lua')
+local sh, median = B.run, B.median
 local home = os.getenv('WOL_HOME')
 local MEMBERS = tonumber(os.getenv('BENCH_MEMBERS') or 20)
 local NOTES = tonumber(os.getenv('BENCH_NOTES') or 10000)
@@ -8,17 +10,9 @@ local QUESTIONS = tonumber(os.getenv('BENCH_QUESTIONS') or 2000)
 local RUNS = tonumber(os.getenv('BENCH_RUNS') or 31)
 local dir = home .. '/circles/bench'
 
-local function sh(cmd)
-  local ok = os.execute(cmd)
-  assert(ok == 0 or ok == true, 'failed: ' .. cmd)
-end
 
 -- a fixed-seed generator (the same stream under any Lua)
-local seed = 20260305
-local function rnd(n)
-  seed = (seed * 1103515245 + 12345) % 2147483648
-  return math.floor(seed / 65536) % n -- the high bits: the low ones repeat quickly
-end
+local rnd = B.lcg(20260305, 65536) -- the high bits: the low ones repeat quickly
 
 local words = { 'draft', 'guide', 'pricing', 'onboarding', 'review', 'launch', 'notes', 'plan', 'idea', 'sketch',
   'metrics', 'story', 'design', 'retro', 'goal', 'habit', 'network', 'learning', 'feedback', 'outline' }
@@ -114,10 +108,6 @@ if arg and arg[1] == 'generate' then
 end
 
 -- ------------------------------------------------------------ in Neovim
-local function median(t)
-  table.sort(t)
-  return t[math.floor((#t + 1) / 2)]
-end
 local function p90(t)
   table.sort(t)
   return t[math.max(1, math.floor(#t * 0.9 + 0.5))]

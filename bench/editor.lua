@@ -6,6 +6,7 @@
 local ROOT = assert(os.getenv('WOL_ROOT'), 'run through bench/editor.sh')
 local TMP = os.getenv('WOL_BENCH_TMP')
 local B = dofile(ROOT .. '/bench/lib.lua')
+local sh = B.run
 local STARTUP_RUNS = tonumber(os.getenv('BENCH_STARTUP_RUNS') or 20)
 local FIRST_RUNS = tonumber(os.getenv('BENCH_FIRST_RUNS') or 15)
 local MEM_RUNS = tonumber(os.getenv('BENCH_MEM_RUNS') or 5)
@@ -14,10 +15,6 @@ local PROBE = ROOT .. '/bench/editor_probe.lua'
 
 local function q(s)
   return "'" .. tostring(s):gsub("'", "'\\''") .. "'"
-end
-local function sh(cmd)
-  local ok = os.execute(cmd)
-  assert(ok == 0 or ok == true, 'failed: ' .. cmd)
 end
 local function read(path)
   local f = io.open(path)

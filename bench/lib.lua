@@ -54,6 +54,23 @@ function M.median(v)
   return M.stats(v).median
 end
 
+-- runs a shell command, failing the benchmark when it fails
+function M.run(cmd)
+  local ok = os.execute(cmd)
+  assert(ok == 0 or ok == true, 'failed: ' .. cmd)
+end
+
+-- a fixed-seed generator, the same stream under any Lua: returns
+-- rnd(n) in 0..n-1. `div` > 1 takes higher bits of the state (the low
+-- ones repeat quickly); each driver keeps the form its corpus was made with.
+function M.lcg(seed, div)
+  div = div or 1
+  return function(n)
+    seed = (seed * 1103515245 + 12345) % 2147483648
+    return math.floor(seed / div) % n
+  end
+end
+
 function M.load()
   local f = io.open('/proc/loadavg')
   local l = f and f:read('*l') or '?'

@@ -3,34 +3,18 @@
 -- question) in-process and with `wol questions --json`, through the index
 -- and by the file scan, and time ripgrep
 -- reading the same record files for scale. Run through bench/questions.sh.
-local ffi = require('ffi')
-ffi.cdef [[
-  typedef struct { long tv_sec; long tv_nsec; } wol_timespec;
-  int clock_gettime(int clk, wol_timespec *ts);
-]]
-local ts = ffi.new('wol_timespec')
-local function now_ms()
-  ffi.C.clock_gettime(1, ts) -- CLOCK_MONOTONIC
-  return tonumber(ts.tv_sec) * 1000 + tonumber(ts.tv_nsec) / 1e6
-end
 
 local root = assert(os.getenv('WOL_ROOT'), 'run through bench/questions.sh')
+local B = dofile(root .. '/bench/lib.lua')
+local now_ms, sh, median = B.now, B.run, B.median
 local bin = root .. '/bin/wol'
 local home = os.getenv('WOL_HOME')
 local QUESTIONS = tonumber(os.getenv('BENCH_QUESTIONS') or 2000)
 local ANSWERS = tonumber(os.getenv('BENCH_ANSWERS') or 10000)
 local RUNS = tonumber(os.getenv('BENCH_RUNS') or 21)
 
-local function sh(cmd)
-  local ok = os.execute(cmd)
-  assert(ok == 0 or ok == true, 'failed: ' .. cmd)
-end
 
-local seed = 20260304
-local function rnd(n)
-  seed = (seed * 1103515245 + 12345) % 2147483648
-  return seed % n
-end
+local rnd = B.lcg(20260304)
 local words = { 'habit', 'draft', 'feedback', 'circle', 'goal', 'network', 'share', 'story', 'review',
   'weekly', 'question', 'help', 'contribution', 'visible', 'learning', 'generous' }
 local handles = { 'ana', 'bo', 'chen', 'dee', 'eli' }
@@ -96,10 +80,6 @@ end
 fi:close()
 sh(string.format('git -C %q reset -q --hard main && git -C %q gc -q', circle, circle))
 
-local function median(v)
-  table.sort(v)
-  return v[math.floor((#v + 1) / 2)]
-end
 
 local function time_cmd(cmd)
   local v = {}

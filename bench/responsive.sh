@@ -40,24 +40,9 @@ as() { # as <handle> cmd...: run as that member
 # the git daemon, on a free port
 SRV="$TMP/srv"
 mkdir -p "$SRV"
-PORT=""
-for try in 1 2 3 4 5 6 7 8 9 10; do
-	p=$((20000 + $(od -An -N2 -tu2 /dev/urandom) % 40000))
-	git daemon --reuseaddr --listen=127.0.0.1 --port=$p --base-path="$SRV" --export-all \
-		--enable=receive-pack "$SRV" >"$TMP/daemon.log" 2>&1 &
-	DPID=$!
-	i=0
-	while [ $i -lt 100 ]; do
-		if bash -c "exec 3<>/dev/tcp/127.0.0.1/$p" 2>/dev/null; then PORT=$p; break; fi
-		kill -0 $DPID 2>/dev/null || break
-		sleep 0.02
-		i=$((i + 1))
-	done
-	[ -n "$PORT" ] && break
-	kill $DPID 2>/dev/null || true
-	DPID=""
-done
-[ -n "$PORT" ] || { echo "bench: cannot start git daemon" >&2; exit 1; }
+. "$ROOT/tools/git-daemon.sh"
+wol_git_daemon "$SRV" "$TMP/daemon.log" || { echo "bench: cannot start git daemon" >&2; exit 1; }
+PORT=$WOL_DAEMON_PORT DPID=$WOL_DAEMON_PID
 URL="git://127.0.0.1:$PORT"
 
 # bo starts the circle with half the data; ana joins; bo shares the other

@@ -2,35 +2,19 @@
 -- commit` and `wol share`, on a circle repository of 10,000 notes and 1,000
 -- commits generated from a fixed seed. Run with luajit (bench/share.sh).
 -- Prints the medians and the ratios; all three are measured in this run.
-local ffi = require('ffi')
-ffi.cdef [[
-  typedef struct { long tv_sec; long tv_nsec; } wol_timespec;
-  int clock_gettime(int clk, wol_timespec *ts);
-]]
-local ts = ffi.new('wol_timespec')
-local function now_ms()
-  ffi.C.clock_gettime(1, ts) -- CLOCK_MONOTONIC
-  return tonumber(ts.tv_sec) * 1000 + tonumber(ts.tv_nsec) / 1e6
-end
 
 local root = assert(os.getenv('WOL_ROOT'), 'run through bench/share.sh')
+local B = dofile(root .. '/bench/lib.lua')
+local now_ms, sh, median = B.now, B.run, B.median
 local bin = root .. '/bin/wol'
 local home = os.getenv('WOL_HOME')
 local NOTES = tonumber(os.getenv('BENCH_NOTES') or 10000)
 local COMMITS = tonumber(os.getenv('BENCH_COMMITS') or 1000)
 local RUNS = tonumber(os.getenv('BENCH_RUNS') or 41)
 
-local function sh(cmd)
-  local ok = os.execute(cmd)
-  assert(ok == 0 or ok == true, 'failed: ' .. cmd)
-end
 
 -- a fixed-seed generator (the same stream under any Lua)
-local seed = 20260302
-local function rnd(n)
-  seed = (seed * 1103515245 + 12345) % 2147483648
-  return seed % n
-end
+local rnd = B.lcg(20260302)
 local words = { 'draft', 'plan', 'notes', 'idea', 'review', 'sketch', 'question', 'outline', 'summary',
   'retro', 'goal', 'experiment', 'feedback', 'pairing', 'docs', 'design' }
 local handles = { 'ana', 'bo', 'chen', 'dee', 'eli', 'bench' }
@@ -71,10 +55,6 @@ end
 fi:close()
 sh(string.format('git -C %q reset -q --hard main && git -C %q gc -q', circle, circle))
 
-local function median(v)
-  table.sort(v)
-  return v[math.floor((#v + 1) / 2)]
-end
 
 -- the generated repository is flushed to disk first, so the fsyncs below
 -- do not pay for it
@@ -150,7 +130,6 @@ print(string.format('ratio git / wol CLI:    %.1fx', m_git / m_cli))
 print(string.format('load average at the end: %s', (io.open('/proc/loadavg'):read('*l') or '?')))
 
 -- records for `make bench` (bench/run.sh): every figure with its spread
-local B = dofile(root .. '/bench/lib.lua')
 local S = 'Share (10,000-note repository)'
 B.figure(S, 'in-process share (:WolShare path)', t_in)
 B.figure(S, 'baseline: git add && git commit', t_git)

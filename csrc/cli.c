@@ -207,15 +207,22 @@ int wol_cli_parse(wol_cli *cli, int argc, char **argv, wol_cli_opt *opts, char *
 	return 0;
 }
 
-static int cmd_version(wol_cli *cli, int argc, char **argv)
+int wol_cli_parse_flags(wol_cli *cli, int argc, char **argv, wol_cli_opt *opts)
 {
-	wol_cli_opt opts[] = {{"json", 0, 0, NULL}, {NULL, 0, 0, NULL}};
 	char *pos[argc > 0 ? argc : 1];
 	int npos;
 	if (wol_cli_parse(cli, argc, argv, opts, pos, &npos))
 		return WOL_EXIT_USAGE;
 	if (npos)
 		return wol_cli_usage(cli, "unexpected argument '%s'", pos[0]);
+	return 0;
+}
+
+static int cmd_version(wol_cli *cli, int argc, char **argv)
+{
+	wol_cli_opt opts[] = {{"json", 0, 0, NULL}, {NULL, 0, 0, NULL}};
+	if (wol_cli_parse_flags(cli, argc, argv, opts))
+		return WOL_EXIT_USAGE;
 	wol_libinfo li;
 	wol_version_libs(&li);
 	if (opts[0].value) {

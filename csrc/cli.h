@@ -57,6 +57,9 @@ typedef struct wol_cli_opt {
  * printing a usage error. */
 int wol_cli_parse(wol_cli *cli, int argc, char **argv, wol_cli_opt *opts, char **pos,
                   int *npos);
+/* The same for commands that take options only: any positional argument is
+ * a usage error. Returns 0, or 2 after printing the error. */
+int wol_cli_parse_flags(wol_cli *cli, int argc, char **argv, wol_cli_opt *opts);
 
 int wol_cli_doctor(wol_cli *cli, int argc, char **argv);
 int wol_cli_sync(wol_cli *cli, int argc, char **argv);

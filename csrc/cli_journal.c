@@ -174,12 +174,8 @@ int wol_cli_log(wol_cli *cli, int argc, char **argv)
 int wol_cli_stats(wol_cli *cli, int argc, char **argv)
 {
 	wol_cli_opt opts[] = {{"json", 0, 0, NULL}, {NULL, 0, 0, NULL}};
-	char *pos[argc > 0 ? argc : 1];
-	int npos;
-	if (wol_cli_parse(cli, argc, argv, opts, pos, &npos))
+	if (wol_cli_parse_flags(cli, argc, argv, opts))
 		return WOL_EXIT_USAGE;
-	if (npos)
-		return wol_cli_usage(cli, "unexpected argument '%s'", pos[0]);
 	wol_ctx *ctx = wol_cli_ctx(cli);
 	if (!ctx)
 		return WOL_EXIT_FAIL;

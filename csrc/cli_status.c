@@ -253,12 +253,8 @@ int wol_cli_status(wol_cli *cli, int argc, char **argv)
 	                      {"limit", 1, 'n', NULL},
 	                      {"color", 1, 0, NULL},
 	                      {NULL, 0, 0, NULL}};
-	char *pos[argc > 0 ? argc : 1];
-	int npos;
-	if (wol_cli_parse(cli, argc, argv, opts, pos, &npos))
+	if (wol_cli_parse_flags(cli, argc, argv, opts))
 		return WOL_EXIT_USAGE;
-	if (npos)
-		return wol_cli_usage(cli, "unexpected argument '%s'", pos[0]);
 	wol_status_opts so = {NULL, 0, 0};
 	if (opts[2].value) {
 		char *end;

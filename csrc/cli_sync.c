@@ -237,12 +237,8 @@ int wol_cli_sync(wol_cli *cli, int argc, char **argv)
 	                      {"dry-run", 0, 'n', NULL},  {"no-push", 0, 0, NULL},
 	                      {"attempts", 1, 0, NULL},   {"wait", 1, 0, NULL},
 	                      {"timeout", 1, 0, NULL},    {NULL, 0, 0, NULL}};
-	char *pos[argc > 0 ? argc : 1];
-	int npos;
-	if (wol_cli_parse(cli, argc, argv, opts, pos, &npos))
+	if (wol_cli_parse_flags(cli, argc, argv, opts))
 		return WOL_EXIT_USAGE;
-	if (npos)
-		return wol_cli_usage(cli, "unexpected argument '%s'", pos[0]);
 	int json = opts[0].value != NULL;
 	wol_sync_opts so;
 	memset(&so, 0, sizeof so);

@@ -38,6 +38,14 @@ const char *wol_lua_optfield(lua_State *L, int idx, const char *key)
 	return s;
 }
 
+int wol_lua_optbool(lua_State *L, int idx, const char *key)
+{
+	lua_getfield(L, idx, key);
+	int b = lua_toboolean(L, -1);
+	lua_pop(L, 1);
+	return b;
+}
+
 void wol_lua_setfuncs(lua_State *L, int idx, const luaL_Reg *fns)
 {
 	for (; fns->name; fns++) {

@@ -62,12 +62,6 @@ wol_index *wol_lua_index(lua_State *L, wol_ctx *ctx, wol_error *err)
 	return u->ix;
 }
 
-static void close_index(lua_State *L, int idx)
-{
-	(void)L;
-	(void)idx; /* kept open for the next call; closed with the context's __gc */
-}
-
 static int opt_refresh(lua_State *L, int idx)
 {
 	if (lua_isnoneornil(L, idx))
@@ -120,7 +114,6 @@ static int do_refresh(lua_State *L, int rebuild)
 			}
 		}
 	}
-	int holder = lua_gettop(L) + 1;
 	wol_error err;
 	wol_index *ix = wol_lua_index(L, ctx, &err);
 	if (!ix)
@@ -130,7 +123,6 @@ static int do_refresh(lua_State *L, int rebuild)
 	         : circle   ? wol_index_refresh_circle(ix, circle, &rep, &err)
 	         : targeted ? wol_index_refresh_paths(ix, paths, npaths, &rep, &err)
 	                    : wol_index_refresh(ix, &rep, &err);
-	close_index(L, holder);
 	if (rc) {
 		wol_index_report_free(&rep);
 		return wol_lua_fail(L, &err);
@@ -172,14 +164,12 @@ static int l_search(lua_State *L)
 		lua_pop(L, 1);
 		opts.norefresh = !opt_refresh(L, 3);
 	}
-	int holder = lua_gettop(L) + 1;
 	wol_error err;
 	wol_index *ix = wol_lua_index(L, ctx, &err);
 	if (!ix)
 		return wol_lua_fail(L, &err);
 	wol_search_result res;
 	int rc = wol_index_search(ix, query, &opts, &res, &err);
-	close_index(L, holder);
 	if (rc) {
 		wol_search_result_free(&res);
 		return wol_lua_fail(L, &err);
@@ -216,7 +206,6 @@ static int l_index_stats(lua_State *L)
 {
 	wol_ctx *ctx = wol_lua_checkctx(L, 1);
 	int refresh = opt_refresh(L, 2);
-	int holder = lua_gettop(L) + 1;
 	wol_error err;
 	wol_index *ix = wol_lua_index(L, ctx, &err);
 	if (!ix)
@@ -227,7 +216,6 @@ static int l_index_stats(lua_State *L)
 	wol_index_figures f;
 	if (rc == 0)
 		rc = wol_index_stats(ix, &f, &err);
-	close_index(L, holder);
 	if (rc) {
 		wol_index_report_free(&rep);
 		return wol_lua_fail(L, &err);

@@ -110,9 +110,7 @@ static int l_questions(lua_State *L)
 		luaL_checktype(L, 2, LUA_TTABLE);
 		state = wol_lua_optfield(L, 2, "state");
 		source = wol_lua_optfield(L, 2, "source");
-		lua_getfield(L, 2, "mine");
-		mine = lua_toboolean(L, -1);
-		lua_pop(L, 1);
+		mine = wol_lua_optbool(L, 2, "mine");
 	}
 	wol_questions qs;
 	wol_error err;
@@ -197,9 +195,7 @@ static int l_question_event(lua_State *L)
 		luaL_checktype(L, 4, LUA_TTABLE);
 		target = wol_lua_optfield(L, 4, "target");
 		body = wol_lua_optfield(L, 4, "body");
-		lua_getfield(L, 4, "force");
-		force = lua_toboolean(L, -1);
-		lua_pop(L, 1);
+		force = wol_lua_optbool(L, 4, "force");
 	}
 	wol_qwrite w;
 	wol_error err;

@@ -136,9 +136,7 @@ static int l_ctx_sync(lua_State *L)
 		if (!lua_isnil(L, -1))
 			so.lock_wait_ms = (int)luaL_checkinteger(L, -1);
 		lua_pop(L, 1);
-		lua_getfield(L, 2, "no_push");
-		so.no_push = lua_toboolean(L, -1);
-		lua_pop(L, 1);
+		so.no_push = wol_lua_optbool(L, 2, "no_push");
 		lua_getfield(L, 2, "progress");
 		if (!lua_isnil(L, -1)) {
 			luaL_checktype(L, -1, LUA_TFUNCTION);

@@ -22,6 +22,8 @@ wol_ctx *wol_lua_checkctx(lua_State *L, int idx);
 /* An optional string field of the table at idx (NULL when nil); raises
  * when present with another type. */
 const char *wol_lua_optfield(lua_State *L, int idx, const char *key);
+/* A boolean field of the table at idx (Lua truthiness; absent is false). */
+int wol_lua_optbool(lua_State *L, int idx, const char *key);
 /* Registers fns into the table at idx (5.1 API, no globals). */
 void wol_lua_setfuncs(lua_State *L, int idx, const luaL_Reg *fns);
 void wol_lua_push_yaml(lua_State *L, const wol_yaml *y);

@@ -37,19 +37,11 @@ base="$W/srv"
 mkdir -p "$base"
 git init -q --bare -b main "$base/c.git"
 port=0
-for _ in 1 2 3 4 5 6 7 8 9 10; do
-	p=$((20000 + RANDOM % 30000))
-	git daemon --reuseaddr --listen=127.0.0.1 --port=$p --base-path="$base" --export-all \
-		--enable=receive-pack "$base" >"$W/daemon.log" 2>&1 </dev/null &
-	dpid=$!
-	for _ in $(seq 50); do
-		if (exec 3<>/dev/tcp/127.0.0.1/$p) 2>/dev/null; then port=$p; break; fi
-		kill -0 $dpid 2>/dev/null || break
-		sleep 0.02
-	done
-	[ $port -ne 0 ] && break
-	kill $dpid 2>/dev/null
-done
+. "$ROOT/tools/git-daemon.sh"
+if wol_git_daemon "$base" "$W/daemon.log"; then
+	port=$WOL_DAEMON_PORT
+fi
+dpid=$WOL_DAEMON_PID
 [ $port -eq 0 ] && { echo "!! could not start git daemon"; exit 1; }
 trap 'kill $dpid 2>/dev/null' EXIT
 url="git://127.0.0.1:$port/c.git"
