@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 static int cmd_version(wol_cli *cli, int argc, char **argv);
 
@@ -205,6 +206,21 @@ int wol_cli_parse(wol_cli *cli, int argc, char **argv, wol_cli_opt *opts, char *
 		}
 	}
 	return 0;
+}
+
+void wol_cli_age(long long then, char *buf, size_t size)
+{
+	long long d = (long long)time(NULL) - then;
+	if (d < 0)
+		d = 0;
+	if (d < 60)
+		snprintf(buf, size, "just now");
+	else if (d < 3600)
+		snprintf(buf, size, "%lldm ago", d / 60);
+	else if (d < 86400)
+		snprintf(buf, size, "%lldh ago", d / 3600);
+	else
+		snprintf(buf, size, "%lldd ago", d / 86400);
 }
 
 int wol_cli_parse_flags(wol_cli *cli, int argc, char **argv, wol_cli_opt *opts)

@@ -60,6 +60,8 @@ int wol_cli_parse(wol_cli *cli, int argc, char **argv, wol_cli_opt *opts, char *
 /* The same for commands that take options only: any positional argument is
  * a usage error. Returns 0, or 2 after printing the error. */
 int wol_cli_parse_flags(wol_cli *cli, int argc, char **argv, wol_cli_opt *opts);
+/* "just now", "5m ago", "3h ago", "2d ago" for a Unix time. */
+void wol_cli_age(long long then, char *buf, size_t size);
 
 int wol_cli_doctor(wol_cli *cli, int argc, char **argv);
 int wol_cli_sync(wol_cli *cli, int argc, char **argv);

@@ -14,17 +14,7 @@ static void age_of(const char *created, char *buf, size_t size)
 	buf[0] = '\0';
 	if (!created || !strptime(created, "%Y-%m-%dT%H:%M:%SZ", &tm))
 		return;
-	long long d = (long long)time(NULL) - (long long)timegm(&tm);
-	if (d < 0)
-		d = 0;
-	if (d < 60)
-		snprintf(buf, size, "just now");
-	else if (d < 3600)
-		snprintf(buf, size, "%lldm ago", d / 60);
-	else if (d < 86400)
-		snprintf(buf, size, "%lldh ago", d / 3600);
-	else
-		snprintf(buf, size, "%lldd ago", d / 86400);
+	wol_cli_age((long long)timegm(&tm), buf, size);
 }
 
 static void print_written(wol_circle *c, const wol_qwrite *w, const char *what)

@@ -137,21 +137,6 @@ int wol_cli_share(wol_cli *cli, int argc, char **argv)
 	return rc;
 }
 
-static void format_age(long long then, char *buf, size_t size)
-{
-	long long d = (long long)time(NULL) - then;
-	if (d < 0)
-		d = 0;
-	if (d < 60)
-		snprintf(buf, size, "just now");
-	else if (d < 3600)
-		snprintf(buf, size, "%lldm ago", d / 60);
-	else if (d < 86400)
-		snprintf(buf, size, "%lldh ago", d / 3600);
-	else
-		snprintf(buf, size, "%lldd ago", d / 86400);
-}
-
 int wol_cli_notes(wol_cli *cli, int argc, char **argv)
 {
 	wol_cli_opt opts[] = {{"json", 0, 0, NULL}, {NULL, 0, 0, NULL}};
@@ -198,7 +183,7 @@ int wol_cli_notes(wol_cli *cli, int argc, char **argv)
 			printf("no notes yet: wol note TITLE, or wol share FILE\n");
 		for (size_t i = 0; i < n; i++) {
 			char age[32];
-			format_age(v[i].updated, age, sizeof age);
+			wol_cli_age(v[i].updated, age, sizeof age);
 			printf("%-10s %-12s %s%s  %s\n", age, v[i].author, v[i].title,
 			       v[i].committed ? "" : " (not shared yet)", v[i].path);
 		}
