@@ -13,15 +13,18 @@ ifneq ($(filter 1 true,$(WERROR) $(CI)),)
 WARN    += -Werror
 endif
 OPT     ?= -O2 -g
-CFLAGS_ALL := -std=gnu11 $(OPT) $(WARN) -fPIC -fvisibility=hidden -D_GNU_SOURCE \
+CFLAGS_ALL := -std=gnu11 $(OPT) $(WARN) -fPIC -fvisibility=hidden -D_GNU_SOURCE -Icsrc \
               $(PKG_CFLAGS) $(LUA_INC) $(CFLAGS)
+# Header dependencies: every object also writes a .d file (make reads them below).
+DEPFLAGS   := -MMD -MP
 LDFLAGS_ALL := $(LDFLAGS)
 
-SRC     := $(wildcard csrc/*.c)
-LIB_SRC := $(filter-out csrc/cli%.c csrc/lua_%.c,$(SRC))
-LUA_SRC := $(filter csrc/lua_%.c,$(SRC))
-CLI_SRC := $(filter csrc/cli%.c,$(SRC))
-HDR     := $(wildcard csrc/*.h)
+# csrc/ in layers (doc/hacking.md): util/, format/, repo/, index/, the domain
+# nouns at the top, and the two front ends lua/ (the module) and cli/ (bin/wol).
+SRC     := $(sort $(wildcard csrc/*.c csrc/*/*.c))
+LUA_SRC := $(filter csrc/lua/%.c,$(SRC))
+CLI_SRC := $(filter csrc/cli/%.c,$(SRC))
+LIB_SRC := $(filter-out $(LUA_SRC) $(CLI_SRC),$(SRC))
 
 OBJDIR  := build/obj
 ASANDIR := build/asan
@@ -39,8 +42,9 @@ CLI     := bin/wol
         fuzz-replay chaos
 all: $(MODULE) $(CLI)
 
-$(OBJDIR)/%.o: csrc/%.c $(HDR) | $(OBJDIR)
-	$(CC) $(CFLAGS_ALL) -c -o $@ $<
+$(OBJDIR)/%.o: csrc/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) $(DEPFLAGS) -c -o $@ $<
 
 $(GENDIR)/builtin_prompts.c: tools/embed_prompts.c $(PROMPTS) prompts/builtin
 	@mkdir -p $(GENDIR)
@@ -48,7 +52,7 @@ $(GENDIR)/builtin_prompts.c: tools/embed_prompts.c $(PROMPTS) prompts/builtin
 	$(GENDIR)/embed_prompts $(PROMPTS) > $@.tmp && mv $@.tmp $@
 
 $(call gen_obj,$(OBJDIR)): $(GENDIR)/builtin_prompts.c csrc/prompt_builtin.h | $(OBJDIR)
-	$(CC) $(CFLAGS_ALL) -Icsrc -c -o $@ $<
+	$(CC) $(CFLAGS_ALL) -c -o $@ $<
 
 $(MODULE): $(call obj,$(OBJDIR),$(LIB_SRC) $(LUA_SRC)) $(call gen_obj,$(OBJDIR))
 	@mkdir -p $(dir $@)
@@ -61,11 +65,12 @@ $(CLI): $(call obj,$(OBJDIR),$(LIB_SRC) $(CLI_SRC)) $(call gen_obj,$(OBJDIR))
 # Sanitizer build: the same sources with ASan+UBSan, in build/asan. The module
 # is never unloaded (-z nodelete) so leak reports name their libraries.
 ASAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
-$(ASANDIR)/%.o: csrc/%.c $(HDR) | $(ASANDIR)
-	$(CC) $(CFLAGS_ALL) -O1 $(ASAN_FLAGS) -c -o $@ $<
+$(ASANDIR)/%.o: csrc/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -O1 $(ASAN_FLAGS) $(DEPFLAGS) -c -o $@ $<
 
 $(call gen_obj,$(ASANDIR)): $(GENDIR)/builtin_prompts.c csrc/prompt_builtin.h | $(ASANDIR)
-	$(CC) $(CFLAGS_ALL) -O1 $(ASAN_FLAGS) -Icsrc -c -o $@ $<
+	$(CC) $(CFLAGS_ALL) -O1 $(ASAN_FLAGS) -c -o $@ $<
 
 $(ASANDIR)/lua/wol/core.so: $(call obj,$(ASANDIR),$(LIB_SRC) $(LUA_SRC)) $(call gen_obj,$(ASANDIR))
 	@mkdir -p $(dir $@)
@@ -114,9 +119,9 @@ FUZZ_BINS    := $(addprefix $(FUZZDIR)/,$(FUZZ_TARGETS))
 FUZZ_REPLAY  := $(addprefix $(ASANDIR)/fuzz/,$(FUZZ_TARGETS))
 .SECONDARY: $(FUZZ_OBJS)
 
-$(FUZZDIR)/obj/%.o: csrc/%.c $(HDR)
+$(FUZZDIR)/obj/%.o: csrc/%.c
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
+	$(FUZZ_CC) $(FUZZ_CFLAGS) $(DEPFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
 
 $(FUZZDIR)/obj/builtin_prompts.o: $(GENDIR)/builtin_prompts.c csrc/prompt_builtin.h
 	@mkdir -p $(dir $@)
@@ -128,7 +133,7 @@ $(FUZZDIR)/%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(FUZZ_OBJS)
 $(ASANDIR)/fuzz/%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c tests/fuzz/fuzz.h \
                    $(call obj,$(ASANDIR),$(LIB_SRC)) $(call gen_obj,$(ASANDIR))
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_ALL) -O1 $(ASAN_FLAGS) -Icsrc -o $@ $< tests/fuzz/replay.c \
+	$(CC) $(CFLAGS_ALL) -O1 $(ASAN_FLAGS) -o $@ $< tests/fuzz/replay.c \
 		$(call obj,$(ASANDIR),$(LIB_SRC)) $(call gen_obj,$(ASANDIR)) $(LDFLAGS_ALL) $(PKG_LIBS)
 
 fuzz-build:
@@ -165,3 +170,5 @@ bench: all
 
 clean:
 	rm -rf build $(MODULE) $(CLI) doc/tags
+
+-include $(shell find build -name '*.d' 2>/dev/null)

@@ -1,5 +1,5 @@
 /* note.c - work-in-progress notes: notes/<handle>/<slug>.md */
-#include "circle_priv.h"
+#include "repo/circle_priv.h"
 
 #include <dirent.h>
 #include <git2.h>

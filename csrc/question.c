@@ -8,7 +8,7 @@
  * state. Reading is tolerant: a record that cannot be read is skipped with
  * a warning naming its file, unknown keys are kept, unknown event kinds
  * are ignored with a warning. */
-#include "circle_priv.h"
+#include "repo/circle_priv.h"
 #include "question_priv.h"
 
 #include <dirent.h>

@@ -1,5 +1,5 @@
 /* share.c - sharing a note: the refusal rules and the in-process commit */
-#include "circle_priv.h"
+#include "repo/circle_priv.h"
 
 #include <errno.h>
 #include <git2.h>

@@ -5,7 +5,7 @@
  * meeting day from circle.md; names and goals from members/; streaks and
  * journal days from the journal's own stats. The meeting agenda is made
  * from the same data and saved into the journal under "## Circle meeting". */
-#include "index_int.h"
+#include "index/index_int.h"
 
 #include <git2.h>
 #include <stdio.h>

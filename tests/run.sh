@@ -1,6 +1,8 @@
 #!/bin/bash
 # Runs the test suites and prints one closing line "N passed, N failed"
 # totalled over all of them. Usage: tests/run.sh all|core|nvim|asan
+#   or: tests/run.sh spec FILE... (single spec files with the same isolated
+#   environment: tests/core/* under luajit, tests/nvim/* in headless Neovim)
 # Suites run as parallel jobs (WOL_TEST_JOBS, default: the number of cores);
 # their results are counted in a fixed order at the end.
 # Each suite runs with its own HOME and WOL_HOME under a temporary directory,
@@ -34,6 +36,8 @@ export WOL_HOME="$HOME/wol"
 export XDG_CONFIG_HOME="$HOME/.config" XDG_DATA_HOME="$HOME/.local/share"
 export XDG_STATE_HOME="$HOME/.local/state" XDG_CACHE_HOME="$HOME/.cache"
 export GIT_CONFIG_NOSYSTEM=1
+# Neovim writes its log here, not into the working directory (.nvimlog)
+export NVIM_LOG_FILE="$TMP/nvim.log"
 unset GIT_CONFIG_GLOBAL WOL_TODAY WOL_CIRCLE
 export TZ=${TZ:-UTC}
 export WOL_ROOT="$ROOT"
@@ -111,7 +115,26 @@ run_asan() {
 		run_core lua5.1 asan:lua5.1 "$ROOT/build/asan/lua"
 }
 
+run_specs() {
+	for spec in "$@"; do
+		case $spec in
+		*tests/nvim/*)
+			job "nvim:$(basename "$spec" _spec.lua)" env WOL_SPEC="$spec" timeout 300 nvim --headless \
+				-u NONE -i NONE -n --cmd "set rtp^=$ROOT" -c "luafile $ROOT/tests/nvim_runner.lua"
+			;;
+		*)
+			job "core:$(basename "$spec" _spec.lua)" env LUA_CPATH="$ROOT/lua/?.so;;" WOL_TEST_INTERP=luajit \
+				luajit /usr/bin/busted -o plainTerminal --lpath="$ROOT/tests/helpers/?.lua" "$spec"
+			;;
+		esac
+	done
+}
+
 case $what in
+spec)
+	shift
+	run_specs "$@"
+	;;
 core)
 	run_core luajit core:luajit
 	run_core lua5.1 core:lua5.1
@@ -129,7 +152,7 @@ all)
 	run_nvim
 	;;
 *)
-	echo "usage: tests/run.sh all|core|nvim|asan" >&2
+	echo "usage: tests/run.sh all|core|nvim|asan|spec FILE..." >&2
 	exit 2
 	;;
 esac
