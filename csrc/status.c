@@ -240,7 +240,7 @@ static int members(wol_circle *c, sqlite3 *db, wol_status *s, wol_error *err)
 	char from[11], to[11];
 	wol_date_format(wol_date_add(s->today, -6), from);
 	wol_date_format(s->today, to);
-	/* from `daily` (index.c keeps it): the last 7 days, then each member's
+	/* from `daily` (index/schema.c keeps it): the last 7 days, then each member's
 	 * last day (an index lookup each) */
 	sqlite3_stmt *st;
 	const char *sql = "SELECT author, kind, sum(n) FROM daily WHERE circle = ?1 AND day >= ?2 "

@@ -661,7 +661,7 @@ WOL_API int wol_journal_heading(const char *text, size_t len, const char *questi
 /* ----------------------------------------------------------------- index */
 
 /* The search index: $WOL_HOME/index.db, an sqlite3 FTS5 cache over the
- * journal, circle notes, questions and answers (csrc/index.c). Files are
+ * journal, circle notes, questions and answers (csrc/index/). Files are
  * the truth; deleting index.db loses nothing. */
 typedef struct wol_index wol_index;
 
