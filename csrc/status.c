@@ -428,7 +428,7 @@ static int since(sqlite3 *db, wol_status *s, int limit, wol_error *err)
 
 static int open_questions(sqlite3 *db, wol_status *s, int limit, wol_error *err)
 {
-	/* state, title and answer count as question.c's replay computes them
+	/* state, title and answer count as question/replay.c computes them
 	 * (stored in qlist by the index refresh, see qlist.c) */
 	const char *count = "SELECT count(*) FROM qlist WHERE circle = ?1 AND state = 'open'";
 	sqlite3_stmt *cst;

@@ -762,7 +762,7 @@ WOL_API void wol_index_figures_free(wol_index_figures *f);
 
 /* ------------------------------------------------------------- questions */
 
-/* Circle questions (csrc/question.c): questions/<qid>/question.md,
+/* Circle questions (csrc/question/): questions/<qid>/question.md,
  * answers/<aid>.md and events/<eid>.md, each written once and committed
  * with wol_circle_commit. State is derived by replaying the records
  * ordered by (lamport, id); see doc/format.md. */

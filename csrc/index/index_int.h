@@ -157,7 +157,7 @@ void wol_query_free(wol_query *q);
 /* ------------------------------------------ question listing (qlist.c) */
 
 /* Reads questions/<qid> of the circle from the files, replays it with the
- * rules of question.c and stores the result: its qlist row (deleted when
+ * rules of question/replay.c and stores the result: its qlist row (deleted when
  * the question directory is gone) and the state of its docs row. */
 int wol_qlist__update(sqlite3 *db, const char *home, const char *circle, const char *qid,
                       wol_error *err);

@@ -1,12 +1,12 @@
 /* qlist.c - circle questions listed through the index.
  *
  * One replay, one set of rules: when a refresh touches a question's files,
- * the index asks question.c for the question's listing row (the same
+ * the index asks question/replay.c for the question's listing row (the same
  * function the file scan uses) and stores it in `qlist`. Listing then
  * reads those rows after an incremental refresh of the circle instead of
  * reading every record file. */
 #include "index_int.h"
-#include "question_priv.h"
+#include "question/question_int.h"
 
 #include <stdio.h>
 #include <dirent.h>

@@ -16,7 +16,7 @@ static double now_ms(void)
 }
 
 /* Replays the questions touched by this refresh (qlist.c, with the rules
- * of question.c) and stores their listing rows and states. */
+ * of question/replay.c) and stores their listing rows and states. */
 static int replay_states(wol_walk *w)
 {
 	wol_strv_sort(&w->affected);

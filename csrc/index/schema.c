@@ -76,7 +76,7 @@ static const char *const migrations[] = {
 	" WITHOUT ROWID;"
 	"CREATE INDEX daily_author ON daily(circle, author, day);"
 	DAILY_TRIGGERS DAILY_FILL,
-	/* 2 -> 3: `qlist`, each question's listing row as question.c's replay
+	/* 2 -> 3: `qlist`, each question's listing row as question/replay.c
 	 * computes it (qlist.c). Question files are marked racy and the heads
 	 * forgotten so that the next refresh reads them again and fills it. */
 	"CREATE TABLE qlist(circle TEXT NOT NULL, qid TEXT NOT NULL, title TEXT, author TEXT,"

@@ -5,6 +5,9 @@
 
 #include "wol.h"
 
+/* A malloc'd copy of s; NULL when s is NULL (or out of memory). */
+char *wol_strdup(const char *s);
+
 /* ------------------------------------------------ string vector (strv.c) */
 
 /* A growable list of owned strings. Zero-initialise; free with
