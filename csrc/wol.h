@@ -814,25 +814,16 @@ typedef struct wol_questions {
 	size_t nwarnings;
 } wol_questions;
 
-/* state: "open", "resolved", "retracted", "all" or NULL (all); author:
- * only this asker's, or NULL. Sorted open first, then newest first;
- * warnings in question id order. Lists through the index of the circle's
- * $WOL_HOME (refreshed for this circle first), reading the files only
- * when the index cannot be opened or used. */
-WOL_API int wol_question_list(wol_circle *c, const char *state, const char *author,
-                              wol_questions *out, wol_error *err);
-/* The same through this open index (csrc/qlist.c): an incremental refresh
- * of the circle, then its stored listing rows. WOL_ESQL when the index
- * cannot be used. */
-WOL_API int wol_question_list_index(wol_circle *c, wol_index *ix, const char *state,
-                                    const char *author, wol_questions *out, wol_error *err);
-/* The same by reading and replaying every record file (no index). */
-WOL_API int wol_question_list_files(wol_circle *c, const char *state, const char *author,
-                                    wol_questions *out, wol_error *err);
-/* source: NULL (wol_question_list), "files" or "index" (that one only;
- * "index" opens the circle's $WOL_HOME index). For tests and bench/. */
-WOL_API int wol_questions_from(wol_circle *c, const char *source, const char *state,
-                               const char *author, wol_questions *out, wol_error *err);
+/* The circle's questions. state: "open", "resolved", "retracted", "all"
+ * or NULL (all); author: only this asker's, or NULL. Sorted open first,
+ * then newest first; warnings in question id order. `ix`: the open index
+ * of the circle's $WOL_HOME, or NULL. source NULL: through ix (an
+ * incremental refresh of the circle, then its stored listing rows),
+ * reading the files when ix is NULL or cannot be used; "index": through ix
+ * only (WOL_ESQL when it is NULL or cannot be used); "files": by reading
+ * and replaying every record file. */
+WOL_API int wol_question_list(wol_circle *c, wol_index *ix, const char *source, const char *state,
+                              const char *author, wol_questions *out, wol_error *err);
 WOL_API void wol_questions_free(wol_questions *q);
 /* The full qid for an exact id, a unique prefix or a unique suffix;
  * WOL_ENOTFOUND or WOL_EINVAL (ambiguous, listing the candidates). */

@@ -199,10 +199,16 @@ int wol_cli_questions(wol_cli *cli, int argc, char **argv)
 	wol_circle *c = wol_cli_circle(cli);
 	if (!c)
 		return WOL_EXIT_FAIL;
-	wol_questions qs;
+	/* the index of the circle's $WOL_HOME (the files when it cannot be opened) */
+	wol_index *ix = NULL;
 	wol_error err;
-	if (wol_questions_from(c, source, state, opts[1].value ? wol_circle_handle(c) : NULL, &qs,
-	                       &err)) {
+	if ((!source || strcmp(source, "files") != 0) && wol_index_open(cli->ctx, &ix, &err) != 0)
+		ix = NULL;
+	wol_questions qs;
+	int failed = wol_question_list(c, ix, source, state,
+	                               opts[1].value ? wol_circle_handle(c) : NULL, &qs, &err);
+	wol_index_close(ix);
+	if (failed) {
 		wol_circle_close(c);
 		return wol_cli_fail(cli, &err);
 	}

@@ -247,8 +247,11 @@ static int catch_up(wol_circle *c, wol_index *ix, sqlite3 *db, char **qids, size
 	return rc;
 }
 
-int wol_question_list_index(wol_circle *c, wol_index *ix, const char *state, const char *author,
-                            wol_questions *out, wol_error *err)
+/* The circle's questions through the open index: an incremental refresh
+ * of the circle, then its stored listing rows. WOL_ESQL when the index
+ * cannot be used. */
+static int list_index(wol_circle *c, wol_index *ix, const char *state, const char *author,
+                      wol_questions *out, wol_error *err)
 {
 	memset(out, 0, sizeof *out);
 	if (wol_question__check_state(state, err))
@@ -349,4 +352,31 @@ int wol_question_list_index(wol_circle *c, wol_index *ix, const char *state, con
 	out->warnings = warn;
 	out->nwarnings = nwarn;
 	return 0;
+}
+
+int wol_question_list(wol_circle *c, wol_index *ix, const char *source, const char *state,
+                      const char *author, wol_questions *out, wol_error *err)
+{
+	memset(out, 0, sizeof *out);
+	if (wol_question__check_state(state, err))
+		return err->code;
+	if (source && strcmp(source, "files") == 0)
+		return wol_question__list_files(c, state, author, out, err);
+	/* through the index; the files only when there is none or it cannot be used */
+	int only_index = source && strcmp(source, "index") == 0;
+	if (!ix) {
+		if (only_index)
+			return wol_error_set(err, WOL_ESQL, "questions: the index could not be opened");
+		return wol_question__list_files(c, state, author, out, err);
+	}
+	wol_error e;
+	int rc = list_index(c, ix, state, author, out, &e);
+	if (rc == 0)
+		return 0;
+	if (rc != WOL_ESQL || only_index) {
+		if (err)
+			*err = e;
+		return rc;
+	}
+	return wol_question__list_files(c, state, author, out, err);
 }

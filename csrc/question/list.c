@@ -75,8 +75,8 @@ void wol_question__sort(wol_question *items, size_t n)
 		qsort(items, n, sizeof *items, cmp_question);
 }
 
-int wol_question_list_files(wol_circle *c, const char *state, const char *author,
-                            wol_questions *out, wol_error *err)
+int wol_question__list_files(wol_circle *c, const char *state, const char *author,
+                             wol_questions *out, wol_error *err)
 {
 	memset(out, 0, sizeof *out);
 	if (wol_question__check_state(state, err))
@@ -128,46 +128,6 @@ int wol_question_list_files(wol_circle *c, const char *state, const char *author
 	out->warnings = warn.v;
 	out->nwarnings = warn.n;
 	return 0;
-}
-
-int wol_questions_from(wol_circle *c, const char *source, const char *state, const char *author,
-                       wol_questions *out, wol_error *err)
-{
-	memset(out, 0, sizeof *out);
-	if (wol_question__check_state(state, err))
-		return err->code;
-	if (source && strcmp(source, "files") == 0)
-		return wol_question_list_files(c, state, author, out, err);
-	/* through the index; the files only when it cannot be opened or used */
-	int only_index = source && strcmp(source, "index") == 0;
-	wol_ctx *ctx = NULL;
-	wol_ctx_opts o = {wol_circle__home(c), wol_circle_name(c), NULL};
-	wol_index *ix = NULL;
-	wol_error e;
-	int rc = wol_ctx_open(&ctx, &o, &e);
-	if (rc == 0)
-		rc = wol_index_open(ctx, &ix, &e);
-	int usable = rc == 0;
-	if (rc == 0) {
-		rc = wol_question_list_index(c, ix, state, author, out, &e);
-		usable = rc != WOL_ESQL;
-		wol_index_close(ix);
-	}
-	wol_ctx_free(ctx);
-	if (rc == 0)
-		return 0;
-	if (usable || only_index || rc == WOL_ENOMEM) {
-		if (err)
-			*err = e;
-		return rc;
-	}
-	return wol_question_list_files(c, state, author, out, err);
-}
-
-int wol_question_list(wol_circle *c, const char *state, const char *author, wol_questions *out,
-                      wol_error *err)
-{
-	return wol_questions_from(c, NULL, state, author, out, err);
 }
 
 /* Matches ref against names: exact, else unique prefix, else unique

@@ -36,6 +36,10 @@ int wol_question__check_state(const char *state, wol_error *err);
 int wol_question__bad_dirs(const char *root, char ***qids, size_t *nq, char ***bad, size_t *nbad);
 /* The listing order: open first, then resolved, then retracted; newest first. */
 void wol_question__sort(wol_question *items, size_t n);
+/* The circle's questions by reading and replaying every record file (no
+ * index; list.c). Arguments as wol_question_list's. */
+int wol_question__list_files(wol_circle *c, const char *state, const char *author,
+                             wol_questions *out, wol_error *err);
 
 /* ------------------------------------------------- records (record.c) */
 
