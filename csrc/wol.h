@@ -879,7 +879,7 @@ WOL_API char *wol_url_redact(const char *url);
 
 /* ---------------------------------------------------------------- status */
 
-/* The circle at a glance (csrc/status.c): what :WolCircle and `wol status`
+/* The circle at a glance (csrc/status/): what :WolCircle and `wol status`
  * show, computed from the index (not a file scan), circle.md, members/ and
  * the journal's streaks. Dates come from the context's today. */
 

@@ -40,6 +40,9 @@ struct wol_index {
 char *wol_sql_col_dup(sqlite3_stmt *st, int i);
 /* Binds s, or NULL when s is NULL. */
 void wol_sql_bind_str(sqlite3_stmt *st, int i, const char *s);
+/* Fills err with WOL_ESQL, "<noun>: <what>: <sqlite's message for db>";
+ * returns the code. */
+int wol_sql_fail(sqlite3 *db, wol_error *err, const char *noun, const char *what);
 
 /* ----------------------------------------------- the connection (db.c) */
 

@@ -14,3 +14,8 @@ void wol_sql_bind_str(sqlite3_stmt *st, int i, const char *s)
 	else
 		sqlite3_bind_null(st, i);
 }
+
+int wol_sql_fail(sqlite3 *db, wol_error *err, const char *noun, const char *what)
+{
+	return wol_error_set(err, WOL_ESQL, "%s: %s: %s", noun, what, sqlite3_errmsg(db));
+}
