@@ -75,24 +75,11 @@ static char *first_heading(const char *body, int body_line, int *line)
 	for (int i = 0; *p; i++) {
 		const char *eol = strchr(p, '\n');
 		size_t n = eol ? (size_t)(eol - p) : strlen(p);
-		if (n > 1 && p[0] == '#') {
-			size_t h = 0;
-			while (h < n && p[h] == '#')
-				h++;
-			if (h <= 6 && h < n && p[h] == ' ') {
-				const char *s = p + h;
-				size_t m = n - h;
-				while (m && (*s == ' ' || *s == '\t')) {
-					s++;
-					m--;
-				}
-				while (m && (s[m - 1] == ' ' || s[m - 1] == '\r' || s[m - 1] == '#'))
-					m--;
-				if (m) {
-					*line = body_line + i;
-					return wol_strndup(s, m);
-				}
-			}
+		const char *t;
+		size_t tn;
+		if (wol_md_heading(p, n, &t, &tn) && tn) {
+			*line = body_line + i;
+			return wol_strndup(t, tn);
 		}
 		if (!eol)
 			break;

@@ -164,7 +164,7 @@ static int insert_log(wol_buf *out, const char *body, size_t len, const char *it
 		size_t next = eol ? e + 1 : len;
 		const char *t;
 		size_t tn;
-		int lv = wol_journal__heading_level(body + s, e - s, &t, &tn);
+		int lv = wol_md_heading(body + s, e - s, &t, &tn);
 		if (sec == (size_t)-1) {
 			if (lv == 2 && tn == 3 && strncasecmp(t, "log", 3) == 0) {
 				sec = s;

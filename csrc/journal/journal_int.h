@@ -4,15 +4,12 @@
 
 #include <sys/types.h>
 
-#include "wol.h"
+#include "util/util.h"
 
 /* text.c */
 int wol_journal__is_blank(const char *s, size_t n);
 /* Offset of the first byte of line `line` (1-based) in text. */
 size_t wol_journal__line_offset(const char *text, size_t len, int line);
-/* Is the line [s, s+n) a Markdown heading? Returns its level
- * (0: not a heading) and points *t, *tn at its text. */
-int wol_journal__heading_level(const char *s, size_t n, const char **t, size_t *tn);
 
 /* entry.c: reads the entry at path: WOL_ENOTFOUND when missing. */
 int wol_journal__read_entry(const char *path, char **text, size_t *len, mode_t *mode,

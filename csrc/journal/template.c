@@ -285,13 +285,10 @@ static int text_line(const char **s, size_t *n)
 	*n = (size_t)(e - p);
 	if (p == e)
 		return 0;
-	if (*p == '#') {
-		const char *h = p;
-		while (h < e && *h == '#')
-			h++;
-		if (h - p <= 6 && (h == e || *h == ' ' || *h == '\t'))
-			return 0;
-	}
+	const char *ht;
+	size_t hn;
+	if (wol_md_heading(p, (size_t)(e - p), &ht, &hn))
+		return 0;
 	for (const char *c = p; c < e; c++)
 		if (isalnum((unsigned char)*c) || (unsigned char)*c >= 0x80)
 			return 1;

@@ -24,29 +24,6 @@ size_t wol_journal__line_offset(const char *text, size_t len, int line)
 	return off;
 }
 
-/* Is the line [s, s+n) a Markdown heading? Returns its level
- * (0: not a heading) and points *t, *tn at its text. */
-int wol_journal__heading_level(const char *s, size_t n, const char **t, size_t *tn)
-{
-	size_t i = 0;
-	while (i < n && i < 3 && s[i] == ' ')
-		i++;
-	size_t h = i;
-	while (h < n && s[h] == '#')
-		h++;
-	int level = (int)(h - i);
-	if (level < 1 || level > 6 || (h < n && s[h] != ' ' && s[h] != '\t'))
-		return 0;
-	const char *p = s + h, *e = s + n;
-	while (p < e && isspace((unsigned char)*p))
-		p++;
-	while (e > p && (isspace((unsigned char)e[-1]) || e[-1] == '#'))
-		e--;
-	*t = p;
-	*tn = (size_t)(e - p);
-	return level;
-}
-
 /* ------------------------------------------------------------ headings */
 
 int wol_journal_heading(const char *text, size_t len, const char *question, int *line,
@@ -69,7 +46,7 @@ int wol_journal_heading(const char *text, size_t len, const char *question, int 
 		size_t e = nl ? (size_t)(nl - text) : len;
 		const char *t;
 		size_t tn;
-		if (wol_journal__heading_level(text + s, e - s, &t, &tn) && tn == qn &&
+		if (wol_md_heading(text + s, e - s, &t, &tn) && tn == qn &&
 		    strncasecmp(t, q, qn) == 0) {
 			*line = l;
 			return 0;

@@ -124,27 +124,17 @@ int wol_status_agenda(wol_ctx *ctx, const wol_status *s, char **out, wol_error *
  * ASCII case ignored); *level gets its number of '#'. */
 static int is_agenda_heading(const char *s, size_t n, int *level)
 {
-	size_t h = 0;
-	while (h < n && s[h] == '#')
-		h++;
-	if (h == 0 || h > 6 || h >= n || s[h] != ' ')
-		return 0;
-	const char *t = s + h;
-	size_t m = n - h;
-	while (m && (*t == ' ' || *t == '\t'))
-		t++, m--;
-	while (m && (t[m - 1] == ' ' || t[m - 1] == '\t' || t[m - 1] == '\r'))
-		m--;
-	*level = (int)h;
-	return m == strlen(AGENDA_HEADING) && strncasecmp(t, AGENDA_HEADING, m) == 0;
+	const char *t;
+	size_t m;
+	*level = wol_md_heading(s, n, &t, &m);
+	return *level && m == strlen(AGENDA_HEADING) && strncasecmp(t, AGENDA_HEADING, m) == 0;
 }
 
 static int heading_at(const char *s, size_t n)
 {
-	size_t h = 0;
-	while (h < n && s[h] == '#')
-		h++;
-	return h > 0 && h <= 6 && h < n && s[h] == ' ' ? (int)h : 0;
+	const char *t;
+	size_t m;
+	return wol_md_heading(s, n, &t, &m);
 }
 
 /* The entry's text with the agenda section replaced (or appended). */

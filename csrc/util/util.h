@@ -26,4 +26,11 @@ void wol_strv_sort(wol_strv *s);
 int wol_strv_has(const wol_strv *s, const char *key);
 void wol_strv_clear(wol_strv *s);
 
+/* ------------------------------------------------------ markdown (md.c) */
+
+/* Is the line [s, s+n) a Markdown heading (up to 3 spaces, 1 to 6 '#',
+ * then a space, a tab or the end of the line)? Returns its level (0: not a
+ * heading) and points *t, *tn at its text, trimmed, closing '#'s gone. */
+int wol_md_heading(const char *s, size_t n, const char **t, size_t *tn);
+
 #endif
