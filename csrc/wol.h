@@ -16,11 +16,13 @@
 #include <stdarg.h>
 #include <sys/types.h>
 
+/* WOL_API marks the product API. It exports nothing: the library is built
+ * with -fvisibility=hidden into the module and the CLI, and the module
+ * exports only luaopen_wol_core (csrc/lua/lua_wol.h). */
+#define WOL_API
 #if defined(__GNUC__)
-#define WOL_API __attribute__((visibility("default")))
 #define WOL_PRINTF(a, b) __attribute__((format(printf, a, b)))
 #else
-#define WOL_API
 #define WOL_PRINTF(a, b)
 #endif
 

@@ -279,7 +279,7 @@ static int l_libgit2_gc(lua_State *L)
 static const luaL_Reg module_fns[] = {
 	{"open", l_open}, {"version", l_version}, {"libs", l_libs}, {NULL, NULL}};
 
-WOL_API int luaopen_wol_core(lua_State *L);
+WOL_LUA_EXPORT int luaopen_wol_core(lua_State *L);
 
 int luaopen_wol_core(lua_State *L)
 {

@@ -13,6 +13,13 @@
 
 #include "wol.h"
 
+/* The module's one exported symbol (the rest of the library is hidden). */
+#if defined(__GNUC__)
+#define WOL_LUA_EXPORT __attribute__((visibility("default")))
+#else
+#define WOL_LUA_EXPORT
+#endif
+
 #define WOL_LUA_CTX "wol.ctx"
 
 /* Pushes nil, e->msg and returns 2 (runtime failure convention). */
