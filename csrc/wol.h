@@ -684,6 +684,9 @@ typedef struct wol_index_report {
  * busy timeout, schema versioned by PRAGMA user_version. A corrupt file is
  * moved aside and rebuilt; the report of the next refresh says so. */
 WOL_API int wol_index_open(wol_ctx *ctx, wol_index **out, wol_error *err);
+/* Whether the user has an index ($WOL_HOME/index.db exists): a cache is
+ * kept up to date only once someone has made one. */
+WOL_API int wol_index_exists(const wol_ctx *ctx);
 WOL_API void wol_index_close(wol_index *ix);
 /* Brings the index up to date: stat walk comparing path, size and mtime,
  * plus a tree diff for circles whose HEAD moved. Reads only new or

@@ -246,6 +246,20 @@ int wol_index__ensure_fresh(wol_index *ix, int locked, wol_error *err)
 	return rc;
 }
 
+/* Where the index lives: $WOL_HOME/index.db (malloc'd). */
+static char *db_path(const wol_ctx *ctx)
+{
+	return wol_strfmt("%s/index.db", wol_ctx_home(ctx));
+}
+
+int wol_index_exists(const wol_ctx *ctx)
+{
+	char *db = db_path(ctx);
+	int have = db && wol_fs_exists(db);
+	free(db);
+	return have;
+}
+
 int wol_index_open(wol_ctx *ctx, wol_index **out, wol_error *err)
 {
 	*out = NULL;
@@ -255,7 +269,7 @@ int wol_index_open(wol_ctx *ctx, wol_index **out, wol_error *err)
 	ix->ctx = ctx;
 	int rc = wol_ctx_mkdir(ctx, ".", 0700, NULL, err);
 	if (rc == 0) {
-		ix->dbpath = wol_strfmt("%s/index.db", wol_ctx_home(ctx));
+		ix->dbpath = db_path(ctx);
 		ix->lockpath = wol_strfmt("%s/index.lock", wol_ctx_home(ctx));
 		if (!ix->dbpath || !ix->lockpath)
 			rc = wol_error_set(err, WOL_ENOMEM, "out of memory");
