@@ -13,8 +13,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#define LOCK_WAIT_MS 10000
-
 /* ------------------------------------------------------------ paths */
 
 char *wol_journal_path(const wol_ctx *ctx, wol_date date)
@@ -22,6 +20,11 @@ char *wol_journal_path(const wol_ctx *ctx, wol_date date)
 	char d[11];
 	wol_date_format(date, d);
 	return wol_strfmt("%s/journal/%.4s/%s.md", wol_ctx_home(ctx), d, d);
+}
+
+char *wol_journal__lock_path(const wol_ctx *ctx)
+{
+	return wol_strfmt("%s/journal/.lock", wol_ctx_home(ctx));
 }
 
 /* Creates $WOL_HOME/journal/YYYY (0700 each) and returns the lock path. */
@@ -34,7 +37,7 @@ static int make_dirs(wol_ctx *ctx, wol_date date, char **lockpath, wol_error *er
 	if (rc == 0)
 		rc = wol_ctx_mkdir(ctx, rel, 0700, NULL, err);
 	if (rc == 0 && lockpath) {
-		*lockpath = wol_strfmt("%s/.lock", jdir);
+		*lockpath = wol_journal__lock_path(ctx);
 		if (!*lockpath)
 			rc = wol_error_set(err, WOL_ENOMEM, "out of memory");
 	}
@@ -138,7 +141,7 @@ int wol_journal_open(wol_ctx *ctx, wol_date date, char **path, int *created, cha
 		return wol_error_set(err, WOL_ENOMEM, "out of memory");
 	}
 	wol_lock lk;
-	rc = wol_lock_acquire(&lk, lockpath, LOCK_WAIT_MS, err);
+	rc = wol_lock_acquire(&lk, lockpath, WOL_JOURNAL_LOCK_WAIT_MS, err);
 	if (rc == 0) {
 		rc = create_locked(ctx, date, p, created, warning, err);
 		wol_lock_release(&lk);
@@ -316,7 +319,7 @@ int wol_journal_log(wol_ctx *ctx, wol_date date, const char *text,
 		rc = wol_error_set(err, WOL_ENOMEM, "out of memory");
 		goto done;
 	}
-	rc = wol_lock_acquire(&lk, lockpath, LOCK_WAIT_MS, err);
+	rc = wol_lock_acquire(&lk, lockpath, WOL_JOURNAL_LOCK_WAIT_MS, err);
 	if (rc)
 		goto done;
 	sweep_temps(p);

@@ -1,14 +1,13 @@
 /* status/agenda.c - the meeting agenda: made from the circle's status (who
  * shared what since the last meeting, open questions, next week's prompt)
  * and saved into the journal under "## Circle meeting". */
-#include "util/util.h"
+#include "journal/journal_int.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
-#define LOCK_WAIT_MS 10000
 #define AGENDA_HEADING "Circle meeting"
 
 static const char *member_name(const wol_status *s, const char *handle)
@@ -202,13 +201,13 @@ int wol_status_agenda_save(wol_ctx *ctx, wol_date date, const char *text, size_t
 	int rc = wol_journal_open(ctx, date, &path, NULL, NULL, err);
 	if (rc)
 		return rc;
-	lockpath = wol_strfmt("%s/journal/.lock", wol_ctx_home(ctx));
+	lockpath = wol_journal__lock_path(ctx);
 	if (!lockpath) {
 		free(path);
 		return wol_error_set(err, WOL_ENOMEM, "out of memory");
 	}
 	wol_lock lk = {-1};
-	rc = wol_lock_acquire(&lk, lockpath, LOCK_WAIT_MS, err);
+	rc = wol_lock_acquire(&lk, lockpath, WOL_JOURNAL_LOCK_WAIT_MS, err);
 	size_t olen = 0;
 	if (rc == 0)
 		rc = wol_fs_read(path, WOL_JOURNAL_MAX_BYTES, 1, &old, &olen, err);
