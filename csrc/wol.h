@@ -142,6 +142,18 @@ WOL_API int wol_name_check(const char *s, const char *what, wol_error *err);
 WOL_API size_t wol_slug(const char *in, char *out, size_t outsz, size_t max);
 /* Whether `s` (n bytes) is valid UTF-8 with no NUL bytes. */
 WOL_API int wol_utf8_valid(const char *s, size_t n);
+/* Decodes the UTF-8 character at s (n bytes available) into *cp: returns
+ * its length in bytes, or 0 when s does not start with a valid one. */
+WOL_API size_t wol_utf8_next(const char *s, size_t n, unsigned int *cp);
+/* Whether a code point is a control character: C0 (tab and newline too),
+ * DEL or C1. The one rule for refusing titles and for what the CLI escapes. */
+WOL_API int wol_char_control(unsigned int cp);
+/* The title rule of notes, questions and shares: one line of UTF-8 text, not
+ * blank, no control characters (a tab becomes a space), at most `max` bytes
+ * after trimming the blanks around it. *out gets the trimmed malloc'd copy;
+ * otherwise WOL_EINVAL with "wol: <what>: ..." and *out NULL. */
+WOL_API int wol_title_check(const char *what, const char *title, size_t max, char **out,
+                            wol_error *err);
 
 /* ----------------------------------------------------------- file system */
 
