@@ -89,37 +89,6 @@ void wol_share_result_free(wol_share_result *r)
 	memset(r, 0, sizeof *r);
 }
 
-/* The absolute, symlink-resolved form of `path`: its deepest existing
- * ancestor resolved, the rest (not existing yet) appended as it is. */
-static char *resolve(const char *path)
-{
-	char buf[PATH_MAX], cwd[PATH_MAX];
-	char *full = path[0] == '/' ? wol_strfmt("%s", path)
-	             : getcwd(cwd, sizeof cwd) ? wol_strfmt("%s/%s", cwd, path) : NULL;
-	char *probe = full ? wol_strfmt("%s", full) : NULL;
-	char *out = NULL;
-	if (!probe)
-		goto done;
-	size_t cut = strlen(probe);
-	while (!realpath(probe, buf)) {
-		char *slash = strrchr(probe, '/');
-		if (!slash)
-			goto done;
-		if (slash == probe) {
-			probe[1] = '\0';
-			cut = 0;
-		} else {
-			*slash = '\0';
-			cut = (size_t)(slash - probe);
-		}
-	}
-	out = wol_strfmt("%s%s", strcmp(buf, "/") == 0 ? "" : buf, full + cut);
-done:
-	free(full);
-	free(probe);
-	return out;
-}
-
 /* If `path` is below `dir`, returns the part after "dir/". */
 static const char *below(const char *path, const char *dir)
 {
@@ -222,7 +191,7 @@ static void fence_for(const char *s, size_t len, char *fence, size_t size)
 static char *display_path(const char *abs)
 {
 	const char *home = getenv("HOME");
-	char *rh = home && *home ? resolve(home) : NULL;
+	char *rh = home && *home ? wol_fs_realpath(home) : NULL;
 	const char *rest = rh ? below(abs, rh) : NULL;
 	char *out = rest ? wol_strfmt("~/%s", rest) : wol_strfmt("%s", abs);
 	free(rh);
@@ -579,10 +548,10 @@ int wol_share_note(wol_circle *c, const wol_share_opts *o, wol_share_result *r, 
 	char *croot = NULL, *jroot = NULL, *jdir = NULL, *prefix = NULL;
 	int rc = 0;
 	if (o->file && *o->file) {
-		st.abs = resolve(o->file);
-		croot = resolve(wol_circle_path(c));
+		st.abs = wol_fs_realpath(o->file);
+		croot = wol_fs_realpath(wol_circle_path(c));
 		jdir = wol_strfmt("%s/journal", wol_circle__home(c));
-		jroot = jdir ? resolve(jdir) : NULL;
+		jroot = jdir ? wol_fs_realpath(jdir) : NULL;
 		if (!st.abs || !croot) {
 			rc = wol_error_set(err, WOL_EINVAL, "share: %s: cannot resolve the path", o->file);
 			goto out;

@@ -107,6 +107,14 @@ int wol_cli_index(wol_cli *cli, int argc, char **argv)
 	wol_index *ix;
 	if (wol_index_open(ctx, &ix, &err) != 0)
 		return wol_cli_fail(cli, &err);
+	if (wol_index_private(ix) && (!stats || rebuild || synced || npos)) {
+		wol_index_close(ix);
+		wol_error_set(&err, WOL_EIO,
+		              "index: %s cannot be written, so the index was not updated (wol search "
+		              "and wol index --stats still work, from a temporary copy)",
+		              wol_ctx_home(ctx));
+		return wol_cli_fail(cli, &err);
+	}
 	wol_index_report rep;
 	int rc = rebuild  ? wol_index_rebuild(ix, &rep, &err)
 	         : synced ? wol_index_refresh_circle(ix, synced, &rep, &err)
