@@ -497,6 +497,43 @@ WOL_API int wol_id_new(const char *handle, char *buf, size_t size, wol_error *er
  * and does not start with ".git". Returns 0 or WOL_EINVAL. */
 WOL_API int wol_path_check(const char *rel, wol_error *err);
 
+/* What a path in a circle is (csrc/format/layout.c): the one place that
+ * knows the layout of doc/format.md; everything else asks it. */
+typedef enum wol_place_kind {
+	WOL_PLACE_OTHER = 0, /* nothing wol reads (or a name that breaks a rule) */
+	WOL_PLACE_NOTE,      /* notes/<member>/...: only <member> writes there */
+	WOL_PLACE_QUESTION,  /* questions/<qid>/question.md */
+	WOL_PLACE_ANSWER,    /* questions/<qid>/answers/<id>.md */
+	WOL_PLACE_EVENT,     /* questions/<qid>/events/<id>.md */
+	WOL_PLACE_FEEDBACK,  /* feedback/<note-id>/<id>.md (issue 17) */
+	WOL_PLACE_MEMBER,    /* members/<handle>.md */
+	WOL_PLACE_CIRCLE,    /* circle.md */
+	WOL_PLACE_PROMPT     /* prompts/<name>.md */
+} wol_place_kind;
+
+/* The longest id a reader accepts (wol writes shorter ones: WOL_ID_MAX). */
+#define WOL_ID_READ_MAX 100
+
+typedef struct wol_place {
+	wol_place_kind kind;
+	/* note: its folder's member; member: the handle; question, answer,
+	 * event, feedback: the member named in the record's id ("" when the id
+	 * names none) */
+	char member[WOL_HANDLE_MAX + 1];
+	char qid[WOL_ID_READ_MAX + 1];  /* question, answer, event */
+	char note[WOL_ID_READ_MAX + 1]; /* feedback: the note's id */
+	char id[WOL_ID_READ_MAX + 1];   /* the record's id (a question's is its qid) */
+	int listed;   /* note: a note wol lists and indexes, notes/<member>/<name>.md */
+	int conflict; /* note: the remote side of a conflict kept by sync (*.conflict-*) */
+} wol_place;
+
+/* Classifies `rel` (relative to the circle's root). Never fails: a path
+ * that breaks a rule (wol_path_check, a bad name or id) is WOL_PLACE_OTHER. */
+WOL_API void wol_place_of(const char *rel, wol_place *out);
+/* "note", "question", "answer", "event", "feedback", "member", "circle",
+ * "prompt" or "other". */
+WOL_API const char *wol_place_name(wol_place_kind kind);
+
 /* ----------------------------------------------------------------- notes */
 
 /* Work-in-progress notes: notes/<handle>/<slug>.md (csrc/note.c). */
@@ -600,6 +637,9 @@ WOL_API int wol_circle_commit(wol_circle *c, const wol_commit_file *files, size_
 
 /* "$WOL_HOME/journal/YYYY/YYYY-MM-DD.md" (malloc'd; NULL: out of memory) */
 WOL_API char *wol_journal_path(const wol_ctx *ctx, wol_date date);
+/* The date of an entry from its path relative to $WOL_HOME
+ * ("journal/2026/2026-03-04.md"): 0 and *out, or -1 when it is not one. */
+WOL_API int wol_journal_date_of(const char *rel, wol_date *out);
 /* The text a new entry for `date` starts with: $WOL_HOME/templates/journal.md
  * (else the built-in template) with its {{variables}} filled for `date`.
  * *warning (may be NULL; malloc'd) says why the prompt values are empty. */

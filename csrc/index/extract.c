@@ -106,7 +106,7 @@ static int searchable(const char *kind)
 
 /* Reads, parses and stores one new or changed file. */
 int wol_index__file(wol_walk *w, const char *rel, const char *abs, const struct stat *st,
-                      const wol_place *pl, wol_known *k)
+                      const wol_index_place *pl, wol_known *k)
 {
 	char *text = NULL;
 	size_t len = 0;

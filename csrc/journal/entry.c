@@ -22,6 +22,32 @@ char *wol_journal_path(const wol_ctx *ctx, wol_date date)
 	return wol_strfmt("%s/journal/%.4s/%s.md", wol_ctx_home(ctx), d, d);
 }
 
+/* An entry file name YYYY-MM-DD.md inside year directory `year`: 0 and *d, else -1. */
+int wol_journal__entry_name(const char *name, const char *year, wol_date *d)
+{
+	if (strlen(name) != 13 || strcmp(name + 10, ".md") != 0 || strncmp(name, year, 4) != 0)
+		return -1;
+	char s[11];
+	memcpy(s, name, 10);
+	s[10] = '\0';
+	wol_date today = {1970, 1, 1};
+	return wol_date_parse(s, today, d, NULL) == 0 && s[0] != '+' && s[0] != '-' ? 0 : -1;
+}
+
+int wol_journal_date_of(const char *rel, wol_date *out)
+{
+	/* journal/<YYYY>/<YYYY-MM-DD>.md (wol_journal_path) */
+	if (!rel || strncmp(rel, "journal/", 8) != 0)
+		return -1;
+	const char *y = rel + 8, *slash = strchr(y, '/');
+	if (!slash || slash - y != 4)
+		return -1;
+	char year[5];
+	memcpy(year, y, 4);
+	year[4] = '\0';
+	return wol_journal__entry_name(slash + 1, year, out);
+}
+
 char *wol_journal__lock_path(const wol_ctx *ctx)
 {
 	return wol_strfmt("%s/journal/.lock", wol_ctx_home(ctx));

@@ -312,6 +312,7 @@ int luaopen_wol_core(lua_State *L)
 	wol_lua_open_sync(L, module, methods);
 	wol_lua_open_circle(L, module, methods);
 	wol_lua_open_journal(L, module, methods);
+	wol_lua_open_layout(L, module, methods);
 	wol_lua_open_prompt(L, module, methods);
 	wol_lua_open_question(L, module, methods); /* after circle: extends its handle */
 	wol_lua_open_index(L, module, methods);

@@ -56,6 +56,7 @@ void wol_lua_open_doctor(lua_State *L, int module, int methods);
 void wol_lua_open_sync(lua_State *L, int module, int methods);
 void wol_lua_open_circle(lua_State *L, int module, int methods);
 void wol_lua_open_journal(lua_State *L, int module, int methods);
+void wol_lua_open_layout(lua_State *L, int module, int methods);
 void wol_lua_open_prompt(lua_State *L, int module, int methods);
 void wol_lua_open_question(lua_State *L, int module, int methods);
 void wol_lua_open_index(lua_State *L, int module, int methods);

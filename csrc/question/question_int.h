@@ -14,7 +14,7 @@
 #define WOL_QUESTION_INT_H
 
 #include "repo/circle_priv.h"
-#include "util/util.h"
+#include "format/layout.h"
 
 #define Q_READ_MAX (2 * 1024 * 1024)
 #define Q_TITLE_MAX 200
@@ -50,8 +50,6 @@ typedef struct wol_qloaded {
 	size_t n;
 } wol_qloaded;
 
-/* Ids and file stems: [A-Za-z0-9._-], not starting with '.', 1..100. */
-int wol_question__id_ok(const char *s, size_t n);
 /* Parses a positive decimal lamport clock; -1 when it is not one. */
 long long wol_question__parse_lamport(const char *s);
 /* The body without the blank line that follows the front matter and

@@ -9,20 +9,6 @@
 #include <string.h>
 #include <sys/stat.h>
 
-/* Ids and file stems: [A-Za-z0-9._-], not starting with '.', 1..100. */
-int wol_question__id_ok(const char *s, size_t n)
-{
-	if (n == 0 || n > 100 || s[0] == '.')
-		return 0;
-	for (size_t i = 0; i < n; i++) {
-		char ch = s[i];
-		if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
-		      ch == '.' || ch == '_' || ch == '-'))
-			return 0;
-	}
-	return 1;
-}
-
 /* Parses a positive decimal lamport clock; -1 when it is not one. */
 long long wol_question__parse_lamport(const char *s)
 {
@@ -175,7 +161,7 @@ static int list_md(const char *root, const char *rel, char ***out, size_t *n, wo
 		if (de->d_name[0] == '.')
 			continue;
 		size_t l = strlen(de->d_name);
-		if (l > 3 && strcmp(de->d_name + l - 3, ".md") == 0 && wol_question__id_ok(de->d_name, l - 3))
+		if (l > 3 && strcmp(de->d_name + l - 3, ".md") == 0 && wol_id_valid(de->d_name, l - 3))
 			wol_strv_add(&s, wol_strndup(de->d_name, l - 3));
 		else if (warn)
 			wol_strv_add(warn, wol_strfmt("wol: %s/%s: not a record name (<id>.md); skipped", rel,

@@ -111,7 +111,9 @@ function M.guard_post(args)
   if not circle or not rel then
     return
   end
-  local author = rel:match('^notes/([^/]+)/')
+  local core = require('wol.lib').core()
+  local place = core and core.place(rel) -- the layout's rule (csrc/format/layout.c)
+  local author = place and place.kind == 'note' and place.member
   if not author then
     return
   end

@@ -90,11 +90,8 @@ function M.buf_date(buf)
   if name:sub(1, #dir) ~= dir then
     return nil
   end
-  local y, d = name:sub(#dir + 1):match('^(%d%d%d%d)/((%d%d%d%d)%-%d%d%-%d%d)%.md$')
-  if not y or d:sub(1, 4) ~= y then
-    return nil
-  end
-  return d
+  -- the journal's path rule lives in C (csrc/journal/entry.c)
+  return require('wol.lib').core().journal_date('journal/' .. name:sub(#dir + 1))
 end
 
 local function goto_adjacent(dir)

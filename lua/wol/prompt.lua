@@ -229,7 +229,7 @@ function M.on_question(question, info)
   if not ctx then
     return notify(err, vim.log.levels.ERROR)
   end
-  local path = string.format('%s/journal/%s/%s.md', ctx:home(), info.today:sub(1, 4), info.today)
+  local path = ctx:journal_path(info.today)
   vim.fn.mkdir(vim.fn.fnamemodify(path, ':h'), 'p', 448) -- 0700: the journal is private
   local prev = vim.fn.win_getid(vim.fn.winnr('#'))
   if prev ~= 0 and prev ~= api.nvim_get_current_win() and not is_prompt_buf(api.nvim_win_get_buf(prev)) then

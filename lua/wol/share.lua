@@ -42,7 +42,8 @@ function M.share(buf, opts)
   if name ~= '' then
     share_opts.file = name
   end
-  local own = in_circle == c:name() and rel and rel:match('^notes/' .. vim.pesc(c:handle()) .. '/')
+  local place = rel and require('wol.lib').core().place(rel)
+  local own = in_circle == c:name() and place and place.kind == 'note' and place.member == c:handle()
   if opts.line1 then
     share_opts.line1, share_opts.line2 = opts.line1, opts.line2
   elseif own and vim.bo[buf].modified and vim.bo[buf].buftype == '' then
