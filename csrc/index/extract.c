@@ -211,8 +211,8 @@ int wol_index__file(wol_walk *w, const char *rel, const char *abs, const struct 
 	sqlite3_bind_int(s, 14, r.title_line);
 	sqlite3_bind_int(s, 15, r.body_line);
 	sqlite3_bind_int64(s, 16, (sqlite3_int64)st->st_size);
-	sqlite3_bind_int64(s, 17, wol_index__mtime_ns(st));
-	sqlite3_bind_int(s, 18, wol_index__mtime_ns(st) >= w->start_ns);
+	sqlite3_bind_int64(s, 17, wol_fs_mtime_ns(st));
+	sqlite3_bind_int(s, 18, wol_fs_mtime_ns(st) >= w->start_ns);
 	wol_sql_bind_str(s, 19, r.problem);
 	if (k)
 		sqlite3_bind_int64(s, 20, k->id);

@@ -63,11 +63,6 @@ int wol_index__recover(wol_index *ix, int locked, wol_error *err);
  * else opens it again (recovering from damage). */
 int wol_index__ensure_fresh(wol_index *ix, int locked, wol_error *err);
 
-static inline long long wol_index__mtime_ns(const struct stat *st)
-{
-	return (long long)st->st_mtim.tv_sec * 1000000000LL + st->st_mtim.tv_nsec;
-}
-
 /* ------------------------------------------------------ schema (schema.c) */
 
 /* Runs the migrations from user_version `from` to the current one. */

@@ -84,7 +84,7 @@ static int visit(wol_walk *w, const char *rel, const char *abs, const struct sta
 {
 	wol_known *k = find_known(w, rel);
 	if (k && !k->racy && k->size == (sqlite3_int64)st->st_size &&
-	    k->mtime == wol_index__mtime_ns(st) && !wol_strv_has(&w->forced, rel)) {
+	    k->mtime == wol_fs_mtime_ns(st) && !wol_strv_has(&w->forced, rel)) {
 		k->seen = 1;
 		return 0;
 	}

@@ -92,35 +92,6 @@ int wol_journal__read_entry(const char *path, char **text, size_t *len, mode_t *
 	return wol_fs_read(path, WOL_JOURNAL_MAX_BYTES, 1, text, len, err);
 }
 
-/* Removes the temp files a killed writer of `path` left behind (written
- * by wol_fs_write_atomic as ".<name>.tmp-<pid>-<n>" next to it). Every
- * writer of an entry holds the journal lock, so with the lock held no temp
- * file of that entry is in use. */
-static void sweep_temps(const char *path)
-{
-	const char *slash = strrchr(path, '/');
-	if (!slash)
-		return;
-	char *dir = wol_strndup(path, (size_t)(slash - path));
-	char *prefix = wol_strfmt(".%s.tmp-", slash + 1);
-	DIR *d = dir && prefix ? opendir(dir) : NULL;
-	if (d) {
-		struct dirent *de;
-		size_t n = strlen(prefix);
-		while ((de = readdir(d)) != NULL) {
-			if (strncmp(de->d_name, prefix, n) != 0)
-				continue;
-			char *p = wol_strfmt("%s/%s", dir, de->d_name);
-			if (p)
-				unlink(p);
-			free(p);
-		}
-		closedir(d);
-	}
-	free(dir);
-	free(prefix);
-}
-
 /* Creates the entry from the template unless it exists; the caller holds
  * the lock. */
 static int create_locked(wol_ctx *ctx, wol_date date, const char *path, int *created,
@@ -361,7 +332,7 @@ int wol_journal_log(wol_ctx *ctx, wol_date date, const char *text,
 	rc = wol_lock_acquire(&lk, lockpath, WOL_JOURNAL_LOCK_WAIT_MS, err);
 	if (rc)
 		goto done;
-	sweep_temps(p);
+	wol_fs_remove_temps(p); /* every writer of an entry holds the journal lock */
 	rc = wol_journal__read_entry(p, &old, &oldlen, &mode, err);
 	if (rc == WOL_ENOTFOUND) {
 		rc = wol_journal_template(ctx, date, &old, &oldlen, warning, err);

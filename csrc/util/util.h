@@ -3,6 +3,8 @@
 #ifndef WOL_UTIL_H
 #define WOL_UTIL_H
 
+#include <sys/stat.h>
+
 #include "wol.h"
 
 /* A malloc'd copy of s; NULL when s is NULL (or out of memory). */
@@ -25,6 +27,22 @@ void wol_strv_sort(wol_strv *s);
 /* Whether key is in the (sorted) vector. */
 int wol_strv_has(const wol_strv *s, const char *key);
 void wol_strv_clear(wol_strv *s);
+
+/* --------------------------------------------------- file system (fs.c) */
+
+/* A file's modification time in nanoseconds. */
+static inline long long wol_fs_mtime_ns(const struct stat *st)
+{
+	return (long long)st->st_mtim.tv_sec * 1000000000LL + st->st_mtim.tv_nsec;
+}
+/* Removes the temp files a killed wol_fs_write_atomic of `path` left next
+ * to it. Only with the lock every writer of `path` holds. */
+void wol_fs_remove_temps(const char *path);
+/* Removes the `*.lock` files under a git directory (8 levels down, objects/
+ * left alone, `keep` at the top left alone when not NULL) modified at or
+ * after `since` (ns): the locks of a git operation of ours that was killed.
+ * Only with the lock every such operation holds. */
+void wol_fs_remove_locks_since(const char *gitdir, long long since, const char *keep);
 
 /* ------------------------------------------------------ markdown (md.c) */
 
