@@ -1,5 +1,5 @@
 /* ctx.c - the context: $WOL_HOME, identity from git config, circles */
-#include "wol.h"
+#include "util/util.h"
 
 #include <dirent.h>
 #include <git2.h>

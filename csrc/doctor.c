@@ -1,5 +1,5 @@
 /* doctor.c - the health checks shared by :checkhealth wol and `wol doctor` */
-#include "wol.h"
+#include "util/util.h"
 
 #include <git2.h>
 #include <stdio.h>

@@ -9,7 +9,7 @@
  * so a date gives the same prompt on every machine and consecutive days differ.
  * A prompt file that cannot be used is skipped with a warning naming its file
  * and line; it never stops the lookup. */
-#include "wol.h"
+#include "util/util.h"
 #include "prompt_builtin.h"
 
 #include <ctype.h>

@@ -9,7 +9,7 @@
  * Nothing is ever force-pushed and no MERGING state is written, so a
  * process killed at any point leaves a repository the next sync continues
  * from. */
-#include "wol.h"
+#include "util/util.h"
 
 #include <dirent.h>
 #include <errno.h>

@@ -1,5 +1,5 @@
 /* version.c - the library's version and what it was built with */
-#include "wol.h"
+#include "util/util.h"
 
 #include <cjson/cJSON.h>
 #include <git2.h>

@@ -1,9 +1,12 @@
 /*
  * wol.h - the wol.nvim C library: one API, two front ends (the Lua module
- * lua/wol/core.so and the `wol` CLI).
+ * lua/wol/core.so and the `wol` CLI). This header is the product API only:
+ * what the two front ends call. The library's own helpers are in
+ * util/util.h and the folders' internal headers (doc/hacking.md).
  *
  * Conventions
- *   - Functions are named wol_<noun>_<verb> and live in csrc/<noun>.c.
+ *   - Functions are named wol_<noun>_<verb> and live in csrc/<noun>.c or
+ *     csrc/<noun>/.
  *   - Functions that can fail return 0 on success or a negative wol_code,
  *     and fill the caller's wol_error with one line "wol: <what>: <why>".
  *   - The library never prints and keeps no mutable static state.
@@ -59,9 +62,6 @@ typedef struct wol_error {
 /* Set `e` (may be NULL) to code and a message; returns `code`.
  * The message gets the "wol: " prefix unless it already has it. */
 WOL_API int wol_error_set(wol_error *e, int code, const char *fmt, ...) WOL_PRINTF(3, 4);
-WOL_API int wol_error_setv(wol_error *e, int code, const char *fmt, va_list ap);
-/* Format the calling thread's last libgit2 error as "wol: <what>: <why>". */
-WOL_API int wol_error_git(wol_error *e, int gitrc, const char *what);
 WOL_API void wol_error_clear(wol_error *e);
 /* A short name for a code ("invalid", "not found", ...). */
 WOL_API const char *wol_error_name(int code);
@@ -90,17 +90,11 @@ typedef struct wol_date {
 	int y, m, d;
 } wol_date;
 
-WOL_API int wol_date_valid(int y, int m, int d);
-/* Days since 1970-01-01 (may be negative) and back. */
-WOL_API long wol_date_to_days(wol_date d);
-WOL_API wol_date wol_date_from_days(long days);
 WOL_API wol_date wol_date_add(wol_date d, long days);
 WOL_API long wol_date_diff(wol_date a, wol_date b); /* a - b in days */
 /* 0 = monday .. 6 = sunday */
 WOL_API int wol_date_weekday(wol_date d);
 WOL_API const char *wol_weekday_name(int wd);
-/* "monday".."sunday" (case-insensitive, 3-letter forms too); -1 if unknown */
-WOL_API int wol_weekday_parse(const char *s);
 /* buf must hold 11 bytes: YYYY-MM-DD */
 WOL_API void wol_date_format(wol_date d, char *buf);
 /* Parses YYYY-MM-DD, "today", "yesterday", "tomorrow", "+N", "-N"
@@ -109,81 +103,18 @@ WOL_API int wol_date_parse(const char *s, wol_date today, wol_date *out, wol_err
 /* The local calendar date now (honours TZ). */
 WOL_API wol_date wol_date_today(void);
 
-/* --------------------------------------------------------------- strings */
-
-/* A growable byte buffer, always NUL-terminated when len > 0 or after
- * any append. */
-typedef struct wol_buf {
-	char *ptr;
-	size_t len, cap;
-	int oom;
-} wol_buf;
-
-WOL_API void wol_buf_init(wol_buf *b);
-WOL_API void wol_buf_free(wol_buf *b);
-WOL_API int wol_buf_put(wol_buf *b, const char *s, size_t n);
-WOL_API int wol_buf_puts(wol_buf *b, const char *s);
-WOL_API int wol_buf_printf(wol_buf *b, const char *fmt, ...) WOL_PRINTF(2, 3);
-/* Hands the string to the caller (never NULL unless out of memory). */
-WOL_API char *wol_buf_detach(wol_buf *b);
-
-/* malloc'd printf; NULL on out of memory */
-WOL_API char *wol_strfmt(const char *fmt, ...) WOL_PRINTF(1, 2);
-WOL_API char *wol_strndup(const char *s, size_t n);
-
 /* ----------------------------------------------------------------- names */
 
 #define WOL_HANDLE_MAX 39
 
-/* A handle or circle name: [a-z0-9][a-z0-9._-]{0,38}. */
-WOL_API int wol_name_valid(const char *s);
 /* 0 when valid, else WOL_EINVAL with "wol: <what>: '<s>' is not valid ..." */
 WOL_API int wol_name_check(const char *s, const char *what, wol_error *err);
-/* Lower-case ASCII slug of `in` ([a-z0-9-], no leading/trailing '-'),
- * at most `max` characters (max < outsz). Returns the length (may be 0). */
-WOL_API size_t wol_slug(const char *in, char *out, size_t outsz, size_t max);
-/* Whether `s` (n bytes) is valid UTF-8 with no NUL bytes. */
-WOL_API int wol_utf8_valid(const char *s, size_t n);
 /* Decodes the UTF-8 character at s (n bytes available) into *cp: returns
  * its length in bytes, or 0 when s does not start with a valid one. */
 WOL_API size_t wol_utf8_next(const char *s, size_t n, unsigned int *cp);
 /* Whether a code point is a control character: C0 (tab and newline too),
  * DEL or C1. The one rule for refusing titles and for what the CLI escapes. */
 WOL_API int wol_char_control(unsigned int cp);
-/* The title rule of notes, questions and shares: one line of UTF-8 text, not
- * blank, no control characters (a tab becomes a space), at most `max` bytes
- * after trimming the blanks around it. *out gets the trimmed malloc'd copy;
- * otherwise WOL_EINVAL with "wol: <what>: ..." and *out NULL. */
-WOL_API int wol_title_check(const char *what, const char *title, size_t max, char **out,
-                            wol_error *err);
-
-/* ----------------------------------------------------------- file system */
-
-WOL_API int wol_fs_mkdirs(const char *path, mode_t mode, wol_error *err);
-/* Reads a whole regular file (no symlink following when nofollow is set);
- * refuses files larger than `max` bytes. *out is NUL-terminated. */
-WOL_API int wol_fs_read(const char *path, size_t max, int nofollow, char **out,
-                        size_t *len, wol_error *err);
-/* Atomic replace: temp file in the same directory, fsync, rename, fsync
- * of the directory. Readers see the old or the new content, never a mix. */
-WOL_API int wol_fs_write_atomic(const char *path, const char *data, size_t len,
-                                mode_t mode, wol_error *err);
-/* 1 if path is an existing directory, 0 otherwise. */
-WOL_API int wol_fs_isdir(const char *path);
-WOL_API int wol_fs_exists(const char *path);
-/* The absolute form of `path` with every symbolic link resolved: its
- * deepest existing ancestor through realpath(3), the rest (not there yet)
- * appended as it is. malloc'd; NULL when out of memory. */
-WOL_API char *wol_fs_realpath(const char *path);
-
-/* An advisory lock (flock) on `path`, created if missing. Released when the
- * process dies, so a kill -9 never leaves a stale lock. Waits up to
- * timeout_ms. */
-typedef struct wol_lock {
-	int fd;
-} wol_lock;
-WOL_API int wol_lock_acquire(wol_lock *lk, const char *path, int timeout_ms, wol_error *err);
-WOL_API void wol_lock_release(wol_lock *lk);
 
 /* ------------------------------------------------- YAML front matter docs */
 
@@ -205,12 +136,8 @@ typedef struct wol_yaml {
 
 WOL_API wol_yaml *wol_yaml_new(wol_yaml_kind kind, const char *scalar);
 WOL_API void wol_yaml_free(wol_yaml *y);
-WOL_API const wol_yaml *wol_yaml_get(const wol_yaml *map, const char *key);
-/* The scalar at key, or NULL when missing or not a scalar. */
-WOL_API const char *wol_yaml_str(const wol_yaml *map, const char *key);
 /* Sets (replacing) key in a map; takes ownership of val. */
 WOL_API int wol_yaml_set(wol_yaml *map, const char *key, wol_yaml *val);
-WOL_API int wol_yaml_set_str(wol_yaml *map, const char *key, const char *val);
 WOL_API int wol_yaml_push(wol_yaml *seq, wol_yaml *val);
 
 /* A Markdown document with optional YAML front matter. */
@@ -258,8 +185,6 @@ typedef struct wol_identity {
 
 /* The identity read from git config when the context was opened. */
 WOL_API const wol_identity *wol_ctx_identity(const wol_ctx *ctx);
-/* The handle, or WOL_EINVAL with a message saying how to set one. */
-WOL_API int wol_ctx_handle(const wol_ctx *ctx, const char **out, wol_error *err);
 /* The names of existing circles ($WOL_HOME/circles/<name> holding .git),
  * sorted. Free with wol_strv_free. */
 WOL_API int wol_ctx_circles(const wol_ctx *ctx, char ***names, size_t *n, wol_error *err);
@@ -269,10 +194,6 @@ WOL_API int wol_ctx_circles(const wol_ctx *ctx, char ***names, size_t *n, wol_er
 WOL_API int wol_ctx_circle(wol_ctx *ctx, const char *name, const char **out, wol_error *err);
 /* "$WOL_HOME/circles/<name>" (malloc'd) */
 WOL_API char *wol_ctx_circle_path(const wol_ctx *ctx, const char *name);
-/* Creates $WOL_HOME (0700) and $WOL_HOME/<rel> with `mode`; *out (if not
- * NULL) gets the malloc'd absolute path. */
-WOL_API int wol_ctx_mkdir(const wol_ctx *ctx, const char *rel, mode_t mode, char **out,
-                          wol_error *err);
 /* A git config value from the user's global config (NULL if unset). */
 WOL_API char *wol_ctx_config(const wol_ctx *ctx, const char *key);
 

@@ -46,7 +46,7 @@ static void print_wrapped(const char *s, const char *first, const char *indent, 
 			putchar(' ');
 			col++;
 		}
-		char *word = wol_strndup(s, n);
+		char *word = strndup(s, n);
 		wol_cli_printf(stdout, "%s", word ? word : "");
 		free(word);
 		col += n;

@@ -1,5 +1,6 @@
 /* cli_share.c - `wol note`, `wol share`, `wol notes` */
 #include "cli.h"
+#include "util/util.h" /* a front-end concern: reading standard input */
 
 #include <stdlib.h>
 #include <string.h>

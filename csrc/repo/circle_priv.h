@@ -2,7 +2,7 @@
 #ifndef WOL_CIRCLE_PRIV_H
 #define WOL_CIRCLE_PRIV_H
 
-#include "wol.h"
+#include "util/util.h"
 
 const char *wol_circle__home(const wol_circle *c);
 wol_date wol_circle__today(const wol_circle *c);

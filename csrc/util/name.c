@@ -1,5 +1,5 @@
 /* name.c - handles, circle names, slugs and UTF-8 checks */
-#include "wol.h"
+#include "util/util.h"
 
 #include <string.h>
 
