@@ -216,7 +216,7 @@ int wol_circle__read(wol_circle *c, const char *rel, size_t max, char **out, siz
                      wol_error *err)
 {
 	int rc = wol_path_check(rel, err);
-	return rc ? rc : wol_circle__read(c, rel, max, out, len, err);
+	return rc ? rc : read_nofollow(c->path, rel, max, out, len, err);
 }
 
 int wol_circle__read_at(const char *root, const char *rel, size_t max, char **out, size_t *len,
