@@ -1,5 +1,6 @@
 /* doctor.c - the health checks shared by :checkhealth wol and `wol doctor` */
-#include "util/util.h"
+#include "repo/circle_priv.h"
+#include "repo/remote.h"
 
 #include <git2.h>
 #include <stdio.h>

@@ -79,6 +79,11 @@ typedef struct wol_libinfo {
 	const char *cjson;
 } wol_libinfo;
 
+/* Sets the library up for this process (libgit2, and its one process-wide
+ * option: .git writes fsynced); every wol_init is paired with a
+ * wol_shutdown. The front ends call it once, before anything else. */
+WOL_API int wol_init(wol_error *err);
+WOL_API void wol_shutdown(void);
 WOL_API const char *wol_version(void);
 WOL_API void wol_version_libs(wol_libinfo *out);
 
@@ -324,8 +329,6 @@ typedef struct wol_sync_state {
 
 WOL_API int wol_sync_ahead(wol_ctx *ctx, const char *circle, wol_sync_state *out, wol_error *err);
 WOL_API void wol_sync_state_free(wol_sync_state *s);
-/* The path of the lock a sync of the circle holds (malloc'd). */
-WOL_API char *wol_sync_lock_path(const wol_ctx *ctx, const char *circle);
 /* --------------------------------------------------------------- circles */
 
 /* A circle: the git clone at $WOL_HOME/circles/<name> (csrc/repo/).
@@ -334,7 +337,6 @@ WOL_API char *wol_sync_lock_path(const wol_ctx *ctx, const char *circle);
  * today), so it stays valid after the context is freed. Not thread-safe:
  * use one handle per thread. */
 typedef struct wol_circle wol_circle;
-struct git_repository;
 
 #define WOL_CIRCLE_WEEKS 12
 #define WOL_GOAL_WORDS 25            /* WOL goals are short: warn past this */
@@ -371,8 +373,6 @@ WOL_API void wol_circle_close(wol_circle *c); /* NULL is fine */
 WOL_API const char *wol_circle_name(const wol_circle *c);
 WOL_API const char *wol_circle_path(const wol_circle *c); /* the work tree, no trailing '/' */
 WOL_API const char *wol_circle_handle(const wol_circle *c); /* the member acting */
-/* The open repository (owned by the handle; do not free). */
-WOL_API struct git_repository *wol_circle_repo(wol_circle *c);
 
 /* circle.md and the repository's state. */
 typedef struct wol_circle_info {
@@ -527,27 +527,6 @@ WOL_API int wol_share_note(wol_circle *c, const wol_share_opts *opts, wol_share_
                            wol_error *err);
 WOL_API void wol_share_result_free(wol_share_result *r);
 
-/* Commits files (relative path -> content) on top of HEAD in one commit
- * with `message`, touching only those index entries and work-tree files
- * (written atomically; a file already holding the bytes is not rewritten).
- * Used by shares, joins, questions: one way to commit. *oid_out (41 bytes,
- * may be NULL) gets the new commit, "" when the tree did not change (no
- * empty commit is made).
- * Protocol (doc/format.md): .git/wol-commit.flock serialises wol
- * processes; git's own .git/index.lock is taken (waiting up to timeout_ms,
- * 0: 2000, then WOL_ELOCKED) so the git CLI cannot interleave; objects are
- * fsynced (GIT_OPT_ENABLE_FSYNC_GITDIR); the branch moves by compare-and-
- * swap, rebuilt on top when something else moved it. A process killed
- * part way leaves no commit or a complete one; the next commit removes
- * what it left (locks, temporary files), guided by .git/wol-commit.owner. */
-typedef struct wol_commit_file {
-	const char *path;
-	const char *data;
-	size_t len;
-} wol_commit_file;
-WOL_API int wol_circle_commit(wol_circle *c, const wol_commit_file *files, size_t nfiles,
-                              const char *message, int timeout_ms, char *oid_out,
-                              wol_error *err);
 /* --------------------------------------------------------------- journal */
 
 /* Private daily entries at $WOL_HOME/journal/YYYY/YYYY-MM-DD.md (files 0600,
@@ -856,12 +835,6 @@ typedef struct wol_qnews {
 WOL_API int wol_question_news(wol_circle *c, int update, wol_qnews *out, wol_error *err);
 WOL_API void wol_qnews_free(wol_qnews *n);
 
-/* ----------------------------------------------------------- credentials */
-
-/* A URL for showing (messages, JSON, listings): a password or token in it
- * becomes "***"; it stays only in the clone's git config, where the user
- * put it. malloc'd; NULL on out of memory. (csrc/repo/remote.c) */
-WOL_API char *wol_url_redact(const char *url);
 
 /* ---------------------------------------------------------------- status */
 

@@ -1,7 +1,6 @@
 /* cli/main.c - `wol`: main, global options, the command table and help */
 #include "cli.h"
 
-#include <git2.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -356,15 +355,16 @@ static int run(wol_cli *cli, int argc, char **argv)
 
 int main(int argc, char **argv)
 {
-	if (git_libgit2_init() < 0) {
-		fprintf(stderr, "wol: libgit2 failed to initialise\n");
+	wol_error err;
+	if (wol_init(&err) != 0) {
+		fprintf(stderr, "%s\n", err.msg);
 		return WOL_EXIT_FAIL;
 	}
 	wol_cli cli;
 	memset(&cli, 0, sizeof cli);
 	int rc = run(&cli, argc, argv);
 	wol_ctx_free(cli.ctx);
-	git_libgit2_shutdown();
+	wol_shutdown();
 	if (fflush(stdout) != 0 && rc == 0) {
 		fprintf(stderr, "wol: cannot write output\n");
 		rc = WOL_EXIT_FAIL;

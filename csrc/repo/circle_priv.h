@@ -8,6 +8,10 @@
 #include <git2.h>
 #include <sys/stat.h>
 
+/* The lock every writer of a circle's branch holds (the commit path, a
+ * sync's fast-forward and recovery): <gitdir>/wol-commit.flock. */
+#define WOL_COMMIT_LOCK "wol-commit.flock"
+
 struct wol_circle {
 	char *name;
 	char *path;    /* work tree */
@@ -55,5 +59,33 @@ int wol_circle__write(wol_circle *c, const char *rel, const char *data, size_t l
  * my notes without commit times. */
 char *wol_note__free_path(wol_circle *c, const char *title);
 int wol_note__list_quick(wol_circle *c, wol_note **out, size_t *n, wol_error *err);
+
+/* ------------------------------------- what repo/ lends the rest of the library */
+
+/* The open repository (owned by the handle; do not free). */
+struct git_repository *wol_circle_repo(wol_circle *c);
+
+/* Commits files (relative path -> content) on top of HEAD in one commit
+ * with `message`, touching only those index entries and work-tree files
+ * (written atomically; a file already holding the bytes is not rewritten).
+ * Used by shares, joins, questions: one way to commit. *oid_out (41 bytes,
+ * may be NULL) gets the new commit, "" when the tree did not change (no
+ * empty commit is made).
+ * Protocol (doc/format.md): .git/wol-commit.flock serialises wol
+ * processes; git's own .git/index.lock is taken (waiting up to timeout_ms,
+ * 0: 2000, then WOL_ELOCKED) so the git CLI cannot interleave; objects are
+ * fsynced (GIT_OPT_ENABLE_FSYNC_GITDIR, set once by wol_init); the branch
+ * moves by compare-and-swap, rebuilt on top when something else moved it.
+ * A process killed part way leaves no commit or a complete one; the next
+ * commit removes what it left (locks, temporary files), guided by
+ * .git/wol-commit.owner. */
+typedef struct wol_commit_file {
+	const char *path;
+	const char *data;
+	size_t len;
+} wol_commit_file;
+int wol_circle_commit(wol_circle *c, const wol_commit_file *files, size_t nfiles,
+                      const char *message, int timeout_ms, char *oid_out,
+                      wol_error *err);
 
 #endif

@@ -2,6 +2,7 @@
  * its remote and how far ahead of it the clone is, and members/<handle>.md
  * (format/circle_md.c renders these files). */
 #include "repo/circle_priv.h"
+#include "repo/remote.h"
 
 #include <dirent.h>
 #include <git2.h>

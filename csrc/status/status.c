@@ -6,6 +6,7 @@
  * journal days from the journal's own stats. The meeting agenda is made
  * from the same data (agenda.c). */
 #include "index/index_int.h"
+#include "repo/circle_priv.h"
 
 #include <git2.h>
 #include <stdio.h>

@@ -340,7 +340,7 @@ int wol_sync__integrate(wol_ctx *ctx, git_repository *repo, const char *branch,
 	/* shares (csrc/repo/commit.c) commit under this lock: hold it while the
 	 * branch and the work tree move, so the two never interleave */
 	wol_lock commit_lock = {-1};
-	char *lock_path = wol_strfmt("%swol-commit.flock", git_repository_path(repo));
+	char *lock_path = wol_strfmt("%s" WOL_COMMIT_LOCK, git_repository_path(repo));
 	if (!lock_path)
 		return wol_sync__oom(err);
 	int lrc = wol_lock_acquire(&commit_lock, lock_path, 10000, err);

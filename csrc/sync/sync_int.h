@@ -4,6 +4,7 @@
 
 #include <git2.h>
 
+#include "repo/circle_priv.h"
 #include "repo/remote.h"
 #include "util/util.h"
 
@@ -21,5 +22,8 @@ int wol_sync__record_changes(git_repository *repo, const char *workdir, git_tree
  * fast-forward, or a merge commit. */
 int wol_sync__integrate(wol_ctx *ctx, git_repository *repo, const char *branch,
                         wol_remote_cb *s, wol_sync_result *r, wol_error *err);
+
+/* The path of the lock a sync of the circle holds (malloc'd). */
+char *wol_sync_lock_path(const wol_ctx *ctx, const char *circle);
 
 #endif
