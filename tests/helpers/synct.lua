@@ -19,6 +19,8 @@ local function sleep(s)
   t.sh('sleep ' .. s)
 end
 M.sleep = sleep
+M.port_open = port_open
+M.alive = alive
 
 --- Starts `git daemon` on a free loopback port serving bare repositories
 --- under a fresh directory. Returns { port, base, url(name), bare(name), stop() }.
@@ -61,7 +63,10 @@ end
 
 --- Starts an sshd on 127.0.0.1 with its own config and host key in a temp
 --- dir. Returns the server or nil and the reason it cannot run here.
-function M.sshd()
+--- opts.authorized_keys: the keys file to use (default: its own, see
+--- authorize()); opts.config: more sshd_config lines.
+function M.sshd(opts)
+  opts = opts or {}
   local _, rc = t.sh('test -x /usr/sbin/sshd')
   if rc ~= 0 then
     return nil, 'sshd is not installed (package openssh-server)'
@@ -81,13 +86,14 @@ function M.sshd()
         'Port ' .. port,
         'ListenAddress 127.0.0.1',
         'HostKey ' .. dir .. '/host_ed25519',
-        'AuthorizedKeysFile ' .. dir .. '/authorized_keys',
+        'AuthorizedKeysFile ' .. (opts.authorized_keys or (dir .. '/authorized_keys')),
         'StrictModes no',
         'UsePAM no',
         'PidFile ' .. dir .. '/sshd.pid',
         'PasswordAuthentication no',
         'KbdInteractiveAuthentication no',
         'PermitRootLogin prohibit-password',
+        table.concat(opts.config or {}, '\n'),
         '',
       }, '\n'))
       local out = t.sh(string.format('/usr/sbin/sshd -f %s -D -e >/dev/null 2>%s/log </dev/null & echo $!',
