@@ -142,6 +142,17 @@ function M.circle_dir(member, name)
   return member.wol_home .. '/circles/' .. (name or 'c')
 end
 
+--- With M.full_stacks set under the sanitizer: full stacks through
+--- libgit2 (no frame pointers there), so that the suppressions of its
+--- known leaks match (`wol init --remote` and `wol sync` connect).
+function M.asan_env()
+  local e = {}
+  if M.full_stacks and os.getenv('ASAN_OPTIONS') then
+    e.ASAN_OPTIONS = os.getenv('ASAN_OPTIONS') .. ':fast_unwind_on_malloc=0'
+  end
+  return e
+end
+
 --- A new circle for `member` with origin `url`: `wol init`.
 function M.init(member, url, name)
   local args = { 'init', name or 'c' }
@@ -149,7 +160,7 @@ function M.init(member, url, name)
     table.insert(args, '--remote')
     table.insert(args, url)
   end
-  local out, err, rc = t.wol(args, member)
+  local out, err, rc = t.wol(args, member, M.asan_env())
   assert(rc == 0, out .. err)
   return M.circle_dir(member, name)
 end
@@ -176,12 +187,9 @@ function M.sync(member, args, env)
   for _, a in ipairs(args or {}) do
     table.insert(argv, a)
   end
-  local e = { SSH_AUTH_SOCK = '' }
-  if M.full_stacks and os.getenv('ASAN_OPTIONS') then
-    -- full stacks through libgit2 (no frame pointers there), so that the
-    -- suppressions of its known leaks match
-    e.ASAN_OPTIONS = os.getenv('ASAN_OPTIONS') .. ':fast_unwind_on_malloc=0'
-  end
+  local e = M.asan_env()
+  e.SSH_AUTH_SOCK = ''
+
   for k, v in pairs(env or {}) do
     e[k] = v
   end
