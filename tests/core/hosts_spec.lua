@@ -170,6 +170,16 @@ describe('circles over https', function()
     assert.are.equal(4, rc, err .. out)
     assert.matches('tried: git credential fill', err)
     assert.not_matches('stale', t.read(store) or '')
+    -- init too keeps the URL without the password and hands it to the helper
+    https.bare('hs-new')
+    local dstore = t.tmpdir('store') .. '/creds'
+    local dd = https_member('dd', 'store --file=' .. dstore)
+    out, err, rc = t.wol({ 'init', 'mine', '--remote', https.url('hs-new', 'ana', 'pw-ana') }, dd)
+    assert.are.equal(0, rc, err .. out)
+    assert.are.equal(https.url('hs-new', 'ana'), origin(dd, 'mine'))
+    assert.matches('pw%-ana', t.read(dstore) or '')
+    out, err, rc = S.sync(dd)
+    assert.are.equal(0, rc, err .. out)
     -- no helper: a URL password is refused before anything is written
     local cy = https_member('cy')
     out, err, rc = join(cy, https.url('hs', 'ana', 'pw-ana'))
