@@ -380,17 +380,33 @@ describe('forge defaults and foreign histories', function()
       assert.matches('safe%.directory', err)
       assert.matches('git config %-%-global %-%-add safe%.directory ' .. theirs:gsub('%p', '%%%0'), err)
     end
-    -- what a join killed midway leaves (a temporary clone) goes with the next one
-    local stale = bo.wol_home .. '/circles/.tmp-20200101T000000Z-bo-dead'
-    t.sh('mkdir -p ' .. t.shquote(stale .. '/.git/objects'))
+    -- a join killed while it receives leaves its temporary clone; the next
+    -- join removes it
     local bare = d.bare('sweep')
     local ana = t.member('ana')
-    S.init(ana, d.url('sweep'))
-    S.sync(ana)
+    local adir = S.init(ana, d.url('sweep'))
     local out
+    out, rc = t.sh(string.format('cd %s && head -c 4000000 /dev/urandom > notes.bin && git add notes.bin && ' ..
+      'git commit -qm big && git push -q origin main 2>&1', t.shquote(adir)))
+    assert.are.equal(0, rc, out)
+    local log = t.tmpdir('killed') .. '/out'
+    t.sh(string.format([[
+env %s %s join --json %s killed > %s 2>&1 &
+pid=$!
+i=0
+while [ $i -lt 3000 ]; do
+  grep -q '"stage":"receiving"' %s 2>/dev/null && break
+  kill -0 $pid 2>/dev/null || break
+  sleep 0.01; i=$((i+1))
+done
+kill -9 $pid 2>/dev/null
+wait $pid 2>/dev/null
+true]], t.env(bo), t.shquote(t.bin), t.shquote(d.url('sweep')), t.shquote(log), t.shquote(log)))
+    assert.matches('"stage":"receiving"', t.read(log) or '')
+    local left = t.sh('ls -A ' .. t.shquote(bo.wol_home .. '/circles'))
+    assert.matches('%.tmp%-', left)
     out, err, rc = join(bo, bare)
     assert.are.equal(0, rc, err .. out)
-    assert.is_false(t.exists(stale))
     assert.are.equal('c\n', t.sh('ls -A ' .. t.shquote(bo.wol_home .. '/circles')))
   end)
 
