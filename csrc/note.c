@@ -213,7 +213,7 @@ static void commit_times(wol_circle *c, note_vec *nv, const char *handle)
 		return;
 	}
 	wol_authors a;
-	wol_authors__load(c, &a);
+	wol_authors__load(repo, &head, &a);
 	char *prefix = handle ? wol_strfmt("notes/%s/", handle) : wol_strfmt("notes/");
 	wol_change *v = NULL;
 	size_t n = 0;

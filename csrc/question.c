@@ -1063,7 +1063,7 @@ static void mark_outside(wol_circle *c, wol_question *q, strv *warn)
 		return;
 	}
 	wol_authors a;
-	wol_authors__load(c, &a);
+	wol_authors__load(repo, &head, &a);
 	char *prefix = wol_strfmt("questions/%s/", q->id);
 	wol_change *v = NULL;
 	size_t n = 0;

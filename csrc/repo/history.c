@@ -13,18 +13,71 @@
 #include <string.h>
 #include <strings.h>
 
-int wol_authors__load(wol_circle *c, wol_authors *a)
+/* members/<handle>.md of `tree`: handles and display names. */
+static void load_members(git_repository *repo, git_tree *tree, wol_authors *a)
+{
+	git_tree_entry *dir = NULL;
+	git_tree *mt = NULL;
+	if (!tree || git_tree_entry_bypath(&dir, tree, "members") != 0 ||
+	    git_tree_entry_type(dir) != GIT_OBJECT_TREE ||
+	    git_tree_lookup(&mt, repo, git_tree_entry_id(dir)) != 0) {
+		git_tree_entry_free(dir);
+		git_error_clear();
+		return;
+	}
+	size_t n = git_tree_entrycount(mt);
+	a->m = calloc(n ? n : 1, sizeof *a->m);
+	for (size_t i = 0; a->m && i < n; i++) {
+		const git_tree_entry *e = git_tree_entry_byindex(mt, i);
+		const char *fname = git_tree_entry_name(e);
+		size_t fl = strlen(fname);
+		if (fl < 4 || strcmp(fname + fl - 3, ".md") != 0 ||
+		    git_tree_entry_type(e) != GIT_OBJECT_BLOB)
+			continue;
+		char *handle = wol_strndup(fname, fl - 3);
+		git_blob *blob = NULL;
+		wol_doc doc;
+		if (!handle || !wol_name_valid(handle) ||
+		    git_blob_lookup(&blob, repo, git_tree_entry_id(e)) != 0 ||
+		    git_blob_rawsize(blob) > (1 << 20) ||
+		    wol_doc_parse(git_blob_rawcontent(blob), (size_t)git_blob_rawsize(blob), fname, &doc,
+		                  NULL) != 0) {
+			free(handle);
+			git_blob_free(blob);
+			git_error_clear();
+			continue;
+		}
+		const char *name = wol_yaml_str(doc.meta, "name");
+		wol_member *m = &a->m[a->n++];
+		m->handle = handle;
+		m->name = name && *name ? wol_strfmt("%s", name) : NULL;
+		wol_doc_free(&doc);
+		git_blob_free(blob);
+	}
+	git_tree_free(mt);
+	git_tree_entry_free(dir);
+}
+
+int wol_authors__load(git_repository *repo, const git_oid *at, wol_authors *a)
 {
 	memset(a, 0, sizeof *a);
-	if (wol_circle_members(c, &a->m, &a->n, NULL) != 0) {
-		a->m = NULL;
-		a->n = 0;
+	git_oid tip;
+	if (at)
+		git_oid_cpy(&tip, at);
+	else if (git_reference_name_to_id(&tip, repo, "HEAD") != 0) {
+		git_error_clear();
+		return 0;
 	}
+	git_commit *tc = NULL;
+	git_tree *tree = NULL;
+	if (git_commit_lookup(&tc, repo, &tip) == 0 && git_commit_tree(&tree, tc) == 0)
+		load_members(repo, tree, a);
+	git_tree_free(tree);
+	git_commit_free(tc);
 	/* the creator: the author of the first commit (the one with no parent) */
-	git_repository *repo = wol_circle_repo(c);
 	git_revwalk *w = NULL;
 	git_oid oid;
-	if (git_revwalk_new(&w, repo) == 0 && git_revwalk_push_head(w) == 0) {
+	if (git_revwalk_new(&w, repo) == 0 && git_revwalk_push(w, &tip) == 0) {
 		git_revwalk_sorting(w, GIT_SORT_TOPOLOGICAL | GIT_SORT_REVERSE);
 		if (git_revwalk_next(&oid, w) == 0) {
 			git_commit *cm = NULL;

@@ -15,7 +15,8 @@ typedef struct wol_authors {
 	char *creator; /* who made the circle (the first commit), handle or name */
 } wol_authors;
 
-int wol_authors__load(wol_circle *c, wol_authors *a);
+/* From the members/ files of commit `at` (NULL: HEAD). */
+int wol_authors__load(git_repository *repo, const git_oid *at, wol_authors *a);
 void wol_authors__free(wol_authors *a);
 /* The handle of the member who made a commit: the one whose
  * members/<handle>.md names the author (both come from user.name), or whose
