@@ -1016,13 +1016,11 @@ static void check_forged(wol_circle *c, const char *qid, wol_qrecord *recs, size
 			continue;
 		recs[i].committer = wol_strfmt("%s <%s>", w[i].name, w[i].email);
 		char *mname = member_name(c, recs[i].author);
-		size_t hl = strlen(recs[i].author);
-		int email_ok = strncasecmp(w[i].email, recs[i].author, hl) == 0 && w[i].email[hl] == '@';
 		char *note = NULL;
 		if (!mname)
 			note = wol_strfmt("author '%s' is not a member of the circle (committed by %s <%s>)",
 			                  recs[i].author, w[i].name, w[i].email);
-		else if (strcmp(mname, w[i].name) != 0 && !email_ok)
+		else if (!wol_author__matches(recs[i].author, mname, w[i].name, w[i].email))
 			note = wol_strfmt("says it is by %s, but was committed by %s <%s> (members/%s.md "
 			                  "names %s)",
 			                  recs[i].author, w[i].name, w[i].email, recs[i].author, mname);

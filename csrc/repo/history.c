@@ -13,6 +13,25 @@
 #include <string.h>
 #include <strings.h>
 
+/* The handle of a commit wol made: "<verb>(<handle>): ..." with a Wol-Kind
+ * trailer. Written into buf; 0 when the message is not wol's. */
+static int subject_handle(const char *msg, char *buf, size_t size)
+{
+	if (!msg || !strstr(msg, "\nWol-Kind: "))
+		return 0;
+	const char *open = strchr(msg, '(');
+	const char *nl = strchr(msg, '\n');
+	if (!open || (nl && open > nl))
+		return 0;
+	const char *close = strchr(open, ')');
+	size_t n = close ? (size_t)(close - open - 1) : 0;
+	if (!close || close[1] != ':' || n == 0 || n >= size)
+		return 0;
+	memcpy(buf, open + 1, n);
+	buf[n] = '\0';
+	return wol_name_valid(buf);
+}
+
 /* members/<handle>.md of `tree`: handles and display names. */
 static void load_members(git_repository *repo, git_tree *tree, wol_authors *a)
 {
@@ -83,7 +102,10 @@ int wol_authors__load(git_repository *repo, const git_oid *at, wol_authors *a)
 			git_commit *cm = NULL;
 			if (git_commit_lookup(&cm, repo, &oid) == 0) {
 				const git_signature *s = git_commit_author(cm);
+				char subj[WOL_HANDLE_MAX + 1];
 				const char *h = wol_authors__handle(a, s);
+				if (!h && subject_handle(git_commit_message(cm), subj, sizeof subj))
+					h = subj;
 				a->creator = wol_strfmt("%s", h ? h : s && s->name ? s->name : "");
 				git_commit_free(cm);
 			}
@@ -103,19 +125,27 @@ void wol_authors__free(wol_authors *a)
 	memset(a, 0, sizeof *a);
 }
 
+int wol_author__matches(const char *handle, const char *member_name, const char *name,
+                        const char *email)
+{
+	if (name && member_name && strcmp(name, member_name) == 0)
+		return 1;
+	size_t hl = strlen(handle);
+	return email && strncasecmp(email, handle, hl) == 0 && email[hl] == '@';
+}
+
 const char *wol_authors__handle(const wol_authors *a, const git_signature *sig)
 {
 	if (!a || !sig)
 		return NULL;
+	/* a name first: a handle that is also the start of someone's email
+	 * must not win over the member who has that name */
 	for (size_t i = 0; i < a->n; i++)
-		if (sig->name && a->m[i].name && strcmp(sig->name, a->m[i].name) == 0)
+		if (wol_author__matches(a->m[i].handle, a->m[i].name, sig->name, NULL))
 			return a->m[i].handle;
-	for (size_t i = 0; i < a->n; i++) {
-		size_t hl = strlen(a->m[i].handle);
-		if (sig->email && strncasecmp(sig->email, a->m[i].handle, hl) == 0 &&
-		    sig->email[hl] == '@')
+	for (size_t i = 0; i < a->n; i++)
+		if (wol_author__matches(a->m[i].handle, NULL, NULL, sig->email))
 			return a->m[i].handle;
-	}
 	return NULL;
 }
 
@@ -281,7 +311,10 @@ int wol_history__changes(git_repository *repo, const wol_authors *a, const char 
 		if (same || git_diff_tree_to_tree(&diff, repo, np ? pt[0] : NULL, t, &dopts) != 0)
 			goto next;
 		const git_signature *sig = git_commit_author(cm);
+		char subj[WOL_HANDLE_MAX + 1];
 		const char *who = wol_authors__handle(a, sig);
+		if (!who && subject_handle(git_commit_message(cm), subj, sizeof subj))
+			who = subj; /* a member whose git name changed since they joined */
 		size_t nd = git_diff_num_deltas(diff);
 		for (size_t i = 0; i < nd && rc == 0; i++) {
 			const git_diff_delta *d = git_diff_get_delta(diff, i);

@@ -18,6 +18,11 @@ typedef struct wol_authors {
 /* From the members/ files of commit `at` (NULL: HEAD). */
 int wol_authors__load(git_repository *repo, const git_oid *at, wol_authors *a);
 void wol_authors__free(wol_authors *a);
+/* The rule: a commit author (name, email) is the member `handle` when the
+ * name is the one in members/<handle>.md (member_name; both come from
+ * user.name) or the email is <handle>@... */
+int wol_author__matches(const char *handle, const char *member_name, const char *name,
+                        const char *email);
 /* The handle of the member who made a commit: the one whose
  * members/<handle>.md names the author (both come from user.name), or whose
  * handle is the local part of the author's email. NULL: none. */
