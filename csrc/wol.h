@@ -516,6 +516,8 @@ typedef struct wol_note {
 	long long updated; /* unix time of the last commit touching it (mtime when never committed) */
 	int mine;      /* author is the circle handle's member */
 	int committed; /* 0: only in the work tree so far */
+	char *outside; /* "edited by X outside wol, commit ...": the last commit by
+	                * someone other than the owner that changed it; or NULL */
 } wol_note;
 
 /* Creates notes/<handle>/<slug>.md with front matter (title, author, id,
@@ -813,6 +815,9 @@ typedef struct wol_qrecord {
 	char *committer; /* "Name <email>" of the commit that added it, or NULL */
 	char *note;      /* a warning about this record, or NULL */
 	wol_yaml *meta;  /* the front matter as written, unknown keys kept */
+	char *outside;   /* "edited by X outside wol, commit ..." / "removed by ...": a
+	                  * commit changed this record written once; or NULL */
+	int removed;     /* gone from the files, shown from the history (not replayed) */
 } wol_qrecord;
 
 typedef struct wol_question {
