@@ -356,6 +356,13 @@ typedef struct wol_circle_init_opts {
 WOL_API int wol_circle_init(wol_ctx *ctx, const char *name, const wol_circle_init_opts *opts,
                             wol_error *err);
 
+/* Looks at the remote `url` before `wol init --remote` uses it (a network
+ * call: run it where it may be stopped, never in the editor): WOL_EEXISTS
+ * when it already holds commits (a circle to join instead), WOL_EINVAL for a
+ * password in the URL without a credential helper to keep it. A remote
+ * that cannot be reached now is not an error (the first sync says why). */
+WOL_API int wol_circle_check_remote(wol_ctx *ctx, const char *url, wol_error *err);
+
 /* Progress of a clone: stage is "receiving", "indexing", "deltas" or
  * "checkout"; return non-zero to cancel. */
 typedef int (*wol_progress_cb)(const char *stage, size_t done, size_t total, void *payload);
@@ -469,6 +476,8 @@ typedef struct wol_note {
 	long long updated; /* unix time of the last commit touching it (mtime when never committed) */
 	int mine;      /* author is the circle handle's member */
 	int committed; /* 0: only in the work tree so far */
+	char *outside; /* "edited by X outside wol, commit ...": the last commit by
+	                * someone other than the owner that changed it; or NULL */
 } wol_note;
 
 /* Creates notes/<handle>/<slug>.md with front matter (title, author, id,
@@ -751,6 +760,9 @@ typedef struct wol_qrecord {
 	char *committer; /* "Name <email>" of the commit that added it, or NULL */
 	char *note;      /* a warning about this record, or NULL */
 	wol_yaml *meta;  /* the front matter as written, unknown keys kept */
+	char *outside;   /* "edited by X outside wol, commit ..." / "removed by ...": a
+	                  * commit changed this record written once; or NULL */
+	int removed;     /* gone from the files, shown from the history (not replayed) */
 } wol_qrecord;
 
 typedef struct wol_question {

@@ -295,6 +295,7 @@ static int l_notes(lua_State *L)
 		lua_setfield(L, -2, "updated");
 		wol_lua_setbool(L, "mine", v[i].mine);
 		wol_lua_setbool(L, "committed", v[i].committed);
+		wol_lua_setstr(L, "outside", v[i].outside);
 		lua_rawseti(L, -2, (int)i + 1);
 	}
 	wol_notes_free(v, n);

@@ -55,6 +55,8 @@ static void push_record(lua_State *L, const wol_qrecord *r)
 	wol_lua_setbool(L, "forged", r->forged);
 	wol_lua_setstr(L, "committer", r->committer);
 	wol_lua_setstr(L, "note", r->note);
+	wol_lua_setstr(L, "outside", r->outside);
+	wol_lua_setbool(L, "removed", r->removed);
 	wol_lua_push_yaml(L, r->meta);
 	lua_setfield(L, -2, "meta");
 }
