@@ -311,7 +311,7 @@ WOL_API void wol_prompt_free(wol_prompt *p);
 
 /* ------------------------------------------------------------------ sync */
 
-/* Sync of a circle's clone with its remote `origin` (csrc/sync.c): fetch,
+/* Sync of a circle's clone with its remote `origin` (csrc/sync/): fetch,
  * fast-forward or merge in memory (no MERGING state on disk), checkout,
  * push; a rejected push is retried a bounded number of times. Never
  * force-pushes and never drops text: when both sides changed one path the
@@ -405,7 +405,7 @@ WOL_API void wol_sync_state_free(wol_sync_state *s);
 WOL_API char *wol_sync_lock_path(const wol_ctx *ctx, const char *circle);
 /* --------------------------------------------------------------- circles */
 
-/* A circle: the git clone at $WOL_HOME/circles/<name> (csrc/circle.c).
+/* A circle: the git clone at $WOL_HOME/circles/<name> (csrc/repo/).
  * The handle keeps one git_repository open, so repeated shares do not
  * reopen it. It copies what it needs from the context (home, identity,
  * today), so it stays valid after the context is freed. Not thread-safe:
@@ -908,7 +908,7 @@ WOL_API void wol_qnews_free(wol_qnews *n);
 
 /* A URL for showing (messages, JSON, listings): a password or token in it
  * becomes "***"; it stays only in the clone's git config, where the user
- * put it. malloc'd; NULL on out of memory. (csrc/circle.c) */
+ * put it. malloc'd; NULL on out of memory. (csrc/repo/remote.c) */
 WOL_API char *wol_url_redact(const char *url);
 
 /* ---------------------------------------------------------------- status */

@@ -1,4 +1,4 @@
-/* cli_circle.c - `wol init`, `wol join`, `wol circles` */
+/* cli/circle.c - `wol init`, `wol join`, `wol circles` */
 #include "cli.h"
 
 #include <stdlib.h>

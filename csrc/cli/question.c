@@ -1,4 +1,4 @@
-/* cli_question.c - `wol ask`, `wol questions`, `wol answer`, `wol resolve`,
+/* cli/question.c - `wol ask`, `wol questions`, `wol answer`, `wol resolve`,
  * `wol reopen`, `wol thank`, `wol show` */
 #include "cli.h"
 

@@ -1,4 +1,4 @@
-/* cli_share.c - `wol note`, `wol share`, `wol notes` */
+/* cli/share.c - `wol note`, `wol share`, `wol notes` */
 #include "cli.h"
 
 #include <stdlib.h>
