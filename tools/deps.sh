@@ -5,7 +5,7 @@
 set -eu
 PKGS="gcc make pkg-config libgit2-dev libsqlite3-dev libyaml-dev libcjson-dev
 libluajit-5.1-dev luajit lua5.1 lua-busted neovim git tmux openssh-server
-sqlite3 python3"
+sqlite3 python3 strace"
 # `sh tools/deps.sh fuzz`: also the clang and libFuzzer runtime `make fuzz` needs.
 if [ "${1:-}" = fuzz ]; then
 	PKGS="$PKGS clang-14 libclang-rt-14-dev"
