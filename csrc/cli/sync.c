@@ -193,6 +193,15 @@ static cJSON *summary_json(const wol_sync_result *r, const char *digest)
 			cJSON_AddStringToObject(o, "member", r->conflicts[i].member);
 		cJSON_AddItemToArray(conflicts, o);
 	}
+	cJSON *foreign = cJSON_AddArrayToObject(j, "foreign_edits");
+	for (size_t i = 0; i < r->nforeign; i++) {
+		cJSON *o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, "path", r->foreign[i].path);
+		cJSON_AddStringToObject(o, "commit", r->foreign[i].commit);
+		cJSON_AddStringToObject(o, "author", r->foreign[i].author);
+		cJSON_AddStringToObject(o, "what", r->foreign[i].what);
+		cJSON_AddItemToArray(foreign, o);
+	}
 	cJSON *warnings = cJSON_AddArrayToObject(j, "warnings");
 	for (size_t i = 0; i < r->nwarnings; i++)
 		cJSON_AddItemToArray(warnings, cJSON_CreateString(r->warnings[i]));

@@ -534,6 +534,8 @@ int wol_sync__integrate(wol_ctx *ctx, git_repository *repo, const char *branch,
 	wol_buf_init(&msg);
 	int rc = 0, grc = 0;
 	int ff = !has_ours;
+	wol_change *ch = NULL; /* the arrived commits' changes, who made them */
+	size_t nch = 0;
 	if (has_ours) {
 		grc = git_merge_base(&base, repo, &our_id, &their_id);
 		if (grc == 0 && git_oid_equal(&base, &their_id))
@@ -559,7 +561,11 @@ int wol_sync__integrate(wol_ctx *ctx, git_repository *repo, const char *branch,
 		                      "wol sync: fast-forward", err)) != 0)
 			goto out;
 		r->fast_forward = 1;
-		if ((grc = wol_sync__record_changes(repo, workdir, our_tree, their_tree, r, me)) < 0)
+		if ((rc = wol_sync__arrived_changes(repo, has_ours ? &our_id : NULL, &their_id, r, &ch,
+		                                    &nch, err)) != 0)
+			goto out;
+		if ((grc = wol_sync__record_changes(repo, workdir, our_tree, their_tree, r, me, ch,
+		                                    nch)) < 0)
 			goto git_fail;
 		goto out;
 	}
@@ -601,7 +607,9 @@ int wol_sync__integrate(wol_ctx *ctx, git_repository *repo, const char *branch,
 	if ((rc = move_branch(repo, branch, &our_id, &merge_id, "wol sync: merge", err)) != 0)
 		goto out;
 	r->merged = 1;
-	if ((grc = wol_sync__record_changes(repo, workdir, our_tree, new_tree, r, me)) < 0)
+	if ((rc = wol_sync__arrived_changes(repo, &our_id, &their_id, r, &ch, &nch, err)) != 0)
+		goto out;
+	if ((grc = wol_sync__record_changes(repo, workdir, our_tree, new_tree, r, me, ch, nch)) < 0)
 		goto git_fail;
 	for (size_t i = 0; i < r->nconflicts; i++)
 		wol_sync__push_str(&r->warnings, &r->nwarnings,
@@ -612,6 +620,7 @@ int wol_sync__integrate(wol_ctx *ctx, git_repository *repo, const char *branch,
 git_fail:
 	rc = grc == WOL_ENOMEM ? wol_sync__oom(err) : wol_error_git(err, grc, "sync: merge");
 out:
+	wol_changes__free(ch, nch);
 	wol_lock_release(&commit_lock);
 	wol_buf_free(&msg);
 	git_signature_free(sig);
