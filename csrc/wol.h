@@ -446,6 +446,13 @@ typedef struct wol_circle_init_opts {
 WOL_API int wol_circle_init(wol_ctx *ctx, const char *name, const wol_circle_init_opts *opts,
                             wol_error *err);
 
+/* Looks at the remote `url` before `wol init --remote` uses it (a network
+ * call: run it where it may be stopped, never in the editor): WOL_EEXISTS
+ * when it already holds commits (a circle to join instead), WOL_EINVAL for a
+ * password in the URL without a credential helper to keep it. A remote
+ * that cannot be reached now is not an error (the first sync says why). */
+WOL_API int wol_circle_check_remote(wol_ctx *ctx, const char *url, wol_error *err);
+
 /* Progress of a clone: stage is "receiving", "indexing", "deltas" or
  * "checkout"; return non-zero to cancel. */
 typedef int (*wol_progress_cb)(const char *stage, size_t done, size_t total, void *payload);

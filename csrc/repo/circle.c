@@ -271,21 +271,85 @@ int wol_circle__harden(git_repository *repo)
 	return grc;
 }
 
-int wol_circle__tmp_sibling(const wol_ctx *ctx, const char *tag, char **out, wol_error *err)
+/* A join or init builds its circle in circles/.tmp-<id> while it holds the
+ * lock circles/.tmp-<id>.lock. One that was killed leaves both behind; the
+ * next join or init removes every temporary folder whose lock nobody holds
+ * (and a lone lock file a minute old: killed before its folder was made). */
+static void sweep_tmp(const char *circles)
 {
+	DIR *d = opendir(circles);
+	if (!d)
+		return;
+	struct dirent *de;
+	while ((de = readdir(d)) != NULL) {
+		if (strncmp(de->d_name, ".tmp-", 5) != 0)
+			continue;
+		size_t n = strlen(de->d_name);
+		char *p = wol_strfmt("%s/%s", circles, de->d_name);
+		struct stat st;
+		if (!p || lstat(p, &st) != 0) {
+			free(p);
+			continue;
+		}
+		wol_lock lk = {-1};
+		if (n > 5 && strcmp(de->d_name + n - 5, ".lock") == 0) {
+			char *dir = wol_strfmt("%.*s", (int)(strlen(p) - 5), p);
+			if (dir && !wol_fs_exists(dir) && time(NULL) - st.st_mtime > 60 &&
+			    wol_lock_acquire(&lk, p, 0, NULL) == 0) {
+				unlink(p);
+				wol_lock_release(&lk);
+			}
+			free(dir);
+		} else if (S_ISDIR(st.st_mode)) {
+			char *lock = wol_strfmt("%s.lock", p);
+			if (lock && wol_lock_acquire(&lk, lock, 0, NULL) == 0) {
+				wol_circle__rmtree(p);
+				unlink(lock);
+				wol_lock_release(&lk);
+			}
+			free(lock);
+		}
+		free(p);
+	}
+	closedir(d);
+}
+
+int wol_circle__tmp_sibling(const wol_ctx *ctx, const char *tag, char **out, wol_lock *lock,
+                            wol_error *err)
+{
+	*out = NULL;
 	char *dir = NULL;
 	int rc = wol_ctx_mkdir(ctx, "circles", 0755, &dir, err);
 	if (rc)
 		return rc;
+	sweep_tmp(dir);
 	char id[WOL_ID_MAX];
 	rc = wol_id_new(tag, id, sizeof id, err);
+	char *lock_path = NULL;
 	if (rc == 0) {
 		*out = wol_strfmt("%s/.tmp-%s", dir, id);
-		if (!*out)
+		lock_path = *out ? wol_strfmt("%s.lock", *out) : NULL;
+		if (!lock_path)
 			rc = wol_error_set(err, WOL_ENOMEM, "out of memory");
+		else
+			rc = wol_lock_acquire(lock, lock_path, 0, err);
 	}
+	if (rc) {
+		free(*out);
+		*out = NULL;
+	}
+	free(lock_path);
 	free(dir);
 	return rc;
+}
+
+void wol_circle__tmp_release(const char *tmp, wol_lock *lock)
+{
+	char *lock_path = tmp ? wol_strfmt("%s.lock", tmp) : NULL;
+	if (lock_path && lock->fd >= 0)
+		unlink(lock_path);
+	free(lock_path);
+	wol_lock_release(lock);
 }
 
 /* ------------------------------------------------------------ reading */

@@ -31,8 +31,13 @@ wol_circle *wol_circle__new(wol_ctx *ctx, const char *name, const char *path, wo
 void wol_circle__rmtree(const char *path);
 /* Settings every circle clone gets (core.symlinks off). */
 int wol_circle__harden(git_repository *repo);
-/* A fresh circles/.tmp-<id> path for building a circle before moving it in. */
-int wol_circle__tmp_sibling(const wol_ctx *ctx, const char *tag, char **out, wol_error *err);
+/* A fresh circles/.tmp-<id> path for building a circle before moving it
+ * in, with its lock held (see wol_circle__tmp_release); temporary folders
+ * of joins and inits that were killed are removed first. */
+int wol_circle__tmp_sibling(const wol_ctx *ctx, const char *tag, char **out, wol_lock *lock,
+                            wol_error *err);
+/* Drops the lock of a temporary folder (moved in or removed by then). */
+void wol_circle__tmp_release(const char *tmp, wol_lock *lock);
 
 /* ../format/circle_md.c: the documents of a new member and a new circle */
 char *wol_circle__member_doc(wol_circle *c, const char *goal, size_t *len, wol_error *err);

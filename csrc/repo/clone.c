@@ -1,6 +1,7 @@
 /* clone.c - joining a circle: clone into a temporary sibling, check it is
  * a circle, commit our member file, move it in whole. */
 #include "circle_priv.h"
+#include "remote.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -44,7 +45,8 @@ static int report(clone_progress *p, const char *stage, size_t done, size_t tota
 
 static int on_transfer(const git_indexer_progress *st, void *payload)
 {
-	clone_progress *p = payload;
+	wol_remote_cb *s = payload; /* the session; our state is its owner */
+	clone_progress *p = s->owner;
 	if (st->total_objects > 0 && st->received_objects < st->total_objects)
 		return report(p, "receiving", st->received_objects, st->total_objects);
 	if (st->total_deltas > 0)
@@ -103,6 +105,114 @@ static char *derive_name(const char *tmp, const char *url)
 	return wol_name_valid(slug) ? wol_strfmt("%s", slug) : NULL;
 }
 
+/* After the clone: when HEAD is unborn (the remote's HEAD names a branch
+ * that does not exist, as on a fresh gitolite or `git init --bare` remote
+ * with another branch pushed) or its tree has no circle.md, the branch of
+ * origin that holds circle.md becomes the circle's branch: main, then
+ * master, then the first by name. Returns 1 when one was checked out, 0
+ * when none holds a circle, or a negative libgit2 code. */
+static int has_circle_md(git_repository *repo, const git_oid *commit_id)
+{
+	git_commit *c = NULL;
+	git_tree *tree = NULL;
+	git_tree_entry *e = NULL;
+	int found = git_commit_lookup(&c, repo, commit_id) == 0 && git_commit_tree(&tree, c) == 0 &&
+	            git_tree_entry_bypath(&e, tree, "circle.md") == 0 &&
+	            git_tree_entry_type(e) == GIT_OBJECT_BLOB;
+	git_tree_entry_free(e);
+	git_tree_free(tree);
+	git_commit_free(c);
+	git_error_clear();
+	return found;
+}
+
+static int follow_circle_branch(git_repository *repo)
+{
+	git_oid head;
+	if (git_reference_name_to_id(&head, repo, "HEAD") == 0 && has_circle_md(repo, &head))
+		return 1;
+	git_error_clear();
+	git_reference_iterator *it = NULL;
+	char best[256] = "";
+	int best_rank = 3;
+	git_oid best_id;
+	int grc = git_reference_iterator_glob_new(&it, repo, "refs/remotes/origin/*");
+	if (grc < 0)
+		return grc;
+	git_reference *ref;
+	while (git_reference_next(&ref, it) == 0) {
+		const char *name = git_reference_name(ref) + strlen("refs/remotes/origin/");
+		const git_oid *id = git_reference_target(ref);
+		if (id && strcmp(name, "HEAD") != 0 && has_circle_md(repo, id)) {
+			int rank = strcmp(name, "main") == 0 ? 0 : strcmp(name, "master") == 0 ? 1 : 2;
+			if (rank < best_rank || (rank == best_rank && strcmp(name, best) < 0)) {
+				best_rank = rank;
+				snprintf(best, sizeof best, "%s", name);
+				git_oid_cpy(&best_id, id);
+			}
+		}
+		git_reference_free(ref);
+	}
+	git_reference_iterator_free(it);
+	git_error_clear();
+	if (!best[0])
+		return 0;
+	git_commit *c = NULL;
+	git_reference *branch = NULL;
+	char refname[300], remote_ref[300];
+	snprintf(refname, sizeof refname, "refs/heads/%s", best);
+	snprintf(remote_ref, sizeof remote_ref, "origin/%s", best);
+	git_checkout_options co;
+	git_checkout_options_init(&co, GIT_CHECKOUT_OPTIONS_VERSION);
+	co.checkout_strategy = GIT_CHECKOUT_FORCE;
+	if ((grc = git_commit_lookup(&c, repo, &best_id)) == 0 &&
+	    (grc = git_branch_create(&branch, repo, best, c, 1)) == 0 &&
+	    (grc = git_branch_set_upstream(branch, remote_ref)) == 0 &&
+	    (grc = git_repository_set_head(repo, refname)) == 0)
+		grc = git_checkout_head(repo, &co);
+	git_reference_free(branch);
+	git_commit_free(c);
+	return grc < 0 ? grc : 1;
+}
+
+/* A local path (or file:// URL) to clone from: its path, else NULL. */
+static const char *local_path(const char *url)
+{
+	if (strncmp(url, "file://", 7) == 0)
+		return url + 7;
+	if (strstr(url, "://"))
+		return NULL;
+	const char *colon = strchr(url, ':');
+	const char *slash = strchr(url, '/');
+	if (colon && (!slash || colon < slash))
+		return NULL; /* user@host:path */
+	return url;
+}
+
+/* Why a local repository cannot be cloned, when it is one of ours to
+ * explain: missing, or owned by another user (git's safe.directory). */
+static int local_problem(const char *path, int grc, wol_error *err)
+{
+	struct stat st;
+	if (stat(path, &st) != 0)
+		return wol_error_set(err, WOL_ENOTFOUND,
+		                     "join: %s does not exist (for a circle on another machine use its "
+		                     "ssh:// or https:// URL)",
+		                     path);
+	if (grc == GIT_EOWNER || st.st_uid != geteuid()) {
+		char *real = realpath(path, NULL);
+		int rc = wol_error_set(err, WOL_EINVAL,
+		                       "join: %s belongs to another user, and git reads another user's "
+		                       "repository only when told it is safe (its safe.directory "
+		                       "rule). If you trust it: git config --global --add "
+		                       "safe.directory %s",
+		                       path, real ? real : path);
+		free(real);
+		return rc;
+	}
+	return 0;
+}
+
 int wol_circle_join(wol_ctx *ctx, const char *url, const char *name, wol_progress_cb cb,
                     void *payload, char **name_out, wol_error *err)
 {
@@ -126,19 +236,41 @@ int wol_circle_join(wol_ctx *ctx, const char *url, const char *name, wol_progres
 			                     "URL NAME)",
 			                     name);
 	}
-	char *tmp = NULL, *final = NULL, *cname = NULL;
-	if ((rc = wol_circle__tmp_sibling(ctx, handle, &tmp, err)))
+	const char *lpath = local_path(url);
+	if (lpath && !wol_fs_exists(lpath))
+		return local_problem(lpath, 0, err);
+	char *tmp = NULL, *final = NULL, *cname = NULL, *circles = NULL;
+	wol_lock tmp_lock = {-1};
+	wol_remote_cb s;
+	memset(&s, 0, sizeof s);
+	if ((rc = wol_ctx_mkdir(ctx, "circles", 0755, &circles, err)) ||
+	    (rc = wol_remote__init(&s, ctx, NULL, NULL, url, "join", circles, err))) {
+		free(circles);
+		wol_remote__free(&s);
 		return rc;
+	}
+	free(circles);
+	if ((rc = wol_remote__password_check(&s, err))) {
+		wol_remote__free(&s);
+		return rc;
+	}
+	if ((rc = wol_circle__tmp_sibling(ctx, handle, &tmp, &tmp_lock, err))) {
+		wol_remote__free(&s);
+		return rc;
+	}
 	clone_progress prog = {cb, payload, NULL, 0, 0};
 	git_clone_options co;
 	git_clone_options_init(&co, GIT_CLONE_OPTIONS_VERSION);
+	wol_remote__callbacks(&co.fetch_opts.callbacks, &s);
+	s.owner = &prog;
 	co.fetch_opts.callbacks.transfer_progress = on_transfer;
-	co.fetch_opts.callbacks.payload = &prog;
 	co.checkout_opts.progress_cb = on_checkout;
 	co.checkout_opts.progress_payload = &prog;
 	co.repository_cb = on_repo;
 	git_repository *repo = NULL;
-	int grc = git_clone(&repo, url, tmp, &co);
+	char *shown = wol_url_redact(url);
+	/* the URL without its password is what the clone's origin keeps */
+	int grc = git_clone(&repo, s.url, tmp, &co);
 	if (grc == 0 && prog.cancelled) { /* asked during checkout, which cannot stop */
 		git_repository_free(repo);
 		grc = GIT_EUSER;
@@ -146,27 +278,31 @@ int wol_circle_join(wol_ctx *ctx, const char *url, const char *name, wol_progres
 	if (grc < 0) {
 		if (prog.cancelled)
 			rc = wol_error_set(err, WOL_EINVAL, "join: cancelled");
-		else
-			rc = wol_error_git(err, grc, "join: clone");
+		else if (!lpath || (rc = local_problem(lpath, grc, err)) == 0)
+			rc = wol_remote__error(&s, grc, "clone", shown ? shown : "the remote", err);
 		goto fail;
 	}
-	int unborn = git_repository_head_unborn(repo);
+	wol_remote__succeeded(&s);
+	wol_remote__finish(&s, 1);
+	/* the remote's HEAD, else the branch that holds circle.md */
+	grc = follow_circle_branch(repo);
 	git_repository_free(repo);
-	char *cmd = wol_strfmt("%s/circle.md", tmp);
-	int has_circle = cmd && wol_fs_exists(cmd);
-	free(cmd);
-	if (unborn || !has_circle) {
+	if (grc < 0) {
+		rc = wol_error_git(err, grc, "join: check out the circle's branch");
+		goto fail;
+	}
+	if (grc == 0) {
 		rc = wol_error_set(err, WOL_EINVAL,
 		                   "join: %s is not a wol circle (no circle.md); to start a circle "
 		                   "there use: wol init NAME --remote %s",
-		                   url, url);
+		                   shown, shown);
 		goto fail;
 	}
 	cname = name && *name ? wol_strfmt("%s", name) : derive_name(tmp, url);
 	if (!cname) {
 		rc = wol_error_set(err, WOL_EINVAL,
 		                   "join: cannot derive a circle name from %s; give one: wol join URL NAME",
-		                   url);
+		                   shown);
 		goto fail;
 	}
 	final = wol_ctx_circle_path(ctx, cname);
@@ -218,8 +354,11 @@ int wol_circle_join(wol_ctx *ctx, const char *url, const char *name, wol_progres
 		rc = wol_error_set(err, WOL_EIO, "join: %s: %s", final, strerror(e));
 		goto fail;
 	}
+	wol_circle__tmp_release(tmp, &tmp_lock);
 	free(tmp);
 	free(final);
+	free(shown);
+	wol_remote__free(&s);
 	if (name_out)
 		*name_out = cname;
 	else
@@ -227,8 +366,11 @@ int wol_circle_join(wol_ctx *ctx, const char *url, const char *name, wol_progres
 	return 0;
 fail:
 	wol_circle__rmtree(tmp);
+	wol_circle__tmp_release(tmp, &tmp_lock);
 	free(tmp);
 	free(final);
 	free(cname);
+	free(shown);
+	wol_remote__free(&s);
 	return rc;
 }

@@ -1,6 +1,7 @@
 /* init.c - starting a circle: a new repository with circle.md and the
  * creator's member file, made in a temporary sibling and moved in whole. */
 #include "circle_priv.h"
+#include "remote.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -52,7 +53,8 @@ int wol_circle_init(wol_ctx *ctx, const char *name, const wol_circle_init_opts *
 		return rc;
 	}
 	char *tmp = NULL;
-	if ((rc = wol_circle__tmp_sibling(ctx, handle, &tmp, err))) {
+	wol_lock tmp_lock = {-1};
+	if ((rc = wol_circle__tmp_sibling(ctx, handle, &tmp, &tmp_lock, err))) {
 		free(final);
 		return rc;
 	}
@@ -61,8 +63,12 @@ int wol_circle_init(wol_ctx *ctx, const char *name, const wol_circle_init_opts *
 	git_repository_init_options_init(&io, GIT_REPOSITORY_INIT_OPTIONS_VERSION);
 	io.flags = GIT_REPOSITORY_INIT_MKPATH | GIT_REPOSITORY_INIT_NO_REINIT;
 	io.initial_head = "main";
-	io.origin_url = opts->remote && *opts->remote ? opts->remote : NULL;
+	/* never a password in .git/config (wol_circle_check_remote hands it to
+	 * the credential helper) */
+	char *origin = opts->remote && *opts->remote ? wol_remote__url_strip(opts->remote) : NULL;
+	io.origin_url = origin;
 	int grc = git_repository_init_ext(&repo, tmp, &io);
+	free(origin);
 	if (grc == 0)
 		grc = wol_circle__harden(repo);
 	git_repository_free(repo);
@@ -105,12 +111,54 @@ int wol_circle_init(wol_ctx *ctx, const char *name, const wol_circle_init_opts *
 		                   "init: %s: %s", final, strerror(e));
 		goto fail;
 	}
+	wol_circle__tmp_release(tmp, &tmp_lock);
 	free(tmp);
 	free(final);
 	return 0;
 fail:
 	wol_circle__rmtree(tmp);
+	wol_circle__tmp_release(tmp, &tmp_lock);
 	free(tmp);
 	free(final);
+	return rc;
+}
+
+int wol_circle_check_remote(wol_ctx *ctx, const char *url, wol_error *err)
+{
+	wol_remote_cb s;
+	int rc = wol_remote__init(&s, ctx, NULL, NULL, url, "init", NULL, err);
+	if (rc == 0)
+		rc = wol_remote__password_check(&s, err);
+	if (rc) {
+		wol_remote__free(&s);
+		return rc;
+	}
+	git_remote *remote = NULL;
+	git_remote_callbacks cb;
+	git_remote_init_callbacks(&cb, GIT_REMOTE_CALLBACKS_VERSION);
+	wol_remote__callbacks(&cb, &s);
+	int holds = 0;
+	if (git_remote_create_detached(&remote, s.url) == 0 &&
+	    git_remote_connect(remote, GIT_DIRECTION_FETCH, &cb, NULL, NULL) == 0) {
+		const git_remote_head **heads = NULL;
+		size_t n = 0;
+		if (git_remote_ls(&heads, &n, remote) == 0)
+			for (size_t i = 0; i < n; i++)
+				holds |= strncmp(heads[i]->name, "refs/heads/", 11) == 0;
+		wol_remote__succeeded(&s);
+		wol_remote__finish(&s, 1);
+		git_remote_disconnect(remote);
+	}
+	git_error_clear();
+	git_remote_free(remote);
+	if (holds) {
+		char *shown = wol_url_redact(s.url);
+		rc = wol_error_set(err, WOL_EEXISTS,
+		                   "init: %s already holds a circle (or other commits); to take part "
+		                   "in it: wol join %s (wol init --remote wants an empty repository)",
+		                   shown ? shown : "the remote", shown ? shown : "URL");
+		free(shown);
+	}
+	wol_remote__free(&s);
 	return rc;
 }

@@ -545,6 +545,17 @@ int wol_sync__integrate(wol_ctx *ctx, git_repository *repo, const char *branch,
 		else if (grc < 0 && grc != GIT_ENOTFOUND)
 			goto git_fail;
 		git_error_clear();
+		if (grc == GIT_ENOTFOUND) {
+			/* two circles that never met: never merged, nothing touched */
+			rc = wol_error_set(err, WOL_ECONFLICT,
+			                   "sync: the remote's branch %s and this circle have no history in "
+			                   "common (unrelated histories: the remote holds another circle); "
+			                   "nothing was changed. To take part in that circle: wol join URL "
+			                   "NAME; to keep this one, give it a remote of its own: git -C %s "
+			                   "remote set-url origin URL",
+			                   branch, workdir);
+			goto out;
+		}
 		grc = 0;
 	}
 	if ((grc = git_commit_lookup(&theirs, repo, &their_id)) < 0 ||

@@ -326,7 +326,15 @@ int wol_sync_run(wol_ctx *ctx, const char *circle, const wol_sync_opts *opts,
 	free(ref_lock);
 	const char *url = git_remote_url(remote);
 	out->remote = wol_url_redact(url ? url : "");
-	wol_remote__init(&s, ctx, repo, opts, url ? url : "");
+	if ((rc = wol_remote__init(&s, ctx, repo, opts, url ? url : "", "sync",
+	                           git_repository_workdir(repo), err)) != 0)
+		goto out;
+	/* a password kept in the URL (by older versions or by hand) is offered
+	 * after the token and the helper, like one given to join */
+	if (url && strcmp(url, s.url) != 0 && (grc = git_remote_set_instance_url(remote, s.url)) < 0) {
+		rc = wol_error_git(err, grc, "sync: remote origin");
+		goto out;
+	}
 	unsigned seed = (unsigned)time(NULL) ^ (unsigned)getpid() ^ (unsigned)clock();
 	char fetch_spec[300], push_spec[300];
 	snprintf(fetch_spec, sizeof fetch_spec, "+refs/heads/%s:refs/remotes/origin/%s", out->branch,
@@ -351,6 +359,7 @@ int wol_sync_run(wol_ctx *ctx, const char *circle, const wol_sync_opts *opts,
 			rc = wol_remote__error(&s, grc, "fetch", out->remote, err);
 			goto out;
 		}
+		wol_remote__succeeded(&s);
 		if ((rc = wol_sync__integrate(ctx, repo, out->branch, &s, out, err)) != 0)
 			goto out;
 		size_t ahead = 0, behind = 0;
@@ -378,10 +387,14 @@ int wol_sync_run(wol_ctx *ctx, const char *circle, const wol_sync_opts *opts,
 			rc = wol_remote__error(&s, grc, "push", out->remote, err);
 			goto out;
 		}
+		wol_remote__succeeded(&s);
 		if (!s.rejected) {
 			out->pushed += ahead;
 			break;
 		}
+		/* a hook or a protected branch: its words, no more rounds */
+		if ((rc = wol_remote__push_refused(&s, out->remote, err)) != 0)
+			goto out;
 		if (attempt >= attempts) {
 			rc = wol_error_set(err, WOL_EREJECTED,
 			                   "sync: %s rejected the push %d times (%s); others keep pushing, "
@@ -399,6 +412,7 @@ out:
 		ahead_behind(repo, out->branch, &out->ahead, &behind, NULL);
 	}
 	out->up_to_date = rc == 0 && !out->fast_forward && !out->merged && out->pushed == 0;
+	wol_remote__finish(&s, 1);
 	wol_remote__free(&s);
 	git_remote_free(remote);
 	git_repository_free(repo);
