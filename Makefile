@@ -154,13 +154,16 @@ fuzz-replay: deps-test
 	@for t in $(FUZZ_TARGETS); do $(ASANDIR)/fuzz/$$t tests/fuzz/corpus/$$t || exit 1; done
 
 # `make chaos`: the long versions of the crash and soak tests
-# (tests/chaos/; CHAOS_N kill points per kind, SOAK_OPS operations).
+# (tests/chaos/; CHAOS_N kill points per kind, SOAK_OPS operations,
+# SYNC_STOP_N stop points per kind of a sync's checkout).
 CHAOS_N  ?= 250
 SOAK_OPS ?= 1000
+SYNC_STOP_N ?= 20
 chaos: deps-test
 	@$(MAKE) --no-print-directory all
 	@d=$$(mktemp -d); rc=0; \
 	bash tests/chaos/kill.sh $$d/kill $(CHAOS_N) || rc=1; \
+	bash tests/chaos/sync_stop.sh $$d/stop $(SYNC_STOP_N) 300 || rc=1; \
 	bash tests/chaos/soak.sh $$d/soak $$(( $(SOAK_OPS) / 4 )) || rc=1; \
 	sh tests/chaos/valgrind.sh $$d/vg || rc=1; \
 	rm -rf $$d; exit $$rc

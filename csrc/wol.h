@@ -270,11 +270,24 @@ typedef struct wol_sync_opts {
 /* One path that arrived from the remote (added or changed by others). */
 typedef struct wol_sync_item {
 	char *kind;   /* "note", "question", "answer", "event", "member", "conflict", "file" */
-	char *member; /* whose record it is (from the path), or NULL */
+	char *member; /* who it came from: the author of the last commit that changed it
+	               * (a member's handle, else their name); else whose record the path
+	               * says it is, or NULL */
 	char *path;   /* relative to the circle */
 	int added;    /* 1 new, 0 changed */
 	int to_me;    /* answer or event on one of my questions */
 } wol_sync_item;
+
+/* A change that arrived which wol itself never makes (a member using plain
+ * git): another member's note or member file, a record written once changed
+ * or removed, circle.md changed by someone other than its creator. Kept (git
+ * is the truth) and reported. */
+typedef struct wol_sync_foreign {
+	char *path;
+	char commit[41];
+	char *author; /* the member's handle, else the commit author's name */
+	char *what;   /* "edited", "removed", "added" */
+} wol_sync_foreign;
 
 typedef struct wol_sync_conflict {
 	char *path;    /* kept as it was locally */
@@ -300,6 +313,8 @@ typedef struct wol_sync_result {
 	size_t nwarnings;
 	char **changed;        /* absolute paths of files the sync changed on disk */
 	size_t nchanged;
+	wol_sync_foreign *foreign; /* changes made outside wol that arrived, newest first */
+	size_t nforeign;
 } wol_sync_result;
 
 /* Syncs `circle` (NULL: the default circle). Errors: WOL_ENET (offline or

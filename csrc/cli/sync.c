@@ -16,25 +16,48 @@ enum {
 	SYNC_EXIT_LOCKED = 6    /* another sync of the circle is running */
 };
 
-/* --timeout: libgit2 has no network timeouts, so a dead connection would
- * hang a shell sync forever. The alarm ends the process the way a kill
- * would, which a sync survives by design (the next one continues), but
- * only while it waits on the network: local steps (merge, checkout, moving
- * the branch) are left to finish. CLI process state, not library state. */
-static volatile sig_atomic_t on_network;
+/* Stopping a sync: --timeout (SIGALRM; libgit2 has no network timeouts, so
+ * a dead connection would hang a shell sync forever), and SIGTERM, SIGINT,
+ * SIGHUP (:WolSync!, the editor's sync.timeout, quitting Neovim, Ctrl-C, a
+ * closed terminal). While the sync waits on the network it ends at once,
+ * the way a kill would, which a sync survives by design (the next one
+ * continues). A local step (merge, checkout, moving the branch) is left to
+ * finish first: the stop is noted and taken when the next network step
+ * begins, or the sync simply ends. CLI process state, not library state. */
+static volatile sig_atomic_t on_network, local_step, stop_pending;
 
-static void on_alarm(int sig)
+static void stop_now(int sig)
 {
-	(void)sig;
-	if (!on_network) {
-		alarm(1); /* a local step runs: look again in a second */
-		return;
-	}
-	static const char msg[] = "wol: sync: no answer before --timeout; stopped (nothing is lost; "
-	                          "sync again later)\n";
-	ssize_t n = write(STDERR_FILENO, msg, sizeof msg - 1);
+	static const char timeout_msg[] = "wol: sync: no answer before --timeout; stopped (nothing "
+	                                  "is lost; sync again later)\n";
+	static const char stop_msg[] = "wol: sync: stopped (nothing is lost; the next sync "
+	                               "continues)\n";
+	const char *msg = sig == SIGALRM ? timeout_msg : stop_msg;
+	size_t len = sig == SIGALRM ? sizeof timeout_msg - 1 : sizeof stop_msg - 1;
+	ssize_t n = write(STDERR_FILENO, msg, len);
 	(void)n;
-	_exit(SYNC_EXIT_NET);
+	if (sig == SIGALRM)
+		_exit(SYNC_EXIT_NET);
+	/* end as killed by the signal, as the parent expects */
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = SIG_DFL;
+	sigaction(sig, &sa, NULL);
+	raise(sig);
+	_exit(128 + sig);
+}
+
+static void on_stop_signal(int sig)
+{
+	if (sig == SIGALRM) {
+		if (on_network)
+			stop_now(sig);
+		alarm(1); /* not on the network: look again in a second */
+	} else if (local_step) {
+		stop_pending = sig;
+	} else {
+		stop_now(sig);
+	}
 }
 
 int wol_cli_net_exit(int code)
@@ -70,6 +93,9 @@ static int on_progress(const wol_sync_progress *p, void *payload)
 	progress_state *st = payload;
 	on_network = strcmp(p->phase, "connect") == 0 || strcmp(p->phase, "fetch") == 0 ||
 	             strcmp(p->phase, "push") == 0;
+	local_step = strcmp(p->phase, "checkout") == 0 || strcmp(p->phase, "merge") == 0;
+	if (on_network && stop_pending)
+		stop_now(stop_pending); /* the local step is over: do not go on to push */
 	double t = now();
 	int phase_changed = !st->last_phase || strcmp(st->last_phase, p->phase) != 0;
 	int finished = p->total && p->received == p->total;
@@ -167,6 +193,15 @@ static cJSON *summary_json(const wol_sync_result *r, const char *digest)
 		if (r->conflicts[i].member)
 			cJSON_AddStringToObject(o, "member", r->conflicts[i].member);
 		cJSON_AddItemToArray(conflicts, o);
+	}
+	cJSON *foreign = cJSON_AddArrayToObject(j, "foreign_edits");
+	for (size_t i = 0; i < r->nforeign; i++) {
+		cJSON *o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, "path", r->foreign[i].path);
+		cJSON_AddStringToObject(o, "commit", r->foreign[i].commit);
+		cJSON_AddStringToObject(o, "author", r->foreign[i].author);
+		cJSON_AddStringToObject(o, "what", r->foreign[i].what);
+		cJSON_AddItemToArray(foreign, o);
 	}
 	cJSON *warnings = cJSON_AddArrayToObject(j, "warnings");
 	for (size_t i = 0; i < r->nwarnings; i++)
@@ -274,10 +309,13 @@ int wol_cli_sync(wol_cli *cli, int argc, char **argv)
 	ps.tty = !json && isatty(STDERR_FILENO);
 	so.progress = on_progress;
 	so.payload = &ps;
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_stop_signal;
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
 	if (timeout) {
-		struct sigaction sa;
-		memset(&sa, 0, sizeof sa);
-		sa.sa_handler = on_alarm;
 		sigaction(SIGALRM, &sa, NULL);
 		alarm(timeout);
 	}
@@ -286,6 +324,7 @@ int wol_cli_sync(wol_cli *cli, int argc, char **argv)
 	wol_error_clear(&err);
 	int rc = wol_sync_run(ctx, cli->circle, &so, &r, &err);
 	alarm(0);
+	local_step = 0;
 	if (ps.tty)
 		fprintf(stderr, "\r\033[K");
 	char *digest = wol_sync_digest(&r);
@@ -306,7 +345,7 @@ int wol_cli_sync(wol_cli *cli, int argc, char **argv)
 	}
 	if (rc)
 		wol_cli_fail(cli, &err);
-	else
+	else if (!stop_pending) /* asked to stop: the index catches up next time */
 		refresh_index(ctx, r.circle);
 	free(digest);
 	wol_sync_result_free(&r);

@@ -88,15 +88,26 @@ static int add_item(wol_sync_result *r, const char *kind, char *member, const ch
 	return it->kind && it->path ? 0 : WOL_ENOMEM;
 }
 
-/* Classifies one arrived path by the circle format. */
+/* The author of the newest arrived commit that changed `path`, or NULL. */
+static const char *changed_by(const wol_change *ch, size_t nch, const char *path)
+{
+	for (size_t i = 0; i < nch; i++)
+		if (strcmp(ch[i].path, path) == 0)
+			return ch[i].author;
+	return NULL;
+}
+
+/* Classifies one arrived path by the circle format. A note is credited to
+ * the author of the commit that changed it, not to the folder's owner. */
 static int classify(git_repository *repo, wol_sync_result *r, const git_diff_delta *d,
-                    const char *me)
+                    const char *me, const wol_change *ch, size_t nch)
 {
 	const char *path = d->new_file.path;
 	int added = d->status == GIT_DELTA_ADDED;
 	const char *slash;
 	if (strncmp(path, "notes/", 6) == 0 && (slash = strchr(path + 6, '/')) != NULL) {
-		char *m = wol_strndup(path + 6, (size_t)(slash - path - 6));
+		const char *by = changed_by(ch, nch, path);
+		char *m = by ? wol_strfmt("%s", by) : wol_strndup(path + 6, (size_t)(slash - path - 6));
 		const char *kind = strstr(strrchr(path, '/'), ".conflict-") ? "conflict" : "note";
 		return add_item(r, kind, m, path, added, 0);
 	}
@@ -131,7 +142,8 @@ static int classify(git_repository *repo, wol_sync_result *r, const git_diff_del
 
 /* What changed between two trees: the arrived items and the changed files. */
 int wol_sync__record_changes(git_repository *repo, const char *workdir, git_tree *from,
-                             git_tree *to, wol_sync_result *r, const char *me)
+                             git_tree *to, wol_sync_result *r, const char *me,
+                             const wol_change *ch, size_t nch)
 {
 	git_diff *diff = NULL;
 	git_diff_options o;
@@ -145,9 +157,39 @@ int wol_sync__record_changes(git_repository *repo, const char *workdir, git_tree
 		const char *p = d->status == GIT_DELTA_DELETED ? d->old_file.path : d->new_file.path;
 		rc = wol_sync__push_str(&r->changed, &r->nchanged, wol_strfmt("%s%s", workdir, p));
 		if (rc == 0 && (d->status == GIT_DELTA_ADDED || d->status == GIT_DELTA_MODIFIED))
-			rc = classify(repo, r, d, me);
+			rc = classify(repo, r, d, me, ch, nch);
 	}
 	git_diff_free(diff);
+	return rc;
+}
+
+int wol_sync__arrived_changes(git_repository *repo, const git_oid *ours, const git_oid *theirs,
+                              wol_sync_result *r, wol_change **ch, size_t *nch, wol_error *err)
+{
+	wol_authors a;
+	wol_authors__load(repo, theirs, &a);
+	int rc = wol_history__changes(repo, &a, NULL, theirs, ours, ch, nch, err);
+	wol_authors__free(&a);
+	for (size_t i = 0; rc == 0 && i < *nch; i++) {
+		const wol_change *c = &(*ch)[i];
+		if (!c->outside)
+			continue;
+		wol_sync_foreign *nf = realloc(r->foreign, (r->nforeign + 1) * sizeof *nf);
+		if (!nf)
+			return wol_sync__oom(err);
+		r->foreign = nf;
+		wol_sync_foreign *f = &nf[r->nforeign++];
+		memcpy(f->commit, c->commit, sizeof f->commit);
+		f->path = wol_strfmt("%s", c->path);
+		f->author = wol_strfmt("%s", c->author);
+		f->what = wol_strfmt("%s", c->outside);
+		if (!f->path || !f->author || !f->what ||
+		    wol_sync__push_str(&r->warnings, &r->nwarnings,
+		                       wol_strfmt("wol: sync: %s %s %s outside wol (commit %.8s); it is "
+		                                  "kept, as git has it",
+		                                  c->author, c->outside, c->path, c->commit)) != 0)
+			return wol_sync__oom(err);
+	}
 	return rc;
 }
 
@@ -170,6 +212,12 @@ void wol_sync_result_free(wol_sync_result *r)
 		free(r->conflicts[i].member);
 	}
 	free(r->conflicts);
+	for (size_t i = 0; i < r->nforeign; i++) {
+		free(r->foreign[i].path);
+		free(r->foreign[i].author);
+		free(r->foreign[i].what);
+	}
+	free(r->foreign);
 	wol_strv_free(r->warnings, r->nwarnings);
 	wol_strv_free(r->changed, r->nchanged);
 	memset(r, 0, sizeof *r);
@@ -241,6 +289,20 @@ char *wol_sync_digest(const wol_sync_result *r)
 	if (r->nconflicts) {
 		wol_buf_printf(&b, "%skept both versions of %zu %s (see %s)", sep, r->nconflicts,
 		               r->nconflicts == 1 ? "file" : "files", r->conflicts[0].kept_as);
+		sep = "; ";
+	}
+	if (r->nforeign) {
+		/* "4 changes outside wol by mallory": the authors, each once */
+		wol_buf_printf(&b, "%s%zu %s outside wol by ", sep, r->nforeign,
+		               r->nforeign == 1 ? "change" : "changes");
+		size_t named = 0;
+		for (size_t i = 0; i < r->nforeign; i++) {
+			int seen = 0;
+			for (size_t j = 0; j < i && !seen; j++)
+				seen = strcmp(r->foreign[j].author, r->foreign[i].author) == 0;
+			if (!seen)
+				wol_buf_printf(&b, "%s%s", named++ ? ", " : "", r->foreign[i].author);
+		}
 		sep = "; ";
 	}
 	if (r->pushed) {

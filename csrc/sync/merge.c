@@ -93,13 +93,185 @@ static int safe_paths(git_repository *repo, git_tree *from, git_tree *to, wol_sy
 	return 0;
 }
 
+/* ---------------------------------- a checkout that was stopped part way */
+
+/* Whether the file `full` holds the first bytes of `blob` (fewer of them:
+ * a write cut short; zero bytes too). */
+static int is_cut_short(const char *full, const struct stat *st, git_blob *blob)
+{
+	git_object_size_t bsize = git_blob_rawsize(blob);
+	if ((git_object_size_t)st->st_size >= bsize)
+		return 0;
+	int fd = open(full, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0)
+		return 0;
+	const char *want = git_blob_rawcontent(blob);
+	char buf[65536];
+	size_t off = 0;
+	int same = 1;
+	for (;;) {
+		ssize_t n = read(fd, buf, sizeof buf);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			same = n == 0 && off == (size_t)st->st_size;
+			break;
+		}
+		if (off + (size_t)n > (size_t)bsize || memcmp(buf, want + off, (size_t)n) != 0) {
+			same = 0;
+			break;
+		}
+		off += (size_t)n;
+	}
+	close(fd);
+	return same;
+}
+
+/* Puts `path` back as HEAD has it: the blob of `from`, or no file. */
+static int put_back(git_repository *repo, const char *full, const git_tree_entry *from,
+                    wol_error *err)
+{
+	if (!from) {
+		if (unlink(full) != 0 && errno != ENOENT)
+			return wol_error_set(err, WOL_EIO, "sync: %s: %s", full, strerror(errno));
+		return 0;
+	}
+	git_blob *blob = NULL;
+	int grc = git_blob_lookup(&blob, repo, git_tree_entry_id(from));
+	if (grc < 0)
+		return wol_error_git(err, grc, "sync: checkout");
+	int rc = wol_fs_write_atomic(full, git_blob_rawcontent(blob), (size_t)git_blob_rawsize(blob),
+	                             git_tree_entry_filemode(from) == GIT_FILEMODE_BLOB_EXECUTABLE
+	                                 ? 0755
+	                                 : 0644,
+	                             err);
+	git_blob_free(blob);
+	return rc;
+}
+
+/* Copies `full` to <gitdir>/wol-kept/<stamp>/<path> before it is put back. */
+static char *keep_copy(git_repository *repo, const char *full, const char *path, wol_error *err)
+{
+	char stamp[32];
+	time_t now = time(NULL);
+	struct tm tm;
+	gmtime_r(&now, &tm);
+	strftime(stamp, sizeof stamp, "%Y%m%dT%H%M%SZ", &tm);
+	char *dst = wol_strfmt("%swol-kept/%s/%s", git_repository_path(repo), stamp, path);
+	char *text = NULL;
+	size_t len = 0;
+	int rc = dst ? wol_fs_read(full, (size_t)1 << 30, 1, &text, &len, err) : wol_sync__oom(err);
+	if (rc == 0) {
+		char *dir = wol_strfmt("%s", dst);
+		char *slash = dir ? strrchr(dir, '/') : NULL;
+		if (slash)
+			*slash = '\0';
+		rc = dir ? wol_fs_mkdirs(dir, 0700, err) : wol_sync__oom(err);
+		free(dir);
+	}
+	if (rc == 0)
+		rc = wol_fs_write_atomic(dst, text, len, 0600, err);
+	free(text);
+	if (rc) {
+		free(dst);
+		return NULL;
+	}
+	return dst;
+}
+
+/* A sync stopped while it wrote the work tree (killed, or out of time)
+ * leaves some files of the commit it was checking out, whole or cut short,
+ * in git's eyes local changes: a checkout would refuse them and the circle
+ * would stay stuck. Before checking out from `from` to `to`, each path that
+ * changes is looked at:
+ *   - as HEAD has it, or as `to` has it: fine (a new file that is already
+ *     there whole is removed, so that the checkout writes it as its own);
+ *   - the first bytes of `to`'s version (a write cut short): put back as
+ *     HEAD has it; nothing is lost, the checkout writes the whole;
+ *   - anything else outside notes/<me>/ (another member's note, a record,
+ *     changed here and not shared): kept under .git/wol-kept/ with a
+ *     warning, then put back. In notes/<me>/ it is left alone: those are
+ *     the member's own words, and the checkout refuses as before. */
+static int repair_stopped(git_repository *repo, git_tree *from, git_tree *to,
+                          const char *me, wol_sync_result *r, wol_error *err)
+{
+	const char *workdir = git_repository_workdir(repo);
+	git_diff *diff = NULL;
+	git_diff_options o;
+	git_diff_options_init(&o, GIT_DIFF_OPTIONS_VERSION);
+	int grc = git_diff_tree_to_tree(&diff, repo, from, to, &o);
+	if (grc < 0)
+		return wol_error_git(err, grc, "sync: checkout");
+	char *own = wol_strfmt("notes/%s/", me && *me ? me : "");
+	int rc = own ? 0 : wol_sync__oom(err);
+	size_t n = git_diff_num_deltas(diff);
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		const git_diff_delta *d = git_diff_get_delta(diff, i);
+		const char *path = d->status == GIT_DELTA_DELETED ? d->old_file.path : d->new_file.path;
+		if (unsafe_path(path) || d->status == GIT_DELTA_DELETED)
+			continue; /* never written here / a removal is safe to redo */
+		int mine = me && *me && strncmp(path, own, strlen(own)) == 0;
+		char *full = wol_strfmt("%s%s", workdir, path);
+		if (!full) {
+			rc = wol_sync__oom(err);
+			break;
+		}
+		git_tree_entry *fe = NULL;
+		if (from && git_tree_entry_bypath(&fe, from, path) < 0) {
+			git_error_clear();
+			fe = NULL;
+		}
+		struct stat st;
+		git_oid oid;
+		git_blob *tb = NULL;
+		if (lstat(full, &st) != 0) {
+			/* missing: a file of someone else comes back as HEAD has it */
+			if (fe && !mine && git_tree_entry_type(fe) == GIT_OBJECT_BLOB)
+				rc = put_back(repo, full, fe, err);
+		} else if (!S_ISREG(st.st_mode) || (fe && git_tree_entry_type(fe) != GIT_OBJECT_BLOB)) {
+			/* a directory or a link: the checkout decides */
+		} else if (git_odb_hashfile(&oid, full, GIT_OBJECT_BLOB) < 0) {
+			git_error_clear();
+		} else if (fe && git_oid_equal(&oid, git_tree_entry_id(fe))) {
+			/* as HEAD has it */
+		} else if (git_oid_equal(&oid, &d->new_file.id)) {
+			if (!fe)
+				rc = put_back(repo, full, NULL, err);
+		} else if (git_blob_lookup(&tb, repo, &d->new_file.id) == 0 &&
+		           is_cut_short(full, &st, tb)) {
+			rc = put_back(repo, full, fe, err);
+		} else if (!mine) {
+			git_error_clear();
+			char *kept = keep_copy(repo, full, path, err);
+			rc = kept ? put_back(repo, full, fe, err) : (err ? err->code : WOL_EIO);
+			if (rc == 0)
+				rc = wol_sync__push_str(&r->warnings, &r->nwarnings,
+				              wol_strfmt("wol: sync: %s was changed here but not shared (it "
+				                         "is not in your folder); your copy is kept as %s and "
+				                         "the circle's version was written",
+				                         path, kept));
+			free(kept);
+		}
+		git_error_clear();
+		git_blob_free(tb);
+		git_tree_entry_free(fe);
+		free(full);
+	}
+	free(own);
+	git_diff_free(diff);
+	return rc;
+}
+
 /* Brings the working tree from `from` to `to`; refuses (changing nothing)
  * when that would overwrite edits that are not committed. Paths that are
  * not safe to write (a member's '..', '.git', control characters, names
  * too long) are left out with a warning rather than failing every sync. */
-static int checkout(git_repository *repo, git_tree *from, git_tree *to, wol_sync_result *r,
-                    wol_error *err)
+static int checkout(git_repository *repo, git_tree *from, git_tree *to, const char *me,
+                    wol_sync_result *r, wol_error *err)
 {
+	int rrc = repair_stopped(repo, from, to, me, r, err);
+	if (rrc)
+		return rrc;
 	git_checkout_options co;
 	git_checkout_options_init(&co, GIT_CHECKOUT_OPTIONS_VERSION);
 	checkout_conflicts c;
@@ -362,6 +534,8 @@ int wol_sync__integrate(wol_ctx *ctx, git_repository *repo, const char *branch,
 	wol_buf_init(&msg);
 	int rc = 0, grc = 0;
 	int ff = !has_ours;
+	wol_change *ch = NULL; /* the arrived commits' changes, who made them */
+	size_t nch = 0;
 	if (has_ours) {
 		grc = git_merge_base(&base, repo, &our_id, &their_id);
 		if (grc == 0 && git_oid_equal(&base, &their_id))
@@ -392,13 +566,17 @@ int wol_sync__integrate(wol_ctx *ctx, git_repository *repo, const char *branch,
 		goto git_fail;
 	if (ff) {
 		wol_remote__emit(s, "checkout");
-		if ((rc = checkout(repo, our_tree, their_tree, r, err)) != 0)
+		if ((rc = checkout(repo, our_tree, their_tree, me, r, err)) != 0)
 			goto out;
 		if ((rc = move_branch(repo, branch, has_ours ? &our_id : NULL, &their_id,
 		                      "wol sync: fast-forward", err)) != 0)
 			goto out;
 		r->fast_forward = 1;
-		if ((grc = wol_sync__record_changes(repo, workdir, our_tree, their_tree, r, me)) < 0)
+		if ((rc = wol_sync__arrived_changes(repo, has_ours ? &our_id : NULL, &their_id, r, &ch,
+		                                    &nch, err)) != 0)
+			goto out;
+		if ((grc = wol_sync__record_changes(repo, workdir, our_tree, their_tree, r, me, ch,
+		                                    nch)) < 0)
 			goto git_fail;
 		goto out;
 	}
@@ -435,12 +613,14 @@ int wol_sync__integrate(wol_ctx *ctx, git_repository *repo, const char *branch,
 	                             parents)) < 0)
 		goto git_fail;
 	wol_remote__emit(s, "checkout");
-	if ((rc = checkout(repo, our_tree, new_tree, r, err)) != 0)
+	if ((rc = checkout(repo, our_tree, new_tree, me, r, err)) != 0)
 		goto out;
 	if ((rc = move_branch(repo, branch, &our_id, &merge_id, "wol sync: merge", err)) != 0)
 		goto out;
 	r->merged = 1;
-	if ((grc = wol_sync__record_changes(repo, workdir, our_tree, new_tree, r, me)) < 0)
+	if ((rc = wol_sync__arrived_changes(repo, &our_id, &their_id, r, &ch, &nch, err)) != 0)
+		goto out;
+	if ((grc = wol_sync__record_changes(repo, workdir, our_tree, new_tree, r, me, ch, nch)) < 0)
 		goto git_fail;
 	for (size_t i = 0; i < r->nconflicts; i++)
 		wol_sync__push_str(&r->warnings, &r->nwarnings,
@@ -451,6 +631,7 @@ int wol_sync__integrate(wol_ctx *ctx, git_repository *repo, const char *branch,
 git_fail:
 	rc = grc == WOL_ENOMEM ? wol_sync__oom(err) : wol_error_git(err, grc, "sync: merge");
 out:
+	wol_changes__free(ch, nch);
 	wol_lock_release(&commit_lock);
 	wol_buf_free(&msg);
 	git_signature_free(sig);

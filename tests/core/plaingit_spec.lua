@@ -78,6 +78,31 @@ describe('a member who uses plain git', function()
     if d then d.stop() end
   end)
 
+  it('the sync keeps every change, reports the ones wol never makes, and credits mallory', function()
+    local got = {}
+    for _, f in ipairs(sum.foreign_edits or {}) do
+      got[#got + 1] = string.format('%s %s %s', f.path, f.commit:sub(1, 12), f.author)
+    end
+    table.sort(got)
+    local want = {
+      'circle.md ' .. commits['shorter program']:sub(1, 12) .. ' mallory',
+      'notes/bo/plan.md ' .. commits['fix bo note']:sub(1, 12) .. ' mallory',
+      string.format('questions/%s/answers/%s.md %s mallory', qid, aid, commits['fix answer']:sub(1, 12)),
+      string.format('questions/%s/events/%s.md %s mallory', qid, eid, commits['drop resolve']:sub(1, 12)),
+    }
+    table.sort(want)
+    assert.are.same(want, got)
+    -- git is the truth: the files are as mallory left them
+    assert.are.equal('# Plan\n\nmallory rewrote this\n', t.read(adir .. '/notes/bo/plan.md'))
+    assert.is_false(t.exists(string.format('%s/questions/%s/events/%s.md', adir, qid, eid)))
+    -- the warnings name each, and the digest credits the commit author
+    local warns = table.concat(sum.warnings, '\n')
+    assert.matches('mallory edited notes/bo/plan%.md outside wol', warns)
+    assert.matches('mallory removed questions/[^\n]*/events/', warns)
+    assert.matches('2 notes from mallory', sum.digest or '', 1, false)
+    assert.not_matches('from bo', sum.digest or '')
+  end)
+
   it('the thread shows the edited answer and the removed event; the note list the edited note', function()
     local out = ok({ 'show', qid }, ana)
     assert.matches('start big', out)
