@@ -99,8 +99,8 @@ int wol_cli_prompt(wol_cli *cli, int argc, char **argv)
 		if (opts[2].value) {
 			char *end = NULL;
 			long n = strtol(opts[2].value, &end, 10);
-			if (!isdigit((unsigned char)opts[2].value[0]) || *end || n < 1 || n > 52)
-				return wol_cli_usage(cli, "--weeks: '%s' is not a number from 1 to 52",
+			if (!isdigit((unsigned char)opts[2].value[0]) || *end || n < 1 || n > 520)
+				return wol_cli_usage(cli, "--weeks: '%s' is not a number from 1 to 520",
 				                     opts[2].value);
 			po.weeks = (int)n;
 		}
@@ -118,12 +118,34 @@ int wol_cli_prompt(wol_cli *cli, int argc, char **argv)
 		cJSON *j = cJSON_CreateObject();
 		cJSON_AddStringToObject(j, "date", ds);
 		cJSON_AddStringToObject(j, "weekday", wol_weekday_name(wol_date_weekday(p.date)));
-		cJSON_AddStringToObject(j, "title", p.title);
-		cJSON_AddStringToObject(j, "challenge", p.challenge);
-		cJSON_AddItemToObject(j, "questions", strv_json(p.questions, p.nquestions));
-		cJSON_AddStringToObject(j, "text", p.text);
-		cJSON_AddItemToObject(j, "tags", strv_json(p.tags, p.ntags));
-		cJSON_AddStringToObject(j, "source", p.source);
+		cJSON *o = cJSON_AddObjectToObject(j, "theme");
+		cJSON_AddStringToObject(o, "title", p.title);
+		cJSON_AddStringToObject(o, "text", p.text);
+		cJSON_AddItemToObject(o, "tags", strv_json(p.tags, p.ntags));
+		if (p.focus_title) {
+			o = cJSON_AddObjectToObject(j, "focus");
+			cJSON_AddNumberToObject(o, "week", p.week);
+			cJSON_AddNumberToObject(o, "weeks", p.weeks);
+			cJSON_AddStringToObject(o, "title", p.focus_title);
+			cJSON_AddStringToObject(o, "text", p.focus_text);
+			cJSON_AddItemToObject(o, "questions", strv_json(p.focus_questions, p.nfocus_questions));
+		} else {
+			cJSON_AddNullToObject(j, "focus");
+		}
+		o = cJSON_AddObjectToObject(j, "challenge");
+		cJSON_AddStringToObject(o, "title", p.challenge_title);
+		cJSON_AddStringToObject(o, "text", p.challenge);
+		cJSON_AddItemToObject(j, "reflect", strv_json(p.questions, p.nquestions));
+		o = cJSON_AddObjectToObject(j, "sources");
+		const char *srcs[][2] = {{"theme", p.theme_source}, {"focus", p.focus_source},
+		                         {"challenge", p.challenge_source}, {"reflect", p.reflect_source}};
+		for (size_t i = 0; i < 4; i++) {
+			if (srcs[i][1])
+				cJSON_AddStringToObject(o, srcs[i][0], srcs[i][1]);
+			else
+				cJSON_AddNullToObject(o, srcs[i][0]);
+		}
+		cJSON_AddBoolToObject(j, "dated", p.dated);
 		cJSON_AddStringToObject(j, "reason", p.reason);
 		cJSON_AddNumberToObject(j, "week", p.week);
 		cJSON_AddNumberToObject(j, "weeks", p.weeks);
@@ -138,8 +160,20 @@ int wol_cli_prompt(wol_cli *cli, int argc, char **argv)
 	snprintf(wd, sizeof wd, "%s", wol_weekday_name(wol_date_weekday(p.date)));
 	wd[0] = (char)toupper((unsigned char)wd[0]);
 	printf("%s%s%s\n%s%s %s, %s%s\n", bold, p.title, off, dim, wd, ds, p.reason, off);
+	if (*p.text) {
+		putchar('\n');
+		print_wrapped(p.text, "  ", "  ", 76);
+	}
+	if (p.focus_title) {
+		printf("\n%sWeek %d of %d: %s%s\n", bold, p.week, p.weeks, p.focus_title, off);
+		if (*p.focus_text)
+			print_wrapped(p.focus_text, "  ", "  ", 76);
+	}
 	if (*p.challenge) {
-		printf("\n%sChallenge%s\n", bold, off);
+		if (p.challenge_source && p.theme_source && strcmp(p.challenge_source, p.theme_source) != 0)
+			printf("\n%sChallenge: %s%s\n", bold, p.challenge_title, off);
+		else
+			printf("\n%sChallenge%s\n", bold, off);
 		print_wrapped(p.challenge, "  ", "  ", 76);
 	}
 	if (p.nquestions) {
@@ -147,9 +181,14 @@ int wol_cli_prompt(wol_cli *cli, int argc, char **argv)
 		for (size_t i = 0; i < p.nquestions; i++)
 			print_wrapped(p.questions[i], "  - ", "    ", 76);
 	}
-	if (*p.text)
-		printf("\n%s\n", p.text);
-	printf("\n%ssource: %s%s\n", dim, p.source, off);
+	printf("\n%ssource: %s", dim, p.theme_source);
+	const char *more[][2] = {{"focus", p.focus_source},
+	                         {"challenge", p.challenge_source},
+	                         {"reflect", p.reflect_source}};
+	for (size_t i = 0; i < 3; i++)
+		if (more[i][1] && strcmp(more[i][1], p.theme_source) != 0)
+			printf(", %s: %s", more[i][0], more[i][1]);
+	printf("%s\n", off);
 	wol_prompt_free(&p);
 	return WOL_EXIT_OK;
 }
