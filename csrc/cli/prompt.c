@@ -129,8 +129,6 @@ int wol_cli_prompt(wol_cli *cli, int argc, char **argv)
 			cJSON_AddStringToObject(o, "title", p.focus_title);
 			cJSON_AddStringToObject(o, "text", p.focus_text);
 			cJSON_AddItemToObject(o, "questions", strv_json(p.focus_questions, p.nfocus_questions));
-		} else {
-			cJSON_AddNullToObject(j, "focus");
 		}
 		o = cJSON_AddObjectToObject(j, "challenge");
 		cJSON_AddStringToObject(o, "title", p.challenge_title);
@@ -139,12 +137,9 @@ int wol_cli_prompt(wol_cli *cli, int argc, char **argv)
 		o = cJSON_AddObjectToObject(j, "sources");
 		const char *srcs[][2] = {{"theme", p.theme_source}, {"focus", p.focus_source},
 		                         {"challenge", p.challenge_source}, {"reflect", p.reflect_source}};
-		for (size_t i = 0; i < 4; i++) {
+		for (size_t i = 0; i < 4; i++) /* an empty layer has no source: left out, as in Lua */
 			if (srcs[i][1])
 				cJSON_AddStringToObject(o, srcs[i][0], srcs[i][1]);
-			else
-				cJSON_AddNullToObject(o, srcs[i][0]);
-		}
 		cJSON_AddBoolToObject(j, "dated", p.dated);
 		cJSON_AddStringToObject(j, "reason", p.reason);
 		cJSON_AddNumberToObject(j, "week", p.week);
