@@ -46,7 +46,9 @@ static void print_wrapped(const char *s, const char *first, const char *indent, 
 			putchar(' ');
 			col++;
 		}
-		fwrite(s, 1, n, stdout);
+		char *word = wol_strndup(s, n);
+		wol_cli_printf(stdout, "%s", word ? word : "");
+		free(word);
 		col += n;
 		s += n;
 	}
@@ -111,7 +113,7 @@ int wol_cli_prompt(wol_cli *cli, int argc, char **argv)
 	if (rc != 0)
 		return wol_cli_fail(cli, &err);
 	for (size_t i = 0; i < p.nwarnings; i++)
-		fprintf(stderr, "%s\n", p.warnings[i]);
+		wol_cli_printf(stderr, "%s\n", p.warnings[i]);
 	char ds[11];
 	wol_date_format(p.date, ds);
 	if (opts[0].value) {
@@ -149,24 +151,27 @@ int wol_cli_prompt(wol_cli *cli, int argc, char **argv)
 		return wol_cli_json(j);
 	}
 	int color = isatty(STDOUT_FILENO);
-	const char *bold = color ? "\033[1m" : "", *dim = color ? "\033[2m" : "",
-	           *off = color ? "\033[0m" : "";
+	const char *bold = color ? "\033[1m" : "", *off = color ? "\033[0m" : "";
 	char wd[16];
 	snprintf(wd, sizeof wd, "%s", wol_weekday_name(wol_date_weekday(p.date)));
 	wd[0] = (char)toupper((unsigned char)wd[0]);
-	printf("%s%s%s\n%s%s %s, %s%s\n", bold, p.title, off, dim, wd, ds, p.reason, off);
+	wol_cli_printf(stdout, color ? "\033[1m%s\033[0m\n\033[2m%s %s, %s\033[0m\n" : "%s\n%s %s, %s\n",
+	               p.title, wd, ds, p.reason);
 	if (*p.text) {
 		putchar('\n');
-		print_wrapped(p.text, "  ", "  ", 76);
+		wol_cli_text(stdout, p.text);
+		putchar('\n');
 	}
 	if (p.focus_title) {
-		printf("\n%sWeek %d of %d: %s%s\n", bold, p.week, p.weeks, p.focus_title, off);
+		wol_cli_printf(stdout, color ? "\n\033[1mWeek %d of %d: %s\033[0m\n" : "\nWeek %d of %d: %s\n",
+		               p.week, p.weeks, p.focus_title);
 		if (*p.focus_text)
 			print_wrapped(p.focus_text, "  ", "  ", 76);
 	}
 	if (*p.challenge) {
 		if (p.challenge_source && p.theme_source && strcmp(p.challenge_source, p.theme_source) != 0)
-			printf("\n%sChallenge: %s%s\n", bold, p.challenge_title, off);
+			wol_cli_printf(stdout, color ? "\n\033[1mChallenge: %s\033[0m\n" : "\nChallenge: %s\n",
+			               p.challenge_title);
 		else
 			printf("\n%sChallenge%s\n", bold, off);
 		print_wrapped(p.challenge, "  ", "  ", 76);
@@ -176,13 +181,13 @@ int wol_cli_prompt(wol_cli *cli, int argc, char **argv)
 		for (size_t i = 0; i < p.nquestions; i++)
 			print_wrapped(p.questions[i], "  - ", "    ", 76);
 	}
-	printf("\n%ssource: %s", dim, p.theme_source);
+	wol_cli_printf(stdout, color ? "\n\033[2msource: %s" : "\nsource: %s", p.theme_source);
 	const char *more[][2] = {{"focus", p.focus_source},
 	                         {"challenge", p.challenge_source},
 	                         {"reflect", p.reflect_source}};
 	for (size_t i = 0; i < 3; i++)
 		if (more[i][1] && strcmp(more[i][1], p.theme_source) != 0)
-			printf(", %s: %s", more[i][0], more[i][1]);
+			wol_cli_printf(stdout, ", %s: %s", more[i][0], more[i][1]);
 	printf("%s\n", off);
 	wol_prompt_free(&p);
 	return WOL_EXIT_OK;
