@@ -36,8 +36,7 @@
 
 #define PROMPT_MAX_BYTES (256 * 1024)
 #define PROMPT_MAX_FILES 2000
-/* the longest program (and week: of a prompt file), as `wol init` allows */
-#define WEEK_MAX 520
+#define WEEK_MAX WOL_CIRCLE_WEEKS_MAX /* the longest program, and week: of a prompt file */
 
 enum rule { RULE_POOL, RULE_WEEKDAY, RULE_WEEK, RULE_DATE, RULE_COUNT };
 enum origin { FROM_USER, FROM_CIRCLE, FROM_BUILTIN, FROM_COUNT };
@@ -695,61 +694,13 @@ static int load_builtins(pcache *c, entries *es, strv *w)
 
 /* ------------------------------------------------------ circle program */
 
-/* What circle.md says about the program and the circle's name. */
+/* The circle program and the circle's name: circle.md through its one
+ * reader (wol_circle_md_read), or the program given in the options. */
 typedef struct program {
 	int has;        /* 1: started and weeks are usable */
-	wol_date started;
-	int weeks;
+	wol_circle_md md;
 	char *name;     /* the circle's name ({{circle}}), or NULL */
 } program;
-
-/* Reads name/started/weeks from <circle_dir>/circle.md (a problem becomes a
- * warning and no program). */
-static void read_program(const char *circle_dir, program *pg, strv *w)
-{
-	char *path = wol_strfmt("%s/circle.md", circle_dir);
-	char *text = NULL;
-	size_t len = 0;
-	wol_error err;
-	pg->weeks = WOL_CIRCLE_WEEKS;
-	if (!path)
-		return;
-	if (wol_fs_read(path, PROMPT_MAX_BYTES, 1, &text, &len, &err) != 0) {
-		if (err.code != WOL_ENOTFOUND)
-			strv_push(w, wol_strfmt("%s", err.msg));
-		free(path);
-		return;
-	}
-	wol_doc doc;
-	if (wol_doc_parse(text, len, path, &doc, &err) != 0) {
-		strv_push(w, wol_strfmt("%s (no circle program)", err.msg));
-		free(text);
-		free(path);
-		return;
-	}
-	const wol_yaml *nm = wol_yaml_get(doc.meta, "name");
-	const wol_yaml *st = wol_yaml_get(doc.meta, "started");
-	const wol_yaml *wk = wol_yaml_get(doc.meta, "weeks");
-	if (nm && nm->kind == WOL_YAML_SCALAR && *nm->value)
-		pg->name = wol_strfmt("%s", nm->value);
-	if (!st) {
-		/* no start date: no program (not an error) */
-	} else if (st->kind != WOL_YAML_SCALAR || strlen(st->value) != 10 ||
-	           wol_date_parse(st->value, (wol_date){1970, 1, 1}, &pg->started, &err) != 0) {
-		warn(w, path, st->line, "started: '%s' is not a valid YYYY-MM-DD date (no circle program)",
-		     st->kind == WOL_YAML_SCALAR ? st->value : "?");
-	} else if (wk && (wk->kind != WOL_YAML_SCALAR || parse_int(wk->value, &pg->weeks) != 0 ||
-	                  pg->weeks < 1 || pg->weeks > WEEK_MAX)) {
-		warn(w, path, wk->line, "weeks: '%s' is not a number of weeks from 1 to %d (no circle program)",
-		     wk->kind == WOL_YAML_SCALAR ? wk->value : "?", WEEK_MAX);
-		pg->weeks = WOL_CIRCLE_WEEKS;
-	} else {
-		pg->has = 1;
-	}
-	wol_doc_free(&doc);
-	free(text);
-	free(path);
-}
 
 /* The folder name of a circle's clone (the circle's name when circle.md
  * has none). */
@@ -1079,7 +1030,8 @@ static int find_program(wol_ctx *ctx, const wol_prompt_opts *opts, char **circle
                         program *pg, strv *w, wol_error *err)
 {
 	memset(pg, 0, sizeof *pg);
-	pg->weeks = WOL_CIRCLE_WEEKS;
+	pg->md.weeks = WOL_CIRCLE_WEEKS;
+	pg->md.meets = -1;
 	*circle_dir = NULL;
 	if (opts->circle_dir && *opts->circle_dir) {
 		*circle_dir = wol_strfmt("%s", opts->circle_dir);
@@ -1096,25 +1048,30 @@ static int find_program(wol_ctx *ctx, const wol_prompt_opts *opts, char **circle
 		}
 		wol_strv_free(names, n);
 	}
-	if (*circle_dir)
-		read_program(*circle_dir, pg, w);
-	if (*circle_dir && !pg->name)
-		pg->name = dir_name(*circle_dir);
-	if (opts->has_program) {
-		if (!valid_date(opts->started) || opts->weeks < 1 || opts->weeks > WEEK_MAX) {
-			free(pg->name);
-			pg->name = NULL;
+	if (opts->has_program &&
+	    (!valid_date(opts->started) || opts->weeks < 1 || opts->weeks > WEEK_MAX)) {
+		free(*circle_dir);
+		*circle_dir = NULL;
+		return wol_error_set(err, WOL_EINVAL,
+		                     "prompt: a circle program needs a valid start date and 1..%d weeks",
+		                     WEEK_MAX);
+	}
+	if (*circle_dir) {
+		int rc = wol_circle_md_read(*circle_dir, &pg->md, err);
+		if (rc) {
 			free(*circle_dir);
 			*circle_dir = NULL;
-			return wol_error_set(err, WOL_EINVAL,
-			                     "prompt: a circle program needs a valid start date and 1..%d "
-			                     "weeks",
-			                     WEEK_MAX);
+			return rc;
 		}
-		pg->has = 1;
-		pg->started = opts->started;
-		pg->weeks = opts->weeks;
+		for (size_t i = 0; i < pg->md.nwarnings; i++)
+			strv_push(w, wol_strfmt("%s", pg->md.warnings[i]));
+		pg->name = pg->md.name ? wol_strfmt("%s", pg->md.name) : dir_name(*circle_dir);
 	}
+	if (opts->has_program) {
+		pg->md.started = opts->started;
+		pg->md.weeks = opts->weeks;
+	}
+	pg->has = pg->md.started.y != 0;
 	return 0;
 }
 
@@ -1137,12 +1094,7 @@ int wol_prompt_get(wol_ctx *ctx, wol_date date, const wol_prompt_opts *opts, wol
 		strv_clear(&w);
 		return rc;
 	}
-	int week = 0;
-	if (pg.has) {
-		long diff = wol_date_diff(date, pg.started);
-		if (diff >= 0 && diff < (long)pg.weeks * 7)
-			week = (int)(diff / 7) + 1;
-	}
+	int week = wol_circle_md_week(&pg.md, date);
 
 	entries src[FROM_COUNT] = {{0}};
 	pcache *cache = get_cache(ctx);
@@ -1163,6 +1115,7 @@ int wol_prompt_get(wol_ctx *ctx, wol_date date, const wol_prompt_opts *opts, wol
 		free(user_dir);
 		free(circle_dir);
 		free(pg.name);
+		wol_circle_md_free(&pg.md);
 		strv_clear(&w);
 		return wol_error_set(err, WOL_ENOMEM, "out of memory");
 	}
@@ -1170,10 +1123,10 @@ int wol_prompt_get(wol_ctx *ctx, wol_date date, const wol_prompt_opts *opts, wol
 	if (pg.has) {
 		for (int o = FROM_USER; o < FROM_BUILTIN; o++)
 			for (size_t i = 0; i < src[o].n; i++)
-				if (src[o].v[i]->rule == RULE_WEEK && src[o].v[i]->value > pg.weeks)
+				if (src[o].v[i]->rule == RULE_WEEK && src[o].v[i]->value > pg.md.weeks)
 					warn(&w, src[o].v[i]->source, src[o].v[i]->line,
 					     "week: %d is out of range (the circle program has %d weeks)",
-					     src[o].v[i]->value, pg.weeks);
+					     src[o].v[i]->value, pg.md.weeks);
 	}
 
 	long days = wol_date_to_days(date);
@@ -1185,7 +1138,7 @@ int wol_prompt_get(wol_ctx *ctx, wol_date date, const wol_prompt_opts *opts, wol
 	choice dated = choose(src, FROM_USER, FROM_BUILTIN, RULE_DATE, 0, date, want_any, days);
 	if (dated.e) {
 		theme = chal = refl = dated;
-		describe(&why, &dated, RULE_DATE, date, week, pg.weeks);
+		describe(&why, &dated, RULE_DATE, date, week, pg.md.weeks);
 	} else {
 		theme = choose(src, FROM_USER, FROM_BUILTIN, RULE_WEEKDAY, wd, date, want_any, k);
 		if (week > 0) {
@@ -1197,7 +1150,7 @@ int wol_prompt_get(wol_ctx *ctx, wol_date date, const wol_prompt_opts *opts, wol
 					    src[FROM_BUILTIN].v[i]->value > arc)
 						arc = src[FROM_BUILTIN].v[i]->value;
 				focus = choose(src, FROM_BUILTIN, FROM_BUILTIN, RULE_WEEK,
-				               arc_step(week, pg.weeks, arc), date, want_any, k);
+				               arc_step(week, pg.md.weeks, arc), date, want_any, k);
 			}
 		}
 		long ordinal;
@@ -1216,14 +1169,14 @@ int wol_prompt_get(wol_ctx *ctx, wol_date date, const wol_prompt_opts *opts, wol
 		if (!theme.e)
 			theme = chal;
 		if (theme.e)
-			describe(&why, &theme, theme.e->rule, date, week, pg.weeks);
+			describe(&why, &theme, theme.e->rule, date, week, pg.md.weeks);
 		if (chal.e && chal.e != theme.e) {
 			wol_buf_puts(&why, "; challenge ");
-			describe(&why, &chal, chal.e->rule, date, week, pg.weeks);
+			describe(&why, &chal, chal.e->rule, date, week, pg.md.weeks);
 		}
 		if (focus.e) {
 			wol_buf_puts(&why, "; focus ");
-			describe(&why, &focus, RULE_WEEK, date, week, pg.weeks);
+			describe(&why, &focus, RULE_WEEK, date, week, pg.md.weeks);
 		}
 	}
 
@@ -1231,9 +1184,9 @@ int wol_prompt_get(wol_ctx *ctx, wol_date date, const wol_prompt_opts *opts, wol
 		rc = wol_error_set(err, WOL_ENOTFOUND, "prompt: no prompt applies to this date");
 	} else {
 		vars v;
-		snprintf(v.weeks, sizeof v.weeks, "%d", pg.weeks);
+		snprintf(v.weeks, sizeof v.weeks, "%d", pg.md.weeks);
 		snprintf(v.week, sizeof v.week, "%d", week);
-		snprintf(v.weeks_left, sizeof v.weeks_left, "%d", pg.weeks - week);
+		snprintf(v.weeks_left, sizeof v.weeks_left, "%d", pg.md.weeks - week);
 		snprintf(v.weekday, sizeof v.weekday, "%s", wol_weekday_name(wd));
 		v.weekday[0] = (char)toupper((unsigned char)v.weekday[0]);
 		v.circle = pg.name ? pg.name : "your circle";
@@ -1279,7 +1232,7 @@ int wol_prompt_get(wol_ctx *ctx, wol_date date, const wol_prompt_opts *opts, wol
 		out->dated = dated.e != NULL;
 		out->date = date;
 		out->week = week;
-		out->weeks = pg.has ? pg.weeks : 0;
+		out->weeks = pg.has ? pg.md.weeks : 0;
 		out->reason = wol_buf_detach(&why);
 		if (mem || !out->reason)
 			rc = wol_error_set(err, WOL_ENOMEM, "out of memory");
@@ -1290,6 +1243,7 @@ int wol_prompt_get(wol_ctx *ctx, wol_date date, const wol_prompt_opts *opts, wol
 	free(user_dir);
 	free(circle_dir);
 	free(pg.name);
+	wol_circle_md_free(&pg.md);
 	out->warnings = w.v;
 	out->nwarnings = w.n;
 	if (rc)

@@ -473,6 +473,34 @@ WOL_API const char *wol_circle_handle(const wol_circle *c); /* the member acting
 /* The open repository (owned by the handle; do not free). */
 WOL_API struct git_repository *wol_circle_repo(wol_circle *c);
 
+/* circle.md, read by one set of rules (csrc/format/circle_md.c). Every
+ * reader (the prompt, the dashboard and its agenda, join, doctor, the CLI
+ * and the binding) goes through it, so they agree on each value, on the
+ * warning a bad value gets and on what is used instead. */
+#define WOL_CIRCLE_WEEKS_MAX 520 /* the longest program */
+typedef struct wol_circle_md {
+	char *name;       /* NULL when missing or empty */
+	char *goal;       /* the circle's purpose, NULL when missing */
+	wol_date started; /* the first day of week 1; y == 0 when missing or not a date */
+	int meets;        /* 0 = monday .. 6 = sunday; -1 when missing or not a weekday */
+	int weeks;        /* 1..WOL_CIRCLE_WEEKS_MAX; WOL_CIRCLE_WEEKS when missing or bad */
+	int format;       /* the format version written; 0 when missing */
+	char **warnings;  /* "wol: <path>:<line>: <key>: '<value>' <why> (<what is used>)" */
+	size_t nwarnings;
+} wol_circle_md;
+
+/* Reads <dir>/circle.md (a symbolic link is not followed). A missing file
+ * gives the defaults without a warning; a file that cannot be read or
+ * parsed gives the defaults and a warning. Fails only when out of memory. */
+WOL_API int wol_circle_md_read(const char *dir, wol_circle_md *out, wol_error *err);
+/* The same from text; `label` names it in warnings. */
+WOL_API int wol_circle_md_parse(const char *text, size_t len, const char *label,
+                                wol_circle_md *out, wol_error *err);
+WOL_API void wol_circle_md_free(wol_circle_md *md);
+/* The program week of `date`: 1..weeks inside the program, 0 before it,
+ * after it, or without a start date. */
+WOL_API int wol_circle_md_week(const wol_circle_md *md, wol_date date);
+
 /* circle.md and the repository's state. */
 typedef struct wol_circle_info {
 	char *name;       /* from circle.md (falls back to the directory name) */

@@ -101,9 +101,9 @@ int wol_cli_prompt(wol_cli *cli, int argc, char **argv)
 		if (opts[2].value) {
 			char *end = NULL;
 			long n = strtol(opts[2].value, &end, 10);
-			if (!isdigit((unsigned char)opts[2].value[0]) || *end || n < 1 || n > 520)
-				return wol_cli_usage(cli, "--weeks: '%s' is not a number from 1 to 520",
-				                     opts[2].value);
+			if (!isdigit((unsigned char)opts[2].value[0]) || *end || n < 1 || n > WOL_CIRCLE_WEEKS_MAX)
+				return wol_cli_usage(cli, "--weeks: '%s' is not a number from 1 to %d",
+				                     opts[2].value, WOL_CIRCLE_WEEKS_MAX);
 			po.weeks = (int)n;
 		}
 	}

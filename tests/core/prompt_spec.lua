@@ -558,22 +558,69 @@ describe('the circle program calendar', function()
     assert.are.same({}, p.warnings)
   end)
 
-  it('warns about a broken circle.md and goes on without a program', function()
+  it('warns about a broken circle.md and goes on with what it can use', function()
     local ctx, home = fresh('badcircle')
     local dir = make_circle(home, 'demo', '---\nname: demo\nstarted: 2026-02-30\n---\n')
     local p = assert(ctx:prompt('2026-03-04'))
     assert.are.equal(0, p.weeks)
     assert.are.equal(1, #p.warnings)
-    assert.are.equal('wol: ' .. dir .. "/circle.md:3: started: '2026-02-30' is not a valid YYYY-MM-DD date (no circle program)",
+    assert.are.equal('wol: ' .. dir .. "/circle.md:3: started: '2026-02-30' is not a YYYY-MM-DD date (no program)",
       p.warnings[1])
     t.write(dir .. '/circle.md', '---\nstarted: 2026-03-01\nweeks: [1\n---\n')
     p = assert(ctx:prompt('2026-03-04'))
     assert.are.equal(0, p.weeks)
-    assert.matches('^wol: ' .. dir:gsub('%p', '%%%0') .. '/circle%.md:%d+: front matter: ', p.warnings[1])
+    assert.matches('^wol: ' .. dir:gsub('%p', '%%%0') .. '/circle%.md:%d+: front matter: .*%(circle%.md is not used%)$',
+      p.warnings[1])
     t.write(dir .. '/circle.md', '---\nstarted: 2026-03-01\nweeks: 0\n---\n')
     p = assert(ctx:prompt('2026-03-04'))
-    assert.matches("circle%.md:3: weeks: '0' is not a number of weeks from 1 to 52", p.warnings[1])
+    assert.are.equal("wol: " .. dir .. "/circle.md:3: weeks: '0' is not a number of weeks from 1 to 520 (12 used)",
+      p.warnings[1])
+    assert.are.same({ 1, 12 }, { p.week, p.weeks })
   end)
+
+  -- One reader for circle.md: the prompt, `wol status --json` and the
+  -- circle's info (what :WolCircle and :checkhealth show) agree on every value.
+  local cases = {
+    { 'weeks: 60', 'started: 2026-03-02\nweeks: 60', 3, 60, 'running' },
+    { 'weeks: 1', 'started: 2026-03-02\nweeks: 1', 0, 1, 'complete' },
+    { 'weeks: 1, in it', 'started: 2026-03-16\nweeks: 1', 1, 1, 'running' },
+    { 'weeks: 0', 'started: 2026-03-02\nweeks: 0', 3, 12, 'running', ":4: weeks: '0' is not a number of weeks from 1 to 520 (12 used)" },
+    { 'weeks: x', 'started: 2026-03-02\nweeks: x', 3, 12, 'running', ":4: weeks: 'x' is not a number of weeks from 1 to 520 (12 used)" },
+    { 'started: today', 'started: today\nweeks: 8', 0, 8, 'none', ":3: started: 'today' is not a YYYY-MM-DD date (no program)" },
+    { 'no started', 'weeks: 8', 0, 8, 'none' },
+  }
+  for _, c in ipairs(cases) do
+    it('reads ' .. c[1] .. ' the same in the prompt, wol status and the circle info', function()
+      local ana = t.member('ana')
+      local _, err, rc = t.wol({ 'init', 'demo' }, ana)
+      assert.are.equal(0, rc, err)
+      local dir = ana.wol_home .. '/circles/demo'
+      t.write(dir .. '/circle.md', '---\nname: Demo\n' .. c[2] .. '\nmeets: wednesday\n---\n')
+      local warning = c[6] and ('wol: ' .. dir .. '/circle.md' .. c[6])
+      local ctx = assert(core.open({ home = ana.wol_home, today = '2026-03-18' }))
+      local p = assert(ctx:prompt())
+      local out
+      out, err, rc = t.wol({ 'status', '--json' }, ana, { WOL_TODAY = '2026-03-18' })
+      assert.are.equal(0, rc, err)
+      local st = json.decode(out)
+      local circle = assert(ctx:circle_open('demo'))
+      local info = assert(circle:info())
+      -- the program week and length
+      assert.are.same({ c[3], c[5] }, { st.week, st.phase })
+      assert.are.equal(c[4], st.weeks)
+      assert.are.equal(c[4], info.weeks)
+      assert.are.equal(c[3], p.week)
+      assert.are.equal(c[5] == 'none' and 0 or c[4], p.weeks)
+      assert.are.equal(c[3] > 0, p.focus ~= nil)
+      -- the same warning, once, everywhere
+      local want = warning and { warning } or {}
+      assert.are.same(want, p.warnings)
+      assert.are.same(want, info.warnings)
+      assert.are.same(want, st.warnings)
+      circle:close()
+      ctx:close()
+    end)
+  end
 
   it('turns several circles without a default into a warning, not a failure', function()
     local ctx, home = fresh('twocircles')
