@@ -206,20 +206,36 @@ WOL_API void wol_strv_free(char **v, size_t n);
 
 /* --------------------------------------------------------------- prompts */
 
-/* The day's prompt (csrc/prompt.c; issue "The day's prompt"). */
+/* The day's prompt (csrc/prompt.c), in layers: the theme of the day, the
+ * program focus, one challenge and the reflection questions. Each layer is
+ * filled on its own, by user > circle > built-in; a date-specific prompt
+ * fills every layer for its date. doc/format.md has the whole rule. */
 typedef struct wol_prompt {
 	wol_date date;     /* the date it was chosen for */
-	char *title;       /* the theme */
-	char *challenge;   /* the call to action (may be "") */
-	char **questions;  /* reflection questions */
-	size_t nquestions;
-	char *text;        /* any other body text, kept as written (may be "") */
-	char **tags;
+	/* theme of the day */
+	char *title;       /* e.g. "Sharing" */
+	char *text;        /* the theme's other body text, kept as written (may be "") */
+	char **tags;       /* the theme's tags */
 	size_t ntags;
-	char *source;      /* file path, or "builtin:<name>" */
-	char *reason;      /* why it was chosen, e.g. "circle week 3 of 12" */
+	/* program focus: focus_title is NULL outside the program (and on a
+	 * date-specific prompt) */
 	int week;          /* circle program week of `date` (1..weeks), 0 outside */
 	int weeks;         /* program length, 0 when no circle program applies */
+	char *focus_title;
+	char *focus_text;  /* what the week is about (its challenge) */
+	char **focus_questions;
+	size_t nfocus_questions;
+	/* challenge: one act for today */
+	char *challenge_title; /* the title of the prompt it comes from */
+	char *challenge;       /* the act (may be "") */
+	/* reflect */
+	char **questions;
+	size_t nquestions;
+	/* where each layer comes from: a file path or "builtin:<name>"; NULL
+	 * when the layer is empty */
+	char *theme_source, *focus_source, *challenge_source, *reflect_source;
+	int dated;         /* 1: a date-specific prompt filled every layer */
+	char *reason;      /* why, e.g. "every tuesday (built-in); challenge from the pool, 7 of 42 (built-in)" */
 	char **warnings;   /* prompt files skipped, each "wol: <file>:<line>: <why>" */
 	size_t nwarnings;
 } wol_prompt;
@@ -231,8 +247,7 @@ typedef struct wol_prompt_opts {
 	int weeks;
 } wol_prompt_opts;
 
-/* Chooses the prompt for `date`: user prompts > circle prompts > built-ins;
- * within them date > circle week > weekday > pool (rotated by date). */
+/* Chooses the prompt for `date` (see above). */
 WOL_API int wol_prompt_get(wol_ctx *ctx, wol_date date, const wol_prompt_opts *opts,
                            wol_prompt *out, wol_error *err);
 WOL_API void wol_prompt_free(wol_prompt *p);
@@ -354,6 +369,7 @@ WOL_API void wol_sync_state_free(wol_sync_state *s);
 typedef struct wol_circle wol_circle;
 
 #define WOL_CIRCLE_WEEKS 12
+#define WOL_CIRCLE_WEEKS_MAX 520 /* the longest program */
 #define WOL_GOAL_WORDS 25            /* WOL goals are short: warn past this */
 #define WOL_SHARE_MAX (1024 * 1024) /* default size limit of a shared note */
 

@@ -2,6 +2,7 @@
  * its remote and how far ahead of it the clone is, and members/<handle>.md
  * (format/circle_md.c renders these files). */
 #include "repo/circle_priv.h"
+#include "format/circle_md.h"
 #include "repo/remote.h"
 
 #include <dirent.h>
@@ -13,58 +14,25 @@
 int wol_circle_info_get(wol_circle *c, wol_circle_info *out, wol_error *err)
 {
 	memset(out, 0, sizeof *out);
-	out->meets = -1;
-	out->weeks = WOL_CIRCLE_WEEKS;
-	char *text = NULL;
-	size_t len;
-	wol_error rerr;
-	int rc = wol_circle__read(c, "circle.md", 1024 * 1024, &text, &len, &rerr);
-	wol_doc doc = {0};
-	wol_buf warn;
-	wol_buf_init(&warn);
-	char **warnings = calloc(8, sizeof *warnings);
-	size_t nw = 0;
-	if (!warnings)
+	wol_circle_md md;
+	int rc = wol_circle_md_read(c->path, &md, err);
+	if (rc)
+		return rc;
+	out->name = md.name ? md.name : wol_strfmt("%s", c->name);
+	md.name = NULL;
+	out->started = md.started;
+	out->meets = md.meets;
+	out->weeks = md.weeks;
+	out->format = md.format;
+	out->warnings = md.warnings;
+	out->nwarnings = md.nwarnings;
+	md.warnings = NULL;
+	md.nwarnings = 0;
+	wol_circle_md_free(&md);
+	if (!out->name) {
+		wol_circle_info_free(out);
 		return wol_error_set(err, WOL_ENOMEM, "out of memory");
-	if (rc == 0 && wol_doc_parse(text, len, "circle.md", &doc, &rerr) == 0) {
-		const char *v;
-		if ((v = wol_yaml_str(doc.meta, "name")) && *v)
-			out->name = wol_strfmt("%s", v);
-		if ((v = wol_yaml_str(doc.meta, "started"))) {
-			wol_date d;
-			if (wol_date_parse(v, c->today, &d, NULL) == 0)
-				out->started = d;
-			else if (nw < 8)
-				warnings[nw++] = wol_strfmt("wol: circle.md: started: '%s' is not a date", v);
-		}
-		if ((v = wol_yaml_str(doc.meta, "meets"))) {
-			out->meets = wol_weekday_parse(v);
-			if (out->meets < 0 && nw < 8)
-				warnings[nw++] = wol_strfmt("wol: circle.md: meets: '%s' is not a weekday", v);
-		}
-		if ((v = wol_yaml_str(doc.meta, "weeks"))) {
-			int w = atoi(v);
-			if (w > 0 && w <= 520)
-				out->weeks = w;
-			else if (nw < 8)
-				warnings[nw++] = wol_strfmt("wol: circle.md: weeks: '%s' is not a number", v);
-		}
-		if ((v = wol_yaml_str(doc.meta, "format")))
-			out->format = atoi(v);
-		if (out->format > WOL_FORMAT_VERSION && nw < 8)
-			warnings[nw++] = wol_strfmt(
-			    "wol: circle.md: format %d is newer than this wol.nvim (%d); update the plugin",
-			    out->format, WOL_FORMAT_VERSION);
-		wol_doc_free(&doc);
-	} else if (nw < 8) {
-		warnings[nw++] = wol_strfmt("%s", rerr.msg);
 	}
-	free(text);
-	wol_buf_free(&warn);
-	out->warnings = warnings;
-	out->nwarnings = nw;
-	if (!out->name)
-		out->name = wol_strfmt("%s", c->name);
 	git_remote *remote = NULL;
 	if (git_remote_lookup(&remote, c->repo, "origin") == 0) {
 		const char *u = git_remote_url(remote);
