@@ -878,6 +878,114 @@ typedef struct wol_qnews {
 WOL_API int wol_question_news(wol_circle *c, int update, wol_qnews *out, wol_error *err);
 WOL_API void wol_qnews_free(wol_qnews *n);
 
+/* ---------------------------------------------------------------- review */
+
+/* The weekly review (csrc/review/): one ISO week (Monday to Sunday) looked
+ * back on - the days written, the acts of working out loud (shares,
+ * questions asked, answers given, questions resolved with what helped,
+ * contributions, challenges done), the goal and whether it changed - then
+ * reflection questions for the week's end from the prompt engine. Its
+ * text is what :WolReview shows; saved, it is the journal file
+ * journal/<ISO year>/<YYYY-Www>.md (private, 0600), written again (never
+ * a second file) when saved again. */
+
+typedef struct wol_review_act {
+	const char *kind;  /* "share", "ask", "answer", "resolve", "contribution", "challenge" (static) */
+	char date[11];
+	char *title;       /* the note's or question's title, the person, the challenge */
+	char *path;        /* relative to the circle (notes and questions), or NULL */
+	char *detail;      /* share: "new" or "updated"; answer: the asker's handle; resolve: what
+	                      helped; ask: the state now; contribution: what was given; or NULL */
+	long count;        /* ask: answers so far; share: feedback on the note; else 0 */
+} wol_review_act;
+
+typedef struct wol_review {
+	char week[9];            /* "2026-W10" */
+	wol_date from, to;       /* its Monday and Sunday */
+	char *circle;            /* the circle looked at, or NULL without one */
+	char *path;              /* the review's journal file */
+	int saved;               /* that file exists */
+	unsigned char written[7]; /* a journal entry written that day, Monday first */
+	int days;                /* days written */
+	long shares, asked, answered, resolved, contributions, challenges;
+	wol_review_act *acts;    /* by date, then kind */
+	size_t nacts;
+	char *goal;              /* my goal now, or NULL */
+	char *goal_before;       /* the goal before its last change this week, or NULL */
+	int goal_changed;        /* changed during the week */
+	char **reflect;          /* reflection questions for the week's end */
+	size_t nreflect;
+	char *text;              /* the review as Markdown (new, or the saved file's text) */
+	char **warnings;
+	size_t nwarnings;
+} wol_review;
+
+typedef struct wol_review_opts {
+	const char *week;   /* "YYYY-Www" or a date (wol_date_parse forms); NULL: this week */
+	const char *circle; /* NULL: the default circle; a home without circles is fine */
+	int fresh;          /* 1: text is made anew even when the review was saved */
+	int norefresh;      /* 1: use the index as it is */
+} wol_review_opts;
+
+/* The week's review. `ix` is an open index of ctx (NULL: opened here). */
+WOL_API int wol_review_get(wol_ctx *ctx, wol_index *ix, const wol_review_opts *opts,
+                           wol_review *out, wol_error *err);
+WOL_API void wol_review_free(wol_review *r);
+/* Monday of the week named by `s` ("YYYY-Www" or a date; NULL: today's)
+ * and its name "YYYY-Www" (buf of 9). */
+WOL_API int wol_review_week(wol_ctx *ctx, const char *s, wol_date *monday, char *name,
+                            wol_error *err);
+/* Saves the review of `week` as its journal file (atomically, 0600, under
+ * the journal's lock); *path (may be NULL) gets it. The text must be
+ * UTF-8. */
+WOL_API int wol_review_save(wol_ctx *ctx, const char *week, const char *text, size_t len,
+                            char **path, wol_error *err);
+/* One line offering the review on `date` (the default circle's meeting
+ * day, or a Friday without a circle), or *line NULL when there is nothing
+ * to offer (another day, or this week's review is saved). */
+WOL_API int wol_review_offer(wol_ctx *ctx, wol_date date, char **line, wol_error *err);
+
+/* ---------------------------------------------------------------- export */
+
+/* A legacy you can publish (csrc/export/): a standalone bundle of what was
+ * shared in a circle - notes with their feedback, questions with their
+ * answers and what helped, each exported member's goal and its revisions -
+ * with an index page, as Markdown or as HTML (cmark, safe mode; one small
+ * style sheet; relative links). Only the committed circle is read: never
+ * the journal, the people records, or a member who is not exported.
+ * Whose words are exported: mine, plus the handles in `include`; `all`
+ * asks for every member and is refused unless each one other than me is
+ * in `include`. Answers (and feedback) by others come with an exported
+ * question (or note), with their authors' handles. */
+typedef struct wol_export_opts {
+	const char *circle;          /* NULL: the default circle */
+	int all;                     /* every member (each must be in include) */
+	const char *const *include;  /* handles exported besides mine */
+	size_t ninclude;
+	const char *from, *to;       /* wol_date_parse forms, or NULL */
+	const char *format;          /* "md" or "html" (NULL: "html") */
+	const char *out;             /* the directory to create (or an earlier export to replace) */
+} wol_export_opts;
+
+typedef struct wol_export_result {
+	char *out;      /* absolute path of the bundle */
+	char *index;    /* absolute path of its index page */
+	char *format;
+	char **members; /* the handles exported */
+	size_t nmembers;
+	size_t pages, notes, questions, answers, feedback;
+	char **warnings; /* what was left out and why, one line each */
+	size_t nwarnings;
+} wol_export_result;
+
+/* Writes the bundle into a temporary directory next to `out` and moves it
+ * into place (an earlier export there is replaced in one step), so a
+ * failed or killed export leaves the old one or none. Refused: an `out`
+ * that exists and is not an earlier export or an empty directory, an
+ * `out` inside $WOL_HOME, --all without every member in include. */
+WOL_API int wol_export_run(wol_ctx *ctx, const wol_export_opts *opts, wol_export_result *out,
+                           wol_error *err);
+WOL_API void wol_export_result_free(wol_export_result *r);
 
 /* ---------------------------------------------------------------- status */
 

@@ -32,6 +32,8 @@ local commands = {
     return require('wol.prompt').complete(lead)
   end }, "Show the day's prompt in a split: :WolPrompt [date]" },
   WolSearch = { 'search', { nargs = '*', bang = true }, 'Search the journal, notes and questions' },
+  WolReview = { 'review', { nargs = '*', bang = true },
+    'The weekly review: :WolReview [week] (:w saves it into the journal; ! makes it anew)' },
   WolCircle = { 'dashboard', { nargs = '*', complete = function(lead)
     return require('wol.dashboard').complete(lead)
   end }, 'The circle at a glance: :WolCircle [agenda] [circle=NAME]' },

@@ -71,6 +71,23 @@ static const wol_cli_cmd commands[] = {
 	 "the circle at a glance: program week, members, what is new, open questions, activity",
 	 "The activity grid is coloured when standard output is a terminal.\n"
 	 "--agenda prints a meeting agenda for the next meeting (Markdown)."},
+	{"review", wol_cli_review, "[WEEK | --week YYYY-Www | DATE] [--json] [--save] [--fresh]",
+	 "the weekly review: the days written, what you shared, asked and answered, your goal",
+	 "WEEK is YYYY-Www (ISO week, 2026-W10) or any date in it (default: this week).\n"
+	 "Once saved (:w in :WolReview, or --save) the review is the journal file\n"
+	 "journal/YYYY/YYYY-Www.md and is shown as you wrote it; --fresh makes it anew.\n"
+	 "--save writes a new review into the journal (never over a saved one)."},
+	{"export", wol_cli_export,
+	 "--out DIR [--format md|html] [--mine | --all] [--include H,H] [--from DATE] [--to DATE] "
+	 "[--circle NAME] [--json]",
+	 "export what was shared in the circle as a standalone bundle (a legacy to publish)",
+	 "Notes with their feedback, questions with answers and what helped, each exported\n"
+	 "member's goal and its revisions, and an index page; HTML (default) or Markdown.\n"
+	 "--mine (the default) exports what you wrote, your questions and their answers\n"
+	 "(with their authors' handles). --include adds members whose words may go too;\n"
+	 "--all is refused unless every member is in --include. Never exported: your\n"
+	 "journal, your people records, drafts that were not shared.\n"
+	 "DIR must be new, empty, or an earlier export (replaced in one step)."},
 	{"version", cmd_version, "[--json]", "print the version and library versions", NULL},
 	{NULL, NULL, NULL, NULL, NULL}};
 

@@ -61,5 +61,6 @@ void wol_lua_open_prompt(lua_State *L, int module, int methods);
 void wol_lua_open_question(lua_State *L, int module, int methods);
 void wol_lua_open_index(lua_State *L, int module, int methods);
 void wol_lua_open_status(lua_State *L, int module, int methods);
+void wol_lua_open_review(lua_State *L, int module, int methods);
 
 #endif
