@@ -72,6 +72,21 @@ static const wol_cli_cmd commands[] = {
 	 "the circle at a glance: program week, members, what is new, open questions, activity",
 	 "The activity grid is coloured when standard output is a terminal.\n"
 	 "--agenda prints a meeting agenda for the next meeting (Markdown)."},
+	{"goal", wol_cli_goal, "[TEXT...] [--circle NAME] [--history] [--member HANDLE] [--json]",
+	 "show or set your goal in a circle (members/<handle>.md, shared by the next sync)",
+	 "Without TEXT, shows the goal; with TEXT, sets it (a commit, like a share).\n"
+	 "--history lists every revision with its date, from the repository's history.\n"
+	 "--member shows another member's goal. A goal over 25 words is saved with a note."},
+	{"people", wol_cli_people,
+	 "[--json] [--sort stale|name|closeness|count] [--stale DAYS] | add NAME [--relation TEXT] "
+	 "[--closeness 0-5] [--handle H] [--circles A,B] [--tags A,B] | rm NAME | show NAME [--json]",
+	 "your private relationship list: who matters to your goal, and what you gave them",
+	 "Each person is a file $WOL_HOME/people/<slug>.md (private, never shared).\n"
+	 "The list is sorted longest-without-a-contribution first (--sort changes it).\n"
+	 "rm moves the file to people/.trash/; nothing is deleted."},
+	{"give", wol_cli_give, "PERSON WHAT... [--date DATE] [--time HH:MM] [--json]",
+	 "note a contribution to someone on your list ('- DATE HH:MM WHAT' in their file)",
+	 "PERSON is a name or slug (case ignored). DATE defaults to today."},
 	{"version", cmd_version, "[--json]", "print the version and library versions", NULL},
 	{NULL, NULL, NULL, NULL, NULL}};
 

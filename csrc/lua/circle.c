@@ -404,3 +404,20 @@ void wol_lua_open_circle(lua_State *L, int module, int methods)
 	lua_setfield(L, -2, "__tostring");
 	lua_pop(L, 1);
 }
+
+wol_circle *wol_lua_checkcircle(lua_State *L, int idx)
+{
+	return check_circle(L, idx);
+}
+
+void wol_lua_circle_methods(lua_State *L, const luaL_Reg *fns)
+{
+	luaL_getmetatable(L, WOL_LUA_CIRCLE);
+	if (lua_istable(L, -1)) {
+		lua_getfield(L, -1, "__index");
+		if (lua_istable(L, -1))
+			wol_lua_setfuncs(L, lua_gettop(L), fns);
+		lua_pop(L, 1);
+	}
+	lua_pop(L, 1);
+}

@@ -853,7 +853,7 @@ static char *render(wol_yaml *meta, const char *body, size_t *len, wol_error *er
 	return out;
 }
 
-static char *member_doc(wol_circle *c, const char *goal, size_t *len, wol_error *err)
+char *wol_circle__member_doc(wol_circle *c, const char *goal, size_t *len, wol_error *err)
 {
 	wol_yaml *m = wol_yaml_new(WOL_YAML_MAP, NULL);
 	char date[11];
@@ -1022,7 +1022,7 @@ int wol_circle_init(wol_ctx *ctx, const char *name, const wol_circle_init_opts *
 	}
 	size_t clen = 0, mlen = 0;
 	char *cdoc = circle_doc(name, started, meets, weeks, &clen, err);
-	char *mdoc = cdoc ? member_doc(c, opts->goal, &mlen, err) : NULL;
+	char *mdoc = cdoc ? wol_circle__member_doc(c, opts->goal, &mlen, err) : NULL;
 	char *mpath = wol_strfmt("members/%s.md", handle);
 	char *msg = wol_strfmt("circle(%s): start %s\n\nWol-Kind: circle\nWol-Format: %d\n", handle,
 	                       name, WOL_FORMAT_VERSION);
@@ -1237,7 +1237,7 @@ int wol_circle_join(wol_ctx *ctx, const char *url, const char *name, wol_progres
 		rc = wol_error_set(err, WOL_ENOMEM, "out of memory");
 	} else if (!wol_fs_exists(mfile)) {
 		size_t mlen;
-		char *mdoc = member_doc(c, NULL, &mlen, err);
+		char *mdoc = wol_circle__member_doc(c, NULL, &mlen, err);
 		char *msg = wol_strfmt("join(%s): %s joins\n\nWol-Kind: member\n", handle, c->author);
 		if (!mdoc || !msg) {
 			rc = mdoc ? wol_error_set(err, WOL_ENOMEM, "out of memory") : err->code;
@@ -1444,7 +1444,7 @@ static int cmp_member(const void *a, const void *b)
 	return strcmp(((const wol_member *)a)->handle, ((const wol_member *)b)->handle);
 }
 
-static int count_words(const char *s)
+int wol_circle__words(const char *s)
 {
 	int n = 0, in = 0;
 	for (; *s; s++) {
@@ -1519,7 +1519,7 @@ int wol_circle_members(wol_circle *c, wol_member **out, size_t *n, wol_error *er
 		if (!m->name)
 			m->name = wol_strfmt("%s", handle);
 		if (m->goal) {
-			m->goal_words = count_words(m->goal);
+			m->goal_words = wol_circle__words(m->goal);
 			if (m->goal_words > WOL_GOAL_WORDS && !m->warning)
 				m->warning = wol_strfmt("wol: members/%s.md: the goal has %d words; WOL goals "
 				                        "are short (%d words at most)",

@@ -15,6 +15,11 @@ int wol_circle__read_at(const char *root, const char *rel, size_t max, char **ou
                         wol_error *err);
 int wol_circle__write(wol_circle *c, const char *rel, const char *data, size_t len,
                       wol_error *err);
+/* A new members/<handle>.md for the acting member (name, goal when given,
+ * joined today), rendered; NULL after filling err. */
+char *wol_circle__member_doc(wol_circle *c, const char *goal, size_t *len, wol_error *err);
+/* Words in a goal (runs of non-blanks), measured against WOL_GOAL_WORDS. */
+int wol_circle__words(const char *s);
 
 /* note.c: a free path notes/<handle>/<slug>[-N].md (work tree and HEAD);
  * my notes without commit times. */

@@ -1,6 +1,7 @@
 /* fs.c - file system helpers: atomic writes, bounded reads, mkdir -p */
 #include "wol.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
@@ -191,4 +192,29 @@ out:
 	free(dcopy);
 	free(bcopy);
 	return rc;
+}
+
+void wol_fs_sweep_temps(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	if (!slash)
+		return;
+	char *dir = wol_strndup(path, (size_t)(slash - path));
+	char *prefix = wol_strfmt(".%s.tmp-", slash + 1);
+	DIR *d = dir && prefix ? opendir(dir) : NULL;
+	if (d) {
+		struct dirent *de;
+		size_t n = strlen(prefix);
+		while ((de = readdir(d)) != NULL) {
+			if (strncmp(de->d_name, prefix, n) != 0)
+				continue;
+			char *p = wol_strfmt("%s/%s", dir, de->d_name);
+			if (p)
+				unlink(p);
+			free(p);
+		}
+		closedir(d);
+	}
+	free(dir);
+	free(prefix);
 }

@@ -1,0 +1,631 @@
+/* people/goal.c - a member's goal: `goal:` in members/<handle>.md of a
+ * circle, set by a commit through wol_circle_commit, and its history read
+ * from the repository with a libgit2 revwalk (no git subprocess). */
+#include "people/people_int.h"
+#include "repo/circle_priv.h"
+
+#include <git2.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define MEMBER_MAX_BYTES (256 * 1024) /* as wol_circle_members reads them */
+
+/* ------------------------------------------------------------ the text */
+
+int wol_goal_check(const char *text, char **out, char **note, wol_error *err)
+{
+	*out = NULL;
+	if (note)
+		*note = NULL;
+	if (!text)
+		return wol_error_set(err, WOL_EINVAL, "goal: no text given");
+	int rc = wol_people__check_text("goal", text, WOL_GOAL_MAX, 1, err);
+	if (rc)
+		return rc;
+	/* one line: every run of blanks and line breaks becomes one space */
+	wol_buf b;
+	wol_buf_init(&b);
+	int space = 0;
+	for (const char *s = text; *s; s++) {
+		if (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r') {
+			space = 1;
+			continue;
+		}
+		if (space && b.len)
+			wol_buf_put(&b, " ", 1);
+		space = 0;
+		wol_buf_put(&b, s, 1);
+	}
+	if (b.oom) {
+		wol_buf_free(&b);
+		return wol_error_set(err, WOL_ENOMEM, "out of memory");
+	}
+	if (!b.len) {
+		wol_buf_free(&b);
+		return wol_error_set(err, WOL_EINVAL,
+		                     "goal: empty (say in a sentence what you are working towards)");
+	}
+	*out = wol_buf_detach(&b);
+	if (!*out)
+		return wol_error_set(err, WOL_ENOMEM, "out of memory");
+	int words = wol_circle__words(*out);
+	if (note && words > WOL_GOAL_WORDS)
+		*note = wol_strfmt("wol: goal saved; it has %d words, and a shorter goal (%d words or "
+		                   "fewer) is easier to act on",
+		                   words, WOL_GOAL_WORDS);
+	return 0;
+}
+
+/* The goal in a member file's text: 0 and *goal (NULL when none). */
+static int goal_of(const char *text, size_t len, const char *name, char **goal, wol_error *err)
+{
+	*goal = NULL;
+	wol_doc doc;
+	int rc = wol_doc_parse(text, len, name, &doc, err);
+	if (rc)
+		return rc;
+	const char *g = wol_yaml_str(doc.meta, "goal");
+	if (g && *g && !(*goal = wol_strfmt("%s", g)))
+		rc = wol_error_set(err, WOL_ENOMEM, "out of memory");
+	wol_doc_free(&doc);
+	return rc;
+}
+
+static int member_rel(const char *handle, char *buf, size_t size, wol_error *err)
+{
+	int rc = wol_name_check(handle, "goal: handle", err);
+	if (rc)
+		return rc;
+	snprintf(buf, size, "members/%s.md", handle);
+	return 0;
+}
+
+static void fill_words(wol_goal *g)
+{
+	g->words = g->text ? wol_circle__words(g->text) : 0;
+	if (g->text && g->words > WOL_GOAL_WORDS)
+		g->note = wol_strfmt("wol: the goal has %d words; a shorter goal (%d words or fewer) is "
+		                     "easier to act on",
+		                     g->words, WOL_GOAL_WORDS);
+}
+
+int wol_goal_get(wol_circle *c, const char *handle, wol_goal *out, wol_error *err)
+{
+	memset(out, 0, sizeof *out);
+	if (!handle)
+		handle = wol_circle_handle(c);
+	char rel[WOL_HANDLE_MAX + 16];
+	int rc = member_rel(handle, rel, sizeof rel, err);
+	if (rc)
+		return rc;
+	out->circle = wol_strfmt("%s", wol_circle_name(c));
+	out->handle = wol_strfmt("%s", handle);
+	if (!out->circle || !out->handle) {
+		wol_goal_free(out);
+		return wol_error_set(err, WOL_ENOMEM, "out of memory");
+	}
+	char *text = NULL;
+	size_t len = 0;
+	rc = wol_circle__read(c, rel, MEMBER_MAX_BYTES, &text, &len, err);
+	if (rc == WOL_ENOTFOUND && strcmp(handle, wol_circle_handle(c)) == 0)
+		return 0; /* not a member here (yet): no goal */
+	if (rc == WOL_ENOTFOUND)
+		rc = wol_error_set(err, WOL_ENOTFOUND, "goal: '%s' is not a member of %s", handle,
+		                   wol_circle_name(c));
+	if (rc == 0)
+		rc = goal_of(text, len, rel, &out->text, err);
+	free(text);
+	if (rc) {
+		wol_goal_free(out);
+		return rc;
+	}
+	fill_words(out);
+	return 0;
+}
+
+/* members/<handle>.md with `goal` set: the front matter rendered again,
+ * the body kept as written; a new file when there is none. */
+static int member_with_goal(wol_circle *c, const char *rel, const char *goal, char **out,
+                            size_t *len, char **old_goal, wol_error *err)
+{
+	*out = NULL;
+	*old_goal = NULL;
+	char *text = NULL;
+	size_t tlen = 0;
+	int rc = wol_circle__read(c, rel, MEMBER_MAX_BYTES, &text, &tlen, err);
+	if (rc == WOL_ENOTFOUND) {
+		*out = wol_circle__member_doc(c, goal, len, err);
+		return *out ? 0 : err ? err->code : WOL_ENOMEM;
+	}
+	if (rc)
+		return rc;
+	wol_doc doc;
+	if ((rc = wol_doc_parse(text, tlen, rel, &doc, err))) {
+		char why[WOL_ERRMSG_MAX];
+		snprintf(why, sizeof why, "%s", err ? err->msg : "");
+		free(text);
+		return wol_error_set(err, rc, "%s; fix the file first (nothing written)", why);
+	}
+	const char *g = wol_yaml_str(doc.meta, "goal");
+	if (g && *g && !(*old_goal = wol_strfmt("%s", g)))
+		rc = wol_error_set(err, WOL_ENOMEM, "out of memory");
+	if (!rc && wol_yaml_set_str(doc.meta, "goal", goal))
+		rc = wol_error_set(err, WOL_ENOMEM, "out of memory");
+	if (!rc)
+		rc = wol_doc_render(&doc, out, len, err);
+	wol_doc_free(&doc);
+	free(text);
+	return rc;
+}
+
+int wol_goal_set(wol_circle *c, const char *text, wol_goal *out, wol_error *err)
+{
+	memset(out, 0, sizeof *out);
+	char *goal = NULL, *note = NULL;
+	int rc = wol_goal_check(text, &goal, &note, err);
+	if (rc)
+		return rc;
+	const char *handle = wol_circle_handle(c);
+	char rel[WOL_HANDLE_MAX + 16];
+	snprintf(rel, sizeof rel, "members/%s.md", handle);
+	char *doc = NULL, *old = NULL, *msg = NULL;
+	size_t len = 0;
+	out->circle = wol_strfmt("%s", wol_circle_name(c));
+	out->handle = wol_strfmt("%s", handle);
+	out->text = goal;
+	out->note = note;
+	out->words = wol_circle__words(goal);
+	if (!out->circle || !out->handle) {
+		rc = wol_error_set(err, WOL_ENOMEM, "out of memory");
+		goto done;
+	}
+	if ((rc = member_with_goal(c, rel, goal, &doc, &len, &old, err)))
+		goto done;
+	if (old && strcmp(old, goal) == 0) {
+		out->unchanged = 1;
+	} else {
+		/* the subject line: the goal's first words */
+		char subject[72];
+		size_t n = strlen(goal);
+		if (n > 60) {
+			n = 60;
+			while (n > 40 && goal[n] != ' ')
+				n--;
+			while (n && ((unsigned char)goal[n] & 0xC0) == 0x80)
+				n--; /* never cut a UTF-8 character */
+		}
+		snprintf(subject, sizeof subject, "%.*s%s", (int)n, goal, n < strlen(goal) ? "..." : "");
+		msg = wol_strfmt("goal(%s): %s\n\nWol-Kind: goal\n", handle, subject);
+		if (!msg) {
+			rc = wol_error_set(err, WOL_ENOMEM, "out of memory");
+			goto done;
+		}
+		wol_commit_file f = {rel, doc, len};
+		if ((rc = wol_circle_commit(c, &f, 1, msg, 0, out->commit, err)))
+			goto done;
+		out->unchanged = out->commit[0] == '\0';
+	}
+	wol_error aerr;
+	if (wol_circle_ahead(c, &out->ahead, &aerr) != 0)
+		out->ahead = 0;
+done:
+	free(doc);
+	free(old);
+	free(msg);
+	if (rc)
+		wol_goal_free(out);
+	return rc;
+}
+
+void wol_goal_free(wol_goal *g)
+{
+	if (!g)
+		return;
+	free(g->circle);
+	free(g->handle);
+	free(g->text);
+	free(g->note);
+	memset(g, 0, sizeof *g);
+}
+
+/* -------------------------------------------------------------- history */
+
+/* The goal in the blob `id` (NULL: no file), "" when none. */
+static char *blob_goal(git_repository *repo, const git_oid *id, const char *rel)
+{
+	if (!id)
+		return wol_strfmt("%s", "");
+	git_blob *blob = NULL;
+	if (git_blob_lookup(&blob, repo, id) < 0) {
+		git_error_clear();
+		return wol_strfmt("%s", "");
+	}
+	char *goal = NULL;
+	size_t size = (size_t)git_blob_rawsize(blob);
+	if (size <= MEMBER_MAX_BYTES &&
+	    goal_of(git_blob_rawcontent(blob), size, rel, &goal, NULL) != 0)
+		goal = NULL; /* unreadable then: as no goal */
+	git_blob_free(blob);
+	return goal ? goal : wol_strfmt("%s", "");
+}
+
+/* The oid of members/ in a commit's tree (0 when it has none). */
+static int members_tree(git_commit *commit, git_oid *out)
+{
+	git_tree *tree = NULL;
+	if (git_commit_tree(&tree, commit) < 0) {
+		git_error_clear();
+		return 0;
+	}
+	const git_tree_entry *e = git_tree_entry_byname(tree, "members");
+	int ok = e && git_tree_entry_type(e) == GIT_OBJECT_TREE;
+	if (ok)
+		git_oid_cpy(out, git_tree_entry_id(e));
+	git_tree_free(tree);
+	return ok;
+}
+
+/* Calls fn for every file of members/ whose blob differs between a commit
+ * and its parent (trees a and b, either may be NULL). */
+typedef int (*member_change_fn)(const char *fname, const git_oid *before, const git_oid *after,
+                                void *payload);
+
+static int diff_members(git_repository *repo, const git_oid *before, const git_oid *after,
+                        member_change_fn fn, void *payload)
+{
+	git_tree *a = NULL, *b = NULL;
+	if ((before && git_tree_lookup(&a, repo, before) < 0) ||
+	    (after && git_tree_lookup(&b, repo, after) < 0)) {
+		git_error_clear();
+		git_tree_free(a);
+		git_tree_free(b);
+		return 0;
+	}
+	size_t na = a ? git_tree_entrycount(a) : 0, nb = b ? git_tree_entrycount(b) : 0;
+	size_t i = 0, j = 0;
+	int rc = 0;
+	/* both listings are sorted by name (git's order for files) */
+	while (rc == 0 && (i < na || j < nb)) {
+		const git_tree_entry *ea = i < na ? git_tree_entry_byindex(a, i) : NULL;
+		const git_tree_entry *eb = j < nb ? git_tree_entry_byindex(b, j) : NULL;
+		int cmp = !ea ? 1 : !eb ? -1 : strcmp(git_tree_entry_name(ea), git_tree_entry_name(eb));
+		const git_oid *oa = NULL, *ob = NULL;
+		const char *name;
+		if (cmp < 0) {
+			name = git_tree_entry_name(ea);
+			oa = git_tree_entry_id(ea);
+			i++;
+		} else if (cmp > 0) {
+			name = git_tree_entry_name(eb);
+			ob = git_tree_entry_id(eb);
+			j++;
+		} else {
+			name = git_tree_entry_name(ea);
+			oa = git_tree_entry_id(ea);
+			ob = git_tree_entry_id(eb);
+			i++;
+			j++;
+			if (git_oid_equal(oa, ob))
+				continue;
+		}
+		if ((ea && cmp <= 0 && git_tree_entry_type(ea) != GIT_OBJECT_BLOB) ||
+		    (eb && cmp >= 0 && git_tree_entry_type(eb) != GIT_OBJECT_BLOB))
+			continue;
+		rc = fn(name, oa, ob, payload);
+	}
+	git_tree_free(a);
+	git_tree_free(b);
+	return rc;
+}
+
+/* Walks HEAD's history (oldest first, merges left out) and calls fn for
+ * every member file that changed in a commit, with *current set to that
+ * commit; `hide` (may be NULL) stops the walk at commits already seen. */
+static int walk_members(git_repository *repo, const git_oid *head, const git_oid *hide,
+                        member_change_fn fn, void *payload, git_commit **current,
+                        wol_error *err)
+{
+	git_revwalk *walk = NULL;
+	int grc = git_revwalk_new(&walk, repo);
+	if (grc == 0)
+		grc = git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL | GIT_SORT_TIME | GIT_SORT_REVERSE);
+	if (grc == 0)
+		grc = git_revwalk_push(walk, head);
+	if (grc == 0 && hide)
+		grc = git_revwalk_hide(walk, hide);
+	if (grc < 0) {
+		git_revwalk_free(walk);
+		return wol_error_git(err, grc, "goal: history");
+	}
+	git_oid id, last_id, last_members;
+	int have_last = 0, last_has = 0, rc = 0;
+	while (rc == 0 && (grc = git_revwalk_next(&id, walk)) == 0) {
+		git_commit *commit = NULL;
+		if ((grc = git_commit_lookup(&commit, repo, &id)) < 0)
+			break;
+		git_oid mine, theirs;
+		int has = members_tree(commit, &mine), parent_has = 0;
+		unsigned np = git_commit_parentcount(commit);
+		if (np == 1) {
+			const git_oid *pid = git_commit_parent_id(commit, 0);
+			if (have_last && git_oid_equal(pid, &last_id)) {
+				parent_has = last_has;
+				theirs = last_members; /* the commit just before: no lookup */
+			} else {
+				git_commit *parent = NULL;
+				if (git_commit_parent(&parent, commit, 0) == 0)
+					parent_has = members_tree(parent, &theirs);
+				else
+					git_error_clear();
+				git_commit_free(parent);
+			}
+		}
+		if (np <= 1 && (has != parent_has || (has && !git_oid_equal(&mine, &theirs)))) {
+			*current = commit;
+			rc = diff_members(repo, parent_has ? &theirs : NULL, has ? &mine : NULL, fn,
+			                  payload);
+			*current = NULL;
+		}
+		git_oid_cpy(&last_id, &id);
+		if ((last_has = has))
+			git_oid_cpy(&last_members, &mine);
+		have_last = 1;
+		git_commit_free(commit);
+	}
+	git_revwalk_free(walk);
+	if (rc)
+		return rc;
+	if (grc < 0 && grc != GIT_ITEROVER)
+		return wol_error_git(err, grc, "goal: history");
+	return 0;
+}
+
+typedef struct hist_state {
+	git_repository *repo;
+	const char *fname; /* "<handle>.md" */
+	const char *rel;
+	git_commit *commit;
+	wol_goal_history *out;
+	int oom;
+} hist_state;
+
+static int on_history(const char *fname, const git_oid *before, const git_oid *after,
+                      void *payload)
+{
+	hist_state *h = payload;
+	if (strcmp(fname, h->fname) != 0)
+		return 0;
+	char *was = blob_goal(h->repo, before, h->rel), *now = blob_goal(h->repo, after, h->rel);
+	int rc = 0;
+	if (!was || !now) {
+		rc = h->oom = 1;
+	} else if (strcmp(was, now) != 0) {
+		wol_goal_rev *nv = realloc(h->out->revs, (h->out->n + 1) * sizeof *nv);
+		if (!nv) {
+			rc = h->oom = 1;
+		} else {
+			h->out->revs = nv;
+			wol_goal_rev *r = &nv[h->out->n++];
+			memset(r, 0, sizeof *r);
+			r->time = (long long)git_commit_time(h->commit);
+			time_t local = (time_t)(r->time + (long long)git_commit_time_offset(h->commit) * 60);
+			struct tm tm;
+			gmtime_r(&local, &tm);
+			wol_date_format((wol_date){tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday}, r->date);
+			git_oid_tostr(r->commit, sizeof r->commit, git_commit_id(h->commit));
+			r->text = now;
+			now = NULL;
+		}
+	}
+	free(was);
+	free(now);
+	return rc;
+}
+
+static int head_oid(wol_circle *c, git_oid *out, int *unborn, wol_error *err)
+{
+	*unborn = 0;
+	int grc = git_reference_name_to_id(out, wol_circle_repo(c), "HEAD");
+	if (grc == GIT_ENOTFOUND || grc == GIT_EUNBORNBRANCH) {
+		git_error_clear();
+		*unborn = 1;
+		return 0;
+	}
+	return grc < 0 ? wol_error_git(err, grc, "goal: HEAD") : 0;
+}
+
+int wol_goal_history_get(wol_circle *c, const char *handle, wol_goal_history *out,
+                         wol_error *err)
+{
+	memset(out, 0, sizeof *out);
+	if (!handle)
+		handle = wol_circle_handle(c);
+	char rel[WOL_HANDLE_MAX + 16], fname[WOL_HANDLE_MAX + 8];
+	int rc = member_rel(handle, rel, sizeof rel, err);
+	if (rc)
+		return rc;
+	snprintf(fname, sizeof fname, "%s.md", handle);
+	if (!(out->handle = wol_strfmt("%s", handle)))
+		return wol_error_set(err, WOL_ENOMEM, "out of memory");
+	git_oid head;
+	int unborn;
+	if ((rc = head_oid(c, &head, &unborn, err)) || unborn) {
+		if (rc)
+			wol_goal_history_free(out);
+		return rc;
+	}
+	hist_state h = {wol_circle_repo(c), fname, rel, NULL, out, 0};
+	rc = walk_members(h.repo, &head, NULL, on_history, &h, &h.commit, err);
+	if (h.oom)
+		rc = wol_error_set(err, WOL_ENOMEM, "out of memory");
+	if (rc)
+		wol_goal_history_free(out);
+	return rc;
+}
+
+void wol_goal_history_free(wol_goal_history *h)
+{
+	if (!h)
+		return;
+	for (size_t i = 0; i < h->n; i++)
+		free(h->revs[i].text);
+	free(h->revs);
+	free(h->handle);
+	memset(h, 0, sizeof *h);
+}
+
+/* ------------------------------------------------- revisions, cached */
+
+/* .git/wol-goals: "head <oid>" then "<handle> <changes>" lines, where
+ * changes counts the commits that changed that member's goal. */
+typedef struct counts {
+	char **handles;
+	long *changes;
+	size_t n;
+	git_repository *repo;
+	int oom;
+} counts;
+
+static long *count_slot(counts *k, const char *handle)
+{
+	for (size_t i = 0; i < k->n; i++)
+		if (strcmp(k->handles[i], handle) == 0)
+			return &k->changes[i];
+	char **nh = realloc(k->handles, (k->n + 1) * sizeof *nh);
+	if (nh)
+		k->handles = nh;
+	long *nc = nh ? realloc(k->changes, (k->n + 1) * sizeof *nc) : NULL;
+	if (nc)
+		k->changes = nc;
+	char *h = nc ? wol_strfmt("%s", handle) : NULL;
+	if (!h) {
+		k->oom = 1;
+		return NULL;
+	}
+	k->handles[k->n] = h;
+	k->changes[k->n] = 0;
+	return &k->changes[k->n++];
+}
+
+static void counts_free(counts *k)
+{
+	wol_strv_free(k->handles, k->n);
+	free(k->changes);
+}
+
+static int on_count(const char *fname, const git_oid *before, const git_oid *after,
+                    void *payload)
+{
+	counts *k = payload;
+	size_t l = strlen(fname);
+	char handle[WOL_HANDLE_MAX + 8], rel[WOL_HANDLE_MAX + 16];
+	if (l < 4 || l - 3 >= sizeof handle || strcmp(fname + l - 3, ".md") != 0)
+		return 0;
+	memcpy(handle, fname, l - 3);
+	handle[l - 3] = '\0';
+	if (!wol_name_valid(handle))
+		return 0;
+	snprintf(rel, sizeof rel, "members/%s", fname);
+	char *was = blob_goal(k->repo, before, rel), *now = blob_goal(k->repo, after, rel);
+	if (!was || !now) {
+		k->oom = 1;
+	} else if (strcmp(was, now) != 0) {
+		long *slot = count_slot(k, handle);
+		if (slot)
+			(*slot)++;
+	}
+	free(was);
+	free(now);
+	return k->oom;
+}
+
+static void read_cache(const char *path, git_oid *head, int *have, counts *k)
+{
+	*have = 0;
+	char *text = NULL;
+	size_t len;
+	if (wol_fs_read(path, 4 * 1024 * 1024, 1, &text, &len, NULL) != 0)
+		return;
+	char *save = NULL;
+	char *line = strtok_r(text, "\n", &save);
+	if (line && strncmp(line, "head ", 5) == 0 && git_oid_fromstr(head, line + 5) == 0) {
+		*have = 1;
+		while (!k->oom && (line = strtok_r(NULL, "\n", &save))) {
+			char *sp = strchr(line, ' ');
+			if (!sp)
+				continue;
+			*sp = '\0';
+			long *slot = wol_name_valid(line) ? count_slot(k, line) : NULL;
+			if (slot)
+				*slot = strtol(sp + 1, NULL, 10);
+		}
+	}
+	if (!*have)
+		git_error_clear();
+	free(text);
+}
+
+static void write_cache(const char *path, const git_oid *head, const counts *k)
+{
+	wol_buf b;
+	wol_buf_init(&b);
+	char hex[GIT_OID_HEXSZ + 1];
+	git_oid_tostr(hex, sizeof hex, head);
+	wol_buf_printf(&b, "head %s\n", hex);
+	for (size_t i = 0; i < k->n; i++)
+		wol_buf_printf(&b, "%s %ld\n", k->handles[i], k->changes[i]);
+	if (!b.oom) /* a cache: when it cannot be written, the next call walks again */
+		wol_fs_write_atomic(path, b.ptr, b.len, 0644, NULL);
+	wol_buf_free(&b);
+}
+
+int wol_goal_revisions(wol_circle *c, const char *const *handles, size_t n, long *out,
+                       wol_error *err)
+{
+	for (size_t i = 0; i < n; i++)
+		out[i] = 0;
+	git_oid head;
+	int unborn;
+	int rc = head_oid(c, &head, &unborn, err);
+	if (rc || unborn)
+		return rc;
+	git_repository *repo = wol_circle_repo(c);
+	char *path = wol_strfmt("%swol-goals", git_repository_path(repo));
+	if (!path)
+		return wol_error_set(err, WOL_ENOMEM, "out of memory");
+	counts k = {NULL, NULL, 0, repo, 0};
+	git_oid cached;
+	int have;
+	read_cache(path, &cached, &have, &k);
+	if (have && !git_oid_equal(&cached, &head)) {
+		/* only what is new since then, when then is part of now */
+		if (git_graph_descendant_of(repo, &head, &cached) != 1) {
+			git_error_clear();
+			have = 0;
+		}
+	}
+	if (!have) {
+		counts_free(&k);
+		memset(&k, 0, sizeof k);
+		k.repo = repo;
+	}
+	if (!have || !git_oid_equal(&cached, &head)) {
+		git_commit *cur = NULL;
+		rc = walk_members(repo, &head, have ? &cached : NULL, on_count, &k, &cur, err);
+		if (k.oom)
+			rc = wol_error_set(err, WOL_ENOMEM, "out of memory");
+		if (rc == 0)
+			write_cache(path, &head, &k);
+	}
+	if (rc == 0 && k.oom)
+		rc = wol_error_set(err, WOL_ENOMEM, "out of memory");
+	for (size_t i = 0; rc == 0 && i < n; i++)
+		for (size_t j = 0; j < k.n; j++)
+			if (handles[i] && strcmp(handles[i], k.handles[j]) == 0)
+				out[i] = k.changes[j] > 1 ? k.changes[j] - 1 : 0;
+	counts_free(&k);
+	free(path);
+	return rc;
+}

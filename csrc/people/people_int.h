@@ -1,0 +1,39 @@
+/* people_int.h - what the files of csrc/people/ share; not API. */
+#ifndef WOL_PEOPLE_INT_H
+#define WOL_PEOPLE_INT_H
+
+#include "wol.h"
+
+/* How long a writer waits for $WOL_HOME/people/.lock. */
+#define WOL_PEOPLE_LOCK_WAIT_MS 10000
+
+/* "$WOL_HOME/people" (malloc'd; NULL: out of memory). */
+char *wol_people__dir(const wol_ctx *ctx);
+/* Creates the folder (0700) and takes its lock; *dir gets the folder. */
+int wol_people__lock(wol_ctx *ctx, wol_lock *lk, char **dir, wol_error *err);
+
+/* person.c: reads the file of `slug` in `dir` into *p (contributions kept
+ * when `detail`). A file that cannot be read is an error; broken front
+ * matter is not (p->broken and p->warning say so). */
+int wol_people__read(const char *dir, const char *slug, wol_date today, int stale_days,
+                     int detail, wol_person *p, wol_error *err);
+/* Whether a file name is a person's file ("<slug>.md", no leading dot);
+ * copies the slug into buf (size at least 256). */
+int wol_people__file_slug(const char *fname, char *buf, size_t size);
+/* The slug a new person called `name` would get before collisions. */
+void wol_people__base_slug(const char *name, char *buf, size_t size);
+/* Parses "- YYYY-MM-DD HH:MM text" (the line without its newline): 1 and
+ * the parts, or 0. */
+int wol_people__contrib_line(const char *s, size_t n, char date[11], char time[6],
+                             const char **text, size_t *tn);
+/* Text for a front matter value or a line: valid UTF-8, no control
+ * characters (newlines only when `lines`), at most `max` bytes. */
+int wol_people__check_text(const char *what, const char *s, size_t max, int lines,
+                           wol_error *err);
+/* ASCII-case-insensitive equality of two UTF-8 strings. */
+int wol_people__same(const char *a, const char *b);
+
+/* list.c: the refs of people (dir listing, sorted file names). */
+int wol_people__slugs(const char *dir, char ***slugs, size_t *n, wol_error *err);
+
+#endif
