@@ -271,8 +271,30 @@ int wol_people_find(wol_ctx *ctx, const char *ref, char **slug, wol_error *err)
 		free(dir);
 		return wol_error_set(err, WOL_ENOMEM, "out of memory");
 	}
+	/* a slug first: it names one file (looked up directly when the name
+	 * can be one, as every slug wol makes is lower case) */
+	char lower[256];
+	size_t ln = 0;
+	for (const char *p = want; *p && ln + 1 < sizeof lower; p++) {
+		char ch = (*p >= 'A' && *p <= 'Z') ? (char)(*p + 32) : *p;
+		if (!((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '-'))
+			break;
+		lower[ln++] = ch;
+	}
+	lower[ln] = '\0';
+	if (ln && ln == strlen(want)) {
+		char *path = wol_strfmt("%s/%s.md", dir, lower);
+		struct stat st;
+		if (path && lstat(path, &st) == 0 && S_ISREG(st.st_mode))
+			*slug = wol_strfmt("%s", lower);
+		free(path);
+		if (*slug) {
+			free(want);
+			free(dir);
+			return 0;
+		}
+	}
 	rc = wol_people__slugs(dir, &slugs, &n, err);
-	/* a slug first: it names one file */
 	for (size_t i = 0; rc == 0 && i < n && !*slug; i++)
 		if (wol_people__same(slugs[i], want) && !(*slug = wol_strfmt("%s", slugs[i])))
 			rc = wol_error_set(err, WOL_ENOMEM, "out of memory");
