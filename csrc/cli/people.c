@@ -49,28 +49,26 @@ static char **split_list(const char *s, size_t *n)
 	return v;
 }
 
-/* Prints s padded to `width` characters (UTF-8 aware, cut with '~'). */
+/* Prints s (text from a file: made safe) padded to `width` characters,
+ * cut with '~'. */
 static void put_cell(const char *s, int width)
 {
 	int chars = 0;
-	const char *p = s;
-	while (*p && chars < width) {
-		const char *q = p + 1;
-		while (*q && ((unsigned char)*q & 0xC0) == 0x80)
-			q++;
-		if (chars == width - 1 && *q) {
-			fputs("~", stdout);
-			chars++;
-			p = q;
-			while (*p)
-				p++;
+	size_t n = strlen(s), i = 0;
+	while (i < n && chars < width) {
+		unsigned int cp;
+		size_t k = wol_utf8_next(s + i, n - i, &cp);
+		if (k == 0)
+			k = 1;
+		if (chars == width - 1 && i + k < n)
 			break;
-		}
-		fwrite(p, 1, (size_t)(q - p), stdout);
+		i += k;
 		chars++;
-		p = q;
 	}
-	for (; chars < width; chars++)
+	char *part = wol_strndup(s, i);
+	wol_cli_printf(stdout, "%s%s", part ? part : "", i < n ? "~" : "");
+	free(part);
+	for (chars += i < n; chars < width; chars++)
 		fputc(' ', stdout);
 }
 
@@ -110,10 +108,10 @@ static int list_people(wol_cli *cli, wol_cli_opt *opts)
 	if (wol_people_list(ctx, &po, &l, &err) != 0)
 		return wol_cli_fail(cli, &err);
 	for (size_t i = 0; i < l.nwarnings; i++)
-		fprintf(stderr, "%s\n", l.warnings[i]);
+		wol_cli_printf(stderr, "%s\n", l.warnings[i]);
 	for (size_t i = 0; i < l.n; i++)
 		if (l.items[i].warning)
-			fprintf(stderr, "%s\n", l.items[i].warning);
+			wol_cli_printf(stderr, "%s\n", l.items[i].warning);
 	if (opts[0].value) {
 		cJSON *j = wol_people_json(&l);
 		wol_people_free(&l);
@@ -134,8 +132,8 @@ static int list_people(wol_cli *cli, wol_cli_opt *opts)
 			snprintf(close, sizeof close, "-");
 		print_days(p, days, sizeof days);
 		put_cell(p->name, 24);
-		printf(" %-5s %-10s %5ld  %s%s\n", close, days, p->count, p->relation ? p->relation : "",
-		       p->broken ? " (file needs fixing)" : "");
+		wol_cli_printf(stdout, " %-5s %-10s %5ld  %s%s\n", close, days, p->count,
+		               p->relation ? p->relation : "", p->broken ? " (file needs fixing)" : "");
 	}
 	printf("\n%zu %s; %ld contribution%s this week; %ld not contributed to in %d+ days\n", l.n,
 	       l.n == 1 ? "person" : "people", l.week, l.week == 1 ? "" : "s", l.stale,
@@ -195,7 +193,7 @@ static int add_person(wol_cli *cli, int argc, char **argv)
 				if (opts[5].value)
 					rc = wol_cli_json(wol_person_json(&person));
 				else
-					printf("added %s (%s)\n", person.name, person.path);
+					wol_cli_printf(stdout, "added %s (%s)\n", person.name, person.path);
 				wol_person_free(&person);
 			}
 		}
@@ -231,7 +229,8 @@ static int rm_person(wol_cli *cli, int argc, char **argv)
 		cJSON_AddStringToObject(j, "moved", moved);
 		rc = wol_cli_json(j);
 	} else
-		printf("moved to %s (nothing is deleted; move it back to restore)\n", moved);
+		wol_cli_printf(stdout, "moved to %s (nothing is deleted; move it back to restore)\n",
+		               moved);
 	free(moved);
 	free(name);
 	return rc;
@@ -259,26 +258,27 @@ static int show_person(wol_cli *cli, int argc, char **argv)
 		rc = wol_cli_fail(cli, &err);
 	} else {
 		if (p.warning)
-			fprintf(stderr, "%s\n", p.warning);
+			wol_cli_printf(stderr, "%s\n", p.warning);
 		if (opts[0].value) {
 			rc = wol_cli_json(wol_person_json(&p));
 		} else {
-			printf("%s\n", p.name);
+			wol_cli_printf(stdout, "%s\n", p.name);
 			if (p.relation)
-				printf("relation:  %s\n", p.relation);
+				wol_cli_printf(stdout, "relation:  %s\n", p.relation);
 			if (p.closeness >= 0)
 				printf("closeness: %d of 5\n", p.closeness);
 			if (p.handle)
-				printf("member:    %s\n", p.handle);
-			printf("file:      %s\n", p.path);
+				wol_cli_printf(stdout, "member:    %s\n", p.handle);
+			wol_cli_printf(stdout, "file:      %s\n", p.path);
 			printf("\n%ld contribution%s, %ld this week\n", p.count, p.count == 1 ? "" : "s",
 			       p.week);
 			for (size_t i = 0; i < p.ncontribs; i++) {
 				const wol_contribution *c = &p.contribs[i];
 				if (strcmp(c->kind, "answer") == 0)
-					printf("  %s        answered in %s: %s\n", c->date, c->circle, c->what);
+					wol_cli_printf(stdout, "  %s        answered in %s: %s\n", c->date, c->circle,
+					               c->what);
 				else
-					printf("  %s %s  %s\n", c->date, c->time, c->what);
+					wol_cli_printf(stdout, "  %s %s  %s\n", c->date, c->time, c->what);
 			}
 		}
 		wol_person_free(&p);
@@ -332,7 +332,7 @@ int wol_cli_give(wol_cli *cli, int argc, char **argv)
 		if (opts[2].value)
 			rc = wol_cli_json(wol_given_json(&g));
 		else
-			printf("gave to %s: %s\n", g.name, g.line + 2);
+			wol_cli_printf(stdout, "gave to %s: %s\n", g.name, g.line + 2);
 		wol_given_free(&g);
 	}
 	free(what);
@@ -349,11 +349,11 @@ static int goal_history(wol_cli *cli, wol_circle *c, const char *member, int jso
 	if (json) {
 		rc = wol_cli_json(wol_goal_history_json(&h));
 	} else if (!h.n) {
-		printf("no goal set yet for %s in %s\n", h.handle, wol_circle_name(c));
+		wol_cli_printf(stdout, "no goal set yet for %s in %s\n", h.handle, wol_circle_name(c));
 	} else {
 		for (size_t i = 0; i < h.n; i++)
-			printf("%s  %s\n", h.revs[i].date,
-			       h.revs[i].text[0] ? h.revs[i].text : "(goal removed)");
+			wol_cli_printf(stdout, "%s  %s\n", h.revs[i].date,
+			               h.revs[i].text[0] ? h.revs[i].text : "(goal removed)");
 		if (h.n > 1)
 			printf("\nrevised %zu time%s\n", h.n - 1, h.n == 2 ? "" : "s");
 	}
@@ -399,7 +399,7 @@ int wol_cli_goal(wol_cli *cli, int argc, char **argv)
 			rc = wol_cli_fail(cli, &err);
 		} else {
 			if (g.note)
-				fprintf(stderr, "%s\n", g.note);
+				wol_cli_printf(stderr, "%s\n", g.note);
 			if (json)
 				rc = wol_cli_json(wol_goal_json(&g, 1));
 			else if (g.unchanged)
@@ -415,9 +415,9 @@ int wol_cli_goal(wol_cli *cli, int argc, char **argv)
 		if (json) {
 			rc = wol_cli_json(wol_goal_json(&g, 0));
 		} else if (g.text) {
-			printf("%s\n", g.text);
+			wol_cli_printf(stdout, "%s\n", g.text);
 			if (g.note)
-				fprintf(stderr, "%s\n", g.note);
+				wol_cli_printf(stderr, "%s\n", g.note);
 		} else {
 			printf("no goal set in %s (set one: wol goal TEXT)\n", g.circle);
 		}

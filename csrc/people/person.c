@@ -45,13 +45,16 @@ int wol_people__check_text(const char *what, const char *s, size_t max, int line
 		                     max);
 	if (!wol_utf8_valid(s, n))
 		return wol_error_set(err, WOL_EINVAL, "%s: not valid UTF-8 text", what);
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		if (*p == '\n' || *p == '\r') {
+	for (size_t i = 0; i < n;) {
+		unsigned int cp = 0;
+		i += wol_utf8_next(s + i, n - i, &cp);
+		if (cp == '\n' || cp == '\r') {
 			if (!lines)
 				return wol_error_set(err, WOL_EINVAL, "%s: holds a line break (give one line)",
 				                     what);
-		} else if ((*p < 0x20 && *p != '\t') || *p == 0x7f) {
-			return wol_error_set(err, WOL_EINVAL, "%s: holds a control character", what);
+		} else if (wol_char_control(cp) && cp != '\t') {
+			return wol_error_set(err, WOL_EINVAL, "%s: holds a control character (U+%04X)", what,
+			                     cp);
 		}
 	}
 	return 0;
@@ -77,23 +80,16 @@ int wol_people_check_name(const char *name, wol_error *err)
 
 /* ------------------------------------------------- case and slug folding */
 
-/* Decodes one character of valid UTF-8; returns its length. */
-static size_t utf8_next(const unsigned char *s, unsigned *cp)
+/* One character of s (n bytes left): its length, never 0 (a byte that is
+ * not UTF-8 stands for itself). */
+static size_t utf8_next(const char *s, size_t n, unsigned *cp)
 {
-	if (s[0] < 0x80) {
-		*cp = s[0];
-		return 1;
+	size_t k = wol_utf8_next(s, n, cp);
+	if (k == 0) {
+		*cp = (unsigned char)s[0];
+		k = 1;
 	}
-	if ((s[0] & 0xE0) == 0xC0 && s[1]) {
-		*cp = ((unsigned)(s[0] & 0x1F) << 6) | (s[1] & 0x3F);
-		return 2;
-	}
-	if ((s[0] & 0xF0) == 0xE0 && s[1] && s[2]) {
-		*cp = ((unsigned)(s[0] & 0x0F) << 12) | ((unsigned)(s[1] & 0x3F) << 6) | (s[2] & 0x3F);
-		return 3;
-	}
-	*cp = s[0]; /* compared byte by byte */
-	return 1;
+	return k;
 }
 
 /* Lower case of Latin, Greek and Cyrillic capitals (the case a name's
@@ -119,15 +115,15 @@ static unsigned fold_case(unsigned c)
 
 int wol_people__same(const char *a, const char *b)
 {
-	const unsigned char *p = (const unsigned char *)a, *q = (const unsigned char *)b;
-	while (*p && *q) {
+	size_t na = strlen(a), nb = strlen(b), i = 0, j = 0;
+	while (i < na && j < nb) {
 		unsigned ca, cb;
-		p += utf8_next(p, &ca);
-		q += utf8_next(q, &cb);
+		i += utf8_next(a + i, na - i, &ca);
+		j += utf8_next(b + j, nb - j, &cb);
 		if (fold_case(ca) != fold_case(cb))
 			return 0;
 	}
-	return *p == *q;
+	return i == na && j == nb;
 }
 
 /* How a Latin letter with a diacritic (U+00C0..U+017F) is written in a
@@ -152,14 +148,15 @@ void wol_people__base_slug(const char *name, char *buf, size_t size)
 	 * Núñez" is jose-nunez; anything else non-ASCII separates words */
 	wol_buf b;
 	wol_buf_init(&b);
-	for (const unsigned char *p = (const unsigned char *)name; *p;) {
+	size_t len = strlen(name);
+	for (size_t i = 0; i < len;) {
 		unsigned c;
-		size_t n = utf8_next(p, &c);
+		size_t n = utf8_next(name + i, len - i, &c);
 		if (c >= 0xC0 && c <= 0x17F && latin_ascii[c - 0xC0][0])
 			wol_buf_puts(&b, latin_ascii[c - 0xC0]);
 		else
-			wol_buf_put(&b, (const char *)p, n);
-		p += n;
+			wol_buf_put(&b, name + i, n);
+		i += n;
 	}
 	if (b.oom || wol_slug(b.ptr ? b.ptr : "", buf, size, 48) == 0)
 		snprintf(buf, size, "person");

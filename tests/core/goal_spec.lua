@@ -178,6 +178,18 @@ describe('goal', function()
     assert.truthy(t.read(adir .. '/.git/wol-goals'):find('tester 5', 1, true))
     os.remove(adir .. '/.git/wol-goals')
     assert.same({ tester = 4, bo = 0 }, assert(c:goal_revisions({ 'tester', 'bo' })))
+    -- a goal another member wrote with plain git, holding terminal escapes,
+    -- is printed with the escapes made visible
+    t.write(adir .. '/members/zed.md', '---\nname: Zed\ngoal: "evil \\e]0;owned\\a goal"\n---\n')
+    t.git(adir, 'add members/zed.md && git -C ' .. t.shquote(adir) .. ' commit -qm zed')
+    local out
+    out, err, rc = t.wol({ 'goal', '--member', 'zed' }, ana)
+    assert.equal(0, rc, err)
+    assert.is_nil(out:find('\27', 1, true))
+    assert.equal('evil \\x1b]0;owned\\x07 goal\n', out)
+    out, err, rc = t.wol({ 'goal', '--history', '--member', 'zed' }, ana)
+    assert.equal(0, rc, err)
+    assert.is_nil(out:find('\27', 1, true))
     c:close()
     ctx:close()
   end)
