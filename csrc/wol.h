@@ -1079,7 +1079,7 @@ typedef struct wol_person {
 	char last[11];    /* day of the last contribution up to today, "" when none */
 	long days;        /* days since `last`, else since `added`; -1 when neither */
 	int stale;        /* days >= the stale threshold (or nothing known) */
-	wol_contribution *contribs; /* wol_people_get only (detail set): in file order */
+	wol_contribution *contribs; /* wol_people_get only (detail set): oldest first */
 	size_t ncontribs;
 	int detail;       /* contribs were read */
 	char *warning;    /* broken front matter or bad values: the file is listed, never rewritten */
@@ -1103,6 +1103,7 @@ typedef struct wol_people_opts {
 	int stale_days;    /* 0: WOL_PEOPLE_STALE_DAYS */
 	wol_index *ix;     /* an open index for answers to members' questions, or NULL */
 	int no_answers;    /* 1: count only the lines in the files */
+	int norefresh;     /* 1: use the index as it is (else each circle's new commits first) */
 } wol_people_opts;
 
 /* The sorts in the order a list view cycles through them (NULL-terminated). */

@@ -105,7 +105,12 @@ static int list_people(wol_cli *cli, wol_cli_opt *opts)
 	}
 	wol_people l;
 	wol_error err;
-	if (wol_people_list(ctx, &po, &l, &err) != 0)
+	wol_index *ix = NULL;
+	if (wol_index_open(ctx, &ix, &err) == 0)
+		po.ix = ix; /* answers to members' questions count too */
+	int lrc = wol_people_list(ctx, &po, &l, &err);
+	wol_index_close(ix);
+	if (lrc != 0)
 		return wol_cli_fail(cli, &err);
 	for (size_t i = 0; i < l.nwarnings; i++)
 		wol_cli_printf(stderr, "%s\n", l.warnings[i]);
@@ -236,6 +241,19 @@ static int rm_person(wol_cli *cli, int argc, char **argv)
 	return rc;
 }
 
+/* One person with every contribution, answers to their questions too. */
+static int show_get(wol_ctx *ctx, const char *name, wol_person *p, wol_error *err)
+{
+	wol_people_opts po = {0};
+	wol_index *ix = NULL;
+	wol_error ierr;
+	if (wol_index_open(ctx, &ix, &ierr) == 0)
+		po.ix = ix;
+	int rc = wol_people_get(ctx, name, &po, p, err);
+	wol_index_close(ix);
+	return rc;
+}
+
 static int show_person(wol_cli *cli, int argc, char **argv)
 {
 	wol_cli_opt opts[] = {{"json", 0, 0, NULL}, {NULL, 0, 0, NULL}};
@@ -254,7 +272,7 @@ static int show_person(wol_cli *cli, int argc, char **argv)
 	int rc = WOL_EXIT_OK;
 	if (!name) {
 		rc = WOL_EXIT_FAIL;
-	} else if (wol_people_get(ctx, name, NULL, &p, &err) != 0) {
+	} else if (show_get(ctx, name, &p, &err) != 0) {
 		rc = wol_cli_fail(cli, &err);
 	} else {
 		if (p.warning)

@@ -123,8 +123,12 @@ static int l_people(lua_State *L)
 		o.stale_days = (int)luaL_optinteger(L, -1, 0);
 		lua_pop(L, 1);
 	}
+	wol_error err, ierr;
+	/* answers to members' questions count through the cached index; without
+	 * an index only the files count */
+	o.ix = wol_lua_index(L, ctx, &ierr);
+	lua_pop(L, 1); /* the holder stays referenced by the cache */
 	wol_people l;
-	wol_error err;
 	if (wol_people_list(ctx, &o, &l, &err) != 0)
 		return wol_lua_fail(L, &err);
 	cJSON *tree = wol_people_json(&l);
@@ -136,9 +140,12 @@ static int l_person(lua_State *L)
 {
 	wol_ctx *ctx = wol_lua_checkctx(L, 1);
 	const char *ref = luaL_checkstring(L, 2);
+	wol_people_opts o = {0};
+	wol_error err, ierr;
+	o.ix = wol_lua_index(L, ctx, &ierr);
+	lua_pop(L, 1);
 	wol_person p;
-	wol_error err;
-	if (wol_people_get(ctx, ref, NULL, &p, &err) != 0)
+	if (wol_people_get(ctx, ref, &o, &p, &err) != 0)
 		return wol_lua_fail(L, &err);
 	cJSON *tree = wol_person_json(&p);
 	wol_person_free(&p);

@@ -175,16 +175,29 @@ int wol_people_list(wol_ctx *ctx, const wol_people_opts *opts, wol_people *out, 
 			if (push_warning(out, perr.msg))
 				rc = wol_error_set(err, WOL_ENOMEM, "out of memory");
 		} else {
-			out->week += p->week;
-			out->stale += p->stale;
 			out->n++;
 		}
 	}
 	wol_strv_free(slugs, n);
 	free(dir);
+	if (rc == 0 && opts->ix && !opts->no_answers) {
+		wol_error aerr;
+		int arc = wol_people__answers(ctx, opts->ix, out->items, out->n, !opts->norefresh, &aerr);
+		if (arc == WOL_ENOMEM)
+			rc = wol_error_set(err, WOL_ENOMEM, "out of memory");
+		else if (arc && push_warning(out, aerr.msg)) /* the lines still count */
+			rc = wol_error_set(err, WOL_ENOMEM, "out of memory");
+	}
 	if (rc) {
 		wol_people_free(out);
 		return rc;
+	}
+	for (size_t i = 0; i < out->n; i++) {
+		wol_person *p = &out->items[i];
+		if (p->handle)
+			wol_people__settle(p, today, out->stale_days);
+		out->week += p->week;
+		out->stale += p->stale;
 	}
 	sort_people(out->items, out->n, which);
 	return 0;
@@ -347,6 +360,17 @@ int wol_people_get(wol_ctx *ctx, const char *ref, const wol_people_opts *opts, w
 		rc = wol_people__read(dir, slug, wol_ctx_today(ctx), stale, 1, out, err);
 	free(dir);
 	free(slug);
+	if (rc == 0 && opts && opts->ix && !opts->no_answers && out->handle) {
+		wol_error aerr;
+		int arc = wol_people__answers(ctx, opts->ix, out, 1, !opts->norefresh, &aerr);
+		if (arc == WOL_ENOMEM) {
+			wol_person_free(out);
+			return wol_error_set(err, WOL_ENOMEM, "out of memory");
+		}
+		if (arc && !out->warning)
+			out->warning = wol_strfmt("%s", aerr.msg);
+		wol_people__settle(out, wol_ctx_today(ctx), stale);
+	}
 	return rc;
 }
 

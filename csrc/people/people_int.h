@@ -33,6 +33,18 @@ int wol_people__check_text(const char *what, const char *s, size_t max, int line
 /* ASCII-case-insensitive equality of two UTF-8 strings. */
 int wol_people__same(const char *a, const char *b);
 
+/* person.c: counts one contribution of `date` (YYYY-MM-DD) in p's figures
+ * (count; week and last when not after today); then wol_people__settle. */
+void wol_people__count(wol_person *p, const char *date, wol_date today);
+/* Computes days and stale from last/added; sorts p->contribs by date. */
+void wol_people__settle(wol_person *p, wol_date today, int stale_days);
+
+/* answers.c: adds the answers I gave to the questions of people who are
+ * circle members (`handle:`) through the open index (`refresh`: each
+ * circle's changes taken in first). */
+int wol_people__answers(wol_ctx *ctx, wol_index *ix, wol_person *v, size_t n, int refresh,
+                        wol_error *err);
+
 /* list.c: the refs of people (dir listing, sorted file names). */
 int wol_people__slugs(const char *dir, char ***slugs, size_t *n, wol_error *err);
 

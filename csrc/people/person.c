@@ -230,13 +230,23 @@ static int add_contrib(wol_person *p, const char *date, const char *time, const 
 	return 0;
 }
 
-/* Counts (and with `detail` keeps) the contribution lines of a body. */
-static int scan_body(wol_person *p, const char *body, int line0, wol_date today,
-                     wol_date monday, int detail)
+void wol_people__count(wol_person *p, const char *date, wol_date today)
 {
 	char todays[11], mondays[11];
 	wol_date_format(today, todays);
-	wol_date_format(monday, mondays);
+	wol_date_format(wol_date_add(today, -wol_date_weekday(today)), mondays);
+	p->count++;
+	if (strcmp(date, todays) <= 0) {
+		if (strcmp(date, p->last) > 0)
+			memcpy(p->last, date, 11);
+		if (strcmp(date, mondays) >= 0)
+			p->week++;
+	}
+}
+
+/* Counts (and with `detail` keeps) the contribution lines of a body. */
+static int scan_body(wol_person *p, const char *body, int line0, wol_date today, int detail)
+{
 	int line = line0;
 	for (const char *s = body; *s; line++) {
 		const char *e = strchr(s, '\n');
@@ -245,13 +255,7 @@ static int scan_body(wol_person *p, const char *body, int line0, wol_date today,
 		const char *what;
 		size_t wn;
 		if (n >= 20 && s[0] == '-' && wol_people__contrib_line(s, n, date, time, &what, &wn)) {
-			p->count++;
-			if (strcmp(date, todays) <= 0) {
-				if (strcmp(date, p->last) > 0)
-					memcpy(p->last, date, 11);
-				if (strcmp(date, mondays) >= 0)
-					p->week++;
-			}
+			wol_people__count(p, date, today);
 			if (detail && add_contrib(p, date, time, what, wn, line))
 				return -1;
 		}
@@ -260,6 +264,34 @@ static int scan_body(wol_person *p, const char *body, int line0, wol_date today,
 		s = e + 1;
 	}
 	return 0;
+}
+
+static int cmp_contrib(const void *pa, const void *pb)
+{
+	const wol_contribution *a = pa, *b = pb;
+	int c = strcmp(a->date, b->date);
+	if (!c)
+		c = strcmp(a->time, b->time);
+	if (!c)
+		c = a->line - b->line;
+	if (!c && a->path && b->path)
+		c = strcmp(a->path, b->path);
+	return c;
+}
+
+void wol_people__settle(wol_person *p, wol_date today, int stale_days)
+{
+	wol_date since;
+	const char *from = p->last[0] ? p->last : p->added;
+	p->days = -1;
+	if (from[0] && wol_date_parse(from, today, &since, NULL) == 0) {
+		p->days = wol_date_diff(today, since);
+		if (p->days < 0)
+			p->days = 0;
+	}
+	p->stale = p->days < 0 || p->days >= stale_days;
+	if (p->ncontribs > 1)
+		qsort(p->contribs, p->ncontribs, sizeof *p->contribs, cmp_contrib);
 }
 
 /* ----------------------------------------------------------------- reading */
@@ -369,10 +401,8 @@ int wol_people__read(const char *dir, const char *slug, wol_date today, int stal
 	}
 	if (!p->name)
 		p->name = wol_strfmt("%s", slug);
-	wol_date monday = wol_date_add(today, -wol_date_weekday(today));
 	/* a broken file still shows its contribution lines (read, never written) */
-	int mem = !p->name ||
-	          (!memchr(text, '\0', len) && scan_body(p, body, line0, today, monday, detail));
+	int mem = !p->name || (!memchr(text, '\0', len) && scan_body(p, body, line0, today, detail));
 	if (parsed)
 		wol_doc_free(&doc);
 	free(text);
@@ -380,14 +410,7 @@ int wol_people__read(const char *dir, const char *slug, wol_date today, int stal
 		wol_person_free(p);
 		return wol_error_set(err, WOL_ENOMEM, "out of memory");
 	}
-	wol_date since;
-	const char *from = p->last[0] ? p->last : p->added;
-	if (from[0] && wol_date_parse(from, today, &since, NULL) == 0) {
-		p->days = wol_date_diff(today, since);
-		if (p->days < 0)
-			p->days = 0;
-	}
-	p->stale = p->days < 0 || p->days >= stale_days;
+	wol_people__settle(p, today, stale_days);
 	return 0;
 }
 

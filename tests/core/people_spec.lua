@@ -175,9 +175,14 @@ describe('people', function()
     local full = assert(ctx:person('ana-lopez'))
     assert.equal(3, full.count)
     assert.equal('2026-03-04', full.last)
-    assert.equal('shared my notes on pricing', full.contributions[1].what)
-    assert.equal('give', full.contributions[1].kind)
-    assert.equal('14:05', full.contributions[1].time)
+    -- oldest first
+    local whats = {}
+    for _, c in ipairs(full.contributions) do
+      table.insert(whats, c.date .. ' ' .. c.time .. ' ' .. c.what)
+      assert.equal('give', c.kind)
+    end
+    assert.same({ '2026-03-01 18:30 thanked her', '2026-03-03 08:00 introduced her to Bo',
+      '2026-03-04 14:05 shared my notes on pricing' }, whats)
     -- what the user wrote in the body by hand counts too, other lines do not
     t.write(p.abs, t.read(p.abs) .. 'A note of mine.\n- 2026-02-10 10:00 an old favour\n- not a date\n')
     assert.equal(4, assert(ctx:person('ana-lopez')).count)
@@ -311,6 +316,59 @@ describe('people', function()
     assert.is_true(seen.Bo and seen.Cy) -- both get their days
     assert(ctx:give('bo', 'y', { date = '2026-03-02' }))
     assert.equal('Cy', ctx:people_pick())
+    ctx:close()
+  end)
+end)
+
+describe('answers as contributions', function()
+  it('counts the answers you gave to a member\'s questions, read from the circle', function()
+    local remote = t.tmpdir('remote') .. '/c.git'
+    t.sh('git init -q --bare -b main ' .. t.shquote(remote))
+    -- the suite's identity (tester) in-process, bo through the CLI
+    local me = { home = os.getenv('HOME'), wol_home = t.tmpdir('answers') }
+    local bo = t.member('bo')
+    local function ok(args, who)
+      local out, err, rc = t.wol(args, who)
+      assert(rc == 0, table.concat(args, ' ') .. ': ' .. out .. err)
+      return out
+    end
+    ok({ 'init', 'c', '--remote', remote }, me)
+    ok({ 'sync' }, me)
+    ok({ 'join', remote, 'c' }, bo)
+    local q1 = json.decode(ok({ 'ask', 'How do you keep a weekly rhythm?', '--json' }, bo)).qid
+    local q2 = json.decode(ok({ 'ask', 'Where do drafts live?', '--json' }, bo)).qid
+    ok({ 'sync' }, bo)
+    ok({ 'sync' }, me)
+    ok({ 'answer', q1, '-m', 'A fixed slot on Fridays' }, me)
+    local a2 = json.decode(ok({ 'answer', q2, '-m', 'In the notes folder', '--json' }, me)).id
+    local ctx = open(me)
+    assert(ctx:person_add({ name = 'Bo Chen', handle = 'bo' }))
+    assert(ctx:person_add({ name = 'Bo elsewhere', handle = 'bo', circles = { 'other' } }))
+    assert(ctx:give('bo chen', 'a coffee', { date = '2026-01-10' }))
+    local l = assert(ctx:people({ sort = 'name' }))
+    assert.equal('Bo Chen', l.people[1].name)
+    assert.equal(3, l.people[1].count)
+    assert.equal(os.date('!%Y-%m-%d'), l.people[1].last)
+    assert.equal(0, l.people[2].count) -- only answers in circle 'other' count for them
+    local p = assert(ctx:person('Bo Chen'))
+    local kinds = {}
+    for _, c in ipairs(p.contributions) do
+      table.insert(kinds, c.kind .. ':' .. c.what .. ':' .. (c.circle or ''))
+    end
+    table.sort(kinds)
+    assert.same({ 'answer:How do you keep a weekly rhythm?:c', 'answer:Where do drafts live?:c',
+      'give:a coffee:' }, kinds)
+    -- nothing was copied into the person's file
+    local _, nlines = t.read(p.abs):gsub('\n%- %d', '')
+    assert.equal(1, nlines)
+    -- a retracted answer no longer counts
+    local c = assert(ctx:circle_open('c'))
+    assert(c:question_event(q2, 'retract', { target = a2 }))
+    c:close()
+    assert.equal(2, assert(ctx:person('bo-chen')).count)
+    -- the CLI agrees
+    local out = ok({ 'people', 'show', 'bo chen', '--json' }, me)
+    assert.equal(2, json.decode(out).count)
     ctx:close()
   end)
 end)
