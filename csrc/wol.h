@@ -1024,7 +1024,7 @@ typedef enum wol_check_level {
 
 typedef struct wol_check {
 	wol_check_level level;
-	char *section; /* "libraries", "home", "identity", "circles" */
+	char *section; /* "libraries", "home", "identity", "circles", "people" */
 	char *msg;
 	char *advice; /* what to do, or NULL */
 } wol_check;

@@ -372,3 +372,47 @@ describe('answers as contributions', function()
     ctx:close()
   end)
 end)
+
+describe('people privacy', function()
+  it('wol doctor checks the modes; a person file is never shared, even with --force', function()
+    local m = t.member('tester')
+    local ctx = open(m)
+    local p = assert(ctx:person_add({ name = 'Ana' }))
+    local out, err, rc = t.wol({ 'doctor', '--json' }, m)
+    local function people_checks(text)
+      local v = {}
+      for _, c in ipairs(json.decode(text)) do
+        if c.section == 'people' then
+          table.insert(v, c.level .. ': ' .. c.msg)
+        end
+      end
+      return v
+    end
+    assert.same({ 'ok: 1 person on your list in ' .. m.wol_home .. '/people' }, people_checks(out))
+    t.sh('chmod 755 ' .. t.shquote(m.wol_home .. '/people') .. ' && chmod 644 ' .. t.shquote(p.abs))
+    t.write(m.wol_home .. '/people/bad.md', '---\nname: [x\n---\n')
+    out = t.wol({ 'doctor', '--json' }, m)
+    local checks = people_checks(out)
+    assert.equal(4, #checks)
+    assert.matches('^warn: .*/people is readable by others %(mode 755%)', checks[1])
+    assert.equal('ok: 2 people on your list in ' .. m.wol_home .. '/people', checks[2])
+    assert.equal('warn: 2 person files are readable by others', checks[3])
+    assert.matches('^warn: people/bad%.md:%d+: ', checks[4])
+    -- sharing a person file: refused, forced or not, nothing committed
+    _, err, rc = t.wol({ 'init', 'c' }, m)
+    assert.equal(0, rc, err)
+    local head = t.git(m.wol_home .. '/circles/c', 'rev-parse HEAD')
+    for _, force in ipairs({ {}, { '--force' } }) do
+      local args = { 'share', p.abs }
+      for _, f in ipairs(force) do
+        table.insert(args, f)
+      end
+      _, err, rc = t.wol(args, m)
+      assert.equal(1, rc)
+      assert.equal('wol: share: ' .. p.abs .. ' is on your private list of people; it is never shared '
+        .. '(nothing was shared)\n', err)
+    end
+    assert.equal(head, t.git(m.wol_home .. '/circles/c', 'rev-parse HEAD'))
+    ctx:close()
+  end)
+end)

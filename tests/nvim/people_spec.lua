@@ -319,4 +319,21 @@ describe(':WolGoal', function()
     assert.matches("^wol: circle: 'nope' does not exist", seen[1].msg)
     vim.cmd('bwipeout!')
   end)
+
+  it(':WolShare refuses a person file like a journal entry, even with !', function()
+    local dir = member.wol_home .. '/circles/c'
+    local head = t.git(dir, 'rev-parse HEAD')
+    vim.cmd('edit ' .. vim.fn.fnameescape(member.wol_home .. '/people/cy.md'))
+    for _, cmd in ipairs({ 'WolShare', 'WolShare!' }) do
+      local seen = nt.notifications(function()
+        vim.cmd(cmd)
+      end)
+      assert.matches('is on your private list of people; it is never shared', seen[#seen].msg)
+    end
+    assert.equal(head, t.git(dir, 'rev-parse HEAD'))
+    -- :checkhealth wol has a people section
+    vim.cmd('checkhealth wol')
+    assert.truthy(find_line('people on your list in'))
+    vim.cmd('bwipeout!')
+  end)
 end)
