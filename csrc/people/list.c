@@ -166,7 +166,7 @@ int wol_people_list(wol_ctx *ctx, const wol_people_opts *opts, wol_people *out, 
 	for (size_t i = 0; rc == 0 && i < n; i++) {
 		wol_error perr;
 		wol_person *p = &out->items[out->n];
-		int prc = wol_people__read(dir, slugs[i], today, out->stale_days, 0, p, &perr);
+		int prc = wol_people__read_cached(ctx, dir, slugs[i], out->stale_days, p, &perr);
 		if (prc == WOL_ENOMEM) {
 			rc = wol_error_set(err, WOL_ENOMEM, "out of memory");
 		} else if (prc == WOL_ENOTFOUND) {
@@ -242,7 +242,7 @@ static int match_names(wol_ctx *ctx, const char *dir, char **slugs, size_t n, co
 			continue;
 		wol_person p;
 		wol_error perr;
-		if (wol_people__read(dir, slugs[i], wol_ctx_today(ctx), 1, 0, &p, &perr) != 0) {
+		if (wol_people__read_cached(ctx, dir, slugs[i], 1, &p, &perr) != 0) {
 			if (perr.code == WOL_ENOMEM)
 				return WOL_ENOMEM;
 			continue;

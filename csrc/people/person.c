@@ -414,6 +414,49 @@ int wol_people__read(const char *dir, const char *slug, wol_date today, int stal
 	return 0;
 }
 
+static char **copy_strv(char *const *v, size_t n, int *bad)
+{
+	if (!n)
+		return NULL;
+	char **out = calloc(n, sizeof *out);
+	for (size_t i = 0; out && i < n; i++)
+		if (!(out[i] = wol_strfmt("%s", v[i])))
+			*bad = 1;
+	if (!out)
+		*bad = 1;
+	return out;
+}
+
+static char *copy_str(const char *s, int *bad)
+{
+	char *c = s ? wol_strfmt("%s", s) : NULL;
+	if (s && !c)
+		*bad = 1;
+	return c;
+}
+
+int wol_people__copy(const wol_person *src, wol_person *dst)
+{
+	int bad = 0;
+	*dst = *src;
+	dst->contribs = NULL;
+	dst->ncontribs = 0;
+	dst->detail = 0;
+	dst->slug = copy_str(src->slug, &bad);
+	dst->path = copy_str(src->path, &bad);
+	dst->name = copy_str(src->name, &bad);
+	dst->relation = copy_str(src->relation, &bad);
+	dst->handle = copy_str(src->handle, &bad);
+	dst->warning = copy_str(src->warning, &bad);
+	dst->circles = copy_strv(src->circles, src->ncircles, &bad);
+	dst->tags = copy_strv(src->tags, src->ntags, &bad);
+	if (bad) {
+		wol_person_free(dst);
+		return WOL_ENOMEM;
+	}
+	return 0;
+}
+
 void wol_person_free(wol_person *p)
 {
 	if (!p)
