@@ -416,3 +416,39 @@ describe('people privacy', function()
     ctx:close()
   end)
 end)
+
+describe('people cache', function()
+  it('reads a file again when its inode, size or mtime changed', function()
+    local m = t.member('tester')
+    local ctx = open(m, '2026-03-04')
+    local p = assert(ctx:person_add({ name = 'Ana', relation = 'one' }))
+    local q = assert(ctx:person_add({ name = 'Bo', relation = 'two' }))
+    local function age(path)
+      t.sh('touch -d "2026-01-01 10:00" ' .. t.shquote(path))
+    end
+    age(p.abs)
+    age(q.abs)
+    local function relations()
+      local v = {}
+      for _, x in ipairs(assert(ctx:people({ sort = 'name' })).people) do
+        table.insert(v, x.relation or '-')
+      end
+      return table.concat(v, ',')
+    end
+    assert.equal('one,two', relations()) -- read and kept
+    assert.equal('one,two', relations()) -- from the cache
+    -- same size, another inode (a rename over it, as editors save), old mtime
+    local text = t.read(p.abs):gsub('relation: one', 'relation: uno')
+    t.write(p.abs .. '.new', text)
+    t.sh('mv ' .. t.shquote(p.abs .. '.new') .. ' ' .. t.shquote(p.abs))
+    age(p.abs)
+    -- another size, same inode, old mtime
+    t.write(q.abs, (t.read(q.abs):gsub('relation: two', 'relation: three')))
+    age(q.abs)
+    assert.equal('uno,three', relations())
+    -- a contribution (a new mtime) shows at once
+    assert(ctx:give('bo', 'x'))
+    assert.equal(1, assert(ctx:people({ sort = 'name' })).people[2].count)
+    ctx:close()
+  end)
+end)
