@@ -441,10 +441,13 @@ typedef int (*wol_progress_cb)(const char *stage, size_t done, size_t total, voi
 
 /* Clones `url` into $WOL_HOME/circles/<name> (name NULL: from circle.md of
  * the clone, else the URL's last component), adds members/<handle>.md when
- * missing and commits it. The clone is made in a temporary directory and
- * renamed into place. *name_out (if not NULL) gets the malloc'd name. */
-WOL_API int wol_circle_join(wol_ctx *ctx, const char *url, const char *name, wol_progress_cb cb,
-                            void *payload, char **name_out, wol_error *err);
+ * missing and commits it. `goal` (NULL: none) is the member's goal, checked
+ * first as wol_goal_check does (a bad goal clones nothing) and written into
+ * that file (into the one there when joining again). The clone is made in
+ * a temporary directory and renamed into place. *name_out (if not NULL)
+ * gets the malloc'd name. */
+WOL_API int wol_circle_join(wol_ctx *ctx, const char *url, const char *name, const char *goal,
+                            wol_progress_cb cb, void *payload, char **name_out, wol_error *err);
 
 /* Opens circle `name` (NULL: the default circle, see wol_ctx_circle). */
 WOL_API int wol_circle_open(wol_ctx *ctx, const char *name, wol_circle **out, wol_error *err);

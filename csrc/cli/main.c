@@ -26,8 +26,9 @@ static const wol_cli_cmd commands[] = {
 	 "6 another sync of the circle is running"},
 	{"init", wol_cli_init, "NAME [--remote URL] [--started DATE] [--meets DAY] [--weeks N] [--goal TEXT]",
 	 "start a circle in $WOL_HOME/circles/NAME", "Creates the repository with circle.md and your members/<handle>.md, committed."},
-	{"join", wol_cli_join, "URL [NAME] [--json]", "join a circle: clone it and add yourself",
-	 "With --json, prints one JSON object per line: progress events, then done or error."},
+	{"join", wol_cli_join, "URL [NAME] [--goal TEXT] [--json]", "join a circle: clone it and add yourself",
+	 "With --json, prints one JSON object per line: progress events, then done or error.\n"
+	 "--goal sets your goal in members/<handle>.md (checked before anything is cloned)."},
 	{"circles", wol_cli_circles, "[--json]", "list your circles (* marks the default)", NULL},
 	{"note", wol_cli_note, "TITLE", "create a note in notes/<handle>/ (not shared yet)", NULL},
 	{"share", wol_cli_share, "FILE|- [-m MSG] [--force] [--title T] [--lines A-B] [--max-size N] [--json]",

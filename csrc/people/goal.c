@@ -125,41 +125,6 @@ int wol_goal_get(wol_circle *c, const char *handle, wol_goal *out, wol_error *er
 	return 0;
 }
 
-/* members/<handle>.md with `goal` set: the front matter rendered again,
- * the body kept as written; a new file when there is none. */
-static int member_with_goal(wol_circle *c, const char *rel, const char *goal, char **out,
-                            size_t *len, char **old_goal, wol_error *err)
-{
-	*out = NULL;
-	*old_goal = NULL;
-	char *text = NULL;
-	size_t tlen = 0;
-	int rc = wol_circle__read(c, rel, MEMBER_MAX_BYTES, &text, &tlen, err);
-	if (rc == WOL_ENOTFOUND) {
-		*out = wol_circle__member_doc(c, goal, len, err);
-		return *out ? 0 : err ? err->code : WOL_ENOMEM;
-	}
-	if (rc)
-		return rc;
-	wol_doc doc;
-	if ((rc = wol_doc_parse(text, tlen, rel, &doc, err))) {
-		char why[WOL_ERRMSG_MAX];
-		snprintf(why, sizeof why, "%s", err ? err->msg : "");
-		free(text);
-		return wol_error_set(err, rc, "%s; fix the file first (nothing written)", why);
-	}
-	const char *g = wol_yaml_str(doc.meta, "goal");
-	if (g && *g && !(*old_goal = wol_strfmt("%s", g)))
-		rc = wol_error_set(err, WOL_ENOMEM, "out of memory");
-	if (!rc && wol_yaml_set_str(doc.meta, "goal", goal))
-		rc = wol_error_set(err, WOL_ENOMEM, "out of memory");
-	if (!rc)
-		rc = wol_doc_render(&doc, out, len, err);
-	wol_doc_free(&doc);
-	free(text);
-	return rc;
-}
-
 int wol_goal_set(wol_circle *c, const char *text, wol_goal *out, wol_error *err)
 {
 	memset(out, 0, sizeof *out);
@@ -181,7 +146,7 @@ int wol_goal_set(wol_circle *c, const char *text, wol_goal *out, wol_error *err)
 		rc = wol_error_set(err, WOL_ENOMEM, "out of memory");
 		goto done;
 	}
-	if ((rc = member_with_goal(c, rel, goal, &doc, &len, &old, err)))
+	if ((rc = wol_circle__member_with_goal(c, rel, goal, &doc, &len, &old, err)))
 		goto done;
 	if (old && strcmp(old, goal) == 0) {
 		out->unchanged = 1;

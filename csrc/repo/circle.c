@@ -873,6 +873,41 @@ char *wol_circle__member_doc(wol_circle *c, const char *goal, size_t *len, wol_e
 	return out;
 }
 
+/* members/<handle>.md with `goal` set: the front matter rendered again,
+ * the body kept as written; a new file when there is none. */
+int wol_circle__member_with_goal(wol_circle *c, const char *rel, const char *goal, char **out,
+                                 size_t *len, char **old_goal, wol_error *err)
+{
+	*out = NULL;
+	*old_goal = NULL;
+	char *text = NULL;
+	size_t tlen = 0;
+	int rc = wol_circle__read(c, rel, 256 * 1024, &text, &tlen, err);
+	if (rc == WOL_ENOTFOUND) {
+		*out = wol_circle__member_doc(c, goal, len, err);
+		return *out ? 0 : err ? err->code : WOL_ENOMEM;
+	}
+	if (rc)
+		return rc;
+	wol_doc doc;
+	if ((rc = wol_doc_parse(text, tlen, rel, &doc, err))) {
+		char why[WOL_ERRMSG_MAX];
+		snprintf(why, sizeof why, "%s", err ? err->msg : "");
+		free(text);
+		return wol_error_set(err, rc, "%s; fix the file first (nothing written)", why);
+	}
+	const char *g = wol_yaml_str(doc.meta, "goal");
+	if (g && *g && !(*old_goal = wol_strfmt("%s", g)))
+		rc = wol_error_set(err, WOL_ENOMEM, "out of memory");
+	if (!rc && wol_yaml_set_str(doc.meta, "goal", goal))
+		rc = wol_error_set(err, WOL_ENOMEM, "out of memory");
+	if (!rc)
+		rc = wol_doc_render(&doc, out, len, err);
+	wol_doc_free(&doc);
+	free(text);
+	return rc;
+}
+
 static char *circle_doc(const char *name, wol_date started, int meets, int weeks, size_t *len,
                         wol_error *err)
 {
@@ -1143,14 +1178,18 @@ static char *derive_name(const char *tmp, const char *url)
 	return wol_name_valid(slug) ? wol_strfmt("%s", slug) : NULL;
 }
 
-int wol_circle_join(wol_ctx *ctx, const char *url, const char *name, wol_progress_cb cb,
-                    void *payload, char **name_out, wol_error *err)
+int wol_circle_join(wol_ctx *ctx, const char *url, const char *name, const char *goal,
+                    wol_progress_cb cb, void *payload, char **name_out, wol_error *err)
 {
 	if (name_out)
 		*name_out = NULL;
 	if (!url || !*url)
 		return wol_error_set(err, WOL_EINVAL, "join: no URL given");
 	int rc;
+	/* a goal is checked before anything is cloned (the goal's rules) */
+	char *norm_goal = NULL;
+	if (goal && (rc = wol_goal_check(goal, &norm_goal, NULL, err)))
+		return rc;
 	if (name && *name && (rc = wol_name_check(name, "circle name", err)))
 		return rc;
 	const char *handle;
@@ -1167,8 +1206,10 @@ int wol_circle_join(wol_ctx *ctx, const char *url, const char *name, wol_progres
 			                     name);
 	}
 	char *tmp = NULL, *final = NULL, *cname = NULL;
-	if ((rc = tmp_sibling(ctx, handle, &tmp, err)))
+	if ((rc = tmp_sibling(ctx, handle, &tmp, err))) {
+		free(norm_goal);
 		return rc;
+	}
 	clone_progress prog = {cb, payload, NULL, 0, 0};
 	git_clone_options co;
 	git_clone_options_init(&co, GIT_CLONE_OPTIONS_VERSION);
@@ -1235,17 +1276,24 @@ int wol_circle_join(wol_ctx *ctx, const char *url, const char *name, wol_progres
 	char *mfile = mpath ? wol_strfmt("%s/%s", tmp, mpath) : NULL;
 	if (!mpath || !mfile) {
 		rc = wol_error_set(err, WOL_ENOMEM, "out of memory");
-	} else if (!wol_fs_exists(mfile)) {
-		size_t mlen;
-		char *mdoc = wol_circle__member_doc(c, NULL, &mlen, err);
+	} else if (!wol_fs_exists(mfile) || norm_goal) {
+		/* a new member file, or (joining again with a goal) the one there
+		 * with the goal set */
+		size_t mlen = 0;
+		char *mdoc = NULL, *old = NULL;
+		if (norm_goal)
+			rc = wol_circle__member_with_goal(c, mpath, norm_goal, &mdoc, &mlen, &old, err);
+		else if (!(mdoc = wol_circle__member_doc(c, NULL, &mlen, err)))
+			rc = err ? err->code : WOL_ENOMEM;
 		char *msg = wol_strfmt("join(%s): %s joins\n\nWol-Kind: member\n", handle, c->author);
-		if (!mdoc || !msg) {
-			rc = mdoc ? wol_error_set(err, WOL_ENOMEM, "out of memory") : err->code;
-		} else {
+		if (!rc && !msg)
+			rc = wol_error_set(err, WOL_ENOMEM, "out of memory");
+		if (!rc) {
 			wol_commit_file f = {mpath, mdoc, mlen};
 			rc = wol_circle_commit(c, &f, 1, msg, 0, NULL, err);
 		}
 		free(mdoc);
+		free(old);
 		free(msg);
 	}
 	free(mpath);
@@ -1260,6 +1308,7 @@ int wol_circle_join(wol_ctx *ctx, const char *url, const char *name, wol_progres
 	}
 	free(tmp);
 	free(final);
+	free(norm_goal);
 	if (name_out)
 		*name_out = cname;
 	else
@@ -1270,6 +1319,7 @@ fail:
 	free(tmp);
 	free(final);
 	free(cname);
+	free(norm_goal);
 	return rc;
 }
 

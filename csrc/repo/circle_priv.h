@@ -18,6 +18,12 @@ int wol_circle__write(wol_circle *c, const char *rel, const char *data, size_t l
 /* A new members/<handle>.md for the acting member (name, goal when given,
  * joined today), rendered; NULL after filling err. */
 char *wol_circle__member_doc(wol_circle *c, const char *goal, size_t *len, wol_error *err);
+/* members/<handle>.md (`rel`) with `goal` set: the front matter rendered
+ * again, the body kept as written; a new file when there is none. *old_goal
+ * gets the goal it held (NULL: none). A file that cannot be parsed is
+ * refused ("fix the file first"). */
+int wol_circle__member_with_goal(wol_circle *c, const char *rel, const char *goal, char **out,
+                                 size_t *len, char **old_goal, wol_error *err);
 /* Words in a goal (runs of non-blanks), measured against WOL_GOAL_WORDS. */
 int wol_circle__words(const char *s);
 
