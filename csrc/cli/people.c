@@ -369,9 +369,14 @@ static int goal_history(wol_cli *cli, wol_circle *c, const char *member, int jso
 	} else if (!h.n) {
 		wol_cli_printf(stdout, "no goal set yet for %s in %s\n", h.handle, wol_circle_name(c));
 	} else {
-		for (size_t i = 0; i < h.n; i++)
-			wol_cli_printf(stdout, "%s  %s\n", h.revs[i].date,
+		for (size_t i = 0; i < h.n; i++) {
+			wol_cli_printf(stdout, "%s  %s", h.revs[i].date,
 			               h.revs[i].text[0] ? h.revs[i].text : "(goal removed)");
+			if (h.revs[i].outside)
+				wol_cli_printf(stdout, "  (changed by %s outside wol, commit %.8s)",
+				               h.revs[i].author, h.revs[i].commit);
+			fputc('\n', stdout);
+		}
 		if (h.n > 1)
 			printf("\nrevised %zu time%s\n", h.n - 1, h.n == 2 ? "" : "s");
 	}

@@ -3,6 +3,7 @@
  * from the repository with a libgit2 revwalk (no git subprocess). */
 #include "people/people_int.h"
 #include "repo/circle_priv.h"
+#include "repo/history.h"
 
 #include <git2.h>
 #include <stdio.h>
@@ -197,10 +198,10 @@ void wol_goal_free(wol_goal *g)
 
 /* -------------------------------------------------------------- history */
 
-/* The goal in the blob `id` (NULL: no file), "" when none. */
+/* The goal in the blob `id` (zero: no file), "" when none. */
 static char *blob_goal(git_repository *repo, const git_oid *id, const char *rel)
 {
-	if (!id)
+	if (git_oid_is_zero(id))
 		return wol_strfmt("%s", "");
 	git_blob *blob = NULL;
 	if (git_blob_lookup(&blob, repo, id) < 0) {
@@ -216,179 +217,6 @@ static char *blob_goal(git_repository *repo, const git_oid *id, const char *rel)
 	return goal ? goal : wol_strfmt("%s", "");
 }
 
-/* The oid of members/ in a commit's tree (0 when it has none). */
-static int members_tree(git_commit *commit, git_oid *out)
-{
-	git_tree *tree = NULL;
-	if (git_commit_tree(&tree, commit) < 0) {
-		git_error_clear();
-		return 0;
-	}
-	const git_tree_entry *e = git_tree_entry_byname(tree, "members");
-	int ok = e && git_tree_entry_type(e) == GIT_OBJECT_TREE;
-	if (ok)
-		git_oid_cpy(out, git_tree_entry_id(e));
-	git_tree_free(tree);
-	return ok;
-}
-
-/* Calls fn for every file of members/ whose blob differs between a commit
- * and its parent (trees a and b, either may be NULL). */
-typedef int (*member_change_fn)(const char *fname, const git_oid *before, const git_oid *after,
-                                void *payload);
-
-static int diff_members(git_repository *repo, const git_oid *before, const git_oid *after,
-                        member_change_fn fn, void *payload)
-{
-	git_tree *a = NULL, *b = NULL;
-	if ((before && git_tree_lookup(&a, repo, before) < 0) ||
-	    (after && git_tree_lookup(&b, repo, after) < 0)) {
-		git_error_clear();
-		git_tree_free(a);
-		git_tree_free(b);
-		return 0;
-	}
-	size_t na = a ? git_tree_entrycount(a) : 0, nb = b ? git_tree_entrycount(b) : 0;
-	size_t i = 0, j = 0;
-	int rc = 0;
-	/* both listings are sorted by name (git's order for files) */
-	while (rc == 0 && (i < na || j < nb)) {
-		const git_tree_entry *ea = i < na ? git_tree_entry_byindex(a, i) : NULL;
-		const git_tree_entry *eb = j < nb ? git_tree_entry_byindex(b, j) : NULL;
-		int cmp = !ea ? 1 : !eb ? -1 : strcmp(git_tree_entry_name(ea), git_tree_entry_name(eb));
-		const git_oid *oa = NULL, *ob = NULL;
-		const char *name;
-		if (cmp < 0) {
-			name = git_tree_entry_name(ea);
-			oa = git_tree_entry_id(ea);
-			i++;
-		} else if (cmp > 0) {
-			name = git_tree_entry_name(eb);
-			ob = git_tree_entry_id(eb);
-			j++;
-		} else {
-			name = git_tree_entry_name(ea);
-			oa = git_tree_entry_id(ea);
-			ob = git_tree_entry_id(eb);
-			i++;
-			j++;
-			if (git_oid_equal(oa, ob))
-				continue;
-		}
-		if ((ea && cmp <= 0 && git_tree_entry_type(ea) != GIT_OBJECT_BLOB) ||
-		    (eb && cmp >= 0 && git_tree_entry_type(eb) != GIT_OBJECT_BLOB))
-			continue;
-		rc = fn(name, oa, ob, payload);
-	}
-	git_tree_free(a);
-	git_tree_free(b);
-	return rc;
-}
-
-/* Walks HEAD's history (oldest first, merges left out) and calls fn for
- * every member file that changed in a commit, with *current set to that
- * commit; `hide` (may be NULL) stops the walk at commits already seen. */
-static int walk_members(git_repository *repo, const git_oid *head, const git_oid *hide,
-                        member_change_fn fn, void *payload, git_commit **current,
-                        wol_error *err)
-{
-	git_revwalk *walk = NULL;
-	int grc = git_revwalk_new(&walk, repo);
-	if (grc == 0)
-		grc = git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL | GIT_SORT_TIME | GIT_SORT_REVERSE);
-	if (grc == 0)
-		grc = git_revwalk_push(walk, head);
-	if (grc == 0 && hide)
-		grc = git_revwalk_hide(walk, hide);
-	if (grc < 0) {
-		git_revwalk_free(walk);
-		return wol_error_git(err, grc, "goal: history");
-	}
-	git_oid id, last_id, last_members;
-	int have_last = 0, last_has = 0, rc = 0;
-	while (rc == 0 && (grc = git_revwalk_next(&id, walk)) == 0) {
-		git_commit *commit = NULL;
-		if ((grc = git_commit_lookup(&commit, repo, &id)) < 0)
-			break;
-		git_oid mine, theirs;
-		int has = members_tree(commit, &mine), parent_has = 0;
-		unsigned np = git_commit_parentcount(commit);
-		if (np == 1) {
-			const git_oid *pid = git_commit_parent_id(commit, 0);
-			if (have_last && git_oid_equal(pid, &last_id)) {
-				parent_has = last_has;
-				theirs = last_members; /* the commit just before: no lookup */
-			} else {
-				git_commit *parent = NULL;
-				if (git_commit_parent(&parent, commit, 0) == 0)
-					parent_has = members_tree(parent, &theirs);
-				else
-					git_error_clear();
-				git_commit_free(parent);
-			}
-		}
-		if (np <= 1 && (has != parent_has || (has && !git_oid_equal(&mine, &theirs)))) {
-			*current = commit;
-			rc = diff_members(repo, parent_has ? &theirs : NULL, has ? &mine : NULL, fn,
-			                  payload);
-			*current = NULL;
-		}
-		git_oid_cpy(&last_id, &id);
-		if ((last_has = has))
-			git_oid_cpy(&last_members, &mine);
-		have_last = 1;
-		git_commit_free(commit);
-	}
-	git_revwalk_free(walk);
-	if (rc)
-		return rc;
-	if (grc < 0 && grc != GIT_ITEROVER)
-		return wol_error_git(err, grc, "goal: history");
-	return 0;
-}
-
-typedef struct hist_state {
-	git_repository *repo;
-	const char *fname; /* "<handle>.md" */
-	const char *rel;
-	git_commit *commit;
-	wol_goal_history *out;
-	int oom;
-} hist_state;
-
-static int on_history(const char *fname, const git_oid *before, const git_oid *after,
-                      void *payload)
-{
-	hist_state *h = payload;
-	if (strcmp(fname, h->fname) != 0)
-		return 0;
-	char *was = blob_goal(h->repo, before, h->rel), *now = blob_goal(h->repo, after, h->rel);
-	int rc = 0;
-	if (!was || !now) {
-		rc = h->oom = 1;
-	} else if (strcmp(was, now) != 0) {
-		wol_goal_rev *nv = realloc(h->out->revs, (h->out->n + 1) * sizeof *nv);
-		if (!nv) {
-			rc = h->oom = 1;
-		} else {
-			h->out->revs = nv;
-			wol_goal_rev *r = &nv[h->out->n++];
-			memset(r, 0, sizeof *r);
-			r->time = (long long)git_commit_time(h->commit);
-			time_t local = (time_t)(r->time + (long long)git_commit_time_offset(h->commit) * 60);
-			struct tm tm;
-			gmtime_r(&local, &tm);
-			wol_date_format((wol_date){tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday}, r->date);
-			git_oid_tostr(r->commit, sizeof r->commit, git_commit_id(h->commit));
-			r->text = now;
-			now = NULL;
-		}
-	}
-	free(was);
-	free(now);
-	return rc;
-}
-
 static int head_oid(wol_circle *c, git_oid *out, int *unborn, wol_error *err)
 {
 	*unborn = 0;
@@ -401,17 +229,32 @@ static int head_oid(wol_circle *c, git_oid *out, int *unborn, wol_error *err)
 	return grc < 0 ? wol_error_git(err, grc, "goal: HEAD") : 0;
 }
 
+/* The date of a commit in its own time zone. */
+static void commit_date(git_repository *repo, const char *hex, long long t, char date[11])
+{
+	git_oid id;
+	git_commit *cm = NULL;
+	int offset = 0;
+	if (git_oid_fromstr(&id, hex) == 0 && git_commit_lookup(&cm, repo, &id) == 0)
+		offset = git_commit_time_offset(cm);
+	git_error_clear();
+	git_commit_free(cm);
+	time_t local = (time_t)(t + (long long)offset * 60);
+	struct tm tm;
+	gmtime_r(&local, &tm);
+	wol_date_format((wol_date){tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday}, date);
+}
+
 int wol_goal_history_get(wol_circle *c, const char *handle, wol_goal_history *out,
                          wol_error *err)
 {
 	memset(out, 0, sizeof *out);
 	if (!handle)
 		handle = wol_circle_handle(c);
-	char rel[WOL_HANDLE_MAX + 16], fname[WOL_HANDLE_MAX + 8];
+	char rel[WOL_HANDLE_MAX + 16];
 	int rc = member_rel(handle, rel, sizeof rel, err);
 	if (rc)
 		return rc;
-	snprintf(fname, sizeof fname, "%s.md", handle);
 	if (!(out->handle = wol_strfmt("%s", handle)))
 		return wol_error_set(err, WOL_ENOMEM, "out of memory");
 	git_oid head;
@@ -421,10 +264,45 @@ int wol_goal_history_get(wol_circle *c, const char *handle, wol_goal_history *ou
 			wol_goal_history_free(out);
 		return rc;
 	}
-	hist_state h = {wol_circle_repo(c), fname, rel, NULL, out, 0};
-	rc = walk_members(h.repo, &head, NULL, on_history, &h, &h.commit, err);
-	if (h.oom)
-		rc = wol_error_set(err, WOL_ENOMEM, "out of memory");
+	/* the repository's one history walk (repo/history.c), limited to the
+	 * member file: each commit against its parent, merges only for what
+	 * they changed themselves; newest first */
+	git_repository *repo = wol_circle_repo(c);
+	wol_authors a;
+	wol_change *ch = NULL;
+	size_t n = 0;
+	int have_authors = wol_authors__load(repo, NULL, &a) == 0;
+	rc = wol_history__changes(repo, have_authors ? &a : NULL, rel, &head, NULL, &ch, &n, err);
+	for (size_t k = n; rc == 0 && k-- > 0;) {
+		char *was = blob_goal(repo, &ch[k].old_id, rel), *now = blob_goal(repo, &ch[k].new_id, rel);
+		if (!was || !now) {
+			rc = wol_error_set(err, WOL_ENOMEM, "out of memory");
+		} else if (strcmp(was, now) != 0) {
+			wol_goal_rev *nv = realloc(out->revs, (out->n + 1) * sizeof *nv);
+			if (!nv) {
+				rc = wol_error_set(err, WOL_ENOMEM, "out of memory");
+			} else {
+				out->revs = nv;
+				wol_goal_rev *r = &nv[out->n];
+				memset(r, 0, sizeof *r);
+				r->time = ch[k].time;
+				commit_date(repo, ch[k].commit, ch[k].time, r->date);
+				snprintf(r->commit, sizeof r->commit, "%s", ch[k].commit);
+				r->author = wol_strfmt("%s", ch[k].author);
+				r->outside = ch[k].outside != NULL;
+				r->text = now;
+				now = NULL;
+				out->n++;
+				if (!r->author)
+					rc = wol_error_set(err, WOL_ENOMEM, "out of memory");
+			}
+		}
+		free(was);
+		free(now);
+	}
+	wol_changes__free(ch, n);
+	if (have_authors)
+		wol_authors__free(&a);
 	if (rc)
 		wol_goal_history_free(out);
 	return rc;
@@ -434,8 +312,10 @@ void wol_goal_history_free(wol_goal_history *h)
 {
 	if (!h)
 		return;
-	for (size_t i = 0; i < h->n; i++)
+	for (size_t i = 0; i < h->n; i++) {
 		free(h->revs[i].text);
+		free(h->revs[i].author);
+	}
 	free(h->revs);
 	free(h->handle);
 	memset(h, 0, sizeof *h);
@@ -444,7 +324,9 @@ void wol_goal_history_free(wol_goal_history *h)
 /* ------------------------------------------------- revisions, cached */
 
 /* .git/wol-goals: "head <oid>" then "<handle> <changes>" lines, where
- * changes counts the commits that changed that member's goal. */
+ * changes counts the commits that changed that member's goal (as the
+ * history walk sees them: each commit against its parent, a merge only for
+ * what it changed itself, so every change is counted once). */
 typedef struct counts {
 	char **handles;
 	long *changes;
@@ -478,32 +360,6 @@ static void counts_free(counts *k)
 {
 	wol_strv_free(k->handles, k->n);
 	free(k->changes);
-}
-
-static int on_count(const char *fname, const git_oid *before, const git_oid *after,
-                    void *payload)
-{
-	counts *k = payload;
-	size_t l = strlen(fname);
-	char handle[WOL_HANDLE_MAX + 8], rel[WOL_HANDLE_MAX + 16];
-	if (l < 4 || l - 3 >= sizeof handle || strcmp(fname + l - 3, ".md") != 0)
-		return 0;
-	memcpy(handle, fname, l - 3);
-	handle[l - 3] = '\0';
-	if (!wol_name_valid(handle))
-		return 0;
-	snprintf(rel, sizeof rel, "members/%s", fname);
-	char *was = blob_goal(k->repo, before, rel), *now = blob_goal(k->repo, after, rel);
-	if (!was || !now) {
-		k->oom = 1;
-	} else if (strcmp(was, now) != 0) {
-		long *slot = count_slot(k, handle);
-		if (slot)
-			(*slot)++;
-	}
-	free(was);
-	free(now);
-	return k->oom;
 }
 
 static void read_cache(const char *path, git_oid *head, int *have, counts *k)
@@ -577,8 +433,34 @@ int wol_goal_revisions(wol_circle *c, const char *const *handles, size_t n, long
 		k.repo = repo;
 	}
 	if (!have || !git_oid_equal(&cached, &head)) {
-		git_commit *cur = NULL;
-		rc = walk_members(repo, &head, have ? &cached : NULL, on_count, &k, &cur, err);
+		wol_change *ch = NULL;
+		size_t nch = 0;
+		rc = wol_history__changes(repo, NULL, "members/", &head, have ? &cached : NULL, &ch, &nch,
+		                          err);
+		for (size_t i = 0; rc == 0 && i < nch && !k.oom; i++) {
+			const char *fname = ch[i].path + 8; /* after "members/" */
+			size_t l = strlen(fname);
+			char handle[WOL_HANDLE_MAX + 8];
+			if (strchr(fname, '/') || l < 4 || l - 3 >= sizeof handle ||
+			    strcmp(fname + l - 3, ".md") != 0)
+				continue;
+			memcpy(handle, fname, l - 3);
+			handle[l - 3] = '\0';
+			if (!wol_name_valid(handle))
+				continue;
+			char *was = blob_goal(repo, &ch[i].old_id, ch[i].path);
+			char *now = blob_goal(repo, &ch[i].new_id, ch[i].path);
+			if (!was || !now) {
+				k.oom = 1;
+			} else if (strcmp(was, now) != 0) {
+				long *slot = count_slot(&k, handle);
+				if (slot)
+					(*slot)++;
+			}
+			free(was);
+			free(now);
+		}
+		wol_changes__free(ch, nch);
 		if (k.oom)
 			rc = wol_error_set(err, WOL_ENOMEM, "out of memory");
 		if (rc == 0)

@@ -128,6 +128,8 @@ cJSON *wol_goal_history_json(const wol_goal_history *h)
 		cJSON_AddNumberToObject(r, "time", (double)h->revs[i].time);
 		add_str(r, "commit", h->revs[i].commit);
 		cJSON_AddStringToObject(r, "goal", h->revs[i].text ? h->revs[i].text : "");
+		add_str(r, "author", h->revs[i].author);
+		cJSON_AddBoolToObject(r, "outside", h->revs[i].outside);
 		cJSON_AddItemToArray(a, r);
 	}
 	cJSON_AddNumberToObject(o, "revised", h->n > 1 ? (double)(h->n - 1) : 0);

@@ -190,6 +190,15 @@ describe('goal', function()
     out, err, rc = t.wol({ 'goal', '--history', '--member', 'zed' }, ana)
     assert.equal(0, rc, err)
     assert.is_nil(out:find('\27', 1, true))
+    -- written by someone else than zed: the history says so
+    assert.matches('%(changed by tester outside wol, commit %x+%)', out)
+    local zh = json.decode((t.wol({ 'goal', '--history', '--member', 'zed', '--json' }, ana)))
+    assert.is_true(zh.revisions[1].outside)
+    assert.equal('tester', zh.revisions[1].author)
+    for _, r in ipairs(assert(c:goal_history()).revisions) do
+      assert.is_false(r.outside)
+      assert.equal('tester', r.author)
+    end
     c:close()
     ctx:close()
   end)
