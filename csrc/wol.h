@@ -1101,6 +1101,8 @@ typedef struct wol_person {
 	int broken;       /* the front matter cannot be read (writes to it are refused) */
 } wol_person;
 
+#define WOL_PEOPLE_REACH 3 /* people to reach out to, at most */
+
 typedef struct wol_people {
 	wol_person *items;
 	size_t n;
@@ -1108,6 +1110,9 @@ typedef struct wol_people {
 	int stale_days;
 	long week;         /* contributions this week, everyone */
 	long stale;        /* people at or past the stale threshold */
+	size_t reach[WOL_PEOPLE_REACH]; /* indexes into items: the stale people longest
+	                                 * without a contribution, in that order */
+	size_t nreach;
 	char **warnings;   /* files that could not be read (the others are listed) */
 	size_t nwarnings;
 } wol_people;

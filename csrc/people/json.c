@@ -80,6 +80,18 @@ cJSON *wol_people_json(const wol_people *l)
 	cJSON_AddNumberToObject(o, "week", (double)l->week);
 	cJSON_AddNumberToObject(o, "stale", (double)l->stale);
 	cJSON_AddItemToObject(o, "warnings", str_list(l->warnings, l->nwarnings));
+	/* who to reach out to (up to 3), longest without a contribution first */
+	cJSON *r = cJSON_AddArrayToObject(o, "reach_out");
+	for (size_t i = 0; r && i < l->nreach; i++) {
+		const wol_person *p = &l->items[l->reach[i]];
+		cJSON *x = cJSON_CreateObject();
+		add_str(x, "slug", p->slug);
+		add_str(x, "name", p->name);
+		add_str(x, "last", p->last);
+		if (p->days >= 0)
+			cJSON_AddNumberToObject(x, "days", (double)p->days);
+		cJSON_AddItemToArray(r, x);
+	}
 	return o;
 }
 

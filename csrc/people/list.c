@@ -200,6 +200,23 @@ int wol_people_list(wol_ctx *ctx, const wol_people_opts *opts, wol_people *out, 
 		out->stale += p->stale;
 	}
 	sort_people(out->items, out->n, which);
+	/* who to reach out to: the stale ones longest without, whatever the sort */
+	for (size_t i = 0; i < out->n; i++) {
+		const wol_person *p = &out->items[i];
+		if (!p->stale || p->broken)
+			continue;
+		size_t at = out->nreach;
+		while (at > 0 && cmp_stale(p, &out->items[out->reach[at - 1]]) < 0)
+			at--;
+		if (at >= WOL_PEOPLE_REACH)
+			continue;
+		size_t last = out->nreach < WOL_PEOPLE_REACH ? out->nreach : WOL_PEOPLE_REACH - 1;
+		for (size_t k = last; k > at; k--)
+			out->reach[k] = out->reach[k - 1];
+		out->reach[at] = i;
+		if (out->nreach < WOL_PEOPLE_REACH)
+			out->nreach++;
+	}
 	return 0;
 }
 

@@ -13,7 +13,8 @@
 /* One person: path relative to $WOL_HOME, abs absolute; "contributions"
  * (a list, oldest first) only when they were read (wol_people_get). */
 WOL_API cJSON *wol_person_json(const wol_person *p);
-/* The list: {"people": [...], "sort", "stale_days", "week", "stale", "warnings"}. */
+/* The list: {"people": [...], "sort", "stale_days", "week", "stale", "warnings",
+ * "reach_out": [{slug, name, last, days}] (up to 3 people to reach out to)}. */
 WOL_API cJSON *wol_people_json(const wol_people *l);
 WOL_API cJSON *wol_given_json(const wol_given *g);
 /* A goal; `set` adds what wol_goal_set did (commit, unchanged, ahead). */

@@ -134,8 +134,20 @@ describe('people', function()
     assert.equal('Ana:1:2:2 Bo:7:3:0 Cy:12:0:0 Old Friend:31:0:0', order(assert(ctx:people({ sort = 'name' }))))
     assert.equal('Old Friend:31:0:0 Bo:7:3:0 Ana:1:2:2 Cy:12:0:0', order(assert(ctx:people({ sort = 'closeness' }))))
     assert.equal('Bo:7:3:0 Ana:1:2:2 Cy:12:0:0 Old Friend:31:0:0', order(assert(ctx:people({ sort = 'count' }))))
+    local function reach(list)
+      local v = {}
+      for _, r in ipairs(list.reach_out) do
+        table.insert(v, r.slug .. ':' .. r.days)
+      end
+      return table.concat(v, ' ')
+    end
+    assert.equal('old-friend:31', reach(l))
     l = assert(ctx:people({ stale_days = 7 }))
     assert.equal(3, l.stale)
+    -- up to three, longest without first, whatever the sort
+    assert.equal('old-friend:31 cy:12 bo:7', reach(l))
+    assert.equal('old-friend:31 cy:12 bo:7', reach(assert(ctx:people({ stale_days = 7, sort = 'name' }))))
+    assert.equal('old-friend:31 cy:12 bo:7', reach(assert(ctx:people({ stale_days = 1, sort = 'count' }))))
     assert.same({ 'stale', 'name', 'closeness', 'count' }, core.people_sorts())
     local ok, err = ctx:people({ sort = 'age' })
     assert.is_nil(ok)
