@@ -552,6 +552,20 @@ int wol_share_note(wol_circle *c, const wol_share_opts *o, wol_share_result *r, 
 			rc = wol_error_set(err, WOL_EINVAL, "share: %s: cannot resolve the path", o->file);
 			goto out;
 		}
+		/* the relationship list is private whatever the force: it is about
+		 * other people (people/<slug>.md, :help wol-people-files) */
+		char *pdir = wol_strfmt("%s/people", wol_circle__home(c));
+		char *proot = pdir ? wol_fs_realpath(pdir) : NULL;
+		int personal = proot && below(st.abs, proot);
+		free(pdir);
+		free(proot);
+		if (personal) {
+			rc = wol_error_set(err, WOL_EREFUSED,
+			                   "share: %s is on your private list of people; it is never shared "
+			                   "(nothing was shared)",
+			                   o->file);
+			goto out;
+		}
 		if (jroot && below(st.abs, jroot) && !o->force) {
 			rc = wol_error_set(err, WOL_EREFUSED,
 			                   "share: %s is a journal entry, which is private; nothing was "

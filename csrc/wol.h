@@ -400,10 +400,13 @@ typedef int (*wol_progress_cb)(const char *stage, size_t done, size_t total, voi
 
 /* Clones `url` into $WOL_HOME/circles/<name> (name NULL: from circle.md of
  * the clone, else the URL's last component), adds members/<handle>.md when
- * missing and commits it. The clone is made in a temporary directory and
- * renamed into place. *name_out (if not NULL) gets the malloc'd name. */
-WOL_API int wol_circle_join(wol_ctx *ctx, const char *url, const char *name, wol_progress_cb cb,
-                            void *payload, char **name_out, wol_error *err);
+ * missing and commits it. `goal` (NULL: none) is the member's goal, checked
+ * first as wol_goal_check does (a bad goal clones nothing) and written into
+ * that file (into the one there when joining again). The clone is made in
+ * a temporary directory and renamed into place. *name_out (if not NULL)
+ * gets the malloc'd name. */
+WOL_API int wol_circle_join(wol_ctx *ctx, const char *url, const char *name, const char *goal,
+                            wol_progress_cb cb, void *payload, char **name_out, wol_error *err);
 
 /* Opens circle `name` (NULL: the default circle, see wol_ctx_circle). */
 WOL_API int wol_circle_open(wol_ctx *ctx, const char *name, wol_circle **out, wol_error *err);
@@ -1101,7 +1104,7 @@ typedef enum wol_check_level {
 
 typedef struct wol_check {
 	wol_check_level level;
-	char *section; /* "libraries", "home", "identity", "circles" */
+	char *section; /* "libraries", "home", "identity", "circles", "people" */
 	char *msg;
 	char *advice; /* what to do, or NULL */
 } wol_check;
@@ -1114,5 +1117,200 @@ typedef struct wol_checks {
 WOL_API int wol_doctor_run(wol_ctx *ctx, wol_checks *out, wol_error *err);
 WOL_API void wol_doctor_free(wol_checks *checks);
 WOL_API const char *wol_doctor_level_name(wol_check_level level);
+
+/* ---------------------------------------------------------------- people */
+
+/* The practitioner's own relationship list (csrc/people/): one file per
+ * person at $WOL_HOME/people/<slug>.md (files 0600, the folder 0700),
+ * front matter name, relation, closeness, handle, circles, tags, added, and
+ * a body whose lines "- YYYY-MM-DD HH:MM what" are the contributions made
+ * to that person. Private like the journal: never in a circle. Writers
+ * hold $WOL_HOME/people/.lock and replace files atomically. */
+
+#define WOL_PERSON_NAME_MAX 200   /* bytes of a name */
+#define WOL_PEOPLE_TEXT_MAX 4096  /* bytes of a relation or a contribution */
+#define WOL_PEOPLE_STALE_DAYS 14  /* "not contributed to in N+ days" */
+#define WOL_PERSON_MAX_BYTES ((size_t)4 * 1024 * 1024) /* largest person file read */
+
+typedef struct wol_contribution {
+	char date[11];    /* YYYY-MM-DD */
+	char time[6];     /* HH:MM ("" for answers) */
+	char *what;       /* the line's text; answers: the question's title */
+	const char *kind; /* "give" (a line in the file) or "answer" (static) */
+	char *circle;     /* answers: the circle, else NULL */
+	char *path;       /* answers: the answer's path in the circle, else NULL */
+	int line;         /* give: the 1-based line in the file, else 0 */
+} wol_contribution;
+
+typedef struct wol_person {
+	char *slug;
+	char *path;       /* absolute */
+	char *name;       /* the slug when the front matter is broken */
+	char *relation;   /* may be NULL */
+	int closeness;    /* 0..5, -1 when not set */
+	char *handle;     /* a circle member's handle, or NULL */
+	char **circles;   /* where that member's answers count; none: every circle */
+	size_t ncircles;
+	char **tags;
+	size_t ntags;
+	char added[11];   /* YYYY-MM-DD, "" when unknown */
+	long count;       /* contributions (lines and answers) up to today */
+	long week;        /* of them this week (Monday..today) */
+	char last[11];    /* day of the last contribution up to today, "" when none */
+	long days;        /* days since `last`, else since `added`; -1 when neither */
+	int stale;        /* days >= the stale threshold (or nothing known) */
+	wol_contribution *contribs; /* wol_people_get only (detail set): oldest first */
+	size_t ncontribs;
+	int detail;       /* contribs were read */
+	char *warning;    /* broken front matter or bad values: the file is listed, never rewritten */
+	int broken;       /* the front matter cannot be read (writes to it are refused) */
+} wol_person;
+
+#define WOL_PEOPLE_REACH 3 /* people to reach out to, at most */
+
+typedef struct wol_people {
+	wol_person *items;
+	size_t n;
+	const char *sort;  /* the order used (static): see wol_people_opts */
+	int stale_days;
+	long week;         /* contributions this week, everyone */
+	long stale;        /* people at or past the stale threshold */
+	size_t reach[WOL_PEOPLE_REACH]; /* indexes into items: the stale people longest
+	                                 * without a contribution, in that order */
+	size_t nreach;
+	char **warnings;   /* files that could not be read (the others are listed) */
+	size_t nwarnings;
+} wol_people;
+
+typedef struct wol_people_opts {
+	const char *sort;  /* "stale" (default: longest without a contribution first),
+	                      "name", "closeness" (closest first), "count" (most first) */
+	int stale_days;    /* 0: WOL_PEOPLE_STALE_DAYS */
+	wol_index *ix;     /* an open index for answers to members' questions, or NULL */
+	int no_answers;    /* 1: count only the lines in the files */
+	int norefresh;     /* 1: use the index as it is (else each circle's new commits first) */
+} wol_people_opts;
+
+/* The sorts in the order a list view cycles through them (NULL-terminated). */
+WOL_API const char *const *wol_people_sorts(void);
+/* Lists $WOL_HOME/people (missing: an empty list). Unreadable files become
+ * warnings, files with broken front matter are listed with a warning. */
+WOL_API int wol_people_list(wol_ctx *ctx, const wol_people_opts *opts, wol_people *out,
+                            wol_error *err);
+WOL_API void wol_people_free(wol_people *p);
+
+/* One person with every contribution (ref: a name or slug, case-insensitive). */
+WOL_API int wol_people_get(wol_ctx *ctx, const char *ref, const wol_people_opts *opts,
+                           wol_person *out, wol_error *err);
+WOL_API void wol_person_free(wol_person *p);
+/* The slug of the person `ref` names: its slug or name, ASCII case
+ * ignored. WOL_ENOTFOUND (one line suggesting `wol people add`) or
+ * WOL_EINVAL when two people carry the name. */
+WOL_API int wol_people_find(wol_ctx *ctx, const char *ref, char **slug, wol_error *err);
+/* Whether `name` is acceptable: UTF-8, no control characters, not a path,
+ * not empty, at most WOL_PERSON_NAME_MAX bytes. */
+WOL_API int wol_people_check_name(const char *name, wol_error *err);
+
+typedef struct wol_person_new {
+	const char *name;
+	const char *relation;          /* NULL: none */
+	int closeness;                 /* 0..5, -1: not set */
+	const char *handle;            /* NULL: none */
+	const char *const *circles;
+	size_t ncircles;
+	const char *const *tags;
+	size_t ntags;
+} wol_person_new;
+
+/* Adds a person: the slug comes from the name (a taken one gets -2, -3,
+ * ...). *slug (may be NULL) gets it, malloc'd. */
+WOL_API int wol_people_add(wol_ctx *ctx, const wol_person_new *p, char **slug, wol_error *err);
+/* Moves the person's file to $WOL_HOME/people/.trash/ (never deletes);
+ * *moved (may be NULL) gets the new path. */
+WOL_API int wol_people_rm(wol_ctx *ctx, const char *ref, char **moved, wol_error *err);
+
+typedef struct wol_give_opts {
+	const char *date; /* wol_date_parse forms; NULL: today */
+	const char *time; /* HH:MM; NULL: the local time now */
+} wol_give_opts;
+
+typedef struct wol_given {
+	char *slug, *name, *path;
+	char date[11];
+	char time[6];
+	char *line;       /* the line appended (without the newline) */
+} wol_given;
+
+/* Appends "- YYYY-MM-DD HH:MM what" to the person's file under the people
+ * lock. Refused (nothing written): an unknown person, an empty or
+ * multi-line text, text over WOL_PEOPLE_TEXT_MAX, a broken file. */
+WOL_API int wol_people_give(wol_ctx *ctx, const char *ref, const char *what,
+                            const wol_give_opts *opts, wol_given *out, wol_error *err);
+WOL_API void wol_given_free(wol_given *g);
+
+/* The person to reach out to on `date` ({{person}} in prompts): the one
+ * longest without a contribution, ties broken by a rotation seeded by the
+ * date. *name is NULL when the list is empty. */
+WOL_API int wol_people_pick(wol_ctx *ctx, wol_date date, char **name, wol_error *err);
+
+/* ------------------------------------------------------------------ goal */
+
+/* A member's goal lives in members/<handle>.md of each circle (`goal:`),
+ * so the circle sees it; setting it is a commit like a share, pushed by
+ * the next sync. Its history is read from the repository (csrc/people/goal.c). */
+
+#define WOL_GOAL_MAX 4096 /* bytes */
+
+typedef struct wol_goal {
+	char *circle;
+	char *handle;
+	char *text;      /* NULL when no goal is set */
+	int words;
+	char *note;      /* a gentle note (e.g. over WOL_GOAL_WORDS words), or NULL */
+	char commit[41]; /* wol_goal_set: the new commit ("" when unchanged) */
+	int unchanged;   /* wol_goal_set: the goal was already this text */
+	size_t ahead;    /* wol_goal_set: commits waiting to be pushed */
+} wol_goal;
+
+/* The goal of `handle` (NULL: the circle handle's member). */
+WOL_API int wol_goal_get(wol_circle *c, const char *handle, wol_goal *out, wol_error *err);
+/* Sets my goal: whitespace runs become one space; refused (nothing
+ * written): empty, over WOL_GOAL_MAX bytes, not UTF-8, control characters. */
+WOL_API int wol_goal_set(wol_circle *c, const char *text, wol_goal *out, wol_error *err);
+WOL_API void wol_goal_free(wol_goal *g);
+/* A goal's text normalised and checked as wol_goal_set does (for callers
+ * that check before acting, e.g. a join). *out malloc'd; *note as above. */
+WOL_API int wol_goal_check(const char *text, char **out, char **note, wol_error *err);
+
+typedef struct wol_goal_rev {
+	char date[11];   /* the commit's date in its own time zone */
+	long long time;  /* unix time of the commit */
+	char commit[41];
+	char *text;      /* "" when the goal was removed */
+	char *author;    /* the member's handle who made it, else the commit author's name */
+	int outside;     /* made by someone other than the member (not a wol goal change) */
+} wol_goal_rev;
+
+typedef struct wol_goal_history {
+	char *handle;
+	wol_goal_rev *revs; /* oldest first */
+	size_t n;
+} wol_goal_history;
+
+/* Every commit of HEAD's history that changed the goal in
+ * members/<handle>.md, oldest first: the repository's history walk
+ * (repo/history.c, a libgit2 revwalk limited to the path; a merge counts
+ * only for what it changed itself) comparing the goal in the file's blob
+ * with the parent's. */
+WOL_API int wol_goal_history_get(wol_circle *c, const char *handle, wol_goal_history *out,
+                                 wol_error *err);
+WOL_API void wol_goal_history_free(wol_goal_history *h);
+
+/* How many times each member's goal was revised (changes after the first
+ * goal), for the dashboard. Kept in the clone's .git/wol-goals keyed by
+ * HEAD, so only commits new since the last call are walked. handles[i]
+ * -> counts[i]. */
+WOL_API int wol_goal_revisions(wol_circle *c, const char *const *handles, size_t n,
+                               long *counts, wol_error *err);
 
 #endif

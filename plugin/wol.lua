@@ -37,6 +37,15 @@ local commands = {
   WolCircle = { 'dashboard', { nargs = '*', complete = function(lead)
     return require('wol.dashboard').complete(lead)
   end }, 'The circle at a glance: :WolCircle [agenda] [circle=NAME]' },
+  WolPeople = { 'people', { nargs = '?', complete = function(lead)
+    return require('wol.people').complete(lead)
+  end }, 'Your private relationship list: :WolPeople [stale|name|closeness|count]' },
+  WolGive = { 'people_give', { nargs = '+', complete = function(lead, line)
+    return require('wol.people').complete_give(lead, line)
+  end }, 'Note a contribution to someone on your list: :WolGive {person} {what}' },
+  WolGoal = { 'goal', { nargs = '*', complete = function(lead)
+    return require('wol.goal').complete(lead)
+  end }, 'Your goal in a circle: :WolGoal [text] [circle=NAME] (no text: edit, :w saves)' },
 }
 
 -- (plain loops and nvim_* calls only: vim.tbl_extend and vim.keymap would
@@ -85,6 +94,7 @@ local plugs = {
   WolQuestions = 'questions',
   WolSearch = 'search',
   WolCircle = 'dashboard',
+  WolPeople = 'people',
 }
 for lhs, handler in pairs(plugs) do
   vim.api.nvim_set_keymap('n', '<Plug>(' .. lhs .. ')', '', {
@@ -137,6 +147,13 @@ local links = {
   WolCircleQuestion = 'Normal',
   WolCircleStreak = 'WolOk',
   WolCircleHeat0 = 'WolMuted',
+  WolPeopleTitle = 'WolTitle',
+  WolPeopleHeading = 'WolHeading',
+  WolPeopleMuted = 'WolMuted',
+  WolPeopleWarn = 'WolWarn',
+  WolPeopleName = 'Identifier',
+  WolPeopleStale = 'WolWarn',
+  WolPeopleClose = 'WolAccent',
 }
 local function apply_highlights()
   for group, target in pairs(links) do

@@ -98,11 +98,12 @@ static int join_progress(const char *stage, size_t done, size_t total, void *pay
 
 int wol_cli_join(wol_cli *cli, int argc, char **argv)
 {
-	wol_cli_opt opts[] = {{"json", 0, 0, NULL}, {NULL, 0, 0, NULL}};
+	wol_cli_opt opts[] = {{"json", 0, 0, NULL}, {"goal", 1, 0, NULL}, {NULL, 0, 0, NULL}};
 	char *pos[argc > 0 ? argc : 1];
 	int npos;
 	if (wol_cli_parse(cli, argc, argv, opts, pos, &npos))
 		return WOL_EXIT_USAGE;
+	const char *join_goal = opts[1].value;
 	if (npos < 1)
 		return wol_cli_usage(cli, "a URL is needed");
 	if (npos > 2)
@@ -113,8 +114,8 @@ int wol_cli_join(wol_cli *cli, int argc, char **argv)
 	join_out jo = {opts[0].value != NULL, isatty(STDERR_FILENO)};
 	char *name = NULL;
 	wol_error err;
-	int rc = wol_circle_join(ctx, pos[0], npos > 1 ? pos[1] : NULL, join_progress, &jo, &name,
-	                         &err);
+	int rc = wol_circle_join(ctx, pos[0], npos > 1 ? pos[1] : NULL, join_goal, join_progress, &jo,
+	                         &name, &err);
 	if (jo.tty && !jo.json)
 		fprintf(stderr, "\r%-30s\r", "");
 	if (rc != 0) {

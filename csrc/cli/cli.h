@@ -105,5 +105,8 @@ int wol_cli_search(wol_cli *cli, int argc, char **argv);
 int wol_cli_status(wol_cli *cli, int argc, char **argv);
 int wol_cli_export(wol_cli *cli, int argc, char **argv);
 int wol_cli_review(wol_cli *cli, int argc, char **argv);
+int wol_cli_people(wol_cli *cli, int argc, char **argv);
+int wol_cli_give(wol_cli *cli, int argc, char **argv);
+int wol_cli_goal(wol_cli *cli, int argc, char **argv);
 
 #endif

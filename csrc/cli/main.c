@@ -25,8 +25,9 @@ static const wol_cli_cmd commands[] = {
 	 "6 another sync of the circle is running"},
 	{"init", wol_cli_init, "NAME [--remote URL] [--started DATE] [--meets DAY] [--weeks N] [--goal TEXT]",
 	 "start a circle in $WOL_HOME/circles/NAME", "Creates the repository with circle.md and your members/<handle>.md, committed."},
-	{"join", wol_cli_join, "URL [NAME] [--json]", "join a circle: clone it and add yourself",
-	 "With --json, prints one JSON object per line: progress events, then done or error."},
+	{"join", wol_cli_join, "URL [NAME] [--goal TEXT] [--json]", "join a circle: clone it and add yourself",
+	 "With --json, prints one JSON object per line: progress events, then done or error.\n"
+	 "--goal sets your goal in members/<handle>.md (checked before anything is cloned)."},
 	{"circles", wol_cli_circles, "[--json]", "list your circles (* marks the default)", NULL},
 	{"note", wol_cli_note, "TITLE", "create a note in notes/<handle>/ (not shared yet)", NULL},
 	{"share", wol_cli_share, "FILE|- [-m MSG] [--force] [--title T] [--lines A-B] [--max-size N] [--json]",
@@ -88,6 +89,21 @@ static const wol_cli_cmd commands[] = {
 	 "--all is refused unless every member is in --include. Never exported: your\n"
 	 "journal, your people records, drafts that were not shared.\n"
 	 "DIR must be new, empty, or an earlier export (replaced in one step)."},
+	{"goal", wol_cli_goal, "[TEXT...] [--circle NAME] [--history] [--member HANDLE] [--json]",
+	 "show or set your goal in a circle (members/<handle>.md, shared by the next sync)",
+	 "Without TEXT, shows the goal; with TEXT, sets it (a commit, like a share).\n"
+	 "--history lists every revision with its date, from the repository's history.\n"
+	 "--member shows another member's goal. A goal over 25 words is saved with a note."},
+	{"people", wol_cli_people,
+	 "[--json] [--sort stale|name|closeness|count] [--stale DAYS] | add NAME [--relation TEXT] "
+	 "[--closeness 0-5] [--handle H] [--circles A,B] [--tags A,B] | rm NAME | show NAME [--json]",
+	 "your private relationship list: who matters to your goal, and what you gave them",
+	 "Each person is a file $WOL_HOME/people/<slug>.md (private, never shared).\n"
+	 "The list is sorted longest-without-a-contribution first (--sort changes it).\n"
+	 "rm moves the file to people/.trash/; nothing is deleted."},
+	{"give", wol_cli_give, "PERSON WHAT... [--date DATE] [--time HH:MM] [--json]",
+	 "note a contribution to someone on your list ('- DATE HH:MM WHAT' in their file)",
+	 "PERSON is a name or slug (case ignored). DATE defaults to today."},
 	{"version", cmd_version, "[--json]", "print the version and library versions", NULL},
 	{NULL, NULL, NULL, NULL, NULL}};
 

@@ -49,6 +49,41 @@ char *wol_circle__member_doc(wol_circle *c, const char *goal, size_t *len, wol_e
 	return out;
 }
 
+/* members/<handle>.md with `goal` set: the front matter rendered again,
+ * the body kept as written; a new file when there is none. */
+int wol_circle__member_with_goal(wol_circle *c, const char *rel, const char *goal, char **out,
+                                 size_t *len, char **old_goal, wol_error *err)
+{
+	*out = NULL;
+	*old_goal = NULL;
+	char *text = NULL;
+	size_t tlen = 0;
+	int rc = wol_circle__read(c, rel, 256 * 1024, &text, &tlen, err);
+	if (rc == WOL_ENOTFOUND) {
+		*out = wol_circle__member_doc(c, goal, len, err);
+		return *out ? 0 : err ? err->code : WOL_ENOMEM;
+	}
+	if (rc)
+		return rc;
+	wol_doc doc;
+	if ((rc = wol_doc_parse(text, tlen, rel, &doc, err))) {
+		char why[WOL_ERRMSG_MAX];
+		snprintf(why, sizeof why, "%s", err ? err->msg : "");
+		free(text);
+		return wol_error_set(err, rc, "%s; fix the file first (nothing written)", why);
+	}
+	const char *g = wol_yaml_str(doc.meta, "goal");
+	if (g && *g && !(*old_goal = wol_strfmt("%s", g)))
+		rc = wol_error_set(err, WOL_ENOMEM, "out of memory");
+	if (!rc && wol_yaml_set_str(doc.meta, "goal", goal))
+		rc = wol_error_set(err, WOL_ENOMEM, "out of memory");
+	if (!rc)
+		rc = wol_doc_render(&doc, out, len, err);
+	wol_doc_free(&doc);
+	free(text);
+	return rc;
+}
+
 char *wol_circle__circle_doc(const char *name, wol_date started, int meets, int weeks, size_t *len,
                         wol_error *err)
 {

@@ -319,6 +319,7 @@ int luaopen_wol_core(lua_State *L)
 	wol_lua_open_index(L, module, methods);
 	wol_lua_open_status(L, module, methods);
 	wol_lua_open_review(L, module, methods);
+	wol_lua_open_people(L, module, methods); /* after circle: extends its handle */
 
 	lua_setfield(L, meta, "__index"); /* pops methods */
 	lua_pushcfunction(L, l_ctx_close);

@@ -47,6 +47,14 @@ void wol_circle__tmp_release(const char *tmp, wol_lock *lock);
 char *wol_circle__member_doc(wol_circle *c, const char *goal, size_t *len, wol_error *err);
 char *wol_circle__circle_doc(const char *name, wol_date started, int meets, int weeks, size_t *len,
                              wol_error *err);
+/* members/<handle>.md (`rel`) with `goal` set: the front matter rendered
+ * again, the body kept as written; a new file when there is none. *old_goal
+ * gets the goal it held (NULL: none). A file that cannot be parsed is
+ * refused ("fix the file first"). */
+int wol_circle__member_with_goal(wol_circle *c, const char *rel, const char *goal, char **out,
+                                 size_t *len, char **old_goal, wol_error *err);
+/* Words in a goal (runs of non-blanks), measured against WOL_GOAL_WORDS. */
+int wol_circle__words(const char *s);
 
 const char *wol_circle__home(const wol_circle *c);
 wol_date wol_circle__today(const wol_circle *c);

@@ -70,7 +70,7 @@ static int cmp_member(const void *a, const void *b)
 	return strcmp(((const wol_member *)a)->handle, ((const wol_member *)b)->handle);
 }
 
-static int count_words(const char *s)
+int wol_circle__words(const char *s)
 {
 	int n = 0, in = 0;
 	for (; *s; s++) {
@@ -145,7 +145,7 @@ int wol_circle_members(wol_circle *c, wol_member **out, size_t *n, wol_error *er
 		if (!m->name)
 			m->name = wol_strfmt("%s", handle);
 		if (m->goal) {
-			m->goal_words = count_words(m->goal);
+			m->goal_words = wol_circle__words(m->goal);
 			if (m->goal_words > WOL_GOAL_WORDS && !m->warning)
 				m->warning = wol_strfmt("wol: members/%s.md: the goal has %d words; WOL goals "
 				                        "are short (%d words at most)",

@@ -33,6 +33,11 @@ M.defaults = {
   search = {
     limit = 100, -- at most this many results
   },
+  -- :WolPeople
+  people = {
+    stale_days = 14, -- "not contributed to in N+ days"
+    sort = 'stale', -- the first sort: stale, name, closeness or count
+  },
 }
 
 -- key -> { type(s), optional }; nested tables validated recursively
@@ -45,6 +50,7 @@ M.schema = {
     on_startup = { 'boolean', true }, interval = { 'number', true } } },
   journal = { 'table', true, { mappings = { 'boolean', true } } },
   search = { 'table', true, { limit = { 'number', true } } },
+  people = { 'table', true, { stale_days = { 'number', true }, sort = { 'string', true } } },
 }
 
 M.options = vim.deepcopy(M.defaults)

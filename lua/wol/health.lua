@@ -51,10 +51,11 @@ function M.check()
       r.ok(c.msg)
     elseif c.level == 'info' then
       r.info(c.msg .. (c.advice and (' (' .. c.advice .. ')') or ''))
-    elseif c.level == 'warn' then
-      r.warn(c.msg, advice)
+    elseif advice then
+      r[c.level == 'warn' and 'warn' or 'error'](c.msg, advice)
     else
-      r.error(c.msg, advice)
+      -- (0.7's report functions refuse a nil advice)
+      r[c.level == 'warn' and 'warn' or 'error'](c.msg)
     end
   end
 end
