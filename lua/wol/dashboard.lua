@@ -35,15 +35,7 @@ end
 
 -- Runs fn (a key or autocmd callback); a "wol: ..." error becomes one
 -- notification, anything else keeps its traceback.
-local function guard(fn)
-  local ok, err = xpcall(fn, debug.traceback)
-  if not ok then
-    local msg = tostring(err)
-    local user = msg:match('^(wol: [^\n]*)') or msg:match('^[^\n]-:%d+: (wol: [^\n]*)')
-    notify(user or msg, levels.ERROR)
-  end
-end
-M.guard = guard
+local guard = commands.guard
 
 local function ctx()
   local c, err = require('wol').ctx()
@@ -70,9 +62,7 @@ local function day_label(date)
   return os.date('!%a', t) .. ' ' .. date
 end
 
-local function plural(n, word)
-  return string.format('%d %s%s', n, word, n == 1 and '' or 's')
-end
+local plural = require('wol.ui').plural
 
 local function pad(s, n)
   local w = vim.fn.strdisplaywidth(s)
@@ -298,10 +288,10 @@ local function get_buf(circle)
   local o = { buftype = 'nofile', bufhidden = 'wipe', swapfile = false, buflisted = false,
     modifiable = false, undolevels = -1 }
   for k, v in pairs(o) do
-    api.nvim_buf_set_option(buf, k, v)
+    vim.bo[buf][k] = v
   end
   pcall(api.nvim_buf_set_name, buf, BUF_NAME .. (circle or 'default'))
-  api.nvim_buf_set_option(buf, 'filetype', 'wolcircle')
+  vim.bo[buf].filetype = 'wolcircle'
   local function map(lhs, fn, desc)
     vim.keymap.set('n', lhs, function()
       guard(fn)
@@ -488,16 +478,16 @@ function M.agenda(circle, opts)
   local buf = api.nvim_create_buf(false, false)
   state[buf] = { circle = circle, key = circle or '', agenda = true, date = date }
   pcall(api.nvim_buf_set_name, buf, AGENDA_NAME .. (circle or 'default') .. '/' .. date)
-  api.nvim_buf_set_option(buf, 'buftype', 'acwrite')
-  api.nvim_buf_set_option(buf, 'swapfile', false)
-  api.nvim_buf_set_option(buf, 'bufhidden', 'hide')
+  vim.bo[buf].buftype = 'acwrite'
+  vim.bo[buf].swapfile = false
+  vim.bo[buf].bufhidden = 'hide'
   local lines = vim.split(text, '\n', { plain = true })
   if lines[#lines] == '' then
     table.remove(lines)
   end
   api.nvim_buf_set_lines(buf, 0, -1, false, lines)
-  api.nvim_buf_set_option(buf, 'filetype', 'markdown')
-  api.nvim_buf_set_option(buf, 'modified', false)
+  vim.bo[buf].filetype = 'markdown'
+  vim.bo[buf].modified = false
   api.nvim_create_autocmd('BufWriteCmd', {
     buffer = buf,
     callback = function()
@@ -524,14 +514,15 @@ function M.save_agenda(buf)
   if not path then
     error(err, 0)
   end
-  api.nvim_buf_set_option(buf, 'modified', false)
+  vim.bo[buf].modified = false
   notify(string.format('wol: agenda saved in %s under "## Circle meeting"', vim.fn.fnamemodify(path, ':~')))
   -- a journal buffer showing that entry gets the new text
-  local real = vim.loop.fs_realpath(path) or path
+  local uv = require('wol.compat').uv()
+  local real = uv.fs_realpath(path) or path
   for _, b in ipairs(api.nvim_list_bufs()) do
     local name = api.nvim_buf_get_name(b)
-    if name ~= '' and api.nvim_buf_is_loaded(b) and (vim.loop.fs_realpath(name) or name) == real
-      and not api.nvim_buf_get_option(b, 'modified') then
+    if name ~= '' and api.nvim_buf_is_loaded(b) and (uv.fs_realpath(name) or name) == real
+      and not vim.bo[b].modified then
       api.nvim_buf_call(b, function()
         vim.cmd('silent! checktime')
       end)
@@ -574,7 +565,5 @@ function M.complete(lead)
   end
   return out
 end
-
-commands.register('dashboard', M.command)
 
 return M

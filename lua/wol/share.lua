@@ -17,10 +17,7 @@ end
 local function fire(data)
   vim.g.wol_last_share = data
   -- `data` reaches autocmds from Neovim 0.8 on; 0.7 reads g:wol_last_share
-  local ok = pcall(vim.api.nvim_exec_autocmds, 'User', { pattern = 'WolShared', modeline = false, data = data })
-  if not ok then
-    pcall(vim.api.nvim_exec_autocmds, 'User', { pattern = 'WolShared', modeline = false })
-  end
+  require('wol.compat').user_event('WolShared', data)
 end
 
 --- Shares buffer `buf` (0: current). opts: { circle, message, force,
@@ -98,14 +95,15 @@ local function after(r, c)
       commands.notify(msg)
       sync.after_share(c:name())
     else
-      commands.notify(msg .. string.format('; %d commit%s will be pushed on the next sync', r.ahead,
-        r.ahead == 1 and '' or 's'))
+      commands.notify(msg .. string.format('; %s will be pushed on the next sync',
+        require('wol.ui').plural(r.ahead, 'commit')))
     end
   end
   fire(data)
 end
 
-function M.run(opts)
+--- :[range]WolShare[!] [message] [circle=NAME]
+function M.command(opts)
   local name, rest = commands.take_circle(opts.fargs)
   local message = #rest > 0 and table.concat(rest, ' ') or nil
   local share_opts = { circle = name, message = message, force = opts.bang }
@@ -117,5 +115,4 @@ function M.run(opts)
   return r
 end
 
-commands.register('share', M.run)
 return M
