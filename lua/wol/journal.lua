@@ -236,9 +236,11 @@ local function refresh_buffers(path)
             'not reloaded; saving it now would drop the new line (:e! reloads, losing your edits)',
             vim.fn.fnamemodify(path, ':~'), b), vim.log.levels.WARN)
         else
+          -- silently: the reload's file message next to "logged to ..."
+          -- would make two lines and a hit-enter prompt
           vim.api.nvim_buf_call(b, function()
             vim.cmd('setlocal autoread')
-            vim.cmd('checktime ' .. b)
+            vim.cmd('silent checktime ' .. b)
             vim.cmd('setlocal autoread<')
           end)
         end

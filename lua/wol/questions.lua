@@ -462,7 +462,7 @@ function M.list(opts)
     notify(w, levels.WARN)
   end
   if #qs == 0 then
-    return notify(string.format('wol: no %s questions in %s (ask one: :WolAsk)', which == 'all' and '' or which,
+    return notify(string.format('wol: no %squestions in %s (ask one: :WolAsk)', which == 'all' and '' or (which .. ' '),
       c:name()))
   end
   local cname = c:name()
