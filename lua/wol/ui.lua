@@ -35,7 +35,11 @@ function M.set_lines(buf, ns, lines, hls)
   api.nvim_buf_clear_namespace(buf, ns, 0, -1)
   local compat = require('wol.compat')
   for _, h in ipairs(hls) do
-    compat.highlight(buf, ns, h[1], h[2], h[3], h[4])
+    local col_end = h[4]
+    if col_end < 0 then
+      col_end = #(lines[h[2] + 1] or '')
+    end
+    compat.highlight(buf, ns, h[1], h[2], h[3], col_end)
   end
 end
 
