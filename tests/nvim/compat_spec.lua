@@ -37,6 +37,12 @@ describe('on a newer Neovim (old names removed, new ones present)', function()
       'write',
       'lua vim.wait(200)',
       'WolQuestions all circle=newer',
+      'WolAnswer',
+      'lua vim.api.nvim_buf_set_lines(0, 0, -1, false, { "Because it is newer." })',
+      'write',
+      'lua vim.wait(200)',
+      'WolResolve it did circle=newer',
+      'WolNotes circle=newer',
       'WolSearch quasarlike',
       'lua require("wol.health").check()',
       'lua io.stdout:write("HEALTH " .. table.concat(_G.wol_health, "\\nHEALTH ") .. "\\n")',
@@ -55,6 +61,8 @@ describe('on a newer Neovim (old names removed, new ones present)', function()
     assert.matches('NOTIFY 2 wol: logged to ', out)
     assert.matches('NOTIFY 2 wol: agenda saved in ', out)
     assert.matches("NOTIFY 2 wol: asked 'Why newer%?'", out)
+    assert.matches("NOTIFY 2 wol: answered 'Why newer%?'", out)
+    assert.matches("NOTIFY 2 wol: resolved 'Why newer%?'", out)
     assert.matches('HEALTH START wol%.nvim\n', out)
     assert.matches('HEALTH OK C module loaded, version 0%.1%.0', out)
     assert.matches("HEALTH OK [^\n]*handle 'ana'", out)
