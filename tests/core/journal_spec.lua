@@ -278,7 +278,11 @@ describe('journal log', function()
       local doc = core.parse_doc(text)
       assert.is_truthy(doc, 'round ' .. round .. ': does not parse')
       -- exactly the log lines of complete writes: per round 1..k, each once
-      assert.matches('^\n## Log\n\n', rest)
+      -- (on a loaded machine no write of this round may have completed yet:
+      -- then the entry is still the old text, or what earlier rounds wrote)
+      if rest ~= '' then
+        assert.matches('^\n## Log\n\n', rest)
+      end
       local seen = {}
       for line in (rest:gsub('^\n## Log\n\n', '')):gmatch('([^\n]*)\n') do
         local r, i = line:match('^%- 11:11 r(%d+)%-(%d+)$')
@@ -295,7 +299,9 @@ describe('journal log', function()
           assert.is_true(set[i] == true, 'round ' .. r .. ' misses line ' .. i)
         end
       end
-      assert.are.equal('\n', rest:sub(-1))
+      if rest ~= '' then
+        assert.are.equal('\n', rest:sub(-1))
+      end
     end
     -- the temp files of killed writers go away with the next log
     local _, err, rc = t.wol({ 'log', 'after' }, m, { WOL_TODAY = '2026-11-22' })

@@ -374,9 +374,13 @@ describe('wol sync over git daemon', function()
     t.git(adir, 'remote add origin ' .. d.url('none'))
     -- another process holds the sync lock (flock: gone when it dies)
     local lock = adir .. '/.git/wol-sync.lock'
-    t.sh(string.format('flock %s sleep 1 >/dev/null 2>&1 &', t.shquote(lock)))
-    t.sh('sleep 0.2')
+    -- held until we remove the flag file, however slow the machine is
+    local flag = t.tmpdir('lockheld') .. '/held'
+    t.sh(string.format("flock %s sh -c 'touch %s; while [ -e %s ]; do sleep 0.05; done' >/dev/null 2>&1 &",
+      t.shquote(lock), t.shquote(flag), t.shquote(flag)))
+    t.sh(string.format('while [ ! -e %s ]; do sleep 0.02; done', t.shquote(flag)))
     _, err, rc = S.sync(ana)
+    os.remove(flag)
     assert.are.equal(6, rc)
     assert.matches('another sync of circle', err)
     _, err, rc = t.wol({ 'sync', '--attempts', 'x' }, ana)
