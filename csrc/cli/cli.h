@@ -84,6 +84,10 @@ void wol_cli_age(long long then, char *buf, size_t size);
 
 int wol_cli_doctor(wol_cli *cli, int argc, char **argv);
 int wol_cli_sync(wol_cli *cli, int argc, char **argv);
+/* The exit status of a network command (sync, join) for a wol_code:
+ * 3 unreachable, 4 login or certificate refused, 5 refused or rejected by
+ * the server, 6 locked, else 1 (doc/wol.txt, wol-sync-errors). */
+int wol_cli_net_exit(int code);
 int wol_cli_init(wol_cli *cli, int argc, char **argv);
 int wol_cli_join(wol_cli *cli, int argc, char **argv);
 int wol_cli_circles(wol_cli *cli, int argc, char **argv);

@@ -1,4 +1,4 @@
-/* cli.c - `wol`: main, global options, the command table and help */
+/* cli/main.c - `wol`: main, global options, the command table and help */
 #include "cli.h"
 
 #include <git2.h>

@@ -1,4 +1,4 @@
-/* cli_question.c - `wol ask`, `wol questions`, `wol answer`, `wol resolve`,
+/* cli/question.c - `wol ask`, `wol questions`, `wol answer`, `wol resolve`,
  * `wol reopen`, `wol thank`, `wol show` */
 #include "cli.h"
 
@@ -114,6 +114,9 @@ static cJSON *record_json(const wol_qrecord *r)
 		cJSON_AddStringToObject(o, "committer", r->committer);
 	if (r->note)
 		cJSON_AddStringToObject(o, "note", r->note);
+	if (r->outside)
+		cJSON_AddStringToObject(o, "outside", r->outside);
+	cJSON_AddBoolToObject(o, "removed", r->removed);
 	return o;
 }
 
@@ -284,6 +287,8 @@ int wol_cli_show(wol_cli *cli, int argc, char **argv)
 			}
 			if (r->forged)
 				wol_cli_printf(stdout, "!! %s\n", r->note);
+			if (r->outside)
+				wol_cli_printf(stdout, "!! %s\n", r->outside);
 		}
 	}
 	wol_question_free(&q);

@@ -1,4 +1,4 @@
-/* cli_sync.c - `wol sync`: fetch, merge and push a circle; JSON lines for
+/* cli/sync.c - `wol sync`: fetch, merge and push a circle; JSON lines for
  * the editor's job (progress, then a summary) */
 #include "cli.h"
 
@@ -8,11 +8,11 @@
 #include <time.h>
 #include <unistd.h>
 
-/* Exit codes of `wol sync` (doc/wol.txt, wol-sync-exit). */
+/* Exit codes of `wol sync` and `wol join` (doc/wol.txt, wol-sync-errors). */
 enum {
 	SYNC_EXIT_NET = 3,      /* offline or remote unreachable */
-	SYNC_EXIT_AUTH = 4,     /* credentials or host key refused */
-	SYNC_EXIT_REJECTED = 5, /* push rejected after every retry */
+	SYNC_EXIT_AUTH = 4,     /* credentials, host key or certificate refused */
+	SYNC_EXIT_REJECTED = 5, /* refused by the server, or rejected after every retry */
 	SYNC_EXIT_LOCKED = 6    /* another sync of the circle is running */
 };
 
@@ -37,12 +37,13 @@ static void on_alarm(int sig)
 	_exit(SYNC_EXIT_NET);
 }
 
-static int exit_code(int code)
+int wol_cli_net_exit(int code)
 {
 	switch (code) {
 	case WOL_OK: return WOL_EXIT_OK;
 	case WOL_ENET: return SYNC_EXIT_NET;
 	case WOL_EAUTH: return SYNC_EXIT_AUTH;
+	case WOL_EREFUSED:
 	case WOL_EREJECTED: return SYNC_EXIT_REJECTED;
 	case WOL_ELOCKED: return SYNC_EXIT_LOCKED;
 	default: return WOL_EXIT_FAIL;
@@ -288,7 +289,7 @@ int wol_cli_sync(wol_cli *cli, int argc, char **argv)
 	if (ps.tty)
 		fprintf(stderr, "\r\033[K");
 	char *digest = wol_sync_digest(&r);
-	int code = exit_code(rc);
+	int code = wol_cli_net_exit(rc);
 	if (json) {
 		cJSON *j = summary_json(&r, rc == 0 ? digest : NULL);
 		if (rc) {

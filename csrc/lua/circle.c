@@ -1,4 +1,4 @@
-/* lua_circle.c - binding of circle.c, note.c and share.c
+/* lua/circle.c - binding of circle.c, note.c and share.c
  *
  *   ctx:circle_init(name, {remote=, started=, meets=, weeks=, goal=}) -> true
  *   ctx:circle_join(url [, name [, progress(stage, done, total)]]) -> name
@@ -274,6 +274,7 @@ static int l_notes(lua_State *L)
 		lua_setfield(L, -2, "updated");
 		wol_lua_setbool(L, "mine", v[i].mine);
 		wol_lua_setbool(L, "committed", v[i].committed);
+		wol_lua_setstr(L, "outside", v[i].outside);
 		lua_rawseti(L, -2, (int)i + 1);
 	}
 	wol_notes_free(v, n);

@@ -12,6 +12,9 @@ local M = {}
 -- circle key ('' for the default circle) -> running sync state
 local running = {}
 M.last = nil -- the last summary (what :WolSync reported), for scripts
+-- circle name -> true: the server refused its push; automatic syncs leave
+-- it alone until the user runs :WolSync
+M.paused = {}
 
 local function options()
   return require('wol').options().sync or {}
@@ -116,6 +119,7 @@ local function finish(st, res)
     commands.notify(string.format('wol: sync %s: no answer after %d s, stopped (a hung connection?); ' ..
       'your shares are safe and wait for the next sync', st.label, st.timeout), levels.ERROR)
   elseif res.ok and s then
+    M.paused[st.label] = nil
     for _, w in ipairs(s.warnings or {}) do
       commands.notify(w, levels.WARN)
     end
@@ -129,6 +133,10 @@ local function finish(st, res)
     local msg = res.error
     if s and (s.ahead or 0) > 0 then
       msg = msg .. string.format(' (%s kept locally for the next sync)', plural(s.ahead, 'commit'))
+    end
+    if s and s.error_kind == 'refused' then
+      M.paused[st.label] = true
+      msg = msg .. '; automatic syncs of ' .. st.label .. ' wait until you run :WolSync'
     end
     commands.notify(msg, st.quiet and levels.WARN or levels.ERROR)
   end
@@ -168,6 +176,12 @@ function M.start(circle, opts)
   local state, serr = ctx:sync_status(c)
   if not state then
     error(serr, 0)
+  end
+  if M.paused[state.circle] then
+    if opts.quiet then
+      return nil -- refused by the server: the user decides when to try again
+    end
+    M.paused[state.circle] = nil
   end
   st = {
     key = key,

@@ -103,7 +103,7 @@ describe('the job runner', function()
     assert.is_false(res.ok)
     assert.are.equal(1, res.code)
     assert.are.equal(1, res.summary.exit)
-    assert.matches('^wol: join: clone: ', res.error)
+    assert.matches('^wol: join: /nonexistent/nothing%.git does not exist', res.error)
     assert.are.equal(res.summary.error, res.error)
   end)
 
