@@ -40,7 +40,15 @@ CLI     := bin/wol
 
 .PHONY: all deps deps-test test test-asan test-core test-nvim demo clean bench check-deps fuzz fuzz-build \
         fuzz-replay chaos
-all: $(MODULE) $(CLI)
+all: $(MODULE) $(CLI) doc/tags
+
+# doc/tags, so that :help wol works right after `make` (the build step of
+# the plugin managers too). Without nvim on PATH there is nothing to do.
+doc/tags: doc/wol.txt
+	@if command -v nvim >/dev/null 2>&1; then \
+		nvim --headless -u NONE -i NONE -n -c 'try | helptags doc | catch | echo v:exception | cquit 1 | endtry' \
+			-c 'qall!' </dev/null && echo "helptags doc"; \
+	else echo "no nvim on PATH: doc/tags not built (run :helptags doc in Neovim for :help wol)"; fi
 
 $(OBJDIR)/%.o: csrc/%.c
 	@mkdir -p $(dir $@)

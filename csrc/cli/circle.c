@@ -83,13 +83,11 @@ static int join_progress(const char *stage, size_t done, size_t total, void *pay
 {
 	join_out *o = payload;
 	if (o->json) {
-		cJSON *j = cJSON_CreateObject();
-		cJSON_AddStringToObject(j, "event", "progress");
-		cJSON_AddStringToObject(j, "stage", stage);
-		cJSON_AddNumberToObject(j, "done", (double)done);
+		cJSON *j = wol_cli_jsonl("progress");
+		cJSON_AddStringToObject(j, "phase", stage);
+		cJSON_AddNumberToObject(j, "received", (double)done);
 		cJSON_AddNumberToObject(j, "total", (double)total);
-		wol_cli_json(j);
-		fflush(stdout);
+		wol_cli_jsonl_emit(j);
 	} else if (o->tty) {
 		fprintf(stderr, "\r%-10s %zu/%zu", stage, done, total);
 	}
@@ -119,23 +117,23 @@ int wol_cli_join(wol_cli *cli, int argc, char **argv)
 	if (jo.tty && !jo.json)
 		fprintf(stderr, "\r%-30s\r", "");
 	if (rc != 0) {
-		if (jo.json) {
-			cJSON *j = cJSON_CreateObject();
-			cJSON_AddStringToObject(j, "event", "error");
-			cJSON_AddStringToObject(j, "message", err.msg);
-			cJSON_AddStringToObject(j, "error_kind", wol_error_name(rc));
-			wol_cli_json(j);
-		}
 		wol_cli_fail(cli, &err);
-		return wol_cli_net_exit(rc);
+		int code = wol_cli_net_exit(rc);
+		if (jo.json) {
+			cJSON *j = wol_cli_jsonl("summary");
+			cJSON_AddStringToObject(j, "error", err.msg);
+			cJSON_AddStringToObject(j, "error_kind", wol_error_name(rc));
+			cJSON_AddNumberToObject(j, "exit", code);
+			wol_cli_jsonl_emit(j);
+		}
+		return code;
 	}
 	char *path = wol_ctx_circle_path(ctx, name);
 	if (jo.json) {
-		cJSON *j = cJSON_CreateObject();
-		cJSON_AddStringToObject(j, "event", "done");
+		cJSON *j = wol_cli_jsonl("summary");
 		cJSON_AddStringToObject(j, "circle", name);
 		cJSON_AddStringToObject(j, "path", path ? path : "");
-		rc = wol_cli_json(j);
+		rc = wol_cli_jsonl_emit(j);
 	} else {
 		printf("wol: joined circle '%s' at %s\n", name, path ? path : "?");
 	}

@@ -189,6 +189,21 @@ int wol_cli_json(cJSON *value)
 	return WOL_EXIT_OK;
 }
 
+cJSON *wol_cli_jsonl(const char *type)
+{
+	cJSON *j = cJSON_CreateObject();
+	if (j)
+		cJSON_AddStringToObject(j, "type", type);
+	return j;
+}
+
+int wol_cli_jsonl_emit(cJSON *line)
+{
+	int rc = wol_cli_json(line);
+	fflush(stdout);
+	return rc;
+}
+
 int wol_cli_parse(wol_cli *cli, int argc, char **argv, wol_cli_opt *opts, char **pos, int *npos)
 {
 	*npos = 0;

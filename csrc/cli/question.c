@@ -215,8 +215,8 @@ int wol_cli_questions(wol_cli *cli, int argc, char **argv)
 		rc = wol_cli_json(arr);
 	} else {
 		if (qs.n == 0)
-			printf("no %s questions (ask one: wol ask TITLE)\n",
-			       strcmp(state, "all") == 0 ? "" : state);
+			printf("no %s%squestions (ask one: wol ask TITLE)\n",
+			       strcmp(state, "all") == 0 ? "" : state, strcmp(state, "all") == 0 ? "" : " ");
 		for (size_t i = 0; i < qs.n; i++) {
 			const wol_question *q = &qs.items[i];
 			char age[32];

@@ -111,15 +111,13 @@ static int on_progress(const wol_sync_progress *p, void *payload)
 	st->last_bytes = p->bytes;
 	st->last_t = t;
 	if (st->json) {
-		cJSON *j = cJSON_CreateObject();
-		cJSON_AddStringToObject(j, "type", "progress");
+		cJSON *j = wol_cli_jsonl("progress");
 		cJSON_AddStringToObject(j, "phase", p->phase);
 		cJSON_AddNumberToObject(j, "received", p->received);
 		cJSON_AddNumberToObject(j, "total", p->total);
 		cJSON_AddNumberToObject(j, "bytes", (double)p->bytes);
 		cJSON_AddNumberToObject(j, "attempt", p->attempt);
-		wol_cli_json(j);
-		fflush(stdout);
+		wol_cli_jsonl_emit(j);
 	} else if (st->tty) {
 		if (p->total)
 			fprintf(stderr, "\r\033[Kwol: sync: %s %u/%u objects, %zu KiB", p->phase,
@@ -132,8 +130,7 @@ static int on_progress(const wol_sync_progress *p, void *payload)
 
 static cJSON *summary_json(const wol_sync_result *r, const char *digest)
 {
-	cJSON *j = cJSON_CreateObject();
-	cJSON_AddStringToObject(j, "type", "summary");
+	cJSON *j = wol_cli_jsonl("summary");
 	if (r->circle)
 		cJSON_AddStringToObject(j, "circle", r->circle);
 	if (r->branch)
@@ -336,7 +333,7 @@ int wol_cli_sync(wol_cli *cli, int argc, char **argv)
 			cJSON_AddStringToObject(j, "error_kind", wol_error_name(rc));
 			cJSON_AddNumberToObject(j, "exit", code);
 		}
-		wol_cli_json(j);
+		wol_cli_jsonl_emit(j);
 	} else {
 		for (size_t i = 0; i < r.nwarnings; i++)
 			wol_cli_printf(stderr, "%s\n", r.warnings[i]);

@@ -49,41 +49,6 @@ char *wol_circle__member_doc(wol_circle *c, const char *goal, size_t *len, wol_e
 	return out;
 }
 
-/* members/<handle>.md with `goal` set: the front matter rendered again,
- * the body kept as written; a new file when there is none. */
-int wol_circle__member_with_goal(wol_circle *c, const char *rel, const char *goal, char **out,
-                                 size_t *len, char **old_goal, wol_error *err)
-{
-	*out = NULL;
-	*old_goal = NULL;
-	char *text = NULL;
-	size_t tlen = 0;
-	int rc = wol_circle__read(c, rel, 256 * 1024, &text, &tlen, err);
-	if (rc == WOL_ENOTFOUND) {
-		*out = wol_circle__member_doc(c, goal, len, err);
-		return *out ? 0 : err ? err->code : WOL_ENOMEM;
-	}
-	if (rc)
-		return rc;
-	wol_doc doc;
-	if ((rc = wol_doc_parse(text, tlen, rel, &doc, err))) {
-		char why[WOL_ERRMSG_MAX];
-		snprintf(why, sizeof why, "%s", err ? err->msg : "");
-		free(text);
-		return wol_error_set(err, rc, "%s; fix the file first (nothing written)", why);
-	}
-	const char *g = wol_yaml_str(doc.meta, "goal");
-	if (g && *g && !(*old_goal = wol_strfmt("%s", g)))
-		rc = wol_error_set(err, WOL_ENOMEM, "out of memory");
-	if (!rc && wol_yaml_set_str(doc.meta, "goal", goal))
-		rc = wol_error_set(err, WOL_ENOMEM, "out of memory");
-	if (!rc)
-		rc = wol_doc_render(&doc, out, len, err);
-	wol_doc_free(&doc);
-	free(text);
-	return rc;
-}
-
 char *wol_circle__circle_doc(const char *name, wol_date started, int meets, int weeks, size_t *len,
                         wol_error *err)
 {
@@ -280,4 +245,62 @@ int wol_circle_md_week(const wol_circle_md *md, wol_date date)
 	if (days < 0 || days >= (long)md->weeks * 7)
 		return 0;
 	return (int)(days / 7) + 1;
+}
+
+/* ------------------------------------------------------------ goals */
+
+int wol_goal_words(const char *s)
+{
+	int n = 0, in = 0;
+	for (; *s; s++) {
+		int space = *s == ' ' || *s == '\t' || *s == '\n' || *s == '\r';
+		if (!space && !in)
+			n++;
+		in = !space;
+	}
+	return n;
+}
+
+int wol_goal_check(const char *text, char **out, char **note, wol_error *err)
+{
+	*out = NULL;
+	if (note)
+		*note = NULL;
+	if (!text)
+		return wol_error_set(err, WOL_EINVAL, "goal: no text given");
+	int rc = wol_text_check("goal", text, WOL_GOAL_MAX, 1, err);
+	if (rc)
+		return rc;
+	/* one line: every run of blanks and line breaks becomes one space */
+	wol_buf b;
+	wol_buf_init(&b);
+	int space = 0;
+	for (const char *s = text; *s; s++) {
+		if (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r') {
+			space = 1;
+			continue;
+		}
+		if (space && b.len)
+			wol_buf_put(&b, " ", 1);
+		space = 0;
+		wol_buf_put(&b, s, 1);
+	}
+	if (b.oom) {
+		wol_buf_free(&b);
+		return wol_error_set(err, WOL_ENOMEM, "out of memory");
+	}
+	if (!b.len) {
+		wol_buf_free(&b);
+		return wol_error_set(err, WOL_EINVAL,
+		                     "goal: empty (say in a sentence what you are working towards)");
+	}
+	*out = wol_buf_detach(&b);
+	if (!*out)
+		return wol_error_set(err, WOL_ENOMEM, "out of memory");
+	int words = wol_goal_words(*out);
+	if (note && words > WOL_GOAL_WORDS)
+		*note = wol_strfmt("wol: goal saved; it has %d words, and a shorter goal (%d words or "
+		                   "fewer) is easier to act on",
+		                   words, WOL_GOAL_WORDS);
+	return 0;
 }

@@ -32,4 +32,7 @@ void wol_circle_md_free(wol_circle_md *md);
  * after it, or without a start date. */
 int wol_circle_md_week(const wol_circle_md *md, wol_date date);
 
+/* Words in a goal (runs of non-blanks), measured against WOL_GOAL_WORDS. */
+int wol_goal_words(const char *s);
+
 #endif

@@ -4,6 +4,7 @@
 #include "people/people_int.h"
 #include "repo/circle_priv.h"
 #include "repo/history.h"
+#include "format/circle_md.h"
 
 #include <git2.h>
 #include <stdio.h>
@@ -14,50 +15,6 @@
 #define MEMBER_MAX_BYTES (256 * 1024) /* as wol_circle_members reads them */
 
 /* ------------------------------------------------------------ the text */
-
-int wol_goal_check(const char *text, char **out, char **note, wol_error *err)
-{
-	*out = NULL;
-	if (note)
-		*note = NULL;
-	if (!text)
-		return wol_error_set(err, WOL_EINVAL, "goal: no text given");
-	int rc = wol_people__check_text("goal", text, WOL_GOAL_MAX, 1, err);
-	if (rc)
-		return rc;
-	/* one line: every run of blanks and line breaks becomes one space */
-	wol_buf b;
-	wol_buf_init(&b);
-	int space = 0;
-	for (const char *s = text; *s; s++) {
-		if (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r') {
-			space = 1;
-			continue;
-		}
-		if (space && b.len)
-			wol_buf_put(&b, " ", 1);
-		space = 0;
-		wol_buf_put(&b, s, 1);
-	}
-	if (b.oom) {
-		wol_buf_free(&b);
-		return wol_error_set(err, WOL_ENOMEM, "out of memory");
-	}
-	if (!b.len) {
-		wol_buf_free(&b);
-		return wol_error_set(err, WOL_EINVAL,
-		                     "goal: empty (say in a sentence what you are working towards)");
-	}
-	*out = wol_buf_detach(&b);
-	if (!*out)
-		return wol_error_set(err, WOL_ENOMEM, "out of memory");
-	int words = wol_circle__words(*out);
-	if (note && words > WOL_GOAL_WORDS)
-		*note = wol_strfmt("wol: goal saved; it has %d words, and a shorter goal (%d words or "
-		                   "fewer) is easier to act on",
-		                   words, WOL_GOAL_WORDS);
-	return 0;
-}
 
 /* The goal in a member file's text: 0 and *goal (NULL when none). */
 static int goal_of(const char *text, size_t len, const char *name, char **goal, wol_error *err)
@@ -85,7 +42,7 @@ static int member_rel(const char *handle, char *buf, size_t size, wol_error *err
 
 static void fill_words(wol_goal *g)
 {
-	g->words = g->text ? wol_circle__words(g->text) : 0;
+	g->words = g->text ? wol_goal_words(g->text) : 0;
 	if (g->text && g->words > WOL_GOAL_WORDS)
 		g->note = wol_strfmt("wol: the goal has %d words; a shorter goal (%d words or fewer) is "
 		                     "easier to act on",
@@ -142,7 +99,7 @@ int wol_goal_set(wol_circle *c, const char *text, wol_goal *out, wol_error *err)
 	out->handle = wol_strfmt("%s", handle);
 	out->text = goal;
 	out->note = note;
-	out->words = wol_circle__words(goal);
+	out->words = wol_goal_words(goal);
 	if (!out->circle || !out->handle) {
 		rc = wol_error_set(err, WOL_ENOMEM, "out of memory");
 		goto done;

@@ -281,7 +281,7 @@ int wol_people_find(wol_ctx *ctx, const char *ref, char **slug, wol_error *err)
 	*slug = NULL;
 	if (!ref || !*ref)
 		return wol_error_set(err, WOL_EINVAL, "person: no name given");
-	int rc = wol_people__check_text("person", ref, WOL_PERSON_NAME_MAX, 0, err);
+	int rc = wol_text_check("person", ref, WOL_PERSON_NAME_MAX, 0, err);
 	if (rc)
 		return rc;
 	/* trimmed, as a name is shown */

@@ -26,10 +26,6 @@ void wol_people__base_slug(const char *name, char *buf, size_t size);
  * the parts, or 0. */
 int wol_people__contrib_line(const char *s, size_t n, char date[11], char time[6],
                              const char **text, size_t *tn);
-/* Text for a front matter value or a line: valid UTF-8, no control
- * characters (newlines only when `lines`), at most `max` bytes. */
-int wol_people__check_text(const char *what, const char *s, size_t max, int lines,
-                           wol_error *err);
 /* ASCII-case-insensitive equality of two UTF-8 strings. */
 int wol_people__same(const char *a, const char *b);
 

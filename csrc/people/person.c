@@ -36,35 +36,11 @@ int wol_people__lock(wol_ctx *ctx, wol_lock *lk, char **dir, wol_error *err)
 
 /* ------------------------------------------------------------ text rules */
 
-int wol_people__check_text(const char *what, const char *s, size_t max, int lines,
-                           wol_error *err)
-{
-	size_t n = strlen(s);
-	if (n > max)
-		return wol_error_set(err, WOL_EINVAL, "%s: too long (%zu bytes, at most %zu)", what, n,
-		                     max);
-	if (!wol_utf8_valid(s, n))
-		return wol_error_set(err, WOL_EINVAL, "%s: not valid UTF-8 text", what);
-	for (size_t i = 0; i < n;) {
-		unsigned int cp = 0;
-		i += wol_utf8_next(s + i, n - i, &cp);
-		if (cp == '\n' || cp == '\r') {
-			if (!lines)
-				return wol_error_set(err, WOL_EINVAL, "%s: holds a line break (give one line)",
-				                     what);
-		} else if (wol_char_control(cp) && cp != '\t') {
-			return wol_error_set(err, WOL_EINVAL, "%s: holds a control character (U+%04X)", what,
-			                     cp);
-		}
-	}
-	return 0;
-}
-
 int wol_people_check_name(const char *name, wol_error *err)
 {
 	if (!name)
 		return wol_error_set(err, WOL_EINVAL, "person: no name given");
-	int rc = wol_people__check_text("person: name", name, WOL_PERSON_NAME_MAX, 0, err);
+	int rc = wol_text_check("person: name", name, WOL_PERSON_NAME_MAX, 0, err);
 	if (rc)
 		return rc;
 	const char *s = name;

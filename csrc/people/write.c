@@ -34,7 +34,7 @@ static int check_new(const wol_person_new *p, wol_error *err)
 	if (rc)
 		return rc;
 	if (p->relation &&
-	    (rc = wol_people__check_text("person: relation", p->relation, WOL_PEOPLE_TEXT_MAX, 0, err)))
+	    (rc = wol_text_check("person: relation", p->relation, WOL_PEOPLE_TEXT_MAX, 0, err)))
 		return rc;
 	if (p->closeness < -1 || p->closeness > 5)
 		return wol_error_set(err, WOL_EINVAL, "person: closeness %d is not from 0 to 5",
@@ -45,7 +45,7 @@ static int check_new(const wol_person_new *p, wol_error *err)
 		if ((rc = wol_name_check(p->circles[i], "person: circle", err)))
 			return rc;
 	for (size_t i = 0; i < p->ntags; i++) {
-		if ((rc = wol_people__check_text("person: tag", p->tags[i], WOL_PERSON_NAME_MAX, 0, err)))
+		if ((rc = wol_text_check("person: tag", p->tags[i], WOL_PERSON_NAME_MAX, 0, err)))
 			return rc;
 		if (!p->tags[i][0])
 			return wol_error_set(err, WOL_EINVAL, "person: a tag is empty");
@@ -211,7 +211,7 @@ int wol_people_give(wol_ctx *ctx, const char *ref, const char *what, const wol_g
 		opts = &none;
 	if (!what)
 		return wol_error_set(err, WOL_EINVAL, "give: say what you gave");
-	int rc = wol_people__check_text("give", what, WOL_PEOPLE_TEXT_MAX, 0, err);
+	int rc = wol_text_check("give", what, WOL_PEOPLE_TEXT_MAX, 0, err);
 	if (rc)
 		return rc;
 	wol_date today = wol_ctx_today(ctx), date;

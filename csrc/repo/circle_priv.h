@@ -53,8 +53,6 @@ char *wol_circle__circle_doc(const char *name, wol_date started, int meets, int 
  * refused ("fix the file first"). */
 int wol_circle__member_with_goal(wol_circle *c, const char *rel, const char *goal, char **out,
                                  size_t *len, char **old_goal, wol_error *err);
-/* Words in a goal (runs of non-blanks), measured against WOL_GOAL_WORDS. */
-int wol_circle__words(const char *s);
 
 const char *wol_circle__home(const wol_circle *c);
 wol_date wol_circle__today(const wol_circle *c);

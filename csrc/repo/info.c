@@ -70,18 +70,6 @@ static int cmp_member(const void *a, const void *b)
 	return strcmp(((const wol_member *)a)->handle, ((const wol_member *)b)->handle);
 }
 
-int wol_circle__words(const char *s)
-{
-	int n = 0, in = 0;
-	for (; *s; s++) {
-		int space = *s == ' ' || *s == '\t' || *s == '\n' || *s == '\r';
-		if (!space && !in)
-			n++;
-		in = !space;
-	}
-	return n;
-}
-
 int wol_circle_members(wol_circle *c, wol_member **out, size_t *n, wol_error *err)
 {
 	*out = NULL;
@@ -145,7 +133,7 @@ int wol_circle_members(wol_circle *c, wol_member **out, size_t *n, wol_error *er
 		if (!m->name)
 			m->name = wol_strfmt("%s", handle);
 		if (m->goal) {
-			m->goal_words = wol_circle__words(m->goal);
+			m->goal_words = wol_goal_words(m->goal);
 			if (m->goal_words > WOL_GOAL_WORDS && !m->warning)
 				m->warning = wol_strfmt("wol: members/%s.md: the goal has %d words; WOL goals "
 				                        "are short (%d words at most)",
@@ -171,4 +159,39 @@ void wol_members_free(wol_member *m, size_t n)
 		free(m[i].warning);
 	}
 	free(m);
+}
+
+/* members/<handle>.md with `goal` set: the front matter rendered again,
+ * the body kept as written; a new file when there is none. */
+int wol_circle__member_with_goal(wol_circle *c, const char *rel, const char *goal, char **out,
+                                 size_t *len, char **old_goal, wol_error *err)
+{
+	*out = NULL;
+	*old_goal = NULL;
+	char *text = NULL;
+	size_t tlen = 0;
+	int rc = wol_circle__read(c, rel, 256 * 1024, &text, &tlen, err);
+	if (rc == WOL_ENOTFOUND) {
+		*out = wol_circle__member_doc(c, goal, len, err);
+		return *out ? 0 : err ? err->code : WOL_ENOMEM;
+	}
+	if (rc)
+		return rc;
+	wol_doc doc;
+	if ((rc = wol_doc_parse(text, tlen, rel, &doc, err))) {
+		char why[WOL_ERRMSG_MAX];
+		snprintf(why, sizeof why, "%s", err ? err->msg : "");
+		free(text);
+		return wol_error_set(err, rc, "%s; fix the file first (nothing written)", why);
+	}
+	const char *g = wol_yaml_str(doc.meta, "goal");
+	if (g && *g && !(*old_goal = wol_strfmt("%s", g)))
+		rc = wol_error_set(err, WOL_ENOMEM, "out of memory");
+	if (!rc && wol_yaml_set_str(doc.meta, "goal", goal))
+		rc = wol_error_set(err, WOL_ENOMEM, "out of memory");
+	if (!rc)
+		rc = wol_doc_render(&doc, out, len, err);
+	wol_doc_free(&doc);
+	free(text);
+	return rc;
 }

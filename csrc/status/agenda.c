@@ -82,7 +82,8 @@ int wol_status_agenda(wol_ctx *ctx, const wol_status *s, char **out, wol_error *
 	if (s->open_total > (long)s->nopen)
 		wol_buf_printf(&b, "(%ld more open)\n", s->open_total - (long)s->nopen);
 
-	/* the focus of the coming week: the prompt of the day after the meeting */
+	/* the focus of the coming week: the prompt a week after the meeting, in the
+	 * next program week (the day after would still be the meeting's week) */
 	wol_prompt p;
 	memset(&p, 0, sizeof p);
 	wol_prompt_opts po;
@@ -90,7 +91,7 @@ int wol_status_agenda(wol_ctx *ctx, const wol_status *s, char **out, wol_error *
 	char *dir = wol_ctx_circle_path(ctx, s->circle);
 	po.circle_dir = dir;
 	wol_error perr;
-	wol_date focus = wol_date_add(meeting, 1);
+	wol_date focus = wol_date_add(meeting, 7);
 	char fwhen[40];
 	weekday_date(focus, fwhen, sizeof fwhen);
 	wol_buf_printf(&b, "\n### Next week's focus\n\n");

@@ -255,7 +255,7 @@ char *wol_sync_digest(const wol_sync_result *r)
 			n += strcmp(r->arrived[j].kind, "note") == 0 && r->arrived[j].member &&
 			     strcmp(r->arrived[j].member, m) == 0;
 		wol_buf_printf(&b, "%s%zu %s from %s", first_member ? "" : ", ", n,
-		               first_member ? (n == 1 ? "note" : "notes") : "", m);
+		               n == 1 ? "note" : "notes", m);
 		first_member = 0;
 		sep = "; ";
 	}

@@ -82,6 +82,10 @@ int wol_utf8_valid(const char *s, size_t n);
  * otherwise WOL_EINVAL with "wol: <what>: ..." and *out NULL. */
 int wol_title_check(const char *what, const char *title, size_t max, char **out,
                     wol_error *err);
+/* Text for a front matter value or a line: valid UTF-8, no control
+ * characters but tab (line breaks only when `lines`), at most `max` bytes;
+ * otherwise WOL_EINVAL with "<what>: ...". */
+int wol_text_check(const char *what, const char *s, size_t max, int lines, wol_error *err);
 
 /* ------------------------------------------------ file system (fs.c) */
 

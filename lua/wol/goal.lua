@@ -33,9 +33,7 @@ function M.set(circle, text)
     notify(string.format('wol: your goal in %s is already that', g.circle))
   else
     notify(string.format('wol: goal set in %s (the next :WolSync shares it)', g.circle))
-    if not pcall(api.nvim_exec_autocmds, 'User', { pattern = 'WolGoal', modeline = false, data = g }) then
-      pcall(api.nvim_exec_autocmds, 'User', { pattern = 'WolGoal', modeline = false })
-    end
+    require('wol.compat').user_event('WolGoal', g)
   end
   if g.note then
     notify(g.note, levels.WARN)
@@ -135,11 +133,6 @@ function M.complete(lead)
     end
   end
   return out
-end
-
-local ok, commands = pcall(require, 'wol.commands')
-if ok and type(commands.register) == 'function' then
-  commands.register('goal', M.command)
 end
 
 return M

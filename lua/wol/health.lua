@@ -1,22 +1,8 @@
 -- :checkhealth wol
 local M = {}
 
-local function reporter()
-  local h = vim.health
-  if not h or not (h.start or h.report_start) then
-    h = require('health')
-  end
-  return {
-    start = h.start or h.report_start,
-    ok = h.ok or h.report_ok,
-    info = h.info or h.report_info,
-    warn = h.warn or h.report_warn,
-    error = h.error or h.report_error,
-  }
-end
-
 function M.check()
-  local r = reporter()
+  local r = require('wol.compat').health()
   local wol = require('wol')
   r.start('wol.nvim')
   if vim.fn.has('nvim-0.7.2') == 1 then

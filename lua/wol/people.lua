@@ -322,9 +322,7 @@ end
 -- ------------------------------------------------------------ add, give
 
 local function fire(pattern, data)
-  if not pcall(api.nvim_exec_autocmds, 'User', { pattern = pattern, modeline = false, data = data }) then
-    pcall(api.nvim_exec_autocmds, 'User', { pattern = pattern, modeline = false })
-  end
+  require('wol.compat').user_event(pattern, data)
 end
 
 --- Adds a person (ctx:person_add); returns the person.
@@ -509,12 +507,6 @@ function M.complete(lead)
     end
   end
   return out
-end
-
-local ok, commands = pcall(require, 'wol.commands')
-if ok and type(commands.register) == 'function' then
-  commands.register('people', M.command)
-  commands.register('people_give', M.give_cmd)
 end
 
 return M

@@ -45,7 +45,7 @@ function M.save(buf)
   end
   api.nvim_buf_set_option(buf, 'modified', false)
   notify(string.format('wol: weekly review %s saved: %s', week, vim.fn.fnamemodify(path, ':~')))
-  pcall(api.nvim_exec_autocmds, 'User', { pattern = 'WolReviewSaved', modeline = false })
+  require('wol.compat').user_event('WolReviewSaved')
   return path
 end
 
@@ -128,7 +128,5 @@ function M.command(opts)
   local circle, rest = commands.take_circle(opts.fargs)
   M.open(rest[1], { circle = circle, mods = opts.mods, fresh = opts.bang })
 end
-
-commands.register('review', M.command)
 
 return M
