@@ -30,22 +30,26 @@
 
 /* ---------------------------------------------------------------- errors */
 
-typedef enum wol_code {
-	WOL_OK = 0,
-	WOL_EINVAL = -1,    /* bad input from the user */
-	WOL_ENOTFOUND = -2, /* a named thing does not exist */
-	WOL_EIO = -3,       /* file system failure */
-	WOL_EGIT = -4,      /* libgit2 failure */
-	WOL_ESQL = -5,      /* sqlite failure */
-	WOL_EEXISTS = -6,   /* refusing to overwrite */
-	WOL_EREFUSED = -7,  /* a policy refused the action (secret, private) */
-	WOL_ELOCKED = -8,   /* someone else holds a lock */
-	WOL_ECONFLICT = -9, /* concurrent change detected */
-	WOL_ENET = -10,     /* remote unreachable / offline */
-	WOL_EAUTH = -11,    /* authentication or host key failure */
-	WOL_EREJECTED = -12,/* push rejected after retries */
-	WOL_ENOMEM = -13
-} wol_code;
+/* The error codes: one table. The name is the stable string front ends
+ * hand on (the third value Lua gets after nil and the message, "code" in
+ * the CLI's JSON; doc/wol.txt |wol-errors|): never rename one. */
+#define WOL_CODES(X)                                                             \
+	X(WOL_EINVAL, -1, "invalid")     /* bad input from the user */               \
+	X(WOL_ENOTFOUND, -2, "notfound") /* a named thing does not exist */          \
+	X(WOL_EIO, -3, "io")             /* file system failure */                   \
+	X(WOL_EGIT, -4, "git")           /* libgit2 failure */                       \
+	X(WOL_ESQL, -5, "sqlite")        /* sqlite failure */                        \
+	X(WOL_EEXISTS, -6, "exists")     /* refusing to overwrite */                 \
+	X(WOL_EREFUSED, -7, "refused")   /* a policy refused the action (secret, private) */ \
+	X(WOL_ELOCKED, -8, "locked")     /* someone else holds a lock */             \
+	X(WOL_ECONFLICT, -9, "conflict") /* concurrent change detected */            \
+	X(WOL_ENET, -10, "network")      /* remote unreachable / offline */          \
+	X(WOL_EAUTH, -11, "auth")        /* authentication or host key failure */    \
+	X(WOL_EREJECTED, -12, "rejected") /* push rejected after retries */          \
+	X(WOL_ENOMEM, -13, "nomem")      /* out of memory */
+
+#define WOL_CODE_ENUM_(sym, value, name) sym = value,
+typedef enum wol_code { WOL_OK = 0, WOL_CODES(WOL_CODE_ENUM_) } wol_code;
 
 #define WOL_ERRMSG_MAX 1024
 
@@ -61,7 +65,8 @@ WOL_API int wol_error_setv(wol_error *e, int code, const char *fmt, va_list ap);
 /* Format the calling thread's last libgit2 error as "wol: <what>: <why>". */
 WOL_API int wol_error_git(wol_error *e, int gitrc, const char *what);
 WOL_API void wol_error_clear(wol_error *e);
-/* A short name for a code ("invalid", "not found", ...). */
+/* The stable name of a code ("invalid", "notfound", ...; "ok" for 0,
+ * "error" for a number outside the table). */
 WOL_API const char *wol_error_name(int code);
 
 /* --------------------------------------------------------------- version */

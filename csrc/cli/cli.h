@@ -3,7 +3,7 @@
  * Each command is a function
  *     int wol_cli_<noun>(wol_cli *cli, int argc, char **argv);
  * (argv[0] is the command name) listed in the table in cli.c. It returns
- * the process exit code: 0 ok, 1 failure, 2 usage error. */
+ * the process exit code, by one rule for every command (wol_cli_exit). */
 #ifndef WOL_CLI_H
 #define WOL_CLI_H
 
@@ -12,7 +12,16 @@
 
 #include "wol.h"
 
-enum { WOL_EXIT_OK = 0, WOL_EXIT_FAIL = 1, WOL_EXIT_USAGE = 2 };
+/* Exit statuses (`wol --help`, doc/wol.txt |wol-exit|). */
+enum {
+	WOL_EXIT_OK = 0,
+	WOL_EXIT_FAIL = 1,     /* a runtime failure */
+	WOL_EXIT_USAGE = 2,    /* the command line is wrong; nothing was done */
+	WOL_EXIT_NET = 3,      /* offline or the remote cannot be reached */
+	WOL_EXIT_AUTH = 4,     /* credentials or host key refused */
+	WOL_EXIT_REJECTED = 5, /* the remote refused the push after every retry */
+	WOL_EXIT_BUSY = 6      /* a lock is held by another process; try again */
+};
 
 typedef struct wol_cli {
 	const char *home;   /* --home */
@@ -34,13 +43,18 @@ wol_ctx *wol_cli_ctx(wol_cli *cli);
 /* The circle named by --circle (or the default one), opened; NULL after
  * printing the error. The caller closes it with wol_circle_close. */
 wol_circle *wol_cli_circle(wol_cli *cli);
-/* Prints the error's one line to stderr; returns the exit code (1). */
+/* The exit status for a wol_code: the one rule of every command. */
+int wol_cli_exit(int code);
+/* Prints the error's one line to stderr; returns wol_cli_exit(err->code). */
 int wol_cli_fail(wol_cli *cli, const wol_error *err);
 /* Prints "wol: <cmd>: <msg>" and a hint to stderr; returns 2. */
 int wol_cli_usage(wol_cli *cli, const char *fmt, ...) WOL_PRINTF(2, 3);
 /* Prints a JSON value on one line to stdout and frees it; returns 0, or 1
  * when it could not be printed. */
 int wol_cli_json(cJSON *value);
+/* A line of a JSON-lines stream: {"type": type, ...the tree's members}
+ * (takes the tree; NULL when out of memory). */
+cJSON *wol_cli_typed(const char *type, cJSON *tree);
 /* Options of one command: { "json", 0, 'j' }, { "message", 1, 'm' }, ...
  * terminated by { NULL }. After parsing, `value` is the option's argument
  * ("1" for a flag given) or NULL when absent. */

@@ -21,9 +21,7 @@ static const wol_cli_cmd commands[] = {
 	 "--status (or --dry-run) only shows the commits waiting to be pushed (no network).\n"
 	 "--json prints one JSON object a line: progress, then a summary.\n"
 	 "--timeout stops a sync that gets no answer (exit 3); by default it waits.\n"
-	 "exit status: 0 ok, 1 local failure, 2 usage, 3 offline or remote unreachable,\n"
-	 "4 authentication or host key refused, 5 push rejected after every retry,\n"
-	 "6 another sync of the circle is running"},
+	 "Exit 6 when another sync of the circle is running (see: wol --help)."},
 	{"init", wol_cli_init, "NAME [--remote URL] [--started DATE] [--meets DAY] [--weeks N] [--goal TEXT]",
 	 "start a circle in $WOL_HOME/circles/NAME", "Creates the repository with circle.md and your members/<handle>.md, committed."},
 	{"join", wol_cli_join, "URL [NAME] [--json]", "join a circle: clone it and add yourself",
@@ -86,7 +84,10 @@ static void print_usage(FILE *f)
 	fprintf(f, "\nglobal options:\n"
 	           "  --home DIR      use DIR instead of $WOL_HOME (default ~/.local/share/wol)\n"
 	           "  --circle NAME   act on circle NAME instead of the default circle\n\n"
-	           "exit status: 0 ok, 1 failure, 2 usage error\n");
+	           "exit status (every command; :help wol-exit):\n"
+	           "  0 ok, 1 failure, 2 usage (the command line is wrong; nothing done),\n"
+	           "  3 offline or remote unreachable, 4 authentication or host key refused,\n"
+	           "  5 push rejected after every retry, 6 busy (a lock is held; try again)\n");
 }
 
 static void print_cmd_help(const wol_cli_cmd *c)
@@ -123,11 +124,23 @@ wol_circle *wol_cli_circle(wol_cli *cli)
 	return c;
 }
 
+int wol_cli_exit(int code)
+{
+	switch (code) {
+	case WOL_OK: return WOL_EXIT_OK;
+	case WOL_ENET: return WOL_EXIT_NET;
+	case WOL_EAUTH: return WOL_EXIT_AUTH;
+	case WOL_EREJECTED: return WOL_EXIT_REJECTED;
+	case WOL_ELOCKED: return WOL_EXIT_BUSY;
+	default: return WOL_EXIT_FAIL;
+	}
+}
+
 int wol_cli_fail(wol_cli *cli, const wol_error *err)
 {
 	(void)cli;
 	fprintf(stderr, "%s\n", err->msg[0] ? err->msg : "wol: failed");
-	return WOL_EXIT_FAIL;
+	return err->code ? wol_cli_exit(err->code) : WOL_EXIT_FAIL;
 }
 
 int wol_cli_usage(wol_cli *cli, const char *fmt, ...)
@@ -155,6 +168,27 @@ int wol_cli_json(cJSON *value)
 	puts(s);
 	cJSON_free(s);
 	return WOL_EXIT_OK;
+}
+
+cJSON *wol_cli_typed(const char *type, cJSON *tree)
+{
+	cJSON *o = tree ? cJSON_CreateObject() : NULL;
+	if (!o || !cJSON_AddStringToObject(o, "type", type)) {
+		cJSON_Delete(o);
+		cJSON_Delete(tree);
+		return NULL;
+	}
+	/* the tree's members follow "type" */
+	cJSON *first = tree->child, *head = o->child;
+	tree->child = NULL;
+	cJSON_Delete(tree);
+	if (first) {
+		cJSON *last = first->prev;
+		head->next = first;
+		first->prev = head;
+		head->prev = last;
+	}
+	return o;
 }
 
 int wol_cli_parse(wol_cli *cli, int argc, char **argv, wol_cli_opt *opts, char **pos, int *npos)

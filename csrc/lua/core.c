@@ -13,7 +13,8 @@ int wol_lua_fail(lua_State *L, const wol_error *e)
 {
 	lua_pushnil(L);
 	lua_pushstring(L, e->msg[0] ? e->msg : "wol: unknown error");
-	return 2;
+	lua_pushstring(L, wol_error_name(e->code));
+	return 3;
 }
 
 wol_ctx *wol_lua_checkctx(lua_State *L, int idx)
@@ -295,6 +296,7 @@ int luaopen_wol_core(lua_State *L)
 	int methods = lua_gettop(L);
 	wol_lua_setfuncs(L, methods, ctx_methods);
 
+	wol_lua_open_json(L, module, methods); /* first: the others push trees */
 	wol_lua_open_date(L, module, methods);
 	wol_lua_open_doc(L, module, methods);
 	wol_lua_open_doctor(L, module, methods);

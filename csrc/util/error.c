@@ -64,21 +64,15 @@ void wol_error_clear(wol_error *e)
 
 const char *wol_error_name(int code)
 {
+#define WOL_CODE_NAME_(sym, value, name)                                         \
+	case sym:                                                                \
+		return name;
 	switch (code) {
-	case WOL_OK: return "ok";
-	case WOL_EINVAL: return "invalid";
-	case WOL_ENOTFOUND: return "not found";
-	case WOL_EIO: return "io";
-	case WOL_EGIT: return "git";
-	case WOL_ESQL: return "sqlite";
-	case WOL_EEXISTS: return "exists";
-	case WOL_EREFUSED: return "refused";
-	case WOL_ELOCKED: return "locked";
-	case WOL_ECONFLICT: return "conflict";
-	case WOL_ENET: return "network";
-	case WOL_EAUTH: return "auth";
-	case WOL_EREJECTED: return "rejected";
-	case WOL_ENOMEM: return "out of memory";
-	default: return "error";
+	case WOL_OK:
+		return "ok";
+		WOL_CODES(WOL_CODE_NAME_)
+	default:
+		return "error";
 	}
+#undef WOL_CODE_NAME_
 }

@@ -1,0 +1,34 @@
+/*
+ * wol_json.h - every result of the API as one neutral tree (cJSON), built
+ * once here (csrc/json/) and shown by both front ends: the CLI prints it
+ * with --json, the Lua binding turns it into tables (wol_lua_push_json),
+ * so `wol X --json` and the Lua API cannot drift apart.
+ *
+ * The shape of a tree is the contract; the rules (doc/hacking.md, "One
+ * tree per result"):
+ *   - keys are snake_case; a value that is missing (no remote, no date) is
+ *     left out: no tree holds JSON null, so a JSON reader and Lua see the
+ *     same absent field (nil);
+ *   - booleans are always there (true/false), counts are numbers;
+ *   - dates are "YYYY-MM-DD" strings; lists are arrays, always there (an
+ *     empty list is [] in JSON and {} in Lua);
+ *   - paths: `path` is relative (to the circle, or to $WOL_HOME for search
+ *     hits), `abs`/`abspath` absolute.
+ * Each function returns a new tree the caller frees with cJSON_Delete, or
+ * NULL when out of memory. None of them fails otherwise.
+ */
+#ifndef WOL_JSON_H
+#define WOL_JSON_H
+
+#include <cjson/cJSON.h>
+
+#include "wol.h"
+
+/* sync: the summary of a run (err: NULL or code 0 when it succeeded; then
+ * "digest" is set, else "error" and "code"), a progress event, the local
+ * state (`wol sync --status`, ctx:sync_status). */
+WOL_API cJSON *wol_sync_result_json(const wol_sync_result *r, const wol_error *err);
+WOL_API cJSON *wol_sync_progress_json(const wol_sync_progress *p);
+WOL_API cJSON *wol_sync_state_json(const wol_sync_state *st);
+
+#endif
