@@ -31,4 +31,14 @@ WOL_API cJSON *wol_sync_result_json(const wol_sync_result *r, const wol_error *e
 WOL_API cJSON *wol_sync_progress_json(const wol_sync_progress *p);
 WOL_API cJSON *wol_sync_state_json(const wol_sync_state *st);
 
+/* status: the circle at a glance (with "path", the circle's clone, and the
+ * index refresh's "notice"). */
+WOL_API cJSON *wol_status_json(const wol_ctx *ctx, const wol_status *s);
+
+/* index: search hits (an array, best first), what a refresh or rebuild did,
+ * the figures of `wol index --stats` (ctx:index_stats). */
+WOL_API cJSON *wol_search_hits_json(const wol_search_result *res);
+WOL_API cJSON *wol_index_report_json(const wol_index_report *r);
+WOL_API cJSON *wol_index_figures_json(const wol_index_figures *f);
+
 #endif

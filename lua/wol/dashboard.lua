@@ -198,7 +198,7 @@ function M.render(st)
 
   add('')
   add('Activity  (journal days and your shares, 12 weeks)', 'WolCircleHeading')
-  local days, today = st.grid.days, st.grid.today
+  local days = st.grid.days
   local nweeks = math.floor(#days / 7)
   -- month labels over the weeks where a month starts
   local label = string.rep(' ', nweeks * 2 + 4)
@@ -218,7 +218,7 @@ function M.render(st)
     local spans = {}
     for w = 0, nweeks - 1 do
       local i = w * 7 + r
-      if i > today then
+      if days[i].date > st.today then
         text = text .. '  '
       else
         local lv = days[i].level

@@ -4,6 +4,7 @@
 local t = require('wolt')
 local tree = require('treet')
 local S = require('synct')
+local fix = require('dashfix')
 
 describe('one tree per result', function()
   it('sync: the summary of `wol sync --json` is what ctx:sync returns', function()
@@ -35,5 +36,50 @@ describe('one tree per result', function()
     assert.is_table(r.arrived.items)
     assert.is_false(r.arrived.items[1].to_me)
     ctx:close()
+  end)
+
+  describe('on a circle with notes, questions, answers and a journal', function()
+    local m, ctx
+    local env = { WOL_TODAY = fix.today }
+    setup(function()
+      m = t.member('tester')
+      fix.build(m)
+      assert.are.equal(0, select(3, t.wol({ 'index' }, m, env)))
+      ctx = assert(t.core().open({ home = m.wol_home, today = fix.today }))
+    end)
+    teardown(function()
+      ctx:close()
+    end)
+
+    local function cli(args)
+      local out, err, rc = t.wol(args, m, env)
+      assert.are.equal(0, rc, err)
+      return out
+    end
+
+    it('status: `wol status --json` is ctx:status()', function()
+      local st = assert(ctx:status())
+      tree.same(cli({ 'status', '--json' }), st)
+      assert.are.equal(84, #st.grid.days)
+      assert.is_string(st.path)
+    end)
+
+    it('search: `wol search --json` is ctx:search()', function()
+      local hits, notice = assert(ctx:search('work'))
+      assert.is_nil(notice)
+      assert.is_true(#hits > 1)
+      tree.same(cli({ 'search', '--json', 'work' }), hits)
+      assert.is_string(hits[1].abspath)
+      assert.are.equal(hits[1].abspath, m.wol_home .. '/' .. hits[1].path)
+    end)
+
+    it('index: `wol index --json` is ctx:index_refresh(), --stats is ctx:index_stats()', function()
+      local report = assert(ctx:index_refresh())
+      tree.same(cli({ 'index', '--json' }), report, { ms = true })
+      local figures = assert(ctx:index_stats())
+      local both = tree.decode(cli({ 'index', '--stats', '--json' }))
+      assert.are.same(both.stats, figures)
+      assert.is_true(#figures.members > 0)
+    end)
   end)
 end)
