@@ -41,4 +41,12 @@ WOL_API cJSON *wol_search_hits_json(const wol_search_result *res);
 WOL_API cJSON *wol_index_report_json(const wol_index_report *r);
 WOL_API cJSON *wol_index_figures_json(const wol_index_figures *f);
 
+/* questions: one question (a thread from wol_question_get carries
+ * "forged" and "records"), a listing (an array), what ask/answer/an event
+ * wrote, what arrived since the last look. */
+WOL_API cJSON *wol_question_json(const wol_question *q);
+WOL_API cJSON *wol_questions_json(const wol_questions *qs);
+WOL_API cJSON *wol_qwrite_json(wol_circle *c, const wol_qwrite *w);
+WOL_API cJSON *wol_qnews_json(const wol_qnews *n);
+
 #endif

@@ -1,6 +1,7 @@
 /* cli_question.c - `wol ask`, `wol questions`, `wol answer`, `wol resolve`,
  * `wol reopen`, `wol thank`, `wol show` */
 #include "cli.h"
+#include "wol_json.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -29,16 +30,7 @@ static void print_written(wol_circle *c, const wol_qwrite *w, const char *what)
 
 static int written_json(wol_circle *c, const wol_qwrite *w)
 {
-	cJSON *j = cJSON_CreateObject();
-	cJSON_AddStringToObject(j, "circle", wol_circle_name(c));
-	cJSON_AddStringToObject(j, "qid", w->qid);
-	cJSON_AddStringToObject(j, "id", w->id);
-	cJSON_AddStringToObject(j, "path", w->path);
-	cJSON_AddStringToObject(j, "title", w->title);
-	cJSON_AddStringToObject(j, "commit", w->commit);
-	cJSON_AddBoolToObject(j, "has_remote", w->has_remote);
-	cJSON_AddNumberToObject(j, "ahead", (double)w->ahead);
-	return wol_cli_json(j);
+	return wol_cli_json(wol_qwrite_json(c, w));
 }
 
 static char *join_args(char **pos, int n)
@@ -91,61 +83,6 @@ static void warn_all(char **v, size_t n)
 		fprintf(stderr, "%s\n", v[i]);
 }
 
-static cJSON *record_json(const wol_qrecord *r)
-{
-	cJSON *o = cJSON_CreateObject();
-	cJSON_AddStringToObject(o, "kind", r->kind);
-	cJSON_AddStringToObject(o, "id", r->id);
-	cJSON_AddStringToObject(o, "path", r->path);
-	cJSON_AddStringToObject(o, "author", r->author);
-	if (r->created)
-		cJSON_AddStringToObject(o, "created", r->created);
-	cJSON_AddNumberToObject(o, "lamport", (double)r->lamport);
-	if (r->target)
-		cJSON_AddStringToObject(o, "target", r->target);
-	cJSON_AddStringToObject(o, "text", r->text);
-	cJSON_AddStringToObject(o, "current", r->current);
-	cJSON_AddBoolToObject(o, "edited", r->edited);
-	cJSON_AddBoolToObject(o, "retracted", r->retracted);
-	cJSON_AddNumberToObject(o, "thanks", r->thanks);
-	cJSON_AddBoolToObject(o, "ignored", r->ignored);
-	cJSON_AddBoolToObject(o, "forged", r->forged);
-	if (r->committer)
-		cJSON_AddStringToObject(o, "committer", r->committer);
-	if (r->note)
-		cJSON_AddStringToObject(o, "note", r->note);
-	return o;
-}
-
-static cJSON *question_json(const wol_question *q)
-{
-	cJSON *o = cJSON_CreateObject();
-	cJSON_AddStringToObject(o, "id", q->id);
-	cJSON_AddStringToObject(o, "title", q->title);
-	cJSON_AddStringToObject(o, "author", q->author);
-	if (q->created)
-		cJSON_AddStringToObject(o, "created", q->created);
-	if (q->about)
-		cJSON_AddStringToObject(o, "about", q->about);
-	cJSON_AddStringToObject(o, "state", q->state);
-	if (q->helped)
-		cJSON_AddStringToObject(o, "helped", q->helped);
-	cJSON_AddNumberToObject(o, "answers", (double)q->nanswers);
-	cJSON_AddNumberToObject(o, "lamport", (double)q->lamport);
-	cJSON_AddNumberToObject(o, "last", (double)q->last);
-	cJSON_AddBoolToObject(o, "mine", q->mine);
-	if (q->records) {
-		cJSON_AddBoolToObject(o, "forged", q->forged);
-		cJSON *arr = cJSON_AddArrayToObject(o, "records");
-		for (size_t i = 0; i < q->nrecords; i++)
-			cJSON_AddItemToArray(arr, record_json(&q->records[i]));
-	}
-	cJSON *w = cJSON_AddArrayToObject(o, "warnings");
-	for (size_t i = 0; i < q->nwarnings; i++)
-		cJSON_AddItemToArray(w, cJSON_CreateString(q->warnings[i]));
-	return o;
-}
-
 /* --new: what arrived since the last look (and move the mark). */
 static int print_news(wol_cli *cli, int as_json)
 {
@@ -159,14 +96,7 @@ static int print_news(wol_cli *cli, int as_json)
 	if (rc)
 		return wol_cli_fail(cli, &err);
 	if (as_json) {
-		cJSON *j = cJSON_CreateObject();
-		cJSON *q = cJSON_AddArrayToObject(j, "questions");
-		for (size_t i = 0; i < n.nquestions; i++)
-			cJSON_AddItemToArray(q, cJSON_CreateString(n.questions[i]));
-		cJSON *a = cJSON_AddArrayToObject(j, "answers");
-		for (size_t i = 0; i < n.nanswers; i++)
-			cJSON_AddItemToArray(a, cJSON_CreateString(n.answers[i]));
-		rc = wol_cli_json(j);
+		rc = wol_cli_json(wol_qnews_json(&n));
 	} else {
 		for (size_t i = 0; i < n.nquestions; i++)
 			printf("new question %s\n", n.questions[i]);
@@ -209,10 +139,7 @@ int wol_cli_questions(wol_cli *cli, int argc, char **argv)
 	warn_all(qs.warnings, qs.nwarnings);
 	int rc = WOL_EXIT_OK;
 	if (opts[2].value) {
-		cJSON *arr = cJSON_CreateArray();
-		for (size_t i = 0; i < qs.n; i++)
-			cJSON_AddItemToArray(arr, question_json(&qs.items[i]));
-		rc = wol_cli_json(arr);
+		rc = wol_cli_json(wol_questions_json(&qs));
 	} else {
 		if (qs.n == 0)
 			printf("no %s questions (ask one: wol ask TITLE)\n",
@@ -251,7 +178,7 @@ int wol_cli_show(wol_cli *cli, int argc, char **argv)
 	}
 	int rc = WOL_EXIT_OK;
 	if (opts[0].value) {
-		rc = wol_cli_json(question_json(&q));
+		rc = wol_cli_json(wol_question_json(&q));
 	} else {
 		warn_all(q.warnings, q.nwarnings);
 		printf("%s\n%s by %s", q.title, q.state, q.author);

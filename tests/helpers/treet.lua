@@ -47,6 +47,24 @@ function M.same(cli_text, lua_value, drop, fix)
   require('luassert').are.same(M.prune(M.decode(cli_text), drop, fix), M.prune(lua_value, drop, fix))
 end
 
+local function shape(v)
+  if type(v) ~= 'table' then
+    return type(v)
+  end
+  local out = {}
+  for k, x in pairs(v) do
+    out[k] = shape(x)
+  end
+  return out
+end
+
+--- Asserts that the CLI's JSON text and the Lua value have the same keys
+--- and types (for results whose values differ from one run to the next,
+--- such as the ids and commits of writes).
+function M.same_shape(cli_text, lua_value)
+  require('luassert').are.same(shape(M.decode(cli_text)), shape(lua_value))
+end
+
 --- A string fixer for M.same: replaces each of `prefixes` (plain text)
 --- with `by`.
 function M.replacer(prefixes, by)
