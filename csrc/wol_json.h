@@ -49,4 +49,11 @@ WOL_API cJSON *wol_questions_json(const wol_questions *qs);
 WOL_API cJSON *wol_qwrite_json(wol_circle *c, const wol_qwrite *w);
 WOL_API cJSON *wol_qnews_json(const wol_qnews *n);
 
+/* circles: what a share did, the notes (each with "abs"), the members,
+ * circle.md and the clone's state. */
+WOL_API cJSON *wol_share_result_json(wol_circle *c, const wol_share_result *r);
+WOL_API cJSON *wol_notes_json(wol_circle *c, const wol_note *v, size_t n);
+WOL_API cJSON *wol_members_json(const wol_member *m, size_t n);
+WOL_API cJSON *wol_circle_info_json(wol_circle *c, const wol_circle_info *info);
+
 #endif

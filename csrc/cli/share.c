@@ -1,5 +1,6 @@
 /* cli_share.c - `wol note`, `wol share`, `wol notes` */
 #include "cli.h"
+#include "wol_json.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -108,18 +109,7 @@ int wol_cli_share(wol_cli *cli, int argc, char **argv)
 		return wol_cli_fail(cli, &err);
 	}
 	if (opts[5].value) {
-		cJSON *j = cJSON_CreateObject();
-		cJSON_AddStringToObject(j, "circle", wol_circle_name(c));
-		cJSON_AddStringToObject(j, "note", r.note);
-		cJSON_AddStringToObject(j, "path", r.abs);
-		cJSON_AddStringToObject(j, "title", r.title);
-		cJSON_AddStringToObject(j, "id", r.id);
-		if (!r.unchanged)
-			cJSON_AddStringToObject(j, "commit", r.commit);
-		cJSON_AddBoolToObject(j, "created", r.created);
-		cJSON_AddBoolToObject(j, "unchanged", r.unchanged);
-		cJSON_AddBoolToObject(j, "has_remote", r.has_remote);
-		cJSON_AddNumberToObject(j, "ahead", (double)r.ahead);
+		cJSON *j = wol_share_result_json(c, &r);
 		rc = wol_cli_json(j);
 	} else if (r.unchanged) {
 		printf("wol: %s is already shared as it is; nothing to commit\n", r.note);
@@ -158,25 +148,7 @@ int wol_cli_notes(wol_cli *cli, int argc, char **argv)
 	}
 	int rc = WOL_EXIT_OK;
 	if (opts[0].value) {
-		cJSON *arr = cJSON_CreateArray();
-		for (size_t i = 0; i < n; i++) {
-			cJSON *o = cJSON_CreateObject();
-			cJSON_AddStringToObject(o, "path", v[i].path);
-			cJSON_AddStringToObject(o, "author", v[i].author);
-			cJSON_AddStringToObject(o, "title", v[i].title);
-			if (v[i].id)
-				cJSON_AddStringToObject(o, "id", v[i].id);
-			if (v[i].created)
-				cJSON_AddStringToObject(o, "created", v[i].created);
-			if (v[i].status)
-				cJSON_AddStringToObject(o, "status", v[i].status);
-			if (v[i].source)
-				cJSON_AddStringToObject(o, "source", v[i].source);
-			cJSON_AddNumberToObject(o, "updated", (double)v[i].updated);
-			cJSON_AddBoolToObject(o, "mine", v[i].mine);
-			cJSON_AddBoolToObject(o, "committed", v[i].committed);
-			cJSON_AddItemToArray(arr, o);
-		}
+		cJSON *arr = wol_notes_json(c, v, n);
 		rc = wol_cli_json(arr);
 	} else {
 		if (n == 0)
