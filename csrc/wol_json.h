@@ -56,4 +56,16 @@ WOL_API cJSON *wol_notes_json(wol_circle *c, const wol_note *v, size_t n);
 WOL_API cJSON *wol_members_json(const wol_member *m, size_t n);
 WOL_API cJSON *wol_circle_info_json(wol_circle *c, const wol_circle_info *info);
 
+/* journal: the entries, newest first ("title", "size" and "written" only
+ * when they were read), the streaks. */
+WOL_API cJSON *wol_journal_entries_json(const wol_journal_entries *l);
+WOL_API cJSON *wol_journal_stats_json(const wol_journal_stats *s, size_t entries);
+
+/* the day's prompt, the health checks, the library versions, the identity
+ * read from git config */
+WOL_API cJSON *wol_prompt_json(const wol_prompt *p);
+WOL_API cJSON *wol_checks_json(const wol_checks *checks);
+WOL_API cJSON *wol_libinfo_json(const wol_libinfo *li);
+WOL_API cJSON *wol_identity_json(const wol_identity *id);
+
 #endif

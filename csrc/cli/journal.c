@@ -1,6 +1,7 @@
 /* cli_journal.c - `wol journal`, `wol log`, `wol stats`: the journal from
  * the shell */
 #include "cli.h"
+#include "wol_json.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -27,19 +28,7 @@ static int list_entries(wol_cli *cli, wol_ctx *ctx, int json)
 		return wol_cli_fail(cli, &err);
 	print_warnings(&l);
 	if (json) {
-		cJSON *arr = cJSON_CreateArray();
-		for (size_t i = 0; i < l.n; i++) {
-			const wol_journal_entry *e = &l.items[i];
-			char d[11];
-			wol_date_format(e->date, d);
-			cJSON *o = cJSON_CreateObject();
-			cJSON_AddStringToObject(o, "date", d);
-			cJSON_AddStringToObject(o, "path", e->path);
-			cJSON_AddStringToObject(o, "title", e->title ? e->title : "");
-			cJSON_AddNumberToObject(o, "size", (double)e->size);
-			cJSON_AddBoolToObject(o, "written", e->written);
-			cJSON_AddItemToArray(arr, o);
-		}
+		cJSON *arr = wol_journal_entries_json(&l);
 		wol_journal_entries_free(&l);
 		return wol_cli_json(arr);
 	}
@@ -186,26 +175,13 @@ int wol_cli_stats(wol_cli *cli, int argc, char **argv)
 	wol_journal_stats s;
 	wol_journal_stats_of(&l, wol_ctx_today(ctx), &s);
 	print_warnings(&l);
-	char today[11], last[11];
-	wol_date_format(s.today, today);
+	char last[11];
 	if (s.last.y)
 		wol_date_format(s.last, last);
 	size_t entries = l.n;
 	wol_journal_entries_free(&l);
 	if (opts[0].value) {
-		cJSON *o = cJSON_CreateObject();
-		cJSON_AddStringToObject(o, "today", today);
-		cJSON_AddNumberToObject(o, "current", s.current);
-		cJSON_AddNumberToObject(o, "longest", s.longest);
-		cJSON_AddNumberToObject(o, "week", s.week);
-		cJSON_AddNumberToObject(o, "month", s.month);
-		cJSON_AddNumberToObject(o, "total", s.total);
-		cJSON_AddBoolToObject(o, "today_written", s.today_written);
-		if (s.last.y)
-			cJSON_AddStringToObject(o, "last", last);
-		else
-			cJSON_AddNullToObject(o, "last");
-		cJSON_AddNumberToObject(o, "entries", (double)entries);
+		cJSON *o = wol_journal_stats_json(&s, entries);
 		return wol_cli_json(o);
 	}
 	printf("current streak  %d day%s%s\n", s.current, s.current == 1 ? "" : "s",

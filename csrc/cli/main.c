@@ -1,5 +1,6 @@
 /* cli.c - `wol`: main, global options, the command table and help */
 #include "cli.h"
+#include "wol_json.h"
 
 #include <git2.h>
 #include <stdarg.h>
@@ -276,17 +277,7 @@ static int cmd_version(wol_cli *cli, int argc, char **argv)
 	wol_libinfo li;
 	wol_version_libs(&li);
 	if (opts[0].value) {
-		cJSON *j = cJSON_CreateObject();
-		cJSON_AddStringToObject(j, "wol", li.wol);
-		cJSON_AddNumberToObject(j, "format", li.format);
-		cJSON_AddStringToObject(j, "libgit2", li.libgit2);
-		cJSON_AddBoolToObject(j, "ssh", li.git_ssh);
-		cJSON_AddBoolToObject(j, "https", li.git_https);
-		cJSON_AddBoolToObject(j, "threads", li.git_threads);
-		cJSON_AddStringToObject(j, "sqlite", li.sqlite);
-		cJSON_AddBoolToObject(j, "fts5", li.sqlite_fts5);
-		cJSON_AddStringToObject(j, "libyaml", li.libyaml);
-		cJSON_AddStringToObject(j, "cjson", li.cjson);
+		cJSON *j = wol_libinfo_json(&li);
 		return wol_cli_json(j);
 	}
 	printf("wol %s (circle format %d)\nlibgit2 %s (ssh: %s, https: %s)\nsqlite %s (fts5: %s)\n"

@@ -1,5 +1,6 @@
 /* cli_prompt.c - `wol prompt`: the day's prompt in the shell */
 #include "cli.h"
+#include "wol_json.h"
 
 #include <ctype.h>
 #include <stdlib.h>
@@ -52,14 +53,6 @@ static void print_wrapped(const char *s, const char *first, const char *indent, 
 	}
 	if (!at_start)
 		putchar('\n');
-}
-
-static cJSON *strv_json(char **v, size_t n)
-{
-	cJSON *a = cJSON_CreateArray();
-	for (size_t i = 0; i < n; i++)
-		cJSON_AddItemToArray(a, cJSON_CreateString(v[i]));
-	return a;
 }
 
 int wol_cli_prompt(wol_cli *cli, int argc, char **argv)
@@ -115,19 +108,7 @@ int wol_cli_prompt(wol_cli *cli, int argc, char **argv)
 	char ds[11];
 	wol_date_format(p.date, ds);
 	if (opts[0].value) {
-		cJSON *j = cJSON_CreateObject();
-		cJSON_AddStringToObject(j, "date", ds);
-		cJSON_AddStringToObject(j, "weekday", wol_weekday_name(wol_date_weekday(p.date)));
-		cJSON_AddStringToObject(j, "title", p.title);
-		cJSON_AddStringToObject(j, "challenge", p.challenge);
-		cJSON_AddItemToObject(j, "questions", strv_json(p.questions, p.nquestions));
-		cJSON_AddStringToObject(j, "text", p.text);
-		cJSON_AddItemToObject(j, "tags", strv_json(p.tags, p.ntags));
-		cJSON_AddStringToObject(j, "source", p.source);
-		cJSON_AddStringToObject(j, "reason", p.reason);
-		cJSON_AddNumberToObject(j, "week", p.week);
-		cJSON_AddNumberToObject(j, "weeks", p.weeks);
-		cJSON_AddItemToObject(j, "warnings", strv_json(p.warnings, p.nwarnings));
+		cJSON *j = wol_prompt_json(&p);
 		wol_prompt_free(&p);
 		return wol_cli_json(j);
 	}

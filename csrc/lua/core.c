@@ -173,13 +173,7 @@ static int l_ctx_today(lua_State *L)
 static int l_ctx_identity(lua_State *L)
 {
 	const wol_identity *id = wol_ctx_identity(wol_lua_checkctx(L, 1));
-	lua_createtable(L, 0, 5);
-	if (id->handle[0])
-		wol_lua_setstr(L, "handle", id->handle);
-	wol_lua_setstr(L, "name", id->name);
-	wol_lua_setstr(L, "email", id->email);
-	wol_lua_setstr(L, "source", id->handle_source);
-	wol_lua_setstr(L, "problem", id->problem);
+	wol_lua_push_tree(L, wol_identity_json(id));
 	return 1;
 }
 
@@ -243,17 +237,7 @@ static int l_libs(lua_State *L)
 {
 	wol_libinfo li;
 	wol_version_libs(&li);
-	lua_createtable(L, 0, 10);
-	wol_lua_setstr(L, "wol", li.wol);
-	wol_lua_setint(L, "format", li.format);
-	wol_lua_setstr(L, "libgit2", li.libgit2);
-	wol_lua_setbool(L, "threads", li.git_threads);
-	wol_lua_setbool(L, "https", li.git_https);
-	wol_lua_setbool(L, "ssh", li.git_ssh);
-	wol_lua_setstr(L, "sqlite", li.sqlite);
-	wol_lua_setbool(L, "fts5", li.sqlite_fts5);
-	wol_lua_setstr(L, "libyaml", li.libyaml);
-	wol_lua_setstr(L, "cjson", li.cjson);
+	wol_lua_push_tree(L, wol_libinfo_json(&li));
 	return 1;
 }
 

@@ -3,16 +3,6 @@
 
 #include <string.h>
 
-static void push_strv(lua_State *L, const char *key, char **v, size_t n)
-{
-	lua_createtable(L, (int)n, 0);
-	for (size_t i = 0; i < n; i++) {
-		lua_pushstring(L, v[i]);
-		lua_rawseti(L, -2, (int)i + 1);
-	}
-	lua_setfield(L, -2, key);
-}
-
 /* ctx:prompt([date] [, {started=, weeks=, circle_dir=}]) ->
  *   {date=, weekday=, title=, challenge=, questions={}, text=, tags={},
  *    source=, reason=, week=, weeks=, warnings={}} | nil, msg
@@ -57,21 +47,9 @@ static int l_ctx_prompt(lua_State *L)
 	wol_prompt p;
 	if (wol_prompt_get(ctx, d, &opts, &p, &err) != 0)
 		return wol_lua_fail(L, &err);
-	lua_createtable(L, 0, 14);
-	wol_lua_push_date(L, p.date);
-	lua_setfield(L, -2, "date");
-	wol_lua_setstr(L, "weekday", wol_weekday_name(wol_date_weekday(p.date)));
-	wol_lua_setstr(L, "title", p.title);
-	wol_lua_setstr(L, "challenge", p.challenge);
-	push_strv(L, "questions", p.questions, p.nquestions);
-	wol_lua_setstr(L, "text", p.text);
-	push_strv(L, "tags", p.tags, p.ntags);
-	wol_lua_setstr(L, "source", p.source);
-	wol_lua_setstr(L, "reason", p.reason);
-	wol_lua_setint(L, "week", p.week);
-	wol_lua_setint(L, "weeks", p.weeks);
-	push_strv(L, "warnings", p.warnings, p.nwarnings);
+	cJSON *tree = wol_prompt_json(&p);
 	wol_prompt_free(&p);
+	wol_lua_push_tree(L, tree);
 	return 1;
 }
 
