@@ -57,9 +57,7 @@ static int make_dirs(wol_ctx *ctx, wol_date date, char **lockpath, wol_error *er
 			rc = wol_error_set(err, WOL_ENOMEM, "out of memory");
 	}
 	free(jdir);
-	if (rc && err && err->code != WOL_ENOMEM && strstr(err->msg, "not a directory"))
-		err->code = WOL_EINVAL; /* a file where the journal should be: bad input */
-	return rc;
+	return rc; /* a file where the journal should be is WOL_EINVAL (wol_fs_mkdirs) */
 }
 
 /* ------------------------------------------------------- template vars */

@@ -479,13 +479,8 @@ static void load_dir(const char *dir, int nofollow, entries *es, strv *w)
 		if (!path)
 			break;
 		if (wol_fs_read(path, PROMPT_MAX_BYTES, nofollow, &text, &len, &err) != 0) {
-			/* err.msg is "wol: <path>: <why>"; add the line */
-			const char *why = err.msg;
-			size_t pl = strlen(path);
-			if (strncmp(why, "wol: ", 5) == 0 && strncmp(why + 5, path, pl) == 0 &&
-			    why[5 + pl] == ':')
-				why += 5 + pl + 2;
-			warn(w, path, 1, "%s (skipped)", why);
+			/* the message names the file */
+			strv_push(w, wol_strfmt("%s (skipped)", err.msg));
 			free(path);
 			continue;
 		}

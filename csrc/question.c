@@ -141,31 +141,26 @@ static int cmp_record(const void *a, const void *b)
 }
 
 /* Reads and checks one record. what: "question", "answer" or "event".
- * Returns 0, or -1 with *why set (a malformed record), or a negative
- * wol_code on out of memory. */
+ * Returns 0, or -1 with *bad saying what is wrong with it (a malformed
+ * record; the message names the file), or a negative wol_code on out of
+ * memory. */
 static int read_record(const char *root, const char *rel, const char *id, const char *what,
-                       wol_qrecord *r, char **why)
+                       wol_qrecord *r, wol_error *bad)
 {
 	memset(r, 0, sizeof *r);
-	*why = NULL;
 	char *text = NULL;
 	size_t len = 0;
-	wol_error e;
-	if (wol_circle__read_at(root, rel, Q_READ_MAX, &text, &len, &e) != 0) {
-		*why = wol_strfmt("%s", e.msg + (strncmp(e.msg, "wol: ", 5) == 0 ? 5 : 0));
-		return -1;
-	}
+	if (wol_circle__read_at(root, rel, Q_READ_MAX, &text, &len, bad) != 0)
+		return bad->code == WOL_ENOMEM ? WOL_ENOMEM : -1;
 	wol_doc doc;
 	if (!wol_utf8_valid(text, len)) {
 		free(text);
-		*why = wol_strfmt("not valid UTF-8 text");
+		wol_error_set(bad, WOL_EINVAL, "%s: not valid UTF-8 text", rel);
 		return -1;
 	}
-	if (wol_doc_parse(text, len, rel, &doc, &e) != 0) {
+	if (wol_doc_parse(text, len, rel, &doc, bad) != 0) {
 		free(text);
-		/* the message already names the file and line */
-		*why = wol_strfmt("%s", e.msg);
-		return -1;
+		return bad->code == WOL_ENOMEM ? WOL_ENOMEM : -1;
 	}
 	free(text);
 	const char *author = wol_yaml_str(doc.meta, "author");
@@ -183,7 +178,7 @@ static int read_record(const char *root, const char *rel, const char *id, const 
 		problem = "no title";
 	if (problem) {
 		wol_doc_free(&doc);
-		*why = wol_strfmt("%s", problem);
+		wol_error_set(bad, WOL_EINVAL, "%s: %s", rel, problem);
 		return -1;
 	}
 	const char *target = wol_yaml_str(doc.meta, "target");
@@ -278,16 +273,13 @@ static int load(const char *root, const char *qid, loaded *l, strv *warn, wol_er
 	char *rel = wol_strfmt("questions/%s/question.md", qid);
 	if (!rel)
 		return wol_error_set(err, WOL_ENOMEM, "out of memory");
-	char *why = NULL;
-	int rc = read_record(root, rel, qid, "question", &l->q, &why);
+	wol_error bad;
+	int rc = read_record(root, rel, qid, "question", &l->q, &bad);
 	if (rc != 0) {
-		if (rc == -1)
-			rc = wol_error_set(err, WOL_EINVAL, "%s%s%s", strncmp(why ? why : "", "wol: ", 5) == 0 ? "" : rel,
-			                   strncmp(why ? why : "", "wol: ", 5) == 0 ? "" : ": ",
-			                   why ? why : "unreadable");
+		if (rc == -1) /* a malformed question: bad input, whatever the cause */
+			rc = wol_error_set(err, WOL_EINVAL, "%s", wol_error_text(&bad));
 		else
 			rc = wol_error_set(err, WOL_ENOMEM, "out of memory");
-		free(why);
 		free(rel);
 		return rc;
 	}
@@ -312,20 +304,13 @@ static int load(const char *root, const char *qid, loaded *l, strv *warn, wol_er
 				rc = WOL_ENOMEM;
 				break;
 			}
-			int r = read_record(root, path, ids[i], what[k], &l->rec[l->n], &why);
-			if (r == 0) {
+			int r = read_record(root, path, ids[i], what[k], &l->rec[l->n], &bad);
+			if (r == 0)
 				l->n++;
-			} else if (r == -1) {
-				if (why && strncmp(why, "wol: ", 5) == 0)
-					strv_add(warn, wol_strfmt("%s (%s skipped)", why, what[k]));
-				else
-					strv_add(warn, wol_strfmt("wol: %s: %s (%s skipped)", path,
-					                          why ? why : "unreadable", what[k]));
-			} else {
+			else if (r == -1)
+				strv_add(warn, wol_strfmt("%s (%s skipped)", bad.msg, what[k]));
+			else
 				rc = r;
-			}
-			free(why);
-			why = NULL;
 			free(path);
 		}
 		wol_strv_free(ids, nids);
@@ -1146,8 +1131,7 @@ static int check_text(const char *what, const char *text, int required, int forc
 		return 0;
 	wol_error e;
 	if (wol_share_check(text, strlen(text), WOL_SHARE_MAX, force, &e) != 0)
-		return wol_error_set(err, e.code, "%s: %s", what,
-		                     e.msg + (strncmp(e.msg, "wol: share: ", 12) == 0 ? 12 : 0));
+		return wol_error_set(err, e.code, "%s: %s", what, wol_error_text(&e));
 	return 0;
 }
 
@@ -1251,7 +1235,8 @@ int wol_question_ask(wol_circle *c, const char *title, const char *body, const c
 	if (about && *about) {
 		wol_error pe;
 		if ((rc = wol_path_check(about, &pe)))
-			return wol_error_set(err, rc, "ask: about: %s; nothing was committed", pe.msg + 5);
+			return wol_error_set(err, rc, "ask: about: %s; nothing was committed",
+			                     wol_error_text(&pe));
 		char *abs = wol_strfmt("%s/%s", wol_circle_path(c), about);
 		struct stat st;
 		int ok = abs && lstat(abs, &st) == 0 && S_ISREG(st.st_mode);
@@ -1317,9 +1302,7 @@ static int load_ref(wol_circle *c, const char *ref, const char *what, loaded *l,
 			rc = wol_error_set(err, WOL_ENOMEM, "out of memory");
 		}
 	} else if (err && err->code != WOL_ENOMEM) {
-		char msg[WOL_ERRMSG_MAX];
-		snprintf(msg, sizeof msg, "%s", err->msg + 5);
-		rc = wol_error_set(err, rc, "%s: %s", what, msg);
+		rc = wol_error_set(err, rc, "%s: %s", what, wol_error_text(err));
 	}
 	wol_strv_free(warn.v, warn.n);
 	return rc;
@@ -1429,9 +1412,7 @@ int wol_question_event(wol_circle *c, const char *ref, const char *kind, const c
 	const char *me = wol_circle_handle(c);
 	wol_qrecord *t = NULL;
 	if (target && *target && (rc = find_answer(&l, target, &t, err)) != 0) {
-		char msg[WOL_ERRMSG_MAX];
-		snprintf(msg, sizeof msg, "%s", err ? err->msg + 5 : "no such answer");
-		rc = wol_error_set(err, rc, "%s: %s", kind, msg);
+		rc = wol_error_set(err, rc, "%s: %s", kind, err ? wol_error_text(err) : "");
 	} else if (strcmp(kind, "thanks") == 0 && !t) {
 		rc = wol_error_set(err, WOL_EINVAL, "thanks: name the answer to thank");
 	}

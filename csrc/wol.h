@@ -58,13 +58,17 @@ typedef struct wol_error {
 	char msg[WOL_ERRMSG_MAX];
 } wol_error;
 
-/* Set `e` (may be NULL) to code and a message; returns `code`.
- * The message gets the "wol: " prefix unless it already has it. */
+/* Set `e` (may be NULL) to code and a message; returns `code`. The
+ * message gets the "wol: " prefix: pass "<what>: <why>" only. To put
+ * another error's message inside a new one, pass wol_error_text(other). */
 WOL_API int wol_error_set(wol_error *e, int code, const char *fmt, ...) WOL_PRINTF(3, 4);
 WOL_API int wol_error_setv(wol_error *e, int code, const char *fmt, va_list ap);
 /* Format the calling thread's last libgit2 error as "wol: <what>: <why>". */
 WOL_API int wol_error_git(wol_error *e, int gitrc, const char *what);
 WOL_API void wol_error_clear(wol_error *e);
+/* The message without its "wol: " prefix ("<what>: <why>"), to wrap it in
+ * another message ("" when e holds none). */
+WOL_API const char *wol_error_text(const wol_error *e);
 /* The stable name of a code ("invalid", "notfound", ...; "ok" for 0,
  * "error" for a number outside the table). */
 WOL_API const char *wol_error_name(int code);

@@ -323,7 +323,7 @@ static int run(wol_cli *cli, int argc, char **argv)
 	if (cli->circle) {
 		wol_error err;
 		if (wol_name_check(cli->circle, "circle name", &err))
-			return wol_cli_usage(cli, "%s", err.msg + 5);
+			return wol_cli_usage(cli, "%s", wol_error_text(&err));
 	}
 	if (i >= argc) {
 		print_usage(stderr);

@@ -115,7 +115,8 @@ static void refresh_index(wol_ctx *ctx, const char *circle)
 	memset(&rep, 0, sizeof rep);
 	if (wol_index_open(ctx, &ix, &err) != 0 ||
 	    wol_index_refresh_circle(ix, circle, &rep, &err) != 0)
-		fprintf(stderr, "wol: sync: the search index was not refreshed: %s\n", err.msg + 5);
+		fprintf(stderr, "wol: sync: the search index was not refreshed: %s\n",
+		        wol_error_text(&err));
 	wol_index_report_free(&rep);
 	wol_index_close(ix);
 }

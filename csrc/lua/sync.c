@@ -26,7 +26,7 @@ typedef struct progress_call {
 	lua_State *L;
 	int fn; /* stack index of the Lua callback */
 	int failed;
-	char msg[512];
+	char msg[512]; /* "<what>: <why>" for wol_error_set */
 } progress_call;
 
 /* Under pcall: converts the event (a light userdata at 2) and calls the
@@ -48,7 +48,7 @@ static int on_progress(const wol_sync_progress *p, void *payload)
 	lua_State *L = pc->L;
 	cJSON *tree = wol_sync_progress_json(p);
 	if (!tree) {
-		snprintf(pc->msg, sizeof pc->msg, "wol: sync: out of memory");
+		snprintf(pc->msg, sizeof pc->msg, "sync: out of memory");
 		pc->failed = 1;
 		return 1;
 	}
@@ -59,7 +59,7 @@ static int on_progress(const wol_sync_progress *p, void *payload)
 	cJSON_Delete(tree);
 	if (failed) {
 		const char *m = lua_tostring(L, -1);
-		snprintf(pc->msg, sizeof pc->msg, "wol: sync: progress callback: %s",
+		snprintf(pc->msg, sizeof pc->msg, "sync: progress callback: %s",
 		         m ? m : "error");
 		pc->failed = 1;
 		lua_pop(L, 1);
