@@ -33,7 +33,7 @@ int wol_cli_init(wol_cli *cli, int argc, char **argv)
 	if (wol_circle_init(ctx, pos[0], &o, &err) != 0)
 		return wol_cli_fail(cli, &err);
 	char *path = wol_ctx_circle_path(ctx, pos[0]);
-	printf("wol: started circle '%s' at %s\n", pos[0], path ? path : "?");
+	wol_cli_say(cli, "wol: started circle '%s' at %s\n", pos[0], path ? path : "?");
 	wol_circle *c = NULL;
 	wol_member *m = NULL;
 	size_t nm = 0;
@@ -44,7 +44,7 @@ int wol_cli_init(wol_cli *cli, int argc, char **argv)
 	wol_members_free(m, nm);
 	wol_circle_close(c);
 	if (!o.remote)
-		printf("wol: no remote yet: shares stay local until you add one "
+		wol_cli_say(cli, "wol: no remote yet: shares stay local until you add one "
 		       "(git -C %s remote add origin URL)\n",
 		       path ? path : "?");
 	free(path);
@@ -87,7 +87,7 @@ int wol_cli_join(wol_cli *cli, int argc, char **argv)
 	wol_ctx *ctx = wol_cli_ctx(cli);
 	if (!ctx)
 		return WOL_EXIT_FAIL;
-	join_out jo = {opts[0].value != NULL, isatty(STDERR_FILENO)};
+	join_out jo = {opts[0].value != NULL, !cli->quiet && isatty(STDERR_FILENO)};
 	char *name = NULL;
 	wol_error err;
 	int rc = wol_circle_join(ctx, pos[0], npos > 1 ? pos[1] : NULL, join_progress, &jo, &name,
@@ -99,6 +99,7 @@ int wol_cli_join(wol_cli *cli, int argc, char **argv)
 			cJSON *j = cJSON_CreateObject();
 			cJSON_AddStringToObject(j, "event", "error");
 			cJSON_AddStringToObject(j, "message", err.msg);
+			cJSON_AddStringToObject(j, "code", wol_error_name(err.code));
 			wol_cli_json(j);
 		}
 		return wol_cli_fail(cli, &err);
@@ -111,7 +112,7 @@ int wol_cli_join(wol_cli *cli, int argc, char **argv)
 		cJSON_AddStringToObject(j, "path", path ? path : "");
 		rc = wol_cli_json(j);
 	} else {
-		printf("wol: joined circle '%s' at %s\n", name, path ? path : "?");
+		wol_cli_say(cli, "wol: joined circle '%s' at %s\n", name, path ? path : "?");
 	}
 	free(path);
 	free(name);

@@ -27,6 +27,8 @@ typedef struct wol_cli {
 	const char *home;   /* --home */
 	const char *circle; /* --circle */
 	const char *cmd;    /* the command being run */
+	int writes;         /* the command writes: it takes -q/--quiet */
+	int quiet;          /* -q: print nothing on success (wol_cli_say) */
 	wol_ctx *ctx;       /* opened on first use */
 } wol_cli;
 
@@ -36,6 +38,7 @@ typedef struct wol_cli_cmd {
 	const char *args;    /* "[date] [--json]" */
 	const char *summary; /* one line */
 	const char *help;    /* further lines for `wol <cmd> --help`, or NULL */
+	int writes;          /* 1: it writes, says what it wrote, and takes -q/--quiet */
 } wol_cli_cmd;
 
 /* The context, opened on first use; NULL after printing the error. */
@@ -47,8 +50,21 @@ wol_circle *wol_cli_circle(wol_cli *cli);
 int wol_cli_exit(int code);
 /* Prints the error's one line to stderr; returns wol_cli_exit(err->code). */
 int wol_cli_fail(wol_cli *cli, const wol_error *err);
-/* Prints "wol: <cmd>: <msg>" and a hint to stderr; returns 2. */
+/* Prints "wol: <cmd>: <msg> (see: wol <cmd> --help)" to stderr; returns 2.
+ * A message carries one hint: the fmt has none of its own. */
 int wol_cli_usage(wol_cli *cli, const char *fmt, ...) WOL_PRINTF(2, 3);
+/* The same with another hint: "(see: <see>)". */
+int wol_cli_usage_see(wol_cli *cli, const char *see, const char *fmt, ...) WOL_PRINTF(3, 4);
+/* A library error about an argument (its message names what is wrong),
+ * printed as a usage error: the message and the command's help hint;
+ * returns 2. */
+int wol_cli_usage_error(wol_cli *cli, const wol_error *err);
+/* A date argument (YYYY-MM-DD, today, yesterday, tomorrow, +N, -N) relative
+ * to the context's today: 0, or the usage error's exit status (2) after
+ * printing it (a date that does not exist is a usage error). */
+int wol_cli_date(wol_cli *cli, wol_ctx *ctx, const char *arg, wol_date *out);
+/* What a write command did, on standard output: one line, unless -q. */
+void wol_cli_say(wol_cli *cli, const char *fmt, ...) WOL_PRINTF(2, 3);
 /* Prints a JSON value on one line to stdout and frees it; returns 0, or 1
  * when it could not be printed. */
 int wol_cli_json(cJSON *value);

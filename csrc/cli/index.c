@@ -82,12 +82,12 @@ int wol_cli_index(wol_cli *cli, int argc, char **argv)
 		wol_index_figures_free(&f);
 		return wol_cli_json(o);
 	}
-	printf("%s: %ld documents; %ld files checked, %ld read (%ld added, %ld updated, %ld removed) "
+	wol_cli_say(cli, "%s: %ld documents; %ld files checked, %ld read (%ld added, %ld updated, %ld removed) "
 	       "in %.1f ms\n",
 	       rebuild ? "rebuilt" : "index", rep.docs, rep.stat, rep.read, rep.added, rep.updated,
 	       rep.removed, rep.ms);
 	if (rep.problems)
-		printf("%ld files have front matter that could not be read; they are indexed as plain "
+		wol_cli_say(cli, "%ld files have front matter that could not be read; they are indexed as plain "
 		       "text\n",
 		       rep.problems);
 	if (stats)
@@ -148,7 +148,8 @@ int wol_cli_search(wol_cli *cli, int argc, char **argv)
 	free(query);
 	if (rc) {
 		wol_search_result_free(&res);
-		return wol_cli_fail(cli, &err);
+		/* a query that is not well formed (WOL_EINVAL) is a usage error */
+		return rc == WOL_EINVAL ? wol_cli_usage_error(cli, &err) : wol_cli_fail(cli, &err);
 	}
 	if (res.notice)
 		fprintf(stderr, "%s\n", res.notice);

@@ -79,8 +79,8 @@ int wol_cli_journal(wol_cli *cli, int argc, char **argv)
 	}
 	wol_date d;
 	wol_error err;
-	if (wol_date_parse(npos ? pos[0] : NULL, wol_ctx_today(ctx), &d, &err) != 0)
-		return wol_cli_fail(cli, &err);
+	if (wol_cli_date(cli, ctx, npos ? pos[0] : NULL, &d) != 0)
+		return WOL_EXIT_USAGE;
 	char *path, *warning;
 	if (wol_journal_open(ctx, d, &path, NULL, &warning, &err) != 0)
 		return wol_cli_fail(cli, &err);
@@ -138,6 +138,11 @@ int wol_cli_log(wol_cli *cli, int argc, char **argv)
 		free(line);
 		while (nquote && quote[nquote - 1][strspn(quote[nquote - 1], " \t\r\n")] == '\0')
 			free(quote[--nquote]); /* trailing blank lines */
+		if (nquote == 0) {
+			wol_strv_free(quote, nquote);
+			wol_buf_free(&text);
+			return wol_cli_usage(cli, "nothing to log: give TEXT, or lines on standard input");
+		}
 	}
 	int rc = WOL_EXIT_OK;
 	wol_ctx *ctx = wol_cli_ctx(cli);
@@ -152,6 +157,7 @@ int wol_cli_log(wol_cli *cli, int argc, char **argv)
 			rc = wol_cli_fail(cli, &err);
 		} else {
 			print_warning(warning);
+			wol_cli_say(cli, "wol: logged to %s\n", path);
 			free(path);
 		}
 	}

@@ -74,8 +74,8 @@ int wol_cli_prompt(wol_cli *cli, int argc, char **argv)
 		return WOL_EXIT_FAIL;
 	wol_error err;
 	wol_date date;
-	if (wol_date_parse(npos ? pos[0] : NULL, wol_ctx_today(ctx), &date, &err) != 0)
-		return wol_cli_fail(cli, &err);
+	if (wol_cli_date(cli, ctx, npos ? pos[0] : NULL, &date) != 0)
+		return WOL_EXIT_USAGE;
 	wol_prompt_opts po = {0};
 	if (cli->circle) {
 		const char *name;

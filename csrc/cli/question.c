@@ -18,14 +18,14 @@ static void age_of(const char *created, char *buf, size_t size)
 	wol_cli_age((long long)timegm(&tm), buf, size);
 }
 
-static void print_written(wol_circle *c, const wol_qwrite *w, const char *what)
+static void print_written(wol_cli *cli, wol_circle *c, const wol_qwrite *w, const char *what)
 {
-	printf("wol: %s %s (%.8s): %s\n", what, w->path, w->commit, w->title);
+	wol_cli_say(cli, "wol: %s %s (%.8s): %s\n", what, w->path, w->commit, w->title);
 	if (w->has_remote)
-		printf("wol: %zu commit%s waiting to be pushed (wol sync)\n", w->ahead,
+		wol_cli_say(cli, "wol: %zu commit%s waiting to be pushed (wol sync)\n", w->ahead,
 		       w->ahead == 1 ? "" : "s");
 	else
-		printf("wol: circle '%s' has no remote: it stays local\n", wol_circle_name(c));
+		wol_cli_say(cli, "wol: circle '%s' has no remote: it stays local\n", wol_circle_name(c));
 }
 
 static int written_json(wol_circle *c, const wol_qwrite *w)
@@ -68,7 +68,7 @@ int wol_cli_ask(wol_cli *cli, int argc, char **argv)
 		if (opts[3].value)
 			rc = written_json(c, &w);
 		else
-			print_written(c, &w, "asked");
+			print_written(cli, c, &w, "asked");
 		wol_qwrite_free(&w);
 	} else {
 		rc = wol_cli_fail(cli, &err);
@@ -166,7 +166,7 @@ int wol_cli_show(wol_cli *cli, int argc, char **argv)
 		return WOL_EXIT_USAGE;
 	if (npos != 1)
 		return npos ? wol_cli_usage(cli, "unexpected argument '%s'", pos[1])
-		            : wol_cli_usage(cli, "a QID is needed (see: wol questions)");
+		            : wol_cli_usage_see(cli, "wol questions", "a QID is needed");
 	wol_circle *c = wol_cli_circle(cli);
 	if (!c)
 		return WOL_EXIT_FAIL;
@@ -227,8 +227,8 @@ static int write_cmd(wol_cli *cli, int argc, char **argv, const char *kind)
 		return WOL_EXIT_USAGE;
 	int want = strcmp(kind, "thanks") == 0 ? 2 : 1;
 	if (npos < want)
-		return wol_cli_usage(cli, want == 2 ? "a QID and an answer id are needed"
-		                                    : "a QID is needed (see: wol questions)");
+		return want == 2 ? wol_cli_usage_see(cli, "wol show QID", "a QID and an answer id are needed")
+		                 : wol_cli_usage_see(cli, "wol questions", "a QID is needed");
 	if (npos > want)
 		return wol_cli_usage(cli, "unexpected argument '%s'", pos[want]);
 	if (strcmp(kind, "answer") == 0 && !opts[0].value)
@@ -252,7 +252,7 @@ static int write_cmd(wol_cli *cli, int argc, char **argv, const char *kind)
 			                   : strcmp(kind, "resolve") == 0 ? "resolved"
 			                   : strcmp(kind, "reopen") == 0  ? "reopened"
 			                                                  : "thanked";
-			print_written(c, &w, done);
+			print_written(cli, c, &w, done);
 		}
 		wol_qwrite_free(&w);
 	} else {

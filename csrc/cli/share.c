@@ -29,7 +29,7 @@ int wol_cli_note(wol_cli *cli, int argc, char **argv)
 	int rc = wol_note_new(c, title.ptr, &rel, &err);
 	wol_buf_free(&title);
 	if (rc == 0)
-		printf("%s/%s\n", wol_circle_path(c), rel);
+		wol_cli_say(cli, "%s/%s\n", wol_circle_path(c), rel);
 	free(rel);
 	wol_circle_close(c);
 	return rc ? wol_cli_fail(cli, &err) : WOL_EXIT_OK;
@@ -112,14 +112,14 @@ int wol_cli_share(wol_cli *cli, int argc, char **argv)
 		cJSON *j = wol_share_result_json(c, &r);
 		rc = wol_cli_json(j);
 	} else if (r.unchanged) {
-		printf("wol: %s is already shared as it is; nothing to commit\n", r.note);
+		wol_cli_say(cli, "wol: %s is already shared as it is; nothing to commit\n", r.note);
 	} else {
-		printf("wol: shared %s (%.8s): %s\n", r.note, r.commit, r.title);
+		wol_cli_say(cli, "wol: shared %s (%.8s): %s\n", r.note, r.commit, r.title);
 		if (r.has_remote)
-			printf("wol: %zu commit%s waiting to be pushed (wol sync)\n", r.ahead,
+			wol_cli_say(cli, "wol: %zu commit%s waiting to be pushed (wol sync)\n", r.ahead,
 			       r.ahead == 1 ? "" : "s");
 		else
-			printf("wol: circle '%s' has no remote: the share stays local\n",
+			wol_cli_say(cli, "wol: circle '%s' has no remote: the share stays local\n",
 			       wol_circle_name(c));
 	}
 	wol_share_result_free(&r);

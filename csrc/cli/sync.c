@@ -163,7 +163,7 @@ int wol_cli_sync(wol_cli *cli, int argc, char **argv)
 	progress_state ps;
 	memset(&ps, 0, sizeof ps);
 	ps.json = json;
-	ps.tty = !json && isatty(STDERR_FILENO);
+	ps.tty = !json && !cli->quiet && isatty(STDERR_FILENO);
 	so.progress = on_progress;
 	so.payload = &ps;
 	if (timeout) {
@@ -191,7 +191,7 @@ int wol_cli_sync(wol_cli *cli, int argc, char **argv)
 		for (size_t i = 0; i < r.nwarnings; i++)
 			fprintf(stderr, "%s\n", r.warnings[i]);
 		if (rc == 0)
-			printf("circle %s: %s\n", r.circle, digest ? digest : "synced");
+			wol_cli_say(cli, "circle %s: %s\n", r.circle, digest ? digest : "synced");
 	}
 	if (rc)
 		wol_cli_fail(cli, &err);

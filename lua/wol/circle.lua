@@ -4,6 +4,7 @@
 -- notes read-only. Registers the handler 'circle' (:WolInit); join.lua,
 -- note.lua, notes.lua register the others.
 local commands = require('wol.commands')
+local fail = require('wol.lib').fail
 local M = {}
 
 local levels = vim.log.levels
@@ -21,9 +22,9 @@ end
 
 --- The context, or raises a "wol: ..." error for the command runner.
 function M.ctx()
-  local ctx, err = require('wol').ctx()
+  local ctx, err, code = require('wol').ctx()
   if not ctx then
-    error(err, 0)
+    fail(err, code)
   end
   return ctx
 end
@@ -42,9 +43,9 @@ function M.open(name)
   if h and h:is_open() then
     return h
   end
-  local c, err = ctx:circle_open(name)
+  local c, err, code = ctx:circle_open(name)
   if not c then
-    error(err, 0)
+    fail(err, code)
   end
   handles.by_name[key] = c
   handles.by_name[c:name()] = c
@@ -140,22 +141,22 @@ local function init_cmd(opts)
     end
   end
   if #args < 1 or #args > 2 then
-    error('wol: usage: :WolInit NAME [url] [started=DATE] [meets=DAY] [weeks=N]', 0)
+    fail('wol: usage: :WolInit NAME [url] [started=DATE] [meets=DAY] [weeks=N]')
   end
   for k in pairs(kv) do
     if k ~= 'started' and k ~= 'meets' and k ~= 'weeks' and k ~= 'remote' then
-      error(string.format("wol: :WolInit: unknown option '%s='", k), 0)
+      fail(string.format("wol: :WolInit: unknown option '%s='", k))
     end
   end
   local ctx = M.ctx()
-  local ok, err = ctx:circle_init(args[1], {
+  local ok, err, code = ctx:circle_init(args[1], {
     remote = args[2] or kv.remote,
     started = kv.started,
     meets = kv.meets,
     weeks = kv.weeks and tonumber(kv.weeks) or nil,
   })
   if not ok then
-    error(err, 0)
+    fail(err, code)
   end
   M.reset()
   local _, path = ctx:circle(args[1])
@@ -184,7 +185,7 @@ function M.join(url, name, opts)
   opts = opts or {}
   local bin = M.bin()
   if vim.fn.executable(bin) ~= 1 then
-    error(string.format('wol: %s is not built; run `make` in %s', bin, require('wol.lib').root()), 0)
+    fail(string.format('wol: %s is not built; run `make` in %s', bin, require('wol.lib').root()), 'notfound')
   end
   local cmd = { bin }
   local home = require('wol').options().home
@@ -196,7 +197,7 @@ function M.join(url, name, opts)
     table.insert(cmd, name)
   end
   table.insert(cmd, '--json')
-  local partial, last_stage, errors, result = '', nil, {}, nil
+  local partial, last_stage, errors, stderr, result = '', nil, {}, {}, nil
   local function line(l)
     if l == '' then
       return
@@ -229,8 +230,8 @@ function M.join(url, name, opts)
     end,
     on_stderr = function(_, data)
       for _, l in ipairs(data) do
-        if l:match('^wol: ') and not vim.tbl_contains(errors, l) then
-          table.insert(errors, l)
+        if l ~= '' then
+          table.insert(stderr, l)
         end
       end
     end,
@@ -249,7 +250,9 @@ function M.join(url, name, opts)
           opts.on_done(true, result.circle)
         end
       else
-        local msg = errors[1] or string.format('wol: join %s failed (exit %d)', url, code)
+        -- the error event (or the timeout) says why; without one, the
+        -- last line on stderr
+        local msg = errors[1] or stderr[#stderr] or string.format('wol: join %s failed (exit %d)', url, code)
         commands.notify(msg, levels.ERROR)
         if opts.on_done then
           opts.on_done(false, msg)
@@ -258,7 +261,7 @@ function M.join(url, name, opts)
     end,
   })
   if job <= 0 then
-    error('wol: cannot start ' .. bin, 0)
+    fail('wol: cannot start ' .. bin, 'io')
   end
   jobs[job] = url
   local timeout = ((require('wol').options().join or {}).timeout or 600) * 1000
@@ -295,7 +298,7 @@ function M.join_cmd(opts)
     return commands.notify(string.format('wol: cancelled %d join%s', n, n == 1 and '' or 's'))
   end
   if #rest < 1 or #rest > 2 then
-    error('wol: usage: :WolJoin URL [name]', 0)
+    fail('wol: usage: :WolJoin URL [name]')
   end
   M.join(rest[1], rest[2])
 end
@@ -306,12 +309,12 @@ function M.note_cmd(opts)
   local circle, rest = commands.take_circle(opts.fargs)
   local title = table.concat(rest, ' ')
   if title == '' then
-    error('wol: usage: :WolNote {title} [circle=NAME]', 0)
+    fail('wol: usage: :WolNote {title} [circle=NAME]')
   end
   local c = M.open(circle)
-  local rel, abs = c:note_new(title)
+  local rel, abs, code = c:note_new(title)
   if not rel then
-    error(abs, 0)
+    fail(abs, code)
   end
   vim.cmd((opts.mods and opts.mods ~= '' and (opts.mods .. ' split') or 'edit') .. ' ' .. vim.fn.fnameescape(abs))
   vim.b.wol_circle = c:name()
@@ -345,12 +348,12 @@ end
 function M.notes_cmd(opts)
   local circle, rest = commands.take_circle(opts.fargs)
   if #rest > 1 then
-    error('wol: usage: :WolNotes [handle] [circle=NAME]', 0)
+    fail('wol: usage: :WolNotes [handle] [circle=NAME]')
   end
   local c = M.open(circle)
-  local notes, err = c:notes(rest[1])
+  local notes, err, code = c:notes(rest[1])
   if not notes then
-    error(err, 0)
+    fail(err, code)
   end
   if #notes == 0 then
     return commands.notify(rest[1] and string.format('wol: no notes from %s yet', rest[1])

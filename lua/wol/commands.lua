@@ -43,6 +43,15 @@ function M.register(name, fn)
   handlers[name] = fn
 end
 
+--- An xpcall handler: a failure for the user (lib.fail) stays as it is,
+--- anything else is a bug and gets its traceback.
+function M.traceback(err)
+  if require('wol.lib').failure(err) then
+    return err
+  end
+  return debug.traceback(err, 2)
+end
+
 function M.run(name, opts)
   local fn = handlers[name]
   if not fn then
@@ -60,13 +69,9 @@ function M.run(name, opts)
   end
   local ok, err = xpcall(function()
     return fn(opts or {})
-  end, debug.traceback)
+  end, M.traceback)
   if not ok then
-    local msg = tostring(err)
-    -- errors raised with a "wol: ..." message are for the user; anything
-    -- else is a bug and keeps its traceback
-    local user = msg:match('^(wol: [^\n]*)') or msg:match('^[^\n]-:%d+: (wol: [^\n]*)')
-    notify(user or msg, vim.log.levels.ERROR)
+    notify(tostring(err), vim.log.levels.ERROR)
   end
 end
 

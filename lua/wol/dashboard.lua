@@ -6,6 +6,7 @@ local M = {}
 
 local api = vim.api
 local commands = require('wol.commands')
+local fail = require('wol.lib').fail
 local levels = vim.log.levels
 
 local ns = api.nvim_create_namespace('wol_circle')
@@ -33,22 +34,20 @@ local function notify(msg, level)
   commands.notify(msg, level)
 end
 
--- Runs fn (a key or autocmd callback); a "wol: ..." error becomes one
+-- Runs fn (a key or autocmd callback); a failure (lib.fail) becomes one
 -- notification, anything else keeps its traceback.
 local function guard(fn)
-  local ok, err = xpcall(fn, debug.traceback)
+  local ok, err = xpcall(fn, commands.traceback)
   if not ok then
-    local msg = tostring(err)
-    local user = msg:match('^(wol: [^\n]*)') or msg:match('^[^\n]-:%d+: (wol: [^\n]*)')
-    notify(user or msg, levels.ERROR)
+    notify(tostring(err), levels.ERROR)
   end
 end
 M.guard = guard
 
 local function ctx()
-  local c, err = require('wol').ctx()
+  local c, err, code = require('wol').ctx()
   if not c then
-    error(err, 0)
+    fail(err, code)
   end
   return c
 end
@@ -278,9 +277,9 @@ function M.refresh(buf)
   if not s then
     return
   end
-  local st, err = ctx():status({ circle = s.circle })
+  local st, err, code = ctx():status({ circle = s.circle })
   if not st then
-    error(err, 0)
+    fail(err, code)
   end
   draw(buf, st)
   return st
@@ -359,9 +358,9 @@ end
 --- opts: { mods = '<mods> of the command' }. Returns buf, win.
 function M.open(circle, opts)
   opts = opts or {}
-  local st, err = ctx():status({ circle = circle })
+  local st, err, code = ctx():status({ circle = circle })
   if not st then
-    error(err, 0)
+    fail(err, code)
   end
   local buf = get_buf(circle)
   local fresh = not find_win(buf)
@@ -462,9 +461,9 @@ function M.ask(buf)
     end
     guard(function()
       local c = require('wol.circle').open(s and s.circle)
-      local w, err = c:ask({ title = title })
+      local w, err, code = c:ask({ title = title })
       if not w then
-        error(err, 0)
+        fail(err, code)
       end
       notify(string.format('wol: asked "%s"', w.title or title))
       if state[buf] then
@@ -481,9 +480,9 @@ end
 function M.agenda(circle, opts)
   opts = opts or {}
   local c = ctx()
-  local text, date = c:status_agenda({ circle = circle })
+  local text, date, code = c:status_agenda({ circle = circle })
   if not text then
-    error(date, 0)
+    fail(date, code)
   end
   local buf = api.nvim_create_buf(false, false)
   state[buf] = { circle = circle, key = circle or '', agenda = true, date = date }
@@ -520,9 +519,9 @@ end
 function M.save_agenda(buf)
   local s = state[buf]
   local text = table.concat(api.nvim_buf_get_lines(buf, 0, -1, false), '\n') .. '\n'
-  local path, err = ctx():status_agenda_save(s.date, text)
+  local path, err, code = ctx():status_agenda_save(s.date, text)
   if not path then
-    error(err, 0)
+    fail(err, code)
   end
   api.nvim_buf_set_option(buf, 'modified', false)
   notify(string.format('wol: agenda saved in %s under "## Circle meeting"', vim.fn.fnamemodify(path, ':~')))
@@ -554,7 +553,7 @@ function M.command(opts)
   if rest[1] == 'agenda' and #rest == 1 then
     return M.agenda(circle, { mods = opts.mods })
   elseif #rest > 0 then
-    error('wol: usage: :WolCircle [agenda] [circle=NAME]', 0)
+    fail('wol: usage: :WolCircle [agenda] [circle=NAME]')
   end
   return M.open(circle, { mods = opts.mods })
 end

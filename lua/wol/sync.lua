@@ -2,6 +2,7 @@
 -- Neovim's loop), shows its progress in place, can be cancelled, is killed
 -- after a timeout, then tells what arrived and reloads changed buffers.
 local commands = require('wol.commands')
+local fail = require('wol.lib').fail
 local levels = vim.log.levels
 
 local M = {}
@@ -135,7 +136,10 @@ local function finish(st, code)
       pcall(vim.api.nvim_exec_autocmds, 'User', { pattern = 'WolSynced', modeline = false })
     end
   else
-    local msg = (s and s.error) or st.stderr[1] or string.format('wol: sync %s failed (exit %d)', st.label, code)
+    -- the summary carries the error and its code; without one (the process
+    -- ended before it), its last line on stderr says why
+    local msg = (s and s.error) or st.stderr[#st.stderr] or
+      string.format('wol: sync %s failed (exit %d)', st.label, code)
     if s and (s.ahead or 0) > 0 then
       msg = msg .. string.format(' (%d commit%s kept locally for the next sync)', s.ahead, s.ahead == 1 and '' or 's')
     end
@@ -170,7 +174,7 @@ function M.start(circle, opts)
   end
   local bin = M.bin()
   if vim.fn.executable(bin) ~= 1 then
-    error(string.format('wol: %s is not built; run `make` in %s', bin, require('wol.lib').root()), 0)
+    fail(string.format('wol: %s is not built; run `make` in %s', bin, require('wol.lib').root()), 'notfound')
   end
   local cmd = { bin }
   local home = require('wol').options().home
@@ -183,13 +187,13 @@ function M.start(circle, opts)
   end
   vim.list_extend(cmd, { 'sync', '--json' })
   -- the circle's name (local and fast); also refuses early when there is none
-  local ctx, cerr = require('wol').ctx()
+  local ctx, cerr, ccode = require('wol').ctx()
   if not ctx then
-    error(cerr, 0)
+    fail(cerr, ccode)
   end
-  local state, serr = ctx:sync_status(c)
+  local state, serr, scode = ctx:sync_status(c)
   if not state then
-    error(serr, 0)
+    fail(serr, scode)
   end
   local label = state.circle
   st = {
@@ -232,7 +236,7 @@ function M.start(circle, opts)
     end,
     on_stderr = function(_, data)
       for _, l in ipairs(data) do
-        if l:match('^wol: ') then
+        if l ~= '' then
           table.insert(st.stderr, l)
         end
       end
@@ -244,7 +248,7 @@ function M.start(circle, opts)
     end,
   })
   if job <= 0 then
-    error('wol: cannot start ' .. bin, 0)
+    fail('wol: cannot start ' .. bin, 'io')
   end
   st.job = job
   running[key] = st
@@ -343,7 +347,7 @@ function M.command(opts)
   end
   local circle, rest = commands.take_circle(opts.fargs)
   if #rest > 0 then
-    error('wol: usage: :WolSync[!] [circle=NAME]', 0)
+    fail('wol: usage: :WolSync[!] [circle=NAME]')
   end
   M.start(circle)
 end
