@@ -98,6 +98,8 @@ typedef struct wol_date {
 } wol_date;
 
 WOL_API int wol_date_valid(int y, int m, int d);
+/* Whether s is a time of day "HH:MM" (00:00 to 23:59). */
+WOL_API int wol_time_valid(const char *s);
 /* Days since 1970-01-01 (may be negative) and back. */
 WOL_API long wol_date_to_days(wol_date d);
 WOL_API wol_date wol_date_from_days(long days);

@@ -111,6 +111,8 @@ int wol_cli_log(wol_cli *cli, int argc, char **argv)
 	int npos;
 	if (wol_cli_parse(cli, argc, argv, opts, pos, &npos))
 		return WOL_EXIT_USAGE;
+	if (opts[0].value && !wol_time_valid(opts[0].value))
+		return wol_cli_usage(cli, "--time: '%s' is not HH:MM", opts[0].value);
 	wol_buf text;
 	wol_buf_init(&text);
 	for (int i = 0; i < npos; i++)

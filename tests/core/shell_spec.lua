@@ -76,6 +76,7 @@ describe('wol: the shell', function()
       { { 'log' }, 'nothing to log' },
       { { 'journal', '2026-02-30' }, '2026%-02%-30' },
       { { 'journal', 'someday' }, 'someday' },
+      { { 'log', '--time', '25:00', 'late' }, '25:00' },
       { { 'prompt', '2026-13-01' }, '2026%-13%-01' },
       { { 'answer' }, 'a QID is needed' },
       { { 'show' }, 'a QID is needed' },
