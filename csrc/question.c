@@ -547,6 +547,11 @@ int wol_question__check_state(const char *state, wol_error *err)
 	return 0;
 }
 
+int wol_question_state_check(const char *state, wol_error *err)
+{
+	return wol_question__check_state(state, err);
+}
+
 static int cmp_strp(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);

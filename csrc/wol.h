@@ -845,6 +845,9 @@ WOL_API int wol_question_list_files(wol_circle *c, const char *state, const char
 WOL_API int wol_questions_from(wol_circle *c, const char *source, const char *state,
                                const char *author, wol_questions *out, wol_error *err);
 WOL_API void wol_questions_free(wol_questions *q);
+/* 0 when state is NULL, "open", "resolved", "retracted" or "all", else
+ * WOL_EINVAL naming it (front ends check arguments before acting). */
+WOL_API int wol_question_state_check(const char *state, wol_error *err);
 /* The full qid for an exact id, a unique prefix or a unique suffix;
  * WOL_ENOTFOUND or WOL_EINVAL (ambiguous, listing the candidates). */
 WOL_API int wol_question_find(wol_circle *c, const char *ref, char **qid, wol_error *err);

@@ -17,6 +17,11 @@ int wol_cli_init(wol_cli *cli, int argc, char **argv)
 	if (npos != 1)
 		return npos ? wol_cli_usage(cli, "unexpected argument '%s'", pos[1])
 		            : wol_cli_usage(cli, "a circle NAME is needed");
+	wol_error aerr;
+	if (wol_name_check(pos[0], "circle name", &aerr) != 0)
+		return wol_cli_usage_error(cli, &aerr);
+	if (opts[2].value && wol_weekday_parse(opts[2].value) < 0)
+		return wol_cli_usage(cli, "--meets: '%s' is not a weekday (monday..sunday)", opts[2].value);
 	int weeks = 0;
 	if (opts[3].value) {
 		char *end;
@@ -28,6 +33,9 @@ int wol_cli_init(wol_cli *cli, int argc, char **argv)
 	wol_ctx *ctx = wol_cli_ctx(cli);
 	if (!ctx)
 		return WOL_EXIT_FAIL;
+	wol_date started;
+	if (opts[1].value && wol_cli_date(cli, ctx, opts[1].value, &started) != 0)
+		return WOL_EXIT_USAGE;
 	wol_circle_init_opts o = {opts[0].value, opts[1].value, opts[2].value, weeks, opts[4].value};
 	wol_error err;
 	if (wol_circle_init(ctx, pos[0], &o, &err) != 0)
@@ -84,6 +92,9 @@ int wol_cli_join(wol_cli *cli, int argc, char **argv)
 		return wol_cli_usage(cli, "a URL is needed");
 	if (npos > 2)
 		return wol_cli_usage(cli, "unexpected argument '%s'", pos[2]);
+	wol_error nerr;
+	if (npos > 1 && wol_name_check(pos[1], "circle name", &nerr) != 0)
+		return wol_cli_usage_error(cli, &nerr);
 	wol_ctx *ctx = wol_cli_ctx(cli);
 	if (!ctx)
 		return WOL_EXIT_FAIL;

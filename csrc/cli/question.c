@@ -123,6 +123,9 @@ int wol_cli_questions(wol_cli *cli, int argc, char **argv)
 	if (opts[3].value)
 		return print_news(cli, opts[2].value != NULL);
 	const char *state = opts[0].value ? opts[0].value : "open";
+	wol_error serr;
+	if (wol_question_state_check(state, &serr) != 0)
+		return wol_cli_usage_error(cli, &serr);
 	const char *source = opts[4].value;
 	if (source && strcmp(source, "files") != 0 && strcmp(source, "index") != 0)
 		return wol_cli_usage(cli, "--source must be files or index, not '%s'", source);

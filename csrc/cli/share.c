@@ -136,6 +136,9 @@ int wol_cli_notes(wol_cli *cli, int argc, char **argv)
 		return WOL_EXIT_USAGE;
 	if (npos > 1)
 		return wol_cli_usage(cli, "unexpected argument '%s'", pos[1]);
+	wol_error nerr;
+	if (npos && wol_name_check(pos[0], "handle", &nerr) != 0)
+		return wol_cli_usage_error(cli, &nerr);
 	wol_circle *c = wol_cli_circle(cli);
 	if (!c)
 		return WOL_EXIT_FAIL;

@@ -85,6 +85,12 @@ describe('wol: the shell', function()
       { { 'answer', 'x', 'y', '-m', 'z' }, "unexpected argument 'y'" },
       { { 'search', 'kind:blog' }, 'kind:blog' },
       { { 'search', 'after:2026-02-30' }, '2026%-02%-30' },
+      { { 'init', 'x', '--started', '2026-02-30' }, '2026%-02%-30' },
+      { { 'init', 'x', '--meets', 'funday' }, 'funday' },
+      { { 'init', 'Bad' }, "'Bad' is not valid" },
+      { { 'join', '/nowhere.git', 'Bad' }, "'Bad' is not valid" },
+      { { 'notes', '../x' }, "'%.%./x' is not valid" },
+      { { 'questions', '--state', 'bogus' }, 'bogus' },
     }
     for _, c in ipairs(cases) do
       local out, err, rc = wol_in(c[1], m)
