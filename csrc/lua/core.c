@@ -69,12 +69,6 @@ void wol_lua_setint(lua_State *L, const char *key, lua_Integer val)
 	lua_setfield(L, -2, key);
 }
 
-void wol_lua_setbool(lua_State *L, const char *key, int val)
-{
-	lua_pushboolean(L, val);
-	lua_setfield(L, -2, key);
-}
-
 void wol_lua_push_date(lua_State *L, wol_date d)
 {
 	char buf[11];

@@ -34,7 +34,6 @@ void wol_lua_push_date(lua_State *L, wol_date d);
 int wol_lua_optdate(lua_State *L, int idx, wol_ctx *ctx, wol_date *out, wol_error *err);
 void wol_lua_setstr(lua_State *L, const char *key, const char *val);
 void wol_lua_setint(lua_State *L, const char *key, lua_Integer val);
-void wol_lua_setbool(lua_State *L, const char *key, int val);
 
 /* Pushes a result tree (csrc/wol_json.h) as Lua values (lua/json.c:
  * objects become tables, null an absent field, arrays sequences). */
