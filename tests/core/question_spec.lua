@@ -132,8 +132,11 @@ describe('questions on one machine', function()
       { { 'ask', 'Key inside', '-m', '-----BEGIN OPENSSH PRIVATE KEY-----' }, 'looks like a private key block' },
       { { 'ask', 'About nothing', '--about', 'notes/tester/none.md' }, 'is not a file in the circle' },
       { { 'ask', 'About evil', '--about', '../x.md' }, "^wol: ask: about: path: '%.%./x%.md'" },
-      { { 'questions', '--state', 'weird' }, "state 'weird' is not one of" },
     }
+    -- an option value that is not one of its choices: a usage error (2)
+    local _, serr, src = t.wol({ 'questions', '--state', 'weird' }, me)
+    assert.are.equal(2, src, serr)
+    assert.matches("state 'weird' is not one of", serr)
     for _, case in ipairs(cases) do
       local _, err, rc = t.wol(case[1], me)
       if case[2] then
