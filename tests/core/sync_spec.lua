@@ -361,14 +361,15 @@ describe('wol sync over git daemon', function()
     assert.are.equal(1, rc)
     assert.matches("circle 'c' has no remote; add one: git %-C", err)
     t.git(adir, 'remote add origin ' .. d.url('none'))
-    -- another process holds the sync lock (flock: gone when it dies); we
-    -- wait until it holds it and stop it by its pid afterwards
-    local lock = t.shquote(adir .. '/.git/wol-sync.lock')
-    local holder = t.sh(string.format('( exec 9>>%s; flock 9; exec sleep 300 ) >/dev/null 2>&1 & echo $!',
-      lock)):match('(%d+)')
-    t.sh(string.format('i=0; while flock -n %s true && [ $i -lt 1200 ]; do sleep 0.05; i=$((i+1)); done', lock))
+    -- another process holds the sync lock (flock: gone when it dies)
+    local lock = adir .. '/.git/wol-sync.lock'
+    -- held until we remove the flag file, however slow the machine is
+    local flag = t.tmpdir('lockheld') .. '/held'
+    t.sh(string.format("flock %s sh -c 'touch %s; while [ -e %s ]; do sleep 0.05; done' >/dev/null 2>&1 &",
+      t.shquote(lock), t.shquote(flag), t.shquote(flag)))
+    t.sh(string.format('while [ ! -e %s ]; do sleep 0.02; done', t.shquote(flag)))
     _, err, rc = S.sync(ana)
-    t.sh('kill ' .. holder)
+    os.remove(flag)
     assert.are.equal(6, rc)
     assert.matches('another sync of circle', err)
     _, err, rc = t.wol({ 'sync', '--attempts', 'x' }, ana)
