@@ -147,7 +147,7 @@ int wol_cli_exit(int code)
 int wol_cli_fail(wol_cli *cli, const wol_error *err)
 {
 	(void)cli;
-	fprintf(stderr, "%s\n", err->msg[0] ? err->msg : "wol: failed");
+	wol_cli_printf(stderr, "%s\n", err->msg[0] ? err->msg : "wol: failed");
 	return err->code ? wol_cli_exit(err->code) : WOL_EXIT_FAIL;
 }
 
@@ -156,11 +156,11 @@ static int usage_v(wol_cli *cli, const char *see, const char *fmt, va_list ap)
 	char msg[512];
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	if (cli->cmd && see)
-		fprintf(stderr, "wol: %s: %s (see: %s)\n", cli->cmd, msg, see);
+		wol_cli_printf(stderr, "wol: %s: %s (see: %s)\n", cli->cmd, msg, see);
 	else if (cli->cmd)
-		fprintf(stderr, "wol: %s: %s (see: wol %s --help)\n", cli->cmd, msg, cli->cmd);
+		wol_cli_printf(stderr, "wol: %s: %s (see: wol %s --help)\n", cli->cmd, msg, cli->cmd);
 	else
-		fprintf(stderr, "wol: %s (see: %s)\n", msg, see ? see : "wol --help");
+		wol_cli_printf(stderr, "wol: %s (see: %s)\n", msg, see ? see : "wol --help");
 	return WOL_EXIT_USAGE;
 }
 
@@ -185,9 +185,9 @@ int wol_cli_usage_see(wol_cli *cli, const char *see, const char *fmt, ...)
 int wol_cli_usage_error(wol_cli *cli, const wol_error *err)
 {
 	if (cli->cmd)
-		fprintf(stderr, "%s (see: wol %s --help)\n", err->msg, cli->cmd);
+		wol_cli_printf(stderr, "%s (see: wol %s --help)\n", err->msg, cli->cmd);
 	else
-		fprintf(stderr, "%s (see: wol --help)\n", err->msg);
+		wol_cli_printf(stderr, "%s (see: wol --help)\n", err->msg);
 	return WOL_EXIT_USAGE;
 }
 
@@ -205,7 +205,7 @@ void wol_cli_say(wol_cli *cli, const char *fmt, ...)
 		return;
 	va_list ap;
 	va_start(ap, fmt);
-	vprintf(fmt, ap);
+	wol_cli_vprintf(stdout, fmt, ap);
 	va_end(ap);
 }
 

@@ -159,7 +159,7 @@ int wol_cli_notes(wol_cli *cli, int argc, char **argv)
 		for (size_t i = 0; i < n; i++) {
 			char age[32];
 			wol_cli_age(v[i].updated, age, sizeof age);
-			printf("%-10s %-12s %s%s  %s\n", age, v[i].author, v[i].title,
+			wol_cli_printf(stdout, "%-10s %-12s %s%s  %s\n", age, v[i].author, v[i].title,
 			       v[i].committed ? "" : " (not shared yet)", v[i].path);
 		}
 	}
