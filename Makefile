@@ -38,7 +38,7 @@ gen_obj  = $(1)/builtin_prompts.o
 MODULE  := lua/wol/core.so
 CLI     := bin/wol
 
-.PHONY: all deps test test-asan test-core test-nvim demo clean bench check-deps fuzz fuzz-build \
+.PHONY: all deps deps-test test test-asan test-core test-nvim demo clean bench check-deps fuzz fuzz-build \
         fuzz-replay chaos
 all: $(MODULE) $(CLI)
 
@@ -83,12 +83,18 @@ $(ASANDIR)/bin/wol: $(call obj,$(ASANDIR),$(LIB_SRC) $(CLI_SRC)) $(call gen_obj,
 $(OBJDIR) $(ASANDIR):
 	@mkdir -p $@
 
+# `make deps`: what the plugin needs to build and run; `make deps-test`: also
+# the test tools and servers (installed with their services disabled, see
+# tools/deps.sh; the tests start their own on loopback ports).
 deps:
 	@sh tools/deps.sh
 
+deps-test:
+	@sh tools/deps.sh test
+
 # `make test`: every suite (core under luajit and lua5.1, the sanitizer
 # build, the plugin in headless Neovim), closing with "N passed, N failed".
-test: deps
+test: deps-test
 	@$(MAKE) --no-print-directory all $(ASANDIR)/lua/wol/core.so $(ASANDIR)/bin/wol $(FUZZ_REPLAY)
 	@bash tests/run.sh all
 
@@ -98,7 +104,7 @@ test-core: all
 test-nvim: all
 	@bash tests/run.sh nvim
 
-test-asan: deps
+test-asan: deps-test
 	@$(MAKE) --no-print-directory all $(ASANDIR)/lua/wol/core.so $(ASANDIR)/bin/wol
 	@bash tests/run.sh asan
 
@@ -143,7 +149,7 @@ fuzz-build:
 fuzz: fuzz-build
 	@FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_LUA_CALLS=$(FUZZ_LUA_CALLS) sh tools/fuzz.sh $(FUZZ_TARGETS)
 
-fuzz-replay: deps
+fuzz-replay: deps-test
 	@$(MAKE) --no-print-directory $(FUZZ_REPLAY)
 	@for t in $(FUZZ_TARGETS); do $(ASANDIR)/fuzz/$$t tests/fuzz/corpus/$$t || exit 1; done
 
@@ -151,7 +157,7 @@ fuzz-replay: deps
 # (tests/chaos/; CHAOS_N kill points per kind, SOAK_OPS operations).
 CHAOS_N  ?= 250
 SOAK_OPS ?= 1000
-chaos: deps
+chaos: deps-test
 	@$(MAKE) --no-print-directory all
 	@d=$$(mktemp -d); rc=0; \
 	bash tests/chaos/kill.sh $$d/kill $(CHAOS_N) || rc=1; \

@@ -10,6 +10,7 @@
  * are ignored with a warning. */
 #include "repo/circle_priv.h"
 #include "question_priv.h"
+#include "repo/history.h"
 
 #include <dirent.h>
 #include <git2.h>
@@ -128,6 +129,7 @@ static void record_free(wol_qrecord *r)
 	free(r->current);
 	free(r->committer);
 	free(r->note);
+	free(r->outside);
 	wol_yaml_free(r->meta);
 	memset(r, 0, sizeof *r);
 }
@@ -144,6 +146,9 @@ static int cmp_record(const void *a, const void *b)
  * Returns 0, or -1 with *bad saying what is wrong with it (a malformed
  * record; the message names the file), or a negative wol_code on out of
  * memory. */
+static int parse_record(const char *text, size_t len, const char *rel, const char *id,
+                        const char *what, wol_qrecord *r, wol_error *bad);
+
 static int read_record(const char *root, const char *rel, const char *id, const char *what,
                        wol_qrecord *r, wol_error *bad)
 {
@@ -152,17 +157,23 @@ static int read_record(const char *root, const char *rel, const char *id, const 
 	size_t len = 0;
 	if (wol_circle__read_at(root, rel, Q_READ_MAX, &text, &len, bad) != 0)
 		return bad->code == WOL_ENOMEM ? WOL_ENOMEM : -1;
+	int rc = parse_record(text, len, rel, id, what, r, bad);
+	free(text);
+	return rc;
+}
+
+/* The same from the text of a record (a file, or a blob of the history). */
+static int parse_record(const char *text, size_t len, const char *rel, const char *id,
+                        const char *what, wol_qrecord *r, wol_error *bad)
+{
+	memset(r, 0, sizeof *r);
 	wol_doc doc;
 	if (!wol_utf8_valid(text, len)) {
-		free(text);
 		wol_error_set(bad, WOL_EINVAL, "%s: not valid UTF-8 text", rel);
 		return -1;
 	}
-	if (wol_doc_parse(text, len, rel, &doc, bad) != 0) {
-		free(text);
+	if (wol_doc_parse(text, len, rel, &doc, bad) != 0) /* names the file and line */
 		return bad->code == WOL_ENOMEM ? WOL_ENOMEM : -1;
-	}
-	free(text);
 	const char *author = wol_yaml_str(doc.meta, "author");
 	const char *lam = wol_yaml_str(doc.meta, "lamport");
 	const char *kind = strcmp(what, "event") == 0 ? wol_yaml_str(doc.meta, "kind") : what;
@@ -992,13 +1003,11 @@ static void check_forged(wol_circle *c, const char *qid, wol_qrecord *recs, size
 			continue;
 		recs[i].committer = wol_strfmt("%s <%s>", w[i].name, w[i].email);
 		char *mname = member_name(c, recs[i].author);
-		size_t hl = strlen(recs[i].author);
-		int email_ok = strncasecmp(w[i].email, recs[i].author, hl) == 0 && w[i].email[hl] == '@';
 		char *note = NULL;
 		if (!mname)
 			note = wol_strfmt("author '%s' is not a member of the circle (committed by %s <%s>)",
 			                  recs[i].author, w[i].name, w[i].email);
-		else if (strcmp(mname, w[i].name) != 0 && !email_ok)
+		else if (!wol_author__matches(recs[i].author, mname, w[i].name, w[i].email))
 			note = wol_strfmt("says it is by %s, but was committed by %s <%s> (members/%s.md "
 			                  "names %s)",
 			                  recs[i].author, w[i].name, w[i].email, recs[i].author, mname);
@@ -1020,6 +1029,78 @@ static void check_forged(wol_circle *c, const char *qid, wol_qrecord *recs, size
 	}
 	free(w);
 	free(dir);
+}
+
+/* ------------------------------------------------------ outside of wol */
+
+/* Records are written once; a commit that changed or removed one was made
+ * outside wol (plain git). Git is the truth, so the record shows as it is
+ * now, marked "edited by X outside wol"; a removed one is shown from the
+ * history, marked "removed by X outside wol" (and not replayed: the state
+ * is what the files say). Newest change first, so the mark names the last
+ * one. */
+static void mark_outside(wol_circle *c, wol_question *q, strv *warn)
+{
+	git_repository *repo = wol_circle_repo(c);
+	git_oid head;
+	if (git_reference_name_to_id(&head, repo, "HEAD") != 0) {
+		git_error_clear();
+		return;
+	}
+	wol_authors a;
+	wol_authors__load(repo, &head, &a);
+	char *prefix = wol_strfmt("questions/%s/", q->id);
+	wol_change *v = NULL;
+	size_t n = 0;
+	if (!prefix || wol_history__changes(repo, &a, prefix, &head, NULL, &v, &n, NULL) != 0) {
+		free(prefix);
+		wol_authors__free(&a);
+		return;
+	}
+	size_t added = 0;
+	for (size_t i = 0; i < n; i++) {
+		const wol_change *ch = &v[i];
+		if (!ch->outside || ch->status == GIT_DELTA_ADDED)
+			continue;
+		wol_qrecord *r = NULL;
+		for (size_t k = 0; k < q->nrecords && !r; k++)
+			if (strcmp(q->records[k].path, ch->path) == 0)
+				r = &q->records[k];
+		if (r && r->outside)
+			continue; /* a newer change named it already */
+		if (!r && ch->status == GIT_DELTA_DELETED) {
+			/* gone from the files: bring it back from the history */
+			git_blob *blob = NULL;
+			const char *base = strrchr(ch->path, '/') + 1;
+			const char *rest = ch->path + strlen(prefix);
+			const char *what = strncmp(rest, "answers/", 8) == 0  ? "answer"
+			                   : strncmp(rest, "events/", 7) == 0 ? "event"
+			                                                      : NULL;
+			char *id = wol_strndup(base, strlen(base) > 3 ? strlen(base) - 3 : strlen(base));
+			wol_qrecord *nv = realloc(q->records, (q->nrecords + 1) * sizeof *nv);
+			if (nv)
+				q->records = nv;
+			wol_error bad;
+			if (what && id && nv && git_blob_lookup(&blob, repo, &ch->old_id) == 0 &&
+			    parse_record(git_blob_rawcontent(blob), (size_t)git_blob_rawsize(blob), ch->path,
+			                 id, what, &q->records[q->nrecords], &bad) == 0) {
+				r = &q->records[q->nrecords++];
+				r->removed = 1;
+				added++;
+			}
+			free(id);
+			git_blob_free(blob);
+			git_error_clear();
+		}
+		if (r && (r->outside = wol_change__describe(ch)) != NULL)
+			strv_add(warn, wol_strfmt("wol: %s: %s", ch->path, r->outside));
+	}
+	/* the ones brought back take their place in replay order */
+	if (added && q->nrecords > 2)
+		qsort(q->records + 1, q->nrecords - 1, sizeof *q->records, cmp_record);
+	wol_changes__free(v, n);
+	free(prefix);
+	wol_authors__free(&a);
 }
 
 /* ------------------------------------------------------------------ get */
@@ -1059,6 +1140,7 @@ int wol_question_get(wol_circle *c, const char *ref, wol_question *out, wol_erro
 				out->forged = 1;
 				strv_add(&warn, wol_strfmt("wol: %s: %s", recs[i].path, recs[i].note));
 			}
+		mark_outside(c, out, &warn);
 	} else {
 		warn.oom = 1;
 	}

@@ -322,7 +322,7 @@ WOL_API void wol_prompt_free(wol_prompt *p);
 
 /* ------------------------------------------------------------------ sync */
 
-/* Sync of a circle's clone with its remote `origin` (csrc/sync.c): fetch,
+/* Sync of a circle's clone with its remote `origin` (csrc/sync/): fetch,
  * fast-forward or merge in memory (no MERGING state on disk), checkout,
  * push; a rejected push is retried a bounded number of times. Never
  * force-pushes and never drops text: when both sides changed one path the
@@ -416,7 +416,7 @@ WOL_API void wol_sync_state_free(wol_sync_state *s);
 WOL_API char *wol_sync_lock_path(const wol_ctx *ctx, const char *circle);
 /* --------------------------------------------------------------- circles */
 
-/* A circle: the git clone at $WOL_HOME/circles/<name> (csrc/circle.c).
+/* A circle: the git clone at $WOL_HOME/circles/<name> (csrc/repo/).
  * The handle keeps one git_repository open, so repeated shares do not
  * reopen it. It copies what it needs from the context (home, identity,
  * today), so it stays valid after the context is freed. Not thread-safe:
@@ -441,6 +441,13 @@ typedef struct wol_circle_init_opts {
  * members/<handle>.md, and commits them ("circle(<handle>): start <name>"). */
 WOL_API int wol_circle_init(wol_ctx *ctx, const char *name, const wol_circle_init_opts *opts,
                             wol_error *err);
+
+/* Looks at the remote `url` before `wol init --remote` uses it (a network
+ * call: run it where it may be stopped, never in the editor): WOL_EEXISTS
+ * when it already holds commits (a circle to join instead), WOL_EINVAL for a
+ * password in the URL without a credential helper to keep it. A remote
+ * that cannot be reached now is not an error (the first sync says why). */
+WOL_API int wol_circle_check_remote(wol_ctx *ctx, const char *url, wol_error *err);
 
 /* Progress of a clone: stage is "receiving", "indexing", "deltas" or
  * "checkout"; return non-zero to cancel. */
@@ -520,6 +527,8 @@ typedef struct wol_note {
 	long long updated; /* unix time of the last commit touching it (mtime when never committed) */
 	int mine;      /* author is the circle handle's member */
 	int committed; /* 0: only in the work tree so far */
+	char *outside; /* "edited by X outside wol, commit ...": the last commit by
+	                * someone other than the owner that changed it; or NULL */
 } wol_note;
 
 /* Creates notes/<handle>/<slug>.md with front matter (title, author, id,
@@ -817,6 +826,9 @@ typedef struct wol_qrecord {
 	char *committer; /* "Name <email>" of the commit that added it, or NULL */
 	char *note;      /* a warning about this record, or NULL */
 	wol_yaml *meta;  /* the front matter as written, unknown keys kept */
+	char *outside;   /* "edited by X outside wol, commit ..." / "removed by ...": a
+	                  * commit changed this record written once; or NULL */
+	int removed;     /* gone from the files, shown from the history (not replayed) */
 } wol_qrecord;
 
 typedef struct wol_question {
@@ -917,7 +929,7 @@ WOL_API void wol_qnews_free(wol_qnews *n);
 
 /* A URL for showing (messages, JSON, listings): a password or token in it
  * becomes "***"; it stays only in the clone's git config, where the user
- * put it. malloc'd; NULL on out of memory. (csrc/circle.c) */
+ * put it. malloc'd; NULL on out of memory. (csrc/repo/remote.c) */
 WOL_API char *wol_url_redact(const char *url);
 
 /* ---------------------------------------------------------------- status */

@@ -1,9 +1,20 @@
-/* cli_circle.c - `wol init`, `wol join`, `wol circles` */
+/* cli/circle.c - `wol init`, `wol join`, `wol circles` */
 #include "cli.h"
 
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+/* The look at the remote before `wol init --remote` gets a few seconds: a
+ * remote that does not answer by then is not checked (libgit2 has no
+ * timeouts; the alarm interrupts its wait). */
+#define INIT_CHECK_SECONDS 5
+
+static void on_check_alarm(int sig)
+{
+	(void)sig;
+}
 
 int wol_cli_init(wol_cli *cli, int argc, char **argv)
 {
@@ -38,6 +49,18 @@ int wol_cli_init(wol_cli *cli, int argc, char **argv)
 		return WOL_EXIT_USAGE;
 	wol_circle_init_opts o = {opts[0].value, opts[1].value, opts[2].value, weeks, opts[4].value};
 	wol_error err;
+	if (o.remote && *o.remote) {
+		struct sigaction sa, old;
+		memset(&sa, 0, sizeof sa);
+		sa.sa_handler = on_check_alarm; /* no SA_RESTART: the wait ends */
+		sigaction(SIGALRM, &sa, &old);
+		alarm(INIT_CHECK_SECONDS);
+		int rc = wol_circle_check_remote(ctx, o.remote, &err);
+		alarm(0);
+		sigaction(SIGALRM, &old, NULL);
+		if (rc != 0)
+			return wol_cli_fail(cli, &err);
+	}
 	if (wol_circle_init(ctx, pos[0], &o, &err) != 0)
 		return wol_cli_fail(cli, &err);
 	char *path = wol_ctx_circle_path(ctx, pos[0]);

@@ -20,7 +20,8 @@ enum {
 	WOL_EXIT_USAGE = 2,    /* the command line is wrong; nothing was done */
 	WOL_EXIT_NET = 3,      /* offline or the remote cannot be reached */
 	WOL_EXIT_AUTH = 4,     /* credentials or host key refused */
-	WOL_EXIT_REJECTED = 5, /* the remote refused the push after every retry */
+	WOL_EXIT_REFUSED = 5,  /* refused: by the remote (a hook, no write access, rejected
+	                        * after every retry) or by a rule (a secret, another's note) */
 	WOL_EXIT_BUSY = 6      /* a lock is held by another process; try again */
 };
 

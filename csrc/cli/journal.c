@@ -1,4 +1,4 @@
-/* cli_journal.c - `wol journal`, `wol log`, `wol stats`: the journal from
+/* cli/journal.c - `wol journal`, `wol log`, `wol stats`: the journal from
  * the shell */
 #include "cli.h"
 #include "wol_json.h"

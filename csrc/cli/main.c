@@ -1,4 +1,4 @@
-/* cli.c - `wol`: main, global options, the command table and help */
+/* cli/main.c - `wol`: main, global options, the command table and help */
 #include "cli.h"
 #include "wol_json.h"
 
@@ -92,7 +92,8 @@ static void print_usage(FILE *f)
 	           "exit status (every command; :help wol-exit):\n"
 	           "  0 ok, 1 failure, 2 usage (the command line is wrong; nothing done),\n"
 	           "  3 offline or remote unreachable, 4 authentication or host key refused,\n"
-	           "  5 push rejected after every retry, 6 busy (a lock is held; try again)\n");
+	           "  5 refused (by the remote, or by a rule: a secret, another member's note),\n"
+	           "  6 busy (a lock is held; try again)\n");
 }
 
 static void print_cmd_help(const wol_cli_cmd *c)
@@ -138,7 +139,8 @@ int wol_cli_exit(int code)
 	case WOL_OK: return WOL_EXIT_OK;
 	case WOL_ENET: return WOL_EXIT_NET;
 	case WOL_EAUTH: return WOL_EXIT_AUTH;
-	case WOL_EREJECTED: return WOL_EXIT_REJECTED;
+	case WOL_EREFUSED:
+	case WOL_EREJECTED: return WOL_EXIT_REFUSED;
 	case WOL_ELOCKED: return WOL_EXIT_BUSY;
 	default: return WOL_EXIT_FAIL;
 	}

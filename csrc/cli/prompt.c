@@ -1,4 +1,4 @@
-/* cli_prompt.c - `wol prompt`: the day's prompt in the shell */
+/* cli/prompt.c - `wol prompt`: the day's prompt in the shell */
 #include "cli.h"
 #include "wol_json.h"
 

@@ -1,4 +1,4 @@
-/* cli_question.c - `wol ask`, `wol questions`, `wol answer`, `wol resolve`,
+/* cli/question.c - `wol ask`, `wol questions`, `wol answer`, `wol resolve`,
  * `wol reopen`, `wol thank`, `wol show` */
 #include "cli.h"
 #include "wol_json.h"
@@ -214,6 +214,8 @@ int wol_cli_show(wol_cli *cli, int argc, char **argv)
 			}
 			if (r->forged)
 				wol_cli_printf(stdout, "!! %s\n", r->note);
+			if (r->outside)
+				wol_cli_printf(stdout, "!! %s\n", r->outside);
 		}
 	}
 	wol_question_free(&q);

@@ -1,4 +1,4 @@
-/* cli_share.c - `wol note`, `wol share`, `wol notes` */
+/* cli/share.c - `wol note`, `wol share`, `wol notes` */
 #include "cli.h"
 #include "wol_json.h"
 
@@ -159,8 +159,10 @@ int wol_cli_notes(wol_cli *cli, int argc, char **argv)
 		for (size_t i = 0; i < n; i++) {
 			char age[32];
 			wol_cli_age(v[i].updated, age, sizeof age);
-			wol_cli_printf(stdout, "%-10s %-12s %s%s  %s\n", age, v[i].author, v[i].title,
-			       v[i].committed ? "" : " (not shared yet)", v[i].path);
+			wol_cli_printf(stdout, "%-10s %-12s %s%s  %s%s%s%s\n", age, v[i].author, v[i].title,
+			       v[i].committed ? "" : " (not shared yet)", v[i].path,
+			       v[i].outside ? " (" : "", v[i].outside ? v[i].outside : "",
+			       v[i].outside ? ")" : "");
 		}
 	}
 	wol_notes_free(v, n);

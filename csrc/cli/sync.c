@@ -1,4 +1,4 @@
-/* cli_sync.c - `wol sync`: fetch, merge and push a circle; JSON lines for
+/* cli/sync.c - `wol sync`: fetch, merge and push a circle; JSON lines for
  * the editor's job (progress, then a summary) */
 #include "cli.h"
 #include "wol_json.h"

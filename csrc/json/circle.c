@@ -39,6 +39,7 @@ cJSON *wol_notes_json(wol_circle *c, const wol_note *v, size_t n)
 		wol_json_add_num(o, "updated", (double)v[i].updated);
 		wol_json_add_bool(o, "mine", v[i].mine);
 		wol_json_add_bool(o, "committed", v[i].committed);
+		wol_json_add_str(o, "outside", v[i].outside);
 		cJSON_AddItemToArray(arr, o);
 	}
 	return arr;

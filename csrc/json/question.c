@@ -22,6 +22,8 @@ static cJSON *record_json(const wol_qrecord *r)
 	wol_json_add_bool(o, "forged", r->forged);
 	wol_json_add_str(o, "committer", r->committer);
 	wol_json_add_str(o, "note", r->note);
+	wol_json_add_str(o, "outside", r->outside);
+	wol_json_add_bool(o, "removed", r->removed);
 	wol_json_add(o, "meta", wol_json_yaml(r->meta));
 	return o;
 }

@@ -1,4 +1,4 @@
-/* lua_circle.c - binding of circle.c, note.c and share.c
+/* lua/circle.c - binding of circle.c, note.c and share.c
  *
  *   ctx:circle_init(name, {remote=, started=, meets=, weeks=, goal=}) -> true
  *   ctx:circle_join(url [, name [, progress(stage, done, total)]]) -> name

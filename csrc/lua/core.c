@@ -1,4 +1,4 @@
-/* lua_core.c - luaopen_wol_core: the module table, the context userdata and
+/* lua/core.c - luaopen_wol_core: the module table, the context userdata and
  * the shared binding helpers. No domain logic lives here. */
 #include "lua_wol.h"
 

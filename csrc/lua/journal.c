@@ -1,4 +1,4 @@
-/* lua_journal.c - binding of journal.c */
+/* lua/journal.c - binding of journal.c */
 #include "lua_wol.h"
 
 #include <stdlib.h>

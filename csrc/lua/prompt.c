@@ -1,4 +1,4 @@
-/* lua_prompt.c - binding of prompt.c */
+/* lua/prompt.c - binding of prompt.c */
 #include "lua_wol.h"
 
 #include <string.h>

@@ -363,7 +363,8 @@ function M.notes_cmd(opts)
     prompt = string.format('Notes in %s', c:name()),
     kind = 'wol.notes',
     format_item = function(n)
-      return string.format('%-9s %-12s %s%s', age(n.updated), n.author, n.title, n.committed and '' or ' (not shared yet)')
+      return string.format('%-9s %-12s %s%s%s', age(n.updated), n.author, n.title, n.committed and '' or ' (not shared yet)',
+        n.outside and (' (' .. n.outside .. ')') or '')
     end,
   }, function(choice)
     if choice then

@@ -130,6 +130,9 @@ function M.render(q)
       add('', i)
       add(line, i)
     end
+    if r.outside then -- a record written once, changed or removed with plain git
+      add('!! ' .. r.outside, i)
+    end
   end
   if #(q.warnings or {}) > 0 then
     add('')

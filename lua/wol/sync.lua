@@ -10,6 +10,9 @@ local M = {}
 -- circle key ('' for the default circle) -> running sync state
 local running = {}
 M.last = nil -- the last summary (what :WolSync reported), for scripts
+-- circle name -> true: the server refused its push; automatic syncs leave
+-- it alone until the user runs :WolSync
+M.paused = {}
 
 local function options()
   return require('wol').options().sync or {}
@@ -124,6 +127,7 @@ local function finish(st, code)
     commands.notify(string.format('wol: sync %s: no answer after %d s, stopped (a hung connection?); ' ..
       'your shares are safe and wait for the next sync', st.label, st.timeout), levels.ERROR)
   elseif code == 0 and s then
+    M.paused[st.label] = nil
     for _, w in ipairs(s.warnings or {}) do
       commands.notify(w, levels.WARN)
     end
@@ -142,6 +146,10 @@ local function finish(st, code)
       string.format('wol: sync %s failed (exit %d)', st.label, code)
     if s and (s.ahead or 0) > 0 then
       msg = msg .. string.format(' (%d commit%s kept locally for the next sync)', s.ahead, s.ahead == 1 and '' or 's')
+    end
+    if s and s.code == 'refused' then
+      M.paused[st.label] = true
+      msg = msg .. '; automatic syncs of ' .. st.label .. ' wait until you run :WolSync'
     end
     commands.notify(msg, st.quiet and levels.WARN or levels.ERROR)
   end
@@ -196,6 +204,12 @@ function M.start(circle, opts)
     fail(serr, scode)
   end
   local label = state.circle
+  if M.paused[label] then
+    if opts.quiet then
+      return nil -- refused by the server: the user decides when to try again
+    end
+    M.paused[label] = nil
+  end
   st = {
     key = key,
     circle = circle,

@@ -119,7 +119,7 @@ describe('wol: the shell', function()
     assert.matches('2 usage', out)
     assert.matches('3 offline', out)
     assert.matches('4 authentication', out)
-    assert.matches('5 push rejected', out)
+    assert.matches('5 refused', out)
   end)
 
   it('wol log says where it logged, like the editor; -q says nothing', function()

@@ -337,9 +337,9 @@ describe(':WolJoin and :WolNotes', function()
     -- a bad URL is one clear error, and leaves nothing behind
     got = until_notice(function()
       vim.cmd('WolJoin /nonexistent/nothing.git other')
-    end, 'clone')
+    end, 'does not exist')
     local last = got[#got]
-    assert.matches('^wol: join: clone: ', last.msg)
+    assert.matches('^wol: join: /nonexistent/nothing%.git does not exist', last.msg)
     assert.are.equal(vim.log.levels.ERROR, last.level)
     assert.are.equal(0, vim.fn.isdirectory(me.wol_home .. '/circles/other'))
   end)
