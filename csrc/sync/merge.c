@@ -398,8 +398,8 @@ int wol_sync__integrate(wol_ctx *ctx, git_repository *repo, const char *branch,
 		                      "wol sync: fast-forward", err)) != 0)
 			goto out;
 		r->fast_forward = 1;
-		if ((grc = wol_sync__record_changes(repo, workdir, our_tree, their_tree, r, me)) < 0)
-			goto git_fail;
+		if ((rc = wol_sync__record_changes(repo, workdir, our_tree, their_tree, r, me, err)) != 0)
+			goto out;
 		goto out;
 	}
 	wol_remote__emit(s, "merge");
@@ -440,8 +440,8 @@ int wol_sync__integrate(wol_ctx *ctx, git_repository *repo, const char *branch,
 	if ((rc = move_branch(repo, branch, &our_id, &merge_id, "wol sync: merge", err)) != 0)
 		goto out;
 	r->merged = 1;
-	if ((grc = wol_sync__record_changes(repo, workdir, our_tree, new_tree, r, me)) < 0)
-		goto git_fail;
+	if ((rc = wol_sync__record_changes(repo, workdir, our_tree, new_tree, r, me, err)) != 0)
+		goto out;
 	for (size_t i = 0; i < r->nconflicts; i++)
 		wol_sync__push_str(&r->warnings, &r->nwarnings,
 		         wol_strfmt("wol: sync: %s was changed here and in the circle; both kept: yours "
@@ -449,7 +449,7 @@ int wol_sync__integrate(wol_ctx *ctx, git_repository *repo, const char *branch,
 		                    r->conflicts[i].path, r->conflicts[i].kept_as));
 	goto out;
 git_fail:
-	rc = grc == WOL_ENOMEM ? wol_sync__oom(err) : wol_error_git(err, grc, "sync: merge");
+	rc = wol_error_git(err, grc, "sync: merge"); /* grc holds only libgit2 codes */
 out:
 	wol_lock_release(&commit_lock);
 	wol_buf_free(&msg);

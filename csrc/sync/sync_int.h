@@ -16,7 +16,8 @@ int wol_sync__count_commits(git_repository *repo, const git_oid *tip, const git_
                             size_t *n);
 /* digest.c: what a tree change brought, for the digest */
 int wol_sync__record_changes(git_repository *repo, const char *workdir, git_tree *from,
-                             git_tree *to, wol_sync_result *r, const char *me);
+                             git_tree *to, wol_sync_result *r, const char *me,
+                             wol_error *err);
 /* merge.c: brings what was fetched into the branch: nothing, a
  * fast-forward, or a merge commit. */
 int wol_sync__integrate(wol_ctx *ctx, git_repository *repo, const char *branch,
