@@ -40,8 +40,6 @@ int wol_date_valid(int y, int m, int d);
 /* Days since 1970-01-01 (may be negative) and back. */
 long wol_date_to_days(wol_date d);
 wol_date wol_date_from_days(long days);
-/* "monday".."sunday" (case-insensitive, 3-letter forms too); -1 if unknown */
-int wol_weekday_parse(const char *s);
 
 /* ---------------------------------------------------- strings (buf.c) */
 
