@@ -3,6 +3,20 @@
  * ctx:index_refresh, ctx:index_stats) */
 #include "json/json.h"
 
+#include <stdio.h>
+#include <stdlib.h>
+
+/* A score with 12 significant digits: cJSON prints a double with 15 digits
+ * when that reads back within an epsilon, so the exact value of a bm25
+ * score would differ between the printed tree and the Lua one; rounded,
+ * both read the same number. */
+static double score12(double v)
+{
+	char buf[32];
+	snprintf(buf, sizeof buf, "%.12g", v);
+	return strtod(buf, NULL);
+}
+
 cJSON *wol_search_hits_json(const wol_search_result *res)
 {
 	cJSON *arr = cJSON_CreateArray();
@@ -19,7 +33,7 @@ cJSON *wol_search_hits_json(const wol_search_result *res)
 		wol_json_add_str(o, "state", h->state);
 		wol_json_add_str(o, "snippet", h->snippet);
 		wol_json_add_num(o, "line", h->line);
-		wol_json_add_num(o, "score", h->score);
+		wol_json_add_num(o, "score", score12(h->score));
 		cJSON_AddItemToArray(arr, o);
 	}
 	return arr;

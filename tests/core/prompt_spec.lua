@@ -735,7 +735,7 @@ describe('bad prompt files', function()
     assert.matches('^builtin:', p.sources.theme)
     assert.are.equal(2, #p.warnings)
     local all = table.concat(p.warnings, '\n')
-    assert.matches('/prompts/link%.md: is a symbolic link %(not followed%) %(skipped%)', all)
+    assert.matches('/prompts/link%.md:1: is a symbolic link %(not followed%) %(skipped%)', all)
     assert.matches('/prompts/latin1%.md:1: not valid UTF%-8 text %(skipped%)', all)
   end)
 
