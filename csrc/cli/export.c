@@ -43,7 +43,7 @@ int wol_cli_export(wol_cli *cli, int argc, char **argv)
 	if (opts[7].value) {
 		wol_error nerr;
 		if (wol_name_check(opts[7].value, "circle name", &nerr))
-			return wol_cli_usage(cli, "%s", nerr.msg + 5);
+			return wol_cli_usage(cli, "%s", wol_error_text(&nerr));
 	}
 	/* --include ana,bo (commas or spaces) */
 	char *list = opts[2].value ? strdup(opts[2].value) : NULL;
@@ -58,7 +58,7 @@ int wol_cli_export(wol_cli *cli, int argc, char **argv)
 		wol_error nerr;
 		if (wol_name_check(h, "--include", &nerr)) {
 			free(list);
-			return wol_cli_usage(cli, "%s", nerr.msg + 5);
+			return wol_cli_usage(cli, "%s", wol_error_text(&nerr));
 		}
 		inc[ninc++] = h;
 	}

@@ -638,7 +638,7 @@ int ex_collect(wol_circle *c, const wol_export_opts *opts, ex_model *m, wol_erro
 		wol_error derr;
 		if (wol_date_parse(dates[i], today, &d, &derr) != 0)
 			return wol_error_set(err, WOL_EINVAL, "export: --%s: %s", i ? "to" : "from",
-			                     derr.msg + 5);
+			                     wol_error_text(&derr));
 		wol_date_format(d, slots[i]);
 	}
 	if (m->from[0] && m->to[0] && strcmp(m->from, m->to) > 0)

@@ -218,6 +218,13 @@ function M.render(st)
   add('Activity  (journal days and your shares, 12 weeks)', 'WolCircleHeading')
   local days = st.grid.days
   local nweeks = math.floor(#days / 7)
+  -- today's cell: the last day not after today (the days carry their dates)
+  local today = 0
+  for i, d in ipairs(days) do
+    if d.date <= st.today then
+      today = i
+    end
+  end
   add('       ' .. M.month_row(days, today, nweeks), 'WolCircleMuted')
   for r = 1, 7 do
     local text = '  ' .. weekdays[r] .. ' '

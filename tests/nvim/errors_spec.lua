@@ -43,12 +43,14 @@ describe('failures and their codes', function()
     assert.matches("^wol: circle: 'nope' does not exist", seen[1].msg)
     assert.is_nil(seen[1].msg:find('traceback', 1, true))
     local commands = require('wol.commands')
-    commands.register('broken_for_test', function()
-      local x = nil
-      return x.field
-    end)
+    package.loaded['wol.broken_for_test'] = {
+      run = function()
+        local x = nil
+        return x.field
+      end,
+    }
     seen = nt.notifications(function()
-      commands.run('broken_for_test', {})
+      commands.run('wol.broken_for_test', 'run', {})
     end)
     assert.are.equal(1, #seen)
     assert.truthy(seen[1].msg:find('stack traceback', 1, true))
