@@ -2,7 +2,7 @@
 # suite; `make demo` opens Neovim on a demo circle. See README.md.
 
 CC      ?= cc
-PKGS    := libgit2 sqlite3 yaml-0.1 libcjson
+PKGS    := libgit2 sqlite3 yaml-0.1 libcjson libcmark
 LUA_INC := $(shell pkg-config --cflags luajit 2>/dev/null || pkg-config --cflags lua5.1 2>/dev/null)
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)

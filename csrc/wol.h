@@ -926,6 +926,48 @@ typedef struct wol_qnews {
 WOL_API int wol_question_news(wol_circle *c, int update, wol_qnews *out, wol_error *err);
 WOL_API void wol_qnews_free(wol_qnews *n);
 
+/* ---------------------------------------------------------------- export */
+
+/* A legacy you can publish (csrc/export/): a standalone bundle of what was
+ * shared in a circle - notes with their feedback, questions with their
+ * answers and what helped, each exported member's goal and its revisions -
+ * with an index page, as Markdown or as HTML (cmark, safe mode; one small
+ * style sheet; relative links). Only the committed circle is read: never
+ * the journal, the people records, or a member who is not exported.
+ * Whose words are exported: mine, plus the handles in `include`; `all`
+ * asks for every member and is refused unless each one other than me is
+ * in `include`. Answers (and feedback) by others come with an exported
+ * question (or note), with their authors' handles. */
+typedef struct wol_export_opts {
+	const char *circle;          /* NULL: the default circle */
+	int all;                     /* every member (each must be in include) */
+	const char *const *include;  /* handles exported besides mine */
+	size_t ninclude;
+	const char *from, *to;       /* wol_date_parse forms, or NULL */
+	const char *format;          /* "md" or "html" (NULL: "html") */
+	const char *out;             /* the directory to create (or an earlier export to replace) */
+} wol_export_opts;
+
+typedef struct wol_export_result {
+	char *out;      /* absolute path of the bundle */
+	char *index;    /* absolute path of its index page */
+	char *format;
+	char **members; /* the handles exported */
+	size_t nmembers;
+	size_t pages, notes, questions, answers, feedback;
+	char **warnings; /* what was left out and why, one line each */
+	size_t nwarnings;
+} wol_export_result;
+
+/* Writes the bundle into a temporary directory next to `out` and moves it
+ * into place (an earlier export there is replaced in one step), so a
+ * failed or killed export leaves the old one or none. Refused: an `out`
+ * that exists and is not an earlier export or an empty directory, an
+ * `out` inside $WOL_HOME, --all without every member in include. */
+WOL_API int wol_export_run(wol_ctx *ctx, const wol_export_opts *opts, wol_export_result *out,
+                           wol_error *err);
+WOL_API void wol_export_result_free(wol_export_result *r);
+
 /* ----------------------------------------------------------- credentials */
 
 /* A URL for showing (messages, JSON, listings): a password or token in it

@@ -100,5 +100,6 @@ int wol_cli_prompt(wol_cli *cli, int argc, char **argv);
 int wol_cli_index(wol_cli *cli, int argc, char **argv);
 int wol_cli_search(wol_cli *cli, int argc, char **argv);
 int wol_cli_status(wol_cli *cli, int argc, char **argv);
+int wol_cli_export(wol_cli *cli, int argc, char **argv);
 
 #endif

@@ -72,6 +72,17 @@ static const wol_cli_cmd commands[] = {
 	 "the circle at a glance: program week, members, what is new, open questions, activity",
 	 "The activity grid is coloured when standard output is a terminal.\n"
 	 "--agenda prints a meeting agenda for the next meeting (Markdown)."},
+	{"export", wol_cli_export,
+	 "--out DIR [--format md|html] [--mine | --all] [--include H,H] [--from DATE] [--to DATE] "
+	 "[--circle NAME] [--json]",
+	 "export what was shared in the circle as a standalone bundle (a legacy to publish)",
+	 "Notes with their feedback, questions with answers and what helped, each exported\n"
+	 "member's goal and its revisions, and an index page; HTML (default) or Markdown.\n"
+	 "--mine (the default) exports what you wrote, your questions and their answers\n"
+	 "(with their authors' handles). --include adds members whose words may go too;\n"
+	 "--all is refused unless every member is in --include. Never exported: your\n"
+	 "journal, your people records, drafts that were not shared.\n"
+	 "DIR must be new, empty, or an earlier export (replaced in one step)."},
 	{"version", cmd_version, "[--json]", "print the version and library versions", NULL},
 	{NULL, NULL, NULL, NULL, NULL}};
 
