@@ -158,18 +158,11 @@ static long long last_sync(wol_circle *c, const char *branch)
 
 static void program(wol_status *s)
 {
+	wol_circle_md md = {.started = s->started, .weeks = s->weeks};
+	s->week = wol_circle_md_week(&md, s->today); /* the program week by its one rule */
 	s->phase = "none";
-	if (s->started.y) {
-		long days = wol_date_diff(s->today, s->started);
-		if (days < 0) {
-			s->phase = "before";
-		} else {
-			s->week = (int)(days / 7) + 1;
-			s->phase = s->week > s->weeks ? "complete" : "running";
-			if (s->week > s->weeks)
-				s->week = 0;
-		}
-	}
+	if (s->started.y)
+		s->phase = s->week ? "running" : wol_date_diff(s->today, s->started) < 0 ? "before" : "complete";
 	int wd = wol_date_weekday(s->today);
 	if (s->meets >= 0) {
 		s->next_meeting = wol_date_add(s->today, (s->meets - wd + 7) % 7);
@@ -669,16 +662,21 @@ int wol_status_agenda(wol_ctx *ctx, const wol_status *s, char **out, wol_error *
 	weekday_date(focus, fwhen, sizeof fwhen);
 	wol_buf_printf(&b, "\n### Next week's focus\n\n");
 	if (dir && wol_prompt_get(ctx, focus, &po, &p, &perr) == 0) {
-		wol_buf_printf(&b, "%s", p.title ? p.title : "");
+		/* the program focus of that week; outside the program, that day's prompt */
+		const char *title = p.focus_title ? p.focus_title : p.title;
+		const char *text = p.focus_title ? p.focus_text : p.challenge;
+		char **qs = p.focus_title ? p.focus_questions : p.questions;
+		size_t nq = p.focus_title ? p.nfocus_questions : p.nquestions;
+		wol_buf_printf(&b, "%s", title ? title : "");
 		if (p.week > 0)
 			wol_buf_printf(&b, " (week %d of %d)", p.week, p.weeks);
 		wol_buf_puts(&b, "\n");
-		if (p.challenge && *p.challenge)
-			wol_buf_printf(&b, "\n%s\n", p.challenge);
-		if (p.nquestions)
+		if (text && *text)
+			wol_buf_printf(&b, "\n%s\n", text);
+		if (nq)
 			wol_buf_puts(&b, "\n");
-		for (size_t i = 0; i < p.nquestions; i++)
-			wol_buf_printf(&b, "- %s\n", p.questions[i]);
+		for (size_t i = 0; i < nq; i++)
+			wol_buf_printf(&b, "- %s\n", qs[i]);
 		wol_prompt_free(&p);
 	} else {
 		wol_buf_printf(&b, "(no prompt for %s)\n", fwhen);

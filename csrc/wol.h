@@ -278,20 +278,36 @@ WOL_API void wol_strv_free(char **v, size_t n);
 
 /* --------------------------------------------------------------- prompts */
 
-/* The day's prompt (csrc/prompt.c; issue "The day's prompt"). */
+/* The day's prompt (csrc/prompt.c), in layers: the theme of the day, the
+ * program focus, one challenge and the reflection questions. Each layer is
+ * filled on its own, by user > circle > built-in; a date-specific prompt
+ * fills every layer for its date. doc/format.md has the whole rule. */
 typedef struct wol_prompt {
 	wol_date date;     /* the date it was chosen for */
-	char *title;       /* the theme */
-	char *challenge;   /* the call to action (may be "") */
-	char **questions;  /* reflection questions */
-	size_t nquestions;
-	char *text;        /* any other body text, kept as written (may be "") */
-	char **tags;
+	/* theme of the day */
+	char *title;       /* e.g. "Sharing" */
+	char *text;        /* the theme's other body text, kept as written (may be "") */
+	char **tags;       /* the theme's tags */
 	size_t ntags;
-	char *source;      /* file path, or "builtin:<name>" */
-	char *reason;      /* why it was chosen, e.g. "circle week 3 of 12" */
+	/* program focus: focus_title is NULL outside the program (and on a
+	 * date-specific prompt) */
 	int week;          /* circle program week of `date` (1..weeks), 0 outside */
 	int weeks;         /* program length, 0 when no circle program applies */
+	char *focus_title;
+	char *focus_text;  /* what the week is about (its challenge) */
+	char **focus_questions;
+	size_t nfocus_questions;
+	/* challenge: one act for today */
+	char *challenge_title; /* the title of the prompt it comes from */
+	char *challenge;       /* the act (may be "") */
+	/* reflect */
+	char **questions;
+	size_t nquestions;
+	/* where each layer comes from: a file path or "builtin:<name>"; NULL
+	 * when the layer is empty */
+	char *theme_source, *focus_source, *challenge_source, *reflect_source;
+	int dated;         /* 1: a date-specific prompt filled every layer */
+	char *reason;      /* why, e.g. "every tuesday (built-in); challenge from the pool, 7 of 42 (built-in)" */
 	char **warnings;   /* prompt files skipped, each "wol: <file>:<line>: <why>" */
 	size_t nwarnings;
 } wol_prompt;
@@ -303,8 +319,7 @@ typedef struct wol_prompt_opts {
 	int weeks;
 } wol_prompt_opts;
 
-/* Chooses the prompt for `date`: user prompts > circle prompts > built-ins;
- * within them date > circle week > weekday > pool (rotated by date). */
+/* Chooses the prompt for `date` (see above). */
 WOL_API int wol_prompt_get(wol_ctx *ctx, wol_date date, const wol_prompt_opts *opts,
                            wol_prompt *out, wol_error *err);
 WOL_API void wol_prompt_free(wol_prompt *p);
@@ -472,6 +487,34 @@ WOL_API const char *wol_circle_path(const wol_circle *c); /* the work tree, no t
 WOL_API const char *wol_circle_handle(const wol_circle *c); /* the member acting */
 /* The open repository (owned by the handle; do not free). */
 WOL_API struct git_repository *wol_circle_repo(wol_circle *c);
+
+/* circle.md, read by one set of rules (csrc/format/circle_md.c). Every
+ * reader (the prompt, the dashboard and its agenda, join, doctor, the CLI
+ * and the binding) goes through it, so they agree on each value, on the
+ * warning a bad value gets and on what is used instead. */
+#define WOL_CIRCLE_WEEKS_MAX 520 /* the longest program */
+typedef struct wol_circle_md {
+	char *name;       /* NULL when missing or empty */
+	char *goal;       /* the circle's purpose, NULL when missing */
+	wol_date started; /* the first day of week 1; y == 0 when missing or not a date */
+	int meets;        /* 0 = monday .. 6 = sunday; -1 when missing or not a weekday */
+	int weeks;        /* 1..WOL_CIRCLE_WEEKS_MAX; WOL_CIRCLE_WEEKS when missing or bad */
+	int format;       /* the format version written; 0 when missing */
+	char **warnings;  /* "wol: <path>:<line>: <key>: '<value>' <why> (<what is used>)" */
+	size_t nwarnings;
+} wol_circle_md;
+
+/* Reads <dir>/circle.md (a symbolic link is not followed). A missing file
+ * gives the defaults without a warning; a file that cannot be read or
+ * parsed gives the defaults and a warning. Fails only when out of memory. */
+WOL_API int wol_circle_md_read(const char *dir, wol_circle_md *out, wol_error *err);
+/* The same from text; `label` names it in warnings. */
+WOL_API int wol_circle_md_parse(const char *text, size_t len, const char *label,
+                                wol_circle_md *out, wol_error *err);
+WOL_API void wol_circle_md_free(wol_circle_md *md);
+/* The program week of `date`: 1..weeks inside the program, 0 before it,
+ * after it, or without a start date. */
+WOL_API int wol_circle_md_week(const wol_circle_md *md, wol_date date);
 
 /* circle.md and the repository's state. */
 typedef struct wol_circle_info {

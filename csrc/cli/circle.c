@@ -32,7 +32,7 @@ int wol_cli_init(wol_cli *cli, int argc, char **argv)
 	if (opts[3].value) {
 		char *end;
 		long w = strtol(opts[3].value, &end, 10);
-		if (*end || w <= 0 || w > 520)
+		if (*end || w <= 0 || w > WOL_CIRCLE_WEEKS_MAX)
 			return wol_cli_usage(cli, "--weeks: '%s' is not a number of weeks", opts[3].value);
 		weeks = (int)w;
 	}

@@ -1,5 +1,6 @@
 /* circle_md.c - circle.md and members/<handle>.md: rendering them for a
- * new circle or member, and reading them back. */
+ * new circle or member, and reading them back. circle.md is read here
+ * only (wol_circle_md_read): one set of rules for every reader. */
 #include "repo/circle_priv.h"
 
 #include <dirent.h>
@@ -72,62 +73,202 @@ char *wol_circle__circle_doc(const char *name, wol_date started, int meets, int 
 	return out;
 }
 
-/* Removes a directory tree we created (no symlinks followed). */
+/* ------------------------------------------------------------ circle.md */
+
+#define CIRCLE_MD_MAX (1024 * 1024)
+
+static int md_warn(wol_circle_md *md, const char *label, const wol_yaml *y, const char *key,
+                   const char *why, const char *instead)
+{
+	char **v = realloc(md->warnings, (md->nwarnings + 1) * sizeof *v);
+	if (!v)
+		return WOL_ENOMEM;
+	md->warnings = v;
+	const char *val = y && y->kind == WOL_YAML_SCALAR ? y->value : NULL;
+	char *w;
+	if (val)
+		w = wol_strfmt("wol: %s:%d: %s: '%s' %s (%s)", label, y->line, key, val, why, instead);
+	else
+		w = wol_strfmt("wol: %s:%d: %s: %s (%s)", label, y ? y->line : 1, key, why, instead);
+	if (!w)
+		return WOL_ENOMEM;
+	md->warnings[md->nwarnings++] = w;
+	return 0;
+}
+
+/* A whole number written with digits only, at most `max`; -1 otherwise. */
+static long md_number(const char *s, long max)
+{
+	if (!s || !*s)
+		return -1;
+	long v = 0;
+	for (const char *c = s; *c; c++) {
+		if (*c < '0' || *c > '9')
+			return -1;
+		v = v * 10 + (*c - '0');
+		if (v > max)
+			return -1;
+	}
+	return v;
+}
+
+static void md_defaults(wol_circle_md *md)
+{
+	memset(md, 0, sizeof *md);
+	md->meets = -1;
+	md->weeks = WOL_CIRCLE_WEEKS;
+}
+
+int wol_circle_md_parse(const char *text, size_t len, const char *label, wol_circle_md *out,
+                        wol_error *err)
+{
+	md_defaults(out);
+	wol_doc doc;
+	wol_error perr;
+	int rc = 0;
+	if (wol_doc_parse(text, len, label, &doc, &perr) != 0) {
+		if (perr.code == WOL_ENOMEM)
+			return wol_error_set(err, WOL_ENOMEM, "out of memory");
+		char **v = calloc(1, sizeof *v);
+		if (!v || !(v[0] = wol_strfmt("%s (circle.md is not used)", perr.msg))) {
+			free(v);
+			return wol_error_set(err, WOL_ENOMEM, "out of memory");
+		}
+		out->warnings = v;
+		out->nwarnings = 1;
+		return 0;
+	}
+	const wol_yaml *y;
+	char def[32];
+	snprintf(def, sizeof def, "%d used", WOL_CIRCLE_WEEKS);
+	if ((y = wol_yaml_get(doc.meta, "name"))) {
+		if (y->kind != WOL_YAML_SCALAR)
+			rc |= md_warn(out, label, y, "name", "must be a single value", "the folder name used");
+		else if (*y->value && !(out->name = wol_strfmt("%s", y->value)))
+			rc |= WOL_ENOMEM;
+	}
+	if ((y = wol_yaml_get(doc.meta, "goal"))) {
+		if (y->kind != WOL_YAML_SCALAR)
+			rc |= md_warn(out, label, y, "goal", "must be a single value", "no goal");
+		else if (*y->value && !(out->goal = wol_strfmt("%s", y->value)))
+			rc |= WOL_ENOMEM;
+	}
+	if ((y = wol_yaml_get(doc.meta, "started"))) {
+		wol_date d;
+		if (y->kind == WOL_YAML_SCALAR && strlen(y->value) == 10 &&
+		    wol_date_parse(y->value, (wol_date){1970, 1, 1}, &d, NULL) == 0)
+			out->started = d;
+		else
+			rc |= md_warn(out, label, y, "started", "is not a YYYY-MM-DD date", "no program");
+	}
+	if ((y = wol_yaml_get(doc.meta, "weeks"))) {
+		long w = y->kind == WOL_YAML_SCALAR ? md_number(y->value, WOL_CIRCLE_WEEKS_MAX) : -1;
+		if (w >= 1)
+			out->weeks = (int)w;
+		else {
+			char why[64];
+			snprintf(why, sizeof why, "is not a number of weeks from 1 to %d", WOL_CIRCLE_WEEKS_MAX);
+			rc |= md_warn(out, label, y, "weeks", why, def);
+		}
+	}
+	if ((y = wol_yaml_get(doc.meta, "meets"))) {
+		out->meets = y->kind == WOL_YAML_SCALAR ? wol_weekday_parse(y->value) : -1;
+		if (out->meets < 0)
+			rc |= md_warn(out, label, y, "meets", "is not a weekday", "no meeting day");
+	}
+	if ((y = wol_yaml_get(doc.meta, "format"))) {
+		long f = y->kind == WOL_YAML_SCALAR ? md_number(y->value, 1000000) : -1;
+		if (f < 1) {
+			rc |= md_warn(out, label, y, "format", "is not a format version", "read as format 1");
+		} else {
+			out->format = (int)f;
+			if (f > WOL_FORMAT_VERSION) {
+				char why[96];
+				snprintf(why, sizeof why, "is newer than this wol.nvim (%d)", WOL_FORMAT_VERSION);
+				rc |= md_warn(out, label, y, "format", why, "update the plugin");
+			}
+		}
+	}
+	wol_doc_free(&doc);
+	if (rc) {
+		wol_circle_md_free(out);
+		return wol_error_set(err, WOL_ENOMEM, "out of memory");
+	}
+	return 0;
+}
+
+int wol_circle_md_read(const char *dir, wol_circle_md *out, wol_error *err)
+{
+	md_defaults(out);
+	char *path = wol_strfmt("%s/circle.md", dir);
+	if (!path)
+		return wol_error_set(err, WOL_ENOMEM, "out of memory");
+	char *text = NULL;
+	size_t len = 0;
+	wol_error rerr;
+	int rc = 0;
+	if (wol_fs_read(path, CIRCLE_MD_MAX, 1, &text, &len, &rerr) == 0) {
+		rc = wol_circle_md_parse(text, len, path, out, err);
+	} else if (rerr.code == WOL_ENOMEM) {
+		rc = wol_error_set(err, WOL_ENOMEM, "out of memory");
+	} else if (rerr.code != WOL_ENOTFOUND) {
+		out->warnings = calloc(1, sizeof *out->warnings);
+		if (!out->warnings || !(out->warnings[0] = wol_strfmt("%s (circle.md is not used)", rerr.msg)))
+			rc = wol_error_set(err, WOL_ENOMEM, "out of memory");
+		else
+			out->nwarnings = 1;
+	}
+	free(text);
+	free(path);
+	if (rc)
+		wol_circle_md_free(out);
+	return rc;
+}
+
+void wol_circle_md_free(wol_circle_md *md)
+{
+	if (!md)
+		return;
+	free(md->name);
+	free(md->goal);
+	wol_strv_free(md->warnings, md->nwarnings);
+	md_defaults(md);
+}
+
+int wol_circle_md_week(const wol_circle_md *md, wol_date date)
+{
+	if (!md->started.y)
+		return 0;
+	long days = wol_date_diff(date, md->started);
+	if (days < 0 || days >= (long)md->weeks * 7)
+		return 0;
+	return (int)(days / 7) + 1;
+}
+
+/* ------------------------------------------------------------ the clone */
+
 int wol_circle_info_get(wol_circle *c, wol_circle_info *out, wol_error *err)
 {
 	memset(out, 0, sizeof *out);
-	out->meets = -1;
-	out->weeks = WOL_CIRCLE_WEEKS;
-	char *text = NULL;
-	size_t len;
-	wol_error rerr;
-	int rc = wol_circle__read(c, "circle.md", 1024 * 1024, &text, &len, &rerr);
-	wol_doc doc = {0};
-	wol_buf warn;
-	wol_buf_init(&warn);
-	char **warnings = calloc(8, sizeof *warnings);
-	size_t nw = 0;
-	if (!warnings)
+	wol_circle_md md;
+	int rc = wol_circle_md_read(c->path, &md, err);
+	if (rc)
+		return rc;
+	out->name = md.name ? md.name : wol_strfmt("%s", c->name);
+	md.name = NULL;
+	out->started = md.started;
+	out->meets = md.meets;
+	out->weeks = md.weeks;
+	out->format = md.format;
+	out->warnings = md.warnings;
+	out->nwarnings = md.nwarnings;
+	md.warnings = NULL;
+	md.nwarnings = 0;
+	wol_circle_md_free(&md);
+	if (!out->name) {
+		wol_circle_info_free(out);
 		return wol_error_set(err, WOL_ENOMEM, "out of memory");
-	if (rc == 0 && wol_doc_parse(text, len, "circle.md", &doc, &rerr) == 0) {
-		const char *v;
-		if ((v = wol_yaml_str(doc.meta, "name")) && *v)
-			out->name = wol_strfmt("%s", v);
-		if ((v = wol_yaml_str(doc.meta, "started"))) {
-			wol_date d;
-			if (wol_date_parse(v, c->today, &d, NULL) == 0)
-				out->started = d;
-			else if (nw < 8)
-				warnings[nw++] = wol_strfmt("wol: circle.md: started: '%s' is not a date", v);
-		}
-		if ((v = wol_yaml_str(doc.meta, "meets"))) {
-			out->meets = wol_weekday_parse(v);
-			if (out->meets < 0 && nw < 8)
-				warnings[nw++] = wol_strfmt("wol: circle.md: meets: '%s' is not a weekday", v);
-		}
-		if ((v = wol_yaml_str(doc.meta, "weeks"))) {
-			int w = atoi(v);
-			if (w > 0 && w <= 520)
-				out->weeks = w;
-			else if (nw < 8)
-				warnings[nw++] = wol_strfmt("wol: circle.md: weeks: '%s' is not a number", v);
-		}
-		if ((v = wol_yaml_str(doc.meta, "format")))
-			out->format = atoi(v);
-		if (out->format > WOL_FORMAT_VERSION && nw < 8)
-			warnings[nw++] = wol_strfmt(
-			    "wol: circle.md: format %d is newer than this wol.nvim (%d); update the plugin",
-			    out->format, WOL_FORMAT_VERSION);
-		wol_doc_free(&doc);
-	} else if (nw < 8) {
-		warnings[nw++] = wol_strfmt("%s", rerr.msg);
 	}
-	free(text);
-	wol_buf_free(&warn);
-	out->warnings = warnings;
-	out->nwarnings = nw;
-	if (!out->name)
-		out->name = wol_strfmt("%s", c->name);
 	git_remote *remote = NULL;
 	if (git_remote_lookup(&remote, c->repo, "origin") == 0) {
 		const char *u = git_remote_url(remote);

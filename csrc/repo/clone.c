@@ -74,17 +74,11 @@ static int on_repo(git_repository **out, const char *path, int bare, void *paylo
 static char *derive_name(const char *tmp, const char *url)
 {
 	char slug[WOL_HANDLE_MAX + 1] = "";
-	char *text = NULL;
-	size_t len;
-	if (wol_circle__read_at(tmp, "circle.md", 65536, &text, &len, NULL) == 0) {
-		wol_doc doc;
-		if (wol_doc_parse(text, len, "circle.md", &doc, NULL) == 0) {
-			const char *n = wol_yaml_str(doc.meta, "name");
-			if (n)
-				wol_slug(n, slug, sizeof slug, WOL_HANDLE_MAX);
-			wol_doc_free(&doc);
-		}
-		free(text);
+	wol_circle_md md;
+	if (wol_circle_md_read(tmp, &md, NULL) == 0) {
+		if (md.name)
+			wol_slug(md.name, slug, sizeof slug, WOL_HANDLE_MAX);
+		wol_circle_md_free(&md);
 	}
 	if (!wol_name_valid(slug)) {
 		char *u = wol_strfmt("%s", url);

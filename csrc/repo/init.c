@@ -41,7 +41,7 @@ int wol_circle_init(wol_ctx *ctx, const char *name, const wol_circle_init_opts *
 			                     opts->meets);
 	}
 	int weeks = opts->weeks > 0 ? opts->weeks : WOL_CIRCLE_WEEKS;
-	if (weeks > 520)
+	if (weeks > WOL_CIRCLE_WEEKS_MAX)
 		return wol_error_set(err, WOL_EINVAL, "init: weeks: %d is too many", weeks);
 	char *final = wol_ctx_circle_path(ctx, name);
 	if (!final)
