@@ -702,8 +702,10 @@ typedef struct wol_journal_commit_result {
 	size_t npaths;
 } wol_journal_commit_result;
 
-/* Commits what is pending when due, or what journal/ and people/ hold at
- * once when `force` is set (a save in the editor, `wol journal commit`). */
+/* Commits what is pending when due (force 0), what journal/ and people/
+ * hold at once (1: a save in the editor, `wol journal commit`), or what is
+ * pending however long it waited (2: leaving the editor; never makes the
+ * repository). */
 WOL_API int wol_journal_commit(wol_ctx *ctx, int force, wol_journal_commit_result *out,
                                wol_error *err);
 WOL_API void wol_journal_commit_result_free(wol_journal_commit_result *r);

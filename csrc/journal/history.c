@@ -148,18 +148,21 @@ int wol_journal_history(wol_ctx *ctx, const char *path, size_t limit,
 	int rc = path ? to_rel(ctx, path, &rel, err) : 0;
 	if (rc)
 		return rc;
-	/* the newest version is what the files hold now */
+	/* the newest version is what the files hold now; a home that cannot
+	 * be written (a read-only mount) shows what was committed */
 	wol_private_commit c;
-	if ((rc = wol_private__commit(ctx, 1, NULL, NULL, &c, err)) != 0) {
-		free(rel);
-		return rc;
-	}
-	wol_private__commit_free(&c);
+	if (wol_private__commit(ctx, WOL_PRIVATE_NOW, NULL, NULL, &c, NULL) == 0)
+		wol_private__commit_free(&c);
 	git_repository *repo = NULL;
 	wol_change *ch = NULL;
 	size_t nch = 0;
 	git_commit *cm = NULL;
-	if ((rc = wol_private__open(ctx, 1, &repo, NULL, err)) != 0)
+	if ((rc = wol_private__open(ctx, 0, &repo, NULL, err)) == WOL_ENOTFOUND) {
+		wol_error_clear(err);
+		free(rel);
+		return 0; /* no history at all */
+	}
+	if (rc)
 		goto out;
 	git_oid head;
 	if (git_reference_name_to_id(&head, repo, "HEAD") != 0) {
@@ -301,7 +304,7 @@ int wol_journal_restore(wol_ctx *ctx, const char *path, const char *rev,
 	git_blob *blob = NULL;
 	/* what the file holds now goes into the history first */
 	wol_private_commit before;
-	if ((rc = wol_private__commit(ctx, 1, NULL, NULL, &before, err)) != 0)
+	if ((rc = wol_private__commit(ctx, WOL_PRIVATE_NOW, NULL, NULL, &before, err)) != 0)
 		goto out;
 	wol_private__commit_free(&before);
 	if ((rc = wol_private__open(ctx, 1, &repo, NULL, err)) != 0 ||
@@ -320,7 +323,9 @@ int wol_journal_restore(wol_ctx *ctx, const char *path, const char *rev,
 	         (int)(bl > 3 && strcmp(base + bl - 3, ".md") == 0 ? bl - 3 : bl), base);
 	char *subject = wol_strfmt("journal: restore %s as of %s", name, id);
 	char *trailer = wol_strfmt("Wol-Restored-From: %s\n", git_oid_tostr_s(git_commit_id(cm)));
-	rc = subject && trailer ? wol_private__commit(ctx, 1, subject, trailer, out, err) : oom(err);
+	rc = subject && trailer
+	         ? wol_private__commit(ctx, WOL_PRIVATE_NOW, subject, trailer, out, err)
+	         : oom(err);
 	free(subject);
 	free(trailer);
 out:

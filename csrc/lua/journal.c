@@ -209,11 +209,14 @@ static int l_journal_heading(lua_State *L)
 
 /* ------------------------------------------------- the private history */
 
-/* ctx:journal_commit([force]) -> {commit=, created=, pending=, due_in=, paths=} | nil, msg */
+/* ctx:journal_commit([force]) -> {commit=, created=, pending=, due_in=, paths=} | nil, msg
+ * force: true (now), 'pending' (what waits, however long), else when due */
 static int l_journal_commit(lua_State *L)
 {
 	wol_ctx *ctx = wol_lua_checkctx(L, 1);
-	int force = lua_toboolean(L, 2);
+	int force = lua_type(L, 2) == LUA_TSTRING ? 2 : lua_toboolean(L, 2);
+	luaL_argcheck(L, force != 2 || strcmp(lua_tostring(L, 2), "pending") == 0, 2,
+	              "true, false or 'pending' expected");
 	wol_journal_commit_result r;
 	wol_error err;
 	if (wol_journal_commit(ctx, force, &r, &err) != 0)

@@ -514,11 +514,14 @@ int wol_private__commit(wol_ctx *ctx, int force, const char *subject, const char
 		goto done;
 	}
 	struct stat st;
-	if (!force && lstat(gitdir, &st) == 0 && file_size(owner, &st) <= 0) {
+	int has_repo = lstat(gitdir, &st) == 0;
+	if (force == WOL_PRIVATE_PENDING && !has_repo)
+		goto done; /* nothing can wait without a repository */
+	if (force != WOL_PRIVATE_NOW && has_repo && file_size(owner, &st) <= 0) {
 		/* the quick look: nothing waits, or not for long enough */
 		if (!marker_due(ctx, marker, &out->due_in))
 			goto done;
-		if (out->due_in > 0) {
+		if (force == WOL_PRIVATE_DUE && out->due_in > 0) {
 			out->pending = 1;
 			goto done;
 		}
@@ -539,11 +542,12 @@ int wol_private__commit(wol_ctx *ctx, int force, const char *subject, const char
 	if ((rc = wol_lock_acquire(&lk, lockpath, 15000, err)) != 0)
 		goto done;
 	int killed = recover(gitdir, owner);
-	if (!force && !killed) {
+	sweep_tmp(wol_ctx_home(ctx)); /* a maker killed while another made it */
+	if (force != WOL_PRIVATE_NOW && !killed) {
 		/* again under the lock: another commit may have taken it */
 		if (!marker_due(ctx, marker, &out->due_in))
 			goto done;
-		if (out->due_in > 0) {
+		if (force == WOL_PRIVATE_DUE && out->due_in > 0) {
 			out->pending = 1;
 			goto done;
 		}
@@ -582,7 +586,7 @@ void wol_private__wrote(wol_ctx *ctx, char **warning)
 	wol_private_commit c;
 	wol_error err;
 	wol_error_clear(&err);
-	if (wol_private__commit(ctx, 0, NULL, NULL, &c, &err) != 0) {
+	if (wol_private__commit(ctx, WOL_PRIVATE_DUE, NULL, NULL, &c, &err) != 0) {
 		if (warning && !*warning)
 			*warning = wol_strfmt("wol: %s (the file is saved; the history takes it with "
 			                      "the next commit)",

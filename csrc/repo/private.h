@@ -39,9 +39,14 @@ int wol_private__open(wol_ctx *ctx, int create, git_repository **out, int *creat
 typedef wol_journal_commit_result wol_private_commit;
 void wol_private__commit_free(wol_private_commit *c);
 
+/* When a commit is made (wol_journal_commit's `force`): */
+#define WOL_PRIVATE_DUE 0     /* something waits, for wol.journalBatch seconds */
+#define WOL_PRIVATE_NOW 1     /* at once, whatever journal/ and people/ hold */
+#define WOL_PRIVATE_PENDING 2 /* something waits, however long (leaving the editor) */
+
 /* Commits what journal/ and people/ hold now, when something is pending
  * and due (wol.journalBatch seconds after the first change that waits), or
- * at once when `force` is set. `subject` (NULL: one made from the paths)
+ * as `force` says (above). `subject` (NULL: one made from the paths)
  * and `trailers` (NULL: none; "Key: value\n" lines) make the message.
  * Under <gitdir>/wol-commit.flock; a commit killed part way is recovered
  * by the next one (its lock files removed, its changes taken). */

@@ -141,7 +141,7 @@ int wol_sync_private(wol_ctx *ctx, const wol_sync_opts *opts, wol_sync_result *o
 	/* what is pending goes into the history first: then every word is in
 	 * a commit the merge keeps */
 	wol_private_commit c;
-	if ((rc = wol_private__commit(ctx, 1, NULL, NULL, &c, err)) != 0)
+	if ((rc = wol_private__commit(ctx, WOL_PRIVATE_NOW, NULL, NULL, &c, err)) != 0)
 		goto out;
 	wol_private__commit_free(&c);
 	int grc = git_remote_lookup(&remote, repo, "origin");
