@@ -464,8 +464,13 @@ int wol_private__open(wol_ctx *ctx, int create, git_repository **out, int *creat
 		goto done;
 	}
 	int grc = git_repository_open_ext(out, gitdir, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL);
-	if (grc == 0)
-		grc = git_repository_set_workdir(*out, wol_ctx_home(ctx), 0);
+	/* core.worktree says "..": only a repository whose config was changed
+	 * needs telling (libgit2 1.5 leaks when told what it already has) */
+	const char *wd = grc == 0 ? git_repository_workdir(*out) : NULL;
+	const char *home = wol_ctx_home(ctx);
+	size_t hl = strlen(home);
+	if (grc == 0 && !(wd && strncmp(wd, home, hl) == 0 && wd[hl] == '/' && wd[hl + 1] == '\0'))
+		grc = git_repository_set_workdir(*out, home, 0);
 	if (grc < 0) {
 		git_repository_free(*out);
 		*out = NULL;

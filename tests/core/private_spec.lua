@@ -6,9 +6,10 @@
 -- daemon and on sshd, and the refusals (a circle's remote, a remote that
 -- holds a circle, a password in the URL).
 --
--- Like sync_spec.lua: the CLI scenarios run under luajit and in the
--- sanitizer suite (bin/wol is the ASan build there), the kill loops with
--- the plain binary only.
+-- Like sync_spec.lua: the binding's scenario runs everywhere, one CLI sync
+-- scenario also in the sanitizer suite (bin/wol is the ASan build there),
+-- the rest (many short CLI runs, the kill loops) with the plain binary
+-- only.
 local t = require('wolt')
 local S = require('synct')
 local json = require('dkjson')
@@ -79,7 +80,7 @@ local function mode(path)
 end
 
 describe('the private history', function()
-  it_cli('begins on first use with one commit; a burst of log lines is one commit', function()
+  it_race('begins on first use with one commit; a burst of log lines is one commit', function()
     local m = member('ana')
     -- an existing home: entries and a person written before the history
     t.write(entry(m, '2026-03-01'), '# An old entry\n\nwritten long ago\n')
@@ -349,7 +350,7 @@ describe('the private remote', function()
     assert_fsck(b)
   end)
 
-  it_cli('refuses a circle\'s remote, a remote that holds a circle, and a password in the URL', function()
+  it_race('refuses a circle\'s remote, a remote that holds a circle, and a password in the URL', function()
     local m = member('ana', 0)
     local circle_url = d.url('circle')
     d.bare('circle')
