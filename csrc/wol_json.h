@@ -68,4 +68,9 @@ WOL_API cJSON *wol_checks_json(const wol_checks *checks);
 WOL_API cJSON *wol_libinfo_json(const wol_libinfo *li);
 WOL_API cJSON *wol_identity_json(const wol_identity *id);
 
+/* the weekly review ("written": the dates of the days written), what an
+ * export wrote */
+WOL_API cJSON *wol_review_json(const wol_review *r);
+WOL_API cJSON *wol_export_result_json(const wol_export_result *r);
+
 #endif
