@@ -29,7 +29,11 @@
 #define WOL_PRINTF(a, b)
 #endif
 
-#define WOL_VERSION "0.1.0"
+/* WOL_VERSION comes from the file VERSION through the Makefile (-D), the
+ * one place it is written. */
+#ifndef WOL_VERSION
+#error "build with make: it passes -DWOL_VERSION from the file VERSION"
+#endif
 /* Version of the shared circle repository format (doc/format.md). */
 #define WOL_FORMAT_VERSION 1
 
