@@ -60,46 +60,16 @@ typedef struct entries {
 	size_t n, cap;
 } entries;
 
-typedef struct strv {
-	char **v;
-	size_t n, cap;
-} strv;
+static void warn(wol_strv *w, const char *file, int line, const char *fmt, ...) WOL_PRINTF(4, 5);
 
-static int strv_push(strv *s, char *str)
-{
-	if (!str)
-		return WOL_ENOMEM;
-	if (s->n == s->cap) {
-		size_t cap = s->cap ? s->cap * 2 : 8;
-		char **v = realloc(s->v, cap * sizeof *v);
-		if (!v) {
-			free(str);
-			return WOL_ENOMEM;
-		}
-		s->v = v;
-		s->cap = cap;
-	}
-	s->v[s->n++] = str;
-	return 0;
-}
-
-static void strv_clear(strv *s)
-{
-	wol_strv_free(s->v, s->n);
-	s->v = NULL;
-	s->n = s->cap = 0;
-}
-
-static void warn(strv *w, const char *file, int line, const char *fmt, ...) WOL_PRINTF(4, 5);
-
-static void warn(strv *w, const char *file, int line, const char *fmt, ...)
+static void warn(wol_strv *w, const char *file, int line, const char *fmt, ...)
 {
 	char why[512];
 	va_list ap;
 	va_start(ap, fmt);
 	vsnprintf(why, sizeof why, fmt, ap);
 	va_end(ap);
-	strv_push(w, wol_strfmt("wol: %s:%d: %s", file, line, why));
+	wol_strv_add(w, wol_strfmt("wol: %s:%d: %s", file, line, why));
 }
 
 void wol_prompt_free(wol_prompt *p)
@@ -240,7 +210,7 @@ static int parse_body(const char *body, wol_prompt *p, int want_title)
 	wol_buf_init(&chal);
 	wol_buf_init(&text);
 	wol_buf_init(&item);
-	strv qs = {0};
+	wol_strv qs = {0};
 	int chal_break = 0, item_break = 0, rc = 0;
 	enum section sec = SEC_NONE;
 	const char *s = body;
@@ -255,7 +225,7 @@ static int parse_body(const char *body, wol_prompt *p, int want_title)
 		int level = heading(s, n, &ht, &hn);
 		if (level) {
 			if (item.len) {
-				rc |= strv_push(&qs, wol_buf_detach(&item));
+				rc |= wol_strv_add(&qs, wol_buf_detach(&item));
 				wol_buf_init(&item);
 			}
 			if (level == 1 && want_title && !p->title) {
@@ -283,13 +253,13 @@ static int parse_body(const char *body, wol_prompt *p, int want_title)
 			size_t tn = n - (size_t)(t - s);
 			if (m) {
 				if (item.len)
-					rc |= strv_push(&qs, wol_buf_detach(&item));
+					rc |= wol_strv_add(&qs, wol_buf_detach(&item));
 				wol_buf_init(&item);
 				item_break = 0;
 				para_add(&item, t + m, tn - m, &item_break);
 			} else if (rtrim_len(t, tn) == 0) {
 				if (item.len) {
-					rc |= strv_push(&qs, wol_buf_detach(&item));
+					rc |= wol_strv_add(&qs, wol_buf_detach(&item));
 					wol_buf_init(&item);
 				}
 			} else if (item.len) {
@@ -305,7 +275,7 @@ static int parse_body(const char *body, wol_prompt *p, int want_title)
 		s = next;
 	}
 	if (item.len)
-		rc |= strv_push(&qs, wol_buf_detach(&item));
+		rc |= wol_strv_add(&qs, wol_buf_detach(&item));
 	wol_buf_free(&item);
 	p->challenge = chal.len ? wol_buf_detach(&chal) : wol_strndup("", 0);
 	wol_buf_free(&chal);
@@ -337,7 +307,7 @@ static int parse_int(const char *s, int *out)
 /* A scalar at key, or a warning naming its line; *present says whether the
  * key exists at all. */
 static const wol_yaml *scalar_field(const wol_yaml *meta, const char *key, const char *file,
-                                    strv *w, int *bad)
+                                    wol_strv *w, int *bad)
 {
 	const wol_yaml *y = wol_yaml_get(meta, key);
 	if (y && y->kind != WOL_YAML_SCALAR) {
@@ -350,7 +320,7 @@ static const wol_yaml *scalar_field(const wol_yaml *meta, const char *key, const
 
 /* Parses one prompt file into `e`. Returns 0 when usable; otherwise adds a
  * warning and returns non-zero. */
-static int parse_entry(const char *text, size_t len, const char *file, strv *w, entry *e)
+static int parse_entry(const char *text, size_t len, const char *file, wol_strv *w, entry *e)
 {
 	memset(e, 0, sizeof *e);
 	if (!wol_utf8_valid(text, len)) {
@@ -360,7 +330,7 @@ static int parse_entry(const char *text, size_t len, const char *file, strv *w, 
 	wol_doc doc;
 	wol_error err;
 	if (wol_doc_parse(text, len, file, &doc, &err) != 0) {
-		strv_push(w, wol_strfmt("%s (skipped)", err.msg));
+		wol_strv_add(w, wol_strfmt("%s (skipped)", err.msg));
 		return -1;
 	}
 	const wol_yaml *m = doc.meta;
@@ -412,9 +382,9 @@ static int parse_entry(const char *text, size_t len, const char *file, strv *w, 
 		bad = 1;
 	}
 	const wol_yaml *tags = wol_yaml_get(m, "tags");
-	strv tv = {0};
+	wol_strv tv = {0};
 	if (tags && tags->kind == WOL_YAML_SCALAR) {
-		strv_push(&tv, wol_strfmt("%s", tags->value));
+		wol_strv_add(&tv, wol_strfmt("%s", tags->value));
 	} else if (tags && tags->kind == WOL_YAML_SEQ) {
 		for (size_t i = 0; i < tags->n; i++) {
 			if (tags->items[i]->kind != WOL_YAML_SCALAR) {
@@ -422,7 +392,7 @@ static int parse_entry(const char *text, size_t len, const char *file, strv *w, 
 				bad = 1;
 				break;
 			}
-			strv_push(&tv, wol_strfmt("%s", tags->items[i]->value));
+			wol_strv_add(&tv, wol_strfmt("%s", tags->items[i]->value));
 		}
 	} else if (tags) {
 		warn(w, file, tags->line, "tags: must be a list of words");
@@ -479,7 +449,7 @@ typedef struct pfile {
 	struct stat st; /* what it was parsed from; st_ino 0: never reused */
 	int ok;         /* 1: e is a usable prompt */
 	entry e;
-	strv warnings;  /* why it was skipped */
+	wol_strv warnings;  /* why it was skipped */
 } pfile;
 
 typedef struct pdir {
@@ -501,7 +471,7 @@ static void pfile_free(pfile *f)
 	free(f->name);
 	if (f->ok)
 		entry_free(&f->e);
-	strv_clear(&f->warnings);
+	wol_strv_clear(&f->warnings);
 	memset(f, 0, sizeof *f);
 }
 
@@ -594,12 +564,12 @@ static int cmp_pfile(const void *key, const void *elem)
 
 /* The usable prompts of the *.md files of dir (a missing dir is no
  * prompts); the warnings of the others go to w. */
-static int load_dir(pcache *c, const char *dir, int nofollow, entries *es, strv *w)
+static int load_dir(pcache *c, const char *dir, int nofollow, entries *es, wol_strv *w)
 {
 	DIR *d = opendir(dir);
 	if (!d) {
 		if (errno != ENOENT && errno != ENOTDIR)
-			strv_push(w, wol_strfmt("wol: %s: cannot read the folder: %s", dir, strerror(errno)));
+			wol_strv_add(w, wol_strfmt("wol: %s: cannot read the folder: %s", dir, strerror(errno)));
 		return 0;
 	}
 	pdir *pd = get_dir(c, dir, nofollow);
@@ -607,20 +577,20 @@ static int load_dir(pcache *c, const char *dir, int nofollow, entries *es, strv 
 		closedir(d);
 		return WOL_ENOMEM;
 	}
-	strv names = {0};
+	wol_strv names = {0};
 	struct dirent *de;
 	int rc = 0;
 	while ((de = readdir(d)) != NULL && names.n < PROMPT_MAX_FILES) {
 		size_t n = strlen(de->d_name);
 		if (de->d_name[0] == '.' || n < 4 || strcmp(de->d_name + n - 3, ".md") != 0)
 			continue;
-		rc |= strv_push(&names, wol_strfmt("%s", de->d_name));
+		rc |= wol_strv_add(&names, wol_strfmt("%s", de->d_name));
 	}
 	closedir(d);
 	pfile *nv = names.n ? calloc(names.n, sizeof *nv) : NULL;
 	char *taken = pd->n ? calloc(pd->n, 1) : NULL; /* moved from the old array */
 	if (rc || (names.n && !nv) || (pd->n && !taken)) {
-		strv_clear(&names);
+		wol_strv_clear(&names);
 		free(nv);
 		free(taken);
 		return WOL_ENOMEM;
@@ -647,7 +617,7 @@ static int load_dir(pcache *c, const char *dir, int nofollow, entries *es, strv 
 		}
 		free(path);
 		for (size_t k = 0; k < f->warnings.n; k++)
-			strv_push(w, wol_strfmt("%s", f->warnings.v[k]));
+			wol_strv_add(w, wol_strfmt("%s", f->warnings.v[k]));
 		if (f->ok)
 			rc |= entries_add(es, &f->e);
 	}
@@ -664,11 +634,11 @@ static int load_dir(pcache *c, const char *dir, int nofollow, entries *es, strv 
 			nv[n++] = nv[i];
 	pd->v = nv;
 	pd->n = n;
-	strv_clear(&names);
+	wol_strv_clear(&names);
 	return rc;
 }
 
-static int load_builtins(pcache *c, entries *es, strv *w)
+static int load_builtins(pcache *c, entries *es, wol_strv *w)
 {
 	if (!c->builtins && wol_prompt_nbuiltins) {
 		c->builtins = calloc(wol_prompt_nbuiltins, sizeof *c->builtins);
@@ -686,7 +656,7 @@ static int load_builtins(pcache *c, entries *es, strv *w)
 	int rc = 0;
 	for (size_t i = 0; i < c->nbuiltins; i++) {
 		for (size_t k = 0; k < c->builtins[i].warnings.n; k++)
-			strv_push(w, wol_strfmt("%s", c->builtins[i].warnings.v[k]));
+			wol_strv_add(w, wol_strfmt("%s", c->builtins[i].warnings.v[k]));
 		if (c->builtins[i].ok)
 			rc |= entries_add(es, &c->builtins[i].e);
 	}
@@ -898,7 +868,7 @@ typedef struct vars {
 /* Copies s with {{weeks}}, {{week}}, {{weeks_left}}, {{circle}} and
  * {{weekday}} filled in; anything else in braces stays as written and is
  * reported once per file. NULL stays NULL. */
-static char *fill(const char *s, const vars *v, const char *file, strv *w, int *reported)
+static char *fill(const char *s, const vars *v, const char *file, wol_strv *w, int *reported)
 {
 	if (!s)
 		return NULL;
@@ -940,7 +910,7 @@ static char *fill(const char *s, const vars *v, const char *file, strv *w, int *
 		}
 		if (!*reported) {
 			*reported = 1;
-			strv_push(w, wol_strfmt("wol: %s: %.*s is not a placeholder (left as written; use "
+			wol_strv_add(w, wol_strfmt("wol: %s: %.*s is not a placeholder (left as written; use "
 			                        "{{weeks}}, {{week}}, {{weeks_left}}, {{circle}} or {{weekday}})",
 			                        file, close ? (int)(close + 2 - open) : 2, open));
 		}
@@ -955,7 +925,7 @@ static char *fill(const char *s, const vars *v, const char *file, strv *w, int *
 }
 
 static int fill_strv(char **in, size_t n, char ***out, size_t *nout, const vars *v,
-                     const char *file, strv *w, int *reported)
+                     const char *file, wol_strv *w, int *reported)
 {
 	*out = NULL;
 	*nout = 0;
@@ -1028,7 +998,7 @@ static void describe(wol_buf *b, const choice *c, enum rule r, wol_date date, in
 /* Where the circle and its program come from: opts, else the default
  * circle's circle.md. */
 static int find_program(wol_ctx *ctx, const wol_prompt_opts *opts, char **circle_dir,
-                        program *pg, strv *w, wol_error *err)
+                        program *pg, wol_strv *w, wol_error *err)
 {
 	memset(pg, 0, sizeof *pg);
 	pg->md.weeks = WOL_CIRCLE_WEEKS;
@@ -1045,7 +1015,7 @@ static int find_program(wol_ctx *ctx, const wol_prompt_opts *opts, char **circle
 			if (wol_ctx_circle(ctx, NULL, &name, &cerr) == 0)
 				*circle_dir = wol_ctx_circle_path(ctx, name);
 			else
-				strv_push(w, wol_strfmt("%s (circle prompts not used)", cerr.msg));
+				wol_strv_add(w, wol_strfmt("%s (circle prompts not used)", cerr.msg));
 		}
 		wol_strv_free(names, n);
 	}
@@ -1065,7 +1035,7 @@ static int find_program(wol_ctx *ctx, const wol_prompt_opts *opts, char **circle
 			return rc;
 		}
 		for (size_t i = 0; i < pg->md.nwarnings; i++)
-			strv_push(w, wol_strfmt("%s", pg->md.warnings[i]));
+			wol_strv_add(w, wol_strfmt("%s", pg->md.warnings[i]));
 		pg->name = pg->md.name ? wol_strfmt("%s", pg->md.name) : dir_name(*circle_dir);
 	}
 	if (opts->has_program) {
@@ -1087,12 +1057,12 @@ int wol_prompt_get(wol_ctx *ctx, wol_date date, const wol_prompt_opts *opts, wol
 	wol_prompt_opts none = {0};
 	if (!opts)
 		opts = &none;
-	strv w = {0};
+	wol_strv w = {0};
 	char *circle_dir = NULL;
 	program pg;
 	int rc = find_program(ctx, opts, &circle_dir, &pg, &w, err);
 	if (rc) {
-		strv_clear(&w);
+		wol_strv_clear(&w);
 		return rc;
 	}
 	int week = wol_circle_md_week(&pg.md, date);
@@ -1117,7 +1087,7 @@ int wol_prompt_get(wol_ctx *ctx, wol_date date, const wol_prompt_opts *opts, wol
 		free(circle_dir);
 		free(pg.name);
 		wol_circle_md_free(&pg.md);
-		strv_clear(&w);
+		wol_strv_clear(&w);
 		return wol_error_set(err, WOL_ENOMEM, "out of memory");
 	}
 	/* week prompts beyond the program's length can never apply: say so */
