@@ -223,7 +223,7 @@ WOL_API void wol_strv_free(char **v, size_t n);
 
 /* --------------------------------------------------------------- prompts */
 
-/* The day's prompt (csrc/prompt.c), in layers: the theme of the day, the
+/* The day's prompt (csrc/prompt/), in layers: the theme of the day, the
  * program focus, one challenge and the reflection questions. Each layer is
  * filled on its own, by user > circle > built-in; a date-specific prompt
  * fills every layer for its date. doc/format.md has the whole rule. */
