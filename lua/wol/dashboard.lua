@@ -134,17 +134,9 @@ end
 --- ({ [lnum] = { kind = 'note'|'question', path =, qid =, mine = } }) of
 --- a status table.
 function M.render(st)
-  local lines, hls, targets = {}, {}, {}
-  local function add(text, group)
-    table.insert(lines, text)
-    if group then
-      table.insert(hls, { group, #lines - 1, 0, -1 })
-    end
-    return #lines
-  end
-  local function hl(group, s, e)
-    table.insert(hls, { group, #lines - 1, s, e })
-  end
+  local page = require('wol.ui').page()
+  local lines, hls, targets = page.lines, page.hls, {}
+  local add, hl = page.add, page.hl
 
   add(header_line(st), 'WolCircleTitle')
   add(sync_line(st), (st.ahead or 0) > 0 and 'WolCircleWarn' or 'WolCircleMuted')

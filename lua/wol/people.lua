@@ -101,17 +101,9 @@ end
 --- Lines, highlights ({ group, line0, col_start, col_end }) and targets
 --- ({ [lnum] = person }) of a ctx:people() result.
 function M.render(list)
-  local lines, hls, targets = {}, {}, {}
-  local function add(text, group)
-    table.insert(lines, text)
-    if group then
-      table.insert(hls, { group, #lines - 1, 0, -1 })
-    end
-    return #lines
-  end
-  local function hl(group, s, e)
-    table.insert(hls, { group, #lines - 1, s, e })
-  end
+  local page = require('wol.ui').page()
+  local lines, hls, targets = page.lines, page.hls, {}
+  local add, hl = page.add, page.hl
   local n = #list.people
   add(string.format('People  ·  %d on your list  ·  %s this week  ·  %d not contributed to in %d+ days', n,
     plural(list.week, 'contribution'), list.stale, list.stale_days), 'WolPeopleTitle')

@@ -25,6 +25,25 @@ function M.set_win_options(win, opts)
   end
 end
 
+--- A page being built for set_lines: page.add(text, group) appends a line
+--- (highlighted whole when group is given) and returns its number;
+--- page.hl(group, col_start, col_end) highlights part of the last line.
+--- page.lines and page.hls are what set_lines takes.
+function M.page()
+  local page = { lines = {}, hls = {} }
+  function page.add(text, group)
+    table.insert(page.lines, text)
+    if group then
+      table.insert(page.hls, { group, #page.lines - 1, 0, -1 })
+    end
+    return #page.lines
+  end
+  function page.hl(group, s, e)
+    table.insert(page.hls, { group, #page.lines - 1, s, e })
+  end
+  return page
+end
+
 --- Replaces the text of a read-only buffer and its highlights in namespace
 --- `ns`; `hls` is a list of { group, line, col_start, col_end }.
 function M.set_lines(buf, ns, lines, hls)
