@@ -392,18 +392,7 @@ function M.show_keys()
   require('wol.ui').show_keys('wol circle keys:', keys_help)
 end
 
--- A window for opening things from the dashboard: the previous window when
--- there is one, else a new split above.
-local function other_window(buf)
-  local dash = find_win(buf)
-  for _, win in ipairs(api.nvim_tabpage_list_wins(0)) do
-    if win ~= dash and api.nvim_win_get_config(win).relative == '' then
-      api.nvim_set_current_win(win)
-      return
-    end
-  end
-  vim.cmd('aboveleft split')
-end
+local other_window = require('wol.ui').other_window
 
 --- <CR>: the note or question on the cursor's line.
 function M.open_target(buf)

@@ -281,18 +281,7 @@ function M.cycle_sort(buf)
   notify('wol: people ' .. (sort_names[s.sort] or s.sort))
 end
 
--- A window for opening a file from the list: the previous window when there
--- is one, else a new split above.
-local function other_window(buf)
-  local here = find_win(buf)
-  for _, win in ipairs(api.nvim_tabpage_list_wins(0)) do
-    if win ~= here and api.nvim_win_get_config(win).relative == '' then
-      api.nvim_set_current_win(win)
-      return
-    end
-  end
-  vim.cmd('aboveleft split')
-end
+local other_window = require('wol.ui').other_window
 
 function M.open_file(buf)
   local p = M.person_at(buf, api.nvim_win_get_cursor(0)[1])

@@ -62,6 +62,19 @@ function M.set_lines(buf, ns, lines, hls)
   end
 end
 
+--- Goes to a window to open a file from the list in `buf`: another
+--- ordinary window of the tab when there is one, else a new split above.
+function M.other_window(buf)
+  local here = M.find_win(buf)
+  for _, win in ipairs(api.nvim_tabpage_list_wins(0)) do
+    if win ~= here and api.nvim_win_get_config(win).relative == '' then
+      api.nvim_set_current_win(win)
+      return
+    end
+  end
+  vim.cmd('aboveleft split')
+end
+
 --- Closes `win`; in the last window, leaves an empty buffer rather than
 --- quitting Neovim.
 function M.close_window(win)
