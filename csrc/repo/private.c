@@ -236,7 +236,7 @@ static int snapshot(wol_ctx *ctx, git_repository *repo, const char *subject,
 	git_strarray ps = {specs, 2};
 	if ((grc = git_repository_index(&idx, repo)) < 0 || (grc = git_index_read(idx, 0)) < 0 ||
 	    (grc = git_index_add_all(idx, &ps, GIT_INDEX_ADD_DEFAULT, add_cb, NULL)) < 0 ||
-	    (grc = git_index_update_all(idx, &ps, NULL, NULL)) < 0 || (grc = git_index_write(idx)) < 0)
+	    (grc = git_index_update_all(idx, &ps, NULL, NULL)) < 0)
 		goto git_fail;
 	git_oid tree_id, parent_id, commit_id;
 	if ((grc = git_index_write_tree(&tree_id, idx)) < 0 ||
@@ -265,6 +265,10 @@ static int snapshot(wol_ctx *ctx, git_repository *repo, const char *subject,
 		goto out; /* nothing changed: no empty commit */
 	if (!has_parent && git_tree_entrycount(tree) == 0)
 		goto out; /* nothing to keep yet */
+	/* the index on disk (for plain git) changes with a commit only: a look
+	 * that finds nothing new writes nothing */
+	if ((grc = git_index_write(idx)) < 0)
+		goto git_fail;
 	if ((grc = changed_paths(repo, base, tree, out, &lines)) != 0) {
 		rc = grc == WOL_ENOMEM ? oom(err) : wol_error_git(err, grc, "journal: history");
 		goto out;
