@@ -5,10 +5,11 @@
 #ifndef WOL_CTX_PRIV_H
 #define WOL_CTX_PRIV_H
 
-#include "wol.h"
+#include "util/util.h"
 
 enum wol_ctx_cache_slot {
 	WOL_CTX_CACHE_PROMPTS, /* prompt.c: the prompt files parsed so far */
+	WOL_CTX_CACHE_PEOPLE, /* people/cache.c: the person files parsed so far */
 	WOL_CTX_CACHES
 };
 

@@ -105,6 +105,12 @@ static int add_note(wol_circle *c, note_vec *nv, const char *handle, const char 
 	char *rel = wol_strfmt("notes/%s/%s", handle, file);
 	if (!rel)
 		return WOL_ENOMEM;
+	wol_place at;
+	wol_place_of(rel, &at);
+	if (!at.listed) { /* the layout decides what a note is */
+		free(rel);
+		return 0;
+	}
 	char *abs = wol_strfmt("%s/%s", wol_circle_path(c), rel);
 	struct stat st;
 	if (!abs || lstat(abs, &st) != 0 || !S_ISREG(st.st_mode)) {
@@ -174,8 +180,7 @@ static int scan_member(wol_circle *c, note_vec *nv, const char *handle)
 	struct dirent *de;
 	int rc = 0;
 	while (rc == 0 && (de = readdir(d)) != NULL) {
-		size_t l = strlen(de->d_name);
-		if (de->d_name[0] == '.' || l < 4 || strcmp(de->d_name + l - 3, ".md") != 0)
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
 			continue;
 		rc = add_note(c, nv, handle, de->d_name);
 	}

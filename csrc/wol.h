@@ -1,9 +1,12 @@
 /*
  * wol.h - the wol.nvim C library: one API, two front ends (the Lua module
- * lua/wol/core.so and the `wol` CLI).
+ * lua/wol/core.so and the `wol` CLI). This header is the product API only:
+ * what the two front ends call. The library's own helpers are in
+ * util/util.h and the folders' internal headers (doc/hacking.md).
  *
  * Conventions
- *   - Functions are named wol_<noun>_<verb> and live in csrc/<noun>.c.
+ *   - Functions are named wol_<noun>_<verb> and live in csrc/<noun>.c or
+ *     csrc/<noun>/.
  *   - Functions that can fail return 0 on success or a negative wol_code,
  *     and fill the caller's wol_error with one line "wol: <what>: <why>".
  *   - The library never prints and keeps no mutable static state.
@@ -16,36 +19,46 @@
 #include <stdarg.h>
 #include <sys/types.h>
 
+/* WOL_API marks the product API. It exports nothing: the library is built
+ * with -fvisibility=hidden into the module and the CLI, and the module
+ * exports only luaopen_wol_core (csrc/lua/lua_wol.h). */
+#define WOL_API
 #if defined(__GNUC__)
-#define WOL_API __attribute__((visibility("default")))
 #define WOL_PRINTF(a, b) __attribute__((format(printf, a, b)))
 #else
-#define WOL_API
 #define WOL_PRINTF(a, b)
 #endif
 
-#define WOL_VERSION "0.1.0"
+/* WOL_VERSION comes from the file VERSION through the Makefile (-D), the
+ * one place it is written. */
+#ifndef WOL_VERSION
+#error "build with make: it passes -DWOL_VERSION from the file VERSION"
+#endif
 /* Version of the shared circle repository format (doc/format.md). */
 #define WOL_FORMAT_VERSION 1
 
 /* ---------------------------------------------------------------- errors */
 
-typedef enum wol_code {
-	WOL_OK = 0,
-	WOL_EINVAL = -1,    /* bad input from the user */
-	WOL_ENOTFOUND = -2, /* a named thing does not exist */
-	WOL_EIO = -3,       /* file system failure */
-	WOL_EGIT = -4,      /* libgit2 failure */
-	WOL_ESQL = -5,      /* sqlite failure */
-	WOL_EEXISTS = -6,   /* refusing to overwrite */
-	WOL_EREFUSED = -7,  /* a policy refused the action (secret, private) */
-	WOL_ELOCKED = -8,   /* someone else holds a lock */
-	WOL_ECONFLICT = -9, /* concurrent change detected */
-	WOL_ENET = -10,     /* remote unreachable / offline */
-	WOL_EAUTH = -11,    /* authentication or host key failure */
-	WOL_EREJECTED = -12,/* push rejected after retries */
-	WOL_ENOMEM = -13
-} wol_code;
+/* The error codes: one table. The name is the stable string front ends
+ * hand on (the third value Lua gets after nil and the message, "code" in
+ * the CLI's JSON; doc/wol.txt |wol-errors|): never rename one. */
+#define WOL_CODES(X)                                                             \
+	X(WOL_EINVAL, -1, "invalid")     /* bad input from the user */               \
+	X(WOL_ENOTFOUND, -2, "notfound") /* a named thing does not exist */          \
+	X(WOL_EIO, -3, "io")             /* file system failure */                   \
+	X(WOL_EGIT, -4, "git")           /* libgit2 failure */                       \
+	X(WOL_ESQL, -5, "sqlite")        /* sqlite failure */                        \
+	X(WOL_EEXISTS, -6, "exists")     /* refusing to overwrite */                 \
+	X(WOL_EREFUSED, -7, "refused")   /* a policy refused the action (secret, private) */ \
+	X(WOL_ELOCKED, -8, "locked")     /* someone else holds a lock */             \
+	X(WOL_ECONFLICT, -9, "conflict") /* concurrent change detected */            \
+	X(WOL_ENET, -10, "network")      /* remote unreachable / offline */          \
+	X(WOL_EAUTH, -11, "auth")        /* authentication or host key failure */    \
+	X(WOL_EREJECTED, -12, "rejected") /* push rejected after retries */          \
+	X(WOL_ENOMEM, -13, "nomem")      /* out of memory */
+
+#define WOL_CODE_ENUM_(sym, value, name) sym = value,
+typedef enum wol_code { WOL_OK = 0, WOL_CODES(WOL_CODE_ENUM_) } wol_code;
 
 #define WOL_ERRMSG_MAX 1024
 
@@ -54,14 +67,16 @@ typedef struct wol_error {
 	char msg[WOL_ERRMSG_MAX];
 } wol_error;
 
-/* Set `e` (may be NULL) to code and a message; returns `code`.
- * The message gets the "wol: " prefix unless it already has it. */
+/* Set `e` (may be NULL) to code and a message; returns `code`. The
+ * message gets the "wol: " prefix: pass "<what>: <why>" only. To put
+ * another error's message inside a new one, pass wol_error_text(other). */
 WOL_API int wol_error_set(wol_error *e, int code, const char *fmt, ...) WOL_PRINTF(3, 4);
-WOL_API int wol_error_setv(wol_error *e, int code, const char *fmt, va_list ap);
-/* Format the calling thread's last libgit2 error as "wol: <what>: <why>". */
-WOL_API int wol_error_git(wol_error *e, int gitrc, const char *what);
 WOL_API void wol_error_clear(wol_error *e);
-/* A short name for a code ("invalid", "not found", ...). */
+/* The message without its "wol: " prefix ("<what>: <why>"), to wrap it in
+ * another message ("" when e holds none). */
+WOL_API const char *wol_error_text(const wol_error *e);
+/* The stable name of a code ("invalid", "notfound", ...; "ok" for 0,
+ * "error" for a number outside the table). */
 WOL_API const char *wol_error_name(int code);
 
 /* --------------------------------------------------------------- version */
@@ -77,6 +92,11 @@ typedef struct wol_libinfo {
 	const char *cjson;
 } wol_libinfo;
 
+/* Sets the library up for this process (libgit2, and its one process-wide
+ * option: .git writes fsynced); every wol_init is paired with a
+ * wol_shutdown. The front ends call it once, before anything else. */
+WOL_API int wol_init(wol_error *err);
+WOL_API void wol_shutdown(void);
 WOL_API const char *wol_version(void);
 WOL_API void wol_version_libs(wol_libinfo *out);
 
@@ -88,10 +108,8 @@ typedef struct wol_date {
 	int y, m, d;
 } wol_date;
 
-WOL_API int wol_date_valid(int y, int m, int d);
-/* Days since 1970-01-01 (may be negative) and back. */
-WOL_API long wol_date_to_days(wol_date d);
-WOL_API wol_date wol_date_from_days(long days);
+/* Whether s is a time of day "HH:MM" (00:00 to 23:59). */
+WOL_API int wol_time_valid(const char *s);
 WOL_API wol_date wol_date_add(wol_date d, long days);
 WOL_API long wol_date_diff(wol_date a, wol_date b); /* a - b in days */
 /* 0 = monday .. 6 = sunday */
@@ -107,81 +125,18 @@ WOL_API int wol_date_parse(const char *s, wol_date today, wol_date *out, wol_err
 /* The local calendar date now (honours TZ). */
 WOL_API wol_date wol_date_today(void);
 
-/* --------------------------------------------------------------- strings */
-
-/* A growable byte buffer, always NUL-terminated when len > 0 or after
- * any append. */
-typedef struct wol_buf {
-	char *ptr;
-	size_t len, cap;
-	int oom;
-} wol_buf;
-
-WOL_API void wol_buf_init(wol_buf *b);
-WOL_API void wol_buf_free(wol_buf *b);
-WOL_API int wol_buf_put(wol_buf *b, const char *s, size_t n);
-WOL_API int wol_buf_puts(wol_buf *b, const char *s);
-WOL_API int wol_buf_printf(wol_buf *b, const char *fmt, ...) WOL_PRINTF(2, 3);
-/* Hands the string to the caller (never NULL unless out of memory). */
-WOL_API char *wol_buf_detach(wol_buf *b);
-
-/* malloc'd printf; NULL on out of memory */
-WOL_API char *wol_strfmt(const char *fmt, ...) WOL_PRINTF(1, 2);
-WOL_API char *wol_strndup(const char *s, size_t n);
-
 /* ----------------------------------------------------------------- names */
 
 #define WOL_HANDLE_MAX 39
 
-/* A handle or circle name: [a-z0-9][a-z0-9._-]{0,38}. */
-WOL_API int wol_name_valid(const char *s);
 /* 0 when valid, else WOL_EINVAL with "wol: <what>: '<s>' is not valid ..." */
 WOL_API int wol_name_check(const char *s, const char *what, wol_error *err);
-/* Lower-case ASCII slug of `in` ([a-z0-9-], no leading/trailing '-'),
- * at most `max` characters (max < outsz). Returns the length (may be 0). */
-WOL_API size_t wol_slug(const char *in, char *out, size_t outsz, size_t max);
-/* Whether `s` (n bytes) is valid UTF-8 with no NUL bytes. */
-WOL_API int wol_utf8_valid(const char *s, size_t n);
 /* Decodes the UTF-8 character at s (n bytes available) into *cp: returns
  * its length in bytes, or 0 when s does not start with a valid one. */
 WOL_API size_t wol_utf8_next(const char *s, size_t n, unsigned int *cp);
 /* Whether a code point is a control character: C0 (tab and newline too),
  * DEL or C1. The one rule for refusing titles and for what the CLI escapes. */
 WOL_API int wol_char_control(unsigned int cp);
-/* The title rule of notes, questions and shares: one line of UTF-8 text, not
- * blank, no control characters (a tab becomes a space), at most `max` bytes
- * after trimming the blanks around it. *out gets the trimmed malloc'd copy;
- * otherwise WOL_EINVAL with "wol: <what>: ..." and *out NULL. */
-WOL_API int wol_title_check(const char *what, const char *title, size_t max, char **out,
-                            wol_error *err);
-
-/* ----------------------------------------------------------- file system */
-
-WOL_API int wol_fs_mkdirs(const char *path, mode_t mode, wol_error *err);
-/* Reads a whole regular file (no symlink following when nofollow is set);
- * refuses files larger than `max` bytes. *out is NUL-terminated. */
-WOL_API int wol_fs_read(const char *path, size_t max, int nofollow, char **out,
-                        size_t *len, wol_error *err);
-/* Atomic replace: temp file in the same directory, fsync, rename, fsync
- * of the directory. Readers see the old or the new content, never a mix. */
-WOL_API int wol_fs_write_atomic(const char *path, const char *data, size_t len,
-                                mode_t mode, wol_error *err);
-/* 1 if path is an existing directory, 0 otherwise. */
-WOL_API int wol_fs_isdir(const char *path);
-WOL_API int wol_fs_exists(const char *path);
-/* The absolute form of `path` with every symbolic link resolved: its
- * deepest existing ancestor through realpath(3), the rest (not there yet)
- * appended as it is. malloc'd; NULL when out of memory. */
-WOL_API char *wol_fs_realpath(const char *path);
-
-/* An advisory lock (flock) on `path`, created if missing. Released when the
- * process dies, so a kill -9 never leaves a stale lock. Waits up to
- * timeout_ms. */
-typedef struct wol_lock {
-	int fd;
-} wol_lock;
-WOL_API int wol_lock_acquire(wol_lock *lk, const char *path, int timeout_ms, wol_error *err);
-WOL_API void wol_lock_release(wol_lock *lk);
 
 /* ------------------------------------------------- YAML front matter docs */
 
@@ -203,12 +158,8 @@ typedef struct wol_yaml {
 
 WOL_API wol_yaml *wol_yaml_new(wol_yaml_kind kind, const char *scalar);
 WOL_API void wol_yaml_free(wol_yaml *y);
-WOL_API const wol_yaml *wol_yaml_get(const wol_yaml *map, const char *key);
-/* The scalar at key, or NULL when missing or not a scalar. */
-WOL_API const char *wol_yaml_str(const wol_yaml *map, const char *key);
 /* Sets (replacing) key in a map; takes ownership of val. */
 WOL_API int wol_yaml_set(wol_yaml *map, const char *key, wol_yaml *val);
-WOL_API int wol_yaml_set_str(wol_yaml *map, const char *key, const char *val);
 WOL_API int wol_yaml_push(wol_yaml *seq, wol_yaml *val);
 
 /* A Markdown document with optional YAML front matter. */
@@ -256,8 +207,6 @@ typedef struct wol_identity {
 
 /* The identity read from git config when the context was opened. */
 WOL_API const wol_identity *wol_ctx_identity(const wol_ctx *ctx);
-/* The handle, or WOL_EINVAL with a message saying how to set one. */
-WOL_API int wol_ctx_handle(const wol_ctx *ctx, const char **out, wol_error *err);
 /* The names of existing circles ($WOL_HOME/circles/<name> holding .git),
  * sorted. Free with wol_strv_free. */
 WOL_API int wol_ctx_circles(const wol_ctx *ctx, char ***names, size_t *n, wol_error *err);
@@ -267,10 +216,6 @@ WOL_API int wol_ctx_circles(const wol_ctx *ctx, char ***names, size_t *n, wol_er
 WOL_API int wol_ctx_circle(wol_ctx *ctx, const char *name, const char **out, wol_error *err);
 /* "$WOL_HOME/circles/<name>" (malloc'd) */
 WOL_API char *wol_ctx_circle_path(const wol_ctx *ctx, const char *name);
-/* Creates $WOL_HOME (0700) and $WOL_HOME/<rel> with `mode`; *out (if not
- * NULL) gets the malloc'd absolute path. */
-WOL_API int wol_ctx_mkdir(const wol_ctx *ctx, const char *rel, mode_t mode, char **out,
-                          wol_error *err);
 /* A git config value from the user's global config (NULL if unset). */
 WOL_API char *wol_ctx_config(const wol_ctx *ctx, const char *key);
 
@@ -278,7 +223,7 @@ WOL_API void wol_strv_free(char **v, size_t n);
 
 /* --------------------------------------------------------------- prompts */
 
-/* The day's prompt (csrc/prompt.c), in layers: the theme of the day, the
+/* The day's prompt (csrc/prompt/), in layers: the theme of the day, the
  * program focus, one challenge and the reflection questions. Each layer is
  * filled on its own, by user > circle > built-in; a date-specific prompt
  * fills every layer for its date. doc/format.md has the whole rule. */
@@ -431,8 +376,6 @@ typedef struct wol_sync_state {
 
 WOL_API int wol_sync_ahead(wol_ctx *ctx, const char *circle, wol_sync_state *out, wol_error *err);
 WOL_API void wol_sync_state_free(wol_sync_state *s);
-/* The path of the lock a sync of the circle holds (malloc'd). */
-WOL_API char *wol_sync_lock_path(const wol_ctx *ctx, const char *circle);
 /* --------------------------------------------------------------- circles */
 
 /* A circle: the git clone at $WOL_HOME/circles/<name> (csrc/repo/).
@@ -441,9 +384,9 @@ WOL_API char *wol_sync_lock_path(const wol_ctx *ctx, const char *circle);
  * today), so it stays valid after the context is freed. Not thread-safe:
  * use one handle per thread. */
 typedef struct wol_circle wol_circle;
-struct git_repository;
 
 #define WOL_CIRCLE_WEEKS 12
+#define WOL_CIRCLE_WEEKS_MAX 520 /* the longest program */
 #define WOL_GOAL_WORDS 25            /* WOL goals are short: warn past this */
 #define WOL_SHARE_MAX (1024 * 1024) /* default size limit of a shared note */
 
@@ -474,10 +417,13 @@ typedef int (*wol_progress_cb)(const char *stage, size_t done, size_t total, voi
 
 /* Clones `url` into $WOL_HOME/circles/<name> (name NULL: from circle.md of
  * the clone, else the URL's last component), adds members/<handle>.md when
- * missing and commits it. The clone is made in a temporary directory and
- * renamed into place. *name_out (if not NULL) gets the malloc'd name. */
-WOL_API int wol_circle_join(wol_ctx *ctx, const char *url, const char *name, wol_progress_cb cb,
-                            void *payload, char **name_out, wol_error *err);
+ * missing and commits it. `goal` (NULL: none) is the member's goal, checked
+ * first as wol_goal_check does (a bad goal clones nothing) and written into
+ * that file (into the one there when joining again). The clone is made in
+ * a temporary directory and renamed into place. *name_out (if not NULL)
+ * gets the malloc'd name. */
+WOL_API int wol_circle_join(wol_ctx *ctx, const char *url, const char *name, const char *goal,
+                            wol_progress_cb cb, void *payload, char **name_out, wol_error *err);
 
 /* Opens circle `name` (NULL: the default circle, see wol_ctx_circle). */
 WOL_API int wol_circle_open(wol_ctx *ctx, const char *name, wol_circle **out, wol_error *err);
@@ -485,36 +431,6 @@ WOL_API void wol_circle_close(wol_circle *c); /* NULL is fine */
 WOL_API const char *wol_circle_name(const wol_circle *c);
 WOL_API const char *wol_circle_path(const wol_circle *c); /* the work tree, no trailing '/' */
 WOL_API const char *wol_circle_handle(const wol_circle *c); /* the member acting */
-/* The open repository (owned by the handle; do not free). */
-WOL_API struct git_repository *wol_circle_repo(wol_circle *c);
-
-/* circle.md, read by one set of rules (csrc/format/circle_md.c). Every
- * reader (the prompt, the dashboard and its agenda, join, doctor, the CLI
- * and the binding) goes through it, so they agree on each value, on the
- * warning a bad value gets and on what is used instead. */
-#define WOL_CIRCLE_WEEKS_MAX 520 /* the longest program */
-typedef struct wol_circle_md {
-	char *name;       /* NULL when missing or empty */
-	char *goal;       /* the circle's purpose, NULL when missing */
-	wol_date started; /* the first day of week 1; y == 0 when missing or not a date */
-	int meets;        /* 0 = monday .. 6 = sunday; -1 when missing or not a weekday */
-	int weeks;        /* 1..WOL_CIRCLE_WEEKS_MAX; WOL_CIRCLE_WEEKS when missing or bad */
-	int format;       /* the format version written; 0 when missing */
-	char **warnings;  /* "wol: <path>:<line>: <key>: '<value>' <why> (<what is used>)" */
-	size_t nwarnings;
-} wol_circle_md;
-
-/* Reads <dir>/circle.md (a symbolic link is not followed). A missing file
- * gives the defaults without a warning; a file that cannot be read or
- * parsed gives the defaults and a warning. Fails only when out of memory. */
-WOL_API int wol_circle_md_read(const char *dir, wol_circle_md *out, wol_error *err);
-/* The same from text; `label` names it in warnings. */
-WOL_API int wol_circle_md_parse(const char *text, size_t len, const char *label,
-                                wol_circle_md *out, wol_error *err);
-WOL_API void wol_circle_md_free(wol_circle_md *md);
-/* The program week of `date`: 1..weeks inside the program, 0 before it,
- * after it, or without a start date. */
-WOL_API int wol_circle_md_week(const wol_circle_md *md, wol_date date);
 
 /* circle.md and the repository's state. */
 typedef struct wol_circle_info {
@@ -559,6 +475,43 @@ WOL_API int wol_id_new(const char *handle, char *buf, size_t size, wol_error *er
  * components, is not absolute, has no control characters or backslashes,
  * and does not start with ".git". Returns 0 or WOL_EINVAL. */
 WOL_API int wol_path_check(const char *rel, wol_error *err);
+
+/* What a path in a circle is (csrc/format/layout.c): the one place that
+ * knows the layout of doc/format.md; everything else asks it. */
+typedef enum wol_place_kind {
+	WOL_PLACE_OTHER = 0, /* nothing wol reads (or a name that breaks a rule) */
+	WOL_PLACE_NOTE,      /* notes/<member>/...: only <member> writes there */
+	WOL_PLACE_QUESTION,  /* questions/<qid>/question.md */
+	WOL_PLACE_ANSWER,    /* questions/<qid>/answers/<id>.md */
+	WOL_PLACE_EVENT,     /* questions/<qid>/events/<id>.md */
+	WOL_PLACE_FEEDBACK,  /* feedback/<note-id>/<id>.md (issue 17) */
+	WOL_PLACE_MEMBER,    /* members/<handle>.md */
+	WOL_PLACE_CIRCLE,    /* circle.md */
+	WOL_PLACE_PROMPT     /* prompts/<name>.md */
+} wol_place_kind;
+
+/* The longest id a reader accepts (wol writes shorter ones: WOL_ID_MAX). */
+#define WOL_ID_READ_MAX 100
+
+typedef struct wol_place {
+	wol_place_kind kind;
+	/* note: its folder's member; member: the handle; question, answer,
+	 * event, feedback: the member named in the record's id ("" when the id
+	 * names none) */
+	char member[WOL_HANDLE_MAX + 1];
+	char qid[WOL_ID_READ_MAX + 1];  /* question, answer, event */
+	char note[WOL_ID_READ_MAX + 1]; /* feedback: the note's id */
+	char id[WOL_ID_READ_MAX + 1];   /* the record's id (a question's is its qid) */
+	int listed;   /* note: a note wol lists and indexes, notes/<member>/<name>.md */
+	int conflict; /* note: the remote side of a conflict kept by sync (*.conflict-*) */
+} wol_place;
+
+/* Classifies `rel` (relative to the circle's root). Never fails: a path
+ * that breaks a rule (wol_path_check, a bad name or id) is WOL_PLACE_OTHER. */
+WOL_API void wol_place_of(const char *rel, wol_place *out);
+/* "note", "question", "answer", "event", "feedback", "member", "circle",
+ * "prompt" or "other". */
+WOL_API const char *wol_place_name(wol_place_kind kind);
 
 /* ----------------------------------------------------------------- notes */
 
@@ -634,27 +587,6 @@ WOL_API int wol_share_note(wol_circle *c, const wol_share_opts *opts, wol_share_
                            wol_error *err);
 WOL_API void wol_share_result_free(wol_share_result *r);
 
-/* Commits files (relative path -> content) on top of HEAD in one commit
- * with `message`, touching only those index entries and work-tree files
- * (written atomically; a file already holding the bytes is not rewritten).
- * Used by shares, joins, questions: one way to commit. *oid_out (41 bytes,
- * may be NULL) gets the new commit, "" when the tree did not change (no
- * empty commit is made).
- * Protocol (doc/format.md): .git/wol-commit.flock serialises wol
- * processes; git's own .git/index.lock is taken (waiting up to timeout_ms,
- * 0: 2000, then WOL_ELOCKED) so the git CLI cannot interleave; objects are
- * fsynced (GIT_OPT_ENABLE_FSYNC_GITDIR); the branch moves by compare-and-
- * swap, rebuilt on top when something else moved it. A process killed
- * part way leaves no commit or a complete one; the next commit removes
- * what it left (locks, temporary files), guided by .git/wol-commit.owner. */
-typedef struct wol_commit_file {
-	const char *path;
-	const char *data;
-	size_t len;
-} wol_commit_file;
-WOL_API int wol_circle_commit(wol_circle *c, const wol_commit_file *files, size_t nfiles,
-                              const char *message, int timeout_ms, char *oid_out,
-                              wol_error *err);
 /* --------------------------------------------------------------- journal */
 
 /* Private daily entries at $WOL_HOME/journal/YYYY/YYYY-MM-DD.md (files 0600,
@@ -665,6 +597,9 @@ WOL_API int wol_circle_commit(wol_circle *c, const wol_commit_file *files, size_
 
 /* "$WOL_HOME/journal/YYYY/YYYY-MM-DD.md" (malloc'd; NULL: out of memory) */
 WOL_API char *wol_journal_path(const wol_ctx *ctx, wol_date date);
+/* The date of an entry from its path relative to $WOL_HOME
+ * ("journal/2026/2026-03-04.md"): 0 and *out, or -1 when it is not one. */
+WOL_API int wol_journal_date_of(const char *rel, wol_date *out);
 /* The text a new entry for `date` starts with: $WOL_HOME/templates/journal.md
  * (else the built-in template) with its {{variables}} filled for `date`.
  * *warning (may be NULL; malloc'd) says why the prompt values are empty. */
@@ -744,7 +679,7 @@ WOL_API int wol_journal_heading(const char *text, size_t len, const char *questi
 /* ----------------------------------------------------------------- index */
 
 /* The search index: $WOL_HOME/index.db, an sqlite3 FTS5 cache over the
- * journal, circle notes, questions and answers (csrc/index.c). Files are
+ * journal, circle notes, questions and answers (csrc/index/). Files are
  * the truth; deleting index.db loses nothing. */
 typedef struct wol_index wol_index;
 
@@ -765,6 +700,9 @@ typedef struct wol_index_report {
  * busy timeout, schema versioned by PRAGMA user_version. A corrupt file is
  * moved aside and rebuilt; the report of the next refresh says so. */
 WOL_API int wol_index_open(wol_ctx *ctx, wol_index **out, wol_error *err);
+/* Whether the user has an index ($WOL_HOME/index.db exists): a cache is
+ * kept up to date only once someone has made one. */
+WOL_API int wol_index_exists(const wol_ctx *ctx);
 WOL_API void wol_index_close(wol_index *ix);
 /* 1 when $WOL_HOME or index.db cannot be written: the index then works on
  * a temporary copy (refreshed from the files, removed on close), so reads
@@ -849,7 +787,7 @@ WOL_API void wol_index_figures_free(wol_index_figures *f);
 
 /* ------------------------------------------------------------- questions */
 
-/* Circle questions (csrc/question.c): questions/<qid>/question.md,
+/* Circle questions (csrc/question/): questions/<qid>/question.md,
  * answers/<aid>.md and events/<eid>.md, each written once and committed
  * with wol_circle_commit. State is derived by replaying the records
  * ordered by (lamport, id); see doc/format.md. */
@@ -904,26 +842,20 @@ typedef struct wol_questions {
 	size_t nwarnings;
 } wol_questions;
 
-/* state: "open", "resolved", "retracted", "all" or NULL (all); author:
- * only this asker's, or NULL. Sorted open first, then newest first;
- * warnings in question id order. Lists through the index of the circle's
- * $WOL_HOME (refreshed for this circle first), reading the files only
- * when the index cannot be opened or used. */
-WOL_API int wol_question_list(wol_circle *c, const char *state, const char *author,
-                              wol_questions *out, wol_error *err);
-/* The same through this open index (csrc/qlist.c): an incremental refresh
- * of the circle, then its stored listing rows. WOL_ESQL when the index
- * cannot be used. */
-WOL_API int wol_question_list_index(wol_circle *c, wol_index *ix, const char *state,
-                                    const char *author, wol_questions *out, wol_error *err);
-/* The same by reading and replaying every record file (no index). */
-WOL_API int wol_question_list_files(wol_circle *c, const char *state, const char *author,
-                                    wol_questions *out, wol_error *err);
-/* source: NULL (wol_question_list), "files" or "index" (that one only;
- * "index" opens the circle's $WOL_HOME index). For tests and bench/. */
-WOL_API int wol_questions_from(wol_circle *c, const char *source, const char *state,
-                               const char *author, wol_questions *out, wol_error *err);
+/* The circle's questions. state: "open", "resolved", "retracted", "all"
+ * or NULL (all); author: only this asker's, or NULL. Sorted open first,
+ * then newest first; warnings in question id order. `ix`: the open index
+ * of the circle's $WOL_HOME, or NULL. source NULL: through ix (an
+ * incremental refresh of the circle, then its stored listing rows),
+ * reading the files when ix is NULL or cannot be used; "index": through ix
+ * only (WOL_ESQL when it is NULL or cannot be used); "files": by reading
+ * and replaying every record file. */
+WOL_API int wol_question_list(wol_circle *c, wol_index *ix, const char *source, const char *state,
+                              const char *author, wol_questions *out, wol_error *err);
 WOL_API void wol_questions_free(wol_questions *q);
+/* 0 when state is NULL, "open", "resolved", "retracted" or "all", else
+ * WOL_EINVAL naming it (front ends check arguments before acting). */
+WOL_API int wol_question_state_check(const char *state, wol_error *err);
 /* The full qid for an exact id, a unique prefix or a unique suffix;
  * WOL_ENOTFOUND or WOL_EINVAL (ambiguous, listing the candidates). */
 WOL_API int wol_question_find(wol_circle *c, const char *ref, char **qid, wol_error *err);
@@ -969,6 +901,73 @@ typedef struct wol_qnews {
 WOL_API int wol_question_news(wol_circle *c, int update, wol_qnews *out, wol_error *err);
 WOL_API void wol_qnews_free(wol_qnews *n);
 
+/* ---------------------------------------------------------------- review */
+
+/* The weekly review (csrc/review/): one ISO week (Monday to Sunday) looked
+ * back on - the days written, the acts of working out loud (shares,
+ * questions asked, answers given, questions resolved with what helped,
+ * contributions, challenges done), the goal and whether it changed - then
+ * reflection questions for the week's end from the prompt engine. Its
+ * text is what :WolReview shows; saved, it is the journal file
+ * journal/<ISO year>/<YYYY-Www>.md (private, 0600), written again (never
+ * a second file) when saved again. */
+
+typedef struct wol_review_act {
+	const char *kind;  /* "share", "ask", "answer", "resolve", "contribution", "challenge" (static) */
+	char date[11];
+	char *title;       /* the note's or question's title, the person, the challenge */
+	char *path;        /* relative to the circle (notes and questions), or NULL */
+	char *detail;      /* share: "new" or "updated"; answer: the asker's handle; resolve: what
+	                      helped; ask: the state now; contribution: what was given; or NULL */
+	long count;        /* ask: answers so far; share: feedback on the note; else 0 */
+} wol_review_act;
+
+typedef struct wol_review {
+	char week[9];            /* "2026-W10" */
+	wol_date from, to;       /* its Monday and Sunday */
+	char *circle;            /* the circle looked at, or NULL without one */
+	char *path;              /* the review's journal file */
+	int saved;               /* that file exists */
+	unsigned char written[7]; /* a journal entry written that day, Monday first */
+	int days;                /* days written */
+	long shares, asked, answered, resolved, contributions, challenges;
+	wol_review_act *acts;    /* by date, then kind */
+	size_t nacts;
+	char *goal;              /* my goal now, or NULL */
+	char *goal_before;       /* the goal before its last change this week, or NULL */
+	int goal_changed;        /* changed during the week */
+	char **reflect;          /* reflection questions for the week's end */
+	size_t nreflect;
+	char *text;              /* the review as Markdown (new, or the saved file's text) */
+	char **warnings;
+	size_t nwarnings;
+} wol_review;
+
+typedef struct wol_review_opts {
+	const char *week;   /* "YYYY-Www" or a date (wol_date_parse forms); NULL: this week */
+	const char *circle; /* NULL: the default circle; a home without circles is fine */
+	int fresh;          /* 1: text is made anew even when the review was saved */
+	int norefresh;      /* 1: use the index as it is */
+} wol_review_opts;
+
+/* The week's review. `ix` is an open index of ctx (NULL: opened here). */
+WOL_API int wol_review_get(wol_ctx *ctx, wol_index *ix, const wol_review_opts *opts,
+                           wol_review *out, wol_error *err);
+WOL_API void wol_review_free(wol_review *r);
+/* Monday of the week named by `s` ("YYYY-Www" or a date; NULL: today's)
+ * and its name "YYYY-Www" (buf of 9). */
+WOL_API int wol_review_week(wol_ctx *ctx, const char *s, wol_date *monday, char *name,
+                            wol_error *err);
+/* Saves the review of `week` as its journal file (atomically, 0600, under
+ * the journal's lock); *path (may be NULL) gets it. The text must be
+ * UTF-8. */
+WOL_API int wol_review_save(wol_ctx *ctx, const char *week, const char *text, size_t len,
+                            char **path, wol_error *err);
+/* One line offering the review on `date` (the default circle's meeting
+ * day, or a Friday without a circle), or *line NULL when there is nothing
+ * to offer (another day, or this week's review is saved). */
+WOL_API int wol_review_offer(wol_ctx *ctx, wol_date date, char **line, wol_error *err);
+
 /* ---------------------------------------------------------------- export */
 
 /* A legacy you can publish (csrc/export/): a standalone bundle of what was
@@ -1011,16 +1010,9 @@ WOL_API int wol_export_run(wol_ctx *ctx, const wol_export_opts *opts, wol_export
                            wol_error *err);
 WOL_API void wol_export_result_free(wol_export_result *r);
 
-/* ----------------------------------------------------------- credentials */
-
-/* A URL for showing (messages, JSON, listings): a password or token in it
- * becomes "***"; it stays only in the clone's git config, where the user
- * put it. malloc'd; NULL on out of memory. (csrc/repo/remote.c) */
-WOL_API char *wol_url_redact(const char *url);
-
 /* ---------------------------------------------------------------- status */
 
-/* The circle at a glance (csrc/status.c): what :WolCircle and `wol status`
+/* The circle at a glance (csrc/status/): what :WolCircle and `wol status`
  * show, computed from the index (not a file scan), circle.md, members/ and
  * the journal's streaks. Dates come from the context's today. */
 
@@ -1132,7 +1124,7 @@ typedef enum wol_check_level {
 
 typedef struct wol_check {
 	wol_check_level level;
-	char *section; /* "libraries", "home", "identity", "circles" */
+	char *section; /* "libraries", "home", "identity", "circles", "people" */
 	char *msg;
 	char *advice; /* what to do, or NULL */
 } wol_check;
@@ -1145,5 +1137,200 @@ typedef struct wol_checks {
 WOL_API int wol_doctor_run(wol_ctx *ctx, wol_checks *out, wol_error *err);
 WOL_API void wol_doctor_free(wol_checks *checks);
 WOL_API const char *wol_doctor_level_name(wol_check_level level);
+
+/* ---------------------------------------------------------------- people */
+
+/* The practitioner's own relationship list (csrc/people/): one file per
+ * person at $WOL_HOME/people/<slug>.md (files 0600, the folder 0700),
+ * front matter name, relation, closeness, handle, circles, tags, added, and
+ * a body whose lines "- YYYY-MM-DD HH:MM what" are the contributions made
+ * to that person. Private like the journal: never in a circle. Writers
+ * hold $WOL_HOME/people/.lock and replace files atomically. */
+
+#define WOL_PERSON_NAME_MAX 200   /* bytes of a name */
+#define WOL_PEOPLE_TEXT_MAX 4096  /* bytes of a relation or a contribution */
+#define WOL_PEOPLE_STALE_DAYS 14  /* "not contributed to in N+ days" */
+#define WOL_PERSON_MAX_BYTES ((size_t)4 * 1024 * 1024) /* largest person file read */
+
+typedef struct wol_contribution {
+	char date[11];    /* YYYY-MM-DD */
+	char time[6];     /* HH:MM ("" for answers) */
+	char *what;       /* the line's text; answers: the question's title */
+	const char *kind; /* "give" (a line in the file) or "answer" (static) */
+	char *circle;     /* answers: the circle, else NULL */
+	char *path;       /* answers: the answer's path in the circle, else NULL */
+	int line;         /* give: the 1-based line in the file, else 0 */
+} wol_contribution;
+
+typedef struct wol_person {
+	char *slug;
+	char *path;       /* absolute */
+	char *name;       /* the slug when the front matter is broken */
+	char *relation;   /* may be NULL */
+	int closeness;    /* 0..5, -1 when not set */
+	char *handle;     /* a circle member's handle, or NULL */
+	char **circles;   /* where that member's answers count; none: every circle */
+	size_t ncircles;
+	char **tags;
+	size_t ntags;
+	char added[11];   /* YYYY-MM-DD, "" when unknown */
+	long count;       /* contributions (lines and answers) up to today */
+	long week;        /* of them this week (Monday..today) */
+	char last[11];    /* day of the last contribution up to today, "" when none */
+	long days;        /* days since `last`, else since `added`; -1 when neither */
+	int stale;        /* days >= the stale threshold (or nothing known) */
+	wol_contribution *contribs; /* wol_people_get only (detail set): oldest first */
+	size_t ncontribs;
+	int detail;       /* contribs were read */
+	char *warning;    /* broken front matter or bad values: the file is listed, never rewritten */
+	int broken;       /* the front matter cannot be read (writes to it are refused) */
+} wol_person;
+
+#define WOL_PEOPLE_REACH 3 /* people to reach out to, at most */
+
+typedef struct wol_people {
+	wol_person *items;
+	size_t n;
+	const char *sort;  /* the order used (static): see wol_people_opts */
+	int stale_days;
+	long week;         /* contributions this week, everyone */
+	long stale;        /* people at or past the stale threshold */
+	size_t reach[WOL_PEOPLE_REACH]; /* indexes into items: the stale people longest
+	                                 * without a contribution, in that order */
+	size_t nreach;
+	char **warnings;   /* files that could not be read (the others are listed) */
+	size_t nwarnings;
+} wol_people;
+
+typedef struct wol_people_opts {
+	const char *sort;  /* "stale" (default: longest without a contribution first),
+	                      "name", "closeness" (closest first), "count" (most first) */
+	int stale_days;    /* 0: WOL_PEOPLE_STALE_DAYS */
+	wol_index *ix;     /* an open index for answers to members' questions, or NULL */
+	int no_answers;    /* 1: count only the lines in the files */
+	int norefresh;     /* 1: use the index as it is (else each circle's new commits first) */
+} wol_people_opts;
+
+/* The sorts in the order a list view cycles through them (NULL-terminated). */
+WOL_API const char *const *wol_people_sorts(void);
+/* Lists $WOL_HOME/people (missing: an empty list). Unreadable files become
+ * warnings, files with broken front matter are listed with a warning. */
+WOL_API int wol_people_list(wol_ctx *ctx, const wol_people_opts *opts, wol_people *out,
+                            wol_error *err);
+WOL_API void wol_people_free(wol_people *p);
+
+/* One person with every contribution (ref: a name or slug, case-insensitive). */
+WOL_API int wol_people_get(wol_ctx *ctx, const char *ref, const wol_people_opts *opts,
+                           wol_person *out, wol_error *err);
+WOL_API void wol_person_free(wol_person *p);
+/* The slug of the person `ref` names: its slug or name, ASCII case
+ * ignored. WOL_ENOTFOUND (one line suggesting `wol people add`) or
+ * WOL_EINVAL when two people carry the name. */
+WOL_API int wol_people_find(wol_ctx *ctx, const char *ref, char **slug, wol_error *err);
+/* Whether `name` is acceptable: UTF-8, no control characters, not a path,
+ * not empty, at most WOL_PERSON_NAME_MAX bytes. */
+WOL_API int wol_people_check_name(const char *name, wol_error *err);
+
+typedef struct wol_person_new {
+	const char *name;
+	const char *relation;          /* NULL: none */
+	int closeness;                 /* 0..5, -1: not set */
+	const char *handle;            /* NULL: none */
+	const char *const *circles;
+	size_t ncircles;
+	const char *const *tags;
+	size_t ntags;
+} wol_person_new;
+
+/* Adds a person: the slug comes from the name (a taken one gets -2, -3,
+ * ...). *slug (may be NULL) gets it, malloc'd. */
+WOL_API int wol_people_add(wol_ctx *ctx, const wol_person_new *p, char **slug, wol_error *err);
+/* Moves the person's file to $WOL_HOME/people/.trash/ (never deletes);
+ * *moved (may be NULL) gets the new path. */
+WOL_API int wol_people_rm(wol_ctx *ctx, const char *ref, char **moved, wol_error *err);
+
+typedef struct wol_give_opts {
+	const char *date; /* wol_date_parse forms; NULL: today */
+	const char *time; /* HH:MM; NULL: the local time now */
+} wol_give_opts;
+
+typedef struct wol_given {
+	char *slug, *name, *path;
+	char date[11];
+	char time[6];
+	char *line;       /* the line appended (without the newline) */
+} wol_given;
+
+/* Appends "- YYYY-MM-DD HH:MM what" to the person's file under the people
+ * lock. Refused (nothing written): an unknown person, an empty or
+ * multi-line text, text over WOL_PEOPLE_TEXT_MAX, a broken file. */
+WOL_API int wol_people_give(wol_ctx *ctx, const char *ref, const char *what,
+                            const wol_give_opts *opts, wol_given *out, wol_error *err);
+WOL_API void wol_given_free(wol_given *g);
+
+/* The person to reach out to on `date` ({{person}} in prompts): the one
+ * longest without a contribution, ties broken by a rotation seeded by the
+ * date. *name is NULL when the list is empty. */
+WOL_API int wol_people_pick(wol_ctx *ctx, wol_date date, char **name, wol_error *err);
+
+/* ------------------------------------------------------------------ goal */
+
+/* A member's goal lives in members/<handle>.md of each circle (`goal:`),
+ * so the circle sees it; setting it is a commit like a share, pushed by
+ * the next sync. Its history is read from the repository (csrc/people/goal.c). */
+
+#define WOL_GOAL_MAX 4096 /* bytes */
+
+typedef struct wol_goal {
+	char *circle;
+	char *handle;
+	char *text;      /* NULL when no goal is set */
+	int words;
+	char *note;      /* a gentle note (e.g. over WOL_GOAL_WORDS words), or NULL */
+	char commit[41]; /* wol_goal_set: the new commit ("" when unchanged) */
+	int unchanged;   /* wol_goal_set: the goal was already this text */
+	size_t ahead;    /* wol_goal_set: commits waiting to be pushed */
+} wol_goal;
+
+/* The goal of `handle` (NULL: the circle handle's member). */
+WOL_API int wol_goal_get(wol_circle *c, const char *handle, wol_goal *out, wol_error *err);
+/* Sets my goal: whitespace runs become one space; refused (nothing
+ * written): empty, over WOL_GOAL_MAX bytes, not UTF-8, control characters. */
+WOL_API int wol_goal_set(wol_circle *c, const char *text, wol_goal *out, wol_error *err);
+WOL_API void wol_goal_free(wol_goal *g);
+/* A goal's text normalised and checked as wol_goal_set does (for callers
+ * that check before acting, e.g. a join). *out malloc'd; *note as above. */
+WOL_API int wol_goal_check(const char *text, char **out, char **note, wol_error *err);
+
+typedef struct wol_goal_rev {
+	char date[11];   /* the commit's date in its own time zone */
+	long long time;  /* unix time of the commit */
+	char commit[41];
+	char *text;      /* "" when the goal was removed */
+	char *author;    /* the member's handle who made it, else the commit author's name */
+	int outside;     /* made by someone other than the member (not a wol goal change) */
+} wol_goal_rev;
+
+typedef struct wol_goal_history {
+	char *handle;
+	wol_goal_rev *revs; /* oldest first */
+	size_t n;
+} wol_goal_history;
+
+/* Every commit of HEAD's history that changed the goal in
+ * members/<handle>.md, oldest first: the repository's history walk
+ * (repo/history.c, a libgit2 revwalk limited to the path; a merge counts
+ * only for what it changed itself) comparing the goal in the file's blob
+ * with the parent's. */
+WOL_API int wol_goal_history_get(wol_circle *c, const char *handle, wol_goal_history *out,
+                                 wol_error *err);
+WOL_API void wol_goal_history_free(wol_goal_history *h);
+
+/* How many times each member's goal was revised (changes after the first
+ * goal), for the dashboard. Kept in the clone's .git/wol-goals keyed by
+ * HEAD, so only commits new since the last call are walked. handles[i]
+ * -> counts[i]. */
+WOL_API int wol_goal_revisions(wol_circle *c, const char *const *handles, size_t n,
+                               long *counts, wol_error *err);
 
 #endif

@@ -1,7 +1,9 @@
-/* circle_md.c - circle.md and members/<handle>.md: rendering them for a
- * new circle or member, and reading them back. circle.md is read here
- * only (wol_circle_md_read): one set of rules for every reader. */
+/* format/circle_md.c - circle.md and members/<handle>.md: rendering them
+ * for a new circle or member; circle.md is read here only
+ * (wol_circle_md_read): one set of rules for every reader. repo/info.c
+ * gives the clone's view (circle.md's fields, the remote, the members). */
 #include "repo/circle_priv.h"
+#include "format/circle_md.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -245,68 +247,9 @@ int wol_circle_md_week(const wol_circle_md *md, wol_date date)
 	return (int)(days / 7) + 1;
 }
 
-/* ------------------------------------------------------------ the clone */
+/* ------------------------------------------------------------ goals */
 
-int wol_circle_info_get(wol_circle *c, wol_circle_info *out, wol_error *err)
-{
-	memset(out, 0, sizeof *out);
-	wol_circle_md md;
-	int rc = wol_circle_md_read(c->path, &md, err);
-	if (rc)
-		return rc;
-	out->name = md.name ? md.name : wol_strfmt("%s", c->name);
-	md.name = NULL;
-	out->started = md.started;
-	out->meets = md.meets;
-	out->weeks = md.weeks;
-	out->format = md.format;
-	out->warnings = md.warnings;
-	out->nwarnings = md.nwarnings;
-	md.warnings = NULL;
-	md.nwarnings = 0;
-	wol_circle_md_free(&md);
-	if (!out->name) {
-		wol_circle_info_free(out);
-		return wol_error_set(err, WOL_ENOMEM, "out of memory");
-	}
-	git_remote *remote = NULL;
-	if (git_remote_lookup(&remote, c->repo, "origin") == 0) {
-		const char *u = git_remote_url(remote);
-		out->remote = u ? wol_url_redact(u) : NULL;
-		git_remote_free(remote);
-	}
-	git_error_clear();
-	git_reference *hr = NULL;
-	if (git_reference_lookup(&hr, c->repo, "HEAD") == 0 &&
-	    git_reference_type(hr) == GIT_REFERENCE_SYMBOLIC) {
-		const char *t = git_reference_symbolic_target(hr);
-		out->branch = wol_strfmt("%s", strncmp(t, "refs/heads/", 11) == 0 ? t + 11 : t);
-	}
-	git_reference_free(hr);
-	git_error_clear();
-	rc = wol_circle_ahead(c, &out->ahead, err);
-	if (rc)
-		wol_circle_info_free(out);
-	return rc;
-}
-
-void wol_circle_info_free(wol_circle_info *info)
-{
-	if (!info)
-		return;
-	free(info->name);
-	free(info->remote);
-	free(info->branch);
-	wol_strv_free(info->warnings, info->nwarnings);
-	memset(info, 0, sizeof *info);
-}
-
-static int cmp_member(const void *a, const void *b)
-{
-	return strcmp(((const wol_member *)a)->handle, ((const wol_member *)b)->handle);
-}
-
-static int count_words(const char *s)
+int wol_goal_words(const char *s)
 {
 	int n = 0, in = 0;
 	for (; *s; s++) {
@@ -318,93 +261,46 @@ static int count_words(const char *s)
 	return n;
 }
 
-int wol_circle_members(wol_circle *c, wol_member **out, size_t *n, wol_error *err)
+int wol_goal_check(const char *text, char **out, char **note, wol_error *err)
 {
 	*out = NULL;
-	*n = 0;
-	char *dir = wol_strfmt("%s/members", c->path);
-	if (!dir)
+	if (note)
+		*note = NULL;
+	if (!text)
+		return wol_error_set(err, WOL_EINVAL, "goal: no text given");
+	int rc = wol_text_check("goal", text, WOL_GOAL_MAX, 1, err);
+	if (rc)
+		return rc;
+	/* one line: every run of blanks and line breaks becomes one space */
+	wol_buf b;
+	wol_buf_init(&b);
+	int space = 0;
+	for (const char *s = text; *s; s++) {
+		if (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r') {
+			space = 1;
+			continue;
+		}
+		if (space && b.len)
+			wol_buf_put(&b, " ", 1);
+		space = 0;
+		wol_buf_put(&b, s, 1);
+	}
+	if (b.oom) {
+		wol_buf_free(&b);
 		return wol_error_set(err, WOL_ENOMEM, "out of memory");
-	struct stat st;
-	if (lstat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
-		free(dir);
-		return 0;
 	}
-	DIR *d = opendir(dir);
-	free(dir);
-	if (!d)
-		return 0;
-	wol_member *v = NULL;
-	size_t cnt = 0, cap = 0;
-	struct dirent *de;
-	while ((de = readdir(d)) != NULL) {
-		size_t l = strlen(de->d_name);
-		if (l < 4 || strcmp(de->d_name + l - 3, ".md") != 0)
-			continue;
-		char handle[WOL_HANDLE_MAX + 8];
-		if (l - 3 >= sizeof handle)
-			continue;
-		memcpy(handle, de->d_name, l - 3);
-		handle[l - 3] = '\0';
-		if (!wol_name_valid(handle))
-			continue;
-		char *rel = wol_strfmt("members/%s", de->d_name);
-		char *text = NULL;
-		size_t len;
-		int rrc = rel ? wol_circle__read(c, rel, 256 * 1024, &text, &len, NULL) : -1;
-		free(rel);
-		if (rrc != 0)
-			continue;
-		if (cnt == cap) {
-			cap = cap ? cap * 2 : 8;
-			wol_member *nv = realloc(v, cap * sizeof *nv);
-			if (!nv) {
-				free(text);
-				break;
-			}
-			v = nv;
-		}
-		wol_member *m = &v[cnt++];
-		memset(m, 0, sizeof *m);
-		m->handle = wol_strfmt("%s", handle);
-		wol_doc doc;
-		wol_error perr;
-		if (wol_doc_parse(text, len, de->d_name, &doc, &perr) == 0) {
-			const char *s;
-			m->name = (s = wol_yaml_str(doc.meta, "name")) ? wol_strfmt("%s", s) : NULL;
-			m->goal = (s = wol_yaml_str(doc.meta, "goal")) ? wol_strfmt("%s", s) : NULL;
-			m->joined = (s = wol_yaml_str(doc.meta, "joined")) ? wol_strfmt("%s", s) : NULL;
-			wol_doc_free(&doc);
-		} else {
-			m->warning = wol_strfmt("%s", perr.msg);
-		}
-		if (!m->name)
-			m->name = wol_strfmt("%s", handle);
-		if (m->goal) {
-			m->goal_words = count_words(m->goal);
-			if (m->goal_words > WOL_GOAL_WORDS && !m->warning)
-				m->warning = wol_strfmt("wol: members/%s.md: the goal has %d words; WOL goals "
-				                        "are short (%d words at most)",
-				                        handle, m->goal_words, WOL_GOAL_WORDS);
-		}
-		free(text);
+	if (!b.len) {
+		wol_buf_free(&b);
+		return wol_error_set(err, WOL_EINVAL,
+		                     "goal: empty (say in a sentence what you are working towards)");
 	}
-	closedir(d);
-	if (cnt)
-		qsort(v, cnt, sizeof *v, cmp_member);
-	*out = v;
-	*n = cnt;
+	*out = wol_buf_detach(&b);
+	if (!*out)
+		return wol_error_set(err, WOL_ENOMEM, "out of memory");
+	int words = wol_goal_words(*out);
+	if (note && words > WOL_GOAL_WORDS)
+		*note = wol_strfmt("wol: goal saved; it has %d words, and a shorter goal (%d words or "
+		                   "fewer) is easier to act on",
+		                   words, WOL_GOAL_WORDS);
 	return 0;
-}
-
-void wol_members_free(wol_member *m, size_t n)
-{
-	for (size_t i = 0; m && i < n; i++) {
-		free(m[i].handle);
-		free(m[i].name);
-		free(m[i].goal);
-		free(m[i].joined);
-		free(m[i].warning);
-	}
-	free(m);
 }

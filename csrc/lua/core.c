@@ -2,7 +2,7 @@
  * the shared binding helpers. No domain logic lives here. */
 #include "lua_wol.h"
 
-#include <git2.h>
+#include <stdlib.h>
 #include <string.h>
 
 typedef struct ctx_ud {
@@ -13,7 +13,19 @@ int wol_lua_fail(lua_State *L, const wol_error *e)
 {
 	lua_pushnil(L);
 	lua_pushstring(L, e->msg[0] ? e->msg : "wol: unknown error");
-	return 2;
+	lua_pushstring(L, wol_error_name(e->code));
+	return 3;
+}
+
+wol_ctx *wol_lua_toctx(lua_State *L, int idx)
+{
+	ctx_ud *u = (ctx_ud *)lua_touserdata(L, idx);
+	if (!u || !lua_getmetatable(L, idx))
+		return NULL;
+	luaL_getmetatable(L, WOL_LUA_CTX);
+	int same = lua_rawequal(L, -1, -2);
+	lua_pop(L, 2);
+	return same ? u->ctx : NULL;
 }
 
 wol_ctx *wol_lua_checkctx(lua_State *L, int idx)
@@ -172,13 +184,7 @@ static int l_ctx_today(lua_State *L)
 static int l_ctx_identity(lua_State *L)
 {
 	const wol_identity *id = wol_ctx_identity(wol_lua_checkctx(L, 1));
-	lua_createtable(L, 0, 5);
-	if (id->handle[0])
-		wol_lua_setstr(L, "handle", id->handle);
-	wol_lua_setstr(L, "name", id->name);
-	wol_lua_setstr(L, "email", id->email);
-	wol_lua_setstr(L, "source", id->handle_source);
-	wol_lua_setstr(L, "problem", id->problem);
+	wol_lua_push_tree(L, wol_identity_json(id));
 	return 1;
 }
 
@@ -242,38 +248,29 @@ static int l_libs(lua_State *L)
 {
 	wol_libinfo li;
 	wol_version_libs(&li);
-	lua_createtable(L, 0, 10);
-	wol_lua_setstr(L, "wol", li.wol);
-	wol_lua_setint(L, "format", li.format);
-	wol_lua_setstr(L, "libgit2", li.libgit2);
-	wol_lua_setbool(L, "threads", li.git_threads);
-	wol_lua_setbool(L, "https", li.git_https);
-	wol_lua_setbool(L, "ssh", li.git_ssh);
-	wol_lua_setstr(L, "sqlite", li.sqlite);
-	wol_lua_setbool(L, "fts5", li.sqlite_fts5);
-	wol_lua_setstr(L, "libyaml", li.libyaml);
-	wol_lua_setstr(L, "cjson", li.cjson);
+	wol_lua_push_tree(L, wol_libinfo_json(&li));
 	return 1;
 }
 
-/* One libgit2 init per Lua state, undone when the state closes (the count
- * is kept by libgit2 itself, which is thread-safe). */
+/* One wol_init per Lua state, undone when the state closes (the count is
+ * kept by libgit2 itself, which is thread-safe). */
 static int l_libgit2_gc(lua_State *L)
 {
 	(void)L;
-	git_libgit2_shutdown();
+	wol_shutdown();
 	return 0;
 }
 
 static const luaL_Reg module_fns[] = {
 	{"open", l_open}, {"version", l_version}, {"libs", l_libs}, {NULL, NULL}};
 
-WOL_API int luaopen_wol_core(lua_State *L);
+WOL_LUA_EXPORT int luaopen_wol_core(lua_State *L);
 
 int luaopen_wol_core(lua_State *L)
 {
-	if (git_libgit2_init() < 0)
-		return luaL_error(L, "wol: libgit2 failed to initialise");
+	wol_error err;
+	if (wol_init(&err) != 0)
+		return luaL_error(L, "%s", err.msg);
 	lua_newuserdata(L, 1);
 	lua_createtable(L, 0, 1);
 	lua_pushcfunction(L, l_libgit2_gc);
@@ -295,16 +292,20 @@ int luaopen_wol_core(lua_State *L)
 	int methods = lua_gettop(L);
 	wol_lua_setfuncs(L, methods, ctx_methods);
 
+	wol_lua_open_json(L, module, methods); /* first: the others push trees */
 	wol_lua_open_date(L, module, methods);
 	wol_lua_open_doc(L, module, methods);
 	wol_lua_open_doctor(L, module, methods);
 	wol_lua_open_sync(L, module, methods);
 	wol_lua_open_circle(L, module, methods);
 	wol_lua_open_journal(L, module, methods);
+	wol_lua_open_layout(L, module, methods);
 	wol_lua_open_prompt(L, module, methods);
 	wol_lua_open_question(L, module, methods); /* after circle: extends its handle */
 	wol_lua_open_index(L, module, methods);
 	wol_lua_open_status(L, module, methods);
+	wol_lua_open_review(L, module, methods);
+	wol_lua_open_people(L, module, methods); /* after circle: extends its handle */
 
 	lua_setfield(L, meta, "__index"); /* pops methods */
 	lua_pushcfunction(L, l_ctx_close);

@@ -29,6 +29,20 @@ static int l_journal_path(lua_State *L)
 	return 1;
 }
 
+/* core.journal_date(rel) -> "YYYY-MM-DD" | nil: the entry a path relative to
+ * $WOL_HOME is, if it is one */
+static int l_journal_date(lua_State *L)
+{
+	const char *rel = luaL_checkstring(L, 1);
+	wol_date d;
+	if (wol_journal_date_of(rel, &d) != 0) {
+		lua_pushnil(L);
+		return 1;
+	}
+	wol_lua_push_date(L, d);
+	return 1;
+}
+
 /* ctx:journal_template([date]) -> text, warning | nil, msg */
 static int l_journal_template(lua_State *L)
 {
@@ -109,20 +123,7 @@ static int l_journal_log(lua_State *L)
 
 static void push_entries(lua_State *L, const wol_journal_entries *l)
 {
-	lua_createtable(L, (int)l->n, 0);
-	for (size_t i = 0; i < l->n; i++) {
-		const wol_journal_entry *e = &l->items[i];
-		lua_createtable(L, 0, 5);
-		wol_lua_push_date(L, e->date);
-		lua_setfield(L, -2, "date");
-		wol_lua_setstr(L, "path", e->path);
-		wol_lua_setstr(L, "title", e->title);
-		if (e->title) {
-			wol_lua_setint(L, "size", (lua_Integer)e->size);
-			wol_lua_setbool(L, "written", e->written);
-		}
-		lua_rawseti(L, -2, (int)i + 1);
-	}
+	wol_lua_push_tree(L, wol_journal_entries_json(l));
 	lua_createtable(L, (int)l->nwarnings, 0);
 	for (size_t i = 0; i < l->nwarnings; i++) {
 		lua_pushstring(L, l->warnings[i]);
@@ -155,20 +156,7 @@ static int l_journal_stats(lua_State *L)
 		return wol_lua_fail(L, &err);
 	wol_journal_stats s;
 	wol_journal_stats_of(&l, wol_ctx_today(ctx), &s);
-	lua_createtable(L, 0, 9);
-	wol_lua_setint(L, "current", s.current);
-	wol_lua_setint(L, "longest", s.longest);
-	wol_lua_setint(L, "week", s.week);
-	wol_lua_setint(L, "month", s.month);
-	wol_lua_setint(L, "total", s.total);
-	wol_lua_setint(L, "entries", (lua_Integer)l.n);
-	wol_lua_setbool(L, "today_written", s.today_written);
-	wol_lua_push_date(L, s.today);
-	lua_setfield(L, -2, "today");
-	if (s.last.y) {
-		wol_lua_push_date(L, s.last);
-		lua_setfield(L, -2, "last");
-	}
+	wol_lua_push_tree(L, wol_journal_stats_json(&s, l.n));
 	lua_createtable(L, (int)l.nwarnings, 0);
 	for (size_t i = 0; i < l.nwarnings; i++) {
 		lua_pushstring(L, l.warnings[i]);
@@ -220,7 +208,8 @@ static int l_journal_heading(lua_State *L)
 }
 
 static const luaL_Reg module_fns[] = {
-	{"journal_written", l_journal_written}, {"journal_heading", l_journal_heading}, {NULL, NULL}};
+	{"journal_written", l_journal_written}, {"journal_heading", l_journal_heading},
+	{"journal_date", l_journal_date},       {NULL, NULL}};
 
 static const luaL_Reg methods_fns[] = {{"journal_path", l_journal_path},
                                        {"journal_template", l_journal_template},

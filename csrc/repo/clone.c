@@ -2,6 +2,7 @@
  * a circle, commit our member file, move it in whole. */
 #include "circle_priv.h"
 #include "remote.h"
+#include "format/circle_md.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -207,8 +208,11 @@ static int local_problem(const char *path, int grc, wol_error *err)
 	return 0;
 }
 
-int wol_circle_join(wol_ctx *ctx, const char *url, const char *name, wol_progress_cb cb,
-                    void *payload, char **name_out, wol_error *err)
+static int join(wol_ctx *ctx, const char *url, const char *name, const char *goal,
+                wol_progress_cb cb, void *payload, char **name_out, wol_error *err);
+
+int wol_circle_join(wol_ctx *ctx, const char *url, const char *name, const char *goal,
+                    wol_progress_cb cb, void *payload, char **name_out, wol_error *err)
 {
 	if (name_out)
 		*name_out = NULL;
@@ -217,6 +221,19 @@ int wol_circle_join(wol_ctx *ctx, const char *url, const char *name, wol_progres
 	int rc;
 	if (name && *name && (rc = wol_name_check(name, "circle name", err)))
 		return rc;
+	/* a goal is checked (by the goal's own rules) before anything is cloned */
+	char *norm_goal = NULL;
+	if (goal && (rc = wol_goal_check(goal, &norm_goal, NULL, err)))
+		return rc;
+	rc = join(ctx, url, name, norm_goal, cb, payload, name_out, err);
+	free(norm_goal);
+	return rc;
+}
+
+static int join(wol_ctx *ctx, const char *url, const char *name, const char *goal,
+                wol_progress_cb cb, void *payload, char **name_out, wol_error *err)
+{
+	int rc;
 	const char *handle;
 	if ((rc = wol_ctx_handle(ctx, &handle, err)))
 		return rc;
@@ -325,17 +342,24 @@ int wol_circle_join(wol_ctx *ctx, const char *url, const char *name, wol_progres
 	char *mfile = mpath ? wol_strfmt("%s/%s", tmp, mpath) : NULL;
 	if (!mpath || !mfile) {
 		rc = wol_error_set(err, WOL_ENOMEM, "out of memory");
-	} else if (!wol_fs_exists(mfile)) {
-		size_t mlen;
-		char *mdoc = wol_circle__member_doc(c, NULL, &mlen, err);
+	} else if (!wol_fs_exists(mfile) || goal) {
+		/* a new member file, or (joining again with a goal) the one there
+		 * with the goal set */
+		size_t mlen = 0;
+		char *mdoc = NULL, *old = NULL;
+		if (goal)
+			rc = wol_circle__member_with_goal(c, mpath, goal, &mdoc, &mlen, &old, err);
+		else if (!(mdoc = wol_circle__member_doc(c, NULL, &mlen, err)))
+			rc = err ? err->code : WOL_ENOMEM;
 		char *msg = wol_strfmt("join(%s): %s joins\n\nWol-Kind: member\n", handle, c->author);
-		if (!mdoc || !msg) {
-			rc = mdoc ? wol_error_set(err, WOL_ENOMEM, "out of memory") : err->code;
-		} else {
+		if (!rc && !msg)
+			rc = wol_error_set(err, WOL_ENOMEM, "out of memory");
+		if (!rc) {
 			wol_commit_file f = {mpath, mdoc, mlen};
 			rc = wol_circle_commit(c, &f, 1, msg, 0, NULL, err);
 		}
 		free(mdoc);
+		free(old);
 		free(msg);
 	}
 	free(mpath);

@@ -18,70 +18,14 @@
 
 /* ------------------------------------------------------------ committing */
 
-static long long mtime_ns(const struct stat *st)
-{
-	return (long long)st->st_mtim.tv_sec * 1000000000LL + st->st_mtim.tv_nsec;
-}
-
-/* Removes `*.lock` files under dir (recursively) no older than `since`:
- * left by a wol commit that was killed (our own lock proves nobody of
- * ours is at work, and the owner file says when the dead one began). */
-static void remove_stale_locks(const char *dir, long long since, int depth)
-{
-	DIR *d = opendir(dir);
-	if (!d)
-		return;
-	struct dirent *de;
-	while ((de = readdir(d)) != NULL) {
-		if (de->d_name[0] == '.' || strcmp(de->d_name, "objects") == 0)
-			continue;
-		/* index.lock is removed only when it is the very file the dead
-		 * commit created (see recover_after_crash): git may hold it now */
-		if (depth == 0 && strcmp(de->d_name, "index.lock") == 0)
-			continue;
-		char *p = wol_strfmt("%s/%s", dir, de->d_name);
-		struct stat st;
-		if (p && lstat(p, &st) == 0) {
-			size_t n = strlen(de->d_name);
-			if (S_ISDIR(st.st_mode) && depth < 8)
-				remove_stale_locks(p, since, depth + 1);
-			else if (S_ISREG(st.st_mode) && n > 5 &&
-			         strcmp(de->d_name + n - 5, ".lock") == 0 && mtime_ns(&st) >= since)
-				unlink(p);
-		}
-		free(p);
-	}
-	closedir(d);
-}
-
-/* Removes the temporary files of an interrupted atomic write of root/rel
- * (".<base>.tmp-*" next to it, see wol_fs_write_atomic). */
+/* Removes the temporary files of an interrupted atomic write of root/rel. */
 static void remove_write_temps(const char *root, const char *rel)
 {
 	if (wol_path_check(rel, NULL) != 0)
 		return;
 	char *p = wol_strfmt("%s/%s", root, rel);
-	char *slash = p ? strrchr(p, '/') : NULL;
-	if (!slash) {
-		free(p);
-		return;
-	}
-	*slash = '\0';
-	char *prefix = wol_strfmt(".%s.tmp-", slash + 1);
-	DIR *d = prefix ? opendir(p) : NULL;
-	struct dirent *de;
-	while (d && (de = readdir(d)) != NULL) {
-		if (strncmp(de->d_name, prefix, strlen(prefix)) != 0)
-			continue;
-		char *t = wol_strfmt("%s/%s", p, de->d_name);
-		struct stat st;
-		if (t && lstat(t, &st) == 0 && S_ISREG(st.st_mode))
-			unlink(t);
-		free(t);
-	}
-	if (d)
-		closedir(d);
-	free(prefix);
+	if (p)
+		wol_fs_remove_temps(p);
 	free(p);
 }
 
@@ -99,7 +43,9 @@ static void recover_after_crash(wol_circle *c, const char *owner)
 	if (wol_fs_read(owner, 1024 * 1024, 1, &text, &len, NULL) != 0)
 		text = NULL;
 	/* a second of slack for file systems with coarse timestamps */
-	remove_stale_locks(c->gitdir, mtime_ns(&st) - 1000000000LL, 0);
+	/* index.lock is removed only when it is the very file the dead commit
+	 * created (below): git may hold it now */
+	wol_fs_remove_locks_since(c->gitdir, wol_fs_mtime_ns(&st) - 1000000000LL, "index.lock");
 	char *tmpidx = wol_strfmt("%s/wol-index.new", c->gitdir);
 	if (tmpidx)
 		unlink(tmpidx);
@@ -244,7 +190,7 @@ static void drop_index_lock(wol_circle *c)
 static int same_file(const struct stat *a, const struct stat *b)
 {
 	return a->st_dev == b->st_dev && a->st_ino == b->st_ino && a->st_size == b->st_size &&
-	       mtime_ns(a) == mtime_ns(b);
+	       wol_fs_mtime_ns(a) == wol_fs_mtime_ns(b);
 }
 
 /* Writes the index with `files` staged, under our index.lock: a private
@@ -480,9 +426,7 @@ int wol_circle_commit(wol_circle *c, const wol_commit_file *files, size_t nfiles
 		if (rc)
 			return rc;
 	}
-	/* crash safety: objects, index and refs fsynced before they count */
-	git_libgit2_opts(GIT_OPT_ENABLE_FSYNC_GITDIR, 1);
-	char *lockpath = wol_strfmt("%s/wol-commit.flock", c->gitdir);
+	char *lockpath = wol_strfmt("%s/" WOL_COMMIT_LOCK, c->gitdir);
 	char *owner = wol_strfmt("%s/wol-commit.owner", c->gitdir);
 	if (!lockpath || !owner) {
 		free(lockpath);

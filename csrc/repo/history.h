@@ -6,7 +6,7 @@
 
 #include <git2.h>
 
-#include "wol.h"
+#include "util/util.h"
 
 /* The members of a circle, to tell which member made a commit. */
 typedef struct wol_authors {

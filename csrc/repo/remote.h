@@ -9,7 +9,12 @@
 
 #include <git2.h>
 
-#include "wol.h"
+#include "util/util.h"
+
+/* A URL for showing (messages, JSON, listings): a password or token in it
+ * becomes "***"; it stays only in the clone's git config, where the user
+ * put it. malloc'd; NULL on out of memory. */
+char *wol_url_redact(const char *url);
 
 #define MAX_KEYS 4
 #define MAX_CRED_CALLS 16

@@ -158,34 +158,6 @@ void wol_sync_state_free(wol_sync_state *s)
 
 /* ------------------------------------------------- crash recovery */
 
-/* Removes `*.lock` files under dir (recursively, objects/ left alone) made
- * at or after `since` (ns): the ref locks of a fetch or fast-forward that
- * was killed. */
-static void remove_locks_since(const char *dir, long long since, int depth)
-{
-	DIR *d = opendir(dir);
-	if (!d)
-		return;
-	struct dirent *de;
-	while ((de = readdir(d)) != NULL) {
-		if (de->d_name[0] == '.' || strcmp(de->d_name, "objects") == 0)
-			continue;
-		char *p = wol_strfmt("%s/%s", dir, de->d_name);
-		struct stat st;
-		if (p && lstat(p, &st) == 0) {
-			size_t n = strlen(de->d_name);
-			long long m = (long long)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec;
-			if (S_ISDIR(st.st_mode) && depth < 8)
-				remove_locks_since(p, since, depth + 1);
-			else if (S_ISREG(st.st_mode) && n > 5 &&
-			         strcmp(de->d_name + n - 5, ".lock") == 0 && m >= since)
-				unlink(p);
-		}
-		free(p);
-	}
-	closedir(d);
-}
-
 /* Called holding the sync lock. `<gitdir>/wol-sync.owner` holds the pid of
  * the sync at work and is emptied when it ends: if it still holds one, that
  * sync was killed, and git's lock files it left (refs/remotes/origin/x.lock
@@ -195,7 +167,7 @@ static void remove_locks_since(const char *dir, long long since, int depth)
 static int sync_recover(const char *gitdir, wol_error *err)
 {
 	char *owner = wol_strfmt("%s/wol-sync.owner", gitdir);
-	char *cl = wol_strfmt("%s/wol-commit.flock", gitdir);
+	char *cl = wol_strfmt("%s/" WOL_COMMIT_LOCK, gitdir);
 	if (!owner || !cl) {
 		free(owner);
 		free(cl);
@@ -208,9 +180,7 @@ static int sync_recover(const char *gitdir, wol_error *err)
 		rc = wol_lock_acquire(&commit_lock, cl, 10000, err);
 		if (rc == 0) {
 			/* a second of slack for coarse file system timestamps */
-			long long since = (long long)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec -
-			                  1000000000LL;
-			remove_locks_since(gitdir, since, 0);
+			wol_fs_remove_locks_since(gitdir, wol_fs_mtime_ns(&st) - 1000000000LL, NULL);
 			wol_lock_release(&commit_lock);
 		}
 	}
@@ -294,8 +264,6 @@ int wol_sync_run(wol_ctx *ctx, const char *circle, const wol_sync_opts *opts,
 		free(gitdir);
 		return rc;
 	}
-	/* a crash must never leave refs pointing at objects that are not on disk */
-	git_libgit2_opts(GIT_OPT_ENABLE_FSYNC_GITDIR, 1);
 	if ((rc = open_circle(ctx, name, &name, &repo, err)) != 0)
 		goto out;
 	if ((rc = head_branch(repo, &out->branch, err)) != 0)

@@ -4,9 +4,10 @@
 
 #include <git2.h>
 
+#include "repo/circle_priv.h"
 #include "repo/history.h"
 #include "repo/remote.h"
-#include "wol.h"
+#include "util/util.h"
 
 /* digest.c */
 int wol_sync__oom(wol_error *err);
@@ -24,10 +25,13 @@ int wol_sync__arrived_changes(git_repository *repo, const git_oid *ours, const g
  * to the author of the arrived commit (ch) that last changed it */
 int wol_sync__record_changes(git_repository *repo, const char *workdir, git_tree *from,
                              git_tree *to, wol_sync_result *r, const char *me,
-                             const wol_change *ch, size_t nch);
+                             const wol_change *ch, size_t nch, wol_error *err);
 /* merge.c: brings what was fetched into the branch: nothing, a
  * fast-forward, or a merge commit. */
 int wol_sync__integrate(wol_ctx *ctx, git_repository *repo, const char *branch,
                         wol_remote_cb *s, wol_sync_result *r, wol_error *err);
+
+/* The path of the lock a sync of the circle holds (malloc'd). */
+char *wol_sync_lock_path(const wol_ctx *ctx, const char *circle);
 
 #endif

@@ -1,5 +1,5 @@
 /* date.c - civil dates as day numbers (no time zones, no DST) */
-#include "wol.h"
+#include "util/util.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -18,6 +18,13 @@ static int days_in_month(int y, int m)
 {
 	static const int dim[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
 	return m == 2 && is_leap(y) ? 29 : dim[m - 1];
+}
+
+int wol_time_valid(const char *t)
+{
+	return t && strlen(t) == 5 && isdigit((unsigned char)t[0]) && isdigit((unsigned char)t[1]) &&
+	       t[2] == ':' && isdigit((unsigned char)t[3]) && isdigit((unsigned char)t[4]) &&
+	       (t[0] - '0') * 10 + (t[1] - '0') < 24 && t[3] < '6';
 }
 
 int wol_date_valid(int y, int m, int d)

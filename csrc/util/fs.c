@@ -1,6 +1,7 @@
 /* fs.c - file system helpers: atomic writes, bounded reads, mkdir -p */
-#include "wol.h"
+#include "util/util.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
@@ -39,15 +40,17 @@ int wol_fs_mkdirs(const char *path, mode_t mode, wol_error *err)
 			*s = '\0';
 			if (mkdir(p, mode) != 0 && errno != EEXIST) {
 				int e = errno;
-				wol_error_set(err, WOL_EIO, "mkdir %s: %s", p, strerror(e));
+				/* a file where a folder should be is bad input, not a failing disk */
+				int code = e == ENOTDIR ? WOL_EINVAL : WOL_EIO;
+				wol_error_set(err, code, "mkdir %s: %s", p, strerror(e));
 				free(p);
-				return WOL_EIO;
+				return code;
 			}
 			struct stat st;
 			if (stat(p, &st) != 0 || !S_ISDIR(st.st_mode)) {
-				wol_error_set(err, WOL_EIO, "mkdir %s: exists and is not a directory", p);
+				wol_error_set(err, WOL_EINVAL, "mkdir %s: exists and is not a directory", p);
 				free(p);
-				return WOL_EIO;
+				return WOL_EINVAL;
 			}
 			*s = save;
 			if (last)
@@ -77,7 +80,7 @@ int wol_fs_read(const char *path, size_t max, int nofollow, char **out, size_t *
 	}
 	if ((size_t)st.st_size > max) {
 		close(fd);
-		return wol_error_set(err, WOL_EINVAL, "%s: too large (%lld bytes, limit %zu)", path,
+		return wol_error_set(err, WOL_EREFUSED, "%s: too large (%lld bytes, limit %zu)", path,
 		                     (long long)st.st_size, max);
 	}
 	wol_buf b;
@@ -98,7 +101,7 @@ int wol_fs_read(const char *path, size_t max, int nofollow, char **out, size_t *
 		if (b.len + (size_t)r > max) {
 			close(fd);
 			wol_buf_free(&b);
-			return wol_error_set(err, WOL_EINVAL, "%s: too large (limit %zu bytes)", path, max);
+			return wol_error_set(err, WOL_EREFUSED, "%s: too large (limit %zu bytes)", path, max);
 		}
 		if (wol_buf_put(&b, chunk, (size_t)r) != 0) {
 			close(fd);
@@ -223,4 +226,64 @@ done:
 	free(full);
 	free(probe);
 	return out;
+}
+
+void wol_fs_remove_temps(const char *path)
+{
+	char *dir = wol_strfmt("%s", path);
+	char *slash = dir ? strrchr(dir, '/') : NULL;
+	if (!slash) {
+		free(dir);
+		return;
+	}
+	*slash = '\0';
+	/* the name wol_fs_write_atomic gives its temp files */
+	char *prefix = wol_strfmt(".%s.tmp-", slash + 1);
+	DIR *d = prefix ? opendir(dir) : NULL;
+	struct dirent *de;
+	size_t n = prefix ? strlen(prefix) : 0;
+	while (d && (de = readdir(d)) != NULL) {
+		if (strncmp(de->d_name, prefix, n) != 0)
+			continue;
+		char *t = wol_strfmt("%s/%s", dir, de->d_name);
+		struct stat st;
+		if (t && lstat(t, &st) == 0 && S_ISREG(st.st_mode))
+			unlink(t);
+		free(t);
+	}
+	if (d)
+		closedir(d);
+	free(prefix);
+	free(dir);
+}
+
+static void remove_locks(const char *dir, long long since, const char *keep, int depth)
+{
+	DIR *d = opendir(dir);
+	if (!d)
+		return;
+	struct dirent *de;
+	while ((de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.' || strcmp(de->d_name, "objects") == 0)
+			continue;
+		if (depth == 0 && keep && strcmp(de->d_name, keep) == 0)
+			continue;
+		char *p = wol_strfmt("%s/%s", dir, de->d_name);
+		struct stat st;
+		if (p && lstat(p, &st) == 0) {
+			size_t n = strlen(de->d_name);
+			if (S_ISDIR(st.st_mode) && depth < 8)
+				remove_locks(p, since, keep, depth + 1);
+			else if (S_ISREG(st.st_mode) && n > 5 &&
+			         strcmp(de->d_name + n - 5, ".lock") == 0 && wol_fs_mtime_ns(&st) >= since)
+				unlink(p);
+		}
+		free(p);
+	}
+	closedir(d);
+}
+
+void wol_fs_remove_locks_since(const char *gitdir, long long since, const char *keep)
+{
+	remove_locks(gitdir, since, keep, 0);
 }

@@ -1,7 +1,17 @@
 -- wol.nvim: public Lua API. Everything works without calling setup().
 local M = {}
 
-M.version = '0.1.0'
+-- The version, read from the file VERSION at the plugin's root: the one
+-- place it is written (the C module gets it from there at build time, so
+-- :checkhealth wol can tell a module built from another version).
+M.version = (function()
+  local f = io.open(require('wol.lib').root() .. '/VERSION', 'r')
+  local v = f and f:read('*l')
+  if f then
+    f:close()
+  end
+  return v and v:match('^%s*(.-)%s*$') or 'unknown'
+end)()
 
 local ctx_cache = { key = nil, ctx = nil }
 
@@ -22,24 +32,48 @@ function M.options()
   return require('wol.config').options
 end
 
---- The library context for the current configuration (cached), or nil and
---- a message (module not built, bad $WOL_HOME, ...).
+-- The git config files a context reads the identity from (the list of
+-- open_config in csrc/ctx.c). Their stamps are part of the cache key below,
+-- so `git config --global wol.handle NAME` run while Neovim is open is seen
+-- by the next command; a few stat calls, no read.
+local function config_stamp()
+  local uv = require('wol.compat').uv()
+  local env = vim.env
+  local home = env.HOME or ''
+  local files = {
+    (env.XDG_CONFIG_HOME and env.XDG_CONFIG_HOME ~= '') and (env.XDG_CONFIG_HOME .. '/git/config')
+      or (home .. '/.config/git/config'),
+    (env.GIT_CONFIG_GLOBAL and env.GIT_CONFIG_GLOBAL ~= '') and env.GIT_CONFIG_GLOBAL or (home .. '/.gitconfig'),
+  }
+  if not env.GIT_CONFIG_NOSYSTEM then
+    files[#files + 1] = '/etc/gitconfig'
+  end
+  local parts = {}
+  for i, f in ipairs(files) do
+    local st = uv.fs_stat(f)
+    parts[i] = st and string.format('%d.%d:%d:%d', st.mtime.sec, st.mtime.nsec, st.size, st.ino) or '-'
+  end
+  return table.concat(parts, ' ')
+end
+
+--- The library context for the current configuration (cached), or nil, a
+--- message and a code (module not built, bad $WOL_HOME, ...).
 function M.ctx()
-  local core, err = require('wol.lib').core()
+  local core, err, code = require('wol.lib').core()
   if not core then
-    return nil, err
+    return nil, err, code
   end
   local o = M.options()
   -- the date is part of the key: "today" is read when a context opens, and
   -- Neovim may run past midnight
   local key = table.concat({ o.home or '', o.circle or '', vim.env.WOL_HOME or '', vim.env.HOME or '',
-    vim.env.WOL_TODAY or '', os.date('%Y-%m-%d') }, '\0')
+    vim.env.WOL_TODAY or '', os.date('%Y-%m-%d'), config_stamp() }, '\0')
   if ctx_cache.ctx and ctx_cache.key == key then
     return ctx_cache.ctx
   end
-  local ctx, cerr = core.open({ home = o.home, circle = o.circle })
+  local ctx, cerr, ccode = core.open({ home = o.home, circle = o.circle })
   if not ctx then
-    return nil, cerr
+    return nil, cerr, ccode
   end
   ctx_cache.key, ctx_cache.ctx = key, ctx
   return ctx

@@ -107,10 +107,10 @@ local function get_buf()
   local o = { buftype = 'nofile', bufhidden = 'wipe', swapfile = false, buflisted = false,
     modifiable = false, undolevels = -1 }
   for k, v in pairs(o) do
-    api.nvim_buf_set_option(buf, k, v)
+    vim.bo[buf][k] = v
   end
   pcall(api.nvim_buf_set_name, buf, NAME)
-  api.nvim_buf_set_option(buf, 'filetype', 'wolprompt')
+  vim.bo[buf].filetype = 'wolprompt'
   local function map(lhs, fn, desc)
     vim.keymap.set('n', lhs, fn, { buffer = buf, nowait = true, silent = true, desc = 'wol: ' .. desc })
   end
@@ -242,7 +242,7 @@ function M.on_question(question, info)
   if not ctx then
     return notify(err, vim.log.levels.ERROR)
   end
-  local path = string.format('%s/journal/%s/%s.md', ctx:home(), info.today:sub(1, 4), info.today)
+  local path = ctx:journal_path(info.today)
   vim.fn.mkdir(vim.fn.fnamemodify(path, ':h'), 'p', 448) -- 0700: the journal is private
   local prev = vim.fn.win_getid(vim.fn.winnr('#'))
   if prev ~= 0 and prev ~= api.nvim_get_current_win() and not is_prompt_buf(api.nvim_win_get_buf(prev)) then
@@ -281,13 +281,14 @@ function M.complete(lead)
   return out
 end
 
-commands.register('prompt', function(opts)
+--- :[mods] WolPrompt [date] [circle=NAME]
+function M.command(opts)
   local circle, rest = commands.take_circle(opts.fargs)
   if #rest > 1 then
     return notify('wol: prompt: one date at most (YYYY-MM-DD, today, yesterday, tomorrow, +N, -N)',
       vim.log.levels.ERROR)
   end
   M.open(rest[1], { mods = opts.mods, circle = circle })
-end)
+end
 
 return M

@@ -7,6 +7,7 @@ local commands = require('wol.commands')
 local circle = require('wol.circle')
 local api = vim.api
 local levels = vim.log.levels
+local plural = require('wol.ui').plural
 
 local M = {}
 
@@ -36,9 +37,7 @@ function M.age(created, now)
   return string.format('%dd ago', math.floor(diff / 86400))
 end
 
-local function fail(err)
-  error(err, 0)
-end
+local fail = require('wol.lib').fail
 
 --- After a commit: push in the background when the sync engine is there.
 local function after_write(c, w, what)
@@ -51,7 +50,7 @@ local function after_write(c, w, what)
     notify(msg)
     sync.after_share(c:name())
   else
-    notify(msg .. string.format('; %d commit%s will be pushed on the next sync', w.ahead, w.ahead == 1 and '' or 's'))
+    notify(msg .. string.format('; %s will be pushed on the next sync', plural(w.ahead, 'commit')))
   end
 end
 
@@ -194,7 +193,7 @@ function M.open_thread(ref, circle_name)
     vim.bo[buf].swapfile = false
     vim.bo[buf].modeline = false
     local o = { buffer = buf, nowait = true, silent = true }
-    vim.keymap.set('n', 'a', function() commands.run('answer', { fargs = {}, args = '' }) end,
+    vim.keymap.set('n', 'a', function() commands.guard(M.answer, { fargs = {}, args = '' }) end,
       vim.tbl_extend('force', o, { desc = 'wol: answer this question' }))
     vim.keymap.set('n', 'r', function() M.toggle(buf) end,
       vim.tbl_extend('force', o, { desc = 'wol: resolve or reopen (asker only)' }))
@@ -464,7 +463,7 @@ function M.list(opts)
     notify(w, levels.WARN)
   end
   if #qs == 0 then
-    return notify(string.format('wol: no %s questions in %s (ask one: :WolAsk)', which == 'all' and '' or which,
+    return notify(string.format('wol: no %squestions in %s (ask one: :WolAsk)', which == 'all' and '' or (which .. ' '),
       c:name()))
   end
   local cname = c:name()
@@ -472,8 +471,8 @@ function M.list(opts)
     prompt = string.format('Questions in %s', cname),
     kind = 'wol_question',
     format_item = function(q)
-      return string.format('[%s] %s: %s (%d answer%s, %s)', q.state, q.author, q.title, q.answers,
-        q.answers == 1 and '' or 's', M.age(q.created))
+      return string.format('[%s] %s: %s (%s, %s)', q.state, q.author, q.title, plural(q.answers, 'answer'),
+        M.age(q.created))
     end,
   }, function(choice)
     if choice then
@@ -507,7 +506,7 @@ function M.answer(opts)
   vim.ui.select(qs, {
     prompt = 'Answer which question?',
     format_item = function(q)
-      return string.format('%s: %s (%d answers)', q.author, q.title, q.answers)
+      return string.format('%s: %s (%s)', q.author, q.title, plural(q.answers, 'answer'))
     end,
   }, function(choice)
     if choice then
@@ -540,7 +539,7 @@ function M.resolve_cmd(opts)
   vim.ui.select(qs, {
     prompt = 'Resolve which question?',
     format_item = function(q)
-      return string.format('%s (%d answers)', q.title, q.answers)
+      return string.format('%s (%s)', q.title, plural(q.answers, 'answer'))
     end,
   }, function(choice)
     if choice then
@@ -571,11 +570,10 @@ function M.on_synced(args)
   end
   local parts = {}
   if #news.questions > 0 then
-    table.insert(parts, string.format('%d new question%s', #news.questions, #news.questions == 1 and '' or 's'))
+    table.insert(parts, plural(#news.questions, 'new question'))
   end
   if #news.answers > 0 then
-    table.insert(parts, string.format('%d new answer%s to your questions', #news.answers,
-      #news.answers == 1 and '' or 's'))
+    table.insert(parts, plural(#news.answers, 'new answer') .. ' to your questions')
   end
   if not (last and last.digest) then -- the sync digest says it already
     notify(string.format('wol: %s in %s (:WolQuestions)', table.concat(parts, ', '), c:name()))
@@ -585,15 +583,8 @@ function M.on_synced(args)
   for _, a in ipairs(news.answers) do
     M.refresh(a:match('^([^/]+)/'))
   end
-  local fired = pcall(api.nvim_exec_autocmds, 'User', { pattern = 'WolQuestion', modeline = false, data = payload })
-  if not fired then -- Neovim 0.7: no data; read require('wol.questions').last_news
-    pcall(api.nvim_exec_autocmds, 'User', { pattern = 'WolQuestion', modeline = false })
-  end
+  -- Neovim 0.7 passes no data: handlers read require('wol.questions').last_news
+  require('wol.compat').user_event('WolQuestion', payload)
 end
-
-commands.register('ask', M.ask)
-commands.register('questions', M.list)
-commands.register('answer', M.answer)
-commands.register('resolve', M.resolve_cmd)
 
 return M

@@ -1,4 +1,4 @@
--- The search index (csrc/index.c, csrc/search.c): real files, real git
+-- The search index (csrc/index/): real files, real git
 -- repositories, a real sqlite file, and the real `wol` CLI in other processes.
 local t = require('wolt')
 local core = require('wol.core')
@@ -627,19 +627,21 @@ describe('wol index / wol search', function()
       '# A quiet morning Wrote the onboarding checklist. Café au lait.\n', out)
     out, _, rc = t.wol({ 'search', 'checklist', 'kind:journal', '--json', '--limit', '1' }, m)
     assert.are.equal(0, rc)
-    assert.matches('^%[{"path":"[^"]+/journal/2026/2026%-11%-20%.md","rel":"journal/2026/2026%-11%-20%.md","line":8,', out)
+    assert.matches('^%[{"path":"journal/2026/2026%-11%-20%.md","abspath":"[^"]+/journal/2026/2026%-11%-20%.md",' ..
+      '"kind":"journal",', out)
+    assert.matches('"line":8,', out)
     out, err, rc = t.wol({ 'search', 'nothing-like-this' }, m)
     assert.are.equal(0, rc)
     assert.are.equal('', out)
     assert.are.equal('wol: search: no matches\n', err)
   end)
 
-  it('exits 1 with one line on a bad query and 2 on usage errors', function()
+  it('exits 2 with one line on a bad query, as on other usage errors', function()
     local m = sample()
     local out, err, rc = t.wol({ 'search', 'kind:blog' }, m)
-    assert.are.equal(1, rc)
+    assert.are.equal(2, rc)
     assert.are.equal('', out)
-    assert.are.equal('wol: search: kind:blog: expected journal, note, question or answer\n', err)
+    assert.are.equal('wol: search: kind:blog: expected journal, note, question or answer (see: wol search --help)\n', err)
     _, err, rc = t.wol({ 'search' }, m)
     assert.are.equal(2, rc)
     assert.matches('what to search for is missing', err)

@@ -5,7 +5,9 @@ local core = require('wol.core')
 
 describe('wol.core module', function()
   it('exposes its version and the library versions and features', function()
-    assert.are.equal('0.1.0', core.version())
+    -- the version is written in one place, the file VERSION (the Makefile
+    -- passes it to the C side; lua/wol/init.lua reads it)
+    assert.are.equal(t.read(t.root .. '/VERSION'):match('^(%S+)'), core.version())
     assert.are.equal(core.VERSION, core.version())
     assert.are.equal(1, core.FORMAT)
     local l = core.libs()
@@ -35,6 +37,18 @@ describe('wol.core module', function()
       interp, t.shquote(t.root .. '/lua/?.so')))
     assert.are.equal(0, rc, out)
     assert.are.equal('0.1.0\n', out)
+  end)
+
+  it('exports luaopen_wol_core and nothing else from the shared object', function()
+    local so = package.searchpath('wol.core', package.cpath)
+    assert.is_string(so)
+    local out, rc = t.sh('nm -D --defined-only ' .. t.shquote(so))
+    assert.are.equal(0, rc, out)
+    local names = {}
+    for name in out:gmatch('%x+ %a ([%w_.@]+)') do
+      table.insert(names, name)
+    end
+    assert.are.same({ 'luaopen_wol_core' }, names)
   end)
 
   it('raises on wrong argument types (programmer errors)', function()

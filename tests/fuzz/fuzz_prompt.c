@@ -13,7 +13,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	(void)argc;
 	(void)argv;
-	git_libgit2_init();
+	wol_init(NULL);
 	const char *home = fuzz_home();
 	snprintf(user_file, sizeof user_file, "%s/prompts/fuzz.md", home);
 	snprintf(circle_dir, sizeof circle_dir, "%s/circles/fuzz", home);
