@@ -209,10 +209,10 @@ local function get_buf()
   local o = { buftype = 'nofile', bufhidden = 'wipe', swapfile = false, buflisted = false, modifiable = false,
     undolevels = -1 }
   for k, v in pairs(o) do
-    api.nvim_buf_set_option(buf, k, v)
+    vim.bo[buf][k] = v
   end
   pcall(api.nvim_buf_set_name, buf, BUF_NAME)
-  api.nvim_buf_set_option(buf, 'filetype', 'wolpeople')
+  vim.bo[buf].filetype = 'wolpeople'
   local function map(lhs, fn, desc)
     vim.keymap.set('n', lhs, function()
       guard(fn)
