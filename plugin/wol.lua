@@ -17,7 +17,7 @@ local commands = {
   WolVersion = { 'wol.commands', 'version', nargs = 0, desc = 'Show the wol.nvim and library versions' },
   WolInit = { 'wol.circle', 'init_cmd', nargs = '+', desc = 'Start a circle: :WolInit NAME [url]' },
   WolJoin = { 'wol.circle', 'join_cmd', nargs = '*', bang = true,
-    desc = 'Join a circle in the background: :WolJoin URL [name] (! cancels)' },
+    desc = 'Join a circle in the background: :WolJoin URL [name] [goal=TEXT] (! cancels)' },
   WolNote = { 'wol.circle', 'note_cmd', nargs = '+', desc = 'New work-in-progress note: :WolNote {title}' },
   WolNotes = { 'wol.circle', 'notes_cmd', nargs = '*', desc = 'Pick a shared note: :WolNotes [handle]' },
   WolShare = { 'wol.share', 'command', nargs = '*', range = true, bang = true,
