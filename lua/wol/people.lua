@@ -328,7 +328,8 @@ end
 --- Notes a contribution (ctx:give); returns what was written.
 function M.give(person, what, opts)
   local g = check(ctx():give(person, what, opts))
-  notify(string.format('wol: gave to %s: %s', g.name, what:gsub('^%s+', ''):gsub('%s+$', '')))
+  notify(string.format('wol: gave to %s: %s', g.name, what:gsub('^%s+', ''):gsub('%s+$', '')) ..
+    require('wol.prompt').after_act(g.date))
   -- the search index learns about the file now (a cache: failure is harmless)
   pcall(function()
     require('wol.search').refresh({ paths = { g.abs } })
