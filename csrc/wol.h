@@ -29,7 +29,11 @@
 #define WOL_PRINTF(a, b)
 #endif
 
-#define WOL_VERSION "0.1.0"
+/* WOL_VERSION comes from the file VERSION through the Makefile (-D), the
+ * one place it is written. */
+#ifndef WOL_VERSION
+#error "build with make: it passes -DWOL_VERSION from the file VERSION"
+#endif
 /* Version of the shared circle repository format (doc/format.md). */
 #define WOL_FORMAT_VERSION 1
 
@@ -219,7 +223,7 @@ WOL_API void wol_strv_free(char **v, size_t n);
 
 /* --------------------------------------------------------------- prompts */
 
-/* The day's prompt (csrc/prompt.c), in layers: the theme of the day, the
+/* The day's prompt (csrc/prompt/), in layers: the theme of the day, the
  * program focus, one challenge and the reflection questions. Each layer is
  * filled on its own, by user > circle > built-in; a date-specific prompt
  * fills every layer for its date. doc/format.md has the whole rule. */

@@ -131,9 +131,7 @@ int wol_cli_join(wol_cli *cli, int argc, char **argv)
 		int code = wol_cli_fail(cli, &err);
 		if (jo.json) {
 			cJSON *j = wol_cli_jsonl("summary");
-			cJSON_AddStringToObject(j, "error", err.msg);
-			cJSON_AddStringToObject(j, "code", wol_error_name(err.code));
-			cJSON_AddNumberToObject(j, "exit", code);
+			wol_cli_jsonl_failed(j, &err, code);
 			wol_cli_jsonl_emit(j);
 		}
 		return code;

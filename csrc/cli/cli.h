@@ -78,6 +78,10 @@ int wol_cli_json(cJSON *value);
 cJSON *wol_cli_jsonl(const char *type);
 /* Prints a protocol line, frees it and flushes stdout (the reader streams). */
 int wol_cli_jsonl_emit(cJSON *line);
+/* Marks a summary as failed: "error" (the message) and "code" (its name,
+ * :help wol-errors) when the tree has none, "error_kind" (the same name,
+ * the protocol's field since its first version) and "exit". */
+void wol_cli_jsonl_failed(cJSON *summary, const wol_error *err, int exit_code);
 /* A line of a JSON-lines stream: {"type": type, ...the tree's members}
  * (takes the tree; NULL when out of memory). */
 cJSON *wol_cli_typed(const char *type, cJSON *tree);

@@ -280,6 +280,19 @@ int wol_cli_jsonl_emit(cJSON *line)
 	return rc;
 }
 
+void wol_cli_jsonl_failed(cJSON *summary, const wol_error *err, int exit_code)
+{
+	if (!summary)
+		return;
+	const char *name = wol_error_name(err->code);
+	if (!cJSON_GetObjectItemCaseSensitive(summary, "error"))
+		cJSON_AddStringToObject(summary, "error", err->msg);
+	if (!cJSON_GetObjectItemCaseSensitive(summary, "code"))
+		cJSON_AddStringToObject(summary, "code", name);
+	cJSON_AddStringToObject(summary, "error_kind", name);
+	cJSON_AddNumberToObject(summary, "exit", exit_code);
+}
+
 cJSON *wol_cli_typed(const char *type, cJSON *tree)
 {
 	cJSON *o = tree ? cJSON_CreateObject() : NULL;

@@ -211,8 +211,8 @@ int wol_cli_sync(wol_cli *cli, int argc, char **argv)
 	int code = wol_cli_exit(rc);
 	if (json) {
 		cJSON *j = wol_cli_typed("summary", wol_sync_result_json(&r, rc ? &err : NULL));
-		if (j && rc)
-			cJSON_AddNumberToObject(j, "exit", code);
+		if (rc)
+			wol_cli_jsonl_failed(j, &err, code);
 		wol_cli_jsonl_emit(j);
 	} else {
 		for (size_t i = 0; i < r.nwarnings; i++)

@@ -5,7 +5,7 @@
 
 cJSON *wol_prompt_json(const wol_prompt *p)
 {
-	/* the day's layers (csrc/prompt.c); an empty layer and the source of
+	/* the day's layers (csrc/prompt/); an empty layer and the source of
 	 * an empty layer are left out */
 	cJSON *j = cJSON_CreateObject();
 	wol_json_add(j, "date", wol_json_date(p->date));

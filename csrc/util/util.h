@@ -26,6 +26,8 @@ int wol_strv_add(wol_strv *s, char *owned);
 void wol_strv_sort(wol_strv *s);
 /* Whether key is in the (sorted) vector. */
 int wol_strv_has(const wol_strv *s, const char *key);
+/* Whether key is in s, in any order (a linear scan). */
+int wol_strv_contains(const wol_strv *s, const char *key);
 void wol_strv_clear(wol_strv *s);
 
 /* ---------------------------------------------------- errors (error.c) */

@@ -1,7 +1,17 @@
 -- wol.nvim: public Lua API. Everything works without calling setup().
 local M = {}
 
-M.version = '0.1.0'
+-- The version, read from the file VERSION at the plugin's root: the one
+-- place it is written (the C module gets it from there at build time, so
+-- :checkhealth wol can tell a module built from another version).
+M.version = (function()
+  local f = io.open(require('wol.lib').root() .. '/VERSION', 'r')
+  local v = f and f:read('*l')
+  if f then
+    f:close()
+  end
+  return v and v:match('^%s*(.-)%s*$') or 'unknown'
+end)()
 
 local ctx_cache = { key = nil, ctx = nil }
 

@@ -44,13 +44,9 @@ end
 --- challenge (with its state when `done` is true or false: marked done with
 --- :WolDone, or not yet), the reflection questions.
 function M.render(p, done)
-  local lines, hls, qmap = {}, {}, {}
-  local function add(text, group)
-    table.insert(lines, text)
-    if group then
-      table.insert(hls, { group, #lines - 1, 0, -1 })
-    end
-  end
+  local page = require('wol.ui').page()
+  local lines, hls, qmap = page.lines, page.hls, {}
+  local add = page.add
   add(p.theme.title, 'WolPromptTitle')
   add(string.format('%s %s, %s', titlecase(p.weekday), p.date, p.reason), 'WolPromptMeta')
   if p.theme.text ~= '' then

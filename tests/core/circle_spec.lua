@@ -171,7 +171,7 @@ describe('join', function()
     out, err, rc = t.wol({ 'join', '/nonexistent/repo.git', 'x', '--json' }, bo)
     assert.are.equal(1, rc)
     assert.matches('^{"type":"summary","error":"wol: join: /nonexistent/repo%.git does not exist[^\n]*",' ..
-      '"code":"[a-z]+","exit":1}\n$', out)
+      '"code":"([a-z]+)","error_kind":"%1","exit":1}\n$', out)
     assert.matches('^wol: join: /nonexistent/repo%.git does not exist', err)
     out = t.sh('ls -A ' .. t.shquote(bo.wol_home .. '/circles'))
     assert.are.equal('spring\n', out)
