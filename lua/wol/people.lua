@@ -101,17 +101,9 @@ end
 --- Lines, highlights ({ group, line0, col_start, col_end }) and targets
 --- ({ [lnum] = person }) of a ctx:people() result.
 function M.render(list)
-  local lines, hls, targets = {}, {}, {}
-  local function add(text, group)
-    table.insert(lines, text)
-    if group then
-      table.insert(hls, { group, #lines - 1, 0, -1 })
-    end
-    return #lines
-  end
-  local function hl(group, s, e)
-    table.insert(hls, { group, #lines - 1, s, e })
-  end
+  local page = require('wol.ui').page()
+  local lines, hls, targets = page.lines, page.hls, {}
+  local add, hl = page.add, page.hl
   local n = #list.people
   add(string.format('People  ·  %d on your list  ·  %s this week  ·  %d not contributed to in %d+ days', n,
     plural(list.week, 'contribution'), list.stale, list.stale_days), 'WolPeopleTitle')
@@ -209,10 +201,10 @@ local function get_buf()
   local o = { buftype = 'nofile', bufhidden = 'wipe', swapfile = false, buflisted = false, modifiable = false,
     undolevels = -1 }
   for k, v in pairs(o) do
-    api.nvim_buf_set_option(buf, k, v)
+    vim.bo[buf][k] = v
   end
   pcall(api.nvim_buf_set_name, buf, BUF_NAME)
-  api.nvim_buf_set_option(buf, 'filetype', 'wolpeople')
+  vim.bo[buf].filetype = 'wolpeople'
   local function map(lhs, fn, desc)
     vim.keymap.set('n', lhs, function()
       guard(fn)
@@ -289,18 +281,7 @@ function M.cycle_sort(buf)
   notify('wol: people ' .. (sort_names[s.sort] or s.sort))
 end
 
--- A window for opening a file from the list: the previous window when there
--- is one, else a new split above.
-local function other_window(buf)
-  local here = find_win(buf)
-  for _, win in ipairs(api.nvim_tabpage_list_wins(0)) do
-    if win ~= here and api.nvim_win_get_config(win).relative == '' then
-      api.nvim_set_current_win(win)
-      return
-    end
-  end
-  vim.cmd('aboveleft split')
-end
+local other_window = require('wol.ui').other_window
 
 function M.open_file(buf)
   local p = M.person_at(buf, api.nvim_win_get_cursor(0)[1])
@@ -328,7 +309,8 @@ end
 --- Notes a contribution (ctx:give); returns what was written.
 function M.give(person, what, opts)
   local g = check(ctx():give(person, what, opts))
-  notify(string.format('wol: gave to %s: %s', g.name, what:gsub('^%s+', ''):gsub('%s+$', '')))
+  notify(string.format('wol: gave to %s: %s', g.name, what:gsub('^%s+', ''):gsub('%s+$', '')) ..
+    require('wol.prompt').after_act(g.date))
   -- the search index learns about the file now (a cache: failure is harmless)
   pcall(function()
     require('wol.search').refresh({ paths = { g.abs } })
