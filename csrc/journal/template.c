@@ -1,5 +1,6 @@
 /* journal/template.c - the template of a new entry: variables, expansion, and
- * the fingerprints that tell text written beyond the template */
+ * the fingerprints that tell text written beyond the template (kept next to
+ * the year folders, out of the entry) */
 #include "journal/journal_int.h"
 
 #include <ctype.h>
@@ -345,24 +346,68 @@ static int body_written(const char *body, size_t len, const char *prints)
 	return 0;
 }
 
-int wol_journal_written(const char *text, size_t len)
+/* The fingerprints of an entry's template lines: kept out of the entry, in
+ * $WOL_HOME/journal/.template/YYYY-MM-DD next to the year folders (written
+ * when the entry is made from the template). NULL when there is none. */
+char *wol_journal__prints_path(const char *entry)
+{
+	/* ".../journal/YYYY/YYYY-MM-DD.md" -> ".../journal/.template/YYYY-MM-DD" */
+	size_t n = strlen(entry);
+	if (n < 21 || strcmp(entry + n - 3, ".md") != 0 || entry[n - 14] != '/' || entry[n - 19] != '/')
+		return NULL;
+	return wol_strfmt("%.*s/.template/%.10s", (int)(n - 19), entry, entry + n - 13);
+}
+
+static char *read_prints(const char *entry)
+{
+	char *p = entry ? wol_journal__prints_path(entry) : NULL;
+	char *text = NULL;
+	size_t len = 0;
+	wol_error err;
+	if (p && wol_fs_read(p, 64 * 1024, 1, &text, &len, &err) != 0)
+		text = NULL;
+	free(p);
+	if (text) {
+		while (len && (text[len - 1] == '\n' || text[len - 1] == ' '))
+			text[--len] = '\0';
+		if (!len) {
+			free(text);
+			text = NULL;
+		}
+	}
+	return text;
+}
+
+int wol_journal_entry_written(const char *path, const char *text, size_t len)
 {
 	wol_doc doc;
 	if (wol_doc_parse(text, len, NULL, &doc, NULL) != 0)
 		return body_written(text, len, NULL); /* unreadable front matter: all of it is text */
 	size_t off = wol_journal__line_offset(text, len, doc.body_line);
-	const char *prints = wol_yaml_str(doc.meta, "template");
-	int w = body_written(text + off, len - off, prints && *prints ? prints : NULL);
+	/* entries made before the fingerprints moved out keep them in the key
+	 * `template` */
+	const char *key = wol_yaml_str(doc.meta, "template");
+	char *side = key && *key ? NULL : read_prints(path);
+	const char *prints = key && *key ? key : side;
+	int w = body_written(text + off, len - off, prints);
+	free(side);
 	wol_doc_free(&doc);
 	return w;
 }
 
+int wol_journal_written(const char *text, size_t len)
+{
+	return wol_journal_entry_written(NULL, text, len);
+}
+
 /* ------------------------------------------------------------ template */
 
-int wol_journal_template(wol_ctx *ctx, wol_date date, char **out, size_t *len, char **warning,
-                         wol_error *err)
+int wol_journal__template(wol_ctx *ctx, wol_date date, char **out, size_t *len, char **prints_out,
+                          char **warning, wol_error *err)
 {
 	*out = NULL;
+	if (prints_out)
+		*prints_out = NULL;
 	if (warning)
 		*warning = NULL;
 	char *tpath = wol_strfmt("%s/templates/journal.md", wol_ctx_home(ctx));
@@ -404,14 +449,16 @@ int wol_journal_template(wol_ctx *ctx, wol_date date, char **out, size_t *len, c
 		wol_yaml *tags = wol_yaml_new(WOL_YAML_SEQ, NULL);
 		rc = tags ? wol_yaml_set(doc.meta, "tags", tags) : WOL_ENOMEM;
 	}
-	if (rc == 0 && prints)
-		rc = wol_yaml_set_str(doc.meta, "template", prints);
 	if (rc == 0 && body.oom)
 		rc = WOL_ENOMEM;
 	if (rc)
 		rc = wol_error_set(err, WOL_ENOMEM, "out of memory");
 	else
 		rc = wol_doc_render(&doc, out, len, err);
+	if (rc == 0 && prints_out) {
+		*prints_out = prints;
+		prints = NULL;
+	}
 	free(prints);
 	wol_buf_free(&body);
 	wol_doc_free(&tdoc);
@@ -421,4 +468,10 @@ int wol_journal_template(wol_ctx *ctx, wol_date date, char **out, size_t *len, c
 	else
 		free(warn);
 	return rc;
+}
+
+int wol_journal_template(wol_ctx *ctx, wol_date date, char **out, size_t *len, char **warning,
+                         wol_error *err)
+{
+	return wol_journal__template(ctx, date, out, len, NULL, warning, err);
 }

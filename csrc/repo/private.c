@@ -44,7 +44,8 @@ static const char exclude_text[] =
     "/*\n"
     "!/journal/\n"
     "!/people/\n"
-    ".*\n";
+    ".*\n"
+    "!/journal/.template/\n";
 
 static int oom(wol_error *err)
 {
@@ -62,7 +63,9 @@ int wol_private__holds(const char *rel)
 		return 0;
 	if (strncmp(rel, "journal/", 8) != 0 && strncmp(rel, "people/", 7) != 0)
 		return 0;
-	for (const char *p = rel; p; p = strchr(p, '/')) {
+	/* the fingerprints of each entry's template go with the entries */
+	const char *start = strncmp(rel, "journal/.template/", 18) == 0 ? rel + 18 : rel;
+	for (const char *p = start; p; p = strchr(p, '/')) {
 		if (*p == '/')
 			p++;
 		if (*p == '.' || *p == '\0')

@@ -90,7 +90,9 @@ describe('the private history', function()
     assert.are.equal('700', mode(gitdir(m)))
     assert.are.equal(1, commits(m))
     local files = git(m, 'ls-tree -r --name-only HEAD')
-    assert.are.equal('journal/2026/2026-03-01.md\njournal/2026/2026-03-14.md\npeople/bo.md\n', files)
+    -- (the fingerprints of the new entry's template go with it)
+    assert.are.equal('journal/.template/2026-03-14\njournal/2026/2026-03-01.md\njournal/2026/2026-03-14.md\n' ..
+      'people/bo.md\n', files)
     assert.matches('first line', committed(m, rel(TODAY)))
     -- a burst: every line on disk at once, no commit until the batch is due
     for i = 1, 5 do
@@ -125,7 +127,8 @@ describe('the private history', function()
     ok(m, { 'people', 'add', 'Cy' })
     ok(m, { 'journal', 'commit' })
     files = git(m, 'ls-tree -r --name-only HEAD')
-    assert.are.equal('journal/2026/2026-03-01.md\njournal/2026/2026-03-14.md\npeople/bo.md\npeople/cy.md\n', files)
+    assert.are.equal('journal/.template/2026-03-14\njournal/2026/2026-03-01.md\njournal/2026/2026-03-14.md\n' ..
+      'people/bo.md\npeople/cy.md\n', files)
     -- plain git sees what wol sees
     assert.are.equal('', (git(m, 'status --porcelain')))
     assert_fsck(m)
