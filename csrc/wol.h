@@ -16,11 +16,13 @@
 #include <stdarg.h>
 #include <sys/types.h>
 
+/* WOL_API marks the product API. It exports nothing: the library is built
+ * with -fvisibility=hidden into the module and the CLI, and the module
+ * exports only luaopen_wol_core (csrc/lua/lua_wol.h). */
+#define WOL_API
 #if defined(__GNUC__)
-#define WOL_API __attribute__((visibility("default")))
 #define WOL_PRINTF(a, b) __attribute__((format(printf, a, b)))
 #else
-#define WOL_API
 #define WOL_PRINTF(a, b)
 #endif
 
@@ -661,7 +663,7 @@ WOL_API int wol_journal_heading(const char *text, size_t len, const char *questi
 /* ----------------------------------------------------------------- index */
 
 /* The search index: $WOL_HOME/index.db, an sqlite3 FTS5 cache over the
- * journal, circle notes, questions and answers (csrc/index.c). Files are
+ * journal, circle notes, questions and answers (csrc/index/). Files are
  * the truth; deleting index.db loses nothing. */
 typedef struct wol_index wol_index;
 
@@ -682,6 +684,9 @@ typedef struct wol_index_report {
  * busy timeout, schema versioned by PRAGMA user_version. A corrupt file is
  * moved aside and rebuilt; the report of the next refresh says so. */
 WOL_API int wol_index_open(wol_ctx *ctx, wol_index **out, wol_error *err);
+/* Whether the user has an index ($WOL_HOME/index.db exists): a cache is
+ * kept up to date only once someone has made one. */
+WOL_API int wol_index_exists(const wol_ctx *ctx);
 WOL_API void wol_index_close(wol_index *ix);
 /* Brings the index up to date: stat walk comparing path, size and mtime,
  * plus a tree diff for circles whose HEAD moved. Reads only new or
@@ -762,7 +767,7 @@ WOL_API void wol_index_figures_free(wol_index_figures *f);
 
 /* ------------------------------------------------------------- questions */
 
-/* Circle questions (csrc/question.c): questions/<qid>/question.md,
+/* Circle questions (csrc/question/): questions/<qid>/question.md,
  * answers/<aid>.md and events/<eid>.md, each written once and committed
  * with wol_circle_commit. State is derived by replaying the records
  * ordered by (lamport, id); see doc/format.md. */
@@ -814,25 +819,16 @@ typedef struct wol_questions {
 	size_t nwarnings;
 } wol_questions;
 
-/* state: "open", "resolved", "retracted", "all" or NULL (all); author:
- * only this asker's, or NULL. Sorted open first, then newest first;
- * warnings in question id order. Lists through the index of the circle's
- * $WOL_HOME (refreshed for this circle first), reading the files only
- * when the index cannot be opened or used. */
-WOL_API int wol_question_list(wol_circle *c, const char *state, const char *author,
-                              wol_questions *out, wol_error *err);
-/* The same through this open index (csrc/qlist.c): an incremental refresh
- * of the circle, then its stored listing rows. WOL_ESQL when the index
- * cannot be used. */
-WOL_API int wol_question_list_index(wol_circle *c, wol_index *ix, const char *state,
-                                    const char *author, wol_questions *out, wol_error *err);
-/* The same by reading and replaying every record file (no index). */
-WOL_API int wol_question_list_files(wol_circle *c, const char *state, const char *author,
-                                    wol_questions *out, wol_error *err);
-/* source: NULL (wol_question_list), "files" or "index" (that one only;
- * "index" opens the circle's $WOL_HOME index). For tests and bench/. */
-WOL_API int wol_questions_from(wol_circle *c, const char *source, const char *state,
-                               const char *author, wol_questions *out, wol_error *err);
+/* The circle's questions. state: "open", "resolved", "retracted", "all"
+ * or NULL (all); author: only this asker's, or NULL. Sorted open first,
+ * then newest first; warnings in question id order. `ix`: the open index
+ * of the circle's $WOL_HOME, or NULL. source NULL: through ix (an
+ * incremental refresh of the circle, then its stored listing rows),
+ * reading the files when ix is NULL or cannot be used; "index": through ix
+ * only (WOL_ESQL when it is NULL or cannot be used); "files": by reading
+ * and replaying every record file. */
+WOL_API int wol_question_list(wol_circle *c, wol_index *ix, const char *source, const char *state,
+                              const char *author, wol_questions *out, wol_error *err);
 WOL_API void wol_questions_free(wol_questions *q);
 /* The full qid for an exact id, a unique prefix or a unique suffix;
  * WOL_ENOTFOUND or WOL_EINVAL (ambiguous, listing the candidates). */
@@ -888,7 +884,7 @@ WOL_API char *wol_url_redact(const char *url);
 
 /* ---------------------------------------------------------------- status */
 
-/* The circle at a glance (csrc/status.c): what :WolCircle and `wol status`
+/* The circle at a glance (csrc/status/): what :WolCircle and `wol status`
  * show, computed from the index (not a file scan), circle.md, members/ and
  * the journal's streaks. Dates come from the context's today. */
 

@@ -62,6 +62,9 @@ int wol_cli_parse(wol_cli *cli, int argc, char **argv, wol_cli_opt *opts, char *
 int wol_cli_parse_flags(wol_cli *cli, int argc, char **argv, wol_cli_opt *opts);
 /* "just now", "5m ago", "3h ago", "2d ago" for a Unix time. */
 void wol_cli_age(long long then, char *buf, size_t size);
+/* The words joined by single spaces (malloc'd, "" for none; NULL on out
+ * of memory): a title, a query or a log line given as several arguments. */
+char *wol_cli_words(char **words, int n);
 
 int wol_cli_doctor(wol_cli *cli, int argc, char **argv);
 int wol_cli_sync(wol_cli *cli, int argc, char **argv);

@@ -168,14 +168,7 @@ int wol_cli_search(wol_cli *cli, int argc, char **argv)
 			                     opts[1].value);
 		so.limit = (int)n;
 	}
-	wol_buf q;
-	wol_buf_init(&q);
-	for (int i = 0; i < npos; i++) {
-		if (i)
-			wol_buf_puts(&q, " ");
-		wol_buf_puts(&q, pos[i]);
-	}
-	char *query = wol_buf_detach(&q);
+	char *query = wol_cli_words(pos, npos);
 	if (!query) {
 		wol_error oom;
 		wol_error_set(&oom, WOL_ENOMEM, "out of memory");

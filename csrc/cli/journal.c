@@ -122,15 +122,19 @@ int wol_cli_log(wol_cli *cli, int argc, char **argv)
 	int npos;
 	if (wol_cli_parse(cli, argc, argv, opts, pos, &npos))
 		return WOL_EXIT_USAGE;
-	wol_buf text;
-	wol_buf_init(&text);
-	for (int i = 0; i < npos; i++)
-		wol_buf_printf(&text, "%s%s", i ? " " : "", pos[i]);
+	char *text = wol_cli_words(pos, npos);
+	if (!text) {
+		wol_error oom;
+		wol_error_set(&oom, WOL_ENOMEM, "out of memory");
+		return wol_cli_fail(cli, &oom);
+	}
 	char **quote = NULL;
 	size_t nquote = 0, cap = 0;
 	if (npos == 0) {
-		if (isatty(STDIN_FILENO))
+		if (isatty(STDIN_FILENO)) {
+			free(text);
 			return wol_cli_usage(cli, "nothing to log: give TEXT, or lines on standard input");
+		}
 		char *line = NULL;
 		size_t lcap = 0;
 		ssize_t n;
@@ -142,7 +146,7 @@ int wol_cli_log(wol_cli *cli, int argc, char **argv)
 					break;
 				quote = q;
 			}
-			quote[nquote] = wol_strndup(line, (size_t)n);
+			quote[nquote] = strndup(line, (size_t)n);
 			if (quote[nquote])
 				nquote++;
 		}
@@ -158,7 +162,7 @@ int wol_cli_log(wol_cli *cli, int argc, char **argv)
 		wol_journal_log_opts o = {opts[0].value, (const char *const *)quote, nquote};
 		char *path, *warning;
 		wol_error err;
-		if (wol_journal_log(ctx, wol_ctx_today(ctx), text.ptr ? text.ptr : "", &o, &path,
+		if (wol_journal_log(ctx, wol_ctx_today(ctx), text, &o, &path,
 		                    &warning, &err) != 0) {
 			rc = wol_cli_fail(cli, &err);
 		} else {
@@ -167,7 +171,7 @@ int wol_cli_log(wol_cli *cli, int argc, char **argv)
 		}
 	}
 	wol_strv_free(quote, nquote);
-	wol_buf_free(&text);
+	free(text);
 	return rc;
 }
 

@@ -208,6 +208,25 @@ int wol_cli_parse(wol_cli *cli, int argc, char **argv, wol_cli_opt *opts, char *
 	return 0;
 }
 
+char *wol_cli_words(char **words, int n)
+{
+	size_t len = 1;
+	for (int i = 0; i < n; i++)
+		len += strlen(words[i]) + 1;
+	char *out = malloc(len), *p = out;
+	if (!out)
+		return NULL;
+	for (int i = 0; i < n; i++) {
+		if (i)
+			*p++ = ' ';
+		size_t k = strlen(words[i]);
+		memcpy(p, words[i], k);
+		p += k;
+	}
+	*p = '\0';
+	return out;
+}
+
 void wol_cli_age(long long then, char *buf, size_t size)
 {
 	long long d = (long long)time(NULL) - then;

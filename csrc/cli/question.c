@@ -41,15 +41,6 @@ static int written_json(wol_circle *c, const wol_qwrite *w)
 	return wol_cli_json(j);
 }
 
-static char *join_args(char **pos, int n)
-{
-	wol_buf b;
-	wol_buf_init(&b);
-	for (int i = 0; i < n; i++)
-		wol_buf_printf(&b, "%s%s", i ? " " : "", pos[i]);
-	return wol_buf_detach(&b);
-}
-
 int wol_cli_ask(wol_cli *cli, int argc, char **argv)
 {
 	wol_cli_opt opts[] = {{"message", 1, 'm', NULL}, {"about", 1, 0, NULL},
@@ -61,7 +52,7 @@ int wol_cli_ask(wol_cli *cli, int argc, char **argv)
 		return WOL_EXIT_USAGE;
 	if (npos == 0)
 		return wol_cli_usage(cli, "a TITLE is needed");
-	char *title = join_args(pos, npos);
+	char *title = wol_cli_words(pos, npos);
 	wol_circle *c = wol_cli_circle(cli);
 	if (!c) {
 		free(title);
@@ -199,10 +190,16 @@ int wol_cli_questions(wol_cli *cli, int argc, char **argv)
 	wol_circle *c = wol_cli_circle(cli);
 	if (!c)
 		return WOL_EXIT_FAIL;
-	wol_questions qs;
+	/* the index of the circle's $WOL_HOME (the files when it cannot be opened) */
+	wol_index *ix = NULL;
 	wol_error err;
-	if (wol_questions_from(c, source, state, opts[1].value ? wol_circle_handle(c) : NULL, &qs,
-	                       &err)) {
+	if ((!source || strcmp(source, "files") != 0) && wol_index_open(cli->ctx, &ix, &err) != 0)
+		ix = NULL;
+	wol_questions qs;
+	int failed = wol_question_list(c, ix, source, state,
+	                               opts[1].value ? wol_circle_handle(c) : NULL, &qs, &err);
+	wol_index_close(ix);
+	if (failed) {
 		wol_circle_close(c);
 		return wol_cli_fail(cli, &err);
 	}

@@ -14,19 +14,16 @@ int wol_cli_note(wol_cli *cli, int argc, char **argv)
 		return WOL_EXIT_USAGE;
 	if (npos == 0)
 		return wol_cli_usage(cli, "a TITLE is needed");
-	wol_buf title;
-	wol_buf_init(&title);
-	for (int i = 0; i < npos; i++)
-		wol_buf_printf(&title, "%s%s", i ? " " : "", pos[i]);
-	wol_circle *c = wol_cli_circle(cli);
+	char *title = wol_cli_words(pos, npos);
+	wol_circle *c = title ? wol_cli_circle(cli) : NULL;
 	if (!c) {
-		wol_buf_free(&title);
+		free(title);
 		return WOL_EXIT_FAIL;
 	}
 	char *rel = NULL;
 	wol_error err;
-	int rc = wol_note_new(c, title.ptr, &rel, &err);
-	wol_buf_free(&title);
+	int rc = wol_note_new(c, title, &rel, &err);
+	free(title);
 	if (rc == 0)
 		printf("%s/%s\n", wol_circle_path(c), rel);
 	free(rel);

@@ -215,10 +215,7 @@ static int status(wol_cli *cli, wol_ctx *ctx, int json)
  * A failure here is reported but does not fail the sync. */
 static void refresh_index(wol_ctx *ctx, const char *circle)
 {
-	char *db = wol_strfmt("%s/index.db", wol_ctx_home(ctx));
-	int have = db && wol_fs_exists(db);
-	free(db);
-	if (!have || !circle)
+	if (!circle || !wol_index_exists(ctx))
 		return;
 	wol_index *ix = NULL;
 	wol_index_report rep;

@@ -1,13 +1,137 @@
-/* index_int.h - internals shared by index.c, search.c, qlist.c and status.c (not
- * part of the API: nothing here is exported from the module). */
+/* index_int.h - internals shared by the files of csrc/index/ and status.c
+ * (not part of the API: nothing here is exported from the module).
+ *
+ * The search index: $WOL_HOME/index.db, an sqlite3 FTS5 cache over the
+ * journal, circle notes, questions and answers. Files are the truth. A
+ * refresh walks the files with stat only and reads a file when its size or
+ * mtime differ from what the index recorded (or when it was recorded
+ * "racily": modified in the same clock tick as the refresh that saw it).
+ * For circles, the HEAD commit is recorded too; when it moved, the paths
+ * changed between the two trees are re-read whatever their stat says.
+ * Writers take $WOL_HOME/index.lock (flock) and write in one transaction, so
+ * two processes never interleave and a reader never sees half a refresh. A
+ * damaged index.db is moved aside and rebuilt. */
 #ifndef WOL_INDEX_INT_H
 #define WOL_INDEX_INT_H
 
 #include <sqlite3.h>
+#include <sys/stat.h>
 
-#include "wol.h"
+#include "util/util.h"
 
-/* ------------------------------------------------------- query (search.c) */
+#define WOL_INDEX_SCHEMA_VERSION 3
+#define WOL_INDEX_LOCK_WAIT_MS 60000
+
+struct wol_index {
+	wol_ctx *ctx;
+	sqlite3 *db;
+	char *dbpath, *lockpath;
+	dev_t dev; /* identity of the open index.db, to tell whether another */
+	ino_t ino; /* process replaced it while we waited for the lock */
+	char *notice;
+	char *damage; /* why the database was found damaged */
+	long long seen_size, seen_mtime; /* index.db after our last use */
+	int corrupt;  /* an sqlite call reported SQLITE_CORRUPT / SQLITE_NOTADB */
+};
+
+/* ------------------------------------------------- sqlite helpers (sql.c) */
+
+/* A column as a malloc'd string; NULL for NULL (or out of memory). */
+char *wol_sql_col_dup(sqlite3_stmt *st, int i);
+/* Binds s, or NULL when s is NULL. */
+void wol_sql_bind_str(sqlite3_stmt *st, int i, const char *s);
+/* Fills err with WOL_ESQL, "<noun>: <what>: <sqlite's message for db>";
+ * returns the code. */
+int wol_sql_fail(sqlite3 *db, wol_error *err, const char *noun, const char *what);
+
+/* ----------------------------------------------- the connection (db.c) */
+
+/* Whether an sqlite result code says the database is damaged. */
+int wol_index__corrupt_rc(int rc);
+/* Fills err ("index: <what>: <sqlite's message>", WOL_ESQL) and notes
+ * damage in ix (ix->corrupt, ix->damage). Returns the code. */
+int wol_index__fail(wol_index *ix, wol_error *err, int rc, const char *what);
+int wol_index__exec(wol_index *ix, const char *sql, wol_error *err);
+int wol_index__prepare(wol_index *ix, const char *sql, sqlite3_stmt **st, wol_error *err);
+/* Remembers index.db as this connection last left it. */
+void wol_index__note_seen(wol_index *ix);
+/* Moves a damaged index.db aside and opens a fresh one. `locked`: the
+ * caller holds the index lock. */
+int wol_index__recover(wol_index *ix, int locked, wol_error *err);
+/* Makes sure the connection sees the index.db there now, at this schema;
+ * else opens it again (recovering from damage). */
+int wol_index__ensure_fresh(wol_index *ix, int locked, wol_error *err);
+
+static inline long long wol_index__mtime_ns(const struct stat *st)
+{
+	return (long long)st->st_mtim.tv_sec * 1000000000LL + st->st_mtim.tv_nsec;
+}
+
+/* ------------------------------------------------------ schema (schema.c) */
+
+/* Runs the migrations from user_version `from` to the current one. */
+int wol_index__migrate(wol_index *ix, int from, wol_error *err);
+/* Drops every table (a rebuild). */
+extern const char *const wol_index__drop_all;
+/* Around a build from nothing: the `daily` triggers dropped, then `daily`
+ * filled at once and the triggers put back. */
+extern const char *const wol_index__daily_bulk_begin;
+extern const char *const wol_index__daily_bulk_end;
+
+/* --------------------------------------------- a refresh (walk.c, extract.c) */
+
+typedef struct wol_known {
+	char *path;
+	sqlite3_int64 id, size, mtime;
+	int racy, seen;
+} wol_known;
+
+typedef struct wol_walk {
+	wol_index *ix;
+	wol_index_report *rep;
+	wol_error *err;
+	wol_known *k;
+	size_t nk;
+	wol_strv forced;   /* paths changed between a circle's recorded and current HEAD */
+	wol_strv affected; /* "circle/qid" of questions whose state must be replayed */
+	long long start_ns;
+	const char *handle; /* the journal's author */
+	sqlite3_stmt *ins, *upd, *del, *fts_del, *fts_ins;
+} wol_walk;
+
+/* What the path says about a file. */
+typedef struct wol_place {
+	const char *kind; /* journal note question answer event */
+	const char *circle;
+	const char *folder; /* notes: the author's folder */
+	const char *qid;
+	char date[11];      /* journal: from the file name */
+} wol_place;
+
+/* walk.c */
+void wol_index__free_known(wol_walk *w);
+/* Every row of the index (path, size, mtime) into w->k, sorted by path. */
+int wol_index__load_known(wol_walk *w);
+/* The rows of just these paths (sorted) into w->k. */
+int wol_index__load_known_paths(wol_walk *w, const wol_strv *paths);
+/* Notes that the question circle/qid must be replayed. */
+int wol_index__mark_affected(wol_walk *w, const char *circle, const char *qid);
+int wol_index__walk_journal(wol_walk *w);
+int wol_index__walk_circles(wol_walk *w);
+/* Visits just these paths (sorted, relative to $WOL_HOME). */
+int wol_index__walk_paths(wol_walk *w, const wol_strv *paths);
+/* The circle's HEAD in `head` ("" when none); when it moved since `old`,
+ * the paths changed between the two trees go into w->forced. */
+int wol_index__circle_head(wol_walk *w, const char *circle, const char *old, char head[41]);
+
+/* extract.c */
+/* "YYYY-MM-DD..." -> out (10 chars), else out = "" */
+void wol_index__date_prefix(const char *s, char out[11]);
+/* Reads, parses and stores one new or changed file (k: its known row). */
+int wol_index__file(wol_walk *w, const char *rel, const char *abs, const struct stat *st,
+                    const wol_place *pl, wol_known *k);
+
+/* ------------------------------------------------------- query (query.c) */
 
 #define WOL_QUERY_MAX_BYTES 2000
 #define WOL_QUERY_MAX_TERMS 32
@@ -36,7 +160,7 @@ void wol_query_free(wol_query *q);
 /* ------------------------------------------ question listing (qlist.c) */
 
 /* Reads questions/<qid> of the circle from the files, replays it with the
- * rules of question.c and stores the result: its qlist row (deleted when
+ * rules of question/replay.c and stores the result: its qlist row (deleted when
  * the question directory is gone) and the state of its docs row. */
 int wol_qlist__update(sqlite3 *db, const char *home, const char *circle, const char *qid,
                       wol_error *err);

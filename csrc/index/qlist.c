@@ -1,12 +1,12 @@
 /* qlist.c - circle questions listed through the index.
  *
  * One replay, one set of rules: when a refresh touches a question's files,
- * the index asks question.c for the question's listing row (the same
+ * the index asks question/replay.c for the question's listing row (the same
  * function the file scan uses) and stores it in `qlist`. Listing then
  * reads those rows after an incremental refresh of the circle instead of
  * reading every record file. */
 #include "index_int.h"
-#include "question_priv.h"
+#include "question/question_int.h"
 
 #include <stdio.h>
 #include <dirent.h>
@@ -17,36 +17,17 @@
 /* Warnings are stored joined by this byte (never in ids or messages). */
 #define SEP '\x1f'
 
-static int sqlerr(sqlite3 *db, wol_error *err, const char *what)
-{
-	return wol_error_set(err, WOL_ESQL, "index: %s: %s", what, sqlite3_errmsg(db));
-}
-
-static void bind_str(sqlite3_stmt *st, int i, const char *s)
-{
-	if (s)
-		sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
-	else
-		sqlite3_bind_null(st, i);
-}
-
-static char *col_dup(sqlite3_stmt *st, int i)
-{
-	const unsigned char *s = sqlite3_column_text(st, i);
-	return s ? wol_strndup((const char *)s, (size_t)sqlite3_column_bytes(st, i)) : NULL;
-}
-
 /* Runs one statement with the bound strings (NULL binds NULL). */
 static int run(sqlite3 *db, const char *sql, const char *const *v, int n, wol_error *err)
 {
 	sqlite3_stmt *st;
 	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
-		return sqlerr(db, err, "question list");
+		return wol_sql_fail(db, err, "index", "question list");
 	for (int i = 0; i < n; i++)
-		bind_str(st, i + 1, v[i]);
+		wol_sql_bind_str(st, i + 1, v[i]);
 	int s = sqlite3_step(st);
 	sqlite3_finalize(st);
-	return s == SQLITE_DONE ? 0 : sqlerr(db, err, "storing a question's listing");
+	return s == SQLITE_DONE ? 0 : wol_sql_fail(db, err, "index", "storing a question's listing");
 }
 
 int wol_qlist__update(sqlite3 *db, const char *home, const char *circle, const char *qid,
@@ -198,8 +179,8 @@ static int catch_up(wol_circle *c, wol_index *ix, sqlite3 *db, char **qids, size
 	sqlite3_stmt *st;
 	if (sqlite3_prepare_v2(db, "SELECT qid FROM qlist WHERE circle = ?1 ORDER BY qid", -1, &st,
 	                       NULL) != SQLITE_OK)
-		return sqlerr(db, err, "listing questions");
-	bind_str(st, 1, wol_circle_name(c));
+		return wol_sql_fail(db, err, "index", "listing questions");
+	wol_sql_bind_str(st, 1, wol_circle_name(c));
 	char **paths = NULL;
 	size_t np = 0, cap = 0, i = 0;
 	int rc = 0, s;
@@ -234,7 +215,7 @@ static int catch_up(wol_circle *c, wol_index *ix, sqlite3 *db, char **qids, size
 		}
 	}
 	if (rc == 0 && s != SQLITE_DONE && s != SQLITE_ROW)
-		rc = sqlerr(db, err, "listing questions");
+		rc = wol_sql_fail(db, err, "index", "listing questions");
 	else if (rc == WOL_ENOMEM)
 		rc = wol_error_set(err, WOL_ENOMEM, "out of memory");
 	sqlite3_finalize(st);
@@ -247,8 +228,11 @@ static int catch_up(wol_circle *c, wol_index *ix, sqlite3 *db, char **qids, size
 	return rc;
 }
 
-int wol_question_list_index(wol_circle *c, wol_index *ix, const char *state, const char *author,
-                            wol_questions *out, wol_error *err)
+/* The circle's questions through the open index: an incremental refresh
+ * of the circle, then its stored listing rows. WOL_ESQL when the index
+ * cannot be used. */
+static int list_index(wol_circle *c, wol_index *ix, const char *state, const char *author,
+                      wol_questions *out, wol_error *err)
 {
 	memset(out, 0, sizeof *out);
 	if (wol_question__check_state(state, err))
@@ -285,11 +269,11 @@ int wol_question_list_index(wol_circle *c, wol_index *ix, const char *state, con
 	                       " state = ?2) AND (?3 IS NULL OR author = ?3))) ORDER BY qid",
 	                       -1, &st, NULL) != SQLITE_OK) {
 		wol_strv_free(warn, nwarn);
-		return sqlerr(db, err, "listing questions");
+		return wol_sql_fail(db, err, "index", "listing questions");
 	}
-	bind_str(st, 1, wol_circle_name(c));
-	bind_str(st, 2, state);
-	bind_str(st, 3, author);
+	wol_sql_bind_str(st, 1, wol_circle_name(c));
+	wol_sql_bind_str(st, 2, state);
+	wol_sql_bind_str(st, 3, author);
 	wol_question *items = NULL;
 	size_t n = 0, icap = 0;
 	int s;
@@ -314,14 +298,14 @@ int wol_question_list_index(wol_circle *c, wol_index *ix, const char *state, con
 		}
 		wol_question *q = &items[n++];
 		memset(q, 0, sizeof *q);
-		q->id = col_dup(st, 0);
-		q->title = col_dup(st, 1);
-		q->author = col_dup(st, 2);
-		q->created = col_dup(st, 3);
-		q->about = col_dup(st, 4);
+		q->id = wol_sql_col_dup(st, 0);
+		q->title = wol_sql_col_dup(st, 1);
+		q->author = wol_sql_col_dup(st, 2);
+		q->created = wol_sql_col_dup(st, 3);
+		q->about = wol_sql_col_dup(st, 4);
 		q->lamport = sqlite3_column_int64(st, 5);
 		q->state = qs;
-		q->helped = col_dup(st, 7);
+		q->helped = wol_sql_col_dup(st, 7);
 		q->nanswers = (size_t)sqlite3_column_int64(st, 8);
 		q->last = sqlite3_column_int64(st, 9);
 		q->mine = strcmp(qa, wol_circle_handle(c)) == 0;
@@ -332,7 +316,7 @@ int wol_question_list_index(wol_circle *c, wol_index *ix, const char *state, con
 			rc = WOL_ENOMEM;
 	}
 	if (rc == 0 && s != SQLITE_DONE)
-		rc = sqlerr(db, err, "listing questions");
+		rc = wol_sql_fail(db, err, "index", "listing questions");
 	else if (rc)
 		rc = wol_error_set(err, WOL_ENOMEM, "out of memory");
 	sqlite3_finalize(st);
@@ -349,4 +333,31 @@ int wol_question_list_index(wol_circle *c, wol_index *ix, const char *state, con
 	out->warnings = warn;
 	out->nwarnings = nwarn;
 	return 0;
+}
+
+int wol_question_list(wol_circle *c, wol_index *ix, const char *source, const char *state,
+                      const char *author, wol_questions *out, wol_error *err)
+{
+	memset(out, 0, sizeof *out);
+	if (wol_question__check_state(state, err))
+		return err->code;
+	if (source && strcmp(source, "files") == 0)
+		return wol_question__list_files(c, state, author, out, err);
+	/* through the index; the files only when there is none or it cannot be used */
+	int only_index = source && strcmp(source, "index") == 0;
+	if (!ix) {
+		if (only_index)
+			return wol_error_set(err, WOL_ESQL, "questions: the index could not be opened");
+		return wol_question__list_files(c, state, author, out, err);
+	}
+	wol_error e;
+	int rc = list_index(c, ix, state, author, out, &e);
+	if (rc == 0)
+		return 0;
+	if (rc != WOL_ESQL || only_index) {
+		if (err)
+			*err = e;
+		return rc;
+	}
+	return wol_question__list_files(c, state, author, out, err);
 }

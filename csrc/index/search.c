@@ -1,321 +1,306 @@
-/* search.c - the user's search query, parsed by us.
- *
- * Syntax: words, "quoted phrases", word* or "phrase"* (prefix), -word or
- * -"phrase" (exclude), and filters kind: author: circle: after: before:
- * is:. Each word or phrase is run through the index's own tokenizer and
- * every token is quoted by us, so the FTS5 expression holds nothing the
- * user typed verbatim: FTS5 operators (AND, NEAR, parentheses, ^, :)
- * typed by a user are plain words or separators. Filters become bound
- * SQL parameters in index.c. */
-#include "index_int.h"
+/* index/search.c - running a search: the parsed query (query.c) as one SQL
+ * statement over docs and fts, ranked by bm25, each hit with its snippet and
+ * the line of its first match */
+#include "index/index_int.h"
 
-#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
-typedef struct tokens {
-	wol_buf *out; /* the phrase being built: "tok" + "tok" ... */
-	int n;
-	int oom;
-} tokens;
+#define DEFAULT_LIMIT 50
+#define MAX_LIMIT 10000
 
-static int on_token(void *pctx, int tflags, const char *tok, int ntok, int start, int end)
+/* bm25 weights of the FTS5 columns title, body, tags */
+#define RANK_SQL "bm25(fts, 10.0, 1.0, 5.0)"
+
+static char *one_line(const char *s, size_t max)
 {
-	(void)start;
-	(void)end;
-	tokens *t = pctx;
-	if (tflags & FTS5_TOKEN_COLOCATED)
-		return SQLITE_OK; /* synonyms: unicode61 makes none */
-	if (ntok <= 0)
-		return SQLITE_OK;
-	int rc = wol_buf_puts(t->out, t->n ? " + \"" : "\"");
-	for (int i = 0; i < ntok && rc == 0; i++)
-		rc = tok[i] == '"' ? wol_buf_put(t->out, "\"\"", 2) : wol_buf_put(t->out, tok + i, 1);
-	if (rc == 0)
-		rc = wol_buf_puts(t->out, "\"");
-	if (rc) {
-		t->oom = 1;
-		return SQLITE_NOMEM;
-	}
-	t->n++;
-	return SQLITE_OK;
-}
-
-typedef struct tokenizer {
-	fts5_tokenizer api;
-	Fts5Tokenizer *tok;
-} tokenizer;
-
-static int tokenizer_open(sqlite3 *db, tokenizer *tz, wol_error *err)
-{
-	memset(tz, 0, sizeof *tz);
-	fts5_api *fts = NULL;
-	sqlite3_stmt *st = NULL;
-	if (sqlite3_prepare_v2(db, "SELECT fts5(?1)", -1, &st, NULL) != SQLITE_OK)
-		return wol_error_set(err, WOL_ESQL, "search: FTS5 is not available: %s", sqlite3_errmsg(db));
-	sqlite3_bind_pointer(st, 1, (void *)&fts, "fts5_api_ptr", NULL);
-	sqlite3_step(st);
-	sqlite3_finalize(st);
-	if (!fts)
-		return wol_error_set(err, WOL_ESQL, "search: FTS5 is not available");
-	void *ud = NULL;
-	if (fts->xFindTokenizer(fts, "unicode61", &ud, &tz->api) != SQLITE_OK)
-		return wol_error_set(err, WOL_ESQL, "search: the unicode61 tokenizer is missing");
-	const char *args[] = {"remove_diacritics", "2"};
-	if (tz->api.xCreate(ud, args, 2, &tz->tok) != SQLITE_OK)
-		return wol_error_set(err, WOL_ESQL, "search: cannot create the tokenizer");
-	return 0;
-}
-
-static void tokenizer_close(tokenizer *tz)
-{
-	if (tz->tok)
-		tz->api.xDelete(tz->tok);
-	tz->tok = NULL;
-}
-
-/* Appends the phrase for `text` (n bytes) to `out`; returns the number of
- * tokens (0: the text was only separators), or -1 on out of memory. */
-static int phrase(tokenizer *tz, const char *text, size_t n, int prefix, wol_buf *out)
-{
-	tokens t = {out, 0, 0};
-	tz->api.xTokenize(tz->tok, &t, FTS5_TOKENIZE_QUERY, text, (int)n, on_token);
-	if (t.oom)
-		return -1;
-	if (t.n && prefix && wol_buf_puts(out, "*") != 0)
-		return -1;
-	return t.n;
-}
-
-static int is_space(char c)
-{
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
-}
-
-static const char *const filter_keys[] = {"kind", "author", "circle", "after", "before", "is", NULL};
-
-/* The filter key of a word "key:value", or NULL when it is not one. */
-static const char *filter_key(const char *w, size_t n, size_t *keylen)
-{
-	const char *colon = memchr(w, ':', n);
-	if (!colon)
-		return NULL;
-	size_t k = (size_t)(colon - w);
-	for (int i = 0; filter_keys[i]; i++)
-		if (strlen(filter_keys[i]) == k && strncasecmp(w, filter_keys[i], k) == 0) {
-			*keylen = k;
-			return filter_keys[i];
-		}
-	return NULL;
-}
-
-static int add_name(char **list, size_t *n, const char *key, const char *val, wol_error *err)
-{
-	if (*n >= WOL_QUERY_MAX_VALUES)
-		return wol_error_set(err, WOL_EINVAL, "search: too many %s: filters (at most %d)", key,
-		                     WOL_QUERY_MAX_VALUES);
-	char *v = wol_strfmt("%s", val);
-	if (!v)
-		return wol_error_set(err, WOL_ENOMEM, "out of memory");
-	for (char *p = v; *p; p++)
-		*p = (char)tolower((unsigned char)*p);
-	if (!wol_name_valid(v)) {
-		wol_error_set(err, WOL_EINVAL, "search: %s:%.60s: not a valid %s name", key, val,
-		              strcmp(key, "author") == 0 ? "member" : "circle");
-		free(v);
-		return WOL_EINVAL;
-	}
-	list[(*n)++] = v;
-	return 0;
-}
-
-static int add_filter(wol_ctx *ctx, wol_query *q, const char *key, const char *val,
-                      wol_error *err)
-{
-	if (!*val)
-		return wol_error_set(err, WOL_EINVAL, "search: %s: needs a value, e.g. %s", key,
-		                     strcmp(key, "kind") == 0     ? "kind:note"
-		                     : strcmp(key, "author") == 0 ? "author:ana"
-		                     : strcmp(key, "circle") == 0 ? "circle:team"
-		                     : strcmp(key, "is") == 0     ? "is:open"
-		                                                  : "after:2026-11-01");
-	if (strcmp(key, "kind") == 0) {
-		static const char *const kinds[] = {"journal", "note", "question", "answer", NULL};
-		for (int i = 0; kinds[i]; i++) {
-			size_t kl = strlen(kinds[i]), vl = strlen(val);
-			if ((vl == kl || (vl == kl + 1 && (val[kl] == 's' || val[kl] == 'S'))) &&
-			    strncasecmp(val, kinds[i], kl) == 0) {
-				for (size_t j = 0; j < q->nkinds; j++)
-					if (q->kinds[j] == kinds[i])
-						return 0;
-				q->kinds[q->nkinds++] = kinds[i];
-				return 0;
-			}
-		}
-		return wol_error_set(err, WOL_EINVAL,
-		                     "search: kind:%.60s: expected journal, note, question or answer", val);
-	}
-	if (strcmp(key, "is") == 0) {
-		if (strcasecmp(val, "open") == 0)
-			q->state = "open";
-		else if (strcasecmp(val, "resolved") == 0)
-			q->state = "resolved";
-		else
-			return wol_error_set(err, WOL_EINVAL, "search: is:%.60s: expected is:open or is:resolved",
-			                     val);
-		return 0;
-	}
-	if (strcmp(key, "author") == 0) {
-		if (strcasecmp(val, "me") == 0) {
-			const char *h;
-			int rc = wol_ctx_handle(ctx, &h, err);
-			if (rc)
-				return rc;
-			val = h;
-		}
-		return add_name(q->authors, &q->nauthors, key, val, err);
-	}
-	if (strcmp(key, "circle") == 0)
-		return add_name(q->circles, &q->ncircles, key, val, err);
-	/* after: / before: */
-	wol_date d;
-	wol_error derr;
-	if (wol_date_parse(val, wol_ctx_today(ctx), &d, &derr) != 0)
-		return wol_error_set(err, WOL_EINVAL, "search: %s:%.60s: %s", key, val,
-		                     derr.msg + (strncmp(derr.msg, "wol: ", 5) == 0 ? 5 : 0));
-	wol_date_format(d, strcmp(key, "after") == 0 ? q->after : q->before);
-	return 0;
-}
-
-int wol_query_parse(sqlite3 *db, wol_ctx *ctx, const char *text, wol_query *q, wol_error *err)
-{
-	memset(q, 0, sizeof *q);
-	size_t len = strlen(text);
-	if (len > WOL_QUERY_MAX_BYTES)
-		return wol_error_set(err, WOL_EINVAL, "search: query too long (%zu bytes; the limit is %d)",
-		                     len, WOL_QUERY_MAX_BYTES);
-	if (!wol_utf8_valid(text, len))
-		return wol_error_set(err, WOL_EINVAL, "search: query is not valid UTF-8");
-	tokenizer tz;
-	int rc = tokenizer_open(db, &tz, err);
-	if (rc)
-		return rc;
-	wol_buf pos, neg;
-	wol_buf_init(&pos);
-	wol_buf_init(&neg);
-	int npos = 0, nneg = 0, nterms = 0, skipped = 0;
-	const char *p = text;
-	while (rc == 0) {
-		while (*p && is_space(*p))
-			p++;
-		if (!*p)
-			break;
-		int exclude = 0;
-		if (*p == '-' && p[1] && !is_space(p[1])) {
-			exclude = 1;
-			p++;
-		}
-		const char *w;
-		size_t n;
-		int prefix = 0, quoted = 0;
-		if (*p == '"') {
-			quoted = 1;
-			w = ++p;
-			while (*p && *p != '"')
-				p++;
-			n = (size_t)(p - w);
-			if (*p == '"')
-				p++; /* an unclosed quote runs to the end of the query */
-			while (*p == '*') {
-				prefix = 1;
-				p++;
-			}
-		} else {
-			w = p;
-			while (*p && !is_space(*p))
-				p++;
-			n = (size_t)(p - w);
-			while (n > 0 && w[n - 1] == '*') {
-				prefix = 1;
-				n--;
-			}
-		}
-		size_t keylen = 0;
-		const char *key = quoted ? NULL : filter_key(w, n, &keylen);
-		if (key) {
-			if (exclude) {
-				rc = wol_error_set(err, WOL_EINVAL, "search: -%.*s: filters cannot be negated",
-				                   (int)(n < 60 ? n : 60), w);
-				break;
-			}
-			char *val = wol_strndup(w + keylen + 1, n - keylen - 1 + (size_t)prefix);
-			if (!val) {
-				rc = wol_error_set(err, WOL_ENOMEM, "out of memory");
-				break;
-			}
-			rc = add_filter(ctx, q, key, val, err);
-			free(val);
+	wol_buf b;
+	wol_buf_init(&b);
+	int space = 0;
+	size_t chars = 0;
+	for (const char *p = s ? s : ""; *p; p++) {
+		unsigned char c = (unsigned char)*p;
+		if (c == '\n' || c == '\r' || c == '\t' || c == ' ') {
+			space = b.len > 0;
 			continue;
 		}
-		if (++nterms > WOL_QUERY_MAX_TERMS) {
-			rc = wol_error_set(err, WOL_EINVAL, "search: too many words (at most %d)",
-			                   WOL_QUERY_MAX_TERMS);
+		if ((c & 0xC0) != 0x80 && ++chars > max) {
+			wol_buf_puts(&b, "\xe2\x80\xa6");
 			break;
 		}
-		wol_buf *dst = exclude ? &neg : &pos;
-		size_t mark = dst->len;
-		int *count = exclude ? &nneg : &npos;
-		if (*count && wol_buf_puts(dst, exclude ? " OR " : " AND ") != 0) {
-			rc = wol_error_set(err, WOL_ENOMEM, "out of memory");
-			break;
-		}
-		int k = phrase(&tz, w, n, prefix, dst);
-		if (k < 0) {
-			rc = wol_error_set(err, WOL_ENOMEM, "out of memory");
-			break;
-		}
-		if (k == 0) { /* only punctuation: nothing to look for */
-			dst->len = mark;
-			if (dst->ptr)
-				dst->ptr[mark] = '\0';
-			skipped++;
-			continue;
-		}
-		(*count)++;
+		if (space)
+			wol_buf_put(&b, " ", 1);
+		space = 0;
+		wol_buf_put(&b, p, 1);
 	}
-	tokenizer_close(&tz);
-	if (rc == 0 && npos == 0 && nneg > 0)
-		rc = wol_error_set(err, WOL_EINVAL,
-		                   "search: the query only excludes (-word); add a word to look for");
-	if (rc == 0 && npos == 0 && !q->nkinds && !q->nauthors && !q->ncircles && !q->after[0] &&
-	    !q->before[0] && !q->state)
-		rc = wol_error_set(err, WOL_EINVAL, skipped ? "search: the query has no words to look for"
-		                                             : "search: empty query");
-	if (rc == 0 && npos > 0) {
-		wol_buf m;
-		wol_buf_init(&m);
-		if (nneg)
-			wol_buf_printf(&m, "(%s) NOT (%s)", pos.ptr, neg.ptr);
-		else
-			wol_buf_puts(&m, pos.ptr);
-		if (m.oom)
-			rc = wol_error_set(err, WOL_ENOMEM, "out of memory");
-		q->match = wol_buf_detach(&m);
-	}
-	wol_buf_free(&pos);
-	wol_buf_free(&neg);
-	if (rc)
-		wol_query_free(q);
+	if (!b.len)
+		wol_buf_puts(&b, "");
+	return wol_buf_detach(&b);
+}
+
+/* The 0-based line (within `text`) of the first \x01 marker, or -1. */
+static int marker_line(const char *text)
+{
+	const char *m = text ? strchr(text, '\x01') : NULL;
+	if (!m)
+		return -1;
+	int n = 0;
+	for (const char *p = text; p < m; p++)
+		n += *p == '\n';
+	return n;
+}
+
+static void hit_free(wol_search_hit *h)
+{
+	free(h->path);
+	free(h->abspath);
+	free(h->kind);
+	free(h->circle);
+	free(h->author);
+	free(h->date);
+	free(h->title);
+	free(h->state);
+	free(h->snippet);
+}
+
+void wol_search_result_free(wol_search_result *res)
+{
+	if (!res)
+		return;
+	for (size_t i = 0; i < res->n; i++)
+		hit_free(&res->hits[i]);
+	free(res->hits);
+	free(res->notice);
+	memset(res, 0, sizeof *res);
+}
+
+static void append_in(wol_buf *sql, const char *col, size_t n)
+{
+	wol_buf_printf(sql, " AND %s IN (", col);
+	for (size_t i = 0; i < n; i++)
+		wol_buf_puts(sql, i ? ", ?" : "?");
+	wol_buf_puts(sql, ")");
+}
+
+/* Fills snippet and line of a hit from the full-text row. */
+static int detail_stmt(wol_index *ix, const wol_query *q, sqlite3_stmt **st, wol_error *err)
+{
+	int rc;
+	if (q->match)
+		rc = wol_index__prepare(ix,
+		             "SELECT snippet(fts, 1, '', '', '\xe2\x80\xa6', 16), "
+		             "highlight(fts, 1, char(1), char(2)), highlight(fts, 0, char(1), char(2)) "
+		             "FROM fts WHERE fts MATCH ?1 AND rowid = ?2",
+		             st, err);
+	else
+		rc = wol_index__prepare(ix, "SELECT body, NULL, NULL FROM fts WHERE rowid = ?2", st, err);
+	if (rc == 0 && q->match)
+		sqlite3_bind_text(*st, 1, q->match, -1, SQLITE_STATIC);
 	return rc;
 }
 
-void wol_query_free(wol_query *q)
+static int hit_detail(wol_index *ix, const wol_query *q, sqlite3_stmt *st, sqlite3_int64 id,
+                      int title_line, int body_line, wol_search_hit *h, wol_error *err)
 {
-	free(q->match);
-	for (size_t i = 0; i < q->nauthors; i++)
-		free(q->authors[i]);
-	for (size_t i = 0; i < q->ncircles; i++)
-		free(q->circles[i]);
-	memset(q, 0, sizeof *q);
+	int rc = 0;
+	sqlite3_reset(st);
+	sqlite3_bind_int64(st, 2, id);
+	int s = sqlite3_step(st);
+	h->line = body_line > 0 ? body_line : 1;
+	if (s == SQLITE_ROW) {
+		const char *snip = (const char *)sqlite3_column_text(st, 0);
+		if (q->match) {
+			int bl = marker_line((const char *)sqlite3_column_text(st, 1));
+			if (bl >= 0)
+				h->line = body_line + bl;
+			else if (marker_line((const char *)sqlite3_column_text(st, 2)) >= 0 && title_line > 0)
+				h->line = title_line;
+			h->snippet = one_line(snip, 160);
+		} else {
+			/* no words: the first non-empty line of the body */
+			const char *p = snip ? snip : "";
+			int skipped = 0;
+			while (*p == '\n' || *p == '\r' || *p == ' ' || *p == '\t') {
+				skipped += *p == '\n';
+				p++;
+			}
+			const char *eol = strchr(p, '\n');
+			char *first = wol_strndup(p, eol ? (size_t)(eol - p) : strlen(p));
+			h->snippet = one_line(first, 160);
+			free(first);
+			h->line += skipped;
+		}
+	} else if (s != SQLITE_DONE) {
+		rc = wol_index__fail(ix, err, s, "reading a match");
+	}
+	sqlite3_reset(st);
+	if (rc == 0 && !h->snippet)
+		h->snippet = one_line("", 1);
+	return rc;
+}
+
+static int answer_title(wol_index *ix, const char *circle, const char *qid, char **out)
+{
+	*out = NULL;
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(
+	            ix->db,
+	            "SELECT title FROM docs WHERE kind = 'question' AND circle = ?1 AND qid = ?2",
+	            -1, &st, NULL) != SQLITE_OK)
+		return 0;
+	wol_sql_bind_str(st, 1, circle);
+	wol_sql_bind_str(st, 2, qid);
+	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+		*out = wol_strfmt("Re: %s", (const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	if (!*out)
+		*out = wol_strfmt("Re: %s", qid ? qid : "a question");
+	return 0;
+}
+
+static int search_once(wol_index *ix, const char *query, int limit, wol_search_result *out,
+                       wol_error *err)
+{
+	wol_query q;
+	int rc = wol_query_parse(ix->db, ix->ctx, query, &q, err);
+	if (rc)
+		return rc;
+	wol_buf sql;
+	wol_buf_init(&sql);
+	wol_buf_puts(&sql, "SELECT d.id, d.path, d.kind, d.circle, d.author, d.date, d.title, d.state, "
+	                   "d.qid, d.title_line, d.body_line, ");
+	if (q.match)
+		wol_buf_puts(&sql, RANK_SQL " AS score FROM fts JOIN docs d ON d.id = fts.rowid "
+		                   "WHERE fts MATCH ?");
+	else
+		wol_buf_puts(&sql, "0.0 AS score FROM docs d WHERE d.kind IN ('journal', 'note', "
+		                   "'question', 'answer')");
+	if (q.nkinds)
+		append_in(&sql, "d.kind", q.nkinds);
+	if (q.nauthors)
+		append_in(&sql, "d.author", q.nauthors);
+	if (q.ncircles)
+		append_in(&sql, "d.circle", q.ncircles);
+	if (q.after[0])
+		wol_buf_puts(&sql, " AND d.date >= ?");
+	if (q.before[0])
+		wol_buf_puts(&sql, " AND d.date < ?");
+	if (q.state)
+		wol_buf_puts(&sql, " AND d.kind = 'question' AND d.state = ?");
+	wol_buf_puts(&sql, " ORDER BY score, d.sortkey DESC, d.path LIMIT ?");
+	if (sql.oom) {
+		wol_buf_free(&sql);
+		wol_query_free(&q);
+		return wol_error_set(err, WOL_ENOMEM, "out of memory");
+	}
+	sqlite3_stmt *st;
+	rc = wol_index__prepare(ix, sql.ptr, &st, err);
+	wol_buf_free(&sql);
+	if (rc) {
+		wol_query_free(&q);
+		return rc;
+	}
+	int i = 1;
+	if (q.match)
+		sqlite3_bind_text(st, i++, q.match, -1, SQLITE_STATIC);
+	for (size_t k = 0; k < q.nkinds; k++)
+		sqlite3_bind_text(st, i++, q.kinds[k], -1, SQLITE_STATIC);
+	for (size_t k = 0; k < q.nauthors; k++)
+		sqlite3_bind_text(st, i++, q.authors[k], -1, SQLITE_STATIC);
+	for (size_t k = 0; k < q.ncircles; k++)
+		sqlite3_bind_text(st, i++, q.circles[k], -1, SQLITE_STATIC);
+	if (q.after[0])
+		sqlite3_bind_text(st, i++, q.after, -1, SQLITE_STATIC);
+	if (q.before[0])
+		sqlite3_bind_text(st, i++, q.before, -1, SQLITE_STATIC);
+	if (q.state)
+		sqlite3_bind_text(st, i++, q.state, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, i++, limit);
+
+	const char *home = wol_ctx_home(ix->ctx);
+	size_t cap = 0;
+	int s = SQLITE_DONE;
+	sqlite3_stmt *detail = NULL;
+	rc = detail_stmt(ix, &q, &detail, err);
+	while (rc == 0 && (s = sqlite3_step(st)) == SQLITE_ROW) {
+		if (out->n == cap) {
+			cap = cap ? cap * 2 : 16;
+			wol_search_hit *h = realloc(out->hits, cap * sizeof *h);
+			if (!h) {
+				rc = wol_error_set(err, WOL_ENOMEM, "out of memory");
+				break;
+			}
+			out->hits = h;
+		}
+		wol_search_hit *h = &out->hits[out->n++];
+		memset(h, 0, sizeof *h);
+		sqlite3_int64 id = sqlite3_column_int64(st, 0);
+		h->path = wol_sql_col_dup(st, 1);
+		h->abspath = wol_strfmt("%s/%s", home, h->path ? h->path : "");
+		h->kind = wol_sql_col_dup(st, 2);
+		h->circle = wol_sql_col_dup(st, 3);
+		h->author = wol_sql_col_dup(st, 4);
+		h->date = wol_sql_col_dup(st, 5);
+		h->title = wol_sql_col_dup(st, 6);
+		h->state = wol_sql_col_dup(st, 7);
+		char *qid = wol_sql_col_dup(st, 8);
+		int title_line = sqlite3_column_int(st, 9);
+		int body_line = sqlite3_column_int(st, 10);
+		h->score = sqlite3_column_double(st, 11);
+		if (!h->title && h->kind && strcmp(h->kind, "answer") == 0)
+			answer_title(ix, h->circle, qid, &h->title);
+		free(qid);
+		rc = hit_detail(ix, &q, detail, id, title_line, body_line, h, err);
+		if (rc == 0 && (!h->path || !h->abspath || !h->kind || !h->snippet))
+			rc = wol_error_set(err, WOL_ENOMEM, "out of memory");
+	}
+	if (rc == 0 && s != SQLITE_DONE)
+		rc = wol_index__fail(ix, err, s, "search");
+	sqlite3_finalize(detail);
+	sqlite3_finalize(st);
+	wol_query_free(&q);
+	return rc;
+}
+
+int wol_index_search(wol_index *ix, const char *query, const wol_search_opts *opts,
+                     wol_search_result *out, wol_error *err)
+{
+	memset(out, 0, sizeof *out);
+	int limit = opts && opts->limit > 0 ? opts->limit : DEFAULT_LIMIT;
+	if (limit > MAX_LIMIT)
+		limit = MAX_LIMIT;
+	int rc = 0;
+	if (!opts || !opts->norefresh) {
+		wol_index_report rep;
+		rc = wol_index_refresh(ix, &rep, err);
+		out->notice = rep.notice;
+		if (rc)
+			return rc;
+	}
+	if (opts && opts->norefresh) {
+		rc = wol_index__ensure_fresh(ix, 0, err);
+		if (rc)
+			return rc;
+	}
+	rc = search_once(ix, query, limit, out, err);
+	if (ix->db)
+		wol_index__note_seen(ix);
+	if (rc && ix->corrupt) {
+		/* damaged: move it aside, rebuild from the files, ask again */
+		for (size_t i = 0; i < out->n; i++)
+			hit_free(&out->hits[i]);
+		out->n = 0;
+		wol_index_report rep;
+		rc = wol_index__recover(ix, 0, err);
+		if (rc == 0)
+			rc = wol_index_refresh(ix, &rep, err);
+		if (rc == 0) {
+			free(out->notice);
+			out->notice = rep.notice;
+			rc = search_once(ix, query, limit, out, err);
+		} else {
+			wol_index_report_free(&rep);
+		}
+	}
+	return rc;
 }

@@ -132,10 +132,31 @@ static int l_circle_open(lua_State *L)
 	u->c = NULL;
 	luaL_getmetatable(L, WOL_LUA_CIRCLE);
 	lua_setmetatable(L, -2);
+	/* the handle keeps its context: wol_lua_circle_index finds its index */
+	lua_createtable(L, 1, 0);
+	lua_pushvalue(L, 1);
+	lua_rawseti(L, -2, 1);
+	lua_setfenv(L, -2);
 	wol_error err;
 	if (wol_circle_open(ctx, name, &u->c, &err) != 0)
 		return wol_lua_fail(L, &err);
 	return 1;
+}
+
+wol_index *wol_lua_circle_index(lua_State *L, int idx, wol_error *err)
+{
+	luaL_checkudata(L, idx, WOL_LUA_CIRCLE);
+	lua_getfenv(L, idx);
+	lua_rawgeti(L, -1, 1);
+	lua_remove(L, -2);
+	wol_ctx *ctx = wol_lua_toctx(L, -1);
+	if (!ctx) {
+		wol_error_set(err, WOL_EINVAL, "circle: its context is closed");
+		return NULL; /* leaves one value (the closed context) */
+	}
+	wol_index *ix = wol_lua_index(L, -1, ctx, err);
+	lua_remove(L, -2); /* the context */
+	return ix;
 }
 
 /* ---------------------------------------------------- circle methods */

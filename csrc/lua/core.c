@@ -16,6 +16,17 @@ int wol_lua_fail(lua_State *L, const wol_error *e)
 	return 2;
 }
 
+wol_ctx *wol_lua_toctx(lua_State *L, int idx)
+{
+	ctx_ud *u = (ctx_ud *)lua_touserdata(L, idx);
+	if (!u || !lua_getmetatable(L, idx))
+		return NULL;
+	luaL_getmetatable(L, WOL_LUA_CTX);
+	int same = lua_rawequal(L, -1, -2);
+	lua_pop(L, 2);
+	return same ? u->ctx : NULL;
+}
+
 wol_ctx *wol_lua_checkctx(lua_State *L, int idx)
 {
 	ctx_ud *u = (ctx_ud *)luaL_checkudata(L, idx, WOL_LUA_CTX);
@@ -268,7 +279,7 @@ static int l_libgit2_gc(lua_State *L)
 static const luaL_Reg module_fns[] = {
 	{"open", l_open}, {"version", l_version}, {"libs", l_libs}, {NULL, NULL}};
 
-WOL_API int luaopen_wol_core(lua_State *L);
+WOL_LUA_EXPORT int luaopen_wol_core(lua_State *L);
 
 int luaopen_wol_core(lua_State *L)
 {

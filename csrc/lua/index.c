@@ -33,15 +33,17 @@ static int l_index_gc(lua_State *L)
 
 #define WOL_LUA_INDEX_CACHE "wol.index.cache"
 
-/* Pushes the index of the context at stack index 1, opening it on first use.
+/* Pushes the index of the context at stack index idx, opening it on first use.
  * It stays open for the context's life (a weak-keyed registry table maps
  * the context userdata to its index), so searches and the dashboard do not
  * pay for opening the database and its schema each time. Always pushes one
  * value (the holder); returns NULL after filling err. */
-wol_index *wol_lua_index(lua_State *L, wol_ctx *ctx, wol_error *err)
+wol_index *wol_lua_index(lua_State *L, int idx, wol_ctx *ctx, wol_error *err)
 {
+	if (idx < 0)
+		idx = lua_gettop(L) + idx + 1;
 	lua_getfield(L, LUA_REGISTRYINDEX, WOL_LUA_INDEX_CACHE);
-	lua_pushvalue(L, 1);
+	lua_pushvalue(L, idx);
 	lua_rawget(L, -2);
 	index_ud *u = (index_ud *)index_testudata(L, -1);
 	if (u && u->ix) {
@@ -53,7 +55,7 @@ wol_index *wol_lua_index(lua_State *L, wol_ctx *ctx, wol_error *err)
 	u->ix = NULL;
 	luaL_getmetatable(L, WOL_LUA_INDEX);
 	lua_setmetatable(L, -2);
-	lua_pushvalue(L, 1);
+	lua_pushvalue(L, idx);
 	lua_pushvalue(L, -2);
 	lua_rawset(L, -4); /* cache[ctx] = holder */
 	lua_remove(L, -2); /* the cache */
@@ -115,7 +117,7 @@ static int do_refresh(lua_State *L, int rebuild)
 		}
 	}
 	wol_error err;
-	wol_index *ix = wol_lua_index(L, ctx, &err);
+	wol_index *ix = wol_lua_index(L, 1, ctx, &err);
 	if (!ix)
 		return wol_lua_fail(L, &err);
 	wol_index_report rep;
@@ -165,7 +167,7 @@ static int l_search(lua_State *L)
 		opts.norefresh = !opt_refresh(L, 3);
 	}
 	wol_error err;
-	wol_index *ix = wol_lua_index(L, ctx, &err);
+	wol_index *ix = wol_lua_index(L, 1, ctx, &err);
 	if (!ix)
 		return wol_lua_fail(L, &err);
 	wol_search_result res;
@@ -207,7 +209,7 @@ static int l_index_stats(lua_State *L)
 	wol_ctx *ctx = wol_lua_checkctx(L, 1);
 	int refresh = opt_refresh(L, 2);
 	wol_error err;
-	wol_index *ix = wol_lua_index(L, ctx, &err);
+	wol_index *ix = wol_lua_index(L, 1, ctx, &err);
 	if (!ix)
 		return wol_lua_fail(L, &err);
 	wol_index_report rep;

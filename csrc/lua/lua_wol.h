@@ -13,6 +13,13 @@
 
 #include "wol.h"
 
+/* The module's one exported symbol (the rest of the library is hidden). */
+#if defined(__GNUC__)
+#define WOL_LUA_EXPORT __attribute__((visibility("default")))
+#else
+#define WOL_LUA_EXPORT
+#endif
+
 #define WOL_LUA_CTX "wol.ctx"
 
 /* Pushes nil, e->msg and returns 2 (runtime failure convention). */
@@ -34,9 +41,14 @@ void wol_lua_setstr(lua_State *L, const char *key, const char *val);
 void wol_lua_setint(lua_State *L, const char *key, lua_Integer val);
 void wol_lua_setbool(lua_State *L, const char *key, int val);
 
-/* The open index of the context at stack index 1 (lua_index.c), cached for
- * the context's life; pushes one value. NULL after filling err. */
-wol_index *wol_lua_index(lua_State *L, wol_ctx *ctx, wol_error *err);
+/* The open index of the context at stack index idx (lua/index.c), cached
+ * for the context's life; pushes one value. NULL after filling err. */
+wol_index *wol_lua_index(lua_State *L, int idx, wol_ctx *ctx, wol_error *err);
+/* The context at idx, or NULL when it is not one or is closed (no error). */
+wol_ctx *wol_lua_toctx(lua_State *L, int idx);
+/* The index of the context a circle handle (at idx) was opened from
+ * (lua/circle.c); pushes one value. NULL after filling err. */
+wol_index *wol_lua_circle_index(lua_State *L, int idx, wol_error *err);
 
 void wol_lua_open_date(lua_State *L, int module, int methods);
 void wol_lua_open_doc(lua_State *L, int module, int methods);

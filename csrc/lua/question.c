@@ -116,7 +116,12 @@ static int l_questions(lua_State *L)
 	wol_error err;
 	if (source && strcmp(source, "files") != 0 && strcmp(source, "index") != 0)
 		return luaL_argerror(L, 2, "source must be 'files' or 'index'");
-	if (wol_questions_from(c, source, state, mine ? wol_circle_handle(c) : NULL, &qs, &err) != 0)
+	/* the index of the circle's context (the files when it cannot be opened) */
+	wol_index *ix = NULL;
+	if (!source || strcmp(source, "files") != 0)
+		ix = wol_lua_circle_index(L, 1, &err);
+	if (wol_question_list(c, ix, source, state, mine ? wol_circle_handle(c) : NULL, &qs, &err) !=
+	    0)
 		return wol_lua_fail(L, &err);
 	lua_createtable(L, (int)qs.n, 0);
 	for (size_t i = 0; i < qs.n; i++) {

@@ -136,7 +136,7 @@ static int get(lua_State *L, wol_ctx *ctx, wol_status *s, wol_error *err)
 {
 	wol_status_opts o;
 	opts_of(L, 2, &o);
-	wol_index *ix = wol_lua_index(L, ctx, err);
+	wol_index *ix = wol_lua_index(L, 1, ctx, err);
 	lua_pop(L, 1); /* the holder stays referenced by the cache */
 	if (!ix)
 		return -1;

@@ -1,5 +1,5 @@
 /* buf.c - growable byte buffers and small string helpers */
-#include "wol.h"
+#include "util/util.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -113,6 +113,11 @@ char *wol_strndup(const char *s, size_t n)
 	memcpy(p, s, n);
 	p[n] = '\0';
 	return p;
+}
+
+char *wol_strdup(const char *s)
+{
+	return s ? wol_strndup(s, strlen(s)) : NULL;
 }
 
 void wol_strv_free(char **v, size_t n)

@@ -1,6 +1,6 @@
 -- :WolCircle: the circle at a glance in a read-only buffer, and
 -- :WolCircle agenda: a meeting agenda that :w saves into the journal.
--- Everything shown comes from ctx:status() (csrc/status.c); this file only
+-- Everything shown comes from ctx:status() (csrc/status/); this file only
 -- draws it, maps the keys and handles the buffers.
 local M = {}
 

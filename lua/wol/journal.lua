@@ -1,6 +1,6 @@
 -- The journal in the editor: :WolJournal, :WolLog, ]j / [j in journal
 -- buffers, and the statusline. Entries, templates, locking and streaks are
--- the C library's work (csrc/journal.c); this file only handles buffers.
+-- the C library's work (csrc/journal/); this file only handles buffers.
 local M = {}
 local commands = require('wol.commands')
 local notify = commands.notify

@@ -1,4 +1,4 @@
--- The search index (csrc/index.c, csrc/search.c): real files, real git
+-- The search index (csrc/index/): real files, real git
 -- repositories, a real sqlite file, and the real `wol` CLI in other processes.
 local t = require('wolt')
 local core = require('wol.core')

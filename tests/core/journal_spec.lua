@@ -269,7 +269,11 @@ describe('journal log', function()
           done ) >/dev/null 2>&1 &
         echo $!]], t.env(m), t.shquote(t.bin), round, t.shquote(pidfile))
       local loop_pid = t.sh(loop):match('(%d+)')
-      t.sh(string.format('sleep 0.%d', math.random(10, 35)))
+      -- at least one write has completed (however loaded the machine), then
+      -- the kill lands at a random moment of a later one
+      t.sh(string.format('i=0; while [ $(stat -c %%s %s) -le %d ] && [ $i -lt 1200 ]; do sleep 0.05; i=$((i+1)); done',
+        t.shquote(entry(m, '2026-11-22')), #base))
+      t.sh(string.format('sleep 0.%02d', math.random(0, 20)))
       t.sh(string.format('kill -9 %s 2>/dev/null; kill -9 $(cat %s) 2>/dev/null; sleep 0.05',
         loop_pid, t.shquote(pidfile)))
       local text = t.read(entry(m, '2026-11-22'))

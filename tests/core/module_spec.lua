@@ -37,6 +37,18 @@ describe('wol.core module', function()
     assert.are.equal('0.1.0\n', out)
   end)
 
+  it('exports luaopen_wol_core and nothing else from the shared object', function()
+    local so = package.searchpath('wol.core', package.cpath)
+    assert.is_string(so)
+    local out, rc = t.sh('nm -D --defined-only ' .. t.shquote(so))
+    assert.are.equal(0, rc, out)
+    local names = {}
+    for name in out:gmatch('%x+ %a ([%w_.@]+)') do
+      table.insert(names, name)
+    end
+    assert.are.same({ 'luaopen_wol_core' }, names)
+  end)
+
   it('raises on wrong argument types (programmer errors)', function()
     assert.has_error(function() core.open(42) end)
     assert.has_error(function() core.open({ home = 42 }) end)

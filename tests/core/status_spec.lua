@@ -1,4 +1,4 @@
--- The circle dashboard's data (csrc/status.c) through the binding and
+-- The circle dashboard's data (csrc/status/) through the binding and
 -- `wol status`: a fixture circle with known dates (tests/helpers/dashfix.lua),
 -- a real git repository with a bare origin, a real index.
 local t = require('wolt')

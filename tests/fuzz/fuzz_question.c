@@ -63,7 +63,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	fuzz_write(path, data + 2, size - 2);
 	wol_questions list;
-	if (wol_question_list(circle, "all", NULL, &list, &err) == 0) {
+	if (wol_question_list(circle, NULL, "files", "all", NULL, &list, &err) == 0) {
 		for (size_t i = 0; i < list.n; i++)
 			check_question(&list.items[i]);
 		for (size_t i = 0; i < list.nwarnings; i++)

@@ -4,7 +4,7 @@
  * (a handful of queries over docs, no file scan); the program and the
  * meeting day from circle.md; names and goals from members/; streaks and
  * journal days from the journal's own stats. The meeting agenda is made
- * from the same data and saved into the journal under "## Circle meeting". */
+ * from the same data (agenda.c). */
 #include "index/index_int.h"
 
 #include <git2.h>
@@ -15,29 +15,11 @@
 #include <time.h>
 
 #define DEFAULT_LIMIT 50
-#define LOCK_WAIT_MS 10000
-#define AGENDA_HEADING "Circle meeting"
-
-static char *dupstr(const char *s)
-{
-	return s ? wol_strfmt("%s", s) : NULL;
-}
-
-static char *col_dup(sqlite3_stmt *st, int i)
-{
-	const unsigned char *s = sqlite3_column_text(st, i);
-	return s ? wol_strndup((const char *)s, (size_t)sqlite3_column_bytes(st, i)) : NULL;
-}
 
 static void col_date(sqlite3_stmt *st, int i, char out[11])
 {
 	const unsigned char *s = sqlite3_column_text(st, i);
 	snprintf(out, 11, "%s", s ? (const char *)s : "");
-}
-
-static int sqlerr(sqlite3 *db, wol_error *err, const char *what)
-{
-	return wol_error_set(err, WOL_ESQL, "status: %s: %s", what, sqlite3_errmsg(db));
 }
 
 /* The local calendar day of a time in nanoseconds. */
@@ -70,8 +52,8 @@ static char *circle_rel(const char *circle, const char *path)
 	size_t n = strlen(circle);
 	if (strncmp(path, "circles/", 8) == 0 && strncmp(path + 8, circle, n) == 0 &&
 	    path[8 + n] == '/')
-		return dupstr(path + 9 + n);
-	return dupstr(path);
+		return wol_strdup(path + 9 + n);
+	return wol_strdup(path);
 }
 
 static int add_warning(wol_status *s, const char *msg)
@@ -80,7 +62,7 @@ static int add_warning(wol_status *s, const char *msg)
 	if (!w)
 		return WOL_ENOMEM;
 	s->warnings = w;
-	if (!(w[s->nwarnings] = dupstr(msg)))
+	if (!(w[s->nwarnings] = wol_strdup(msg)))
 		return WOL_ENOMEM;
 	s->nwarnings++;
 	return 0;
@@ -192,11 +174,11 @@ static int header(wol_ctx *ctx, wol_circle *c, wol_status *s, wol_error *err)
 	int rc = wol_circle_info_get(c, &info, err);
 	if (rc)
 		return rc;
-	s->circle = dupstr(wol_circle_name(c));
-	s->name = dupstr(info.name ? info.name : wol_circle_name(c));
-	s->handle = dupstr(wol_circle_handle(c));
-	s->remote = dupstr(info.remote);
-	s->branch = dupstr(info.branch);
+	s->circle = wol_strdup(wol_circle_name(c));
+	s->name = wol_strdup(info.name ? info.name : wol_circle_name(c));
+	s->handle = wol_strdup(wol_circle_handle(c));
+	s->remote = wol_strdup(info.remote);
+	s->branch = wol_strdup(info.branch);
 	s->ahead = info.ahead;
 	s->started = info.started;
 	s->meets = info.meets;
@@ -240,13 +222,13 @@ static int members(wol_circle *c, sqlite3 *db, wol_status *s, wol_error *err)
 	char from[11], to[11];
 	wol_date_format(wol_date_add(s->today, -6), from);
 	wol_date_format(s->today, to);
-	/* from `daily` (index.c keeps it): the last 7 days, then each member's
+	/* from `daily` (index/schema.c keeps it): the last 7 days, then each member's
 	 * last day (an index lookup each) */
 	sqlite3_stmt *st;
 	const char *sql = "SELECT author, kind, sum(n) FROM daily WHERE circle = ?1 AND day >= ?2 "
 	                  "AND day <= ?3 AND kind IN ('note', 'answer') GROUP BY author, kind";
 	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
-		return sqlerr(db, err, "members");
+		return wol_sql_fail(db, err, "status", "members");
 	sqlite3_bind_text(st, 1, s->circle, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, from, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, to, -1, SQLITE_STATIC);
@@ -264,13 +246,13 @@ static int members(wol_circle *c, sqlite3 *db, wol_status *s, wol_error *err)
 				sm->answers = (long)sqlite3_column_int64(st, 2);
 		}
 	}
-	rc = r == SQLITE_DONE ? 0 : sqlerr(db, err, "members");
+	rc = r == SQLITE_DONE ? 0 : wol_sql_fail(db, err, "status", "members");
 	sqlite3_finalize(st);
 	if (rc)
 		return rc;
 	sql = "SELECT max(day) FROM daily WHERE circle = ?1 AND author = ?2 AND day <= ?3";
 	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
-		return sqlerr(db, err, "members");
+		return wol_sql_fail(db, err, "status", "members");
 	for (size_t i = 0; rc == 0 && i < s->nmembers; i++) {
 		wol_status_member *sm = &s->members[i];
 		if (!sm->handle)
@@ -283,7 +265,7 @@ static int members(wol_circle *c, sqlite3 *db, wol_status *s, wol_error *err)
 		if (r == SQLITE_ROW)
 			col_date(st, 0, sm->last);
 		else if (r != SQLITE_DONE)
-			rc = sqlerr(db, err, "members");
+			rc = wol_sql_fail(db, err, "status", "members");
 	}
 	sqlite3_finalize(st);
 	return rc;
@@ -332,12 +314,12 @@ static int collect(sqlite3 *db, sqlite3_stmt *st, const wol_status *s, const cha
 		it->kind = k && strcmp(k, "note") == 0       ? "note"
 		           : k && strcmp(k, "question") == 0 ? "question"
 		                                             : "answer";
-		it->author = col_dup(st, 1);
-		it->title = col_dup(st, 2);
-		char *abs = col_dup(st, 3);
+		it->author = wol_sql_col_dup(st, 1);
+		it->title = wol_sql_col_dup(st, 2);
+		char *abs = wol_sql_col_dup(st, 3);
 		it->path = circle_rel(s->circle, abs);
 		free(abs);
-		it->qid = col_dup(st, 4);
+		it->qid = wol_sql_col_dup(st, 4);
 		col_date(st, 5, it->date);
 		if (it->kind[0] == 'n' && strcmp(it->date, from) < 0) {
 			it->updated = 1;
@@ -347,7 +329,7 @@ static int collect(sqlite3 *db, sqlite3_stmt *st, const wol_status *s, const cha
 			return wol_error_set(err, WOL_ENOMEM, "out of memory");
 	}
 	if (r != SQLITE_DONE)
-		rc = sqlerr(db, err, "recent shares");
+		rc = wol_sql_fail(db, err, "status", "recent shares");
 	return rc;
 }
 
@@ -376,7 +358,7 @@ static int since(sqlite3 *db, wol_status *s, int limit, wol_error *err)
 	long total = 0;
 	int rc = 0;
 	if (sqlite3_prepare_v2(db, recent, -1, &st, NULL) != SQLITE_OK)
-		return sqlerr(db, err, "recent shares");
+		return wol_sql_fail(db, err, "status", "recent shares");
 	sqlite3_bind_text(st, 1, s->circle, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, from, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, to, -1, SQLITE_STATIC);
@@ -384,7 +366,7 @@ static int since(sqlite3 *db, wol_status *s, int limit, wol_error *err)
 	rc = collect(db, st, s, from, &v, &n, &cap, err);
 	sqlite3_finalize(st);
 	if (rc == 0 && sqlite3_prepare_v2(db, count, -1, &st, NULL) != SQLITE_OK)
-		rc = sqlerr(db, err, "recent shares");
+		rc = wol_sql_fail(db, err, "status", "recent shares");
 	if (rc == 0) {
 		sqlite3_bind_text(st, 1, s->circle, -1, SQLITE_STATIC);
 		sqlite3_bind_text(st, 2, from, -1, SQLITE_STATIC);
@@ -393,12 +375,12 @@ static int since(sqlite3 *db, wol_status *s, int limit, wol_error *err)
 		if (r == SQLITE_ROW)
 			total = (long)sqlite3_column_int64(st, 0);
 		else
-			rc = sqlerr(db, err, "recent shares");
+			rc = wol_sql_fail(db, err, "status", "recent shares");
 		sqlite3_finalize(st);
 	}
 	size_t before = n;
 	if (rc == 0 && sqlite3_prepare_v2(db, changed, -1, &st, NULL) != SQLITE_OK)
-		rc = sqlerr(db, err, "recent shares");
+		rc = wol_sql_fail(db, err, "status", "recent shares");
 	if (rc == 0) {
 		sqlite3_bind_text(st, 1, s->circle, -1, SQLITE_STATIC);
 		sqlite3_bind_int64(st, 2, lo);
@@ -428,19 +410,19 @@ static int since(sqlite3 *db, wol_status *s, int limit, wol_error *err)
 
 static int open_questions(sqlite3 *db, wol_status *s, int limit, wol_error *err)
 {
-	/* state, title and answer count as question.c's replay computes them
+	/* state, title and answer count as question/replay.c computes them
 	 * (stored in qlist by the index refresh, see qlist.c) */
 	const char *count = "SELECT count(*) FROM qlist WHERE circle = ?1 AND state = 'open'";
 	sqlite3_stmt *cst;
 	if (sqlite3_prepare_v2(db, count, -1, &cst, NULL) != SQLITE_OK)
-		return sqlerr(db, err, "open questions");
+		return wol_sql_fail(db, err, "status", "open questions");
 	sqlite3_bind_text(cst, 1, s->circle, -1, SQLITE_STATIC);
 	int cr = sqlite3_step(cst);
 	if (cr == SQLITE_ROW)
 		s->open_total = (long)sqlite3_column_int64(cst, 0);
 	sqlite3_finalize(cst);
 	if (cr != SQLITE_ROW)
-		return sqlerr(db, err, "open questions");
+		return wol_sql_fail(db, err, "status", "open questions");
 	const char *sql =
 		"SELECT l.qid, l.title, l.author, q.date, q.path, l.answers FROM qlist l"
 		" JOIN docs q ON q.circle = l.circle AND q.qid = l.qid AND q.kind = 'question'"
@@ -448,7 +430,7 @@ static int open_questions(sqlite3 *db, wol_status *s, int limit, wol_error *err)
 		" ORDER BY q.sortkey DESC, l.qid DESC LIMIT ?2";
 	sqlite3_stmt *st;
 	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
-		return sqlerr(db, err, "open questions");
+		return wol_sql_fail(db, err, "status", "open questions");
 	sqlite3_bind_text(st, 1, s->circle, -1, SQLITE_STATIC);
 	sqlite3_bind_int(st, 2, limit);
 	s->open = calloc((size_t)limit, sizeof *s->open);
@@ -459,11 +441,11 @@ static int open_questions(sqlite3 *db, wol_status *s, int limit, wol_error *err)
 	int r, rc = 0;
 	while ((r = sqlite3_step(st)) == SQLITE_ROW && s->nopen < (size_t)limit) {
 		wol_status_question *q = &s->open[s->nopen++];
-		q->qid = col_dup(st, 0);
-		q->title = col_dup(st, 1);
-		q->author = col_dup(st, 2);
+		q->qid = wol_sql_col_dup(st, 0);
+		q->title = wol_sql_col_dup(st, 1);
+		q->author = wol_sql_col_dup(st, 2);
 		col_date(st, 3, q->date);
-		char *abs = col_dup(st, 4);
+		char *abs = wol_sql_col_dup(st, 4);
 		q->path = circle_rel(s->circle, abs);
 		free(abs);
 		q->answers = (long)sqlite3_column_int64(st, 5);
@@ -477,7 +459,7 @@ static int open_questions(sqlite3 *db, wol_status *s, int limit, wol_error *err)
 		}
 	}
 	if (rc == 0 && r != SQLITE_DONE)
-		rc = sqlerr(db, err, "open questions");
+		rc = wol_sql_fail(db, err, "status", "open questions");
 	sqlite3_finalize(st);
 	return rc;
 }
@@ -496,7 +478,7 @@ static int grid(wol_ctx *ctx, sqlite3 *db, wol_status *s, wol_error *err)
 	const char *sql = "SELECT day, sum(CASE WHEN author = ?4 THEN n ELSE 0 END), sum(n) "
 	                  "FROM daily WHERE circle = ?1 AND day >= ?2 AND day <= ?3 GROUP BY day";
 	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
-		return sqlerr(db, err, "activity");
+		return wol_sql_fail(db, err, "status", "activity");
 	sqlite3_bind_text(st, 1, s->circle, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, from, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, to, -1, SQLITE_STATIC);
@@ -515,7 +497,7 @@ static int grid(wol_ctx *ctx, sqlite3 *db, wol_status *s, wol_error *err)
 		s->mine[i] = (unsigned short)(mine > 65535 ? 65535 : mine);
 		s->everyone[i] = (unsigned short)(all > 65535 ? 65535 : all);
 	}
-	int rc = r == SQLITE_DONE ? 0 : sqlerr(db, err, "activity");
+	int rc = r == SQLITE_DONE ? 0 : wol_sql_fail(db, err, "status", "activity");
 	sqlite3_finalize(st);
 	if (rc)
 		return rc;
@@ -579,237 +561,5 @@ int wol_status_get(wol_ctx *ctx, wol_index *ix, const wol_status_opts *opts, wol
 	wol_circle_close(c);
 	if (rc)
 		wol_status_free(out);
-	return rc;
-}
-
-/* ---------------------------------------------------------------- agenda */
-
-static const char *member_name(const wol_status *s, const char *handle)
-{
-	for (size_t i = 0; handle && i < s->nmembers; i++)
-		if (s->members[i].handle && strcmp(s->members[i].handle, handle) == 0)
-			return s->members[i].name ? s->members[i].name : handle;
-	return handle ? handle : "?";
-}
-
-static void weekday_date(wol_date d, char *buf, size_t n)
-{
-	char iso[11];
-	wol_date_format(d, iso);
-	const char *w = wol_weekday_name(wol_date_weekday(d));
-	snprintf(buf, n, "%c%s %s", w[0] - 'a' + 'A', w + 1, iso);
-}
-
-int wol_status_agenda(wol_ctx *ctx, const wol_status *s, char **out, wol_error *err)
-{
-	*out = NULL;
-	wol_buf b;
-	wol_buf_init(&b);
-	wol_date meeting = s->next_meeting.y ? s->next_meeting : s->today;
-	char when[40], since_s[40];
-	weekday_date(meeting, when, sizeof when);
-	weekday_date(s->since, since_s, sizeof since_s);
-	wol_buf_printf(&b, "Agenda: %s, meeting on %s", s->name, when);
-	if (strcmp(s->phase, "running") == 0)
-		wol_buf_printf(&b, " (week %d of %d)", s->week, s->weeks);
-	wol_buf_puts(&b, "\n\n### Check-in\n\nHow is everyone, and how did the week go towards your goal?\n\n");
-	for (size_t i = 0; i < s->nmembers; i++) {
-		const wol_status_member *m = &s->members[i];
-		wol_buf_printf(&b, "- %s", m->name ? m->name : m->handle);
-		if (m->goal)
-			wol_buf_printf(&b, " (goal: %s)", m->goal);
-		wol_buf_puts(&b, ":\n");
-	}
-	wol_buf_printf(&b, "\n### Shared since %s\n\n", since_s);
-	int any = 0;
-	for (size_t i = 0; i < s->nmembers; i++) {
-		const wol_status_member *m = &s->members[i];
-		int first = 1;
-		for (size_t j = 0; j < s->nitems; j++) {
-			const wol_status_item *it = &s->items[j];
-			if (!it->author || !m->handle || strcmp(it->author, m->handle) != 0)
-				continue;
-			if (first)
-				wol_buf_printf(&b, "- %s\n", m->name ? m->name : m->handle);
-			first = 0;
-			any = 1;
-			const char *what = it->kind[0] == 'n' ? (it->updated ? "updated note" : "note")
-			                   : it->kind[0] == 'q' ? "asked"
-			                                        : "answered";
-			wol_buf_printf(&b, "  - %s: %s (%s)\n", what, it->title ? it->title : it->path,
-			               it->date);
-		}
-	}
-	if (!any)
-		wol_buf_puts(&b, "Nothing shared yet this time.\n");
-	if (s->items_total > (long)s->nitems)
-		wol_buf_printf(&b, "(%ld more not listed)\n", s->items_total - (long)s->nitems);
-	wol_buf_puts(&b, "\n### Open questions to discuss\n\n");
-	if (!s->nopen)
-		wol_buf_puts(&b, "None open.\n");
-	for (size_t i = 0; i < s->nopen; i++) {
-		const wol_status_question *q = &s->open[i];
-		wol_buf_printf(&b, "- %s (asked by %s, %ld answer%s, %d day%s ago)\n",
-		               q->title ? q->title : q->qid, member_name(s, q->author), q->answers,
-		               q->answers == 1 ? "" : "s", q->age, q->age == 1 ? "" : "s");
-	}
-	if (s->open_total > (long)s->nopen)
-		wol_buf_printf(&b, "(%ld more open)\n", s->open_total - (long)s->nopen);
-
-	/* the focus of the coming week: the prompt of the day after the meeting */
-	wol_prompt p;
-	memset(&p, 0, sizeof p);
-	wol_prompt_opts po;
-	memset(&po, 0, sizeof po);
-	char *dir = wol_ctx_circle_path(ctx, s->circle);
-	po.circle_dir = dir;
-	wol_error perr;
-	wol_date focus = wol_date_add(meeting, 1);
-	char fwhen[40];
-	weekday_date(focus, fwhen, sizeof fwhen);
-	wol_buf_printf(&b, "\n### Next week's focus\n\n");
-	if (dir && wol_prompt_get(ctx, focus, &po, &p, &perr) == 0) {
-		wol_buf_printf(&b, "%s", p.title ? p.title : "");
-		if (p.week > 0)
-			wol_buf_printf(&b, " (week %d of %d)", p.week, p.weeks);
-		wol_buf_puts(&b, "\n");
-		if (p.challenge && *p.challenge)
-			wol_buf_printf(&b, "\n%s\n", p.challenge);
-		if (p.nquestions)
-			wol_buf_puts(&b, "\n");
-		for (size_t i = 0; i < p.nquestions; i++)
-			wol_buf_printf(&b, "- %s\n", p.questions[i]);
-		wol_prompt_free(&p);
-	} else {
-		wol_buf_printf(&b, "(no prompt for %s)\n", fwhen);
-	}
-	free(dir);
-	wol_buf_puts(&b, "\n### Notes\n\n");
-	if (b.oom) {
-		wol_buf_free(&b);
-		return wol_error_set(err, WOL_ENOMEM, "out of memory");
-	}
-	*out = wol_buf_detach(&b);
-	return *out ? 0 : wol_error_set(err, WOL_ENOMEM, "out of memory");
-}
-
-/* Whether the line s[0..n) is "## Circle meeting" (any level, trimmed,
- * ASCII case ignored); *level gets its number of '#'. */
-static int is_agenda_heading(const char *s, size_t n, int *level)
-{
-	size_t h = 0;
-	while (h < n && s[h] == '#')
-		h++;
-	if (h == 0 || h > 6 || h >= n || s[h] != ' ')
-		return 0;
-	const char *t = s + h;
-	size_t m = n - h;
-	while (m && (*t == ' ' || *t == '\t'))
-		t++, m--;
-	while (m && (t[m - 1] == ' ' || t[m - 1] == '\t' || t[m - 1] == '\r'))
-		m--;
-	*level = (int)h;
-	return m == strlen(AGENDA_HEADING) && strncasecmp(t, AGENDA_HEADING, m) == 0;
-}
-
-static int heading_at(const char *s, size_t n)
-{
-	size_t h = 0;
-	while (h < n && s[h] == '#')
-		h++;
-	return h > 0 && h <= 6 && h < n && s[h] == ' ' ? (int)h : 0;
-}
-
-/* The entry's text with the agenda section replaced (or appended). */
-static int merge_section(const char *old, size_t olen, const char *text, size_t len, wol_buf *b)
-{
-	/* the body starts after the front matter ("---" ... "---") */
-	size_t body = 0;
-	if (olen >= 4 && strncmp(old, "---\n", 4) == 0) {
-		const char *e = strstr(old + 4, "\n---");
-		if (e) {
-			const char *nl = memchr(e + 4, '\n', (size_t)(old + olen - (e + 4)));
-			body = nl ? (size_t)(nl + 1 - old) : olen;
-		}
-	}
-	size_t start = 0, end = 0;
-	int found = 0, level = 0, fence = 0;
-	for (size_t p = body; p < olen;) {
-		const char *nl = memchr(old + p, '\n', olen - p);
-		size_t n = nl ? (size_t)(nl - (old + p)) : olen - p;
-		size_t next = nl ? p + n + 1 : olen;
-		if (n >= 3 && strncmp(old + p, "```", 3) == 0)
-			fence = !fence;
-		if (!fence) {
-			int lv;
-			if (!found && is_agenda_heading(old + p, n, &lv)) {
-				found = 1;
-				level = lv;
-				start = next;
-				end = olen;
-			} else if (found && (lv = heading_at(old + p, n)) && lv <= level) {
-				end = p;
-				break;
-			}
-		}
-		p = next;
-	}
-	/* the text, ending in one newline */
-	while (len && (text[len - 1] == '\n' || text[len - 1] == '\r'))
-		len--;
-	if (found) {
-		wol_buf_put(b, old, start);
-		wol_buf_puts(b, "\n");
-		wol_buf_put(b, text, len);
-		wol_buf_puts(b, end < olen ? "\n\n" : "\n");
-		wol_buf_put(b, old + end, olen - end);
-	} else {
-		wol_buf_put(b, old, olen);
-		if (olen && old[olen - 1] != '\n')
-			wol_buf_puts(b, "\n");
-		wol_buf_puts(b, "\n## " AGENDA_HEADING "\n\n");
-		wol_buf_put(b, text, len);
-		wol_buf_puts(b, "\n");
-	}
-	return b->oom ? WOL_ENOMEM : 0;
-}
-
-int wol_status_agenda_save(wol_ctx *ctx, wol_date date, const char *text, size_t len,
-                           char **path_out, wol_error *err)
-{
-	if (path_out)
-		*path_out = NULL;
-	if (!wol_utf8_valid(text, len))
-		return wol_error_set(err, WOL_EINVAL, "agenda: the text is not valid UTF-8");
-	char *path = NULL, *lockpath = NULL, *old = NULL;
-	int rc = wol_journal_open(ctx, date, &path, NULL, NULL, err);
-	if (rc)
-		return rc;
-	lockpath = wol_strfmt("%s/journal/.lock", wol_ctx_home(ctx));
-	if (!lockpath) {
-		free(path);
-		return wol_error_set(err, WOL_ENOMEM, "out of memory");
-	}
-	wol_lock lk = {-1};
-	rc = wol_lock_acquire(&lk, lockpath, LOCK_WAIT_MS, err);
-	size_t olen = 0;
-	if (rc == 0)
-		rc = wol_fs_read(path, WOL_JOURNAL_MAX_BYTES, 1, &old, &olen, err);
-	if (rc == 0) {
-		wol_buf b;
-		wol_buf_init(&b);
-		if (merge_section(old, olen, text, len, &b) != 0)
-			rc = wol_error_set(err, WOL_ENOMEM, "out of memory");
-		else
-			rc = wol_fs_write_atomic(path, b.ptr, b.len, 0600, err);
-		wol_buf_free(&b);
-	}
-	wol_lock_release(&lk);
-	free(old);
-	free(lockpath);
-	if (rc == 0 && path_out)
-		*path_out = path;
-	else
-		free(path);
 	return rc;
 }

@@ -1,0 +1,322 @@
+/* index/db.c - opening index.db: the connection, WAL, the schema up to date,
+ * noticing a file replaced or damaged behind our back, and recovery (the
+ * damaged file moved aside, a fresh one built from the files) */
+#include "index/index_int.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#define BUSY_MS 15000
+
+int wol_index__corrupt_rc(int rc)
+{
+	rc &= 0xff;
+	return rc == SQLITE_CORRUPT || rc == SQLITE_NOTADB;
+}
+
+int wol_index__fail(wol_index *ix, wol_error *err, int rc, const char *what)
+{
+	const char *msg = ix->db ? sqlite3_errmsg(ix->db) : sqlite3_errstr(rc);
+	if (wol_index__corrupt_rc(rc) || (ix->db && wol_index__corrupt_rc(sqlite3_errcode(ix->db)))) {
+		ix->corrupt = 1;
+		free(ix->damage);
+		ix->damage = wol_strfmt("%s", msg);
+	}
+	return wol_error_set(err, WOL_ESQL, "index: %s: %s", what, msg);
+}
+
+int wol_index__exec(wol_index *ix, const char *sql, wol_error *err)
+{
+	int rc = sqlite3_exec(ix->db, sql, NULL, NULL, NULL);
+	if (rc != SQLITE_OK)
+		return wol_index__fail(ix, err, rc, "sqlite");
+	return 0;
+}
+
+int wol_index__prepare(wol_index *ix, const char *sql, sqlite3_stmt **st, wol_error *err)
+{
+	int rc = sqlite3_prepare_v2(ix->db, sql, -1, st, NULL);
+	if (rc != SQLITE_OK) {
+		*st = NULL;
+		return wol_index__fail(ix, err, rc, "wol_index__prepare");
+	}
+	return 0;
+}
+
+/* Remembers index.db as this connection last left it. */
+void wol_index__note_seen(wol_index *ix)
+{
+	struct stat st;
+	if (stat(ix->dbpath, &st) == 0) {
+		ix->seen_size = (long long)st.st_size;
+		ix->seen_mtime = wol_index__mtime_ns(&st);
+	}
+}
+
+/* Whether index.db changed since this connection last used it: replaced
+ * (moved aside by another process, deleted) or written by someone else.
+ * sqlite notices other sqlite writers by itself, but not a file damaged
+ * behind its back, so a changed file gets a fresh connection. */
+static int replaced_under(wol_index *ix)
+{
+	struct stat st;
+	return stat(ix->dbpath, &st) != 0 || st.st_dev != ix->dev || st.st_ino != ix->ino ||
+	       (long long)st.st_size != ix->seen_size || wol_index__mtime_ns(&st) != ix->seen_mtime;
+}
+
+static void db_close(wol_index *ix)
+{
+	if (ix->db) {
+		sqlite3_close_v2(ix->db);
+		ix->db = NULL;
+	}
+}
+
+static int user_version(wol_index *ix, int *out, wol_error *err)
+{
+	sqlite3_stmt *st;
+	int rc = wol_index__prepare(ix, "PRAGMA user_version", &st, err);
+	if (rc)
+		return rc;
+	rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW) {
+		rc = wol_index__fail(ix, err, rc, "reading the schema version");
+		sqlite3_finalize(st);
+		return rc;
+	}
+	*out = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return 0;
+}
+
+/* Opens index.db, switches it to WAL and brings the schema up to date.
+ * Damage shows as ix->corrupt with an error. */
+static int db_open(wol_index *ix, wol_error *err)
+{
+	ix->corrupt = 0;
+	/* the index holds the private journal: create it 0600 (sqlite gives its
+	 * -wal and -shm files the same mode) */
+	int fd = open(ix->dbpath, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd >= 0)
+		close(fd);
+	int rc = sqlite3_open_v2(ix->dbpath, &ix->db,
+	                         SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOFOLLOW,
+	                         NULL);
+	if (rc != SQLITE_OK) {
+		int r = wol_index__fail(ix, err, rc, ix->dbpath);
+		db_close(ix);
+		return r;
+	}
+	sqlite3_busy_timeout(ix->db, BUSY_MS);
+	/* keep -wal and -shm between connections: recreating them on every
+	 * open costs more than a whole no-change refresh */
+	int persist = 1;
+	sqlite3_file_control(ix->db, "main", SQLITE_FCNTL_PERSIST_WAL, &persist);
+	struct stat sb;
+	if (stat(ix->dbpath, &sb) == 0) {
+		ix->dev = sb.st_dev;
+		ix->ino = sb.st_ino;
+	}
+	/* no mmap: a file truncated behind sqlite's back (a damaged index)
+	 * would kill the editor with SIGBUS instead of giving an error */
+	rc = wol_index__exec(ix, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; "
+	              "PRAGMA cache_size = -16384;", err);
+	int v = 0;
+	if (rc == 0)
+		rc = user_version(ix, &v, err);
+	if (rc == 0 && v > WOL_INDEX_SCHEMA_VERSION)
+		rc = wol_error_set(err, WOL_ESQL,
+		                   "index: %s has schema version %d, newer than this wol knows (%d); "
+		                   "upgrade wol, or delete the file (it is only a cache)",
+		                   ix->dbpath, v, WOL_INDEX_SCHEMA_VERSION);
+	if (rc == 0 && v < WOL_INDEX_SCHEMA_VERSION) {
+		rc = wol_index__exec(ix, "BEGIN IMMEDIATE", err);
+		if (rc == 0) {
+			rc = user_version(ix, &v, err); /* another process may have migrated */
+			if (rc == 0 && v < WOL_INDEX_SCHEMA_VERSION)
+				rc = wol_index__migrate(ix, v, err);
+			if (rc == 0)
+				rc = wol_index__exec(ix, "COMMIT", err);
+			else
+				sqlite3_exec(ix->db, "ROLLBACK", NULL, NULL, NULL);
+		}
+	}
+	if (rc == 0) {
+		/* reading the schema and a row catches a damaged file early */
+		sqlite3_stmt *st;
+		rc = wol_index__prepare(ix, "SELECT id FROM docs LIMIT 1", &st, err);
+		if (rc == 0) {
+			int s = sqlite3_step(st);
+			if (s != SQLITE_ROW && s != SQLITE_DONE)
+				rc = wol_index__fail(ix, err, s, "reading the index");
+			sqlite3_finalize(st);
+		} else if (!ix->corrupt) {
+			ix->corrupt = 1; /* right version, missing tables: not ours any more */
+			free(ix->damage);
+			ix->damage = wol_strfmt("%s", "the schema is missing");
+		}
+	}
+	if (rc) {
+		db_close(ix);
+		return rc;
+	}
+	wol_index__note_seen(ix);
+	return 0;
+}
+
+/* Moves a damaged index.db aside (keeping it for a bug report) and opens a
+ * fresh one, which the next refresh fills. `locked`: the caller holds the
+ * index lock. */
+int wol_index__recover(wol_index *ix, int locked, wol_error *err)
+{
+	wol_lock lk = {-1};
+	if (!locked) {
+		int rc = wol_lock_acquire(&lk, ix->lockpath, WOL_INDEX_LOCK_WAIT_MS, err);
+		if (rc)
+			return rc;
+	}
+	db_close(ix);
+	int rc = 0;
+	struct stat st;
+	int replaced = stat(ix->dbpath, &st) != 0 || st.st_dev != ix->dev || st.st_ino != ix->ino;
+	if (replaced) {
+		/* another process moved it aside while we waited for the lock */
+		rc = db_open(ix, err);
+		if (rc == 0 || !ix->corrupt)
+			goto out;
+	}
+	time_t t = time(NULL);
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	char stamp[32];
+	strftime(stamp, sizeof stamp, "%Y%m%dT%H%M%SZ", &tm);
+	char *aside = wol_strfmt("%s.corrupt-%s", ix->dbpath, stamp);
+	char *wal = wol_strfmt("%s-wal", ix->dbpath);
+	char *aside_wal = wol_strfmt("%s.corrupt-%s-wal", ix->dbpath, stamp);
+	char *shm = wol_strfmt("%s-shm", ix->dbpath);
+	if (!aside || !wal || !aside_wal || !shm) {
+		rc = wol_error_set(err, WOL_ENOMEM, "out of memory");
+	} else if (rename(ix->dbpath, aside) != 0 && errno != ENOENT) {
+		int e = errno;
+		rc = wol_error_set(err, WOL_EIO, "index: cannot move the damaged %s aside: %s",
+		                   ix->dbpath, strerror(e));
+	} else {
+		if (rename(wal, aside_wal) != 0)
+			unlink(wal);
+		unlink(shm);
+		char *msg = wol_strfmt("wol: index: %s was damaged (%s); moved it to %s and rebuilt the "
+		                       "index from your files",
+		                       ix->dbpath, ix->damage ? ix->damage : "unreadable", aside);
+		free(ix->notice);
+		ix->notice = msg;
+		ix->ino = 0;
+		rc = db_open(ix, err);
+	}
+	free(aside);
+	free(wal);
+	free(aside_wal);
+	free(shm);
+out:
+	if (!locked)
+		wol_lock_release(&lk);
+	return rc;
+}
+
+/* Makes sure the connection still sees the index.db that is there now and
+ * at the schema this code knows; else opens it again (recovering from a
+ * damaged file). `locked`: the caller holds the index lock. */
+int wol_index__ensure_fresh(wol_index *ix, int locked, wol_error *err)
+{
+	if (ix->db && !replaced_under(ix)) {
+		int v = -1;
+		wol_error e;
+		if (user_version(ix, &v, &e) == 0 && v == WOL_INDEX_SCHEMA_VERSION)
+			return 0;
+	}
+	db_close(ix);
+	int rc = db_open(ix, err);
+	if (rc && ix->corrupt)
+		rc = wol_index__recover(ix, locked, err);
+	return rc;
+}
+
+/* Where the index lives: $WOL_HOME/index.db (malloc'd). */
+static char *db_path(const wol_ctx *ctx)
+{
+	return wol_strfmt("%s/index.db", wol_ctx_home(ctx));
+}
+
+int wol_index_exists(const wol_ctx *ctx)
+{
+	char *db = db_path(ctx);
+	int have = db && wol_fs_exists(db);
+	free(db);
+	return have;
+}
+
+int wol_index_open(wol_ctx *ctx, wol_index **out, wol_error *err)
+{
+	*out = NULL;
+	wol_index *ix = calloc(1, sizeof *ix);
+	if (!ix)
+		return wol_error_set(err, WOL_ENOMEM, "out of memory");
+	ix->ctx = ctx;
+	int rc = wol_ctx_mkdir(ctx, ".", 0700, NULL, err);
+	if (rc == 0) {
+		ix->dbpath = db_path(ctx);
+		ix->lockpath = wol_strfmt("%s/index.lock", wol_ctx_home(ctx));
+		if (!ix->dbpath || !ix->lockpath)
+			rc = wol_error_set(err, WOL_ENOMEM, "out of memory");
+	}
+	if (rc == 0) {
+		/* creating index.db (and switching it to WAL) is done by one
+		 * process at a time: two doing it at once get "database is
+		 * locked" from sqlite, which does not wait for that */
+		struct stat st;
+		wol_lock lk = {-1};
+		if (stat(ix->dbpath, &st) != 0 || st.st_size == 0)
+			rc = wol_lock_acquire(&lk, ix->lockpath, WOL_INDEX_LOCK_WAIT_MS, err);
+		if (rc == 0)
+			rc = db_open(ix, err);
+		if (rc && ix->corrupt)
+			rc = wol_index__recover(ix, lk.fd >= 0, err);
+		wol_lock_release(&lk);
+	}
+	if (rc) {
+		wol_index_close(ix);
+		return rc;
+	}
+	*out = ix;
+	return 0;
+}
+
+void wol_index_close(wol_index *ix)
+{
+	if (!ix)
+		return;
+	db_close(ix);
+	free(ix->dbpath);
+	free(ix->lockpath);
+	free(ix->notice);
+	free(ix->damage);
+	free(ix);
+}
+
+void wol_index_report_free(wol_index_report *rep)
+{
+	if (rep) {
+		free(rep->notice);
+		rep->notice = NULL;
+	}
+}
+
+sqlite3 *wol_index__db(wol_index *ix, wol_error *err)
+{
+	return wol_index__ensure_fresh(ix, 0, err) == 0 ? ix->db : NULL;
+}

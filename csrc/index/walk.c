@@ -1,0 +1,580 @@
+/* index/walk.c - what a refresh looks at: the journal and circle folders
+ * walked with stat only, the paths a circle's HEAD moved over (tree to
+ * tree), or just the paths it was given; each file new or changed since the
+ * index saw it goes to extract.c */
+#include "index/index_int.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <git2.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+static int cmp_known(const void *key, const void *elem)
+{
+	return strcmp((const char *)key, ((const wol_known *)elem)->path);
+}
+
+static wol_known *find_known(wol_walk *w, const char *path)
+{
+	return w->nk ? bsearch(path, w->k, w->nk, sizeof *w->k, cmp_known) : NULL;
+}
+
+void wol_index__free_known(wol_walk *w)
+{
+	for (size_t i = 0; i < w->nk; i++)
+		free(w->k[i].path);
+	free(w->k);
+	w->k = NULL;
+	w->nk = 0;
+}
+
+int wol_index__load_known(wol_walk *w)
+{
+	sqlite3_stmt *st;
+	int rc = wol_index__prepare(w->ix,
+	                 "SELECT id, path, size, mtime, racy FROM docs INDEXED BY docs_walk ORDER BY path",
+	                 &st, w->err);
+	if (rc)
+		return rc;
+	size_t cap = 0;
+	int s;
+	while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+		if (w->nk == cap) {
+			cap = cap ? cap * 2 : 1024;
+			wol_known *k = realloc(w->k, cap * sizeof *k);
+			if (!k) {
+				sqlite3_finalize(st);
+				return wol_error_set(w->err, WOL_ENOMEM, "out of memory");
+			}
+			w->k = k;
+		}
+		wol_known *k = &w->k[w->nk++];
+		memset(k, 0, sizeof *k);
+		k->id = sqlite3_column_int64(st, 0);
+		k->path = wol_sql_col_dup(st, 1);
+		k->size = sqlite3_column_int64(st, 2);
+		k->mtime = sqlite3_column_int64(st, 3);
+		k->racy = sqlite3_column_int(st, 4);
+		if (!k->path) {
+			sqlite3_finalize(st);
+			return wol_error_set(w->err, WOL_ENOMEM, "out of memory");
+		}
+	}
+	if (s != SQLITE_DONE)
+		rc = wol_index__fail(w->ix, w->err, s, "reading the index");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int wol_index__mark_affected(wol_walk *w, const char *circle, const char *qid)
+{
+	if (!circle || !qid)
+		return 0;
+	if (wol_strv_add(&w->affected, wol_strfmt("%s/%s", circle, qid)))
+		return wol_error_set(w->err, WOL_ENOMEM, "out of memory");
+	return 0;
+}
+
+/* A file seen by the walk: index it if it is new or changed. */
+static int visit(wol_walk *w, const char *rel, const char *abs, const struct stat *st,
+                 const wol_place *pl)
+{
+	wol_known *k = find_known(w, rel);
+	if (k && !k->racy && k->size == (sqlite3_int64)st->st_size &&
+	    k->mtime == wol_index__mtime_ns(st) && !wol_strv_has(&w->forced, rel)) {
+		k->seen = 1;
+		return 0;
+	}
+	return wol_index__file(w, rel, abs, st, pl, k);
+}
+
+/* dir + "/" + name in buf (the walk's hot path: no allocation); NULL when
+ * it does not fit. */
+static const char *path_join(char *buf, size_t cap, const char *dir, size_t dirlen,
+                             const char *name)
+{
+	size_t n = strlen(name);
+	if (dirlen + n + 2 > cap)
+		return NULL;
+	memcpy(buf, dir, dirlen);
+	buf[dirlen] = '/';
+	memcpy(buf + dirlen + 1, name, n + 1);
+	return buf;
+}
+
+static int has_md_suffix(const char *name)
+{
+	size_t n = strlen(name);
+	return n > 3 && strcmp(name + n - 3, ".md") == 0;
+}
+
+/* Visits the *.md files directly in `reldir` (relative to $WOL_HOME).
+ * `only`: visit just that file name. */
+static int walk_files(wol_walk *w, const char *reldir, const wol_place *pl, const char *only)
+{
+	const char *home = wol_ctx_home(w->ix->ctx);
+	char *absdir = wol_strfmt("%s/%s", home, reldir);
+	if (!absdir)
+		return wol_error_set(w->err, WOL_ENOMEM, "out of memory");
+	int rc = 0;
+	if (only) {
+		struct stat st;
+		char *abs = wol_strfmt("%s/%s", absdir, only);
+		char *rel = wol_strfmt("%s/%s", reldir, only);
+		if (!abs || !rel)
+			rc = wol_error_set(w->err, WOL_ENOMEM, "out of memory");
+		else if (lstat(abs, &st) == 0) {
+			w->rep->stat++;
+			if (S_ISREG(st.st_mode))
+				rc = visit(w, rel, abs, &st, pl);
+		}
+		free(abs);
+		free(rel);
+		free(absdir);
+		return rc;
+	}
+	DIR *d = opendir(absdir);
+	if (!d) {
+		free(absdir);
+		return 0;
+	}
+	int dfd = dirfd(d);
+	size_t rellen = strlen(reldir), abslen = strlen(absdir);
+	struct dirent *de;
+	while (rc == 0 && (de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.' || !has_md_suffix(de->d_name))
+			continue;
+		if (de->d_type != DT_REG && de->d_type != DT_UNKNOWN)
+			continue;
+		struct stat st;
+		if (fstatat(dfd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0)
+			continue;
+		w->rep->stat++;
+		if (!S_ISREG(st.st_mode))
+			continue;
+		char relbuf[4096], absbuf[4096];
+		const char *rel = path_join(relbuf, sizeof relbuf, reldir, rellen, de->d_name);
+		const char *abs = path_join(absbuf, sizeof absbuf, absdir, abslen, de->d_name);
+		if (rel && abs)
+			rc = visit(w, rel, abs, &st, pl);
+	}
+	closedir(d);
+	free(absdir);
+	return rc;
+}
+
+/* The names of the subdirectories of $WOL_HOME/<reldir> that `ok` accepts. */
+static int subdirs(wol_walk *w, const char *reldir, int (*ok)(const char *), wol_strv *out)
+{
+	char *absdir = wol_strfmt("%s/%s", wol_ctx_home(w->ix->ctx), reldir);
+	if (!absdir)
+		return wol_error_set(w->err, WOL_ENOMEM, "out of memory");
+	DIR *d = opendir(absdir);
+	free(absdir);
+	if (!d)
+		return 0;
+	int rc = 0;
+	struct dirent *de;
+	while (rc == 0 && (de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.' || !ok(de->d_name))
+			continue;
+		if (de->d_type == DT_UNKNOWN || de->d_type == DT_LNK) {
+			struct stat st;
+			if (fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0 ||
+			    !S_ISDIR(st.st_mode))
+				continue;
+		} else if (de->d_type != DT_DIR) {
+			continue;
+		}
+		if (wol_strv_add(out, wol_strfmt("%s", de->d_name)))
+			rc = wol_error_set(w->err, WOL_ENOMEM, "out of memory");
+	}
+	closedir(d);
+	wol_strv_sort(out);
+	return rc;
+}
+
+static int is_year(const char *s)
+{
+	return strlen(s) == 4 && s[0] >= '0' && s[0] <= '9' && s[1] >= '0' && s[1] <= '9' &&
+	       s[2] >= '0' && s[2] <= '9' && s[3] >= '0' && s[3] <= '9';
+}
+
+static int is_qid(const char *s)
+{
+	/* ids are [0-9A-Za-z._-]; anything else is not ours */
+	if (!*s || strlen(s) > 100)
+		return 0;
+	for (const char *p = s; *p; p++)
+		if (!((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		      *p == '-' || *p == '_' || *p == '.'))
+			return 0;
+	return 1;
+}
+
+int wol_index__walk_journal(wol_walk *w)
+{
+	wol_strv years = {0};
+	int rc = subdirs(w, "journal", is_year, &years);
+	for (size_t i = 0; rc == 0 && i < years.n; i++) {
+		char rel[64];
+		snprintf(rel, sizeof rel, "journal/%s", years.v[i]);
+		wol_place pl = {"journal", NULL, NULL, NULL, ""};
+		/* the date comes from each file's name: see walk_journal_year */
+		const char *home = wol_ctx_home(w->ix->ctx);
+		char *absdir = wol_strfmt("%s/%s", home, rel);
+		DIR *d = absdir ? opendir(absdir) : NULL;
+		if (!absdir)
+			rc = wol_error_set(w->err, WOL_ENOMEM, "out of memory");
+		if (d) {
+			struct dirent *de;
+			while (rc == 0 && (de = readdir(d)) != NULL) {
+				if (de->d_name[0] == '.' || !has_md_suffix(de->d_name))
+					continue;
+				if (de->d_type != DT_REG && de->d_type != DT_UNKNOWN)
+					continue;
+				struct stat st;
+				if (fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0)
+					continue;
+				w->rep->stat++;
+				if (!S_ISREG(st.st_mode))
+					continue;
+				wol_index__date_prefix(de->d_name, pl.date);
+				char relbuf[4096], absbuf[4096];
+				const char *frel = path_join(relbuf, sizeof relbuf, rel, strlen(rel), de->d_name);
+				const char *fabs =
+					path_join(absbuf, sizeof absbuf, absdir, strlen(absdir), de->d_name);
+				if (frel && fabs)
+					rc = visit(w, frel, fabs, &st, &pl);
+			}
+			closedir(d);
+		}
+		free(absdir);
+	}
+	wol_strv_clear(&years);
+	return rc;
+}
+
+/* Adds to the forced set every blob path that differs between trees `a`
+ * and `b` (either may be NULL), under `prefix`. Subtrees with the same id
+ * are skipped without being read, so a commit touching a few files costs a
+ * few tree reads however big the circle is (libgit2's tree-to-tree diff
+ * took tens of milliseconds here on a 15,000-file circle). `depth` 0 is the
+ * root, where only notes/ and questions/ matter. */
+static int tree_changes(wol_walk *w, git_repository *repo, const git_tree *a, const git_tree *b,
+                        const char *prefix, int depth)
+{
+	if (depth > 8)
+		return 0;
+	for (int side = 0; side < 2; side++) {
+		const git_tree *t = side ? a : b, *other = side ? b : a;
+		size_t n = t ? git_tree_entrycount(t) : 0;
+		for (size_t i = 0; i < n; i++) {
+			const git_tree_entry *e = git_tree_entry_byindex(t, i);
+			const char *name = git_tree_entry_name(e);
+			if (depth == 0 && strcmp(name, "notes") != 0 && strcmp(name, "questions") != 0)
+				continue;
+			const git_tree_entry *o = other ? git_tree_entry_byname(other, name) : NULL;
+			if (side == 1 && o)
+				continue; /* seen from b's side */
+			if (o && git_oid_equal(git_tree_entry_id(e), git_tree_entry_id(o)) &&
+			    git_tree_entry_type(e) == git_tree_entry_type(o))
+				continue;
+			char *path = wol_strfmt("%s/%s", prefix, name);
+			if (!path)
+				return wol_error_set(w->err, WOL_ENOMEM, "out of memory");
+			int rc = 0;
+			const git_tree_entry *ea = side ? e : o, *eb = side ? NULL : e;
+			git_tree *sa = NULL, *sb = NULL;
+			if (ea && git_tree_entry_type(ea) == GIT_OBJECT_TREE)
+				git_tree_lookup(&sa, repo, git_tree_entry_id(ea));
+			if (eb && git_tree_entry_type(eb) == GIT_OBJECT_TREE)
+				git_tree_lookup(&sb, repo, git_tree_entry_id(eb));
+			if (sa || sb)
+				rc = tree_changes(w, repo, sa, sb, path, depth + 1);
+			if (rc == 0 && ((ea && git_tree_entry_type(ea) == GIT_OBJECT_BLOB) ||
+			                (eb && git_tree_entry_type(eb) == GIT_OBJECT_BLOB))) {
+				rc = wol_strv_add(&w->forced, path);
+				path = NULL;
+				if (rc)
+					rc = wol_error_set(w->err, WOL_ENOMEM, "out of memory");
+			}
+			git_tree_free(sa);
+			git_tree_free(sb);
+			free(path);
+			if (rc)
+				return rc;
+		}
+	}
+	return 0;
+}
+
+/* Records the circle's HEAD in `head` (hex, "" when there is none) and, when
+ * it moved since `old`, adds the paths changed between the two trees to
+ * the forced set. Git trouble only costs the shortcut: the stat walk still
+ * sees every file. */
+int wol_index__circle_head(wol_walk *w, const char *circle, const char *old,
+                           char head[GIT_OID_HEXSZ + 1])
+{
+	head[0] = '\0';
+	char *path = wol_ctx_circle_path(w->ix->ctx, circle);
+	if (!path)
+		return wol_error_set(w->err, WOL_ENOMEM, "out of memory");
+	git_repository *repo = NULL;
+	git_oid oid;
+	if (git_repository_open_ext(&repo, path, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) < 0 ||
+	    git_reference_name_to_id(&oid, repo, "HEAD") < 0) {
+		git_error_clear();
+		git_repository_free(repo);
+		free(path);
+		return 0;
+	}
+	free(path);
+	git_oid_tostr(head, GIT_OID_HEXSZ + 1, &oid);
+	int rc = 0;
+	git_oid old_oid;
+	if (old && strcmp(old, head) != 0 && git_oid_fromstr(&old_oid, old) == 0) {
+		git_commit *a = NULL, *b = NULL;
+		git_tree *ta = NULL, *tb = NULL;
+		if (git_commit_lookup(&a, repo, &old_oid) == 0 && git_commit_lookup(&b, repo, &oid) == 0 &&
+		    git_commit_tree(&ta, a) == 0 && git_commit_tree(&tb, b) == 0) {
+			char prefix[300];
+			snprintf(prefix, sizeof prefix, "circles/%s", circle);
+			rc = tree_changes(w, repo, ta, tb, prefix, 0);
+			w->rep->trees++;
+		}
+		git_error_clear();
+		git_tree_free(ta);
+		git_tree_free(tb);
+		git_commit_free(a);
+		git_commit_free(b);
+	}
+	git_repository_free(repo);
+	return rc;
+}
+
+static int walk_circle(wol_walk *w, const char *circle)
+{
+	wol_strv dirs = {0};
+	char rel[512];
+	snprintf(rel, sizeof rel, "circles/%s/notes", circle);
+	int rc = subdirs(w, rel, wol_name_valid, &dirs);
+	for (size_t i = 0; rc == 0 && i < dirs.n; i++) {
+		char sub[600];
+		snprintf(sub, sizeof sub, "%s/%s", rel, dirs.v[i]);
+		wol_place pl = {"note", circle, dirs.v[i], NULL, ""};
+		rc = walk_files(w, sub, &pl, NULL);
+	}
+	wol_strv_clear(&dirs);
+	if (rc)
+		return rc;
+	snprintf(rel, sizeof rel, "circles/%s/questions", circle);
+	rc = subdirs(w, rel, is_qid, &dirs);
+	for (size_t i = 0; rc == 0 && i < dirs.n; i++) {
+		char sub[700];
+		snprintf(sub, sizeof sub, "%s/%s", rel, dirs.v[i]);
+		wol_place q = {"question", circle, NULL, dirs.v[i], ""};
+		rc = walk_files(w, sub, &q, "question.md");
+		if (rc)
+			break;
+		char sub2[800];
+		snprintf(sub2, sizeof sub2, "%s/answers", sub);
+		wol_place a = {"answer", circle, NULL, dirs.v[i], ""};
+		rc = walk_files(w, sub2, &a, NULL);
+		if (rc)
+			break;
+		snprintf(sub2, sizeof sub2, "%s/events", sub);
+		wol_place e = {"event", circle, NULL, dirs.v[i], ""};
+		rc = walk_files(w, sub2, &e, NULL);
+	}
+	wol_strv_clear(&dirs);
+	return rc;
+}
+
+/* Circles' recorded HEADs: names[i] -> oids[i]. */
+static int load_heads(wol_walk *w, wol_strv *names, wol_strv *oids)
+{
+	sqlite3_stmt *st;
+	int rc = wol_index__prepare(w->ix, "SELECT circle, oid FROM heads ORDER BY circle", &st, w->err);
+	if (rc)
+		return rc;
+	int s;
+	while (rc == 0 && (s = sqlite3_step(st)) == SQLITE_ROW) {
+		if (wol_strv_add(names, wol_sql_col_dup(st, 0)) || wol_strv_add(oids, wol_sql_col_dup(st, 1)))
+			rc = wol_error_set(w->err, WOL_ENOMEM, "out of memory");
+	}
+	if (rc == 0 && s != SQLITE_DONE)
+		rc = wol_index__fail(w->ix, w->err, s, "reading circle heads");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int wol_index__walk_circles(wol_walk *w)
+{
+	char **names = NULL;
+	size_t n = 0;
+	int rc = wol_ctx_circles(w->ix->ctx, &names, &n, w->err);
+	if (rc)
+		return rc;
+	wol_strv hn = {0}, ho = {0};
+	rc = load_heads(w, &hn, &ho);
+	sqlite3_stmt *put = NULL, *drop = NULL;
+	if (rc == 0)
+		rc = wol_index__prepare(w->ix,
+		                        "INSERT OR REPLACE INTO heads(circle, oid) VALUES(?1, ?2)",
+		                        &put, w->err);
+	if (rc == 0)
+		rc = wol_index__prepare(w->ix, "DELETE FROM heads WHERE circle = ?1", &drop, w->err);
+	/* first the tree diffs, so the walk knows every forced path */
+	char (*heads)[GIT_OID_HEXSZ + 1] = n ? calloc(n, sizeof *heads) : NULL;
+	if (n && !heads)
+		rc = wol_error_set(w->err, WOL_ENOMEM, "out of memory");
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		const char *old = NULL;
+		for (size_t j = 0; j < hn.n; j++)
+			if (strcmp(hn.v[j], names[i]) == 0)
+				old = ho.v[j];
+		rc = wol_index__circle_head(w, names[i], old, heads[i]);
+	}
+	wol_strv_sort(&w->forced);
+	for (size_t i = 0; rc == 0 && i < n; i++)
+		rc = walk_circle(w, names[i]);
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		int same = 0;
+		for (size_t j = 0; j < hn.n; j++)
+			if (strcmp(hn.v[j], names[i]) == 0)
+				same = strcmp(ho.v[j], heads[i]) == 0;
+		if (same)
+			continue; /* a refresh that changes nothing writes nothing */
+		sqlite3_stmt *s = heads[i][0] ? put : drop;
+		sqlite3_reset(s);
+		wol_sql_bind_str(s, 1, names[i]);
+		if (heads[i][0])
+			wol_sql_bind_str(s, 2, heads[i]);
+		int r = sqlite3_step(s);
+		if (r != SQLITE_DONE)
+			rc = wol_index__fail(w->ix, w->err, r, "recording a circle's HEAD");
+	}
+	for (size_t j = 0; rc == 0 && j < hn.n; j++) {
+		int present = 0;
+		for (size_t i = 0; i < n; i++)
+			present |= strcmp(hn.v[j], names[i]) == 0;
+		if (present)
+			continue;
+		sqlite3_reset(drop);
+		wol_sql_bind_str(drop, 1, hn.v[j]);
+		int r = sqlite3_step(drop);
+		if (r != SQLITE_DONE)
+			rc = wol_index__fail(w->ix, w->err, r, "forgetting a circle");
+	}
+	sqlite3_finalize(put);
+	sqlite3_finalize(drop);
+	free(heads);
+	wol_strv_clear(&hn);
+	wol_strv_clear(&ho);
+	wol_strv_free(names, n);
+	return rc;
+}
+
+/* What a path relative to $WOL_HOME is, or 0 when the index does not keep
+ * it. `buf` (at least strlen(rel) + 1 bytes) holds the parts. */
+static int place_of(const char *rel, wol_place *pl, char *buf)
+{
+	memset(pl, 0, sizeof *pl);
+	strcpy(buf, rel);
+	char *part[8], *save = NULL;
+	int n = 0;
+	for (char *p = strtok_r(buf, "/", &save); p && n < 8; p = strtok_r(NULL, "/", &save))
+		part[n++] = p;
+	if (n == 0 || !has_md_suffix(part[n - 1]) || part[n - 1][0] == '.')
+		return 0;
+	if (n == 3 && strcmp(part[0], "journal") == 0 && is_year(part[1])) {
+		pl->kind = "journal";
+		wol_index__date_prefix(part[2], pl->date);
+		return 1;
+	}
+	if (n < 5 || strcmp(part[0], "circles") != 0 || !wol_name_valid(part[1]))
+		return 0;
+	pl->circle = part[1];
+	if (n == 5 && strcmp(part[2], "notes") == 0 && wol_name_valid(part[3])) {
+		pl->kind = "note";
+		pl->folder = part[3];
+		return 1;
+	}
+	if (strcmp(part[2], "questions") != 0 || !is_qid(part[3]))
+		return 0;
+	pl->qid = part[3];
+	if (n == 5 && strcmp(part[4], "question.md") == 0)
+		pl->kind = "question";
+	else if (n == 6 && strcmp(part[4], "answers") == 0)
+		pl->kind = "answer";
+	else if (n == 6 && strcmp(part[4], "events") == 0)
+		pl->kind = "event";
+	return pl->kind != NULL;
+}
+
+/* Loads the index's rows of just these paths (sorted) into w->k. */
+int wol_index__load_known_paths(wol_walk *w, const wol_strv *paths)
+{
+	sqlite3_stmt *st;
+	int rc = wol_index__prepare(w->ix, "SELECT id, size, mtime, racy FROM docs WHERE path = ?1",
+	                            &st, w->err);
+	if (rc)
+		return rc;
+	w->k = paths->n ? calloc(paths->n, sizeof *w->k) : NULL;
+	if (paths->n && !w->k)
+		rc = wol_error_set(w->err, WOL_ENOMEM, "out of memory");
+	for (size_t i = 0; rc == 0 && i < paths->n; i++) {
+		sqlite3_reset(st);
+		wol_sql_bind_str(st, 1, paths->v[i]);
+		int s = sqlite3_step(st);
+		if (s == SQLITE_DONE)
+			continue;
+		if (s != SQLITE_ROW) {
+			rc = wol_index__fail(w->ix, w->err, s, "reading the index");
+			break;
+		}
+		wol_known *k = &w->k[w->nk];
+		k->id = sqlite3_column_int64(st, 0);
+		k->size = sqlite3_column_int64(st, 1);
+		k->mtime = sqlite3_column_int64(st, 2);
+		k->racy = sqlite3_column_int(st, 3);
+		k->path = wol_strfmt("%s", paths->v[i]);
+		if (!k->path)
+			rc = wol_error_set(w->err, WOL_ENOMEM, "out of memory");
+		else
+			w->nk++;
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* Visits just these paths (sorted, relative to $WOL_HOME). */
+int wol_index__walk_paths(wol_walk *w, const wol_strv *paths)
+{
+	const char *home = wol_ctx_home(w->ix->ctx);
+	size_t hl = strlen(home);
+	int rc = 0;
+	for (size_t i = 0; rc == 0 && i < paths->n; i++) {
+		if (i && strcmp(paths->v[i], paths->v[i - 1]) == 0)
+			continue;
+		const char *rel = paths->v[i];
+		char *buf = malloc(strlen(rel) + 1);
+		char absbuf[4096];
+		const char *abs = path_join(absbuf, sizeof absbuf, home, hl, rel);
+		wol_place pl;
+		struct stat st;
+		if (!buf)
+			rc = wol_error_set(w->err, WOL_ENOMEM, "out of memory");
+		else if (abs && place_of(rel, &pl, buf) && lstat(abs, &st) == 0) {
+			w->rep->stat++;
+			if (S_ISREG(st.st_mode))
+				rc = visit(w, rel, abs, &st, &pl);
+		}
+		free(buf);
+	}
+	return rc;
+}

@@ -1,0 +1,85 @@
+/* question_int.h - what the files of csrc/question/ share, and what they
+ * lend the index (qlist.c); not API. One replay, one set of rules: the
+ * index stores what these compute.
+ *
+ * questions/<qid>/question.md, answers/<aid>.md and events/<eid>.md are
+ * each written once, by their author, and committed with
+ * wol_circle_commit. Nothing is ever rewritten, so merges only add paths.
+ * The state of a question is derived by replaying its records ordered by
+ * (lamport, id); every machine that holds the same files derives the same
+ * state. Reading is tolerant: a record that cannot be read is skipped with
+ * a warning naming its file, unknown keys are kept, unknown event kinds
+ * are ignored with a warning. */
+#ifndef WOL_QUESTION_INT_H
+#define WOL_QUESTION_INT_H
+
+#include "repo/circle_priv.h"
+#include "util/util.h"
+
+#define Q_READ_MAX (2 * 1024 * 1024)
+#define Q_TITLE_MAX 200
+
+/* ---------------------------------------------------- for the index */
+
+/* The listing row of questions/<qid> under the circle work tree `root`,
+ * read from the files and replayed with the rules of replay.c. Returns
+ * 0 with q filled: q->state is NULL when question.md itself could not be
+ * read (the reason is then the last warning); q->warnings holds every
+ * warning about this question in order; q->mine is left 0. Fails only on
+ * out of memory. */
+int wol_question__summary(const char *root, const char *qid, wol_question *q, wol_error *err);
+/* WOL_EINVAL unless state is NULL, "", open, resolved, retracted or all. */
+int wol_question__check_state(const char *state, wol_error *err);
+/* The question directories under root/questions: the valid ids sorted in
+ * *qids (when qids is not NULL) and, sorted, one warning per entry that
+ * is not a question id. Returns 0 or WOL_ENOMEM. */
+int wol_question__bad_dirs(const char *root, char ***qids, size_t *nq, char ***bad, size_t *nbad);
+/* The listing order: open first, then resolved, then retracted; newest first. */
+void wol_question__sort(wol_question *items, size_t n);
+/* The circle's questions by reading and replaying every record file (no
+ * index; list.c). Arguments as wol_question_list's. */
+int wol_question__list_files(wol_circle *c, const char *state, const char *author,
+                             wol_questions *out, wol_error *err);
+
+/* ------------------------------------------------- records (record.c) */
+
+/* A question and its records as read. */
+typedef struct wol_qloaded {
+	wol_qrecord q;    /* the question */
+	wol_qrecord *rec; /* answers and events, replay order */
+	size_t n;
+} wol_qloaded;
+
+/* Ids and file stems: [A-Za-z0-9._-], not starting with '.', 1..100. */
+int wol_question__id_ok(const char *s, size_t n);
+/* Parses a positive decimal lamport clock; -1 when it is not one. */
+long long wol_question__parse_lamport(const char *s);
+/* The body without the blank line that follows the front matter and
+ * without trailing blank lines. */
+char *wol_question__trim_body(const char *b);
+int wol_question__blank(const char *s);
+void wol_question__record_free(wol_qrecord *r);
+void wol_question__loaded_free(wol_qloaded *l);
+/* Reads a question and its records. A malformed question.md fails with
+ * WOL_EINVAL naming it; malformed answers and events become warnings. */
+int wol_question__load(const char *root, const char *qid, wol_qloaded *l, wol_strv *warn,
+                       wol_error *err);
+
+/* --------------------------------------------------- replay (replay.c) */
+
+/* Replays the events in order and fills the derived fields. */
+int wol_question__replay(wol_qloaded *l, wol_question *q, wol_strv *warn);
+/* Fills the summary fields of q from l (after replay). */
+int wol_question__summarize(wol_circle *c, wol_qloaded *l, wol_question *q);
+int wol_question__summary_fields(wol_qloaded *l, wol_question *q);
+
+/* ------------------------------------------------------ other files */
+
+/* list.c: matches ref against names: exact, else unique prefix, else
+ * unique suffix. Returns the index, -1 none, -2 ambiguous (cands filled). */
+long wol_question__match_ref(char **names, size_t n, const char *ref, wol_buf *cands);
+/* news.c: before our own first write, the news mark starts at what we
+ * have seen. */
+void wol_question__init_mark(wol_circle *c);
+
+#endif
