@@ -8,6 +8,23 @@
 #define WOL_FEEDBACK_INT_H
 
 #include "wol.h"
+#include "util/util.h"
+
+/* The largest note read for anchoring (as note.c reads notes). */
+#define WOL_FEEDBACK_NOTE_MAX (4 * 1024 * 1024)
+
+/* Kinds of records. */
+enum { WOL_FB_COMMENT = 1, WOL_FB_SUGGESTION, WOL_FB_REACTION, WOL_FB_ADDRESSED };
+/* Ranges beyond this line number are not ranges. */
+#define WOL_FEEDBACK_LINES_MAX 10000000L
+/* Threads deeper than this (or going round) are broken up. */
+#define WOL_FEEDBACK_DEPTH 256
+
+/* read.c: the kind of a record (0: unknown); a known reaction; "A-B" or
+ * "A" into a..b (0 and a = b = 0 for NULL or "", -1 when malformed). */
+int wol_feedback__kind(const char *kind);
+int wol_feedback__reaction_ok(const char *r);
+int wol_feedback__parse_lines(const char *s, long *a, long *b);
 
 /* ------------------------------------------------- anchoring (anchor.c) */
 
@@ -40,5 +57,44 @@ int wol_feedback__diff(const char *old, size_t olen, const char *cur, size_t cle
 void wol_feedback__diff_free(wol_fdiff *d);
 /* Maps the old range a..b (1-based, inclusive) through d. */
 void wol_feedback__place(const wol_fdiff *d, long a, long b, wol_fplace *out);
+
+/* ---------------------------------------------------- the note (note.c) */
+
+/* A note feedback is about, read from the work tree. */
+typedef struct wol_fnote {
+	char *id;     /* its front matter id when it may carry feedback, else NULL */
+	char *path;   /* notes/<handle>/<name>.md */
+	char *title;
+	char *author; /* the folder's handle */
+	char *text;   /* the file's text */
+	size_t len;
+} wol_fnote;
+
+void wol_feedback__note_free(wol_fnote *n);
+/* The handle named by an id of wol's form (<yyyymmddThhmmssZ>-<handle>-<hex>)
+ * into out: 1, or 0 when the id has another form. */
+int wol_feedback__id_handle(const char *id, char *out, size_t size);
+/* Whether a note in the folder of `handle` may carry the id: a record id
+ * (question_int.h's rule) that, when it is of wol's form, names handle. */
+int wol_feedback__id_fits(const char *id, const char *handle);
+/* Whether rel is notes/<handle>/<name>.md; the handle into `handle`. */
+int wol_feedback__note_path(const char *rel, char *handle, size_t size);
+/* The note a reference names: a path relative to the circle, an absolute
+ * path inside it, or a note id. */
+int wol_feedback__note_ref(wol_circle *c, const char *ref, wol_fnote *n, wol_error *err);
+/* Reads the note at rel (notes/<handle>/<name>.md). */
+int wol_feedback__read_note(wol_circle *c, const char *rel, const char *handle, wol_fnote *n,
+                            wol_error *err);
+/* The notes of notes/<handle>/ that carry an id, by file name. */
+int wol_feedback__scan(wol_circle *c, const char *handle, wol_fnote **out, size_t *n);
+void wol_feedback__notes_free(wol_fnote *v, size_t n);
+/* The note carrying id: 0, WOL_ENOTFOUND or WOL_ENOMEM (no message). */
+int wol_feedback__note_by_id(wol_circle *c, const char *id, wol_fnote *n);
+
+/* The feedback in feedback/<nid>/ on note n (NULL: orphaned; author is
+ * then whose it was, or NULL), built as wol_feedback_get builds it;
+ * *last gets the highest lamport among all its records. 0 or WOL_ENOMEM. */
+int wol_feedback__of(wol_circle *c, const char *nid, const wol_fnote *n, const char *author,
+                     wol_feedback *out, long long *last);
 
 #endif

@@ -58,6 +58,7 @@ void wol_lua_open_circle(lua_State *L, int module, int methods);
 void wol_lua_open_journal(lua_State *L, int module, int methods);
 void wol_lua_open_prompt(lua_State *L, int module, int methods);
 void wol_lua_open_question(lua_State *L, int module, int methods);
+void wol_lua_open_feedback(lua_State *L, int module, int methods);
 void wol_lua_open_index(lua_State *L, int module, int methods);
 void wol_lua_open_status(lua_State *L, int module, int methods);
 

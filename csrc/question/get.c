@@ -187,15 +187,11 @@ static char *member_name(wol_circle *c, const char *handle)
  * member named as the author: the commit's author name is compared with
  * the display name in members/<author>.md (both come from the member's
  * user.name), and an email "<author>@..." counts as a match too. */
-static void check_forged(wol_circle *c, const char *qid, wol_qrecord *recs, size_t n)
+void wol_question__check_forged(wol_circle *c, const char *dir, wol_qrecord *recs, size_t n)
 {
-	wanted *w = calloc(n, sizeof *w);
-	char *dir = wol_strfmt("questions/%s", qid);
-	if (!w || !dir) {
-		free(w);
-		free(dir);
+	wanted *w = n ? calloc(n, sizeof *w) : NULL;
+	if (!w)
 		return;
-	}
 	for (size_t i = 0; i < n; i++) {
 		w[i].path = recs[i].path;
 		w[i].id = recs[i].id;
@@ -233,7 +229,6 @@ static void check_forged(wol_circle *c, const char *qid, wol_qrecord *recs, size
 		free(w[k].email);
 	}
 	free(w);
-	free(dir);
 }
 
 int wol_question_get(wol_circle *c, const char *ref, wol_question *out, wol_error *err)
@@ -265,7 +260,10 @@ int wol_question_get(wol_circle *c, const char *ref, wol_question *out, wol_erro
 		free(l.rec);
 		l.rec = NULL;
 		l.n = 0;
-		check_forged(c, out->id, recs, out->nrecords);
+		char *dir = wol_strfmt("questions/%s", out->id);
+		if (dir)
+			wol_question__check_forged(c, dir, recs, out->nrecords);
+		free(dir);
 		for (size_t i = 0; i < out->nrecords; i++)
 			if (recs[i].forged) {
 				out->forged = 1;

@@ -65,6 +65,35 @@ void wol_question__loaded_free(wol_qloaded *l);
 int wol_question__load(const char *root, const char *qid, wol_qloaded *l, wol_strv *warn,
                        wol_error *err);
 
+/* ------------------------- records, shared with feedback/ (same rules) */
+
+/* Reads and checks one record file `rel` (relative to root) whose id is
+ * `id`. what: "question" or "answer" (the kind), or any other name of a
+ * record whose kind is its front matter's `kind` ("event", "feedback").
+ * Returns 0, or -1 with *why set (a malformed record: no valid author or
+ * lamport, no kind, a question without title, not UTF-8, bad YAML, over
+ * Q_READ_MAX), or a negative wol_code on out of memory. */
+int wol_question__read_record(const char *root, const char *rel, const char *id,
+                              const char *what, wol_qrecord *r, char **why);
+/* The sorted stems of the <id>.md files in root/rel (ids only; any other
+ * entry becomes a warning naming it). A missing folder is empty. */
+int wol_question__list_records(const char *root, const char *rel, char ***out, size_t *n,
+                               wol_strv *warn);
+/* Marks records (all below the folder `dir`) whose adding commit was made
+ * by someone other than their author: sets forged, committer and note. */
+void wol_question__check_forged(wol_circle *c, const char *dir, wol_qrecord *recs, size_t n);
+/* write.c: the time now as "YYYY-MM-DDThh:mm:ssZ"; the text rules of a
+ * record (required: not blank; wol_share_check's size, binary and
+ * secrets rules unless force), errors start with `what`; the first line
+ * of s, trimmed, at most max bytes; a record rendered from key/value
+ * pairs (a NULL value is left out) and a body. */
+void wol_question__now_utc(char *buf, size_t size);
+int wol_question__check_text(const char *what, const char *text, int required, int force,
+                             wol_error *err);
+char *wol_question__one_line(const char *s, size_t max);
+char *wol_question__render_record(const char *const *kv, size_t nkv, const char *body,
+                                  size_t *len, wol_error *err);
+
 /* --------------------------------------------------- replay (replay.c) */
 
 /* Replays the events in order and fills the derived fields. */

@@ -83,10 +83,8 @@ static int cmp_record(const void *a, const void *b)
 	return strcmp(x->id, y->id);
 }
 
-/* Reads and checks one record. what: "question", "answer" or "event".
- * Returns 0, or -1 with *why set (a malformed record), or a negative
- * wol_code on out of memory. */
-static int read_record(const char *root, const char *rel, const char *id, const char *what,
+/* Reads and checks one record (question_int.h). */
+int wol_question__read_record(const char *root, const char *rel, const char *id, const char *what,
                        wol_qrecord *r, char **why)
 {
 	memset(r, 0, sizeof *r);
@@ -113,7 +111,9 @@ static int read_record(const char *root, const char *rel, const char *id, const 
 	free(text);
 	const char *author = wol_yaml_str(doc.meta, "author");
 	const char *lam = wol_yaml_str(doc.meta, "lamport");
-	const char *kind = strcmp(what, "event") == 0 ? wol_yaml_str(doc.meta, "kind") : what;
+	const char *kind = strcmp(what, "question") == 0 || strcmp(what, "answer") == 0
+	                       ? what
+	                       : wol_yaml_str(doc.meta, "kind");
 	const char *problem = NULL;
 	if (!author || !wol_name_valid(author))
 		problem = "no valid author";
@@ -152,8 +152,9 @@ static int read_record(const char *root, const char *rel, const char *id, const 
 	return 0;
 }
 
-/* Sorted file stems of the <id>.md files in dir (ids only; anything else is reported). */
-static int list_md(const char *root, const char *rel, char ***out, size_t *n, wol_strv *warn)
+/* Sorted file stems of the <id>.md files in dir (question_int.h). */
+int wol_question__list_records(const char *root, const char *rel, char ***out, size_t *n,
+                               wol_strv *warn)
 {
 	*out = NULL;
 	*n = 0;
@@ -216,7 +217,7 @@ int wol_question__load(const char *root, const char *qid, wol_qloaded *l, wol_st
 	if (!rel)
 		return wol_error_set(err, WOL_ENOMEM, "out of memory");
 	char *why = NULL;
-	int rc = read_record(root, rel, qid, "question", &l->q, &why);
+	int rc = wol_question__read_record(root, rel, qid, "question", &l->q, &why);
 	if (rc != 0) {
 		if (rc == -1)
 			rc = wol_error_set(err, WOL_EINVAL, "%s%s%s", strncmp(why ? why : "", "wol: ", 5) == 0 ? "" : rel,
@@ -235,7 +236,7 @@ int wol_question__load(const char *root, const char *qid, wol_qloaded *l, wol_st
 		char *dir = wol_strfmt("questions/%s/%s", qid, sub[k]);
 		char **ids = NULL;
 		size_t nids = 0;
-		rc = dir ? list_md(root, dir, &ids, &nids, warn) : WOL_ENOMEM;
+		rc = dir ? wol_question__list_records(root, dir, &ids, &nids, warn) : WOL_ENOMEM;
 		if (rc == 0 && nids) {
 			wol_qrecord *nr = realloc(l->rec, (l->n + nids) * sizeof *nr);
 			if (!nr)
@@ -249,7 +250,7 @@ int wol_question__load(const char *root, const char *qid, wol_qloaded *l, wol_st
 				rc = WOL_ENOMEM;
 				break;
 			}
-			int r = read_record(root, path, ids[i], what[k], &l->rec[l->n], &why);
+			int r = wol_question__read_record(root, path, ids[i], what[k], &l->rec[l->n], &why);
 			if (r == 0) {
 				l->n++;
 			} else if (r == -1) {
