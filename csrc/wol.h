@@ -916,7 +916,6 @@ typedef struct wol_fitem {
 	char *note_title;
 	char *note_author;  /* its folder's handle (orphaned: the handle of its id, or NULL) */
 	int orphaned;
-	wol_yaml *meta;     /* the front matter as written */
 } wol_fitem;
 
 typedef struct wol_feedback {

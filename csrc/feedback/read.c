@@ -108,7 +108,6 @@ static void item_free(wol_fitem *it)
 	free(it->note);
 	free(it->note_title);
 	free(it->note_author);
-	wol_yaml_free(it->meta);
 	memset(it, 0, sizeof *it);
 }
 
@@ -451,8 +450,6 @@ static int build(wol_circle *c, const note_ctx *nc, folder *f, const wol_feedbac
 		it->note_title = nc->note ? wol_strdup(nc->note->title) : NULL;
 		it->note_author = wol_strdup(nc->author);
 		it->orphaned = nc->note == NULL;
-		it->meta = r->meta;
-		r->meta = NULL;
 		if (!it->id || !it->path || !it->kind || !it->author || !it->text || !it->note_id ||
 		    (k == WOL_FB_REACTION && !it->reaction) || (nc->note && (!it->note || !it->note_title)))
 			iv->oom = 1;
