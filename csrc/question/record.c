@@ -187,12 +187,7 @@ int wol_question__list_records(const char *root, const char *rel, char ***out, s
 		wol_strv_free(s.v, s.n);
 		return WOL_ENOMEM;
 	}
-	for (size_t i = 1; i < s.n; i++) /* few entries: insertion sort */
-		for (size_t j = i; j > 0 && strcmp(s.v[j - 1], s.v[j]) > 0; j--) {
-			char *t = s.v[j];
-			s.v[j] = s.v[j - 1];
-			s.v[j - 1] = t;
-		}
+	wol_strv_sort(&s);
 	*out = s.v;
 	*n = s.n;
 	return 0;
