@@ -1,0 +1,136 @@
+-- Three members and their feedback on a note, over a real git daemon on
+-- 127.0.0.1: two of them comment on the same lines at the same time and
+-- sync in different orders; every clone ends with both comments, no
+-- conflict files, and the same state. Only the note's author marks
+-- feedback addressed.
+local t = require('wolt')
+local qnet = require('qnet')
+local json = require('dkjson')
+
+describe('feedback between three members', function()
+  -- the network scenario drives the CLI and git: one interpreter is enough
+  if (os.getenv('WOL_TEST_INTERP') or 'luajit') ~= 'luajit' then
+    return
+  end
+  local net, ana, bo, cy, rel
+
+  local function wol(m, args)
+    local out, err, rc = t.wol(args, m)
+    assert(rc == 0, table.concat(args, ' ') .. ': ' .. err .. out)
+    return out
+  end
+  -- what a member sees: the items of the note, in order, with their state
+  local function state(m)
+    local f = json.decode(wol(m, { 'feedback', rel, '--json' }))
+    local v = {}
+    for _, it in ipairs(f.items) do
+      v[#v + 1] = table.concat({ it.id, it.kind, it.start, it['end'], it.anchor, tostring(it.addressed),
+        it.thread, tostring(it.forged) }, ' ')
+    end
+    assert.are.same({}, f.warnings)
+    return v
+  end
+  local function same_everywhere(n)
+    local trees = {}
+    for _, m in ipairs({ ana, bo, cy }) do
+      local dir = net.dir(m)
+      assert.are.equal('', t.git(dir, 'status --porcelain'))
+      assert.are.equal('', (t.sh('cd ' .. t.shquote(dir) .. ' && find . -path ./.git -prune -o -name "*conflict*" -print')))
+      trees[#trees + 1] = t.git(dir, 'rev-parse HEAD^{tree}')
+    end
+    assert.are.equal(trees[1], trees[2])
+    assert.are.equal(trees[1], trees[3])
+    local s = state(ana)
+    assert.are.equal(n, #s)
+    assert.are.same(s, state(bo))
+    assert.are.same(s, state(cy))
+    return s
+  end
+
+  setup(function()
+    net = qnet.circle('fbc', { 'ana', 'bo', 'cy' })
+    ana, bo, cy = net.members.ana, net.members.bo, net.members.cy
+    net.sync(ana)
+    local path = wol(ana, { 'note', 'Team charter' }):match('(%S+%.md)')
+    local f = assert(io.open(path, 'ab'))
+    f:write('We meet on Tuesdays.\nWe share one thing each week.\nWe ask for help early.\n')
+    f:close()
+    wol(ana, { 'share', path })
+    rel = path:sub(#net.dir(ana) + 2)
+    net.sync(ana)
+    net.sync(bo)
+    net.sync(cy)
+  end)
+  teardown(function()
+    net.d.stop()
+  end)
+
+  it('keeps both comments on the same lines, whatever order the syncs come in', function()
+    -- bo and cy comment on lines 11-12 at the same time, each offline
+    local wb = json.decode(wol(bo, { 'comment', rel, '--lines', '11-12', '-m', 'Tuesdays are hard for me', '--json' }))
+    local wc = json.decode(wol(cy, { 'comment', rel, '--lines', '11-12', '-m', 'Could we rotate the day?', '--json' }))
+    wol(cy, { 'react', rel, '+1', '--json' })
+    net.sync(cy)
+    net.sync(bo) -- merges cy's records with its own: different paths, no conflict
+    net.sync(cy)
+    net.sync(ana)
+    local s = same_everywhere(3)
+    local ids = {}
+    for _, line in ipairs(s) do
+      ids[line:match('^(%S+)')] = line
+    end
+    assert.matches(' comment 11 12 current false ', ids[wb.id])
+    assert.matches(' comment 11 12 current false ', ids[wc.id])
+
+    -- now the other way round: ana marks bo's comment addressed while cy
+    -- replies to it; cy syncs first this time
+    wol(ana, { 'addressed', wb.id, '-m', 'Moved to Wednesdays' })
+    local r = json.decode(wol(cy, { 'comment', rel, '--reply', wb.id, '-m', 'Wednesdays work for me', '--json' }))
+    net.sync(cy)
+    net.sync(ana)
+    net.sync(bo)
+    net.sync(cy)
+    s = same_everywhere(4)
+    for _, line in ipairs(s) do
+      ids[line:match('^(%S+)')] = line
+    end
+    assert.matches(' comment 11 12 current true ' .. wb.id, ids[wb.id], 1, true)
+    assert.matches(' comment 11 12 current false ' .. wb.id, ids[r.id], 1, true)
+  end)
+
+  it('lets only the note author mark feedback addressed', function()
+    local wb = json.decode(wol(bo, { 'comment', rel, '--lines', '13', '-m', 'How early is early?', '--json' }))
+    net.sync(bo)
+    net.sync(cy)
+    local before = t.git(net.dir(cy), 'rev-parse HEAD')
+    local _, err, rc = t.wol({ 'addressed', wb.id }, cy)
+    assert.are.equal(1, rc)
+    assert.matches("^wol: addressed: only the note's author %(ana%) can mark feedback on 'Team charter' addressed; nothing was committed\n$", err)
+    assert.are.equal(before, t.git(net.dir(cy), 'rev-parse HEAD'))
+    -- an addressed record cy pushes with plain git is ignored everywhere
+    local dir = net.dir(cy)
+    local nid = wb.note_id
+    t.write(dir .. '/feedback/' .. nid .. '/20260101T000000Z-cy-0bad.md',
+      '---\nkind: addressed\ntarget: ' .. wb.id .. '\nauthor: cy\nlamport: 99\n---\n')
+    t.git(dir, 'add -A && git -C ' .. t.shquote(dir) .. ' commit -q -m sneaky', cy)
+    net.sync(cy)
+    net.sync(ana)
+    local f = json.decode(wol(ana, { 'feedback', rel, '--json' }))
+    local found
+    for _, it in ipairs(f.items) do
+      if it.id == wb.id then
+        found = it
+      end
+    end
+    assert.is_false(found.addressed)
+    assert.matches("only the note's author can mark feedback addressed; ignored", table.concat(f.warnings, '\n'))
+    -- bo's feedback, as ana sees it: on her notes
+    local mine = json.decode(wol(ana, { 'feedback', '--mine', '--json' }))
+    assert.is_true(#mine.items >= 1)
+    for _, it in ipairs(mine.items) do
+      assert.are.equal('ana', it.note_author)
+    end
+    local none = json.decode(wol(bo, { 'feedback', '--mine', '--json' }))
+    assert.are.equal(0, #none.items)
+  end)
+end)
