@@ -455,7 +455,7 @@ static int build(wol_circle *c, const note_ctx *nc, folder *f, const wol_feedbac
 			iv->oom = 1;
 	}
 	size_t ni = iv->n - first;
-	wol_fitem *items = iv->v + first;
+	wol_fitem *items = iv->v ? iv->v + first : NULL;
 	/* threads: each item joins the thread of the item it answers */
 	idpos *ids = ni ? calloc(ni, sizeof *ids) : NULL;
 	if (ni && !ids)
