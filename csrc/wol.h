@@ -28,7 +28,7 @@
 
 #define WOL_VERSION "0.1.0"
 /* Version of the shared circle repository format (doc/format.md). */
-#define WOL_FORMAT_VERSION 1
+#define WOL_FORMAT_VERSION 2
 
 /* ---------------------------------------------------------------- errors */
 
