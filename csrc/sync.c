@@ -10,6 +10,7 @@
  * process killed at any point leaves a repository the next sync continues
  * from. */
 #include "wol.h"
+#include "feedback/feedback_int.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -562,6 +563,39 @@ static int add_item(wol_sync_result *r, const char *kind, char *member, const ch
 	return it->kind && it->path ? 0 : WOL_ENOMEM;
 }
 
+/* feedback/<nid>/<id>.md: "feedback" (to_me: on a note of mine, whose id
+ * names me) or "addressed" (to_me: the item marked is mine). */
+static int classify_feedback(git_repository *repo, wol_sync_result *r, const git_diff_delta *d,
+                             const char *nid, size_t nn, const char *base, const char *me)
+{
+	char h[WOL_HANDLE_MAX + 1];
+	const char *dot = strrchr(base, '.');
+	size_t bn = dot ? (size_t)(dot - base) : strlen(base);
+	char *id = wol_strndup(nid, nn), *target = NULL;
+	const char *kind = "feedback";
+	int to_me = id && me && wol_feedback__id_handle(id, h, sizeof h) && strcmp(h, me) == 0;
+	git_blob *blob = NULL;
+	wol_doc doc;
+	if (git_blob_lookup(&blob, repo, &d->new_file.id) == 0 &&
+	    wol_doc_parse(git_blob_rawcontent(blob), (size_t)git_blob_rawsize(blob), "feedback", &doc,
+	                  NULL) == 0) {
+		const char *k = wol_yaml_str(doc.meta, "kind");
+		if (k && strcmp(k, "addressed") == 0) {
+			kind = "addressed";
+			target = wol_strdup(wol_yaml_str(doc.meta, "target"));
+			to_me = target && me && wol_feedback__id_handle(target, h, sizeof h) &&
+			        strcmp(h, me) == 0;
+		}
+		wol_doc_free(&doc);
+	}
+	git_blob_free(blob);
+	git_error_clear();
+	free(id);
+	free(target);
+	return add_item(r, kind, member_of_id(base, bn), d->new_file.path, d->status == GIT_DELTA_ADDED,
+	                to_me);
+}
+
 /* Classifies one arrived path by the circle format. */
 static int classify(git_repository *repo, wol_sync_result *r, const git_diff_delta *d,
                     const char *me)
@@ -600,6 +634,9 @@ static int classify(git_repository *repo, wol_sync_result *r, const git_diff_del
 			return add_item(r, kind, member_of_id(base, n), path, added, mine);
 		}
 	}
+	if (strncmp(path, "feedback/", 9) == 0 && (slash = strchr(path + 9, '/')) != NULL &&
+	    !strchr(slash + 1, '/'))
+		return classify_feedback(repo, r, d, path + 9, (size_t)(slash - path - 9), slash + 1, me);
 	return add_item(r, "file", NULL, path, added, 0);
 }
 
@@ -1462,6 +1499,21 @@ char *wol_sync_digest(const wol_sync_result *r)
 	}
 	if (rs) {
 		wol_buf_printf(&b, "%s%zu %s resolved", sep, rs, rs == 1 ? "question" : "questions");
+		sep = "; ";
+	}
+	size_t fm = count_kind(r, "feedback", 1), f = count_kind(r, "feedback", 0),
+	       ad = count_kind(r, "addressed", 1);
+	if (fm) {
+		wol_buf_printf(&b, "%s%zu %s of feedback on your notes", sep, fm, fm == 1 ? "piece" : "pieces");
+		sep = "; ";
+	}
+	if (f > fm) {
+		wol_buf_printf(&b, "%s%zu %s%s of feedback", sep, f - fm, fm ? "other " : "",
+		               f - fm == 1 ? "piece" : "pieces");
+		sep = "; ";
+	}
+	if (ad) {
+		wol_buf_printf(&b, "%s%zu of your comments marked addressed", sep, ad);
 		sep = "; ";
 	}
 	for (size_t i = 0; i < r->narrived; i++)

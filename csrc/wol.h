@@ -327,11 +327,13 @@ typedef struct wol_sync_opts {
 
 /* One path that arrived from the remote (added or changed by others). */
 typedef struct wol_sync_item {
-	char *kind;   /* "note", "question", "answer", "event", "member", "conflict", "file" */
+	char *kind;   /* "note", "question", "answer", "event", "member", "conflict", "feedback",
+	                 "addressed", "file" */
 	char *member; /* whose record it is (from the path), or NULL */
 	char *path;   /* relative to the circle */
 	int added;    /* 1 new, 0 changed */
-	int to_me;    /* answer or event on one of my questions */
+	int to_me;    /* answer or event on one of my questions, feedback on one of my notes,
+	                 an addressed mark on my feedback */
 } wol_sync_item;
 
 typedef struct wol_sync_conflict {

@@ -24,6 +24,14 @@ local commands = {
   end }, 'Pick a circle question: :WolQuestions [open|mine|all]' },
   WolAnswer = { 'answer', { nargs = '*' }, 'Answer a question (the thread under the cursor, or a QID)' },
   WolResolve = { 'resolve', { nargs = '*' }, 'Resolve your question: :WolResolve [what helped]' },
+  WolComment = { 'feedback_comment', { nargs = '*', range = true },
+    'Comment on the shared note in this buffer: :[range]WolComment [suggest] [text] (no text: a buffer, :w commits)' },
+  WolReact = { 'feedback_react', { nargs = '+', range = true, complete = function(lead)
+    return require('wol.feedback').complete_reaction(lead)
+  end }, 'React to the current line (or range) of a shared note: :WolReact {thanks|+1|idea|question}' },
+  WolFeedback = { 'feedback_list', { nargs = '*', complete = function()
+    return { 'mine' }
+  end }, 'Feedback on this note (or on all my notes: :WolFeedback mine)' },
   WolSync = { 'sync', { nargs = '*', bang = true },
     'Sync the circle: get what others shared, push yours (:WolSync! cancels)' },
   WolJournal = { 'journal', { nargs = '?', bang = true }, "Open the journal entry for today or a date (! lists entries)" },
@@ -62,6 +70,23 @@ vim.api.nvim_create_autocmd('BufReadPost', {
   pattern = '*/circles/*/notes/*',
   callback = function(args)
     require('wol.circle').guard_post(args)
+  end,
+})
+
+-- Shared notes show their feedback (lua/wol/feedback.lua: signs, ]f [f K).
+local fbgroup = vim.api.nvim_create_augroup('wol_feedback', { clear = true })
+vim.api.nvim_create_autocmd({ 'BufReadPost', 'BufWritePost' }, {
+  group = fbgroup,
+  pattern = '*/circles/*/notes/*',
+  callback = function(args)
+    require('wol.feedback').attach(args.buf)
+  end,
+})
+vim.api.nvim_create_autocmd('User', {
+  group = fbgroup,
+  pattern = 'WolSynced',
+  callback = function(args)
+    require('wol.feedback').on_synced(args)
   end,
 })
 
@@ -135,6 +160,8 @@ local links = {
   WolCircleQuestion = 'Normal',
   WolCircleStreak = 'WolOk',
   WolCircleHeat0 = 'WolMuted',
+  WolFeedback = 'DiagnosticHint',
+  WolFeedbackOutdated = 'WolMuted',
 }
 local function apply_highlights()
   for group, target in pairs(links) do

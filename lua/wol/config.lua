@@ -33,6 +33,12 @@ M.defaults = {
   search = {
     limit = 100, -- at most this many results
   },
+  -- feedback shown in shared notes: "count" (a sign, the count and the
+  -- first words at the end of the line) or "full" (also the whole text
+  -- below the lines)
+  feedback = {
+    inline = 'count',
+  },
 }
 
 -- key -> { type(s), optional }; nested tables validated recursively
@@ -45,6 +51,7 @@ M.schema = {
     on_startup = { 'boolean', true }, interval = { 'number', true } } },
   journal = { 'table', true, { mappings = { 'boolean', true } } },
   search = { 'table', true, { limit = { 'number', true } } },
+  feedback = { 'table', true, { inline = { 'string', true } } },
 }
 
 M.options = vim.deepcopy(M.defaults)
@@ -77,6 +84,10 @@ function M.apply(opts)
   end
   local warnings = {}
   validate(opts, M.schema, '', warnings)
+  local inline = type(opts.feedback) == 'table' and opts.feedback.inline
+  if inline ~= nil and inline ~= 'count' and inline ~= 'full' then
+    error("wol: setup: feedback.inline must be 'count' or 'full', not '" .. tostring(inline) .. "'", 0)
+  end
   M.options = vim.tbl_deep_extend('force', vim.deepcopy(M.defaults), opts)
   return warnings
 end

@@ -73,7 +73,16 @@ describe('feedback between three members', function()
     net.sync(cy)
     net.sync(bo) -- merges cy's records with its own: different paths, no conflict
     net.sync(cy)
-    net.sync(ana)
+    -- ana's sync says what arrived on her notes
+    local out = wol(ana, { 'sync', '--json' })
+    local digest
+    for line in out:gmatch('[^\n]+') do
+      local o = json.decode(line)
+      if type(o) == 'table' and o.digest then
+        digest = o.digest
+      end
+    end
+    assert.matches('3 pieces of feedback on your notes', digest)
     local s = same_everywhere(3)
     local ids = {}
     for _, line in ipairs(s) do
@@ -88,7 +97,9 @@ describe('feedback between three members', function()
     local r = json.decode(wol(cy, { 'comment', rel, '--reply', wb.id, '-m', 'Wednesdays work for me', '--json' }))
     net.sync(cy)
     net.sync(ana)
-    net.sync(bo)
+    out = wol(bo, { 'sync', '--json' })
+    assert.matches('1 of your comments marked addressed', out)
+    assert.matches('1 piece of feedback', out)
     net.sync(cy)
     s = same_everywhere(4)
     for _, line in ipairs(s) do
