@@ -84,7 +84,7 @@ function M.apply(opts)
   end
   local warnings = {}
   validate(opts, M.schema, '', warnings)
-  local inline = type(opts.feedback) == 'table' and opts.feedback.inline
+  local inline = type(opts.feedback) == 'table' and opts.feedback.inline or nil
   if inline ~= nil and inline ~= 'count' and inline ~= 'full' then
     error("wol: setup: feedback.inline must be 'count' or 'full', not '" .. tostring(inline) .. "'", 0)
   end
