@@ -194,12 +194,12 @@ static int load_folder(const char *root, const char *nid, folder *f, wol_strv *w
 
 /* ----------------------------------------------------------- anchoring */
 
-/* The text of `path` (else `alt`) at commit `hex`: 0 with *blob (free
- * with git_blob_free), or -1 when this clone does not have it. */
+/* The blob of `path` (else `alt`) at commit `hex`: 0 with *out, or -1
+ * when this clone does not have it. Only the trees are read (the blob is
+ * inflated once per version, by diff_of). */
 static int old_blob(git_repository *repo, const char *hex, const char *path, const char *alt,
-                    git_blob **blob)
+                    git_oid *out)
 {
-	*blob = NULL;
 	git_oid oid;
 	git_object *obj = NULL;
 	git_commit *cm = NULL;
@@ -211,9 +211,10 @@ static int old_blob(git_repository *repo, const char *hex, const char *path, con
 	    git_commit_lookup(&cm, repo, git_object_id(obj)) == 0 && git_commit_tree(&tree, cm) == 0 &&
 	    ((path && wol_path_check(path, NULL) == 0 && git_tree_entry_bypath(&e, tree, path) == 0) ||
 	     (alt && git_tree_entry_bypath(&e, tree, alt) == 0)) &&
-	    git_tree_entry_type(e) == GIT_OBJECT_BLOB &&
-	    git_blob_lookup(blob, repo, git_tree_entry_id(e)) == 0)
+	    git_tree_entry_type(e) == GIT_OBJECT_BLOB) {
+		git_oid_cpy(out, git_tree_entry_id(e));
 		rc = 0;
+	}
 	git_tree_entry_free(e);
 	git_tree_free(tree);
 	git_commit_free(cm);
@@ -238,11 +239,11 @@ static void diffs_free(diffs *ds)
 	memset(ds, 0, sizeof *ds);
 }
 
-/* The diff of blob against the text now: NULL when out of memory or the
- * diff failed. */
-static const wol_fdiff *diff_of(diffs *ds, git_blob *blob, const char *cur, size_t clen)
+/* The diff of the blob `id` against the text now: NULL when out of
+ * memory, the blob is missing or the diff failed. */
+static const wol_fdiff *diff_of(diffs *ds, git_repository *repo, const git_oid *id,
+                                const char *cur, size_t clen)
 {
-	const git_oid *id = git_blob_id(blob);
 	for (size_t i = 0; i < ds->n; i++)
 		if (git_oid_equal(&ds->oids[i], id))
 			return &ds->d[i];
@@ -258,8 +259,15 @@ static const wol_fdiff *diff_of(diffs *ds, git_blob *blob, const char *cur, size
 		ds->d = d;
 		ds->cap = cap;
 	}
+	git_blob *blob = NULL;
+	if (git_blob_lookup(&blob, repo, id) != 0) {
+		git_error_clear();
+		return NULL;
+	}
 	size_t size = (size_t)git_blob_rawsize(blob);
-	if (wol_feedback__diff(git_blob_rawcontent(blob), size, cur, clen, &ds->d[ds->n], NULL) != 0)
+	int rc = wol_feedback__diff(git_blob_rawcontent(blob), size, cur, clen, &ds->d[ds->n], NULL);
+	git_blob_free(blob);
+	if (rc != 0)
 		return NULL;
 	git_oid_cpy(&ds->oids[ds->n], id);
 	return &ds->d[ds->n++];
@@ -529,10 +537,10 @@ static int build(wol_circle *c, const note_ctx *nc, folder *f, const wol_feedbac
 			it->anchor = "note";
 			it->start = it->end = whole;
 		} else {
-			git_blob *blob = NULL;
+			git_oid bid;
 			const wol_fdiff *d = NULL;
-			if (old_blob(repo, it->commit, it->wrote_on, nc->note->path, &blob) == 0)
-				d = diff_of(&ds, blob, nc->text, nc->len);
+			if (old_blob(repo, it->commit, it->wrote_on, nc->note->path, &bid) == 0)
+				d = diff_of(&ds, repo, &bid, nc->text, nc->len);
 			if (d) {
 				wol_fplace pl;
 				wol_feedback__place(d, a, b, &pl);
@@ -546,7 +554,6 @@ static int build(wol_circle *c, const note_ctx *nc, folder *f, const wol_feedbac
 				it->end = b < top ? b : top;
 				it->clamped = b > top;
 			}
-			git_blob_free(blob);
 		}
 	}
 	diffs_free(&ds);
