@@ -32,20 +32,17 @@ static char *resolve_home(const char *given)
 		else
 			path = wol_strfmt("%s/.local/share/wol", home && *home ? home : ".");
 	}
-	if (path && path[0] != '/') {
-		char cwd[4096];
-		if (getcwd(cwd, sizeof cwd)) {
-			char *abs = wol_strfmt("%s/%s", cwd, path);
-			free(path);
-			path = abs;
-		}
+	/* once, here, to its real path: a home reached through a symbolic link
+	 * (/home -> /data, dotfiles managed by stow) then works like any other,
+	 * and the symbolic links refused inside circles are only those */
+	char *real = path ? wol_fs_realpath(path) : NULL;
+	free(path);
+	if (real) {
+		size_t n = strlen(real);
+		while (n > 1 && real[n - 1] == '/')
+			real[--n] = '\0';
 	}
-	if (path) {
-		size_t n = strlen(path);
-		while (n > 1 && path[n - 1] == '/')
-			path[--n] = '\0';
-	}
-	return path;
+	return real;
 }
 
 /* The user's git configuration, read from the files git itself reads, using

@@ -51,25 +51,12 @@ char *wol_note__free_path(wol_circle *c, const char *title)
 int wol_note_new(wol_circle *c, const char *title, char **rel_out, wol_error *err)
 {
 	*rel_out = NULL;
-	if (!title)
-		title = "";
-	while (*title == ' ' || *title == '\t')
-		title++;
-	size_t n = strcspn(title, "\r\n");
-	while (n > 0 && (title[n - 1] == ' ' || title[n - 1] == '\t'))
-		n--;
-	if (n == 0)
-		return wol_error_set(err, WOL_EINVAL, "note: a title is needed (:WolNote {title})");
-	if (n > 200)
-		return wol_error_set(err, WOL_EINVAL, "note: the title is too long (%zu bytes, 200 at most)",
-		                     n);
-	char *t = wol_strndup(title, n);
-	if (!t || !wol_utf8_valid(t, n)) {
-		free(t);
-		return wol_error_set(err, WOL_EINVAL, "note: the title is not valid UTF-8");
-	}
+	char *t = NULL;
+	int rc = wol_title_check("note", title, 200, &t, err);
+	if (rc)
+		return rc;
 	char id[WOL_ID_MAX], date[11];
-	int rc = wol_id_new(wol_circle_handle(c), id, sizeof id, err);
+	rc = wol_id_new(wol_circle_handle(c), id, sizeof id, err);
 	if (rc) {
 		free(t);
 		return rc;

@@ -11,6 +11,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+/* titles of notes, given or taken from the text */
+#define SHARE_TITLE_MAX 120
+
 /* ------------------------------------------------------------- refusals */
 
 typedef struct secret_rule {
@@ -86,37 +89,6 @@ void wol_share_result_free(wol_share_result *r)
 	memset(r, 0, sizeof *r);
 }
 
-/* The absolute, symlink-resolved form of `path`: its deepest existing
- * ancestor resolved, the rest (not existing yet) appended as it is. */
-static char *resolve(const char *path)
-{
-	char buf[PATH_MAX], cwd[PATH_MAX];
-	char *full = path[0] == '/' ? wol_strfmt("%s", path)
-	             : getcwd(cwd, sizeof cwd) ? wol_strfmt("%s/%s", cwd, path) : NULL;
-	char *probe = full ? wol_strfmt("%s", full) : NULL;
-	char *out = NULL;
-	if (!probe)
-		goto done;
-	size_t cut = strlen(probe);
-	while (!realpath(probe, buf)) {
-		char *slash = strrchr(probe, '/');
-		if (!slash)
-			goto done;
-		if (slash == probe) {
-			probe[1] = '\0';
-			cut = 0;
-		} else {
-			*slash = '\0';
-			cut = (size_t)(slash - probe);
-		}
-	}
-	out = wol_strfmt("%s%s", strcmp(buf, "/") == 0 ? "" : buf, full + cut);
-done:
-	free(full);
-	free(probe);
-	return out;
-}
-
 /* If `path` is below `dir`, returns the part after "dir/". */
 static const char *below(const char *path, const char *dir)
 {
@@ -126,21 +98,42 @@ static const char *below(const char *path, const char *dir)
 	return NULL;
 }
 
-/* One line of plain text: the first line, trimmed, at most 120 bytes
+/* A title taken from the text itself (a heading, a first line): the first
+ * line, trimmed, without control characters, at most SHARE_TITLE_MAX bytes
  * (cut at a character boundary). */
 static char *one_line(const char *s)
 {
 	while (*s == ' ' || *s == '\t' || *s == '#')
 		s++;
 	size_t n = strcspn(s, "\r\n");
-	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t'))
-		n--;
-	if (n > 120) {
-		n = 120;
-		while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
-			n--;
+	wol_buf b;
+	wol_buf_init(&b);
+	wol_buf_puts(&b, "");
+	for (size_t i = 0; i < n && b.len < SHARE_TITLE_MAX;) {
+		unsigned int cp = 0;
+		size_t k = wol_utf8_next(s + i, n - i, &cp);
+		if (k == 0) /* not UTF-8: wol_share_check refuses such content */
+			k = 1;
+		else if (b.len + k > SHARE_TITLE_MAX)
+			break;
+		else if (cp == '\t')
+			wol_buf_put(&b, " ", 1);
+		else if (!wol_char_control(cp))
+			wol_buf_put(&b, s + i, k);
+		i += k;
 	}
-	return wol_strndup(s, n);
+	while (b.len > 0 && b.ptr[b.len - 1] == ' ')
+		b.ptr[--b.len] = '\0';
+	return wol_buf_detach(&b);
+}
+
+/* Whether a text holds nothing but blanks. */
+static int blank_text(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (s[i] != ' ' && s[i] != '\t' && s[i] != '\n' && s[i] != '\r')
+			return 0;
+	return 1;
 }
 
 /* The title of a Markdown body: its first "# " heading, or NULL. */
@@ -198,7 +191,7 @@ static void fence_for(const char *s, size_t len, char *fence, size_t size)
 static char *display_path(const char *abs)
 {
 	const char *home = getenv("HOME");
-	char *rh = home && *home ? resolve(home) : NULL;
+	char *rh = home && *home ? wol_fs_realpath(home) : NULL;
 	const char *rest = rh ? below(abs, rh) : NULL;
 	char *out = rest ? wol_strfmt("~/%s", rest) : wol_strfmt("%s", abs);
 	free(rh);
@@ -339,9 +332,14 @@ static int share_own(share_state *st, wol_share_result *r, wol_error *err)
 	int parsed = wol_doc_parse(st->content, st->len, st->rel, &doc, NULL) == 0;
 	const char *t = parsed ? wol_yaml_str(doc.meta, "title") : NULL;
 	const char *id = parsed ? wol_yaml_str(doc.meta, "id") : NULL;
-	if (st->o->title && *st->o->title)
-		r->title = one_line(st->o->title);
-	else if (t && *t)
+	if (st->o->title && *st->o->title) {
+		int rc = wol_title_check("share", st->o->title, SHARE_TITLE_MAX, &r->title, err);
+		if (rc) {
+			if (parsed)
+				wol_doc_free(&doc);
+			return rc;
+		}
+	} else if (t && *t)
 		r->title = one_line(t);
 	else if (!(r->title = heading_of(parsed ? doc.body : st->content)))
 		r->title = wol_strfmt("%s", base_name(st->rel));
@@ -385,6 +383,11 @@ static int share_copy(share_state *st, wol_share_result *r, wol_error *err)
 		return err ? err->code : WOL_EINVAL;
 	if (snip)
 		text = snip;
+	if (snippet && blank_text(text, tlen)) {
+		rc = wol_error_set(err, WOL_EINVAL, "share: lines %d-%d are empty; nothing was shared",
+		                   o->line1, o->line2 > o->line1 ? o->line2 : o->line1);
+		goto out;
+	}
 	/* the target: the note named by the caller, the one this source was
 	 * shared to before, or a new one */
 	if (o->note && *o->note) {
@@ -423,9 +426,10 @@ static int share_copy(share_state *st, wol_share_result *r, wol_error *err)
 		body_text = src.body;
 	}
 	const char *src_title = have_src ? wol_yaml_str(src.meta, "title") : NULL;
-	if (o->title && *o->title)
-		r->title = one_line(o->title);
-	else if (f.have && wol_yaml_str(f.doc.meta, "title"))
+	if (o->title && *o->title) {
+		if ((rc = wol_title_check("share", o->title, SHARE_TITLE_MAX, &r->title, err)))
+			goto out;
+	} else if (f.have && wol_yaml_str(f.doc.meta, "title"))
 		r->title = one_line(wol_yaml_str(f.doc.meta, "title"));
 	else if (src_title && *src_title)
 		r->title = one_line(src_title);
@@ -544,10 +548,10 @@ int wol_share_note(wol_circle *c, const wol_share_opts *o, wol_share_result *r, 
 	char *croot = NULL, *jroot = NULL, *jdir = NULL, *prefix = NULL;
 	int rc = 0;
 	if (o->file && *o->file) {
-		st.abs = resolve(o->file);
-		croot = resolve(wol_circle_path(c));
+		st.abs = wol_fs_realpath(o->file);
+		croot = wol_fs_realpath(wol_circle_path(c));
 		jdir = wol_strfmt("%s/journal", wol_circle__home(c));
-		jroot = jdir ? resolve(jdir) : NULL;
+		jroot = jdir ? wol_fs_realpath(jdir) : NULL;
 		if (!st.abs || !croot) {
 			rc = wol_error_set(err, WOL_EINVAL, "share: %s: cannot resolve the path", o->file);
 			goto out;
@@ -608,6 +612,11 @@ int wol_share_note(wol_circle *c, const wol_share_opts *o, wol_share_result *r, 
 	}
 	if ((rc = wol_share_check(st.content, st.len, max, o->force, err)))
 		goto out;
+	if (blank_text(st.content, st.len)) {
+		rc = wol_error_set(err, WOL_EINVAL, "share: %s is empty; nothing was shared",
+		                   o->file && *o->file ? o->file : "the text");
+		goto out;
+	}
 	if (st.rel && o->line1 <= 0) {
 		size_t rl = strlen(st.rel);
 		if (rl < 4 || strcmp(st.rel + rl - 3, ".md") != 0) {

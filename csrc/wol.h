@@ -144,6 +144,18 @@ WOL_API int wol_name_check(const char *s, const char *what, wol_error *err);
 WOL_API size_t wol_slug(const char *in, char *out, size_t outsz, size_t max);
 /* Whether `s` (n bytes) is valid UTF-8 with no NUL bytes. */
 WOL_API int wol_utf8_valid(const char *s, size_t n);
+/* Decodes the UTF-8 character at s (n bytes available) into *cp: returns
+ * its length in bytes, or 0 when s does not start with a valid one. */
+WOL_API size_t wol_utf8_next(const char *s, size_t n, unsigned int *cp);
+/* Whether a code point is a control character: C0 (tab and newline too),
+ * DEL or C1. The one rule for refusing titles and for what the CLI escapes. */
+WOL_API int wol_char_control(unsigned int cp);
+/* The title rule of notes, questions and shares: one line of UTF-8 text, not
+ * blank, no control characters (a tab becomes a space), at most `max` bytes
+ * after trimming the blanks around it. *out gets the trimmed malloc'd copy;
+ * otherwise WOL_EINVAL with "wol: <what>: ..." and *out NULL. */
+WOL_API int wol_title_check(const char *what, const char *title, size_t max, char **out,
+                            wol_error *err);
 
 /* ----------------------------------------------------------- file system */
 
@@ -159,6 +171,10 @@ WOL_API int wol_fs_write_atomic(const char *path, const char *data, size_t len,
 /* 1 if path is an existing directory, 0 otherwise. */
 WOL_API int wol_fs_isdir(const char *path);
 WOL_API int wol_fs_exists(const char *path);
+/* The absolute form of `path` with every symbolic link resolved: its
+ * deepest existing ancestor through realpath(3), the rest (not there yet)
+ * appended as it is. malloc'd; NULL when out of memory. */
+WOL_API char *wol_fs_realpath(const char *path);
 
 /* An advisory lock (flock) on `path`, created if missing. Released when the
  * process dies, so a kill -9 never leaves a stale lock. Waits up to
@@ -690,6 +706,10 @@ WOL_API int wol_index_open(wol_ctx *ctx, wol_index **out, wol_error *err);
  * kept up to date only once someone has made one. */
 WOL_API int wol_index_exists(const wol_ctx *ctx);
 WOL_API void wol_index_close(wol_index *ix);
+/* 1 when $WOL_HOME or index.db cannot be written: the index then works on
+ * a temporary copy (refreshed from the files, removed on close), so reads
+ * still see everything and nothing is written under $WOL_HOME. */
+WOL_API int wol_index_private(const wol_index *ix);
 /* Brings the index up to date: stat walk comparing path, size and mtime,
  * plus a tree diff for circles whose HEAD moved. Reads only new or
  * changed files. Holds $WOL_HOME/index.lock while writing. */

@@ -40,7 +40,7 @@ int wol_cli_init(wol_cli *cli, int argc, char **argv)
 	if (wol_circle_open(ctx, pos[0], &c, NULL) == 0 && wol_circle_members(c, &m, &nm, NULL) == 0)
 		for (size_t i = 0; i < nm; i++)
 			if (m[i].warning)
-				fprintf(stderr, "%s\n", m[i].warning);
+				wol_cli_printf(stderr, "%s\n", m[i].warning);
 	wol_members_free(m, nm);
 	wol_circle_close(c);
 	if (!o.remote)
@@ -156,7 +156,7 @@ int wol_cli_circles(wol_cli *cli, int argc, char **argv)
 			}
 			cJSON_AddItemToArray(arr, o);
 		} else if (ok) {
-			printf("%s %-20s %s%s", isdef ? "*" : " ", names[i],
+			wol_cli_printf(stdout, "%s %-20s %s%s", isdef ? "*" : " ", names[i],
 			       info.remote ? info.remote : "(no remote)",
 			       info.ahead ? "" : "\n");
 			if (info.ahead)

@@ -8,6 +8,7 @@
 #define WOL_CLI_H
 
 #include <cjson/cJSON.h>
+#include <stdarg.h>
 #include <stdio.h>
 
 #include "wol.h"
@@ -60,6 +61,16 @@ int wol_cli_parse(wol_cli *cli, int argc, char **argv, wol_cli_opt *opts, char *
 /* The same for commands that take options only: any positional argument is
  * a usage error. Returns 0, or 2 after printing the error. */
 int wol_cli_parse_flags(wol_cli *cli, int argc, char **argv, wol_cli_opt *opts);
+/* Prints like fprintf, for every line that holds text from files (titles,
+ * names, paths, messages): each %s argument is made safe for a terminal
+ * (control characters and bytes that are not UTF-8 are written as \xHH or
+ * \u00HH; tab, CR and newline become spaces, so a field stays on its line).
+ * The format itself is printed as it is (our colours). Returns 0 or -1. */
+int wol_cli_printf(FILE *f, const char *fmt, ...) WOL_PRINTF(2, 3);
+int wol_cli_vprintf(FILE *f, const char *fmt, va_list ap);
+/* Prints a multi-line text (a body) the same way, keeping its newlines and
+ * tabs. Returns 0 or -1. */
+int wol_cli_text(FILE *f, const char *text);
 /* "just now", "5m ago", "3h ago", "2d ago" for a Unix time. */
 void wol_cli_age(long long then, char *buf, size_t size);
 /* The words joined by single spaces (malloc'd, "" for none; NULL on out

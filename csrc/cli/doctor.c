@@ -45,10 +45,10 @@ int wol_cli_doctor(wol_cli *cli, int argc, char **argv)
 		}
 		static const char *const tag[] = {"OK", "INFO", "WARN", "ERROR"};
 		static const char *const col[] = {"\033[32m", "\033[36m", "\033[33m", "\033[31m"};
-		printf("  %s%-5s%s %s\n", color ? col[c->level] : "", tag[c->level],
-		       color ? "\033[0m" : "", c->msg);
+		fputs(color ? col[c->level] : "", stdout);
+		wol_cli_printf(stdout, color ? "  %-5s\033[0m %s\n" : "  %-5s %s\n", tag[c->level], c->msg);
 		if (c->advice)
-			printf("        -> %s\n", c->advice);
+			wol_cli_printf(stdout, "        -> %s\n", c->advice);
 	}
 	wol_doctor_free(&checks);
 	return errors ? WOL_EXIT_FAIL : WOL_EXIT_OK;

@@ -64,7 +64,7 @@ static void figures_text(const wol_index_figures *f)
 		       "resolved");
 		for (size_t i = 0; i < f->nmembers; i++) {
 			const wol_index_member *m = &f->members[i];
-			printf("           %-16s %6ld %9ld %7ld %8ld\n", m->author, m->notes, m->questions,
+			wol_cli_printf(stdout, "           %-16s %6ld %9ld %7ld %8ld\n", m->author, m->notes, m->questions,
 			       m->answers, m->resolved);
 		}
 	}
@@ -77,7 +77,7 @@ static void figures_text(const wol_index_figures *f)
 				printf("%s  %s ", i ? "\n" : "", w->week);
 				week = w->week;
 			}
-			printf(" %s %ld", w->author, w->notes);
+			wol_cli_printf(stdout, " %s %ld", w->author, w->notes);
 		}
 		printf("\n");
 	}
@@ -107,6 +107,14 @@ int wol_cli_index(wol_cli *cli, int argc, char **argv)
 	wol_index *ix;
 	if (wol_index_open(ctx, &ix, &err) != 0)
 		return wol_cli_fail(cli, &err);
+	if (wol_index_private(ix) && (!stats || rebuild || synced || npos)) {
+		wol_index_close(ix);
+		wol_error_set(&err, WOL_EIO,
+		              "index: %s cannot be written, so the index was not updated (wol search "
+		              "and wol index --stats still work, from a temporary copy)",
+		              wol_ctx_home(ctx));
+		return wol_cli_fail(cli, &err);
+	}
 	wol_index_report rep;
 	int rc = rebuild  ? wol_index_rebuild(ix, &rep, &err)
 	         : synced ? wol_index_refresh_circle(ix, synced, &rep, &err)
@@ -122,7 +130,7 @@ int wol_cli_index(wol_cli *cli, int argc, char **argv)
 		return wol_cli_fail(cli, &err);
 	}
 	if (rep.notice)
-		fprintf(stderr, "%s\n", rep.notice);
+		wol_cli_printf(stderr, "%s\n", rep.notice);
 	if (json) {
 		cJSON *o = cJSON_CreateObject();
 		report_json(o, &rep);
@@ -194,7 +202,7 @@ int wol_cli_search(wol_cli *cli, int argc, char **argv)
 		return wol_cli_fail(cli, &err);
 	}
 	if (res.notice)
-		fprintf(stderr, "%s\n", res.notice);
+		wol_cli_printf(stderr, "%s\n", res.notice);
 	if (opts[0].value) {
 		cJSON *arr = cJSON_CreateArray();
 		for (size_t i = 0; i < res.n; i++) {
@@ -223,7 +231,7 @@ int wol_cli_search(wol_cli *cli, int argc, char **argv)
 	}
 	for (size_t i = 0; i < res.n; i++) {
 		const wol_search_hit *h = &res.hits[i];
-		printf("%s:%d: [%s%s%s] %s: %s\n", h->abspath, h->line, h->kind,
+		wol_cli_printf(stdout, "%s:%d: [%s%s%s] %s: %s\n", h->abspath, h->line, h->kind,
 		       h->author ? " " : "", h->author ? h->author : "", h->title ? h->title : "",
 		       h->snippet);
 	}

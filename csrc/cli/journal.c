@@ -9,14 +9,14 @@
 static void print_warning(char *warning)
 {
 	if (warning)
-		fprintf(stderr, "%s\n", warning);
+		wol_cli_printf(stderr, "%s\n", warning);
 	free(warning);
 }
 
 static void print_warnings(const wol_journal_entries *l)
 {
 	for (size_t i = 0; i < l->nwarnings; i++)
-		fprintf(stderr, "%s\n", l->warnings[i]);
+		wol_cli_printf(stderr, "%s\n", l->warnings[i]);
 }
 
 static int list_entries(wol_cli *cli, wol_ctx *ctx, int json)
@@ -46,7 +46,7 @@ static int list_entries(wol_cli *cli, wol_ctx *ctx, int json)
 	for (size_t i = 0; i < l.n; i++) {
 		char d[11];
 		wol_date_format(l.items[i].date, d);
-		printf("%s  %s\n", d, l.items[i].title ? l.items[i].title : "");
+		wol_cli_printf(stdout, "%s  %s\n", d, l.items[i].title ? l.items[i].title : "");
 	}
 	wol_journal_entries_free(&l);
 	return WOL_EXIT_OK;

@@ -136,7 +136,7 @@ wol_circle *wol_cli_circle(wol_cli *cli)
 int wol_cli_fail(wol_cli *cli, const wol_error *err)
 {
 	(void)cli;
-	fprintf(stderr, "%s\n", err->msg[0] ? err->msg : "wol: failed");
+	wol_cli_printf(stderr, "%s\n", err->msg[0] ? err->msg : "wol: failed");
 	return WOL_EXIT_FAIL;
 }
 
@@ -148,9 +148,9 @@ int wol_cli_usage(wol_cli *cli, const char *fmt, ...)
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
 	if (cli->cmd)
-		fprintf(stderr, "wol: %s: %s (see: wol %s --help)\n", cli->cmd, msg, cli->cmd);
+		wol_cli_printf(stderr, "wol: %s: %s (see: wol %s --help)\n", cli->cmd, msg, cli->cmd);
 	else
-		fprintf(stderr, "wol: %s (see: wol --help)\n", msg);
+		wol_cli_printf(stderr, "wol: %s (see: wol --help)\n", msg);
 	return WOL_EXIT_USAGE;
 }
 

@@ -46,7 +46,9 @@ static void print_wrapped(const char *s, const char *first, const char *indent, 
 			putchar(' ');
 			col++;
 		}
-		fwrite(s, 1, n, stdout);
+		char *word = wol_strndup(s, n);
+		wol_cli_printf(stdout, "%s", word ? word : "");
+		free(word);
 		col += n;
 		s += n;
 	}
@@ -111,7 +113,7 @@ int wol_cli_prompt(wol_cli *cli, int argc, char **argv)
 	if (rc != 0)
 		return wol_cli_fail(cli, &err);
 	for (size_t i = 0; i < p.nwarnings; i++)
-		fprintf(stderr, "%s\n", p.warnings[i]);
+		wol_cli_printf(stderr, "%s\n", p.warnings[i]);
 	char ds[11];
 	wol_date_format(p.date, ds);
 	if (opts[0].value) {
@@ -132,12 +134,12 @@ int wol_cli_prompt(wol_cli *cli, int argc, char **argv)
 		return wol_cli_json(j);
 	}
 	int color = isatty(STDOUT_FILENO);
-	const char *bold = color ? "\033[1m" : "", *dim = color ? "\033[2m" : "",
-	           *off = color ? "\033[0m" : "";
+	const char *bold = color ? "\033[1m" : "", *off = color ? "\033[0m" : "";
 	char wd[16];
 	snprintf(wd, sizeof wd, "%s", wol_weekday_name(wol_date_weekday(p.date)));
 	wd[0] = (char)toupper((unsigned char)wd[0]);
-	printf("%s%s%s\n%s%s %s, %s%s\n", bold, p.title, off, dim, wd, ds, p.reason, off);
+	wol_cli_printf(stdout, color ? "\033[1m%s\033[0m\n\033[2m%s %s, %s\033[0m\n" : "%s\n%s %s, %s\n",
+	               p.title, wd, ds, p.reason);
 	if (*p.challenge) {
 		printf("\n%sChallenge%s\n", bold, off);
 		print_wrapped(p.challenge, "  ", "  ", 76);
@@ -147,9 +149,12 @@ int wol_cli_prompt(wol_cli *cli, int argc, char **argv)
 		for (size_t i = 0; i < p.nquestions; i++)
 			print_wrapped(p.questions[i], "  - ", "    ", 76);
 	}
-	if (*p.text)
-		printf("\n%s\n", p.text);
-	printf("\n%ssource: %s%s\n", dim, p.source, off);
+	if (*p.text) {
+		putchar('\n');
+		wol_cli_text(stdout, p.text);
+		putchar('\n');
+	}
+	wol_cli_printf(stdout, color ? "\n\033[2msource: %s\033[0m\n" : "\nsource: %s\n", p.source);
 	wol_prompt_free(&p);
 	return WOL_EXIT_OK;
 }

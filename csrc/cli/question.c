@@ -19,7 +19,7 @@ static void age_of(const char *created, char *buf, size_t size)
 
 static void print_written(wol_circle *c, const wol_qwrite *w, const char *what)
 {
-	printf("wol: %s %s (%.8s): %s\n", what, w->path, w->commit, w->title);
+	wol_cli_printf(stdout, "wol: %s %s (%.8s): %s\n", what, w->path, w->commit, w->title);
 	if (w->has_remote)
 		printf("wol: %zu commit%s waiting to be pushed (wol sync)\n", w->ahead,
 		       w->ahead == 1 ? "" : "s");
@@ -79,7 +79,7 @@ int wol_cli_ask(wol_cli *cli, int argc, char **argv)
 static void warn_all(char **v, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
-		fprintf(stderr, "%s\n", v[i]);
+		wol_cli_printf(stderr, "%s\n", v[i]);
 }
 
 static cJSON *record_json(const wol_qrecord *r)
@@ -160,9 +160,9 @@ static int print_news(wol_cli *cli, int as_json)
 		rc = wol_cli_json(j);
 	} else {
 		for (size_t i = 0; i < n.nquestions; i++)
-			printf("new question %s\n", n.questions[i]);
+			wol_cli_printf(stdout, "new question %s\n", n.questions[i]);
 		for (size_t i = 0; i < n.nanswers; i++)
-			printf("new answer to your question %s\n", n.answers[i]);
+			wol_cli_printf(stdout, "new answer to your question %s\n", n.answers[i]);
 		if (!n.nquestions && !n.nanswers)
 			printf("nothing new since the last look\n");
 	}
@@ -218,7 +218,7 @@ int wol_cli_questions(wol_cli *cli, int argc, char **argv)
 			const wol_question *q = &qs.items[i];
 			char age[32];
 			age_of(q->created, age, sizeof age);
-			printf("%-9s %-12s %-10s %2zu answer%s  %s  [%s]\n", q->state, q->author, age,
+			wol_cli_printf(stdout, "%-9s %-12s %-10s %2zu answer%s  %s  [%s]\n", q->state, q->author, age,
 			       q->nanswers, q->nanswers == 1 ? " " : "s", q->title, q->id);
 		}
 	}
@@ -251,34 +251,36 @@ int wol_cli_show(wol_cli *cli, int argc, char **argv)
 		rc = wol_cli_json(question_json(&q));
 	} else {
 		warn_all(q.warnings, q.nwarnings);
-		printf("%s\n%s by %s", q.title, q.state, q.author);
+		wol_cli_printf(stdout, "%s\n%s by %s", q.title, q.state, q.author);
 		if (q.about)
-			printf(", about %s", q.about);
-		printf("  [%s]\n", q.id);
+			wol_cli_printf(stdout, ", about %s", q.about);
+		wol_cli_printf(stdout, "  [%s]\n", q.id);
 		for (size_t i = 0; i < q.nrecords; i++) {
 			const wol_qrecord *r = &q.records[i];
 			char age[32];
 			age_of(r->created, age, sizeof age);
 			const char *mark = r->forged ? "!! " : "";
 			if (strcmp(r->kind, "question") == 0 || strcmp(r->kind, "answer") == 0) {
-				printf("\n%s%s %s, %s%s%s", mark, strcmp(r->kind, "answer") == 0 ? "answer by" : "asked by",
+				wol_cli_printf(stdout, "\n%s%s %s, %s%s%s", mark, strcmp(r->kind, "answer") == 0 ? "answer by" : "asked by",
 				       r->author, age, r->edited ? " (edited)" : "",
 				       r->retracted ? " (retracted)" : "");
 				if (r->thanks)
 					printf(" (thanked %d)", r->thanks);
-				printf("  [%s]\n", r->id);
-				if (!r->retracted && r->current[0])
-					printf("%s\n", r->current);
+				wol_cli_printf(stdout, "  [%s]\n", r->id);
+				if (!r->retracted && r->current[0]) {
+					wol_cli_text(stdout, r->current);
+					putchar('\n');
+				}
 			} else {
-				printf("\n%s-- %s %s by %s, %s%s", mark, r->kind,
+				wol_cli_printf(stdout, "\n%s-- %s %s by %s, %s%s", mark, r->kind,
 				       r->target ? "an answer" : "the question", r->author, age,
 				       r->ignored ? " (ignored)" : "");
 				if (r->text[0] && strcmp(r->kind, "edit") != 0)
-					printf(": %s", r->text);
+					wol_cli_printf(stdout, ": %s", r->text);
 				printf("\n");
 			}
 			if (r->forged)
-				printf("!! %s\n", r->note);
+				wol_cli_printf(stdout, "!! %s\n", r->note);
 		}
 	}
 	wol_question_free(&q);

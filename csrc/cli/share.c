@@ -25,7 +25,7 @@ int wol_cli_note(wol_cli *cli, int argc, char **argv)
 	int rc = wol_note_new(c, title, &rel, &err);
 	free(title);
 	if (rc == 0)
-		printf("%s/%s\n", wol_circle_path(c), rel);
+		wol_cli_printf(stdout, "%s/%s\n", wol_circle_path(c), rel);
 	free(rel);
 	wol_circle_close(c);
 	return rc ? wol_cli_fail(cli, &err) : WOL_EXIT_OK;
@@ -119,9 +119,9 @@ int wol_cli_share(wol_cli *cli, int argc, char **argv)
 		cJSON_AddNumberToObject(j, "ahead", (double)r.ahead);
 		rc = wol_cli_json(j);
 	} else if (r.unchanged) {
-		printf("wol: %s is already shared as it is; nothing to commit\n", r.note);
+		wol_cli_printf(stdout, "wol: %s is already shared as it is; nothing to commit\n", r.note);
 	} else {
-		printf("wol: shared %s (%.8s): %s\n", r.note, r.commit, r.title);
+		wol_cli_printf(stdout, "wol: shared %s (%.8s): %s\n", r.note, r.commit, r.title);
 		if (r.has_remote)
 			printf("wol: %zu commit%s waiting to be pushed (wol sync)\n", r.ahead,
 			       r.ahead == 1 ? "" : "s");
@@ -181,7 +181,7 @@ int wol_cli_notes(wol_cli *cli, int argc, char **argv)
 		for (size_t i = 0; i < n; i++) {
 			char age[32];
 			wol_cli_age(v[i].updated, age, sizeof age);
-			printf("%-10s %-12s %s%s  %s\n", age, v[i].author, v[i].title,
+			wol_cli_printf(stdout, "%-10s %-12s %s%s  %s\n", age, v[i].author, v[i].title,
 			       v[i].committed ? "" : " (not shared yet)", v[i].path);
 		}
 	}

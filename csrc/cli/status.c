@@ -173,7 +173,7 @@ static void print_text(const wol_status *s, int colour)
 {
 	const char *bold = colour ? "\033[1m" : "", *off = colour ? "\033[0m" : "";
 	char buf[40], buf2[40];
-	printf("%s%s%s", bold, s->name, off);
+	wol_cli_printf(stdout, colour ? "\033[1m%s\033[0m" : "%s", s->name);
 	if (strcmp(s->phase, "running") == 0)
 		printf(" · week %d of %d", s->week, s->weeks);
 	else if (strcmp(s->phase, "before") == 0)
@@ -201,16 +201,16 @@ static void print_text(const wol_status *s, int colour)
 		printf(" · %zu commit%s waiting to be pushed", s->ahead, s->ahead == 1 ? "" : "s");
 	printf("\n");
 	for (size_t i = 0; i < s->nwarnings; i++)
-		fprintf(stderr, "%s\n", s->warnings[i]);
+		wol_cli_printf(stderr, "%s\n", s->warnings[i]);
 
 	printf("\n%sMembers%s\n", bold, off);
 	for (size_t i = 0; i < s->nmembers; i++) {
 		const wol_status_member *m = &s->members[i];
-		printf("  %s%s (%s)%s: %ld note%s, %ld answer%s in 7 days; last %s\n", m->me ? "*" : "",
+		wol_cli_printf(stdout, "  %s%s (%s)%s: %ld note%s, %ld answer%s in 7 days; last %s\n", m->me ? "*" : "",
 		       m->name ? m->name : m->handle, m->handle, "", m->notes, m->notes == 1 ? "" : "s",
 		       m->answers, m->answers == 1 ? "" : "s", m->last[0] ? m->last : "never");
 		if (m->goal)
-			printf("    goal: %s\n", m->goal);
+			wol_cli_printf(stdout, "    goal: %s\n", m->goal);
 	}
 
 	day_name(s->since, buf2, sizeof buf2);
@@ -222,7 +222,7 @@ static void print_text(const wol_status *s, int colour)
 		const char *what = it->kind[0] == 'n' ? (it->updated ? "updated" : "note")
 		                   : it->kind[0] == 'q' ? "asked"
 		                                        : "answer";
-		printf("  %s  %-12s %-8s %s\n", it->date, it->author ? it->author : "?", what,
+		wol_cli_printf(stdout, "  %s  %-12s %-8s %s\n", it->date, it->author ? it->author : "?", what,
 		       it->title ? it->title : it->path);
 	}
 	if (s->items_total > (long)s->nitems)
@@ -233,7 +233,7 @@ static void print_text(const wol_status *s, int colour)
 		printf("  none\n");
 	for (size_t i = 0; i < s->nopen; i++) {
 		const wol_status_question *q = &s->open[i];
-		printf("  %s %s — %s, %ld answer%s, %dd\n", q->mine ? "*" : "?",
+		wol_cli_printf(stdout, "  %s %s — %s, %ld answer%s, %dd\n", q->mine ? "*" : "?",
 		       q->title ? q->title : q->qid, q->author ? q->author : "?", q->answers,
 		       q->answers == 1 ? "" : "s", q->age);
 	}
@@ -282,7 +282,7 @@ int wol_cli_status(wol_cli *cli, int argc, char **argv)
 	if (wol_status_get(ctx, NULL, &so, &s, &err) != 0)
 		return wol_cli_fail(cli, &err);
 	if (s.notice)
-		fprintf(stderr, "%s\n", s.notice);
+		wol_cli_printf(stderr, "%s\n", s.notice);
 	int rc = WOL_EXIT_OK;
 	if (opts[1].value) {
 		char *text = NULL;
@@ -294,7 +294,7 @@ int wol_cli_status(wol_cli *cli, int argc, char **argv)
 			cJSON_AddStringToObject(o, "text", text);
 			rc = wol_cli_json(o);
 		} else {
-			fputs(text, stdout);
+			wol_cli_text(stdout, text);
 		}
 		free(text);
 	} else if (opts[0].value) {

@@ -200,10 +200,10 @@ static int status(wol_cli *cli, wol_ctx *ctx, int json)
 		return wol_cli_json(j);
 	}
 	if (!st.remote)
-		printf("circle %s (%s): no remote; %zu %s local only\n", st.circle, st.branch, st.ahead,
+		wol_cli_printf(stdout, "circle %s (%s): no remote; %zu %s local only\n", st.circle, st.branch, st.ahead,
 		       st.ahead == 1 ? "commit" : "commits");
 	else
-		printf("circle %s (%s, origin %s): %zu %s waiting to be pushed%s\n", st.circle, st.branch,
+		wol_cli_printf(stdout, "circle %s (%s, origin %s): %zu %s waiting to be pushed%s\n", st.circle, st.branch,
 		       st.remote, st.ahead, st.ahead == 1 ? "commit" : "commits",
 		       st.remote_known ? "" : " (never synced)");
 	wol_sync_state_free(&st);
@@ -223,7 +223,7 @@ static void refresh_index(wol_ctx *ctx, const char *circle)
 	memset(&rep, 0, sizeof rep);
 	if (wol_index_open(ctx, &ix, &err) != 0 ||
 	    wol_index_refresh_circle(ix, circle, &rep, &err) != 0)
-		fprintf(stderr, "wol: sync: the search index was not refreshed: %s\n", err.msg + 5);
+		wol_cli_printf(stderr, "wol: sync: the search index was not refreshed: %s\n", err.msg + 5);
 	wol_index_report_free(&rep);
 	wol_index_close(ix);
 }
@@ -299,9 +299,9 @@ int wol_cli_sync(wol_cli *cli, int argc, char **argv)
 		wol_cli_json(j);
 	} else {
 		for (size_t i = 0; i < r.nwarnings; i++)
-			fprintf(stderr, "%s\n", r.warnings[i]);
+			wol_cli_printf(stderr, "%s\n", r.warnings[i]);
 		if (rc == 0)
-			printf("circle %s: %s\n", r.circle, digest ? digest : "synced");
+			wol_cli_printf(stdout, "circle %s: %s\n", r.circle, digest ? digest : "synced");
 	}
 	if (rc)
 		wol_cli_fail(cli, &err);

@@ -94,8 +94,9 @@ int wol_feedback__read_note(wol_circle *c, const char *rel, const char *handle, 
 		const char *t = wol_yaml_str(doc.meta, "title");
 		if (wol_feedback__id_fits(id, handle))
 			n->id = wol_strdup(id);
-		if (t && !wol_question__blank(t))
-			n->title = wol_question__one_line(t, 200);
+		/* a title that breaks the title rule shows as the file name */
+		if (t && wol_title_check("note", t, 200, &n->title, NULL) != 0)
+			n->title = NULL;
 		wol_doc_free(&doc);
 	}
 	if (!n->title) {

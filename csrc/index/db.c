@@ -3,6 +3,7 @@
  * damaged file moved aside, a fresh one built from the files) */
 #include "index/index_int.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -246,6 +247,119 @@ int wol_index__ensure_fresh(wol_index *ix, int locked, wol_error *err)
 	return rc;
 }
 
+/* Whether $WOL_HOME, index.db or its -wal / -shm cannot be written: a
+ * read-only mount, a home owned by someone else, an immutable file. */
+static int cannot_write(const char *home, const char *dbpath)
+{
+	if (access(home, W_OK) != 0)
+		return 1;
+	static const char *const sfx[] = {"", "-wal", "-shm"};
+	for (size_t i = 0; i < sizeof sfx / sizeof sfx[0]; i++) {
+		char *p = wol_strfmt("%s%s", dbpath, sfx[i]);
+		int ro = p && access(p, F_OK) == 0 && access(p, W_OK) != 0;
+		free(p);
+		if (ro)
+			return 1;
+	}
+	return 0;
+}
+
+static int copy_file(const char *from, const char *to)
+{
+	int in = open(from, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (in < 0)
+		return errno == ENOENT ? 0 : -1;
+	int out = open(to, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+	int rc = out < 0 ? -1 : 0;
+	char buf[65536];
+	ssize_t n;
+	while (rc == 0 && (n = read(in, buf, sizeof buf)) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		for (ssize_t off = 0; rc == 0 && n > 0 && off < n;) {
+			ssize_t w = write(out, buf + off, (size_t)(n - off));
+			if (w < 0 && errno != EINTR)
+				rc = -1;
+			else if (w > 0)
+				off += w;
+		}
+		if (n < 0)
+			rc = -1;
+	}
+	close(in);
+	if (out >= 0)
+		close(out);
+	return rc;
+}
+
+/* Removes the private copy's directory (files only, no symlinks followed). */
+static void remove_tmpdir(const char *dir)
+{
+	DIR *d = opendir(dir);
+	if (d) {
+		struct dirent *e;
+		while ((e = readdir(d))) {
+			if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+				continue;
+			char *p = wol_strfmt("%s/%s", dir, e->d_name);
+			if (p)
+				unlink(p);
+			free(p);
+		}
+		closedir(d);
+	}
+	rmdir(dir);
+}
+
+/* $WOL_HOME (or the index) is read-only. The index is a cache, so this
+ * process works on a copy of it in a temporary directory, refreshed from
+ * the files as usual and removed on close: searching and listing still see
+ * every file, and nothing is written under $WOL_HOME. */
+static int use_private_copy(wol_index *ix, wol_error *err)
+{
+	const char *base = getenv("TMPDIR");
+	char *tmpl = wol_strfmt("%s/wol-index-XXXXXX", base && *base == '/' ? base : "/tmp");
+	if (!tmpl)
+		return wol_error_set(err, WOL_ENOMEM, "out of memory");
+	if (!mkdtemp(tmpl)) {
+		int e = errno;
+		int rc = wol_error_set(err, WOL_EIO,
+		                       "index: $WOL_HOME is read-only and no temporary copy could be "
+		                       "made in %s: %s",
+		                       base && *base == '/' ? base : "/tmp", strerror(e));
+		free(tmpl);
+		return rc;
+	}
+	ix->tmpdir = tmpl;
+	char *db = wol_strfmt("%s/index.db", tmpl), *lock = wol_strfmt("%s/index.lock", tmpl);
+	char *wal = wol_strfmt("%s-wal", ix->dbpath), *twal = wol_strfmt("%s/index.db-wal", tmpl);
+	int rc = 0;
+	if (!db || !lock || !wal || !twal) {
+		rc = wol_error_set(err, WOL_ENOMEM, "out of memory");
+	} else {
+		/* the database with its log (a copy that cannot be made is no
+		 * loss: the refresh builds the index from the files) */
+		if (copy_file(ix->dbpath, db) != 0 || copy_file(wal, twal) != 0) {
+			unlink(db);
+			unlink(twal);
+		}
+		free(ix->dbpath);
+		free(ix->lockpath);
+		ix->dbpath = db;
+		ix->lockpath = lock;
+		db = lock = NULL;
+		free(ix->notice);
+		ix->notice = wol_strfmt("wol: index: %s cannot be written: using a temporary copy of "
+		                        "the index, brought up to date from your files",
+		                        wol_ctx_home(ix->ctx));
+	}
+	free(db);
+	free(lock);
+	free(wal);
+	free(twal);
+	return rc;
+}
+
 /* Where the index lives: $WOL_HOME/index.db (malloc'd). */
 static char *db_path(const wol_ctx *ctx)
 {
@@ -273,6 +387,8 @@ int wol_index_open(wol_ctx *ctx, wol_index **out, wol_error *err)
 		ix->lockpath = wol_strfmt("%s/index.lock", wol_ctx_home(ctx));
 		if (!ix->dbpath || !ix->lockpath)
 			rc = wol_error_set(err, WOL_ENOMEM, "out of memory");
+		else if (cannot_write(wol_ctx_home(ctx), ix->dbpath))
+			rc = use_private_copy(ix, err);
 	}
 	if (rc == 0) {
 		/* creating index.db (and switching it to WAL) is done by one
@@ -296,6 +412,11 @@ int wol_index_open(wol_ctx *ctx, wol_index **out, wol_error *err)
 	return 0;
 }
 
+int wol_index_private(const wol_index *ix)
+{
+	return ix && ix->tmpdir != NULL;
+}
+
 void wol_index_close(wol_index *ix)
 {
 	if (!ix)
@@ -305,6 +426,9 @@ void wol_index_close(wol_index *ix)
 	free(ix->lockpath);
 	free(ix->notice);
 	free(ix->damage);
+	if (ix->tmpdir)
+		remove_tmpdir(ix->tmpdir);
+	free(ix->tmpdir);
 	free(ix);
 }
 

@@ -30,6 +30,7 @@ struct wol_index {
 	ino_t ino; /* process replaced it while we waited for the lock */
 	char *notice;
 	char *damage; /* why the database was found damaged */
+	char *tmpdir; /* $WOL_HOME is read-only: the private copy in use lives here */
 	long long seen_size, seen_mtime; /* index.db after our last use */
 	int corrupt;  /* an sqlite call reported SQLITE_CORRUPT / SQLITE_NOTADB */
 };

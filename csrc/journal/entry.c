@@ -131,14 +131,27 @@ int wol_journal_open(wol_ctx *ctx, wol_date date, char **path, int *created, cha
 		*warning = NULL;
 	if (!wol_date_valid(date.y, date.m, date.d))
 		return wol_error_set(err, WOL_EINVAL, "journal: not a valid date");
+	char *p = wol_journal_path(ctx, date);
+	if (!p)
+		return wol_error_set(err, WOL_ENOMEM, "out of memory");
+	/* an entry that exists needs nothing written (entries are made by an
+	 * atomic rename, so one seen here is whole): it opens without the lock,
+	 * also from a read-only $WOL_HOME */
+	struct stat st;
+	if (lstat(p, &st) == 0 && S_ISREG(st.st_mode) && access(p, R_OK) == 0) {
+		if (access(p, W_OK) != 0 && warning) {
+			int e = errno;
+			*warning = wol_strfmt("wol: journal: %s cannot be written (%s): it opens to read",
+			                      p, strerror(e));
+		}
+		*path = p;
+		return 0;
+	}
 	char *lockpath = NULL;
 	int rc = make_dirs(ctx, date, &lockpath, err);
-	if (rc)
+	if (rc) {
+		free(p);
 		return rc;
-	char *p = wol_journal_path(ctx, date);
-	if (!p) {
-		free(lockpath);
-		return wol_error_set(err, WOL_ENOMEM, "out of memory");
 	}
 	wol_lock lk;
 	rc = wol_lock_acquire(&lk, lockpath, WOL_JOURNAL_LOCK_WAIT_MS, err);

@@ -84,13 +84,11 @@ int wol_question__list_records(const char *root, const char *rel, char ***out, s
 void wol_question__check_forged(wol_circle *c, const char *dir, wol_qrecord *recs, size_t n);
 /* write.c: the time now as "YYYY-MM-DDThh:mm:ssZ"; the text rules of a
  * record (required: not blank; wol_share_check's size, binary and
- * secrets rules unless force), errors start with `what`; the first line
- * of s, trimmed, at most max bytes; a record rendered from key/value
- * pairs (a NULL value is left out) and a body. */
+ * secrets rules unless force), errors start with `what`; a record
+ * rendered from key/value pairs (a NULL value is left out) and a body. */
 void wol_question__now_utc(char *buf, size_t size);
 int wol_question__check_text(const char *what, const char *text, int required, int force,
                              wol_error *err);
-char *wol_question__one_line(const char *s, size_t max);
 char *wol_question__render_record(const char *const *kv, size_t nkv, const char *body,
                                   size_t *len, wol_error *err);
 

@@ -85,21 +85,6 @@ int wol_question__check_text(const char *what, const char *text, int required, i
 	return 0;
 }
 
-char *wol_question__one_line(const char *s, size_t max)
-{
-	while (*s == ' ' || *s == '\t')
-		s++;
-	size_t n = strcspn(s, "\r\n");
-	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t'))
-		n--;
-	if (n > max) {
-		n = max;
-		while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
-			n--;
-	}
-	return wol_strndup(s, n);
-}
-
 /* Renders a record: front matter (in this order) and body. */
 char *wol_question__render_record(const char *const *kv, size_t nkv, const char *body,
                                   size_t *len, wol_error *err)
@@ -161,38 +146,41 @@ int wol_question_ask(wol_circle *c, const char *title, const char *body, const c
                      int force, wol_qwrite *out, wol_error *err)
 {
 	memset(out, 0, sizeof *out);
-	if (!title || wol_question__blank(title))
-		return wol_error_set(err, WOL_EINVAL, "ask: a title is needed; nothing was committed");
-	if (strcspn(title, "\r\n") > Q_TITLE_MAX)
-		return wol_error_set(err, WOL_EINVAL,
-		                     "ask: the title is too long (%d bytes at most); put the details in "
-		                     "the body",
-		                     Q_TITLE_MAX);
-	int rc = wol_question__check_text("ask", title, 1, force, err);
+	char *t = NULL;
+	int rc = wol_title_check("ask", title, Q_TITLE_MAX, &t, err);
+	if (!rc)
+		rc = wol_question__check_text("ask", t, 1, force, err);
 	if (!rc)
 		rc = wol_question__check_text("ask", body, 0, force, err);
-	if (rc)
+	if (rc) {
+		free(t);
 		return rc;
+	}
 	if (about && *about) {
 		wol_error pe;
-		if ((rc = wol_path_check(about, &pe)))
+		if ((rc = wol_path_check(about, &pe))) {
+			free(t);
 			return wol_error_set(err, rc, "ask: about: %s; nothing was committed", pe.msg + 5);
+		}
 		char *abs = wol_strfmt("%s/%s", wol_circle_path(c), about);
 		struct stat st;
 		int ok = abs && lstat(abs, &st) == 0 && S_ISREG(st.st_mode);
 		free(abs);
-		if (!ok)
+		if (!ok) {
+			free(t);
 			return wol_error_set(err, WOL_ENOTFOUND,
 			                     "ask: about: %s is not a file in the circle (share the note "
 			                     "first); nothing was committed",
 			                     about);
+		}
 	}
 	char qid[WOL_ID_MAX], created[32], lam[32];
-	if ((rc = wol_id_new(wol_circle_handle(c), qid, sizeof qid, err)))
+	if ((rc = wol_id_new(wol_circle_handle(c), qid, sizeof qid, err))) {
+		free(t);
 		return rc;
+	}
 	wol_question__now_utc(created, sizeof created);
 	snprintf(lam, sizeof lam, "%lld", next_lamport(c, NULL));
-	char *t = wol_question__one_line(title, Q_TITLE_MAX);
 	char *rel = wol_strfmt("questions/%s/question.md", qid);
 	char *dir = wol_strfmt("%s/questions/%s", wol_circle_path(c), qid);
 	if (!t || !rel || !dir) {

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -191,4 +192,35 @@ out:
 	free(dcopy);
 	free(bcopy);
 	return rc;
+}
+
+/* The absolute, symlink-resolved form of `path`: its deepest existing
+ * ancestor resolved, the rest (not existing yet) appended as it is. */
+char *wol_fs_realpath(const char *path)
+{
+	char buf[PATH_MAX], cwd[PATH_MAX];
+	char *full = path[0] == '/' ? wol_strfmt("%s", path)
+	             : getcwd(cwd, sizeof cwd) ? wol_strfmt("%s/%s", cwd, path) : NULL;
+	char *probe = full ? wol_strfmt("%s", full) : NULL;
+	char *out = NULL;
+	if (!probe)
+		goto done;
+	size_t cut = strlen(probe);
+	while (!realpath(probe, buf)) {
+		char *slash = strrchr(probe, '/');
+		if (!slash)
+			goto done;
+		if (slash == probe) {
+			probe[1] = '\0';
+			cut = 0;
+		} else {
+			*slash = '\0';
+			cut = (size_t)(slash - probe);
+		}
+	}
+	out = wol_strfmt("%s%s", strcmp(buf, "/") == 0 ? "" : buf, full + cut);
+done:
+	free(full);
+	free(probe);
+	return out;
 }

@@ -66,42 +66,105 @@ size_t wol_slug(const char *in, char *out, size_t outsz, size_t max)
 	return n;
 }
 
+size_t wol_utf8_next(const char *s, size_t n, unsigned int *cp_out)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	if (n == 0)
+		return 0;
+	unsigned char c = p[0];
+	if (c < 0x80) {
+		*cp_out = c;
+		return 1;
+	}
+	size_t len;
+	unsigned int cp;
+	if ((c & 0xE0) == 0xC0) {
+		len = 2;
+		cp = c & 0x1F;
+	} else if ((c & 0xF0) == 0xE0) {
+		len = 3;
+		cp = c & 0x0F;
+	} else if ((c & 0xF8) == 0xF0) {
+		len = 4;
+		cp = c & 0x07;
+	} else {
+		return 0;
+	}
+	if (n < len)
+		return 0;
+	for (size_t i = 1; i < len; i++) {
+		if ((p[i] & 0xC0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (p[i] & 0x3F);
+	}
+	if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
+	    cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+		return 0;
+	*cp_out = cp;
+	return len;
+}
+
 int wol_utf8_valid(const char *s, size_t n)
 {
-	const unsigned char *p = (const unsigned char *)s, *e = p + n;
-	while (p < e) {
-		unsigned char c = *p;
-		if (c == 0)
-			return 0;
-		if (c < 0x80) {
-			p++;
-			continue;
-		}
-		int len;
+	size_t i = 0;
+	while (i < n) {
 		unsigned int cp;
-		if ((c & 0xE0) == 0xC0) {
-			len = 2;
-			cp = c & 0x1F;
-		} else if ((c & 0xF0) == 0xE0) {
-			len = 3;
-			cp = c & 0x0F;
-		} else if ((c & 0xF8) == 0xF0) {
-			len = 4;
-			cp = c & 0x07;
-		} else {
+		size_t len = wol_utf8_next(s + i, n - i, &cp);
+		if (len == 0 || cp == 0)
 			return 0;
-		}
-		if (e - p < len)
-			return 0;
-		for (int i = 1; i < len; i++) {
-			if ((p[i] & 0xC0) != 0x80)
-				return 0;
-			cp = (cp << 6) | (p[i] & 0x3F);
-		}
-		if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
-		    cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-			return 0;
-		p += len;
+		i += len;
 	}
 	return 1;
+}
+
+int wol_char_control(unsigned int cp)
+{
+	return cp < 0x20 || (cp >= 0x7F && cp <= 0x9F);
+}
+
+int wol_title_check(const char *what, const char *title, size_t max, char **out,
+                    wol_error *err)
+{
+	*out = NULL;
+	if (!title)
+		title = "";
+	while (*title == ' ' || *title == '\t')
+		title++;
+	size_t n = strlen(title);
+	while (n > 0 && (title[n - 1] == ' ' || title[n - 1] == '\t' || title[n - 1] == '\n' ||
+	                 title[n - 1] == '\r'))
+		n--;
+	if (n == 0)
+		return wol_error_set(err, WOL_EINVAL, "%s: a title is needed; nothing was written",
+		                     what);
+	if (!wol_utf8_valid(title, n))
+		return wol_error_set(err, WOL_EINVAL,
+		                     "%s: the title is not valid UTF-8; nothing was written", what);
+	for (size_t i = 0; i < n;) {
+		unsigned int cp = 0;
+		i += wol_utf8_next(title + i, n - i, &cp);
+		if (cp == '\n' || cp == '\r')
+			return wol_error_set(err, WOL_EINVAL,
+			                     "%s: the title has more than one line (a title is one line; "
+			                     "put the rest in the text); nothing was written",
+			                     what);
+		if (wol_char_control(cp) && cp != '\t')
+			return wol_error_set(err, WOL_EINVAL,
+			                     "%s: the title holds a control character (U+%04X); nothing "
+			                     "was written",
+			                     what, cp);
+	}
+	if (n > max)
+		return wol_error_set(err, WOL_EINVAL,
+		                     "%s: the title is too long (%zu bytes, %zu at most; put the "
+		                     "details in the text); nothing was written",
+		                     what, n, max);
+	char *t = wol_strndup(title, n);
+	if (!t)
+		return wol_error_set(err, WOL_ENOMEM, "out of memory");
+	for (char *p = t; *p; p++)
+		if (*p == '\t')
+			*p = ' ';
+	*out = t;
+	return 0;
 }

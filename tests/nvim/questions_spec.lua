@@ -159,7 +159,7 @@ describe('questions in the editor', function()
     local n = last_notice(function()
       vim.cmd('write')
     end)
-    assert.matches('^wol: ask: a title is needed; nothing was committed', n.msg)
+    assert.matches('^wol: ask: a title is needed; nothing was written', n.msg)
     assert.are.equal(vim.log.levels.ERROR, n.level)
     assert.is_true(vim.bo.modified) -- the text is still there
     assert.are.equal('a body without a title', lines()[3])
