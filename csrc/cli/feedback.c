@@ -30,13 +30,14 @@ static int parse_lines(const char *s, long *a, long *b)
 
 static void print_written(wol_circle *c, const wol_fwrite *w, const char *what)
 {
-	printf("wol: %s %s (%.8s): %s\n", what, w->note ? w->note : w->note_id, w->commit,
-	       w->path);
+	wol_cli_printf(stdout, "wol: %s %s (%.8s): %s\n", what, w->note ? w->note : w->note_id,
+	               w->commit, w->path);
 	if (w->has_remote)
 		printf("wol: %zu commit%s waiting to be pushed (wol sync)\n", w->ahead,
 		       w->ahead == 1 ? "" : "s");
 	else
-		printf("wol: circle '%s' has no remote: it stays local\n", wol_circle_name(c));
+		wol_cli_printf(stdout, "wol: circle '%s' has no remote: it stays local\n",
+		               wol_circle_name(c));
 }
 
 static int add(wol_cli *cli, wol_comment_opts *o, int json, const char *what)
@@ -150,44 +151,46 @@ static void age_of(const char *created, char *buf, size_t size)
 	wol_cli_age((long long)timegm(&tm), buf, size);
 }
 
-/* Prints text indented by four spaces. */
+/* Prints a text from a file indented by four spaces, each line made safe
+ * for a terminal. */
 static void indented(const char *s)
 {
 	while (*s) {
 		size_t n = strcspn(s, "\n");
-		printf("    %.*s\n", (int)n, s);
+		char *line = strndup(s, n);
+		if (line)
+			wol_cli_printf(stdout, "    %s\n", line);
+		free(line);
 		s += n + (s[n] == '\n');
 	}
 }
 
 static void print_item(const wol_fitem *it, int many)
 {
-	char age[32];
+	char age[32], where[64];
 	age_of(it->created, age, sizeof age);
-	if (many)
-		printf("%s:", it->note ? it->note : it->note_id);
 	if (it->start == it->end)
-		printf("%ld", it->start);
+		snprintf(where, sizeof where, "%ld", it->start);
 	else
-		printf("%ld-%ld", it->start, it->end);
-	printf("  %s%s%s%s by %s%s%s", it->forged ? "!! " : "", it->reply_to ? "reply" : it->kind,
-	       it->reaction ? " " : "", it->reaction ? it->reaction : "", it->author,
-	       age[0] ? ", " : "", age);
-	if (strcmp(it->anchor, "current") != 0 && strcmp(it->anchor, "note") != 0)
-		printf(" (%s)", it->anchor);
-	else if (strcmp(it->anchor, "note") == 0)
+		snprintf(where, sizeof where, "%ld-%ld", it->start, it->end);
+	if (many)
+		wol_cli_printf(stdout, "%s:", it->note ? it->note : it->note_id);
+	wol_cli_printf(stdout, "%s  %s%s%s%s by %s%s%s", where, it->forged ? "!! " : "",
+	               it->reply_to ? "reply" : it->kind, it->reaction ? " " : "",
+	               it->reaction ? it->reaction : "", it->author, age[0] ? ", " : "", age);
+	if (strcmp(it->anchor, "note") == 0)
 		printf(" (the whole note)");
+	else if (strcmp(it->anchor, "current") != 0)
+		printf(" (%s)", it->anchor);
 	if (it->addressed)
 		printf(" (addressed)");
-	printf("  [%s]\n", it->id);
+	wol_cli_printf(stdout, "  [%s]\n", it->id);
 	if (it->text[0])
 		indented(it->text);
-	if (it->addressed && it->addressed_text) {
-		printf("    -- addressed: ");
-		printf("%s\n", it->addressed_text);
-	}
+	if (it->addressed && it->addressed_text)
+		wol_cli_printf(stdout, "    -- addressed: %s\n", it->addressed_text);
 	if (it->problem)
-		printf("    !! %s\n", it->problem);
+		wol_cli_printf(stdout, "    !! %s\n", it->problem);
 }
 
 int wol_cli_feedback(wol_cli *cli, int argc, char **argv)
@@ -222,10 +225,10 @@ int wol_cli_feedback(wol_cli *cli, int argc, char **argv)
 		rc = wol_cli_json(wol_feedback_json(&f));
 	} else {
 		for (size_t i = 0; i < f.nwarnings; i++)
-			fprintf(stderr, "%s\n", f.warnings[i]);
+			wol_cli_printf(stderr, "%s\n", f.warnings[i]);
 		if (o.note)
-			printf("%s (%s by %s): %zu item%s\n", f.note_title, f.note, f.note_author, f.n,
-			       f.n == 1 ? "" : "s");
+			wol_cli_printf(stdout, "%s (%s by %s): %zu item%s\n", f.note_title, f.note,
+			               f.note_author, f.n, f.n == 1 ? "" : "s");
 		for (size_t i = 0; i < f.n; i++)
 			print_item(&f.items[i], o.note == NULL);
 		if (!o.note && f.n == 0)

@@ -322,11 +322,13 @@ describe('hostile feedback records', function()
     assert.are.equal('ghost', ghost.note_author)
     assert.are.same({ 3, 4 }, { ghost.start, ghost['end'] })
     assert.matches("feedback/bad name: not a note id; skipped", table.concat(all.warnings, '\n'))
-    -- the shell prints escapes of nothing it should not: one item per block, warnings on stderr
+    -- the shell: warnings on stderr, text from records made safe for a terminal
     local out, err, rc = wol(s, { 'feedback', s.rel })
     assert.are.equal(0, rc, err)
     assert.matches('!! comment by tester', out)
     assert.matches('unknown kind', err)
+    assert.is_nil(out:find('[\027\007]'), 'control characters reach the terminal')
+    assert.matches('escape \\x1b%]52;c;AAAA\\x07', out)
     -- a huge note of feedback: 10,000 records in one folder, read from the work tree
     if interp == 'luajit' then
       local lines = {}
