@@ -737,7 +737,7 @@ typedef struct wol_search_opts {
 typedef struct wol_search_hit {
 	char *path;    /* relative to $WOL_HOME */
 	char *abspath;
-	char *kind;    /* journal, note, question, answer */
+	char *kind;    /* journal, note, question, answer, feedback */
 	char *circle;  /* NULL for the journal */
 	char *author;
 	char *date;    /* YYYY-MM-DD or NULL */

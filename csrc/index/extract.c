@@ -1,6 +1,7 @@
 /* index/extract.c - one file into one row: what its front matter and body say
  * (author, date, title, tags, state, event fields) and its full-text entry */
 #include "index/index_int.h"
+#include "feedback/feedback_int.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -162,6 +163,10 @@ int wol_index__file(wol_walk *w, const char *rel, const char *abs, const struct 
 		}
 	} else if (strcmp(kind, "note") == 0) {
 		r.author = pl->folder; /* only <handle> writes under notes/<handle>/ */
+		/* rid: the note id that names its feedback folder, when it has one */
+		const char *nid = meta_str(&doc, "id");
+		if (wol_feedback__id_fits(nid, pl->folder))
+			r.rid = nid;
 		r.title = meta_str(&doc, "title");
 		r.title_line = meta_line(&doc, "title");
 		if (!r.title)
@@ -178,6 +183,10 @@ int wol_index__file(wol_walk *w, const char *rel, const char *abs, const struct 
 		r.state = "open"; /* replayed below */
 	} else if (strcmp(kind, "answer") == 0) {
 		r.title = NULL; /* shown as "Re: <question>" */
+	} else if (strcmp(kind, "feedback") == 0) {
+		r.title = NULL; /* shown with the note's title (search.c) */
+		r.evkind = meta_str(&doc, "kind");
+		r.target = pl->nid;
 	} else { /* event */
 		r.evkind = meta_str(&doc, "kind");
 		r.target = meta_str(&doc, "target");

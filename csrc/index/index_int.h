@@ -19,7 +19,7 @@
 
 #include "util/util.h"
 
-#define WOL_INDEX_SCHEMA_VERSION 3
+#define WOL_INDEX_SCHEMA_VERSION 4
 #define WOL_INDEX_LOCK_WAIT_MS 60000
 
 struct wol_index {
@@ -102,11 +102,12 @@ typedef struct wol_walk {
 
 /* What the path says about a file. */
 typedef struct wol_place {
-	const char *kind; /* journal note question answer event */
+	const char *kind; /* journal note question answer event feedback */
 	const char *circle;
 	const char *folder; /* notes: the author's folder */
 	const char *qid;
 	char date[11];      /* journal: from the file name */
+	const char *nid;    /* feedback: the note id of its folder */
 } wol_place;
 
 /* walk.c */
@@ -142,7 +143,7 @@ int wol_index__file(wol_walk *w, const char *rel, const char *abs, const struct 
  * tokens we quoted ourselves, or NULL when the query has only filters. */
 typedef struct wol_query {
 	char *match;
-	const char *kinds[4];
+	const char *kinds[5];
 	size_t nkinds;
 	char *authors[WOL_QUERY_MAX_VALUES];
 	size_t nauthors;

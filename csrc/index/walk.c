@@ -222,7 +222,7 @@ int wol_index__walk_journal(wol_walk *w)
 	for (size_t i = 0; rc == 0 && i < years.n; i++) {
 		char rel[64];
 		snprintf(rel, sizeof rel, "journal/%s", years.v[i]);
-		wol_place pl = {"journal", NULL, NULL, NULL, ""};
+		wol_place pl = {"journal", NULL, NULL, NULL, "", NULL};
 		/* the date comes from each file's name: see walk_journal_year */
 		const char *home = wol_ctx_home(w->ix->ctx);
 		char *absdir = wol_strfmt("%s/%s", home, rel);
@@ -263,7 +263,7 @@ int wol_index__walk_journal(wol_walk *w)
  * are skipped without being read, so a commit touching a few files costs a
  * few tree reads however big the circle is (libgit2's tree-to-tree diff
  * took tens of milliseconds here on a 15,000-file circle). `depth` 0 is the
- * root, where only notes/ and questions/ matter. */
+ * root, where only notes/, questions/ and feedback/ matter. */
 static int tree_changes(wol_walk *w, git_repository *repo, const git_tree *a, const git_tree *b,
                         const char *prefix, int depth)
 {
@@ -275,7 +275,8 @@ static int tree_changes(wol_walk *w, git_repository *repo, const git_tree *a, co
 		for (size_t i = 0; i < n; i++) {
 			const git_tree_entry *e = git_tree_entry_byindex(t, i);
 			const char *name = git_tree_entry_name(e);
-			if (depth == 0 && strcmp(name, "notes") != 0 && strcmp(name, "questions") != 0)
+			if (depth == 0 && strcmp(name, "notes") != 0 && strcmp(name, "questions") != 0 &&
+			    strcmp(name, "feedback") != 0)
 				continue;
 			const git_tree_entry *o = other ? git_tree_entry_byname(other, name) : NULL;
 			if (side == 1 && o)
@@ -365,7 +366,7 @@ static int walk_circle(wol_walk *w, const char *circle)
 	for (size_t i = 0; rc == 0 && i < dirs.n; i++) {
 		char sub[600];
 		snprintf(sub, sizeof sub, "%s/%s", rel, dirs.v[i]);
-		wol_place pl = {"note", circle, dirs.v[i], NULL, ""};
+		wol_place pl = {"note", circle, dirs.v[i], NULL, "", NULL};
 		rc = walk_files(w, sub, &pl, NULL);
 	}
 	wol_strv_clear(&dirs);
@@ -376,19 +377,31 @@ static int walk_circle(wol_walk *w, const char *circle)
 	for (size_t i = 0; rc == 0 && i < dirs.n; i++) {
 		char sub[700];
 		snprintf(sub, sizeof sub, "%s/%s", rel, dirs.v[i]);
-		wol_place q = {"question", circle, NULL, dirs.v[i], ""};
+		wol_place q = {"question", circle, NULL, dirs.v[i], "", NULL};
 		rc = walk_files(w, sub, &q, "question.md");
 		if (rc)
 			break;
 		char sub2[800];
 		snprintf(sub2, sizeof sub2, "%s/answers", sub);
-		wol_place a = {"answer", circle, NULL, dirs.v[i], ""};
+		wol_place a = {"answer", circle, NULL, dirs.v[i], "", NULL};
 		rc = walk_files(w, sub2, &a, NULL);
 		if (rc)
 			break;
 		snprintf(sub2, sizeof sub2, "%s/events", sub);
-		wol_place e = {"event", circle, NULL, dirs.v[i], ""};
+		wol_place e = {"event", circle, NULL, dirs.v[i], "", NULL};
 		rc = walk_files(w, sub2, &e, NULL);
+	}
+	wol_strv_clear(&dirs);
+	if (rc)
+		return rc;
+	/* feedback/<note-id>/<id>.md (after the notes, whose titles they show) */
+	snprintf(rel, sizeof rel, "circles/%s/feedback", circle);
+	rc = subdirs(w, rel, is_qid, &dirs);
+	for (size_t i = 0; rc == 0 && i < dirs.n; i++) {
+		char sub[700];
+		snprintf(sub, sizeof sub, "%s/%s", rel, dirs.v[i]);
+		wol_place f = {"feedback", circle, NULL, NULL, "", dirs.v[i]};
+		rc = walk_files(w, sub, &f, NULL);
 	}
 	wol_strv_clear(&dirs);
 	return rc;
@@ -502,6 +515,11 @@ static int place_of(const char *rel, wol_place *pl, char *buf)
 	if (n == 5 && strcmp(part[2], "notes") == 0 && wol_name_valid(part[3])) {
 		pl->kind = "note";
 		pl->folder = part[3];
+		return 1;
+	}
+	if (n == 5 && strcmp(part[2], "feedback") == 0 && is_qid(part[3])) {
+		pl->kind = "feedback";
+		pl->nid = part[3];
 		return 1;
 	}
 	if (strcmp(part[2], "questions") != 0 || !is_qid(part[3]))
