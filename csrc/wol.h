@@ -1031,7 +1031,7 @@ typedef struct wol_status_member {
 } wol_status_member;
 
 typedef struct wol_status_item {
-	const char *kind; /* "note", "question", "answer" (static) */
+	const char *kind; /* "note", "question", "answer", "feedback" (static) */
 	int updated;      /* note: changed in the period, created before it */
 	char *author;
 	char *title;      /* answers: the question's title */
@@ -1073,6 +1073,12 @@ typedef struct wol_status {
 	wol_status_question *open; /* open questions, newest first, at most opts.limit */
 	size_t nopen;
 	long open_total;
+	wol_status_item *feedback; /* feedback by others on my notes since `since`, newest first,
+	                              at most opts.limit: kind "feedback", title the note's,
+	                              path the record's, qid NULL */
+	size_t nfeedback;
+	long feedback_in;          /* all of those */
+	long feedback_out;         /* feedback I gave since `since` */
 	wol_date grid_start;  /* the Monday of the first column */
 	int grid_today;       /* index of today in the grid (later cells are future) */
 	unsigned char journal[WOL_STATUS_DAYS]; /* 1: a journal day written */

@@ -32,6 +32,24 @@ static cJSON *str_json(const char *s)
 	return s ? cJSON_CreateString(s) : cJSON_CreateNull();
 }
 
+static cJSON *items_json(const wol_status_item *v, size_t n)
+{
+	cJSON *items = cJSON_CreateArray();
+	for (size_t i = 0; items && i < n; i++) {
+		const wol_status_item *it = &v[i];
+		cJSON *j = cJSON_CreateObject();
+		cJSON_AddStringToObject(j, "kind", it->kind);
+		cJSON_AddBoolToObject(j, "updated", it->updated);
+		cJSON_AddItemToObject(j, "author", str_json(it->author));
+		cJSON_AddItemToObject(j, "title", str_json(it->title));
+		cJSON_AddItemToObject(j, "path", str_json(it->path));
+		cJSON_AddItemToObject(j, "qid", str_json(it->qid));
+		cJSON_AddStringToObject(j, "date", it->date);
+		cJSON_AddItemToArray(items, j);
+	}
+	return items;
+}
+
 static cJSON *status_json(const wol_status *s)
 {
 	cJSON *o = cJSON_CreateObject();
@@ -64,20 +82,11 @@ static cJSON *status_json(const wol_status *s)
 		cJSON_AddBoolToObject(j, "me", m->me);
 		cJSON_AddItemToArray(members, j);
 	}
-	cJSON *items = cJSON_AddArrayToObject(o, "items");
-	for (size_t i = 0; i < s->nitems; i++) {
-		const wol_status_item *it = &s->items[i];
-		cJSON *j = cJSON_CreateObject();
-		cJSON_AddStringToObject(j, "kind", it->kind);
-		cJSON_AddBoolToObject(j, "updated", it->updated);
-		cJSON_AddItemToObject(j, "author", str_json(it->author));
-		cJSON_AddItemToObject(j, "title", str_json(it->title));
-		cJSON_AddItemToObject(j, "path", str_json(it->path));
-		cJSON_AddItemToObject(j, "qid", str_json(it->qid));
-		cJSON_AddStringToObject(j, "date", it->date);
-		cJSON_AddItemToArray(items, j);
-	}
+	cJSON_AddItemToObject(o, "items", items_json(s->items, s->nitems));
 	cJSON_AddNumberToObject(o, "items_total", (double)s->items_total);
+	cJSON_AddItemToObject(o, "feedback", items_json(s->feedback, s->nfeedback));
+	cJSON_AddNumberToObject(o, "feedback_in", (double)s->feedback_in);
+	cJSON_AddNumberToObject(o, "feedback_out", (double)s->feedback_out);
 	cJSON *open = cJSON_AddArrayToObject(o, "open");
 	for (size_t i = 0; i < s->nopen; i++) {
 		const wol_status_question *q = &s->open[i];
@@ -227,6 +236,19 @@ static void print_text(const wol_status *s, int colour)
 	}
 	if (s->items_total > (long)s->nitems)
 		printf("  … %ld more\n", s->items_total - (long)s->nitems);
+
+	printf("\n%sFeedback on your notes since %s%s (%ld)%s\n", bold, buf2,
+	       s->since_meeting ? " (last meeting)" : "", s->feedback_in, off);
+	if (!s->nfeedback)
+		printf("  none\n");
+	for (size_t i = 0; i < s->nfeedback; i++) {
+		const wol_status_item *it = &s->feedback[i];
+		wol_cli_printf(stdout, "  %s  %-12s on %s\n", it->date, it->author ? it->author : "?",
+		               it->title ? it->title : it->path);
+	}
+	if (s->feedback_in > (long)s->nfeedback)
+		printf("  … %ld more\n", s->feedback_in - (long)s->nfeedback);
+	printf("  you gave %ld piece%s of feedback\n", s->feedback_out, s->feedback_out == 1 ? "" : "s");
 
 	printf("\n%sOpen questions (%ld)%s\n", bold, s->open_total, off);
 	if (!s->nopen)

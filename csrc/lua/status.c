@@ -31,6 +31,23 @@ static void setdate(lua_State *L, const char *key, wol_date d)
 	lua_setfield(L, -2, key);
 }
 
+static void push_items(lua_State *L, const wol_status_item *v, size_t n)
+{
+	lua_createtable(L, (int)n, 0);
+	for (size_t i = 0; i < n; i++) {
+		const wol_status_item *it = &v[i];
+		lua_createtable(L, 0, 7);
+		wol_lua_setstr(L, "kind", it->kind);
+		wol_lua_setbool(L, "updated", it->updated);
+		wol_lua_setstr(L, "author", it->author);
+		wol_lua_setstr(L, "title", it->title);
+		wol_lua_setstr(L, "path", it->path);
+		wol_lua_setstr(L, "qid", it->qid);
+		wol_lua_setstr(L, "date", it->date);
+		lua_rawseti(L, -2, (int)i + 1);
+	}
+}
+
 static void push_status(lua_State *L, const wol_status *s, const char *path)
 {
 	lua_createtable(L, 0, 32);
@@ -76,20 +93,12 @@ static void push_status(lua_State *L, const wol_status *s, const char *path)
 	}
 	lua_setfield(L, -2, "members");
 
-	lua_createtable(L, (int)s->nitems, 0);
-	for (size_t i = 0; i < s->nitems; i++) {
-		const wol_status_item *it = &s->items[i];
-		lua_createtable(L, 0, 7);
-		wol_lua_setstr(L, "kind", it->kind);
-		wol_lua_setbool(L, "updated", it->updated);
-		wol_lua_setstr(L, "author", it->author);
-		wol_lua_setstr(L, "title", it->title);
-		wol_lua_setstr(L, "path", it->path);
-		wol_lua_setstr(L, "qid", it->qid);
-		wol_lua_setstr(L, "date", it->date);
-		lua_rawseti(L, -2, (int)i + 1);
-	}
+	push_items(L, s->items, s->nitems);
 	lua_setfield(L, -2, "items");
+	push_items(L, s->feedback, s->nfeedback);
+	lua_setfield(L, -2, "feedback");
+	wol_lua_setint(L, "feedback_in", s->feedback_in);
+	wol_lua_setint(L, "feedback_out", s->feedback_out);
 
 	lua_createtable(L, (int)s->nopen, 0);
 	for (size_t i = 0; i < s->nopen; i++) {

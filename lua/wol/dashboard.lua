@@ -176,6 +176,23 @@ function M.render(st)
   end
 
   add('')
+  add(string.format('Feedback on your notes since %s%s (%d)', day_label(st.since),
+    st.since_meeting and ' (last meeting)' or '', st.feedback_in or 0), 'WolCircleHeading')
+  if #(st.feedback or {}) == 0 then
+    add('  none', 'WolCircleMuted')
+  end
+  for _, it in ipairs(st.feedback or {}) do
+    local l = add(string.format('  %s  %-12s on %s', it.date, it.author or '?', it.title or it.path))
+    hl('WolCircleMuted', 2, 12)
+    hl('WolCircleName', 14, 26)
+    targets[l] = { kind = 'feedback', path = it.path }
+  end
+  if (st.feedback_in or 0) > #(st.feedback or {}) then
+    add(string.format('  … %d more', st.feedback_in - #st.feedback), 'WolCircleMuted')
+  end
+  add(string.format('  you gave %s', plural(st.feedback_out or 0, 'piece') .. ' of feedback'), 'WolCircleMuted')
+
+  add('')
   add(string.format('Open questions (%d)', st.open_total or #st.open), 'WolCircleHeading')
   if #st.open == 0 then
     add('  none', 'WolCircleMuted')
@@ -412,6 +429,11 @@ function M.open_target(buf)
     return notify('wol: nothing to open on this line (notes and questions open with <CR>)')
   end
   local root = s.status.path
+  if t.kind == 'feedback' then
+    -- the thread buffer of the feedback on my notes (keys to reply, mark addressed)
+    other_window(buf)
+    return require('wol.feedback').list({ fargs = { 'mine', 'circle=' .. s.status.circle }, mods = '' })
+  end
   if t.kind == 'question' then
     -- the questions feature's thread view (keys to answer, resolve, thank)
     local ok, q = pcall(require, 'wol.questions')

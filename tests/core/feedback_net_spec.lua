@@ -135,6 +135,21 @@ describe('feedback between three members', function()
     end
     assert.is_false(found.addressed)
     assert.matches("only the note's author can mark feedback addressed; ignored", table.concat(f.warnings, '\n'))
+    -- the circle at a glance: feedback on ana's notes, feedback bo gave
+    local st = json.decode(wol(ana, { 'status', '--json' }))
+    assert.are.equal(5, st.feedback_in) -- bo 2, cy 3 (a comment, a reaction, a reply)
+    assert.are.equal(0, st.feedback_out)
+    for _, it in ipairs(st.feedback) do
+      assert.are.equal('feedback', it.kind)
+      assert.are.equal('Team charter', it.title)
+      assert.is_truthy(it.author == 'bo' or it.author == 'cy')
+      assert.matches('^feedback/', it.path)
+    end
+    local text = wol(ana, { 'status' })
+    assert.matches('Feedback on your notes since [^\n]*%(%d+%)\n  %d+%-%d+%-%d+  %S+%s+on Team charter', text)
+    st = json.decode(wol(bo, { 'status', '--json' }))
+    assert.are.equal(0, st.feedback_in)
+    assert.are.equal(2, st.feedback_out)
     -- bo's feedback, as ana sees it: on her notes
     local mine = json.decode(wol(ana, { 'feedback', '--mine', '--json' }))
     assert.is_true(#mine.items >= 1)
