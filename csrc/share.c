@@ -325,30 +325,7 @@ static int finish(share_state *st, wol_share_result *r, const char *rel, const c
 	return (r->note && r->abs) ? 0 : wol_error_set(err, WOL_ENOMEM, "out of memory");
 }
 
-/* A note of mine without an `id` key gets one, so that feedback can be
- * filed under it (doc/format.md, format 2): "id: ..." as the first line of
- * its front matter, or a front matter of that one line when it has none;
- * the rest of the text stays as it is. NULL when out of memory. */
-static char *with_id(const char *text, size_t len, const char *id, size_t *out_len)
-{
-	wol_buf b;
-	wol_buf_init(&b);
-	size_t first = 0;
-	if (len >= 4 && strncmp(text, "---", 3) == 0 && (text[3] == '\n' || text[3] == '\r'))
-		first = strcspn(text, "\n") + 1;
-	if (first) {
-		wol_buf_put(&b, text, first);
-		wol_buf_printf(&b, "id: %s\n", id);
-		wol_buf_put(&b, text + first, len - first);
-	} else {
-		wol_buf_printf(&b, "---\nid: %s\n---\n", id);
-		wol_buf_put(&b, text, len);
-	}
-	*out_len = b.len;
-	return wol_buf_detach(&b);
-}
-
-/* A note of mine, shared as it is (given an id when it has none). */
+/* A note of mine, shared as it is. */
 static int share_own(share_state *st, wol_share_result *r, wol_error *err)
 {
 	wol_doc doc;
@@ -368,8 +345,6 @@ static int share_own(share_state *st, wol_share_result *r, wol_error *err)
 		r->title = wol_strfmt("%s", base_name(st->rel));
 	char idbuf[WOL_ID_MAX];
 	int rc = 0;
-	/* a front matter that cannot be read, or an `id` of any kind, is left alone */
-	int add_id = parsed && !wol_yaml_get(doc.meta, "id");
 	if (id && *id)
 		r->id = wol_strfmt("%s", id);
 	else if ((rc = wol_id_new(wol_circle_handle(st->c), idbuf, sizeof idbuf, err)) == 0)
@@ -380,16 +355,7 @@ static int share_own(share_state *st, wol_share_result *r, wol_error *err)
 		return rc;
 	if (!r->title || !r->id)
 		return wol_error_set(err, WOL_ENOMEM, "out of memory");
-	if (!add_id)
-		return finish(st, r, st->rel, st->content, st->len, err);
-	size_t len = 0;
-	char *text = with_id(st->content, st->len, r->id, &len);
-	if (!text)
-		return wol_error_set(err, WOL_ENOMEM, "out of memory");
-	rc = finish(st, r, st->rel, text, len, err);
-	r->id_added = rc == 0;
-	free(text);
-	return rc;
+	return finish(st, r, st->rel, st->content, st->len, err);
 }
 
 static int set_date_now(wol_circle *c, wol_yaml *meta)

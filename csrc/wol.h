@@ -551,7 +551,6 @@ typedef struct wol_share_result {
 	int created;     /* 1: the note is new in the repository */
 	int unchanged;   /* 1: content equal to HEAD's; nothing committed */
 	int copied;      /* 1: copied from another file or a buffer */
-	int id_added;    /* 1: my note had no id; the file was given one (format 2) */
 	size_t ahead;    /* commits waiting to be pushed afterwards */
 	int has_remote;
 } wol_share_result;

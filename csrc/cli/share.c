@@ -115,7 +115,6 @@ int wol_cli_share(wol_cli *cli, int argc, char **argv)
 			cJSON_AddStringToObject(j, "commit", r.commit);
 		cJSON_AddBoolToObject(j, "created", r.created);
 		cJSON_AddBoolToObject(j, "unchanged", r.unchanged);
-		cJSON_AddBoolToObject(j, "id_added", r.id_added);
 		cJSON_AddBoolToObject(j, "has_remote", r.has_remote);
 		cJSON_AddNumberToObject(j, "ahead", (double)r.ahead);
 		rc = wol_cli_json(j);

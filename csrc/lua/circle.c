@@ -353,7 +353,6 @@ static int l_share(lua_State *L)
 	wol_lua_setbool(L, "created", r.created);
 	wol_lua_setbool(L, "unchanged", r.unchanged);
 	wol_lua_setbool(L, "copied", r.copied);
-	wol_lua_setbool(L, "id_added", r.id_added);
 	wol_lua_setbool(L, "has_remote", r.has_remote);
 	wol_lua_setint(L, "ahead", (lua_Integer)r.ahead);
 	wol_lua_setstr(L, "circle", wol_circle_name(c));

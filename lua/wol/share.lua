@@ -69,12 +69,6 @@ function M.share(buf, opts)
   if not r then
     error(err, 0)
   end
-  if r.id_added and own and vim.bo[buf].buftype == '' and not vim.bo[buf].modified then
-    -- the library gave my note an id (its first front matter line): show it
-    vim.api.nvim_buf_call(buf, function()
-      vim.cmd('silent edit')
-    end)
-  end
   if name == '' and not opts.line1 then
     vim.b[buf].wol_shared_note = { circle = c:name(), note = r.note }
   end
