@@ -563,8 +563,9 @@ static int add_item(wol_sync_result *r, const char *kind, char *member, const ch
 	return it->kind && it->path ? 0 : WOL_ENOMEM;
 }
 
-/* feedback/<nid>/<id>.md: "feedback" (to_me: on a note of mine, whose id
- * names me) or "addressed" (to_me: the item marked is mine). */
+/* feedback/<nid>/<id>.md: "feedback" (to_me: on a note of mine: its id
+ * names me, or, for a note named otherwise, the record names a path in my
+ * folder) or "addressed" (to_me: the item marked is mine). */
 static int classify_feedback(git_repository *repo, wol_sync_result *r, const git_diff_delta *d,
                              const char *nid, size_t nn, const char *base, const char *me)
 {
@@ -573,13 +574,17 @@ static int classify_feedback(git_repository *repo, wol_sync_result *r, const git
 	size_t bn = dot ? (size_t)(dot - base) : strlen(base);
 	char *id = wol_strndup(nid, nn), *target = NULL;
 	const char *kind = "feedback";
-	int to_me = id && me && wol_feedback__id_handle(id, h, sizeof h) && strcmp(h, me) == 0;
+	int named = id && wol_feedback__id_handle(id, h, sizeof h);
+	int to_me = named && me && strcmp(h, me) == 0;
 	git_blob *blob = NULL;
 	wol_doc doc;
 	if (git_blob_lookup(&blob, repo, &d->new_file.id) == 0 &&
 	    wol_doc_parse(git_blob_rawcontent(blob), (size_t)git_blob_rawsize(blob), "feedback", &doc,
 	                  NULL) == 0) {
 		const char *k = wol_yaml_str(doc.meta, "kind");
+		/* a note without an id of wol's form: the path the record names */
+		if (!named && me && wol_feedback__note_path(wol_yaml_str(doc.meta, "note"), h, sizeof h))
+			to_me = strcmp(h, me) == 0;
 		if (k && strcmp(k, "addressed") == 0) {
 			kind = "addressed";
 			target = wol_strdup(wol_yaml_str(doc.meta, "target"));

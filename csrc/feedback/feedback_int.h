@@ -61,8 +61,12 @@ void wol_feedback__place(const wol_fdiff *d, long a, long b, wol_fplace *out);
 /* ---------------------------------------------------- the note (note.c) */
 
 /* A note feedback is about, read from the work tree. */
+/* "path-" and 20 hex digits: the key of a note without an id. */
+#define WOL_FEEDBACK_KEY_SIZE 26
+
 typedef struct wol_fnote {
 	char *id;     /* its front matter id when it may carry feedback, else NULL */
+	char key[WOL_FEEDBACK_KEY_SIZE]; /* the key of its path */
 	char *path;   /* notes/<handle>/<name>.md */
 	char *title;
 	char *author; /* the folder's handle */
@@ -75,8 +79,16 @@ void wol_feedback__note_free(wol_fnote *n);
  * into out: 1, or 0 when the id has another form. */
 int wol_feedback__id_handle(const char *id, char *out, size_t size);
 /* Whether a note in the folder of `handle` may carry the id: a record id
- * (question_int.h's rule) that, when it is of wol's form, names handle. */
+ * (question_int.h's rule), not a path key, that, when it is of wol's form,
+ * names handle. */
 int wol_feedback__id_fits(const char *id, const char *handle);
+/* The key of a note path ("path-" and the first 20 hex digits of the git
+ * blob id of the path's text): 0, or -1 (out is then ""). */
+int wol_feedback__path_key(const char *rel, char out[WOL_FEEDBACK_KEY_SIZE]);
+/* Whether a folder name is a path key. */
+int wol_feedback__is_key(const char *nid);
+/* The folder a note's new feedback goes to: its id, else its path key. */
+#define wol_feedback__nid(n) ((n)->id ? (n)->id : (n)->key)
 /* Whether rel is notes/<handle>/<name>.md; the handle into `handle`. */
 int wol_feedback__note_path(const char *rel, char *handle, size_t size);
 /* The note a reference names: a path relative to the circle, an absolute
@@ -88,12 +100,18 @@ int wol_feedback__read_note(wol_circle *c, const char *rel, const char *handle, 
 /* The notes of notes/<handle>/ that carry an id, by file name. */
 int wol_feedback__scan(wol_circle *c, const char *handle, wol_fnote **out, size_t *n);
 void wol_feedback__notes_free(wol_fnote *v, size_t n);
-/* The note carrying id: 0, WOL_ENOTFOUND or WOL_ENOMEM (no message). */
+/* The note carrying id, or whose path has the key id: 0, WOL_ENOTFOUND or
+ * WOL_ENOMEM (no message). */
 int wol_feedback__note_by_id(wol_circle *c, const char *id, wol_fnote *n);
 
-/* The feedback in feedback/<nid>/ on note n (NULL: orphaned; author is
- * then whose it was, or NULL), built as wol_feedback_get builds it;
- * *last gets the highest lamport among all its records. 0 or WOL_ENOMEM. */
+/* Whose note the folder feedback/<nid>/ was about when the note is gone,
+ * from the `note` path its first readable record names (notes/<handle>/):
+ * 1 with the handle in h, else 0. */
+int wol_feedback__owner_of(const char *root, const char *nid, char *h, size_t size);
+/* The feedback on note n (all its folders; nid NULL), or in the orphaned
+ * folder feedback/<nid>/ (n NULL; author: whose note it was, or NULL),
+ * built as wol_feedback_get builds it; *last gets the highest lamport
+ * among all the records. 0 or WOL_ENOMEM. */
 int wol_feedback__of(wol_circle *c, const char *nid, const wol_fnote *n, const char *author,
                      wol_feedback *out, long long *last);
 

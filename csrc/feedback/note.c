@@ -4,12 +4,17 @@
  * the note's front matter. A note id made by wol names its maker
  * (<time>-<handle>-<hex>); only a note in that member's folder can carry
  * it, so a copy of someone's note in another folder never collects their
- * feedback, and the lookup of an id reads one folder. */
+ * feedback, and the lookup of an id reads one folder. A note without an
+ * id (written by hand) is named by a key made from its path instead,
+ * "path-" and 20 hex digits of the git blob id of the path's text; a note
+ * that has both reads the feedback of both. */
 #include "feedback/feedback_int.h"
 #include "question/question_int.h"
 
 #include <dirent.h>
+#include <git2.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -53,9 +58,28 @@ int wol_feedback__id_handle(const char *id, char *out, size_t size)
 	return wol_name_valid(out);
 }
 
+int wol_feedback__path_key(const char *rel, char out[WOL_FEEDBACK_KEY_SIZE])
+{
+	git_oid oid;
+	char hex[GIT_OID_HEXSZ + 1];
+	if (git_odb_hash(&oid, rel, strlen(rel), GIT_OBJECT_BLOB) != 0) {
+		git_error_clear();
+		out[0] = '\0';
+		return -1;
+	}
+	git_oid_tostr(hex, sizeof hex, &oid);
+	snprintf(out, WOL_FEEDBACK_KEY_SIZE, "path-%.20s", hex);
+	return 0;
+}
+
+int wol_feedback__is_key(const char *nid)
+{
+	return nid && strncmp(nid, "path-", 5) == 0;
+}
+
 int wol_feedback__id_fits(const char *id, const char *handle)
 {
-	if (!id || !wol_question__id_ok(id, strlen(id)))
+	if (!id || !wol_question__id_ok(id, strlen(id)) || wol_feedback__is_key(id))
 		return 0;
 	char h[WOL_HANDLE_MAX + 1];
 	return !wol_feedback__id_handle(id, h, sizeof h) || strcmp(h, handle) == 0;
@@ -88,6 +112,7 @@ int wol_feedback__read_note(wol_circle *c, const char *rel, const char *handle, 
 		return rc;
 	n->path = wol_strdup(rel);
 	n->author = wol_strdup(handle);
+	wol_feedback__path_key(rel, n->key);
 	wol_doc doc;
 	if (wol_doc_parse(n->text, n->len, rel, &doc, NULL) == 0) {
 		const char *id = wol_yaml_str(doc.meta, "id");
@@ -191,11 +216,61 @@ static int find_in(wol_circle *c, const char *handle, const char *id, wol_fnote 
 	return rc;
 }
 
+/* The note whose path gives the key: every note's path is hashed (its
+ * text is read only for the one that matches). */
+static int note_by_key(wol_circle *c, const char *key, wol_fnote *n)
+{
+	char *dir = wol_strfmt("%s/notes", wol_circle_path(c));
+	struct stat st;
+	DIR *d = dir && lstat(dir, &st) == 0 && S_ISDIR(st.st_mode) ? opendir(dir) : NULL;
+	free(dir);
+	if (!d)
+		return WOL_ENOTFOUND;
+	wol_strv handles = {0};
+	struct dirent *de;
+	while ((de = readdir(d)) != NULL)
+		if (wol_name_valid(de->d_name))
+			wol_strv_add(&handles, wol_strdup(de->d_name));
+	closedir(d);
+	wol_strv_sort(&handles);
+	int rc = handles.oom ? WOL_ENOMEM : WOL_ENOTFOUND;
+	for (size_t i = 0; i < handles.n && rc == WOL_ENOTFOUND; i++) {
+		char *hd = wol_strfmt("%s/notes/%s", wol_circle_path(c), handles.v[i]);
+		DIR *h = hd && lstat(hd, &st) == 0 && S_ISDIR(st.st_mode) ? opendir(hd) : NULL;
+		free(hd);
+		wol_strv names = {0};
+		while (h && (de = readdir(h)) != NULL) {
+			size_t l = strlen(de->d_name);
+			if (de->d_name[0] != '.' && l > 3 && strcmp(de->d_name + l - 3, ".md") == 0)
+				wol_strv_add(&names, wol_strdup(de->d_name));
+		}
+		if (h)
+			closedir(h);
+		wol_strv_sort(&names);
+		for (size_t k = 0; k < names.n && rc == WOL_ENOTFOUND; k++) {
+			char *rel = wol_strfmt("notes/%s/%s", handles.v[i], names.v[k]);
+			char kbuf[WOL_FEEDBACK_KEY_SIZE];
+			if (!rel)
+				rc = WOL_ENOMEM;
+			else if (wol_feedback__path_key(rel, kbuf) == 0 && strcmp(kbuf, key) == 0)
+				rc = wol_feedback__read_note(c, rel, handles.v[i], n, NULL) == 0 ? 0 : WOL_ENOTFOUND;
+			free(rel);
+		}
+		if (names.oom)
+			rc = WOL_ENOMEM;
+		wol_strv_clear(&names);
+	}
+	wol_strv_clear(&handles);
+	return rc;
+}
+
 int wol_feedback__note_by_id(wol_circle *c, const char *id, wol_fnote *n)
 {
 	memset(n, 0, sizeof *n);
 	if (!id || !wol_question__id_ok(id, strlen(id)))
 		return WOL_ENOTFOUND;
+	if (wol_feedback__is_key(id))
+		return note_by_key(c, id, n);
 	char h[WOL_HANDLE_MAX + 1];
 	if (wol_feedback__id_handle(id, h, sizeof h))
 		return find_in(c, h, id, n);

@@ -317,7 +317,8 @@ static long body_line(const char *text, size_t len)
 /* ------------------------------------------------------ building items */
 
 typedef struct note_ctx {
-	const char *nid;
+	const char *nids[2];   /* its folders: its id's and its path key's (or the orphan's one) */
+	size_t nnids;
 	const wol_fnote *note; /* NULL: orphaned */
 	const char *author;    /* whose note (may be NULL for an orphan of unknown owner) */
 	const char *text;      /* the note's text now */
@@ -453,7 +454,8 @@ static int build(wol_circle *c, const note_ctx *nc, folder *f, const wol_feedbac
 		if (wol_yaml_get(r->meta, "lines") && !ln)
 			it->problem = add_problem(it->problem,
 			                          wol_strfmt("'lines' is not a range (A-B); shown on the whole note"));
-		it->note_id = wol_strdup(nc->nid);
+		/* feedback/<nid>/<id>.md: the folder it is in */
+		it->note_id = wol_strndup(r->path + 9, strcspn(r->path + 9, "/"));
 		it->note = nc->note ? wol_strdup(nc->note->path) : NULL;
 		it->note_title = nc->note ? wol_strdup(nc->note->title) : NULL;
 		it->note_author = wol_strdup(nc->author);
@@ -632,31 +634,65 @@ static int cmp_newest(const void *a, const void *b)
 	return strcmp(y->id, x->id);
 }
 
-/* Loads, checks and builds the feedback of one folder into iv. */
+/* Loads the note's folders (each checked for forged authors when asked),
+ * then builds their records together into iv. */
 static int one_folder(wol_circle *c, const note_ctx *nc, const wol_feedback_opts *o, ivec *iv,
                       wol_strv *warn, long long *last)
 {
-	folder f;
-	int rc = load_folder(wol_circle_path(c), nc->nid, &f, warn);
-	if (rc)
-		return rc;
-	if (o->check_authors && f.n) {
-		char *dir = wol_strfmt("feedback/%s", nc->nid);
-		if (dir)
-			wol_question__check_forged(c, dir, f.rec, f.n);
-		free(dir);
+	folder all = {0};
+	int rc = 0;
+	for (size_t k = 0; rc == 0 && k < nc->nnids; k++) {
+		folder f;
+		if ((rc = load_folder(wol_circle_path(c), nc->nids[k], &f, warn)) != 0)
+			break;
+		if (o->check_authors && f.n) {
+			char *dir = wol_strfmt("feedback/%s", nc->nids[k]);
+			if (dir)
+				wol_question__check_forged(c, dir, f.rec, f.n);
+			free(dir);
+		}
+		if (f.n && all.n == 0) {
+			all = f;
+			continue;
+		}
+		wol_qrecord *v = f.n ? realloc(all.rec, (all.n + f.n) * sizeof *v) : all.rec;
+		if (f.n && !v) {
+			folder_free(&f);
+			rc = WOL_ENOMEM;
+			break;
+		}
+		all.rec = v;
+		if (f.n)
+			memcpy(all.rec + all.n, f.rec, f.n * sizeof *f.rec);
+		all.n += f.n;
+		free(f.rec);
 	}
-	rc = build(c, nc, &f, o, iv, warn);
+	if (rc == 0 && all.n > 1)
+		qsort(all.rec, all.n, sizeof *all.rec, cmp_replay);
+	all.last = all.n ? all.rec[all.n - 1].lamport : 0;
+	if (rc == 0)
+		rc = build(c, nc, &all, o, iv, warn);
 	if (last)
-		*last = f.last;
-	folder_free(&f);
+		*last = all.last;
+	folder_free(&all);
 	return rc;
 }
 
+/* The context of the folder nid of note n, of all of n's folders (nid
+ * NULL), or of an orphaned folder (n NULL; author: whose note it was, or
+ * NULL). */
 static void note_ctx_of(note_ctx *nc, const char *nid, const wol_fnote *n, const char *text,
                         size_t len, const char *orphan_author)
 {
-	nc->nid = nid;
+	memset(nc, 0, sizeof *nc);
+	if (nid) {
+		nc->nids[nc->nnids++] = nid;
+	} else if (n) {
+		if (n->id)
+			nc->nids[nc->nnids++] = n->id;
+		if (n->key[0])
+			nc->nids[nc->nnids++] = n->key;
+	}
 	nc->note = n;
 	nc->author = n ? n->author : orphan_author;
 	nc->text = text ? text : n ? n->text : "";
@@ -672,16 +708,16 @@ static int get_one(wol_circle *c, const wol_feedback_opts *o, wol_feedback *out,
 	int rc = wol_feedback__note_ref(c, o->note, &n, err);
 	if (rc)
 		return rc;
-	out->note_id = wol_strdup(n.id);
+	out->note_id = wol_strdup(wol_feedback__nid(&n));
 	out->note = wol_strdup(n.path);
 	out->note_title = wol_strdup(n.title);
 	out->note_author = wol_strdup(n.author);
 	note_ctx nc;
-	note_ctx_of(&nc, n.id, &n, o->text, o->len, NULL);
+	note_ctx_of(&nc, NULL, &n, o->text, o->len, NULL);
 	out->lines = nc.lines;
-	if (!out->note || !out->note_title || !out->note_author || (n.id && !out->note_id))
+	if (!out->note || !out->note_title || !out->note_author || !out->note_id)
 		rc = WOL_ENOMEM;
-	else if (n.id && (!o->on || strcmp(o->on, n.author) == 0))
+	else if (!o->on || strcmp(o->on, n.author) == 0)
 		rc = one_folder(c, &nc, o, iv, warn, NULL);
 	wol_feedback__note_free(&n);
 	if (rc == 0 && iv->n > 1)
@@ -724,6 +760,31 @@ static const wol_fnote *lookup(wol_circle *c, scanned **cache, size_t *ncache, c
 	return NULL;
 }
 
+/* (feedback_int.h) */
+int wol_feedback__owner_of(const char *root, const char *nid, char *h, size_t size)
+{
+	char *dir = wol_strfmt("feedback/%s", nid);
+	char **ids = NULL;
+	size_t n = 0;
+	int found = 0;
+	if (dir && wol_question__list_records(root, dir, &ids, &n, NULL) == 0) {
+		for (size_t i = 0; i < n && !found; i++) {
+			char *rel = wol_strfmt("%s/%s.md", dir, ids[i]);
+			char *why = NULL;
+			wol_qrecord r;
+			if (rel && wol_question__read_record(root, rel, ids[i], "feedback", &r, &why) == 0) {
+				found = wol_feedback__note_path(wol_yaml_str(r.meta, "note"), h, size);
+				wol_question__record_free(&r);
+			}
+			free(why);
+			free(rel);
+		}
+		wol_strv_free(ids, n);
+	}
+	free(dir);
+	return found;
+}
+
 /* Every note's feedback (or one member's notes', or by one member). */
 static int get_all(wol_circle *c, const wol_feedback_opts *o, ivec *iv, wol_strv *warn,
                    wol_error *err)
@@ -756,7 +817,20 @@ static int get_all(wol_circle *c, const wol_feedback_opts *o, ivec *iv, wol_strv
 		char h[WOL_HANDLE_MAX + 1];
 		const wol_fnote *n = NULL;
 		int wol_form = wol_feedback__id_handle(nid, h, sizeof h);
-		if (wol_form) {
+		wol_fnote keyed = {0};
+		int have_keyed = 0;
+		if (wol_feedback__is_key(nid)) {
+			/* a note without an id, by the key of its path; else the
+			 * records say whose note it was */
+			int r = wol_feedback__note_by_id(c, nid, &keyed);
+			if (r == WOL_ENOMEM) {
+				oom = 1;
+				break;
+			}
+			have_keyed = r == 0;
+			n = have_keyed ? &keyed : NULL;
+			wol_form = !have_keyed && wol_feedback__owner_of(root, nid, h, sizeof h);
+		} else if (wol_form) {
 			if (o->on && strcmp(o->on, h) != 0)
 				continue; /* only h's folder can hold that note */
 			n = lookup(c, &cache, &ncache, h, nid, &oom);
@@ -780,11 +854,13 @@ static int get_all(wol_circle *c, const wol_feedback_opts *o, ivec *iv, wol_strv
 		if (oom)
 			break;
 		const char *author = n ? n->author : wol_form ? h : NULL;
-		if (o->on && (!author || strcmp(o->on, author) != 0))
-			continue;
-		note_ctx nc;
-		note_ctx_of(&nc, nid, n, NULL, 0, author);
-		rc = one_folder(c, &nc, o, iv, warn, NULL);
+		if (!o->on || (author && strcmp(o->on, author) == 0)) {
+			note_ctx nc;
+			note_ctx_of(&nc, nid, n, NULL, 0, author);
+			rc = one_folder(c, &nc, o, iv, warn, NULL);
+		}
+		if (have_keyed)
+			wol_feedback__note_free(&keyed);
 	}
 	for (size_t k = 0; k < ncache; k++) {
 		free(cache[k].handle);

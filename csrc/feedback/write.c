@@ -133,15 +133,9 @@ int wol_feedback_add(wol_circle *c, const wol_comment_opts *o, wol_fwrite *out, 
 	wol_feedback f = {0};
 	long long last = 0;
 	char *lines = NULL, *rel = NULL, *msg = NULL, *data = NULL, *reply = NULL;
+	char *reply_folder = NULL; /* a reply goes next to the item it answers */
 	size_t len = 0;
 	char fid[WOL_ID_MAX], created[32], lam[32];
-	if (!n.id) {
-		rc = wol_error_set(err, WOL_EREFUSED,
-		                   "%s: %s has no note id in its front matter yet; the next share by %s "
-		                   "gives it one; nothing was committed",
-		                   what, n.path, n.author);
-		goto out;
-	}
 	if (head_blob(c, n.path, &blob, head) != 0) {
 		rc = wol_error_set(err, WOL_EREFUSED,
 		                   "%s: %s is not shared yet (not committed); nothing was committed", what,
@@ -184,7 +178,7 @@ int wol_feedback_add(wol_circle *c, const wol_comment_opts *o, wol_fwrite *out, 
 			goto out;
 		}
 	}
-	if ((rc = wol_feedback__of(c, n.id, &n, n.author, &f, &last)) != 0) {
+	if ((rc = wol_feedback__of(c, NULL, &n, n.author, &f, &last)) != 0) {
 		rc = wol_error_set(err, rc, "out of memory");
 		goto out;
 	}
@@ -194,7 +188,8 @@ int wol_feedback_add(wol_circle *c, const wol_comment_opts *o, wol_fwrite *out, 
 			rc = (int)t;
 			goto out;
 		}
-		if (!(reply = wol_strdup(f.items[t].id))) {
+		if (!(reply = wol_strdup(f.items[t].id)) ||
+		    !(reply_folder = wol_strdup(f.items[t].note_id))) {
 			rc = wol_error_set(err, WOL_ENOMEM, "out of memory");
 			goto out;
 		}
@@ -203,7 +198,8 @@ int wol_feedback_add(wol_circle *c, const wol_comment_opts *o, wol_fwrite *out, 
 		goto out;
 	wol_question__now_utc(created, sizeof created);
 	snprintf(lam, sizeof lam, "%lld", last + 1);
-	rel = wol_strfmt("feedback/%s/%s.md", n.id, fid);
+	const char *nid = reply_folder ? reply_folder : wol_feedback__nid(&n);
+	rel = wol_strfmt("feedback/%s/%s.md", nid, fid);
 	const char *kv[] = {"kind", kind,
 	                    "reaction", k == WOL_FB_REACTION ? o->reaction : NULL,
 	                    "note", n.path,
@@ -220,7 +216,7 @@ int wol_feedback_add(wol_circle *c, const wol_comment_opts *o, wol_fwrite *out, 
 	msg = wol_strfmt("%s(%s): %s%s%s%s%s%s\n\nWol-Kind: %s\nWol-Id: %s\nWol-Note: %s\n", verb,
 	                 wol_circle_handle(c), k == WOL_FB_REACTION ? o->reaction : "",
 	                 k == WOL_FB_REACTION ? " on " : "", n.title, lines ? " (lines " : "",
-	                 lines ? lines : "", lines ? ")" : "", kind, fid, n.id);
+	                 lines ? lines : "", lines ? ")" : "", kind, fid, nid);
 	if (!rel || !data || !msg) {
 		rc = err && !data && rel ? err->code : wol_error_set(err, WOL_ENOMEM, "out of memory");
 		goto out;
@@ -232,7 +228,7 @@ int wol_feedback_add(wol_circle *c, const wol_comment_opts *o, wol_fwrite *out, 
 		rc = wol_error_set(err, WOL_EEXISTS, "%s: %s exists already; try again", what, rel);
 		goto out;
 	}
-	rc = commit_one(c, rel, data, len, msg, fid, &n, n.id, out, err);
+	rc = commit_one(c, rel, data, len, msg, fid, &n, nid, out, err);
 out:
 	git_blob_free(blob);
 	wol_feedback_free(&f);
@@ -242,6 +238,7 @@ out:
 	free(msg);
 	free(data);
 	free(reply);
+	free(reply_folder);
 	if (rc)
 		wol_fwrite_free(out);
 	return rc;
@@ -314,14 +311,17 @@ int wol_feedback_addressed(wol_circle *c, const char *ref, const char *text, int
 	wol_fnote n;
 	int found = wol_feedback__note_by_id(c, nid, &n) == 0;
 	char h[WOL_HANDLE_MAX + 1];
-	const char *owner = found ? n.author : wol_feedback__id_handle(nid, h, sizeof h) ? h : NULL;
+	const char *owner = found                                                         ? n.author
+	                    : wol_feedback__id_handle(nid, h, sizeof h)                       ? h
+	                    : wol_feedback__owner_of(wol_circle_path(c), nid, h, sizeof h) ? h
+	                                                                                     : NULL;
 	const char *me = wol_circle_handle(c);
 	wol_feedback f = {0};
 	long long last = 0;
 	char *rel = NULL, *msg = NULL, *data = NULL;
 	size_t len = 0;
 	char eid[WOL_ID_MAX], created[32], lam[32];
-	if ((rc = wol_feedback__of(c, nid, found ? &n : NULL, owner, &f, &last)) != 0) {
+	if ((rc = wol_feedback__of(c, found ? NULL : nid, found ? &n : NULL, owner, &f, &last)) != 0) {
 		rc = wol_error_set(err, rc, "out of memory");
 		goto out;
 	}
@@ -348,19 +348,20 @@ int wol_feedback_addressed(wol_circle *c, const char *ref, const char *text, int
 		goto out;
 	wol_question__now_utc(created, sizeof created);
 	snprintf(lam, sizeof lam, "%lld", last + 1);
-	rel = wol_strfmt("feedback/%s/%s.md", nid, eid);
+	/* next to the item it marks */
+	rel = wol_strfmt("feedback/%s/%s.md", it->note_id, eid);
 	const char *kv[] = {"kind", "addressed", "target", it->id,   "note", found ? n.path : it->wrote_on,
 	                    "author", me,        "created", created, "lamport", lam,
 	                    "id", eid};
 	data = rel ? wol_question__render_record(kv, sizeof kv / sizeof kv[0], text, &len, err) : NULL;
 	msg = wol_strfmt("addressed(%s): %s (%s by %s)\n\nWol-Kind: addressed\nWol-Id: %s\n"
 	                 "Wol-Note: %s\nWol-Target: %s\n",
-	                 me, title, it->kind, it->author, eid, nid, it->id);
+	                 me, title, it->kind, it->author, eid, it->note_id, it->id);
 	if (!rel || !data || !msg) {
 		rc = err && !data && rel ? err->code : wol_error_set(err, WOL_ENOMEM, "out of memory");
 		goto out;
 	}
-	rc = commit_one(c, rel, data, len, msg, eid, found ? &n : NULL, nid, out, err);
+	rc = commit_one(c, rel, data, len, msg, eid, found ? &n : NULL, it->note_id, out, err);
 out:
 	wol_feedback_free(&f);
 	if (found)

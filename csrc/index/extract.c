@@ -124,7 +124,7 @@ int wol_index__file(wol_walk *w, const char *rel, const char *abs, const struct 
 	memset(&doc, 0, sizeof doc);
 	row r;
 	memset(&r, 0, sizeof r);
-	char stem[256];
+	char stem[256], key[WOL_FEEDBACK_KEY_SIZE];
 	char *heading = NULL;
 	r.rid = base_stem(rel, stem, sizeof stem);
 	r.body_line = 1;
@@ -163,10 +163,14 @@ int wol_index__file(wol_walk *w, const char *rel, const char *abs, const struct 
 		}
 	} else if (strcmp(kind, "note") == 0) {
 		r.author = pl->folder; /* only <handle> writes under notes/<handle>/ */
-		/* rid: the note id that names its feedback folder, when it has one */
+		/* rid: the note id that names its feedback folder (a note without
+		 * one: the key of its path in the circle) */
 		const char *nid = meta_str(&doc, "id");
+		const char *in_circle = rel + strlen("circles/") + strlen(pl->circle) + 1;
 		if (wol_feedback__id_fits(nid, pl->folder))
 			r.rid = nid;
+		else if (wol_feedback__path_key(in_circle, key) == 0)
+			r.rid = key;
 		r.title = meta_str(&doc, "title");
 		r.title_line = meta_line(&doc, "title");
 		if (!r.title)

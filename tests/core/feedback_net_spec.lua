@@ -150,6 +150,16 @@ describe('feedback between three members', function()
     st = json.decode(wol(bo, { 'status', '--json' }))
     assert.are.equal(0, st.feedback_in)
     assert.are.equal(2, st.feedback_out)
+    -- a note ana wrote by hand (no id): bo's comment counts as feedback on her notes
+    local plain = net.dir(ana) .. '/notes/ana/by-hand.md'
+    t.write(plain, '# By hand\n\ntext\n')
+    wol(ana, { 'share', plain })
+    net.sync(ana)
+    net.sync(bo)
+    wol(bo, { 'comment', 'notes/ana/by-hand.md', '--lines', '3', '-m', 'Short and good.' })
+    net.sync(bo)
+    local synced = wol(ana, { 'sync', '--json' })
+    assert.matches('1 piece of feedback on your notes', synced)
     -- bo's feedback, as ana sees it: on her notes
     local mine = json.decode(wol(ana, { 'feedback', '--mine', '--json' }))
     assert.is_true(#mine.items >= 1)

@@ -154,9 +154,6 @@ describe('feedback on one machine', function()
   end)
 
   it('refuses bad input with one clear line and commits nothing', function()
-    -- a note committed by hand, without an id
-    t.write(s.dir .. '/notes/tester/plain.md', '# Plain\n\nno front matter\n')
-    t.git(s.dir, 'add notes/tester/plain.md && git -C ' .. t.shquote(s.dir) .. ' commit -q -m plain')
     t.write(s.dir .. '/notes/tester/draft.md', '---\ntitle: Draft\nid: 20260101T000000Z-tester-abcd\n---\n\ntext\n')
     local before = commits(s.dir)
     local cases = {
@@ -167,7 +164,6 @@ describe('feedback on one machine', function()
       { { 'comment', 'notes/../circle.md', '-m', 'x' }, 'is not a shared note' },
       { { 'comment', '/etc/passwd', '-m', 'x' }, "is not in circle 'solo'" },
       { { 'comment', '20990101T000000Z-tester-ffff', '-m', 'x' }, "no note has the id '20990101T000000Z%-tester%-ffff'" },
-      { { 'comment', 'notes/tester/plain.md', '-m', 'x' }, 'has no note id in its front matter yet; the next share by tester gives it one; nothing was committed' },
       { { 'comment', 'notes/tester/draft.md', '-m', 'x' }, 'is not shared yet %(not committed%)' },
       { { 'comment', s.rel, '-m', '-----BEGIN OPENSSH PRIVATE KEY-----' }, 'looks like a private key block' },
       { { 'comment', s.rel, '--reply', 'nosuch', '-m', 'x' }, "^wol: comment: 'nosuch': no such feedback on this note" },
@@ -207,6 +203,61 @@ describe('feedback on one machine', function()
     assert.matches('is ambiguous: it matches ', err)
     assert.matches(a.id, err, 1, true)
     assert.matches(b.id, err, 1, true)
+  end)
+end)
+
+describe('a note without an id', function()
+  it('takes feedback under the key of its path, keeps it when the note gets an id, and orphans it on a rename', function()
+    local s = solo('fb-noid')
+    local rel = 'notes/tester/plain.md'
+    t.write(s.dir .. '/' .. rel, '# Plain\n\nno front matter\nsecond line\n')
+    local out, err, rc = wol(s, { 'share', s.dir .. '/' .. rel })
+    assert.are.equal(0, rc, err .. out)
+    local w = assert(s.c:comment({ note = rel, line1 = 3, text = 'On a note written by hand.' }))
+    -- "path-" and the git blob id of the path's text
+    local blob = t.sh('printf %s ' .. rel .. ' | git hash-object --stdin'):match('%x+')
+    assert.are.equal('path-' .. blob:sub(1, 20), w.note_id)
+    assert.are.equal('feedback/' .. w.note_id .. '/' .. w.id .. '.md', w.path)
+    assert.are.equal('# Plain\n\nno front matter\nsecond line\n', t.read(s.dir .. '/' .. rel))
+    local fb = assert(s.c:feedback({ note = rel }))
+    assert.are.equal(w.note_id, fb.note_id)
+    assert.are.same({ 3, 3, 'current' }, { fb.items[1].start, fb.items[1]['end'], fb.items[1].anchor })
+    local hits = assert(s.ctx:search('kind:feedback hand'))
+    assert.are.equal(1, #hits)
+    assert.are.equal('Feedback on plain', hits[1].title)
+    -- its author gives it an id (and moves the text down): both folders are read
+    t.write(s.dir .. '/' .. rel, '---\nid: 20260301T000000Z-tester-abcd\n---\n# Plain\n\nno front matter\nsecond line\n')
+    assert(s.c:share({ file = s.dir .. '/' .. rel }))
+    local w2 = assert(s.c:comment({ note = rel, line1 = 7, text = 'After the id.' }))
+    assert.are.equal('20260301T000000Z-tester-abcd', w2.note_id)
+    fb = assert(s.c:feedback({ note = rel }))
+    assert.are.equal(2, #fb.items)
+    assert.are.same({ 6, 'current' }, { fb.items[1].start, fb.items[1].anchor })
+    assert.are.same({ 7, 'current' }, { fb.items[2].start, fb.items[2].anchor })
+    -- replies and marks reach across: one thread, addressed by the author
+    assert(s.c:comment({ note = rel, reply_to = w.id, text = 'A reply.' }))
+    assert(s.c:feedback_addressed(w.id, 'done'))
+    fb = assert(s.c:feedback({ note = rel }))
+    assert.are.equal(3, #fb.items)
+    assert.is_true(fb.items[1].addressed)
+    assert.are.equal(w.id, fb.items[2].thread)
+    -- renamed: the id's feedback follows, the path's is listed as orphaned
+    out, rc = t.git(s.dir, 'mv ' .. rel .. ' notes/tester/moved.md && git -C ' .. t.shquote(s.dir) .. ' commit -q -m mv')
+    assert.are.equal(0, rc, out)
+    fb = assert(s.c:feedback({ note = 'notes/tester/moved.md' }))
+    assert.are.equal(1, #fb.items)
+    assert.are.equal(w2.id, fb.items[1].id)
+    local all = assert(s.c:feedback({ mine = true }))
+    local orphans = 0
+    for _, it in ipairs(all.items) do
+      if it.orphaned then
+        orphans = orphans + 1
+        assert.are.equal('tester', it.note_author)
+        assert.are.equal(rel, it.wrote_on)
+      end
+    end
+    assert.are.equal(2, orphans) -- the comment and the reply (the mark is not an item)
+    s.c:close()
   end)
 end)
 
