@@ -174,7 +174,7 @@ int wol_index__file(wol_walk *w, const char *rel, const char *abs, const struct 
 		r.title = meta_str(&doc, "title");
 		r.title_line = meta_line(&doc, "title");
 		if (!r.title)
-			r.title = r.rid;
+			r.title = stem;
 		r.fts_title = r.title;
 		r.state = meta_str(&doc, "status");
 	} else if (strcmp(kind, "question") == 0) {
