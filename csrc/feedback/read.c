@@ -280,8 +280,10 @@ static long body_line(const char *text, size_t len)
 	long line = 1;
 	size_t i = 0;
 	if (len >= 4 && strncmp(text, "---", 3) == 0 && (text[3] == '\n' || text[3] == '\r')) {
-		/* skip to the closing --- or ... */
-		i = strcspn(text, "\n") + 1;
+		/* skip to the closing --- or ... (the text may hold NUL bytes and
+		 * need not end with one: every scan stays within len) */
+		const char *nl = memchr(text, '\n', len);
+		i = nl ? (size_t)(nl - text) + 1 : len;
 		line = 2;
 		int closed = 0;
 		while (i < len && !closed) {
