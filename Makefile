@@ -2,7 +2,7 @@
 # suite; `make demo` opens Neovim on a demo circle. See README.md.
 
 CC      ?= cc
-PKGS    := libgit2 sqlite3 yaml-0.1 libcjson
+PKGS    := libgit2 sqlite3 yaml-0.1 libcjson libcmark
 LUA_INC := $(shell pkg-config --cflags luajit 2>/dev/null || pkg-config --cflags lua5.1 2>/dev/null)
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
@@ -38,9 +38,17 @@ gen_obj  = $(1)/builtin_prompts.o
 MODULE  := lua/wol/core.so
 CLI     := bin/wol
 
-.PHONY: all deps test test-asan test-core test-nvim demo clean bench check-deps fuzz fuzz-build \
+.PHONY: all deps deps-test test test-asan test-core test-nvim demo clean bench check-deps fuzz fuzz-build \
         fuzz-replay chaos
-all: $(MODULE) $(CLI)
+all: $(MODULE) $(CLI) doc/tags
+
+# doc/tags, so that :help wol works right after `make` (the build step of
+# the plugin managers too). Without nvim on PATH there is nothing to do.
+doc/tags: doc/wol.txt
+	@if command -v nvim >/dev/null 2>&1; then \
+		nvim --headless -u NONE -i NONE -n -c 'try | helptags doc | catch | echo v:exception | cquit 1 | endtry' \
+			-c 'qall!' </dev/null && echo "helptags doc"; \
+	else echo "no nvim on PATH: doc/tags not built (run :helptags doc in Neovim for :help wol)"; fi
 
 $(OBJDIR)/%.o: csrc/%.c
 	@mkdir -p $(dir $@)
@@ -83,12 +91,18 @@ $(ASANDIR)/bin/wol: $(call obj,$(ASANDIR),$(LIB_SRC) $(CLI_SRC)) $(call gen_obj,
 $(OBJDIR) $(ASANDIR):
 	@mkdir -p $@
 
+# `make deps`: what the plugin needs to build and run; `make deps-test`: also
+# the test tools and servers (installed with their services disabled, see
+# tools/deps.sh; the tests start their own on loopback ports).
 deps:
 	@sh tools/deps.sh
 
+deps-test:
+	@sh tools/deps.sh test
+
 # `make test`: every suite (core under luajit and lua5.1, the sanitizer
 # build, the plugin in headless Neovim), closing with "N passed, N failed".
-test: deps
+test: deps-test
 	@$(MAKE) --no-print-directory all $(ASANDIR)/lua/wol/core.so $(ASANDIR)/bin/wol $(FUZZ_REPLAY)
 	@bash tests/run.sh all
 
@@ -98,7 +112,7 @@ test-core: all
 test-nvim: all
 	@bash tests/run.sh nvim
 
-test-asan: deps
+test-asan: deps-test
 	@$(MAKE) --no-print-directory all $(ASANDIR)/lua/wol/core.so $(ASANDIR)/bin/wol
 	@bash tests/run.sh asan
 
@@ -143,18 +157,21 @@ fuzz-build:
 fuzz: fuzz-build
 	@FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_LUA_CALLS=$(FUZZ_LUA_CALLS) sh tools/fuzz.sh $(FUZZ_TARGETS)
 
-fuzz-replay: deps
+fuzz-replay: deps-test
 	@$(MAKE) --no-print-directory $(FUZZ_REPLAY)
 	@for t in $(FUZZ_TARGETS); do $(ASANDIR)/fuzz/$$t tests/fuzz/corpus/$$t || exit 1; done
 
 # `make chaos`: the long versions of the crash and soak tests
-# (tests/chaos/; CHAOS_N kill points per kind, SOAK_OPS operations).
+# (tests/chaos/; CHAOS_N kill points per kind, SOAK_OPS operations,
+# SYNC_STOP_N stop points per kind of a sync's checkout).
 CHAOS_N  ?= 250
 SOAK_OPS ?= 1000
-chaos: deps
+SYNC_STOP_N ?= 20
+chaos: deps-test
 	@$(MAKE) --no-print-directory all
 	@d=$$(mktemp -d); rc=0; \
 	bash tests/chaos/kill.sh $$d/kill $(CHAOS_N) || rc=1; \
+	bash tests/chaos/sync_stop.sh $$d/stop $(SYNC_STOP_N) 300 || rc=1; \
 	bash tests/chaos/soak.sh $$d/soak $$(( $(SOAK_OPS) / 4 )) || rc=1; \
 	sh tests/chaos/valgrind.sh $$d/vg || rc=1; \
 	rm -rf $$d; exit $$rc

@@ -1,5 +1,6 @@
 /* ctx.c - the context: $WOL_HOME, identity from git config, circles */
-#include "wol.h"
+#include "util/util.h"
+#include "ctx_priv.h"
 
 #include <dirent.h>
 #include <git2.h>
@@ -16,6 +17,8 @@ struct wol_ctx {
 	wol_date today;
 	wol_identity id;
 	git_config *cfg;
+	void *cache[WOL_CTX_CACHES]; /* see ctx_priv.h */
+	void (*cache_free[WOL_CTX_CACHES])(void *);
 };
 
 static char *resolve_home(const char *given)
@@ -185,7 +188,23 @@ void wol_ctx_free(wol_ctx *ctx)
 	free(ctx->id.problem);
 	if (ctx->cfg)
 		git_config_free(ctx->cfg);
+	for (int i = 0; i < WOL_CTX_CACHES; i++)
+		wol_ctx_cache_set(ctx, (enum wol_ctx_cache_slot)i, NULL, NULL);
 	free(ctx);
+}
+
+void *wol_ctx_cache(const wol_ctx *ctx, enum wol_ctx_cache_slot slot)
+{
+	return ctx->cache[slot];
+}
+
+void wol_ctx_cache_set(wol_ctx *ctx, enum wol_ctx_cache_slot slot, void *data,
+                       void (*free_fn)(void *))
+{
+	if (ctx->cache[slot] && ctx->cache_free[slot])
+		ctx->cache_free[slot](ctx->cache[slot]);
+	ctx->cache[slot] = data;
+	ctx->cache_free[slot] = free_fn;
 }
 
 const char *wol_ctx_home(const wol_ctx *ctx)

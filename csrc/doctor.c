@@ -1,5 +1,6 @@
 /* doctor.c - the health checks shared by :checkhealth wol and `wol doctor` */
-#include "wol.h"
+#include "repo/circle_priv.h"
+#include "repo/remote.h"
 
 #include <git2.h>
 #include <stdio.h>
@@ -184,6 +185,56 @@ static void check_circles(wol_ctx *ctx, wol_checks *c)
 	wol_strv_free(names, n);
 }
 
+/* $WOL_HOME/people: private (0700, files 0600) and readable */
+static void check_people(wol_ctx *ctx, wol_checks *c)
+{
+	char *dir = wol_strfmt("%s/people", wol_ctx_home(ctx));
+	struct stat st;
+	if (!dir || lstat(dir, &st) != 0) {
+		add(c, WOL_CHECK_OK, "people", NULL, "no relationship list yet (:WolPeople, wol people add NAME)");
+		free(dir);
+		return;
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		add(c, WOL_CHECK_ERROR, "people", "move it away; wol keeps one file per person there",
+		    "%s is not a directory", dir);
+		free(dir);
+		return;
+	}
+	char adv[600];
+	if ((st.st_mode & 077) != 0) {
+		snprintf(adv, sizeof adv, "chmod 700 %s", dir);
+		add(c, WOL_CHECK_WARN, "people", adv,
+		    "%s is readable by others (mode %03o); your list of people is private", dir,
+		    (unsigned)(st.st_mode & 0777));
+	}
+	wol_people l;
+	wol_people_opts o = {0};
+	o.no_answers = 1;
+	if (wol_people_list(ctx, &o, &l, NULL) == 0) {
+		size_t open_files = 0;
+		for (size_t i = 0; i < l.n; i++) {
+			struct stat fs;
+			if (lstat(l.items[i].path, &fs) == 0 && (fs.st_mode & 077) != 0)
+				open_files++;
+		}
+		add(c, WOL_CHECK_OK, "people", NULL, "%zu %s on your list in %s", l.n,
+		    l.n == 1 ? "person" : "people", dir);
+		if (open_files) {
+			snprintf(adv, sizeof adv, "chmod 600 %s/*.md", dir);
+			add(c, WOL_CHECK_WARN, "people", adv, "%zu person file%s readable by others",
+			    open_files, open_files == 1 ? " is" : "s are");
+		}
+		for (size_t i = 0; i < l.n; i++)
+			if (l.items[i].broken && l.items[i].warning)
+				add(c, WOL_CHECK_WARN, "people", NULL, "%s", l.items[i].warning + 5);
+		for (size_t i = 0; i < l.nwarnings; i++)
+			add(c, WOL_CHECK_WARN, "people", NULL, "%s", l.warnings[i] + 5);
+		wol_people_free(&l);
+	}
+	free(dir);
+}
+
 int wol_doctor_run(wol_ctx *ctx, wol_checks *out, wol_error *err)
 {
 	(void)err;
@@ -192,6 +243,7 @@ int wol_doctor_run(wol_ctx *ctx, wol_checks *out, wol_error *err)
 	check_home(ctx, out);
 	check_identity(ctx, out);
 	check_circles(ctx, out);
+	check_people(ctx, out);
 	return 0;
 }
 

@@ -1,5 +1,6 @@
 /* note.c - work-in-progress notes: notes/<handle>/<slug>.md */
 #include "repo/circle_priv.h"
+#include "repo/history.h"
 
 #include <dirent.h>
 #include <git2.h>
@@ -104,6 +105,12 @@ static int add_note(wol_circle *c, note_vec *nv, const char *handle, const char 
 	char *rel = wol_strfmt("notes/%s/%s", handle, file);
 	if (!rel)
 		return WOL_ENOMEM;
+	wol_place at;
+	wol_place_of(rel, &at);
+	if (!at.listed) { /* the layout decides what a note is */
+		free(rel);
+		return 0;
+	}
 	char *abs = wol_strfmt("%s/%s", wol_circle_path(c), rel);
 	struct stat st;
 	if (!abs || lstat(abs, &st) != 0 || !S_ISREG(st.st_mode)) {
@@ -173,8 +180,7 @@ static int scan_member(wol_circle *c, note_vec *nv, const char *handle)
 	struct dirent *de;
 	int rc = 0;
 	while (rc == 0 && (de = readdir(d)) != NULL) {
-		size_t l = strlen(de->d_name);
-		if (de->d_name[0] == '.' || l < 4 || strcmp(de->d_name + l - 3, ".md") != 0)
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
 			continue;
 		rc = add_note(c, nv, handle, de->d_name);
 	}
@@ -197,63 +203,43 @@ static int cmp_newest(const void *a, const void *b)
 	return strcmp(x->path, y->path);
 }
 
-/* When each note was last committed: walk history newest first, diffing
- * each commit with its first parent under notes/, until every note has a
- * time. */
+/* When each note was last committed, and whether someone other than its
+ * owner changed it with plain git: the changes under notes/ newest first
+ * (repo/history.c; a merge counts for what it changed itself). */
 static void commit_times(wol_circle *c, note_vec *nv, const char *handle)
 {
 	if (nv->n == 0)
 		return;
 	qsort(nv->v, nv->n, sizeof *nv->v, cmp_path);
 	git_repository *repo = wol_circle_repo(c);
-	git_revwalk *w = NULL;
-	if (git_revwalk_new(&w, repo) != 0 || git_revwalk_push_head(w) != 0) {
-		git_revwalk_free(w);
+	git_oid head;
+	if (git_reference_name_to_id(&head, repo, "HEAD") != 0) {
 		git_error_clear();
 		return;
 	}
-	git_revwalk_sorting(w, GIT_SORT_TIME);
-	char *spec = handle ? wol_strfmt("notes/%s/", handle) : wol_strfmt("notes/");
-	char *specs[1] = {spec};
-	git_diff_options dopts;
-	git_diff_options_init(&dopts, GIT_DIFF_OPTIONS_VERSION);
-	dopts.pathspec.strings = specs;
-	dopts.pathspec.count = spec ? 1 : 0;
-	size_t pending = nv->n;
-	git_oid oid;
-	/* bounded: a very long history stops being walked */
-	for (int steps = 0; pending > 0 && steps < 20000 && git_revwalk_next(&oid, w) == 0; steps++) {
-		git_commit *cm = NULL, *parent = NULL;
-		git_tree *t = NULL, *pt = NULL;
-		git_diff *diff = NULL;
-		if (git_commit_lookup(&cm, repo, &oid) != 0)
-			continue;
-		if (git_commit_tree(&t, cm) == 0 &&
-		    (git_commit_parentcount(cm) == 0 ||
-		     (git_commit_parent(&parent, cm, 0) == 0 && git_commit_tree(&pt, parent) == 0)) &&
-		    git_diff_tree_to_tree(&diff, repo, pt, t, &dopts) == 0) {
-			size_t nd = git_diff_num_deltas(diff);
-			for (size_t i = 0; i < nd; i++) {
-				const git_diff_delta *d = git_diff_get_delta(diff, i);
-				wol_note key;
-				key.path = (char *)d->new_file.path;
-				wol_note *hit = bsearch(&key, nv->v, nv->n, sizeof *nv->v, cmp_path);
-				if (hit && !hit->committed) {
-					hit->committed = 1;
-					hit->updated = (long long)git_commit_time(cm);
-					pending--;
-				}
+	wol_authors a;
+	wol_authors__load(repo, &head, &a);
+	char *prefix = handle ? wol_strfmt("notes/%s/", handle) : wol_strfmt("notes/");
+	wol_change *v = NULL;
+	size_t n = 0;
+	if (prefix && wol_history__changes(repo, &a, prefix, &head, NULL, &v, &n, NULL) == 0) {
+		for (size_t i = 0; i < n; i++) {
+			wol_note key;
+			key.path = v[i].path;
+			wol_note *hit = bsearch(&key, nv->v, nv->n, sizeof *nv->v, cmp_path);
+			if (!hit || v[i].status == GIT_DELTA_DELETED)
+				continue;
+			if (!hit->committed) {
+				hit->committed = 1;
+				hit->updated = v[i].time;
 			}
+			if (v[i].outside && !hit->outside)
+				hit->outside = wol_change__describe(&v[i]);
 		}
-		git_diff_free(diff);
-		git_tree_free(pt);
-		git_tree_free(t);
-		git_commit_free(parent);
-		git_commit_free(cm);
 	}
-	git_error_clear();
-	git_revwalk_free(w);
-	free(spec);
+	wol_changes__free(v, n);
+	free(prefix);
+	wol_authors__free(&a);
 }
 
 static int list_notes(wol_circle *c, const char *handle, int times, wol_note **out, size_t *n,
@@ -318,6 +304,7 @@ void wol_notes_free(wol_note *notes, size_t n)
 		free(notes[i].created);
 		free(notes[i].status);
 		free(notes[i].source);
+		free(notes[i].outside);
 	}
 	free(notes);
 }

@@ -1,29 +1,43 @@
 /* prompt.c - the day's prompt: prompt files, the circle program calendar,
- * and the choice of one prompt for a date.
+ * and the layers of one day's prompt.
  *
  * Sources, in order of precedence: $WOL_HOME/prompts/ (the user's), the
  * circle's prompts/, the built-ins (prompts/builtin/ embedded at build time).
- * The first source with a prompt that applies to the date wins; within it the
- * most specific rule wins: date > circle week > weekday > pool. Several
- * prompts for the same rule (the pool, or two Monday prompts) rotate by date,
- * so a date gives the same prompt on every machine and consecutive days differ.
- * A prompt file that cannot be used is skipped with a warning naming its file
+ * A date-specific prompt (date:) of the first source that has one fills
+ * every layer. Otherwise each layer is filled on its own by the first
+ * source that has something for it:
+ *   theme      the weekday's prompt (weekday:)
+ *   focus      inside the circle program, the week's prompt (week:); the
+ *              built-in weeks are an arc spread over the program's length
+ *   challenge  the weekday prompt's challenge, or on pool days (two
+ *              weekdays in five, chosen by a fixed seed, and the weekend)
+ *              a pool prompt's (no rule) when the pool's source ranks at
+ *              least as high
+ *   reflect    the questions of the challenge's prompt, else the weekday's
+ * Several prompts for the same rule in one source rotate by date, so a date
+ * gives the same prompt on every machine and consecutive days differ. A
+ * prompt file that cannot be used is skipped with a warning naming its file
  * and line; it never stops the lookup. */
-#include "wol.h"
+#include "util/util.h"
+#include "format/circle_md.h"
+#include "ctx_priv.h"
 #include "prompt_builtin.h"
 
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
+#include <time.h>
 
 #define PROMPT_MAX_BYTES (256 * 1024)
 #define PROMPT_MAX_FILES 2000
-#define WEEK_MAX 52
+#define WEEK_MAX WOL_CIRCLE_WEEKS_MAX /* the longest program, and week: of a prompt file */
 
 enum rule { RULE_POOL, RULE_WEEKDAY, RULE_WEEK, RULE_DATE, RULE_COUNT };
 enum origin { FROM_USER, FROM_CIRCLE, FROM_BUILTIN, FROM_COUNT };
@@ -33,15 +47,16 @@ static const char *const origin_label[FROM_COUNT] = {"your prompts", "circle pro
 /* One usable prompt file. */
 typedef struct entry {
 	enum rule rule;
-	int value;      /* weekday 0..6 or week 1..52 */
+	int value;      /* weekday 0..6 or week 1..WEEK_MAX */
 	wol_date date;  /* RULE_DATE */
 	int line;       /* line of the rule key, for warnings */
-	char *key;      /* sort key: the file name */
-	wol_prompt p;   /* the parsed content (title, challenge, ...) */
+	char *source;   /* its path, or "builtin:<name>" */
+	wol_prompt p;   /* the parsed content (title, text, challenge, questions, tags) */
 } entry;
 
+/* The usable prompts of one source for one lookup (pointing into the cache). */
 typedef struct entries {
-	entry *v;
+	entry **v;
 	size_t n, cap;
 } entries;
 
@@ -92,22 +107,32 @@ void wol_prompt_free(wol_prompt *p)
 	if (!p)
 		return;
 	free(p->title);
-	free(p->challenge);
-	wol_strv_free(p->questions, p->nquestions);
 	free(p->text);
 	wol_strv_free(p->tags, p->ntags);
-	free(p->source);
+	free(p->focus_title);
+	free(p->focus_text);
+	wol_strv_free(p->focus_questions, p->nfocus_questions);
+	free(p->challenge_title);
+	free(p->challenge);
+	wol_strv_free(p->questions, p->nquestions);
+	free(p->theme_source);
+	free(p->focus_source);
+	free(p->challenge_source);
+	free(p->reflect_source);
 	free(p->reason);
 	wol_strv_free(p->warnings, p->nwarnings);
 	memset(p, 0, sizeof *p);
 }
 
+static void entry_free(entry *e)
+{
+	free(e->source);
+	wol_prompt_free(&e->p);
+	memset(e, 0, sizeof *e);
+}
+
 static void entries_free(entries *es)
 {
-	for (size_t i = 0; i < es->n; i++) {
-		free(es->v[i].key);
-		wol_prompt_free(&es->v[i].p);
-	}
 	free(es->v);
 	memset(es, 0, sizeof *es);
 }
@@ -325,8 +350,7 @@ static const wol_yaml *scalar_field(const wol_yaml *meta, const char *key, const
 
 /* Parses one prompt file into `e`. Returns 0 when usable; otherwise adds a
  * warning and returns non-zero. */
-static int parse_entry(const char *text, size_t len, const char *file, const char *key, strv *w,
-                       entry *e)
+static int parse_entry(const char *text, size_t len, const char *file, strv *w, entry *e)
 {
 	memset(e, 0, sizeof *e);
 	if (!wol_utf8_valid(text, len)) {
@@ -422,10 +446,8 @@ static int parse_entry(const char *text, size_t len, const char *file, const cha
 		wol_prompt_free(&e->p);
 		return -1;
 	}
-	e->key = wol_strfmt("%s", key);
-	e->p.source = wol_strfmt("%s", file);
-	if (!e->key || !e->p.source) {
-		free(e->key);
+	e->source = wol_strfmt("%s", file);
+	if (!e->source) {
 		wol_prompt_free(&e->p);
 		return -1;
 	}
@@ -436,14 +458,128 @@ static int entries_add(entries *es, entry *e)
 {
 	if (es->n == es->cap) {
 		size_t cap = es->cap ? es->cap * 2 : 32;
-		entry *v = realloc(es->v, cap * sizeof *v);
+		entry **v = realloc(es->v, cap * sizeof *v);
 		if (!v)
 			return WOL_ENOMEM;
 		es->v = v;
 		es->cap = cap;
 	}
-	es->v[es->n++] = *e;
+	es->v[es->n++] = e;
 	return 0;
+}
+
+/* ---------------------------------------------------------------- cache */
+
+/* Prompt files are parsed once per context and again only when they
+ * change: a file is the same when its device, inode, size, mtime and ctime
+ * are (any write changes its ctime). Built-ins are parsed once. The cache
+ * lives in the context (ctx_priv.h). */
+typedef struct pfile {
+	char *name;     /* the file name in its folder ("builtin:<name>" for built-ins) */
+	struct stat st; /* what it was parsed from; st_ino 0: never reused */
+	int ok;         /* 1: e is a usable prompt */
+	entry e;
+	strv warnings;  /* why it was skipped */
+} pfile;
+
+typedef struct pdir {
+	char *dir;
+	int nofollow;
+	pfile *v; /* sorted by name */
+	size_t n;
+} pdir;
+
+typedef struct pcache {
+	pfile *builtins;
+	size_t nbuiltins;
+	pdir *dirs;
+	size_t ndirs;
+} pcache;
+
+static void pfile_free(pfile *f)
+{
+	free(f->name);
+	if (f->ok)
+		entry_free(&f->e);
+	strv_clear(&f->warnings);
+	memset(f, 0, sizeof *f);
+}
+
+static void pcache_free(void *data)
+{
+	pcache *c = data;
+	for (size_t i = 0; i < c->nbuiltins; i++)
+		pfile_free(&c->builtins[i]);
+	free(c->builtins);
+	for (size_t i = 0; i < c->ndirs; i++) {
+		for (size_t j = 0; j < c->dirs[i].n; j++)
+			pfile_free(&c->dirs[i].v[j]);
+		free(c->dirs[i].v);
+		free(c->dirs[i].dir);
+	}
+	free(c->dirs);
+	free(c);
+}
+
+static pcache *get_cache(wol_ctx *ctx)
+{
+	pcache *c = wol_ctx_cache(ctx, WOL_CTX_CACHE_PROMPTS);
+	if (!c && (c = calloc(1, sizeof *c)) != NULL)
+		wol_ctx_cache_set(ctx, WOL_CTX_CACHE_PROMPTS, c, pcache_free);
+	return c;
+}
+
+static pdir *get_dir(pcache *c, const char *dir, int nofollow)
+{
+	for (size_t i = 0; i < c->ndirs; i++)
+		if (c->dirs[i].nofollow == nofollow && strcmp(c->dirs[i].dir, dir) == 0)
+			return &c->dirs[i];
+	pdir *v = realloc(c->dirs, (c->ndirs + 1) * sizeof *v);
+	if (!v)
+		return NULL;
+	c->dirs = v;
+	pdir *d = &c->dirs[c->ndirs];
+	memset(d, 0, sizeof *d);
+	if (!(d->dir = wol_strfmt("%s", dir)))
+		return NULL;
+	d->nofollow = nofollow;
+	c->ndirs++;
+	return d;
+}
+
+static int same_file(const struct stat *a, const struct stat *b)
+{
+	return a->st_ino != 0 && a->st_dev == b->st_dev && a->st_ino == b->st_ino &&
+	       a->st_size == b->st_size && a->st_mtim.tv_sec == b->st_mtim.tv_sec &&
+	       a->st_mtim.tv_nsec == b->st_mtim.tv_nsec && a->st_ctim.tv_sec == b->st_ctim.tv_sec &&
+	       a->st_ctim.tv_nsec == b->st_ctim.tv_nsec;
+}
+
+/* Parses the file at path into f (f->name set by the caller). */
+static void parse_file(pfile *f, const char *path, int nofollow, const struct stat *st)
+{
+	char *text = NULL;
+	size_t len = 0;
+	wol_error err;
+	if (st)
+		f->st = *st;
+	if (wol_fs_read(path, PROMPT_MAX_BYTES, nofollow, &text, &len, &err) != 0) {
+		/* err.msg is "wol: <path>: <why>"; add the line */
+		const char *why = err.msg;
+		size_t pl = strlen(path);
+		if (strncmp(why, "wol: ", 5) == 0 && strncmp(why + 5, path, pl) == 0 && why[5 + pl] == ':')
+			why += 5 + pl + 2;
+		warn(&f->warnings, path, 1, "%s (skipped)", why);
+		f->st.st_ino = 0;
+		return;
+	}
+	f->ok = parse_entry(text, len, path, &f->warnings, &f->e) == 0;
+	free(text);
+	/* File times tick in steps of a few milliseconds: a file written within
+	 * the last seconds could change again without its times changing, so
+	 * it is read again next time. */
+	if (time(NULL) - f->st.st_ctim.tv_sec < 2)
+		f->st.st_ino = 0;
 }
 
 static int cmp_str(const void *a, const void *b)
@@ -451,119 +587,142 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Loads the *.md files of dir (a missing dir is no prompts). */
-static void load_dir(const char *dir, int nofollow, entries *es, strv *w)
+static int cmp_pfile(const void *key, const void *elem)
+{
+	return strcmp((const char *)key, ((const pfile *)elem)->name);
+}
+
+/* The usable prompts of the *.md files of dir (a missing dir is no
+ * prompts); the warnings of the others go to w. */
+static int load_dir(pcache *c, const char *dir, int nofollow, entries *es, strv *w)
 {
 	DIR *d = opendir(dir);
 	if (!d) {
 		if (errno != ENOENT && errno != ENOTDIR)
 			strv_push(w, wol_strfmt("wol: %s: cannot read the folder: %s", dir, strerror(errno)));
-		return;
+		return 0;
+	}
+	pdir *pd = get_dir(c, dir, nofollow);
+	if (!pd) {
+		closedir(d);
+		return WOL_ENOMEM;
 	}
 	strv names = {0};
 	struct dirent *de;
+	int rc = 0;
 	while ((de = readdir(d)) != NULL && names.n < PROMPT_MAX_FILES) {
 		size_t n = strlen(de->d_name);
 		if (de->d_name[0] == '.' || n < 4 || strcmp(de->d_name + n - 3, ".md") != 0)
 			continue;
-		strv_push(&names, wol_strfmt("%s", de->d_name));
+		rc |= strv_push(&names, wol_strfmt("%s", de->d_name));
 	}
 	closedir(d);
+	pfile *nv = names.n ? calloc(names.n, sizeof *nv) : NULL;
+	char *taken = pd->n ? calloc(pd->n, 1) : NULL; /* moved from the old array */
+	if (rc || (names.n && !nv) || (pd->n && !taken)) {
+		strv_clear(&names);
+		free(nv);
+		free(taken);
+		return WOL_ENOMEM;
+	}
 	if (names.n)
 		qsort(names.v, names.n, sizeof *names.v, cmp_str);
 	for (size_t i = 0; i < names.n; i++) {
+		pfile *f = &nv[i];
 		char *path = wol_strfmt("%s/%s", dir, names.v[i]);
-		char *text = NULL;
-		size_t len = 0;
-		wol_error err;
-		if (!path)
+		if (!path) {
+			rc = WOL_ENOMEM;
 			break;
-		if (wol_fs_read(path, PROMPT_MAX_BYTES, nofollow, &text, &len, &err) != 0) {
-			/* err.msg is "wol: <path>: <why>"; add the line */
-			const char *why = err.msg;
-			size_t pl = strlen(path);
-			if (strncmp(why, "wol: ", 5) == 0 && strncmp(why + 5, path, pl) == 0 &&
-			    why[5 + pl] == ':')
-				why += 5 + pl + 2;
-			warn(w, path, 1, "%s (skipped)", why);
-			free(path);
-			continue;
 		}
-		entry e;
-		if (parse_entry(text, len, path, names.v[i], w, &e) == 0 && entries_add(es, &e) != 0) {
-			free(e.key);
-			wol_prompt_free(&e.p);
+		struct stat st;
+		int have = (nofollow ? lstat(path, &st) : stat(path, &st)) == 0 && S_ISREG(st.st_mode);
+		pfile *old = pd->n ? bsearch(names.v[i], pd->v, pd->n, sizeof *pd->v, cmp_pfile) : NULL;
+		if (have && old && same_file(&old->st, &st)) {
+			*f = *old; /* moved: the old array no longer owns it */
+			taken[old - pd->v] = 1;
+		} else {
+			f->name = names.v[i];
+			names.v[i] = NULL;
+			parse_file(f, path, nofollow, have ? &st : NULL);
 		}
-		free(text);
 		free(path);
+		for (size_t k = 0; k < f->warnings.n; k++)
+			strv_push(w, wol_strfmt("%s", f->warnings.v[k]));
+		if (f->ok)
+			rc |= entries_add(es, &f->e);
 	}
+	/* files gone or changed: drop their old parse */
+	for (size_t j = 0; j < pd->n; j++)
+		if (!taken[j])
+			pfile_free(&pd->v[j]);
+	free(taken);
+	free(pd->v);
+	/* keep only what was filled (a break above leaves the rest empty) */
+	size_t n = 0;
+	for (size_t i = 0; i < names.n; i++)
+		if (nv[i].name)
+			nv[n++] = nv[i];
+	pd->v = nv;
+	pd->n = n;
 	strv_clear(&names);
+	return rc;
 }
 
-static void load_builtins(entries *es, strv *w)
+static int load_builtins(pcache *c, entries *es, strv *w)
 {
-	for (size_t i = 0; i < wol_prompt_nbuiltins; i++) {
-		const wol_prompt_builtin *b = &wol_prompt_builtins[i];
-		char *src = wol_strfmt("builtin:%s", b->name);
-		entry e;
-		if (src && parse_entry(b->text, strlen(b->text), src, b->name, w, &e) == 0 &&
-		    entries_add(es, &e) != 0) {
-			free(e.key);
-			wol_prompt_free(&e.p);
+	if (!c->builtins && wol_prompt_nbuiltins) {
+		c->builtins = calloc(wol_prompt_nbuiltins, sizeof *c->builtins);
+		if (!c->builtins)
+			return WOL_ENOMEM;
+		for (size_t i = 0; i < wol_prompt_nbuiltins; i++) {
+			const wol_prompt_builtin *b = &wol_prompt_builtins[i];
+			pfile *f = &c->builtins[i];
+			f->name = wol_strfmt("builtin:%s", b->name);
+			if (f->name)
+				f->ok = parse_entry(b->text, strlen(b->text), f->name, &f->warnings, &f->e) == 0;
 		}
-		free(src);
+		c->nbuiltins = wol_prompt_nbuiltins;
 	}
+	int rc = 0;
+	for (size_t i = 0; i < c->nbuiltins; i++) {
+		for (size_t k = 0; k < c->builtins[i].warnings.n; k++)
+			strv_push(w, wol_strfmt("%s", c->builtins[i].warnings.v[k]));
+		if (c->builtins[i].ok)
+			rc |= entries_add(es, &c->builtins[i].e);
+	}
+	return rc;
 }
 
 /* ------------------------------------------------------ circle program */
 
-/* Reads started/weeks from <circle_dir>/circle.md. Returns 1 when the circle
- * has a program, 0 when not (a problem becomes a warning). */
-static int read_program(const char *circle_dir, wol_date *started, int *weeks, strv *w)
+/* The circle program and the circle's name: circle.md through its one
+ * reader (wol_circle_md_read), or the program given in the options. */
+typedef struct program {
+	int has;        /* 1: started and weeks are usable */
+	wol_circle_md md;
+	char *name;     /* the circle's name ({{circle}}), or NULL */
+} program;
+
+/* The folder name of a circle's clone (the circle's name when circle.md
+ * has none). */
+static char *dir_name(const char *dir)
 {
-	char *path = wol_strfmt("%s/circle.md", circle_dir);
-	char *text = NULL;
-	size_t len = 0;
-	wol_error err;
-	int ok = 0;
-	if (!path)
-		return 0;
-	if (wol_fs_read(path, PROMPT_MAX_BYTES, 1, &text, &len, &err) != 0) {
-		if (err.code != WOL_ENOTFOUND)
-			strv_push(w, wol_strfmt("%s", err.msg));
-		free(path);
-		return 0;
-	}
-	wol_doc doc;
-	if (wol_doc_parse(text, len, path, &doc, &err) != 0) {
-		strv_push(w, wol_strfmt("%s (no circle program)", err.msg));
-		free(text);
-		free(path);
-		return 0;
-	}
-	const wol_yaml *st = wol_yaml_get(doc.meta, "started");
-	const wol_yaml *wk = wol_yaml_get(doc.meta, "weeks");
-	*weeks = 12;
-	if (!st) {
-		/* no start date: no program (not an error) */
-	} else if (st->kind != WOL_YAML_SCALAR || strlen(st->value) != 10 ||
-	           wol_date_parse(st->value, (wol_date){1970, 1, 1}, started, &err) != 0) {
-		warn(w, path, st->line, "started: '%s' is not a valid YYYY-MM-DD date (no circle program)",
-		     st->kind == WOL_YAML_SCALAR ? st->value : "?");
-	} else if (wk && (wk->kind != WOL_YAML_SCALAR || parse_int(wk->value, weeks) != 0 ||
-	                  *weeks < 1 || *weeks > WEEK_MAX)) {
-		warn(w, path, wk->line, "weeks: '%s' is not a number of weeks from 1 to %d (no circle program)",
-		     wk->kind == WOL_YAML_SCALAR ? wk->value : "?", WEEK_MAX);
-	} else {
-		ok = 1;
-	}
-	wol_doc_free(&doc);
-	free(text);
-	free(path);
-	return ok;
+	size_t n = strlen(dir);
+	while (n > 1 && dir[n - 1] == '/')
+		n--;
+	const char *s = dir + n;
+	while (s > dir && s[-1] != '/')
+		s--;
+	return wol_strndup(s, (size_t)(dir + n - s));
 }
 
 /* ------------------------------------------------------------- choosing */
+
+static long floor_div(long a, long n)
+{
+	long q = a / n;
+	return (a % n != 0 && (a < 0) != (n < 0)) ? q - 1 : q;
+}
 
 static long floor_mod(long a, long n)
 {
@@ -581,41 +740,340 @@ static size_t gcd(size_t a, size_t b)
 	return a;
 }
 
-/* Index of the prompt for `days` among n candidates: a fixed permutation
- * (step coprime to n) so n consecutive days show n different prompts, and
- * two consecutive days never show the same one when n > 1. */
-static size_t rotate(long days, size_t n)
+/* Index of the prompt for position `pos` among n candidates: a fixed
+ * permutation (step coprime to n) so n consecutive positions show n
+ * different prompts, and two consecutive positions never show the same one
+ * when n > 1. */
+static size_t rotate(long pos, size_t n)
 {
 	if (n <= 1)
 		return 0;
 	size_t step = (n * 618 + 999) / 1000;
 	while (gcd(step, n) != 1)
 		step++;
-	size_t pos = (size_t)floor_mod(days, (long)n);
-	return (pos * (step % n)) % n;
+	size_t p = (size_t)floor_mod(pos, (long)n);
+	return (p * (step % n)) % n;
 }
 
-static int matches(const entry *e, enum rule rule, wol_date date, int week)
+/* The Monday-based week number of a day number (1970-01-01 was a
+ * Thursday, so day 0 is in week 0 with the Monday before it). */
+static long week_number(long days)
 {
-	if (e->rule != rule)
+	return floor_div(days + 3, 7);
+}
+
+/* A fixed mixing of 64 bits (splitmix64's finaliser): the seed of the
+ * pool days, the same on every machine. */
+static uint64_t mix64(uint64_t x)
+{
+	x += 0x9e3779b97f4a7c15ULL;
+	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+	return x ^ (x >> 31);
+}
+
+/* The two pool weekdays (0..4, a < b) of week number k. Weeks come in
+ * cycles of five; each cycle shuffles Monday..Friday with its own seed and
+ * gives week j of the cycle the shuffled days 2j and 2j+1 (mod 5). So two
+ * weekdays in five are pool days, each weekday is one exactly twice a
+ * cycle, and never in two weeks running within a cycle: a weekday's own
+ * challenge is never away for long, and which days change varies. */
+static void pool_weekdays(long k, int *a, int *b)
+{
+	int perm[5] = {0, 1, 2, 3, 4};
+	uint64_t h = mix64((uint64_t)floor_div(k, 5) ^ 0x776f6c2d706f6f6cULL); /* "wol-pool" */
+	for (int i = 4; i > 0; i--) {
+		int j = (int)(h % (uint64_t)(i + 1));
+		h /= (uint64_t)(i + 1);
+		int t = perm[i];
+		perm[i] = perm[j];
+		perm[j] = t;
+	}
+	int jw = (int)floor_mod(k, 5);
+	int x = perm[(2 * jw) % 5], y = perm[(2 * jw + 1) % 5];
+	*a = x < y ? x : y;
+	*b = x < y ? y : x;
+}
+
+/* Whether weekday wd of week k is a pool day (every Saturday and Sunday
+ * is), and the pool day's position in the sequence of all pool days (four a
+ * week), so consecutive pool days show consecutive rotations. */
+static int pool_day(long k, int wd, long *ordinal)
+{
+	int a, b;
+	pool_weekdays(k, &a, &b);
+	int slot = wd == a ? 0 : wd == b ? 1 : wd == 5 ? 2 : wd == 6 ? 3 : -1;
+	*ordinal = 4 * k + (slot < 0 ? 0 : slot);
+	return slot >= 0;
+}
+
+/* The step of the built-in arc (weeks 1..arc) for week `week` of a
+ * program of `weeks`: week 1 is the first step, the last week the last
+ * step, the weeks between are spread evenly over the steps between. A
+ * one-week program shows the first step. */
+static int arc_step(int week, int weeks, int arc)
+{
+	if (week <= 1 || arc <= 1)
+		return 1;
+	if (week >= weeks)
+		return arc;
+	if (arc <= 2)
+		return 1; /* only a start and an end: the start until the end */
+	return 2 + (int)((long)(week - 2) * (arc - 2) / (weeks - 2));
+}
+
+static int match(const entry *e, enum rule r, int value, wol_date date)
+{
+	if (e->rule != r)
 		return 0;
-	switch (rule) {
+	switch (r) {
 	case RULE_DATE:
 		return wol_date_diff(e->date, date) == 0;
-	case RULE_WEEK:
-		return week > 0 && e->value == week;
-	case RULE_WEEKDAY:
-		return e->value == wol_date_weekday(date);
 	case RULE_POOL:
 		return 1;
 	default:
-		return 0;
+		return e->value == value;
 	}
 }
+
+static int want_any(const entry *e)
+{
+	(void)e;
+	return 1;
+}
+
+static int want_challenge(const entry *e)
+{
+	return e->p.challenge && *e->p.challenge;
+}
+
+static int want_questions(const entry *e)
+{
+	return e->p.nquestions > 0;
+}
+
+/* A prompt chosen for a layer: the entry, its source and its place among
+ * the n candidates of that source. */
+typedef struct choice {
+	entry *e;
+	int origin;
+	size_t k, n;
+} choice;
+
+/* The first source in from..to with entries that match the rule and have
+ * what the layer needs; among them the one at rotation position `pos`. */
+static choice choose(entries *src, int from, int to, enum rule r, int value, wol_date date,
+                     int (*want)(const entry *), long pos)
+{
+	choice c = {NULL, 0, 0, 0};
+	for (int o = from; o <= to; o++) {
+		size_t n = 0;
+		for (size_t i = 0; i < src[o].n; i++)
+			n += (size_t)(match(src[o].v[i], r, value, date) && want(src[o].v[i]));
+		if (!n)
+			continue;
+		size_t k = rotate(pos, n), left = k;
+		for (size_t i = 0; i < src[o].n; i++) {
+			entry *e = src[o].v[i];
+			if (match(e, r, value, date) && want(e) && left-- == 0) {
+				c.e = e;
+				break;
+			}
+		}
+		c.origin = o;
+		c.k = k;
+		c.n = n;
+		return c;
+	}
+	return c;
+}
+
+/* ---------------------------------------------------------- placeholders */
+
+typedef struct vars {
+	char weeks[16], week[16], weeks_left[16], weekday[16];
+	const char *circle;
+} vars;
+
+/* Copies s with {{weeks}}, {{week}}, {{weeks_left}}, {{circle}} and
+ * {{weekday}} filled in; anything else in braces stays as written and is
+ * reported once per file. NULL stays NULL. */
+static char *fill(const char *s, const vars *v, const char *file, strv *w, int *reported)
+{
+	if (!s)
+		return NULL;
+	if (!strstr(s, "{{"))
+		return wol_strfmt("%s", s);
+	wol_buf b;
+	wol_buf_init(&b);
+	while (*s) {
+		const char *open = strstr(s, "{{");
+		if (!open) {
+			wol_buf_puts(&b, s);
+			break;
+		}
+		wol_buf_put(&b, s, (size_t)(open - s));
+		const char *close = strstr(open + 2, "}}");
+		const char *name = open + 2;
+		size_t n = close ? (size_t)(close - name) : 0;
+		while (n && name[0] == ' ')
+			name++, n--;
+		while (n && name[n - 1] == ' ')
+			n--;
+		const char *val = NULL;
+		if (close) {
+			if (n == 5 && memcmp(name, "weeks", 5) == 0)
+				val = v->weeks;
+			else if (n == 4 && memcmp(name, "week", 4) == 0)
+				val = v->week;
+			else if (n == 10 && memcmp(name, "weeks_left", 10) == 0)
+				val = v->weeks_left;
+			else if (n == 6 && memcmp(name, "circle", 6) == 0)
+				val = v->circle;
+			else if (n == 7 && memcmp(name, "weekday", 7) == 0)
+				val = v->weekday;
+		}
+		if (val) {
+			wol_buf_puts(&b, val);
+			s = close + 2;
+			continue;
+		}
+		if (!*reported) {
+			*reported = 1;
+			strv_push(w, wol_strfmt("wol: %s: %.*s is not a placeholder (left as written; use "
+			                        "{{weeks}}, {{week}}, {{weeks_left}}, {{circle}} or {{weekday}})",
+			                        file, close ? (int)(close + 2 - open) : 2, open));
+		}
+		wol_buf_put(&b, open, 2);
+		s = open + 2;
+	}
+	if (b.oom) {
+		wol_buf_free(&b);
+		return NULL;
+	}
+	return wol_buf_detach(&b);
+}
+
+static int fill_strv(char **in, size_t n, char ***out, size_t *nout, const vars *v,
+                     const char *file, strv *w, int *reported)
+{
+	*out = NULL;
+	*nout = 0;
+	if (!n)
+		return 0;
+	char **o = calloc(n, sizeof *o);
+	if (!o)
+		return WOL_ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		if (!(o[i] = fill(in[i], v, file, w, reported))) {
+			wol_strv_free(o, i);
+			return WOL_ENOMEM;
+		}
+	}
+	*out = o;
+	*nout = n;
+	return 0;
+}
+
+static int copy_strv(char **in, size_t n, char ***out, size_t *nout)
+{
+	*out = NULL;
+	*nout = 0;
+	if (!n)
+		return 0;
+	char **o = calloc(n, sizeof *o);
+	if (!o)
+		return WOL_ENOMEM;
+	for (size_t i = 0; i < n; i++)
+		if (!(o[i] = wol_strfmt("%s", in[i]))) {
+			wol_strv_free(o, i);
+			return WOL_ENOMEM;
+		}
+	*out = o;
+	*nout = n;
+	return 0;
+}
+
+/* --------------------------------------------------------------- the day */
 
 static int valid_date(wol_date d)
 {
 	return wol_date_valid(d.y, d.m, d.d);
+}
+
+/* "every tuesday (built-in)", "date 2026-03-17, 1 of 2 (your prompts)", ... */
+static void describe(wol_buf *b, const choice *c, enum rule r, wol_date date, int week, int weeks)
+{
+	char ds[11];
+	switch (r) {
+	case RULE_DATE:
+		wol_date_format(date, ds);
+		wol_buf_printf(b, "date %s", ds);
+		break;
+	case RULE_WEEK:
+		wol_buf_printf(b, "program week %d of %d", week, weeks);
+		break;
+	case RULE_WEEKDAY:
+		wol_buf_printf(b, "every %s", wol_weekday_name(wol_date_weekday(date)));
+		break;
+	default:
+		wol_buf_puts(b, "from the pool");
+		break;
+	}
+	if (c->n > 1 || r == RULE_POOL)
+		wol_buf_printf(b, ", %zu of %zu", c->k + 1, c->n);
+	wol_buf_printf(b, " (%s)", origin_label[c->origin]);
+}
+
+/* Where the circle and its program come from: opts, else the default
+ * circle's circle.md. */
+static int find_program(wol_ctx *ctx, const wol_prompt_opts *opts, char **circle_dir,
+                        program *pg, strv *w, wol_error *err)
+{
+	memset(pg, 0, sizeof *pg);
+	pg->md.weeks = WOL_CIRCLE_WEEKS;
+	pg->md.meets = -1;
+	*circle_dir = NULL;
+	if (opts->circle_dir && *opts->circle_dir) {
+		*circle_dir = wol_strfmt("%s", opts->circle_dir);
+	} else {
+		char **names = NULL;
+		size_t n = 0;
+		wol_error cerr;
+		const char *name = NULL;
+		if (wol_ctx_circles(ctx, &names, &n, &cerr) == 0 && n > 0) {
+			if (wol_ctx_circle(ctx, NULL, &name, &cerr) == 0)
+				*circle_dir = wol_ctx_circle_path(ctx, name);
+			else
+				strv_push(w, wol_strfmt("%s (circle prompts not used)", cerr.msg));
+		}
+		wol_strv_free(names, n);
+	}
+	if (opts->has_program &&
+	    (!valid_date(opts->started) || opts->weeks < 1 || opts->weeks > WEEK_MAX)) {
+		free(*circle_dir);
+		*circle_dir = NULL;
+		return wol_error_set(err, WOL_EINVAL,
+		                     "prompt: a circle program needs a valid start date and 1..%d weeks",
+		                     WEEK_MAX);
+	}
+	if (*circle_dir) {
+		int rc = wol_circle_md_read(*circle_dir, &pg->md, err);
+		if (rc) {
+			free(*circle_dir);
+			*circle_dir = NULL;
+			return rc;
+		}
+		for (size_t i = 0; i < pg->md.nwarnings; i++)
+			strv_push(w, wol_strfmt("%s", pg->md.warnings[i]));
+		pg->name = pg->md.name ? wol_strfmt("%s", pg->md.name) : dir_name(*circle_dir);
+	}
+	if (opts->has_program) {
+		pg->md.started = opts->started;
+		pg->md.weeks = opts->weeks;
+	}
+	pg->has = pg->md.started.y != 0;
+	return 0;
 }
 
 int wol_prompt_get(wol_ctx *ctx, wol_date date, const wol_prompt_opts *opts, wol_prompt *out,
@@ -630,126 +1088,163 @@ int wol_prompt_get(wol_ctx *ctx, wol_date date, const wol_prompt_opts *opts, wol
 	if (!opts)
 		opts = &none;
 	strv w = {0};
-	wol_date started = {0, 0, 0};
-	int weeks = 0, program = 0;
 	char *circle_dir = NULL;
-	if (opts->circle_dir && *opts->circle_dir) {
-		circle_dir = wol_strfmt("%s", opts->circle_dir);
-	} else {
-		char **names = NULL;
-		size_t n = 0;
-		wol_error cerr;
-		const char *name = NULL;
-		if (wol_ctx_circles(ctx, &names, &n, &cerr) == 0 && n > 0) {
-			if (wol_ctx_circle(ctx, NULL, &name, &cerr) == 0)
-				circle_dir = wol_ctx_circle_path(ctx, name);
-			else
-				strv_push(&w, wol_strfmt("%s (circle prompts not used)", cerr.msg));
-		}
-		wol_strv_free(names, n);
+	program pg;
+	int rc = find_program(ctx, opts, &circle_dir, &pg, &w, err);
+	if (rc) {
+		strv_clear(&w);
+		return rc;
 	}
-	if (opts->has_program) {
-		if (!valid_date(opts->started) || opts->weeks < 1 || opts->weeks > WEEK_MAX) {
-			free(circle_dir);
-			strv_clear(&w);
-			return wol_error_set(err, WOL_EINVAL,
-			                     "prompt: a circle program needs a valid start date and 1..%d "
-			                     "weeks",
-			                     WEEK_MAX);
-		}
-		started = opts->started;
-		weeks = opts->weeks;
-		program = 1;
-	} else if (circle_dir) {
-		program = read_program(circle_dir, &started, &weeks, &w);
-	}
-	int week = 0;
-	if (program) {
-		long diff = wol_date_diff(date, started);
-		if (diff >= 0 && diff < (long)weeks * 7)
-			week = (int)(diff / 7) + 1;
-	}
+	int week = wol_circle_md_week(&pg.md, date);
 
 	entries src[FROM_COUNT] = {{0}};
+	pcache *cache = get_cache(ctx);
 	char *user_dir = wol_strfmt("%s/prompts", wol_ctx_home(ctx));
-	if (user_dir)
-		load_dir(user_dir, 0, &src[FROM_USER], &w);
-	if (circle_dir) {
-		char *dir = wol_strfmt("%s/prompts", circle_dir);
-		if (dir)
-			load_dir(dir, 1, &src[FROM_CIRCLE], &w);
-		free(dir);
+	char *cdir = circle_dir ? wol_strfmt("%s/prompts", circle_dir) : NULL;
+	if (!cache || !user_dir || (circle_dir && !cdir))
+		rc = WOL_ENOMEM;
+	if (!rc)
+		rc = load_dir(cache, user_dir, 0, &src[FROM_USER], &w);
+	if (!rc && cdir)
+		rc = load_dir(cache, cdir, 1, &src[FROM_CIRCLE], &w);
+	if (!rc)
+		rc = load_builtins(cache, &src[FROM_BUILTIN], &w);
+	free(cdir);
+	if (rc) {
+		for (int o = 0; o < FROM_COUNT; o++)
+			entries_free(&src[o]);
+		free(user_dir);
+		free(circle_dir);
+		free(pg.name);
+		wol_circle_md_free(&pg.md);
+		strv_clear(&w);
+		return wol_error_set(err, WOL_ENOMEM, "out of memory");
 	}
-	load_builtins(&src[FROM_BUILTIN], &w);
 	/* week prompts beyond the program's length can never apply: say so */
-	if (program) {
+	if (pg.has) {
 		for (int o = FROM_USER; o < FROM_BUILTIN; o++)
 			for (size_t i = 0; i < src[o].n; i++)
-				if (src[o].v[i].rule == RULE_WEEK && src[o].v[i].value > weeks)
-					warn(&w, src[o].v[i].p.source, src[o].v[i].line,
+				if (src[o].v[i]->rule == RULE_WEEK && src[o].v[i]->value > pg.md.weeks)
+					warn(&w, src[o].v[i]->source, src[o].v[i]->line,
 					     "week: %d is out of range (the circle program has %d weeks)",
-					     src[o].v[i].value, weeks);
+					     src[o].v[i]->value, pg.md.weeks);
 	}
 
-	int rc = 0;
-	entry *pick = NULL;
-	for (int o = FROM_USER; o < FROM_COUNT && !pick; o++) {
-		for (int r = RULE_DATE; r >= RULE_POOL && !pick; r--) {
-			size_t n = 0;
-			for (size_t i = 0; i < src[o].n; i++)
-				n += (size_t)matches(&src[o].v[i], (enum rule)r, date, week);
-			if (!n)
-				continue;
-			size_t k = rotate(wol_date_to_days(date), n);
-			for (size_t i = 0; i < src[o].n && !pick; i++)
-				if (matches(&src[o].v[i], (enum rule)r, date, week) && k-- == 0)
-					pick = &src[o].v[i];
-			char why[160];
-			char ds[11];
-			switch ((enum rule)r) {
-			case RULE_DATE:
-				wol_date_format(date, ds);
-				snprintf(why, sizeof why, "date %s", ds);
-				break;
-			case RULE_WEEK:
-				snprintf(why, sizeof why, "circle week %d of %d", week, weeks);
-				break;
-			case RULE_WEEKDAY:
-				snprintf(why, sizeof why, "every %s", wol_weekday_name(wol_date_weekday(date)));
-				break;
-			default:
-				snprintf(why, sizeof why, "general pool, %zu of %zu", rotate(wol_date_to_days(date), n) + 1, n);
-				break;
+	long days = wol_date_to_days(date);
+	long k = week_number(days);
+	int wd = wol_date_weekday(date);
+	wol_buf why;
+	wol_buf_init(&why);
+	choice theme = {0}, focus = {0}, chal = {0}, refl = {0};
+	choice dated = choose(src, FROM_USER, FROM_BUILTIN, RULE_DATE, 0, date, want_any, days);
+	if (dated.e) {
+		theme = chal = refl = dated;
+		describe(&why, &dated, RULE_DATE, date, week, pg.md.weeks);
+	} else {
+		theme = choose(src, FROM_USER, FROM_BUILTIN, RULE_WEEKDAY, wd, date, want_any, k);
+		if (week > 0) {
+			focus = choose(src, FROM_USER, FROM_CIRCLE, RULE_WEEK, week, date, want_any, k);
+			if (!focus.e) {
+				int arc = 0;
+				for (size_t i = 0; i < src[FROM_BUILTIN].n; i++)
+					if (src[FROM_BUILTIN].v[i]->rule == RULE_WEEK &&
+					    src[FROM_BUILTIN].v[i]->value > arc)
+						arc = src[FROM_BUILTIN].v[i]->value;
+				focus = choose(src, FROM_BUILTIN, FROM_BUILTIN, RULE_WEEK,
+				               arc_step(week, pg.md.weeks, arc), date, want_any, k);
 			}
-			if (n > 1 && r != RULE_POOL)
-				snprintf(why + strlen(why), sizeof why - strlen(why), ", %zu of %zu",
-				         rotate(wol_date_to_days(date), n) + 1, n);
-			out->reason = wol_strfmt("%s (%s)", why, origin_label[o]);
+		}
+		long ordinal;
+		int pday = pool_day(k, wd, &ordinal);
+		choice own = choose(src, FROM_USER, FROM_BUILTIN, RULE_WEEKDAY, wd, date, want_challenge, k);
+		choice pool = choose(src, FROM_USER, FROM_BUILTIN, RULE_POOL, 0, date, want_challenge, ordinal);
+		/* the pool on its days, unless the weekday's own challenge comes
+		 * from a source that ranks higher than the pool's */
+		chal = own;
+		if (pool.e && (!own.e || (pday && pool.origin <= own.origin)))
+			chal = pool;
+		if (chal.e && want_questions(chal.e))
+			refl = chal;
+		else
+			refl = choose(src, FROM_USER, FROM_BUILTIN, RULE_WEEKDAY, wd, date, want_questions, k);
+		if (!theme.e)
+			theme = chal;
+		if (theme.e)
+			describe(&why, &theme, theme.e->rule, date, week, pg.md.weeks);
+		if (chal.e && chal.e != theme.e) {
+			wol_buf_puts(&why, "; challenge ");
+			describe(&why, &chal, chal.e->rule, date, week, pg.md.weeks);
+		}
+		if (focus.e) {
+			wol_buf_puts(&why, "; focus ");
+			describe(&why, &focus, RULE_WEEK, date, week, pg.md.weeks);
 		}
 	}
-	if (!pick) {
+
+	if (!theme.e) {
 		rc = wol_error_set(err, WOL_ENOTFOUND, "prompt: no prompt applies to this date");
 	} else {
-		/* move the chosen prompt's fields into out */
-		out->title = pick->p.title;
-		out->challenge = pick->p.challenge;
-		out->questions = pick->p.questions;
-		out->nquestions = pick->p.nquestions;
-		out->text = pick->p.text;
-		out->tags = pick->p.tags;
-		out->ntags = pick->p.ntags;
-		out->source = pick->p.source;
-		memset(&pick->p, 0, sizeof pick->p);
+		vars v;
+		snprintf(v.weeks, sizeof v.weeks, "%d", pg.md.weeks);
+		snprintf(v.week, sizeof v.week, "%d", week);
+		snprintf(v.weeks_left, sizeof v.weeks_left, "%d", pg.md.weeks - week);
+		snprintf(v.weekday, sizeof v.weekday, "%s", wol_weekday_name(wd));
+		v.weekday[0] = (char)toupper((unsigned char)v.weekday[0]);
+		v.circle = pg.name ? pg.name : "your circle";
+		int bad[4] = {0, 0, 0, 0}; /* placeholder reported for theme, focus, challenge, reflect */
+		entry *te = theme.e, *fe = focus.e, *ce = chal.e, *re = refl.e;
+		/* one report per file */
+		int *rep_c = ce == te ? &bad[0] : &bad[2];
+		int *rep_r = re == te ? &bad[0] : re == ce ? rep_c : &bad[3];
+		out->title = fill(te->p.title, &v, te->source, &w, &bad[0]);
+		out->text = fill(te->p.text, &v, te->source, &w, &bad[0]);
+		int mem = !out->title || !out->text;
+		mem |= copy_strv(te->p.tags, te->p.ntags, &out->tags, &out->ntags) != 0;
+		out->theme_source = wol_strfmt("%s", te->source);
+		mem |= !out->theme_source;
+		if (fe) {
+			out->focus_title = fill(fe->p.title, &v, fe->source, &w, &bad[1]);
+			out->focus_text = fill(fe->p.challenge, &v, fe->source, &w, &bad[1]);
+			mem |= fill_strv(fe->p.questions, fe->p.nquestions, &out->focus_questions,
+			                 &out->nfocus_questions, &v, fe->source, &w, &bad[1]) != 0;
+			out->focus_source = wol_strfmt("%s", fe->source);
+			mem |= !out->focus_title || !out->focus_text || !out->focus_source;
+		}
+		if (ce && !want_challenge(ce))
+			ce = NULL; /* a date-specific prompt without one: the layer is empty */
+		if (re && !want_questions(re))
+			re = NULL;
+		if (ce) {
+			out->challenge_title = fill(ce->p.title, &v, ce->source, &w, rep_c);
+			out->challenge = fill(ce->p.challenge, &v, ce->source, &w, rep_c);
+			out->challenge_source = wol_strfmt("%s", ce->source);
+			mem |= !out->challenge_title || !out->challenge || !out->challenge_source;
+		} else {
+			out->challenge_title = wol_strndup("", 0);
+			out->challenge = wol_strndup("", 0);
+			mem |= !out->challenge_title || !out->challenge;
+		}
+		if (re) {
+			mem |= fill_strv(re->p.questions, re->p.nquestions, &out->questions, &out->nquestions,
+			                 &v, re->source, &w, rep_r) != 0;
+			out->reflect_source = wol_strfmt("%s", re->source);
+			mem |= !out->reflect_source;
+		}
+		out->dated = dated.e != NULL;
 		out->date = date;
 		out->week = week;
-		out->weeks = program ? weeks : 0;
-		if (!out->reason)
+		out->weeks = pg.has ? pg.md.weeks : 0;
+		out->reason = wol_buf_detach(&why);
+		if (mem || !out->reason)
 			rc = wol_error_set(err, WOL_ENOMEM, "out of memory");
 	}
+	wol_buf_free(&why);
 	for (int o = 0; o < FROM_COUNT; o++)
 		entries_free(&src[o]);
 	free(user_dir);
 	free(circle_dir);
+	free(pg.name);
+	wol_circle_md_free(&pg.md);
 	out->warnings = w.v;
 	out->nwarnings = w.n;
 	if (rc)

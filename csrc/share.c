@@ -391,13 +391,9 @@ static int share_copy(share_state *st, wol_share_result *r, wol_error *err)
 	/* the target: the note named by the caller, the one this source was
 	 * shared to before, or a new one */
 	if (o->note && *o->note) {
-		char *prefix = wol_strfmt("notes/%s/", handle);
-		if (!prefix) {
-			rc = wol_error_set(err, WOL_ENOMEM, "out of memory");
-			goto out;
-		}
-		int mine = strncmp(o->note, prefix, strlen(prefix)) == 0;
-		free(prefix);
+		wol_place at;
+		wol_place_of(o->note, &at);
+		int mine = at.kind == WOL_PLACE_NOTE && strcmp(at.member, handle) == 0;
 		if ((rc = wol_path_check(o->note, err)))
 			goto out;
 		if (!mine) {
@@ -545,7 +541,7 @@ int wol_share_note(wol_circle *c, const wol_share_opts *o, wol_share_result *r, 
 	st.c = c;
 	size_t max = o->max_size ? o->max_size : WOL_SHARE_MAX;
 	const char *handle = wol_circle_handle(c);
-	char *croot = NULL, *jroot = NULL, *jdir = NULL, *prefix = NULL;
+	char *croot = NULL, *jroot = NULL, *jdir = NULL;
 	int rc = 0;
 	if (o->file && *o->file) {
 		st.abs = wol_fs_realpath(o->file);
@@ -554,6 +550,20 @@ int wol_share_note(wol_circle *c, const wol_share_opts *o, wol_share_result *r, 
 		jroot = jdir ? wol_fs_realpath(jdir) : NULL;
 		if (!st.abs || !croot) {
 			rc = wol_error_set(err, WOL_EINVAL, "share: %s: cannot resolve the path", o->file);
+			goto out;
+		}
+		/* the relationship list is private whatever the force: it is about
+		 * other people (people/<slug>.md, :help wol-people-files) */
+		char *pdir = wol_strfmt("%s/people", wol_circle__home(c));
+		char *proot = pdir ? wol_fs_realpath(pdir) : NULL;
+		int personal = proot && below(st.abs, proot);
+		free(pdir);
+		free(proot);
+		if (personal) {
+			rc = wol_error_set(err, WOL_EREFUSED,
+			                   "share: %s is on your private list of people; it is never shared "
+			                   "(nothing was shared)",
+			                   o->file);
 			goto out;
 		}
 		if (jroot && below(st.abs, jroot) && !o->force) {
@@ -567,19 +577,16 @@ int wol_share_note(wol_circle *c, const wol_share_opts *o, wol_share_result *r, 
 		if (st.rel) {
 			if ((rc = wol_path_check(st.rel, err)))
 				goto out;
-			prefix = wol_strfmt("notes/%s/", handle);
-			if (!prefix) {
-				rc = wol_error_set(err, WOL_ENOMEM, "out of memory");
-				goto out;
-			}
-			if (strncmp(st.rel, "notes/", 6) == 0 && strncmp(st.rel, prefix, strlen(prefix)) != 0) {
+			wol_place at;
+			wol_place_of(st.rel, &at);
+			if (at.kind == WOL_PLACE_NOTE && strcmp(at.member, handle) != 0) {
 				rc = wol_error_set(err, WOL_EREFUSED,
 				                   "share: %s is in another member's folder; only notes/%s/ is "
 				                   "yours (nothing was shared)",
 				                   st.rel, handle);
 				goto out;
 			}
-			if (strncmp(st.rel, prefix, strlen(prefix)) != 0) {
+			if (at.kind != WOL_PLACE_NOTE) {
 				rc = wol_error_set(err, WOL_EREFUSED,
 				                   "share: %s is part of the circle repository but not one of "
 				                   "your notes (notes/%s/); nothing was shared",
@@ -639,6 +646,5 @@ out:
 	free(croot);
 	free(jroot);
 	free(jdir);
-	free(prefix);
 	return rc;
 }

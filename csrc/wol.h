@@ -1,9 +1,12 @@
 /*
  * wol.h - the wol.nvim C library: one API, two front ends (the Lua module
- * lua/wol/core.so and the `wol` CLI).
+ * lua/wol/core.so and the `wol` CLI). This header is the product API only:
+ * what the two front ends call. The library's own helpers are in
+ * util/util.h and the folders' internal headers (doc/hacking.md).
  *
  * Conventions
- *   - Functions are named wol_<noun>_<verb> and live in csrc/<noun>.c.
+ *   - Functions are named wol_<noun>_<verb> and live in csrc/<noun>.c or
+ *     csrc/<noun>/.
  *   - Functions that can fail return 0 on success or a negative wol_code,
  *     and fill the caller's wol_error with one line "wol: <what>: <why>".
  *   - The library never prints and keeps no mutable static state.
@@ -59,9 +62,6 @@ typedef struct wol_error {
 /* Set `e` (may be NULL) to code and a message; returns `code`.
  * The message gets the "wol: " prefix unless it already has it. */
 WOL_API int wol_error_set(wol_error *e, int code, const char *fmt, ...) WOL_PRINTF(3, 4);
-WOL_API int wol_error_setv(wol_error *e, int code, const char *fmt, va_list ap);
-/* Format the calling thread's last libgit2 error as "wol: <what>: <why>". */
-WOL_API int wol_error_git(wol_error *e, int gitrc, const char *what);
 WOL_API void wol_error_clear(wol_error *e);
 /* A short name for a code ("invalid", "not found", ...). */
 WOL_API const char *wol_error_name(int code);
@@ -79,6 +79,11 @@ typedef struct wol_libinfo {
 	const char *cjson;
 } wol_libinfo;
 
+/* Sets the library up for this process (libgit2, and its one process-wide
+ * option: .git writes fsynced); every wol_init is paired with a
+ * wol_shutdown. The front ends call it once, before anything else. */
+WOL_API int wol_init(wol_error *err);
+WOL_API void wol_shutdown(void);
 WOL_API const char *wol_version(void);
 WOL_API void wol_version_libs(wol_libinfo *out);
 
@@ -90,17 +95,11 @@ typedef struct wol_date {
 	int y, m, d;
 } wol_date;
 
-WOL_API int wol_date_valid(int y, int m, int d);
-/* Days since 1970-01-01 (may be negative) and back. */
-WOL_API long wol_date_to_days(wol_date d);
-WOL_API wol_date wol_date_from_days(long days);
 WOL_API wol_date wol_date_add(wol_date d, long days);
 WOL_API long wol_date_diff(wol_date a, wol_date b); /* a - b in days */
 /* 0 = monday .. 6 = sunday */
 WOL_API int wol_date_weekday(wol_date d);
 WOL_API const char *wol_weekday_name(int wd);
-/* "monday".."sunday" (case-insensitive, 3-letter forms too); -1 if unknown */
-WOL_API int wol_weekday_parse(const char *s);
 /* buf must hold 11 bytes: YYYY-MM-DD */
 WOL_API void wol_date_format(wol_date d, char *buf);
 /* Parses YYYY-MM-DD, "today", "yesterday", "tomorrow", "+N", "-N"
@@ -109,81 +108,18 @@ WOL_API int wol_date_parse(const char *s, wol_date today, wol_date *out, wol_err
 /* The local calendar date now (honours TZ). */
 WOL_API wol_date wol_date_today(void);
 
-/* --------------------------------------------------------------- strings */
-
-/* A growable byte buffer, always NUL-terminated when len > 0 or after
- * any append. */
-typedef struct wol_buf {
-	char *ptr;
-	size_t len, cap;
-	int oom;
-} wol_buf;
-
-WOL_API void wol_buf_init(wol_buf *b);
-WOL_API void wol_buf_free(wol_buf *b);
-WOL_API int wol_buf_put(wol_buf *b, const char *s, size_t n);
-WOL_API int wol_buf_puts(wol_buf *b, const char *s);
-WOL_API int wol_buf_printf(wol_buf *b, const char *fmt, ...) WOL_PRINTF(2, 3);
-/* Hands the string to the caller (never NULL unless out of memory). */
-WOL_API char *wol_buf_detach(wol_buf *b);
-
-/* malloc'd printf; NULL on out of memory */
-WOL_API char *wol_strfmt(const char *fmt, ...) WOL_PRINTF(1, 2);
-WOL_API char *wol_strndup(const char *s, size_t n);
-
 /* ----------------------------------------------------------------- names */
 
 #define WOL_HANDLE_MAX 39
 
-/* A handle or circle name: [a-z0-9][a-z0-9._-]{0,38}. */
-WOL_API int wol_name_valid(const char *s);
 /* 0 when valid, else WOL_EINVAL with "wol: <what>: '<s>' is not valid ..." */
 WOL_API int wol_name_check(const char *s, const char *what, wol_error *err);
-/* Lower-case ASCII slug of `in` ([a-z0-9-], no leading/trailing '-'),
- * at most `max` characters (max < outsz). Returns the length (may be 0). */
-WOL_API size_t wol_slug(const char *in, char *out, size_t outsz, size_t max);
-/* Whether `s` (n bytes) is valid UTF-8 with no NUL bytes. */
-WOL_API int wol_utf8_valid(const char *s, size_t n);
 /* Decodes the UTF-8 character at s (n bytes available) into *cp: returns
  * its length in bytes, or 0 when s does not start with a valid one. */
 WOL_API size_t wol_utf8_next(const char *s, size_t n, unsigned int *cp);
 /* Whether a code point is a control character: C0 (tab and newline too),
  * DEL or C1. The one rule for refusing titles and for what the CLI escapes. */
 WOL_API int wol_char_control(unsigned int cp);
-/* The title rule of notes, questions and shares: one line of UTF-8 text, not
- * blank, no control characters (a tab becomes a space), at most `max` bytes
- * after trimming the blanks around it. *out gets the trimmed malloc'd copy;
- * otherwise WOL_EINVAL with "wol: <what>: ..." and *out NULL. */
-WOL_API int wol_title_check(const char *what, const char *title, size_t max, char **out,
-                            wol_error *err);
-
-/* ----------------------------------------------------------- file system */
-
-WOL_API int wol_fs_mkdirs(const char *path, mode_t mode, wol_error *err);
-/* Reads a whole regular file (no symlink following when nofollow is set);
- * refuses files larger than `max` bytes. *out is NUL-terminated. */
-WOL_API int wol_fs_read(const char *path, size_t max, int nofollow, char **out,
-                        size_t *len, wol_error *err);
-/* Atomic replace: temp file in the same directory, fsync, rename, fsync
- * of the directory. Readers see the old or the new content, never a mix. */
-WOL_API int wol_fs_write_atomic(const char *path, const char *data, size_t len,
-                                mode_t mode, wol_error *err);
-/* 1 if path is an existing directory, 0 otherwise. */
-WOL_API int wol_fs_isdir(const char *path);
-WOL_API int wol_fs_exists(const char *path);
-/* The absolute form of `path` with every symbolic link resolved: its
- * deepest existing ancestor through realpath(3), the rest (not there yet)
- * appended as it is. malloc'd; NULL when out of memory. */
-WOL_API char *wol_fs_realpath(const char *path);
-
-/* An advisory lock (flock) on `path`, created if missing. Released when the
- * process dies, so a kill -9 never leaves a stale lock. Waits up to
- * timeout_ms. */
-typedef struct wol_lock {
-	int fd;
-} wol_lock;
-WOL_API int wol_lock_acquire(wol_lock *lk, const char *path, int timeout_ms, wol_error *err);
-WOL_API void wol_lock_release(wol_lock *lk);
 
 /* ------------------------------------------------- YAML front matter docs */
 
@@ -205,12 +141,8 @@ typedef struct wol_yaml {
 
 WOL_API wol_yaml *wol_yaml_new(wol_yaml_kind kind, const char *scalar);
 WOL_API void wol_yaml_free(wol_yaml *y);
-WOL_API const wol_yaml *wol_yaml_get(const wol_yaml *map, const char *key);
-/* The scalar at key, or NULL when missing or not a scalar. */
-WOL_API const char *wol_yaml_str(const wol_yaml *map, const char *key);
 /* Sets (replacing) key in a map; takes ownership of val. */
 WOL_API int wol_yaml_set(wol_yaml *map, const char *key, wol_yaml *val);
-WOL_API int wol_yaml_set_str(wol_yaml *map, const char *key, const char *val);
 WOL_API int wol_yaml_push(wol_yaml *seq, wol_yaml *val);
 
 /* A Markdown document with optional YAML front matter. */
@@ -258,8 +190,6 @@ typedef struct wol_identity {
 
 /* The identity read from git config when the context was opened. */
 WOL_API const wol_identity *wol_ctx_identity(const wol_ctx *ctx);
-/* The handle, or WOL_EINVAL with a message saying how to set one. */
-WOL_API int wol_ctx_handle(const wol_ctx *ctx, const char **out, wol_error *err);
 /* The names of existing circles ($WOL_HOME/circles/<name> holding .git),
  * sorted. Free with wol_strv_free. */
 WOL_API int wol_ctx_circles(const wol_ctx *ctx, char ***names, size_t *n, wol_error *err);
@@ -269,10 +199,6 @@ WOL_API int wol_ctx_circles(const wol_ctx *ctx, char ***names, size_t *n, wol_er
 WOL_API int wol_ctx_circle(wol_ctx *ctx, const char *name, const char **out, wol_error *err);
 /* "$WOL_HOME/circles/<name>" (malloc'd) */
 WOL_API char *wol_ctx_circle_path(const wol_ctx *ctx, const char *name);
-/* Creates $WOL_HOME (0700) and $WOL_HOME/<rel> with `mode`; *out (if not
- * NULL) gets the malloc'd absolute path. */
-WOL_API int wol_ctx_mkdir(const wol_ctx *ctx, const char *rel, mode_t mode, char **out,
-                          wol_error *err);
 /* A git config value from the user's global config (NULL if unset). */
 WOL_API char *wol_ctx_config(const wol_ctx *ctx, const char *key);
 
@@ -280,20 +206,36 @@ WOL_API void wol_strv_free(char **v, size_t n);
 
 /* --------------------------------------------------------------- prompts */
 
-/* The day's prompt (csrc/prompt.c; issue "The day's prompt"). */
+/* The day's prompt (csrc/prompt.c), in layers: the theme of the day, the
+ * program focus, one challenge and the reflection questions. Each layer is
+ * filled on its own, by user > circle > built-in; a date-specific prompt
+ * fills every layer for its date. doc/format.md has the whole rule. */
 typedef struct wol_prompt {
 	wol_date date;     /* the date it was chosen for */
-	char *title;       /* the theme */
-	char *challenge;   /* the call to action (may be "") */
-	char **questions;  /* reflection questions */
-	size_t nquestions;
-	char *text;        /* any other body text, kept as written (may be "") */
-	char **tags;
+	/* theme of the day */
+	char *title;       /* e.g. "Sharing" */
+	char *text;        /* the theme's other body text, kept as written (may be "") */
+	char **tags;       /* the theme's tags */
 	size_t ntags;
-	char *source;      /* file path, or "builtin:<name>" */
-	char *reason;      /* why it was chosen, e.g. "circle week 3 of 12" */
+	/* program focus: focus_title is NULL outside the program (and on a
+	 * date-specific prompt) */
 	int week;          /* circle program week of `date` (1..weeks), 0 outside */
 	int weeks;         /* program length, 0 when no circle program applies */
+	char *focus_title;
+	char *focus_text;  /* what the week is about (its challenge) */
+	char **focus_questions;
+	size_t nfocus_questions;
+	/* challenge: one act for today */
+	char *challenge_title; /* the title of the prompt it comes from */
+	char *challenge;       /* the act (may be "") */
+	/* reflect */
+	char **questions;
+	size_t nquestions;
+	/* where each layer comes from: a file path or "builtin:<name>"; NULL
+	 * when the layer is empty */
+	char *theme_source, *focus_source, *challenge_source, *reflect_source;
+	int dated;         /* 1: a date-specific prompt filled every layer */
+	char *reason;      /* why, e.g. "every tuesday (built-in); challenge from the pool, 7 of 42 (built-in)" */
 	char **warnings;   /* prompt files skipped, each "wol: <file>:<line>: <why>" */
 	size_t nwarnings;
 } wol_prompt;
@@ -305,15 +247,14 @@ typedef struct wol_prompt_opts {
 	int weeks;
 } wol_prompt_opts;
 
-/* Chooses the prompt for `date`: user prompts > circle prompts > built-ins;
- * within them date > circle week > weekday > pool (rotated by date). */
+/* Chooses the prompt for `date` (see above). */
 WOL_API int wol_prompt_get(wol_ctx *ctx, wol_date date, const wol_prompt_opts *opts,
                            wol_prompt *out, wol_error *err);
 WOL_API void wol_prompt_free(wol_prompt *p);
 
 /* ------------------------------------------------------------------ sync */
 
-/* Sync of a circle's clone with its remote `origin` (csrc/sync.c): fetch,
+/* Sync of a circle's clone with its remote `origin` (csrc/sync/): fetch,
  * fast-forward or merge in memory (no MERGING state on disk), checkout,
  * push; a rejected push is retried a bounded number of times. Never
  * force-pushes and never drops text: when both sides changed one path the
@@ -345,12 +286,25 @@ typedef struct wol_sync_opts {
 typedef struct wol_sync_item {
 	char *kind;   /* "note", "question", "answer", "event", "member", "conflict", "feedback",
 	                 "addressed", "file" */
-	char *member; /* whose record it is (from the path), or NULL */
+	char *member; /* who it came from: the author of the last commit that changed it
+	               * (a member's handle, else their name); else whose record the path
+	               * says it is, or NULL */
 	char *path;   /* relative to the circle */
 	int added;    /* 1 new, 0 changed */
 	int to_me;    /* answer or event on one of my questions, feedback on one of my notes,
 	                 an addressed mark on my feedback */
 } wol_sync_item;
+
+/* A change that arrived which wol itself never makes (a member using plain
+ * git): another member's note or member file, a record written once changed
+ * or removed, circle.md changed by someone other than its creator. Kept (git
+ * is the truth) and reported. */
+typedef struct wol_sync_foreign {
+	char *path;
+	char commit[41];
+	char *author; /* the member's handle, else the commit author's name */
+	char *what;   /* "edited", "removed", "added" */
+} wol_sync_foreign;
 
 typedef struct wol_sync_conflict {
 	char *path;    /* kept as it was locally */
@@ -376,6 +330,8 @@ typedef struct wol_sync_result {
 	size_t nwarnings;
 	char **changed;        /* absolute paths of files the sync changed on disk */
 	size_t nchanged;
+	wol_sync_foreign *foreign; /* changes made outside wol that arrived, newest first */
+	size_t nforeign;
 } wol_sync_result;
 
 /* Syncs `circle` (NULL: the default circle). Errors: WOL_ENET (offline or
@@ -405,19 +361,17 @@ typedef struct wol_sync_state {
 
 WOL_API int wol_sync_ahead(wol_ctx *ctx, const char *circle, wol_sync_state *out, wol_error *err);
 WOL_API void wol_sync_state_free(wol_sync_state *s);
-/* The path of the lock a sync of the circle holds (malloc'd). */
-WOL_API char *wol_sync_lock_path(const wol_ctx *ctx, const char *circle);
 /* --------------------------------------------------------------- circles */
 
-/* A circle: the git clone at $WOL_HOME/circles/<name> (csrc/circle.c).
+/* A circle: the git clone at $WOL_HOME/circles/<name> (csrc/repo/).
  * The handle keeps one git_repository open, so repeated shares do not
  * reopen it. It copies what it needs from the context (home, identity,
  * today), so it stays valid after the context is freed. Not thread-safe:
  * use one handle per thread. */
 typedef struct wol_circle wol_circle;
-struct git_repository;
 
 #define WOL_CIRCLE_WEEKS 12
+#define WOL_CIRCLE_WEEKS_MAX 520 /* the longest program */
 #define WOL_GOAL_WORDS 25            /* WOL goals are short: warn past this */
 #define WOL_SHARE_MAX (1024 * 1024) /* default size limit of a shared note */
 
@@ -435,16 +389,26 @@ typedef struct wol_circle_init_opts {
 WOL_API int wol_circle_init(wol_ctx *ctx, const char *name, const wol_circle_init_opts *opts,
                             wol_error *err);
 
+/* Looks at the remote `url` before `wol init --remote` uses it (a network
+ * call: run it where it may be stopped, never in the editor): WOL_EEXISTS
+ * when it already holds commits (a circle to join instead), WOL_EINVAL for a
+ * password in the URL without a credential helper to keep it. A remote
+ * that cannot be reached now is not an error (the first sync says why). */
+WOL_API int wol_circle_check_remote(wol_ctx *ctx, const char *url, wol_error *err);
+
 /* Progress of a clone: stage is "receiving", "indexing", "deltas" or
  * "checkout"; return non-zero to cancel. */
 typedef int (*wol_progress_cb)(const char *stage, size_t done, size_t total, void *payload);
 
 /* Clones `url` into $WOL_HOME/circles/<name> (name NULL: from circle.md of
  * the clone, else the URL's last component), adds members/<handle>.md when
- * missing and commits it. The clone is made in a temporary directory and
- * renamed into place. *name_out (if not NULL) gets the malloc'd name. */
-WOL_API int wol_circle_join(wol_ctx *ctx, const char *url, const char *name, wol_progress_cb cb,
-                            void *payload, char **name_out, wol_error *err);
+ * missing and commits it. `goal` (NULL: none) is the member's goal, checked
+ * first as wol_goal_check does (a bad goal clones nothing) and written into
+ * that file (into the one there when joining again). The clone is made in
+ * a temporary directory and renamed into place. *name_out (if not NULL)
+ * gets the malloc'd name. */
+WOL_API int wol_circle_join(wol_ctx *ctx, const char *url, const char *name, const char *goal,
+                            wol_progress_cb cb, void *payload, char **name_out, wol_error *err);
 
 /* Opens circle `name` (NULL: the default circle, see wol_ctx_circle). */
 WOL_API int wol_circle_open(wol_ctx *ctx, const char *name, wol_circle **out, wol_error *err);
@@ -452,8 +416,6 @@ WOL_API void wol_circle_close(wol_circle *c); /* NULL is fine */
 WOL_API const char *wol_circle_name(const wol_circle *c);
 WOL_API const char *wol_circle_path(const wol_circle *c); /* the work tree, no trailing '/' */
 WOL_API const char *wol_circle_handle(const wol_circle *c); /* the member acting */
-/* The open repository (owned by the handle; do not free). */
-WOL_API struct git_repository *wol_circle_repo(wol_circle *c);
 
 /* circle.md and the repository's state. */
 typedef struct wol_circle_info {
@@ -499,6 +461,43 @@ WOL_API int wol_id_new(const char *handle, char *buf, size_t size, wol_error *er
  * and does not start with ".git". Returns 0 or WOL_EINVAL. */
 WOL_API int wol_path_check(const char *rel, wol_error *err);
 
+/* What a path in a circle is (csrc/format/layout.c): the one place that
+ * knows the layout of doc/format.md; everything else asks it. */
+typedef enum wol_place_kind {
+	WOL_PLACE_OTHER = 0, /* nothing wol reads (or a name that breaks a rule) */
+	WOL_PLACE_NOTE,      /* notes/<member>/...: only <member> writes there */
+	WOL_PLACE_QUESTION,  /* questions/<qid>/question.md */
+	WOL_PLACE_ANSWER,    /* questions/<qid>/answers/<id>.md */
+	WOL_PLACE_EVENT,     /* questions/<qid>/events/<id>.md */
+	WOL_PLACE_FEEDBACK,  /* feedback/<note-id>/<id>.md (issue 17) */
+	WOL_PLACE_MEMBER,    /* members/<handle>.md */
+	WOL_PLACE_CIRCLE,    /* circle.md */
+	WOL_PLACE_PROMPT     /* prompts/<name>.md */
+} wol_place_kind;
+
+/* The longest id a reader accepts (wol writes shorter ones: WOL_ID_MAX). */
+#define WOL_ID_READ_MAX 100
+
+typedef struct wol_place {
+	wol_place_kind kind;
+	/* note: its folder's member; member: the handle; question, answer,
+	 * event, feedback: the member named in the record's id ("" when the id
+	 * names none) */
+	char member[WOL_HANDLE_MAX + 1];
+	char qid[WOL_ID_READ_MAX + 1];  /* question, answer, event */
+	char note[WOL_ID_READ_MAX + 1]; /* feedback: the note's id */
+	char id[WOL_ID_READ_MAX + 1];   /* the record's id (a question's is its qid) */
+	int listed;   /* note: a note wol lists and indexes, notes/<member>/<name>.md */
+	int conflict; /* note: the remote side of a conflict kept by sync (*.conflict-*) */
+} wol_place;
+
+/* Classifies `rel` (relative to the circle's root). Never fails: a path
+ * that breaks a rule (wol_path_check, a bad name or id) is WOL_PLACE_OTHER. */
+WOL_API void wol_place_of(const char *rel, wol_place *out);
+/* "note", "question", "answer", "event", "feedback", "member", "circle",
+ * "prompt" or "other". */
+WOL_API const char *wol_place_name(wol_place_kind kind);
+
 /* ----------------------------------------------------------------- notes */
 
 /* Work-in-progress notes: notes/<handle>/<slug>.md (csrc/note.c). */
@@ -513,6 +512,8 @@ typedef struct wol_note {
 	long long updated; /* unix time of the last commit touching it (mtime when never committed) */
 	int mine;      /* author is the circle handle's member */
 	int committed; /* 0: only in the work tree so far */
+	char *outside; /* "edited by X outside wol, commit ...": the last commit by
+	                * someone other than the owner that changed it; or NULL */
 } wol_note;
 
 /* Creates notes/<handle>/<slug>.md with front matter (title, author, id,
@@ -571,27 +572,6 @@ WOL_API int wol_share_note(wol_circle *c, const wol_share_opts *opts, wol_share_
                            wol_error *err);
 WOL_API void wol_share_result_free(wol_share_result *r);
 
-/* Commits files (relative path -> content) on top of HEAD in one commit
- * with `message`, touching only those index entries and work-tree files
- * (written atomically; a file already holding the bytes is not rewritten).
- * Used by shares, joins, questions: one way to commit. *oid_out (41 bytes,
- * may be NULL) gets the new commit, "" when the tree did not change (no
- * empty commit is made).
- * Protocol (doc/format.md): .git/wol-commit.flock serialises wol
- * processes; git's own .git/index.lock is taken (waiting up to timeout_ms,
- * 0: 2000, then WOL_ELOCKED) so the git CLI cannot interleave; objects are
- * fsynced (GIT_OPT_ENABLE_FSYNC_GITDIR); the branch moves by compare-and-
- * swap, rebuilt on top when something else moved it. A process killed
- * part way leaves no commit or a complete one; the next commit removes
- * what it left (locks, temporary files), guided by .git/wol-commit.owner. */
-typedef struct wol_commit_file {
-	const char *path;
-	const char *data;
-	size_t len;
-} wol_commit_file;
-WOL_API int wol_circle_commit(wol_circle *c, const wol_commit_file *files, size_t nfiles,
-                              const char *message, int timeout_ms, char *oid_out,
-                              wol_error *err);
 /* --------------------------------------------------------------- journal */
 
 /* Private daily entries at $WOL_HOME/journal/YYYY/YYYY-MM-DD.md (files 0600,
@@ -602,6 +582,9 @@ WOL_API int wol_circle_commit(wol_circle *c, const wol_commit_file *files, size_
 
 /* "$WOL_HOME/journal/YYYY/YYYY-MM-DD.md" (malloc'd; NULL: out of memory) */
 WOL_API char *wol_journal_path(const wol_ctx *ctx, wol_date date);
+/* The date of an entry from its path relative to $WOL_HOME
+ * ("journal/2026/2026-03-04.md"): 0 and *out, or -1 when it is not one. */
+WOL_API int wol_journal_date_of(const char *rel, wol_date *out);
 /* The text a new entry for `date` starts with: $WOL_HOME/templates/journal.md
  * (else the built-in template) with its {{variables}} filled for `date`.
  * *warning (may be NULL; malloc'd) says why the prompt values are empty. */
@@ -813,6 +796,9 @@ typedef struct wol_qrecord {
 	char *committer; /* "Name <email>" of the commit that added it, or NULL */
 	char *note;      /* a warning about this record, or NULL */
 	wol_yaml *meta;  /* the front matter as written, unknown keys kept */
+	char *outside;   /* "edited by X outside wol, commit ..." / "removed by ...": a
+	                  * commit changed this record written once; or NULL */
+	int removed;     /* gone from the files, shown from the history (not replayed) */
 } wol_qrecord;
 
 typedef struct wol_question {
@@ -900,12 +886,12 @@ WOL_API void wol_qnews_free(wol_qnews *n);
 /* -------------------------------------------------------------- feedback */
 
 /* Feedback on shared notes (csrc/feedback/): comments, suggestions and
- * reactions, each a record feedback/<note-id>/<id>.md written once, and
- * `addressed` events feedback/<note-id>/events/<id>.md by the note's
- * author; <note-id> is the `id` in the note's front matter, so feedback
- * follows a renamed note (doc/format.md, "Feedback"). A record carries
- * the commit of the note version its writer saw; reading maps its lines
- * to the note's text now. */
+ * reactions, and the note author's `addressed` marks, each a record
+ * feedback/<note-id>/<id>.md written once; <note-id> is the `id` in the
+ * note's front matter (so feedback follows a renamed note), or for a note
+ * without one the key of its path (doc/format.md, "Feedback"). A record
+ * carries the commit of the note version its writer saw; reading maps its
+ * lines to the note's text now. */
 
 typedef struct wol_fitem {
 	char *id;
@@ -992,8 +978,8 @@ typedef struct wol_fwrite {
 
 /* Writes one feedback record on a committed note (anyone's, one's own
  * too) and commits it. Refused, nothing written: a file that is not a
- * shared note, a note without an id, lines outside the note, an unknown
- * kind or reaction, empty or secret-looking text. */
+ * shared note, lines outside the note, an unknown kind or reaction, empty
+ * or secret-looking text. */
 WOL_API int wol_feedback_add(wol_circle *c, const wol_comment_opts *opts, wol_fwrite *out,
                              wol_error *err);
 /* Marks the item `ref` (id, unique prefix or suffix) addressed, with an
@@ -1003,12 +989,114 @@ WOL_API int wol_feedback_addressed(wol_circle *c, const char *ref, const char *t
                                    wol_fwrite *out, wol_error *err);
 WOL_API void wol_fwrite_free(wol_fwrite *w);
 
-/* ----------------------------------------------------------- credentials */
+/* ---------------------------------------------------------------- review */
 
-/* A URL for showing (messages, JSON, listings): a password or token in it
- * becomes "***"; it stays only in the clone's git config, where the user
- * put it. malloc'd; NULL on out of memory. (csrc/circle.c) */
-WOL_API char *wol_url_redact(const char *url);
+/* The weekly review (csrc/review/): one ISO week (Monday to Sunday) looked
+ * back on - the days written, the acts of working out loud (shares,
+ * questions asked, answers given, questions resolved with what helped,
+ * contributions, challenges done), the goal and whether it changed - then
+ * reflection questions for the week's end from the prompt engine. Its
+ * text is what :WolReview shows; saved, it is the journal file
+ * journal/<ISO year>/<YYYY-Www>.md (private, 0600), written again (never
+ * a second file) when saved again. */
+
+typedef struct wol_review_act {
+	const char *kind;  /* "share", "ask", "answer", "resolve", "contribution", "challenge" (static) */
+	char date[11];
+	char *title;       /* the note's or question's title, the person, the challenge */
+	char *path;        /* relative to the circle (notes and questions), or NULL */
+	char *detail;      /* share: "new" or "updated"; answer: the asker's handle; resolve: what
+	                      helped; ask: the state now; contribution: what was given; or NULL */
+	long count;        /* ask: answers so far; share: feedback on the note; else 0 */
+} wol_review_act;
+
+typedef struct wol_review {
+	char week[9];            /* "2026-W10" */
+	wol_date from, to;       /* its Monday and Sunday */
+	char *circle;            /* the circle looked at, or NULL without one */
+	char *path;              /* the review's journal file */
+	int saved;               /* that file exists */
+	unsigned char written[7]; /* a journal entry written that day, Monday first */
+	int days;                /* days written */
+	long shares, asked, answered, resolved, contributions, challenges;
+	wol_review_act *acts;    /* by date, then kind */
+	size_t nacts;
+	char *goal;              /* my goal now, or NULL */
+	char *goal_before;       /* the goal before its last change this week, or NULL */
+	int goal_changed;        /* changed during the week */
+	char **reflect;          /* reflection questions for the week's end */
+	size_t nreflect;
+	char *text;              /* the review as Markdown (new, or the saved file's text) */
+	char **warnings;
+	size_t nwarnings;
+} wol_review;
+
+typedef struct wol_review_opts {
+	const char *week;   /* "YYYY-Www" or a date (wol_date_parse forms); NULL: this week */
+	const char *circle; /* NULL: the default circle; a home without circles is fine */
+	int fresh;          /* 1: text is made anew even when the review was saved */
+	int norefresh;      /* 1: use the index as it is */
+} wol_review_opts;
+
+/* The week's review. `ix` is an open index of ctx (NULL: opened here). */
+WOL_API int wol_review_get(wol_ctx *ctx, wol_index *ix, const wol_review_opts *opts,
+                           wol_review *out, wol_error *err);
+WOL_API void wol_review_free(wol_review *r);
+/* Monday of the week named by `s` ("YYYY-Www" or a date; NULL: today's)
+ * and its name "YYYY-Www" (buf of 9). */
+WOL_API int wol_review_week(wol_ctx *ctx, const char *s, wol_date *monday, char *name,
+                            wol_error *err);
+/* Saves the review of `week` as its journal file (atomically, 0600, under
+ * the journal's lock); *path (may be NULL) gets it. The text must be
+ * UTF-8. */
+WOL_API int wol_review_save(wol_ctx *ctx, const char *week, const char *text, size_t len,
+                            char **path, wol_error *err);
+/* One line offering the review on `date` (the default circle's meeting
+ * day, or a Friday without a circle), or *line NULL when there is nothing
+ * to offer (another day, or this week's review is saved). */
+WOL_API int wol_review_offer(wol_ctx *ctx, wol_date date, char **line, wol_error *err);
+
+/* ---------------------------------------------------------------- export */
+
+/* A legacy you can publish (csrc/export/): a standalone bundle of what was
+ * shared in a circle - notes with their feedback, questions with their
+ * answers and what helped, each exported member's goal and its revisions -
+ * with an index page, as Markdown or as HTML (cmark, safe mode; one small
+ * style sheet; relative links). Only the committed circle is read: never
+ * the journal, the people records, or a member who is not exported.
+ * Whose words are exported: mine, plus the handles in `include`; `all`
+ * asks for every member and is refused unless each one other than me is
+ * in `include`. Answers (and feedback) by others come with an exported
+ * question (or note), with their authors' handles. */
+typedef struct wol_export_opts {
+	const char *circle;          /* NULL: the default circle */
+	int all;                     /* every member (each must be in include) */
+	const char *const *include;  /* handles exported besides mine */
+	size_t ninclude;
+	const char *from, *to;       /* wol_date_parse forms, or NULL */
+	const char *format;          /* "md" or "html" (NULL: "html") */
+	const char *out;             /* the directory to create (or an earlier export to replace) */
+} wol_export_opts;
+
+typedef struct wol_export_result {
+	char *out;      /* absolute path of the bundle */
+	char *index;    /* absolute path of its index page */
+	char *format;
+	char **members; /* the handles exported */
+	size_t nmembers;
+	size_t pages, notes, questions, answers, feedback;
+	char **warnings; /* what was left out and why, one line each */
+	size_t nwarnings;
+} wol_export_result;
+
+/* Writes the bundle into a temporary directory next to `out` and moves it
+ * into place (an earlier export there is replaced in one step), so a
+ * failed or killed export leaves the old one or none. Refused: an `out`
+ * that exists and is not an earlier export or an empty directory, an
+ * `out` inside $WOL_HOME, --all without every member in include. */
+WOL_API int wol_export_run(wol_ctx *ctx, const wol_export_opts *opts, wol_export_result *out,
+                           wol_error *err);
+WOL_API void wol_export_result_free(wol_export_result *r);
 
 /* ---------------------------------------------------------------- status */
 
@@ -1130,7 +1218,7 @@ typedef enum wol_check_level {
 
 typedef struct wol_check {
 	wol_check_level level;
-	char *section; /* "libraries", "home", "identity", "circles" */
+	char *section; /* "libraries", "home", "identity", "circles", "people" */
 	char *msg;
 	char *advice; /* what to do, or NULL */
 } wol_check;
@@ -1143,5 +1231,200 @@ typedef struct wol_checks {
 WOL_API int wol_doctor_run(wol_ctx *ctx, wol_checks *out, wol_error *err);
 WOL_API void wol_doctor_free(wol_checks *checks);
 WOL_API const char *wol_doctor_level_name(wol_check_level level);
+
+/* ---------------------------------------------------------------- people */
+
+/* The practitioner's own relationship list (csrc/people/): one file per
+ * person at $WOL_HOME/people/<slug>.md (files 0600, the folder 0700),
+ * front matter name, relation, closeness, handle, circles, tags, added, and
+ * a body whose lines "- YYYY-MM-DD HH:MM what" are the contributions made
+ * to that person. Private like the journal: never in a circle. Writers
+ * hold $WOL_HOME/people/.lock and replace files atomically. */
+
+#define WOL_PERSON_NAME_MAX 200   /* bytes of a name */
+#define WOL_PEOPLE_TEXT_MAX 4096  /* bytes of a relation or a contribution */
+#define WOL_PEOPLE_STALE_DAYS 14  /* "not contributed to in N+ days" */
+#define WOL_PERSON_MAX_BYTES ((size_t)4 * 1024 * 1024) /* largest person file read */
+
+typedef struct wol_contribution {
+	char date[11];    /* YYYY-MM-DD */
+	char time[6];     /* HH:MM ("" for answers) */
+	char *what;       /* the line's text; answers: the question's title */
+	const char *kind; /* "give" (a line in the file) or "answer" (static) */
+	char *circle;     /* answers: the circle, else NULL */
+	char *path;       /* answers: the answer's path in the circle, else NULL */
+	int line;         /* give: the 1-based line in the file, else 0 */
+} wol_contribution;
+
+typedef struct wol_person {
+	char *slug;
+	char *path;       /* absolute */
+	char *name;       /* the slug when the front matter is broken */
+	char *relation;   /* may be NULL */
+	int closeness;    /* 0..5, -1 when not set */
+	char *handle;     /* a circle member's handle, or NULL */
+	char **circles;   /* where that member's answers count; none: every circle */
+	size_t ncircles;
+	char **tags;
+	size_t ntags;
+	char added[11];   /* YYYY-MM-DD, "" when unknown */
+	long count;       /* contributions (lines and answers) up to today */
+	long week;        /* of them this week (Monday..today) */
+	char last[11];    /* day of the last contribution up to today, "" when none */
+	long days;        /* days since `last`, else since `added`; -1 when neither */
+	int stale;        /* days >= the stale threshold (or nothing known) */
+	wol_contribution *contribs; /* wol_people_get only (detail set): oldest first */
+	size_t ncontribs;
+	int detail;       /* contribs were read */
+	char *warning;    /* broken front matter or bad values: the file is listed, never rewritten */
+	int broken;       /* the front matter cannot be read (writes to it are refused) */
+} wol_person;
+
+#define WOL_PEOPLE_REACH 3 /* people to reach out to, at most */
+
+typedef struct wol_people {
+	wol_person *items;
+	size_t n;
+	const char *sort;  /* the order used (static): see wol_people_opts */
+	int stale_days;
+	long week;         /* contributions this week, everyone */
+	long stale;        /* people at or past the stale threshold */
+	size_t reach[WOL_PEOPLE_REACH]; /* indexes into items: the stale people longest
+	                                 * without a contribution, in that order */
+	size_t nreach;
+	char **warnings;   /* files that could not be read (the others are listed) */
+	size_t nwarnings;
+} wol_people;
+
+typedef struct wol_people_opts {
+	const char *sort;  /* "stale" (default: longest without a contribution first),
+	                      "name", "closeness" (closest first), "count" (most first) */
+	int stale_days;    /* 0: WOL_PEOPLE_STALE_DAYS */
+	wol_index *ix;     /* an open index for answers to members' questions, or NULL */
+	int no_answers;    /* 1: count only the lines in the files */
+	int norefresh;     /* 1: use the index as it is (else each circle's new commits first) */
+} wol_people_opts;
+
+/* The sorts in the order a list view cycles through them (NULL-terminated). */
+WOL_API const char *const *wol_people_sorts(void);
+/* Lists $WOL_HOME/people (missing: an empty list). Unreadable files become
+ * warnings, files with broken front matter are listed with a warning. */
+WOL_API int wol_people_list(wol_ctx *ctx, const wol_people_opts *opts, wol_people *out,
+                            wol_error *err);
+WOL_API void wol_people_free(wol_people *p);
+
+/* One person with every contribution (ref: a name or slug, case-insensitive). */
+WOL_API int wol_people_get(wol_ctx *ctx, const char *ref, const wol_people_opts *opts,
+                           wol_person *out, wol_error *err);
+WOL_API void wol_person_free(wol_person *p);
+/* The slug of the person `ref` names: its slug or name, ASCII case
+ * ignored. WOL_ENOTFOUND (one line suggesting `wol people add`) or
+ * WOL_EINVAL when two people carry the name. */
+WOL_API int wol_people_find(wol_ctx *ctx, const char *ref, char **slug, wol_error *err);
+/* Whether `name` is acceptable: UTF-8, no control characters, not a path,
+ * not empty, at most WOL_PERSON_NAME_MAX bytes. */
+WOL_API int wol_people_check_name(const char *name, wol_error *err);
+
+typedef struct wol_person_new {
+	const char *name;
+	const char *relation;          /* NULL: none */
+	int closeness;                 /* 0..5, -1: not set */
+	const char *handle;            /* NULL: none */
+	const char *const *circles;
+	size_t ncircles;
+	const char *const *tags;
+	size_t ntags;
+} wol_person_new;
+
+/* Adds a person: the slug comes from the name (a taken one gets -2, -3,
+ * ...). *slug (may be NULL) gets it, malloc'd. */
+WOL_API int wol_people_add(wol_ctx *ctx, const wol_person_new *p, char **slug, wol_error *err);
+/* Moves the person's file to $WOL_HOME/people/.trash/ (never deletes);
+ * *moved (may be NULL) gets the new path. */
+WOL_API int wol_people_rm(wol_ctx *ctx, const char *ref, char **moved, wol_error *err);
+
+typedef struct wol_give_opts {
+	const char *date; /* wol_date_parse forms; NULL: today */
+	const char *time; /* HH:MM; NULL: the local time now */
+} wol_give_opts;
+
+typedef struct wol_given {
+	char *slug, *name, *path;
+	char date[11];
+	char time[6];
+	char *line;       /* the line appended (without the newline) */
+} wol_given;
+
+/* Appends "- YYYY-MM-DD HH:MM what" to the person's file under the people
+ * lock. Refused (nothing written): an unknown person, an empty or
+ * multi-line text, text over WOL_PEOPLE_TEXT_MAX, a broken file. */
+WOL_API int wol_people_give(wol_ctx *ctx, const char *ref, const char *what,
+                            const wol_give_opts *opts, wol_given *out, wol_error *err);
+WOL_API void wol_given_free(wol_given *g);
+
+/* The person to reach out to on `date` ({{person}} in prompts): the one
+ * longest without a contribution, ties broken by a rotation seeded by the
+ * date. *name is NULL when the list is empty. */
+WOL_API int wol_people_pick(wol_ctx *ctx, wol_date date, char **name, wol_error *err);
+
+/* ------------------------------------------------------------------ goal */
+
+/* A member's goal lives in members/<handle>.md of each circle (`goal:`),
+ * so the circle sees it; setting it is a commit like a share, pushed by
+ * the next sync. Its history is read from the repository (csrc/people/goal.c). */
+
+#define WOL_GOAL_MAX 4096 /* bytes */
+
+typedef struct wol_goal {
+	char *circle;
+	char *handle;
+	char *text;      /* NULL when no goal is set */
+	int words;
+	char *note;      /* a gentle note (e.g. over WOL_GOAL_WORDS words), or NULL */
+	char commit[41]; /* wol_goal_set: the new commit ("" when unchanged) */
+	int unchanged;   /* wol_goal_set: the goal was already this text */
+	size_t ahead;    /* wol_goal_set: commits waiting to be pushed */
+} wol_goal;
+
+/* The goal of `handle` (NULL: the circle handle's member). */
+WOL_API int wol_goal_get(wol_circle *c, const char *handle, wol_goal *out, wol_error *err);
+/* Sets my goal: whitespace runs become one space; refused (nothing
+ * written): empty, over WOL_GOAL_MAX bytes, not UTF-8, control characters. */
+WOL_API int wol_goal_set(wol_circle *c, const char *text, wol_goal *out, wol_error *err);
+WOL_API void wol_goal_free(wol_goal *g);
+/* A goal's text normalised and checked as wol_goal_set does (for callers
+ * that check before acting, e.g. a join). *out malloc'd; *note as above. */
+WOL_API int wol_goal_check(const char *text, char **out, char **note, wol_error *err);
+
+typedef struct wol_goal_rev {
+	char date[11];   /* the commit's date in its own time zone */
+	long long time;  /* unix time of the commit */
+	char commit[41];
+	char *text;      /* "" when the goal was removed */
+	char *author;    /* the member's handle who made it, else the commit author's name */
+	int outside;     /* made by someone other than the member (not a wol goal change) */
+} wol_goal_rev;
+
+typedef struct wol_goal_history {
+	char *handle;
+	wol_goal_rev *revs; /* oldest first */
+	size_t n;
+} wol_goal_history;
+
+/* Every commit of HEAD's history that changed the goal in
+ * members/<handle>.md, oldest first: the repository's history walk
+ * (repo/history.c, a libgit2 revwalk limited to the path; a merge counts
+ * only for what it changed itself) comparing the goal in the file's blob
+ * with the parent's. */
+WOL_API int wol_goal_history_get(wol_circle *c, const char *handle, wol_goal_history *out,
+                                 wol_error *err);
+WOL_API void wol_goal_history_free(wol_goal_history *h);
+
+/* How many times each member's goal was revised (changes after the first
+ * goal), for the dashboard. Kept in the clone's .git/wol-goals keyed by
+ * HEAD, so only commits new since the last call are walked. handles[i]
+ * -> counts[i]. */
+WOL_API int wol_goal_revisions(wol_circle *c, const char *const *handles, size_t n,
+                               long *counts, wol_error *err);
 
 #endif

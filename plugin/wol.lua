@@ -9,50 +9,79 @@ if vim.fn.has('nvim-0.7.2') ~= 1 then
 end
 vim.g.loaded_wol = 1
 
--- name -> { handler name in lua/wol/commands.lua, command attributes, description }
+-- The command table: name -> { module, function (called with the user
+-- command's opts through lua/wol/commands.lua), nargs, range, bang,
+-- complete (a list of words, or the name of a completion function in the
+-- module), desc }.
 local commands = {
-  WolVersion = { 'version', { nargs = 0 }, 'Show the wol.nvim and library versions' },
-  WolInit = { 'circle', { nargs = '+' }, 'Start a circle: :WolInit NAME [url]' },
-  WolJoin = { 'join', { nargs = '*', bang = true }, 'Join a circle in the background: :WolJoin URL [name] (! cancels)' },
-  WolNote = { 'note', { nargs = '+' }, 'New work-in-progress note: :WolNote {title}' },
-  WolNotes = { 'notes', { nargs = '*' }, 'Pick a shared note: :WolNotes [handle]' },
-  WolShare = { 'share', { nargs = '*', range = true, bang = true },
-    'Share the buffer (or a range) with the circle: :[range]WolShare[!] [message]' },
-  WolAsk = { 'ask', { nargs = '*' }, 'Ask the circle for help: :WolAsk [title] (:w asks)' },
-  WolQuestions = { 'questions', { nargs = '*', complete = function()
-    return { 'open', 'mine', 'all' }
-  end }, 'Pick a circle question: :WolQuestions [open|mine|all]' },
-  WolAnswer = { 'answer', { nargs = '*' }, 'Answer a question (the thread under the cursor, or a QID)' },
-  WolResolve = { 'resolve', { nargs = '*' }, 'Resolve your question: :WolResolve [what helped]' },
-  WolComment = { 'feedback_comment', { nargs = '*', range = true },
-    'Comment on the shared note in this buffer: :[range]WolComment [suggest] [text] (no text: a buffer, :w commits)' },
-  WolReact = { 'feedback_react', { nargs = '+', range = true, complete = function(lead)
-    return require('wol.feedback').complete_reaction(lead)
-  end }, 'React to the current line (or range) of a shared note: :WolReact {thanks|+1|idea|question}' },
-  WolFeedback = { 'feedback_list', { nargs = '*', complete = function()
-    return { 'mine' }
-  end }, 'Feedback on this note (or on all my notes: :WolFeedback mine)' },
-  WolSync = { 'sync', { nargs = '*', bang = true },
-    'Sync the circle: get what others shared, push yours (:WolSync! cancels)' },
-  WolJournal = { 'journal', { nargs = '?', bang = true }, "Open the journal entry for today or a date (! lists entries)" },
-  WolLog = { 'journal_log', { nargs = '*', range = true }, "Append a timestamped line to today's journal entry" },
-  WolPrompt = { 'prompt', { nargs = '*', complete = function(lead)
-    return require('wol.prompt').complete(lead)
-  end }, "Show the day's prompt in a split: :WolPrompt [date]" },
-  WolSearch = { 'search', { nargs = '*', bang = true }, 'Search the journal, notes and questions' },
-  WolCircle = { 'dashboard', { nargs = '*', complete = function(lead)
-    return require('wol.dashboard').complete(lead)
-  end }, 'The circle at a glance: :WolCircle [agenda] [circle=NAME]' },
+  WolVersion = { 'wol.commands', 'version', nargs = 0, desc = 'Show the wol.nvim and library versions' },
+  WolInit = { 'wol.circle', 'init_cmd', nargs = '+', desc = 'Start a circle: :WolInit NAME [url]' },
+  WolJoin = { 'wol.circle', 'join_cmd', nargs = '*', bang = true,
+    desc = 'Join a circle in the background: :WolJoin URL [name] (! cancels)' },
+  WolNote = { 'wol.circle', 'note_cmd', nargs = '+', desc = 'New work-in-progress note: :WolNote {title}' },
+  WolNotes = { 'wol.circle', 'notes_cmd', nargs = '*', desc = 'Pick a shared note: :WolNotes [handle]' },
+  WolShare = { 'wol.share', 'command', nargs = '*', range = true, bang = true,
+    desc = 'Share the buffer (or a range) with the circle: :[range]WolShare[!] [message]' },
+  WolAsk = { 'wol.questions', 'ask', nargs = '*', desc = 'Ask the circle for help: :WolAsk [title] (:w asks)' },
+  WolQuestions = { 'wol.questions', 'list', nargs = '*', complete = { 'open', 'mine', 'all' },
+    desc = 'Pick a circle question: :WolQuestions [open|mine|all]' },
+  WolAnswer = { 'wol.questions', 'answer', nargs = '*',
+    desc = 'Answer a question (the thread under the cursor, or a QID)' },
+  WolResolve = { 'wol.questions', 'resolve_cmd', nargs = '*',
+    desc = 'Resolve your question: :WolResolve [what helped]' },
+  WolComment = { 'wol.feedback', 'comment', nargs = '*', range = true,
+    desc = 'Comment on the shared note in this buffer: :[range]WolComment [suggest] [text] (no text: a buffer, :w commits)' },
+  WolReact = { 'wol.feedback', 'react', nargs = '+', range = true, complete = 'complete_reaction',
+    desc = 'React to the current line (or range) of a shared note: :WolReact {thanks|+1|idea|question}' },
+  WolFeedback = { 'wol.feedback', 'list', nargs = '*', complete = { 'mine' },
+    desc = 'Feedback on this note (or on all my notes: :WolFeedback mine)' },
+  WolSync = { 'wol.sync', 'command', nargs = '*', bang = true,
+    desc = 'Sync the circle: get what others shared, push yours (:WolSync! cancels)' },
+  WolJournal = { 'wol.journal', 'command', nargs = '?', bang = true,
+    desc = 'Open the journal entry for today or a date (! lists entries)' },
+  WolLog = { 'wol.journal', 'log_cmd', nargs = '*', range = true,
+    desc = "Append a timestamped line to today's journal entry" },
+  WolPrompt = { 'wol.prompt', 'command', nargs = '*', complete = 'complete',
+    desc = "Show the day's prompt in a split: :WolPrompt [date]" },
+  WolSearch = { 'wol.search', 'command', nargs = '*', bang = true,
+    desc = 'Search the journal, notes and questions' },
+  WolReview = { 'wol.review', 'command', nargs = '*', bang = true,
+    desc = 'The weekly review: :WolReview [week] (:w saves it into the journal; ! makes it anew)' },
+  WolCircle = { 'wol.dashboard', 'command', nargs = '*', complete = 'complete',
+    desc = 'The circle at a glance: :WolCircle [agenda] [circle=NAME]' },
+  WolPeople = { 'wol.people', 'command', nargs = '?', complete = 'complete',
+    desc = 'Your private relationship list: :WolPeople [stale|name|closeness|count]' },
+  WolGive = { 'wol.people', 'give_cmd', nargs = '+', complete = 'complete_give',
+    desc = 'Note a contribution to someone on your list: :WolGive {person} {what}' },
+  WolGoal = { 'wol.goal', 'command', nargs = '*', complete = 'complete',
+    desc = 'Your goal in a circle: :WolGoal [text] [circle=NAME] (no text: edit, :w saves)' },
 }
+
+local function completer(spec)
+  local c = spec.complete
+  if type(c) == 'string' then
+    return function(lead, line, pos)
+      return require(spec[1])[c](lead, line, pos)
+    end
+  elseif type(c) == 'table' then
+    return function(lead)
+      local out = {}
+      for _, word in ipairs(c) do
+        if word:sub(1, #lead) == lead then
+          out[#out + 1] = word
+        end
+      end
+      return out
+    end
+  end
+end
 
 -- (plain loops and nvim_* calls only: vim.tbl_extend and vim.keymap would
 -- cost more than the rest of this file at startup; see bench/RESULTS.md)
 for name, spec in pairs(commands) do
-  local attrs = spec[2]
-  attrs.desc = spec[3]
   vim.api.nvim_create_user_command(name, function(opts)
-    require('wol.commands').run(spec[1], opts)
-  end, attrs)
+    require('wol.commands').run(spec[1], spec[2], opts)
+  end, { nargs = spec.nargs, range = spec.range, bang = spec.bang, complete = completer(spec), desc = spec.desc })
 end
 
 -- Circle files come from other members: modelines stay off in them, and
@@ -99,22 +128,15 @@ vim.api.nvim_create_autocmd('User', {
   end,
 })
 
--- <Plug> maps: no default keys; users map these themselves.
-local plugs = {
-  WolShare = 'share',
-  WolJournal = 'journal',
-  WolPrompt = 'prompt',
-  WolAsk = 'ask',
-  WolQuestions = 'questions',
-  WolSearch = 'search',
-  WolCircle = 'dashboard',
-}
-for lhs, handler in pairs(plugs) do
-  vim.api.nvim_set_keymap('n', '<Plug>(' .. lhs .. ')', '', {
+-- <Plug> maps: no default keys; users map these themselves. Each runs its
+-- command from the table above without arguments.
+for _, name in ipairs({ 'WolShare', 'WolJournal', 'WolPrompt', 'WolAsk', 'WolQuestions', 'WolSearch', 'WolCircle', 'WolPeople' }) do
+  local spec = commands[name]
+  vim.api.nvim_set_keymap('n', '<Plug>(' .. name .. ')', '', {
     noremap = true,
-    desc = 'wol: ' .. handler,
+    desc = 'wol: ' .. spec.desc,
     callback = function()
-      require('wol.commands').run(handler, { args = '', fargs = {}, bang = false, mods = '' })
+      require('wol.commands').run(spec[1], spec[2], { args = '', fargs = {}, bang = false, mods = '', range = 0 })
     end,
   })
 end
@@ -160,6 +182,13 @@ local links = {
   WolCircleQuestion = 'Normal',
   WolCircleStreak = 'WolOk',
   WolCircleHeat0 = 'WolMuted',
+  WolPeopleTitle = 'WolTitle',
+  WolPeopleHeading = 'WolHeading',
+  WolPeopleMuted = 'WolMuted',
+  WolPeopleWarn = 'WolWarn',
+  WolPeopleName = 'Identifier',
+  WolPeopleStale = 'WolWarn',
+  WolPeopleClose = 'WolAccent',
   WolFeedback = 'DiagnosticHint',
   WolFeedbackOutdated = 'WolMuted',
 }
@@ -182,7 +211,7 @@ vim.api.nvim_create_autocmd('ColorScheme', {
 -- Keep the search index fresh after anything wol writes (batched, deferred).
 vim.api.nvim_create_autocmd('User', {
   group = vim.api.nvim_create_augroup('WolIndex', { clear = true }),
-  pattern = { 'WolShared', 'WolSynced', 'WolQuestion', 'WolAsked', 'WolAnswered' },
+  pattern = { 'WolShared', 'WolSynced', 'WolQuestion' },
   callback = function(ev)
     require('wol.search').on_event(ev)
   end,

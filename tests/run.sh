@@ -39,6 +39,8 @@ export GIT_CONFIG_NOSYSTEM=1
 # Neovim writes its log here, not into the working directory (.nvimlog)
 export NVIM_LOG_FILE="$TMP/nvim.log"
 unset GIT_CONFIG_GLOBAL WOL_TODAY WOL_CIRCLE
+# which certificate authorities to trust is up to each test (tests/helpers/servers.lua)
+unset GIT_SSL_CAINFO GIT_SSL_CAPATH GIT_SSL_NO_VERIFY SSL_CERT_FILE SSL_CERT_DIR WOL_GIT_TOKEN
 export TZ=${TZ:-UTC}
 export WOL_ROOT="$ROOT"
 export LUA_PATH="$ROOT/lua/?.lua;$ROOT/lua/?/init.lua;$ROOT/tests/helpers/?.lua;;"

@@ -131,6 +131,8 @@ answer maya "$q1" "$(qid maya 10)" \
 	"I put it in the calendar as a meeting with myself, and keep it to ten minutes." 3
 push maya
 
-# you join the circle: origin is the bare repository, so sync works offline
+# you join the circle: origin is the bare repository, so sync works offline;
+# the join (members/you.md) is pushed, so the demo starts with nothing waiting
 "$WOL" join "$REMOTE" >/dev/null
+"$WOL" sync >/dev/null
 echo "wol: demo circle '$CIRCLE' with maya and sam (origin $REMOTE)"

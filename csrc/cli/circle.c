@@ -1,9 +1,20 @@
-/* cli_circle.c - `wol init`, `wol join`, `wol circles` */
+/* cli/circle.c - `wol init`, `wol join`, `wol circles` */
 #include "cli.h"
 
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+/* The look at the remote before `wol init --remote` gets a few seconds: a
+ * remote that does not answer by then is not checked (libgit2 has no
+ * timeouts; the alarm interrupts its wait). */
+#define INIT_CHECK_SECONDS 5
+
+static void on_check_alarm(int sig)
+{
+	(void)sig;
+}
 
 int wol_cli_init(wol_cli *cli, int argc, char **argv)
 {
@@ -21,7 +32,7 @@ int wol_cli_init(wol_cli *cli, int argc, char **argv)
 	if (opts[3].value) {
 		char *end;
 		long w = strtol(opts[3].value, &end, 10);
-		if (*end || w <= 0 || w > 520)
+		if (*end || w <= 0 || w > WOL_CIRCLE_WEEKS_MAX)
 			return wol_cli_usage(cli, "--weeks: '%s' is not a number of weeks", opts[3].value);
 		weeks = (int)w;
 	}
@@ -30,6 +41,18 @@ int wol_cli_init(wol_cli *cli, int argc, char **argv)
 		return WOL_EXIT_FAIL;
 	wol_circle_init_opts o = {opts[0].value, opts[1].value, opts[2].value, weeks, opts[4].value};
 	wol_error err;
+	if (o.remote && *o.remote) {
+		struct sigaction sa, old;
+		memset(&sa, 0, sizeof sa);
+		sa.sa_handler = on_check_alarm; /* no SA_RESTART: the wait ends */
+		sigaction(SIGALRM, &sa, &old);
+		alarm(INIT_CHECK_SECONDS);
+		int rc = wol_circle_check_remote(ctx, o.remote, &err);
+		alarm(0);
+		sigaction(SIGALRM, &old, NULL);
+		if (rc != 0)
+			return wol_cli_fail(cli, &err);
+	}
 	if (wol_circle_init(ctx, pos[0], &o, &err) != 0)
 		return wol_cli_fail(cli, &err);
 	char *path = wol_ctx_circle_path(ctx, pos[0]);
@@ -60,13 +83,11 @@ static int join_progress(const char *stage, size_t done, size_t total, void *pay
 {
 	join_out *o = payload;
 	if (o->json) {
-		cJSON *j = cJSON_CreateObject();
-		cJSON_AddStringToObject(j, "event", "progress");
-		cJSON_AddStringToObject(j, "stage", stage);
-		cJSON_AddNumberToObject(j, "done", (double)done);
+		cJSON *j = wol_cli_jsonl("progress");
+		cJSON_AddStringToObject(j, "phase", stage);
+		cJSON_AddNumberToObject(j, "received", (double)done);
 		cJSON_AddNumberToObject(j, "total", (double)total);
-		wol_cli_json(j);
-		fflush(stdout);
+		wol_cli_jsonl_emit(j);
 	} else if (o->tty) {
 		fprintf(stderr, "\r%-10s %zu/%zu", stage, done, total);
 	}
@@ -75,11 +96,12 @@ static int join_progress(const char *stage, size_t done, size_t total, void *pay
 
 int wol_cli_join(wol_cli *cli, int argc, char **argv)
 {
-	wol_cli_opt opts[] = {{"json", 0, 0, NULL}, {NULL, 0, 0, NULL}};
+	wol_cli_opt opts[] = {{"json", 0, 0, NULL}, {"goal", 1, 0, NULL}, {NULL, 0, 0, NULL}};
 	char *pos[argc > 0 ? argc : 1];
 	int npos;
 	if (wol_cli_parse(cli, argc, argv, opts, pos, &npos))
 		return WOL_EXIT_USAGE;
+	const char *join_goal = opts[1].value;
 	if (npos < 1)
 		return wol_cli_usage(cli, "a URL is needed");
 	if (npos > 2)
@@ -90,26 +112,28 @@ int wol_cli_join(wol_cli *cli, int argc, char **argv)
 	join_out jo = {opts[0].value != NULL, isatty(STDERR_FILENO)};
 	char *name = NULL;
 	wol_error err;
-	int rc = wol_circle_join(ctx, pos[0], npos > 1 ? pos[1] : NULL, join_progress, &jo, &name,
-	                         &err);
+	int rc = wol_circle_join(ctx, pos[0], npos > 1 ? pos[1] : NULL, join_goal, join_progress, &jo,
+	                         &name, &err);
 	if (jo.tty && !jo.json)
 		fprintf(stderr, "\r%-30s\r", "");
 	if (rc != 0) {
+		wol_cli_fail(cli, &err);
+		int code = wol_cli_net_exit(rc);
 		if (jo.json) {
-			cJSON *j = cJSON_CreateObject();
-			cJSON_AddStringToObject(j, "event", "error");
-			cJSON_AddStringToObject(j, "message", err.msg);
-			wol_cli_json(j);
+			cJSON *j = wol_cli_jsonl("summary");
+			cJSON_AddStringToObject(j, "error", err.msg);
+			cJSON_AddStringToObject(j, "error_kind", wol_error_name(rc));
+			cJSON_AddNumberToObject(j, "exit", code);
+			wol_cli_jsonl_emit(j);
 		}
-		return wol_cli_fail(cli, &err);
+		return code;
 	}
 	char *path = wol_ctx_circle_path(ctx, name);
 	if (jo.json) {
-		cJSON *j = cJSON_CreateObject();
-		cJSON_AddStringToObject(j, "event", "done");
+		cJSON *j = wol_cli_jsonl("summary");
 		cJSON_AddStringToObject(j, "circle", name);
 		cJSON_AddStringToObject(j, "path", path ? path : "");
-		rc = wol_cli_json(j);
+		rc = wol_cli_jsonl_emit(j);
 	} else {
 		printf("wol: joined circle '%s' at %s\n", name, path ? path : "?");
 	}

@@ -42,6 +42,14 @@ int wol_cli_usage(wol_cli *cli, const char *fmt, ...) WOL_PRINTF(2, 3);
 /* Prints a JSON value on one line to stdout and frees it; returns 0, or 1
  * when it could not be printed. */
 int wol_cli_json(cJSON *value);
+/* A line of the JSON-lines protocol of long-running commands (`wol sync
+ * --json`, `wol join --json`; doc/wol.txt |wol-json-lines|): an object whose
+ * "type" is "progress" (any number of lines) or "summary" (the last line,
+ * with "error", "error_kind" and "exit" on failure). Print it with
+ * wol_cli_jsonl_emit. */
+cJSON *wol_cli_jsonl(const char *type);
+/* Prints a protocol line, frees it and flushes stdout (the reader streams). */
+int wol_cli_jsonl_emit(cJSON *line);
 /* Options of one command: { "json", 0, 'j' }, { "message", 1, 'm' }, ...
  * terminated by { NULL }. After parsing, `value` is the option's argument
  * ("1" for a flag given) or NULL when absent. */
@@ -79,6 +87,10 @@ char *wol_cli_words(char **words, int n);
 
 int wol_cli_doctor(wol_cli *cli, int argc, char **argv);
 int wol_cli_sync(wol_cli *cli, int argc, char **argv);
+/* The exit status of a network command (sync, join) for a wol_code:
+ * 3 unreachable, 4 login or certificate refused, 5 refused or rejected by
+ * the server, 6 locked, else 1 (doc/wol.txt, wol-sync-errors). */
+int wol_cli_net_exit(int code);
 int wol_cli_init(wol_cli *cli, int argc, char **argv);
 int wol_cli_join(wol_cli *cli, int argc, char **argv);
 int wol_cli_circles(wol_cli *cli, int argc, char **argv);
@@ -103,5 +115,10 @@ int wol_cli_prompt(wol_cli *cli, int argc, char **argv);
 int wol_cli_index(wol_cli *cli, int argc, char **argv);
 int wol_cli_search(wol_cli *cli, int argc, char **argv);
 int wol_cli_status(wol_cli *cli, int argc, char **argv);
+int wol_cli_export(wol_cli *cli, int argc, char **argv);
+int wol_cli_review(wol_cli *cli, int argc, char **argv);
+int wol_cli_people(wol_cli *cli, int argc, char **argv);
+int wol_cli_give(wol_cli *cli, int argc, char **argv);
+int wol_cli_goal(wol_cli *cli, int argc, char **argv);
 
 #endif

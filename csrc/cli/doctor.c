@@ -1,4 +1,4 @@
-/* cli_doctor.c - `wol doctor`: the health report for the shell */
+/* cli/doctor.c - `wol doctor`: the health report for the shell */
 #include "cli.h"
 
 #include <string.h>

@@ -1,4 +1,4 @@
-/* cli_index.c - `wol index` (refresh, rebuild, figures) and `wol search` */
+/* cli/index.c - `wol index` (refresh, rebuild, figures) and `wol search` */
 #include "cli.h"
 
 #include <stdlib.h>

@@ -1,6 +1,7 @@
-/* cli_journal.c - `wol journal`, `wol log`, `wol stats`: the journal from
+/* cli/journal.c - `wol journal`, `wol log`, `wol stats`: the journal from
  * the shell */
 #include "cli.h"
+#include "util/util.h" /* a front-end concern: printing an entry */
 
 #include <stdlib.h>
 #include <string.h>

@@ -1,7 +1,6 @@
-/* cli.c - `wol`: main, global options, the command table and help */
+/* cli/main.c - `wol`: main, global options, the command table and help */
 #include "cli.h"
 
-#include <git2.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,8 +25,9 @@ static const wol_cli_cmd commands[] = {
 	 "6 another sync of the circle is running"},
 	{"init", wol_cli_init, "NAME [--remote URL] [--started DATE] [--meets DAY] [--weeks N] [--goal TEXT]",
 	 "start a circle in $WOL_HOME/circles/NAME", "Creates the repository with circle.md and your members/<handle>.md, committed."},
-	{"join", wol_cli_join, "URL [NAME] [--json]", "join a circle: clone it and add yourself",
-	 "With --json, prints one JSON object per line: progress events, then done or error."},
+	{"join", wol_cli_join, "URL [NAME] [--goal TEXT] [--json]", "join a circle: clone it and add yourself",
+	 "With --json, prints one JSON object per line: progress events, then done or error.\n"
+	 "--goal sets your goal in members/<handle>.md (checked before anything is cloned)."},
 	{"circles", wol_cli_circles, "[--json]", "list your circles (* marks the default)", NULL},
 	{"note", wol_cli_note, "TITLE", "create a note in notes/<handle>/ (not shared yet)", NULL},
 	{"share", wol_cli_share, "FILE|- [-m MSG] [--force] [--title T] [--lines A-B] [--max-size N] [--json]",
@@ -82,6 +82,38 @@ static const wol_cli_cmd commands[] = {
 	 "the circle at a glance: program week, members, what is new, open questions, activity",
 	 "The activity grid is coloured when standard output is a terminal.\n"
 	 "--agenda prints a meeting agenda for the next meeting (Markdown)."},
+	{"review", wol_cli_review, "[WEEK | --week YYYY-Www | DATE] [--json] [--save] [--fresh]",
+	 "the weekly review: the days written, what you shared, asked and answered, your goal",
+	 "WEEK is YYYY-Www (ISO week, 2026-W10) or any date in it (default: this week).\n"
+	 "Once saved (:w in :WolReview, or --save) the review is the journal file\n"
+	 "journal/YYYY/YYYY-Www.md and is shown as you wrote it; --fresh makes it anew.\n"
+	 "--save writes a new review into the journal (never over a saved one)."},
+	{"export", wol_cli_export,
+	 "--out DIR [--format md|html] [--mine | --all] [--include H,H] [--from DATE] [--to DATE] "
+	 "[--circle NAME] [--json]",
+	 "export what was shared in the circle as a standalone bundle (a legacy to publish)",
+	 "Notes with their feedback, questions with answers and what helped, each exported\n"
+	 "member's goal and its revisions, and an index page; HTML (default) or Markdown.\n"
+	 "--mine (the default) exports what you wrote, your questions and their answers\n"
+	 "(with their authors' handles). --include adds members whose words may go too;\n"
+	 "--all is refused unless every member is in --include. Never exported: your\n"
+	 "journal, your people records, drafts that were not shared.\n"
+	 "DIR must be new, empty, or an earlier export (replaced in one step)."},
+	{"goal", wol_cli_goal, "[TEXT...] [--circle NAME] [--history] [--member HANDLE] [--json]",
+	 "show or set your goal in a circle (members/<handle>.md, shared by the next sync)",
+	 "Without TEXT, shows the goal; with TEXT, sets it (a commit, like a share).\n"
+	 "--history lists every revision with its date, from the repository's history.\n"
+	 "--member shows another member's goal. A goal over 25 words is saved with a note."},
+	{"people", wol_cli_people,
+	 "[--json] [--sort stale|name|closeness|count] [--stale DAYS] | add NAME [--relation TEXT] "
+	 "[--closeness 0-5] [--handle H] [--circles A,B] [--tags A,B] | rm NAME | show NAME [--json]",
+	 "your private relationship list: who matters to your goal, and what you gave them",
+	 "Each person is a file $WOL_HOME/people/<slug>.md (private, never shared).\n"
+	 "The list is sorted longest-without-a-contribution first (--sort changes it).\n"
+	 "rm moves the file to people/.trash/; nothing is deleted."},
+	{"give", wol_cli_give, "PERSON WHAT... [--date DATE] [--time HH:MM] [--json]",
+	 "note a contribution to someone on your list ('- DATE HH:MM WHAT' in their file)",
+	 "PERSON is a name or slug (case ignored). DATE defaults to today."},
 	{"version", cmd_version, "[--json]", "print the version and library versions", NULL},
 	{NULL, NULL, NULL, NULL, NULL}};
 
@@ -165,6 +197,21 @@ int wol_cli_json(cJSON *value)
 	puts(s);
 	cJSON_free(s);
 	return WOL_EXIT_OK;
+}
+
+cJSON *wol_cli_jsonl(const char *type)
+{
+	cJSON *j = cJSON_CreateObject();
+	if (j)
+		cJSON_AddStringToObject(j, "type", type);
+	return j;
+}
+
+int wol_cli_jsonl_emit(cJSON *line)
+{
+	int rc = wol_cli_json(line);
+	fflush(stdout);
+	return rc;
 }
 
 int wol_cli_parse(wol_cli *cli, int argc, char **argv, wol_cli_opt *opts, char **pos, int *npos)
@@ -366,15 +413,16 @@ static int run(wol_cli *cli, int argc, char **argv)
 
 int main(int argc, char **argv)
 {
-	if (git_libgit2_init() < 0) {
-		fprintf(stderr, "wol: libgit2 failed to initialise\n");
+	wol_error err;
+	if (wol_init(&err) != 0) {
+		fprintf(stderr, "%s\n", err.msg);
 		return WOL_EXIT_FAIL;
 	}
 	wol_cli cli;
 	memset(&cli, 0, sizeof cli);
 	int rc = run(&cli, argc, argv);
 	wol_ctx_free(cli.ctx);
-	git_libgit2_shutdown();
+	wol_shutdown();
 	if (fflush(stdout) != 0 && rc == 0) {
 		fprintf(stderr, "wol: cannot write output\n");
 		rc = WOL_EXIT_FAIL;

@@ -6,6 +6,7 @@
  * lines). Every command prints such text through wol_cli_printf or
  * wol_cli_text, which write control characters as visible escapes. */
 #include "cli.h"
+#include "util/util.h" /* a front-end concern: escaping text for the terminal */
 
 #include <stdarg.h>
 #include <stdint.h>

@@ -1,4 +1,4 @@
-/* cli_prompt.c - `wol prompt`: the day's prompt in the shell */
+/* cli/prompt.c - `wol prompt`: the day's prompt in the shell */
 #include "cli.h"
 
 #include <ctype.h>
@@ -46,7 +46,7 @@ static void print_wrapped(const char *s, const char *first, const char *indent, 
 			putchar(' ');
 			col++;
 		}
-		char *word = wol_strndup(s, n);
+		char *word = strndup(s, n);
 		wol_cli_printf(stdout, "%s", word ? word : "");
 		free(word);
 		col += n;
@@ -101,9 +101,9 @@ int wol_cli_prompt(wol_cli *cli, int argc, char **argv)
 		if (opts[2].value) {
 			char *end = NULL;
 			long n = strtol(opts[2].value, &end, 10);
-			if (!isdigit((unsigned char)opts[2].value[0]) || *end || n < 1 || n > 52)
-				return wol_cli_usage(cli, "--weeks: '%s' is not a number from 1 to 52",
-				                     opts[2].value);
+			if (!isdigit((unsigned char)opts[2].value[0]) || *end || n < 1 || n > WOL_CIRCLE_WEEKS_MAX)
+				return wol_cli_usage(cli, "--weeks: '%s' is not a number from 1 to %d",
+				                     opts[2].value, WOL_CIRCLE_WEEKS_MAX);
 			po.weeks = (int)n;
 		}
 	}
@@ -120,12 +120,29 @@ int wol_cli_prompt(wol_cli *cli, int argc, char **argv)
 		cJSON *j = cJSON_CreateObject();
 		cJSON_AddStringToObject(j, "date", ds);
 		cJSON_AddStringToObject(j, "weekday", wol_weekday_name(wol_date_weekday(p.date)));
-		cJSON_AddStringToObject(j, "title", p.title);
-		cJSON_AddStringToObject(j, "challenge", p.challenge);
-		cJSON_AddItemToObject(j, "questions", strv_json(p.questions, p.nquestions));
-		cJSON_AddStringToObject(j, "text", p.text);
-		cJSON_AddItemToObject(j, "tags", strv_json(p.tags, p.ntags));
-		cJSON_AddStringToObject(j, "source", p.source);
+		cJSON *o = cJSON_AddObjectToObject(j, "theme");
+		cJSON_AddStringToObject(o, "title", p.title);
+		cJSON_AddStringToObject(o, "text", p.text);
+		cJSON_AddItemToObject(o, "tags", strv_json(p.tags, p.ntags));
+		if (p.focus_title) {
+			o = cJSON_AddObjectToObject(j, "focus");
+			cJSON_AddNumberToObject(o, "week", p.week);
+			cJSON_AddNumberToObject(o, "weeks", p.weeks);
+			cJSON_AddStringToObject(o, "title", p.focus_title);
+			cJSON_AddStringToObject(o, "text", p.focus_text);
+			cJSON_AddItemToObject(o, "questions", strv_json(p.focus_questions, p.nfocus_questions));
+		}
+		o = cJSON_AddObjectToObject(j, "challenge");
+		cJSON_AddStringToObject(o, "title", p.challenge_title);
+		cJSON_AddStringToObject(o, "text", p.challenge);
+		cJSON_AddItemToObject(j, "reflect", strv_json(p.questions, p.nquestions));
+		o = cJSON_AddObjectToObject(j, "sources");
+		const char *srcs[][2] = {{"theme", p.theme_source}, {"focus", p.focus_source},
+		                         {"challenge", p.challenge_source}, {"reflect", p.reflect_source}};
+		for (size_t i = 0; i < 4; i++) /* an empty layer has no source: left out, as in Lua */
+			if (srcs[i][1])
+				cJSON_AddStringToObject(o, srcs[i][0], srcs[i][1]);
+		cJSON_AddBoolToObject(j, "dated", p.dated);
 		cJSON_AddStringToObject(j, "reason", p.reason);
 		cJSON_AddNumberToObject(j, "week", p.week);
 		cJSON_AddNumberToObject(j, "weeks", p.weeks);
@@ -140,8 +157,23 @@ int wol_cli_prompt(wol_cli *cli, int argc, char **argv)
 	wd[0] = (char)toupper((unsigned char)wd[0]);
 	wol_cli_printf(stdout, color ? "\033[1m%s\033[0m\n\033[2m%s %s, %s\033[0m\n" : "%s\n%s %s, %s\n",
 	               p.title, wd, ds, p.reason);
+	if (*p.text) {
+		putchar('\n');
+		wol_cli_text(stdout, p.text);
+		putchar('\n');
+	}
+	if (p.focus_title) {
+		wol_cli_printf(stdout, color ? "\n\033[1mWeek %d of %d: %s\033[0m\n" : "\nWeek %d of %d: %s\n",
+		               p.week, p.weeks, p.focus_title);
+		if (*p.focus_text)
+			print_wrapped(p.focus_text, "  ", "  ", 76);
+	}
 	if (*p.challenge) {
-		printf("\n%sChallenge%s\n", bold, off);
+		if (p.challenge_source && p.theme_source && strcmp(p.challenge_source, p.theme_source) != 0)
+			wol_cli_printf(stdout, color ? "\n\033[1mChallenge: %s\033[0m\n" : "\nChallenge: %s\n",
+			               p.challenge_title);
+		else
+			printf("\n%sChallenge%s\n", bold, off);
 		print_wrapped(p.challenge, "  ", "  ", 76);
 	}
 	if (p.nquestions) {
@@ -149,12 +181,14 @@ int wol_cli_prompt(wol_cli *cli, int argc, char **argv)
 		for (size_t i = 0; i < p.nquestions; i++)
 			print_wrapped(p.questions[i], "  - ", "    ", 76);
 	}
-	if (*p.text) {
-		putchar('\n');
-		wol_cli_text(stdout, p.text);
-		putchar('\n');
-	}
-	wol_cli_printf(stdout, color ? "\n\033[2msource: %s\033[0m\n" : "\nsource: %s\n", p.source);
+	wol_cli_printf(stdout, color ? "\n\033[2msource: %s" : "\nsource: %s", p.theme_source);
+	const char *more[][2] = {{"focus", p.focus_source},
+	                         {"challenge", p.challenge_source},
+	                         {"reflect", p.reflect_source}};
+	for (size_t i = 0; i < 3; i++)
+		if (more[i][1] && strcmp(more[i][1], p.theme_source) != 0)
+			wol_cli_printf(stdout, ", %s: %s", more[i][0], more[i][1]);
+	printf("%s\n", off);
 	wol_prompt_free(&p);
 	return WOL_EXIT_OK;
 }

@@ -1,4 +1,4 @@
-/* cli_question.c - `wol ask`, `wol questions`, `wol answer`, `wol resolve`,
+/* cli/question.c - `wol ask`, `wol questions`, `wol answer`, `wol resolve`,
  * `wol reopen`, `wol thank`, `wol show` */
 #include "cli.h"
 
@@ -105,6 +105,9 @@ static cJSON *record_json(const wol_qrecord *r)
 		cJSON_AddStringToObject(o, "committer", r->committer);
 	if (r->note)
 		cJSON_AddStringToObject(o, "note", r->note);
+	if (r->outside)
+		cJSON_AddStringToObject(o, "outside", r->outside);
+	cJSON_AddBoolToObject(o, "removed", r->removed);
 	return o;
 }
 
@@ -212,8 +215,8 @@ int wol_cli_questions(wol_cli *cli, int argc, char **argv)
 		rc = wol_cli_json(arr);
 	} else {
 		if (qs.n == 0)
-			printf("no %s questions (ask one: wol ask TITLE)\n",
-			       strcmp(state, "all") == 0 ? "" : state);
+			printf("no %s%squestions (ask one: wol ask TITLE)\n",
+			       strcmp(state, "all") == 0 ? "" : state, strcmp(state, "all") == 0 ? "" : " ");
 		for (size_t i = 0; i < qs.n; i++) {
 			const wol_question *q = &qs.items[i];
 			char age[32];
@@ -281,6 +284,8 @@ int wol_cli_show(wol_cli *cli, int argc, char **argv)
 			}
 			if (r->forged)
 				wol_cli_printf(stdout, "!! %s\n", r->note);
+			if (r->outside)
+				wol_cli_printf(stdout, "!! %s\n", r->outside);
 		}
 	}
 	wol_question_free(&q);

@@ -1,5 +1,6 @@
-/* cli_share.c - `wol note`, `wol share`, `wol notes` */
+/* cli/share.c - `wol note`, `wol share`, `wol notes` */
 #include "cli.h"
+#include "util/util.h" /* a front-end concern: reading standard input */
 
 #include <stdlib.h>
 #include <string.h>
@@ -172,6 +173,8 @@ int wol_cli_notes(wol_cli *cli, int argc, char **argv)
 			cJSON_AddNumberToObject(o, "updated", (double)v[i].updated);
 			cJSON_AddBoolToObject(o, "mine", v[i].mine);
 			cJSON_AddBoolToObject(o, "committed", v[i].committed);
+			if (v[i].outside)
+				cJSON_AddStringToObject(o, "outside", v[i].outside);
 			cJSON_AddItemToArray(arr, o);
 		}
 		rc = wol_cli_json(arr);
@@ -181,8 +184,10 @@ int wol_cli_notes(wol_cli *cli, int argc, char **argv)
 		for (size_t i = 0; i < n; i++) {
 			char age[32];
 			wol_cli_age(v[i].updated, age, sizeof age);
-			wol_cli_printf(stdout, "%-10s %-12s %s%s  %s\n", age, v[i].author, v[i].title,
-			       v[i].committed ? "" : " (not shared yet)", v[i].path);
+			wol_cli_printf(stdout, "%-10s %-12s %s%s  %s%s%s%s\n", age, v[i].author, v[i].title,
+			       v[i].committed ? "" : " (not shared yet)", v[i].path,
+			       v[i].outside ? " (" : "", v[i].outside ? v[i].outside : "",
+			       v[i].outside ? ")" : "");
 		}
 	}
 	wol_notes_free(v, n);

@@ -1,4 +1,4 @@
-/* cli_status.c - `wol status [--json] [--agenda]`: the circle at a glance */
+/* cli/status.c - `wol status [--json] [--agenda]`: the circle at a glance */
 #include "cli.h"
 
 #include <stdlib.h>

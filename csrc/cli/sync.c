@@ -1,4 +1,4 @@
-/* cli_sync.c - `wol sync`: fetch, merge and push a circle; JSON lines for
+/* cli/sync.c - `wol sync`: fetch, merge and push a circle; JSON lines for
  * the editor's job (progress, then a summary) */
 #include "cli.h"
 
@@ -8,41 +8,65 @@
 #include <time.h>
 #include <unistd.h>
 
-/* Exit codes of `wol sync` (doc/wol.txt, wol-sync-exit). */
+/* Exit codes of `wol sync` and `wol join` (doc/wol.txt, wol-sync-errors). */
 enum {
 	SYNC_EXIT_NET = 3,      /* offline or remote unreachable */
-	SYNC_EXIT_AUTH = 4,     /* credentials or host key refused */
-	SYNC_EXIT_REJECTED = 5, /* push rejected after every retry */
+	SYNC_EXIT_AUTH = 4,     /* credentials, host key or certificate refused */
+	SYNC_EXIT_REJECTED = 5, /* refused by the server, or rejected after every retry */
 	SYNC_EXIT_LOCKED = 6    /* another sync of the circle is running */
 };
 
-/* --timeout: libgit2 has no network timeouts, so a dead connection would
- * hang a shell sync forever. The alarm ends the process the way a kill
- * would, which a sync survives by design (the next one continues), but
- * only while it waits on the network: local steps (merge, checkout, moving
- * the branch) are left to finish. CLI process state, not library state. */
-static volatile sig_atomic_t on_network;
+/* Stopping a sync: --timeout (SIGALRM; libgit2 has no network timeouts, so
+ * a dead connection would hang a shell sync forever), and SIGTERM, SIGINT,
+ * SIGHUP (:WolSync!, the editor's sync.timeout, quitting Neovim, Ctrl-C, a
+ * closed terminal). While the sync waits on the network it ends at once,
+ * the way a kill would, which a sync survives by design (the next one
+ * continues). A local step (merge, checkout, moving the branch) is left to
+ * finish first: the stop is noted and taken when the next network step
+ * begins, or the sync simply ends. CLI process state, not library state. */
+static volatile sig_atomic_t on_network, local_step, stop_pending;
 
-static void on_alarm(int sig)
+static void stop_now(int sig)
 {
-	(void)sig;
-	if (!on_network) {
-		alarm(1); /* a local step runs: look again in a second */
-		return;
-	}
-	static const char msg[] = "wol: sync: no answer before --timeout; stopped (nothing is lost; "
-	                          "sync again later)\n";
-	ssize_t n = write(STDERR_FILENO, msg, sizeof msg - 1);
+	static const char timeout_msg[] = "wol: sync: no answer before --timeout; stopped (nothing "
+	                                  "is lost; sync again later)\n";
+	static const char stop_msg[] = "wol: sync: stopped (nothing is lost; the next sync "
+	                               "continues)\n";
+	const char *msg = sig == SIGALRM ? timeout_msg : stop_msg;
+	size_t len = sig == SIGALRM ? sizeof timeout_msg - 1 : sizeof stop_msg - 1;
+	ssize_t n = write(STDERR_FILENO, msg, len);
 	(void)n;
-	_exit(SYNC_EXIT_NET);
+	if (sig == SIGALRM)
+		_exit(SYNC_EXIT_NET);
+	/* end as killed by the signal, as the parent expects */
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = SIG_DFL;
+	sigaction(sig, &sa, NULL);
+	raise(sig);
+	_exit(128 + sig);
 }
 
-static int exit_code(int code)
+static void on_stop_signal(int sig)
+{
+	if (sig == SIGALRM) {
+		if (on_network)
+			stop_now(sig);
+		alarm(1); /* not on the network: look again in a second */
+	} else if (local_step) {
+		stop_pending = sig;
+	} else {
+		stop_now(sig);
+	}
+}
+
+int wol_cli_net_exit(int code)
 {
 	switch (code) {
 	case WOL_OK: return WOL_EXIT_OK;
 	case WOL_ENET: return SYNC_EXIT_NET;
 	case WOL_EAUTH: return SYNC_EXIT_AUTH;
+	case WOL_EREFUSED:
 	case WOL_EREJECTED: return SYNC_EXIT_REJECTED;
 	case WOL_ELOCKED: return SYNC_EXIT_LOCKED;
 	default: return WOL_EXIT_FAIL;
@@ -69,6 +93,9 @@ static int on_progress(const wol_sync_progress *p, void *payload)
 	progress_state *st = payload;
 	on_network = strcmp(p->phase, "connect") == 0 || strcmp(p->phase, "fetch") == 0 ||
 	             strcmp(p->phase, "push") == 0;
+	local_step = strcmp(p->phase, "checkout") == 0 || strcmp(p->phase, "merge") == 0;
+	if (on_network && stop_pending)
+		stop_now(stop_pending); /* the local step is over: do not go on to push */
 	double t = now();
 	int phase_changed = !st->last_phase || strcmp(st->last_phase, p->phase) != 0;
 	int finished = p->total && p->received == p->total;
@@ -84,15 +111,13 @@ static int on_progress(const wol_sync_progress *p, void *payload)
 	st->last_bytes = p->bytes;
 	st->last_t = t;
 	if (st->json) {
-		cJSON *j = cJSON_CreateObject();
-		cJSON_AddStringToObject(j, "type", "progress");
+		cJSON *j = wol_cli_jsonl("progress");
 		cJSON_AddStringToObject(j, "phase", p->phase);
 		cJSON_AddNumberToObject(j, "received", p->received);
 		cJSON_AddNumberToObject(j, "total", p->total);
 		cJSON_AddNumberToObject(j, "bytes", (double)p->bytes);
 		cJSON_AddNumberToObject(j, "attempt", p->attempt);
-		wol_cli_json(j);
-		fflush(stdout);
+		wol_cli_jsonl_emit(j);
 	} else if (st->tty) {
 		if (p->total)
 			fprintf(stderr, "\r\033[Kwol: sync: %s %u/%u objects, %zu KiB", p->phase,
@@ -105,8 +130,7 @@ static int on_progress(const wol_sync_progress *p, void *payload)
 
 static cJSON *summary_json(const wol_sync_result *r, const char *digest)
 {
-	cJSON *j = cJSON_CreateObject();
-	cJSON_AddStringToObject(j, "type", "summary");
+	cJSON *j = wol_cli_jsonl("summary");
 	if (r->circle)
 		cJSON_AddStringToObject(j, "circle", r->circle);
 	if (r->branch)
@@ -166,6 +190,15 @@ static cJSON *summary_json(const wol_sync_result *r, const char *digest)
 		if (r->conflicts[i].member)
 			cJSON_AddStringToObject(o, "member", r->conflicts[i].member);
 		cJSON_AddItemToArray(conflicts, o);
+	}
+	cJSON *foreign = cJSON_AddArrayToObject(j, "foreign_edits");
+	for (size_t i = 0; i < r->nforeign; i++) {
+		cJSON *o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, "path", r->foreign[i].path);
+		cJSON_AddStringToObject(o, "commit", r->foreign[i].commit);
+		cJSON_AddStringToObject(o, "author", r->foreign[i].author);
+		cJSON_AddStringToObject(o, "what", r->foreign[i].what);
+		cJSON_AddItemToArray(foreign, o);
 	}
 	cJSON *warnings = cJSON_AddArrayToObject(j, "warnings");
 	for (size_t i = 0; i < r->nwarnings; i++)
@@ -273,10 +306,13 @@ int wol_cli_sync(wol_cli *cli, int argc, char **argv)
 	ps.tty = !json && isatty(STDERR_FILENO);
 	so.progress = on_progress;
 	so.payload = &ps;
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_stop_signal;
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
 	if (timeout) {
-		struct sigaction sa;
-		memset(&sa, 0, sizeof sa);
-		sa.sa_handler = on_alarm;
 		sigaction(SIGALRM, &sa, NULL);
 		alarm(timeout);
 	}
@@ -285,10 +321,11 @@ int wol_cli_sync(wol_cli *cli, int argc, char **argv)
 	wol_error_clear(&err);
 	int rc = wol_sync_run(ctx, cli->circle, &so, &r, &err);
 	alarm(0);
+	local_step = 0;
 	if (ps.tty)
 		fprintf(stderr, "\r\033[K");
 	char *digest = wol_sync_digest(&r);
-	int code = exit_code(rc);
+	int code = wol_cli_net_exit(rc);
 	if (json) {
 		cJSON *j = summary_json(&r, rc == 0 ? digest : NULL);
 		if (rc) {
@@ -296,7 +333,7 @@ int wol_cli_sync(wol_cli *cli, int argc, char **argv)
 			cJSON_AddStringToObject(j, "error_kind", wol_error_name(rc));
 			cJSON_AddNumberToObject(j, "exit", code);
 		}
-		wol_cli_json(j);
+		wol_cli_jsonl_emit(j);
 	} else {
 		for (size_t i = 0; i < r.nwarnings; i++)
 			wol_cli_printf(stderr, "%s\n", r.warnings[i]);
@@ -305,7 +342,7 @@ int wol_cli_sync(wol_cli *cli, int argc, char **argv)
 	}
 	if (rc)
 		wol_cli_fail(cli, &err);
-	else
+	else if (!stop_pending) /* asked to stop: the index catches up next time */
 		refresh_index(ctx, r.circle);
 	free(digest);
 	wol_sync_result_free(&r);

@@ -7,6 +7,7 @@
 #ifndef WOL_FEEDBACK_INT_H
 #define WOL_FEEDBACK_INT_H
 
+#include "format/layout.h"
 #include "wol.h"
 #include "util/util.h"
 
@@ -60,13 +61,11 @@ void wol_feedback__place(const wol_fdiff *d, long a, long b, wol_fplace *out);
 
 /* ---------------------------------------------------- the note (note.c) */
 
-/* A note feedback is about, read from the work tree. */
-/* "path-" and 20 hex digits: the key of a note without an id. */
-#define WOL_FEEDBACK_KEY_SIZE 26
-
+/* A note feedback is about, read from the work tree (its id and key by
+ * the note id rules of format/layout.h). */
 typedef struct wol_fnote {
 	char *id;     /* its front matter id when it may carry feedback, else NULL */
-	char key[WOL_FEEDBACK_KEY_SIZE]; /* the key of its path */
+	char key[WOL_NOTE_KEY_SIZE]; /* the key of its path */
 	char *path;   /* notes/<handle>/<name>.md */
 	char *title;
 	char *author; /* the folder's handle */
@@ -75,18 +74,6 @@ typedef struct wol_fnote {
 } wol_fnote;
 
 void wol_feedback__note_free(wol_fnote *n);
-/* The handle named by an id of wol's form (<yyyymmddThhmmssZ>-<handle>-<hex>)
- * into out: 1, or 0 when the id has another form. */
-int wol_feedback__id_handle(const char *id, char *out, size_t size);
-/* Whether a note in the folder of `handle` may carry the id: a record id
- * (question_int.h's rule), not a path key, that, when it is of wol's form,
- * names handle. */
-int wol_feedback__id_fits(const char *id, const char *handle);
-/* The key of a note path ("path-" and the first 20 hex digits of the git
- * blob id of the path's text): 0, or -1 (out is then ""). */
-int wol_feedback__path_key(const char *rel, char out[WOL_FEEDBACK_KEY_SIZE]);
-/* Whether a folder name is a path key. */
-int wol_feedback__is_key(const char *nid);
 /* The folder a note's new feedback goes to: its id, else its path key. */
 #define wol_feedback__nid(n) ((n)->id ? (n)->id : (n)->key)
 /* Whether rel is notes/<handle>/<name>.md; the handle into `handle`. */

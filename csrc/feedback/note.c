@@ -30,76 +30,17 @@ void wol_feedback__note_free(wol_fnote *n)
 	memset(n, 0, sizeof *n);
 }
 
-int wol_feedback__id_handle(const char *id, char *out, size_t size)
-{
-	/* yyyymmddThhmmssZ-<handle>-<hex> */
-	size_t n = id ? strlen(id) : 0;
-	if (n < 16 + 1 + 1 + 1 + 4)
-		return 0;
-	for (int i = 0; i < 16; i++) {
-		char ch = id[i];
-		int ok = i == 8 ? ch == 'T' : i == 15 ? ch == 'Z' : (ch >= '0' && ch <= '9');
-		if (!ok)
-			return 0;
-	}
-	if (id[16] != '-')
-		return 0;
-	const char *dash = strrchr(id, '-');
-	if (dash <= id + 17 || strlen(dash + 1) < 4)
-		return 0;
-	for (const char *p = dash + 1; *p; p++)
-		if (!((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'f')))
-			return 0;
-	size_t hl = (size_t)(dash - (id + 17));
-	if (hl >= size)
-		return 0;
-	memcpy(out, id + 17, hl);
-	out[hl] = '\0';
-	return wol_name_valid(out);
-}
-
-int wol_feedback__path_key(const char *rel, char out[WOL_FEEDBACK_KEY_SIZE])
-{
-	git_oid oid;
-	char hex[GIT_OID_HEXSZ + 1];
-	if (git_odb_hash(&oid, rel, strlen(rel), GIT_OBJECT_BLOB) != 0) {
-		git_error_clear();
-		out[0] = '\0';
-		return -1;
-	}
-	git_oid_tostr(hex, sizeof hex, &oid);
-	snprintf(out, WOL_FEEDBACK_KEY_SIZE, "path-%.20s", hex);
-	return 0;
-}
-
-int wol_feedback__is_key(const char *nid)
-{
-	return nid && strncmp(nid, "path-", 5) == 0;
-}
-
-int wol_feedback__id_fits(const char *id, const char *handle)
-{
-	if (!id || !wol_question__id_ok(id, strlen(id)) || wol_feedback__is_key(id))
-		return 0;
-	char h[WOL_HANDLE_MAX + 1];
-	return !wol_feedback__id_handle(id, h, sizeof h) || strcmp(h, handle) == 0;
-}
-
 int wol_feedback__note_path(const char *rel, char *handle, size_t size)
 {
-	/* notes/<handle>/<file>.md */
-	if (!rel || strncmp(rel, "notes/", 6) != 0)
+	/* notes/<handle>/<file>.md, as the circle layout says */
+	wol_place pl;
+	if (!rel)
 		return 0;
-	const char *h = rel + 6;
-	const char *slash = strchr(h, '/');
-	if (!slash || (size_t)(slash - h) >= size || strchr(slash + 1, '/'))
+	wol_place_of(rel, &pl);
+	if (pl.kind != WOL_PLACE_NOTE || !pl.listed || strlen(pl.member) >= size)
 		return 0;
-	size_t fl = strlen(slash + 1);
-	if (fl < 4 || strcmp(slash + 1 + fl - 3, ".md") != 0 || slash[1] == '.')
-		return 0;
-	memcpy(handle, h, (size_t)(slash - h));
-	handle[slash - h] = '\0';
-	return wol_name_valid(handle) && wol_path_check(rel, NULL) == 0;
+	memcpy(handle, pl.member, strlen(pl.member) + 1);
+	return 1;
 }
 
 /* Reads the note at rel: its text, id (when it fits its folder) and title. */
@@ -112,12 +53,12 @@ int wol_feedback__read_note(wol_circle *c, const char *rel, const char *handle, 
 		return rc;
 	n->path = wol_strdup(rel);
 	n->author = wol_strdup(handle);
-	wol_feedback__path_key(rel, n->key);
+	wol_note_key(rel, n->key);
 	wol_doc doc;
 	if (wol_doc_parse(n->text, n->len, rel, &doc, NULL) == 0) {
 		const char *id = wol_yaml_str(doc.meta, "id");
 		const char *t = wol_yaml_str(doc.meta, "title");
-		if (wol_feedback__id_fits(id, handle))
+		if (wol_note_id_fits(id, handle))
 			n->id = wol_strdup(id);
 		/* a title that breaks the title rule shows as the file name */
 		if (t && wol_title_check("note", t, 200, &n->title, NULL) != 0)
@@ -249,10 +190,10 @@ static int note_by_key(wol_circle *c, const char *key, wol_fnote *n)
 		wol_strv_sort(&names);
 		for (size_t k = 0; k < names.n && rc == WOL_ENOTFOUND; k++) {
 			char *rel = wol_strfmt("notes/%s/%s", handles.v[i], names.v[k]);
-			char kbuf[WOL_FEEDBACK_KEY_SIZE];
+			char kbuf[WOL_NOTE_KEY_SIZE];
 			if (!rel)
 				rc = WOL_ENOMEM;
-			else if (wol_feedback__path_key(rel, kbuf) == 0 && strcmp(kbuf, key) == 0)
+			else if (wol_note_key(rel, kbuf) == 0 && strcmp(kbuf, key) == 0)
 				rc = wol_feedback__read_note(c, rel, handles.v[i], n, NULL) == 0 ? 0 : WOL_ENOTFOUND;
 			free(rel);
 		}
@@ -267,12 +208,12 @@ static int note_by_key(wol_circle *c, const char *key, wol_fnote *n)
 int wol_feedback__note_by_id(wol_circle *c, const char *id, wol_fnote *n)
 {
 	memset(n, 0, sizeof *n);
-	if (!id || !wol_question__id_ok(id, strlen(id)))
+	if (!id || !wol_id_valid(id, strlen(id)))
 		return WOL_ENOTFOUND;
-	if (wol_feedback__is_key(id))
+	if (wol_note_key_is(id))
 		return note_by_key(c, id, n);
 	char h[WOL_HANDLE_MAX + 1];
-	if (wol_feedback__id_handle(id, h, sizeof h))
+	if (wol_id_handle(id, h, sizeof h))
 		return find_in(c, h, id, n);
 	/* an id of another form: any folder, in handle order */
 	char *dir = wol_strfmt("%s/notes", wol_circle_path(c));

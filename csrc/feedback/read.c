@@ -803,7 +803,7 @@ static int get_all(wol_circle *c, const wol_feedback_opts *o, ivec *iv, wol_strv
 	while ((de = readdir(d)) != NULL) {
 		if (de->d_name[0] == '.')
 			continue;
-		if (wol_question__id_ok(de->d_name, strlen(de->d_name)))
+		if (wol_id_valid(de->d_name, strlen(de->d_name)))
 			wol_strv_add(&nids, wol_strdup(de->d_name));
 		else
 			wol_strv_add(warn, wol_strfmt("wol: feedback/%s: not a note id; skipped", de->d_name));
@@ -818,10 +818,10 @@ static int get_all(wol_circle *c, const wol_feedback_opts *o, ivec *iv, wol_strv
 		const char *nid = nids.v[i];
 		char h[WOL_HANDLE_MAX + 1];
 		const wol_fnote *n = NULL;
-		int wol_form = wol_feedback__id_handle(nid, h, sizeof h);
+		int wol_form = wol_id_handle(nid, h, sizeof h);
 		wol_fnote keyed = {0};
 		int have_keyed = 0;
-		if (wol_feedback__is_key(nid)) {
+		if (wol_note_key_is(nid)) {
 			/* a note without an id, by the key of its path; else the
 			 * records say whose note it was */
 			int r = wol_feedback__note_by_id(c, nid, &keyed);

@@ -257,7 +257,7 @@ static int folder_of(wol_circle *c, const char *ref, char **nid, wol_error *err)
 	wol_strv ids = {0}, where = {0};
 	struct dirent *de;
 	while (d && (de = readdir(d)) != NULL) {
-		if (de->d_name[0] == '.' || !wol_question__id_ok(de->d_name, strlen(de->d_name)))
+		if (de->d_name[0] == '.' || !wol_id_valid(de->d_name, strlen(de->d_name)))
 			continue;
 		char *sub = wol_strfmt("feedback/%s", de->d_name);
 		char **v = NULL;
@@ -312,7 +312,7 @@ int wol_feedback_addressed(wol_circle *c, const char *ref, const char *text, int
 	int found = wol_feedback__note_by_id(c, nid, &n) == 0;
 	char h[WOL_HANDLE_MAX + 1];
 	const char *owner = found                                                         ? n.author
-	                    : wol_feedback__id_handle(nid, h, sizeof h)                       ? h
+	                    : wol_id_handle(nid, h, sizeof h)                       ? h
 	                    : wol_feedback__owner_of(wol_circle_path(c), nid, h, sizeof h) ? h
 	                                                                                     : NULL;
 	const char *me = wol_circle_handle(c);

@@ -56,7 +56,7 @@ void wol_index__note_seen(wol_index *ix)
 	struct stat st;
 	if (stat(ix->dbpath, &st) == 0) {
 		ix->seen_size = (long long)st.st_size;
-		ix->seen_mtime = wol_index__mtime_ns(&st);
+		ix->seen_mtime = wol_fs_mtime_ns(&st);
 	}
 }
 
@@ -68,7 +68,7 @@ static int replaced_under(wol_index *ix)
 {
 	struct stat st;
 	return stat(ix->dbpath, &st) != 0 || st.st_dev != ix->dev || st.st_ino != ix->ino ||
-	       (long long)st.st_size != ix->seen_size || wol_index__mtime_ns(&st) != ix->seen_mtime;
+	       (long long)st.st_size != ix->seen_size || wol_fs_mtime_ns(&st) != ix->seen_mtime;
 }
 
 static void db_close(wol_index *ix)

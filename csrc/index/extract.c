@@ -1,7 +1,6 @@
 /* index/extract.c - one file into one row: what its front matter and body say
  * (author, date, title, tags, state, event fields) and its full-text entry */
 #include "index/index_int.h"
-#include "feedback/feedback_int.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -107,7 +106,7 @@ static int searchable(const char *kind)
 
 /* Reads, parses and stores one new or changed file. */
 int wol_index__file(wol_walk *w, const char *rel, const char *abs, const struct stat *st,
-                      const wol_place *pl, wol_known *k)
+                      const wol_index_place *pl, wol_known *k)
 {
 	char *text = NULL;
 	size_t len = 0;
@@ -124,7 +123,7 @@ int wol_index__file(wol_walk *w, const char *rel, const char *abs, const struct 
 	memset(&doc, 0, sizeof doc);
 	row r;
 	memset(&r, 0, sizeof r);
-	char stem[256], key[WOL_FEEDBACK_KEY_SIZE];
+	char stem[256], key[WOL_NOTE_KEY_SIZE];
 	char *heading = NULL;
 	r.rid = base_stem(rel, stem, sizeof stem);
 	r.body_line = 1;
@@ -167,9 +166,9 @@ int wol_index__file(wol_walk *w, const char *rel, const char *abs, const struct 
 		 * one: the key of its path in the circle) */
 		const char *nid = meta_str(&doc, "id");
 		const char *in_circle = rel + strlen("circles/") + strlen(pl->circle) + 1;
-		if (wol_feedback__id_fits(nid, pl->folder))
+		if (wol_note_id_fits(nid, pl->folder))
 			r.rid = nid;
-		else if (wol_feedback__path_key(in_circle, key) == 0)
+		else if (wol_note_key(in_circle, key) == 0)
 			r.rid = key;
 		r.title = meta_str(&doc, "title");
 		r.title_line = meta_line(&doc, "title");
@@ -224,8 +223,8 @@ int wol_index__file(wol_walk *w, const char *rel, const char *abs, const struct 
 	sqlite3_bind_int(s, 14, r.title_line);
 	sqlite3_bind_int(s, 15, r.body_line);
 	sqlite3_bind_int64(s, 16, (sqlite3_int64)st->st_size);
-	sqlite3_bind_int64(s, 17, wol_index__mtime_ns(st));
-	sqlite3_bind_int(s, 18, wol_index__mtime_ns(st) >= w->start_ns);
+	sqlite3_bind_int64(s, 17, wol_fs_mtime_ns(st));
+	sqlite3_bind_int(s, 18, wol_fs_mtime_ns(st) >= w->start_ns);
 	wol_sql_bind_str(s, 19, r.problem);
 	if (k)
 		sqlite3_bind_int64(s, 20, k->id);

@@ -17,7 +17,7 @@
 #include <sqlite3.h>
 #include <sys/stat.h>
 
-#include "util/util.h"
+#include "format/layout.h"
 
 #define WOL_INDEX_SCHEMA_VERSION 4
 #define WOL_INDEX_LOCK_WAIT_MS 60000
@@ -63,11 +63,6 @@ int wol_index__recover(wol_index *ix, int locked, wol_error *err);
  * else opens it again (recovering from damage). */
 int wol_index__ensure_fresh(wol_index *ix, int locked, wol_error *err);
 
-static inline long long wol_index__mtime_ns(const struct stat *st)
-{
-	return (long long)st->st_mtim.tv_sec * 1000000000LL + st->st_mtim.tv_nsec;
-}
-
 /* ------------------------------------------------------ schema (schema.c) */
 
 /* Runs the migrations from user_version `from` to the current one. */
@@ -101,14 +96,15 @@ typedef struct wol_walk {
 } wol_walk;
 
 /* What the path says about a file. */
-typedef struct wol_place {
+typedef struct wol_index_place {
 	const char *kind; /* journal note question answer event feedback */
 	const char *circle;
 	const char *folder; /* notes: the author's folder */
 	const char *qid;
 	char date[11];      /* journal: from the file name */
 	const char *nid;    /* feedback: the note id of its folder */
-} wol_place;
+	wol_place at;       /* circles: what the layout says (place_of) */
+} wol_index_place;
 
 /* walk.c */
 void wol_index__free_known(wol_walk *w);
@@ -131,7 +127,7 @@ int wol_index__circle_head(wol_walk *w, const char *circle, const char *old, cha
 void wol_index__date_prefix(const char *s, char out[11]);
 /* Reads, parses and stores one new or changed file (k: its known row). */
 int wol_index__file(wol_walk *w, const char *rel, const char *abs, const struct stat *st,
-                    const wol_place *pl, wol_known *k);
+                    const wol_index_place *pl, wol_known *k);
 
 /* ------------------------------------------------------- query (query.c) */
 

@@ -80,11 +80,11 @@ int wol_index__mark_affected(wol_walk *w, const char *circle, const char *qid)
 
 /* A file seen by the walk: index it if it is new or changed. */
 static int visit(wol_walk *w, const char *rel, const char *abs, const struct stat *st,
-                 const wol_place *pl)
+                 const wol_index_place *pl)
 {
 	wol_known *k = find_known(w, rel);
 	if (k && !k->racy && k->size == (sqlite3_int64)st->st_size &&
-	    k->mtime == wol_index__mtime_ns(st) && !wol_strv_has(&w->forced, rel)) {
+	    k->mtime == wol_fs_mtime_ns(st) && !wol_strv_has(&w->forced, rel)) {
 		k->seen = 1;
 		return 0;
 	}
@@ -111,9 +111,43 @@ static int has_md_suffix(const char *name)
 	return n > 3 && strcmp(name + n - 3, ".md") == 0;
 }
 
+/* What the index keeps of a place in a circle (format/layout.c decides
+ * what the path is): its kind, or NULL when the index does not keep it. */
+static const char *kept_kind(const wol_place *p)
+{
+	switch (p->kind) {
+	case WOL_PLACE_NOTE:
+		return p->listed ? "note" : NULL;
+	case WOL_PLACE_QUESTION:
+		return "question";
+	case WOL_PLACE_ANSWER:
+		return "answer";
+	case WOL_PLACE_EVENT:
+		return "event";
+	case WOL_PLACE_FEEDBACK:
+		return "feedback";
+	default:
+		return NULL;
+	}
+}
+
+/* Whether the circle layout agrees that rel (relative to $WOL_HOME) is what
+ * the walk takes it for: the walk only goes where the layout puts things,
+ * the layout has the last word on each name. */
+static int layout_agrees(const char *rel, const wol_index_place *pl)
+{
+	if (!pl->circle)
+		return 1;
+	wol_place at;
+	wol_place_of(rel + strlen("circles/") + strlen(pl->circle) + 1, &at);
+	const char *kind = kept_kind(&at);
+	return kind && strcmp(kind, pl->kind) == 0;
+}
+
 /* Visits the *.md files directly in `reldir` (relative to $WOL_HOME).
  * `only`: visit just that file name. */
-static int walk_files(wol_walk *w, const char *reldir, const wol_place *pl, const char *only)
+static int walk_files(wol_walk *w, const char *reldir, const wol_index_place *pl,
+                      const char *only)
 {
 	const char *home = wol_ctx_home(w->ix->ctx);
 	char *absdir = wol_strfmt("%s/%s", home, reldir);
@@ -158,7 +192,7 @@ static int walk_files(wol_walk *w, const char *reldir, const wol_place *pl, cons
 		char relbuf[4096], absbuf[4096];
 		const char *rel = path_join(relbuf, sizeof relbuf, reldir, rellen, de->d_name);
 		const char *abs = path_join(absbuf, sizeof absbuf, absdir, abslen, de->d_name);
-		if (rel && abs)
+		if (rel && abs && layout_agrees(rel, pl))
 			rc = visit(w, rel, abs, &st, pl);
 	}
 	closedir(d);
@@ -205,14 +239,7 @@ static int is_year(const char *s)
 
 static int is_qid(const char *s)
 {
-	/* ids are [0-9A-Za-z._-]; anything else is not ours */
-	if (!*s || strlen(s) > 100)
-		return 0;
-	for (const char *p = s; *p; p++)
-		if (!((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-		      *p == '-' || *p == '_' || *p == '.'))
-			return 0;
-	return 1;
+	return wol_id_valid(s, strlen(s));
 }
 
 int wol_index__walk_journal(wol_walk *w)
@@ -222,7 +249,7 @@ int wol_index__walk_journal(wol_walk *w)
 	for (size_t i = 0; rc == 0 && i < years.n; i++) {
 		char rel[64];
 		snprintf(rel, sizeof rel, "journal/%s", years.v[i]);
-		wol_place pl = {"journal", NULL, NULL, NULL, "", NULL};
+		wol_index_place pl = {.kind = "journal"};
 		/* the date comes from each file's name: see walk_journal_year */
 		const char *home = wol_ctx_home(w->ix->ctx);
 		char *absdir = wol_strfmt("%s/%s", home, rel);
@@ -366,7 +393,7 @@ static int walk_circle(wol_walk *w, const char *circle)
 	for (size_t i = 0; rc == 0 && i < dirs.n; i++) {
 		char sub[600];
 		snprintf(sub, sizeof sub, "%s/%s", rel, dirs.v[i]);
-		wol_place pl = {"note", circle, dirs.v[i], NULL, "", NULL};
+		wol_index_place pl = {.kind = "note", .circle = circle, .folder = dirs.v[i]};
 		rc = walk_files(w, sub, &pl, NULL);
 	}
 	wol_strv_clear(&dirs);
@@ -377,18 +404,18 @@ static int walk_circle(wol_walk *w, const char *circle)
 	for (size_t i = 0; rc == 0 && i < dirs.n; i++) {
 		char sub[700];
 		snprintf(sub, sizeof sub, "%s/%s", rel, dirs.v[i]);
-		wol_place q = {"question", circle, NULL, dirs.v[i], "", NULL};
+		wol_index_place q = {.kind = "question", .circle = circle, .qid = dirs.v[i]};
 		rc = walk_files(w, sub, &q, "question.md");
 		if (rc)
 			break;
 		char sub2[800];
 		snprintf(sub2, sizeof sub2, "%s/answers", sub);
-		wol_place a = {"answer", circle, NULL, dirs.v[i], "", NULL};
+		wol_index_place a = {.kind = "answer", .circle = circle, .qid = dirs.v[i]};
 		rc = walk_files(w, sub2, &a, NULL);
 		if (rc)
 			break;
 		snprintf(sub2, sizeof sub2, "%s/events", sub);
-		wol_place e = {"event", circle, NULL, dirs.v[i], "", NULL};
+		wol_index_place e = {.kind = "event", .circle = circle, .qid = dirs.v[i]};
 		rc = walk_files(w, sub2, &e, NULL);
 	}
 	wol_strv_clear(&dirs);
@@ -400,7 +427,7 @@ static int walk_circle(wol_walk *w, const char *circle)
 	for (size_t i = 0; rc == 0 && i < dirs.n; i++) {
 		char sub[700];
 		snprintf(sub, sizeof sub, "%s/%s", rel, dirs.v[i]);
-		wol_place f = {"feedback", circle, NULL, NULL, "", dirs.v[i]};
+		wol_index_place f = {.kind = "feedback", .circle = circle, .nid = dirs.v[i]};
 		rc = walk_files(w, sub, &f, NULL);
 	}
 	wol_strv_clear(&dirs);
@@ -494,7 +521,7 @@ int wol_index__walk_circles(wol_walk *w)
 
 /* What a path relative to $WOL_HOME is, or 0 when the index does not keep
  * it. `buf` (at least strlen(rel) + 1 bytes) holds the parts. */
-static int place_of(const char *rel, wol_place *pl, char *buf)
+static int place_of(const char *rel, wol_index_place *pl, char *buf)
 {
 	memset(pl, 0, sizeof *pl);
 	strcpy(buf, rel);
@@ -509,28 +536,15 @@ static int place_of(const char *rel, wol_place *pl, char *buf)
 		wol_index__date_prefix(part[2], pl->date);
 		return 1;
 	}
-	if (n < 5 || strcmp(part[0], "circles") != 0 || !wol_name_valid(part[1]))
+	if (n < 3 || strcmp(part[0], "circles") != 0 || !wol_name_valid(part[1]))
 		return 0;
+	/* circles/<circle>/<path>: what the circle layout says the path is */
 	pl->circle = part[1];
-	if (n == 5 && strcmp(part[2], "notes") == 0 && wol_name_valid(part[3])) {
-		pl->kind = "note";
-		pl->folder = part[3];
-		return 1;
-	}
-	if (n == 5 && strcmp(part[2], "feedback") == 0 && is_qid(part[3])) {
-		pl->kind = "feedback";
-		pl->nid = part[3];
-		return 1;
-	}
-	if (strcmp(part[2], "questions") != 0 || !is_qid(part[3]))
-		return 0;
-	pl->qid = part[3];
-	if (n == 5 && strcmp(part[4], "question.md") == 0)
-		pl->kind = "question";
-	else if (n == 6 && strcmp(part[4], "answers") == 0)
-		pl->kind = "answer";
-	else if (n == 6 && strcmp(part[4], "events") == 0)
-		pl->kind = "event";
+	wol_place_of(rel + strlen("circles/") + strlen(part[1]) + 1, &pl->at);
+	pl->kind = kept_kind(&pl->at);
+	pl->folder = pl->at.kind == WOL_PLACE_NOTE ? pl->at.member : NULL;
+	pl->qid = pl->at.qid[0] ? pl->at.qid : NULL;
+	pl->nid = pl->at.kind == WOL_PLACE_FEEDBACK ? pl->at.note : NULL;
 	return pl->kind != NULL;
 }
 
@@ -583,7 +597,7 @@ int wol_index__walk_paths(wol_walk *w, const wol_strv *paths)
 		char *buf = malloc(strlen(rel) + 1);
 		char absbuf[4096];
 		const char *abs = path_join(absbuf, sizeof absbuf, home, hl, rel);
-		wol_place pl;
+		wol_index_place pl;
 		struct stat st;
 		if (!buf)
 			rc = wol_error_set(w->err, WOL_ENOMEM, "out of memory");

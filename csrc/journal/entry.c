@@ -22,6 +22,32 @@ char *wol_journal_path(const wol_ctx *ctx, wol_date date)
 	return wol_strfmt("%s/journal/%.4s/%s.md", wol_ctx_home(ctx), d, d);
 }
 
+/* An entry file name YYYY-MM-DD.md inside year directory `year`: 0 and *d, else -1. */
+int wol_journal__entry_name(const char *name, const char *year, wol_date *d)
+{
+	if (strlen(name) != 13 || strcmp(name + 10, ".md") != 0 || strncmp(name, year, 4) != 0)
+		return -1;
+	char s[11];
+	memcpy(s, name, 10);
+	s[10] = '\0';
+	wol_date today = {1970, 1, 1};
+	return wol_date_parse(s, today, d, NULL) == 0 && s[0] != '+' && s[0] != '-' ? 0 : -1;
+}
+
+int wol_journal_date_of(const char *rel, wol_date *out)
+{
+	/* journal/<YYYY>/<YYYY-MM-DD>.md (wol_journal_path) */
+	if (!rel || strncmp(rel, "journal/", 8) != 0)
+		return -1;
+	const char *y = rel + 8, *slash = strchr(y, '/');
+	if (!slash || slash - y != 4)
+		return -1;
+	char year[5];
+	memcpy(year, y, 4);
+	year[4] = '\0';
+	return wol_journal__entry_name(slash + 1, year, out);
+}
+
 char *wol_journal__lock_path(const wol_ctx *ctx)
 {
 	return wol_strfmt("%s/journal/.lock", wol_ctx_home(ctx));
@@ -64,35 +90,6 @@ int wol_journal__read_entry(const char *path, char **text, size_t *len, mode_t *
 	if (mode)
 		*mode = st.st_mode & 0777;
 	return wol_fs_read(path, WOL_JOURNAL_MAX_BYTES, 1, text, len, err);
-}
-
-/* Removes the temp files a killed writer of `path` left behind (written
- * by wol_fs_write_atomic as ".<name>.tmp-<pid>-<n>" next to it). Every
- * writer of an entry holds the journal lock, so with the lock held no temp
- * file of that entry is in use. */
-static void sweep_temps(const char *path)
-{
-	const char *slash = strrchr(path, '/');
-	if (!slash)
-		return;
-	char *dir = wol_strndup(path, (size_t)(slash - path));
-	char *prefix = wol_strfmt(".%s.tmp-", slash + 1);
-	DIR *d = dir && prefix ? opendir(dir) : NULL;
-	if (d) {
-		struct dirent *de;
-		size_t n = strlen(prefix);
-		while ((de = readdir(d)) != NULL) {
-			if (strncmp(de->d_name, prefix, n) != 0)
-				continue;
-			char *p = wol_strfmt("%s/%s", dir, de->d_name);
-			if (p)
-				unlink(p);
-			free(p);
-		}
-		closedir(d);
-	}
-	free(dir);
-	free(prefix);
 }
 
 /* Creates the entry from the template unless it exists; the caller holds
@@ -335,7 +332,7 @@ int wol_journal_log(wol_ctx *ctx, wol_date date, const char *text,
 	rc = wol_lock_acquire(&lk, lockpath, WOL_JOURNAL_LOCK_WAIT_MS, err);
 	if (rc)
 		goto done;
-	sweep_temps(p);
+	wol_fs_remove_temps(p); /* every writer of an entry holds the journal lock */
 	rc = wol_journal__read_entry(p, &old, &oldlen, &mode, err);
 	if (rc == WOL_ENOTFOUND) {
 		rc = wol_journal_template(ctx, date, &old, &oldlen, warning, err);

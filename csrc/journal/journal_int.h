@@ -15,6 +15,9 @@ size_t wol_journal__line_offset(const char *text, size_t len, int line);
  * malloc'd), waiting at most WOL_JOURNAL_LOCK_WAIT_MS for it. */
 #define WOL_JOURNAL_LOCK_WAIT_MS 10000
 char *wol_journal__lock_path(const wol_ctx *ctx);
+/* entry.c: an entry file name YYYY-MM-DD.md inside year directory `year`:
+ * 0 and *d, else -1 (the other half of wol_journal_path). */
+int wol_journal__entry_name(const char *name, const char *year, wol_date *d);
 /* entry.c: reads the entry at path: WOL_ENOTFOUND when missing. */
 int wol_journal__read_entry(const char *path, char **text, size_t *len, mode_t *mode,
                             wol_error *err);

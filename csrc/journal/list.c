@@ -45,18 +45,6 @@ static int cmp_newest(const void *a, const void *b)
 	return x < y ? 1 : x > y ? -1 : 0;
 }
 
-/* An entry file name YYYY-MM-DD.md inside year directory `year`: 0 and *d, else -1. */
-static int entry_name(const char *name, const char *year, wol_date *d)
-{
-	if (strlen(name) != 13 || strcmp(name + 10, ".md") != 0 || strncmp(name, year, 4) != 0)
-		return -1;
-	char s[11];
-	memcpy(s, name, 10);
-	s[10] = '\0';
-	wol_date today = {1970, 1, 1};
-	return wol_date_parse(s, today, d, NULL) == 0 && s[0] != '+' && s[0] != '-' ? 0 : -1;
-}
-
 static void read_one(wol_journal_entry *e, wol_journal_entries *l)
 {
 	char *text = NULL;
@@ -136,7 +124,7 @@ int wol_journal_list(wol_ctx *ctx, int read, wol_journal_entries *out, wol_error
 		struct dirent *fe;
 		while ((fe = readdir(yd)) != NULL) {
 			wol_date dt;
-			if (entry_name(fe->d_name, y, &dt) != 0)
+			if (wol_journal__entry_name(fe->d_name, y, &dt) != 0)
 				continue;
 			char *p = wol_strfmt("%s/%s", ydir, fe->d_name);
 			if (!p || entry_push(out, dt, p) != 0) {

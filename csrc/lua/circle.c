@@ -1,7 +1,7 @@
-/* lua_circle.c - binding of circle.c, note.c and share.c
+/* lua/circle.c - binding of circle.c, note.c and share.c
  *
  *   ctx:circle_init(name, {remote=, started=, meets=, weeks=, goal=}) -> true
- *   ctx:circle_join(url [, name [, progress(stage, done, total)]]) -> name
+ *   ctx:circle_join(url [, name [, progress(stage, done, total) [, goal]]]) -> name
  *   ctx:circle_open([name]) -> circle       (a "wol.circle" handle)
  *   circle:close() / name() / path() / handle() / info() / ahead()
  *   circle:members() / notes([handle]) / note_new(title) -> relpath
@@ -110,10 +110,11 @@ static int l_circle_join(lua_State *L)
 		luaL_checktype(L, 4, LUA_TFUNCTION);
 		j.fn = 4;
 	}
-	lua_settop(L, 4);
+	const char *goal = luaL_optstring(L, 5, NULL);
+	lua_settop(L, 5);
 	char *out = NULL;
 	wol_error err;
-	int rc = wol_circle_join(ctx, url, name, j.fn ? join_progress : NULL, &j, &out, &err);
+	int rc = wol_circle_join(ctx, url, name, goal, j.fn ? join_progress : NULL, &j, &out, &err);
 	if (j.failed)
 		return lua_error(L); /* the callback's error is on top */
 	if (rc != 0)
@@ -295,6 +296,7 @@ static int l_notes(lua_State *L)
 		lua_setfield(L, -2, "updated");
 		wol_lua_setbool(L, "mine", v[i].mine);
 		wol_lua_setbool(L, "committed", v[i].committed);
+		wol_lua_setstr(L, "outside", v[i].outside);
 		lua_rawseti(L, -2, (int)i + 1);
 	}
 	wol_notes_free(v, n);
@@ -423,5 +425,22 @@ void wol_lua_open_circle(lua_State *L, int module, int methods)
 	lua_setfield(L, -2, "__gc");
 	lua_pushcfunction(L, l_tostring);
 	lua_setfield(L, -2, "__tostring");
+	lua_pop(L, 1);
+}
+
+wol_circle *wol_lua_checkcircle(lua_State *L, int idx)
+{
+	return check_circle(L, idx);
+}
+
+void wol_lua_circle_methods(lua_State *L, const luaL_Reg *fns)
+{
+	luaL_getmetatable(L, WOL_LUA_CIRCLE);
+	if (lua_istable(L, -1)) {
+		lua_getfield(L, -1, "__index");
+		if (lua_istable(L, -1))
+			wol_lua_setfuncs(L, lua_gettop(L), fns);
+		lua_pop(L, 1);
+	}
 	lua_pop(L, 1);
 }

@@ -1,8 +1,8 @@
-/* lua_core.c - luaopen_wol_core: the module table, the context userdata and
+/* lua/core.c - luaopen_wol_core: the module table, the context userdata and
  * the shared binding helpers. No domain logic lives here. */
 #include "lua_wol.h"
 
-#include <git2.h>
+#include <stdlib.h>
 #include <string.h>
 
 typedef struct ctx_ud {
@@ -267,12 +267,12 @@ static int l_libs(lua_State *L)
 	return 1;
 }
 
-/* One libgit2 init per Lua state, undone when the state closes (the count
- * is kept by libgit2 itself, which is thread-safe). */
+/* One wol_init per Lua state, undone when the state closes (the count is
+ * kept by libgit2 itself, which is thread-safe). */
 static int l_libgit2_gc(lua_State *L)
 {
 	(void)L;
-	git_libgit2_shutdown();
+	wol_shutdown();
 	return 0;
 }
 
@@ -283,8 +283,9 @@ WOL_LUA_EXPORT int luaopen_wol_core(lua_State *L);
 
 int luaopen_wol_core(lua_State *L)
 {
-	if (git_libgit2_init() < 0)
-		return luaL_error(L, "wol: libgit2 failed to initialise");
+	wol_error err;
+	if (wol_init(&err) != 0)
+		return luaL_error(L, "%s", err.msg);
 	lua_newuserdata(L, 1);
 	lua_createtable(L, 0, 1);
 	lua_pushcfunction(L, l_libgit2_gc);
@@ -312,11 +313,14 @@ int luaopen_wol_core(lua_State *L)
 	wol_lua_open_sync(L, module, methods);
 	wol_lua_open_circle(L, module, methods);
 	wol_lua_open_journal(L, module, methods);
+	wol_lua_open_layout(L, module, methods);
 	wol_lua_open_prompt(L, module, methods);
 	wol_lua_open_question(L, module, methods); /* after circle: extends its handle */
 	wol_lua_open_feedback(L, module, methods); /* after circle: extends its handle */
 	wol_lua_open_index(L, module, methods);
 	wol_lua_open_status(L, module, methods);
+	wol_lua_open_review(L, module, methods);
+	wol_lua_open_people(L, module, methods); /* after circle: extends its handle */
 
 	lua_setfield(L, meta, "__index"); /* pops methods */
 	lua_pushcfunction(L, l_ctx_close);

@@ -1,4 +1,4 @@
-/* lua_date.c - binding of date.c */
+/* lua/date.c - binding of date.c */
 #include "lua_wol.h"
 
 /* core.parse_date(text [, today]) -> "YYYY-MM-DD" | nil, msg */

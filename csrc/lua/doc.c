@@ -1,4 +1,4 @@
-/* lua_doc.c - binding of doc.c (front matter documents) */
+/* lua/doc.c - binding of doc.c (front matter documents) */
 #include "lua_wol.h"
 
 #include <stdlib.h>

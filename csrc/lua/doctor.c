@@ -1,4 +1,4 @@
-/* lua_doctor.c - binding of doctor.c */
+/* lua/doctor.c - binding of doctor.c */
 #include "lua_wol.h"
 
 /* ctx:doctor() -> { {level=, section=, msg=, advice=}, ... } */

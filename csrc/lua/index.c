@@ -1,4 +1,4 @@
-/* lua_index.c - binding of index.c: search, refresh, rebuild, stats */
+/* lua/index.c - binding of index.c: search, refresh, rebuild, stats */
 #include "lua_wol.h"
 
 #include <string.h>

@@ -1,4 +1,4 @@
-/* lua_journal.c - binding of journal.c */
+/* lua/journal.c - binding of journal.c */
 #include "lua_wol.h"
 
 #include <stdlib.h>
@@ -26,6 +26,20 @@ static int l_journal_path(lua_State *L)
 		return luaL_error(L, "out of memory");
 	lua_pushstring(L, p);
 	free(p);
+	return 1;
+}
+
+/* core.journal_date(rel) -> "YYYY-MM-DD" | nil: the entry a path relative to
+ * $WOL_HOME is, if it is one */
+static int l_journal_date(lua_State *L)
+{
+	const char *rel = luaL_checkstring(L, 1);
+	wol_date d;
+	if (wol_journal_date_of(rel, &d) != 0) {
+		lua_pushnil(L);
+		return 1;
+	}
+	wol_lua_push_date(L, d);
 	return 1;
 }
 
@@ -220,7 +234,8 @@ static int l_journal_heading(lua_State *L)
 }
 
 static const luaL_Reg module_fns[] = {
-	{"journal_written", l_journal_written}, {"journal_heading", l_journal_heading}, {NULL, NULL}};
+	{"journal_written", l_journal_written}, {"journal_heading", l_journal_heading},
+	{"journal_date", l_journal_date},       {NULL, NULL}};
 
 static const luaL_Reg methods_fns[] = {{"journal_path", l_journal_path},
                                        {"journal_template", l_journal_template},

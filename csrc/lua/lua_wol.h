@@ -50,16 +50,25 @@ wol_ctx *wol_lua_toctx(lua_State *L, int idx);
  * (lua/circle.c); pushes one value. NULL after filling err. */
 wol_index *wol_lua_circle_index(lua_State *L, int idx, wol_error *err);
 
+/* The open circle handle ("wol.circle", lua/circle.c) at idx; raises on
+ * a wrong type or a closed handle. */
+wol_circle *wol_lua_checkcircle(lua_State *L, int idx);
+/* Adds fns to the circle handle's methods (after wol_lua_open_circle). */
+void wol_lua_circle_methods(lua_State *L, const luaL_Reg *fns);
+
 void wol_lua_open_date(lua_State *L, int module, int methods);
 void wol_lua_open_doc(lua_State *L, int module, int methods);
 void wol_lua_open_doctor(lua_State *L, int module, int methods);
 void wol_lua_open_sync(lua_State *L, int module, int methods);
 void wol_lua_open_circle(lua_State *L, int module, int methods);
 void wol_lua_open_journal(lua_State *L, int module, int methods);
+void wol_lua_open_layout(lua_State *L, int module, int methods);
 void wol_lua_open_prompt(lua_State *L, int module, int methods);
 void wol_lua_open_question(lua_State *L, int module, int methods);
 void wol_lua_open_feedback(lua_State *L, int module, int methods);
 void wol_lua_open_index(lua_State *L, int module, int methods);
 void wol_lua_open_status(lua_State *L, int module, int methods);
+void wol_lua_open_review(lua_State *L, int module, int methods);
+void wol_lua_open_people(lua_State *L, int module, int methods);
 
 #endif

@@ -1,4 +1,4 @@
-/* lua_prompt.c - binding of prompt.c */
+/* lua/prompt.c - binding of prompt.c */
 #include "lua_wol.h"
 
 #include <string.h>
@@ -14,8 +14,11 @@ static void push_strv(lua_State *L, const char *key, char **v, size_t n)
 }
 
 /* ctx:prompt([date] [, {started=, weeks=, circle_dir=}]) ->
- *   {date=, weekday=, title=, challenge=, questions={}, text=, tags={},
- *    source=, reason=, week=, weeks=, warnings={}} | nil, msg
+ *   {date=, weekday=, theme={title=, text=, tags={}},
+ *    focus={week=, weeks=, title=, text=, questions={}} (nil outside the program),
+ *    challenge={title=, text=}, reflect={...},
+ *    sources={theme=, focus=, challenge=, reflect=}, dated=, reason=, week=, weeks=,
+ *    warnings={}} | nil, msg
  * `date` as in ctx:date(); started/weeks give the circle program instead of
  * circle.md (both or neither); circle_dir names the circle's clone. */
 static int l_ctx_prompt(lua_State *L)
@@ -61,12 +64,32 @@ static int l_ctx_prompt(lua_State *L)
 	wol_lua_push_date(L, p.date);
 	lua_setfield(L, -2, "date");
 	wol_lua_setstr(L, "weekday", wol_weekday_name(wol_date_weekday(p.date)));
+	lua_createtable(L, 0, 3);
 	wol_lua_setstr(L, "title", p.title);
-	wol_lua_setstr(L, "challenge", p.challenge);
-	push_strv(L, "questions", p.questions, p.nquestions);
 	wol_lua_setstr(L, "text", p.text);
 	push_strv(L, "tags", p.tags, p.ntags);
-	wol_lua_setstr(L, "source", p.source);
+	lua_setfield(L, -2, "theme");
+	if (p.focus_title) {
+		lua_createtable(L, 0, 5);
+		wol_lua_setint(L, "week", p.week);
+		wol_lua_setint(L, "weeks", p.weeks);
+		wol_lua_setstr(L, "title", p.focus_title);
+		wol_lua_setstr(L, "text", p.focus_text);
+		push_strv(L, "questions", p.focus_questions, p.nfocus_questions);
+		lua_setfield(L, -2, "focus");
+	}
+	lua_createtable(L, 0, 2);
+	wol_lua_setstr(L, "title", p.challenge_title);
+	wol_lua_setstr(L, "text", p.challenge);
+	lua_setfield(L, -2, "challenge");
+	push_strv(L, "reflect", p.questions, p.nquestions);
+	lua_createtable(L, 0, 4);
+	wol_lua_setstr(L, "theme", p.theme_source);
+	wol_lua_setstr(L, "focus", p.focus_source);
+	wol_lua_setstr(L, "challenge", p.challenge_source);
+	wol_lua_setstr(L, "reflect", p.reflect_source);
+	lua_setfield(L, -2, "sources");
+	wol_lua_setbool(L, "dated", p.dated);
 	wol_lua_setstr(L, "reason", p.reason);
 	wol_lua_setint(L, "week", p.week);
 	wol_lua_setint(L, "weeks", p.weeks);

@@ -1,4 +1,4 @@
-/* lua_question.c - binding of question.c: methods of the circle handle
+/* lua/question.c - binding of question.c: methods of the circle handle
  *
  *   circle:questions([{state=, mine=, source=}]) -> { question, ... }, { warning, ... }
  *     (source: nil through the index, falling back to the files; 'files' or
@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The circle handle of lua_circle.c: a userdata holding one pointer,
+/* The circle handle of lua/circle.c: a userdata holding one pointer,
  * NULL once closed. */
 #define WOL_LUA_CIRCLE "wol.circle"
 
@@ -55,6 +55,8 @@ static void push_record(lua_State *L, const wol_qrecord *r)
 	wol_lua_setbool(L, "forged", r->forged);
 	wol_lua_setstr(L, "committer", r->committer);
 	wol_lua_setstr(L, "note", r->note);
+	wol_lua_setstr(L, "outside", r->outside);
+	wol_lua_setbool(L, "removed", r->removed);
 	wol_lua_push_yaml(L, r->meta);
 	lua_setfield(L, -2, "meta");
 }
@@ -239,7 +241,7 @@ void wol_lua_open_question(lua_State *L, int module, int methods)
 {
 	(void)module;
 	(void)methods;
-	/* adds to the circle handle's methods (lua_circle.c made them) */
+	/* adds to the circle handle's methods (lua/circle.c made them) */
 	luaL_getmetatable(L, WOL_LUA_CIRCLE);
 	if (lua_istable(L, -1)) {
 		lua_getfield(L, -1, "__index");

@@ -1,4 +1,4 @@
-/* lua_status.c - binding of status.c:
+/* lua/status.c - binding of status.c:
  *   ctx:status([{circle=, limit=, refresh=}]) -> table (see doc/wol.txt)
  *   ctx:status_agenda([{circle=}]) -> text, meeting date
  *   ctx:status_agenda_save(date, text) -> journal entry path */

@@ -1,4 +1,4 @@
-/* lua_sync.c - binding of sync.c. The editor runs `wol sync --json` as a
+/* lua/sync.c - binding of sync.c. The editor runs `wol sync --json` as a
  * job (network work never runs on its loop); ctx:sync is here for scripts
  * and worker threads, ctx:sync_status is local and fast. */
 #include "lua_wol.h"

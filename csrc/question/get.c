@@ -1,6 +1,7 @@
 /* question/get.c - one question with its thread, each record checked against
  * the commit that added it (forged authors) */
 #include "question/question_int.h"
+#include "repo/history.h"
 
 #include <git2.h>
 #include <stdlib.h>
@@ -295,13 +296,11 @@ void wol_question__check_forged(wol_circle *c, const char *dir, wol_qrecord *rec
 		}
 		const char *known = names.v[m];
 		char *mname = known[0] == '+' ? wol_strdup(known + 1) : NULL;
-		size_t hl = strlen(recs[i].author);
-		int email_ok = strncasecmp(w[i].email, recs[i].author, hl) == 0 && w[i].email[hl] == '@';
 		char *note = NULL;
 		if (!mname)
 			note = wol_strfmt("author '%s' is not a member of the circle (committed by %s <%s>)",
 			                  recs[i].author, w[i].name, w[i].email);
-		else if (strcmp(mname, w[i].name) != 0 && !email_ok)
+		else if (!wol_author__matches(recs[i].author, mname, w[i].name, w[i].email))
 			note = wol_strfmt("says it is by %s, but was committed by %s <%s> (members/%s.md "
 			                  "names %s)",
 			                  recs[i].author, w[i].name, w[i].email, recs[i].author, mname);
@@ -324,6 +323,80 @@ void wol_question__check_forged(wol_circle *c, const char *dir, wol_qrecord *rec
 		free(w[k].email);
 	}
 	free(w);
+}
+
+/* ------------------------------------------------------ outside of wol */
+
+/* Records are written once; a commit that changed or removed one was made
+ * outside wol (plain git). Git is the truth, so the record shows as it is
+ * now, marked "edited by X outside wol"; a removed one is shown from the
+ * history, marked "removed by X outside wol" (and not replayed: the state
+ * is what the files say). Newest change first, so the mark names the last
+ * one. */
+static void mark_outside(wol_circle *c, wol_question *q, wol_strv *warn)
+{
+	git_repository *repo = wol_circle_repo(c);
+	git_oid head;
+	if (git_reference_name_to_id(&head, repo, "HEAD") != 0) {
+		git_error_clear();
+		return;
+	}
+	wol_authors a;
+	wol_authors__load(repo, &head, &a);
+	char *prefix = wol_strfmt("questions/%s/", q->id);
+	wol_change *v = NULL;
+	size_t n = 0;
+	if (!prefix || wol_history__changes(repo, &a, prefix, &head, NULL, &v, &n, NULL) != 0) {
+		free(prefix);
+		wol_authors__free(&a);
+		return;
+	}
+	size_t added = 0;
+	for (size_t i = 0; i < n; i++) {
+		const wol_change *ch = &v[i];
+		if (!ch->outside || ch->status == GIT_DELTA_ADDED)
+			continue;
+		wol_qrecord *r = NULL;
+		for (size_t k = 0; k < q->nrecords && !r; k++)
+			if (strcmp(q->records[k].path, ch->path) == 0)
+				r = &q->records[k];
+		if (r && r->outside)
+			continue; /* a newer change named it already */
+		if (!r && ch->status == GIT_DELTA_DELETED) {
+			/* gone from the files: bring it back from the history */
+			git_blob *blob = NULL;
+			const char *base = strrchr(ch->path, '/') + 1;
+			const char *rest = ch->path + strlen(prefix);
+			const char *what = strncmp(rest, "answers/", 8) == 0  ? "answer"
+			                   : strncmp(rest, "events/", 7) == 0 ? "event"
+			                                                      : NULL;
+			char *id = wol_strndup(base, strlen(base) > 3 ? strlen(base) - 3 : strlen(base));
+			wol_qrecord *nv = realloc(q->records, (q->nrecords + 1) * sizeof *nv);
+			if (nv)
+				q->records = nv;
+			char *why = NULL;
+			if (what && id && nv && git_blob_lookup(&blob, repo, &ch->old_id) == 0 &&
+			    wol_question__parse_record(git_blob_rawcontent(blob),
+			                               (size_t)git_blob_rawsize(blob), ch->path, id,
+			                               what, &q->records[q->nrecords], &why) == 0) {
+				r = &q->records[q->nrecords++];
+				r->removed = 1;
+				added++;
+			}
+			free(why);
+			free(id);
+			git_blob_free(blob);
+			git_error_clear();
+		}
+		if (r && (r->outside = wol_change__describe(ch)) != NULL)
+			wol_strv_add(warn, wol_strfmt("wol: %s: %s", ch->path, r->outside));
+	}
+	/* the ones brought back take their place in replay order */
+	if (added && q->nrecords > 2)
+		qsort(q->records + 1, q->nrecords - 1, sizeof *q->records, wol_question__cmp_record);
+	wol_changes__free(v, n);
+	free(prefix);
+	wol_authors__free(&a);
 }
 
 int wol_question_get(wol_circle *c, const char *ref, wol_question *out, wol_error *err)
@@ -364,6 +437,7 @@ int wol_question_get(wol_circle *c, const char *ref, wol_question *out, wol_erro
 				out->forged = 1;
 				wol_strv_add(&warn, wol_strfmt("wol: %s: %s", recs[i].path, recs[i].note));
 			}
+		mark_outside(c, out, &warn);
 	} else {
 		warn.oom = 1;
 	}

@@ -44,7 +44,7 @@ int wol_question__bad_dirs(const char *root, char ***qids, size_t *nq, char ***b
 	while (d && (de = readdir(d)) != NULL) {
 		if (de->d_name[0] == '.')
 			continue;
-		if (wol_question__id_ok(de->d_name, strlen(de->d_name))) {
+		if (wol_id_valid(de->d_name, strlen(de->d_name))) {
 			if (qids)
 				wol_strv_add(&s, wol_strfmt("%s", de->d_name));
 		} else {
@@ -171,7 +171,7 @@ int wol_question_find(wol_circle *c, const char *ref, char **qid, wol_error *err
 	*qid = NULL;
 	if (!ref || !*ref)
 		return wol_error_set(err, WOL_EINVAL, "question: no question id given");
-	if (!wol_question__id_ok(ref, strlen(ref)))
+	if (!wol_id_valid(ref, strlen(ref)))
 		return wol_error_set(err, WOL_ENOTFOUND, "question '%s': no such question", ref);
 	char *dir = wol_strfmt("%s/questions", wol_circle_path(c));
 	if (!dir)
@@ -182,7 +182,7 @@ int wol_question_find(wol_circle *c, const char *ref, char **qid, wol_error *err
 	wol_strv s = {0};
 	struct dirent *de;
 	while (d && (de = readdir(d)) != NULL)
-		if (de->d_name[0] != '.' && wol_question__id_ok(de->d_name, strlen(de->d_name)))
+		if (de->d_name[0] != '.' && wol_id_valid(de->d_name, strlen(de->d_name)))
 			wol_strv_add(&s, wol_strfmt("%s", de->d_name));
 	if (d)
 		closedir(d);

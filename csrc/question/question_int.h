@@ -14,7 +14,7 @@
 #define WOL_QUESTION_INT_H
 
 #include "repo/circle_priv.h"
-#include "util/util.h"
+#include "format/layout.h"
 
 #define Q_READ_MAX (2 * 1024 * 1024)
 #define Q_TITLE_MAX 200
@@ -50,8 +50,6 @@ typedef struct wol_qloaded {
 	size_t n;
 } wol_qloaded;
 
-/* Ids and file stems: [A-Za-z0-9._-], not starting with '.', 1..100. */
-int wol_question__id_ok(const char *s, size_t n);
 /* Parses a positive decimal lamport clock; -1 when it is not one. */
 long long wol_question__parse_lamport(const char *s);
 /* The body without the blank line that follows the front matter and
@@ -59,6 +57,13 @@ long long wol_question__parse_lamport(const char *s);
 char *wol_question__trim_body(const char *b);
 int wol_question__blank(const char *s);
 void wol_question__record_free(wol_qrecord *r);
+/* Replay order: (lamport, id). */
+int wol_question__cmp_record(const void *a, const void *b);
+/* Reads and checks a record from its text (a file, or a blob of the
+ * history). what: "question", "answer" or "event". Returns 0, or -1 with
+ * *why set (a malformed record), or a negative wol_code on out of memory. */
+int wol_question__parse_record(const char *text, size_t len, const char *rel, const char *id,
+                               const char *what, wol_qrecord *r, char **why);
 void wol_question__loaded_free(wol_qloaded *l);
 /* Reads a question and its records. A malformed question.md fails with
  * WOL_EINVAL naming it; malformed answers and events become warnings. */

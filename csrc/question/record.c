@@ -9,20 +9,6 @@
 #include <string.h>
 #include <sys/stat.h>
 
-/* Ids and file stems: [A-Za-z0-9._-], not starting with '.', 1..100. */
-int wol_question__id_ok(const char *s, size_t n)
-{
-	if (n == 0 || n > 100 || s[0] == '.')
-		return 0;
-	for (size_t i = 0; i < n; i++) {
-		char ch = s[i];
-		if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
-		      ch == '.' || ch == '_' || ch == '-'))
-			return 0;
-	}
-	return 1;
-}
-
 /* Parses a positive decimal lamport clock; -1 when it is not one. */
 long long wol_question__parse_lamport(const char *s)
 {
@@ -71,11 +57,12 @@ void wol_question__record_free(wol_qrecord *r)
 	free(r->current);
 	free(r->committer);
 	free(r->note);
+	free(r->outside);
 	wol_yaml_free(r->meta);
 	memset(r, 0, sizeof *r);
 }
 
-static int cmp_record(const void *a, const void *b)
+int wol_question__cmp_record(const void *a, const void *b)
 {
 	const wol_qrecord *x = a, *y = b;
 	if (x->lamport != y->lamport)
@@ -96,19 +83,28 @@ int wol_question__read_record(const char *root, const char *rel, const char *id,
 		*why = wol_strfmt("%s", e.msg + (strncmp(e.msg, "wol: ", 5) == 0 ? 5 : 0));
 		return -1;
 	}
+	int rc = wol_question__parse_record(text, len, rel, id, what, r, why);
+	free(text);
+	return rc;
+}
+
+/* The same from the text of a record (a file, or a blob of the history). */
+int wol_question__parse_record(const char *text, size_t len, const char *rel, const char *id,
+                        const char *what, wol_qrecord *r, char **why)
+{
+	memset(r, 0, sizeof *r);
+	*why = NULL;
+	wol_error e;
 	wol_doc doc;
 	if (!wol_utf8_valid(text, len)) {
-		free(text);
 		*why = wol_strfmt("not valid UTF-8 text");
 		return -1;
 	}
 	if (wol_doc_parse(text, len, rel, &doc, &e) != 0) {
-		free(text);
 		/* the message already names the file and line */
 		*why = wol_strfmt("%s", e.msg);
 		return -1;
 	}
-	free(text);
 	const char *author = wol_yaml_str(doc.meta, "author");
 	const char *lam = wol_yaml_str(doc.meta, "lamport");
 	const char *kind = strcmp(what, "question") == 0 || strcmp(what, "answer") == 0
@@ -176,7 +172,7 @@ int wol_question__list_records(const char *root, const char *rel, char ***out, s
 		if (de->d_name[0] == '.')
 			continue;
 		size_t l = strlen(de->d_name);
-		if (l > 3 && strcmp(de->d_name + l - 3, ".md") == 0 && wol_question__id_ok(de->d_name, l - 3))
+		if (l > 3 && strcmp(de->d_name + l - 3, ".md") == 0 && wol_id_valid(de->d_name, l - 3))
 			wol_strv_add(&s, wol_strndup(de->d_name, l - 3));
 		else if (warn)
 			wol_strv_add(warn, wol_strfmt("wol: %s/%s: not a record name (<id>.md); skipped", rel,
@@ -215,7 +211,8 @@ int wol_question__load(const char *root, const char *qid, wol_qloaded *l, wol_st
 	int rc = wol_question__read_record(root, rel, qid, "question", &l->q, &why);
 	if (rc != 0) {
 		if (rc == -1)
-			rc = wol_error_set(err, WOL_EINVAL, "%s%s%s", strncmp(why ? why : "", "wol: ", 5) == 0 ? "" : rel,
+			rc = wol_error_set(err, WOL_EINVAL, "%s%s%s",
+			                   strncmp(why ? why : "", "wol: ", 5) == 0 ? "" : rel,
 			                   strncmp(why ? why : "", "wol: ", 5) == 0 ? "" : ": ",
 			                   why ? why : "unreadable");
 		else
@@ -269,6 +266,6 @@ int wol_question__load(const char *root, const char *qid, wol_qloaded *l, wol_st
 		return wol_error_set(err, WOL_ENOMEM, "out of memory");
 	}
 	if (l->n > 1)
-		qsort(l->rec, l->n, sizeof *l->rec, cmp_record);
+		qsort(l->rec, l->n, sizeof *l->rec, wol_question__cmp_record);
 	return 0;
 }

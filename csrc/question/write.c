@@ -41,7 +41,7 @@ static long long next_lamport(wol_circle *c, const wol_qloaded *l)
 	free(dir);
 	struct dirent *de;
 	while (d && (de = readdir(d)) != NULL) {
-		if (de->d_name[0] == '.' || !wol_question__id_ok(de->d_name, strlen(de->d_name)))
+		if (de->d_name[0] == '.' || !wol_id_valid(de->d_name, strlen(de->d_name)))
 			continue;
 		char *rel = wol_strfmt("questions/%s/question.md", de->d_name);
 		char *text = NULL;

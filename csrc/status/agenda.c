@@ -82,7 +82,8 @@ int wol_status_agenda(wol_ctx *ctx, const wol_status *s, char **out, wol_error *
 	if (s->open_total > (long)s->nopen)
 		wol_buf_printf(&b, "(%ld more open)\n", s->open_total - (long)s->nopen);
 
-	/* the focus of the coming week: the prompt of the day after the meeting */
+	/* the focus of the coming week: the prompt a week after the meeting, in the
+	 * next program week (the day after would still be the meeting's week) */
 	wol_prompt p;
 	memset(&p, 0, sizeof p);
 	wol_prompt_opts po;
@@ -90,21 +91,26 @@ int wol_status_agenda(wol_ctx *ctx, const wol_status *s, char **out, wol_error *
 	char *dir = wol_ctx_circle_path(ctx, s->circle);
 	po.circle_dir = dir;
 	wol_error perr;
-	wol_date focus = wol_date_add(meeting, 1);
+	wol_date focus = wol_date_add(meeting, 7);
 	char fwhen[40];
 	weekday_date(focus, fwhen, sizeof fwhen);
 	wol_buf_printf(&b, "\n### Next week's focus\n\n");
 	if (dir && wol_prompt_get(ctx, focus, &po, &p, &perr) == 0) {
-		wol_buf_printf(&b, "%s", p.title ? p.title : "");
+		/* the program focus of that week; outside the program, that day's prompt */
+		const char *title = p.focus_title ? p.focus_title : p.title;
+		const char *text = p.focus_title ? p.focus_text : p.challenge;
+		char **qs = p.focus_title ? p.focus_questions : p.questions;
+		size_t nq = p.focus_title ? p.nfocus_questions : p.nquestions;
+		wol_buf_printf(&b, "%s", title ? title : "");
 		if (p.week > 0)
 			wol_buf_printf(&b, " (week %d of %d)", p.week, p.weeks);
 		wol_buf_puts(&b, "\n");
-		if (p.challenge && *p.challenge)
-			wol_buf_printf(&b, "\n%s\n", p.challenge);
-		if (p.nquestions)
+		if (text && *text)
+			wol_buf_printf(&b, "\n%s\n", text);
+		if (nq)
 			wol_buf_puts(&b, "\n");
-		for (size_t i = 0; i < p.nquestions; i++)
-			wol_buf_printf(&b, "- %s\n", p.questions[i]);
+		for (size_t i = 0; i < nq; i++)
+			wol_buf_printf(&b, "- %s\n", qs[i]);
 		wol_prompt_free(&p);
 	} else {
 		wol_buf_printf(&b, "(no prompt for %s)\n", fwhen);

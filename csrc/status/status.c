@@ -6,6 +6,8 @@
  * journal days from the journal's own stats. The meeting agenda is made
  * from the same data (agenda.c). */
 #include "index/index_int.h"
+#include "repo/circle_priv.h"
+#include "format/circle_md.h"
 
 #include <git2.h>
 #include <stdio.h>
@@ -146,18 +148,11 @@ static long long last_sync(wol_circle *c, const char *branch)
 
 static void program(wol_status *s)
 {
+	wol_circle_md md = {.started = s->started, .weeks = s->weeks};
+	s->week = wol_circle_md_week(&md, s->today); /* the program week by its one rule */
 	s->phase = "none";
-	if (s->started.y) {
-		long days = wol_date_diff(s->today, s->started);
-		if (days < 0) {
-			s->phase = "before";
-		} else {
-			s->week = (int)(days / 7) + 1;
-			s->phase = s->week > s->weeks ? "complete" : "running";
-			if (s->week > s->weeks)
-				s->week = 0;
-		}
-	}
+	if (s->started.y)
+		s->phase = s->week ? "running" : wol_date_diff(s->today, s->started) < 0 ? "before" : "complete";
 	int wd = wol_date_weekday(s->today);
 	if (s->meets >= 0) {
 		s->next_meeting = wol_date_add(s->today, (s->meets - wd + 7) % 7);

@@ -1,5 +1,5 @@
 /* date.c - civil dates as day numbers (no time zones, no DST) */
-#include "wol.h"
+#include "util/util.h"
 
 #include <ctype.h>
 #include <errno.h>

@@ -1,6 +1,6 @@
 /* doc.c - Markdown documents with YAML front matter, read and written
  * through libyaml */
-#include "wol.h"
+#include "util/util.h"
 
 #include <stdio.h>
 #include <stdlib.h>

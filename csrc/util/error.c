@@ -1,5 +1,5 @@
 /* error.c - errors as values: one place that formats them */
-#include "wol.h"
+#include "util/util.h"
 
 #include <git2.h>
 #include <stdio.h>

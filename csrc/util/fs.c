@@ -1,6 +1,7 @@
 /* fs.c - file system helpers: atomic writes, bounded reads, mkdir -p */
-#include "wol.h"
+#include "util/util.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
@@ -223,4 +224,64 @@ done:
 	free(full);
 	free(probe);
 	return out;
+}
+
+void wol_fs_remove_temps(const char *path)
+{
+	char *dir = wol_strfmt("%s", path);
+	char *slash = dir ? strrchr(dir, '/') : NULL;
+	if (!slash) {
+		free(dir);
+		return;
+	}
+	*slash = '\0';
+	/* the name wol_fs_write_atomic gives its temp files */
+	char *prefix = wol_strfmt(".%s.tmp-", slash + 1);
+	DIR *d = prefix ? opendir(dir) : NULL;
+	struct dirent *de;
+	size_t n = prefix ? strlen(prefix) : 0;
+	while (d && (de = readdir(d)) != NULL) {
+		if (strncmp(de->d_name, prefix, n) != 0)
+			continue;
+		char *t = wol_strfmt("%s/%s", dir, de->d_name);
+		struct stat st;
+		if (t && lstat(t, &st) == 0 && S_ISREG(st.st_mode))
+			unlink(t);
+		free(t);
+	}
+	if (d)
+		closedir(d);
+	free(prefix);
+	free(dir);
+}
+
+static void remove_locks(const char *dir, long long since, const char *keep, int depth)
+{
+	DIR *d = opendir(dir);
+	if (!d)
+		return;
+	struct dirent *de;
+	while ((de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.' || strcmp(de->d_name, "objects") == 0)
+			continue;
+		if (depth == 0 && keep && strcmp(de->d_name, keep) == 0)
+			continue;
+		char *p = wol_strfmt("%s/%s", dir, de->d_name);
+		struct stat st;
+		if (p && lstat(p, &st) == 0) {
+			size_t n = strlen(de->d_name);
+			if (S_ISDIR(st.st_mode) && depth < 8)
+				remove_locks(p, since, keep, depth + 1);
+			else if (S_ISREG(st.st_mode) && n > 5 &&
+			         strcmp(de->d_name + n - 5, ".lock") == 0 && wol_fs_mtime_ns(&st) >= since)
+				unlink(p);
+		}
+		free(p);
+	}
+	closedir(d);
+}
+
+void wol_fs_remove_locks_since(const char *gitdir, long long since, const char *keep)
+{
+	remove_locks(gitdir, since, keep, 0);
 }

@@ -1,5 +1,5 @@
 /* lock.c - advisory file locks that die with their process */
-#include "wol.h"
+#include "util/util.h"
 
 #include <errno.h>
 #include <fcntl.h>

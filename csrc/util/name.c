@@ -1,5 +1,5 @@
 /* name.c - handles, circle names, slugs and UTF-8 checks */
-#include "wol.h"
+#include "util/util.h"
 
 #include <string.h>
 
@@ -166,5 +166,29 @@ int wol_title_check(const char *what, const char *title, size_t max, char **out,
 		if (*p == '\t')
 			*p = ' ';
 	*out = t;
+	return 0;
+}
+
+int wol_text_check(const char *what, const char *s, size_t max, int lines,
+                           wol_error *err)
+{
+	size_t n = strlen(s);
+	if (n > max)
+		return wol_error_set(err, WOL_EINVAL, "%s: too long (%zu bytes, at most %zu)", what, n,
+		                     max);
+	if (!wol_utf8_valid(s, n))
+		return wol_error_set(err, WOL_EINVAL, "%s: not valid UTF-8 text", what);
+	for (size_t i = 0; i < n;) {
+		unsigned int cp = 0;
+		i += wol_utf8_next(s + i, n - i, &cp);
+		if (cp == '\n' || cp == '\r') {
+			if (!lines)
+				return wol_error_set(err, WOL_EINVAL, "%s: holds a line break (give one line)",
+				                     what);
+		} else if (wol_char_control(cp) && cp != '\t') {
+			return wol_error_set(err, WOL_EINVAL, "%s: holds a control character (U+%04X)", what,
+			                     cp);
+		}
+	}
 	return 0;
 }

@@ -1,12 +1,14 @@
-/* util/util.h - the library's own helpers (not API: nothing here is
- * exported from the module or used by the front ends). */
+/* util/util.h - the library's own helpers, and the parts of the dates, the
+ * context and the errors that only the library uses. Not API: wol.h is what
+ * the front ends call; a front end includes this header only for a
+ * front-end concern (reading standard input, printing a file). */
 #ifndef WOL_UTIL_H
 #define WOL_UTIL_H
 
-#include "wol.h"
+#include <stdarg.h>
+#include <sys/stat.h>
 
-/* A malloc'd copy of s; NULL when s is NULL (or out of memory). */
-char *wol_strdup(const char *s);
+#include "wol.h"
 
 /* ------------------------------------------------ string vector (strv.c) */
 
@@ -25,6 +27,124 @@ void wol_strv_sort(wol_strv *s);
 /* Whether key is in the (sorted) vector. */
 int wol_strv_has(const wol_strv *s, const char *key);
 void wol_strv_clear(wol_strv *s);
+
+/* ---------------------------------------------------- errors (error.c) */
+
+int wol_error_setv(wol_error *e, int code, const char *fmt, va_list ap);
+/* Format the calling thread's last libgit2 error as "wol: <what>: <why>". */
+int wol_error_git(wol_error *e, int gitrc, const char *what);
+
+/* ------------------------------------------------------ dates (date.c) */
+
+int wol_date_valid(int y, int m, int d);
+/* Days since 1970-01-01 (may be negative) and back. */
+long wol_date_to_days(wol_date d);
+wol_date wol_date_from_days(long days);
+/* "monday".."sunday" (case-insensitive, 3-letter forms too); -1 if unknown */
+int wol_weekday_parse(const char *s);
+
+/* ---------------------------------------------------- strings (buf.c) */
+
+/* A growable byte buffer, always NUL-terminated when len > 0 or after
+ * any append. */
+typedef struct wol_buf {
+	char *ptr;
+	size_t len, cap;
+	int oom;
+} wol_buf;
+
+void wol_buf_init(wol_buf *b);
+void wol_buf_free(wol_buf *b);
+int wol_buf_put(wol_buf *b, const char *s, size_t n);
+int wol_buf_puts(wol_buf *b, const char *s);
+int wol_buf_printf(wol_buf *b, const char *fmt, ...) WOL_PRINTF(2, 3);
+/* Hands the string to the caller (never NULL unless out of memory). */
+char *wol_buf_detach(wol_buf *b);
+
+/* malloc'd printf; NULL on out of memory */
+char *wol_strfmt(const char *fmt, ...) WOL_PRINTF(1, 2);
+char *wol_strndup(const char *s, size_t n);
+/* A malloc'd copy of s; NULL when s is NULL (or out of memory). */
+char *wol_strdup(const char *s);
+
+/* ------------------------------------------------------ names (name.c) */
+
+/* A handle or circle name: [a-z0-9][a-z0-9._-]{0,38}. */
+int wol_name_valid(const char *s);
+/* Lower-case ASCII slug of `in` ([a-z0-9-], no leading/trailing '-'),
+ * at most `max` characters (max < outsz). Returns the length (may be 0). */
+size_t wol_slug(const char *in, char *out, size_t outsz, size_t max);
+/* Whether `s` (n bytes) is valid UTF-8 with no NUL bytes. */
+int wol_utf8_valid(const char *s, size_t n);
+/* The title rule of notes, questions and shares: one line of UTF-8 text, not
+ * blank, no control characters (a tab becomes a space), at most `max` bytes
+ * after trimming the blanks around it. *out gets the trimmed malloc'd copy;
+ * otherwise WOL_EINVAL with "wol: <what>: ..." and *out NULL. */
+int wol_title_check(const char *what, const char *title, size_t max, char **out,
+                    wol_error *err);
+/* Text for a front matter value or a line: valid UTF-8, no control
+ * characters but tab (line breaks only when `lines`), at most `max` bytes;
+ * otherwise WOL_EINVAL with "<what>: ...". */
+int wol_text_check(const char *what, const char *s, size_t max, int lines, wol_error *err);
+
+/* ------------------------------------------------ file system (fs.c) */
+
+int wol_fs_mkdirs(const char *path, mode_t mode, wol_error *err);
+/* Reads a whole regular file (no symlink following when nofollow is set);
+ * refuses files larger than `max` bytes. *out is NUL-terminated. */
+int wol_fs_read(const char *path, size_t max, int nofollow, char **out, size_t *len,
+                wol_error *err);
+/* Atomic replace: temp file in the same directory, fsync, rename, fsync
+ * of the directory. Readers see the old or the new content, never a mix. */
+int wol_fs_write_atomic(const char *path, const char *data, size_t len, mode_t mode,
+                        wol_error *err);
+/* 1 if path is an existing directory, 0 otherwise. */
+int wol_fs_isdir(const char *path);
+int wol_fs_exists(const char *path);
+/* The absolute form of `path` with every symbolic link resolved: its
+ * deepest existing ancestor through realpath(3), the rest (not there yet)
+ * appended as it is. malloc'd; NULL when out of memory. */
+char *wol_fs_realpath(const char *path);
+/* A file's modification time in nanoseconds. */
+static inline long long wol_fs_mtime_ns(const struct stat *st)
+{
+	return (long long)st->st_mtim.tv_sec * 1000000000LL + st->st_mtim.tv_nsec;
+}
+/* Removes the temp files a killed wol_fs_write_atomic of `path` left next
+ * to it. Only with the lock every writer of `path` holds. */
+void wol_fs_remove_temps(const char *path);
+/* Removes the `*.lock` files under a git directory (8 levels down, objects/
+ * left alone, `keep` at the top left alone when not NULL) modified at or
+ * after `since` (ns): the locks of a git operation of ours that was killed.
+ * Only with the lock every such operation holds. */
+void wol_fs_remove_locks_since(const char *gitdir, long long since, const char *keep);
+
+/* ------------------------------------------------------ locks (lock.c) */
+
+/* An advisory lock (flock) on `path`, created if missing. Released when the
+ * process dies, so a kill -9 never leaves a stale lock. Waits up to
+ * timeout_ms. */
+typedef struct wol_lock {
+	int fd;
+} wol_lock;
+int wol_lock_acquire(wol_lock *lk, const char *path, int timeout_ms, wol_error *err);
+void wol_lock_release(wol_lock *lk);
+
+/* ----------------------------------------------- YAML nodes (yaml.c) */
+
+const wol_yaml *wol_yaml_get(const wol_yaml *map, const char *key);
+/* The scalar at key, or NULL when missing or not a scalar. */
+const char *wol_yaml_str(const wol_yaml *map, const char *key);
+int wol_yaml_set_str(wol_yaml *map, const char *key, const char *val);
+
+/* ------------------------------------------- the context's own (ctx.c) */
+
+/* The handle, or WOL_EINVAL with a message saying how to set one. */
+int wol_ctx_handle(const wol_ctx *ctx, const char **out, wol_error *err);
+/* Creates $WOL_HOME (0700) and $WOL_HOME/<rel> with `mode`; *out (if not
+ * NULL) gets the malloc'd absolute path. */
+int wol_ctx_mkdir(const wol_ctx *ctx, const char *rel, mode_t mode, char **out,
+                  wol_error *err);
 
 /* ------------------------------------------------------ markdown (md.c) */
 

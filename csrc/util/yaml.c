@@ -1,5 +1,5 @@
 /* yaml.c - a small tree of YAML nodes (scalars, sequences, mappings) */
-#include "wol.h"
+#include "util/util.h"
 
 #include <stdlib.h>
 #include <string.h>

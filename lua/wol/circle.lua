@@ -1,9 +1,11 @@
 -- Circles in the editor: open circle handles (one per circle, reused),
 -- :WolInit, :WolJoin (a background job), :WolNote, :WolNotes, and the
 -- guard that opens circle files with modelines off and other members'
--- notes read-only. Registers the handler 'circle' (:WolInit); join.lua,
--- note.lua, notes.lua register the others.
+-- notes read-only.
 local commands = require('wol.commands')
+local compat = require('wol.compat')
+local job = require('wol.job')
+local plural = require('wol.ui').plural
 local M = {}
 
 local levels = vim.log.levels
@@ -73,11 +75,12 @@ function M.home()
 end
 
 local function resolved(path)
-  local r = vim.loop.fs_realpath(path)
+  local uv = compat.uv()
+  local r = uv.fs_realpath(path)
   if r then
     return r
   end
-  local dir = vim.loop.fs_realpath(vim.fn.fnamemodify(path, ':h'))
+  local dir = uv.fs_realpath(vim.fn.fnamemodify(path, ':h'))
   return dir and (dir .. '/' .. vim.fn.fnamemodify(path, ':t')) or path
 end
 
@@ -111,7 +114,9 @@ function M.guard_post(args)
   if not circle or not rel then
     return
   end
-  local author = rel:match('^notes/([^/]+)/')
+  local core = require('wol.lib').core()
+  local place = core and core.place(rel) -- the layout's rule (csrc/format/layout.c)
+  local author = place and place.kind == 'note' and place.member
   if not author then
     return
   end
@@ -124,8 +129,8 @@ function M.guard_post(args)
   end
 end
 
--- :WolInit NAME [url] [started=DATE] [meets=DAY] [weeks=N]
-local function init_cmd(opts)
+--- :WolInit NAME [url] [started=DATE] [meets=DAY] [weeks=N]
+function M.init_cmd(opts)
   local named, rest = commands.take_circle(opts.fargs)
   local args, kv = {}, {}
   if named then -- `:WolInit circle=NAME [url]` names it the same way
@@ -164,127 +169,75 @@ local function init_cmd(opts)
     msg = msg .. ' (no remote: shares stay local until you add one)'
   end
   commands.notify(msg)
-  pcall(vim.api.nvim_exec_autocmds, 'User', { pattern = 'WolCircle', modeline = false })
+  compat.user_event('WolStarted', { circle = args[1], path = path })
 end
-commands.register('circle', init_cmd)
 
 ---------------------------------------------------------------- join
 
-local jobs = {}
+-- running joins: job -> url
+local joins = {}
 
---- The `wol` binary jobs run.
-function M.bin()
-  return require('wol.lib').root() .. '/bin/wol'
-end
-
---- Starts `wol join URL [NAME] --json` as a job; progress is reported
---- as it streams, the editor never waits. Returns the job id.
+--- Starts `wol join URL [NAME] --json` as a job (wol.job); progress is
+--- reported as it streams, the editor never waits. Returns the job.
 --- opts: { on_done = function(ok, circle_or_msg) }
 function M.join(url, name, opts)
   opts = opts or {}
-  local bin = M.bin()
-  if vim.fn.executable(bin) ~= 1 then
-    error(string.format('wol: %s is not built; run `make` in %s', bin, require('wol.lib').root()), 0)
-  end
-  local cmd = { bin }
-  local home = require('wol').options().home
-  if home then
-    vim.list_extend(cmd, { '--home', home })
-  end
-  vim.list_extend(cmd, { 'join', url })
+  local args = { 'join', url }
   if name then
-    table.insert(cmd, name)
+    table.insert(args, name)
   end
-  table.insert(cmd, '--json')
-  local partial, last_stage, errors, result = '', nil, {}, nil
-  local function line(l)
-    if l == '' then
-      return
-    end
-    local ok, ev = pcall(vim.json and vim.json.decode or vim.fn.json_decode, l)
-    if not ok or type(ev) ~= 'table' then
-      return
-    end
-    if ev.event == 'progress' then
-      if ev.stage ~= last_stage then
-        last_stage = ev.stage
-        vim.api.nvim_echo({ { string.format('wol: joining %s: %s…', url, ev.stage), 'WolMuted' } }, false, {})
-      end
-      jobs.last_progress = ev
-    elseif ev.event == 'done' then
-      result = ev
-    elseif ev.event == 'error' then
-      table.insert(errors, ev.message)
-    end
-  end
-  local timer
-  local job
-  job = vim.fn.jobstart(cmd, {
-    on_stdout = function(_, data)
-      data[1] = partial .. data[1]
-      partial = table.remove(data)
-      for _, l in ipairs(data) do
-        line(l)
+  table.insert(args, '--json')
+  local timeout = (require('wol').options().join or {}).timeout or 600
+  local last_phase
+  local j = job.start({
+    args = args,
+    timeout = timeout,
+    on_progress = function(ev)
+      if ev.phase ~= last_phase then
+        last_phase = ev.phase
+        job.echo(string.format('wol: joining %s: %s…', url, ev.phase))
       end
     end,
-    on_stderr = function(_, data)
-      for _, l in ipairs(data) do
-        if l:match('^wol: ') and not vim.tbl_contains(errors, l) then
-          table.insert(errors, l)
-        end
-      end
-    end,
-    on_exit = function(_, code)
-      jobs[job] = nil
-      if timer then
-        timer:stop()
-        timer:close()
-      end
-      line(partial)
-      if code == 0 and result then
+    on_done = function(res)
+      joins[res.job] = nil
+      local s = res.summary
+      if res.ok and s and s.circle then
         M.reset()
-        commands.notify(string.format("wol: joined circle '%s' at %s", result.circle, result.path))
-        pcall(vim.api.nvim_exec_autocmds, 'User', { pattern = 'WolJoined', modeline = false })
+        commands.notify(string.format("wol: joined circle '%s' at %s", s.circle, s.path))
+        compat.user_event('WolJoined', { circle = s.circle, path = s.path })
         if opts.on_done then
-          opts.on_done(true, result.circle)
+          opts.on_done(true, s.circle)
         end
       else
-        local msg = errors[1] or string.format('wol: join %s failed (exit %d)', url, code)
-        commands.notify(msg, levels.ERROR)
+        local msg = res.error
+        if res.timed_out then
+          msg = string.format('wol: join %s: timed out after %d s', url, timeout)
+        elseif res.cancelled then
+          msg = string.format('wol: join %s cancelled', url)
+        end
+        commands.notify(msg, res.cancelled and levels.WARN or levels.ERROR)
         if opts.on_done then
           opts.on_done(false, msg)
         end
       end
     end,
   })
-  if job <= 0 then
-    error('wol: cannot start ' .. bin, 0)
-  end
-  jobs[job] = url
-  local timeout = ((require('wol').options().join or {}).timeout or 600) * 1000
-  timer = vim.loop.new_timer()
-  timer:start(timeout, 0, vim.schedule_wrap(function()
-    if jobs[job] then
-      table.insert(errors, 1, string.format('wol: join %s: timed out after %d s', url, timeout / 1000))
-      vim.fn.jobstop(job)
-    end
-  end))
+  joins[j] = url
   commands.notify(string.format('wol: joining %s in the background…', url))
-  return job
+  return j
 end
 
---- Stops running joins (:WolJoin! cancels).
+--- Stops running joins (:WolJoin! cancels); returns how many.
 function M.cancel_joins()
   local n = 0
-  for id in pairs(jobs) do
-    if type(id) == 'number' then
-      vim.fn.jobstop(id)
-      n = n + 1
-    end
+  for j in pairs(joins) do
+    j:cancel()
+    n = n + 1
   end
   return n
 end
 
+--- :WolJoin URL [name], :WolJoin! cancels.
 function M.join_cmd(opts)
   local named, rest = commands.take_circle(opts.fargs)
   if named and #rest == 1 then -- `:WolJoin URL circle=NAME`
@@ -292,7 +245,7 @@ function M.join_cmd(opts)
   end
   if opts.bang then
     local n = M.cancel_joins()
-    return commands.notify(string.format('wol: cancelled %d join%s', n, n == 1 and '' or 's'))
+    return commands.notify(string.format('wol: cancelled %s', plural(n, 'join')))
   end
   if #rest < 1 or #rest > 2 then
     error('wol: usage: :WolJoin URL [name]', 0)
@@ -360,7 +313,8 @@ function M.notes_cmd(opts)
     prompt = string.format('Notes in %s', c:name()),
     kind = 'wol.notes',
     format_item = function(n)
-      return string.format('%-9s %-12s %s%s', age(n.updated), n.author, n.title, n.committed and '' or ' (not shared yet)')
+      return string.format('%-9s %-12s %s%s%s', age(n.updated), n.author, n.title, n.committed and '' or ' (not shared yet)',
+        n.outside and (' (' .. n.outside .. ')') or '')
     end,
   }, function(choice)
     if choice then

@@ -1,7 +1,7 @@
--- Command handlers behind plugin/wol.lua. Each handler receives the user
--- command's opts table. Errors become one notification, never a traceback.
+-- Runs what the command table in plugin/wol.lua names: each :Wol command
+-- is a module and a function in it, called with the user command's opts.
+-- Errors become one notification, never a traceback.
 local M = {}
-local handlers = {}
 
 local function notify(msg, level)
   vim.notify(msg, level or vim.log.levels.INFO, { title = 'wol' })
@@ -23,7 +23,37 @@ function M.take_circle(fargs)
   return circle, rest
 end
 
-function handlers.version()
+--- Calls fn(...) for a command, a key or an autocommand: an error raised
+--- with a "wol: ..." message is for the user and becomes one notification;
+--- anything else is a bug and keeps its traceback. Returns fn's result.
+function M.guard(fn, ...)
+  local args = { n = select('#', ...), ... }
+  local ok, res = xpcall(function()
+    return fn((unpack or table.unpack)(args, 1, args.n))
+  end, debug.traceback)
+  if ok then
+    return res
+  end
+  local msg = tostring(res)
+  local user = msg:match('^(wol: [^\n]*)') or msg:match('^[^\n]-:%d+: (wol: [^\n]*)')
+  notify(user or msg, vim.log.levels.ERROR)
+end
+
+--- Runs function `fn` of module `mod` with the user command's opts (an
+--- entry of the command table in plugin/wol.lua).
+function M.run(mod, fn, opts)
+  local ok, m = pcall(require, mod)
+  if not ok then
+    return notify(tostring(m), vim.log.levels.ERROR)
+  end
+  if type(m) ~= 'table' or type(m[fn]) ~= 'function' then
+    return notify(string.format('wol: %s has no function %s', mod, fn), vim.log.levels.ERROR)
+  end
+  return M.guard(m[fn], opts or {})
+end
+
+--- :WolVersion
+function M.version()
   local wol = require('wol')
   local core, err = require('wol.lib').core()
   if not core then
@@ -32,42 +62,6 @@ function handlers.version()
   local l = core.libs()
   notify(string.format('wol.nvim %s (core %s, circle format %d); libgit2 %s, sqlite %s, libyaml %s',
     wol.version, l.wol, l.format, l.libgit2, l.sqlite, l.libyaml))
-end
-
-function handlers.search(opts)
-  return require('wol.search').command(opts)
-end
-
---- Registers a handler (feature modules call this at require time).
-function M.register(name, fn)
-  handlers[name] = fn
-end
-
-function M.run(name, opts)
-  local fn = handlers[name]
-  if not fn then
-    -- feature modules register their handlers when first required: the
-    -- handler "journal_log" lives in lua/wol/journal.lua
-    local mod = 'wol.' .. tostring(name):match('^[%w]+')
-    local ok, err = pcall(require, mod)
-    if not ok and not tostring(err):find("module '" .. mod .. "' not found", 1, true) then
-      return notify(tostring(err), vim.log.levels.ERROR)
-    end
-    fn = handlers[name]
-  end
-  if not fn then
-    return notify('wol: unknown command handler ' .. tostring(name), vim.log.levels.ERROR)
-  end
-  local ok, err = xpcall(function()
-    return fn(opts or {})
-  end, debug.traceback)
-  if not ok then
-    local msg = tostring(err)
-    -- errors raised with a "wol: ..." message are for the user; anything
-    -- else is a bug and keeps its traceback
-    local user = msg:match('^(wol: [^\n]*)') or msg:match('^[^\n]-:%d+: (wol: [^\n]*)')
-    notify(user or msg, vim.log.levels.ERROR)
-  end
 end
 
 return M

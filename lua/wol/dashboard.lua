@@ -35,15 +35,7 @@ end
 
 -- Runs fn (a key or autocmd callback); a "wol: ..." error becomes one
 -- notification, anything else keeps its traceback.
-local function guard(fn)
-  local ok, err = xpcall(fn, debug.traceback)
-  if not ok then
-    local msg = tostring(err)
-    local user = msg:match('^(wol: [^\n]*)') or msg:match('^[^\n]-:%d+: (wol: [^\n]*)')
-    notify(user or msg, levels.ERROR)
-  end
-end
-M.guard = guard
+local guard = commands.guard
 
 local function ctx()
   local c, err = require('wol').ctx()
@@ -70,9 +62,7 @@ local function day_label(date)
   return os.date('!%a', t) .. ' ' .. date
 end
 
-local function plural(n, word)
-  return string.format('%d %s%s', n, word, n == 1 and '' or 's')
-end
+local plural = require('wol.ui').plural
 
 local function pad(s, n)
   local w = vim.fn.strdisplaywidth(s)
@@ -110,6 +100,33 @@ local function sync_line(st)
     s = s .. string.format('  ·  %s waiting to be pushed', plural(st.ahead, 'commit'))
   end
   return s
+end
+
+--- The month labels over the heat map's week columns (2 characters each):
+--- a month is named over the week that holds its 1st day (up to today), and
+--- the grid's first week over its own month. Where two labels would touch,
+--- the later month wins, so the current month is always named.
+function M.month_row(days, today, nweeks)
+  local marks = {}
+  for w = 0, nweeks - 1 do
+    for r = 1, 7 do
+      local i = w * 7 + r
+      local _, m, d = ymd(days[i] and days[i].date)
+      if i <= today and m and (d == 1 or i == 1) then
+        marks[#marks + 1] = { col = w * 2, month = m }
+      end
+    end
+  end
+  local label = string.rep(' ', nweeks * 2 + 4)
+  local left = math.huge -- the first column taken by a later label
+  for k = #marks, 1, -1 do
+    local col = marks[k].col
+    if col + 3 < left then
+      label = label:sub(1, col) .. months[marks[k].month] .. label:sub(col + 4)
+      left = col
+    end
+  end
+  return (label:gsub('%s+$', ''))
 end
 
 --- Lines, highlights ({ group, line0, col_start, col_end }) and targets
@@ -217,19 +234,7 @@ function M.render(st)
   add('Activity  (journal days and your shares, 12 weeks)', 'WolCircleHeading')
   local days, today = st.grid.days, st.grid.today
   local nweeks = math.floor(#days / 7)
-  -- month labels over the weeks where a month starts
-  local label = string.rep(' ', nweeks * 2 + 4)
-  local prev, last_end = nil, -1
-  for w = 0, nweeks - 1 do
-    local _, m = ymd(days[w * 7 + 1].date)
-    local col = w * 2
-    if m ~= prev and col > last_end then
-      label = label:sub(1, col) .. months[m] .. label:sub(col + 4)
-      last_end = col + 3
-    end
-    prev = m
-  end
-  add('       ' .. label:gsub('%s+$', ''), 'WolCircleMuted')
+  add('       ' .. M.month_row(days, today, nweeks), 'WolCircleMuted')
   for r = 1, 7 do
     local text = '  ' .. weekdays[r] .. ' '
     local spans = {}
@@ -315,10 +320,10 @@ local function get_buf(circle)
   local o = { buftype = 'nofile', bufhidden = 'wipe', swapfile = false, buflisted = false,
     modifiable = false, undolevels = -1 }
   for k, v in pairs(o) do
-    api.nvim_buf_set_option(buf, k, v)
+    vim.bo[buf][k] = v
   end
   pcall(api.nvim_buf_set_name, buf, BUF_NAME .. (circle or 'default'))
-  api.nvim_buf_set_option(buf, 'filetype', 'wolcircle')
+  vim.bo[buf].filetype = 'wolcircle'
   local function map(lhs, fn, desc)
     vim.keymap.set('n', lhs, function()
       guard(fn)
@@ -507,33 +512,45 @@ function M.agenda(circle, opts)
   if not text then
     error(date, 0)
   end
-  local buf = api.nvim_create_buf(false, false)
-  state[buf] = { circle = circle, key = circle or '', agenda = true, date = date }
-  pcall(api.nvim_buf_set_name, buf, AGENDA_NAME .. (circle or 'default') .. '/' .. date)
-  api.nvim_buf_set_option(buf, 'buftype', 'acwrite')
-  api.nvim_buf_set_option(buf, 'swapfile', false)
-  api.nvim_buf_set_option(buf, 'bufhidden', 'hide')
+  -- the buffer is named after the circle (the default one by its name too);
+  -- asked again, the same buffer comes back: with your edits when it has
+  -- unsaved ones, else with the agenda as it is now
+  local name = AGENDA_NAME .. (c:circle(circle) or circle) .. '/' .. date
   local lines = vim.split(text, '\n', { plain = true })
   if lines[#lines] == '' then
     table.remove(lines)
   end
-  api.nvim_buf_set_lines(buf, 0, -1, false, lines)
-  api.nvim_buf_set_option(buf, 'filetype', 'markdown')
-  api.nvim_buf_set_option(buf, 'modified', false)
-  api.nvim_create_autocmd('BufWriteCmd', {
-    buffer = buf,
-    callback = function()
-      guard(function()
-        M.save_agenda(buf)
-      end)
-    end,
-  })
-  api.nvim_create_autocmd('BufWipeout', {
-    buffer = buf,
-    callback = function()
-      state[buf] = nil
-    end,
-  })
+  local buf = vim.fn.bufnr('^' .. name .. '$')
+  if buf > 0 and state[buf] and state[buf].agenda then
+    if not vim.bo[buf].modified then
+      api.nvim_buf_set_lines(buf, 0, -1, false, lines)
+      vim.bo[buf].modified = false
+    end
+  else
+    buf = api.nvim_create_buf(false, false)
+    state[buf] = { circle = circle, key = circle or '', agenda = true, date = date }
+    api.nvim_buf_set_name(buf, name)
+    vim.bo[buf].buftype = 'acwrite'
+    vim.bo[buf].swapfile = false
+    vim.bo[buf].bufhidden = 'hide'
+    api.nvim_buf_set_lines(buf, 0, -1, false, lines)
+    vim.bo[buf].filetype = 'markdown'
+    vim.bo[buf].modified = false
+    api.nvim_create_autocmd('BufWriteCmd', {
+      buffer = buf,
+      callback = function()
+        guard(function()
+          M.save_agenda(buf)
+        end)
+      end,
+    })
+    api.nvim_create_autocmd('BufWipeout', {
+      buffer = buf,
+      callback = function()
+        state[buf] = nil
+      end,
+    })
+  end
   local win = open_win(buf, opts.mods)
   api.nvim_win_set_cursor(win, { 1, 0 })
   return buf, win
@@ -546,14 +563,15 @@ function M.save_agenda(buf)
   if not path then
     error(err, 0)
   end
-  api.nvim_buf_set_option(buf, 'modified', false)
+  vim.bo[buf].modified = false
   notify(string.format('wol: agenda saved in %s under "## Circle meeting"', vim.fn.fnamemodify(path, ':~')))
   -- a journal buffer showing that entry gets the new text
-  local real = vim.loop.fs_realpath(path) or path
+  local uv = require('wol.compat').uv()
+  local real = uv.fs_realpath(path) or path
   for _, b in ipairs(api.nvim_list_bufs()) do
     local name = api.nvim_buf_get_name(b)
-    if name ~= '' and api.nvim_buf_is_loaded(b) and (vim.loop.fs_realpath(name) or name) == real
-      and not api.nvim_buf_get_option(b, 'modified') then
+    if name ~= '' and api.nvim_buf_is_loaded(b) and (uv.fs_realpath(name) or name) == real
+      and not vim.bo[b].modified then
       api.nvim_buf_call(b, function()
         vim.cmd('silent! checktime')
       end)
@@ -596,7 +614,5 @@ function M.complete(lead)
   end
   return out
 end
-
-commands.register('dashboard', M.command)
 
 return M

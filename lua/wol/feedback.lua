@@ -26,12 +26,7 @@ local function fail(msg)
 end
 
 -- a "wol: ..." error from a key or an autocommand becomes one notification
-local guard = commands.guard or function(fn, ...)
-  local ok, err = pcall(fn, ...)
-  if not ok then
-    notify(tostring(err), levels.ERROR)
-  end
-end
+local guard = commands.guard
 
 local function options()
   local ok, wol = pcall(require, 'wol')
@@ -815,17 +810,8 @@ function M.on_synced(args)
   if #paths > 0 then
     local data = { circle = s.circle, count = #paths, paths = paths }
     vim.g.wol_last_feedback = data
-    if not pcall(api.nvim_exec_autocmds, 'User', { pattern = 'WolFeedback', modeline = false, data = data }) then
-      pcall(api.nvim_exec_autocmds, 'User', { pattern = 'WolFeedback', modeline = false })
-    end
+    require('wol.compat').user_event('WolFeedback', data)
   end
-end
-
--- handlers behind plugin/wol.lua's command table
-if commands.register then
-  commands.register('feedback_comment', M.comment)
-  commands.register('feedback_react', M.react)
-  commands.register('feedback_list', M.list)
 end
 
 return M

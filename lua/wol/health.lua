@@ -1,22 +1,8 @@
 -- :checkhealth wol
 local M = {}
 
-local function reporter()
-  local h = vim.health
-  if not h or not (h.start or h.report_start) then
-    h = require('health')
-  end
-  return {
-    start = h.start or h.report_start,
-    ok = h.ok or h.report_ok,
-    info = h.info or h.report_info,
-    warn = h.warn or h.report_warn,
-    error = h.error or h.report_error,
-  }
-end
-
 function M.check()
-  local r = reporter()
+  local r = require('wol.compat').health()
   local wol = require('wol')
   r.start('wol.nvim')
   if vim.fn.has('nvim-0.7.2') == 1 then
@@ -51,10 +37,11 @@ function M.check()
       r.ok(c.msg)
     elseif c.level == 'info' then
       r.info(c.msg .. (c.advice and (' (' .. c.advice .. ')') or ''))
-    elseif c.level == 'warn' then
-      r.warn(c.msg, advice)
+    elseif advice then
+      r[c.level == 'warn' and 'warn' or 'error'](c.msg, advice)
     else
-      r.error(c.msg, advice)
+      -- (0.7's report functions refuse a nil advice)
+      r[c.level == 'warn' and 'warn' or 'error'](c.msg)
     end
   end
 end

@@ -39,7 +39,7 @@ function M.stats()
     return nil, err
   end
   local key = c:home() .. '\0' .. c:today()
-  local now = vim.loop.now()
+  local now = require('wol.compat').uv().now()
   if cache.stats and cache.key == key and now - cache.at < TTL_MS then
     return cache.stats
   end
@@ -90,11 +90,8 @@ function M.buf_date(buf)
   if name:sub(1, #dir) ~= dir then
     return nil
   end
-  local y, d = name:sub(#dir + 1):match('^(%d%d%d%d)/((%d%d%d%d)%-%d%d%-%d%d)%.md$')
-  if not y or d:sub(1, 4) ~= y then
-    return nil
-  end
-  return d
+  -- the journal's path rule lives in C (csrc/journal/entry.c)
+  return require('wol.lib').core().journal_date('journal/' .. name:sub(#dir + 1))
 end
 
 local function goto_adjacent(dir)
@@ -121,10 +118,10 @@ function M.attach(buf)
   local o = require('wol').options().journal or {}
   if o.mappings ~= false then
     vim.keymap.set('n', ']j', function()
-      commands.run('journal_next', {})
+      commands.guard(goto_adjacent, 1)
     end, { buffer = buf, desc = 'wol: next journal entry' })
     vim.keymap.set('n', '[j', function()
-      commands.run('journal_prev', {})
+      commands.guard(goto_adjacent, -1)
     end, { buffer = buf, desc = 'wol: previous journal entry' })
   end
   vim.api.nvim_create_autocmd('BufWritePost', {
@@ -236,9 +233,11 @@ local function refresh_buffers(path)
             'not reloaded; saving it now would drop the new line (:e! reloads, losing your edits)',
             vim.fn.fnamemodify(path, ':~'), b), vim.log.levels.WARN)
         else
+          -- silently: the reload's file message next to "logged to ..."
+          -- would make two lines and a hit-enter prompt
           vim.api.nvim_buf_call(b, function()
             vim.cmd('setlocal autoread')
-            vim.cmd('checktime ' .. b)
+            vim.cmd('silent checktime ' .. b)
             vim.cmd('setlocal autoread<')
           end)
         end
@@ -260,17 +259,19 @@ function M.log(text, quote)
   return path
 end
 
--- ----------------------------------------------------------- handlers
+-- ----------------------------------------------------------- commands
 
-commands.register('journal', function(opts)
+--- :WolJournal[!] [date]
+function M.command(opts)
   if opts.bang then
     return M.pick()
   end
   local arg = vim.trim(opts.args or '')
   M.open(arg ~= '' and arg or nil)
-end)
+end
 
-commands.register('journal_log', function(opts)
+--- :[range]WolLog {text}
+function M.log_cmd(opts)
   local quote
   if opts.range and opts.range > 0 then
     quote = vim.api.nvim_buf_get_lines(0, opts.line1 - 1, opts.line2, false)
@@ -281,14 +282,6 @@ commands.register('journal_log', function(opts)
   end
   local path = M.log(text, quote)
   notify(string.format('wol: logged to %s', vim.fn.fnamemodify(path, ':~')))
-end)
-
-commands.register('journal_next', function()
-  goto_adjacent(1)
-end)
-
-commands.register('journal_prev', function()
-  goto_adjacent(-1)
-end)
+end
 
 return M

@@ -30,8 +30,18 @@ local function titlecase(s)
   return (s:gsub('^%l', string.upper))
 end
 
+local function add_paras(add, text, group)
+  for para in (text .. '\n\n'):gmatch('(.-)\n\n') do
+    if para ~= '' then
+      add(para, group)
+    end
+  end
+end
+
 --- Lines and highlights for a prompt: returns lines, highlights
 --- ({ group, line (0-based), col_start, col_end }), question line map.
+--- The layers in order: theme (title, its text), the program focus, the
+--- challenge, the reflection questions.
 function M.render(p)
   local lines, hls, qmap = {}, {}, {}
   local function add(text, group)
@@ -40,39 +50,42 @@ function M.render(p)
       table.insert(hls, { group, #lines - 1, 0, -1 })
     end
   end
-  add(p.title, 'WolPromptTitle')
-  local meta = string.format('%s %s, %s', titlecase(p.weekday), p.date, p.reason)
-  if p.week > 0 and not p.reason:match('^circle week') then
-    meta = meta .. string.format(', circle week %d of %d', p.week, p.weeks)
-  end
-  add(meta, 'WolPromptMeta')
-  if p.challenge ~= '' then
+  add(p.theme.title, 'WolPromptTitle')
+  add(string.format('%s %s, %s', titlecase(p.weekday), p.date, p.reason), 'WolPromptMeta')
+  if p.theme.text ~= '' then
     add('')
-    add('Challenge', 'WolPromptHeading')
-    for para in (p.challenge .. '\n\n'):gmatch('(.-)\n\n') do
-      if para ~= '' then
-        add(para, 'WolPromptChallenge')
-      end
+    for l in (p.theme.text .. '\n'):gmatch('(.-)\n') do
+      add(l)
     end
   end
-  if #p.questions > 0 then
+  if p.focus then
+    add('')
+    add(string.format('Week %d of %d: %s', p.focus.week, p.focus.weeks, p.focus.title), 'WolPromptHeading')
+    if p.focus.text ~= '' then
+      add_paras(add, p.focus.text)
+    end
+  end
+  if p.challenge.text ~= '' then
+    add('')
+    if p.sources.challenge ~= p.sources.theme then
+      add('Challenge: ' .. p.challenge.title, 'WolPromptHeading')
+    else
+      add('Challenge', 'WolPromptHeading')
+    end
+    add_paras(add, p.challenge.text, 'WolPromptChallenge')
+  end
+  if #p.reflect > 0 then
     add('')
     add('Reflect', 'WolPromptHeading')
-    for i, q in ipairs(p.questions) do
+    for i, q in ipairs(p.reflect) do
       add('- ' .. q)
       qmap[#lines] = i
       table.insert(hls, { 'WolPromptBullet', #lines - 1, 0, 1 })
       table.insert(hls, { 'WolPromptQuestion', #lines - 1, 2, -1 })
     end
   end
-  if p.text ~= '' then
-    add('')
-    for l in (p.text .. '\n'):gmatch('(.-)\n') do
-      add(l)
-    end
-  end
   add('')
-  add(string.format('source: %s    ]d next day  [d previous  <CR> journal  ? keys  q close', p.source),
+  add(string.format('source: %s    ]d next day  [d previous  <CR> journal  ? keys  q close', p.sources.theme),
     'WolPromptMeta')
   return lines, hls, qmap
 end
@@ -94,10 +107,10 @@ local function get_buf()
   local o = { buftype = 'nofile', bufhidden = 'wipe', swapfile = false, buflisted = false,
     modifiable = false, undolevels = -1 }
   for k, v in pairs(o) do
-    api.nvim_buf_set_option(buf, k, v)
+    vim.bo[buf][k] = v
   end
   pcall(api.nvim_buf_set_name, buf, NAME)
-  api.nvim_buf_set_option(buf, 'filetype', 'wolprompt')
+  vim.bo[buf].filetype = 'wolprompt'
   local function map(lhs, fn, desc)
     vim.keymap.set('n', lhs, fn, { buffer = buf, nowait = true, silent = true, desc = 'wol: ' .. desc })
   end
@@ -229,7 +242,7 @@ function M.on_question(question, info)
   if not ctx then
     return notify(err, vim.log.levels.ERROR)
   end
-  local path = string.format('%s/journal/%s/%s.md', ctx:home(), info.today:sub(1, 4), info.today)
+  local path = ctx:journal_path(info.today)
   vim.fn.mkdir(vim.fn.fnamemodify(path, ':h'), 'p', 448) -- 0700: the journal is private
   local prev = vim.fn.win_getid(vim.fn.winnr('#'))
   if prev ~= 0 and prev ~= api.nvim_get_current_win() and not is_prompt_buf(api.nvim_win_get_buf(prev)) then
@@ -250,7 +263,7 @@ function M.question_at_cursor(buf)
       vim.log.levels.WARN)
   end
   local ctx = require('wol').ctx()
-  M.on_question(st.prompt.questions[idx], {
+  M.on_question(st.prompt.reflect[idx], {
     date = st.prompt.date,
     today = ctx and ctx:today() or st.prompt.date,
     prompt = st.prompt,
@@ -268,13 +281,14 @@ function M.complete(lead)
   return out
 end
 
-commands.register('prompt', function(opts)
+--- :[mods] WolPrompt [date] [circle=NAME]
+function M.command(opts)
   local circle, rest = commands.take_circle(opts.fargs)
   if #rest > 1 then
     return notify('wol: prompt: one date at most (YYYY-MM-DD, today, yesterday, tomorrow, +N, -N)',
       vim.log.levels.ERROR)
   end
   M.open(rest[1], { mods = opts.mods, circle = circle })
-end)
+end
 
 return M

@@ -7,6 +7,7 @@ local commands = require('wol.commands')
 local circle = require('wol.circle')
 local api = vim.api
 local levels = vim.log.levels
+local plural = require('wol.ui').plural
 
 local M = {}
 
@@ -51,7 +52,7 @@ local function after_write(c, w, what)
     notify(msg)
     sync.after_share(c:name())
   else
-    notify(msg .. string.format('; %d commit%s will be pushed on the next sync', w.ahead, w.ahead == 1 and '' or 's'))
+    notify(msg .. string.format('; %s will be pushed on the next sync', plural(w.ahead, 'commit')))
   end
 end
 
@@ -132,6 +133,9 @@ function M.render(q)
       add('', i)
       add(line, i)
     end
+    if r.outside then -- a record written once, changed or removed with plain git
+      add('!! ' .. r.outside, i)
+    end
   end
   if #(q.warnings or {}) > 0 then
     add('')
@@ -191,7 +195,7 @@ function M.open_thread(ref, circle_name)
     vim.bo[buf].swapfile = false
     vim.bo[buf].modeline = false
     local o = { buffer = buf, nowait = true, silent = true }
-    vim.keymap.set('n', 'a', function() commands.run('answer', { fargs = {}, args = '' }) end,
+    vim.keymap.set('n', 'a', function() commands.guard(M.answer, { fargs = {}, args = '' }) end,
       vim.tbl_extend('force', o, { desc = 'wol: answer this question' }))
     vim.keymap.set('n', 'r', function() M.toggle(buf) end,
       vim.tbl_extend('force', o, { desc = 'wol: resolve or reopen (asker only)' }))
@@ -461,7 +465,7 @@ function M.list(opts)
     notify(w, levels.WARN)
   end
   if #qs == 0 then
-    return notify(string.format('wol: no %s questions in %s (ask one: :WolAsk)', which == 'all' and '' or which,
+    return notify(string.format('wol: no %squestions in %s (ask one: :WolAsk)', which == 'all' and '' or (which .. ' '),
       c:name()))
   end
   local cname = c:name()
@@ -469,8 +473,8 @@ function M.list(opts)
     prompt = string.format('Questions in %s', cname),
     kind = 'wol_question',
     format_item = function(q)
-      return string.format('[%s] %s: %s (%d answer%s, %s)', q.state, q.author, q.title, q.answers,
-        q.answers == 1 and '' or 's', M.age(q.created))
+      return string.format('[%s] %s: %s (%s, %s)', q.state, q.author, q.title, plural(q.answers, 'answer'),
+        M.age(q.created))
     end,
   }, function(choice)
     if choice then
@@ -504,7 +508,7 @@ function M.answer(opts)
   vim.ui.select(qs, {
     prompt = 'Answer which question?',
     format_item = function(q)
-      return string.format('%s: %s (%d answers)', q.author, q.title, q.answers)
+      return string.format('%s: %s (%s)', q.author, q.title, plural(q.answers, 'answer'))
     end,
   }, function(choice)
     if choice then
@@ -537,7 +541,7 @@ function M.resolve_cmd(opts)
   vim.ui.select(qs, {
     prompt = 'Resolve which question?',
     format_item = function(q)
-      return string.format('%s (%d answers)', q.title, q.answers)
+      return string.format('%s (%s)', q.title, plural(q.answers, 'answer'))
     end,
   }, function(choice)
     if choice then
@@ -568,11 +572,10 @@ function M.on_synced(args)
   end
   local parts = {}
   if #news.questions > 0 then
-    table.insert(parts, string.format('%d new question%s', #news.questions, #news.questions == 1 and '' or 's'))
+    table.insert(parts, plural(#news.questions, 'new question'))
   end
   if #news.answers > 0 then
-    table.insert(parts, string.format('%d new answer%s to your questions', #news.answers,
-      #news.answers == 1 and '' or 's'))
+    table.insert(parts, plural(#news.answers, 'new answer') .. ' to your questions')
   end
   if not (last and last.digest) then -- the sync digest says it already
     notify(string.format('wol: %s in %s (:WolQuestions)', table.concat(parts, ', '), c:name()))
@@ -582,15 +585,8 @@ function M.on_synced(args)
   for _, a in ipairs(news.answers) do
     M.refresh(a:match('^([^/]+)/'))
   end
-  local fired = pcall(api.nvim_exec_autocmds, 'User', { pattern = 'WolQuestion', modeline = false, data = payload })
-  if not fired then -- Neovim 0.7: no data; read require('wol.questions').last_news
-    pcall(api.nvim_exec_autocmds, 'User', { pattern = 'WolQuestion', modeline = false })
-  end
+  -- Neovim 0.7 passes no data: handlers read require('wol.questions').last_news
+  require('wol.compat').user_event('WolQuestion', payload)
 end
-
-commands.register('ask', M.ask)
-commands.register('questions', M.list)
-commands.register('answer', M.answer)
-commands.register('resolve', M.resolve_cmd)
 
 return M

@@ -17,10 +17,67 @@ end
 local function fire(data)
   vim.g.wol_last_share = data
   -- `data` reaches autocmds from Neovim 0.8 on; 0.7 reads g:wol_last_share
-  local ok = pcall(vim.api.nvim_exec_autocmds, 'User', { pattern = 'WolShared', modeline = false, data = data })
-  if not ok then
-    pcall(vim.api.nvim_exec_autocmds, 'User', { pattern = 'WolShared', modeline = false })
+  require('wol.compat').user_event('WolShared', data)
+end
+
+-- What a buffer that is not a file is, by 'buftype'.
+local kinds = {
+  nofile = 'a scratch buffer',
+  nowrite = 'a buffer that cannot be written',
+  acwrite = 'a buffer written by a plugin',
+  help = 'a help page',
+  terminal = 'a terminal',
+  quickfix = 'a quickfix or location list',
+  prompt = 'a prompt buffer',
+}
+
+-- wol's own screens, by the name after wol://
+local screens = {
+  prompt = "the day's prompt",
+  circle = 'the circle dashboard',
+  agenda = 'the meeting agenda',
+  question = 'a question thread',
+  ask = 'a question being written',
+  answer = 'an answer being written',
+}
+
+local function is_file_buffer(buf)
+  return vim.bo[buf].buftype == '' and not vim.api.nvim_buf_get_name(buf):match('^%a[%w+.-]*://')
+end
+
+--- The one check of every command that puts a buffer's text into a circle
+--- (:WolShare, and any later one that does the same): the buffer must be a
+--- file, or an unnamed buffer the user typed into; wol's own screens
+--- (wol://...), other plugins' buffers (a name like fugitive://...) and
+--- special buffers (help, terminal, quickfix, prompt, scratch) are refused.
+--- Returns true, or nil and "wol: <what>: ..." saying which buffer to use.
+function M.check_buffer(buf, what)
+  buf = (buf == nil or buf == 0) and vim.api.nvim_get_current_buf() or buf
+  if is_file_buffer(buf) then
+    return true
   end
+  local name = vim.api.nvim_buf_get_name(buf)
+  local screen = name:match('^wol://(%w+)')
+  local this
+  if screen then
+    this = string.format('%s (%s) is a screen of wol', screens[screen] or 'this buffer', name)
+  elseif name:match('^%a[%w+.-]*://') then
+    this = string.format('%s is not a file', name)
+  else
+    this = string.format('this is %s (buftype=%s)%s', kinds[vim.bo[buf].buftype] or 'not a file',
+      vim.bo[buf].buftype, name ~= '' and (', ' .. vim.fn.fnamemodify(name, ':t')) or '')
+  end
+  local instead
+  for _, win in ipairs(vim.api.nvim_tabpage_list_wins(0)) do
+    local b = vim.api.nvim_win_get_buf(win)
+    if b ~= buf and is_file_buffer(b) and vim.api.nvim_buf_get_name(b) ~= '' then
+      instead = string.format('go to %s (window %d) and run it there',
+        vim.fn.fnamemodify(vim.api.nvim_buf_get_name(b), ':~:.'), vim.api.nvim_win_get_number(win))
+      break
+    end
+  end
+  return nil, string.format('wol: %s: %s, not something to share; %s, or start a new note with :WolNote {title}',
+    what, this, instead or 'open the file you mean to share')
 end
 
 --- Shares buffer `buf` (0: current). opts: { circle, message, force,
@@ -29,6 +86,10 @@ end
 function M.share(buf, opts)
   opts = opts or {}
   buf = (buf == nil or buf == 0) and vim.api.nvim_get_current_buf() or buf
+  local okbuf, why = M.check_buffer(buf, 'share')
+  if not okbuf then
+    error(why, 0)
+  end
   local name = vim.api.nvim_buf_get_name(buf)
   local in_circle, rel = circle.locate(name)
   local c = circle.open(opts.circle or in_circle)
@@ -42,7 +103,8 @@ function M.share(buf, opts)
   if name ~= '' then
     share_opts.file = name
   end
-  local own = in_circle == c:name() and rel and rel:match('^notes/' .. vim.pesc(c:handle()) .. '/')
+  local place = rel and require('wol.lib').core().place(rel)
+  local own = in_circle == c:name() and place and place.kind == 'note' and place.member == c:handle()
   if opts.line1 then
     share_opts.line1, share_opts.line2 = opts.line1, opts.line2
   elseif own and vim.bo[buf].modified and vim.bo[buf].buftype == '' then
@@ -98,14 +160,15 @@ local function after(r, c)
       commands.notify(msg)
       sync.after_share(c:name())
     else
-      commands.notify(msg .. string.format('; %d commit%s will be pushed on the next sync', r.ahead,
-        r.ahead == 1 and '' or 's'))
+      commands.notify(msg .. string.format('; %s will be pushed on the next sync',
+        require('wol.ui').plural(r.ahead, 'commit')))
     end
   end
   fire(data)
 end
 
-function M.run(opts)
+--- :[range]WolShare[!] [message] [circle=NAME]
+function M.command(opts)
   local name, rest = commands.take_circle(opts.fargs)
   local message = #rest > 0 and table.concat(rest, ' ') or nil
   local share_opts = { circle = name, message = message, force = opts.bang }
@@ -117,5 +180,4 @@ function M.run(opts)
   return r
 end
 
-commands.register('share', M.run)
 return M

@@ -2,21 +2,22 @@
 -- Neovim's loop), shows its progress in place, can be cancelled, is killed
 -- after a timeout, then tells what arrived and reloads changed buffers.
 local commands = require('wol.commands')
+local compat = require('wol.compat')
+local job = require('wol.job')
 local levels = vim.log.levels
+local plural = require('wol.ui').plural
 
 local M = {}
 
 -- circle key ('' for the default circle) -> running sync state
 local running = {}
 M.last = nil -- the last summary (what :WolSync reported), for scripts
+-- circle name -> true: the server refused its push; automatic syncs leave
+-- it alone until the user runs :WolSync
+M.paused = {}
 
 local function options()
   return require('wol').options().sync or {}
-end
-
---- The `wol` binary the job runs.
-function M.bin()
-  return require('wol.lib').root() .. '/bin/wol'
 end
 
 --- Whether a sync runs (of `circle`, or of any circle when nil).
@@ -47,7 +48,7 @@ local phase_text = {
 -- Progress goes to the echo area without history: each line replaces the
 -- one before, so a sync leaves no trail in :messages.
 local function show_progress(st, ev)
-  local now = vim.loop.now()
+  local now = compat.uv().now()
   if ev.phase == st.last_phase and now - (st.last_echo or 0) < 100 then
     return
   end
@@ -64,11 +65,11 @@ local function show_progress(st, ev)
     text = text .. string.format(' (round %d)', ev.attempt)
   end
   st.progress_text = text
-  vim.api.nvim_echo({ { text, 'WolMuted' } }, false, {})
+  job.echo(text)
 end
 
 local function realpath(p)
-  return vim.loop.fs_realpath(p) or p
+  return compat.uv().fs_realpath(p) or p
 end
 
 -- Reloads unmodified buffers of files the sync changed; tells the user
@@ -86,7 +87,7 @@ local function refresh_buffers(changed)
   for _, buf in ipairs(vim.api.nvim_list_bufs()) do
     local name = vim.api.nvim_buf_get_name(buf)
     if name ~= '' and vim.api.nvim_buf_is_loaded(buf) and (set[name] or set[realpath(name)]) then
-      if vim.api.nvim_buf_get_option(buf, 'modified') then
+      if vim.bo[buf].modified then
         table.insert(kept, vim.fn.fnamemodify(name, ':~:.'))
       else
         vim.api.nvim_buf_call(buf, function()
@@ -102,47 +103,45 @@ local function refresh_buffers(changed)
   return kept
 end
 
-local function finish(st, code)
+local function finish(st, res)
   running[st.key] = nil
-  if st.timer then
-    st.timer:stop()
-    st.timer:close()
-    st.timer = nil
-  end
   if not st.quiet then
     vim.api.nvim_echo({ { '' } }, false, {})
   end
-  local s = st.summary
+  local s = res.summary
   M.last = s
   if s and s.changed then
     refresh_buffers(s.changed)
   end
-  if st.cancelled then
+  if res.cancelled then
     commands.notify(string.format('wol: sync %s cancelled', st.label), levels.WARN)
-  elseif st.timed_out then
+  elseif res.timed_out then
     commands.notify(string.format('wol: sync %s: no answer after %d s, stopped (a hung connection?); ' ..
       'your shares are safe and wait for the next sync', st.label, st.timeout), levels.ERROR)
-  elseif code == 0 and s then
+  elseif res.ok and s then
+    M.paused[st.label] = nil
     for _, w in ipairs(s.warnings or {}) do
       commands.notify(w, levels.WARN)
     end
     if not st.quiet or not s.up_to_date then
       commands.notify(string.format('wol: synced %s: %s', s.circle or st.label, s.digest or 'done'))
     end
-    -- Neovim 0.8+ hands the summary to the autocommand as `data`; 0.7
-    -- refuses the key, so fire it without (the summary is in M.last)
-    if not pcall(vim.api.nvim_exec_autocmds, 'User', { pattern = 'WolSynced', modeline = false, data = s }) then
-      pcall(vim.api.nvim_exec_autocmds, 'User', { pattern = 'WolSynced', modeline = false })
-    end
+    -- Neovim 0.8+ hands the summary to the autocommand as `data`; on 0.7
+    -- handlers read require('wol.sync').last
+    compat.user_event('WolSynced', s)
   else
-    local msg = (s and s.error) or st.stderr[1] or string.format('wol: sync %s failed (exit %d)', st.label, code)
+    local msg = res.error
     if s and (s.ahead or 0) > 0 then
-      msg = msg .. string.format(' (%d commit%s kept locally for the next sync)', s.ahead, s.ahead == 1 and '' or 's')
+      msg = msg .. string.format(' (%s kept locally for the next sync)', plural(s.ahead, 'commit'))
+    end
+    if s and s.error_kind == 'refused' then
+      M.paused[st.label] = true
+      msg = msg .. '; automatic syncs of ' .. st.label .. ' wait until you run :WolSync'
     end
     commands.notify(msg, st.quiet and levels.WARN or levels.ERROR)
   end
   for _, cb in ipairs(st.on_done) do
-    pcall(cb, code == 0 and not st.cancelled and not st.timed_out, s)
+    pcall(cb, res.ok, s)
   end
   if st.again then
     -- a share arrived while this sync ran: push it too
@@ -151,7 +150,7 @@ local function finish(st, code)
 end
 
 --- Starts a sync of `circle` (nil: the default). opts: { quiet = bool,
---- on_done = function(ok, summary) }. Returns the job id, or nil when one
+--- on_done = function(ok, summary) }. Returns the job, or nil when one
 --- is already running (then on_done joins it).
 function M.start(circle, opts)
   opts = opts or {}
@@ -168,20 +167,7 @@ function M.start(circle, opts)
     end
     return nil
   end
-  local bin = M.bin()
-  if vim.fn.executable(bin) ~= 1 then
-    error(string.format('wol: %s is not built; run `make` in %s', bin, require('wol.lib').root()), 0)
-  end
-  local cmd = { bin }
-  local home = require('wol').options().home
-  if home then
-    vim.list_extend(cmd, { '--home', home })
-  end
   local c = circle or require('wol').options().circle
-  if c then
-    vim.list_extend(cmd, { '--circle', c })
-  end
-  vim.list_extend(cmd, { 'sync', '--json' })
   -- the circle's name (local and fast); also refuses early when there is none
   local ctx, cerr = require('wol').ctx()
   if not ctx then
@@ -191,74 +177,39 @@ function M.start(circle, opts)
   if not state then
     error(serr, 0)
   end
-  local label = state.circle
+  if M.paused[state.circle] then
+    if opts.quiet then
+      return nil -- refused by the server: the user decides when to try again
+    end
+    M.paused[state.circle] = nil
+  end
   st = {
     key = key,
     circle = circle,
-    label = label,
+    label = state.circle,
     quiet = opts.quiet,
-    stderr = {},
     on_done = { opts.on_done },
     timeout = options().timeout or 60,
   }
-  local partial = ''
-  local function line(l)
-    if l == '' then
-      return
-    end
-    local ok, ev = pcall(vim.fn.json_decode, l)
-    if not ok or type(ev) ~= 'table' then
-      return
-    end
-    if ev.type == 'progress' then
+  st.job = job.start({
+    args = { 'sync', '--json' },
+    circle = c,
+    timeout = st.timeout,
+    on_progress = function(ev)
       st.progress = ev
       if not st.quiet then
         show_progress(st, ev)
       end
-    elseif ev.type == 'summary' then
-      st.summary = ev
-      if ev.circle then
-        st.label = ev.circle
-      end
-    end
-  end
-  local job = vim.fn.jobstart(cmd, {
-    on_stdout = function(_, data)
-      data[1] = partial .. data[1]
-      partial = table.remove(data)
-      for _, l in ipairs(data) do
-        line(l)
-      end
     end,
-    on_stderr = function(_, data)
-      for _, l in ipairs(data) do
-        if l:match('^wol: ') then
-          table.insert(st.stderr, l)
-        end
-      end
-    end,
-    on_exit = function(_, code)
-      line(partial)
-      partial = ''
-      finish(st, code)
+    on_done = function(res)
+      finish(st, res)
     end,
   })
-  if job <= 0 then
-    error('wol: cannot start ' .. bin, 0)
-  end
-  st.job = job
   running[key] = st
-  st.timer = vim.loop.new_timer()
-  st.timer:start(math.floor(st.timeout * 1000), 0, vim.schedule_wrap(function()
-    if running[key] == st then
-      st.timed_out = true
-      vim.fn.jobstop(job)
-    end
-  end))
   if not st.quiet then
-    vim.api.nvim_echo({ { string.format('wol: sync %s: starting…', st.label), 'WolMuted' } }, false, {})
+    job.echo(string.format('wol: sync %s: starting…', st.label))
   end
-  return job
+  return st.job
 end
 
 --- A short text for a statusline while a sync runs ('' otherwise), e.g.
@@ -278,8 +229,7 @@ end
 function M.cancel()
   local n = 0
   for _, st in pairs(running) do
-    st.cancelled = true
-    vim.fn.jobstop(st.job)
+    st.job:cancel()
     n = n + 1
   end
   return n
@@ -327,7 +277,7 @@ function M.configure()
   end
   local minutes = tonumber(o.interval) or 0
   if minutes > 0 then
-    auto.timer = vim.loop.new_timer()
+    auto.timer = compat.uv().new_timer()
     local ms = math.floor(minutes * 60 * 1000)
     auto.timer:start(ms, ms, vim.schedule_wrap(tick))
   end
@@ -347,7 +297,5 @@ function M.command(opts)
   end
   M.start(circle)
 end
-
-commands.register('sync', M.command)
 
 return M

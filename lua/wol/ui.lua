@@ -1,7 +1,13 @@
--- Small window helpers shared by wol's read-only buffers (the prompt split,
--- the circle dashboard).
+-- Small helpers shared by wol's buffers and messages: windows of the
+-- read-only buffers (the prompt split, the circle dashboard), and counts.
 local M = {}
 local api = vim.api
+
+--- "1 answer", "2 answers", "0 answers"; `many` for irregular plurals
+--- ("1 reply", "3 replies").
+function M.plural(n, one, many)
+  return string.format('%d %s', n, n == 1 and one or (many or (one .. 's')))
+end
 
 --- The window of the current tab page that shows `buf`, or nil.
 function M.find_win(buf)
@@ -15,20 +21,25 @@ end
 --- Sets window-local options from a table.
 function M.set_win_options(win, opts)
   for k, v in pairs(opts) do
-    api.nvim_win_set_option(win, k, v)
+    vim.wo[win][k] = v
   end
 end
 
 --- Replaces the text of a read-only buffer and its highlights in namespace
 --- `ns`; `hls` is a list of { group, line, col_start, col_end }.
 function M.set_lines(buf, ns, lines, hls)
-  api.nvim_buf_set_option(buf, 'modifiable', true)
+  vim.bo[buf].modifiable = true
   api.nvim_buf_set_lines(buf, 0, -1, false, lines)
-  api.nvim_buf_set_option(buf, 'modifiable', false)
-  api.nvim_buf_set_option(buf, 'modified', false)
+  vim.bo[buf].modifiable = false
+  vim.bo[buf].modified = false
   api.nvim_buf_clear_namespace(buf, ns, 0, -1)
+  local compat = require('wol.compat')
   for _, h in ipairs(hls) do
-    api.nvim_buf_add_highlight(buf, ns, h[1], h[2], h[3], h[4])
+    local col_end = h[4]
+    if col_end < 0 then
+      col_end = #(lines[h[2] + 1] or '')
+    end
+    compat.highlight(buf, ns, h[1], h[2], h[3], col_end)
   end
 end
 

@@ -139,8 +139,10 @@ describe('join', function()
       table.insert(lines, l)
     end
     assert.is_true(#lines >= 2)
-    assert.matches('^{"event":"progress","stage":"[a-z]+","done":%d+,"total":%d+}$', lines[1])
-    assert.matches('^{"event":"done","circle":"spring","path":"[^"]+/circles/spring"}$', lines[#lines])
+    -- the JSON-lines protocol of every job (doc/wol.txt wol-json-lines),
+    -- the same as `wol sync --json`: progress lines, then one summary
+    assert.matches('^{"type":"progress","phase":"[a-z]+","received":%d+,"total":%d+}$', lines[1])
+    assert.matches('^{"type":"summary","circle":"spring","path":"[^"]+/circles/spring"}$', lines[#lines])
     local dir = bo.wol_home .. '/circles/spring'
     assert.matches('name: bo Example', t.read(dir .. '/members/bo.md'))
     assert.are.equal('join(bo): bo Example joins\ncircle(ana): start spring\n', log(dir))
@@ -164,7 +166,13 @@ describe('join', function()
     assert.matches('is not a wol circle', err)
     _, err, rc = t.wol({ 'join', '/nonexistent/repo.git', 'x' }, bo)
     assert.are.equal(1, rc)
-    assert.matches('^wol: join: clone: ', err)
+    assert.matches('^wol: join: /nonexistent/repo%.git does not exist', err)
+    -- with --json a failure is the summary line too, carrying the message
+    out, err, rc = t.wol({ 'join', '/nonexistent/repo.git', 'x', '--json' }, bo)
+    assert.are.equal(1, rc)
+    assert.matches('^{"type":"summary","error":"wol: join: /nonexistent/repo%.git does not exist[^\n]*",' ..
+      '"error_kind":"[a-z ]+","exit":1}\n$', out)
+    assert.matches('^wol: join: /nonexistent/repo%.git does not exist', err)
     out = t.sh('ls -A ' .. t.shquote(bo.wol_home .. '/circles'))
     assert.are.equal('spring\n', out)
   end)

@@ -32,13 +32,13 @@ describe('journal templates', function()
     local text = assert(t.read(path))
     local doc = assert(core.parse_doc(text))
     assert.are.equal('2024-02-29', doc.meta.date)
-    assert.are.equal(p.title, doc.meta.prompt)
+    assert.are.equal(p.theme.title, doc.meta.prompt)
     assert.are.same({}, doc.meta.tags)
     assert.matches('^# Thursday, 2024%-02%-29\n', doc.body)
-    assert.is_truthy(doc.body:find('\n## ' .. p.title .. '\n', 1, true))
-    assert.is_truthy(doc.body:find('\n> ' .. p.challenge .. '\n', 1, true))
-    assert.is_true(#p.questions > 0)
-    for _, q in ipairs(p.questions) do
+    assert.is_truthy(doc.body:find('\n## ' .. p.theme.title .. '\n', 1, true))
+    assert.is_truthy(doc.body:find('\n> ' .. p.challenge.text .. '\n', 1, true))
+    assert.is_true(#p.reflect > 0)
+    for _, q in ipairs(p.reflect) do
       assert.is_truthy(doc.body:find('\n### ' .. q .. '\n', 1, true), q)
     end
     -- no circle program: the week line is left out, not shown empty

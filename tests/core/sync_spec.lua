@@ -117,8 +117,19 @@ describe('wol sync over git daemon', function()
     t.write(bdir .. '/' .. q .. '/events/20261122T121212Z-bo-33334444.md', '---\nkind: resolve\nlamport: 3\n---\n')
     t.write(bdir .. '/questions/20261122T131313Z-bo-55556666/question.md', '---\ntitle: Who reviews?\n---\n')
     t.git(bdir, 'add -A && git -C ' .. t.shquote(bdir) .. ' commit -qm "answer(bo)"', bo)
+    S.share(bo, 'notes/bo/one.md', '# One\n')
+    S.share(bo, 'notes/bo/two.md', '# Two\n')
     sync_ok(bo)
+    local gus = t.member('gus')
+    S.join(gus, d.url('qa'))
+    S.share(gus, 'notes/gus/mine.md', '# Mine\n')
+    sync_ok(gus)
     local s = sync_ok(ana)
+    -- every count with its noun, one space apart
+    assert.matches('2 notes from bo', s.digest)
+    assert.matches('1 note from gus', s.digest)
+    assert.not_matches('  ', s.digest)
+    assert.matches('gus joined', s.digest)
     assert.are.equal(1, s.arrived.questions)
     assert.are.equal(1, s.arrived.answers)
     assert.are.equal(1, s.arrived.answers_to_me)
@@ -175,25 +186,37 @@ describe('wol sync over git daemon', function()
     sync_ok(ana)
     S.join(bo, d.url('reject'))
     sync_ok(bo)
-    -- the remote declines the next push once (libgit2 reports it only
-    -- through the push-update-reference callback)
-    t.write(bare .. '/hooks/pre-receive', '#!/bin/sh\nif [ ! -e "$GIT_DIR/declined-once" ]; then\n' ..
-      '  touch "$GIT_DIR/declined-once"; echo "not now" >&2; exit 1\nfi\nexit 0\n')
+    -- someone else's push lands between ana's fetch and her push: the
+    -- hook moves the branch to bo's commit (kept on refs/heads/race) once
+    -- (outside the quarantine of the incoming objects, as a push would),
+    -- so ana's update of main fails (libgit2 reports it only through the
+    -- push-update-reference callback) and another round merges it
+    local bdir = S.circle_dir(bo)
+    t.write(bdir .. '/notes/bo/race.md', 'first\n')
+    local out, rc = t.git(bdir, 'add -A && git -C ' .. t.shquote(bdir) .. ' commit -qm "share(bo): race" && git -C ' ..
+      t.shquote(bdir) .. ' push -q origin HEAD:refs/heads/race', bo)
+    assert.are.equal(0, rc, out)
+    t.write(bare .. '/hooks/pre-receive', '#!/bin/sh\nif [ ! -e "$GIT_DIR/raced-once" ]; then\n' ..
+      '  touch "$GIT_DIR/raced-once"; env -u GIT_QUARANTINE_PATH git update-ref refs/heads/main refs/heads/race\n' ..
+      'fi\nexit 0\n')
     t.sh('chmod +x ' .. t.shquote(bare .. '/hooks/pre-receive'))
     S.share(ana, 'notes/ana/a.md', 'a\n')
     local s = sync_ok(ana)
     assert.are.equal(2, s.attempts)
-    assert.are.equal(2, s.pushed) -- the share and the merge of bo's joining
+    assert.are.equal(3, s.pushed) -- the share, the merge of bo's join, the merge of his race
     assert.are.equal(0, s.ahead)
-    -- a remote that always declines: exit 5 after the bounded retries,
-    -- the commit still waits locally
-    t.write(bare .. '/hooks/pre-receive', '#!/bin/sh\nexit 1\n')
+    -- a hook that refuses is the server's word, not a race: exit 5 at
+    -- once with what it said, the commit still waits locally
+    t.write(bare .. '/hooks/pre-receive', '#!/bin/sh\necho "closed for the holidays"\nexit 1\n')
     S.share(ana, 'notes/ana/b.md', 'b\n')
-    local out, err, rc = S.sync(ana, { '--attempts', '2' })
+    local err
+    out, err, rc = S.sync(ana, { '--attempts', '2' })
     assert.are.equal(5, rc, err)
-    assert.matches('rejected the push 2 times', err)
+    assert.matches('refused the push %(pre%-receive hook declined%): closed for the holidays', err)
     local sum = S.decode(out)
     assert.are.equal(1, sum.ahead)
+    assert.are.equal(1, sum.attempts)
+    assert.are.equal('refused', sum.error_kind)
     assert.are.equal(5, sum.exit)
     out, _, rc = t.wol({ 'sync', '--status' }, ana)
     assert.are.equal(0, rc)
@@ -429,7 +452,10 @@ describe('wol sync over ssh', function()
     -- once, then exit 4
     local bo = t.member('bo')
     sshd.trust(bo)
-    S.init(bo, url, 'c')
+    -- bo's clone of the circle (made without the network: he has no key yet)
+    t.sh(string.format('mkdir -p %s && git clone -q %s %s && git -C %s remote set-url origin %s',
+      t.shquote(bo.wol_home .. '/circles'), t.shquote(adir), t.shquote(S.circle_dir(bo)), t.shquote(S.circle_dir(bo)),
+      t.shquote(url)))
     _, err, rc = S.sync(bo)
     assert.are.equal(4, rc, err)
     assert.matches('no ssh key to offer 127%.0%.0%.1', err)
@@ -554,7 +580,9 @@ describe('sync binding', function()
   it('reports local state without network: ahead, branch, remote', function()
     local core = t.core()
     local ana = t.member('ana')
-    local adir = S.init(ana, 'https://ana:secret@example.invalid/c.git')
+    local adir = S.init(ana)
+    -- a password kept in the URL by hand (wol never writes one there)
+    t.git(adir, 'remote add origin https://ana:secret@example.invalid/c.git')
     local ctx = assert(core.open({ home = ana.wol_home }))
     local st = assert(ctx:sync_status())
     assert.are.equal('c', st.circle)

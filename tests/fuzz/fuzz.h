@@ -4,6 +4,8 @@
 #define WOL_FUZZ_H
 
 #include "wol.h"
+/* the targets drive the library from inside: its internal helpers too */
+#include "util/util.h"
 
 #include <stdint.h>
 #include <stdio.h>

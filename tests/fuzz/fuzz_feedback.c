@@ -21,7 +21,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	(void)argc;
 	(void)argv;
-	git_libgit2_init();
+	wol_init(NULL);
 	const char *home = fuzz_home();
 	wol_ctx_opts o = {home, NULL, "2026-03-14"};
 	wol_error err;

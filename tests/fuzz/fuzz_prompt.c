@@ -13,7 +13,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	(void)argc;
 	(void)argv;
-	git_libgit2_init();
+	wol_init(NULL);
 	const char *home = fuzz_home();
 	snprintf(user_file, sizeof user_file, "%s/prompts/fuzz.md", home);
 	snprintf(circle_dir, sizeof circle_dir, "%s/circles/fuzz", home);
@@ -44,7 +44,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	int rc = wol_prompt_get(ctx, date, &opts, &p, &err);
 	FUZZ_CHECK(rc == 0, "no prompt chosen: %s", err.msg);
 	FUZZ_CHECK(p.title && *p.title, "a prompt without a title");
-	FUZZ_CHECK(p.source && p.challenge && p.text, "missing fields");
+	FUZZ_CHECK(p.theme_source && p.challenge && p.challenge_title && p.text, "missing fields");
+	FUZZ_CHECK(!p.focus_title == !p.focus_source && (!p.focus_title || p.week > 0), "focus without a week");
 	FUZZ_CHECK(p.week >= 0 && p.week <= p.weeks, "week %d of %d", p.week, p.weeks);
 	for (size_t i = 0; i < p.nquestions; i++)
 		FUZZ_CHECK(p.questions[i] != NULL, "question %zu", i);

@@ -24,11 +24,18 @@ end
 --- Runs a child `nvim --headless` with the plugin on 'runtimepath' (or the
 --- given root) and the given Ex commands; returns its output and exit code.
 --- Output written with io.stdout:write from the child is returned.
+--- opts.pre: Ex commands run before the plugin loads (--cmd).
 function M.child(cmds, opts)
   opts = opts or {}
   local root = opts.root or t.root
   local args = { 'nvim', '--headless', '-u', 'NONE', '-i', 'NONE', '-n', '--cmd',
-    t.shquote('set rtp^=' .. root), '-c', t.shquote('runtime plugin/wol.lua') }
+    t.shquote('set rtp^=' .. root) }
+  for _, c in ipairs(opts.pre or {}) do
+    table.insert(args, '--cmd')
+    table.insert(args, t.shquote(c))
+  end
+  table.insert(args, '-c')
+  table.insert(args, t.shquote('runtime plugin/wol.lua'))
   for _, c in ipairs(cmds) do
     table.insert(args, '-c')
     table.insert(args, t.shquote(c))

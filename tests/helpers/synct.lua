@@ -19,6 +19,8 @@ local function sleep(s)
   t.sh('sleep ' .. s)
 end
 M.sleep = sleep
+M.port_open = port_open
+M.alive = alive
 
 --- Starts `git daemon` on a free loopback port serving bare repositories
 --- under a fresh directory. Returns { port, base, url(name), bare(name), stop() }.
@@ -61,7 +63,10 @@ end
 
 --- Starts an sshd on 127.0.0.1 with its own config and host key in a temp
 --- dir. Returns the server or nil and the reason it cannot run here.
-function M.sshd()
+--- opts.authorized_keys: the keys file to use (default: its own, see
+--- authorize()); opts.config: more sshd_config lines.
+function M.sshd(opts)
+  opts = opts or {}
   local _, rc = t.sh('test -x /usr/sbin/sshd')
   if rc ~= 0 then
     return nil, 'sshd is not installed (package openssh-server)'
@@ -81,13 +86,14 @@ function M.sshd()
         'Port ' .. port,
         'ListenAddress 127.0.0.1',
         'HostKey ' .. dir .. '/host_ed25519',
-        'AuthorizedKeysFile ' .. dir .. '/authorized_keys',
+        'AuthorizedKeysFile ' .. (opts.authorized_keys or (dir .. '/authorized_keys')),
         'StrictModes no',
         'UsePAM no',
         'PidFile ' .. dir .. '/sshd.pid',
         'PasswordAuthentication no',
         'KbdInteractiveAuthentication no',
         'PermitRootLogin prohibit-password',
+        table.concat(opts.config or {}, '\n'),
         '',
       }, '\n'))
       local out = t.sh(string.format('/usr/sbin/sshd -f %s -D -e >/dev/null 2>%s/log </dev/null & echo $!',
@@ -136,6 +142,17 @@ function M.circle_dir(member, name)
   return member.wol_home .. '/circles/' .. (name or 'c')
 end
 
+--- With M.full_stacks set under the sanitizer: full stacks through
+--- libgit2 (no frame pointers there), so that the suppressions of its
+--- known leaks match (`wol init --remote` and `wol sync` connect).
+function M.asan_env()
+  local e = {}
+  if M.full_stacks and os.getenv('ASAN_OPTIONS') then
+    e.ASAN_OPTIONS = os.getenv('ASAN_OPTIONS') .. ':fast_unwind_on_malloc=0'
+  end
+  return e
+end
+
 --- A new circle for `member` with origin `url`: `wol init`.
 function M.init(member, url, name)
   local args = { 'init', name or 'c' }
@@ -143,7 +160,7 @@ function M.init(member, url, name)
     table.insert(args, '--remote')
     table.insert(args, url)
   end
-  local out, err, rc = t.wol(args, member)
+  local out, err, rc = t.wol(args, member, M.asan_env())
   assert(rc == 0, out .. err)
   return M.circle_dir(member, name)
 end
@@ -170,12 +187,9 @@ function M.sync(member, args, env)
   for _, a in ipairs(args or {}) do
     table.insert(argv, a)
   end
-  local e = { SSH_AUTH_SOCK = '' }
-  if M.full_stacks and os.getenv('ASAN_OPTIONS') then
-    -- full stacks through libgit2 (no frame pointers there), so that the
-    -- suppressions of its known leaks match
-    e.ASAN_OPTIONS = os.getenv('ASAN_OPTIONS') .. ':fast_unwind_on_malloc=0'
-  end
+  local e = M.asan_env()
+  e.SSH_AUTH_SOCK = ''
+
   for k, v in pairs(env or {}) do
     e[k] = v
   end

@@ -202,6 +202,39 @@ describe(':WolCircle', function()
     assert.matches('2026%-03%-10%.md$', hits[1].path)
   end)
 
+  local function with_today(day, fn)
+    vim.env.WOL_TODAY = day
+    local ok, err = pcall(fn)
+    vim.env.WOL_TODAY = fix.today
+    vim.cmd('silent! bwipeout!')
+    assert(ok, err)
+  end
+
+  it("agenda: named after the circle; next week's focus is the program week after the meeting's", function()
+    vim.cmd('WolCircle agenda') -- the default circle, named by its name
+    assert.equal('wol://agenda/writers/2026-03-10', api.nvim_buf_get_name(0))
+    vim.cmd('bwipeout!')
+    with_today('2026-03-10', function() -- the meeting day, in week 6
+      vim.cmd('WolCircle agenda')
+      assert.matches('meeting on Tuesday 2026%-03%-10 %(week 6 of 12%)', lines()[1])
+      local l = assert(find_line("### Next week's focus"))
+      assert.matches('%(week 7 of 12%)$', lines()[l + 2])
+    end)
+  end)
+
+  it('names the current month over the heat map, also in its first days', function()
+    with_today('2026-04-01', function() -- a Wednesday: the week began in March
+      vim.cmd('WolCircle')
+      local l = assert(find_line('Activity  ('))
+      local row, wed = lines()[l + 1], lines()[l + 4]
+      assert.matches('^  Wed ', wed)
+      assert.matches('Mar', row)
+      assert.matches('Apr$', row)
+      -- over the column of the week holding April 1st: today's cell
+      assert.equal(vim.fn.strdisplaywidth(wed) - 1, row:find('Apr', 1, true) - 1)
+    end)
+  end)
+
   it('shows the heat map in a real terminal (tmux), saved as a capture', function()
     local sock = 'wol-dash-' .. vim.fn.getpid()
     local tmux = 'tmux -L ' .. sock .. ' -f /dev/null '

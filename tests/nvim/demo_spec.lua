@@ -42,6 +42,12 @@ describe('make demo', function()
     assert.matches('share%(maya%)', log)
     assert.matches('ask%(sam%)', log)
     assert.are.equal(0, select(2, t.git(circle, 'fsck --strict')))
+    -- nothing waits to be pushed before the user did anything (the dashboard
+    -- would say "1 commit waiting to be pushed")
+    local st, serr, src0 = t.wol({ 'sync', '--status' }, nil, env)
+    assert.are.equal(0, src0, serr)
+    assert.matches(': 0 commits waiting to be pushed', st)
+    assert.matches('join%(you%)', t.git(dir .. '/remote/demo-circle.git', 'log --format=%s main'))
     -- a rerun leaves the demo as it is
     local head = t.git(circle, 'rev-parse HEAD')
     out, rc = t.sh(run)
@@ -52,7 +58,7 @@ describe('make demo', function()
     t.write(dir .. '/mine.md', '# Mine\n')
     local so, se, src = t.wol({ 'share', dir .. '/mine.md' }, nil, env)
     assert.are.equal(0, src, se)
-    -- waiting to be pushed: the join and this share
-    assert.matches('2 commits waiting to be pushed', so)
+    -- waiting to be pushed: only this share
+    assert.matches('1 commit waiting to be pushed', so)
   end)
 end)

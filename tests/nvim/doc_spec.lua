@@ -1,5 +1,6 @@
 -- doc/wol.txt is valid vimdoc: helptags succeeds with unique tags.
 local t = require('wolt')
+local nt = require('nvimt')
 
 describe('doc/wol.txt', function()
   it('has the vimdoc header and modeline', function()
@@ -20,8 +21,26 @@ describe('doc/wol.txt', function()
       seen[tag] = true
     end
     assert.is_true(seen['wol.txt'])
+    assert.is_true(seen['wol'])
     assert.is_true(seen[':WolVersion'])
     assert.is_true(seen['wol-config'])
+  end)
+
+  it(':help wol opens the top of wol.txt in a fresh Neovim after `make` (doc/tags)', function()
+    -- a copy of what `make` needs for the tags, so the test never writes
+    -- into the repository
+    local copy = t.tmpdir('help')
+    t.sh(string.format('cp -r %s/doc %s/Makefile %s/ && rm -f %s/doc/tags', t.shquote(t.root), t.shquote(t.root),
+      t.shquote(copy), t.shquote(copy)))
+    local out, rc = t.sh('make -s -C ' .. t.shquote(copy) .. ' doc/tags 2>&1')
+    assert.are.equal(0, rc, out)
+    assert.is_truthy(t.read(copy .. '/doc/tags'), out)
+    out = nt.child({ 'help wol', 'lua io.stdout:write(vim.fn.expand("%:t") .. ":" .. vim.fn.line(".") .. "\\n")' },
+      { root = copy })
+    assert.matches('wol%.txt:1\n', out)
+    out = nt.child({ 'help wol.txt', 'lua io.stdout:write(vim.fn.expand("%:t") .. ":" .. vim.fn.line(".") .. "\\n")' },
+      { root = copy })
+    assert.matches('wol%.txt:1\n', out)
   end)
 
   it('documents every :Wol command the plugin registers', function()

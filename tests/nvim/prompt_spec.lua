@@ -43,6 +43,19 @@ local function lines()
   return api.nvim_buf_get_lines(0, 0, -1, false)
 end
 
+-- the line number of the first line equal to `s` (after line `from`)
+local function line_of(l, s, from)
+  for i = (from or 0) + 1, #l do
+    if l[i] == s then
+      return i
+    end
+  end
+end
+
+local function heading(p)
+  return p.sources.challenge == p.sources.theme and 'Challenge' or 'Challenge: ' .. p.challenge.title
+end
+
 describe(':WolPrompt', function()
   before_each(reset)
 
@@ -62,17 +75,22 @@ describe(':WolPrompt', function()
     assert.is_false(vim.wo.number)
     assert.is_true(vim.wo.wrap)
     assert.are.equal(TODAY, vim.b.wol_prompt_date)
-    -- what the library chose, drawn: title, meta line, challenge, questions
+    -- what the library chose, drawn: the theme, its words, the challenge,
+    -- the questions
     local p = expected(TODAY)
     local l = lines()
-    assert.are.equal(p.title, l[1])
+    assert.are.equal('Learning', p.theme.title)
+    assert.are.equal(p.theme.title, l[1])
     assert.are.equal('Wednesday 2026-03-04, ' .. p.reason, l[2])
-    assert.are.same({ '', 'Challenge', p.challenge }, { l[3], l[4], l[5] })
-    assert.are.same({ '', 'Reflect' }, { l[6], l[7] })
-    for i, q in ipairs(p.questions) do
-      assert.are.equal('- ' .. q, l[7 + i])
+    assert.are.equal('', l[3])
+    assert.are.equal(p.theme.text, table.concat(l, '\n', 4, 3 + select(2, p.theme.text:gsub('\n', '')) + 1))
+    local c = line_of(l, heading(p))
+    assert.are.same({ '', p.challenge.text }, { l[c - 1], l[c + 1] })
+    assert.are.same({ '', 'Reflect' }, { l[c + 2], l[c + 3] })
+    for i, q in ipairs(p.reflect) do
+      assert.are.equal('- ' .. q, l[c + 3 + i])
     end
-    assert.matches('^source: ' .. p.source:gsub('%p', '%%%0'), l[#l])
+    assert.matches('^source: ' .. p.sources.theme:gsub('%p', '%%%0'), l[#l])
     -- a horizontal split sized to the prompt
     assert.are.equal(#l + 1, api.nvim_win_get_height(0))
     -- editing is refused
@@ -87,16 +105,17 @@ describe(':WolPrompt', function()
     for _, m in ipairs(marks) do
       groups[m[2] .. ':' .. m[4].hl_group] = true
     end
+    local p, l = expected(TODAY), lines()
     assert.is_true(groups['0:WolPromptTitle'])
-    assert.is_true(groups['3:WolPromptHeading'])
-    assert.is_true(groups['7:WolPromptQuestion'])
+    assert.is_true(groups[(line_of(l, heading(p)) - 1) .. ':WolPromptHeading'])
+    assert.is_true(groups[(line_of(l, '- ' .. p.reflect[1]) - 1) .. ':WolPromptQuestion'])
     assert.are.equal(1, vim.fn.hlexists('WolPromptQuestion'))
   end)
 
   it('takes a date: YYYY-MM-DD, yesterday, tomorrow, +N, -N', function()
     vim.cmd('WolPrompt 2026-03-09')
     assert.are.equal('2026-03-09', vim.b.wol_prompt_date)
-    assert.are.equal(expected('2026-03-09').title, lines()[1])
+    assert.are.equal(expected('2026-03-09').theme.title, lines()[1])
     vim.cmd('WolPrompt yesterday')
     assert.are.equal('2026-03-03', vim.b.wol_prompt_date)
     vim.cmd('WolPrompt +3')
@@ -160,12 +179,12 @@ describe(':WolPrompt', function()
     vim.cmd('WolPrompt')
     feed(']d')
     assert.are.equal('2026-03-05', vim.b.wol_prompt_date)
-    assert.are.equal(expected('2026-03-05').title, lines()[1])
+    assert.are.equal(expected('2026-03-05').theme.title, lines()[1])
     feed(']d]d')
     assert.are.equal('2026-03-07', vim.b.wol_prompt_date)
     feed('[d[d[d[d')
     assert.are.equal('2026-03-03', vim.b.wol_prompt_date)
-    assert.are.equal(expected('2026-03-03').title, lines()[1])
+    assert.are.equal(expected('2026-03-03').theme.title, lines()[1])
     local n = #api.nvim_list_wins()
     feed('q')
     assert.are.equal(n - 1, #api.nvim_list_wins())
@@ -198,13 +217,13 @@ describe(':WolPrompt', function()
     vim.cmd('WolPrompt +2') -- another day's prompt: the journal is still today's
     local prompt_win = api.nvim_get_current_win()
     local p = expected('2026-03-06')
-    api.nvim_win_set_cursor(0, { 9, 0 }) -- the second question
+    api.nvim_win_set_cursor(0, { line_of(lines(), '- ' .. p.reflect[2]), 0 }) -- the second question
     local seen = nt.notifications(function()
       feed('<CR>')
     end)
     assert.are_not.equal(prompt_win, api.nvim_get_current_win())
     assert.are.equal(m.wol_home .. '/journal/2026/2026-03-04.md', api.nvim_buf_get_name(0))
-    assert.are.equal('wol: ' .. p.questions[2], seen[1].msg)
+    assert.are.equal('wol: ' .. p.reflect[2], seen[1].msg)
     assert.are.equal(2, #api.nvim_list_wins())
     -- the journal folder is private
     local mode = t.sh('stat -c %a ' .. t.shquote(m.wol_home .. '/journal/2026')):match('%d+')
@@ -223,32 +242,38 @@ describe(':WolPrompt', function()
 
   it('warns once about a skipped prompt file and still shows a prompt', function()
     local m = reset()
-    t.write(m.wol_home .. '/prompts/bad.md', '---\ntitle: x\nweek: 99\n---\n')
+    t.write(m.wol_home .. '/prompts/bad.md', '---\ntitle: x\nweek: 999\n---\n')
     local seen = nt.notifications(function()
       vim.cmd('WolPrompt')
       feed(']d')
     end)
     assert.are.equal(1, #seen)
-    assert.are.equal('wol: ' .. m.wol_home .. "/prompts/bad.md:3: week: '99' is out of range (a program week is 1..52)",
+    assert.are.equal('wol: ' .. m.wol_home .. "/prompts/bad.md:3: week: '999' is out of range (a program week is 1..520)",
       seen[1].msg)
     assert.are.equal(vim.log.levels.WARN, seen[1].level)
-    assert.are.equal(expected('2026-03-05').title, lines()[1])
+    assert.are.equal(expected('2026-03-05').theme.title, lines()[1])
   end)
 
-  it('shows the user\'s own prompts and the circle week', function()
+  it('shows the user\'s own prompts beside the circle week\'s focus', function()
     local m = reset()
     local circle = m.wol_home .. '/circles/team'
     t.sh('mkdir -p ' .. t.shquote(circle) .. ' && git init -q ' .. t.shquote(circle))
     t.write(circle .. '/circle.md', '---\nname: team\nstarted: 2026-02-23\nweeks: 6\n---\n')
     vim.cmd('WolPrompt')
-    assert.are.equal(expected(TODAY).title, lines()[1])
-    assert.are.equal('Wednesday 2026-03-04, circle week 2 of 6 (built-in)', lines()[2])
+    local p = expected(TODAY)
+    assert.are.equal('Learning', lines()[1])
+    assert.matches('^Wednesday 2026%-03%-04, every wednesday %(built%-in%).*; focus program week 2 of 6 %(built%-in%)$',
+      lines()[2])
+    local f = line_of(lines(), 'Week 2 of 6: ' .. p.focus.title)
+    assert.are.equal(p.focus.text, lines()[f + 1])
     t.write(m.wol_home .. '/prompts/mine.md',
       '---\ntitle: My own theme\nweekday: wednesday\n---\n## Challenge\nDo it.\n## Reflect\n- Really?\n')
     vim.cmd('WolPrompt')
-    assert.are.same({ 'My own theme', 'Wednesday 2026-03-04, every wednesday (your prompts), circle week 2 of 6' },
+    assert.are.same({ 'My own theme',
+      'Wednesday 2026-03-04, every wednesday (your prompts); focus program week 2 of 6 (built-in)' },
       { lines()[1], lines()[2] })
-    assert.are.equal('- Really?', lines()[8])
+    assert.truthy(line_of(lines(), 'Week 2 of 6: ' .. p.focus.title))
+    assert.truthy(line_of(lines(), '- Really?'))
   end)
 
   it('takes circle=NAME to choose among several circles', function()
@@ -259,11 +284,11 @@ describe(':WolPrompt', function()
       t.write(dir .. '/circle.md', '---\nname: ' .. name .. '\nstarted: ' .. started .. '\n---\n')
     end
     vim.cmd('WolPrompt circle=two')
-    assert.are.equal('Wednesday 2026-03-04, circle week 3 of 12 (built-in)', lines()[2])
+    assert.matches('^Wednesday 2026%-03%-04, .*; focus program week 3 of 12 %(built%-in%)$', lines()[2])
     feed(']d') -- stays on that circle
-    assert.are.equal('Thursday 2026-03-05, circle week 3 of 12 (built-in)', lines()[2])
+    assert.matches('^Thursday 2026%-03%-05, .*; focus program week 3 of 12 %(built%-in%)$', lines()[2])
     vim.cmd('WolPrompt circle=one')
-    assert.are.equal('Wednesday 2026-03-04, circle week 1 of 12 (built-in)', lines()[2])
+    assert.matches('^Wednesday 2026%-03%-04, .*; focus program week 1 of 12 %(built%-in%)$', lines()[2])
   end)
 
   it('completes date words', function()
@@ -320,26 +345,26 @@ describe(':WolPrompt on a real screen (tmux)', function()
     wait_for('~')
     tmux('send-keys -t wol :WolPrompt Enter')
     local p = expected(TODAY)
-    local s = wait_for(p.title)
+    local s = wait_for(p.theme.title)
     local rows = vim.split(s, '\n')
     -- the prompt is the top window: title on the first row, then the day
-    assert.are.equal(p.title, vim.trim(rows[1]))
+    assert.are.equal(p.theme.title, vim.trim(rows[1]))
     assert.are.equal('Wednesday 2026-03-04, ' .. p.reason, vim.trim(rows[2]))
-    assert.truthy(s:find('\nChallenge\n', 1, true))
+    assert.truthy(s:find('\n' .. heading(p) .. '\n', 1, true))
     assert.truthy(s:find('\nReflect\n', 1, true))
-    assert.truthy(s:find('- ' .. p.questions[1], 1, true))
+    assert.truthy(s:find('- ' .. p.reflect[1], 1, true))
     -- the challenge wraps at a word boundary within 100 columns
     local first
     for _, r in ipairs(rows) do
       assert.is_true(#r <= 100)
-      if not first and r:sub(1, 30) == p.challenge:sub(1, 30) then
+      if not first and r:sub(1, 30) == p.challenge.text:sub(1, 30) then
         first = vim.trim(r)
       end
     end
     assert(first, 'challenge not on screen:\n' .. s)
-    assert.are.equal(first, p.challenge:sub(1, #first))
-    if #first < #p.challenge then
-      assert.are.equal(' ', p.challenge:sub(#first + 1, #first + 1))
+    assert.are.equal(first, p.challenge.text:sub(1, #first))
+    if #first < #p.challenge.text then
+      assert.are.equal(' ', p.challenge.text:sub(#first + 1, #first + 1))
     end
     assert.truthy(s:find('wol://prompt', 1, true)) -- its status line
     assert.is_nil(s:find('E%d+:'))
@@ -347,7 +372,7 @@ describe(':WolPrompt on a real screen (tmux)', function()
     tmux('send-keys -t wol ]d')
     local next_p = expected('2026-03-05')
     s = wait_for('Thursday 2026-03-05')
-    assert.are.equal(next_p.title, vim.trim(vim.split(s, '\n')[1]))
+    assert.are.equal(next_p.theme.title, vim.trim(vim.split(s, '\n')[1]))
     -- q closes it: the empty buffer fills the screen again
     tmux('send-keys -t wol q')
     local ok = vim.wait(10000, function()
@@ -355,7 +380,7 @@ describe(':WolPrompt on a real screen (tmux)', function()
       return not s:find('wol://prompt', 1, true)
     end, 50)
     assert(ok, 'the prompt did not close:\n' .. s)
-    assert.is_nil(s:find(next_p.title, 1, true))
+    assert.is_nil(s:find(next_p.theme.title, 1, true))
     -- an invalid date is one readable message at the bottom
     tmux('send-keys -t wol :WolPrompt Space 2026-13-45 Enter')
     s = wait_for('is not a valid calendar date')

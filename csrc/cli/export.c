@@ -1,0 +1,100 @@
+/* cli/export.c - `wol export`: a legacy you can publish */
+#include "cli.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static cJSON *result_json(const wol_export_result *r)
+{
+	cJSON *j = cJSON_CreateObject();
+	cJSON_AddStringToObject(j, "out", r->out);
+	cJSON_AddStringToObject(j, "index", r->index);
+	cJSON_AddStringToObject(j, "format", r->format);
+	cJSON *mem = cJSON_AddArrayToObject(j, "members");
+	for (size_t i = 0; i < r->nmembers; i++)
+		cJSON_AddItemToArray(mem, cJSON_CreateString(r->members[i]));
+	cJSON_AddNumberToObject(j, "pages", (double)r->pages);
+	cJSON_AddNumberToObject(j, "notes", (double)r->notes);
+	cJSON_AddNumberToObject(j, "questions", (double)r->questions);
+	cJSON_AddNumberToObject(j, "answers", (double)r->answers);
+	cJSON_AddNumberToObject(j, "feedback", (double)r->feedback);
+	cJSON *w = cJSON_AddArrayToObject(j, "warnings");
+	for (size_t i = 0; i < r->nwarnings; i++)
+		cJSON_AddItemToArray(w, cJSON_CreateString(r->warnings[i]));
+	return j;
+}
+
+int wol_cli_export(wol_cli *cli, int argc, char **argv)
+{
+	wol_cli_opt opts[] = {{"mine", 0, 0, NULL},    {"all", 0, 0, NULL},
+	                      {"include", 1, 0, NULL}, {"from", 1, 0, NULL},
+	                      {"to", 1, 0, NULL},      {"format", 1, 0, NULL},
+	                      {"out", 1, 'o', NULL},   {"circle", 1, 0, NULL},
+	                      {"json", 0, 0, NULL},    {NULL, 0, 0, NULL}};
+	if (wol_cli_parse_flags(cli, argc, argv, opts))
+		return WOL_EXIT_USAGE;
+	if (opts[0].value && opts[1].value)
+		return wol_cli_usage(cli, "--mine and --all do not go together");
+	const char *format = opts[5].value ? opts[5].value : "html";
+	if (strcmp(format, "md") != 0 && strcmp(format, "html") != 0)
+		return wol_cli_usage(cli, "--format %s: use md or html", format);
+	if (!opts[6].value || !*opts[6].value)
+		return wol_cli_usage(cli, "--out DIR is required");
+	if (opts[7].value) {
+		wol_error nerr;
+		if (wol_name_check(opts[7].value, "circle name", &nerr))
+			return wol_cli_usage(cli, "%s", nerr.msg + 5);
+	}
+	/* --include ana,bo (commas or spaces) */
+	char *list = opts[2].value ? strdup(opts[2].value) : NULL;
+	const char *inc[64];
+	size_t ninc = 0;
+	for (char *save = NULL, *h = list ? strtok_r(list, ", ", &save) : NULL; h;
+	     h = strtok_r(NULL, ", ", &save)) {
+		if (ninc == sizeof inc / sizeof inc[0]) {
+			free(list);
+			return wol_cli_usage(cli, "--include: at most %zu handles", sizeof inc / sizeof inc[0]);
+		}
+		wol_error nerr;
+		if (wol_name_check(h, "--include", &nerr)) {
+			free(list);
+			return wol_cli_usage(cli, "%s", nerr.msg + 5);
+		}
+		inc[ninc++] = h;
+	}
+	wol_ctx *ctx = wol_cli_ctx(cli);
+	if (!ctx) {
+		free(list);
+		return WOL_EXIT_FAIL;
+	}
+	wol_export_opts eo = {opts[7].value ? opts[7].value : cli->circle,
+	                      opts[1].value != NULL,
+	                      inc,
+	                      ninc,
+	                      opts[3].value,
+	                      opts[4].value,
+	                      format,
+	                      opts[6].value};
+	wol_export_result r;
+	wol_error err;
+	int rc = wol_export_run(ctx, &eo, &r, &err);
+	free(list);
+	if (rc)
+		return wol_cli_fail(cli, &err);
+	for (size_t i = 0; i < r.nwarnings; i++)
+		wol_cli_printf(stderr, "%s\n", r.warnings[i]);
+	if (opts[8].value) {
+		cJSON *j = result_json(&r);
+		wol_export_result_free(&r);
+		return wol_cli_json(j);
+	}
+	wol_cli_printf(stdout, "exported %zu %s and %zu %s (%zu %s) by ", r.notes,
+	               r.notes == 1 ? "note" : "notes", r.questions,
+	               r.questions == 1 ? "question" : "questions", r.answers,
+	               r.answers == 1 ? "answer" : "answers");
+	for (size_t i = 0; i < r.nmembers; i++)
+		wol_cli_printf(stdout, "%s%s", i ? ", " : "", r.members[i]);
+	wol_cli_printf(stdout, ": %zu pages\n%s\n", r.pages, r.index);
+	wol_export_result_free(&r);
+	return WOL_EXIT_OK;
+}

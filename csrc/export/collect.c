@@ -1,0 +1,720 @@
+/* export/collect.c - what may leave the circle: the one place that decides
+ * whose words an export holds. Notes are read from the committed tree
+ * (what was shared, not a draft), questions through the question code
+ * (its replay decides what is retracted, edited, resolved). */
+#include "export/export_int.h"
+#include "repo/circle_priv.h"
+#include "question/question_int.h"
+
+#include <git2.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define NOTE_MAX ((size_t)8 * 1024 * 1024)
+
+/* ------------------------------------------------------------ strings */
+
+int ex_strv_add(ex_strv *s, char *owned)
+{
+	if (!owned) {
+		s->oom = 1;
+		return WOL_ENOMEM;
+	}
+	if (s->n == s->cap) {
+		size_t cap = s->cap ? s->cap * 2 : 8;
+		char **v = realloc(s->v, cap * sizeof *v);
+		if (!v) {
+			free(owned);
+			s->oom = 1;
+			return WOL_ENOMEM;
+		}
+		s->v = v;
+		s->cap = cap;
+	}
+	s->v[s->n++] = owned;
+	return 0;
+}
+
+int ex_strv_has(const ex_strv *s, const char *str)
+{
+	for (size_t i = 0; i < s->n; i++)
+		if (strcmp(s->v[i], str) == 0)
+			return 1;
+	return 0;
+}
+
+void ex_strv_clear(ex_strv *s)
+{
+	wol_strv_free(s->v, s->n);
+	memset(s, 0, sizeof *s);
+}
+
+static char *dup(const char *s)
+{
+	return s ? wol_strfmt("%s", s) : NULL;
+}
+
+/* "YYYY-MM-DD" from the start of `s` (a date, a UTC time) or from an id's
+ * "yyyymmddThhmmssZ" prefix; NULL when neither holds a valid date. */
+static char *date_of(const char *s, const char *id)
+{
+	int y, mo, d;
+	char tail;
+	if (s && sscanf(s, "%4d-%2d-%2d%c", &y, &mo, &d, &tail) >= 3 && s[4] == '-' &&
+	    s[7] == '-' && wol_date_valid(y, mo, d))
+		return wol_strfmt("%04d-%02d-%02d", y, mo, d);
+	if (id && strlen(id) > 9 && id[8] == 'T' && sscanf(id, "%4d%2d%2d", &y, &mo, &d) == 3 &&
+	    wol_date_valid(y, mo, d))
+		return wol_strfmt("%04d-%02d-%02d", y, mo, d);
+	return NULL;
+}
+
+/* Whether a date (or none) is inside the model's range. */
+static int in_range(const ex_model *m, const char *date)
+{
+	if (!m->from[0] && !m->to[0])
+		return 1;
+	if (!date)
+		return 0;
+	if (m->from[0] && strcmp(date, m->from) < 0)
+		return 0;
+	if (m->to[0] && strcmp(date, m->to) > 0)
+		return 0;
+	return 1;
+}
+
+static void text_free(ex_text *t)
+{
+	free(t->author);
+	free(t->date);
+	free(t->label);
+	free(t->text);
+	free(t->base);
+}
+
+static int text_push(ex_text **v, size_t *n, ex_text t)
+{
+	ex_text *nv = realloc(*v, (*n + 1) * sizeof **v);
+	if (!nv) {
+		text_free(&t);
+		return WOL_ENOMEM;
+	}
+	nv[*n] = t;
+	*v = nv;
+	(*n)++;
+	return 0;
+}
+
+/* --------------------------------------------------------------- model */
+
+void ex_model_free(ex_model *m)
+{
+	if (!m)
+		return;
+	free(m->circle);
+	free(m->name);
+	free(m->me);
+	for (size_t i = 0; i < m->nmembers; i++) {
+		ex_member *x = &m->members[i];
+		free(x->handle);
+		free(x->page);
+		free(x->name);
+		free(x->goal);
+		free(x->joined);
+		for (size_t k = 0; k < x->nrevs; k++)
+			free(x->revs[k].text);
+		free(x->revs);
+		for (size_t k = 0; k < x->nanswers; k++)
+			text_free(&x->answers[k]);
+		free(x->answers);
+	}
+	free(m->members);
+	for (size_t i = 0; i < m->nnotes; i++) {
+		ex_note *x = &m->notes[i];
+		free(x->src);
+		free(x->page);
+		free(x->author);
+		free(x->title);
+		free(x->date);
+		free(x->status);
+		free(x->body);
+		for (size_t k = 0; k < x->nfeedback; k++)
+			text_free(&x->feedback[k]);
+		free(x->feedback);
+	}
+	free(m->notes);
+	for (size_t i = 0; i < m->nquestions; i++) {
+		ex_question *x = &m->questions[i];
+		free(x->qid);
+		free(x->page);
+		free(x->author);
+		free(x->title);
+		free(x->date);
+		free(x->body);
+		free(x->helped);
+		free(x->about);
+		for (size_t k = 0; k < x->nanswers; k++)
+			text_free(&x->answers[k]);
+		free(x->answers);
+	}
+	free(m->questions);
+	for (size_t i = 0; i < m->nlinks; i++) {
+		free(m->links[i].src);
+		free(m->links[i].page);
+	}
+	free(m->links);
+	ex_strv_clear(&m->warnings);
+	memset(m, 0, sizeof *m);
+}
+
+static int exported(const ex_model *m, const ex_strv *who, const char *handle)
+{
+	(void)m;
+	return handle && ex_strv_has(who, handle);
+}
+
+/* --------------------------------------------------------------- notes */
+
+/* A file name kept as the page name when it is plain ([A-Za-z0-9._-],
+ * starting with a letter or digit); else its slug. */
+static char *page_stem(const char *file)
+{
+	size_t n = strlen(file) - 3; /* without ".md" */
+	int plain = n > 0 && n <= 100;
+	for (size_t i = 0; plain && i < n; i++) {
+		char ch = file[i];
+		int alnum = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9');
+		if (!alnum && (i == 0 || (ch != '.' && ch != '_' && ch != '-')))
+			plain = 0;
+	}
+	if (plain)
+		return wol_strndup(file, n);
+	char slug[72];
+	char *stem = wol_strndup(file, n);
+	if (!stem)
+		return NULL;
+	if (wol_slug(stem, slug, sizeof slug, 60) == 0)
+		snprintf(slug, sizeof slug, "note");
+	free(stem);
+	return wol_strfmt("%s", slug);
+}
+
+/* The title: front matter, else the first heading's text, else the stem. */
+static char *note_title(const wol_doc *doc, const char *stem)
+{
+	const char *t = wol_yaml_str(doc->meta, "title");
+	if (t && *t)
+		return wol_strfmt("%s", t);
+	const char *s = doc->body;
+	while (s && *s) {
+		const char *e = strchr(s, '\n');
+		size_t len = e ? (size_t)(e - s) : strlen(s);
+		if (len > 2 && s[0] == '#' && s[1] == ' ') {
+			while (len && (s[len - 1] == '\r' || s[len - 1] == ' '))
+				len--;
+			if (len > 2)
+				return wol_strndup(s + 2, len - 2);
+		}
+		if (len && s[0] != '\r')
+			break;
+		s = e ? e + 1 : s + len;
+	}
+	return wol_strfmt("%s", stem);
+}
+
+static int add_note(ex_model *m, git_repository *repo, const char *handle,
+                    const git_tree_entry *te)
+{
+	const char *file = git_tree_entry_name(te);
+	size_t fl = strlen(file);
+	git_filemode_t mode = git_tree_entry_filemode(te);
+	if (fl < 4 || strcmp(file + fl - 3, ".md") != 0 || file[0] == '.' ||
+	    (mode != GIT_FILEMODE_BLOB && mode != GIT_FILEMODE_BLOB_EXECUTABLE))
+		return 0;
+	char *src = wol_strfmt("notes/%s/%s", handle, file);
+	if (!src)
+		return WOL_ENOMEM;
+	git_blob *blob = NULL;
+	if (git_blob_lookup(&blob, repo, git_tree_entry_id(te)) != 0) {
+		git_error_clear();
+		ex_strv_add(&m->warnings, wol_strfmt("wol: %s: cannot be read; left out", src));
+		free(src);
+		return 0;
+	}
+	const char *raw = git_blob_rawcontent(blob);
+	size_t len = (size_t)git_blob_rawsize(blob);
+	if (len > NOTE_MAX || !wol_utf8_valid(raw, len)) {
+		ex_strv_add(&m->warnings, wol_strfmt("wol: %s: %s; left out", src,
+		                                     len > NOTE_MAX ? "too large" : "not UTF-8 text"));
+		git_blob_free(blob);
+		free(src);
+		return 0;
+	}
+	wol_doc doc;
+	wol_error perr;
+	int parsed = wol_doc_parse(raw, len, src, &doc, &perr) == 0;
+	if (!parsed) {
+		/* broken front matter: the whole text is the body */
+		ex_strv_add(&m->warnings, wol_strfmt("%s (exported as plain text)", perr.msg));
+		memset(&doc, 0, sizeof doc);
+		doc.meta = wol_yaml_new(WOL_YAML_MAP, NULL);
+		doc.body = wol_strndup(raw, len);
+	}
+	git_blob_free(blob);
+	char *stem = page_stem(file);
+	ex_note n;
+	memset(&n, 0, sizeof n);
+	n.src = src;
+	n.author = dup(handle);
+	n.page = stem ? wol_strfmt("notes/%s/%s", handle, stem) : NULL;
+	n.title = stem ? note_title(&doc, stem) : NULL;
+	n.date = date_of(wol_yaml_str(doc.meta, "created"), wol_yaml_str(doc.meta, "id"));
+	n.status = dup(wol_yaml_str(doc.meta, "status"));
+	n.body = dup(doc.body ? doc.body : "");
+	free(stem);
+	wol_doc_free(&doc);
+	int oom = !n.author || !n.page || !n.title || !n.body;
+	int keep = !oom && in_range(m, n.date);
+	ex_note *nv = keep ? realloc(m->notes, (m->nnotes + 1) * sizeof *nv) : NULL;
+	if (!nv) {
+		free(n.src);
+		free(n.page);
+		free(n.author);
+		free(n.title);
+		free(n.date);
+		free(n.status);
+		free(n.body);
+		return keep || oom ? WOL_ENOMEM : 0;
+	}
+	m->notes = nv;
+	m->notes[m->nnotes++] = n;
+	return 0;
+}
+
+static int cmp_note(const void *a, const void *b)
+{
+	const ex_note *x = a, *y = b;
+	int c = strcmp(x->author, y->author);
+	if (c)
+		return c;
+	c = strcmp(x->date ? x->date : "", y->date ? y->date : "");
+	return c ? c : strcmp(x->src, y->src);
+}
+
+/* Two file names may give the same page name (slugs): later ones get -2, -3. */
+static int unique_pages(ex_model *m)
+{
+	for (size_t i = 1; i < m->nnotes; i++) {
+		for (size_t k = 0; k < i; k++) {
+			if (strcmp(m->notes[i].page, m->notes[k].page) != 0)
+				continue;
+			for (int s = 2;; s++) {
+				char *p = wol_strfmt("%s-%d", m->notes[i].page, s);
+				if (!p)
+					return WOL_ENOMEM;
+				int taken = 0;
+				for (size_t j = 0; j < m->nnotes && !taken; j++)
+					taken = strcmp(m->notes[j].page, p) == 0;
+				if (!taken) {
+					free(m->notes[i].page);
+					m->notes[i].page = p;
+					break;
+				}
+				free(p);
+			}
+			break;
+		}
+	}
+	return 0;
+}
+
+/* The handles of HEAD's notes/ folders (all of them: who has notes) and
+ * the notes of the exported ones. */
+static int collect_notes(wol_circle *c, ex_model *m, const ex_strv *who, ex_strv *seen,
+                         wol_error *err)
+{
+	git_repository *repo = wol_circle_repo(c);
+	git_object *obj = NULL;
+	if (git_revparse_single(&obj, repo, "HEAD:notes") != 0 ||
+	    git_object_type(obj) != GIT_OBJECT_TREE) {
+		git_object_free(obj);
+		git_error_clear();
+		return 0; /* nothing shared yet */
+	}
+	git_tree *notes = (git_tree *)obj;
+	int rc = 0;
+	size_t n = git_tree_entrycount(notes);
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		const git_tree_entry *e = git_tree_entry_byindex(notes, i);
+		const char *handle = git_tree_entry_name(e);
+		if (git_tree_entry_type(e) != GIT_OBJECT_TREE || !wol_name_valid(handle))
+			continue;
+		if (!ex_strv_has(seen, handle) && ex_strv_add(seen, dup(handle))) {
+			rc = WOL_ENOMEM;
+			break;
+		}
+		if (!exported(m, who, handle))
+			continue;
+		git_tree *sub = NULL;
+		if (git_tree_lookup(&sub, repo, git_tree_entry_id(e)) != 0) {
+			git_error_clear();
+			continue;
+		}
+		size_t k = git_tree_entrycount(sub);
+		for (size_t j = 0; rc == 0 && j < k; j++)
+			rc = add_note(m, repo, handle, git_tree_entry_byindex(sub, j));
+		git_tree_free(sub);
+	}
+	git_tree_free(notes);
+	if (rc)
+		return wol_error_set(err, WOL_ENOMEM, "out of memory");
+	if (m->nnotes > 1)
+		qsort(m->notes, m->nnotes, sizeof *m->notes, cmp_note);
+	if (unique_pages(m))
+		return wol_error_set(err, WOL_ENOMEM, "out of memory");
+	return 0;
+}
+
+/* ----------------------------------------------------------- questions */
+
+static char *record_date(const wol_qrecord *r)
+{
+	return date_of(r->created, r->id);
+}
+
+/* Reads every question's thread: the exported ones whole, and from the
+ * others only the answers exported members gave. `seen` gets every author. */
+static int collect_questions(wol_circle *c, ex_model *m, const ex_strv *who, ex_strv *seen,
+                             wol_error *err)
+{
+	wol_questions qs;
+	int rc = wol_question__list_files(c, "all", NULL, &qs, err);
+	if (rc)
+		return rc;
+	for (size_t i = 0; i < qs.nwarnings; i++)
+		ex_strv_add(&m->warnings, dup(qs.warnings[i]));
+	for (size_t i = 0; rc == 0 && i < qs.n; i++) {
+		wol_question q;
+		wol_error qerr;
+		if (wol_question_get(c, qs.items[i].id, &q, &qerr) != 0) {
+			ex_strv_add(&m->warnings, wol_strfmt("%s (left out)", qerr.msg));
+			continue;
+		}
+		if (q.nrecords == 0 || strcmp(q.state, "retracted") == 0) {
+			wol_question_free(&q);
+			continue;
+		}
+		const wol_qrecord *qr = &q.records[0];
+		if (qr->forged) {
+			ex_strv_add(&m->warnings,
+			            wol_strfmt("wol: %s: %s; left out", qr->path,
+			                       qr->note ? qr->note : "not written by its author"));
+			wol_question_free(&q);
+			continue;
+		}
+		if (q.author && !ex_strv_has(seen, q.author))
+			ex_strv_add(seen, dup(q.author));
+		char *qdate = record_date(qr);
+		int whole = exported(m, who, q.author) && in_range(m, qdate);
+		ex_question x;
+		memset(&x, 0, sizeof x);
+		if (whole) {
+			x.qid = dup(q.id);
+			x.page = wol_strfmt("questions/%s/question", q.id);
+			x.author = dup(q.author);
+			x.title = dup(q.title);
+			x.date = qdate;
+			qdate = NULL;
+			x.state = strcmp(q.state, "resolved") == 0 ? "resolved" : "open";
+			x.body = dup(qr->current ? qr->current : qr->text ? qr->text : "");
+			x.helped = dup(q.helped);
+			x.about = dup(q.about); /* a circle path; made a page once notes are known */
+			if (!x.qid || !x.page || !x.author || !x.title || !x.body)
+				rc = WOL_ENOMEM;
+		}
+		free(qdate);
+		for (size_t k = 1; rc == 0 && k < q.nrecords; k++) {
+			const wol_qrecord *r = &q.records[k];
+			if (strcmp(r->kind, "answer") != 0 || r->retracted || r->removed || !r->author)
+				continue;
+			if (r->forged) {
+				if (whole || exported(m, who, r->author))
+					ex_strv_add(&m->warnings,
+					            wol_strfmt("wol: %s: %s; left out", r->path,
+					                       r->note ? r->note : "not written by its author"));
+				continue;
+			}
+			if (!ex_strv_has(seen, r->author))
+				ex_strv_add(seen, dup(r->author));
+			ex_text t;
+			memset(&t, 0, sizeof t);
+			t.author = dup(r->author);
+			t.date = record_date(r);
+			t.text = dup(r->current ? r->current : r->text ? r->text : "");
+			t.base = wol_strfmt("questions/%s/answers/", q.id);
+			if (!t.author || !t.text || !t.base) {
+				text_free(&t);
+				rc = WOL_ENOMEM;
+				break;
+			}
+			if (whole) {
+				rc = text_push(&x.answers, &x.nanswers, t);
+				continue;
+			}
+			ex_member *mem = NULL;
+			for (size_t j = 0; j < m->nmembers; j++)
+				if (strcmp(m->members[j].handle, r->author) == 0)
+					mem = &m->members[j];
+			if (mem && in_range(m, t.date)) {
+				t.label = wol_strfmt("to a question by @%s", q.author ? q.author : "someone");
+				if (t.label) {
+					rc = text_push(&mem->answers, &mem->nanswers, t);
+				} else {
+					text_free(&t);
+					rc = WOL_ENOMEM;
+				}
+			} else {
+				text_free(&t);
+			}
+		}
+		wol_question_free(&q);
+		if (!whole)
+			continue;
+		ex_question *nv = rc ? NULL : realloc(m->questions, (m->nquestions + 1) * sizeof *nv);
+		if (!nv) {
+			for (size_t k = 0; k < x.nanswers; k++)
+				text_free(&x.answers[k]);
+			free(x.answers);
+			free(x.qid);
+			free(x.page);
+			free(x.author);
+			free(x.title);
+			free(x.date);
+			free(x.body);
+			free(x.helped);
+			free(x.about);
+			rc = WOL_ENOMEM;
+			break;
+		}
+		m->questions = nv;
+		m->questions[m->nquestions++] = x;
+		m->nanswers += x.nanswers;
+	}
+	wol_questions_free(&qs);
+	if (rc)
+		return wol_error_set(err, WOL_ENOMEM, "out of memory");
+	return 0;
+}
+
+static int cmp_question(const void *a, const void *b)
+{
+	const ex_question *x = a, *y = b;
+	int c = strcmp(x->date ? x->date : "", y->date ? y->date : "");
+	return c ? c : strcmp(x->qid, y->qid);
+}
+
+/* ------------------------------------------------------------- members */
+
+/* The goal's revisions. The history of members/<handle>.md is read by the
+ * goal code of the people records (wol_goal_history_get) once it is part
+ * of the library; until then only the goal as it is now is known. */
+static int member_goals(wol_circle *c, ex_member *x)
+{
+	(void)c;
+	(void)x;
+	return 0;
+}
+
+static int add_member(wol_circle *c, ex_model *m, const char *handle, const wol_member *mv,
+                      size_t nmv)
+{
+	ex_member x;
+	memset(&x, 0, sizeof x);
+	x.handle = dup(handle);
+	x.page = wol_strfmt("members/%s", handle);
+	for (size_t i = 0; i < nmv; i++) {
+		if (strcmp(mv[i].handle, handle) != 0)
+			continue;
+		x.name = dup(mv[i].name);
+		x.goal = dup(mv[i].goal);
+		x.joined = date_of(mv[i].joined, NULL);
+	}
+	if (!x.name)
+		x.name = dup(handle);
+	ex_member *nv = x.handle && x.page && x.name
+	                    ? realloc(m->members, (m->nmembers + 1) * sizeof *nv)
+	                    : NULL;
+	if (!nv) {
+		free(x.handle);
+		free(x.page);
+		free(x.name);
+		free(x.goal);
+		free(x.joined);
+		return WOL_ENOMEM;
+	}
+	m->members = nv;
+	m->members[m->nmembers++] = x;
+	return member_goals(c, &m->members[m->nmembers - 1]);
+}
+
+static int cmp_member(const void *a, const void *b)
+{
+	return strcmp(((const ex_member *)a)->handle, ((const ex_member *)b)->handle);
+}
+
+/* ---------------------------------------------------------------- links */
+
+static int link_add(ex_model *m, char *src, const char *page)
+{
+	ex_link *nv = src ? realloc(m->links, (m->nlinks + 1) * sizeof *nv) : NULL;
+	char *p = nv ? dup(page) : NULL;
+	if (!p) {
+		if (nv)
+			m->links = nv;
+		free(src);
+		return WOL_ENOMEM;
+	}
+	m->links = nv;
+	m->links[m->nlinks].src = src;
+	m->links[m->nlinks].page = p;
+	m->nlinks++;
+	return 0;
+}
+
+static int cmp_link(const void *a, const void *b)
+{
+	return strcmp(((const ex_link *)a)->src, ((const ex_link *)b)->src);
+}
+
+const char *ex_page_of(const ex_model *m, const char *circle_path)
+{
+	ex_link key = {(char *)circle_path, NULL};
+	const ex_link *hit =
+	    m->nlinks ? bsearch(&key, m->links, m->nlinks, sizeof *m->links, cmp_link) : NULL;
+	return hit ? hit->page : NULL;
+}
+
+static int build_links(ex_model *m)
+{
+	int rc = 0;
+	for (size_t i = 0; rc == 0 && i < m->nnotes; i++)
+		rc = link_add(m, dup(m->notes[i].src), m->notes[i].page);
+	for (size_t i = 0; rc == 0 && i < m->nquestions; i++) {
+		const ex_question *q = &m->questions[i];
+		rc = link_add(m, wol_strfmt("questions/%s/question.md", q->qid), q->page);
+		if (rc == 0)
+			rc = link_add(m, wol_strfmt("questions/%s", q->qid), q->page);
+	}
+	for (size_t i = 0; rc == 0 && i < m->nmembers; i++)
+		rc = link_add(m, wol_strfmt("members/%s.md", m->members[i].handle), m->members[i].page);
+	if (rc == 0 && m->nlinks > 1)
+		qsort(m->links, m->nlinks, sizeof *m->links, cmp_link);
+	/* a question about a note links to it when the note is exported */
+	for (size_t i = 0; rc == 0 && i < m->nquestions; i++) {
+		ex_question *q = &m->questions[i];
+		if (!q->about)
+			continue;
+		const char *page = ex_page_of(m, q->about);
+		char *p = page && strncmp(page, "notes/", 6) == 0 ? dup(page) : NULL;
+		free(q->about);
+		q->about = p;
+	}
+	return rc;
+}
+
+/* -------------------------------------------------------------- collect */
+
+int ex_collect(wol_circle *c, const wol_export_opts *opts, ex_model *m, wol_error *err)
+{
+	memset(m, 0, sizeof *m);
+	wol_date today = wol_circle__today(c);
+	const char *dates[2] = {opts->from, opts->to};
+	char *slots[2] = {m->from, m->to};
+	for (int i = 0; i < 2; i++) {
+		if (!dates[i] || !*dates[i])
+			continue;
+		wol_date d;
+		wol_error derr;
+		if (wol_date_parse(dates[i], today, &d, &derr) != 0)
+			return wol_error_set(err, WOL_EINVAL, "export: --%s: %s", i ? "to" : "from",
+			                     derr.msg + 5);
+		wol_date_format(d, slots[i]);
+	}
+	if (m->from[0] && m->to[0] && strcmp(m->from, m->to) > 0)
+		return wol_error_set(err, WOL_EINVAL, "export: --from %s is after --to %s", m->from,
+		                     m->to);
+	m->all = opts->all;
+	m->circle = dup(wol_circle_name(c));
+	m->me = dup(wol_circle_handle(c));
+	wol_circle_info info;
+	if (wol_circle_info_get(c, &info, NULL) == 0) {
+		m->name = dup(info.name);
+		wol_circle_info_free(&info);
+	}
+	if (!m->name)
+		m->name = dup(wol_circle_name(c));
+	ex_strv who = {0}, seen = {0};
+	int rc = 0;
+	if (!m->circle || !m->me || !m->name || ex_strv_add(&who, dup(m->me)))
+		rc = wol_error_set(err, WOL_ENOMEM, "out of memory");
+	for (size_t i = 0; rc == 0 && i < opts->ninclude; i++) {
+		const char *h = opts->include[i];
+		if ((rc = wol_name_check(h, "export: --include", err)) != 0)
+			break;
+		if (!ex_strv_has(&who, h) && ex_strv_add(&who, dup(h)))
+			rc = wol_error_set(err, WOL_ENOMEM, "out of memory");
+	}
+	wol_member *mv = NULL;
+	size_t nmv = 0;
+	if (rc == 0)
+		rc = wol_circle_members(c, &mv, &nmv, err);
+	for (size_t i = 0; rc == 0 && i < nmv; i++)
+		if (ex_strv_add(&seen, dup(mv[i].handle)))
+			rc = wol_error_set(err, WOL_ENOMEM, "out of memory");
+	/* members first: answers to questions that are not exported go to them */
+	for (size_t i = 0; rc == 0 && i < who.n; i++)
+		if (add_member(c, m, who.v[i], mv, nmv))
+			rc = wol_error_set(err, WOL_ENOMEM, "out of memory");
+	if (rc == 0)
+		rc = collect_notes(c, m, &who, &seen, err);
+	if (rc == 0)
+		rc = collect_questions(c, m, &who, &seen, err);
+	/* the consent rule: --all names everyone; an include names a member */
+	if (rc == 0) {
+		wol_buf missing;
+		wol_buf_init(&missing);
+		for (size_t i = 0; i < seen.n; i++)
+			if (!ex_strv_has(&who, seen.v[i]))
+				wol_buf_printf(&missing, "%s%s", missing.len ? "," : "", seen.v[i]);
+		if (m->all && missing.len)
+			rc = wol_error_set(err, WOL_EREFUSED,
+			                   "export: --all exports every member's words: add --include %s "
+			                   "(each member's consent), or export --mine",
+			                   missing.ptr);
+		wol_buf_free(&missing);
+		for (size_t i = 1; rc == 0 && i < who.n; i++)
+			if (!ex_strv_has(&seen, who.v[i]))
+				rc = wol_error_set(err, WOL_ENOTFOUND,
+				                   "export: --include %s: no such member in circle %s",
+				                   who.v[i], m->circle);
+	}
+	wol_members_free(mv, nmv);
+	ex_strv_clear(&who);
+	ex_strv_clear(&seen);
+	if (rc == 0) {
+		if (m->nmembers > 1)
+			qsort(m->members, m->nmembers, sizeof *m->members, cmp_member);
+		if (m->nquestions > 1)
+			qsort(m->questions, m->nquestions, sizeof *m->questions, cmp_question);
+		for (size_t i = 0; i < m->nnotes; i++)
+			m->nfeedback += m->notes[i].nfeedback;
+		if (build_links(m))
+			rc = wol_error_set(err, WOL_ENOMEM, "out of memory");
+	}
+	if (rc == 0 && m->warnings.oom)
+		rc = wol_error_set(err, WOL_ENOMEM, "out of memory");
+	if (rc)
+		ex_model_free(m);
+	return rc;
+}

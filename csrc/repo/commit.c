@@ -1,0 +1,488 @@
+/* commit.c - the one way wol commits to a circle repository
+ * (wol_circle_commit): flock, index.lock, compare-and-swap on the branch,
+ * and recovery from an owner file left by a killed commit. */
+#include "circle_priv.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <git2.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+/* ------------------------------------------------------------ committing */
+
+/* Removes the temporary files of an interrupted atomic write of root/rel. */
+static void remove_write_temps(const char *root, const char *rel)
+{
+	if (wol_path_check(rel, NULL) != 0)
+		return;
+	char *p = wol_strfmt("%s/%s", root, rel);
+	if (p)
+		wol_fs_remove_temps(p);
+	free(p);
+}
+
+/* The owner file, when not empty, says a commit is in progress: the pid,
+ * then the paths being written, one a line. A wol commit killed part way leaves it
+ * behind; the next one (holding the lock, so no wol commit is running)
+ * removes the locks and temporary files the dead one left. */
+static void recover_after_crash(wol_circle *c, const char *owner)
+{
+	struct stat st;
+	if (lstat(owner, &st) != 0 || st.st_size == 0)
+		return; /* no commit was under way */
+	char *text = NULL;
+	size_t len;
+	if (wol_fs_read(owner, 1024 * 1024, 1, &text, &len, NULL) != 0)
+		text = NULL;
+	/* a second of slack for file systems with coarse timestamps */
+	/* index.lock is removed only when it is the very file the dead commit
+	 * created (below): git may hold it now */
+	wol_fs_remove_locks_since(c->gitdir, wol_fs_mtime_ns(&st) - 1000000000LL, "index.lock");
+	char *tmpidx = wol_strfmt("%s/wol-index.new", c->gitdir);
+	if (tmpidx)
+		unlink(tmpidx);
+	free(tmpidx);
+	DIR *d = opendir(c->gitdir);
+	struct dirent *de;
+	while (d && (de = readdir(d)) != NULL) {
+		if (strncmp(de->d_name, "wol-index.lock.", 15) != 0)
+			continue;
+		char *p = wol_strfmt("%s/%s", c->gitdir, de->d_name);
+		if (p)
+			unlink(p);
+		free(p);
+	}
+	if (d)
+		closedir(d);
+	char *save = NULL;
+	char *line = text ? strtok_r(text, "\n", &save) : NULL; /* the pid */
+	while (line && (line = strtok_r(NULL, "\n", &save)) != NULL) {
+		unsigned long long ino;
+		if (sscanf(line, "!index.lock %llu", &ino) == 1) {
+			char *lock = wol_strfmt("%s/index.lock", c->gitdir);
+			struct stat ls;
+			if (lock && lstat(lock, &ls) == 0 && (unsigned long long)ls.st_ino == ino)
+				unlink(lock);
+			free(lock);
+		} else {
+			remove_write_temps(c->path, line);
+		}
+	}
+	free(text);
+	truncate(owner, 0);
+}
+
+static int write_owner(const char *owner, const wol_commit_file *files, size_t nfiles,
+                       wol_error *err)
+{
+	wol_buf b;
+	wol_buf_init(&b);
+	wol_buf_printf(&b, "%ld\n", (long)getpid());
+	for (size_t i = 0; i < nfiles; i++)
+		wol_buf_printf(&b, "%s\n", files[i].path);
+	if (b.oom) {
+		wol_buf_free(&b);
+		return wol_error_set(err, WOL_ENOMEM, "out of memory");
+	}
+	int fd = open(owner, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
+	int ok = fd >= 0 && write(fd, b.ptr, b.len) == (ssize_t)b.len;
+	int e = errno;
+	if (fd >= 0)
+		close(fd);
+	wol_buf_free(&b);
+	return ok ? 0 : wol_error_set(err, WOL_EIO, "commit: %s: %s", owner, strerror(e));
+}
+
+static int sleep_ms(int ms)
+{
+	struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
+	nanosleep(&ts, NULL);
+	return ms;
+}
+
+static int index_locked_error(wol_circle *c, int waited, wol_error *err)
+{
+	return wol_error_set(err, WOL_ELOCKED,
+	                     "commit: %s/index.lock is held by another git process (waited %d ms); "
+	                     "try again when it has finished, or remove the file if no git is running",
+	                     c->gitdir, waited);
+}
+
+/* Takes git's own index.lock (waiting up to timeout_ms), so that neither
+ * the git CLI nor another tool changes the index or commits while we
+ * commit. Our new index is written beside it and renamed over `index`.
+ * The lock is made as a private file whose inode the owner file records,
+ * then hard-linked to index.lock (which fails while someone holds it): a
+ * crash at any point leaves either no index.lock or one recovery can
+ * prove is ours. */
+static int take_index_lock(wol_circle *c, int timeout_ms, int *waited, wol_error *err)
+{
+	char *lock = wol_strfmt("%s/index.lock", c->gitdir);
+	char *mine = wol_strfmt("%s/wol-index.lock.%ld", c->gitdir, (long)getpid());
+	char *owner = wol_strfmt("%s/wol-commit.owner", c->gitdir);
+	int rc = 0;
+	if (!lock || !mine || !owner) {
+		rc = wol_error_set(err, WOL_ENOMEM, "out of memory");
+		goto out;
+	}
+	unlink(mine);
+	int fd = open(mine, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0644);
+	struct stat st;
+	if (fd < 0 || fstat(fd, &st) != 0) {
+		int e = errno;
+		if (fd >= 0)
+			close(fd);
+		rc = wol_error_set(err, WOL_EIO, "commit: %s: %s", mine, strerror(e));
+		goto out;
+	}
+	close(fd);
+	int ofd = open(owner, O_WRONLY | O_APPEND | O_CLOEXEC | O_NOFOLLOW);
+	if (ofd < 0 || dprintf(ofd, "!index.lock %llu\n", (unsigned long long)st.st_ino) < 0) {
+		int e = errno;
+		if (ofd >= 0)
+			close(ofd);
+		rc = wol_error_set(err, WOL_EIO, "commit: %s: %s", owner, strerror(e));
+		goto out;
+	}
+	close(ofd);
+	for (;;) {
+		if (link(mine, lock) == 0)
+			break;
+		if (errno != EEXIST) {
+			int e = errno;
+			rc = wol_error_set(err, WOL_EIO, "commit: %s: %s", lock, strerror(e));
+			break;
+		}
+		if (*waited >= timeout_ms) {
+			rc = index_locked_error(c, *waited, err);
+			break;
+		}
+		*waited += sleep_ms(10);
+	}
+out:
+	if (mine)
+		unlink(mine);
+	free(lock);
+	free(mine);
+	free(owner);
+	return rc;
+}
+
+static int stage_entry(git_index *idx, const char *root, const char *rel, const git_oid *blob,
+                       size_t len);
+
+static void drop_index_lock(wol_circle *c)
+{
+	char *lock = wol_strfmt("%s/index.lock", c->gitdir);
+	if (lock)
+		unlink(lock);
+	free(lock);
+}
+
+static int same_file(const struct stat *a, const struct stat *b)
+{
+	return a->st_dev == b->st_dev && a->st_ino == b->st_ino && a->st_size == b->st_size &&
+	       wol_fs_mtime_ns(a) == wol_fs_mtime_ns(b);
+}
+
+/* Writes the index with `files` staged, under our index.lock: a private
+ * copy at wol-index.new (a hard link of the index, which libgit2's write
+ * replaces) renamed over the index. The parsed copy is kept in the handle
+ * and reused while the index on disk is still the one we wrote. */
+static int write_index(wol_circle *c, const wol_commit_file *files, const git_oid *blobs,
+                       size_t nfiles, wol_error *err)
+{
+	char *cur = wol_strfmt("%s/index", c->gitdir);
+	char *tmp = wol_strfmt("%s/wol-index.new", c->gitdir);
+	int rc = 0, grc = 0;
+	if (!cur || !tmp) {
+		rc = wol_error_set(err, WOL_ENOMEM, "out of memory");
+		goto out;
+	}
+	struct stat st;
+	int have = stat(cur, &st) == 0;
+	if (!c->idx || !have || !same_file(&st, &c->idx_st)) {
+		if (c->idx)
+			git_index_free(c->idx);
+		c->idx = NULL;
+		unlink(tmp);
+		if (have && link(cur, tmp) != 0) {
+			int e = errno;
+			rc = wol_error_set(err, WOL_EIO, "commit: index: %s", strerror(e));
+			goto out;
+		}
+		grc = git_index_open(&c->idx, tmp);
+	}
+	for (size_t i = 0; grc == 0 && i < nfiles; i++)
+		grc = stage_entry(c->idx, c->path, files[i].path, &blobs[i], files[i].len);
+	if (grc == 0)
+		grc = git_index_write(c->idx);
+	if (grc < 0) {
+		rc = wol_error_git(err, grc, "commit: index");
+		goto out;
+	}
+	if (rename(tmp, cur) != 0 || stat(cur, &c->idx_st) != 0) {
+		int e = errno;
+		rc = wol_error_set(err, WOL_EIO, "commit: index: %s", strerror(e));
+	}
+out:
+	if (rc) {
+		if (c->idx)
+			git_index_free(c->idx);
+		c->idx = NULL; /* read it again next time */
+		if (tmp)
+			unlink(tmp);
+	}
+	free(cur);
+	free(tmp);
+	return rc;
+}
+
+static int head_state(wol_circle *c, char **branch, git_commit **parent, wol_error *err)
+{
+	*branch = NULL;
+	*parent = NULL;
+	git_reference *head = NULL;
+	int grc = git_reference_lookup(&head, c->repo, "HEAD");
+	if (grc < 0)
+		return wol_error_git(err, grc, "commit: HEAD");
+	if (git_reference_type(head) != GIT_REFERENCE_SYMBOLIC) {
+		git_reference_free(head);
+		return wol_error_set(err, WOL_EINVAL,
+		                     "commit: %s has a detached HEAD; check out a branch first (git -C "
+		                     "%s switch main)",
+		                     c->path, c->path);
+	}
+	*branch = wol_strfmt("%s", git_reference_symbolic_target(head));
+	git_reference_free(head);
+	git_oid oid;
+	grc = git_reference_name_to_id(&oid, c->repo, *branch);
+	if (grc == GIT_ENOTFOUND) {
+		git_error_clear();
+		return 0; /* unborn */
+	}
+	if (grc < 0 || (grc = git_commit_lookup(parent, c->repo, &oid)) < 0) {
+		free(*branch);
+		*branch = NULL;
+		return wol_error_git(err, grc, "commit: HEAD");
+	}
+	return 0;
+}
+
+static int stage_entry(git_index *idx, const char *root, const char *rel, const git_oid *blob,
+                       size_t len)
+{
+	git_index_entry e;
+	memset(&e, 0, sizeof e);
+	struct stat st;
+	char *p = wol_strfmt("%s/%s", root, rel);
+	if (p && lstat(p, &st) == 0 && S_ISREG(st.st_mode)) {
+		e.ctime.seconds = (int32_t)st.st_ctim.tv_sec;
+		e.ctime.nanoseconds = (uint32_t)st.st_ctim.tv_nsec;
+		e.mtime.seconds = (int32_t)st.st_mtim.tv_sec;
+		e.mtime.nanoseconds = (uint32_t)st.st_mtim.tv_nsec;
+		e.dev = (uint32_t)st.st_dev;
+		e.ino = (uint32_t)st.st_ino;
+		e.uid = st.st_uid;
+		e.gid = st.st_gid;
+		e.file_size = (uint32_t)st.st_size;
+	} else {
+		e.file_size = (uint32_t)len;
+	}
+	free(p);
+	e.mode = GIT_FILEMODE_BLOB;
+	e.id = *blob;
+	e.path = rel;
+	return git_index_add(idx, &e);
+}
+
+/* One attempt: objects, index entries, then the branch moved only if it
+ * still points at the parent we built on. Returns GIT_EMODIFIED when it
+ * moved underneath (the caller retries). */
+static int commit_once(wol_circle *c, const wol_commit_file *files, size_t nfiles,
+                       const char *message, int timeout_ms, int *waited, char *oid_out,
+                       wol_error *err)
+{
+	char *branch = NULL;
+	git_commit *parent = NULL;
+	git_tree *base = NULL, *newtree = NULL;
+	git_signature *sig = NULL;
+	git_reference *ref = NULL;
+	git_tree_update *ups = NULL;
+	git_oid *blobs = NULL;
+	int rc = head_state(c, &branch, &parent, err);
+	if (rc)
+		return rc;
+	int grc;
+	grc = parent ? git_commit_tree(&base, parent) : 0; /* unborn: no base tree */
+	if (grc < 0) {
+		rc = wol_error_git(err, grc, "commit: tree");
+		goto out;
+	}
+	ups = calloc(nfiles, sizeof *ups);
+	blobs = calloc(nfiles, sizeof *blobs);
+	if (!ups || !blobs) {
+		rc = wol_error_set(err, WOL_ENOMEM, "out of memory");
+		goto out;
+	}
+	for (size_t i = 0; i < nfiles; i++) {
+		grc = git_blob_create_from_buffer(&blobs[i], c->repo, files[i].data, files[i].len);
+		if (grc < 0) {
+			rc = wol_error_git(err, grc, "commit: blob");
+			goto out;
+		}
+		ups[i].action = GIT_TREE_UPDATE_UPSERT;
+		ups[i].id = blobs[i];
+		ups[i].filemode = GIT_FILEMODE_BLOB;
+		ups[i].path = files[i].path;
+	}
+	git_oid tree_oid, commit_oid;
+	grc = git_tree_create_updated(&tree_oid, c->repo, base, nfiles, ups);
+	if (grc < 0) {
+		rc = wol_error_git(err, grc, "commit: tree");
+		goto out;
+	}
+	/* the index: only these entries change (we hold index.lock) */
+	if ((rc = write_index(c, files, blobs, nfiles, err)))
+		goto out;
+	if (parent && git_oid_equal(&tree_oid, git_commit_tree_id(parent))) {
+		if (oid_out)
+			oid_out[0] = '\0';
+		rc = 1; /* nothing changed: no empty commit */
+		goto out;
+	}
+	grc = git_signature_now(&sig, c->author, c->email);
+	if (grc < 0) {
+		rc = wol_error_git(err, grc, "commit: author");
+		goto out;
+	}
+	git_tree_free(newtree);
+	grc = git_tree_lookup(&newtree, c->repo, &tree_oid);
+	if (grc == 0) {
+		const git_commit *parents[1] = {parent};
+		grc = git_commit_create(&commit_oid, c->repo, NULL, sig, sig, NULL, message, newtree,
+		                        parent ? 1 : 0, parents);
+	}
+	if (grc < 0) {
+		rc = wol_error_git(err, grc, "commit");
+		goto out;
+	}
+	char *logmsg = wol_strfmt("commit%s: %.*s", parent ? "" : " (initial)",
+	                          (int)strcspn(message, "\n"), message);
+	for (;;) {
+		if (parent)
+			grc = git_reference_create_matching(&ref, c->repo, branch, &commit_oid, 1,
+			                                    git_commit_id(parent), logmsg);
+		else
+			grc = git_reference_create(&ref, c->repo, branch, &commit_oid, 0, logmsg);
+		if (grc != GIT_ELOCKED || *waited >= timeout_ms)
+			break;
+		git_error_clear();
+		*waited += sleep_ms(10);
+	}
+	free(logmsg);
+	if (grc == GIT_EMODIFIED || grc == GIT_EEXISTS) {
+		git_error_clear();
+		rc = GIT_EMODIFIED;
+		goto out;
+	}
+	if (grc < 0) {
+		rc = wol_error_git(err, grc, "commit: update branch");
+		goto out;
+	}
+	if (oid_out)
+		git_oid_tostr(oid_out, 41, &commit_oid);
+out:
+	git_reference_free(ref);
+	git_signature_free(sig);
+	git_tree_free(newtree);
+	git_tree_free(base);
+	git_commit_free(parent);
+	free(ups);
+	free(blobs);
+	free(branch);
+	return rc;
+}
+
+int wol_circle_commit(wol_circle *c, const wol_commit_file *files, size_t nfiles,
+                      const char *message, int timeout_ms, char *oid_out, wol_error *err)
+{
+	if (oid_out)
+		oid_out[0] = '\0';
+	if (timeout_ms <= 0)
+		timeout_ms = 2000;
+	if (nfiles == 0)
+		return wol_error_set(err, WOL_EINVAL, "commit: no files");
+	for (size_t i = 0; i < nfiles; i++) {
+		int rc = wol_path_check(files[i].path, err);
+		if (rc)
+			return rc;
+	}
+	char *lockpath = wol_strfmt("%s/" WOL_COMMIT_LOCK, c->gitdir);
+	char *owner = wol_strfmt("%s/wol-commit.owner", c->gitdir);
+	if (!lockpath || !owner) {
+		free(lockpath);
+		free(owner);
+		return wol_error_set(err, WOL_ENOMEM, "out of memory");
+	}
+	wol_lock lk;
+	/* other wol commits finish in milliseconds: wait for them longer than
+	 * for a git that holds index.lock */
+	int rc = wol_lock_acquire(&lk, lockpath, timeout_ms < 15000 ? 15000 : timeout_ms, err);
+	free(lockpath);
+	if (rc) {
+		free(owner);
+		return rc;
+	}
+	recover_after_crash(c, owner);
+	int waited = 0;
+	rc = write_owner(owner, files, nfiles, err);
+	if (rc)
+		goto out;
+	rc = take_index_lock(c, timeout_ms, &waited, err);
+	if (rc) {
+		truncate(owner, 0);
+		goto out;
+	}
+	for (size_t i = 0; i < nfiles && rc == 0; i++) {
+		/* a file that already holds these bytes is left as it is, so an
+		 * editor that just wrote it sees no change on disk */
+		char *have = NULL;
+		size_t hlen = 0;
+		int same = wol_circle__read(c, files[i].path, files[i].len + 1, &have, &hlen, NULL) == 0 &&
+		           hlen == files[i].len && memcmp(have, files[i].data, hlen) == 0;
+		free(have);
+		if (!same)
+			rc = wol_circle__write(c, files[i].path, files[i].data, files[i].len, err);
+	}
+	for (int attempt = 0; rc == 0; attempt++) {
+		rc = commit_once(c, files, nfiles, message, timeout_ms, &waited, oid_out, err);
+		if (rc == 1) {
+			rc = 0; /* unchanged */
+			break;
+		}
+		if (rc != GIT_EMODIFIED)
+			break;
+		if (attempt >= 20) {
+			rc = wol_error_set(err, WOL_ECONFLICT,
+			                   "commit: the branch keeps moving under us; try again");
+			break;
+		}
+		rc = 0;
+	}
+	drop_index_lock(c);
+	/* kept, empty: "no commit under way" (creating it anew costs more) */
+	truncate(owner, 0);
+out:
+	free(owner);
+	wol_lock_release(&lk);
+	return rc;
+}

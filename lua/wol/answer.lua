@@ -1,2 +1,0 @@
--- :WolAnswer is handled in lua/wol/questions.lua (handler 'answer').
-return require('wol.questions')

@@ -1,2 +1,0 @@
--- :WolAsk is handled in lua/wol/questions.lua (handler 'ask').
-return require('wol.questions')

@@ -1,2 +1,0 @@
--- :WolResolve is handled in lua/wol/questions.lua (handler 'resolve').
-return require('wol.questions')
