@@ -107,6 +107,22 @@ describe('feedback between three members', function()
     end
     assert.matches(' comment 11 12 current true ' .. wb.id, ids[wb.id], 1, true)
     assert.matches(' comment 11 12 current false ' .. wb.id, ids[r.id], 1, true)
+
+    -- once more on the same line, bo pushing first this time, and ana
+    -- syncing between the two: she has bo's comment before cy's arrives
+    local b2 = json.decode(wol(bo, { 'comment', rel, '--lines', '13', '-m', 'Early is before Friday', '--json' }))
+    local c2 = json.decode(wol(cy, { 'comment', rel, '--lines', '13', '-m', 'Early means on day one', '--json' }))
+    net.sync(bo)
+    net.sync(ana)
+    net.sync(cy)
+    net.sync(ana)
+    net.sync(bo)
+    s = same_everywhere(6)
+    for _, line in ipairs(s) do
+      ids[line:match('^(%S+)')] = line
+    end
+    assert.matches(' comment 13 13 current false ', ids[b2.id])
+    assert.matches(' comment 13 13 current false ', ids[c2.id])
   end)
 
   it('lets only the note author mark feedback addressed', function()
@@ -137,7 +153,7 @@ describe('feedback between three members', function()
     assert.matches("only the note's author can mark feedback addressed; ignored", table.concat(f.warnings, '\n'))
     -- the circle at a glance: feedback on ana's notes, feedback bo gave
     local st = json.decode(wol(ana, { 'status', '--json' }))
-    assert.are.equal(5, st.feedback_in) -- bo 2, cy 3 (a comment, a reaction, a reply)
+    assert.are.equal(7, st.feedback_in) -- bo 3, cy 4 (two comments, a reaction, a reply)
     assert.are.equal(0, st.feedback_out)
     for _, it in ipairs(st.feedback) do
       assert.are.equal('feedback', it.kind)
@@ -149,7 +165,7 @@ describe('feedback between three members', function()
     assert.matches('Feedback on your notes since [^\n]*%(%d+%)\n  %d+%-%d+%-%d+  %S+%s+on Team charter', text)
     st = json.decode(wol(bo, { 'status', '--json' }))
     assert.are.equal(0, st.feedback_in)
-    assert.are.equal(2, st.feedback_out)
+    assert.are.equal(3, st.feedback_out)
     -- a note ana wrote by hand (no id): bo's comment counts as feedback on her notes
     local plain = net.dir(ana) .. '/notes/ana/by-hand.md'
     t.write(plain, '# By hand\n\ntext\n')

@@ -408,6 +408,49 @@ describe('hostile feedback records', function()
   end)
 end)
 
+describe('feedback on all my notes', function()
+  it('lists it newest first, with replies and every note of mine, and leaves out the notes of others', function()
+    local s = solo('fb-mine')
+    local second = assert(s.c:note_new('Second note'))
+    assert(s.c:share({ file = s.dir .. '/' .. second }))
+    local nid1 = t.read(s.abs):match('\nid: (%S+)\n')
+    local nid2 = t.read(s.dir .. '/' .. second):match('\nid: (%S+)\n')
+    -- records as another member's tool would write them, times interleaved
+    -- across the two notes (ids sort by their UTC stamp)
+    local function put(nid, id, extra, body)
+      t.write(string.format('%s/feedback/%s/%s.md', s.dir, nid, id), '---\nkind: comment\nauthor: bo\nlamport: 1\n'
+        .. (extra or '') .. 'id: ' .. id .. '\n---\n\n' .. body .. '\n')
+    end
+    put(nid1, '20260101T000001Z-bo-0001', nil, 'oldest, on the first note')
+    put(nid2, '20260101T000003Z-bo-0003', nil, 'on the second note')
+    put(nid1, '20260101T000002Z-bo-0002', nil, 'on the first note again')
+    put(nid2, '20260101T000004Z-bo-0004', 'reply-to: 20260101T000003Z-bo-0003\n', 'newest: a reply')
+    -- bo's own note, with feedback newer than all of the above
+    t.write(s.dir .. '/notes/bo/his.md', '---\ntitle: His\nid: 20260101T000000Z-bo-beef\n---\n\ntext\n')
+    put('20260101T000000Z-bo-beef', '20260101T000005Z-bo-0005', nil, 'on a note of bo')
+    t.git(s.dir, 'add -A && git -C ' .. t.shquote(s.dir) .. ' commit -q -m "feedback by hand"')
+    local order = {}
+    for _, it in ipairs(assert(s.c:feedback({ mine = true })).items) do
+      order[#order + 1] = it.id:sub(-4) .. ' ' .. it.note_id
+    end
+    assert.are.same({ '0004 ' .. nid2, '0003 ' .. nid2, '0002 ' .. nid1, '0001 ' .. nid1 }, order)
+    -- the shell lists the same, newest first
+    local out, err, rc = wol(s, { 'feedback', '--mine', '--json' })
+    assert.are.equal(0, rc, err)
+    local ids = {}
+    for _, it in ipairs(json.decode(out).items) do
+      ids[#ids + 1] = it.id:sub(-4)
+    end
+    assert.are.same({ '0004', '0003', '0002', '0001' }, ids)
+    -- every note: bo's note too, its feedback the newest
+    local all = assert(s.c:feedback())
+    assert.are.equal(5, #all.items)
+    assert.are.equal('20260101T000005Z-bo-0005', all.items[1].id)
+    assert.are.equal('bo', all.items[1].note_author)
+    s.c:close()
+  end)
+end)
+
 describe('a circle of format 1', function()
   it('takes feedback as it is: nothing is rewritten, no warning', function()
     local s = solo('fb-format1')
