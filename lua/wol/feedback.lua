@@ -49,6 +49,14 @@ function M.clean(s, max)
   return s
 end
 
+-- Whether rel (relative to a circle) is a shared note, notes/<handle>/<name>.md:
+-- the layout's rule (csrc/format/layout.c), asked through core.place.
+local function is_note(rel)
+  local core = rel and require('wol.lib').core()
+  local place = core and core.place(rel)
+  return place ~= nil and place.kind == 'note' and place.listed == true
+end
+
 local function buffer_text(buf)
   local lines = api.nvim_buf_get_lines(buf, 0, -1, false)
   local text = table.concat(lines, '\n')
@@ -71,7 +79,7 @@ function M.note_of(buf, what)
   end
   local name = api.nvim_buf_get_name(buf)
   local c, rel = circle.locate(name)
-  if not c or not rel or not rel:match('^notes/[^/]+/[^/]+%.md$') then
+  if not c or not is_note(rel) then
     return nil, string.format('wol: %s: %s is not a shared note (notes/<handle>/<name>.md in a circle); '
       .. 'open one with :WolNotes', what, name ~= '' and vim.fn.fnamemodify(name, ':~:.') or 'this buffer')
   end
@@ -279,7 +287,7 @@ function M.attach(buf)
   buf = (buf == nil or buf == 0) and api.nvim_get_current_buf() or buf
   local name = api.nvim_buf_get_name(buf)
   local c, rel = circle.locate(name)
-  if not c or not rel or not rel:match('^notes/[^/]+/[^/]+%.md$') then
+  if not c or not is_note(rel) then
     return
   end
   local fresh = state[buf] == nil
