@@ -1,11 +1,12 @@
 /* cli/feedback.c - `wol comment`, `wol react`, `wol feedback`, `wol addressed` */
 #include "cli.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-#include "feedback/json.h"
+#include "wol_json.h"
 
 /* "A-B" or "A" (1 <= A <= B): 0, else -1. */
 static int parse_lines(const char *s, long *a, long *b)
@@ -28,16 +29,15 @@ static int parse_lines(const char *s, long *a, long *b)
 	return 0;
 }
 
-static void print_written(wol_circle *c, const wol_fwrite *w, const char *what)
+static void print_written(wol_cli *cli, wol_circle *c, const wol_fwrite *w, const char *what)
 {
-	wol_cli_printf(stdout, "wol: %s %s (%.8s): %s\n", what, w->note ? w->note : w->note_id,
-	               w->commit, w->path);
+	wol_cli_say(cli, "wol: %s %s (%.8s): %s\n", what, w->note ? w->note : w->note_id, w->commit,
+	            w->path);
 	if (w->has_remote)
-		printf("wol: %zu commit%s waiting to be pushed (wol sync)\n", w->ahead,
-		       w->ahead == 1 ? "" : "s");
+		wol_cli_say(cli, "wol: %zu commit%s waiting to be pushed (wol sync)\n", w->ahead,
+		            w->ahead == 1 ? "" : "s");
 	else
-		wol_cli_printf(stdout, "wol: circle '%s' has no remote: it stays local\n",
-		               wol_circle_name(c));
+		wol_cli_say(cli, "wol: circle '%s' has no remote: it stays local\n", wol_circle_name(c));
 }
 
 static int add(wol_cli *cli, wol_comment_opts *o, int json, const char *what)
@@ -54,7 +54,7 @@ static int add(wol_cli *cli, wol_comment_opts *o, int json, const char *what)
 		if (json)
 			rc = wol_cli_json(wol_fwrite_json(c, &w));
 		else
-			print_written(c, &w, what);
+			print_written(cli, c, &w, what);
 		wol_fwrite_free(&w);
 	}
 	wol_circle_close(c);
@@ -100,6 +100,18 @@ int wol_cli_react(wol_cli *cli, int argc, char **argv)
 		return wol_cli_usage(cli, "a NOTE and a REACTION are needed (thanks, +1, idea, question)");
 	if (npos > 2)
 		return wol_cli_usage(cli, "unexpected argument '%s'", pos[2]);
+	/* the library's list of reactions decides, before anything is opened */
+	const char *const *known = wol_feedback_reactions();
+	size_t k = 0;
+	while (known[k] && strcmp(known[k], pos[1]) != 0)
+		k++;
+	if (!known[k]) {
+		char list[128] = "";
+		for (size_t i = 0; known[i]; i++)
+			snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s", i ? ", " : "",
+			         known[i]);
+		return wol_cli_usage(cli, "'%s' is not a reaction (%s)", pos[1], list);
+	}
 	wol_comment_opts o = {0};
 	o.note = pos[0];
 	o.kind = "reaction";
@@ -120,7 +132,7 @@ int wol_cli_addressed(wol_cli *cli, int argc, char **argv)
 		return WOL_EXIT_USAGE;
 	if (npos != 1)
 		return npos ? wol_cli_usage(cli, "unexpected argument '%s'", pos[1])
-		            : wol_cli_usage(cli, "an ID is needed (see: wol feedback --mine)");
+		            : wol_cli_usage_see(cli, "wol feedback --mine", "an ID is needed");
 	wol_circle *c = wol_cli_circle(cli);
 	if (!c)
 		return WOL_EXIT_FAIL;
@@ -133,7 +145,7 @@ int wol_cli_addressed(wol_cli *cli, int argc, char **argv)
 		if (opts[2].value)
 			rc = wol_cli_json(wol_fwrite_json(c, &w));
 		else
-			print_written(c, &w, "marked addressed on");
+			print_written(cli, c, &w, "marked addressed on");
 		wol_fwrite_free(&w);
 	}
 	wol_circle_close(c);

@@ -162,19 +162,15 @@ static int load_folder(const char *root, const char *nid, folder *f, wol_strv *w
 		rc = WOL_ENOMEM;
 	for (size_t i = 0; rc == 0 && i < nids; i++) {
 		char *rel = wol_strfmt("%s/%s.md", dir, ids[i]);
-		char *why = NULL;
-		int r = rel ? wol_question__read_record(root, rel, ids[i], "feedback", &f->rec[f->n], &why)
+		wol_error bad;
+		int r = rel ? wol_question__read_record(root, rel, ids[i], "feedback", &f->rec[f->n], &bad)
 		            : WOL_ENOMEM;
 		if (r == 0)
 			f->n++;
-		else if (r == -1 && why && strncmp(why, "wol: ", 5) == 0)
-			wol_strv_add(warn, wol_strfmt("%s (feedback skipped)", why));
 		else if (r == -1)
-			wol_strv_add(warn, wol_strfmt("wol: %s: %s (feedback skipped)", rel,
-			                              why ? why : "unreadable"));
+			wol_strv_add(warn, wol_strfmt("%s (feedback skipped)", bad.msg));
 		else
 			rc = r;
-		free(why);
 		free(rel);
 	}
 	wol_strv_free(ids, nids);
@@ -772,13 +768,12 @@ int wol_feedback__owner_of(const char *root, const char *nid, char *h, size_t si
 	if (dir && wol_question__list_records(root, dir, &ids, &n, NULL) == 0) {
 		for (size_t i = 0; i < n && !found; i++) {
 			char *rel = wol_strfmt("%s/%s.md", dir, ids[i]);
-			char *why = NULL;
+			wol_error bad;
 			wol_qrecord r;
-			if (rel && wol_question__read_record(root, rel, ids[i], "feedback", &r, &why) == 0) {
+			if (rel && wol_question__read_record(root, rel, ids[i], "feedback", &r, &bad) == 0) {
 				found = wol_feedback__note_path(wol_yaml_str(r.meta, "note"), h, size);
 				wol_question__record_free(&r);
 			}
-			free(why);
 			free(rel);
 		}
 		wol_strv_free(ids, n);

@@ -13,7 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "feedback/json.h"
 
 #define WOL_LUA_CIRCLE "wol.circle"
 
@@ -23,66 +22,6 @@ static wol_circle *check_circle(lua_State *L, int idx)
 	if (!*u)
 		luaL_argerror(L, idx, "circle is closed");
 	return *u;
-}
-
-/* (until the binding's one converter of result trees is here) */
-#define WOL_LUA_FTREE "wol.feedback.tree"
-
-typedef struct tree_ud {
-	cJSON *tree;
-} tree_ud;
-
-static int l_tree_gc(lua_State *L)
-{
-	tree_ud *u = (tree_ud *)lua_touserdata(L, 1);
-	if (u) {
-		cJSON_Delete(u->tree);
-		u->tree = NULL;
-	}
-	return 0;
-}
-
-static void push(lua_State *L, const cJSON *j)
-{
-	luaL_checkstack(L, 3, "result tree too deep");
-	if (cJSON_IsObject(j)) {
-		lua_newtable(L);
-		for (const cJSON *c = j->child; c; c = c->next) {
-			if (cJSON_IsNull(c) || !c->string)
-				continue;
-			push(L, c);
-			lua_setfield(L, -2, c->string);
-		}
-	} else if (cJSON_IsArray(j)) {
-		lua_createtable(L, cJSON_GetArraySize(j), 0);
-		int i = 0;
-		for (const cJSON *c = j->child; c; c = c->next) {
-			push(L, c);
-			lua_rawseti(L, -2, ++i);
-		}
-	} else if (cJSON_IsString(j)) {
-		lua_pushstring(L, j->valuestring);
-	} else if (cJSON_IsNumber(j)) {
-		lua_pushnumber(L, (lua_Number)j->valuedouble);
-	} else if (cJSON_IsBool(j)) {
-		lua_pushboolean(L, cJSON_IsTrue(j));
-	} else {
-		lua_pushboolean(L, 0);
-	}
-}
-
-static void push_tree(lua_State *L, cJSON *tree)
-{
-	tree_ud *u = (tree_ud *)lua_newuserdata(L, sizeof *u);
-	u->tree = tree;
-	luaL_getmetatable(L, WOL_LUA_FTREE);
-	lua_setmetatable(L, -2);
-	if (!tree)
-		luaL_error(L, "wol: out of memory");
-	push(L, tree);
-	cJSON_Delete(u->tree);
-	u->tree = NULL;
-	lua_remove(L, -2);
 }
 
 static int l_feedback(lua_State *L)
@@ -114,7 +53,7 @@ static int l_feedback(lua_State *L)
 		return wol_lua_fail(L, &err);
 	cJSON *tree = wol_feedback_json(&f);
 	wol_feedback_free(&f);
-	push_tree(L, tree);
+	wol_lua_push_tree(L, tree);
 	return 1;
 }
 
@@ -152,7 +91,7 @@ static int l_comment(lua_State *L)
 		return wol_lua_fail(L, &err);
 	cJSON *tree = wol_fwrite_json(c, &w);
 	wol_fwrite_free(&w);
-	push_tree(L, tree);
+	wol_lua_push_tree(L, tree);
 	return 1;
 }
 
@@ -168,7 +107,7 @@ static int l_addressed(lua_State *L)
 		return wol_lua_fail(L, &err);
 	cJSON *tree = wol_fwrite_json(c, &w);
 	wol_fwrite_free(&w);
-	push_tree(L, tree);
+	wol_lua_push_tree(L, tree);
 	return 1;
 }
 
@@ -194,10 +133,6 @@ void wol_lua_open_feedback(lua_State *L, int module, int methods)
 {
 	(void)methods;
 	wol_lua_setfuncs(L, module, module_fns);
-	luaL_newmetatable(L, WOL_LUA_FTREE);
-	lua_pushcfunction(L, l_tree_gc);
-	lua_setfield(L, -2, "__gc");
-	lua_pop(L, 1);
 	/* adds to the circle handle's methods (lua/circle.c made them) */
 	luaL_getmetatable(L, WOL_LUA_CIRCLE);
 	if (lua_istable(L, -1)) {

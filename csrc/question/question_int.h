@@ -60,10 +60,11 @@ void wol_question__record_free(wol_qrecord *r);
 /* Replay order: (lamport, id). */
 int wol_question__cmp_record(const void *a, const void *b);
 /* Reads and checks a record from its text (a file, or a blob of the
- * history). what: "question", "answer" or "event". Returns 0, or -1 with
- * *why set (a malformed record), or a negative wol_code on out of memory. */
+ * history). what: as for wol_question__read_record. Returns 0, or -1 with
+ * *bad saying what is wrong (the message names the file), or a negative
+ * wol_code on out of memory. */
 int wol_question__parse_record(const char *text, size_t len, const char *rel, const char *id,
-                               const char *what, wol_qrecord *r, char **why);
+                               const char *what, wol_qrecord *r, wol_error *bad);
 void wol_question__loaded_free(wol_qloaded *l);
 /* Reads a question and its records. A malformed question.md fails with
  * WOL_EINVAL naming it; malformed answers and events become warnings. */
@@ -75,11 +76,12 @@ int wol_question__load(const char *root, const char *qid, wol_qloaded *l, wol_st
 /* Reads and checks one record file `rel` (relative to root) whose id is
  * `id`. what: "question" or "answer" (the kind), or any other name of a
  * record whose kind is its front matter's `kind` ("event", "feedback").
- * Returns 0, or -1 with *why set (a malformed record: no valid author or
- * lamport, no kind, a question without title, not UTF-8, bad YAML, over
- * Q_READ_MAX), or a negative wol_code on out of memory. */
+ * Returns 0, or -1 with *bad saying what is wrong (a malformed record: no
+ * valid author or lamport, no kind, a question without title, not UTF-8,
+ * bad YAML, over Q_READ_MAX; the message names the file), or a negative
+ * wol_code on out of memory. */
 int wol_question__read_record(const char *root, const char *rel, const char *id,
-                              const char *what, wol_qrecord *r, char **why);
+                              const char *what, wol_qrecord *r, wol_error *bad);
 /* The sorted stems of the <id>.md files in root/rel (ids only; any other
  * entry becomes a warning naming it). A missing folder is empty. */
 int wol_question__list_records(const char *root, const char *rel, char ***out, size_t *n,

@@ -21,8 +21,11 @@ local function notify(msg, level)
   commands.notify(msg, level)
 end
 
-local function fail(msg)
-  error(msg, 0)
+local lib = require('wol.lib')
+
+-- a failure the user reads (lib.fail: a message and a code), never a bug
+local function fail(msg, code)
+  lib.fail(msg, code)
 end
 
 -- a "wol: ..." error from a key or an autocommand becomes one notification
@@ -52,7 +55,7 @@ end
 -- Whether rel (relative to a circle) is a shared note, notes/<handle>/<name>.md:
 -- the layout's rule (csrc/format/layout.c), asked through core.place.
 local function is_note(rel)
-  local core = rel and require('wol.lib').core()
+  local core = rel and lib.core()
   local place = core and core.place(rel)
   return place ~= nil and place.kind == 'note' and place.listed == true
 end
@@ -122,10 +125,7 @@ end
 local function load(buf, check)
   local st = state[buf]
   local c = circle.open(st.circle)
-  local fb, err = c:feedback({ note = st.rel, text = buffer_text(buf), check = check })
-  if not fb then
-    fail(err)
-  end
+  local fb = lib.check(c:feedback({ note = st.rel, text = buffer_text(buf), check = check }))
   return fb, c
 end
 
@@ -480,10 +480,7 @@ local function after_write(c, w, what)
 end
 
 local function write(c, opts, what)
-  local w, err = c:comment(opts)
-  if not w then
-    fail(err)
-  end
+  local w = lib.check(c:comment(opts))
   after_write(c, w, what)
   return w
 end
@@ -590,7 +587,7 @@ function M.react(opts)
   check_saved(buf, 'react')
   local reaction = table.remove(rest, 1)
   if not reaction then
-    fail('wol: react: name a reaction: ' .. table.concat(require('wol.lib').core().feedback_reactions(), ', '))
+    fail('wol: react: name a reaction: ' .. table.concat(lib.core().feedback_reactions(), ', '))
   end
   local l1, l2 = range_of(opts, false)
   return write(circle.open(c), { note = rel, line1 = l1, line2 = l2, kind = 'reaction', reaction = reaction,
@@ -599,7 +596,7 @@ end
 
 function M.complete_reaction(lead)
   local out = {}
-  local core = require('wol.lib').core()
+  local core = lib.core()
   for _, r in ipairs(core and core.feedback_reactions() or {}) do
     if r:sub(1, #(lead or '')) == (lead or '') then
       out[#out + 1] = r
@@ -628,14 +625,11 @@ local lists = {}
 local function render_list(buf)
   local ls = lists[buf]
   local c = circle.open(ls.circle)
-  local fb, err
+  local fb
   if ls.note then
-    fb, err = c:feedback({ note = ls.note, check = true })
+    fb = lib.check(c:feedback({ note = ls.note, check = true }))
   else
-    fb, err = c:feedback({ mine = true, check = true })
-  end
-  if not fb then
-    fail(err)
+    fb = lib.check(c:feedback({ mine = true, check = true }))
   end
   local out, map = {}, {}
   if ls.note then
@@ -710,10 +704,7 @@ function M.addressed_at_cursor(buf)
     end
     guard(function()
       local c = circle.open(ls.circle)
-      local w, err = c:feedback_addressed(it.id, text ~= '' and text or nil)
-      if not w then
-        fail(err)
-      end
+      local w = lib.check(c:feedback_addressed(it.id, text ~= '' and text or nil))
       after_write(c, w, 'marked addressed on')
     end)
   end)

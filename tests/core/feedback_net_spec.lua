@@ -131,7 +131,7 @@ describe('feedback between three members', function()
     net.sync(cy)
     local before = t.git(net.dir(cy), 'rev-parse HEAD')
     local _, err, rc = t.wol({ 'addressed', wb.id }, cy)
-    assert.are.equal(1, rc)
+    assert.are.equal(5, rc) -- refused (:help wol-exit)
     assert.matches("^wol: addressed: only the note's author %(ana%) can mark feedback on 'Team charter' addressed; nothing was committed\n$", err)
     assert.are.equal(before, t.git(net.dir(cy), 'rev-parse HEAD'))
     -- an addressed record cy pushes with plain git is ignored everywhere

@@ -151,6 +151,25 @@ describe('feedback on one machine', function()
     assert.are.equal('A checklist?', fb.items[1].text)
     assert.are.same({ 11, 13 }, { fb.items[1].start, fb.items[1]['end'] })
     assert.is_true(fb.items[2].addressed)
+    -- one tree per result: `wol feedback --json` is circle:feedback(), a
+    -- write's tree has the shape of circle:comment()'s
+    local tree = require('treet')
+    out, err, rc = wol(s, { 'feedback', s.rel, '--json' })
+    assert.are.equal(0, rc, err)
+    tree.same(out, assert(s.c:feedback({ note = s.rel, check = true })))
+    out, err, rc = wol(s, { 'feedback', '--mine', '--json' })
+    assert.are.equal(0, rc, err)
+    tree.same(out, assert(s.c:feedback({ mine = true, check = true })))
+    out, err, rc = wol(s, { 'comment', s.rel, '-m', 'From the shell', '--json' })
+    assert.are.equal(0, rc, err)
+    tree.same_shape(out, assert(s.c:comment({ note = s.rel, text = 'From Lua' })))
+    -- write commands say nothing with -q
+    for _, args in ipairs({ { 'comment', '-q', s.rel, '-m', 'Quietly' }, { 'react', '--quiet', s.rel, 'thanks' },
+      { 'addressed', '-q', fb.items[1].id } }) do
+      out, err, rc = wol(s, args)
+      assert.are.equal(0, rc, table.concat(args, ' ') .. ': ' .. err)
+      assert.are.equal('', out, table.concat(args, ' '))
+    end
   end)
 
   it('refuses bad input with one clear line and commits nothing', function()
@@ -164,26 +183,31 @@ describe('feedback on one machine', function()
       { { 'comment', 'notes/../circle.md', '-m', 'x' }, 'is not a shared note' },
       { { 'comment', '/etc/passwd', '-m', 'x' }, "is not in circle 'solo'" },
       { { 'comment', '20990101T000000Z-tester-ffff', '-m', 'x' }, "no note has the id '20990101T000000Z%-tester%-ffff'" },
-      { { 'comment', 'notes/tester/draft.md', '-m', 'x' }, 'is not shared yet %(not committed%)' },
-      { { 'comment', s.rel, '-m', '-----BEGIN OPENSSH PRIVATE KEY-----' }, 'looks like a private key block' },
+      -- refused by a rule: exit 5 (:help wol-exit)
+      { { 'comment', 'notes/tester/draft.md', '-m', 'x' }, 'is not shared yet %(not committed%)', 5 },
+      { { 'comment', s.rel, '-m', '-----BEGIN OPENSSH PRIVATE KEY-----' }, 'looks like a private key block', 5 },
       { { 'comment', s.rel, '--reply', 'nosuch', '-m', 'x' }, "^wol: comment: 'nosuch': no such feedback on this note" },
-      { { 'react', s.rel, 'clap' }, "^wol: react: 'clap' is not a reaction %(thanks, %+1, idea, question%)" },
       { { 'addressed', 'nosuch' }, "^wol: addressed: 'nosuch': no such feedback" },
     }
     for _, case in ipairs(cases) do
       local _, err, rc = wol(s, case[1])
-      assert.are.equal(1, rc, table.concat(case[1], ' ') .. ': ' .. err)
+      assert.are.equal(case[3] or 1, rc, table.concat(case[1], ' ') .. ': ' .. err)
       assert.matches(case[2], err)
       assert.are.equal(1, select(2, err:gsub('\n', '')), err)
       assert.are.equal(before, commits(s.dir), table.concat(case[1], ' '))
     end
-    -- usage errors exit 2
+    -- usage errors exit 2, an unknown reaction too (the library's list decides)
     for _, args in ipairs({ { 'comment', s.rel }, { 'comment', s.rel, '--lines', '3-1', '-m', 'x' },
-      { 'comment', '-m', 'x' }, { 'react', s.rel }, { 'addressed' }, { 'feedback', s.rel, '--mine' } }) do
+      { 'comment', '-m', 'x' }, { 'react', s.rel }, { 'addressed' }, { 'feedback', s.rel, '--mine' },
+      { 'react', s.rel, 'clap' } }) do
       local _, err, rc = wol(s, args)
       assert.are.equal(2, rc, table.concat(args, ' ') .. ': ' .. err)
       assert.are.equal(1, select(2, err:gsub('\n', '')), err)
+      assert.matches('%(see: wol %a+ ', err)
     end
+    local _, err = wol(s, { 'react', s.rel, 'clap' })
+    assert.matches("^wol: react: 'clap' is not a reaction %(thanks, %+1, idea, question%)", err)
+    assert.are.equal(before, commits(s.dir))
     -- the binding: kinds and lines
     local nilv, err = s.c:comment({ note = s.rel, kind = 'praise', text = 'x' })
     assert.is_nil(nilv)

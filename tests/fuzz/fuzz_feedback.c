@@ -10,7 +10,7 @@
 
 #include <git2.h>
 
-#include "feedback/json.h"
+#include "wol_json.h"
 
 static wol_ctx *ctx;
 static wol_circle *circle;
