@@ -80,4 +80,17 @@ WOL_API cJSON *wol_identity_json(const wol_identity *id);
 WOL_API cJSON *wol_review_json(const wol_review *r);
 WOL_API cJSON *wol_export_result_json(const wol_export_result *r);
 
+/* people: one person (path relative to $WOL_HOME, abs absolute;
+ * "contributions", oldest first, only when they were read), the list
+ * ({"people": [...], "sort", "stale_days", "week", "stale", "warnings",
+ * "reach_out": [{slug, name, last, days}]}), a contribution given, a goal
+ * (`set` adds what wol_goal_set did: commit, unchanged, ahead) and its
+ * history ({"handle", "revisions": [{date, time, commit, goal}],
+ * "revised"}) */
+WOL_API cJSON *wol_person_json(const wol_person *p);
+WOL_API cJSON *wol_people_json(const wol_people *l);
+WOL_API cJSON *wol_given_json(const wol_given *g);
+WOL_API cJSON *wol_goal_json(const wol_goal *g, int set);
+WOL_API cJSON *wol_goal_history_json(const wol_goal_history *h);
+
 #endif

@@ -134,17 +134,9 @@ end
 --- ({ [lnum] = { kind = 'note'|'question', path =, qid =, mine = } }) of
 --- a status table.
 function M.render(st)
-  local lines, hls, targets = {}, {}, {}
-  local function add(text, group)
-    table.insert(lines, text)
-    if group then
-      table.insert(hls, { group, #lines - 1, 0, -1 })
-    end
-    return #lines
-  end
-  local function hl(group, s, e)
-    table.insert(hls, { group, #lines - 1, s, e })
-  end
+  local page = require('wol.ui').page()
+  local lines, hls, targets = page.lines, page.hls, {}
+  local add, hl = page.add, page.hl
 
   add(header_line(st), 'WolCircleTitle')
   add(sync_line(st), (st.ahead or 0) > 0 and 'WolCircleWarn' or 'WolCircleMuted')
@@ -417,18 +409,7 @@ function M.show_keys()
   require('wol.ui').show_keys('wol circle keys:', keys_help)
 end
 
--- A window for opening things from the dashboard: the previous window when
--- there is one, else a new split above.
-local function other_window(buf)
-  local dash = find_win(buf)
-  for _, win in ipairs(api.nvim_tabpage_list_wins(0)) do
-    if win ~= dash and api.nvim_win_get_config(win).relative == '' then
-      api.nvim_set_current_win(win)
-      return
-    end
-  end
-  vim.cmd('aboveleft split')
-end
+local other_window = require('wol.ui').other_window
 
 --- <CR>: the note or question on the cursor's line.
 function M.open_target(buf)

@@ -717,10 +717,7 @@ function M.goto_at_cursor(buf)
     fail(string.format('wol: %s is gone: this feedback is orphaned', it.wrote_on or it.note_id))
   end
   local path = circle.open(ls.circle):path() .. '/' .. it.note
-  local win = vim.fn.win_getid(vim.fn.winnr('#'))
-  if win ~= 0 and win ~= api.nvim_get_current_win() then
-    api.nvim_set_current_win(win)
-  end
+  require('wol.ui').other_window(buf)
   vim.cmd('edit ' .. vim.fn.fnameescape(path))
   local n = api.nvim_buf_line_count(0)
   api.nvim_win_set_cursor(0, { math.max(1, math.min(it.start or 1, n)), 0 })
@@ -761,11 +758,7 @@ function M.list(opts)
       guard(M.goto_at_cursor, buf)
     end, vim.tbl_extend('force', o, { desc = 'wol: go to the lines' }))
     vim.keymap.set('n', 'q', function()
-      if #api.nvim_list_wins() > 1 then
-        pcall(api.nvim_win_close, 0, false)
-      else
-        vim.cmd('enew')
-      end
+      require('wol.ui').close_window(api.nvim_get_current_win())
     end, vim.tbl_extend('force', o, { desc = 'wol: close' }))
     api.nvim_create_autocmd('BufWipeout', {
       buffer = buf,

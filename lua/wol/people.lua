@@ -101,17 +101,9 @@ end
 --- Lines, highlights ({ group, line0, col_start, col_end }) and targets
 --- ({ [lnum] = person }) of a ctx:people() result.
 function M.render(list)
-  local lines, hls, targets = {}, {}, {}
-  local function add(text, group)
-    table.insert(lines, text)
-    if group then
-      table.insert(hls, { group, #lines - 1, 0, -1 })
-    end
-    return #lines
-  end
-  local function hl(group, s, e)
-    table.insert(hls, { group, #lines - 1, s, e })
-  end
+  local page = require('wol.ui').page()
+  local lines, hls, targets = page.lines, page.hls, {}
+  local add, hl = page.add, page.hl
   local n = #list.people
   add(string.format('People  ·  %d on your list  ·  %s this week  ·  %d not contributed to in %d+ days', n,
     plural(list.week, 'contribution'), list.stale, list.stale_days), 'WolPeopleTitle')
@@ -289,18 +281,7 @@ function M.cycle_sort(buf)
   notify('wol: people ' .. (sort_names[s.sort] or s.sort))
 end
 
--- A window for opening a file from the list: the previous window when there
--- is one, else a new split above.
-local function other_window(buf)
-  local here = find_win(buf)
-  for _, win in ipairs(api.nvim_tabpage_list_wins(0)) do
-    if win ~= here and api.nvim_win_get_config(win).relative == '' then
-      api.nvim_set_current_win(win)
-      return
-    end
-  end
-  vim.cmd('aboveleft split')
-end
+local other_window = require('wol.ui').other_window
 
 function M.open_file(buf)
   local p = M.person_at(buf, api.nvim_win_get_cursor(0)[1])

@@ -43,13 +43,9 @@ end
 --- The layers in order: theme (title, its text), the program focus, the
 --- challenge, the reflection questions.
 function M.render(p)
-  local lines, hls, qmap = {}, {}, {}
-  local function add(text, group)
-    table.insert(lines, text)
-    if group then
-      table.insert(hls, { group, #lines - 1, 0, -1 })
-    end
-  end
+  local page = require('wol.ui').page()
+  local lines, hls, qmap = page.lines, page.hls, {}
+  local add = page.add
   add(p.theme.title, 'WolPromptTitle')
   add(string.format('%s %s, %s', titlecase(p.weekday), p.date, p.reason), 'WolPromptMeta')
   if p.theme.text ~= '' then

@@ -25,6 +25,25 @@ function M.set_win_options(win, opts)
   end
 end
 
+--- A page being built for set_lines: page.add(text, group) appends a line
+--- (highlighted whole when group is given) and returns its number;
+--- page.hl(group, col_start, col_end) highlights part of the last line.
+--- page.lines and page.hls are what set_lines takes.
+function M.page()
+  local page = { lines = {}, hls = {} }
+  function page.add(text, group)
+    table.insert(page.lines, text)
+    if group then
+      table.insert(page.hls, { group, #page.lines - 1, 0, -1 })
+    end
+    return #page.lines
+  end
+  function page.hl(group, s, e)
+    table.insert(page.hls, { group, #page.lines - 1, s, e })
+  end
+  return page
+end
+
 --- Replaces the text of a read-only buffer and its highlights in namespace
 --- `ns`; `hls` is a list of { group, line, col_start, col_end }.
 function M.set_lines(buf, ns, lines, hls)
@@ -41,6 +60,19 @@ function M.set_lines(buf, ns, lines, hls)
     end
     compat.highlight(buf, ns, h[1], h[2], h[3], col_end)
   end
+end
+
+--- Goes to a window to open a file from the list in `buf`: another
+--- ordinary window of the tab when there is one, else a new split above.
+function M.other_window(buf)
+  local here = M.find_win(buf)
+  for _, win in ipairs(api.nvim_tabpage_list_wins(0)) do
+    if win ~= here and api.nvim_win_get_config(win).relative == '' then
+      api.nvim_set_current_win(win)
+      return
+    end
+  end
+  vim.cmd('aboveleft split')
 end
 
 --- Closes `win`; in the last window, leaves an empty buffer rather than

@@ -395,14 +395,14 @@ env %s %s join --json %s killed > %s 2>&1 &
 pid=$!
 i=0
 while [ $i -lt 3000 ]; do
-  grep -q '"stage":"receiving"' %s 2>/dev/null && break
+  grep -q '"phase":"receiving"' %s 2>/dev/null && break
   kill -0 $pid 2>/dev/null || break
   sleep 0.01; i=$((i+1))
 done
 kill -9 $pid 2>/dev/null
 wait $pid 2>/dev/null
 true]], t.env(bo), t.shquote(t.bin), t.shquote(d.url('sweep')), t.shquote(log), t.shquote(log)))
-    assert.matches('"stage":"receiving"', t.read(log) or '')
+    assert.matches('"phase":"receiving"', t.read(log) or '')
     local left = t.sh('ls -A ' .. t.shquote(bo.wol_home .. '/circles'))
     assert.matches('%.tmp%-', left)
     out, err, rc = join(bo, bare)
