@@ -1182,6 +1182,8 @@ typedef struct wol_status_opts {
 	const char *circle; /* NULL: the default circle */
 	int limit;          /* items and open questions listed; 0: 50 */
 	int norefresh;      /* 1: use the index as it is */
+	int stale_days;     /* people to reach out to: this many days without a
+	                     * contribution; 0: WOL_PEOPLE_STALE_DAYS */
 } wol_status_opts;
 
 /* Computes the status of a circle. `ix` is an open index of ctx (NULL:

@@ -189,7 +189,7 @@ int wol_cli_status(wol_cli *cli, int argc, char **argv)
 	                      {NULL, 0, 0, NULL}};
 	if (wol_cli_parse_flags(cli, argc, argv, opts))
 		return WOL_EXIT_USAGE;
-	wol_status_opts so = {NULL, 0, 0};
+	wol_status_opts so = {NULL, 0, 0, 0};
 	if (opts[2].value) {
 		char *end;
 		long n = strtol(opts[2].value, &end, 10);

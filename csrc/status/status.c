@@ -551,12 +551,13 @@ static int grid(wol_ctx *ctx, wol_index *ix, sqlite3 *db, wol_status *s, wol_err
 
 /* Your contributions this week and the people to reach out to, from your
  * private list (people/). A list that cannot be read is a warning. */
-static int your_people(wol_ctx *ctx, wol_index *ix, wol_status *s, wol_error *err)
+static int your_people(wol_ctx *ctx, wol_index *ix, int stale_days, wol_status *s, wol_error *err)
 {
 	wol_people p;
 	wol_people_opts o = {0};
 	o.ix = ix;
 	o.norefresh = 1;
+	o.stale_days = stale_days;
 	wol_error perr;
 	if (wol_people_list(ctx, &o, &p, &perr) != 0)
 		return add_warning(s, perr.msg) ? wol_error_set(err, WOL_ENOMEM, "out of memory") : 0;
@@ -612,7 +613,7 @@ int wol_status_get(wol_ctx *ctx, wol_index *ix, const wol_status_opts *opts, wol
 	if (rc == 0)
 		rc = grid(ctx, ix, db, out, err);
 	if (rc == 0)
-		rc = your_people(ctx, ix, out, err);
+		rc = your_people(ctx, ix, opts ? opts->stale_days : 0, out, err);
 	wol_index_close(own);
 	wol_circle_close(c);
 	if (rc)

@@ -292,6 +292,12 @@ end
 
 local find_win = require('wol.ui').find_win
 
+-- the people to reach out to: as many days without a contribution as
+-- :WolPeople counts (setup({ people = { stale_days = N } }))
+local function stale_days()
+  return (require('wol').options().people or {}).stale_days
+end
+
 local function set_win_options(win)
   local o = { number = false, relativenumber = false, wrap = false, list = false, spell = false,
     signcolumn = 'no', foldcolumn = '0', foldenable = false, cursorline = true, colorcolumn = '' }
@@ -315,7 +321,7 @@ function M.refresh(buf)
   if not s then
     return
   end
-  local st, err, code = ctx():status({ circle = s.circle })
+  local st, err, code = ctx():status({ circle = s.circle, stale_days = stale_days() })
   if not st then
     fail(err, code)
   end
@@ -396,7 +402,7 @@ end
 --- opts: { mods = '<mods> of the command' }. Returns buf, win.
 function M.open(circle, opts)
   opts = opts or {}
-  local st, err, code = ctx():status({ circle = circle })
+  local st, err, code = ctx():status({ circle = circle, stale_days = stale_days() })
   if not st then
     fail(err, code)
   end
