@@ -632,6 +632,7 @@ typedef struct wol_journal_entry {
 	char *title;  /* first non-blank body line ("" when none; NULL when not read) */
 	size_t size;
 	int written;  /* has text beyond the untouched template (see wol_journal_written) */
+	int done;     /* the day's challenge is marked done (`challenge: done`) */
 } wol_journal_entry;
 
 typedef struct wol_journal_entries {
@@ -650,10 +651,15 @@ WOL_API void wol_journal_entries_free(wol_journal_entries *list);
 WOL_API int wol_journal_adjacent(wol_ctx *ctx, wol_date date, int dir, wol_date *out,
                                  wol_error *err);
 
-/* Whether an entry's text counts as a day written: its body has a line
- * with text (letters, digits, any non-ASCII) that is not a heading and
- * whose fingerprint is not in the front matter key `template` (the
- * fingerprints of the template's own text lines, stored at creation). */
+/* Whether the text of the entry at `path` counts as a day written: its
+ * body has a line with text (letters, digits, any non-ASCII) that is not a
+ * heading and whose fingerprint is not among those of the template's own
+ * text lines, kept when the entry was made in
+ * $WOL_HOME/journal/.template/YYYY-MM-DD (entries made before that keep
+ * them in the front matter key `template`). Without either, any such
+ * line counts. */
+WOL_API int wol_journal_entry_written(const char *path, const char *text, size_t len);
+/* The same for a text on its own (only the key `template` is looked at). */
 WOL_API int wol_journal_written(const char *text, size_t len);
 
 typedef struct wol_journal_stats {
@@ -671,6 +677,33 @@ typedef struct wol_journal_stats {
  * ignored. */
 WOL_API void wol_journal_stats_of(const wol_journal_entries *list, wol_date today,
                                   wol_journal_stats *out);
+
+/* The day's challenge marked done: the entry's front matter says
+ * `challenge: done`, with `challenge_source` (where the challenge came
+ * from: "builtin:<name>", or the prompt file, relative to $WOL_HOME when
+ * under it) and `challenge_title` (csrc/journal/done.c). */
+typedef struct wol_journal_done {
+	char *path;    /* the entry */
+	int done;      /* marked done */
+	char *source;  /* done: the challenge's source id, else NULL */
+	char *title;   /* done: the challenge's title, else NULL */
+	int already;   /* wol_journal_mark_done: it was marked before (nothing written) */
+	int created;   /* wol_journal_mark_done: the entry was made now, from its template */
+} wol_journal_done;
+
+/* Marks the challenge of `date`'s prompt done in that day's entry (made
+ * from the template when missing), atomically under the journal lock; the
+ * rest of the entry is kept byte for byte. Refused: a date after today,
+ * an entry whose front matter cannot be read (nothing written). */
+WOL_API int wol_journal_mark_done(wol_ctx *ctx, wol_date date, wol_journal_done *out,
+                                  char **warning, wol_error *err);
+/* Whether a challenge may be marked done on `date`: WOL_EINVAL for a day
+ * still to come. */
+WOL_API int wol_journal_done_when(const wol_ctx *ctx, wol_date date, wol_error *err);
+/* Whether the challenge of `date` is marked done (a missing entry: not). */
+WOL_API int wol_journal_done_get(wol_ctx *ctx, wol_date date, wol_journal_done *out,
+                                 wol_error *err);
+WOL_API void wol_journal_done_free(wol_journal_done *d);
 
 /* Finds the heading `question` (any level, trimmed, ASCII case ignored) in
  * `text`. *line gets its 1-based line number; when it is missing, *append
@@ -1118,6 +1151,52 @@ WOL_API int wol_export_run(wol_ctx *ctx, const wol_export_opts *opts, wol_export
                            wol_error *err);
 WOL_API void wol_export_result_free(wol_export_result *r);
 
+/* -------------------------------------------------------------- activity */
+
+/* A day is *active* when the journal was written, or when an act of working
+ * out loud happened that day: a note shared, a question asked or an answer
+ * given in any circle (the index's daily counts of the member), the day's
+ * challenge marked done, a contribution given to someone on your list.
+ * The streaks of `wol stats`, the statusline and :WolCircle count active
+ * days (csrc/activity.c). */
+
+#define WOL_DAY_WRITTEN 1u /* the journal entry has text beyond its template */
+#define WOL_DAY_DONE 2u    /* the challenge is marked done */
+#define WOL_DAY_CIRCLE 4u  /* a note, question or answer of mine in a circle */
+#define WOL_DAY_GAVE 8u    /* a contribution given (people files) */
+#define WOL_DAY_ACT (WOL_DAY_DONE | WOL_DAY_CIRCLE | WOL_DAY_GAVE)
+
+typedef struct wol_activity_day {
+	wol_date date;
+	unsigned flags; /* WOL_DAY_* */
+} wol_activity_day;
+
+typedef struct wol_activity {
+	wol_date today;
+	wol_activity_day *days;    /* every day with something, oldest first (later
+	                            * days too: an entry written ahead) */
+	size_t n;
+	wol_journal_stats written; /* the figures over days written */
+	wol_journal_stats active;  /* the same figures over active days */
+	int acted;                 /* days with an act, up to today */
+	int today_acted;
+	size_t entries;            /* journal entries present */
+	char **warnings;           /* unreadable entries, an index that could not be used */
+	size_t nwarnings;
+} wol_activity;
+
+typedef struct wol_activity_opts {
+	wol_index *ix;  /* an open index; NULL: opened here (when there are circles) */
+	int norefresh;  /* 1: use the index as it is (else each circle's new commits first) */
+} wol_activity_opts;
+
+/* The days written and the days acted, and their streaks. */
+WOL_API int wol_activity_get(wol_ctx *ctx, const wol_activity_opts *opts, wol_activity *out,
+                             wol_error *err);
+WOL_API void wol_activity_free(wol_activity *a);
+/* The WOL_DAY_* flags of a day (0 when nothing, or not in the list). */
+WOL_API unsigned wol_activity_flags(const wol_activity *a, wol_date d);
+
 /* ---------------------------------------------------------------- status */
 
 /* The circle at a glance (csrc/status/): what :WolCircle and `wol status`
@@ -1125,6 +1204,7 @@ WOL_API void wol_export_result_free(wol_export_result *r);
  * the journal's streaks. Dates come from the context's today. */
 
 #define WOL_STATUS_WEEKS 12 /* columns of the activity grid */
+#define WOL_PEOPLE_REACH 3  /* people to reach out to, at most (status and people) */
 #define WOL_STATUS_DAYS (WOL_STATUS_WEEKS * 7)
 
 typedef struct wol_status_member {
@@ -1134,8 +1214,14 @@ typedef struct wol_status_member {
 	long notes;    /* notes shared in the last 7 days (today included) */
 	long answers;  /* answers given in the last 7 days */
 	char last[11]; /* day of the last note, question or answer; "" when none */
+	long revised;  /* times the goal was revised (changes after the first goal) */
 	int me;
 } wol_status_member;
+
+typedef struct wol_status_reach {
+	char *name;    /* someone on your list to reach out to */
+	long days;     /* days since the last contribution (or since added); -1 unknown */
+} wol_status_reach;
 
 typedef struct wol_status_item {
 	const char *kind; /* "note", "question", "answer", "feedback" (static) */
@@ -1189,10 +1275,18 @@ typedef struct wol_status {
 	wol_date grid_start;  /* the Monday of the first column */
 	int grid_today;       /* index of today in the grid (later cells are future) */
 	unsigned char journal[WOL_STATUS_DAYS]; /* 1: a journal day written */
+	unsigned char acts[WOL_STATUS_DAYS];    /* my private acts: the challenge done, a
+	                                         * contribution given (0..2) */
 	unsigned short mine[WOL_STATUS_DAYS];   /* my notes, questions and answers */
 	unsigned short everyone[WOL_STATUS_DAYS]; /* everyone's */
-	int streak, longest;  /* journaling streaks (wol_journal_stats) */
+	int streak, longest;  /* streaks of active days (wol_activity: written or acted) */
 	int journal_week;     /* journal days written this week */
+	int active_week;      /* active days this week */
+	/* your own list (private: the status is computed on your machine) */
+	long given_week;      /* contributions this week, to anyone on your list */
+	long people;          /* people on your list */
+	wol_status_reach reach[WOL_PEOPLE_REACH]; /* longest without a contribution */
+	size_t nreach;
 	char **warnings;      /* circle.md problems, unreadable entries: one line each */
 	size_t nwarnings;
 	char *notice;         /* from the index refresh, or NULL */
@@ -1202,6 +1296,8 @@ typedef struct wol_status_opts {
 	const char *circle; /* NULL: the default circle */
 	int limit;          /* items and open questions listed; 0: 50 */
 	int norefresh;      /* 1: use the index as it is */
+	int stale_days;     /* people to reach out to: this many days without a
+	                     * contribution; 0: WOL_PEOPLE_STALE_DAYS */
 } wol_status_opts;
 
 /* Computes the status of a circle. `ix` is an open index of ctx (NULL:
@@ -1210,7 +1306,7 @@ typedef struct wol_status_opts {
 WOL_API int wol_status_get(wol_ctx *ctx, wol_index *ix, const wol_status_opts *opts,
                            wol_status *out, wol_error *err);
 WOL_API void wol_status_free(wol_status *s);
-/* Cell level 0..4 of grid day i (0: nothing, 1: a journal day or one share,
+/* Cell level 0..4 of grid day i (0: nothing, 1: a journal day or one act,
  * up to 4), the same for every front end. */
 WOL_API int wol_status_level(const wol_status *s, int i);
 
@@ -1300,7 +1396,6 @@ typedef struct wol_person {
 	int broken;       /* the front matter cannot be read (writes to it are refused) */
 } wol_person;
 
-#define WOL_PEOPLE_REACH 3 /* people to reach out to, at most */
 
 typedef struct wol_people {
 	wol_person *items;

@@ -66,7 +66,8 @@ WOL_API cJSON *wol_circle_info_json(wol_circle *c, const wol_circle_info *info);
 /* journal: the entries, newest first ("title", "size" and "written" only
  * when they were read), the streaks. */
 WOL_API cJSON *wol_journal_entries_json(const wol_journal_entries *l);
-WOL_API cJSON *wol_journal_stats_json(const wol_journal_stats *s, size_t entries);
+WOL_API cJSON *wol_activity_json(const wol_activity *a);
+WOL_API cJSON *wol_journal_done_json(const wol_journal_done *d, wol_date date);
 
 /* the day's prompt, the health checks, the library versions, the identity
  * read from git config */

@@ -17,7 +17,7 @@ local commands = {
   WolVersion = { 'wol.commands', 'version', nargs = 0, desc = 'Show the wol.nvim and library versions' },
   WolInit = { 'wol.circle', 'init_cmd', nargs = '+', desc = 'Start a circle: :WolInit NAME [url]' },
   WolJoin = { 'wol.circle', 'join_cmd', nargs = '*', bang = true,
-    desc = 'Join a circle in the background: :WolJoin URL [name] (! cancels)' },
+    desc = 'Join a circle in the background: :WolJoin URL [name] [goal=TEXT] (! cancels)' },
   WolNote = { 'wol.circle', 'note_cmd', nargs = '+', desc = 'New work-in-progress note: :WolNote {title}' },
   WolNotes = { 'wol.circle', 'notes_cmd', nargs = '*', desc = 'Pick a shared note: :WolNotes [handle]' },
   WolShare = { 'wol.share', 'command', nargs = '*', range = true, bang = true,
@@ -41,6 +41,8 @@ local commands = {
     desc = 'Open the journal entry for today or a date (! lists entries)' },
   WolLog = { 'wol.journal', 'log_cmd', nargs = '*', range = true,
     desc = "Append a timestamped line to today's journal entry" },
+  WolDone = { 'wol.prompt', 'done_cmd', nargs = '?', complete = 'complete',
+    desc = "Mark the day's challenge done: :WolDone [date]" },
   WolPrompt = { 'wol.prompt', 'command', nargs = '*', complete = 'complete',
     desc = "Show the day's prompt in a split: :WolPrompt [date]" },
   WolSearch = { 'wol.search', 'command', nargs = '*', bang = true,
@@ -132,7 +134,8 @@ vim.api.nvim_create_autocmd('User', {
 
 -- <Plug> maps: no default keys; users map these themselves. Each runs its
 -- command from the table above without arguments.
-for _, name in ipairs({ 'WolShare', 'WolJournal', 'WolPrompt', 'WolAsk', 'WolQuestions', 'WolSearch', 'WolCircle', 'WolPeople' }) do
+for _, name in ipairs({ 'WolShare', 'WolJournal', 'WolPrompt', 'WolDone', 'WolAsk', 'WolQuestions', 'WolSearch', 'WolCircle',
+  'WolPeople' }) do
   local spec = commands[name]
   vim.api.nvim_set_keymap('n', '<Plug>(' .. name .. ')', '', {
     noremap = true,
@@ -165,6 +168,7 @@ local links = {
   WolPromptTitle = 'WolTitle',
   WolPromptHeading = 'WolHeading',
   WolPromptMeta = 'WolMuted',
+  WolPromptDone = 'WolAccent',
   WolPromptChallenge = 'Normal',
   WolPromptQuestion = 'WolAccent',
   WolPromptBullet = 'WolHeading',

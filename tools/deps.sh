@@ -5,6 +5,8 @@
 #                           (sshd, nginx + fcgiwrap, gitolite3), openssl,
 #                           tmux, ... (`make deps-test`, `make test`)
 #   sh tools/deps.sh fuzz   also clang and the libFuzzer runtime (`make fuzz`)
+#   sh tools/deps.sh list [test|fuzz]
+#                           print that list, one package a line; install nothing
 # Root: apt-get; otherwise sudo when available; otherwise print the exact
 # command and fail.
 #
@@ -23,6 +25,12 @@ installed() {
 	dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'
 }
 
+LIST_ONLY=
+if [ "${1:-}" = list ]; then
+	LIST_ONLY=1
+	shift
+fi
+
 case "${1:-}" in
 "") PKGS="$BUILD" ;;
 test)
@@ -33,10 +41,15 @@ test)
 	;;
 fuzz) PKGS="$BUILD lua5.1 clang-14 libclang-rt-14-dev" ;;
 *)
-	echo "usage: sh tools/deps.sh [test|fuzz]" >&2
+	echo "usage: sh tools/deps.sh [list] [test|fuzz]" >&2
 	exit 2
 	;;
 esac
+
+if [ -n "$LIST_ONLY" ]; then
+	for p in $PKGS; do echo "$p"; done
+	exit 0
+fi
 
 missing=""
 for p in $PKGS; do

@@ -142,6 +142,10 @@ int wol_cli_addressed(wol_cli *cli, int argc, char **argv);
 int wol_cli_journal(wol_cli *cli, int argc, char **argv);
 int wol_cli_log(wol_cli *cli, int argc, char **argv);
 int wol_cli_stats(wol_cli *cli, int argc, char **argv);
+int wol_cli_done(wol_cli *cli, int argc, char **argv);
+/* journal.c: after an act of `date` (NULL: today), one line offering
+ * `wol done` while today's challenge is not marked done (nothing with -q). */
+void wol_cli_offer_done(wol_cli *cli, wol_ctx *ctx, const char *date);
 int wol_cli_prompt(wol_cli *cli, int argc, char **argv);
 int wol_cli_index(wol_cli *cli, int argc, char **argv);
 int wol_cli_search(wol_cli *cli, int argc, char **argv);

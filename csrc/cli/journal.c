@@ -173,6 +173,11 @@ int wol_cli_log(wol_cli *cli, int argc, char **argv)
 	return rc;
 }
 
+static const char *days(int n)
+{
+	return n == 1 ? "day" : "days";
+}
+
 int wol_cli_stats(wol_cli *cli, int argc, char **argv)
 {
 	wol_cli_opt opts[] = {{"json", 0, 0, NULL}, {NULL, 0, 0, NULL}};
@@ -181,28 +186,92 @@ int wol_cli_stats(wol_cli *cli, int argc, char **argv)
 	wol_ctx *ctx = wol_cli_ctx(cli);
 	if (!ctx)
 		return WOL_EXIT_FAIL;
-	wol_journal_entries l;
+	wol_activity a;
 	wol_error err;
-	if (wol_journal_list(ctx, 1, &l, &err) != 0)
+	if (wol_activity_get(ctx, NULL, &a, &err) != 0)
 		return wol_cli_fail(cli, &err);
-	wol_journal_stats s;
-	wol_journal_stats_of(&l, wol_ctx_today(ctx), &s);
-	print_warnings(&l);
-	char last[11];
-	if (s.last.y)
-		wol_date_format(s.last, last);
-	size_t entries = l.n;
-	wol_journal_entries_free(&l);
+	for (size_t i = 0; i < a.nwarnings; i++)
+		wol_cli_printf(stderr, "%s\n", a.warnings[i]);
 	if (opts[0].value) {
-		cJSON *o = wol_journal_stats_json(&s, entries);
+		cJSON *o = wol_activity_json(&a);
+		wol_activity_free(&a);
 		return wol_cli_json(o);
 	}
-	printf("current streak  %d day%s%s\n", s.current, s.current == 1 ? "" : "s",
-	       s.current && !s.today_written ? " (write today to keep it)" : "");
-	printf("longest streak  %d day%s\n", s.longest, s.longest == 1 ? "" : "s");
-	printf("this week       %d day%s\n", s.week, s.week == 1 ? "" : "s");
-	printf("this month      %d day%s\n", s.month, s.month == 1 ? "" : "s");
-	printf("days written    %d (of %zu entries)\n", s.total, entries);
-	printf("last written    %s\n", s.last.y ? last : "never");
+	const wol_journal_stats *s = &a.active;
+	char last[11], lastw[11];
+	if (s->last.y)
+		wol_date_format(s->last, last);
+	if (a.written.last.y)
+		wol_date_format(a.written.last, lastw);
+	printf("a day counts when you wrote in the journal or acted: shared, asked,\n"
+	       "answered, gave, or did the day's challenge\n");
+	printf("current streak  %d %s%s\n", s->current, days(s->current),
+	       s->current && !s->today_written ? " (write or act today to keep it)" : "");
+	printf("longest streak  %d %s\n", s->longest, days(s->longest));
+	printf("this week       %d %s\n", s->week, days(s->week));
+	printf("this month      %d %s\n", s->month, days(s->month));
+	printf("days active     %d (%d written, %d with an act)\n", s->total, a.written.total,
+	       a.acted);
+	printf("days written    %d (of %zu %s)\n", a.written.total, a.entries,
+	       a.entries == 1 ? "entry" : "entries");
+	printf("last active     %s\n", s->last.y ? last : "never");
+	printf("last written    %s\n", a.written.last.y ? lastw : "never");
+	wol_activity_free(&a);
+	return WOL_EXIT_OK;
+}
+
+/* One line after an act of today (a share, a question, an answer, a
+ * contribution) while today's challenge is not marked done: the offer. */
+void wol_cli_offer_done(wol_cli *cli, wol_ctx *ctx, const char *date)
+{
+	if (!ctx || cli->quiet)
+		return;
+	wol_date today = wol_ctx_today(ctx), d;
+	if (date && (wol_date_parse(date, today, &d, NULL) != 0 || wol_date_diff(d, today) != 0))
+		return;
+	wol_journal_done st;
+	wol_error err;
+	if (wol_journal_done_get(ctx, today, &st, &err) == 0 && !st.done)
+		wol_cli_say(cli, "wol: did today's challenge? `wol done` marks it done\n");
+	wol_journal_done_free(&st);
+}
+
+int wol_cli_done(wol_cli *cli, int argc, char **argv)
+{
+	wol_cli_opt opts[] = {{"json", 0, 0, NULL}, {NULL, 0, 0, NULL}};
+	char *pos[argc > 0 ? argc : 1];
+	int npos;
+	if (wol_cli_parse(cli, argc, argv, opts, pos, &npos))
+		return WOL_EXIT_USAGE;
+	if (npos > 1)
+		return wol_cli_usage(cli, "unexpected argument '%s'", pos[1]);
+	wol_ctx *ctx = wol_cli_ctx(cli);
+	if (!ctx)
+		return WOL_EXIT_FAIL;
+	wol_date d;
+	if (wol_cli_date(cli, ctx, npos ? pos[0] : NULL, &d) != 0)
+		return WOL_EXIT_USAGE;
+	wol_journal_done r;
+	char *warning = NULL;
+	wol_error err;
+	if (wol_journal_done_when(ctx, d, &err) != 0)
+		return wol_cli_usage_error(cli, &err);
+	if (wol_journal_mark_done(ctx, d, &r, &warning, &err) != 0)
+		return wol_cli_fail(cli, &err);
+	print_warning(warning);
+	char day[11];
+	wol_date_format(d, day);
+	if (opts[0].value) {
+		cJSON *o = wol_journal_done_json(&r, d);
+		wol_journal_done_free(&r);
+		return wol_cli_json(o);
+	}
+	if (r.already)
+		wol_cli_say(cli, "wol: the challenge of %s was already done: %s\n", day,
+		            r.title ? r.title : "");
+	else
+		wol_cli_say(cli, "wol: challenge of %s done: %s (%s)\n", day, r.title ? r.title : "",
+		            r.path);
+	wol_journal_done_free(&r);
 	return WOL_EXIT_OK;
 }

@@ -61,7 +61,16 @@ static const wol_cli_cmd commands[] = {
 	{"log", wol_cli_log, "TEXT... [--time HH:MM]", "append '- HH:MM TEXT' to today's journal entry",
 	 "Without TEXT, lines read from standard input are appended as a quote.\n"
 	 "Prints where it logged, as the editor does.", 1},
-	{"stats", wol_cli_stats, "[--json]", "journal streaks and days written", NULL, 0},
+	{"stats", wol_cli_stats, "[--json]", "streaks of active days: the journal written, or an act",
+	 "A day is active when you wrote in the journal or acted: shared a note, asked,\n"
+	 "answered, gave to someone on your list, or did the day's challenge (wol done).\n"
+	 "--json: current, longest, week, month (active days), and the three counts\n"
+	 "active, written and acted.", 0},
+	{"done", wol_cli_done, "[DATE] [--json]", "mark the day's challenge done (in the journal entry)",
+	 "Writes `challenge: done`, the challenge's source and title into the front matter\n"
+	 "of the day's journal entry (made from the template when missing). DATE: today\n"
+	 "(default), yesterday, -N or YYYY-MM-DD; not a day still to come. A day with\n"
+	 "its challenge done is active for the streaks (wol stats).", 1},
 	{"prompt", wol_cli_prompt, "[date] [--json] [--started DATE [--weeks N]]",
 	 "show the day's prompt: theme, challenge, questions",
 	 "date: YYYY-MM-DD, today, yesterday, tomorrow, +N or -N (default today).\n"

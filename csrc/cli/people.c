@@ -184,7 +184,8 @@ static int add_person(wol_cli *cli, int argc, char **argv)
 				if (opts[5].value)
 					rc = wol_cli_json(wol_person_json(&person));
 				else
-					wol_cli_printf(stdout, "added %s (%s)\n", person.name, person.path);
+					wol_cli_say(cli, "wol: added %s to your list (%s)\n", person.name,
+					            person.path);
 				wol_person_free(&person);
 			}
 		}
@@ -220,8 +221,8 @@ static int rm_person(wol_cli *cli, int argc, char **argv)
 		cJSON_AddStringToObject(j, "moved", moved);
 		rc = wol_cli_json(j);
 	} else
-		wol_cli_printf(stdout, "moved to %s (nothing is deleted; move it back to restore)\n",
-		               moved);
+		wol_cli_say(cli, "wol: moved to %s (nothing is deleted; move it back to restore)\n",
+		            moved);
 	free(moved);
 	free(name);
 	return rc;
@@ -333,10 +334,12 @@ int wol_cli_give(wol_cli *cli, int argc, char **argv)
 	if (wol_people_give(ctx, pos[0], what, &go, &g, &err) != 0) {
 		rc = wol_cli_fail(cli, &err);
 	} else {
-		if (opts[2].value)
+		if (opts[2].value) {
 			rc = wol_cli_json(wol_given_json(&g));
-		else
-			wol_cli_printf(stdout, "gave to %s: %s\n", g.name, g.line + 2);
+		} else {
+			wol_cli_say(cli, "wol: gave to %s: %s\n", g.name, g.line + 2);
+			wol_cli_offer_done(cli, ctx, g.date);
+		}
 		wol_given_free(&g);
 	}
 	free(what);
@@ -412,9 +415,10 @@ int wol_cli_goal(wol_cli *cli, int argc, char **argv)
 			if (json)
 				rc = wol_cli_json(wol_goal_json(&g, 1));
 			else if (g.unchanged)
-				printf("your goal in %s is already that\n", g.circle);
+				wol_cli_say(cli, "wol: your goal in %s is already that\n", g.circle);
 			else
-				printf("goal set in %s (committed; the next sync shares it)\n", g.circle);
+				wol_cli_say(cli, "wol: goal set in %s (committed; the next sync shares it)\n",
+				            g.circle);
 			wol_goal_free(&g);
 		}
 		free(text);

@@ -26,6 +26,9 @@ static void print_written(wol_cli *cli, wol_circle *c, const wol_qwrite *w, cons
 		       w->ahead == 1 ? "" : "s");
 	else
 		wol_cli_say(cli, "wol: circle '%s' has no remote: it stays local\n", wol_circle_name(c));
+	/* asking and answering are acts of working out loud */
+	if (strcmp(what, "asked") == 0 || strcmp(what, "answered") == 0)
+		wol_cli_offer_done(cli, wol_cli_ctx(cli), NULL);
 }
 
 static int written_json(wol_circle *c, const wol_qwrite *w)

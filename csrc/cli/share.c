@@ -119,6 +119,7 @@ int wol_cli_share(wol_cli *cli, int argc, char **argv)
 		else
 			wol_cli_say(cli, "wol: circle '%s' has no remote: the share stays local\n",
 			       wol_circle_name(c));
+		wol_cli_offer_done(cli, wol_cli_ctx(cli), NULL);
 	}
 	wol_share_result_free(&r);
 	wol_circle_close(c);

@@ -71,7 +71,7 @@ static void print_grid(const wol_status *s, int colour)
 		else
 			printf("%s", cells[lv]);
 	}
-	printf(" more   (journal days and your shares)\n");
+	printf(" more   (journal days and your acts)\n");
 }
 
 static void print_text(const wol_status *s, int colour)
@@ -114,8 +114,37 @@ static void print_text(const wol_status *s, int colour)
 		wol_cli_printf(stdout, "  %s%s (%s)%s: %ld note%s, %ld answer%s in 7 days; last %s\n", m->me ? "*" : "",
 		       m->name ? m->name : m->handle, m->handle, "", m->notes, m->notes == 1 ? "" : "s",
 		       m->answers, m->answers == 1 ? "" : "s", m->last[0] ? m->last : "never");
-		if (m->goal)
+		if (m->goal && m->revised > 0)
+			wol_cli_printf(stdout, "    goal: %s (revised %ld time%s)\n", m->goal, m->revised,
+			               m->revised == 1 ? "" : "s");
+		else if (m->goal)
 			wol_cli_printf(stdout, "    goal: %s\n", m->goal);
+	}
+
+	/* you: your goal and your own list (private: printed here only) */
+	printf("\n%sYou%s\n", bold, off);
+	const wol_status_member *me = NULL;
+	for (size_t i = 0; i < s->nmembers; i++)
+		if (s->members[i].me)
+			me = &s->members[i];
+	if (me && me->goal)
+		wol_cli_printf(stdout, "  goal: %s\n", me->goal);
+	else
+		printf("  no goal yet: wol goal TEXT sets it\n");
+	if (s->people == 0) {
+		printf("  nobody on your list yet: wol people add NAME\n");
+	} else {
+		printf("  %ld contribution%s this week to the %ld %s on your list\n", s->given_week,
+		       s->given_week == 1 ? "" : "s", s->people, s->people == 1 ? "person" : "people");
+		if (s->nreach) {
+			printf("  reach out to: ");
+			for (size_t i = 0; i < s->nreach; i++) {
+				wol_cli_printf(stdout, "%s%s", i ? ", " : "", s->reach[i].name);
+				if (s->reach[i].days >= 0)
+					printf(" (%ldd)", s->reach[i].days);
+			}
+			printf("\n");
+		}
 	}
 
 	day_name(s->since, buf2, sizeof buf2);
@@ -160,8 +189,8 @@ static void print_text(const wol_status *s, int colour)
 
 	printf("\n%sActivity%s\n", bold, off);
 	print_grid(s, colour);
-	printf("  journal streak: %d day%s (longest %d)\n", s->streak, s->streak == 1 ? "" : "s",
-	       s->longest);
+	printf("  streak: %d day%s (longest %d) · %d this week · a day counts when you wrote or acted\n",
+	       s->streak, s->streak == 1 ? "" : "s", s->longest, s->active_week);
 }
 
 int wol_cli_status(wol_cli *cli, int argc, char **argv)
@@ -173,7 +202,7 @@ int wol_cli_status(wol_cli *cli, int argc, char **argv)
 	                      {NULL, 0, 0, NULL}};
 	if (wol_cli_parse_flags(cli, argc, argv, opts))
 		return WOL_EXIT_USAGE;
-	wol_status_opts so = {NULL, 0, 0};
+	wol_status_opts so = {NULL, 0, 0, 0};
 	if (opts[2].value) {
 		char *end;
 		long n = strtol(opts[2].value, &end, 10);

@@ -54,7 +54,7 @@ char *wol_journal__lock_path(const wol_ctx *ctx)
 }
 
 /* Creates $WOL_HOME/journal/YYYY (0700 each) and returns the lock path. */
-static int make_dirs(wol_ctx *ctx, wol_date date, char **lockpath, wol_error *err)
+int wol_journal__make_dirs(wol_ctx *ctx, wol_date date, char **lockpath, wol_error *err)
 {
 	char rel[32];
 	snprintf(rel, sizeof rel, "journal/%04d", date.y);
@@ -90,6 +90,43 @@ int wol_journal__read_entry(const char *path, char **text, size_t *len, mode_t *
 	return wol_fs_read(path, WOL_JOURNAL_MAX_BYTES, 1, text, len, err);
 }
 
+int wol_journal__new_entry(wol_ctx *ctx, wol_date date, const char *path, char **text,
+                           size_t *len, char **warning, wol_error *err)
+{
+	char *prints = NULL;
+	int rc = wol_journal__template(ctx, date, text, len, &prints, warning, err);
+	if (rc)
+		return rc;
+	/* the fingerprints first: an entry is never there without them (a
+	 * killed writer may leave them without the entry, which is harmless) */
+	char *pp = wol_journal__prints_path(path);
+	if (!pp) {
+		rc = wol_error_set(err, WOL_ENOMEM, "out of memory");
+	} else if (prints) {
+		rc = wol_ctx_mkdir(ctx, "journal/.template", 0700, NULL, err);
+		if (rc == 0) {
+			wol_fs_remove_temps(pp);
+			char *line = wol_strfmt("%s\n", prints);
+			rc = line ? wol_fs_write_atomic(pp, line, strlen(line), 0600, err)
+			          : wol_error_set(err, WOL_ENOMEM, "out of memory");
+			free(line);
+		}
+	} else {
+		unlink(pp); /* a template without text lines: none to keep */
+	}
+	free(pp);
+	free(prints);
+	if (rc) {
+		free(*text);
+		*text = NULL;
+		if (warning) {
+			free(*warning);
+			*warning = NULL;
+		}
+	}
+	return rc;
+}
+
 /* Creates the entry from the template unless it exists; the caller holds
  * the lock. */
 static int create_locked(wol_ctx *ctx, wol_date date, const char *path, int *created,
@@ -107,7 +144,7 @@ static int create_locked(wol_ctx *ctx, wol_date date, const char *path, int *cre
 	}
 	char *text = NULL;
 	size_t len = 0;
-	int rc = wol_journal_template(ctx, date, &text, &len, warning, err);
+	int rc = wol_journal__new_entry(ctx, date, path, &text, &len, warning, err);
 	if (rc == 0)
 		rc = wol_fs_write_atomic(path, text, len, 0600, err);
 	free(text);
@@ -143,7 +180,7 @@ int wol_journal_open(wol_ctx *ctx, wol_date date, char **path, int *created, cha
 		return 0;
 	}
 	char *lockpath = NULL;
-	int rc = make_dirs(ctx, date, &lockpath, err);
+	int rc = wol_journal__make_dirs(ctx, date, &lockpath, err);
 	if (rc) {
 		free(p);
 		return rc;
@@ -312,7 +349,7 @@ int wol_journal_log(wol_ctx *ctx, wol_date date, const char *text,
 	wol_buf out;
 	wol_buf_init(&out);
 	wol_lock lk = {-1};
-	rc = make_dirs(ctx, date, &lockpath, err);
+	rc = wol_journal__make_dirs(ctx, date, &lockpath, err);
 	if (rc)
 		goto done;
 	p = wol_journal_path(ctx, date);
@@ -326,7 +363,7 @@ int wol_journal_log(wol_ctx *ctx, wol_date date, const char *text,
 	wol_fs_remove_temps(p); /* every writer of an entry holds the journal lock */
 	rc = wol_journal__read_entry(p, &old, &oldlen, &mode, err);
 	if (rc == WOL_ENOTFOUND) {
-		rc = wol_journal_template(ctx, date, &old, &oldlen, warning, err);
+		rc = wol_journal__new_entry(ctx, date, p, &old, &oldlen, warning, err);
 		mode = 0600;
 	}
 	if (rc)

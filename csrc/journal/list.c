@@ -56,11 +56,12 @@ static void read_one(wol_journal_entry *e, wol_journal_entries *l)
 		return;
 	}
 	e->size = len;
-	e->written = wol_journal_written(text, len);
+	e->written = wol_journal_entry_written(e->path, text, len);
 	wol_doc doc;
 	size_t off = 0;
 	if (wol_doc_parse(text, len, e->path, &doc, NULL) == 0) {
 		off = wol_journal__line_offset(text, len, doc.body_line);
+		e->done = wol_journal__done_of(doc.meta);
 		wol_doc_free(&doc);
 	}
 	const char *s = text + off, *end = text + len;

@@ -1,5 +1,6 @@
 /* journal/template.c - the template of a new entry: variables, expansion, and
- * the fingerprints that tell text written beyond the template */
+ * the fingerprints that tell text written beyond the template (kept next to
+ * the year folders, out of the entry) */
 #include "journal/journal_int.h"
 
 #include <ctype.h>
@@ -14,7 +15,10 @@
  * out (so no "## " when there is no prompt). */
 static const char builtin_template[] = "# {{weekday}}, {{date}}\n"
                                        "\n"
-                                       "*Circle week {{circle.week}} of {{circle.weeks}}*\n"
+                                       "*Circle week {{circle.week}} of {{circle.weeks}}: "
+                                       "{{prompt.focus}}*\n"
+                                       "\n"
+                                       "> {{prompt.focus_text}}\n"
                                        "\n"
                                        "## {{prompt.title}}\n"
                                        "\n"
@@ -34,6 +38,7 @@ typedef struct tvars {
 	char year[8], month[4], day[4];
 	const char *month_name;
 	char *title, *challenge;
+	char *focus, *focus_text; /* the program focus of the week (NULL outside it) */
 	char **questions;
 	size_t nquestions;
 	char week[16], weeks[16];
@@ -44,6 +49,8 @@ static void tvars_free(tvars *v)
 {
 	free(v->title);
 	free(v->challenge);
+	free(v->focus);
+	free(v->focus_text);
 	wol_strv_free(v->questions, v->nquestions);
 }
 
@@ -60,6 +67,8 @@ static int load_prompt(wol_ctx *ctx, wol_date date, tvars *v, char **warning)
 	}
 	v->title = p.title ? wol_strfmt("%s", p.title) : NULL;
 	v->challenge = p.challenge ? wol_strfmt("%s", p.challenge) : NULL;
+	v->focus = p.focus_title ? wol_strfmt("%s", p.focus_title) : NULL;
+	v->focus_text = p.focus_text ? wol_strfmt("%s", p.focus_text) : NULL;
 	if (p.nquestions) {
 		v->questions = calloc(p.nquestions, sizeof *v->questions);
 		for (size_t i = 0; v->questions && i < p.nquestions; i++) {
@@ -124,6 +133,10 @@ static int put_var(wol_buf *b, const tvars *v, const char *name, size_t n, int i
 		val = v->title ? v->title : "";
 	else if (IS("prompt.challenge"))
 		val = v->challenge ? v->challenge : "";
+	else if (IS("prompt.focus"))
+		val = v->focus ? v->focus : "";
+	else if (IS("prompt.focus_text"))
+		val = v->focus_text ? v->focus_text : "";
 	else if (IS("circle.week"))
 		val = v->week;
 	else if (IS("circle.weeks"))
@@ -345,24 +358,68 @@ static int body_written(const char *body, size_t len, const char *prints)
 	return 0;
 }
 
-int wol_journal_written(const char *text, size_t len)
+/* The fingerprints of an entry's template lines: kept out of the entry, in
+ * $WOL_HOME/journal/.template/YYYY-MM-DD next to the year folders (written
+ * when the entry is made from the template). NULL when there is none. */
+char *wol_journal__prints_path(const char *entry)
+{
+	/* ".../journal/YYYY/YYYY-MM-DD.md" -> ".../journal/.template/YYYY-MM-DD" */
+	size_t n = strlen(entry);
+	if (n < 21 || strcmp(entry + n - 3, ".md") != 0 || entry[n - 14] != '/' || entry[n - 19] != '/')
+		return NULL;
+	return wol_strfmt("%.*s/.template/%.10s", (int)(n - 19), entry, entry + n - 13);
+}
+
+static char *read_prints(const char *entry)
+{
+	char *p = entry ? wol_journal__prints_path(entry) : NULL;
+	char *text = NULL;
+	size_t len = 0;
+	wol_error err;
+	if (p && wol_fs_read(p, 64 * 1024, 1, &text, &len, &err) != 0)
+		text = NULL;
+	free(p);
+	if (text) {
+		while (len && (text[len - 1] == '\n' || text[len - 1] == ' '))
+			text[--len] = '\0';
+		if (!len) {
+			free(text);
+			text = NULL;
+		}
+	}
+	return text;
+}
+
+int wol_journal_entry_written(const char *path, const char *text, size_t len)
 {
 	wol_doc doc;
 	if (wol_doc_parse(text, len, NULL, &doc, NULL) != 0)
 		return body_written(text, len, NULL); /* unreadable front matter: all of it is text */
 	size_t off = wol_journal__line_offset(text, len, doc.body_line);
-	const char *prints = wol_yaml_str(doc.meta, "template");
-	int w = body_written(text + off, len - off, prints && *prints ? prints : NULL);
+	/* entries made before the fingerprints moved out keep them in the key
+	 * `template` */
+	const char *key = wol_yaml_str(doc.meta, "template");
+	char *side = key && *key ? NULL : read_prints(path);
+	const char *prints = key && *key ? key : side;
+	int w = body_written(text + off, len - off, prints);
+	free(side);
 	wol_doc_free(&doc);
 	return w;
 }
 
+int wol_journal_written(const char *text, size_t len)
+{
+	return wol_journal_entry_written(NULL, text, len);
+}
+
 /* ------------------------------------------------------------ template */
 
-int wol_journal_template(wol_ctx *ctx, wol_date date, char **out, size_t *len, char **warning,
-                         wol_error *err)
+int wol_journal__template(wol_ctx *ctx, wol_date date, char **out, size_t *len, char **prints_out,
+                          char **warning, wol_error *err)
 {
 	*out = NULL;
+	if (prints_out)
+		*prints_out = NULL;
 	if (warning)
 		*warning = NULL;
 	char *tpath = wol_strfmt("%s/templates/journal.md", wol_ctx_home(ctx));
@@ -404,14 +461,16 @@ int wol_journal_template(wol_ctx *ctx, wol_date date, char **out, size_t *len, c
 		wol_yaml *tags = wol_yaml_new(WOL_YAML_SEQ, NULL);
 		rc = tags ? wol_yaml_set(doc.meta, "tags", tags) : WOL_ENOMEM;
 	}
-	if (rc == 0 && prints)
-		rc = wol_yaml_set_str(doc.meta, "template", prints);
 	if (rc == 0 && body.oom)
 		rc = WOL_ENOMEM;
 	if (rc)
 		rc = wol_error_set(err, WOL_ENOMEM, "out of memory");
 	else
 		rc = wol_doc_render(&doc, out, len, err);
+	if (rc == 0 && prints_out) {
+		*prints_out = prints;
+		prints = NULL;
+	}
 	free(prints);
 	wol_buf_free(&body);
 	wol_doc_free(&tdoc);
@@ -421,4 +480,10 @@ int wol_journal_template(wol_ctx *ctx, wol_date date, char **out, size_t *len, c
 	else
 		free(warn);
 	return rc;
+}
+
+int wol_journal_template(wol_ctx *ctx, wol_date date, char **out, size_t *len, char **warning,
+                         wol_error *err)
+{
+	return wol_journal__template(ctx, date, out, len, NULL, warning, err);
 }

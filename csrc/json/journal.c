@@ -1,6 +1,6 @@
 /* json/journal.c - the trees of the journal: the entries (`wol journal
- * --list --json`, ctx:journal_list) and the streaks (`wol stats --json`,
- * ctx:journal_stats) */
+ * --list --json`, ctx:journal_list) and the streaks of active days (`wol
+ * stats --json`, ctx:journal_stats) */
 #include "json/json.h"
 
 cJSON *wol_journal_entries_json(const wol_journal_entries *l)
@@ -15,23 +15,47 @@ cJSON *wol_journal_entries_json(const wol_journal_entries *l)
 			wol_json_add_str(o, "title", e->title);
 			wol_json_add_num(o, "size", (double)e->size);
 			wol_json_add_bool(o, "written", e->written);
+			wol_json_add_bool(o, "done", e->done);
 		}
 		cJSON_AddItemToArray(arr, o);
 	}
 	return arr;
 }
 
-cJSON *wol_journal_stats_json(const wol_journal_stats *s, size_t entries)
+/* The streaks count active days (written or acted); `written`, `acted` and
+ * `active` are the three counts of days up to today. */
+cJSON *wol_activity_json(const wol_activity *a)
 {
+	const wol_journal_stats *s = &a->active;
 	cJSON *o = cJSON_CreateObject();
-	wol_json_add(o, "today", wol_json_date(s->today));
+	wol_json_add(o, "today", wol_json_date(a->today));
 	wol_json_add_num(o, "current", s->current);
 	wol_json_add_num(o, "longest", s->longest);
 	wol_json_add_num(o, "week", s->week);
 	wol_json_add_num(o, "month", s->month);
-	wol_json_add_num(o, "total", s->total);
-	wol_json_add_bool(o, "today_written", s->today_written);
+	wol_json_add_num(o, "active", s->total);
+	wol_json_add_num(o, "written", a->written.total);
+	wol_json_add_num(o, "acted", a->acted);
+	wol_json_add_num(o, "total", a->written.total);
+	wol_json_add_bool(o, "today_active", s->today_written);
+	wol_json_add_bool(o, "today_written", a->written.today_written);
+	wol_json_add_bool(o, "today_acted", a->today_acted);
 	wol_json_add(o, "last", wol_json_date(s->last));
-	wol_json_add_num(o, "entries", (double)entries);
+	wol_json_add(o, "last_written", wol_json_date(a->written.last));
+	wol_json_add_num(o, "entries", (double)a->entries);
+	return o;
+}
+
+/* The day's challenge marked done (`wol done --json`, ctx:journal_done). */
+cJSON *wol_journal_done_json(const wol_journal_done *d, wol_date date)
+{
+	cJSON *o = cJSON_CreateObject();
+	wol_json_add(o, "date", wol_json_date(date));
+	wol_json_add_str(o, "path", d->path);
+	wol_json_add_bool(o, "done", d->done);
+	wol_json_add_str(o, "source", d->source);
+	wol_json_add_str(o, "title", d->title);
+	wol_json_add_bool(o, "already", d->already);
+	wol_json_add_bool(o, "created", d->created);
 	return o;
 }

@@ -16,6 +16,7 @@ static cJSON *members_json(const wol_status *s)
 		wol_json_add_num(j, "notes", (double)m->notes);
 		wol_json_add_num(j, "answers", (double)m->answers);
 		wol_json_add_str(j, "last", m->last[0] ? m->last : NULL);
+		wol_json_add_num(j, "revised", (double)m->revised);
 		wol_json_add_bool(j, "me", m->me);
 		cJSON_AddItemToArray(a, j);
 	}
@@ -70,6 +71,7 @@ static cJSON *grid_json(const wol_status *s)
 		cJSON *j = cJSON_CreateObject();
 		wol_json_add(j, "date", wol_json_date(wol_date_add(s->grid_start, i)));
 		wol_json_add_bool(j, "journal", s->journal[i]);
+		wol_json_add_num(j, "acts", s->acts[i]);
 		wol_json_add_num(j, "mine", s->mine[i]);
 		wol_json_add_num(j, "all", s->everyone[i]);
 		wol_json_add_num(j, "level", wol_status_level(s, i));
@@ -113,6 +115,20 @@ cJSON *wol_status_json(const wol_ctx *ctx, const wol_status *s)
 	wol_json_add_num(o, "streak", s->streak);
 	wol_json_add_num(o, "longest", s->longest);
 	wol_json_add_num(o, "journal_week", s->journal_week);
+	wol_json_add_num(o, "active_week", s->active_week);
+	/* your own list: {"week", "people", "reach": [{"name", "days"}]} */
+	cJSON *you = cJSON_CreateObject();
+	wol_json_add_num(you, "week", (double)s->given_week);
+	wol_json_add_num(you, "people", (double)s->people);
+	cJSON *reach = cJSON_CreateArray();
+	for (size_t i = 0; reach && i < s->nreach; i++) {
+		cJSON *r = cJSON_CreateObject();
+		wol_json_add_str(r, "name", s->reach[i].name);
+		wol_json_add_num(r, "days", (double)s->reach[i].days);
+		cJSON_AddItemToArray(reach, r);
+	}
+	wol_json_add(you, "reach", reach);
+	wol_json_add(o, "contributions", you);
 	wol_json_add(o, "warnings", wol_json_strv(s->warnings, s->nwarnings));
 	wol_json_add_str(o, "notice", s->notice);
 	return o;

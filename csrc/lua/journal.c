@@ -145,25 +145,72 @@ static int l_journal_list(lua_State *L)
 	return 2;
 }
 
-/* ctx:journal_stats() -> {current=, longest=, week=, month=, total=,
- * today=, today_written=, last=, entries=}, warnings | nil, msg */
+/* ctx:journal_stats() -> {current=, longest=, week=, month= (active days),
+ * active=, written=, acted=, total=, today=, today_active=, today_written=,
+ * today_acted=, last=, last_written=, entries=}, warnings | nil, msg
+ * (wol_activity_json: the journal and the acts, the context's index for
+ * the acts in circles) */
 static int l_journal_stats(lua_State *L)
 {
 	wol_ctx *ctx = wol_lua_checkctx(L, 1);
-	wol_journal_entries l;
 	wol_error err;
-	if (wol_journal_list(ctx, 1, &l, &err) != 0)
+	char **circles = NULL;
+	size_t nc = 0;
+	wol_activity_opts o = {NULL, 0};
+	/* the index only where there are circles to look in: no index.db is
+	 * made for a journal alone */
+	if (wol_ctx_circles(ctx, &circles, &nc, &err) == 0 && nc > 0) {
+		wol_error ierr;
+		o.ix = wol_lua_index(L, 1, ctx, &ierr);
+		lua_pop(L, 1);
+	}
+	wol_strv_free(circles, nc);
+	wol_activity a;
+	if (wol_activity_get(ctx, &o, &a, &err) != 0)
 		return wol_lua_fail(L, &err);
-	wol_journal_stats s;
-	wol_journal_stats_of(&l, wol_ctx_today(ctx), &s);
-	wol_lua_push_tree(L, wol_journal_stats_json(&s, l.n));
-	lua_createtable(L, (int)l.nwarnings, 0);
-	for (size_t i = 0; i < l.nwarnings; i++) {
-		lua_pushstring(L, l.warnings[i]);
+	wol_lua_push_tree(L, wol_activity_json(&a));
+	lua_createtable(L, (int)a.nwarnings, 0);
+	for (size_t i = 0; i < a.nwarnings; i++) {
+		lua_pushstring(L, a.warnings[i]);
 		lua_rawseti(L, -2, (int)i + 1);
 	}
-	wol_journal_entries_free(&l);
+	wol_activity_free(&a);
 	return 2;
+}
+
+/* ctx:journal_done([date]) -> {date, path, done, source, title, already,
+ * created}, warning | nil, msg, code: marks the day's challenge done */
+static int l_journal_done(lua_State *L)
+{
+	wol_ctx *ctx = wol_lua_checkctx(L, 1);
+	wol_date d;
+	wol_error err;
+	if (wol_lua_optdate(L, 2, ctx, &d, &err) != 0)
+		return wol_lua_fail(L, &err);
+	wol_journal_done r;
+	char *warning = NULL;
+	if (wol_journal_mark_done(ctx, d, &r, &warning, &err) != 0)
+		return wol_lua_fail(L, &err);
+	wol_lua_push_tree(L, wol_journal_done_json(&r, d));
+	wol_journal_done_free(&r);
+	push_warning(L, warning);
+	return 2;
+}
+
+/* ctx:journal_done_get([date]) -> {date, path, done, source, title} | nil, msg */
+static int l_journal_done_get(lua_State *L)
+{
+	wol_ctx *ctx = wol_lua_checkctx(L, 1);
+	wol_date d;
+	wol_error err;
+	if (wol_lua_optdate(L, 2, ctx, &d, &err) != 0)
+		return wol_lua_fail(L, &err);
+	wol_journal_done r;
+	if (wol_journal_done_get(ctx, d, &r, &err) != 0)
+		return wol_lua_fail(L, &err);
+	wol_lua_push_tree(L, wol_journal_done_json(&r, d));
+	wol_journal_done_free(&r);
+	return 1;
 }
 
 /* ctx:journal_adjacent(date, dir) -> date | nil, msg (dir: 1 next, -1 previous) */
@@ -182,12 +229,14 @@ static int l_journal_adjacent(lua_State *L)
 	return 1;
 }
 
-/* core.journal_written(text) -> boolean */
+/* core.journal_written(text [, path]) -> boolean (path: the entry's, for
+ * the fingerprints kept next to the journal's year folders) */
 static int l_journal_written(lua_State *L)
 {
 	size_t len;
 	const char *text = luaL_checklstring(L, 1, &len);
-	lua_pushboolean(L, wol_journal_written(text, len));
+	const char *path = luaL_optstring(L, 2, NULL);
+	lua_pushboolean(L, wol_journal_entry_written(path, text, len));
 	return 1;
 }
 
@@ -217,6 +266,8 @@ static const luaL_Reg methods_fns[] = {{"journal_path", l_journal_path},
                                        {"journal_log", l_journal_log},
                                        {"journal_list", l_journal_list},
                                        {"journal_stats", l_journal_stats},
+                                       {"journal_done", l_journal_done},
+                                       {"journal_done_get", l_journal_done_get},
                                        {"journal_adjacent", l_journal_adjacent},
                                        {NULL, NULL}};
 

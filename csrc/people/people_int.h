@@ -51,4 +51,9 @@ int wol_people__read_cached(wol_ctx *ctx, const char *dir, const char *slug, int
 /* list.c: the refs of people (dir listing, sorted file names). */
 int wol_people__slugs(const char *dir, char ***slugs, size_t *n, wol_error *err);
 
+/* days.c: the day (wol_date_to_days) of every contribution line of every
+ * person file, in no order, repeats included; *days is malloc'd. Files that
+ * cannot be read are left out (the list reports them). */
+int wol_people__give_days(wol_ctx *ctx, long **days, size_t *ndays, wol_error *err);
+
 #endif

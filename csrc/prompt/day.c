@@ -254,14 +254,38 @@ static choice choose(entries *src, int from, int to, enum rule r, int value, wol
 
 /* ---------------------------------------------------------- placeholders */
 
+/* {{person}}: looked up on first use only (a prompt without it never
+ * reads the list of people). */
+typedef struct person_slot {
+	wol_ctx *ctx;
+	wol_date date;
+	int looked;
+	char *name; /* NULL: nobody on the list (or it cannot be read) */
+} person_slot;
+
+/* What {{person}} says when nobody is on your list. */
+#define PERSON_GENERIC "someone who matters to your work"
+
 typedef struct vars {
 	char weeks[16], week[16], weeks_left[16], weekday[16];
 	const char *circle;
+	person_slot *person;
 } vars;
 
-/* Copies s with {{weeks}}, {{week}}, {{weeks_left}}, {{circle}} and
- * {{weekday}} filled in; anything else in braces stays as written and is
- * reported once per file. NULL stays NULL. */
+static const char *person_of(person_slot *ps)
+{
+	if (!ps->looked) {
+		wol_error err;
+		ps->looked = 1;
+		if (wol_people_pick(ps->ctx, ps->date, &ps->name, &err) != 0)
+			ps->name = NULL;
+	}
+	return ps->name ? ps->name : PERSON_GENERIC;
+}
+
+/* Copies s with {{weeks}}, {{week}}, {{weeks_left}}, {{circle}},
+ * {{weekday}} and {{person}} filled in; anything else in braces stays as
+ * written and is reported once per file. NULL stays NULL. */
 static char *fill(const char *s, const vars *v, const char *file, wol_strv *w, int *reported)
 {
 	if (!s)
@@ -296,6 +320,8 @@ static char *fill(const char *s, const vars *v, const char *file, wol_strv *w, i
 				val = v->circle;
 			else if (n == 7 && memcmp(name, "weekday", 7) == 0)
 				val = v->weekday;
+			else if (n == 6 && memcmp(name, "person", 6) == 0)
+				val = person_of(v->person);
 		}
 		if (val) {
 			wol_buf_puts(&b, val);
@@ -305,7 +331,8 @@ static char *fill(const char *s, const vars *v, const char *file, wol_strv *w, i
 		if (!*reported) {
 			*reported = 1;
 			wol_strv_add(w, wol_strfmt("wol: %s: %.*s is not a placeholder (left as written; use "
-			                        "{{weeks}}, {{week}}, {{weeks_left}}, {{circle}} or {{weekday}})",
+			                        "{{weeks}}, {{week}}, {{weeks_left}}, {{circle}}, {{weekday}} "
+			                        "or {{person}})",
 			                        file, close ? (int)(close + 2 - open) : 2, open));
 		}
 		wol_buf_put(&b, open, 2);
@@ -555,6 +582,8 @@ int wol_prompt_get(wol_ctx *ctx, wol_date date, const wol_prompt_opts *opts, wol
 		snprintf(v.weekday, sizeof v.weekday, "%s", wol_weekday_name(wd));
 		v.weekday[0] = (char)toupper((unsigned char)v.weekday[0]);
 		v.circle = pg.name ? pg.name : "your circle";
+		person_slot ps = {ctx, date, 0, NULL};
+		v.person = &ps;
 		int bad[4] = {0, 0, 0, 0}; /* placeholder reported for theme, focus, challenge, reflect */
 		entry *te = theme.e, *fe = focus.e, *ce = chal.e, *re = refl.e;
 		/* one report per file */
@@ -601,6 +630,7 @@ int wol_prompt_get(wol_ctx *ctx, wol_date date, const wol_prompt_opts *opts, wol
 		out->reason = wol_buf_detach(&why);
 		if (mem || !out->reason)
 			rc = wol_error_set(err, WOL_ENOMEM, "out of memory");
+		free(ps.name);
 	}
 	wol_buf_free(&why);
 	for (int o = 0; o < FROM_COUNT; o++)

@@ -168,17 +168,20 @@ static void journal_days(wol_ctx *ctx, acc *a)
 			return;
 		}
 		int rc = wol_fs_read(path, WOL_JOURNAL_MAX_BYTES, 1, &text, &len, &e);
-		free(path);
-		if (rc == WOL_ENOTFOUND)
+		if (rc == WOL_ENOTFOUND) {
+			free(path);
 			continue;
+		}
 		if (rc) {
+			free(path);
 			warn(a, wol_strfmt("%s", e.msg));
 			continue;
 		}
-		if (wol_journal_written(text, len)) {
+		if (wol_journal_entry_written(path, text, len)) {
 			r->written[i] = 1;
 			r->days++;
 		}
+		free(path);
 		wol_doc doc;
 		if (wol_doc_parse(text, len, "journal", &doc, NULL) == 0) {
 			const char *ch = wol_yaml_str(doc.meta, "challenge");

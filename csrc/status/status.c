@@ -105,6 +105,8 @@ void wol_status_free(wol_status *s)
 		free(s->open[i].path);
 	}
 	free(s->open);
+	for (size_t i = 0; i < s->nreach; i++)
+		free(s->reach[i].name);
 	wol_strv_free(s->warnings, s->nwarnings);
 	free(s->notice);
 	memset(s, 0, sizeof *s);
@@ -114,7 +116,7 @@ int wol_status_level(const wol_status *s, int i)
 {
 	if (i < 0 || i >= WOL_STATUS_DAYS || i > s->grid_today)
 		return 0;
-	int v = s->journal[i] + s->mine[i];
+	int v = s->journal[i] + s->mine[i] + s->acts[i];
 	return v <= 0 ? 0 : v == 1 ? 1 : v == 2 ? 2 : v <= 4 ? 3 : 4;
 }
 
@@ -219,6 +221,29 @@ static int members(wol_circle *c, sqlite3 *db, wol_status *s, wol_error *err)
 		sm->me = sm->handle && strcmp(sm->handle, s->handle) == 0;
 	}
 	wol_members_free(m, n);
+
+	/* how often each goal was revised: the goal's history (kept in the
+	 * clone's .git/wol-goals, so only new commits are walked); a history
+	 * that cannot be read leaves the counts at 0 */
+	const char **handles = calloc(s->nmembers ? s->nmembers : 1, sizeof *handles);
+	long *revised = calloc(s->nmembers ? s->nmembers : 1, sizeof *revised);
+	if (!handles || !revised) {
+		free(handles);
+		free(revised);
+		return wol_error_set(err, WOL_ENOMEM, "out of memory");
+	}
+	size_t nh = 0;
+	for (size_t i = 0; i < s->nmembers; i++)
+		if (s->members[i].handle)
+			handles[nh++] = s->members[i].handle;
+	wol_error gerr;
+	if (nh && wol_goal_revisions(c, handles, nh, revised, &gerr) == 0) {
+		for (size_t i = 0, k = 0; i < s->nmembers && k < nh; i++)
+			if (s->members[i].handle)
+				s->members[i].revised = revised[k++];
+	}
+	free(handles);
+	free(revised);
 
 	char from[11], to[11];
 	wol_date_format(wol_date_add(s->today, -6), from);
@@ -539,7 +564,7 @@ static int open_questions(sqlite3 *db, wol_status *s, int limit, wol_error *err)
 
 /* ------------------------------------------------------------- the grid */
 
-static int grid(wol_ctx *ctx, sqlite3 *db, wol_status *s, wol_error *err)
+static int grid(wol_ctx *ctx, wol_index *ix, sqlite3 *db, wol_status *s, wol_error *err)
 {
 	wol_date monday = wol_date_add(s->today, -wol_date_weekday(s->today));
 	s->grid_start = wol_date_add(monday, -7L * (WOL_STATUS_WEEKS - 1));
@@ -575,24 +600,59 @@ static int grid(wol_ctx *ctx, sqlite3 *db, wol_status *s, wol_error *err)
 	if (rc)
 		return rc;
 
-	wol_journal_entries list;
-	rc = wol_journal_list(ctx, 1, &list, err);
+	/* the journal and every act, for the streaks and my private acts (this
+	 * circle's index is fresh; the other circles' acts count as they are) */
+	wol_activity act;
+	wol_activity_opts ao = {ix, 1};
+	rc = wol_activity_get(ctx, &ao, &act, err);
 	if (rc)
 		return rc;
-	for (size_t i = 0; i < list.n; i++) {
-		long k = wol_date_diff(list.items[i].date, s->grid_start);
-		if (k >= 0 && k <= s->grid_today && list.items[i].written)
-			s->journal[k] = 1;
+	for (size_t i = 0; i < act.n; i++) {
+		long k = wol_date_diff(act.days[i].date, s->grid_start);
+		unsigned f = act.days[i].flags;
+		if (k < 0 || k > s->grid_today)
+			continue;
+		s->journal[k] = (f & WOL_DAY_WRITTEN) != 0;
+		s->acts[k] = (unsigned char)(((f & WOL_DAY_DONE) != 0) + ((f & WOL_DAY_GAVE) != 0));
 	}
-	for (size_t i = 0; rc == 0 && i < list.nwarnings; i++)
-		rc = add_warning(s, list.warnings[i]) ? wol_error_set(err, WOL_ENOMEM, "out of memory") : 0;
-	wol_journal_stats js;
-	wol_journal_stats_of(&list, s->today, &js);
-	s->streak = js.current;
-	s->longest = js.longest;
-	s->journal_week = js.week;
-	wol_journal_entries_free(&list);
+	for (size_t i = 0; rc == 0 && i < act.nwarnings; i++)
+		rc = add_warning(s, act.warnings[i]) ? wol_error_set(err, WOL_ENOMEM, "out of memory") : 0;
+	s->streak = act.active.current;
+	s->longest = act.active.longest;
+	s->journal_week = act.written.week;
+	s->active_week = act.active.week;
+	wol_activity_free(&act);
 	return rc;
+}
+
+/* ------------------------------------------------------------ your list */
+
+/* Your contributions this week and the people to reach out to, from your
+ * private list (people/). A list that cannot be read is a warning. */
+static int your_people(wol_ctx *ctx, wol_index *ix, int stale_days, wol_status *s, wol_error *err)
+{
+	wol_people p;
+	wol_people_opts o = {0};
+	o.ix = ix;
+	o.norefresh = 1;
+	o.stale_days = stale_days;
+	wol_error perr;
+	if (wol_people_list(ctx, &o, &p, &perr) != 0)
+		return add_warning(s, perr.msg) ? wol_error_set(err, WOL_ENOMEM, "out of memory") : 0;
+	s->given_week = p.week;
+	s->people = (long)p.n;
+	for (size_t i = 0; i < p.nreach && s->nreach < WOL_PEOPLE_REACH; i++) {
+		const wol_person *x = &p.items[p.reach[i]];
+		wol_status_reach *r = &s->reach[s->nreach];
+		if (!(r->name = wol_strfmt("%s", x->name))) {
+			wol_people_free(&p);
+			return wol_error_set(err, WOL_ENOMEM, "out of memory");
+		}
+		r->days = x->days;
+		s->nreach++;
+	}
+	wol_people_free(&p);
+	return 0;
 }
 
 /* ------------------------------------------------------------ the whole */
@@ -631,7 +691,9 @@ int wol_status_get(wol_ctx *ctx, wol_index *ix, const wol_status_opts *opts, wol
 	if (rc == 0)
 		rc = feedback_since(db, out, limit, err);
 	if (rc == 0)
-		rc = grid(ctx, db, out, err);
+		rc = grid(ctx, ix, db, out, err);
+	if (rc == 0)
+		rc = your_people(ctx, ix, opts ? opts->stale_days : 0, out, err);
 	wol_index_close(own);
 	wol_circle_close(c);
 	if (rc)

@@ -187,6 +187,10 @@ function M.join(url, name, opts)
   if name then
     table.insert(args, name)
   end
+  if opts.goal then
+    table.insert(args, '--goal')
+    table.insert(args, opts.goal)
+  end
   table.insert(args, '--json')
   local timeout = (require('wol').options().join or {}).timeout or 600
   local last_phase
@@ -238,9 +242,23 @@ function M.cancel_joins()
   return n
 end
 
---- :WolJoin URL [name], :WolJoin! cancels.
+--- :WolJoin URL [name] [goal=TEXT...], :WolJoin! cancels. Everything
+--- after `goal=` is the goal, spaces and all.
 function M.join_cmd(opts)
-  local named, rest = commands.take_circle(opts.fargs)
+  local fargs, goal = {}, nil
+  for _, a in ipairs(opts.fargs or {}) do
+    if goal then
+      goal = goal .. ' ' .. a
+    elseif a:match('^goal=') then
+      goal = a:sub(6)
+    else
+      table.insert(fargs, a)
+    end
+  end
+  if goal and vim.trim(goal) == '' then
+    fail('wol: :WolJoin: goal= needs the text of your goal (goal=Ship the onboarding guide)')
+  end
+  local named, rest = commands.take_circle(fargs)
   if named and #rest == 1 then -- `:WolJoin URL circle=NAME`
     table.insert(rest, named)
   end
@@ -249,9 +267,9 @@ function M.join_cmd(opts)
     return commands.notify(string.format('wol: cancelled %s', plural(n, 'join')))
   end
   if #rest < 1 or #rest > 2 then
-    fail('wol: usage: :WolJoin URL [name]')
+    fail('wol: usage: :WolJoin URL [name] [goal=TEXT]')
   end
-  M.join(rest[1], rest[2])
+  M.join(rest[1], rest[2], { goal = goal and vim.trim(goal) })
 end
 
 ---------------------------------------------------------------- notes

@@ -154,13 +154,45 @@ function M.render(st)
     local who = pad((m.name or m.handle) .. ' (' .. m.handle .. ')', width)
     local counts = string.format('%-8s %-10s', plural(m.notes, 'note'), plural(m.answers, 'answer'))
     local last = 'last ' .. (m.last or 'never')
+    local revised = m.goal and (m.revised or 0) > 0 and string.format(' (revised %s)', plural(m.revised, 'time'))
+      or ''
     local text = string.format('  %s  %s %-15s  %s', who, counts, last, m.goal or '')
-    add(text)
+    add(text .. revised)
     hl(m.me and 'WolCircleMe' or 'WolCircleName', 2, 2 + #who)
     local gs = #text - #(m.goal or '')
     hl('WolCircleMuted', 2 + #who, gs)
     if m.goal then
-      hl('WolCircleGoal', gs, -1)
+      hl('WolCircleGoal', gs, #text)
+      hl('WolCircleMuted', #text, -1)
+    end
+  end
+
+  -- you: your goal and your own list (private; this buffer is local)
+  local you = st.contributions or {}
+  local mine
+  for _, m in ipairs(st.members) do
+    if m.me then
+      mine = m
+    end
+  end
+  add('')
+  add('You', 'WolCircleHeading')
+  if mine and mine.goal then
+    add('  goal: ' .. mine.goal, 'WolCircleGoal')
+  else
+    add('  no goal yet: :WolGoal sets it', 'WolCircleMuted')
+  end
+  if (you.people or 0) == 0 then
+    add('  nobody on your list yet: :WolPeople (a adds someone)', 'WolCircleMuted')
+  else
+    add(string.format('  %s this week to the %s on your list', plural(you.week or 0, 'contribution'),
+      plural(you.people, 'person', 'people')))
+    if #(you.reach or {}) > 0 then
+      local names = {}
+      for _, r in ipairs(you.reach) do
+        table.insert(names, r.days >= 0 and string.format('%s (%dd)', r.name, r.days) or r.name)
+      end
+      add('  reach out to: ' .. table.concat(names, ', '), 'WolCircleName')
     end
   end
 
@@ -224,7 +256,7 @@ function M.render(st)
   end
 
   add('')
-  add('Activity  (journal days and your shares, 12 weeks)', 'WolCircleHeading')
+  add('Activity  (journal days and your acts, 12 weeks)', 'WolCircleHeading')
   local days = st.grid.days
   local nweeks = math.floor(#days / 7)
   -- today's cell: the last day not after today (the days carry their dates)
@@ -266,8 +298,8 @@ function M.render(st)
   end
   lines[#lines] = line .. ' more'
   hl('WolCircleMuted', 0, #legend)
-  add(string.format('  journal streak: %s (longest %d)  ·  %d this week', plural(st.streak, 'day'), st.longest,
-    st.journal_week), 'WolCircleStreak')
+  add(string.format('  streak: %s (longest %d)  ·  %d this week  ·  a day counts when you wrote or acted',
+    plural(st.streak, 'day'), st.longest, st.active_week or st.journal_week), 'WolCircleStreak')
   add('')
   add('<CR> open  s sync  a ask  R refresh  q close  ? keys', 'WolCircleMuted')
   return lines, hls, targets
@@ -276,6 +308,12 @@ end
 -- ---------------------------------------------------------------- buffer
 
 local find_win = require('wol.ui').find_win
+
+-- the people to reach out to: as many days without a contribution as
+-- :WolPeople counts (setup({ people = { stale_days = N } }))
+local function stale_days()
+  return (require('wol').options().people or {}).stale_days
+end
 
 local function set_win_options(win)
   local o = { number = false, relativenumber = false, wrap = false, list = false, spell = false,
@@ -300,7 +338,7 @@ function M.refresh(buf)
   if not s then
     return
   end
-  local st, err, code = ctx():status({ circle = s.circle })
+  local st, err, code = ctx():status({ circle = s.circle, stale_days = stale_days() })
   if not st then
     fail(err, code)
   end
@@ -381,7 +419,7 @@ end
 --- opts: { mods = '<mods> of the command' }. Returns buf, win.
 function M.open(circle, opts)
   opts = opts or {}
-  local st, err, code = ctx():status({ circle = circle })
+  local st, err, code = ctx():status({ circle = circle, stale_days = stale_days() })
   if not st then
     fail(err, code)
   end

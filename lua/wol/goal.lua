@@ -45,10 +45,10 @@ local function save(buf)
   local s = state[buf]
   local text = table.concat(api.nvim_buf_get_lines(buf, 0, -1, false), '\n')
   local g = M.set(s.circle, text)
-  api.nvim_buf_set_option(buf, 'modified', false)
+  vim.bo[buf].modified = false
   -- the buffer shows the goal as saved (one line)
   api.nvim_buf_set_lines(buf, 0, -1, false, { g.goal })
-  api.nvim_buf_set_option(buf, 'modified', false)
+  vim.bo[buf].modified = false
   return g
 end
 
@@ -64,9 +64,9 @@ function M.edit(circle, opts)
     buf = api.nvim_create_buf(false, false)
     state[buf] = { circle = c:name() }
     pcall(api.nvim_buf_set_name, buf, name)
-    api.nvim_buf_set_option(buf, 'buftype', 'acwrite')
-    api.nvim_buf_set_option(buf, 'swapfile', false)
-    api.nvim_buf_set_option(buf, 'bufhidden', 'wipe')
+    vim.bo[buf].buftype = 'acwrite'
+    vim.bo[buf].swapfile = false
+    vim.bo[buf].bufhidden = 'wipe'
     api.nvim_create_autocmd('BufWriteCmd', {
       buffer = buf,
       callback = function()
@@ -84,8 +84,8 @@ function M.edit(circle, opts)
     })
   end
   api.nvim_buf_set_lines(buf, 0, -1, false, { g.goal or '' })
-  api.nvim_buf_set_option(buf, 'filetype', 'markdown')
-  api.nvim_buf_set_option(buf, 'modified', false)
+  vim.bo[buf].filetype = 'markdown'
+  vim.bo[buf].modified = false
   local win
   for _, w in ipairs(api.nvim_tabpage_list_wins(0)) do
     if api.nvim_win_get_buf(w) == buf then
@@ -103,8 +103,8 @@ function M.edit(circle, opts)
       pcall(api.nvim_win_set_height, win, 3)
     end
   end
-  api.nvim_win_set_option(win, 'wrap', true)
-  api.nvim_win_set_option(win, 'linebreak', true)
+  vim.wo[win].wrap = true
+  vim.wo[win].linebreak = true
   local revised = hist and hist.revised or 0
   notify(string.format('wol: your goal in %s%s; :w saves it', c:name(),
     g.goal and (revised > 0 and string.format(' (revised %d time%s)', revised, revised == 1 and '' or 's') or '')

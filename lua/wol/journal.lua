@@ -51,14 +51,15 @@ function M.scans()
   return cache.scans
 end
 
---- For the statusline: "wol 5d ✓" (5 days in a row, today written) or
---- "wol 4d" (today not written yet); "" when the journal cannot be read.
+--- For the statusline: "wol 5d ✓" (5 active days in a row, today written
+--- or acted: see ctx:journal_stats) or "wol 4d" (nothing yet today); ""
+--- when the journal cannot be read.
 function M.status()
   local ok, s = pcall(M.stats)
   if not ok or not s then
     return ''
   end
-  return string.format('wol %dd%s', s.current, s.today_written and ' ✓' or '')
+  return string.format('wol %dd%s', s.current, s.today_active and ' ✓' or '')
 end
 
 -- ------------------------------------------------------------ buffers
@@ -213,17 +214,18 @@ function M.pick()
 end
 
 -- Reloads unmodified buffers of `path` after it changed on disk; tells the
--- user about modified ones instead of touching them.
-local function refresh_buffers(path)
+-- user about modified ones instead of touching them. `did` says what
+-- changed it ("logged to").
+local function refresh_buffers(path, did)
   local target = vim.fn.resolve(path)
   for _, b in ipairs(vim.api.nvim_list_bufs()) do
     if vim.api.nvim_buf_is_loaded(b) then
       local name = vim.api.nvim_buf_get_name(b)
       if name ~= '' and vim.fn.resolve(vim.fn.fnamemodify(name, ':p')) == target then
         if vim.bo[b].modified then
-          notify(string.format('wol: logged to %s, which has unsaved changes in buffer %d: ' ..
-            'not reloaded; saving it now would drop the new line (:e! reloads, losing your edits)',
-            vim.fn.fnamemodify(path, ':~'), b), vim.log.levels.WARN)
+          notify(string.format('wol: %s %s, which has unsaved changes in buffer %d: ' ..
+            'not reloaded; saving it now would drop the change (:e! reloads, losing your edits)',
+            did or 'logged to', vim.fn.fnamemodify(path, ':~'), b), vim.log.levels.WARN)
         else
           -- silently: the reload's file message next to "logged to ..."
           -- would make two lines and a hit-enter prompt
@@ -237,6 +239,8 @@ local function refresh_buffers(path)
     end
   end
 end
+
+M.refresh_buffers = refresh_buffers
 
 --- Appends "- HH:MM text" to today's entry; `quote` lines go under it as a
 --- quote. Returns the entry's path.

@@ -201,10 +201,10 @@ local function get_buf()
   local o = { buftype = 'nofile', bufhidden = 'wipe', swapfile = false, buflisted = false, modifiable = false,
     undolevels = -1 }
   for k, v in pairs(o) do
-    api.nvim_buf_set_option(buf, k, v)
+    vim.bo[buf][k] = v
   end
   pcall(api.nvim_buf_set_name, buf, BUF_NAME)
-  api.nvim_buf_set_option(buf, 'filetype', 'wolpeople')
+  vim.bo[buf].filetype = 'wolpeople'
   local function map(lhs, fn, desc)
     vim.keymap.set('n', lhs, function()
       guard(fn)
@@ -309,7 +309,8 @@ end
 --- Notes a contribution (ctx:give); returns what was written.
 function M.give(person, what, opts)
   local g = check(ctx():give(person, what, opts))
-  notify(string.format('wol: gave to %s: %s', g.name, what:gsub('^%s+', ''):gsub('%s+$', '')))
+  notify(string.format('wol: gave to %s: %s', g.name, what:gsub('^%s+', ''):gsub('%s+$', '')) ..
+    require('wol.prompt').after_act(g.date))
   -- the search index learns about the file now (a cache: failure is harmless)
   pcall(function()
     require('wol.search').refresh({ paths = { g.abs } })

@@ -41,8 +41,9 @@ end
 --- Lines and highlights for a prompt: returns lines, highlights
 --- ({ group, line (0-based), col_start, col_end }), question line map.
 --- The layers in order: theme (title, its text), the program focus, the
---- challenge, the reflection questions.
-function M.render(p)
+--- challenge (with its state when `done` is true or false: marked done with
+--- :WolDone, or not yet), the reflection questions.
+function M.render(p, done)
   local page = require('wol.ui').page()
   local lines, hls, qmap = page.lines, page.hls, {}
   local add = page.add
@@ -69,6 +70,11 @@ function M.render(p)
       add('Challenge', 'WolPromptHeading')
     end
     add_paras(add, p.challenge.text, 'WolPromptChallenge')
+  end
+  if done == true then
+    add('✓ done (marked with :WolDone)', 'WolPromptDone')
+  elseif done == false then
+    add('not done yet: :WolDone marks it done', 'WolPromptMeta')
   end
   if #p.reflect > 0 then
     add('')
@@ -133,8 +139,22 @@ local function set_win_options(win)
   require('wol.ui').set_win_options(win, o)
 end
 
+--- Whether the challenge of `date` is marked done: true or false, or nil
+--- for a day still to come (or a journal that cannot be read).
+function M.done_state(date)
+  local c = require('wol').ctx()
+  if not c or date > c:today() then
+    return nil
+  end
+  local r = c:journal_done_get(date)
+  if not r then
+    return nil
+  end
+  return r.done
+end
+
 local function draw(buf, p)
-  local lines, hls, qmap = M.render(p)
+  local lines, hls, qmap = M.render(p, M.done_state(p.date))
   require('wol.ui').set_lines(buf, ns, lines, hls)
   state[buf].prompt = p
   state[buf].questions = qmap
@@ -264,6 +284,58 @@ function M.question_at_cursor(buf)
     today = ctx and ctx:today() or st.prompt.date,
     prompt = st.prompt,
   })
+end
+
+-- ------------------------------------------------------------ :WolDone
+
+--- After an act of working out loud today (a share, a question, an answer,
+--- a contribution): the streaks are computed again, and while today's
+--- challenge is not marked done the act's message ends with this offer
+--- (one line, no dialog). `date`: the act's day (nil: today). Returns the
+--- suffix for the message, or ''.
+function M.after_act(date)
+  pcall(function() require('wol.journal').invalidate() end)
+  local c = require('wol').ctx()
+  if not c or (date and date ~= c:today()) then
+    return ''
+  end
+  return M.done_state(c:today()) == false and "; today's challenge done? :WolDone" or ''
+end
+
+--- Marks the challenge of `date` (nil: today) done: ctx:journal_done.
+--- Returns the result table.
+function M.done(date)
+  local lib = require('wol.lib')
+  local c = lib.check(require('wol').ctx())
+  local r, warning = lib.check(c:journal_done(date))
+  if warning then
+    notify(warning, vim.log.levels.WARN)
+  end
+  local journal = require('wol.journal')
+  journal.invalidate()
+  journal.refresh_buffers(r.path, 'marked the challenge done in')
+  pcall(function() require('wol.search').refresh_soon({ paths = { r.path } }) end)
+  -- an open prompt of that day shows the new state
+  for buf, st in pairs(state) do
+    if api.nvim_buf_is_valid(buf) and st.prompt and st.prompt.date == r.date then
+      draw(buf, st.prompt)
+    end
+  end
+  if r.already then
+    notify(string.format('wol: the challenge of %s was already done: %s', r.date, r.title or ''))
+  else
+    notify(string.format('wol: challenge of %s done: %s', r.date, r.title or ''))
+    require('wol.compat').user_event('WolDone', { date = r.date, source = r.source, title = r.title })
+  end
+  return r
+end
+
+--- :WolDone [date]
+function M.done_cmd(opts)
+  if #opts.fargs > 1 then
+    require('wol.lib').fail('wol: usage: :WolDone [date] (YYYY-MM-DD, today, yesterday, -N)')
+  end
+  M.done(opts.fargs[1])
 end
 
 --- Completion of :WolPrompt arguments.

@@ -42,15 +42,18 @@ local fail = require('wol.lib').fail
 --- After a commit: push in the background when the sync engine is there.
 local function after_write(c, w, what)
   local msg = string.format("wol: %s '%s' in %s (%s)", what, w.title, c:name(), (w.commit or ''):sub(1, 8))
+  -- asking and answering are acts of working out loud: the offer to mark
+  -- today's challenge done
+  local offer = (what == 'asked' or what == 'answered') and require('wol.prompt').after_act() or ''
   if not w.has_remote then
-    return notify(msg .. '; the circle has no remote, so it stays local')
+    return notify(msg .. '; the circle has no remote, so it stays local' .. offer)
   end
   local ok, sync = pcall(require, 'wol.sync')
   if ok and type(sync) == 'table' and type(sync.after_share) == 'function' then
-    notify(msg)
+    notify(msg .. offer)
     sync.after_share(c:name())
   else
-    notify(msg .. string.format('; %s will be pushed on the next sync', plural(w.ahead, 'commit')))
+    notify(msg .. string.format('; %s will be pushed on the next sync', plural(w.ahead, 'commit')) .. offer)
   end
 end
 

@@ -43,7 +43,7 @@ function M.save(buf)
   if not path then
     error(err, 0)
   end
-  api.nvim_buf_set_option(buf, 'modified', false)
+  vim.bo[buf].modified = false
   notify(string.format('wol: weekly review %s saved: %s', week, vim.fn.fnamemodify(path, ':~')))
   require('wol.compat').user_event('WolReviewSaved')
   return path
@@ -51,8 +51,8 @@ end
 
 local function attach(buf, week)
   weeks[buf] = week
-  api.nvim_buf_set_option(buf, 'filetype', 'markdown')
-  api.nvim_buf_set_option(buf, 'swapfile', false)
+  vim.bo[buf].filetype = 'markdown'
+  vim.bo[buf].swapfile = false
   local group = api.nvim_create_augroup('wol_review_' .. buf, { clear = true })
   api.nvim_create_autocmd('BufWriteCmd', {
     group = group,
@@ -95,7 +95,7 @@ function M.open(week, opts)
       local lines = vim.split(r.text:gsub('\n$', ''), '\n', { plain = true })
       api.nvim_buf_set_lines(buf, 0, -1, false, lines)
       -- a new review is not your writing yet: leaving it loses nothing
-      api.nvim_buf_set_option(buf, 'modified', opts.fresh and r.saved or false)
+      vim.bo[buf].modified = opts.fresh and r.saved or false
     end
   end
   attach(buf, r.week)

@@ -150,16 +150,17 @@ local function after(r, c)
     ahead = r.ahead,
   }
   local msg = string.format("wol: shared '%s' to %s (%s)", r.title, c:name(), (r.commit or ''):sub(1, 8))
+  local offer = require('wol.prompt').after_act()
   if not r.has_remote then
-    commands.notify(msg .. '; the circle has no remote, so it stays local')
+    commands.notify(msg .. '; the circle has no remote, so it stays local' .. offer)
   else
     local ok, sync = pcall(require, 'wol.sync')
     if ok and type(sync) == 'table' and type(sync.after_share) == 'function' then
-      commands.notify(msg)
+      commands.notify(msg .. offer)
       sync.after_share(c:name())
     else
       commands.notify(msg .. string.format('; %s will be pushed on the next sync',
-        require('wol.ui').plural(r.ahead, 'commit')))
+        require('wol.ui').plural(r.ahead, 'commit')) .. offer)
     end
   end
   fire(data)

@@ -99,14 +99,27 @@ describe('journal templates', function()
     ctx:close()
   end)
 
-  it('fills {{circle.week}} from the circle program', function()
+  it('fills {{circle.week}} and the program focus: every layer of the day is in a new entry', function()
     local m = t.member('ana')
     local dir = m.wol_home .. '/circles/team'
     t.write(dir .. '/circle.md', '---\nname: team\nstarted: 2026-11-02\nweeks: 12\n---\n')
     t.git(dir, 'init -q')
     local ctx = open(m, '2026-11-22')
     local text = assert(ctx:journal_template('2026-11-22'))
-    assert.matches('\n%*Circle week 3 of 12%*\n', text)
+    local p = assert(ctx:prompt('2026-11-22'))
+    local function lit(s)
+      return (s:gsub('%p', '%%%0'))
+    end
+    -- the focus of the week, the theme, the challenge, the questions
+    assert.matches('\n%*Circle week 3 of 12: ' .. lit(p.focus.title) .. '%*\n\n> ' .. lit(p.focus.text) .. '\n', text)
+    assert.matches('\n## ' .. lit(p.theme.title) .. '\n\n> ' .. lit(p.challenge.text) .. '\n', text)
+    for _, q in ipairs(p.reflect) do
+      assert.matches('\n### ' .. lit(q) .. '\n', text)
+    end
+    -- outside the program neither line is there
+    text = assert(ctx:journal_template('2027-06-01'))
+    assert.not_matches('Circle week', text)
+    assert.are.equal(1, select(2, text:gsub('\n> ', '')))
     ctx:close()
   end)
 
@@ -392,19 +405,34 @@ describe('journal streaks', function()
     local ctx = open(m, '2026-11-22')
     local path = assert(ctx:journal_open())
     local tmpl = t.read(path)
-    assert.matches('\ntemplate: %x+', tmpl)
-    assert.is_false(core.journal_written(tmpl))
+    -- the fingerprints of the template's lines are kept out of the entry
+    -- (nothing in its front matter that means nothing to a person)
+    assert.not_matches('\ntemplate:', tmpl)
+    local prints_file = m.wol_home .. '/journal/.template/2026-11-22'
+    local prints = assert(t.read(prints_file)):gsub('\n$', '')
+    assert.matches('^%x%x%x%x%x%x%x%x[%x ]*$', prints)
+    assert.are.equal('600', stat_mode(prints_file))
+    assert.are.equal('700', stat_mode(m.wol_home .. '/journal/.template'))
+    local function written(text)
+      return core.journal_written(text, path)
+    end
+    assert.is_false(written(tmpl))
     -- whitespace changes, a new heading, deleted template lines: still untouched
-    assert.is_false(core.journal_written(tmpl:gsub('\n> ', '\n>    ') .. '\n\n\n   \n'))
-    assert.is_false(core.journal_written(tmpl .. '\n### An extra question?\n'))
-    assert.is_false(core.journal_written((tmpl:gsub('\n> [^\n]*', ''))))
+    assert.is_false(written(tmpl:gsub('\n> ', '\n>    ') .. '\n\n\n   \n'))
+    assert.is_false(written(tmpl .. '\n### An extra question?\n'))
+    assert.is_false(written((tmpl:gsub('\n> [^\n]*', ''))))
     -- a sentence of one's own counts, so does one word
-    assert.is_true(core.journal_written(tmpl .. '\nToday I learned something.\n'))
-    assert.is_true(core.journal_written(tmpl .. 'ok'))
-    assert.is_true(core.journal_written(tmpl .. 'é'))
-    -- without the key (written by hand) any text counts
+    assert.is_true(written(tmpl .. '\nToday I learned something.\n'))
+    assert.is_true(written(tmpl .. 'ok'))
+    assert.is_true(written(tmpl .. 'é'))
+    -- without fingerprints (an entry written by hand) any text counts
+    assert.is_true(core.journal_written(tmpl))
     assert.is_true(core.journal_written('---\ndate: 2026-11-22\n---\nhello\n'))
     assert.is_false(core.journal_written('---\ndate: 2026-11-22\n---\n# only a heading\n'))
+    -- an entry made before they moved out keeps them in the key `template`
+    local legacy = tmpl:gsub('^%-%-%-\n', '---\ntemplate: ' .. prints .. '\n')
+    assert.is_false(core.journal_written(legacy))
+    assert.is_true(core.journal_written(legacy .. 'ok'))
     -- a template change later does not change how the old entry counts
     t.write(m.wol_home .. '/templates/journal.md', 'Completely different {{date}}\n')
     local ls = assert(ctx:journal_stats())
@@ -441,8 +469,8 @@ describe('journal listing and navigation', function()
     assert.are.equal('2026-11-22  ---\n2026-01-05  First words\n2025-12-31  No front matter\n', out)
     out, _, rc = t.wol({ 'journal', '--list', '--json' }, m)
     assert.are.equal(0, rc)
-    assert.matches('^%[{"date":"2026%-11%-22","path":"[^"]+","title":"%-%-%-","size":%d+,"written":true},', out)
-    assert.matches('{"date":"2026%-01%-05","path":"[^"]+2026%-01%-05%.md","title":"First words","size":%d+,"written":true}', out)
+    assert.matches('^%[{"date":"2026%-11%-22","path":"[^"]+","title":"%-%-%-","size":%d+,"written":true,"done":false},', out)
+    assert.matches('{"date":"2026%-01%-05","path":"[^"]+2026%-01%-05%.md","title":"First words","size":%d+,"written":true,"done":false}', out)
     -- without a terminal, `wol journal DATE` prints the entry
     out, _, rc = t.wol({ 'journal', '2026-01-05' }, m)
     assert.are.equal(0, rc)

@@ -179,7 +179,7 @@ describe('people', function()
     local out, err, rc = t.wol({ 'give', 'ana lópez', 'thanked', 'her', '--date', '2026-03-01', '--time', '18:30' }, m,
       { WOL_TODAY = '2026-03-04' })
     assert.equal(0, rc, err)
-    assert.equal('gave to Ana López: 2026-03-01 18:30 thanked her\n', out)
+    assert.equal('wol: gave to Ana López: 2026-03-01 18:30 thanked her\n', out)
     local lines = lines_of(p.abs)
     assert.same({ '- 2026-03-04 14:05 shared my notes on pricing', '- 2026-03-03 08:00 introduced her to Bo',
       '- 2026-03-01 18:30 thanked her' }, { lines[#lines - 2], lines[#lines - 1], lines[#lines] })

@@ -98,7 +98,8 @@ describe('built-in prompts', function()
       assert.is_nil(text:lower():find('twelve'), f)
       assert.is_nil(text:find('12 weeks', 1, true), f)
       for name in text:gmatch('{{%s*(.-)%s*}}') do
-        assert.truthy(({ weeks = 1, week = 1, weeks_left = 1, circle = 1, weekday = 1 })[name], f .. ': ' .. name)
+        assert.truthy(({ weeks = 1, week = 1, weeks_left = 1, circle = 1, weekday = 1, person = 1 })[name],
+          f .. ': ' .. name)
       end
     end
     assert.is_true(n >= 66, 'built-in files: ' .. n)
@@ -292,6 +293,36 @@ describe('placeholders', function()
     assert.are.equal('your circle: 12', p.theme.title)
   end)
 
+  it('fill {{person}}: the one on your list longest without a contribution, else generic words', function()
+    local ctx, home = fresh('person')
+    make_circle(home, 'demo', '---\nname: demo\nstarted: 2026-02-04\nweeks: 12\n---\n')
+    t.write(home .. '/prompts/call.md', prompt_file({ 'title: Call', 'date: 2026-03-05' },
+      '## Challenge\n\nCall {{ person }} today.\n'))
+    -- nobody on the list yet
+    local p = assert(ctx:prompt('2026-03-05'))
+    assert.are.equal('Call someone who matters to your work today.', p.challenge.text)
+    assert.are.same({}, p.warnings)
+    -- the built-in week 5 ("deepen one relationship") names the person too
+    p = assert(ctx:prompt('2026-03-04'))
+    assert.are.equal(5, p.focus.week)
+    assert.matches('conversation with someone who matters to your work:', p.focus.text, 1, true)
+    -- both on the list for a month; Ana was given something today
+    local before = assert(core.open({ home = home, today = '2026-02-01' }))
+    assert(before:person_add({ name = 'Ana López' }))
+    assert(before:person_add({ name = 'Bo' }))
+    before:close()
+    assert(ctx:give('Ana López', 'a pointer', { date = '2026-03-04' }))
+    p = assert(ctx:prompt('2026-03-04'))
+    assert.matches('conversation with Bo:', p.focus.text, 1, true)
+    assert.are.equal('Call Bo today.', assert(ctx:prompt('2026-03-05')).challenge.text)
+    -- the same in another process, and the same pick as the library's
+    assert.are.equal('Bo', assert(ctx:people()).reach_out[1].name)
+    local out = t.sh(string.format('WOL_HOME=%s WOL_TODAY=2026-03-04 %s prompt 2026-03-05', t.shquote(home),
+      t.shquote(t.bin)))
+    assert.matches('Call Bo today%.', out)
+    ctx:close()
+  end)
+
   it('leave an unknown placeholder as written and say so once per file', function()
     local ctx, home = fresh('badvar')
     t.write(home .. '/prompts/x.md', prompt_file({ 'title: "{{week_left}} and {{nope}}"', 'date: 2026-03-04' },
@@ -300,7 +331,7 @@ describe('placeholders', function()
     assert.are.equal('{{week_left}} and {{nope}}', p.theme.title)
     assert.are.equal('Do {{nope}}.', p.challenge.text)
     assert.are.same({ 'wol: ' .. home .. '/prompts/x.md: {{week_left}} is not a placeholder (left as written; '
-      .. 'use {{weeks}}, {{week}}, {{weeks_left}}, {{circle}} or {{weekday}})' }, p.warnings)
+      .. 'use {{weeks}}, {{week}}, {{weeks_left}}, {{circle}}, {{weekday}} or {{person}})' }, p.warnings)
   end)
 end)
 

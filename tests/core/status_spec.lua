@@ -88,10 +88,10 @@ describe('circle status', function()
         end
       end
     end
-    assert.same({ date = '2026-03-04', journal = true, mine = 2, all = 3, level = 3 }, day('2026-03-04'))
-    assert.same({ date = '2026-03-05', journal = true, mine = 1, all = 2, level = 2 }, day('2026-03-05'))
-    assert.same({ date = '2026-02-16', journal = true, mine = 0, all = 0, level = 1 }, day('2026-02-16'))
-    assert.same({ date = '2026-02-20', journal = false, mine = 0, all = 1, level = 0 }, day('2026-02-20'))
+    assert.same({ date = '2026-03-04', journal = true, acts = 0, mine = 2, all = 3, level = 3 }, day('2026-03-04'))
+    assert.same({ date = '2026-03-05', journal = true, acts = 0, mine = 1, all = 2, level = 2 }, day('2026-03-05'))
+    assert.same({ date = '2026-02-16', journal = true, acts = 0, mine = 0, all = 0, level = 1 }, day('2026-02-16'))
+    assert.same({ date = '2026-02-20', journal = false, acts = 0, mine = 0, all = 1, level = 0 }, day('2026-02-20'))
     assert.equal(0, day('2026-03-06').level) -- the future is empty
     assert.equal(5, st.streak)
     assert.equal(5, st.longest)
@@ -233,7 +233,7 @@ describe('circle status', function()
       assert.matches('%* Where do you keep drafts%? — tester, 0 answers, 1d', out)
       assert.matches('\n  Wed · · · · · · · · · · · ▓\n', out)
       assert.matches('\n  Thu · · · · · · · · · · · ▒\n', out)
-      assert.matches('journal streak: 5 days %(longest 5%)', out)
+      assert.matches('streak: 5 days %(longest 5%) · ', out)
       assert.is_nil(out:find('\27[', 1, true))
       local col = t.wol({ 'status', '--color', 'always' }, m, env)
       assert.truthy(col:find('\27[38;5;34m▓\27[0m', 1, true))

@@ -22,7 +22,7 @@ describe('a sync stopped part way', function()
 
   it('continues after SIGKILL and finishes its step on SIGTERM (18 stops, 2 x ~220 paths)', function()
     if select(2, t.sh('command -v strace')) ~= 0 then
-      pending('strace is needed to stop a sync at chosen points (make deps installs it)')
+      pending('strace is needed to stop a sync at chosen points (make deps-test installs it)')
       return
     end
     local out, rc = t.sh(string.format('bash %s %s 3 120 2>&1', t.shquote(t.root .. '/tests/chaos/sync_stop.sh'),

@@ -396,6 +396,24 @@ describe(':WolJoin and :WolNotes', function()
     assert.are.equal(0, vim.fn.isdirectory(me.wol_home .. '/circles/other'))
   end)
 
+  it('joins with goal=: the rest of the line is the goal, in the join commit', function()
+    local got = until_notice(function()
+      vim.cmd('WolJoin ' .. bare .. ' withgoal goal=Learn to  ask for help')
+    end, '^wol: joined')
+    assert.matches("wol: joined circle 'withgoal'", got[#got].msg)
+    local d = me.wol_home .. '/circles/withgoal'
+    local doc = assert(require('wol.lib').core().parse_doc(t.read(d .. '/members/tester.md')))
+    assert.are.equal('Learn to ask for help', doc.meta.goal)
+    assert.matches('^join%(tester%): ', subjects(d))
+    assert.are.equal('', (t.git(d, 'status --porcelain')))
+    -- goal= without text: one message, nothing started
+    local seen = nt.notifications(function()
+      vim.cmd('WolJoin ' .. bare .. ' nogoal goal=')
+    end)
+    assert.matches('^wol: :WolJoin: goal= needs the text of your goal', seen[1].msg)
+    assert.are.equal(0, vim.fn.isdirectory(me.wol_home .. '/circles/nogoal'))
+  end)
+
   it('lists notes newest first and opens a foreign note read-only with modelines off', function()
     local items, chosen
     local real = vim.ui.select

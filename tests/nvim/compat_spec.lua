@@ -15,7 +15,7 @@ describe('on a newer Neovim (old names removed, new ones present)', function()
       'lua _G.seen = ""',
       'lua vim.notify = function(m, l) _G.seen = _G.seen .. m .. "\\n"; io.stdout:write(string.format("NOTIFY %d %s\\n", l or 2, m)) end',
       'lua vim.ui.select = function(items, _, cb) cb(items[1]) end',
-      'lua vim.ui.input = function(_, cb) cb("it did") end',
+      'lua vim.ui.input = function(o, cb) cb(o.prompt:find("Closeness") and "3" or "it did") end',
       'lua require("wol").setup({ sync = { after_share = false } })',
       'WolVersion',
       'WolInit newer ' .. bare,
@@ -44,6 +44,15 @@ describe('on a newer Neovim (old names removed, new ones present)', function()
       'WolResolve it did circle=newer',
       'WolNotes circle=newer',
       'WolSearch quasarlike',
+      'WolGoal Ship the newer guide circle=newer',
+      'WolGoal circle=newer',
+      'lua vim.api.nvim_buf_set_lines(0, 0, -1, false, { "Ship the newest guide" })',
+      'write',
+      'WolPeople',
+      'lua vim.cmd("normal a")',
+      'WolGive it did a pointer to the newer guide',
+      'WolReview circle=newer',
+      'write',
       'lua require("wol.health").check()',
       'lua io.stdout:write("HEALTH " .. table.concat(_G.wol_health, "\\nHEALTH ") .. "\\n")',
       'lua io.stdout:write("OLD [" .. table.concat(_G.wol_old_names, ",") .. "]\\n")',
@@ -63,6 +72,10 @@ describe('on a newer Neovim (old names removed, new ones present)', function()
     assert.matches("NOTIFY 2 wol: asked 'Why newer%?'", out)
     assert.matches("NOTIFY 2 wol: answered 'Why newer%?'", out)
     assert.matches("NOTIFY 2 wol: resolved 'Why newer%?'", out)
+    assert.matches("NOTIFY 2 wol: goal set in newer", out)
+    assert.matches("NOTIFY 2 wol: added it did to your list", out)
+    assert.matches("NOTIFY 2 wol: gave to it did: a pointer to the newer guide", out)
+    assert.matches("NOTIFY 2 wol: weekly review [^\n]* saved", out)
     assert.matches('HEALTH START wol%.nvim\n', out)
     assert.matches('HEALTH OK C module loaded, version 0%.1%.0', out)
     assert.matches("HEALTH OK [^\n]*handle 'ana'", out)

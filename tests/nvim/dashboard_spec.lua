@@ -58,7 +58,7 @@ describe(':WolCircle', function()
     assert.truthy(find_line('● Where do you keep drafts?  tester · 0 answers · 1d · mine'))
     assert.truthy(find_line('○ How do you pick a weekly goal?  ana · 2 answers · 3d'))
     assert.truthy(find_line('  Wed  · · · · · · · · · · · ■'))
-    assert.truthy(find_line('journal streak: 5 days (longest 5)'))
+    assert.truthy(find_line('streak: 5 days (longest 5)  ·  '))
     -- the heat map cells carry their level's highlight group
     local ns = api.nvim_create_namespace('wol_circle')
     local wed = find_line('  Wed  ') - 1
@@ -246,7 +246,7 @@ describe(':WolCircle', function()
     local plain, ansi
     local ok = vim.wait(15000, function()
       plain = t.sh(tmux .. 'capture-pane -p')
-      return plain:find('journal streak', 1, true) ~= nil
+      return plain:find('streak: ', 1, true) ~= nil
     end, 100)
     ansi = t.sh(tmux .. 'capture-pane -p -e')
     t.sh(tmux .. 'kill-server')

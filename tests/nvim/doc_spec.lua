@@ -52,3 +52,37 @@ describe('doc/wol.txt', function()
     end
   end)
 end)
+
+describe('README.md', function()
+  local function list(which)
+    local out, rc = t.sh('sh ' .. t.shquote(t.root .. '/tools/deps.sh') .. ' list ' .. which)
+    assert.are.equal(0, rc, out)
+    local pkgs = {}
+    for p in out:gmatch('%S+') do
+      pkgs[p] = true
+    end
+    return pkgs
+  end
+
+  it('names what make deps and make deps-test install; make demo installs no test package', function()
+    local readme = assert(t.read(t.root .. '/README.md'))
+    local build, test = list(''), list('test')
+    for p in pairs(test) do
+      assert.is_truthy(readme:find('`' .. p .. '`', 1, true), p .. ' is not named in README.md')
+    end
+    -- the plugin's own list has no server and nothing only the tests use
+    for _, p in ipairs({ 'openssh-server', 'nginx', 'fcgiwrap', 'gitolite3', 'lua-busted', 'tmux' }) do
+      assert.is_true(test[p], p)
+      assert.is_nil(build[p], p .. ' is installed by make deps')
+    end
+    for p in pairs(build) do
+      assert.is_true(test[p], p)
+    end
+    local make = assert(t.read(t.root .. '/Makefile'))
+    assert.matches('\ndemo: deps\n', make)
+    assert.matches('\ndeps:\n\t@sh tools/deps.sh\n', make)
+    assert.matches('\ntest: deps%-test\n', make)
+    -- and how to install by hand
+    assert.matches('pack/[%w_-]+/start/wol%.nvim', readme)
+  end)
+end)

@@ -54,6 +54,9 @@ local function lines_of(path)
   return v
 end
 
+-- a contribution of today offers to mark today's challenge done (:WolDone)
+local OFFER = "; today's challenge done? :WolDone"
+
 describe(':WolPeople', function()
   setup(function()
     member = t.member('tester')
@@ -109,7 +112,7 @@ describe(':WolPeople', function()
         press('g')
       end)
     end)
-    assert.equal('wol: gave to Bo Chen: my notes on pricing', seen[1].msg)
+    assert.equal('wol: gave to Bo Chen: my notes on pricing' .. OFFER, seen[1].msg)
     local path = member.wol_home .. '/people/bo-chen.md'
     local fl = lines_of(path)
     assert.matches('^%- 2026%-03%-04 %d%d:%d%d my notes on pricing$', fl[#fl])
@@ -190,11 +193,11 @@ describe(':WolGive', function()
     local seen = nt.notifications(function()
       vim.cmd('WolGive ana lópez shared the checklist')
     end)
-    assert.equal('wol: gave to Ana López: shared the checklist', seen[1].msg)
+    assert.equal('wol: gave to Ana López: shared the checklist' .. OFFER, seen[1].msg)
     seen = nt.notifications(function()
       vim.cmd('WolGive "Bo Chen" a coffee')
     end)
-    assert.equal('wol: gave to Bo Chen: a coffee', seen[1].msg)
+    assert.equal('wol: gave to Bo Chen: a coffee' .. OFFER, seen[1].msg)
     local fl = lines_of(member.wol_home .. '/people/ana-lopez.md')
     assert.matches(' shared the checklist$', fl[#fl])
     -- completion: names while the person is being typed, the rest of a name
@@ -213,7 +216,7 @@ describe(':WolGive', function()
     end)
     assert.equal('Add Dee and note this contribution', offered)
     assert.equal('wol: added Dee to your list', seen[1].msg)
-    assert.equal('wol: gave to Dee: an introduction to Cy', seen[2].msg)
+    assert.equal('wol: gave to Dee: an introduction to Cy' .. OFFER, seen[2].msg)
     seen = nt.notifications(function()
       vim.cmd('WolGive Dee')
     end)
@@ -318,6 +321,45 @@ describe(':WolGoal', function()
     end)
     assert.matches("^wol: circle: 'nope' does not exist", seen[1].msg)
     vim.cmd('bwipeout!')
+  end)
+
+  it('the dashboard shows each goal with its revisions, and your own list', function()
+    -- the goals so far: the one of `wol init`, then three revisions above;
+    -- someone on the list since January, never given anything
+    local old = assert(require('wol.lib').core().open({ home = member.wol_home, today = '2026-01-01' }))
+    assert(old:person_add({ name = 'Old Friend' }))
+    old:close()
+    local plist = assert(ctx():people())
+    vim.cmd('WolCircle circle=c')
+    local function has(text)
+      for _, l in ipairs(lines()) do
+        if l:find(text, 1, true) then
+          return l
+        end
+      end
+    end
+    assert.truthy(has('w25 w26 (revised 3 times)'))
+    assert.truthy(has('You'))
+    assert.truthy(has('  goal: w1 w2 w3'))
+    assert.truthy(has(string.format('  %d contribution%s this week to the %d people on your list', plist.week,
+      plist.week == 1 and '' or 's', #plist.people)))
+    local names = {}
+    for _, r in ipairs(plist.reach_out) do
+      table.insert(names, r.name)
+    end
+    assert.is_true(vim.tbl_contains(names, 'Old Friend'))
+    local reach = assert(has('  reach out to: '))
+    for _, n in ipairs(names) do
+      assert.truthy(reach:find(n, 1, true), n)
+    end
+    -- the days without a contribution are counted as :WolPeople counts them
+    require('wol').setup({ people = { stale_days = 100 } })
+    vim.cmd('WolCircle circle=c')
+    assert.is_nil(has('  reach out to: '))
+    require('wol').setup({})
+    vim.cmd('WolCircle circle=c')
+    assert.truthy(has('  reach out to: '))
+    vim.cmd('close')
   end)
 
   it(':WolShare refuses a person file like a journal entry, even with !', function()

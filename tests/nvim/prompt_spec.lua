@@ -86,9 +86,11 @@ describe(':WolPrompt', function()
     assert.are.equal(p.theme.text, table.concat(l, '\n', 4, 3 + select(2, p.theme.text:gsub('\n', '')) + 1))
     local c = line_of(l, heading(p))
     assert.are.same({ '', p.challenge.text }, { l[c - 1], l[c + 1] })
-    assert.are.same({ '', 'Reflect' }, { l[c + 2], l[c + 3] })
+    -- the challenge's state today (:WolDone marks it)
+    assert.are.equal('not done yet: :WolDone marks it done', l[c + 2])
+    assert.are.same({ '', 'Reflect' }, { l[c + 3], l[c + 4] })
     for i, q in ipairs(p.reflect) do
-      assert.are.equal('- ' .. q, l[c + 3 + i])
+      assert.are.equal('- ' .. q, l[c + 4 + i])
     end
     assert.matches('^source: ' .. p.sources.theme:gsub('%p', '%%%0'), l[#l])
     -- a horizontal split sized to the prompt
