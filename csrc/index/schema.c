@@ -84,6 +84,11 @@ static const char *const migrations[] = {
 	" last INTEGER, warnings TEXT, PRIMARY KEY(circle, qid)) WITHOUT ROWID;"
 	"UPDATE docs SET racy = 1 WHERE kind IN ('question', 'answer', 'event');"
 	"DELETE FROM heads;",
+	/* 3 -> 4: the tree of each circle's recorded HEAD (a refresh diffs it
+	 * against HEAD's tree instead of walking the circle: walk.c), and the
+	 * rows recorded racily, which such a refresh looks at again */
+	"ALTER TABLE heads ADD COLUMN tree TEXT;"
+	"CREATE INDEX docs_racy ON docs(path) WHERE racy <> 0;",
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 

@@ -150,8 +150,10 @@ describe('circle status', function()
     local undo = {
       ['1'] = 'DROP TABLE qlist; DROP TRIGGER docs_daily_ins; DROP TRIGGER docs_daily_del; '
         .. 'DROP TRIGGER docs_daily_upd_old; DROP TRIGGER docs_daily_upd_new; DROP TABLE daily; '
-        .. 'DROP INDEX docs_circle_kind_mtime; PRAGMA user_version = 1;',
-      ['2'] = 'DROP TABLE qlist; PRAGMA user_version = 2;',
+        .. 'DROP INDEX docs_circle_kind_mtime; DROP INDEX docs_racy; '
+        .. 'ALTER TABLE heads DROP COLUMN tree; PRAGMA user_version = 1;',
+      ['2'] = 'DROP TABLE qlist; DROP INDEX docs_racy; ALTER TABLE heads DROP COLUMN tree; '
+        .. 'PRAGMA user_version = 2;',
     }
     for _, from in ipairs({ '1', '2' }) do
       local copy = t.tmpdir('migrate' .. from)
@@ -162,7 +164,7 @@ describe('circle status', function()
       local fresh = assert(core.open({ home = copy .. '/wol', today = fix.today }))
       assert.equal(want, digest(assert(fresh:status())))
       local v = t.sh('sqlite3 ' .. t.shquote(db) .. ' "PRAGMA user_version"')
-      assert.equal('3', v:match('%d+'))
+      assert.equal('4', v:match('%d+'))
     end
   end)
 
