@@ -93,6 +93,13 @@ static int visit(wol_walk *w, const char *rel, const char *abs, const struct sta
 		k->seen = 1;
 		return 0;
 	}
+	if (!pl->circle && !pl->date[0]) {
+		/* a journal entry to read: its date from its file name */
+		wol_index_place j = *pl;
+		const char *base = strrchr(rel, '/');
+		wol_index__date_prefix(base ? base + 1 : rel, j.date);
+		return wol_index__file(w, rel, abs, st, &j, k);
+	}
 	return wol_index__file(w, rel, abs, st, pl, k);
 }
 
@@ -253,7 +260,7 @@ int wol_index__walk_journal(wol_walk *w)
 		char rel[64];
 		snprintf(rel, sizeof rel, "journal/%s", years.v[i]);
 		wol_index_place pl = {.kind = "journal"};
-		/* the date comes from each file's name: see walk_journal_year */
+		/* the date comes from each file's name, when it is read (visit) */
 		const char *home = wol_ctx_home(w->ix->ctx);
 		char *absdir = wol_strfmt("%s/%s", home, rel);
 		DIR *d = absdir ? opendir(absdir) : NULL;
@@ -272,7 +279,6 @@ int wol_index__walk_journal(wol_walk *w)
 				w->rep->stat++;
 				if (!S_ISREG(st.st_mode))
 					continue;
-				wol_index__date_prefix(de->d_name, pl.date);
 				char relbuf[4096], absbuf[4096];
 				const char *frel = path_join(relbuf, sizeof relbuf, rel, strlen(rel), de->d_name);
 				const char *fabs =
@@ -653,8 +659,10 @@ int wol_index__load_known_plan(wol_walk *w)
 	sqlite3_finalize(st);
 	if (rc)
 		return rc;
-	/* sorted by path for find_known, each path once */
-	qsort(w->k, w->nk, sizeof *w->k, cmp_known_rows);
+	/* sorted by path for find_known, each path once (the ranges come in
+	 * order: only the rows added after them need a sort) */
+	if (w->extra.n)
+		qsort(w->k, w->nk, sizeof *w->k, cmp_known_rows);
 	size_t o = 0;
 	for (size_t i = 0; i < w->nk; i++) {
 		if (o && strcmp(w->k[o - 1].path, w->k[i].path) == 0) {
