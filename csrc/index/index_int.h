@@ -37,6 +37,13 @@ struct wol_index {
 	char *tmpdir; /* $WOL_HOME is read-only: the private copy in use lives here */
 	long long seen_size, seen_mtime; /* index.db after our last use */
 	int corrupt;  /* an sqlite call reported SQLITE_CORRUPT / SQLITE_NOTADB */
+	/* the rows the last full refresh compared with, kept when it changed
+	 * nothing: the next one takes them instead of reading them again while
+	 * PRAGMA data_version says no other connection wrote (walk.c) */
+	struct wol_known *kept;
+	size_t nkept;
+	char *kept_key;
+	long long kept_version;
 };
 
 /* ------------------------------------------------- sqlite helpers (sql.c) */
@@ -80,11 +87,12 @@ extern const char *const wol_index__daily_bulk_end;
 
 /* --------------------------------------------- a refresh (walk.c, extract.c) */
 
-typedef struct wol_known {
+typedef struct wol_known wol_known;
+struct wol_known {
 	char *path;
 	sqlite3_int64 id, size, mtime;
 	int racy, seen;
-} wol_known;
+};
 
 /* A circle in a full refresh (walk.c). `fast`: the index recorded a tree
  * of this circle and the diff from it to HEAD's tree names every path that
@@ -143,6 +151,13 @@ int wol_index__plan_circles(wol_walk *w);
 int wol_index__load_known_plan(wol_walk *w);
 int wol_index__walk_circles(wol_walk *w);
 void wol_index__free_plan(wol_walk *w);
+/* After a full refresh that changed nothing: keeps w's rows in the handle
+ * for the next one (else frees them). `version`: PRAGMA data_version in
+ * the refresh's transaction. */
+void wol_index__keep_known(wol_walk *w, long long version);
+void wol_index__drop_kept(wol_index *ix);
+/* PRAGMA data_version of the connection (-1 on failure). */
+long long wol_index__data_version(wol_index *ix);
 /* Visits just these paths (sorted, relative to $WOL_HOME). */
 int wol_index__walk_paths(wol_walk *w, const wol_strv *paths);
 /* The circle's HEAD in `head` and its tree in `tree` ("" when none); when

@@ -149,6 +149,11 @@ static int refresh_locked(wol_index *ix, int rebuild, const char *circle, wol_st
 	int rc = wol_index__exec(ix, rebuild ? "BEGIN IMMEDIATE" : "BEGIN", err);
 	if (rc)
 		return rc;
+	long long version = -1; /* what others committed: see wol_index__keep_known */
+	if (!targets && !rebuild)
+		version = wol_index__data_version(ix);
+	else
+		wol_index__drop_kept(ix);
 	if (rebuild) {
 		rc = wol_index__exec(ix, wol_index__drop_all, err);
 		if (rc == 0)
@@ -239,6 +244,11 @@ static int refresh_locked(wol_index *ix, int rebuild, const char *circle, wol_st
 		sqlite3_exec(ix->db, "ROLLBACK", NULL, NULL, NULL);
 	else
 		rc = count_docs(ix, &rep->docs, err);
+	if (rc == 0 && !targets && !rebuild && !bulk &&
+	    rep->added + rep->updated + rep->removed == 0)
+		wol_index__keep_known(&w, version);
+	else
+		wol_index__drop_kept(ix);
 	wol_index__free_known(&w);
 	wol_index__free_plan(&w);
 	wol_strv_clear(&w.extra);

@@ -585,24 +585,114 @@ static const wol_circle_plan *skipped_by(const wol_walk *w, const char *rel)
 	return NULL;
 }
 
+void wol_index__drop_kept(wol_index *ix)
+{
+	for (size_t i = 0; i < ix->nkept; i++)
+		free(ix->kept[i].path);
+	free(ix->kept);
+	free(ix->kept_key);
+	ix->kept = NULL;
+	ix->kept_key = NULL;
+	ix->nkept = 0;
+}
+
+long long wol_index__data_version(wol_index *ix)
+{
+	sqlite3_stmt *st;
+	long long v = -1;
+	if (sqlite3_prepare_v2(ix->db, "PRAGMA data_version", -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
+/* What decides which rows a full refresh loads: the own folders of the
+ * fast circles, in order (malloc'd; NULL when out of memory). */
+static char *plan_key(const wol_walk *w)
+{
+	wol_buf b;
+	wol_buf_init(&b);
+	wol_buf_puts(&b, "|");
+	for (size_t i = 0; i < w->nplan; i++)
+		if (w->plan[i].fast) {
+			wol_buf_puts(&b, w->plan[i].own);
+			wol_buf_puts(&b, "|");
+		}
+	if (b.oom) {
+		wol_buf_free(&b);
+		return NULL;
+	}
+	return wol_buf_detach(&b);
+}
+
+void wol_index__keep_known(wol_walk *w, long long version)
+{
+	wol_index *ix = w->ix;
+	wol_index__drop_kept(ix);
+	if (version < 0 || w->extra.n || w->forced.n)
+		return;
+	char *key = plan_key(w);
+	if (!key)
+		return;
+	ix->kept = w->k;
+	ix->nkept = w->nk;
+	ix->kept_key = key;
+	ix->kept_version = version;
+	w->k = NULL;
+	w->nk = 0;
+}
+
+/* Takes the rows kept by the last refresh when they still hold: the same
+ * plan, and no other connection wrote since (PRAGMA data_version). */
+static int take_kept(wol_walk *w)
+{
+	wol_index *ix = w->ix;
+	if (!ix->kept)
+		return 0;
+	char *key = plan_key(w);
+	int ok = key && strcmp(key, ix->kept_key) == 0 &&
+	         wol_index__data_version(ix) == ix->kept_version;
+	free(key);
+	if (!ok) {
+		wol_index__drop_kept(ix);
+		return 0;
+	}
+	w->k = ix->kept;
+	w->nk = ix->nkept;
+	for (size_t i = 0; i < w->nk; i++)
+		w->k[i].seen = 0;
+	free(ix->kept_key);
+	ix->kept = NULL;
+	ix->kept_key = NULL;
+	ix->nkept = 0;
+	return 1;
+}
+
 int wol_index__load_known_plan(wol_walk *w)
 {
 	/* the paths a fast circle skips are not loaded: what is not loaded
 	 * cannot be taken for gone. Everything else is, in path order: before,
 	 * between and after the skipped circles, and their own folders. */
+	for (size_t i = 0; i < w->nplan; i++)
+		if (w->plan[i].fast)
+			snprintf(w->plan[i].own, sizeof w->plan[i].own, "%snotes/%s/", w->plan[i].prefix,
+			         w->handle);
+	int kept = take_kept(w);
 	sqlite3_stmt *st = NULL;
-	int rc = wol_index__prepare(w->ix,
-	                            "SELECT id, path, size, mtime, racy FROM docs INDEXED BY docs_walk "
-	                            "WHERE path >= ?1 AND path < ?2 ORDER BY path",
-	                            &st, w->err);
-	size_t cap = 0;
+	int rc = kept ? 0
+	              : wol_index__prepare(w->ix,
+	                                   "SELECT id, path, size, mtime, racy FROM docs INDEXED BY "
+	                                   "docs_walk WHERE path >= ?1 AND path < ?2 ORDER BY path",
+	                                   &st, w->err);
+	size_t cap = w->nk;
 	const char *lo = "";
 	char after[300];
-	for (size_t i = 0; rc == 0 && i < w->nplan; i++) {
+	for (size_t i = 0; rc == 0 && !kept && i < w->nplan; i++) {
 		wol_circle_plan *p = &w->plan[i];
 		if (!p->fast)
 			continue;
-		snprintf(p->own, sizeof p->own, "%snotes/%s/", p->prefix, w->handle);
 		char own_end[sizeof p->own];
 		snprintf(own_end, sizeof own_end, "%s", p->own);
 		own_end[strlen(own_end) - 1] = '0'; /* the byte after '/' */
@@ -613,7 +703,7 @@ int wol_index__load_known_plan(wol_walk *w)
 		after[strlen(after) - 1] = '0';
 		lo = after;
 	}
-	if (rc == 0)
+	if (rc == 0 && !kept)
 		rc = known_range(w, &cap, st, lo, NULL);
 	sqlite3_finalize(st);
 	st = NULL;

@@ -197,6 +197,34 @@ describe('index: a refresh from the recorded HEAD tree', function()
     ctx:close()
   end)
 
+  it('compares with what another process or a path refresh wrote since', function()
+    local m, ctx = fixture('kept')
+    local h = m.wol_home
+    -- two refreshes that change nothing: the second reuses the rows it compared with
+    assert.are.equal(0, assert(ctx:index_refresh()).read)
+    assert.are.equal(0, assert(ctx:index_refresh()).read)
+    -- another process indexes a new file of the own folder
+    doc(h, 'circles/team/notes/' .. ME .. '/other.md', 'Other', 'A fulmar.')
+    settle()
+    local out, err, rc = t.wol({ 'index', '--json' }, m, { HOME = os.getenv('HOME') })
+    assert.are.equal(0, rc, err)
+    assert.matches('"added":1', out)
+    local rep = assert(ctx:index_refresh())
+    assert.are.same({ 0, 0, 0, 0 }, { rep.read, rep.added, rep.updated, rep.removed })
+    assert.are.same({ 'circles/team/notes/' .. ME .. '/other.md' }, find(ctx, 'fulmar'))
+    -- this handle indexes a file by its path, then refreshes everything
+    doc(h, 'circles/team/notes/' .. ME .. '/third.md', 'Third', 'A guillemot.')
+    settle()
+    assert.are.equal(1, assert(ctx:index_refresh({ paths = { 'circles/team/notes/' .. ME .. '/third.md' } })).added)
+    rep = assert(ctx:index_refresh())
+    assert.are.same({ 0, 0, 0, 0 }, { rep.read, rep.added, rep.updated, rep.removed })
+    -- and a file gone is still seen as gone
+    os.remove(h .. '/circles/team/notes/' .. ME .. '/third.md')
+    assert.are.equal(1, assert(ctx:index_refresh()).removed)
+    assert.are.same({}, find(ctx, 'guillemot'))
+    ctx:close()
+  end)
+
   it('walks the whole circle when the recorded tree is damaged or missing', function()
     local m, ctx, dir = fixture('damaged')
     local h = m.wol_home
