@@ -489,7 +489,8 @@ int wol_index__plan_circles(wol_walk *w)
 	}
 	free(names); /* the strings now belong to the plan */
 	w->nplan = n;
-	qsort(w->plan, n, sizeof *w->plan, cmp_plan);
+	if (n)
+		qsort(w->plan, n, sizeof *w->plan, cmp_plan);
 
 	sqlite3_stmt *st;
 	rc = wol_index__prepare(w->ix, "SELECT circle, oid, tree FROM heads", &st, w->err);
@@ -751,7 +752,7 @@ int wol_index__load_known_plan(wol_walk *w)
 		return rc;
 	/* sorted by path for find_known, each path once (the ranges come in
 	 * order: only the rows added after them need a sort) */
-	if (w->extra.n)
+	if (w->extra.n && w->nk)
 		qsort(w->k, w->nk, sizeof *w->k, cmp_known_rows);
 	size_t o = 0;
 	for (size_t i = 0; i < w->nk; i++) {
