@@ -2,6 +2,9 @@
 # suite; `make demo` opens Neovim on a demo circle. See README.md.
 
 CC      ?= cc
+# The version, in one place: VERSION (the C side gets it as WOL_VERSION, the
+# Lua side reads the file).
+VERSION := $(shell cat VERSION)
 PKGS    := libgit2 sqlite3 yaml-0.1 libcjson libcmark
 LUA_INC := $(shell pkg-config --cflags luajit 2>/dev/null || pkg-config --cflags lua5.1 2>/dev/null)
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
@@ -14,7 +17,7 @@ WARN    += -Werror
 endif
 OPT     ?= -O2 -g
 CFLAGS_ALL := -std=gnu11 $(OPT) $(WARN) -fPIC -fvisibility=hidden -D_GNU_SOURCE -Icsrc \
-              $(PKG_CFLAGS) $(LUA_INC) $(CFLAGS)
+              -DWOL_VERSION='"$(VERSION)"' $(PKG_CFLAGS) $(LUA_INC) $(CFLAGS)
 # Header dependencies: every object also writes a .d file (make reads them below).
 DEPFLAGS   := -MMD -MP
 LDFLAGS_ALL := $(LDFLAGS)
@@ -91,6 +94,9 @@ $(ASANDIR)/bin/wol: $(call obj,$(ASANDIR),$(LIB_SRC) $(CLI_SRC)) $(call gen_obj,
 $(OBJDIR) $(ASANDIR):
 	@mkdir -p $@
 
+# the objects that hold the version are built again when VERSION changes
+$(OBJDIR)/version.o $(OBJDIR)/lua/core.o $(ASANDIR)/version.o $(ASANDIR)/lua/core.o: VERSION
+
 # `make deps`: what the plugin needs to build and run; `make deps-test`: also
 # the test tools and servers (installed with their services disabled, see
 # tools/deps.sh; the tests start their own on loopback ports).
@@ -127,7 +133,8 @@ FUZZ_LUA_CALLS ?= 200000
 FUZZDIR      := build/fuzz
 FUZZ_TARGETS := $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
-FUZZ_CFLAGS  := -std=gnu11 -O1 -g -Wall -D_GNU_SOURCE -Icsrc $(PKG_CFLAGS) $(FUZZ_SAN)
+FUZZ_CFLAGS  := -std=gnu11 -O1 -g -Wall -D_GNU_SOURCE -Icsrc -DWOL_VERSION='"$(VERSION)"' \
+                $(PKG_CFLAGS) $(FUZZ_SAN)
 FUZZ_OBJS    := $(call obj,$(FUZZDIR)/obj,$(LIB_SRC)) $(FUZZDIR)/obj/builtin_prompts.o
 FUZZ_BINS    := $(addprefix $(FUZZDIR)/,$(FUZZ_TARGETS))
 FUZZ_REPLAY  := $(addprefix $(ASANDIR)/fuzz/,$(FUZZ_TARGETS))

@@ -16,6 +16,7 @@ struct wol_ctx {
 	char *circle;      /* last resolved circle */
 	wol_date today;
 	wol_identity id;
+	wol_error id_err;  /* why the handle is unusable (id.problem is its message) */
 	git_config *cfg;
 	void *cache[WOL_CTX_CACHES]; /* see ctx_priv.h */
 	void (*cache_free[WOL_CTX_CACHES])(void *);
@@ -106,18 +107,17 @@ static void read_identity(wol_ctx *ctx)
 		if (wol_name_valid(handle)) {
 			snprintf(id->handle, sizeof id->handle, "%s", handle);
 		} else {
-			wol_error e;
-			wol_name_check(handle, "git config wol.handle", &e);
-			id->problem = wol_strfmt("%s", e.msg);
+			wol_name_check(handle, "git config wol.handle", &ctx->id_err);
 		}
 	} else if (name) {
 		id->handle_source = "user.name";
 		wol_slug(name, id->handle, sizeof id->handle, WOL_HANDLE_MAX);
 		if (!wol_name_valid(id->handle)) {
 			id->handle[0] = '\0';
-			id->problem = wol_strfmt("wol: identity: git config user.name '%s' gives no usable "
-			                         "handle; set one: git config --global wol.handle NAME",
-			                         name);
+			wol_error_set(&ctx->id_err, WOL_EINVAL,
+			              "identity: git config user.name '%s' gives no usable handle; set "
+			              "one: git config --global wol.handle NAME",
+			              name);
 		}
 	} else {
 		const char *user = getenv("USER");
@@ -126,10 +126,13 @@ static void read_identity(wol_ctx *ctx)
 			wol_slug(user, id->handle, sizeof id->handle, WOL_HANDLE_MAX);
 		if (!wol_name_valid(id->handle)) {
 			id->handle[0] = '\0';
-			id->problem = wol_strfmt("wol: identity: no handle; set one: git config --global "
-			                         "wol.handle NAME (and user.name, user.email)");
+			wol_error_set(&ctx->id_err, WOL_EINVAL,
+			              "identity: no handle; set one: git config --global wol.handle NAME "
+			              "(and user.name, user.email)");
 		}
 	}
+	if (ctx->id_err.code)
+		id->problem = wol_strfmt("%s", ctx->id_err.msg);
 	id->name = name ? name : wol_strfmt("%s", id->handle);
 	free(handle);
 }
@@ -224,11 +227,14 @@ const wol_identity *wol_ctx_identity(const wol_ctx *ctx)
 
 int wol_ctx_handle(const wol_ctx *ctx, const char **out, wol_error *err)
 {
+	if (!ctx->id.handle[0] && ctx->id_err.code) {
+		if (err)
+			*err = ctx->id_err;
+		return ctx->id_err.code;
+	}
 	if (!ctx->id.handle[0])
-		return wol_error_set(err, WOL_EINVAL, "%s",
-		                     ctx->id.problem ? ctx->id.problem
-		                                     : "identity: no handle; set one: git config "
-		                                       "--global wol.handle NAME");
+		return wol_error_set(err, WOL_EINVAL,
+		                     "identity: no handle; set one: git config --global wol.handle NAME");
 	*out = ctx->id.handle;
 	return 0;
 }

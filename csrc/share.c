@@ -607,9 +607,7 @@ int wol_share_note(wol_circle *c, const wol_share_opts *o, wol_share_result *r, 
 		rc = st.rel ? wol_circle__read(c, st.rel, max + 1, &st.owned, &st.len, &rerr)
 		            : wol_fs_read(o->file, max + 1, 0, &st.owned, &st.len, &rerr);
 		if (rc) {
-			rc = wol_error_set(err, rc == WOL_EINVAL && strstr(rerr.msg, "too large")
-			                            ? WOL_EREFUSED : rc,
-			                   "share: %s", rerr.msg + 5);
+			rc = wol_error_set(err, rc, "share: %s", wol_error_text(&rerr));
 			goto out;
 		}
 		st.content = st.owned;

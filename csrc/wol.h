@@ -29,28 +29,36 @@
 #define WOL_PRINTF(a, b)
 #endif
 
-#define WOL_VERSION "0.1.0"
+/* WOL_VERSION comes from the file VERSION through the Makefile (-D), the
+ * one place it is written. */
+#ifndef WOL_VERSION
+#error "build with make: it passes -DWOL_VERSION from the file VERSION"
+#endif
 /* Version of the shared circle repository format (doc/format.md). */
 #define WOL_FORMAT_VERSION 1
 
 /* ---------------------------------------------------------------- errors */
 
-typedef enum wol_code {
-	WOL_OK = 0,
-	WOL_EINVAL = -1,    /* bad input from the user */
-	WOL_ENOTFOUND = -2, /* a named thing does not exist */
-	WOL_EIO = -3,       /* file system failure */
-	WOL_EGIT = -4,      /* libgit2 failure */
-	WOL_ESQL = -5,      /* sqlite failure */
-	WOL_EEXISTS = -6,   /* refusing to overwrite */
-	WOL_EREFUSED = -7,  /* a policy refused the action (secret, private) */
-	WOL_ELOCKED = -8,   /* someone else holds a lock */
-	WOL_ECONFLICT = -9, /* concurrent change detected */
-	WOL_ENET = -10,     /* remote unreachable / offline */
-	WOL_EAUTH = -11,    /* authentication or host key failure */
-	WOL_EREJECTED = -12,/* push rejected after retries */
-	WOL_ENOMEM = -13
-} wol_code;
+/* The error codes: one table. The name is the stable string front ends
+ * hand on (the third value Lua gets after nil and the message, "code" in
+ * the CLI's JSON; doc/wol.txt |wol-errors|): never rename one. */
+#define WOL_CODES(X)                                                             \
+	X(WOL_EINVAL, -1, "invalid")     /* bad input from the user */               \
+	X(WOL_ENOTFOUND, -2, "notfound") /* a named thing does not exist */          \
+	X(WOL_EIO, -3, "io")             /* file system failure */                   \
+	X(WOL_EGIT, -4, "git")           /* libgit2 failure */                       \
+	X(WOL_ESQL, -5, "sqlite")        /* sqlite failure */                        \
+	X(WOL_EEXISTS, -6, "exists")     /* refusing to overwrite */                 \
+	X(WOL_EREFUSED, -7, "refused")   /* a policy refused the action (secret, private) */ \
+	X(WOL_ELOCKED, -8, "locked")     /* someone else holds a lock */             \
+	X(WOL_ECONFLICT, -9, "conflict") /* concurrent change detected */            \
+	X(WOL_ENET, -10, "network")      /* remote unreachable / offline */          \
+	X(WOL_EAUTH, -11, "auth")        /* authentication or host key failure */    \
+	X(WOL_EREJECTED, -12, "rejected") /* push rejected after retries */          \
+	X(WOL_ENOMEM, -13, "nomem")      /* out of memory */
+
+#define WOL_CODE_ENUM_(sym, value, name) sym = value,
+typedef enum wol_code { WOL_OK = 0, WOL_CODES(WOL_CODE_ENUM_) } wol_code;
 
 #define WOL_ERRMSG_MAX 1024
 
@@ -59,11 +67,16 @@ typedef struct wol_error {
 	char msg[WOL_ERRMSG_MAX];
 } wol_error;
 
-/* Set `e` (may be NULL) to code and a message; returns `code`.
- * The message gets the "wol: " prefix unless it already has it. */
+/* Set `e` (may be NULL) to code and a message; returns `code`. The
+ * message gets the "wol: " prefix: pass "<what>: <why>" only. To put
+ * another error's message inside a new one, pass wol_error_text(other). */
 WOL_API int wol_error_set(wol_error *e, int code, const char *fmt, ...) WOL_PRINTF(3, 4);
 WOL_API void wol_error_clear(wol_error *e);
-/* A short name for a code ("invalid", "not found", ...). */
+/* The message without its "wol: " prefix ("<what>: <why>"), to wrap it in
+ * another message ("" when e holds none). */
+WOL_API const char *wol_error_text(const wol_error *e);
+/* The stable name of a code ("invalid", "notfound", ...; "ok" for 0,
+ * "error" for a number outside the table). */
 WOL_API const char *wol_error_name(int code);
 
 /* --------------------------------------------------------------- version */
@@ -95,11 +108,15 @@ typedef struct wol_date {
 	int y, m, d;
 } wol_date;
 
+/* Whether s is a time of day "HH:MM" (00:00 to 23:59). */
+WOL_API int wol_time_valid(const char *s);
 WOL_API wol_date wol_date_add(wol_date d, long days);
 WOL_API long wol_date_diff(wol_date a, wol_date b); /* a - b in days */
 /* 0 = monday .. 6 = sunday */
 WOL_API int wol_date_weekday(wol_date d);
 WOL_API const char *wol_weekday_name(int wd);
+/* "monday".."sunday" (case-insensitive, 3-letter forms too); -1 if unknown */
+WOL_API int wol_weekday_parse(const char *s);
 /* buf must hold 11 bytes: YYYY-MM-DD */
 WOL_API void wol_date_format(wol_date d, char *buf);
 /* Parses YYYY-MM-DD, "today", "yesterday", "tomorrow", "+N", "-N"
@@ -206,7 +223,7 @@ WOL_API void wol_strv_free(char **v, size_t n);
 
 /* --------------------------------------------------------------- prompts */
 
-/* The day's prompt (csrc/prompt.c), in layers: the theme of the day, the
+/* The day's prompt (csrc/prompt/), in layers: the theme of the day, the
  * program focus, one challenge and the reflection questions. Each layer is
  * filled on its own, by user > circle > built-in; a date-specific prompt
  * fills every layer for its date. doc/format.md has the whole rule. */
@@ -836,6 +853,9 @@ typedef struct wol_questions {
 WOL_API int wol_question_list(wol_circle *c, wol_index *ix, const char *source, const char *state,
                               const char *author, wol_questions *out, wol_error *err);
 WOL_API void wol_questions_free(wol_questions *q);
+/* 0 when state is NULL, "open", "resolved", "retracted" or "all", else
+ * WOL_EINVAL naming it (front ends check arguments before acting). */
+WOL_API int wol_question_state_check(const char *state, wol_error *err);
 /* The full qid for an exact id, a unique prefix or a unique suffix;
  * WOL_ENOTFOUND or WOL_EINVAL (ambiguous, listing the candidates). */
 WOL_API int wol_question_find(wol_circle *c, const char *ref, char **qid, wol_error *err);

@@ -43,6 +43,8 @@ local commands = {
     desc = 'The weekly review: :WolReview [week] (:w saves it into the journal; ! makes it anew)' },
   WolCircle = { 'wol.dashboard', 'command', nargs = '*', complete = 'complete',
     desc = 'The circle at a glance: :WolCircle [agenda] [circle=NAME]' },
+  WolExport = { 'wol.export', 'command', nargs = '+', complete = 'complete',
+    desc = 'Export what was shared in the circle: :WolExport {dir} [format=md] [all] [include=a,b]' },
   WolPeople = { 'wol.people', 'command', nargs = '?', complete = 'complete',
     desc = 'Your private relationship list: :WolPeople [stale|name|closeness|count]' },
   WolGive = { 'wol.people', 'give_cmd', nargs = '+', complete = 'complete_give',

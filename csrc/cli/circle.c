@@ -28,6 +28,11 @@ int wol_cli_init(wol_cli *cli, int argc, char **argv)
 	if (npos != 1)
 		return npos ? wol_cli_usage(cli, "unexpected argument '%s'", pos[1])
 		            : wol_cli_usage(cli, "a circle NAME is needed");
+	wol_error aerr;
+	if (wol_name_check(pos[0], "circle name", &aerr) != 0)
+		return wol_cli_usage_error(cli, &aerr);
+	if (opts[2].value && wol_weekday_parse(opts[2].value) < 0)
+		return wol_cli_usage(cli, "--meets: '%s' is not a weekday (monday..sunday)", opts[2].value);
 	int weeks = 0;
 	if (opts[3].value) {
 		char *end;
@@ -39,6 +44,9 @@ int wol_cli_init(wol_cli *cli, int argc, char **argv)
 	wol_ctx *ctx = wol_cli_ctx(cli);
 	if (!ctx)
 		return WOL_EXIT_FAIL;
+	wol_date started;
+	if (opts[1].value && wol_cli_date(cli, ctx, opts[1].value, &started) != 0)
+		return WOL_EXIT_USAGE;
 	wol_circle_init_opts o = {opts[0].value, opts[1].value, opts[2].value, weeks, opts[4].value};
 	wol_error err;
 	if (o.remote && *o.remote) {
@@ -56,7 +64,7 @@ int wol_cli_init(wol_cli *cli, int argc, char **argv)
 	if (wol_circle_init(ctx, pos[0], &o, &err) != 0)
 		return wol_cli_fail(cli, &err);
 	char *path = wol_ctx_circle_path(ctx, pos[0]);
-	printf("wol: started circle '%s' at %s\n", pos[0], path ? path : "?");
+	wol_cli_say(cli, "wol: started circle '%s' at %s\n", pos[0], path ? path : "?");
 	wol_circle *c = NULL;
 	wol_member *m = NULL;
 	size_t nm = 0;
@@ -67,7 +75,7 @@ int wol_cli_init(wol_cli *cli, int argc, char **argv)
 	wol_members_free(m, nm);
 	wol_circle_close(c);
 	if (!o.remote)
-		printf("wol: no remote yet: shares stay local until you add one "
+		wol_cli_say(cli, "wol: no remote yet: shares stay local until you add one "
 		       "(git -C %s remote add origin URL)\n",
 		       path ? path : "?");
 	free(path);
@@ -106,10 +114,13 @@ int wol_cli_join(wol_cli *cli, int argc, char **argv)
 		return wol_cli_usage(cli, "a URL is needed");
 	if (npos > 2)
 		return wol_cli_usage(cli, "unexpected argument '%s'", pos[2]);
+	wol_error nerr;
+	if (npos > 1 && wol_name_check(pos[1], "circle name", &nerr) != 0)
+		return wol_cli_usage_error(cli, &nerr);
 	wol_ctx *ctx = wol_cli_ctx(cli);
 	if (!ctx)
 		return WOL_EXIT_FAIL;
-	join_out jo = {opts[0].value != NULL, isatty(STDERR_FILENO)};
+	join_out jo = {opts[0].value != NULL, !cli->quiet && isatty(STDERR_FILENO)};
 	char *name = NULL;
 	wol_error err;
 	int rc = wol_circle_join(ctx, pos[0], npos > 1 ? pos[1] : NULL, join_goal, join_progress, &jo,
@@ -117,13 +128,10 @@ int wol_cli_join(wol_cli *cli, int argc, char **argv)
 	if (jo.tty && !jo.json)
 		fprintf(stderr, "\r%-30s\r", "");
 	if (rc != 0) {
-		wol_cli_fail(cli, &err);
-		int code = wol_cli_net_exit(rc);
+		int code = wol_cli_fail(cli, &err);
 		if (jo.json) {
 			cJSON *j = wol_cli_jsonl("summary");
-			cJSON_AddStringToObject(j, "error", err.msg);
-			cJSON_AddStringToObject(j, "error_kind", wol_error_name(rc));
-			cJSON_AddNumberToObject(j, "exit", code);
+			wol_cli_jsonl_failed(j, &err, code);
 			wol_cli_jsonl_emit(j);
 		}
 		return code;
@@ -135,7 +143,7 @@ int wol_cli_join(wol_cli *cli, int argc, char **argv)
 		cJSON_AddStringToObject(j, "path", path ? path : "");
 		rc = wol_cli_jsonl_emit(j);
 	} else {
-		printf("wol: joined circle '%s' at %s\n", name, path ? path : "?");
+		wol_cli_say(cli, "wol: joined circle '%s' at %s\n", name, path ? path : "?");
 	}
 	free(path);
 	free(name);

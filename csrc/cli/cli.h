@@ -3,7 +3,7 @@
  * Each command is a function
  *     int wol_cli_<noun>(wol_cli *cli, int argc, char **argv);
  * (argv[0] is the command name) listed in the table in cli.c. It returns
- * the process exit code: 0 ok, 1 failure, 2 usage error. */
+ * the process exit code, by one rule for every command (wol_cli_exit). */
 #ifndef WOL_CLI_H
 #define WOL_CLI_H
 
@@ -13,12 +13,24 @@
 
 #include "wol.h"
 
-enum { WOL_EXIT_OK = 0, WOL_EXIT_FAIL = 1, WOL_EXIT_USAGE = 2 };
+/* Exit statuses (`wol --help`, doc/wol.txt |wol-exit|). */
+enum {
+	WOL_EXIT_OK = 0,
+	WOL_EXIT_FAIL = 1,     /* a runtime failure */
+	WOL_EXIT_USAGE = 2,    /* the command line is wrong; nothing was done */
+	WOL_EXIT_NET = 3,      /* offline or the remote cannot be reached */
+	WOL_EXIT_AUTH = 4,     /* credentials or host key refused */
+	WOL_EXIT_REFUSED = 5,  /* refused: by the remote (a hook, no write access, rejected
+	                        * after every retry) or by a rule (a secret, another's note) */
+	WOL_EXIT_BUSY = 6      /* a lock is held by another process; try again */
+};
 
 typedef struct wol_cli {
 	const char *home;   /* --home */
 	const char *circle; /* --circle */
 	const char *cmd;    /* the command being run */
+	int writes;         /* the command writes: it takes -q/--quiet */
+	int quiet;          /* -q: print nothing on success (wol_cli_say) */
 	wol_ctx *ctx;       /* opened on first use */
 } wol_cli;
 
@@ -28,6 +40,7 @@ typedef struct wol_cli_cmd {
 	const char *args;    /* "[date] [--json]" */
 	const char *summary; /* one line */
 	const char *help;    /* further lines for `wol <cmd> --help`, or NULL */
+	int writes;          /* 1: it writes, says what it wrote, and takes -q/--quiet */
 } wol_cli_cmd;
 
 /* The context, opened on first use; NULL after printing the error. */
@@ -35,21 +48,43 @@ wol_ctx *wol_cli_ctx(wol_cli *cli);
 /* The circle named by --circle (or the default one), opened; NULL after
  * printing the error. The caller closes it with wol_circle_close. */
 wol_circle *wol_cli_circle(wol_cli *cli);
-/* Prints the error's one line to stderr; returns the exit code (1). */
+/* The exit status for a wol_code: the one rule of every command. */
+int wol_cli_exit(int code);
+/* Prints the error's one line to stderr; returns wol_cli_exit(err->code). */
 int wol_cli_fail(wol_cli *cli, const wol_error *err);
-/* Prints "wol: <cmd>: <msg>" and a hint to stderr; returns 2. */
+/* Prints "wol: <cmd>: <msg> (see: wol <cmd> --help)" to stderr; returns 2.
+ * A message carries one hint: the fmt has none of its own. */
 int wol_cli_usage(wol_cli *cli, const char *fmt, ...) WOL_PRINTF(2, 3);
+/* The same with another hint: "(see: <see>)". */
+int wol_cli_usage_see(wol_cli *cli, const char *see, const char *fmt, ...) WOL_PRINTF(3, 4);
+/* A library error about an argument (its message names what is wrong),
+ * printed as a usage error: the message and the command's help hint;
+ * returns 2. */
+int wol_cli_usage_error(wol_cli *cli, const wol_error *err);
+/* A date argument (YYYY-MM-DD, today, yesterday, tomorrow, +N, -N) relative
+ * to the context's today: 0, or the usage error's exit status (2) after
+ * printing it (a date that does not exist is a usage error). */
+int wol_cli_date(wol_cli *cli, wol_ctx *ctx, const char *arg, wol_date *out);
+/* What a write command did, on standard output: one line, unless -q. */
+void wol_cli_say(wol_cli *cli, const char *fmt, ...) WOL_PRINTF(2, 3);
 /* Prints a JSON value on one line to stdout and frees it; returns 0, or 1
  * when it could not be printed. */
 int wol_cli_json(cJSON *value);
 /* A line of the JSON-lines protocol of long-running commands (`wol sync
  * --json`, `wol join --json`; doc/wol.txt |wol-json-lines|): an object whose
  * "type" is "progress" (any number of lines) or "summary" (the last line,
- * with "error", "error_kind" and "exit" on failure). Print it with
+ * with "error", "code" and "exit" on failure). Print it with
  * wol_cli_jsonl_emit. */
 cJSON *wol_cli_jsonl(const char *type);
 /* Prints a protocol line, frees it and flushes stdout (the reader streams). */
 int wol_cli_jsonl_emit(cJSON *line);
+/* Marks a summary as failed: "error" (the message) and "code" (its name,
+ * :help wol-errors) when the tree has none, "error_kind" (the same name,
+ * the protocol's field since its first version) and "exit". */
+void wol_cli_jsonl_failed(cJSON *summary, const wol_error *err, int exit_code);
+/* A line of a JSON-lines stream: {"type": type, ...the tree's members}
+ * (takes the tree; NULL when out of memory). */
+cJSON *wol_cli_typed(const char *type, cJSON *tree);
 /* Options of one command: { "json", 0, 'j' }, { "message", 1, 'm' }, ...
  * terminated by { NULL }. After parsing, `value` is the option's argument
  * ("1" for a flag given) or NULL when absent. */
@@ -87,10 +122,6 @@ char *wol_cli_words(char **words, int n);
 
 int wol_cli_doctor(wol_cli *cli, int argc, char **argv);
 int wol_cli_sync(wol_cli *cli, int argc, char **argv);
-/* The exit status of a network command (sync, join) for a wol_code:
- * 3 unreachable, 4 login or certificate refused, 5 refused or rejected by
- * the server, 6 locked, else 1 (doc/wol.txt, wol-sync-errors). */
-int wol_cli_net_exit(int code);
 int wol_cli_init(wol_cli *cli, int argc, char **argv);
 int wol_cli_join(wol_cli *cli, int argc, char **argv);
 int wol_cli_circles(wol_cli *cli, int argc, char **argv);

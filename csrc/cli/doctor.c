@@ -1,5 +1,6 @@
 /* cli/doctor.c - `wol doctor`: the health report for the shell */
 #include "cli.h"
+#include "wol_json.h"
 
 #include <string.h>
 #include <unistd.h>
@@ -20,17 +21,7 @@ int wol_cli_doctor(wol_cli *cli, int argc, char **argv)
 	for (size_t i = 0; i < checks.n; i++)
 		errors += checks.items[i].level == WOL_CHECK_ERROR;
 	if (opts[0].value) {
-		cJSON *arr = cJSON_CreateArray();
-		for (size_t i = 0; i < checks.n; i++) {
-			const wol_check *c = &checks.items[i];
-			cJSON *o = cJSON_CreateObject();
-			cJSON_AddStringToObject(o, "level", wol_doctor_level_name(c->level));
-			cJSON_AddStringToObject(o, "section", c->section);
-			cJSON_AddStringToObject(o, "msg", c->msg);
-			if (c->advice)
-				cJSON_AddStringToObject(o, "advice", c->advice);
-			cJSON_AddItemToArray(arr, o);
-		}
+		cJSON *arr = wol_checks_json(&checks);
 		wol_doctor_free(&checks);
 		int rc = wol_cli_json(arr);
 		return rc ? rc : (errors ? WOL_EXIT_FAIL : WOL_EXIT_OK);

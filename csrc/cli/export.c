@@ -1,28 +1,9 @@
 /* cli/export.c - `wol export`: a legacy you can publish */
 #include "cli.h"
+#include "wol_json.h"
 
 #include <stdlib.h>
 #include <string.h>
-
-static cJSON *result_json(const wol_export_result *r)
-{
-	cJSON *j = cJSON_CreateObject();
-	cJSON_AddStringToObject(j, "out", r->out);
-	cJSON_AddStringToObject(j, "index", r->index);
-	cJSON_AddStringToObject(j, "format", r->format);
-	cJSON *mem = cJSON_AddArrayToObject(j, "members");
-	for (size_t i = 0; i < r->nmembers; i++)
-		cJSON_AddItemToArray(mem, cJSON_CreateString(r->members[i]));
-	cJSON_AddNumberToObject(j, "pages", (double)r->pages);
-	cJSON_AddNumberToObject(j, "notes", (double)r->notes);
-	cJSON_AddNumberToObject(j, "questions", (double)r->questions);
-	cJSON_AddNumberToObject(j, "answers", (double)r->answers);
-	cJSON_AddNumberToObject(j, "feedback", (double)r->feedback);
-	cJSON *w = cJSON_AddArrayToObject(j, "warnings");
-	for (size_t i = 0; i < r->nwarnings; i++)
-		cJSON_AddItemToArray(w, cJSON_CreateString(r->warnings[i]));
-	return j;
-}
 
 int wol_cli_export(wol_cli *cli, int argc, char **argv)
 {
@@ -43,7 +24,7 @@ int wol_cli_export(wol_cli *cli, int argc, char **argv)
 	if (opts[7].value) {
 		wol_error nerr;
 		if (wol_name_check(opts[7].value, "circle name", &nerr))
-			return wol_cli_usage(cli, "%s", nerr.msg + 5);
+			return wol_cli_usage(cli, "%s", wol_error_text(&nerr));
 	}
 	/* --include ana,bo (commas or spaces) */
 	char *list = opts[2].value ? strdup(opts[2].value) : NULL;
@@ -58,7 +39,7 @@ int wol_cli_export(wol_cli *cli, int argc, char **argv)
 		wol_error nerr;
 		if (wol_name_check(h, "--include", &nerr)) {
 			free(list);
-			return wol_cli_usage(cli, "%s", nerr.msg + 5);
+			return wol_cli_usage(cli, "%s", wol_error_text(&nerr));
 		}
 		inc[ninc++] = h;
 	}
@@ -84,7 +65,7 @@ int wol_cli_export(wol_cli *cli, int argc, char **argv)
 	for (size_t i = 0; i < r.nwarnings; i++)
 		wol_cli_printf(stderr, "%s\n", r.warnings[i]);
 	if (opts[8].value) {
-		cJSON *j = result_json(&r);
+		cJSON *j = wol_export_result_json(&r);
 		wol_export_result_free(&r);
 		return wol_cli_json(j);
 	}

@@ -1,58 +1,9 @@
 /* cli/index.c - `wol index` (refresh, rebuild, figures) and `wol search` */
 #include "cli.h"
+#include "wol_json.h"
 
 #include <stdlib.h>
 #include <string.h>
-
-static void report_json(cJSON *o, const wol_index_report *r)
-{
-	cJSON_AddNumberToObject(o, "docs", (double)r->docs);
-	cJSON_AddNumberToObject(o, "stat", (double)r->stat);
-	cJSON_AddNumberToObject(o, "read", (double)r->read);
-	cJSON_AddNumberToObject(o, "added", (double)r->added);
-	cJSON_AddNumberToObject(o, "updated", (double)r->updated);
-	cJSON_AddNumberToObject(o, "removed", (double)r->removed);
-	cJSON_AddNumberToObject(o, "problems", (double)r->problems);
-	cJSON_AddNumberToObject(o, "trees", (double)r->trees);
-	cJSON_AddNumberToObject(o, "ms", r->ms);
-	if (r->notice)
-		cJSON_AddStringToObject(o, "notice", r->notice);
-}
-
-static cJSON *figures_json(const wol_index_figures *f)
-{
-	cJSON *o = cJSON_CreateObject();
-	cJSON_AddNumberToObject(o, "docs", (double)f->docs);
-	cJSON_AddNumberToObject(o, "journal", (double)f->journal);
-	cJSON_AddNumberToObject(o, "notes", (double)f->notes);
-	cJSON_AddNumberToObject(o, "questions", (double)f->questions);
-	cJSON_AddNumberToObject(o, "answers", (double)f->answers);
-	cJSON_AddNumberToObject(o, "open", (double)f->open);
-	cJSON_AddNumberToObject(o, "resolved", (double)f->resolved);
-	cJSON_AddNumberToObject(o, "files", (double)f->files);
-	cJSON_AddNumberToObject(o, "db_bytes", (double)f->db_bytes);
-	cJSON *members = cJSON_AddArrayToObject(o, "members");
-	for (size_t i = 0; i < f->nmembers; i++) {
-		const wol_index_member *m = &f->members[i];
-		cJSON *j = cJSON_CreateObject();
-		cJSON_AddStringToObject(j, "author", m->author ? m->author : "");
-		cJSON_AddNumberToObject(j, "notes", (double)m->notes);
-		cJSON_AddNumberToObject(j, "questions", (double)m->questions);
-		cJSON_AddNumberToObject(j, "answers", (double)m->answers);
-		cJSON_AddNumberToObject(j, "resolved", (double)m->resolved);
-		cJSON_AddItemToArray(members, j);
-	}
-	cJSON *weeks = cJSON_AddArrayToObject(o, "weeks");
-	for (size_t i = 0; i < f->nweeks; i++) {
-		const wol_index_week *w = &f->weeks[i];
-		cJSON *j = cJSON_CreateObject();
-		cJSON_AddStringToObject(j, "week", w->week);
-		cJSON_AddStringToObject(j, "author", w->author ? w->author : "");
-		cJSON_AddNumberToObject(j, "notes", (double)w->notes);
-		cJSON_AddItemToArray(weeks, j);
-	}
-	return o;
-}
 
 static void figures_text(const wol_index_figures *f)
 {
@@ -132,20 +83,19 @@ int wol_cli_index(wol_cli *cli, int argc, char **argv)
 	if (rep.notice)
 		wol_cli_printf(stderr, "%s\n", rep.notice);
 	if (json) {
-		cJSON *o = cJSON_CreateObject();
-		report_json(o, &rep);
-		if (stats)
-			cJSON_AddItemToObject(o, "stats", figures_json(&f));
+		cJSON *o = wol_index_report_json(&rep);
+		if (o && stats)
+			cJSON_AddItemToObject(o, "stats", wol_index_figures_json(&f));
 		wol_index_report_free(&rep);
 		wol_index_figures_free(&f);
 		return wol_cli_json(o);
 	}
-	printf("%s: %ld documents; %ld files checked, %ld read (%ld added, %ld updated, %ld removed) "
+	wol_cli_say(cli, "%s: %ld documents; %ld files checked, %ld read (%ld added, %ld updated, %ld removed) "
 	       "in %.1f ms\n",
 	       rebuild ? "rebuilt" : "index", rep.docs, rep.stat, rep.read, rep.added, rep.updated,
 	       rep.removed, rep.ms);
 	if (rep.problems)
-		printf("%ld files have front matter that could not be read; they are indexed as plain "
+		wol_cli_say(cli, "%ld files have front matter that could not be read; they are indexed as plain "
 		       "text\n",
 		       rep.problems);
 	if (stats)
@@ -199,33 +149,13 @@ int wol_cli_search(wol_cli *cli, int argc, char **argv)
 	free(query);
 	if (rc) {
 		wol_search_result_free(&res);
-		return wol_cli_fail(cli, &err);
+		/* a query that is not well formed (WOL_EINVAL) is a usage error */
+		return rc == WOL_EINVAL ? wol_cli_usage_error(cli, &err) : wol_cli_fail(cli, &err);
 	}
 	if (res.notice)
 		wol_cli_printf(stderr, "%s\n", res.notice);
 	if (opts[0].value) {
-		cJSON *arr = cJSON_CreateArray();
-		for (size_t i = 0; i < res.n; i++) {
-			const wol_search_hit *h = &res.hits[i];
-			cJSON *o = cJSON_CreateObject();
-			cJSON_AddStringToObject(o, "path", h->abspath);
-			cJSON_AddStringToObject(o, "rel", h->path);
-			cJSON_AddNumberToObject(o, "line", h->line);
-			cJSON_AddStringToObject(o, "kind", h->kind);
-			if (h->circle)
-				cJSON_AddStringToObject(o, "circle", h->circle);
-			if (h->author)
-				cJSON_AddStringToObject(o, "author", h->author);
-			if (h->date)
-				cJSON_AddStringToObject(o, "date", h->date);
-			if (h->title)
-				cJSON_AddStringToObject(o, "title", h->title);
-			if (h->state)
-				cJSON_AddStringToObject(o, "state", h->state);
-			cJSON_AddStringToObject(o, "snippet", h->snippet);
-			cJSON_AddNumberToObject(o, "score", h->score);
-			cJSON_AddItemToArray(arr, o);
-		}
+		cJSON *arr = wol_search_hits_json(&res);
 		wol_search_result_free(&res);
 		return wol_cli_json(arr);
 	}

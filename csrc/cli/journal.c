@@ -2,6 +2,7 @@
  * the shell */
 #include "cli.h"
 #include "util/util.h" /* a front-end concern: printing an entry */
+#include "wol_json.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -28,19 +29,7 @@ static int list_entries(wol_cli *cli, wol_ctx *ctx, int json)
 		return wol_cli_fail(cli, &err);
 	print_warnings(&l);
 	if (json) {
-		cJSON *arr = cJSON_CreateArray();
-		for (size_t i = 0; i < l.n; i++) {
-			const wol_journal_entry *e = &l.items[i];
-			char d[11];
-			wol_date_format(e->date, d);
-			cJSON *o = cJSON_CreateObject();
-			cJSON_AddStringToObject(o, "date", d);
-			cJSON_AddStringToObject(o, "path", e->path);
-			cJSON_AddStringToObject(o, "title", e->title ? e->title : "");
-			cJSON_AddNumberToObject(o, "size", (double)e->size);
-			cJSON_AddBoolToObject(o, "written", e->written);
-			cJSON_AddItemToArray(arr, o);
-		}
+		cJSON *arr = wol_journal_entries_json(&l);
 		wol_journal_entries_free(&l);
 		return wol_cli_json(arr);
 	}
@@ -91,8 +80,8 @@ int wol_cli_journal(wol_cli *cli, int argc, char **argv)
 	}
 	wol_date d;
 	wol_error err;
-	if (wol_date_parse(npos ? pos[0] : NULL, wol_ctx_today(ctx), &d, &err) != 0)
-		return wol_cli_fail(cli, &err);
+	if (wol_cli_date(cli, ctx, npos ? pos[0] : NULL, &d) != 0)
+		return WOL_EXIT_USAGE;
 	char *path, *warning;
 	if (wol_journal_open(ctx, d, &path, NULL, &warning, &err) != 0)
 		return wol_cli_fail(cli, &err);
@@ -123,6 +112,8 @@ int wol_cli_log(wol_cli *cli, int argc, char **argv)
 	int npos;
 	if (wol_cli_parse(cli, argc, argv, opts, pos, &npos))
 		return WOL_EXIT_USAGE;
+	if (opts[0].value && !wol_time_valid(opts[0].value))
+		return wol_cli_usage(cli, "--time: '%s' is not HH:MM", opts[0].value);
 	char *text = wol_cli_words(pos, npos);
 	if (!text) {
 		wol_error oom;
@@ -154,6 +145,11 @@ int wol_cli_log(wol_cli *cli, int argc, char **argv)
 		free(line);
 		while (nquote && quote[nquote - 1][strspn(quote[nquote - 1], " \t\r\n")] == '\0')
 			free(quote[--nquote]); /* trailing blank lines */
+		if (nquote == 0) {
+			wol_strv_free(quote, nquote);
+			free(text);
+			return wol_cli_usage(cli, "nothing to log: give TEXT, or lines on standard input");
+		}
 	}
 	int rc = WOL_EXIT_OK;
 	wol_ctx *ctx = wol_cli_ctx(cli);
@@ -168,6 +164,7 @@ int wol_cli_log(wol_cli *cli, int argc, char **argv)
 			rc = wol_cli_fail(cli, &err);
 		} else {
 			print_warning(warning);
+			wol_cli_say(cli, "wol: logged to %s\n", path);
 			free(path);
 		}
 	}
@@ -191,26 +188,13 @@ int wol_cli_stats(wol_cli *cli, int argc, char **argv)
 	wol_journal_stats s;
 	wol_journal_stats_of(&l, wol_ctx_today(ctx), &s);
 	print_warnings(&l);
-	char today[11], last[11];
-	wol_date_format(s.today, today);
+	char last[11];
 	if (s.last.y)
 		wol_date_format(s.last, last);
 	size_t entries = l.n;
 	wol_journal_entries_free(&l);
 	if (opts[0].value) {
-		cJSON *o = cJSON_CreateObject();
-		cJSON_AddStringToObject(o, "today", today);
-		cJSON_AddNumberToObject(o, "current", s.current);
-		cJSON_AddNumberToObject(o, "longest", s.longest);
-		cJSON_AddNumberToObject(o, "week", s.week);
-		cJSON_AddNumberToObject(o, "month", s.month);
-		cJSON_AddNumberToObject(o, "total", s.total);
-		cJSON_AddBoolToObject(o, "today_written", s.today_written);
-		if (s.last.y)
-			cJSON_AddStringToObject(o, "last", last);
-		else
-			cJSON_AddNullToObject(o, "last");
-		cJSON_AddNumberToObject(o, "entries", (double)entries);
+		cJSON *o = wol_journal_stats_json(&s, entries);
 		return wol_cli_json(o);
 	}
 	printf("current streak  %d day%s%s\n", s.current, s.current == 1 ? "" : "s",

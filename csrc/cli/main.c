@@ -1,5 +1,6 @@
 /* cli/main.c - `wol`: main, global options, the command table and help */
 #include "cli.h"
+#include "wol_json.h"
 
 #include <stdarg.h>
 #include <stdlib.h>
@@ -12,7 +13,7 @@ static int cmd_version(wol_cli *cli, int argc, char **argv);
  * shows them. */
 static const wol_cli_cmd commands[] = {
 	{"doctor", wol_cli_doctor, "[--json]", "check the installation, identity and circles",
-	 "Prints what :checkhealth wol reports. Exit 1 when any check is an error."},
+	 "Prints what :checkhealth wol reports. Exit 1 when any check is an error.", 0},
 	{"sync", wol_cli_sync,
 	 "[--json] [--status] [--no-push] [--attempts N] [--wait SECONDS] [--timeout SECONDS]",
 	 "fetch what the circle shared, merge it, push what you shared",
@@ -20,64 +21,64 @@ static const wol_cli_cmd commands[] = {
 	 "--status (or --dry-run) only shows the commits waiting to be pushed (no network).\n"
 	 "--json prints one JSON object a line: progress, then a summary.\n"
 	 "--timeout stops a sync that gets no answer (exit 3); by default it waits.\n"
-	 "exit status: 0 ok, 1 local failure, 2 usage, 3 offline or remote unreachable,\n"
-	 "4 authentication or host key refused, 5 push rejected after every retry,\n"
-	 "6 another sync of the circle is running"},
+	 "Exit 6 when another sync of the circle is running (see: wol --help).", 1},
 	{"init", wol_cli_init, "NAME [--remote URL] [--started DATE] [--meets DAY] [--weeks N] [--goal TEXT]",
-	 "start a circle in $WOL_HOME/circles/NAME", "Creates the repository with circle.md and your members/<handle>.md, committed."},
+	 "start a circle in $WOL_HOME/circles/NAME", "Creates the repository with circle.md and your members/<handle>.md, committed.", 1},
 	{"join", wol_cli_join, "URL [NAME] [--goal TEXT] [--json]", "join a circle: clone it and add yourself",
-	 "With --json, prints one JSON object per line: progress events, then done or error.\n"
-	 "--goal sets your goal in members/<handle>.md (checked before anything is cloned)."},
-	{"circles", wol_cli_circles, "[--json]", "list your circles (* marks the default)", NULL},
-	{"note", wol_cli_note, "TITLE", "create a note in notes/<handle>/ (not shared yet)", NULL},
+	 "With --json, prints JSON lines: progress, then a summary (see :help wol-json-lines).\n"
+	 "--goal sets your goal in members/<handle>.md (checked before anything is cloned).", 1},
+	{"circles", wol_cli_circles, "[--json]", "list your circles (* marks the default)", NULL, 0},
+	{"note", wol_cli_note, "TITLE", "create a note in notes/<handle>/ (not shared yet)",
+	 "Prints the new note's path.", 1},
 	{"share", wol_cli_share, "FILE|- [-m MSG] [--force] [--title T] [--lines A-B] [--max-size N] [--json]",
 	 "share a note (or a copy of any file) as a commit in the circle",
 	 "Refuses journal entries and secret-looking content unless --force, and\n"
-	 "binary content, files over the size limit (1 MiB) and other members' notes."},
-	{"notes", wol_cli_notes, "[HANDLE] [--json]", "list shared notes, newest first", NULL},
-	{"ask", wol_cli_ask, "TITLE [-m BODY] [--about PATH] [--force] [--json]", "ask the circle for help (a question, committed)", NULL},
+	 "binary content, files over the size limit (1 MiB) and other members' notes.", 1},
+	{"notes", wol_cli_notes, "[HANDLE] [--json]", "list shared notes, newest first", NULL, 0},
+	{"ask", wol_cli_ask, "TITLE [-m BODY] [--about PATH] [--force] [--json]", "ask the circle for help (a question, committed)", NULL, 1},
 	{"questions", wol_cli_questions, "[--state open|resolved|retracted|all] [--mine] [--new] [--json] [--source files|index]", "list the circle's questions (open ones by default)",
-	 "--new lists only what arrived since the last --new (or :WolSync digest):\nquestions by others and answers by others to your questions.\nThe list comes from the search index (refreshed first); --source files\nreads the record files instead."},
-	{"show", wol_cli_show, "QID [--json]", "show a question with its answers and events", "QID may be the whole id, a unique prefix or a unique suffix."},
-	{"answer", wol_cli_answer, "QID -m TEXT [--force] [--json]", "answer a question", NULL},
-	{"resolve", wol_cli_resolve, "QID [-m WHAT-HELPED] [--json]", "mark your question resolved", NULL},
-	{"reopen", wol_cli_reopen, "QID [--json]", "reopen your resolved question", NULL},
-	{"thank", wol_cli_thank, "QID AID [-m TEXT] [--json]", "thank someone for an answer", NULL},
+	 "--new lists only what arrived since the last --new (or :WolSync digest):\nquestions by others and answers by others to your questions.\nThe list comes from the search index (refreshed first); --source files\nreads the record files instead.", 0},
+	{"show", wol_cli_show, "QID [--json]", "show a question with its answers and events", "QID may be the whole id, a unique prefix or a unique suffix.", 0},
+	{"answer", wol_cli_answer, "QID -m TEXT [--force] [--json]", "answer a question", NULL, 1},
+	{"resolve", wol_cli_resolve, "QID [-m WHAT-HELPED] [--json]", "mark your question resolved", NULL, 1},
+	{"reopen", wol_cli_reopen, "QID [--json]", "reopen your resolved question", NULL, 1},
+	{"thank", wol_cli_thank, "QID AID [-m TEXT] [--json]", "thank someone for an answer", NULL, 1},
 	{"journal", wol_cli_journal, "[date] [--path | --list] [--json]",
 	 "open (creating if needed) the journal entry for today or a date",
 	 "DATE is YYYY-MM-DD, today, yesterday, tomorrow, +N or -N. With a terminal and\n"
 	 "$VISUAL or $EDITOR set, opens the entry in it; otherwise prints it.\n"
-	 "--path prints only its path; --list lists the entries, newest first."},
+	 "--path prints only its path; --list lists the entries, newest first.", 0},
 	{"log", wol_cli_log, "TEXT... [--time HH:MM]", "append '- HH:MM TEXT' to today's journal entry",
-	 "Without TEXT, lines read from standard input are appended as a quote."},
-	{"stats", wol_cli_stats, "[--json]", "journal streaks and days written", NULL},
+	 "Without TEXT, lines read from standard input are appended as a quote.\n"
+	 "Prints where it logged, as the editor does.", 1},
+	{"stats", wol_cli_stats, "[--json]", "journal streaks and days written", NULL, 0},
 	{"prompt", wol_cli_prompt, "[date] [--json] [--started DATE [--weeks N]]",
 	 "show the day's prompt: theme, challenge, questions",
 	 "date: YYYY-MM-DD, today, yesterday, tomorrow, +N or -N (default today).\n"
 	 "--started/--weeks set the circle program instead of the circle's circle.md.\n"
-	 "Skipped prompt files are reported on stderr; the prompt is still shown."},
+	 "Skipped prompt files are reported on stderr; the prompt is still shown.", 0},
 	{"index", wol_cli_index, "[--rebuild | --synced CIRCLE | FILE...] [--stats] [--json]",
 	 "bring the search index up to date (or rebuild it, or show its figures)",
 	 "The index ($WOL_HOME/index.db) is a cache of your journal, notes and questions;\n"
 	 "deleting it loses nothing. Without arguments every file is checked (by size and\n"
 	 "time). --rebuild indexes everything again; --synced CIRCLE looks only at what\n"
 	 "changed since the circle's last indexed commit; FILE... looks only at those.\n"
-	 "--stats prints notes per member and week and question counts."},
+	 "--stats prints notes per member and week and question counts.", 1},
 	{"search", wol_cli_search, "QUERY... [--json] [--limit N] [--no-refresh]",
 	 "full-text search over journal, notes, questions and answers",
 	 "Query: words, \"a phrase\", prefix*, -exclude, and filters kind:note|journal|\n"
 	 "question|answer author:NAME circle:NAME after:DATE before:DATE is:open|resolved.\n"
-	 "Prints FILE:LINE: [kind author] title: snippet, best match first."},
+	 "Prints FILE:LINE: [kind author] title: snippet, best match first.", 0},
 	{"status", wol_cli_status, "[--json] [--agenda] [--limit N] [--color auto|always|never]",
 	 "the circle at a glance: program week, members, what is new, open questions, activity",
 	 "The activity grid is coloured when standard output is a terminal.\n"
-	 "--agenda prints a meeting agenda for the next meeting (Markdown)."},
+	 "--agenda prints a meeting agenda for the next meeting (Markdown).", 0},
 	{"review", wol_cli_review, "[WEEK | --week YYYY-Www | DATE] [--json] [--save] [--fresh]",
 	 "the weekly review: the days written, what you shared, asked and answered, your goal",
 	 "WEEK is YYYY-Www (ISO week, 2026-W10) or any date in it (default: this week).\n"
 	 "Once saved (:w in :WolReview, or --save) the review is the journal file\n"
 	 "journal/YYYY/YYYY-Www.md and is shown as you wrote it; --fresh makes it anew.\n"
-	 "--save writes a new review into the journal (never over a saved one)."},
+	 "--save writes a new review into the journal (never over a saved one).", 0},
 	{"export", wol_cli_export,
 	 "--out DIR [--format md|html] [--mine | --all] [--include H,H] [--from DATE] [--to DATE] "
 	 "[--circle NAME] [--json]",
@@ -88,24 +89,24 @@ static const wol_cli_cmd commands[] = {
 	 "(with their authors' handles). --include adds members whose words may go too;\n"
 	 "--all is refused unless every member is in --include. Never exported: your\n"
 	 "journal, your people records, drafts that were not shared.\n"
-	 "DIR must be new, empty, or an earlier export (replaced in one step)."},
+	 "DIR must be new, empty, or an earlier export (replaced in one step).", 1},
 	{"goal", wol_cli_goal, "[TEXT...] [--circle NAME] [--history] [--member HANDLE] [--json]",
 	 "show or set your goal in a circle (members/<handle>.md, shared by the next sync)",
 	 "Without TEXT, shows the goal; with TEXT, sets it (a commit, like a share).\n"
 	 "--history lists every revision with its date, from the repository's history.\n"
-	 "--member shows another member's goal. A goal over 25 words is saved with a note."},
+	 "--member shows another member's goal. A goal over 25 words is saved with a note.", 1},
 	{"people", wol_cli_people,
 	 "[--json] [--sort stale|name|closeness|count] [--stale DAYS] | add NAME [--relation TEXT] "
 	 "[--closeness 0-5] [--handle H] [--circles A,B] [--tags A,B] | rm NAME | show NAME [--json]",
 	 "your private relationship list: who matters to your goal, and what you gave them",
 	 "Each person is a file $WOL_HOME/people/<slug>.md (private, never shared).\n"
 	 "The list is sorted longest-without-a-contribution first (--sort changes it).\n"
-	 "rm moves the file to people/.trash/; nothing is deleted."},
+	 "rm moves the file to people/.trash/; nothing is deleted.", 1},
 	{"give", wol_cli_give, "PERSON WHAT... [--date DATE] [--time HH:MM] [--json]",
 	 "note a contribution to someone on your list ('- DATE HH:MM WHAT' in their file)",
-	 "PERSON is a name or slug (case ignored). DATE defaults to today."},
-	{"version", cmd_version, "[--json]", "print the version and library versions", NULL},
-	{NULL, NULL, NULL, NULL, NULL}};
+	 "PERSON is a name or slug (case ignored). DATE defaults to today.", 1},
+	{"version", cmd_version, "[--json]", "print the version and library versions", NULL, 0},
+	{NULL, NULL, NULL, NULL, NULL, 0}};
 
 static void print_usage(FILE *f)
 {
@@ -115,17 +116,26 @@ static void print_usage(FILE *f)
 	           "commands:\n");
 	for (const wol_cli_cmd *c = commands; c->name; c++)
 		fprintf(f, "  %-10s %s\n", c->name, c->summary);
-	fprintf(f, "\nglobal options:\n"
+	fprintf(f, "\nCommands that write say what they did on standard output (as the editor\n"
+	           "does) and nothing with -q/--quiet; warnings and errors go to standard error.\n"
+	           "\nglobal options:\n"
 	           "  --home DIR      use DIR instead of $WOL_HOME (default ~/.local/share/wol)\n"
 	           "  --circle NAME   act on circle NAME instead of the default circle\n\n"
-	           "exit status: 0 ok, 1 failure, 2 usage error\n");
+	           "exit status (every command; :help wol-exit):\n"
+	           "  0 ok, 1 failure, 2 usage (the command line is wrong; nothing done),\n"
+	           "  3 offline or remote unreachable, 4 authentication or host key refused,\n"
+	           "  5 refused (by the remote, or by a rule: a secret, another member's note),\n"
+	           "  6 busy (a lock is held; try again)\n");
 }
 
 static void print_cmd_help(const wol_cli_cmd *c)
 {
-	printf("usage: wol %s %s\n\n%s.\n", c->name, c->args ? c->args : "", c->summary);
+	printf("usage: wol %s %s%s\n\n%s.\n", c->name, c->args ? c->args : "",
+	       c->writes ? " [-q]" : "", c->summary);
 	if (c->help)
 		printf("\n%s\n", c->help);
+	if (c->writes)
+		printf("-q, --quiet prints nothing on success (warnings and errors still do).\n");
 }
 
 wol_ctx *wol_cli_ctx(wol_cli *cli)
@@ -155,25 +165,82 @@ wol_circle *wol_cli_circle(wol_cli *cli)
 	return c;
 }
 
+int wol_cli_exit(int code)
+{
+	switch (code) {
+	case WOL_OK: return WOL_EXIT_OK;
+	case WOL_ENET: return WOL_EXIT_NET;
+	case WOL_EAUTH: return WOL_EXIT_AUTH;
+	case WOL_EREFUSED:
+	case WOL_EREJECTED: return WOL_EXIT_REFUSED;
+	case WOL_ELOCKED: return WOL_EXIT_BUSY;
+	default: return WOL_EXIT_FAIL;
+	}
+}
+
 int wol_cli_fail(wol_cli *cli, const wol_error *err)
 {
 	(void)cli;
 	wol_cli_printf(stderr, "%s\n", err->msg[0] ? err->msg : "wol: failed");
-	return WOL_EXIT_FAIL;
+	return err->code ? wol_cli_exit(err->code) : WOL_EXIT_FAIL;
+}
+
+static int usage_v(wol_cli *cli, const char *see, const char *fmt, va_list ap)
+{
+	char msg[512];
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	if (cli->cmd && see)
+		wol_cli_printf(stderr, "wol: %s: %s (see: %s)\n", cli->cmd, msg, see);
+	else if (cli->cmd)
+		wol_cli_printf(stderr, "wol: %s: %s (see: wol %s --help)\n", cli->cmd, msg, cli->cmd);
+	else
+		wol_cli_printf(stderr, "wol: %s (see: %s)\n", msg, see ? see : "wol --help");
+	return WOL_EXIT_USAGE;
 }
 
 int wol_cli_usage(wol_cli *cli, const char *fmt, ...)
 {
-	char msg[512];
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
+	int rc = usage_v(cli, NULL, fmt, ap);
 	va_end(ap);
+	return rc;
+}
+
+int wol_cli_usage_see(wol_cli *cli, const char *see, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int rc = usage_v(cli, see, fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
+int wol_cli_usage_error(wol_cli *cli, const wol_error *err)
+{
 	if (cli->cmd)
-		wol_cli_printf(stderr, "wol: %s: %s (see: wol %s --help)\n", cli->cmd, msg, cli->cmd);
+		wol_cli_printf(stderr, "%s (see: wol %s --help)\n", err->msg, cli->cmd);
 	else
-		wol_cli_printf(stderr, "wol: %s (see: wol --help)\n", msg);
+		wol_cli_printf(stderr, "%s (see: wol --help)\n", err->msg);
 	return WOL_EXIT_USAGE;
+}
+
+int wol_cli_date(wol_cli *cli, wol_ctx *ctx, const char *arg, wol_date *out)
+{
+	wol_error err;
+	if (wol_date_parse(arg, wol_ctx_today(ctx), out, &err) != 0)
+		return wol_cli_usage(cli, "%s", wol_error_text(&err));
+	return 0;
+}
+
+void wol_cli_say(wol_cli *cli, const char *fmt, ...)
+{
+	if (cli->quiet)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	wol_cli_vprintf(stdout, fmt, ap);
+	va_end(ap);
 }
 
 int wol_cli_json(cJSON *value)
@@ -204,6 +271,40 @@ int wol_cli_jsonl_emit(cJSON *line)
 	return rc;
 }
 
+void wol_cli_jsonl_failed(cJSON *summary, const wol_error *err, int exit_code)
+{
+	if (!summary)
+		return;
+	const char *name = wol_error_name(err->code);
+	if (!cJSON_GetObjectItemCaseSensitive(summary, "error"))
+		cJSON_AddStringToObject(summary, "error", err->msg);
+	if (!cJSON_GetObjectItemCaseSensitive(summary, "code"))
+		cJSON_AddStringToObject(summary, "code", name);
+	cJSON_AddStringToObject(summary, "error_kind", name);
+	cJSON_AddNumberToObject(summary, "exit", exit_code);
+}
+
+cJSON *wol_cli_typed(const char *type, cJSON *tree)
+{
+	cJSON *o = tree ? cJSON_CreateObject() : NULL;
+	if (!o || !cJSON_AddStringToObject(o, "type", type)) {
+		cJSON_Delete(o);
+		cJSON_Delete(tree);
+		return NULL;
+	}
+	/* the tree's members follow "type" */
+	cJSON *first = tree->child, *head = o->child;
+	tree->child = NULL;
+	cJSON_Delete(tree);
+	if (first) {
+		cJSON *last = first->prev;
+		head->next = first;
+		first->prev = head;
+		head->prev = last;
+	}
+	return o;
+}
+
 int wol_cli_parse(wol_cli *cli, int argc, char **argv, wol_cli_opt *opts, char **pos, int *npos)
 {
 	*npos = 0;
@@ -219,6 +320,10 @@ int wol_cli_parse(wol_cli *cli, int argc, char **argv, wol_cli_opt *opts, char *
 		}
 		if (strcmp(a, "--") == 0) {
 			only_pos = 1;
+			continue;
+		}
+		if (cli->writes && (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0)) {
+			cli->quiet = 1;
 			continue;
 		}
 		wol_cli_opt *found = NULL;
@@ -308,17 +413,7 @@ static int cmd_version(wol_cli *cli, int argc, char **argv)
 	wol_libinfo li;
 	wol_version_libs(&li);
 	if (opts[0].value) {
-		cJSON *j = cJSON_CreateObject();
-		cJSON_AddStringToObject(j, "wol", li.wol);
-		cJSON_AddNumberToObject(j, "format", li.format);
-		cJSON_AddStringToObject(j, "libgit2", li.libgit2);
-		cJSON_AddBoolToObject(j, "ssh", li.git_ssh);
-		cJSON_AddBoolToObject(j, "https", li.git_https);
-		cJSON_AddBoolToObject(j, "threads", li.git_threads);
-		cJSON_AddStringToObject(j, "sqlite", li.sqlite);
-		cJSON_AddBoolToObject(j, "fts5", li.sqlite_fts5);
-		cJSON_AddStringToObject(j, "libyaml", li.libyaml);
-		cJSON_AddStringToObject(j, "cjson", li.cjson);
+		cJSON *j = wol_libinfo_json(&li);
 		return wol_cli_json(j);
 	}
 	printf("wol %s (circle format %d)\nlibgit2 %s (ssh: %s, https: %s)\nsqlite %s (fts5: %s)\n"
@@ -364,7 +459,7 @@ static int run(wol_cli *cli, int argc, char **argv)
 	if (cli->circle) {
 		wol_error err;
 		if (wol_name_check(cli->circle, "circle name", &err))
-			return wol_cli_usage(cli, "%s", err.msg + 5);
+			return wol_cli_usage(cli, "%s", wol_error_text(&err));
 	}
 	if (i >= argc) {
 		print_usage(stderr);
@@ -388,6 +483,7 @@ static int run(wol_cli *cli, int argc, char **argv)
 		if (strcmp(c->name, name) != 0)
 			continue;
 		cli->cmd = c->name;
+		cli->writes = c->writes;
 		for (int k = i + 1; k < argc; k++) {
 			if (strcmp(argv[k], "--") == 0)
 				break;

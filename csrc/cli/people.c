@@ -1,7 +1,7 @@
 /* cli/people.c - `wol people`, `wol give`, `wol goal`: the relationship
  * list, contributions and the goal from the shell */
 #include "cli.h"
-#include "people/people_json.h"
+#include "wol_json.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -1,5 +1,6 @@
 /* cli/prompt.c - `wol prompt`: the day's prompt in the shell */
 #include "cli.h"
+#include "wol_json.h"
 
 #include <ctype.h>
 #include <stdlib.h>
@@ -56,14 +57,6 @@ static void print_wrapped(const char *s, const char *first, const char *indent, 
 		putchar('\n');
 }
 
-static cJSON *strv_json(char **v, size_t n)
-{
-	cJSON *a = cJSON_CreateArray();
-	for (size_t i = 0; i < n; i++)
-		cJSON_AddItemToArray(a, cJSON_CreateString(v[i]));
-	return a;
-}
-
 int wol_cli_prompt(wol_cli *cli, int argc, char **argv)
 {
 	wol_cli_opt opts[] = {{"json", 0, 0, NULL},
@@ -83,8 +76,8 @@ int wol_cli_prompt(wol_cli *cli, int argc, char **argv)
 		return WOL_EXIT_FAIL;
 	wol_error err;
 	wol_date date;
-	if (wol_date_parse(npos ? pos[0] : NULL, wol_ctx_today(ctx), &date, &err) != 0)
-		return wol_cli_fail(cli, &err);
+	if (wol_cli_date(cli, ctx, npos ? pos[0] : NULL, &date) != 0)
+		return WOL_EXIT_USAGE;
 	wol_prompt_opts po = {0};
 	if (cli->circle) {
 		const char *name;
@@ -117,36 +110,7 @@ int wol_cli_prompt(wol_cli *cli, int argc, char **argv)
 	char ds[11];
 	wol_date_format(p.date, ds);
 	if (opts[0].value) {
-		cJSON *j = cJSON_CreateObject();
-		cJSON_AddStringToObject(j, "date", ds);
-		cJSON_AddStringToObject(j, "weekday", wol_weekday_name(wol_date_weekday(p.date)));
-		cJSON *o = cJSON_AddObjectToObject(j, "theme");
-		cJSON_AddStringToObject(o, "title", p.title);
-		cJSON_AddStringToObject(o, "text", p.text);
-		cJSON_AddItemToObject(o, "tags", strv_json(p.tags, p.ntags));
-		if (p.focus_title) {
-			o = cJSON_AddObjectToObject(j, "focus");
-			cJSON_AddNumberToObject(o, "week", p.week);
-			cJSON_AddNumberToObject(o, "weeks", p.weeks);
-			cJSON_AddStringToObject(o, "title", p.focus_title);
-			cJSON_AddStringToObject(o, "text", p.focus_text);
-			cJSON_AddItemToObject(o, "questions", strv_json(p.focus_questions, p.nfocus_questions));
-		}
-		o = cJSON_AddObjectToObject(j, "challenge");
-		cJSON_AddStringToObject(o, "title", p.challenge_title);
-		cJSON_AddStringToObject(o, "text", p.challenge);
-		cJSON_AddItemToObject(j, "reflect", strv_json(p.questions, p.nquestions));
-		o = cJSON_AddObjectToObject(j, "sources");
-		const char *srcs[][2] = {{"theme", p.theme_source}, {"focus", p.focus_source},
-		                         {"challenge", p.challenge_source}, {"reflect", p.reflect_source}};
-		for (size_t i = 0; i < 4; i++) /* an empty layer has no source: left out, as in Lua */
-			if (srcs[i][1])
-				cJSON_AddStringToObject(o, srcs[i][0], srcs[i][1]);
-		cJSON_AddBoolToObject(j, "dated", p.dated);
-		cJSON_AddStringToObject(j, "reason", p.reason);
-		cJSON_AddNumberToObject(j, "week", p.week);
-		cJSON_AddNumberToObject(j, "weeks", p.weeks);
-		cJSON_AddItemToObject(j, "warnings", strv_json(p.warnings, p.nwarnings));
+		cJSON *j = wol_prompt_json(&p);
 		wol_prompt_free(&p);
 		return wol_cli_json(j);
 	}

@@ -1,6 +1,7 @@
 /* cli/question.c - `wol ask`, `wol questions`, `wol answer`, `wol resolve`,
  * `wol reopen`, `wol thank`, `wol show` */
 #include "cli.h"
+#include "wol_json.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -17,28 +18,19 @@ static void age_of(const char *created, char *buf, size_t size)
 	wol_cli_age((long long)timegm(&tm), buf, size);
 }
 
-static void print_written(wol_circle *c, const wol_qwrite *w, const char *what)
+static void print_written(wol_cli *cli, wol_circle *c, const wol_qwrite *w, const char *what)
 {
-	wol_cli_printf(stdout, "wol: %s %s (%.8s): %s\n", what, w->path, w->commit, w->title);
+	wol_cli_say(cli, "wol: %s %s (%.8s): %s\n", what, w->path, w->commit, w->title);
 	if (w->has_remote)
-		printf("wol: %zu commit%s waiting to be pushed (wol sync)\n", w->ahead,
+		wol_cli_say(cli, "wol: %zu commit%s waiting to be pushed (wol sync)\n", w->ahead,
 		       w->ahead == 1 ? "" : "s");
 	else
-		printf("wol: circle '%s' has no remote: it stays local\n", wol_circle_name(c));
+		wol_cli_say(cli, "wol: circle '%s' has no remote: it stays local\n", wol_circle_name(c));
 }
 
 static int written_json(wol_circle *c, const wol_qwrite *w)
 {
-	cJSON *j = cJSON_CreateObject();
-	cJSON_AddStringToObject(j, "circle", wol_circle_name(c));
-	cJSON_AddStringToObject(j, "qid", w->qid);
-	cJSON_AddStringToObject(j, "id", w->id);
-	cJSON_AddStringToObject(j, "path", w->path);
-	cJSON_AddStringToObject(j, "title", w->title);
-	cJSON_AddStringToObject(j, "commit", w->commit);
-	cJSON_AddBoolToObject(j, "has_remote", w->has_remote);
-	cJSON_AddNumberToObject(j, "ahead", (double)w->ahead);
-	return wol_cli_json(j);
+	return wol_cli_json(wol_qwrite_json(c, w));
 }
 
 int wol_cli_ask(wol_cli *cli, int argc, char **argv)
@@ -67,7 +59,7 @@ int wol_cli_ask(wol_cli *cli, int argc, char **argv)
 		if (opts[3].value)
 			rc = written_json(c, &w);
 		else
-			print_written(c, &w, "asked");
+			print_written(cli, c, &w, "asked");
 		wol_qwrite_free(&w);
 	} else {
 		rc = wol_cli_fail(cli, &err);
@@ -80,64 +72,6 @@ static void warn_all(char **v, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
 		wol_cli_printf(stderr, "%s\n", v[i]);
-}
-
-static cJSON *record_json(const wol_qrecord *r)
-{
-	cJSON *o = cJSON_CreateObject();
-	cJSON_AddStringToObject(o, "kind", r->kind);
-	cJSON_AddStringToObject(o, "id", r->id);
-	cJSON_AddStringToObject(o, "path", r->path);
-	cJSON_AddStringToObject(o, "author", r->author);
-	if (r->created)
-		cJSON_AddStringToObject(o, "created", r->created);
-	cJSON_AddNumberToObject(o, "lamport", (double)r->lamport);
-	if (r->target)
-		cJSON_AddStringToObject(o, "target", r->target);
-	cJSON_AddStringToObject(o, "text", r->text);
-	cJSON_AddStringToObject(o, "current", r->current);
-	cJSON_AddBoolToObject(o, "edited", r->edited);
-	cJSON_AddBoolToObject(o, "retracted", r->retracted);
-	cJSON_AddNumberToObject(o, "thanks", r->thanks);
-	cJSON_AddBoolToObject(o, "ignored", r->ignored);
-	cJSON_AddBoolToObject(o, "forged", r->forged);
-	if (r->committer)
-		cJSON_AddStringToObject(o, "committer", r->committer);
-	if (r->note)
-		cJSON_AddStringToObject(o, "note", r->note);
-	if (r->outside)
-		cJSON_AddStringToObject(o, "outside", r->outside);
-	cJSON_AddBoolToObject(o, "removed", r->removed);
-	return o;
-}
-
-static cJSON *question_json(const wol_question *q)
-{
-	cJSON *o = cJSON_CreateObject();
-	cJSON_AddStringToObject(o, "id", q->id);
-	cJSON_AddStringToObject(o, "title", q->title);
-	cJSON_AddStringToObject(o, "author", q->author);
-	if (q->created)
-		cJSON_AddStringToObject(o, "created", q->created);
-	if (q->about)
-		cJSON_AddStringToObject(o, "about", q->about);
-	cJSON_AddStringToObject(o, "state", q->state);
-	if (q->helped)
-		cJSON_AddStringToObject(o, "helped", q->helped);
-	cJSON_AddNumberToObject(o, "answers", (double)q->nanswers);
-	cJSON_AddNumberToObject(o, "lamport", (double)q->lamport);
-	cJSON_AddNumberToObject(o, "last", (double)q->last);
-	cJSON_AddBoolToObject(o, "mine", q->mine);
-	if (q->records) {
-		cJSON_AddBoolToObject(o, "forged", q->forged);
-		cJSON *arr = cJSON_AddArrayToObject(o, "records");
-		for (size_t i = 0; i < q->nrecords; i++)
-			cJSON_AddItemToArray(arr, record_json(&q->records[i]));
-	}
-	cJSON *w = cJSON_AddArrayToObject(o, "warnings");
-	for (size_t i = 0; i < q->nwarnings; i++)
-		cJSON_AddItemToArray(w, cJSON_CreateString(q->warnings[i]));
-	return o;
 }
 
 /* --new: what arrived since the last look (and move the mark). */
@@ -153,14 +87,7 @@ static int print_news(wol_cli *cli, int as_json)
 	if (rc)
 		return wol_cli_fail(cli, &err);
 	if (as_json) {
-		cJSON *j = cJSON_CreateObject();
-		cJSON *q = cJSON_AddArrayToObject(j, "questions");
-		for (size_t i = 0; i < n.nquestions; i++)
-			cJSON_AddItemToArray(q, cJSON_CreateString(n.questions[i]));
-		cJSON *a = cJSON_AddArrayToObject(j, "answers");
-		for (size_t i = 0; i < n.nanswers; i++)
-			cJSON_AddItemToArray(a, cJSON_CreateString(n.answers[i]));
-		rc = wol_cli_json(j);
+		rc = wol_cli_json(wol_qnews_json(&n));
 	} else {
 		for (size_t i = 0; i < n.nquestions; i++)
 			wol_cli_printf(stdout, "new question %s\n", n.questions[i]);
@@ -187,6 +114,9 @@ int wol_cli_questions(wol_cli *cli, int argc, char **argv)
 	if (opts[3].value)
 		return print_news(cli, opts[2].value != NULL);
 	const char *state = opts[0].value ? opts[0].value : "open";
+	wol_error serr;
+	if (wol_question_state_check(state, &serr) != 0)
+		return wol_cli_usage_error(cli, &serr);
 	const char *source = opts[4].value;
 	if (source && strcmp(source, "files") != 0 && strcmp(source, "index") != 0)
 		return wol_cli_usage(cli, "--source must be files or index, not '%s'", source);
@@ -209,10 +139,7 @@ int wol_cli_questions(wol_cli *cli, int argc, char **argv)
 	warn_all(qs.warnings, qs.nwarnings);
 	int rc = WOL_EXIT_OK;
 	if (opts[2].value) {
-		cJSON *arr = cJSON_CreateArray();
-		for (size_t i = 0; i < qs.n; i++)
-			cJSON_AddItemToArray(arr, question_json(&qs.items[i]));
-		rc = wol_cli_json(arr);
+		rc = wol_cli_json(wol_questions_json(&qs));
 	} else {
 		if (qs.n == 0)
 			printf("no %s%squestions (ask one: wol ask TITLE)\n",
@@ -239,7 +166,7 @@ int wol_cli_show(wol_cli *cli, int argc, char **argv)
 		return WOL_EXIT_USAGE;
 	if (npos != 1)
 		return npos ? wol_cli_usage(cli, "unexpected argument '%s'", pos[1])
-		            : wol_cli_usage(cli, "a QID is needed (see: wol questions)");
+		            : wol_cli_usage_see(cli, "wol questions", "a QID is needed");
 	wol_circle *c = wol_cli_circle(cli);
 	if (!c)
 		return WOL_EXIT_FAIL;
@@ -251,7 +178,7 @@ int wol_cli_show(wol_cli *cli, int argc, char **argv)
 	}
 	int rc = WOL_EXIT_OK;
 	if (opts[0].value) {
-		rc = wol_cli_json(question_json(&q));
+		rc = wol_cli_json(wol_question_json(&q));
 	} else {
 		warn_all(q.warnings, q.nwarnings);
 		wol_cli_printf(stdout, "%s\n%s by %s", q.title, q.state, q.author);
@@ -304,8 +231,8 @@ static int write_cmd(wol_cli *cli, int argc, char **argv, const char *kind)
 		return WOL_EXIT_USAGE;
 	int want = strcmp(kind, "thanks") == 0 ? 2 : 1;
 	if (npos < want)
-		return wol_cli_usage(cli, want == 2 ? "a QID and an answer id are needed"
-		                                    : "a QID is needed (see: wol questions)");
+		return want == 2 ? wol_cli_usage_see(cli, "wol show QID", "a QID and an answer id are needed")
+		                 : wol_cli_usage_see(cli, "wol questions", "a QID is needed");
 	if (npos > want)
 		return wol_cli_usage(cli, "unexpected argument '%s'", pos[want]);
 	if (strcmp(kind, "answer") == 0 && !opts[0].value)
@@ -329,7 +256,7 @@ static int write_cmd(wol_cli *cli, int argc, char **argv, const char *kind)
 			                   : strcmp(kind, "resolve") == 0 ? "resolved"
 			                   : strcmp(kind, "reopen") == 0  ? "reopened"
 			                                                  : "thanked";
-			print_written(c, &w, done);
+			print_written(cli, c, &w, done);
 		}
 		wol_qwrite_free(&w);
 	} else {

@@ -1,6 +1,7 @@
 /* cli/share.c - `wol note`, `wol share`, `wol notes` */
 #include "cli.h"
 #include "util/util.h" /* a front-end concern: reading standard input */
+#include "wol_json.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -26,7 +27,7 @@ int wol_cli_note(wol_cli *cli, int argc, char **argv)
 	int rc = wol_note_new(c, title, &rel, &err);
 	free(title);
 	if (rc == 0)
-		wol_cli_printf(stdout, "%s/%s\n", wol_circle_path(c), rel);
+		wol_cli_say(cli, "%s/%s\n", wol_circle_path(c), rel);
 	free(rel);
 	wol_circle_close(c);
 	return rc ? wol_cli_fail(cli, &err) : WOL_EXIT_OK;
@@ -106,28 +107,17 @@ int wol_cli_share(wol_cli *cli, int argc, char **argv)
 		return wol_cli_fail(cli, &err);
 	}
 	if (opts[5].value) {
-		cJSON *j = cJSON_CreateObject();
-		cJSON_AddStringToObject(j, "circle", wol_circle_name(c));
-		cJSON_AddStringToObject(j, "note", r.note);
-		cJSON_AddStringToObject(j, "path", r.abs);
-		cJSON_AddStringToObject(j, "title", r.title);
-		cJSON_AddStringToObject(j, "id", r.id);
-		if (!r.unchanged)
-			cJSON_AddStringToObject(j, "commit", r.commit);
-		cJSON_AddBoolToObject(j, "created", r.created);
-		cJSON_AddBoolToObject(j, "unchanged", r.unchanged);
-		cJSON_AddBoolToObject(j, "has_remote", r.has_remote);
-		cJSON_AddNumberToObject(j, "ahead", (double)r.ahead);
+		cJSON *j = wol_share_result_json(c, &r);
 		rc = wol_cli_json(j);
 	} else if (r.unchanged) {
-		wol_cli_printf(stdout, "wol: %s is already shared as it is; nothing to commit\n", r.note);
+		wol_cli_say(cli, "wol: %s is already shared as it is; nothing to commit\n", r.note);
 	} else {
-		wol_cli_printf(stdout, "wol: shared %s (%.8s): %s\n", r.note, r.commit, r.title);
+		wol_cli_say(cli, "wol: shared %s (%.8s): %s\n", r.note, r.commit, r.title);
 		if (r.has_remote)
-			printf("wol: %zu commit%s waiting to be pushed (wol sync)\n", r.ahead,
+			wol_cli_say(cli, "wol: %zu commit%s waiting to be pushed (wol sync)\n", r.ahead,
 			       r.ahead == 1 ? "" : "s");
 		else
-			printf("wol: circle '%s' has no remote: the share stays local\n",
+			wol_cli_say(cli, "wol: circle '%s' has no remote: the share stays local\n",
 			       wol_circle_name(c));
 	}
 	wol_share_result_free(&r);
@@ -144,6 +134,9 @@ int wol_cli_notes(wol_cli *cli, int argc, char **argv)
 		return WOL_EXIT_USAGE;
 	if (npos > 1)
 		return wol_cli_usage(cli, "unexpected argument '%s'", pos[1]);
+	wol_error nerr;
+	if (npos && wol_name_check(pos[0], "handle", &nerr) != 0)
+		return wol_cli_usage_error(cli, &nerr);
 	wol_circle *c = wol_cli_circle(cli);
 	if (!c)
 		return WOL_EXIT_FAIL;
@@ -156,27 +149,7 @@ int wol_cli_notes(wol_cli *cli, int argc, char **argv)
 	}
 	int rc = WOL_EXIT_OK;
 	if (opts[0].value) {
-		cJSON *arr = cJSON_CreateArray();
-		for (size_t i = 0; i < n; i++) {
-			cJSON *o = cJSON_CreateObject();
-			cJSON_AddStringToObject(o, "path", v[i].path);
-			cJSON_AddStringToObject(o, "author", v[i].author);
-			cJSON_AddStringToObject(o, "title", v[i].title);
-			if (v[i].id)
-				cJSON_AddStringToObject(o, "id", v[i].id);
-			if (v[i].created)
-				cJSON_AddStringToObject(o, "created", v[i].created);
-			if (v[i].status)
-				cJSON_AddStringToObject(o, "status", v[i].status);
-			if (v[i].source)
-				cJSON_AddStringToObject(o, "source", v[i].source);
-			cJSON_AddNumberToObject(o, "updated", (double)v[i].updated);
-			cJSON_AddBoolToObject(o, "mine", v[i].mine);
-			cJSON_AddBoolToObject(o, "committed", v[i].committed);
-			if (v[i].outside)
-				cJSON_AddStringToObject(o, "outside", v[i].outside);
-			cJSON_AddItemToArray(arr, o);
-		}
+		cJSON *arr = wol_notes_json(c, v, n);
 		rc = wol_cli_json(arr);
 	} else {
 		if (n == 0)

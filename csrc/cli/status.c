@@ -1,5 +1,6 @@
 /* cli/status.c - `wol status [--json] [--agenda]`: the circle at a glance */
 #include "cli.h"
+#include "wol_json.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -12,107 +13,11 @@ static const char *const months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
 static const char *const cells[] = {"·", "░", "▒", "▓", "█"};
 static const int colours[] = {240, 22, 28, 34, 84};
 
-static void datestr(wol_date d, char *buf)
-{
-	if (d.y)
-		wol_date_format(d, buf);
-	else
-		buf[0] = '\0';
-}
-
 static cJSON *date_json(wol_date d)
 {
 	char buf[11];
-	datestr(d, buf);
-	return d.y ? cJSON_CreateString(buf) : cJSON_CreateNull();
-}
-
-static cJSON *str_json(const char *s)
-{
-	return s ? cJSON_CreateString(s) : cJSON_CreateNull();
-}
-
-static cJSON *status_json(const wol_status *s)
-{
-	cJSON *o = cJSON_CreateObject();
-	cJSON_AddItemToObject(o, "circle", str_json(s->circle));
-	cJSON_AddItemToObject(o, "name", str_json(s->name));
-	cJSON_AddItemToObject(o, "handle", str_json(s->handle));
-	cJSON_AddItemToObject(o, "today", date_json(s->today));
-	cJSON_AddStringToObject(o, "phase", s->phase);
-	cJSON_AddNumberToObject(o, "week", s->week);
-	cJSON_AddNumberToObject(o, "weeks", s->weeks);
-	cJSON_AddItemToObject(o, "started", date_json(s->started));
-	cJSON_AddItemToObject(o, "meets", str_json(s->meets >= 0 ? wol_weekday_name(s->meets) : NULL));
-	cJSON_AddItemToObject(o, "next_meeting", date_json(s->next_meeting));
-	cJSON_AddItemToObject(o, "since", date_json(s->since));
-	cJSON_AddBoolToObject(o, "since_meeting", s->since_meeting);
-	cJSON_AddItemToObject(o, "remote", str_json(s->remote));
-	cJSON_AddItemToObject(o, "branch", str_json(s->branch));
-	cJSON_AddNumberToObject(o, "ahead", (double)s->ahead);
-	cJSON_AddNumberToObject(o, "last_sync", (double)s->last_sync);
-	cJSON *members = cJSON_AddArrayToObject(o, "members");
-	for (size_t i = 0; i < s->nmembers; i++) {
-		const wol_status_member *m = &s->members[i];
-		cJSON *j = cJSON_CreateObject();
-		cJSON_AddItemToObject(j, "handle", str_json(m->handle));
-		cJSON_AddItemToObject(j, "name", str_json(m->name));
-		cJSON_AddItemToObject(j, "goal", str_json(m->goal));
-		cJSON_AddNumberToObject(j, "notes", (double)m->notes);
-		cJSON_AddNumberToObject(j, "answers", (double)m->answers);
-		cJSON_AddItemToObject(j, "last", str_json(m->last[0] ? m->last : NULL));
-		cJSON_AddBoolToObject(j, "me", m->me);
-		cJSON_AddItemToArray(members, j);
-	}
-	cJSON *items = cJSON_AddArrayToObject(o, "items");
-	for (size_t i = 0; i < s->nitems; i++) {
-		const wol_status_item *it = &s->items[i];
-		cJSON *j = cJSON_CreateObject();
-		cJSON_AddStringToObject(j, "kind", it->kind);
-		cJSON_AddBoolToObject(j, "updated", it->updated);
-		cJSON_AddItemToObject(j, "author", str_json(it->author));
-		cJSON_AddItemToObject(j, "title", str_json(it->title));
-		cJSON_AddItemToObject(j, "path", str_json(it->path));
-		cJSON_AddItemToObject(j, "qid", str_json(it->qid));
-		cJSON_AddStringToObject(j, "date", it->date);
-		cJSON_AddItemToArray(items, j);
-	}
-	cJSON_AddNumberToObject(o, "items_total", (double)s->items_total);
-	cJSON *open = cJSON_AddArrayToObject(o, "open");
-	for (size_t i = 0; i < s->nopen; i++) {
-		const wol_status_question *q = &s->open[i];
-		cJSON *j = cJSON_CreateObject();
-		cJSON_AddItemToObject(j, "qid", str_json(q->qid));
-		cJSON_AddItemToObject(j, "title", str_json(q->title));
-		cJSON_AddItemToObject(j, "author", str_json(q->author));
-		cJSON_AddItemToObject(j, "path", str_json(q->path));
-		cJSON_AddStringToObject(j, "date", q->date);
-		cJSON_AddNumberToObject(j, "answers", (double)q->answers);
-		cJSON_AddNumberToObject(j, "age", q->age);
-		cJSON_AddBoolToObject(j, "mine", q->mine);
-		cJSON_AddItemToArray(open, j);
-	}
-	cJSON_AddNumberToObject(o, "open_total", (double)s->open_total);
-	cJSON *g = cJSON_AddObjectToObject(o, "grid");
-	cJSON_AddItemToObject(g, "start", date_json(s->grid_start));
-	cJSON_AddNumberToObject(g, "today", s->grid_today);
-	cJSON *days = cJSON_AddArrayToObject(g, "days");
-	for (int i = 0; i < WOL_STATUS_DAYS; i++) {
-		cJSON *j = cJSON_CreateObject();
-		cJSON_AddItemToObject(j, "date", date_json(wol_date_add(s->grid_start, i)));
-		cJSON_AddBoolToObject(j, "journal", s->journal[i]);
-		cJSON_AddNumberToObject(j, "mine", s->mine[i]);
-		cJSON_AddNumberToObject(j, "all", s->everyone[i]);
-		cJSON_AddNumberToObject(j, "level", wol_status_level(s, i));
-		cJSON_AddItemToArray(days, j);
-	}
-	cJSON_AddNumberToObject(o, "streak", s->streak);
-	cJSON_AddNumberToObject(o, "longest", s->longest);
-	cJSON_AddNumberToObject(o, "journal_week", s->journal_week);
-	cJSON *w = cJSON_AddArrayToObject(o, "warnings");
-	for (size_t i = 0; i < s->nwarnings; i++)
-		cJSON_AddItemToArray(w, cJSON_CreateString(s->warnings[i]));
-	return o;
+	wol_date_format(d, buf);
+	return cJSON_CreateString(buf);
 }
 
 static void day_name(wol_date d, char *buf, size_t n)
@@ -298,7 +203,7 @@ int wol_cli_status(wol_cli *cli, int argc, char **argv)
 		}
 		free(text);
 	} else if (opts[0].value) {
-		rc = wol_cli_json(status_json(&s));
+		rc = wol_cli_json(wol_status_json(ctx, &s));
 	} else {
 		print_text(&s, colour);
 	}

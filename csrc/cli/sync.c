@@ -1,20 +1,13 @@
 /* cli/sync.c - `wol sync`: fetch, merge and push a circle; JSON lines for
  * the editor's job (progress, then a summary) */
 #include "cli.h"
+#include "wol_json.h"
 
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-
-/* Exit codes of `wol sync` and `wol join` (doc/wol.txt, wol-sync-errors). */
-enum {
-	SYNC_EXIT_NET = 3,      /* offline or remote unreachable */
-	SYNC_EXIT_AUTH = 4,     /* credentials, host key or certificate refused */
-	SYNC_EXIT_REJECTED = 5, /* refused by the server, or rejected after every retry */
-	SYNC_EXIT_LOCKED = 6    /* another sync of the circle is running */
-};
 
 /* Stopping a sync: --timeout (SIGALRM; libgit2 has no network timeouts, so
  * a dead connection would hang a shell sync forever), and SIGTERM, SIGINT,
@@ -37,7 +30,7 @@ static void stop_now(int sig)
 	ssize_t n = write(STDERR_FILENO, msg, len);
 	(void)n;
 	if (sig == SIGALRM)
-		_exit(SYNC_EXIT_NET);
+		_exit(WOL_EXIT_NET);
 	/* end as killed by the signal, as the parent expects */
 	struct sigaction sa;
 	memset(&sa, 0, sizeof sa);
@@ -57,19 +50,6 @@ static void on_stop_signal(int sig)
 		stop_pending = sig;
 	} else {
 		stop_now(sig);
-	}
-}
-
-int wol_cli_net_exit(int code)
-{
-	switch (code) {
-	case WOL_OK: return WOL_EXIT_OK;
-	case WOL_ENET: return SYNC_EXIT_NET;
-	case WOL_EAUTH: return SYNC_EXIT_AUTH;
-	case WOL_EREFUSED:
-	case WOL_EREJECTED: return SYNC_EXIT_REJECTED;
-	case WOL_ELOCKED: return SYNC_EXIT_LOCKED;
-	default: return WOL_EXIT_FAIL;
 	}
 }
 
@@ -111,13 +91,8 @@ static int on_progress(const wol_sync_progress *p, void *payload)
 	st->last_bytes = p->bytes;
 	st->last_t = t;
 	if (st->json) {
-		cJSON *j = wol_cli_jsonl("progress");
-		cJSON_AddStringToObject(j, "phase", p->phase);
-		cJSON_AddNumberToObject(j, "received", p->received);
-		cJSON_AddNumberToObject(j, "total", p->total);
-		cJSON_AddNumberToObject(j, "bytes", (double)p->bytes);
-		cJSON_AddNumberToObject(j, "attempt", p->attempt);
-		wol_cli_jsonl_emit(j);
+		wol_cli_json(wol_cli_typed("progress", wol_sync_progress_json(p)));
+		fflush(stdout);
 	} else if (st->tty) {
 		if (p->total)
 			fprintf(stderr, "\r\033[Kwol: sync: %s %u/%u objects, %zu KiB", p->phase,
@@ -128,89 +103,6 @@ static int on_progress(const wol_sync_progress *p, void *payload)
 	return 0;
 }
 
-static cJSON *summary_json(const wol_sync_result *r, const char *digest)
-{
-	cJSON *j = wol_cli_jsonl("summary");
-	if (r->circle)
-		cJSON_AddStringToObject(j, "circle", r->circle);
-	if (r->branch)
-		cJSON_AddStringToObject(j, "branch", r->branch);
-	if (r->remote)
-		cJSON_AddStringToObject(j, "remote", r->remote);
-	cJSON *arrived = cJSON_AddObjectToObject(j, "arrived");
-	cJSON *notes = cJSON_AddObjectToObject(arrived, "notes");
-	size_t questions = 0, answers = 0, answers_to_me = 0, resolved = 0, events = 0, files = 0;
-	cJSON *members = cJSON_AddArrayToObject(arrived, "members");
-	cJSON *items = cJSON_CreateArray();
-	for (size_t i = 0; i < r->narrived; i++) {
-		const wol_sync_item *it = &r->arrived[i];
-		if (strcmp(it->kind, "note") == 0 && it->member) {
-			cJSON *n = cJSON_GetObjectItemCaseSensitive(notes, it->member);
-			if (n)
-				cJSON_SetNumberValue(n, n->valuedouble + 1);
-			else
-				cJSON_AddNumberToObject(notes, it->member, 1);
-		}
-		questions += strcmp(it->kind, "question") == 0;
-		answers += strcmp(it->kind, "answer") == 0;
-		answers_to_me += strcmp(it->kind, "answer") == 0 && it->to_me;
-		resolved += strcmp(it->kind, "resolved") == 0;
-		events += strcmp(it->kind, "event") == 0 || strcmp(it->kind, "resolved") == 0;
-		files += strcmp(it->kind, "file") == 0;
-		if (strcmp(it->kind, "member") == 0 && it->added && it->member)
-			cJSON_AddItemToArray(members, cJSON_CreateString(it->member));
-		cJSON *o = cJSON_CreateObject();
-		cJSON_AddStringToObject(o, "kind", it->kind);
-		if (it->member)
-			cJSON_AddStringToObject(o, "member", it->member);
-		cJSON_AddStringToObject(o, "path", it->path);
-		cJSON_AddBoolToObject(o, "added", it->added);
-		if (it->to_me)
-			cJSON_AddBoolToObject(o, "to_me", 1);
-		cJSON_AddItemToArray(items, o);
-	}
-	cJSON_AddNumberToObject(arrived, "questions", (double)questions);
-	cJSON_AddNumberToObject(arrived, "answers", (double)answers);
-	cJSON_AddNumberToObject(arrived, "answers_to_me", (double)answers_to_me);
-	cJSON_AddNumberToObject(arrived, "resolved", (double)resolved);
-	cJSON_AddNumberToObject(arrived, "events", (double)events);
-	cJSON_AddNumberToObject(arrived, "files", (double)files);
-	cJSON_AddItemToObject(arrived, "items", items);
-	cJSON_AddNumberToObject(j, "pushed", (double)r->pushed);
-	cJSON_AddNumberToObject(j, "ahead", (double)r->ahead);
-	cJSON_AddBoolToObject(j, "fast_forward", r->fast_forward);
-	cJSON_AddBoolToObject(j, "merged", r->merged);
-	cJSON_AddBoolToObject(j, "up_to_date", r->up_to_date);
-	cJSON_AddNumberToObject(j, "attempts", r->attempts);
-	cJSON *conflicts = cJSON_AddArrayToObject(j, "conflicts");
-	for (size_t i = 0; i < r->nconflicts; i++) {
-		cJSON *o = cJSON_CreateObject();
-		cJSON_AddStringToObject(o, "path", r->conflicts[i].path);
-		cJSON_AddStringToObject(o, "kept_as", r->conflicts[i].kept_as);
-		if (r->conflicts[i].member)
-			cJSON_AddStringToObject(o, "member", r->conflicts[i].member);
-		cJSON_AddItemToArray(conflicts, o);
-	}
-	cJSON *foreign = cJSON_AddArrayToObject(j, "foreign_edits");
-	for (size_t i = 0; i < r->nforeign; i++) {
-		cJSON *o = cJSON_CreateObject();
-		cJSON_AddStringToObject(o, "path", r->foreign[i].path);
-		cJSON_AddStringToObject(o, "commit", r->foreign[i].commit);
-		cJSON_AddStringToObject(o, "author", r->foreign[i].author);
-		cJSON_AddStringToObject(o, "what", r->foreign[i].what);
-		cJSON_AddItemToArray(foreign, o);
-	}
-	cJSON *warnings = cJSON_AddArrayToObject(j, "warnings");
-	for (size_t i = 0; i < r->nwarnings; i++)
-		cJSON_AddItemToArray(warnings, cJSON_CreateString(r->warnings[i]));
-	cJSON *changed = cJSON_AddArrayToObject(j, "changed");
-	for (size_t i = 0; i < r->nchanged; i++)
-		cJSON_AddItemToArray(changed, cJSON_CreateString(r->changed[i]));
-	if (digest)
-		cJSON_AddStringToObject(j, "digest", digest);
-	return j;
-}
-
 static int status(wol_cli *cli, wol_ctx *ctx, int json)
 {
 	wol_sync_state st;
@@ -218,17 +110,7 @@ static int status(wol_cli *cli, wol_ctx *ctx, int json)
 	if (wol_sync_ahead(ctx, cli->circle, &st, &err) != 0)
 		return wol_cli_fail(cli, &err);
 	if (json) {
-		cJSON *j = cJSON_CreateObject();
-		cJSON_AddStringToObject(j, "type", "status");
-		cJSON_AddStringToObject(j, "circle", st.circle);
-		cJSON_AddStringToObject(j, "branch", st.branch);
-		if (st.remote)
-			cJSON_AddStringToObject(j, "remote", st.remote);
-		else
-			cJSON_AddNullToObject(j, "remote");
-		cJSON_AddNumberToObject(j, "ahead", (double)st.ahead);
-		cJSON_AddNumberToObject(j, "behind", (double)st.behind);
-		cJSON_AddBoolToObject(j, "remote_known", st.remote_known);
+		cJSON *j = wol_cli_typed("status", wol_sync_state_json(&st));
 		wol_sync_state_free(&st);
 		return wol_cli_json(j);
 	}
@@ -256,7 +138,8 @@ static void refresh_index(wol_ctx *ctx, const char *circle)
 	memset(&rep, 0, sizeof rep);
 	if (wol_index_open(ctx, &ix, &err) != 0 ||
 	    wol_index_refresh_circle(ix, circle, &rep, &err) != 0)
-		wol_cli_printf(stderr, "wol: sync: the search index was not refreshed: %s\n", err.msg + 5);
+		wol_cli_printf(stderr, "wol: sync: the search index was not refreshed: %s\n",
+		               wol_error_text(&err));
 	wol_index_report_free(&rep);
 	wol_index_close(ix);
 }
@@ -303,7 +186,7 @@ int wol_cli_sync(wol_cli *cli, int argc, char **argv)
 	progress_state ps;
 	memset(&ps, 0, sizeof ps);
 	ps.json = json;
-	ps.tty = !json && isatty(STDERR_FILENO);
+	ps.tty = !json && !cli->quiet && isatty(STDERR_FILENO);
 	so.progress = on_progress;
 	so.payload = &ps;
 	struct sigaction sa;
@@ -325,20 +208,17 @@ int wol_cli_sync(wol_cli *cli, int argc, char **argv)
 	if (ps.tty)
 		fprintf(stderr, "\r\033[K");
 	char *digest = wol_sync_digest(&r);
-	int code = wol_cli_net_exit(rc);
+	int code = wol_cli_exit(rc);
 	if (json) {
-		cJSON *j = summary_json(&r, rc == 0 ? digest : NULL);
-		if (rc) {
-			cJSON_AddStringToObject(j, "error", err.msg);
-			cJSON_AddStringToObject(j, "error_kind", wol_error_name(rc));
-			cJSON_AddNumberToObject(j, "exit", code);
-		}
+		cJSON *j = wol_cli_typed("summary", wol_sync_result_json(&r, rc ? &err : NULL));
+		if (rc)
+			wol_cli_jsonl_failed(j, &err, code);
 		wol_cli_jsonl_emit(j);
 	} else {
 		for (size_t i = 0; i < r.nwarnings; i++)
 			wol_cli_printf(stderr, "%s\n", r.warnings[i]);
 		if (rc == 0)
-			wol_cli_printf(stdout, "circle %s: %s\n", r.circle, digest ? digest : "synced");
+			wol_cli_say(cli, "circle %s: %s\n", r.circle, digest ? digest : "synced");
 	}
 	if (rc)
 		wol_cli_fail(cli, &err);

@@ -15,41 +15,6 @@
 
 /* ------------------------------------------------------------ strings */
 
-int ex_strv_add(ex_strv *s, char *owned)
-{
-	if (!owned) {
-		s->oom = 1;
-		return WOL_ENOMEM;
-	}
-	if (s->n == s->cap) {
-		size_t cap = s->cap ? s->cap * 2 : 8;
-		char **v = realloc(s->v, cap * sizeof *v);
-		if (!v) {
-			free(owned);
-			s->oom = 1;
-			return WOL_ENOMEM;
-		}
-		s->v = v;
-		s->cap = cap;
-	}
-	s->v[s->n++] = owned;
-	return 0;
-}
-
-int ex_strv_has(const ex_strv *s, const char *str)
-{
-	for (size_t i = 0; i < s->n; i++)
-		if (strcmp(s->v[i], str) == 0)
-			return 1;
-	return 0;
-}
-
-void ex_strv_clear(ex_strv *s)
-{
-	wol_strv_free(s->v, s->n);
-	memset(s, 0, sizeof *s);
-}
-
 static char *dup(const char *s)
 {
 	return s ? wol_strfmt("%s", s) : NULL;
@@ -164,14 +129,14 @@ void ex_model_free(ex_model *m)
 		free(m->links[i].page);
 	}
 	free(m->links);
-	ex_strv_clear(&m->warnings);
+	wol_strv_clear(&m->warnings);
 	memset(m, 0, sizeof *m);
 }
 
-static int exported(const ex_model *m, const ex_strv *who, const char *handle)
+static int exported(const ex_model *m, const wol_strv *who, const char *handle)
 {
 	(void)m;
-	return handle && ex_strv_has(who, handle);
+	return handle && wol_strv_contains(who, handle);
 }
 
 /* --------------------------------------------------------------- notes */
@@ -238,14 +203,14 @@ static int add_note(ex_model *m, git_repository *repo, const char *handle,
 	git_blob *blob = NULL;
 	if (git_blob_lookup(&blob, repo, git_tree_entry_id(te)) != 0) {
 		git_error_clear();
-		ex_strv_add(&m->warnings, wol_strfmt("wol: %s: cannot be read; left out", src));
+		wol_strv_add(&m->warnings, wol_strfmt("wol: %s: cannot be read; left out", src));
 		free(src);
 		return 0;
 	}
 	const char *raw = git_blob_rawcontent(blob);
 	size_t len = (size_t)git_blob_rawsize(blob);
 	if (len > NOTE_MAX || !wol_utf8_valid(raw, len)) {
-		ex_strv_add(&m->warnings, wol_strfmt("wol: %s: %s; left out", src,
+		wol_strv_add(&m->warnings, wol_strfmt("wol: %s: %s; left out", src,
 		                                     len > NOTE_MAX ? "too large" : "not UTF-8 text"));
 		git_blob_free(blob);
 		free(src);
@@ -256,7 +221,7 @@ static int add_note(ex_model *m, git_repository *repo, const char *handle,
 	int parsed = wol_doc_parse(raw, len, src, &doc, &perr) == 0;
 	if (!parsed) {
 		/* broken front matter: the whole text is the body */
-		ex_strv_add(&m->warnings, wol_strfmt("%s (exported as plain text)", perr.msg));
+		wol_strv_add(&m->warnings, wol_strfmt("%s (exported as plain text)", perr.msg));
 		memset(&doc, 0, sizeof doc);
 		doc.meta = wol_yaml_new(WOL_YAML_MAP, NULL);
 		doc.body = wol_strndup(raw, len);
@@ -331,7 +296,7 @@ static int unique_pages(ex_model *m)
 
 /* The handles of HEAD's notes/ folders (all of them: who has notes) and
  * the notes of the exported ones. */
-static int collect_notes(wol_circle *c, ex_model *m, const ex_strv *who, ex_strv *seen,
+static int collect_notes(wol_circle *c, ex_model *m, const wol_strv *who, wol_strv *seen,
                          wol_error *err)
 {
 	git_repository *repo = wol_circle_repo(c);
@@ -350,7 +315,7 @@ static int collect_notes(wol_circle *c, ex_model *m, const ex_strv *who, ex_strv
 		const char *handle = git_tree_entry_name(e);
 		if (git_tree_entry_type(e) != GIT_OBJECT_TREE || !wol_name_valid(handle))
 			continue;
-		if (!ex_strv_has(seen, handle) && ex_strv_add(seen, dup(handle))) {
+		if (!wol_strv_contains(seen, handle) && wol_strv_add(seen, dup(handle))) {
 			rc = WOL_ENOMEM;
 			break;
 		}
@@ -385,7 +350,7 @@ static char *record_date(const wol_qrecord *r)
 
 /* Reads every question's thread: the exported ones whole, and from the
  * others only the answers exported members gave. `seen` gets every author. */
-static int collect_questions(wol_circle *c, ex_model *m, const ex_strv *who, ex_strv *seen,
+static int collect_questions(wol_circle *c, ex_model *m, const wol_strv *who, wol_strv *seen,
                              wol_error *err)
 {
 	wol_questions qs;
@@ -393,12 +358,12 @@ static int collect_questions(wol_circle *c, ex_model *m, const ex_strv *who, ex_
 	if (rc)
 		return rc;
 	for (size_t i = 0; i < qs.nwarnings; i++)
-		ex_strv_add(&m->warnings, dup(qs.warnings[i]));
+		wol_strv_add(&m->warnings, dup(qs.warnings[i]));
 	for (size_t i = 0; rc == 0 && i < qs.n; i++) {
 		wol_question q;
 		wol_error qerr;
 		if (wol_question_get(c, qs.items[i].id, &q, &qerr) != 0) {
-			ex_strv_add(&m->warnings, wol_strfmt("%s (left out)", qerr.msg));
+			wol_strv_add(&m->warnings, wol_strfmt("%s (left out)", qerr.msg));
 			continue;
 		}
 		if (q.nrecords == 0 || strcmp(q.state, "retracted") == 0) {
@@ -407,14 +372,14 @@ static int collect_questions(wol_circle *c, ex_model *m, const ex_strv *who, ex_
 		}
 		const wol_qrecord *qr = &q.records[0];
 		if (qr->forged) {
-			ex_strv_add(&m->warnings,
+			wol_strv_add(&m->warnings,
 			            wol_strfmt("wol: %s: %s; left out", qr->path,
 			                       qr->note ? qr->note : "not written by its author"));
 			wol_question_free(&q);
 			continue;
 		}
-		if (q.author && !ex_strv_has(seen, q.author))
-			ex_strv_add(seen, dup(q.author));
+		if (q.author && !wol_strv_contains(seen, q.author))
+			wol_strv_add(seen, dup(q.author));
 		char *qdate = record_date(qr);
 		int whole = exported(m, who, q.author) && in_range(m, qdate);
 		ex_question x;
@@ -440,13 +405,13 @@ static int collect_questions(wol_circle *c, ex_model *m, const ex_strv *who, ex_
 				continue;
 			if (r->forged) {
 				if (whole || exported(m, who, r->author))
-					ex_strv_add(&m->warnings,
+					wol_strv_add(&m->warnings,
 					            wol_strfmt("wol: %s: %s; left out", r->path,
 					                       r->note ? r->note : "not written by its author"));
 				continue;
 			}
-			if (!ex_strv_has(seen, r->author))
-				ex_strv_add(seen, dup(r->author));
+			if (!wol_strv_contains(seen, r->author))
+				wol_strv_add(seen, dup(r->author));
 			ex_text t;
 			memset(&t, 0, sizeof t);
 			t.author = dup(r->author);
@@ -638,7 +603,7 @@ int ex_collect(wol_circle *c, const wol_export_opts *opts, ex_model *m, wol_erro
 		wol_error derr;
 		if (wol_date_parse(dates[i], today, &d, &derr) != 0)
 			return wol_error_set(err, WOL_EINVAL, "export: --%s: %s", i ? "to" : "from",
-			                     derr.msg + 5);
+			                     wol_error_text(&derr));
 		wol_date_format(d, slots[i]);
 	}
 	if (m->from[0] && m->to[0] && strcmp(m->from, m->to) > 0)
@@ -654,15 +619,15 @@ int ex_collect(wol_circle *c, const wol_export_opts *opts, ex_model *m, wol_erro
 	}
 	if (!m->name)
 		m->name = dup(wol_circle_name(c));
-	ex_strv who = {0}, seen = {0};
+	wol_strv who = {0}, seen = {0};
 	int rc = 0;
-	if (!m->circle || !m->me || !m->name || ex_strv_add(&who, dup(m->me)))
+	if (!m->circle || !m->me || !m->name || wol_strv_add(&who, dup(m->me)))
 		rc = wol_error_set(err, WOL_ENOMEM, "out of memory");
 	for (size_t i = 0; rc == 0 && i < opts->ninclude; i++) {
 		const char *h = opts->include[i];
 		if ((rc = wol_name_check(h, "export: --include", err)) != 0)
 			break;
-		if (!ex_strv_has(&who, h) && ex_strv_add(&who, dup(h)))
+		if (!wol_strv_contains(&who, h) && wol_strv_add(&who, dup(h)))
 			rc = wol_error_set(err, WOL_ENOMEM, "out of memory");
 	}
 	wol_member *mv = NULL;
@@ -670,7 +635,7 @@ int ex_collect(wol_circle *c, const wol_export_opts *opts, ex_model *m, wol_erro
 	if (rc == 0)
 		rc = wol_circle_members(c, &mv, &nmv, err);
 	for (size_t i = 0; rc == 0 && i < nmv; i++)
-		if (ex_strv_add(&seen, dup(mv[i].handle)))
+		if (wol_strv_add(&seen, dup(mv[i].handle)))
 			rc = wol_error_set(err, WOL_ENOMEM, "out of memory");
 	/* members first: answers to questions that are not exported go to them */
 	for (size_t i = 0; rc == 0 && i < who.n; i++)
@@ -685,7 +650,7 @@ int ex_collect(wol_circle *c, const wol_export_opts *opts, ex_model *m, wol_erro
 		wol_buf missing;
 		wol_buf_init(&missing);
 		for (size_t i = 0; i < seen.n; i++)
-			if (!ex_strv_has(&who, seen.v[i]))
+			if (!wol_strv_contains(&who, seen.v[i]))
 				wol_buf_printf(&missing, "%s%s", missing.len ? "," : "", seen.v[i]);
 		if (m->all && missing.len)
 			rc = wol_error_set(err, WOL_EREFUSED,
@@ -694,14 +659,14 @@ int ex_collect(wol_circle *c, const wol_export_opts *opts, ex_model *m, wol_erro
 			                   missing.ptr);
 		wol_buf_free(&missing);
 		for (size_t i = 1; rc == 0 && i < who.n; i++)
-			if (!ex_strv_has(&seen, who.v[i]))
+			if (!wol_strv_contains(&seen, who.v[i]))
 				rc = wol_error_set(err, WOL_ENOTFOUND,
 				                   "export: --include %s: no such member in circle %s",
 				                   who.v[i], m->circle);
 	}
 	wol_members_free(mv, nmv);
-	ex_strv_clear(&who);
-	ex_strv_clear(&seen);
+	wol_strv_clear(&who);
+	wol_strv_clear(&seen);
 	if (rc == 0) {
 		if (m->nmembers > 1)
 			qsort(m->members, m->nmembers, sizeof *m->members, cmp_member);

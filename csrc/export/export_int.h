@@ -10,16 +10,6 @@
 
 #include "util/util.h"
 
-/* A growable list of owned strings (warnings, handles). */
-typedef struct ex_strv {
-	char **v;
-	size_t n, cap;
-	int oom;
-} ex_strv;
-int ex_strv_add(ex_strv *s, char *owned); /* takes `owned`; NULL counts as out of memory */
-int ex_strv_has(const ex_strv *s, const char *str);
-void ex_strv_clear(ex_strv *s);
-
 /* One piece of text by someone: an answer, a piece of feedback. */
 typedef struct ex_text {
 	char *author;  /* handle */
@@ -95,7 +85,7 @@ typedef struct ex_model {
 	size_t nanswers, nfeedback;
 	ex_link *links;     /* sorted by src (ex_page_of) */
 	size_t nlinks;
-	ex_strv warnings;
+	wol_strv warnings;
 } ex_model;
 
 /* collect.c: fills the model from the circle (the rules of what may be

@@ -183,7 +183,7 @@ static int add_filter(wol_ctx *ctx, wol_query *q, const char *key, const char *v
 	wol_error derr;
 	if (wol_date_parse(val, wol_ctx_today(ctx), &d, &derr) != 0)
 		return wol_error_set(err, WOL_EINVAL, "search: %s:%.60s: %s", key, val,
-		                     derr.msg + (strncmp(derr.msg, "wol: ", 5) == 0 ? 5 : 0));
+		                     wol_error_text(&derr));
 	wol_date_format(d, strcmp(key, "after") == 0 ? q->after : q->before);
 	return 0;
 }

@@ -68,9 +68,7 @@ static int make_dirs(wol_ctx *ctx, wol_date date, char **lockpath, wol_error *er
 			rc = wol_error_set(err, WOL_ENOMEM, "out of memory");
 	}
 	free(jdir);
-	if (rc && err && err->code != WOL_ENOMEM && strstr(err->msg, "not a directory"))
-		err->code = WOL_EINVAL; /* a file where the journal should be: bad input */
-	return rc;
+	return rc; /* a file where the journal should be is WOL_EINVAL (wol_fs_mkdirs) */
 }
 
 /* ------------------------------------------------------ open and write */
@@ -220,13 +218,6 @@ static int insert_log(wol_buf *out, const char *body, size_t len, const char *it
 	return out->oom ? WOL_ENOMEM : 0;
 }
 
-static int valid_hhmm(const char *t)
-{
-	return t && strlen(t) == 5 && isdigit((unsigned char)t[0]) && isdigit((unsigned char)t[1]) &&
-	       t[2] == ':' && isdigit((unsigned char)t[3]) && isdigit((unsigned char)t[4]) &&
-	       (t[0] - '0') * 10 + (t[1] - '0') < 24 && t[3] < '6';
-}
-
 static int make_item(wol_buf *b, const char *hhmm, const char *text,
                      const wol_journal_log_opts *o, wol_error *err)
 {
@@ -299,7 +290,7 @@ int wol_journal_log(wol_ctx *ctx, wol_date date, const char *text,
 		return wol_error_set(err, WOL_EINVAL, "journal: not a valid date");
 	char hhmm[8];
 	if (o->time) {
-		if (!valid_hhmm(o->time))
+		if (!wol_time_valid(o->time))
 			return wol_error_set(err, WOL_EINVAL, "log: time '%s' is not HH:MM", o->time);
 		snprintf(hhmm, sizeof hhmm, "%s", o->time);
 	} else {

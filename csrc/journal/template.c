@@ -47,7 +47,7 @@ static void tvars_free(tvars *v)
 	wol_strv_free(v->questions, v->nquestions);
 }
 
-/* The day's prompt for the template variables (csrc/prompt.c). A prompt
+/* The day's prompt for the template variables (csrc/prompt/). A prompt
  * that cannot be chosen leaves them empty: the journal never depends on
  * it, and *warning says why. Skipped prompt files are passed on too. */
 static int load_prompt(wol_ctx *ctx, wol_date date, tvars *v, char **warning)

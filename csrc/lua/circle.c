@@ -214,28 +214,9 @@ static int l_info(lua_State *L)
 	wol_error err;
 	if (wol_circle_info_get(c, &info, &err) != 0)
 		return wol_lua_fail(L, &err);
-	lua_createtable(L, 0, 10);
-	wol_lua_setstr(L, "name", info.name);
-	wol_lua_setstr(L, "dir", wol_circle_name(c));
-	wol_lua_setstr(L, "path", wol_circle_path(c));
-	if (info.started.y) {
-		wol_lua_push_date(L, info.started);
-		lua_setfield(L, -2, "started");
-	}
-	if (info.meets >= 0)
-		wol_lua_setstr(L, "meets", wol_weekday_name(info.meets));
-	wol_lua_setint(L, "weeks", info.weeks);
-	wol_lua_setint(L, "format", info.format);
-	wol_lua_setstr(L, "remote", info.remote);
-	wol_lua_setstr(L, "branch", info.branch);
-	wol_lua_setint(L, "ahead", (lua_Integer)info.ahead);
-	lua_createtable(L, (int)info.nwarnings, 0);
-	for (size_t i = 0; i < info.nwarnings; i++) {
-		lua_pushstring(L, info.warnings[i] ? info.warnings[i] : "wol: circle.md: problem");
-		lua_rawseti(L, -2, (int)i + 1);
-	}
-	lua_setfield(L, -2, "warnings");
+	cJSON *tree = wol_circle_info_json(c, &info);
 	wol_circle_info_free(&info);
+	wol_lua_push_tree(L, tree);
 	return 1;
 }
 
@@ -256,18 +237,9 @@ static int l_members(lua_State *L)
 	wol_error err;
 	if (wol_circle_members(check_circle(L, 1), &m, &n, &err) != 0)
 		return wol_lua_fail(L, &err);
-	lua_createtable(L, (int)n, 0);
-	for (size_t i = 0; i < n; i++) {
-		lua_createtable(L, 0, 6);
-		wol_lua_setstr(L, "handle", m[i].handle);
-		wol_lua_setstr(L, "name", m[i].name);
-		wol_lua_setstr(L, "goal", m[i].goal);
-		wol_lua_setstr(L, "joined", m[i].joined);
-		wol_lua_setint(L, "goal_words", m[i].goal_words);
-		wol_lua_setstr(L, "warning", m[i].warning);
-		lua_rawseti(L, -2, (int)i + 1);
-	}
+	cJSON *tree = wol_members_json(m, n);
 	wol_members_free(m, n);
+	wol_lua_push_tree(L, tree);
 	return 1;
 }
 
@@ -280,26 +252,9 @@ static int l_notes(lua_State *L)
 	wol_error err;
 	if (wol_note_list(c, handle, &v, &n, &err) != 0)
 		return wol_lua_fail(L, &err);
-	lua_createtable(L, (int)n, 0);
-	for (size_t i = 0; i < n; i++) {
-		lua_createtable(L, 0, 10);
-		wol_lua_setstr(L, "path", v[i].path);
-		lua_pushfstring(L, "%s/%s", wol_circle_path(c), v[i].path);
-		lua_setfield(L, -2, "abs");
-		wol_lua_setstr(L, "author", v[i].author);
-		wol_lua_setstr(L, "title", v[i].title);
-		wol_lua_setstr(L, "id", v[i].id);
-		wol_lua_setstr(L, "created", v[i].created);
-		wol_lua_setstr(L, "status", v[i].status);
-		wol_lua_setstr(L, "source", v[i].source);
-		lua_pushnumber(L, (lua_Number)v[i].updated);
-		lua_setfield(L, -2, "updated");
-		wol_lua_setbool(L, "mine", v[i].mine);
-		wol_lua_setbool(L, "committed", v[i].committed);
-		wol_lua_setstr(L, "outside", v[i].outside);
-		lua_rawseti(L, -2, (int)i + 1);
-	}
+	cJSON *tree = wol_notes_json(c, v, n);
 	wol_notes_free(v, n);
+	wol_lua_push_tree(L, tree);
 	return 1;
 }
 
@@ -345,20 +300,9 @@ static int l_share(lua_State *L)
 	wol_error err;
 	if (wol_share_note(c, &o, &r, &err) != 0)
 		return wol_lua_fail(L, &err);
-	lua_createtable(L, 0, 10);
-	wol_lua_setstr(L, "note", r.note);
-	wol_lua_setstr(L, "abs", r.abs);
-	wol_lua_setstr(L, "title", r.title);
-	wol_lua_setstr(L, "id", r.id);
-	if (r.commit[0])
-		wol_lua_setstr(L, "commit", r.commit);
-	wol_lua_setbool(L, "created", r.created);
-	wol_lua_setbool(L, "unchanged", r.unchanged);
-	wol_lua_setbool(L, "copied", r.copied);
-	wol_lua_setbool(L, "has_remote", r.has_remote);
-	wol_lua_setint(L, "ahead", (lua_Integer)r.ahead);
-	wol_lua_setstr(L, "circle", wol_circle_name(c));
+	cJSON *tree = wol_share_result_json(c, &r);
 	wol_share_result_free(&r);
+	wol_lua_push_tree(L, tree);
 	return 1;
 }
 

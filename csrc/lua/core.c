@@ -13,7 +13,8 @@ int wol_lua_fail(lua_State *L, const wol_error *e)
 {
 	lua_pushnil(L);
 	lua_pushstring(L, e->msg[0] ? e->msg : "wol: unknown error");
-	return 2;
+	lua_pushstring(L, wol_error_name(e->code));
+	return 3;
 }
 
 wol_ctx *wol_lua_toctx(lua_State *L, int idx)
@@ -183,13 +184,7 @@ static int l_ctx_today(lua_State *L)
 static int l_ctx_identity(lua_State *L)
 {
 	const wol_identity *id = wol_ctx_identity(wol_lua_checkctx(L, 1));
-	lua_createtable(L, 0, 5);
-	if (id->handle[0])
-		wol_lua_setstr(L, "handle", id->handle);
-	wol_lua_setstr(L, "name", id->name);
-	wol_lua_setstr(L, "email", id->email);
-	wol_lua_setstr(L, "source", id->handle_source);
-	wol_lua_setstr(L, "problem", id->problem);
+	wol_lua_push_tree(L, wol_identity_json(id));
 	return 1;
 }
 
@@ -253,17 +248,7 @@ static int l_libs(lua_State *L)
 {
 	wol_libinfo li;
 	wol_version_libs(&li);
-	lua_createtable(L, 0, 10);
-	wol_lua_setstr(L, "wol", li.wol);
-	wol_lua_setint(L, "format", li.format);
-	wol_lua_setstr(L, "libgit2", li.libgit2);
-	wol_lua_setbool(L, "threads", li.git_threads);
-	wol_lua_setbool(L, "https", li.git_https);
-	wol_lua_setbool(L, "ssh", li.git_ssh);
-	wol_lua_setstr(L, "sqlite", li.sqlite);
-	wol_lua_setbool(L, "fts5", li.sqlite_fts5);
-	wol_lua_setstr(L, "libyaml", li.libyaml);
-	wol_lua_setstr(L, "cjson", li.cjson);
+	wol_lua_push_tree(L, wol_libinfo_json(&li));
 	return 1;
 }
 
@@ -307,6 +292,7 @@ int luaopen_wol_core(lua_State *L)
 	int methods = lua_gettop(L);
 	wol_lua_setfuncs(L, methods, ctx_methods);
 
+	wol_lua_open_json(L, module, methods); /* first: the others push trees */
 	wol_lua_open_date(L, module, methods);
 	wol_lua_open_doc(L, module, methods);
 	wol_lua_open_doctor(L, module, methods);

@@ -9,17 +9,9 @@ static int l_ctx_doctor(lua_State *L)
 	wol_error err;
 	if (wol_doctor_run(ctx, &checks, &err) != 0)
 		return wol_lua_fail(L, &err);
-	lua_createtable(L, (int)checks.n, 0);
-	for (size_t i = 0; i < checks.n; i++) {
-		const wol_check *c = &checks.items[i];
-		lua_createtable(L, 0, 4);
-		wol_lua_setstr(L, "level", wol_doctor_level_name(c->level));
-		wol_lua_setstr(L, "section", c->section);
-		wol_lua_setstr(L, "msg", c->msg);
-		wol_lua_setstr(L, "advice", c->advice);
-		lua_rawseti(L, -2, (int)i + 1);
-	}
+	cJSON *tree = wol_checks_json(&checks);
 	wol_doctor_free(&checks);
+	wol_lua_push_tree(L, tree);
 	return 1;
 }
 

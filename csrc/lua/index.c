@@ -75,22 +75,6 @@ static int opt_refresh(lua_State *L, int idx)
 	return r;
 }
 
-static void push_report(lua_State *L, const wol_index_report *r)
-{
-	lua_createtable(L, 0, 10);
-	wol_lua_setint(L, "stat", r->stat);
-	wol_lua_setint(L, "read", r->read);
-	wol_lua_setint(L, "added", r->added);
-	wol_lua_setint(L, "updated", r->updated);
-	wol_lua_setint(L, "removed", r->removed);
-	wol_lua_setint(L, "docs", r->docs);
-	wol_lua_setint(L, "problems", r->problems);
-	wol_lua_setint(L, "trees", r->trees);
-	lua_pushnumber(L, r->ms);
-	lua_setfield(L, -2, "ms");
-	wol_lua_setstr(L, "notice", r->notice);
-}
-
 static int do_refresh(lua_State *L, int rebuild)
 {
 	wol_ctx *ctx = wol_lua_checkctx(L, 1);
@@ -129,8 +113,9 @@ static int do_refresh(lua_State *L, int rebuild)
 		wol_index_report_free(&rep);
 		return wol_lua_fail(L, &err);
 	}
-	push_report(L, &rep);
+	cJSON *tree = wol_index_report_json(&rep);
 	wol_index_report_free(&rep);
+	wol_lua_push_tree(L, tree);
 	return 1;
 }
 
@@ -176,24 +161,12 @@ static int l_search(lua_State *L)
 		wol_search_result_free(&res);
 		return wol_lua_fail(L, &err);
 	}
-	lua_createtable(L, (int)res.n, 0);
-	for (size_t i = 0; i < res.n; i++) {
-		const wol_search_hit *h = &res.hits[i];
-		lua_createtable(L, 0, 12);
-		wol_lua_setstr(L, "path", h->path);
-		wol_lua_setstr(L, "abspath", h->abspath);
-		wol_lua_setstr(L, "kind", h->kind);
-		wol_lua_setstr(L, "circle", h->circle);
-		wol_lua_setstr(L, "author", h->author);
-		wol_lua_setstr(L, "date", h->date);
-		wol_lua_setstr(L, "title", h->title);
-		wol_lua_setstr(L, "state", h->state);
-		wol_lua_setstr(L, "snippet", h->snippet);
-		wol_lua_setint(L, "line", h->line);
-		lua_pushnumber(L, h->score);
-		lua_setfield(L, -2, "score");
-		lua_rawseti(L, -2, (int)i + 1);
+	cJSON *tree = wol_search_hits_json(&res);
+	if (!tree) {
+		wol_search_result_free(&res);
+		return luaL_error(L, "wol: out of memory");
 	}
+	wol_lua_push_tree(L, tree);
 	int nret = 1;
 	if (res.notice) {
 		lua_pushstring(L, res.notice);
@@ -203,7 +176,8 @@ static int l_search(lua_State *L)
 	return nret;
 }
 
-/* ctx:index_stats([{refresh = bool}]) -> {docs=, notes=, ..., members = {...}, weeks = {...}} */
+/* ctx:index_stats([{refresh = bool}]) -> {docs=, notes=, ..., members = {...}, weeks = {...}},
+ * notice (from the refresh before, or nothing) */
 static int l_index_stats(lua_State *L)
 {
 	wol_ctx *ctx = wol_lua_checkctx(L, 1);
@@ -222,43 +196,20 @@ static int l_index_stats(lua_State *L)
 		wol_index_report_free(&rep);
 		return wol_lua_fail(L, &err);
 	}
-	lua_createtable(L, 0, 12);
-	wol_lua_setint(L, "docs", f.docs);
-	wol_lua_setint(L, "journal", f.journal);
-	wol_lua_setint(L, "notes", f.notes);
-	wol_lua_setint(L, "questions", f.questions);
-	wol_lua_setint(L, "answers", f.answers);
-	wol_lua_setint(L, "open", f.open);
-	wol_lua_setint(L, "resolved", f.resolved);
-	wol_lua_setint(L, "files", f.files);
-	lua_pushnumber(L, (lua_Number)f.db_bytes);
-	lua_setfield(L, -2, "db_bytes");
-	wol_lua_setstr(L, "notice", rep.notice);
-	lua_createtable(L, (int)f.nmembers, 0);
-	for (size_t i = 0; i < f.nmembers; i++) {
-		const wol_index_member *m = &f.members[i];
-		lua_createtable(L, 0, 5);
-		wol_lua_setstr(L, "author", m->author);
-		wol_lua_setint(L, "notes", m->notes);
-		wol_lua_setint(L, "questions", m->questions);
-		wol_lua_setint(L, "answers", m->answers);
-		wol_lua_setint(L, "resolved", m->resolved);
-		lua_rawseti(L, -2, (int)i + 1);
-	}
-	lua_setfield(L, -2, "members");
-	lua_createtable(L, (int)f.nweeks, 0);
-	for (size_t i = 0; i < f.nweeks; i++) {
-		const wol_index_week *w = &f.weeks[i];
-		lua_createtable(L, 0, 3);
-		wol_lua_setstr(L, "author", w->author);
-		wol_lua_setstr(L, "week", w->week);
-		wol_lua_setint(L, "notes", w->notes);
-		lua_rawseti(L, -2, (int)i + 1);
-	}
-	lua_setfield(L, -2, "weeks");
+	cJSON *tree = wol_index_figures_json(&f);
 	wol_index_figures_free(&f);
+	if (!tree) {
+		wol_index_report_free(&rep);
+		return luaL_error(L, "wol: out of memory");
+	}
+	wol_lua_push_tree(L, tree);
+	int nret = 1;
+	if (rep.notice) {
+		lua_pushstring(L, rep.notice);
+		nret = 2;
+	}
 	wol_index_report_free(&rep);
-	return 1;
+	return nret;
 }
 
 static const luaL_Reg methods_fns[] = {{"search", l_search},

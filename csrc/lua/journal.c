@@ -123,20 +123,7 @@ static int l_journal_log(lua_State *L)
 
 static void push_entries(lua_State *L, const wol_journal_entries *l)
 {
-	lua_createtable(L, (int)l->n, 0);
-	for (size_t i = 0; i < l->n; i++) {
-		const wol_journal_entry *e = &l->items[i];
-		lua_createtable(L, 0, 5);
-		wol_lua_push_date(L, e->date);
-		lua_setfield(L, -2, "date");
-		wol_lua_setstr(L, "path", e->path);
-		wol_lua_setstr(L, "title", e->title);
-		if (e->title) {
-			wol_lua_setint(L, "size", (lua_Integer)e->size);
-			wol_lua_setbool(L, "written", e->written);
-		}
-		lua_rawseti(L, -2, (int)i + 1);
-	}
+	wol_lua_push_tree(L, wol_journal_entries_json(l));
 	lua_createtable(L, (int)l->nwarnings, 0);
 	for (size_t i = 0; i < l->nwarnings; i++) {
 		lua_pushstring(L, l->warnings[i]);
@@ -169,20 +156,7 @@ static int l_journal_stats(lua_State *L)
 		return wol_lua_fail(L, &err);
 	wol_journal_stats s;
 	wol_journal_stats_of(&l, wol_ctx_today(ctx), &s);
-	lua_createtable(L, 0, 9);
-	wol_lua_setint(L, "current", s.current);
-	wol_lua_setint(L, "longest", s.longest);
-	wol_lua_setint(L, "week", s.week);
-	wol_lua_setint(L, "month", s.month);
-	wol_lua_setint(L, "total", s.total);
-	wol_lua_setint(L, "entries", (lua_Integer)l.n);
-	wol_lua_setbool(L, "today_written", s.today_written);
-	wol_lua_push_date(L, s.today);
-	lua_setfield(L, -2, "today");
-	if (s.last.y) {
-		wol_lua_push_date(L, s.last);
-		lua_setfield(L, -2, "last");
-	}
+	wol_lua_push_tree(L, wol_journal_stats_json(&s, l.n));
 	lua_createtable(L, (int)l.nwarnings, 0);
 	for (size_t i = 0; i < l.nwarnings; i++) {
 		lua_pushstring(L, l.warnings[i]);

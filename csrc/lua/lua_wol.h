@@ -12,6 +12,7 @@
 #include <lua.h>
 
 #include "wol.h"
+#include "wol_json.h"
 
 /* The module's one exported symbol (the rest of the library is hidden). */
 #if defined(__GNUC__)
@@ -22,7 +23,8 @@
 
 #define WOL_LUA_CTX "wol.ctx"
 
-/* Pushes nil, e->msg and returns 2 (runtime failure convention). */
+/* Pushes nil, e->msg and the code's stable name (wol_error_name) and
+ * returns 3: the runtime failure convention, nil, msg, code. */
 int wol_lua_fail(lua_State *L, const wol_error *e);
 /* The open context at idx; raises on a wrong type or a closed context. */
 wol_ctx *wol_lua_checkctx(lua_State *L, int idx);
@@ -41,6 +43,13 @@ void wol_lua_setstr(lua_State *L, const char *key, const char *val);
 void wol_lua_setint(lua_State *L, const char *key, lua_Integer val);
 void wol_lua_setbool(lua_State *L, const char *key, int val);
 
+/* Pushes a result tree (csrc/wol_json.h) as Lua values (lua/json.c:
+ * objects become tables, null an absent field, arrays sequences). */
+void wol_lua_push_json(lua_State *L, const cJSON *tree);
+/* The same, and frees the tree (even when a Lua error interrupts);
+ * tree NULL (out of memory) raises. */
+void wol_lua_push_tree(lua_State *L, cJSON *tree);
+
 /* The open index of the context at stack index idx (lua/index.c), cached
  * for the context's life; pushes one value. NULL after filling err. */
 wol_index *wol_lua_index(lua_State *L, int idx, wol_ctx *ctx, wol_error *err);
@@ -56,6 +65,7 @@ wol_circle *wol_lua_checkcircle(lua_State *L, int idx);
 /* Adds fns to the circle handle's methods (after wol_lua_open_circle). */
 void wol_lua_circle_methods(lua_State *L, const luaL_Reg *fns);
 
+void wol_lua_open_json(lua_State *L, int module, int methods);
 void wol_lua_open_date(lua_State *L, int module, int methods);
 void wol_lua_open_doc(lua_State *L, int module, int methods);
 void wol_lua_open_doctor(lua_State *L, int module, int methods);

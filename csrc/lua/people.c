@@ -1,5 +1,5 @@
 /* lua/people.c - binding of csrc/people/: the relationship list,
- * contributions and the goal. Results are the trees of people_json.h, so
+ * contributions and the goal. Results are the trees of wol_json.h, so
  * they are what `wol people|give|goal --json` print.
  *
  *   ctx:people([{sort=, stale_days=}]) -> { people = {...}, sort, stale_days, week, stale, warnings }
@@ -15,69 +15,15 @@
  *   core.goal_check(text) -> normalised text, note|nil
  * Runtime failures return nil, "wol: ..."; wrong argument types raise. */
 #include "lua_wol.h"
-#include "people/people_json.h"
+#include "wol_json.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-/* A tree becomes Lua values; it is freed here. */
-static void push(lua_State *L, const cJSON *j, int depth)
-{
-	if (depth > 32)
-		luaL_error(L, "wol: result tree too deep");
-	luaL_checkstack(L, 3, "result tree too deep");
-	if (cJSON_IsObject(j)) {
-		lua_newtable(L);
-		for (const cJSON *c = j->child; c; c = c->next) {
-			if (cJSON_IsNull(c) || !c->string)
-				continue;
-			push(L, c, depth + 1);
-			lua_setfield(L, -2, c->string);
-		}
-	} else if (cJSON_IsArray(j)) {
-		lua_createtable(L, cJSON_GetArraySize(j), 0);
-		int i = 0;
-		for (const cJSON *c = j->child; c; c = c->next) {
-			push(L, c, depth + 1);
-			lua_rawseti(L, -2, ++i);
-		}
-	} else if (cJSON_IsString(j)) {
-		lua_pushstring(L, j->valuestring);
-	} else if (cJSON_IsNumber(j)) {
-		lua_pushnumber(L, (lua_Number)j->valuedouble);
-	} else if (cJSON_IsBool(j)) {
-		lua_pushboolean(L, cJSON_IsTrue(j));
-	} else {
-		lua_pushboolean(L, 0);
-	}
-}
-
-/* Holds the tree in a userdata while it is converted, so a Lua error on
- * the way (out of memory) cannot leak it. */
-#define PEOPLE_TREE "wol.people.tree"
-
-static int l_tree_gc(lua_State *L)
-{
-	cJSON **u = (cJSON **)lua_touserdata(L, 1);
-	if (u && *u) {
-		cJSON_Delete(*u);
-		*u = NULL;
-	}
-	return 0;
-}
-
+/* A tree becomes Lua values (lua/json.c, the one converter); it is freed. */
 static int push_tree(lua_State *L, cJSON *tree)
 {
-	cJSON **u = (cJSON **)lua_newuserdata(L, sizeof *u);
-	*u = tree;
-	luaL_getmetatable(L, PEOPLE_TREE);
-	lua_setmetatable(L, -2);
-	if (!tree)
-		return luaL_error(L, "wol: out of memory");
-	push(L, tree, 0);
-	cJSON_Delete(*u);
-	*u = NULL;
-	lua_remove(L, -2);
+	wol_lua_push_tree(L, tree);
 	return 1;
 }
 
@@ -368,10 +314,6 @@ static const luaL_Reg module_fns[] = {{"people_sorts", l_people_sorts},
 
 void wol_lua_open_people(lua_State *L, int module, int methods)
 {
-	luaL_newmetatable(L, PEOPLE_TREE);
-	lua_pushcfunction(L, l_tree_gc);
-	lua_setfield(L, -2, "__gc");
-	lua_pop(L, 1);
 	wol_lua_setfuncs(L, module, module_fns);
 	wol_lua_setfuncs(L, methods, ctx_fns);
 	wol_lua_circle_methods(L, circle_fns);

@@ -3,16 +3,6 @@
 
 #include <string.h>
 
-static void push_strv(lua_State *L, const char *key, char **v, size_t n)
-{
-	lua_createtable(L, (int)n, 0);
-	for (size_t i = 0; i < n; i++) {
-		lua_pushstring(L, v[i]);
-		lua_rawseti(L, -2, (int)i + 1);
-	}
-	lua_setfield(L, -2, key);
-}
-
 /* ctx:prompt([date] [, {started=, weeks=, circle_dir=}]) ->
  *   {date=, weekday=, theme={title=, text=, tags={}},
  *    focus={week=, weeks=, title=, text=, questions={}} (nil outside the program),
@@ -60,41 +50,9 @@ static int l_ctx_prompt(lua_State *L)
 	wol_prompt p;
 	if (wol_prompt_get(ctx, d, &opts, &p, &err) != 0)
 		return wol_lua_fail(L, &err);
-	lua_createtable(L, 0, 14);
-	wol_lua_push_date(L, p.date);
-	lua_setfield(L, -2, "date");
-	wol_lua_setstr(L, "weekday", wol_weekday_name(wol_date_weekday(p.date)));
-	lua_createtable(L, 0, 3);
-	wol_lua_setstr(L, "title", p.title);
-	wol_lua_setstr(L, "text", p.text);
-	push_strv(L, "tags", p.tags, p.ntags);
-	lua_setfield(L, -2, "theme");
-	if (p.focus_title) {
-		lua_createtable(L, 0, 5);
-		wol_lua_setint(L, "week", p.week);
-		wol_lua_setint(L, "weeks", p.weeks);
-		wol_lua_setstr(L, "title", p.focus_title);
-		wol_lua_setstr(L, "text", p.focus_text);
-		push_strv(L, "questions", p.focus_questions, p.nfocus_questions);
-		lua_setfield(L, -2, "focus");
-	}
-	lua_createtable(L, 0, 2);
-	wol_lua_setstr(L, "title", p.challenge_title);
-	wol_lua_setstr(L, "text", p.challenge);
-	lua_setfield(L, -2, "challenge");
-	push_strv(L, "reflect", p.questions, p.nquestions);
-	lua_createtable(L, 0, 4);
-	wol_lua_setstr(L, "theme", p.theme_source);
-	wol_lua_setstr(L, "focus", p.focus_source);
-	wol_lua_setstr(L, "challenge", p.challenge_source);
-	wol_lua_setstr(L, "reflect", p.reflect_source);
-	lua_setfield(L, -2, "sources");
-	wol_lua_setbool(L, "dated", p.dated);
-	wol_lua_setstr(L, "reason", p.reason);
-	wol_lua_setint(L, "week", p.week);
-	wol_lua_setint(L, "weeks", p.weeks);
-	push_strv(L, "warnings", p.warnings, p.nwarnings);
+	cJSON *tree = wol_prompt_json(&p);
 	wol_prompt_free(&p);
+	wol_lua_push_tree(L, tree);
 	return 1;
 }
 

@@ -36,70 +36,11 @@ static void push_strv(lua_State *L, char **v, size_t n)
 	}
 }
 
-static void push_record(lua_State *L, const wol_qrecord *r)
-{
-	lua_createtable(L, 0, 18);
-	wol_lua_setstr(L, "kind", r->kind);
-	wol_lua_setstr(L, "id", r->id);
-	wol_lua_setstr(L, "path", r->path);
-	wol_lua_setstr(L, "author", r->author);
-	wol_lua_setstr(L, "created", r->created);
-	wol_lua_setint(L, "lamport", (lua_Integer)r->lamport);
-	wol_lua_setstr(L, "target", r->target);
-	wol_lua_setstr(L, "text", r->text);
-	wol_lua_setstr(L, "current", r->current);
-	wol_lua_setbool(L, "edited", r->edited);
-	wol_lua_setbool(L, "retracted", r->retracted);
-	wol_lua_setint(L, "thanks", r->thanks);
-	wol_lua_setbool(L, "ignored", r->ignored);
-	wol_lua_setbool(L, "forged", r->forged);
-	wol_lua_setstr(L, "committer", r->committer);
-	wol_lua_setstr(L, "note", r->note);
-	wol_lua_setstr(L, "outside", r->outside);
-	wol_lua_setbool(L, "removed", r->removed);
-	wol_lua_push_yaml(L, r->meta);
-	lua_setfield(L, -2, "meta");
-}
-
-static void push_question(lua_State *L, const wol_question *q)
-{
-	lua_createtable(L, 0, 16);
-	wol_lua_setstr(L, "id", q->id);
-	wol_lua_setstr(L, "title", q->title);
-	wol_lua_setstr(L, "author", q->author);
-	wol_lua_setstr(L, "created", q->created);
-	wol_lua_setstr(L, "about", q->about);
-	wol_lua_setint(L, "lamport", (lua_Integer)q->lamport);
-	wol_lua_setstr(L, "state", q->state);
-	wol_lua_setstr(L, "helped", q->helped);
-	wol_lua_setint(L, "answers", (lua_Integer)q->nanswers);
-	wol_lua_setint(L, "last", (lua_Integer)q->last);
-	wol_lua_setbool(L, "mine", q->mine);
-	if (q->records) {
-		wol_lua_setbool(L, "forged", q->forged);
-		lua_createtable(L, (int)q->nrecords, 0);
-		for (size_t i = 0; i < q->nrecords; i++) {
-			push_record(L, &q->records[i]);
-			lua_rawseti(L, -2, (int)i + 1);
-		}
-		lua_setfield(L, -2, "records");
-	}
-	push_strv(L, q->warnings, q->nwarnings);
-	lua_setfield(L, -2, "warnings");
-}
-
 static int push_written(lua_State *L, wol_circle *c, wol_qwrite *w)
 {
-	lua_createtable(L, 0, 8);
-	wol_lua_setstr(L, "circle", wol_circle_name(c));
-	wol_lua_setstr(L, "qid", w->qid);
-	wol_lua_setstr(L, "id", w->id);
-	wol_lua_setstr(L, "path", w->path);
-	wol_lua_setstr(L, "title", w->title);
-	wol_lua_setstr(L, "commit", w->commit);
-	wol_lua_setbool(L, "has_remote", w->has_remote);
-	wol_lua_setint(L, "ahead", (lua_Integer)w->ahead);
+	cJSON *tree = wol_qwrite_json(c, w);
 	wol_qwrite_free(w);
+	wol_lua_push_tree(L, tree);
 	return 1;
 }
 
@@ -125,12 +66,8 @@ static int l_questions(lua_State *L)
 	if (wol_question_list(c, ix, source, state, mine ? wol_circle_handle(c) : NULL, &qs, &err) !=
 	    0)
 		return wol_lua_fail(L, &err);
-	lua_createtable(L, (int)qs.n, 0);
-	for (size_t i = 0; i < qs.n; i++) {
-		push_question(L, &qs.items[i]);
-		lua_rawseti(L, -2, (int)i + 1);
-	}
-	push_strv(L, qs.warnings, qs.nwarnings);
+	wol_lua_push_tree(L, wol_questions_json(&qs));
+	push_strv(L, qs.warnings, qs.nwarnings); /* the CLI prints them on stderr */
 	wol_questions_free(&qs);
 	return 2;
 }
@@ -143,8 +80,9 @@ static int l_question(lua_State *L)
 	wol_error err;
 	if (wol_question_get(c, ref, &q, &err) != 0)
 		return wol_lua_fail(L, &err);
-	push_question(L, &q);
+	cJSON *tree = wol_question_json(&q);
 	wol_question_free(&q);
+	wol_lua_push_tree(L, tree);
 	return 1;
 }
 
@@ -219,12 +157,9 @@ static int l_question_news(lua_State *L)
 	wol_error err;
 	if (wol_question_news(c, update, &n, &err) != 0)
 		return wol_lua_fail(L, &err);
-	lua_createtable(L, 0, 2);
-	push_strv(L, n.questions, n.nquestions);
-	lua_setfield(L, -2, "questions");
-	push_strv(L, n.answers, n.nanswers);
-	lua_setfield(L, -2, "answers");
+	cJSON *tree = wol_qnews_json(&n);
 	wol_qnews_free(&n);
+	wol_lua_push_tree(L, tree);
 	return 1;
 }
 

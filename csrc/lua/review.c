@@ -1,21 +1,14 @@
 /* lua/review.c - binding of review/:
  *   ctx:review([{week=, circle=, fresh=, refresh=}]) -> table (see doc/wol.txt)
  *   ctx:review_save(week, text) -> path
- *   ctx:review_offer([date]) -> line or nil */
+ *   ctx:review_offer([date]) -> line or nil
+ *   ctx:export({out=, format=, all=, include={...}, from=, to=, circle=})
+ *     -> {out=, index=, format=, members={}, pages=, notes=, ...} */
 #include "lua_wol.h"
+#include "wol_json.h"
 
 #include <stdlib.h>
 #include <string.h>
-
-static void push_strv(lua_State *L, const char *key, char **v, size_t n)
-{
-	lua_createtable(L, (int)n, 0);
-	for (size_t i = 0; i < n; i++) {
-		lua_pushstring(L, v[i]);
-		lua_rawseti(L, -2, (int)i + 1);
-	}
-	lua_setfield(L, -2, key);
-}
 
 static int l_ctx_review(lua_State *L)
 {
@@ -39,50 +32,9 @@ static int l_ctx_review(lua_State *L)
 	wol_review r;
 	if (wol_review_get(ctx, ix, &o, &r, &err) != 0)
 		return wol_lua_fail(L, &err);
-	lua_createtable(L, 0, 24);
-	wol_lua_setstr(L, "week", r.week);
-	wol_lua_push_date(L, r.from);
-	lua_setfield(L, -2, "from");
-	wol_lua_push_date(L, r.to);
-	lua_setfield(L, -2, "to");
-	wol_lua_setstr(L, "circle", r.circle);
-	wol_lua_setstr(L, "path", r.path);
-	wol_lua_setbool(L, "saved", r.saved);
-	lua_createtable(L, 7, 0);
-	for (int i = 0; i < 7; i++) {
-		lua_pushboolean(L, r.written[i]);
-		lua_rawseti(L, -2, i + 1);
-	}
-	lua_setfield(L, -2, "written");
-	lua_createtable(L, 0, 7);
-	wol_lua_setint(L, "days", r.days);
-	wol_lua_setint(L, "shares", r.shares);
-	wol_lua_setint(L, "asked", r.asked);
-	wol_lua_setint(L, "answered", r.answered);
-	wol_lua_setint(L, "resolved", r.resolved);
-	wol_lua_setint(L, "contributions", r.contributions);
-	wol_lua_setint(L, "challenges", r.challenges);
-	lua_setfield(L, -2, "counts");
-	lua_createtable(L, (int)r.nacts, 0);
-	for (size_t i = 0; i < r.nacts; i++) {
-		const wol_review_act *a = &r.acts[i];
-		lua_createtable(L, 0, 6);
-		wol_lua_setstr(L, "kind", a->kind);
-		wol_lua_setstr(L, "date", a->date);
-		wol_lua_setstr(L, "title", a->title);
-		wol_lua_setstr(L, "path", a->path);
-		wol_lua_setstr(L, "detail", a->detail);
-		wol_lua_setint(L, "count", a->count);
-		lua_rawseti(L, -2, (int)i + 1);
-	}
-	lua_setfield(L, -2, "acts");
-	wol_lua_setstr(L, "goal", r.goal);
-	wol_lua_setstr(L, "goal_before", r.goal_before);
-	wol_lua_setbool(L, "goal_changed", r.goal_changed);
-	push_strv(L, "reflect", r.reflect, r.nreflect);
-	push_strv(L, "warnings", r.warnings, r.nwarnings);
-	wol_lua_setstr(L, "text", r.text);
+	cJSON *tree = wol_review_json(&r);
 	wol_review_free(&r);
+	wol_lua_push_tree(L, tree);
 	return 1;
 }
 
@@ -119,7 +71,49 @@ static int l_ctx_review_offer(lua_State *L)
 	return 1;
 }
 
+static int l_ctx_export(lua_State *L)
+{
+	wol_ctx *ctx = wol_lua_checkctx(L, 1);
+	luaL_checktype(L, 2, LUA_TTABLE);
+	wol_export_opts o;
+	memset(&o, 0, sizeof o);
+	o.out = wol_lua_optfield(L, 2, "out");
+	o.format = wol_lua_optfield(L, 2, "format");
+	o.circle = wol_lua_optfield(L, 2, "circle");
+	o.from = wol_lua_optfield(L, 2, "from");
+	o.to = wol_lua_optfield(L, 2, "to");
+	o.all = wol_lua_optbool(L, 2, "all");
+	const char *inc[64];
+	lua_getfield(L, 2, "include");
+	if (lua_istable(L, -1)) {
+		for (int i = 1; i <= 64; i++) {
+			lua_rawgeti(L, -1, i);
+			const char *h = lua_tostring(L, -1);
+			lua_pop(L, 1);
+			if (!h)
+				break;
+			inc[o.ninclude++] = h; /* kept alive by the table on the stack */
+		}
+	}
+	o.include = o.ninclude ? inc : NULL;
+	if (!o.out || !*o.out) {
+		lua_pop(L, 1);
+		return luaL_argerror(L, 2, "out: the directory to export into");
+	}
+	wol_export_result r;
+	wol_error err;
+	int rc = wol_export_run(ctx, &o, &r, &err);
+	lua_pop(L, 1); /* include */
+	if (rc != 0)
+		return wol_lua_fail(L, &err);
+	cJSON *tree = wol_export_result_json(&r);
+	wol_export_result_free(&r);
+	wol_lua_push_tree(L, tree);
+	return 1;
+}
+
 static const luaL_Reg methods_fns[] = {{"review", l_ctx_review},
+                                       {"export", l_ctx_export},
                                        {"review_save", l_ctx_review_save},
                                        {"review_offer", l_ctx_review_offer},
                                        {NULL, NULL}};

@@ -23,114 +23,6 @@ static void opts_of(lua_State *L, int idx, wol_status_opts *o)
 	lua_pop(L, 1);
 }
 
-static void setdate(lua_State *L, const char *key, wol_date d)
-{
-	if (!d.y)
-		return;
-	wol_lua_push_date(L, d);
-	lua_setfield(L, -2, key);
-}
-
-static void push_status(lua_State *L, const wol_status *s, const char *path)
-{
-	lua_createtable(L, 0, 32);
-	wol_lua_setstr(L, "circle", s->circle);
-	wol_lua_setstr(L, "name", s->name);
-	wol_lua_setstr(L, "handle", s->handle);
-	wol_lua_setstr(L, "path", path);
-	setdate(L, "today", s->today);
-	wol_lua_setstr(L, "phase", s->phase);
-	wol_lua_setint(L, "week", s->week);
-	wol_lua_setint(L, "weeks", s->weeks);
-	setdate(L, "started", s->started);
-	if (s->meets >= 0)
-		wol_lua_setstr(L, "meets", wol_weekday_name(s->meets));
-	setdate(L, "next_meeting", s->next_meeting);
-	setdate(L, "since", s->since);
-	wol_lua_setbool(L, "since_meeting", s->since_meeting);
-	wol_lua_setstr(L, "remote", s->remote);
-	wol_lua_setstr(L, "branch", s->branch);
-	wol_lua_setint(L, "ahead", (lua_Integer)s->ahead);
-	lua_pushnumber(L, (lua_Number)s->last_sync);
-	lua_setfield(L, -2, "last_sync");
-	wol_lua_setint(L, "streak", s->streak);
-	wol_lua_setint(L, "longest", s->longest);
-	wol_lua_setint(L, "journal_week", s->journal_week);
-	wol_lua_setint(L, "items_total", s->items_total);
-	wol_lua_setint(L, "open_total", s->open_total);
-	wol_lua_setstr(L, "notice", s->notice);
-
-	lua_createtable(L, (int)s->nmembers, 0);
-	for (size_t i = 0; i < s->nmembers; i++) {
-		const wol_status_member *m = &s->members[i];
-		lua_createtable(L, 0, 7);
-		wol_lua_setstr(L, "handle", m->handle);
-		wol_lua_setstr(L, "name", m->name);
-		wol_lua_setstr(L, "goal", m->goal);
-		wol_lua_setint(L, "notes", m->notes);
-		wol_lua_setint(L, "answers", m->answers);
-		if (m->last[0])
-			wol_lua_setstr(L, "last", m->last);
-		wol_lua_setbool(L, "me", m->me);
-		lua_rawseti(L, -2, (int)i + 1);
-	}
-	lua_setfield(L, -2, "members");
-
-	lua_createtable(L, (int)s->nitems, 0);
-	for (size_t i = 0; i < s->nitems; i++) {
-		const wol_status_item *it = &s->items[i];
-		lua_createtable(L, 0, 7);
-		wol_lua_setstr(L, "kind", it->kind);
-		wol_lua_setbool(L, "updated", it->updated);
-		wol_lua_setstr(L, "author", it->author);
-		wol_lua_setstr(L, "title", it->title);
-		wol_lua_setstr(L, "path", it->path);
-		wol_lua_setstr(L, "qid", it->qid);
-		wol_lua_setstr(L, "date", it->date);
-		lua_rawseti(L, -2, (int)i + 1);
-	}
-	lua_setfield(L, -2, "items");
-
-	lua_createtable(L, (int)s->nopen, 0);
-	for (size_t i = 0; i < s->nopen; i++) {
-		const wol_status_question *q = &s->open[i];
-		lua_createtable(L, 0, 8);
-		wol_lua_setstr(L, "qid", q->qid);
-		wol_lua_setstr(L, "title", q->title);
-		wol_lua_setstr(L, "author", q->author);
-		wol_lua_setstr(L, "path", q->path);
-		wol_lua_setstr(L, "date", q->date);
-		wol_lua_setint(L, "answers", q->answers);
-		wol_lua_setint(L, "age", q->age);
-		wol_lua_setbool(L, "mine", q->mine);
-		lua_rawseti(L, -2, (int)i + 1);
-	}
-	lua_setfield(L, -2, "open");
-
-	lua_createtable(L, 0, 3);
-	setdate(L, "start", s->grid_start);
-	wol_lua_setint(L, "today", s->grid_today + 1);
-	lua_createtable(L, WOL_STATUS_DAYS, 0);
-	for (int i = 0; i < WOL_STATUS_DAYS; i++) {
-		lua_createtable(L, 0, 5);
-		setdate(L, "date", wol_date_add(s->grid_start, i));
-		wol_lua_setbool(L, "journal", s->journal[i]);
-		wol_lua_setint(L, "mine", s->mine[i]);
-		wol_lua_setint(L, "all", s->everyone[i]);
-		wol_lua_setint(L, "level", wol_status_level(s, i));
-		lua_rawseti(L, -2, i + 1);
-	}
-	lua_setfield(L, -2, "days");
-	lua_setfield(L, -2, "grid");
-
-	lua_createtable(L, (int)s->nwarnings, 0);
-	for (size_t i = 0; i < s->nwarnings; i++) {
-		lua_pushstring(L, s->warnings[i]);
-		lua_rawseti(L, -2, (int)i + 1);
-	}
-	lua_setfield(L, -2, "warnings");
-}
-
 /* The status into *s, or fills err. */
 static int get(lua_State *L, wol_ctx *ctx, wol_status *s, wol_error *err)
 {
@@ -150,10 +42,9 @@ static int l_status(lua_State *L)
 	wol_status s;
 	if (get(L, ctx, &s, &err) != 0)
 		return wol_lua_fail(L, &err);
-	char *path = wol_ctx_circle_path(ctx, s.circle);
-	push_status(L, &s, path);
-	free(path);
+	cJSON *tree = wol_status_json(ctx, &s);
 	wol_status_free(&s);
+	wol_lua_push_tree(L, tree);
 	return 1;
 }
 

@@ -7,17 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void push_state(lua_State *L, const wol_sync_state *st)
-{
-	lua_createtable(L, 0, 6);
-	wol_lua_setstr(L, "circle", st->circle);
-	wol_lua_setstr(L, "branch", st->branch);
-	wol_lua_setstr(L, "remote", st->remote);
-	wol_lua_setint(L, "ahead", (lua_Integer)st->ahead);
-	wol_lua_setint(L, "behind", (lua_Integer)st->behind);
-	wol_lua_setbool(L, "remote_known", st->remote_known);
-}
-
 /* ctx:sync_status([circle]) -> { circle, branch, remote?, ahead, behind, remote_known } */
 static int l_ctx_sync_status(lua_State *L)
 {
@@ -27,67 +16,29 @@ static int l_ctx_sync_status(lua_State *L)
 	wol_error err;
 	if (wol_sync_ahead(ctx, circle, &st, &err) != 0)
 		return wol_lua_fail(L, &err);
-	push_state(L, &st);
+	cJSON *tree = wol_sync_state_json(&st);
 	wol_sync_state_free(&st);
+	wol_lua_push_tree(L, tree);
 	return 1;
-}
-
-static void push_strv(lua_State *L, const char *key, char **v, size_t n)
-{
-	lua_createtable(L, (int)n, 0);
-	for (size_t i = 0; i < n; i++) {
-		lua_pushstring(L, v[i]);
-		lua_rawseti(L, -2, (int)i + 1);
-	}
-	lua_setfield(L, -2, key);
-}
-
-static void push_result(lua_State *L, const wol_sync_result *r)
-{
-	lua_createtable(L, 0, 16);
-	wol_lua_setstr(L, "circle", r->circle);
-	wol_lua_setstr(L, "branch", r->branch);
-	wol_lua_setstr(L, "remote", r->remote);
-	wol_lua_setbool(L, "up_to_date", r->up_to_date);
-	wol_lua_setbool(L, "fast_forward", r->fast_forward);
-	wol_lua_setbool(L, "merged", r->merged);
-	wol_lua_setint(L, "pushed", (lua_Integer)r->pushed);
-	wol_lua_setint(L, "ahead", (lua_Integer)r->ahead);
-	wol_lua_setint(L, "attempts", r->attempts);
-	lua_createtable(L, (int)r->narrived, 0);
-	for (size_t i = 0; i < r->narrived; i++) {
-		const wol_sync_item *it = &r->arrived[i];
-		lua_createtable(L, 0, 5);
-		wol_lua_setstr(L, "kind", it->kind);
-		wol_lua_setstr(L, "member", it->member);
-		wol_lua_setstr(L, "path", it->path);
-		wol_lua_setbool(L, "added", it->added);
-		wol_lua_setbool(L, "to_me", it->to_me);
-		lua_rawseti(L, -2, (int)i + 1);
-	}
-	lua_setfield(L, -2, "arrived");
-	lua_createtable(L, (int)r->nconflicts, 0);
-	for (size_t i = 0; i < r->nconflicts; i++) {
-		lua_createtable(L, 0, 3);
-		wol_lua_setstr(L, "path", r->conflicts[i].path);
-		wol_lua_setstr(L, "kept_as", r->conflicts[i].kept_as);
-		wol_lua_setstr(L, "member", r->conflicts[i].member);
-		lua_rawseti(L, -2, (int)i + 1);
-	}
-	lua_setfield(L, -2, "conflicts");
-	push_strv(L, "warnings", r->warnings, r->nwarnings);
-	push_strv(L, "changed", r->changed, r->nchanged);
-	char *digest = wol_sync_digest(r);
-	wol_lua_setstr(L, "digest", digest);
-	free(digest);
 }
 
 typedef struct progress_call {
 	lua_State *L;
 	int fn; /* stack index of the Lua callback */
 	int failed;
-	char msg[512];
+	char msg[512]; /* "<what>: <why>" for wol_error_set */
 } progress_call;
+
+/* Under pcall: converts the event (a light userdata at 2) and calls the
+ * function at 1 with it. */
+static int call_progress(lua_State *L)
+{
+	const cJSON *tree = (const cJSON *)lua_touserdata(L, 2);
+	lua_settop(L, 1);
+	wol_lua_push_json(L, tree);
+	lua_call(L, 1, 1);
+	return 1;
+}
 
 /* Calls the Lua progress function under pcall: a Lua error never unwinds
  * through libgit2; it cancels the sync and is reported afterwards. */
@@ -95,16 +46,20 @@ static int on_progress(const wol_sync_progress *p, void *payload)
 {
 	progress_call *pc = payload;
 	lua_State *L = pc->L;
+	cJSON *tree = wol_sync_progress_json(p);
+	if (!tree) {
+		snprintf(pc->msg, sizeof pc->msg, "sync: out of memory");
+		pc->failed = 1;
+		return 1;
+	}
+	lua_pushcfunction(L, call_progress);
 	lua_pushvalue(L, pc->fn);
-	lua_createtable(L, 0, 5);
-	wol_lua_setstr(L, "phase", p->phase);
-	wol_lua_setint(L, "received", p->received);
-	wol_lua_setint(L, "total", p->total);
-	wol_lua_setint(L, "bytes", (lua_Integer)p->bytes);
-	wol_lua_setint(L, "attempt", p->attempt);
-	if (lua_pcall(L, 1, 1, 0) != 0) {
+	lua_pushlightuserdata(L, tree);
+	int failed = lua_pcall(L, 2, 1, 0) != 0;
+	cJSON_Delete(tree);
+	if (failed) {
 		const char *m = lua_tostring(L, -1);
-		snprintf(pc->msg, sizeof pc->msg, "wol: sync: progress callback: %s",
+		snprintf(pc->msg, sizeof pc->msg, "sync: progress callback: %s",
 		         m ? m : "error");
 		pc->failed = 1;
 		lua_pop(L, 1);
@@ -116,7 +71,7 @@ static int on_progress(const wol_sync_progress *p, void *payload)
 }
 
 /* ctx:sync{ circle=, attempts=, no_push=, wait_ms=, progress=function(p) } ->
- * result | nil, msg, partial result */
+ * result | nil, msg, code, partial result */
 static int l_ctx_sync(lua_State *L)
 {
 	wol_ctx *ctx = wol_lua_checkctx(L, 1);
@@ -154,14 +109,15 @@ static int l_ctx_sync(lua_State *L)
 	if (rc != 0) {
 		if (pc.failed)
 			wol_error_set(&err, rc, "%s", pc.msg);
-		lua_pushnil(L);
-		lua_pushstring(L, err.msg);
-		push_result(L, &r);
+		wol_lua_fail(L, &err);
+		cJSON *tree = wol_sync_result_json(&r, &err);
 		wol_sync_result_free(&r);
-		return 3;
+		wol_lua_push_tree(L, tree);
+		return 4;
 	}
-	push_result(L, &r);
+	cJSON *tree = wol_sync_result_json(&r, NULL);
 	wol_sync_result_free(&r);
+	wol_lua_push_tree(L, tree);
 	return 1;
 }
 

@@ -277,7 +277,7 @@ int wol_people_give(wol_ctx *ctx, const char *ref, const char *what, const wol_g
 	wol_doc doc;
 	if ((rc = wol_doc_parse(old, oldlen, rel, &doc, err))) {
 		char why[WOL_ERRMSG_MAX];
-		snprintf(why, sizeof why, "%s", err ? err->msg : "");
+		snprintf(why, sizeof why, "%s", err ? wol_error_text(err) : "");
 		rc = wol_error_set(err, rc, "%s; fix the front matter first (nothing written)", why);
 		goto done;
 	}

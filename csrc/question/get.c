@@ -284,16 +284,15 @@ static void mark_outside(wol_circle *c, wol_question *q, wol_strv *warn)
 			wol_qrecord *nv = realloc(q->records, (q->nrecords + 1) * sizeof *nv);
 			if (nv)
 				q->records = nv;
-			char *why = NULL;
+			wol_error bad;
 			if (what && id && nv && git_blob_lookup(&blob, repo, &ch->old_id) == 0 &&
 			    wol_question__parse_record(git_blob_rawcontent(blob),
 			                               (size_t)git_blob_rawsize(blob), ch->path, id,
-			                               what, &q->records[q->nrecords], &why) == 0) {
+			                               what, &q->records[q->nrecords], &bad) == 0) {
 				r = &q->records[q->nrecords++];
 				r->removed = 1;
 				added++;
 			}
-			free(why);
 			free(id);
 			git_blob_free(blob);
 			git_error_clear();

@@ -31,6 +31,11 @@ int wol_question__check_state(const char *state, wol_error *err)
 	return 0;
 }
 
+int wol_question_state_check(const char *state, wol_error *err)
+{
+	return wol_question__check_state(state, err);
+}
+
 int wol_question__bad_dirs(const char *root, char ***qids, size_t *nq, char ***bad, size_t *nbad)
 {
 	char *dir = wol_strfmt("%s/questions", root);

@@ -61,9 +61,10 @@ void wol_question__record_free(wol_qrecord *r);
 int wol_question__cmp_record(const void *a, const void *b);
 /* Reads and checks a record from its text (a file, or a blob of the
  * history). what: "question", "answer" or "event". Returns 0, or -1 with
- * *why set (a malformed record), or a negative wol_code on out of memory. */
+ * *bad saying what is wrong (the message names the file), or a negative
+ * wol_code on out of memory. */
 int wol_question__parse_record(const char *text, size_t len, const char *rel, const char *id,
-                               const char *what, wol_qrecord *r, char **why);
+                               const char *what, wol_qrecord *r, wol_error *bad);
 void wol_question__loaded_free(wol_qloaded *l);
 /* Reads a question and its records. A malformed question.md fails with
  * WOL_EINVAL naming it; malformed answers and events become warnings. */

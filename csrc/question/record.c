@@ -71,42 +71,34 @@ int wol_question__cmp_record(const void *a, const void *b)
 }
 
 /* Reads and checks one record. what: "question", "answer" or "event".
- * Returns 0, or -1 with *why set (a malformed record), or a negative
- * wol_code on out of memory. */
+ * Returns 0, or -1 with *bad saying what is wrong with it (a malformed
+ * record; the message names the file), or a negative wol_code on out of
+ * memory. */
 static int read_record(const char *root, const char *rel, const char *id, const char *what,
-                       wol_qrecord *r, char **why)
+                       wol_qrecord *r, wol_error *bad)
 {
 	memset(r, 0, sizeof *r);
-	*why = NULL;
 	char *text = NULL;
 	size_t len = 0;
-	wol_error e;
-	if (wol_circle__read_at(root, rel, Q_READ_MAX, &text, &len, &e) != 0) {
-		*why = wol_strfmt("%s", e.msg + (strncmp(e.msg, "wol: ", 5) == 0 ? 5 : 0));
-		return -1;
-	}
-	int rc = wol_question__parse_record(text, len, rel, id, what, r, why);
+	if (wol_circle__read_at(root, rel, Q_READ_MAX, &text, &len, bad) != 0)
+		return bad->code == WOL_ENOMEM ? WOL_ENOMEM : -1;
+	int rc = wol_question__parse_record(text, len, rel, id, what, r, bad);
 	free(text);
 	return rc;
 }
 
 /* The same from the text of a record (a file, or a blob of the history). */
 int wol_question__parse_record(const char *text, size_t len, const char *rel, const char *id,
-                        const char *what, wol_qrecord *r, char **why)
+                        const char *what, wol_qrecord *r, wol_error *bad)
 {
 	memset(r, 0, sizeof *r);
-	*why = NULL;
-	wol_error e;
 	wol_doc doc;
 	if (!wol_utf8_valid(text, len)) {
-		*why = wol_strfmt("not valid UTF-8 text");
+		wol_error_set(bad, WOL_EINVAL, "%s: not valid UTF-8 text", rel);
 		return -1;
 	}
-	if (wol_doc_parse(text, len, rel, &doc, &e) != 0) {
-		/* the message already names the file and line */
-		*why = wol_strfmt("%s", e.msg);
-		return -1;
-	}
+	if (wol_doc_parse(text, len, rel, &doc, bad) != 0) /* names the file and line */
+		return bad->code == WOL_ENOMEM ? WOL_ENOMEM : -1;
 	const char *author = wol_yaml_str(doc.meta, "author");
 	const char *lam = wol_yaml_str(doc.meta, "lamport");
 	const char *kind = strcmp(what, "event") == 0 ? wol_yaml_str(doc.meta, "kind") : what;
@@ -123,7 +115,7 @@ int wol_question__parse_record(const char *text, size_t len, const char *rel, co
 		problem = "no title";
 	if (problem) {
 		wol_doc_free(&doc);
-		*why = wol_strfmt("%s", problem);
+		wol_error_set(bad, WOL_EINVAL, "%s: %s", rel, problem);
 		return -1;
 	}
 	const char *target = wol_yaml_str(doc.meta, "target");
@@ -211,17 +203,13 @@ int wol_question__load(const char *root, const char *qid, wol_qloaded *l, wol_st
 	char *rel = wol_strfmt("questions/%s/question.md", qid);
 	if (!rel)
 		return wol_error_set(err, WOL_ENOMEM, "out of memory");
-	char *why = NULL;
-	int rc = read_record(root, rel, qid, "question", &l->q, &why);
+	wol_error bad;
+	int rc = read_record(root, rel, qid, "question", &l->q, &bad);
 	if (rc != 0) {
-		if (rc == -1)
-			rc = wol_error_set(err, WOL_EINVAL, "%s%s%s",
-			                   strncmp(why ? why : "", "wol: ", 5) == 0 ? "" : rel,
-			                   strncmp(why ? why : "", "wol: ", 5) == 0 ? "" : ": ",
-			                   why ? why : "unreadable");
+		if (rc == -1) /* a malformed question: bad input, whatever the cause */
+			rc = wol_error_set(err, WOL_EINVAL, "%s", wol_error_text(&bad));
 		else
 			rc = wol_error_set(err, WOL_ENOMEM, "out of memory");
-		free(why);
 		free(rel);
 		return rc;
 	}
@@ -246,20 +234,13 @@ int wol_question__load(const char *root, const char *qid, wol_qloaded *l, wol_st
 				rc = WOL_ENOMEM;
 				break;
 			}
-			int r = read_record(root, path, ids[i], what[k], &l->rec[l->n], &why);
-			if (r == 0) {
+			int r = read_record(root, path, ids[i], what[k], &l->rec[l->n], &bad);
+			if (r == 0)
 				l->n++;
-			} else if (r == -1) {
-				if (why && strncmp(why, "wol: ", 5) == 0)
-					wol_strv_add(warn, wol_strfmt("%s (%s skipped)", why, what[k]));
-				else
-					wol_strv_add(warn, wol_strfmt("wol: %s: %s (%s skipped)", path,
-					                          why ? why : "unreadable", what[k]));
-			} else {
+			else if (r == -1)
+				wol_strv_add(warn, wol_strfmt("%s (%s skipped)", bad.msg, what[k]));
+			else
 				rc = r;
-			}
-			free(why);
-			why = NULL;
 			free(path);
 		}
 		wol_strv_free(ids, nids);

@@ -80,8 +80,7 @@ static int check_text(const char *what, const char *text, int required, int forc
 		return 0;
 	wol_error e;
 	if (wol_share_check(text, strlen(text), WOL_SHARE_MAX, force, &e) != 0)
-		return wol_error_set(err, e.code, "%s: %s", what,
-		                     e.msg + (strncmp(e.msg, "wol: share: ", 12) == 0 ? 12 : 0));
+		return wol_error_set(err, e.code, "%s: %s", what, wol_error_text(&e));
 	return 0;
 }
 
@@ -167,7 +166,8 @@ int wol_question_ask(wol_circle *c, const char *title, const char *body, const c
 		wol_error pe;
 		if ((rc = wol_path_check(about, &pe))) {
 			free(t);
-			return wol_error_set(err, rc, "ask: about: %s; nothing was committed", pe.msg + 5);
+			return wol_error_set(err, rc, "ask: about: %s; nothing was committed",
+			                     wol_error_text(&pe));
 		}
 		char *abs = wol_strfmt("%s/%s", wol_circle_path(c), about);
 		struct stat st;
@@ -237,9 +237,7 @@ static int load_ref(wol_circle *c, const char *ref, const char *what, wol_qloade
 			rc = wol_error_set(err, WOL_ENOMEM, "out of memory");
 		}
 	} else if (err && err->code != WOL_ENOMEM) {
-		char msg[WOL_ERRMSG_MAX];
-		snprintf(msg, sizeof msg, "%s", err->msg + 5);
-		rc = wol_error_set(err, rc, "%s: %s", what, msg);
+		rc = wol_error_set(err, rc, "%s: %s", what, wol_error_text(err));
 	}
 	wol_strv_free(warn.v, warn.n);
 	return rc;
@@ -349,9 +347,7 @@ int wol_question_event(wol_circle *c, const char *ref, const char *kind, const c
 	const char *me = wol_circle_handle(c);
 	wol_qrecord *t = NULL;
 	if (target && *target && (rc = find_answer(&l, target, &t, err)) != 0) {
-		char msg[WOL_ERRMSG_MAX];
-		snprintf(msg, sizeof msg, "%s", err ? err->msg + 5 : "no such answer");
-		rc = wol_error_set(err, rc, "%s: %s", kind, msg);
+		rc = wol_error_set(err, rc, "%s: %s", kind, err ? wol_error_text(err) : "");
 	} else if (strcmp(kind, "thanks") == 0 && !t) {
 		rc = wol_error_set(err, WOL_EINVAL, "thanks: name the answer to thank");
 	}

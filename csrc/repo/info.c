@@ -180,7 +180,7 @@ int wol_circle__member_with_goal(wol_circle *c, const char *rel, const char *goa
 	wol_doc doc;
 	if ((rc = wol_doc_parse(text, tlen, rel, &doc, err))) {
 		char why[WOL_ERRMSG_MAX];
-		snprintf(why, sizeof why, "%s", err ? err->msg : "");
+		snprintf(why, sizeof why, "%s", err ? wol_error_text(err) : "");
 		free(text);
 		return wol_error_set(err, rc, "%s; fix the file first (nothing written)", why);
 	}

@@ -457,7 +457,7 @@ int wol_review_get(wol_ctx *ctx, wol_index *ix, const wol_review_opts *opts, wol
 			size_t len;
 			wol_error rerr;
 			if (wol_fs_read(out->path, WOL_JOURNAL_MAX_BYTES, 1, &out->text, &len, &rerr) != 0)
-				rc = wol_error_set(err, rerr.code, "%s", rerr.msg);
+				rc = wol_error_set(err, rerr.code, "%s", wol_error_text(&rerr));
 		} else if (!(out->text = wol_review__text(out))) {
 			a.oom = 1;
 		}

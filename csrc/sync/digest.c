@@ -140,17 +140,18 @@ static int classify(git_repository *repo, wol_sync_result *r, const git_diff_del
 	return add_item(r, "file", NULL, path, added, 0);
 }
 
-/* What changed between two trees: the arrived items and the changed files. */
+/* What changed between two trees: the arrived items and the changed files.
+ * Returns 0 or a wol_code with err set (never a libgit2 code). */
 int wol_sync__record_changes(git_repository *repo, const char *workdir, git_tree *from,
                              git_tree *to, wol_sync_result *r, const char *me,
-                             const wol_change *ch, size_t nch)
+                             const wol_change *ch, size_t nch, wol_error *err)
 {
 	git_diff *diff = NULL;
 	git_diff_options o;
 	git_diff_options_init(&o, GIT_DIFF_OPTIONS_VERSION);
 	int rc = git_diff_tree_to_tree(&diff, repo, from, to, &o);
 	if (rc < 0)
-		return rc;
+		return wol_error_git(err, rc, "sync: what changed");
 	size_t n = git_diff_num_deltas(diff);
 	for (size_t i = 0; i < n && rc == 0; i++) {
 		const git_diff_delta *d = git_diff_get_delta(diff, i);
@@ -160,7 +161,7 @@ int wol_sync__record_changes(git_repository *repo, const char *workdir, git_tree
 			rc = classify(repo, r, d, me, ch, nch);
 	}
 	git_diff_free(diff);
-	return rc;
+	return rc ? wol_sync__oom(err) : 0; /* push_str and classify fail only for memory */
 }
 
 int wol_sync__arrived_changes(git_repository *repo, const git_oid *ours, const git_oid *theirs,

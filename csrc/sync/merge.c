@@ -575,9 +575,9 @@ int wol_sync__integrate(wol_ctx *ctx, git_repository *repo, const char *branch,
 		if ((rc = wol_sync__arrived_changes(repo, has_ours ? &our_id : NULL, &their_id, r, &ch,
 		                                    &nch, err)) != 0)
 			goto out;
-		if ((grc = wol_sync__record_changes(repo, workdir, our_tree, their_tree, r, me, ch,
-		                                    nch)) < 0)
-			goto git_fail;
+		if ((rc = wol_sync__record_changes(repo, workdir, our_tree, their_tree, r, me, ch, nch,
+		                                   err)) != 0)
+			goto out;
 		goto out;
 	}
 	wol_remote__emit(s, "merge");
@@ -620,8 +620,8 @@ int wol_sync__integrate(wol_ctx *ctx, git_repository *repo, const char *branch,
 	r->merged = 1;
 	if ((rc = wol_sync__arrived_changes(repo, &our_id, &their_id, r, &ch, &nch, err)) != 0)
 		goto out;
-	if ((grc = wol_sync__record_changes(repo, workdir, our_tree, new_tree, r, me, ch, nch)) < 0)
-		goto git_fail;
+	if ((rc = wol_sync__record_changes(repo, workdir, our_tree, new_tree, r, me, ch, nch, err)) != 0)
+		goto out;
 	for (size_t i = 0; i < r->nconflicts; i++)
 		wol_sync__push_str(&r->warnings, &r->nwarnings,
 		         wol_strfmt("wol: sync: %s was changed here and in the circle; both kept: yours "
@@ -629,7 +629,7 @@ int wol_sync__integrate(wol_ctx *ctx, git_repository *repo, const char *branch,
 		                    r->conflicts[i].path, r->conflicts[i].kept_as));
 	goto out;
 git_fail:
-	rc = grc == WOL_ENOMEM ? wol_sync__oom(err) : wol_error_git(err, grc, "sync: merge");
+	rc = wol_error_git(err, grc, "sync: merge"); /* grc holds only libgit2 codes */
 out:
 	wol_changes__free(ch, nch);
 	wol_lock_release(&commit_lock);

@@ -25,7 +25,7 @@ int wol_sync__arrived_changes(git_repository *repo, const git_oid *ours, const g
  * to the author of the arrived commit (ch) that last changed it */
 int wol_sync__record_changes(git_repository *repo, const char *workdir, git_tree *from,
                              git_tree *to, wol_sync_result *r, const char *me,
-                             const wol_change *ch, size_t nch);
+                             const wol_change *ch, size_t nch, wol_error *err);
 /* merge.c: brings what was fetched into the branch: nothing, a
  * fast-forward, or a merge commit. */
 int wol_sync__integrate(wol_ctx *ctx, git_repository *repo, const char *branch,

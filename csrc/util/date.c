@@ -20,6 +20,13 @@ static int days_in_month(int y, int m)
 	return m == 2 && is_leap(y) ? 29 : dim[m - 1];
 }
 
+int wol_time_valid(const char *t)
+{
+	return t && strlen(t) == 5 && isdigit((unsigned char)t[0]) && isdigit((unsigned char)t[1]) &&
+	       t[2] == ':' && isdigit((unsigned char)t[3]) && isdigit((unsigned char)t[4]) &&
+	       (t[0] - '0') * 10 + (t[1] - '0') < 24 && t[3] < '6';
+}
+
 int wol_date_valid(int y, int m, int d)
 {
 	return y >= 1 && y <= 9999 && m >= 1 && m <= 12 && d >= 1 && d <= days_in_month(y, m);

@@ -5,28 +5,35 @@
 #include <stdio.h>
 #include <string.h>
 
+/* Every message starts with this; only this file knows it. */
+#define PREFIX "wol: "
+#define PREFIX_LEN (sizeof PREFIX - 1)
+
 int wol_error_setv(wol_error *e, int code, const char *fmt, va_list ap)
 {
 	if (!e)
 		return code;
-	e->code = code;
+	/* the text may come from e itself (wol_error_text of the error being
+	 * replaced): format into a copy first */
 	char tmp[WOL_ERRMSG_MAX];
 	vsnprintf(tmp, sizeof tmp, fmt, ap);
-	size_t off = 0;
-	if (strncmp(tmp, "wol: ", 5) != 0) {
-		memcpy(e->msg, "wol: ", 5);
-		off = 5;
-	}
+	e->code = code;
+	memcpy(e->msg, PREFIX, PREFIX_LEN);
 	size_t n = strlen(tmp);
-	if (n > sizeof e->msg - 1 - off)
-		n = sizeof e->msg - 1 - off;
-	memcpy(e->msg + off, tmp, n);
-	e->msg[off + n] = '\0';
+	if (n > sizeof e->msg - 1 - PREFIX_LEN)
+		n = sizeof e->msg - 1 - PREFIX_LEN;
+	memcpy(e->msg + PREFIX_LEN, tmp, n);
+	e->msg[PREFIX_LEN + n] = '\0';
 	/* one line: a message never carries a newline */
 	for (char *p = e->msg; *p; p++)
 		if (*p == '\n' || *p == '\r')
 			*p = ' ';
 	return code;
+}
+
+const char *wol_error_text(const wol_error *e)
+{
+	return e->msg[0] ? e->msg + PREFIX_LEN : e->msg;
 }
 
 int wol_error_set(wol_error *e, int code, const char *fmt, ...)
@@ -64,21 +71,15 @@ void wol_error_clear(wol_error *e)
 
 const char *wol_error_name(int code)
 {
+#define WOL_CODE_NAME_(sym, value, name)                                         \
+	case sym:                                                                \
+		return name;
 	switch (code) {
-	case WOL_OK: return "ok";
-	case WOL_EINVAL: return "invalid";
-	case WOL_ENOTFOUND: return "not found";
-	case WOL_EIO: return "io";
-	case WOL_EGIT: return "git";
-	case WOL_ESQL: return "sqlite";
-	case WOL_EEXISTS: return "exists";
-	case WOL_EREFUSED: return "refused";
-	case WOL_ELOCKED: return "locked";
-	case WOL_ECONFLICT: return "conflict";
-	case WOL_ENET: return "network";
-	case WOL_EAUTH: return "auth";
-	case WOL_EREJECTED: return "rejected";
-	case WOL_ENOMEM: return "out of memory";
-	default: return "error";
+	case WOL_OK:
+		return "ok";
+		WOL_CODES(WOL_CODE_NAME_)
+	default:
+		return "error";
 	}
+#undef WOL_CODE_NAME_
 }

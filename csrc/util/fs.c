@@ -40,15 +40,17 @@ int wol_fs_mkdirs(const char *path, mode_t mode, wol_error *err)
 			*s = '\0';
 			if (mkdir(p, mode) != 0 && errno != EEXIST) {
 				int e = errno;
-				wol_error_set(err, WOL_EIO, "mkdir %s: %s", p, strerror(e));
+				/* a file where a folder should be is bad input, not a failing disk */
+				int code = e == ENOTDIR ? WOL_EINVAL : WOL_EIO;
+				wol_error_set(err, code, "mkdir %s: %s", p, strerror(e));
 				free(p);
-				return WOL_EIO;
+				return code;
 			}
 			struct stat st;
 			if (stat(p, &st) != 0 || !S_ISDIR(st.st_mode)) {
-				wol_error_set(err, WOL_EIO, "mkdir %s: exists and is not a directory", p);
+				wol_error_set(err, WOL_EINVAL, "mkdir %s: exists and is not a directory", p);
 				free(p);
-				return WOL_EIO;
+				return WOL_EINVAL;
 			}
 			*s = save;
 			if (last)
@@ -78,7 +80,7 @@ int wol_fs_read(const char *path, size_t max, int nofollow, char **out, size_t *
 	}
 	if ((size_t)st.st_size > max) {
 		close(fd);
-		return wol_error_set(err, WOL_EINVAL, "%s: too large (%lld bytes, limit %zu)", path,
+		return wol_error_set(err, WOL_EREFUSED, "%s: too large (%lld bytes, limit %zu)", path,
 		                     (long long)st.st_size, max);
 	}
 	wol_buf b;
@@ -99,7 +101,7 @@ int wol_fs_read(const char *path, size_t max, int nofollow, char **out, size_t *
 		if (b.len + (size_t)r > max) {
 			close(fd);
 			wol_buf_free(&b);
-			return wol_error_set(err, WOL_EINVAL, "%s: too large (limit %zu bytes)", path, max);
+			return wol_error_set(err, WOL_EREFUSED, "%s: too large (limit %zu bytes)", path, max);
 		}
 		if (wol_buf_put(&b, chunk, (size_t)r) != 0) {
 			close(fd);

@@ -42,6 +42,14 @@ int wol_strv_has(const wol_strv *s, const char *key)
 	return s->n && bsearch(&key, s->v, s->n, sizeof *s->v, cmp_strp) != NULL;
 }
 
+int wol_strv_contains(const wol_strv *s, const char *key)
+{
+	for (size_t i = 0; i < s->n; i++)
+		if (strcmp(s->v[i], key) == 0)
+			return 1;
+	return 0;
+}
+
 void wol_strv_clear(wol_strv *s)
 {
 	wol_strv_free(s->v, s->n);

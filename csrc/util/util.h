@@ -26,6 +26,8 @@ int wol_strv_add(wol_strv *s, char *owned);
 void wol_strv_sort(wol_strv *s);
 /* Whether key is in the (sorted) vector. */
 int wol_strv_has(const wol_strv *s, const char *key);
+/* Whether key is in s, in any order (a linear scan). */
+int wol_strv_contains(const wol_strv *s, const char *key);
 void wol_strv_clear(wol_strv *s);
 
 /* ---------------------------------------------------- errors (error.c) */
@@ -40,8 +42,6 @@ int wol_date_valid(int y, int m, int d);
 /* Days since 1970-01-01 (may be negative) and back. */
 long wol_date_to_days(wol_date d);
 wol_date wol_date_from_days(long days);
-/* "monday".."sunday" (case-insensitive, 3-letter forms too); -1 if unknown */
-int wol_weekday_parse(const char *s);
 
 /* ---------------------------------------------------- strings (buf.c) */
 

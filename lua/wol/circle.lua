@@ -6,6 +6,7 @@ local commands = require('wol.commands')
 local compat = require('wol.compat')
 local job = require('wol.job')
 local plural = require('wol.ui').plural
+local fail = require('wol.lib').fail
 local M = {}
 
 local levels = vim.log.levels
@@ -23,9 +24,9 @@ end
 
 --- The context, or raises a "wol: ..." error for the command runner.
 function M.ctx()
-  local ctx, err = require('wol').ctx()
+  local ctx, err, code = require('wol').ctx()
   if not ctx then
-    error(err, 0)
+    fail(err, code)
   end
   return ctx
 end
@@ -44,9 +45,9 @@ function M.open(name)
   if h and h:is_open() then
     return h
   end
-  local c, err = ctx:circle_open(name)
+  local c, err, code = ctx:circle_open(name)
   if not c then
-    error(err, 0)
+    fail(err, code)
   end
   handles.by_name[key] = c
   handles.by_name[c:name()] = c
@@ -145,22 +146,22 @@ function M.init_cmd(opts)
     end
   end
   if #args < 1 or #args > 2 then
-    error('wol: usage: :WolInit NAME [url] [started=DATE] [meets=DAY] [weeks=N]', 0)
+    fail('wol: usage: :WolInit NAME [url] [started=DATE] [meets=DAY] [weeks=N]')
   end
   for k in pairs(kv) do
     if k ~= 'started' and k ~= 'meets' and k ~= 'weeks' and k ~= 'remote' then
-      error(string.format("wol: :WolInit: unknown option '%s='", k), 0)
+      fail(string.format("wol: :WolInit: unknown option '%s='", k))
     end
   end
   local ctx = M.ctx()
-  local ok, err = ctx:circle_init(args[1], {
+  local ok, err, code = ctx:circle_init(args[1], {
     remote = args[2] or kv.remote,
     started = kv.started,
     meets = kv.meets,
     weeks = kv.weeks and tonumber(kv.weeks) or nil,
   })
   if not ok then
-    error(err, 0)
+    fail(err, code)
   end
   M.reset()
   local _, path = ctx:circle(args[1])
@@ -248,7 +249,7 @@ function M.join_cmd(opts)
     return commands.notify(string.format('wol: cancelled %s', plural(n, 'join')))
   end
   if #rest < 1 or #rest > 2 then
-    error('wol: usage: :WolJoin URL [name]', 0)
+    fail('wol: usage: :WolJoin URL [name]')
   end
   M.join(rest[1], rest[2])
 end
@@ -259,12 +260,12 @@ function M.note_cmd(opts)
   local circle, rest = commands.take_circle(opts.fargs)
   local title = table.concat(rest, ' ')
   if title == '' then
-    error('wol: usage: :WolNote {title} [circle=NAME]', 0)
+    fail('wol: usage: :WolNote {title} [circle=NAME]')
   end
   local c = M.open(circle)
-  local rel, abs = c:note_new(title)
+  local rel, abs, code = c:note_new(title)
   if not rel then
-    error(abs, 0)
+    fail(abs, code)
   end
   vim.cmd((opts.mods and opts.mods ~= '' and (opts.mods .. ' split') or 'edit') .. ' ' .. vim.fn.fnameescape(abs))
   vim.b.wol_circle = c:name()
@@ -298,12 +299,12 @@ end
 function M.notes_cmd(opts)
   local circle, rest = commands.take_circle(opts.fargs)
   if #rest > 1 then
-    error('wol: usage: :WolNotes [handle] [circle=NAME]', 0)
+    fail('wol: usage: :WolNotes [handle] [circle=NAME]')
   end
   local c = M.open(circle)
-  local notes, err = c:notes(rest[1])
+  local notes, err, code = c:notes(rest[1])
   if not notes then
-    error(err, 0)
+    fail(err, code)
   end
   if #notes == 0 then
     return commands.notify(rest[1] and string.format('wol: no notes from %s yet', rest[1])

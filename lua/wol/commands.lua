@@ -23,16 +23,24 @@ function M.take_circle(fargs)
   return circle, rest
 end
 
---- Calls fn(...) for a command, a key or an autocommand: an error raised
---- with a "wol: ..." message is for the user and becomes one notification;
---- anything else is a bug and keeps its traceback. Returns fn's result.
+--- Calls fn(...) for a command, a key or an autocommand: a failure for the
+--- user (lib.fail, or an error raised with a "wol: ..." message) becomes
+--- one notification; anything else is a bug and keeps its traceback.
+--- Returns fn's result.
 function M.guard(fn, ...)
   local args = { n = select('#', ...), ... }
+  local lib = require('wol.lib')
   local ok, res = xpcall(function()
     return fn((unpack or table.unpack)(args, 1, args.n))
-  end, debug.traceback)
+  end, function(e)
+    return lib.failure(e) or debug.traceback(e, 2)
+  end)
   if ok then
     return res
+  end
+  local f = lib.failure(res)
+  if f then
+    return notify(f.msg, vim.log.levels.ERROR)
   end
   local msg = tostring(res)
   local user = msg:match('^(wol: [^\n]*)') or msg:match('^[^\n]-:%d+: (wol: [^\n]*)')

@@ -6,6 +6,7 @@ local M = {}
 
 local api = vim.api
 local commands = require('wol.commands')
+local fail = require('wol.lib').fail
 local levels = vim.log.levels
 
 local ns = api.nvim_create_namespace('wol_circle')
@@ -33,14 +34,14 @@ local function notify(msg, level)
   commands.notify(msg, level)
 end
 
--- Runs fn (a key or autocmd callback); a "wol: ..." error becomes one
+-- Runs fn (a key or autocmd callback); a failure (lib.fail) becomes one
 -- notification, anything else keeps its traceback.
 local guard = commands.guard
 
 local function ctx()
-  local c, err = require('wol').ctx()
+  local c, err, code = require('wol').ctx()
   if not c then
-    error(err, 0)
+    fail(err, code)
   end
   return c
 end
@@ -215,15 +216,22 @@ function M.render(st)
 
   add('')
   add('Activity  (journal days and your shares, 12 weeks)', 'WolCircleHeading')
-  local days, today = st.grid.days, st.grid.today
+  local days = st.grid.days
   local nweeks = math.floor(#days / 7)
+  -- today's cell: the last day not after today (the days carry their dates)
+  local today = 0
+  for i, d in ipairs(days) do
+    if d.date <= st.today then
+      today = i
+    end
+  end
   add('       ' .. M.month_row(days, today, nweeks), 'WolCircleMuted')
   for r = 1, 7 do
     local text = '  ' .. weekdays[r] .. ' '
     local spans = {}
     for w = 0, nweeks - 1 do
       local i = w * 7 + r
-      if i > today then
+      if days[i].date > st.today then
         text = text .. '  '
       else
         local lv = days[i].level
@@ -283,9 +291,9 @@ function M.refresh(buf)
   if not s then
     return
   end
-  local st, err = ctx():status({ circle = s.circle })
+  local st, err, code = ctx():status({ circle = s.circle })
   if not st then
-    error(err, 0)
+    fail(err, code)
   end
   draw(buf, st)
   return st
@@ -364,9 +372,9 @@ end
 --- opts: { mods = '<mods> of the command' }. Returns buf, win.
 function M.open(circle, opts)
   opts = opts or {}
-  local st, err = ctx():status({ circle = circle })
+  local st, err, code = ctx():status({ circle = circle })
   if not st then
-    error(err, 0)
+    fail(err, code)
   end
   local buf = get_buf(circle)
   local fresh = not find_win(buf)
@@ -467,9 +475,9 @@ function M.ask(buf)
     end
     guard(function()
       local c = require('wol.circle').open(s and s.circle)
-      local w, err = c:ask({ title = title })
+      local w, err, code = c:ask({ title = title })
       if not w then
-        error(err, 0)
+        fail(err, code)
       end
       notify(string.format('wol: asked "%s"', w.title or title))
       if state[buf] then
@@ -486,9 +494,9 @@ end
 function M.agenda(circle, opts)
   opts = opts or {}
   local c = ctx()
-  local text, date = c:status_agenda({ circle = circle })
+  local text, date, code = c:status_agenda({ circle = circle })
   if not text then
-    error(date, 0)
+    fail(date, code)
   end
   -- the buffer is named after the circle (the default one by its name too);
   -- asked again, the same buffer comes back: with your edits when it has
@@ -537,9 +545,9 @@ end
 function M.save_agenda(buf)
   local s = state[buf]
   local text = table.concat(api.nvim_buf_get_lines(buf, 0, -1, false), '\n') .. '\n'
-  local path, err = ctx():status_agenda_save(s.date, text)
+  local path, err, code = ctx():status_agenda_save(s.date, text)
   if not path then
-    error(err, 0)
+    fail(err, code)
   end
   vim.bo[buf].modified = false
   notify(string.format('wol: agenda saved in %s under "## Circle meeting"', vim.fn.fnamemodify(path, ':~')))
@@ -572,7 +580,7 @@ function M.command(opts)
   if rest[1] == 'agenda' and #rest == 1 then
     return M.agenda(circle, { mods = opts.mods })
   elseif #rest > 0 then
-    error('wol: usage: :WolCircle [agenda] [circle=NAME]', 0)
+    fail('wol: usage: :WolCircle [agenda] [circle=NAME]')
   end
   return M.open(circle, { mods = opts.mods })
 end

@@ -1,7 +1,17 @@
 -- wol.nvim: public Lua API. Everything works without calling setup().
 local M = {}
 
-M.version = '0.1.0'
+-- The version, read from the file VERSION at the plugin's root: the one
+-- place it is written (the C module gets it from there at build time, so
+-- :checkhealth wol can tell a module built from another version).
+M.version = (function()
+  local f = io.open(require('wol.lib').root() .. '/VERSION', 'r')
+  local v = f and f:read('*l')
+  if f then
+    f:close()
+  end
+  return v and v:match('^%s*(.-)%s*$') or 'unknown'
+end)()
 
 local ctx_cache = { key = nil, ctx = nil }
 
@@ -46,12 +56,12 @@ local function config_stamp()
   return table.concat(parts, ' ')
 end
 
---- The library context for the current configuration (cached), or nil and
---- a message (module not built, bad $WOL_HOME, ...).
+--- The library context for the current configuration (cached), or nil, a
+--- message and a code (module not built, bad $WOL_HOME, ...).
 function M.ctx()
-  local core, err = require('wol.lib').core()
+  local core, err, code = require('wol.lib').core()
   if not core then
-    return nil, err
+    return nil, err, code
   end
   local o = M.options()
   -- the date is part of the key: "today" is read when a context opens, and
@@ -61,9 +71,9 @@ function M.ctx()
   if ctx_cache.ctx and ctx_cache.key == key then
     return ctx_cache.ctx
   end
-  local ctx, cerr = core.open({ home = o.home, circle = o.circle })
+  local ctx, cerr, ccode = core.open({ home = o.home, circle = o.circle })
   if not ctx then
-    return nil, cerr
+    return nil, cerr, ccode
   end
   ctx_cache.key, ctx_cache.ctx = key, ctx
   return ctx

@@ -2,7 +2,7 @@
 -- touches Neovim's loop. A job speaks the JSON-lines protocol of
 -- :help wol-json-lines on stdout: any number of {"type":"progress",...}
 -- lines, then one {"type":"summary",...} line, which carries `error`,
--- `error_kind` and `exit` when the command failed. A job can be cancelled
+-- `code` (|wol-errors|) and `exit` when the command failed. A job can be cancelled
 -- and is stopped after its timeout.
 local M = {}
 

@@ -5,19 +5,11 @@ local M = {}
 local commands = require('wol.commands')
 local notify = commands.notify
 
-local function ctx()
-  local c, err = require('wol').ctx()
-  if not c then
-    error(err, 0)
-  end
-  return c
-end
+local lib = require('wol.lib')
+local check = lib.check
 
-local function check(ok, ...)
-  if not ok then
-    error((...), 0)
-  end
-  return ok, ...
+local function ctx()
+  return (check(require('wol').ctx()))
 end
 
 -- --------------------------------------------------------- status cache
@@ -278,7 +270,7 @@ function M.log_cmd(opts)
   end
   local text = vim.trim(opts.args or '')
   if text == '' and not quote then
-    error('wol: log: nothing to log (:WolLog {text}, or select lines first)', 0)
+    lib.fail('wol: log: nothing to log (:WolLog {text}, or select lines first)')
   end
   local path = M.log(text, quote)
   notify(string.format('wol: logged to %s', vim.fn.fnamemodify(path, ':~')))

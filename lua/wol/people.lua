@@ -35,18 +35,10 @@ local function notify(msg, level)
   vim.notify(msg, level or levels.INFO, { title = 'wol' })
 end
 
--- Runs fn (a key, an input callback); a "wol: ..." error becomes one
--- notification, anything else keeps its traceback.
+-- Runs fn (a key, an input callback): a failure for the user becomes one
+-- notification, anything else keeps its traceback (commands.guard).
 local function guard(fn, ...)
-  local args = { n = select('#', ...), ... }
-  local ok, err = xpcall(function()
-    return fn((unpack or table.unpack)(args, 1, args.n))
-  end, debug.traceback)
-  if not ok then
-    local msg = tostring(err)
-    local user = msg:match('^(wol: [^\n]*)') or msg:match('^[^\n]-:%d+: (wol: [^\n]*)')
-    notify(user or msg, levels.ERROR)
-  end
+  return require('wol.commands').guard(fn, ...)
 end
 
 local function ctx()

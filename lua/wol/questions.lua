@@ -37,9 +37,7 @@ function M.age(created, now)
   return string.format('%dd ago', math.floor(diff / 86400))
 end
 
-local function fail(err)
-  error(err, 0)
-end
+local fail = require('wol.lib').fail
 
 --- After a commit: push in the background when the sync engine is there.
 local function after_write(c, w, what)

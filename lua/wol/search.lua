@@ -8,9 +8,9 @@ local function notify(msg, level)
 end
 
 local function ctx()
-  local c, err = require('wol').ctx()
+  local c, err, code = require('wol').ctx()
   if not c then
-    error(err, 0)
+    require('wol.lib').fail(err, code)
   end
   return c
 end

@@ -110,10 +110,8 @@ function M.share(buf, opts)
   elseif own and vim.bo[buf].modified and vim.bo[buf].buftype == '' then
     -- my own note: written first (the buffer is the file), then committed;
     -- refusals are checked before anything is written
-    local ok, err = require('wol.lib').core().share_check(buffer_text(buf), share_opts.max_size, opts.force)
-    if not ok then
-      error(err, 0)
-    end
+    local lib = require('wol.lib')
+    lib.check(lib.core().share_check(buffer_text(buf), share_opts.max_size, opts.force))
     vim.api.nvim_buf_call(buf, function()
       vim.cmd('silent write')
     end)
@@ -127,9 +125,9 @@ function M.share(buf, opts)
       share_opts.note = prev.note
     end
   end
-  local r, err = c:share(share_opts)
+  local r, err, code = c:share(share_opts)
   if not r then
-    error(err, 0)
+    require('wol.lib').fail(err, code)
   end
   if name == '' and not opts.line1 then
     vim.b[buf].wol_shared_note = { circle = c:name(), note = r.note }

@@ -4,6 +4,7 @@
 local commands = require('wol.commands')
 local compat = require('wol.compat')
 local job = require('wol.job')
+local fail = require('wol.lib').fail
 local levels = vim.log.levels
 local plural = require('wol.ui').plural
 
@@ -134,7 +135,7 @@ local function finish(st, res)
     if s and (s.ahead or 0) > 0 then
       msg = msg .. string.format(' (%s kept locally for the next sync)', plural(s.ahead, 'commit'))
     end
-    if s and s.error_kind == 'refused' then
+    if s and s.code == 'refused' then
       M.paused[st.label] = true
       msg = msg .. '; automatic syncs of ' .. st.label .. ' wait until you run :WolSync'
     end
@@ -169,13 +170,13 @@ function M.start(circle, opts)
   end
   local c = circle or require('wol').options().circle
   -- the circle's name (local and fast); also refuses early when there is none
-  local ctx, cerr = require('wol').ctx()
+  local ctx, cerr, ccode = require('wol').ctx()
   if not ctx then
-    error(cerr, 0)
+    fail(cerr, ccode)
   end
-  local state, serr = ctx:sync_status(c)
+  local state, serr, scode = ctx:sync_status(c)
   if not state then
-    error(serr, 0)
+    fail(serr, scode)
   end
   if M.paused[state.circle] then
     if opts.quiet then
@@ -293,7 +294,7 @@ function M.command(opts)
   end
   local circle, rest = commands.take_circle(opts.fargs)
   if #rest > 0 then
-    error('wol: usage: :WolSync[!] [circle=NAME]', 0)
+    fail('wol: usage: :WolSync[!] [circle=NAME]')
   end
   M.start(circle)
 end

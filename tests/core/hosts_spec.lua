@@ -224,7 +224,7 @@ describe('circles over https', function()
     out, err, rc = S.sync(rd, nil, { WOL_GIT_TOKEN = 'pw-reader' })
     assert.are.equal(5, rc, err .. out)
     local s = S.decode(out)
-    assert.are.equal('refused', s.error_kind)
+    assert.are.equal('refused', s.code)
     assert.matches('403', s.error)
     assert.matches('not write', err)
     assert.are.equal(1, s.ahead)
@@ -298,7 +298,7 @@ describe('circles on gitolite over ssh', function()
     out, err, rc = S.sync(bo, nil, { SSH_AUTH_SOCK = agent.sock })
     assert.are.equal(5, rc, err .. out)
     local s = S.decode(out)
-    assert.are.equal('refused', s.error_kind)
+    assert.are.equal('refused', s.code)
     assert.matches('DENIED', s.error)
     assert.are.equal('plain\n', t.read(S.circle_dir(bo) .. '/notes/cy/p.md'))
     out, err, rc = S.sync(ana)
@@ -395,14 +395,14 @@ env %s %s join --json %s killed > %s 2>&1 &
 pid=$!
 i=0
 while [ $i -lt 3000 ]; do
-  grep -q '"stage":"receiving"' %s 2>/dev/null && break
+  grep -q '"phase":"receiving"' %s 2>/dev/null && break
   kill -0 $pid 2>/dev/null || break
   sleep 0.01; i=$((i+1))
 done
 kill -9 $pid 2>/dev/null
 wait $pid 2>/dev/null
 true]], t.env(bo), t.shquote(t.bin), t.shquote(d.url('sweep')), t.shquote(log), t.shquote(log)))
-    assert.matches('"stage":"receiving"', t.read(log) or '')
+    assert.matches('"phase":"receiving"', t.read(log) or '')
     local left = t.sh('ls -A ' .. t.shquote(bo.wol_home .. '/circles'))
     assert.matches('%.tmp%-', left)
     out, err, rc = join(bo, bare)

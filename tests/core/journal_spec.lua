@@ -154,9 +154,9 @@ describe('journal dates', function()
     for _, bad in ipairs({ '2023-02-29', '1900-02-29', '2026-13-01', '2026-04-31', '2026-00-10',
       'next week', '+x', '2026/11/22', '+99999999' }) do
       local out, err, rc = path_for(m, '2026-11-22', bad)
-      assert.are.equal(1, rc, bad)
+      assert.are.equal(2, rc, bad) -- a usage error (:help wol-exit)
       assert.are.equal('', out)
-      assert.matches('^wol: date: [^\n]*\n$', err)
+      assert.matches('^wol: journal: date: [^\n]*%(see: wol journal %-%-help%)\n$', err)
     end
     local _, rc = t.sh('find ' .. t.shquote(m.wol_home) .. ' -name "*.md" | grep -q .')
     assert.are.equal(1, rc) -- no entry was made
@@ -574,7 +574,7 @@ describe('journal privacy and bad input', function()
     -- stdin empty (not a terminal): nothing to log
     local out
     out, rc = t.sh(string.format('env %s %s log </dev/null 2>&1', t.env(m), t.shquote(t.bin)))
-    assert.are.equal(1, rc)
-    assert.are.equal('wol: log: nothing to log (give some text)\n', out)
+    assert.are.equal(2, rc)
+    assert.are.equal('wol: log: nothing to log: give TEXT, or lines on standard input (see: wol log --help)\n', out)
   end)
 end)

@@ -420,7 +420,7 @@ describe('people privacy', function()
         table.insert(args, f)
       end
       _, err, rc = t.wol(args, m)
-      assert.equal(1, rc)
+      assert.equal(5, rc) -- refused by a rule (:help wol-exit)
       assert.equal('wol: share: ' .. p.abs .. ' is on your private list of people; it is never shared '
         .. '(nothing was shared)\n', err)
     end

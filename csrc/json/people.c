@@ -1,6 +1,6 @@
-/* people/json.c - the trees of people_json.h, built once for both front
- * ends. */
-#include "people/people_json.h"
+/* json/people.c - the trees of people, contributions and goals (`wol
+ * people|give|goal --json`, ctx:people, ctx:give, circle:goal ...) */
+#include "json/json.h"
 
 #include <stdio.h>
 #include <string.h>

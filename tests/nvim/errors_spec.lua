@@ -1,0 +1,58 @@
+-- Failures carry a code (:help wol-errors): the Lua layer decides by the
+-- code, never by the text of a message.
+local t = require('wolt')
+local nt = require('nvimt')
+local lib = require('wol.lib')
+
+describe('failures and their codes', function()
+  it('lib.fail raises a failure object with its message and code', function()
+    local ok, err = pcall(lib.fail, 'wol: x: gone', 'notfound')
+    assert.is_false(ok)
+    local f = lib.failure(err)
+    assert.is_table(f)
+    assert.are.equal('notfound', f.code)
+    assert.are.equal('wol: x: gone', tostring(err))
+    assert.is_nil(lib.failure('wol: a plain string'))
+  end)
+
+  it('lib.check passes results through and raises the core failure with its code', function()
+    local m = t.member('tester')
+    nt.become(m)
+    local ctx = lib.check(require('wol').ctx())
+    local d, wd = lib.check(ctx:date('2026-03-05'))
+    assert.are.same({ '2026-03-05', 'thursday' }, { d, wd })
+    local ok, err = pcall(function()
+      lib.check(ctx:circle_open('nope'))
+    end)
+    assert.is_false(ok)
+    assert.are.equal('notfound', lib.failure(err).code)
+    assert.matches("^wol: circle: 'nope' does not exist", tostring(err))
+    ok, err = pcall(function()
+      lib.check(ctx:date('2026-02-30'))
+    end)
+    assert.are.equal('invalid', lib.failure(err).code)
+  end)
+
+  it('a failure in a command is one notification; a bug keeps its traceback', function()
+    local m = t.member('tester')
+    nt.become(m)
+    local seen = nt.notifications(function()
+      vim.cmd('WolNotes circle=nope')
+    end)
+    assert.are.equal(1, #seen)
+    assert.matches("^wol: circle: 'nope' does not exist", seen[1].msg)
+    assert.is_nil(seen[1].msg:find('traceback', 1, true))
+    local commands = require('wol.commands')
+    package.loaded['wol.broken_for_test'] = {
+      run = function()
+        local x = nil
+        return x.field
+      end,
+    }
+    seen = nt.notifications(function()
+      commands.run('wol.broken_for_test', 'run', {})
+    end)
+    assert.are.equal(1, #seen)
+    assert.truthy(seen[1].msg:find('stack traceback', 1, true))
+  end)
+end)
