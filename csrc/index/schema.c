@@ -91,6 +91,11 @@ static const char *const migrations[] = {
 	"CREATE INDEX docs_circle_rid ON docs(circle, rid);"
 	"UPDATE docs SET racy = 1 WHERE kind = 'note';"
 	"DELETE FROM heads;",
+	/* 4 -> 5: the tree of each circle's recorded HEAD (a refresh diffs it
+	 * against HEAD's tree instead of walking the circle: walk.c), and the
+	 * rows recorded racily, which such a refresh looks at again */
+	"ALTER TABLE heads ADD COLUMN tree TEXT;"
+	"CREATE INDEX docs_racy ON docs(path) WHERE racy <> 0;",
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 

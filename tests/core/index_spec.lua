@@ -272,8 +272,8 @@ describe('index: incremental refresh', function()
     assert.are.equal(1, rep.updated)
     assert.are.equal(1, #assert(ctx:search('ownership')))
 
-    -- uncommitted work is seen by the stat walk
-    doc(m.wol_home, 'circles/team/notes/ana/wip.md', { { 'title', 'Uncommitted idea' } }, 'Walrus.\n')
+    -- uncommitted work in the member's own folder is seen by the stat walk
+    doc(m.wol_home, 'circles/team/notes/tester/wip.md', { { 'title', 'Uncommitted idea' } }, 'Walrus.\n')
     rep = assert(ctx:index_refresh())
     assert.are.equal(0, rep.trees)
     assert.are.equal(1, rep.added)
@@ -293,7 +293,7 @@ describe('index: incremental refresh', function()
     os.remove(dir .. '/notes/bob/rust.md')
     commit(dir, 'second')
     -- uncommitted work is not part of a sync: only a full refresh sees it
-    doc(m.wol_home, 'circles/team/notes/ana/local.md', { { 'title', 'Heron draft' } }, 'More birds.\n')
+    doc(m.wol_home, 'circles/team/notes/tester/local.md', { { 'title', 'Heron draft' } }, 'More birds.\n')
     doc(m.wol_home, 'journal/2026/2026-11-21.md', { { 'date', '2026-11-21' } }, 'Heron spotted.\n')
     settle()
     rep = assert(ctx:index_refresh({ circle = 'team' }))

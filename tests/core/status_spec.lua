@@ -151,11 +151,15 @@ describe('circle status', function()
     local undo = {
       ['1'] = 'DROP TABLE qlist; DROP TRIGGER docs_daily_ins; DROP TRIGGER docs_daily_del; '
         .. 'DROP TRIGGER docs_daily_upd_old; DROP TRIGGER docs_daily_upd_new; DROP TABLE daily; '
-        .. 'DROP INDEX docs_circle_kind_mtime; DROP INDEX docs_circle_rid; PRAGMA user_version = 1;',
-      ['2'] = 'DROP TABLE qlist; DROP INDEX docs_circle_rid; PRAGMA user_version = 2;',
-      ['3'] = 'DROP INDEX docs_circle_rid; PRAGMA user_version = 3;',
+        .. 'DROP INDEX docs_circle_kind_mtime; DROP INDEX docs_circle_rid; DROP INDEX docs_racy; '
+        .. 'ALTER TABLE heads DROP COLUMN tree; PRAGMA user_version = 1;',
+      ['2'] = 'DROP TABLE qlist; DROP INDEX docs_circle_rid; DROP INDEX docs_racy; '
+        .. 'ALTER TABLE heads DROP COLUMN tree; PRAGMA user_version = 2;',
+      ['3'] = 'DROP INDEX docs_circle_rid; DROP INDEX docs_racy; ALTER TABLE heads DROP COLUMN tree; '
+        .. 'PRAGMA user_version = 3;',
+      ['4'] = 'DROP INDEX docs_racy; ALTER TABLE heads DROP COLUMN tree; PRAGMA user_version = 4;',
     }
-    for _, from in ipairs({ '1', '2', '3' }) do
+    for _, from in ipairs({ '1', '2', '3', '4' }) do
       local copy = t.tmpdir('migrate' .. from)
       assert.equal(0, select(2, t.sh('cp -a ' .. t.shquote(m.wol_home) .. ' ' .. t.shquote(copy .. '/wol'))))
       local db = copy .. '/wol/index.db'
