@@ -1,5 +1,6 @@
 /* doctor.c - the health checks shared by :checkhealth wol and `wol doctor` */
 #include "repo/circle_priv.h"
+#include "repo/private.h"
 #include "repo/remote.h"
 
 #include <git2.h>
@@ -235,6 +236,45 @@ static void check_people(wol_ctx *ctx, wol_checks *c)
 	free(dir);
 }
 
+/* the private history of the journal: private (0700), what waits, its remote */
+static void check_history(wol_ctx *ctx, wol_checks *c)
+{
+	wol_journal_state st;
+	wol_error e;
+	if (wol_journal_state_get(ctx, &st, &e) != 0) {
+		add(c, WOL_CHECK_ERROR, "journal", NULL, "%s", wol_error_text(&e));
+		return;
+	}
+	char *gitdir = wol_private__gitdir(ctx);
+	struct stat gs;
+	if (!st.exists) {
+		add(c, WOL_CHECK_OK, "journal", NULL,
+		    "no private history yet (it begins with the first entry or log line)");
+	} else if (gitdir && lstat(gitdir, &gs) == 0) {
+		if ((gs.st_mode & 077) != 0) {
+			char adv[600];
+			snprintf(adv, sizeof adv, "chmod 700 %s", gitdir);
+			add(c, WOL_CHECK_WARN, "journal", adv,
+			    "%s is readable by others (mode %03o); it holds your journal", gitdir,
+			    (unsigned)(gs.st_mode & 0777));
+		}
+		add(c, WOL_CHECK_OK, "journal", NULL, "private history: %zu %s in %s%s", st.commits,
+		    st.commits == 1 ? "commit" : "commits", gitdir,
+		    st.pending ? " (changes wait for their commit)" : "");
+		if (st.remote)
+			add(c, WOL_CHECK_OK, "journal", NULL, "private remote %s: %zu %s to push%s",
+			    st.remote, st.ahead, st.ahead == 1 ? "commit" : "commits",
+			    st.remote_known ? "" : " (never synced)");
+		else
+			add(c, WOL_CHECK_INFO, "journal",
+			    "wol journal remote URL (a private repository of your own), then wol sync "
+			    "--private",
+			    "no private remote: the history has one copy, on this machine");
+	}
+	free(gitdir);
+	wol_journal_state_free(&st);
+}
+
 int wol_doctor_run(wol_ctx *ctx, wol_checks *out, wol_error *err)
 {
 	(void)err;
@@ -244,6 +284,7 @@ int wol_doctor_run(wol_ctx *ctx, wol_checks *out, wol_error *err)
 	check_identity(ctx, out);
 	check_circles(ctx, out);
 	check_people(ctx, out);
+	check_history(ctx, out);
 	return 0;
 }
 

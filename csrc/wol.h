@@ -378,6 +378,16 @@ typedef struct wol_sync_state {
 
 WOL_API int wol_sync_ahead(wol_ctx *ctx, const char *circle, wol_sync_state *out, wol_error *err);
 WOL_API void wol_sync_state_free(wol_sync_state *s);
+/* Syncs the private history of the journal (wol_journal_commit) with its
+ * private remote (wol_journal_remote_set), by the same rules as a circle:
+ * what is pending is committed first, then fetch, fast-forward or a merge
+ * keeping both versions of a file changed on both sides, push; the same
+ * credentials, retries and recovery after a kill. Refused (WOL_EREFUSED)
+ * when the remote is one of your circles' or holds a circle (a circle.md
+ * at the root of one of its branches): nothing is pushed. out->circle is
+ * NULL. */
+WOL_API int wol_sync_private(wol_ctx *ctx, const wol_sync_opts *opts, wol_sync_result *out,
+                             wol_error *err);
 /* --------------------------------------------------------------- circles */
 
 /* A circle: the git clone at $WOL_HOME/circles/<name> (csrc/repo/).
@@ -711,6 +721,84 @@ WOL_API void wol_journal_done_free(wol_journal_done *d);
  * heading's line number once they are added. */
 WOL_API int wol_journal_heading(const char *text, size_t len, const char *question, int *line,
                                 char **append, wol_error *err);
+
+/* ------------------------------------------- the journal's private history */
+
+/* journal/ and people/ of $WOL_HOME are kept in a private git repository,
+ * $WOL_HOME/.private.git, its work tree $WOL_HOME limited to those two
+ * folders (doc/format.md). Every write of the library marks the history
+ * pending; a commit takes everything pending at once, when the oldest
+ * change has waited git config wol.journalBatch seconds (default 60; 0:
+ * every write commits) or at once when forced. A home without it gets it
+ * on first use, with one commit of what it holds. */
+
+typedef struct wol_journal_commit_result {
+	char commit[41]; /* the new commit, "" when none was made */
+	int created;     /* the history began with this call */
+	int pending;     /* changes wait for a later commit (not due yet) */
+	long due_in;     /* seconds until they are due */
+	char **paths;    /* what the commit changed, relative to $WOL_HOME */
+	size_t npaths;
+} wol_journal_commit_result;
+
+/* Commits what is pending when due (force 0), what journal/ and people/
+ * hold at once (1: a save in the editor, `wol journal commit`), or what is
+ * pending however long it waited (2: leaving the editor; never makes the
+ * repository). */
+WOL_API int wol_journal_commit(wol_ctx *ctx, int force, wol_journal_commit_result *out,
+                               wol_error *err);
+WOL_API void wol_journal_commit_result_free(wol_journal_commit_result *r);
+
+/* One change of one file in the history. */
+typedef struct wol_journal_version {
+	char commit[41];
+	char *path;    /* relative to $WOL_HOME */
+	char *status;  /* "added", "modified", "deleted" */
+	char *subject; /* the commit's first line */
+	long long time; /* the commit's time (Unix) */
+} wol_journal_version;
+
+typedef struct wol_journal_versions {
+	wol_journal_version *items; /* newest first */
+	size_t n;
+} wol_journal_versions;
+
+/* The changes of `path` (a journal entry or people file: absolute under
+ * $WOL_HOME or relative to it; NULL: every file), newest first, at most
+ * `limit` (0: all). Pending changes are committed first. */
+WOL_API int wol_journal_history(wol_ctx *ctx, const char *path, size_t limit,
+                                wol_journal_versions *out, wol_error *err);
+WOL_API void wol_journal_versions_free(wol_journal_versions *v);
+/* The text of `path` as commit `rev` (an id or a unique prefix of one)
+ * had it: WOL_ENOTFOUND when it was not there. */
+WOL_API int wol_journal_show(wol_ctx *ctx, const char *path, const char *rev, char **text,
+                             size_t *len, wol_error *err);
+/* Puts `path` back as `rev` had it, as a new commit: what it holds now is
+ * committed first, so nothing is lost (restoring is undone by restoring
+ * the version before). The file is written atomically under its folder's
+ * lock; *out says which commit. */
+WOL_API int wol_journal_restore(wol_ctx *ctx, const char *path, const char *rev,
+                                wol_journal_commit_result *out, wol_error *err);
+
+/* The history at a glance (no network). */
+typedef struct wol_journal_state {
+	int exists;        /* the repository exists */
+	char head[41];     /* its last commit, "" when none */
+	size_t commits;    /* commits in it */
+	int pending;       /* changes wait for their commit */
+	long due_in;       /* seconds until they are due */
+	char *remote;      /* the private remote (password removed), NULL when none */
+	size_t ahead, behind; /* against the remote as last fetched */
+	int remote_known;  /* the remote's branch was fetched once */
+} wol_journal_state;
+
+WOL_API int wol_journal_state_get(wol_ctx *ctx, wol_journal_state *out, wol_error *err);
+WOL_API void wol_journal_state_free(wol_journal_state *s);
+/* Sets the private remote (the repository's origin; "" removes it).
+ * WOL_EREFUSED when `url` is the remote of one of your circles (the
+ * journal never goes there); a password in the URL is refused as for
+ * circles (csrc/repo/remote.c). */
+WOL_API int wol_journal_remote_set(wol_ctx *ctx, const char *url, wol_error *err);
 /* ----------------------------------------------------------------- index */
 
 /* The search index: $WOL_HOME/index.db, an sqlite3 FTS5 cache over the

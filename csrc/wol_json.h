@@ -68,6 +68,11 @@ WOL_API cJSON *wol_circle_info_json(wol_circle *c, const wol_circle_info *info);
 WOL_API cJSON *wol_journal_entries_json(const wol_journal_entries *l);
 WOL_API cJSON *wol_activity_json(const wol_activity *a);
 WOL_API cJSON *wol_journal_done_json(const wol_journal_done *d, wol_date date);
+/* the journal's private history: a commit, the versions of a file (newest
+ * first; "rev" is the commit's first 8 digits), the state */
+WOL_API cJSON *wol_journal_commit_json(const wol_journal_commit_result *r);
+WOL_API cJSON *wol_journal_versions_json(const wol_journal_versions *v);
+WOL_API cJSON *wol_journal_state_json(const wol_journal_state *s);
 
 /* the day's prompt, the health checks, the library versions, the identity
  * read from git config */

@@ -37,8 +37,8 @@ local commands = {
     desc = 'Feedback on this note (or on all my notes: :WolFeedback mine)' },
   WolSync = { 'wol.sync', 'command', nargs = '*', bang = true,
     desc = 'Sync the circle: get what others shared, push yours (:WolSync! cancels)' },
-  WolJournal = { 'wol.journal', 'command', nargs = '?', bang = true,
-    desc = 'Open the journal entry for today or a date (! lists entries)' },
+  WolJournal = { 'wol.journal', 'command', nargs = '*', bang = true, complete = 'complete',
+    desc = 'Open the journal entry for today or a date (! lists entries); history, restore, commit, remote, sync' },
   WolLog = { 'wol.journal', 'log_cmd', nargs = '*', range = true,
     desc = "Append a timestamped line to today's journal entry" },
   WolDone = { 'wol.prompt', 'done_cmd', nargs = '?', complete = 'complete',
@@ -153,6 +153,16 @@ vim.api.nvim_create_autocmd({ 'BufRead', 'BufNewFile' }, {
   pattern = '*/journal/[0-9][0-9][0-9][0-9]/[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9].md',
   callback = function(args)
     require('wol.journal').attach(args.buf)
+  end,
+})
+
+-- The journal's private history: a file of journal/ or people/ saved from a
+-- buffer is committed (lua/wol/journal.lua checks that it is under $WOL_HOME).
+vim.api.nvim_create_autocmd('BufWritePost', {
+  group = vim.api.nvim_create_augroup('wol_journal_history', { clear = true }),
+  pattern = { '*/journal/*.md', '*/people/*.md' },
+  callback = function(args)
+    require('wol.journal').on_save(args.file)
   end,
 })
 

@@ -15,9 +15,12 @@ static const wol_cli_cmd commands[] = {
 	{"doctor", wol_cli_doctor, "[--json]", "check the installation, identity and circles",
 	 "Prints what :checkhealth wol reports. Exit 1 when any check is an error.", 0},
 	{"sync", wol_cli_sync,
-	 "[--json] [--status] [--no-push] [--attempts N] [--wait SECONDS] [--timeout SECONDS]",
+	 "[--json] [--status] [--no-push] [--attempts N] [--wait SECONDS] [--timeout SECONDS] "
+	 "[--private]",
 	 "fetch what the circle shared, merge it, push what you shared",
 	 "Never force-pushes; when both sides changed a file both versions are kept.\n"
+	 "--private syncs the journal's private history with its private remote instead\n"
+	 "(wol journal remote URL), by the same rules.\n"
 	 "--status (or --dry-run) only shows the commits waiting to be pushed (no network).\n"
 	 "--json prints one JSON object a line: progress, then a summary.\n"
 	 "--timeout stops a sync that gets no answer (exit 3); by default it waits.\n"
@@ -53,11 +56,22 @@ static const wol_cli_cmd commands[] = {
 	 "Lines are where each item sits in the note now; (outdated) marks feedback\nwhose lines were changed or deleted since, (orphaned) feedback on a note\nthat is gone, !! a record committed by someone other than its author.", 0},
 	{"addressed", wol_cli_addressed, "ID [-m WHAT-CHANGED] [--json]",
 	 "mark feedback on your note addressed", "ID may be the whole id, a unique prefix or a unique suffix.", 1},
-	{"journal", wol_cli_journal, "[date] [--path | --list] [--json]",
-	 "open (creating if needed) the journal entry for today or a date",
+	{"journal", wol_cli_journal,
+	 "[date] [--path | --list] [--json] | log [DATE|FILE] [--limit N] [--json] | "
+	 "show DATE|FILE REV | restore DATE|FILE REV [--json] | commit [--json] | "
+	 "remote [URL | --remove] | status [--json]",
+	 "open (creating if needed) the journal entry for today or a date; its private history",
 	 "DATE is YYYY-MM-DD, today, yesterday, tomorrow, +N or -N. With a terminal and\n"
 	 "$VISUAL or $EDITOR set, opens the entry in it; otherwise prints it.\n"
-	 "--path prints only its path; --list lists the entries, newest first.", 0},
+	 "--path prints only its path; --list lists the entries, newest first.\n"
+	 "The journal and people/ are kept in a private git repository ($WOL_HOME/.private.git):\n"
+	 "  log      the versions of an entry (or of every file), newest first\n"
+	 "  show     an entry as version REV had it\n"
+	 "  restore  puts an entry back as REV had it (a new commit: nothing is lost)\n"
+	 "  commit   commits what waits now (writes are batched: git config wol.journalBatch)\n"
+	 "  remote   sets the private remote that wol sync --private pushes to\n"
+	 "  status   the history at a glance\n"
+	 "FILE is a path under journal/ or people/ (relative to $WOL_HOME, or absolute).", 0},
 	{"log", wol_cli_log, "TEXT... [--time HH:MM]", "append '- HH:MM TEXT' to today's journal entry",
 	 "Without TEXT, lines read from standard input are appended as a quote.\n"
 	 "Prints where it logged, as the editor does.", 1},

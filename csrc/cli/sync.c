@@ -103,6 +103,46 @@ static int on_progress(const wol_sync_progress *p, void *payload)
 	return 0;
 }
 
+/* `wol sync --private --status`: the journal's history, no network */
+static int private_status(wol_cli *cli, wol_ctx *ctx, int json)
+{
+	wol_journal_state st;
+	wol_error err;
+	if (wol_journal_state_get(ctx, &st, &err) != 0)
+		return wol_cli_fail(cli, &err);
+	if (json) {
+		cJSON *j = wol_cli_typed("status", wol_journal_state_json(&st));
+		wol_journal_state_free(&st);
+		return wol_cli_json(j);
+	}
+	if (!st.remote)
+		wol_cli_printf(stdout, "journal: no private remote (wol journal remote URL sets one); "
+		               "%zu %s\n", st.commits, st.commits == 1 ? "commit" : "commits");
+	else
+		wol_cli_printf(stdout, "journal (private remote %s): %zu %s waiting to be pushed%s\n",
+		               st.remote, st.ahead, st.ahead == 1 ? "commit" : "commits",
+		               st.remote_known ? "" : " (never synced)");
+	wol_journal_state_free(&st);
+	return WOL_EXIT_OK;
+}
+
+/* The index follows the files the private sync changed. */
+static void refresh_private(wol_ctx *ctx, const wol_sync_result *r)
+{
+	if (!r->nchanged || !wol_index_exists(ctx))
+		return;
+	wol_index *ix = NULL;
+	wol_index_report rep;
+	wol_error err;
+	memset(&rep, 0, sizeof rep);
+	if (wol_index_open(ctx, &ix, &err) != 0 ||
+	    wol_index_refresh_paths(ix, (const char *const *)r->changed, r->nchanged, &rep, &err) != 0)
+		wol_cli_printf(stderr, "wol: sync: the search index was not refreshed: %s\n",
+		               wol_error_text(&err));
+	wol_index_report_free(&rep);
+	wol_index_close(ix);
+}
+
 static int status(wol_cli *cli, wol_ctx *ctx, int json)
 {
 	wol_sync_state st;
@@ -149,7 +189,8 @@ int wol_cli_sync(wol_cli *cli, int argc, char **argv)
 	wol_cli_opt opts[] = {{"json", 0, 'j', NULL},     {"status", 0, 's', NULL},
 	                      {"dry-run", 0, 'n', NULL},  {"no-push", 0, 0, NULL},
 	                      {"attempts", 1, 0, NULL},   {"wait", 1, 0, NULL},
-	                      {"timeout", 1, 0, NULL},    {NULL, 0, 0, NULL}};
+	                      {"timeout", 1, 0, NULL},    {"private", 0, 0, NULL},
+	                      {NULL, 0, 0, NULL}};
 	if (wol_cli_parse_flags(cli, argc, argv, opts))
 		return WOL_EXIT_USAGE;
 	int json = opts[0].value != NULL;
@@ -180,8 +221,9 @@ int wol_cli_sync(wol_cli *cli, int argc, char **argv)
 	wol_ctx *ctx = wol_cli_ctx(cli);
 	if (!ctx)
 		return WOL_EXIT_FAIL;
+	int priv = opts[7].value != NULL;
 	if (opts[1].value || opts[2].value)
-		return status(cli, ctx, json);
+		return priv ? private_status(cli, ctx, json) : status(cli, ctx, json);
 	so.no_push = opts[3].value != NULL;
 	progress_state ps;
 	memset(&ps, 0, sizeof ps);
@@ -202,7 +244,8 @@ int wol_cli_sync(wol_cli *cli, int argc, char **argv)
 	wol_sync_result r;
 	wol_error err;
 	wol_error_clear(&err);
-	int rc = wol_sync_run(ctx, cli->circle, &so, &r, &err);
+	int rc = priv ? wol_sync_private(ctx, &so, &r, &err)
+	              : wol_sync_run(ctx, cli->circle, &so, &r, &err);
 	alarm(0);
 	local_step = 0;
 	if (ps.tty)
@@ -217,11 +260,15 @@ int wol_cli_sync(wol_cli *cli, int argc, char **argv)
 	} else {
 		for (size_t i = 0; i < r.nwarnings; i++)
 			wol_cli_printf(stderr, "%s\n", r.warnings[i]);
-		if (rc == 0)
+		if (rc == 0 && priv)
+			wol_cli_say(cli, "journal: %s\n", digest ? digest : "synced");
+		else if (rc == 0)
 			wol_cli_say(cli, "circle %s: %s\n", r.circle, digest ? digest : "synced");
 	}
 	if (rc)
 		wol_cli_fail(cli, &err);
+	else if (!stop_pending && priv)
+		refresh_private(ctx, &r);
 	else if (!stop_pending) /* asked to stop: the index catches up next time */
 		refresh_index(ctx, r.circle);
 	free(digest);

@@ -1,6 +1,7 @@
 /* journal/entry.c - an entry on disk: its path, opening (created from the
  * template under the journal lock) and quick log lines */
 #include "journal/journal_int.h"
+#include "repo/private.h"
 
 #include <ctype.h>
 #include <dirent.h>
@@ -186,17 +187,23 @@ int wol_journal_open(wol_ctx *ctx, wol_date date, char **path, int *created, cha
 		return rc;
 	}
 	wol_lock lk;
+	int made = 0;
 	rc = wol_lock_acquire(&lk, lockpath, WOL_JOURNAL_LOCK_WAIT_MS, err);
 	if (rc == 0) {
-		rc = create_locked(ctx, date, p, created, warning, err);
+		rc = create_locked(ctx, date, p, &made, warning, err);
 		wol_lock_release(&lk);
 	}
 	free(lockpath);
-	if (rc)
+	if (rc) {
 		free(p);
-	else
-		*path = p;
-	return rc;
+		return rc;
+	}
+	*path = p;
+	if (created)
+		*created = made;
+	if (made)
+		wol_private__wrote(ctx, warning);
+	return 0;
 }
 
 /* Builds the new body: the log item inserted at the end of the "## Log"
@@ -405,6 +412,8 @@ int wol_journal_log(wol_ctx *ctx, wol_date date, const char *text,
 	rc = wol_fs_write_atomic(p, out.ptr, out.len, mode, err);
 done:
 	wol_lock_release(&lk);
+	if (rc == 0)
+		wol_private__wrote(ctx, warning); /* the lock is free again */
 	if (rc == 0 && path) {
 		*path = p;
 		p = NULL;

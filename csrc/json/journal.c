@@ -3,6 +3,8 @@
  * stats --json`, ctx:journal_stats) */
 #include "json/json.h"
 
+#include <stdio.h>
+
 cJSON *wol_journal_entries_json(const wol_journal_entries *l)
 {
 	cJSON *arr = cJSON_CreateArray();
@@ -57,5 +59,56 @@ cJSON *wol_journal_done_json(const wol_journal_done *d, wol_date date)
 	wol_json_add_str(o, "title", d->title);
 	wol_json_add_bool(o, "already", d->already);
 	wol_json_add_bool(o, "created", d->created);
+	return o;
+}
+
+/* the private history: a commit (`wol journal commit --json`,
+ * ctx:journal_commit), the versions of a file (`wol journal log --json`,
+ * ctx:journal_history) and the state (`wol journal status --json`,
+ * ctx:journal_state) */
+cJSON *wol_journal_commit_json(const wol_journal_commit_result *r)
+{
+	cJSON *o = cJSON_CreateObject();
+	wol_json_add_str(o, "commit", r->commit[0] ? r->commit : NULL);
+	wol_json_add_bool(o, "created", r->created);
+	wol_json_add_bool(o, "pending", r->pending);
+	if (r->pending)
+		wol_json_add_num(o, "due_in", (double)r->due_in);
+	wol_json_add(o, "paths", wol_json_strv(r->paths, r->npaths));
+	return o;
+}
+
+cJSON *wol_journal_versions_json(const wol_journal_versions *v)
+{
+	cJSON *arr = cJSON_CreateArray();
+	for (size_t i = 0; arr && i < v->n; i++) {
+		const wol_journal_version *e = &v->items[i];
+		cJSON *o = cJSON_CreateObject();
+		char rev[9];
+		snprintf(rev, sizeof rev, "%.8s", e->commit);
+		wol_json_add_str(o, "commit", e->commit);
+		wol_json_add_str(o, "rev", rev);
+		wol_json_add_str(o, "path", e->path);
+		wol_json_add_str(o, "status", e->status);
+		wol_json_add_str(o, "subject", e->subject);
+		wol_json_add_num(o, "time", (double)e->time);
+		cJSON_AddItemToArray(arr, o);
+	}
+	return arr;
+}
+
+cJSON *wol_journal_state_json(const wol_journal_state *s)
+{
+	cJSON *o = cJSON_CreateObject();
+	wol_json_add_bool(o, "exists", s->exists);
+	wol_json_add_str(o, "head", s->head[0] ? s->head : NULL);
+	wol_json_add_num(o, "commits", (double)s->commits);
+	wol_json_add_bool(o, "pending", s->pending);
+	if (s->pending)
+		wol_json_add_num(o, "due_in", (double)s->due_in);
+	wol_json_add_str(o, "remote", s->remote);
+	wol_json_add_num(o, "ahead", (double)s->ahead);
+	wol_json_add_num(o, "behind", (double)s->behind);
+	wol_json_add_bool(o, "remote_known", s->remote_known);
 	return o;
 }

@@ -256,6 +256,111 @@ static int l_journal_heading(lua_State *L)
 	return 2;
 }
 
+/* ------------------------------------------------- the private history */
+
+/* ctx:journal_commit([force]) -> {commit=, created=, pending=, due_in=, paths=} | nil, msg
+ * force: true (now), 'pending' (what waits, however long), else when due */
+static int l_journal_commit(lua_State *L)
+{
+	wol_ctx *ctx = wol_lua_checkctx(L, 1);
+	int force = lua_type(L, 2) == LUA_TSTRING ? 2 : lua_toboolean(L, 2);
+	luaL_argcheck(L, force != 2 || strcmp(lua_tostring(L, 2), "pending") == 0, 2,
+	              "true, false or 'pending' expected");
+	wol_journal_commit_result r;
+	wol_error err;
+	if (wol_journal_commit(ctx, force, &r, &err) != 0)
+		return wol_lua_fail(L, &err);
+	cJSON *tree = wol_journal_commit_json(&r);
+	wol_journal_commit_result_free(&r);
+	wol_lua_push_tree(L, tree);
+	return 1;
+}
+
+/* ctx:journal_history([path [, {limit=}]]) -> versions (newest first) | nil, msg */
+static int l_journal_history(lua_State *L)
+{
+	wol_ctx *ctx = wol_lua_checkctx(L, 1);
+	const char *path = luaL_optstring(L, 2, NULL);
+	size_t limit = 0;
+	if (!lua_isnoneornil(L, 3)) {
+		luaL_checktype(L, 3, LUA_TTABLE);
+		lua_getfield(L, 3, "limit");
+		if (!lua_isnil(L, -1)) {
+			luaL_argcheck(L, lua_type(L, -1) == LUA_TNUMBER && lua_tonumber(L, -1) >= 1, 3,
+			              "limit must be a number from 1 up");
+			limit = (size_t)lua_tonumber(L, -1);
+		}
+		lua_pop(L, 1);
+	}
+	wol_journal_versions v;
+	wol_error err;
+	if (wol_journal_history(ctx, path, limit, &v, &err) != 0)
+		return wol_lua_fail(L, &err);
+	cJSON *tree = wol_journal_versions_json(&v);
+	wol_journal_versions_free(&v);
+	wol_lua_push_tree(L, tree);
+	return 1;
+}
+
+/* ctx:journal_show(path, rev) -> text | nil, msg */
+static int l_journal_show(lua_State *L)
+{
+	wol_ctx *ctx = wol_lua_checkctx(L, 1);
+	const char *path = luaL_checkstring(L, 2);
+	const char *rev = luaL_checkstring(L, 3);
+	char *text;
+	size_t len;
+	wol_error err;
+	if (wol_journal_show(ctx, path, rev, &text, &len, &err) != 0)
+		return wol_lua_fail(L, &err);
+	lua_pushlstring(L, text, len);
+	free(text);
+	return 1;
+}
+
+/* ctx:journal_restore(path, rev) -> {commit=, paths=, ...} | nil, msg */
+static int l_journal_restore(lua_State *L)
+{
+	wol_ctx *ctx = wol_lua_checkctx(L, 1);
+	const char *path = luaL_checkstring(L, 2);
+	const char *rev = luaL_checkstring(L, 3);
+	wol_journal_commit_result r;
+	wol_error err;
+	if (wol_journal_restore(ctx, path, rev, &r, &err) != 0)
+		return wol_lua_fail(L, &err);
+	cJSON *tree = wol_journal_commit_json(&r);
+	wol_journal_commit_result_free(&r);
+	wol_lua_push_tree(L, tree);
+	return 1;
+}
+
+/* ctx:journal_state() -> {exists=, head=, commits=, pending=, due_in=, remote=,
+ * ahead=, behind=, remote_known=} | nil, msg */
+static int l_journal_state(lua_State *L)
+{
+	wol_ctx *ctx = wol_lua_checkctx(L, 1);
+	wol_journal_state st;
+	wol_error err;
+	if (wol_journal_state_get(ctx, &st, &err) != 0)
+		return wol_lua_fail(L, &err);
+	cJSON *tree = wol_journal_state_json(&st);
+	wol_journal_state_free(&st);
+	wol_lua_push_tree(L, tree);
+	return 1;
+}
+
+/* ctx:journal_remote(url) -> true | nil, msg ("" removes it) */
+static int l_journal_remote(lua_State *L)
+{
+	wol_ctx *ctx = wol_lua_checkctx(L, 1);
+	const char *url = luaL_checkstring(L, 2);
+	wol_error err;
+	if (wol_journal_remote_set(ctx, url, &err) != 0)
+		return wol_lua_fail(L, &err);
+	lua_pushboolean(L, 1);
+	return 1;
+}
+
 static const luaL_Reg module_fns[] = {
 	{"journal_written", l_journal_written}, {"journal_heading", l_journal_heading},
 	{"journal_date", l_journal_date},       {NULL, NULL}};
@@ -269,6 +374,12 @@ static const luaL_Reg methods_fns[] = {{"journal_path", l_journal_path},
                                        {"journal_done", l_journal_done},
                                        {"journal_done_get", l_journal_done_get},
                                        {"journal_adjacent", l_journal_adjacent},
+                                       {"journal_commit", l_journal_commit},
+                                       {"journal_history", l_journal_history},
+                                       {"journal_show", l_journal_show},
+                                       {"journal_restore", l_journal_restore},
+                                       {"journal_state", l_journal_state},
+                                       {"journal_remote", l_journal_remote},
                                        {NULL, NULL}};
 
 void wol_lua_open_journal(lua_State *L, int module, int methods)

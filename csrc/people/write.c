@@ -2,6 +2,7 @@
  * appended to their files. Every writer holds $WOL_HOME/people/.lock and
  * replaces a file atomically (wol_fs_write_atomic), as the journal does. */
 #include "people/people_int.h"
+#include "repo/private.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -134,6 +135,8 @@ int wol_people_add(wol_ctx *ctx, const wol_person_new *p, char **slug, wol_error
 		rc = wol_error_set(err, WOL_ENOMEM, "out of memory");
 done:
 	wol_lock_release(&lk);
+	if (rc == 0)
+		wol_private__wrote(ctx, NULL); /* the private history takes it */
 	free(path);
 	free(dir);
 	free(text);
@@ -185,6 +188,8 @@ int wol_people_rm(wol_ctx *ctx, const char *ref, char **moved, wol_error *err)
 	}
 done:
 	wol_lock_release(&lk);
+	if (rc == 0)
+		wol_private__wrote(ctx, NULL);
 	free(slug);
 	free(dir);
 	free(from);
@@ -296,6 +301,8 @@ int wol_people_give(wol_ctx *ctx, const char *ref, const char *what, const wol_g
 	rc = wol_fs_write_atomic(out->path, nb.ptr, nb.len, st.st_mode & 0777, err);
 done:
 	wol_lock_release(&lk);
+	if (rc == 0)
+		wol_private__wrote(ctx, NULL);
 	free(dir);
 	free(old);
 	wol_buf_free(&nb);

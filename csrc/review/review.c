@@ -5,6 +5,7 @@
  * entries, the reflection questions from the prompt of the week's Sunday. */
 #include "index/index_int.h"
 #include "review/review_int.h"
+#include "repo/private.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -509,6 +510,8 @@ int wol_review_save(wol_ctx *ctx, const char *week, const char *text, size_t len
 	if (rc == 0)
 		rc = wol_fs_write_atomic(path, text, len, 0600, err);
 	wol_lock_release(&lk);
+	if (rc == 0)
+		wol_private__wrote(ctx, NULL); /* the private history takes it */
 	free(lockpath);
 	free(dir);
 	if (rc == 0 && path_out)

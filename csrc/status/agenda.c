@@ -2,6 +2,7 @@
  * shared what since the last meeting, open questions, next week's prompt)
  * and saved into the journal under "## Circle meeting". */
 #include "journal/journal_int.h"
+#include "repo/private.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -227,6 +228,8 @@ int wol_status_agenda_save(wol_ctx *ctx, wol_date date, const char *text, size_t
 		wol_buf_free(&b);
 	}
 	wol_lock_release(&lk);
+	if (rc == 0)
+		wol_private__wrote(ctx, NULL); /* the private history takes it */
 	free(old);
 	free(lockpath);
 	if (rc == 0 && path_out)

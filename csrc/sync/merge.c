@@ -15,6 +15,12 @@
 #include <time.h>
 #include <unistd.h>
 
+/* The remote as messages name it. */
+static const char *theirs_of(const wol_sync_kind *k)
+{
+	return k && k->theirs ? k->theirs : "the circle";
+}
+
 typedef struct checkout_conflicts {
 	char list[600];
 	int n;
@@ -129,7 +135,7 @@ static int is_cut_short(const char *full, const struct stat *st, git_blob *blob)
 
 /* Puts `path` back as HEAD has it: the blob of `from`, or no file. */
 static int put_back(git_repository *repo, const char *full, const git_tree_entry *from,
-                    wol_error *err)
+                    const wol_sync_kind *k, wol_error *err)
 {
 	if (!from) {
 		if (unlink(full) != 0 && errno != ENOENT)
@@ -140,11 +146,11 @@ static int put_back(git_repository *repo, const char *full, const git_tree_entry
 	int grc = git_blob_lookup(&blob, repo, git_tree_entry_id(from));
 	if (grc < 0)
 		return wol_error_git(err, grc, "sync: checkout");
+	mode_t mode = k && k->file_mode ? (mode_t)k->file_mode
+	              : git_tree_entry_filemode(from) == GIT_FILEMODE_BLOB_EXECUTABLE ? 0755
+	                                                                             : 0644;
 	int rc = wol_fs_write_atomic(full, git_blob_rawcontent(blob), (size_t)git_blob_rawsize(blob),
-	                             git_tree_entry_filemode(from) == GIT_FILEMODE_BLOB_EXECUTABLE
-	                                 ? 0755
-	                                 : 0644,
-	                             err);
+	                             mode, err);
 	git_blob_free(blob);
 	return rc;
 }
@@ -193,7 +199,8 @@ static char *keep_copy(git_repository *repo, const char *full, const char *path,
  *     warning, then put back. In notes/<me>/ it is left alone: those are
  *     the member's own words, and the checkout refuses as before. */
 static int repair_stopped(git_repository *repo, git_tree *from, git_tree *to,
-                          const char *me, wol_sync_result *r, wol_error *err)
+                          const char *me, const wol_sync_kind *k, int undo_whole,
+                          wol_sync_result *r, wol_error *err)
 {
 	const char *workdir = git_repository_workdir(repo);
 	git_diff *diff = NULL;
@@ -202,7 +209,7 @@ static int repair_stopped(git_repository *repo, git_tree *from, git_tree *to,
 	int grc = git_diff_tree_to_tree(&diff, repo, from, to, &o);
 	if (grc < 0)
 		return wol_error_git(err, grc, "sync: checkout");
-	char *own = wol_strfmt("notes/%s/", me && *me ? me : "");
+	char *own = k && k->own ? wol_strfmt("%s", k->own) : wol_strfmt("notes/%s/", me && *me ? me : "");
 	int rc = own ? 0 : wol_sync__oom(err);
 	size_t n = git_diff_num_deltas(diff);
 	for (size_t i = 0; i < n && rc == 0; i++) {
@@ -210,7 +217,7 @@ static int repair_stopped(git_repository *repo, git_tree *from, git_tree *to,
 		const char *path = d->status == GIT_DELTA_DELETED ? d->old_file.path : d->new_file.path;
 		if (unsafe_path(path) || d->status == GIT_DELTA_DELETED)
 			continue; /* never written here / a removal is safe to redo */
-		int mine = me && *me && strncmp(path, own, strlen(own)) == 0;
+		int mine = ((k && k->own) || (me && *me)) && strncmp(path, own, strlen(own)) == 0;
 		char *full = wol_strfmt("%s%s", workdir, path);
 		if (!full) {
 			rc = wol_sync__oom(err);
@@ -227,7 +234,7 @@ static int repair_stopped(git_repository *repo, git_tree *from, git_tree *to,
 		if (lstat(full, &st) != 0) {
 			/* missing: a file of someone else comes back as HEAD has it */
 			if (fe && !mine && git_tree_entry_type(fe) == GIT_OBJECT_BLOB)
-				rc = put_back(repo, full, fe, err);
+				rc = put_back(repo, full, fe, k, err);
 		} else if (!S_ISREG(st.st_mode) || (fe && git_tree_entry_type(fe) != GIT_OBJECT_BLOB)) {
 			/* a directory or a link: the checkout decides */
 		} else if (git_odb_hashfile(&oid, full, GIT_OBJECT_BLOB) < 0) {
@@ -235,15 +242,15 @@ static int repair_stopped(git_repository *repo, git_tree *from, git_tree *to,
 		} else if (fe && git_oid_equal(&oid, git_tree_entry_id(fe))) {
 			/* as HEAD has it */
 		} else if (git_oid_equal(&oid, &d->new_file.id)) {
-			if (!fe)
-				rc = put_back(repo, full, NULL, err);
+			if (!fe || undo_whole)
+				rc = put_back(repo, full, fe, k, err);
 		} else if (git_blob_lookup(&tb, repo, &d->new_file.id) == 0 &&
 		           is_cut_short(full, &st, tb)) {
-			rc = put_back(repo, full, fe, err);
+			rc = put_back(repo, full, fe, k, err);
 		} else if (!mine) {
 			git_error_clear();
 			char *kept = keep_copy(repo, full, path, err);
-			rc = kept ? put_back(repo, full, fe, err) : (err ? err->code : WOL_EIO);
+			rc = kept ? put_back(repo, full, fe, k, err) : (err ? err->code : WOL_EIO);
 			if (rc == 0)
 				rc = wol_sync__push_str(&r->warnings, &r->nwarnings,
 				              wol_strfmt("wol: sync: %s was changed here but not shared (it "
@@ -267,9 +274,9 @@ static int repair_stopped(git_repository *repo, git_tree *from, git_tree *to,
  * not safe to write (a member's '..', '.git', control characters, names
  * too long) are left out with a warning rather than failing every sync. */
 static int checkout(git_repository *repo, git_tree *from, git_tree *to, const char *me,
-                    wol_sync_result *r, wol_error *err)
+                    const wol_sync_kind *k, wol_sync_result *r, wol_error *err)
 {
-	int rrc = repair_stopped(repo, from, to, me, r, err);
+	int rrc = repair_stopped(repo, from, to, me, k, 0, r, err);
 	if (rrc)
 		return rrc;
 	git_checkout_options co;
@@ -277,6 +284,10 @@ static int checkout(git_repository *repo, git_tree *from, git_tree *to, const ch
 	checkout_conflicts c;
 	memset(&c, 0, sizeof c);
 	co.checkout_strategy = GIT_CHECKOUT_SAFE;
+	if (k && k->file_mode)
+		co.file_mode = k->file_mode;
+	if (k && k->dir_mode)
+		co.dir_mode = k->dir_mode;
 	char **ok = NULL;
 	size_t nok = 0, nbad = 0;
 	int grc = safe_paths(repo, from, to, r, &ok, &nok, &nbad);
@@ -308,6 +319,12 @@ static int checkout(git_repository *repo, git_tree *from, git_tree *to, const ch
 	for (size_t i = 0; i < nok; i++)
 		free(ok[i]);
 	free(ok);
+	if ((rc == GIT_ECONFLICT || (rc < 0 && c.n)) && k && k->own)
+		return wol_error_set(err, WOL_ECONFLICT,
+		                     "sync: %s changed on disk while the sync ran, and %s changed %s "
+		                     "too; sync again (your text is committed first, then both versions "
+		                     "are kept; nothing was changed)",
+		                     c.list[0] ? c.list : "a file", theirs_of(k), c.n > 1 ? "them" : "it");
 	if (rc == GIT_ECONFLICT || (rc < 0 && c.n))
 		return wol_error_set(err, WOL_ECONFLICT,
 		                     "sync: %s changed on disk but not shared, and the circle changed "
@@ -379,8 +396,8 @@ typedef struct conflict_entry {
 
 /* Resolves every conflict in `idx` by keeping both sides: ours stays at
  * the path, theirs is added next to it. */
-static int resolve_conflicts(git_index *idx, const char *shortid, wol_sync_result *r,
-                             wol_buf *msg, wol_error *err)
+static int resolve_conflicts(git_index *idx, const char *shortid, const wol_sync_kind *kind,
+                             wol_sync_result *r, wol_buf *msg, wol_error *err)
 {
 	git_index_conflict_iterator *it = NULL;
 	conflict_entry *v = NULL;
@@ -433,8 +450,8 @@ static int resolve_conflicts(git_index *idx, const char *shortid, wol_sync_resul
 				if (rc == 0)
 					rc = wol_sync__push_str(&r->warnings, &r->nwarnings,
 					              wol_strfmt("wol: sync: %s was deleted here but changed by "
-					                         "the circle; it was kept",
-					                         c->their_path));
+					                         "%s; it was kept",
+					                         c->their_path, theirs_of(kind)));
 				continue;
 			}
 			char *name = conflict_name(idx, c->path, shortid);
@@ -460,8 +477,12 @@ static int resolve_conflicts(git_index *idx, const char *shortid, wol_sync_resul
 				if (strncmp(c->path, "notes/", 6) == 0 &&
 				    (slash = strchr(c->path + 6, '/')) != NULL)
 					k->member = wol_strndup(c->path + 6, (size_t)(slash - c->path - 6));
-				wol_buf_printf(msg, "Kept both versions of %s: the circle's copy is %s\n",
-				               c->path, name);
+				if (kind && kind->theirs)
+					wol_buf_printf(msg, "Kept both versions of %s: the copy from %s is %s\n",
+					               c->path, kind->theirs, name);
+				else
+					wol_buf_printf(msg, "Kept both versions of %s: the circle's copy is %s\n",
+					               c->path, name);
 			} else {
 				free(name);
 			}
@@ -498,7 +519,8 @@ static int signature(wol_ctx *ctx, git_signature **sig, wol_error *err)
 /* Brings what was fetched into the branch: nothing, a fast-forward, or a
  * merge commit. */
 int wol_sync__integrate(wol_ctx *ctx, git_repository *repo, const char *branch,
-                        wol_remote_cb *s, wol_sync_result *r, wol_error *err)
+                        const wol_sync_kind *k, wol_remote_cb *s, wol_sync_result *r,
+                        wol_error *err)
 {
 	char local[300], remote[300];
 	snprintf(local, sizeof local, "refs/heads/%s", branch);
@@ -533,7 +555,7 @@ int wol_sync__integrate(wol_ctx *ctx, git_repository *repo, const char *branch,
 	wol_buf msg;
 	wol_buf_init(&msg);
 	int rc = 0, grc = 0;
-	int ff = !has_ours;
+	int ff = !has_ours, unrelated = 0;
 	wol_change *ch = NULL; /* the arrived commits' changes, who made them */
 	size_t nch = 0;
 	if (has_ours) {
@@ -545,7 +567,9 @@ int wol_sync__integrate(wol_ctx *ctx, git_repository *repo, const char *branch,
 		else if (grc < 0 && grc != GIT_ENOTFOUND)
 			goto git_fail;
 		git_error_clear();
-		if (grc == GIT_ENOTFOUND) {
+		if (grc == GIT_ENOTFOUND && k && k->unrelated) {
+			unrelated = 1; /* merged below from an empty ancestor */
+		} else if (grc == GIT_ENOTFOUND) {
 			/* two circles that never met: never merged, nothing touched */
 			rc = wol_error_set(err, WOL_ECONFLICT,
 			                   "sync: the remote's branch %s and this circle have no history in "
@@ -566,7 +590,7 @@ int wol_sync__integrate(wol_ctx *ctx, git_repository *repo, const char *branch,
 		goto git_fail;
 	if (ff) {
 		wol_remote__emit(s, "checkout");
-		if ((rc = checkout(repo, our_tree, their_tree, me, r, err)) != 0)
+		if ((rc = checkout(repo, our_tree, their_tree, me, k, r, err)) != 0)
 			goto out;
 		if ((rc = move_branch(repo, branch, has_ours ? &our_id : NULL, &their_id,
 		                      "wol sync: fast-forward", err)) != 0)
@@ -585,19 +609,23 @@ int wol_sync__integrate(wol_ctx *ctx, git_repository *repo, const char *branch,
 	git_merge_options_init(&mo, GIT_MERGE_OPTIONS_VERSION);
 	mo.flags = 0;                  /* no rename guessing: paths are what they say */
 	mo.default_driver = "binary";  /* both sides changed a file: keep both, never mix */
-	if ((grc = git_merge_commits(&idx, repo, ours, theirs, &mo)) < 0)
+	if ((grc = unrelated ? git_merge_trees(&idx, repo, NULL, our_tree, their_tree, &mo)
+	                     : git_merge_commits(&idx, repo, ours, theirs, &mo)) < 0)
 		goto git_fail;
 	char shortid[GIT_OID_HEXSZ + 1];
 	git_oid_tostr(shortid, 8, &their_id);
 	const char *handle = me[0] ? me : "wol";
-	wol_buf_printf(&msg, "sync(%s): merge what the circle shared\n\n", handle);
+	if (k && k->merge_subject)
+		wol_buf_printf(&msg, "%s\n\n", k->merge_subject);
+	else
+		wol_buf_printf(&msg, "sync(%s): merge what the circle shared\n\n", handle);
 	size_t msg_head = msg.len;
 	if (git_index_has_conflicts(idx) &&
-	    (rc = resolve_conflicts(idx, shortid, r, &msg, err)) != 0)
+	    (rc = resolve_conflicts(idx, shortid, k, r, &msg, err)) != 0)
 		goto out;
 	if (msg.len > msg_head)
 		wol_buf_puts(&msg, "\n");
-	wol_buf_puts(&msg, "Wol-Kind: merge\n");
+	wol_buf_printf(&msg, "Wol-Kind: %s\n", k && k->merge_kind ? k->merge_kind : "merge");
 	if (msg.oom) {
 		rc = wol_sync__oom(err);
 		goto out;
@@ -613,7 +641,7 @@ int wol_sync__integrate(wol_ctx *ctx, git_repository *repo, const char *branch,
 	                             parents)) < 0)
 		goto git_fail;
 	wol_remote__emit(s, "checkout");
-	if ((rc = checkout(repo, our_tree, new_tree, me, r, err)) != 0)
+	if ((rc = checkout(repo, our_tree, new_tree, me, k, r, err)) != 0)
 		goto out;
 	if ((rc = move_branch(repo, branch, &our_id, &merge_id, "wol sync: merge", err)) != 0)
 		goto out;
@@ -624,9 +652,13 @@ int wol_sync__integrate(wol_ctx *ctx, git_repository *repo, const char *branch,
 		goto out;
 	for (size_t i = 0; i < r->nconflicts; i++)
 		wol_sync__push_str(&r->warnings, &r->nwarnings,
-		         wol_strfmt("wol: sync: %s was changed here and in the circle; both kept: yours "
-		                    "at its path, the circle's as %s",
-		                    r->conflicts[i].path, r->conflicts[i].kept_as));
+		         k && k->theirs
+		             ? wol_strfmt("wol: sync: %s was changed here and in %s; both kept: yours "
+		                          "at its path, the other as %s",
+		                          r->conflicts[i].path, k->theirs, r->conflicts[i].kept_as)
+		             : wol_strfmt("wol: sync: %s was changed here and in the circle; both kept: "
+		                          "yours at its path, the circle's as %s",
+		                          r->conflicts[i].path, r->conflicts[i].kept_as));
 	goto out;
 git_fail:
 	rc = wol_error_git(err, grc, "sync: merge"); /* grc holds only libgit2 codes */
@@ -642,4 +674,10 @@ out:
 	git_commit_free(theirs);
 	git_commit_free(ours);
 	return rc;
+}
+
+int wol_sync__repair(git_repository *repo, git_tree *from, git_tree *to, const char *me,
+                     const wol_sync_kind *k, wol_sync_result *r, wol_error *err)
+{
+	return repair_stopped(repo, from, to, me, k, 1, r, err);
 }

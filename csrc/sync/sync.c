@@ -66,8 +66,8 @@ int wol_sync__count_commits(git_repository *repo, const git_oid *tip, const git_
 	return rc;
 }
 
-static int ahead_behind(git_repository *repo, const char *branch, size_t *ahead, size_t *behind,
-                        int *known)
+int wol_sync__ahead_behind(git_repository *repo, const char *branch, size_t *ahead,
+                           size_t *behind, int *known)
 {
 	char local[300], remote[300];
 	snprintf(local, sizeof local, "refs/heads/%s", branch);
@@ -136,7 +136,7 @@ int wol_sync_ahead(wol_ctx *ctx, const char *circle, wol_sync_state *out, wol_er
 		char *url = origin_url(repo);
 		out->remote = url ? wol_url_redact(url) : NULL;
 		free(url);
-		int grc = ahead_behind(repo, out->branch, &out->ahead, &out->behind, &out->remote_known);
+		int grc = wol_sync__ahead_behind(repo, out->branch, &out->ahead, &out->behind, &out->remote_known);
 		if (grc < 0)
 			rc = wol_error_git(err, grc, "sync: count commits");
 	}
@@ -164,8 +164,10 @@ void wol_sync_state_free(wol_sync_state *s)
  * from a fetch, a ref or index lock from a fast-forward) would block every
  * sync after it. Under the commit lock too (so no share is at work) those
  * made since the dead sync began are removed. Then the owner is written. */
-static int sync_recover(const char *gitdir, wol_error *err)
+int wol_sync__recover(const char *gitdir, int *killed, wol_error *err)
 {
+	if (killed)
+		*killed = 0;
 	char *owner = wol_strfmt("%s/wol-sync.owner", gitdir);
 	char *cl = wol_strfmt("%s/" WOL_COMMIT_LOCK, gitdir);
 	if (!owner || !cl) {
@@ -176,6 +178,8 @@ static int sync_recover(const char *gitdir, wol_error *err)
 	struct stat st;
 	int rc = 0;
 	if (lstat(owner, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
+		if (killed)
+			*killed = 1;
 		wol_lock commit_lock = {-1};
 		rc = wol_lock_acquire(&commit_lock, cl, 10000, err);
 		if (rc == 0) {
@@ -199,7 +203,7 @@ static int sync_recover(const char *gitdir, wol_error *err)
 }
 
 /* Empties the owner file: this sync ended (well or not) by itself. */
-static void sync_done(const char *gitdir)
+void wol_sync__done(const char *gitdir)
 {
 	char *owner = wol_strfmt("%s/wol-sync.owner", gitdir);
 	if (owner) {
@@ -219,6 +223,83 @@ static void backoff(int base_ms, int attempt, unsigned *seed)
 		;
 }
 
+/* One sync's rounds (sync_int.h): fetch, integrate, push, again while
+ * someone else's push got in first. */
+int wol_sync__rounds(wol_ctx *ctx, git_repository *repo, git_remote *remote,
+                     const wol_sync_kind *k, const wol_sync_opts *opts, wol_remote_cb *s,
+                     wol_sync_result *out, wol_error *err)
+{
+	int attempts = opts->attempts > 0 ? opts->attempts : 5;
+	int base_ms = opts->backoff_ms > 0 ? opts->backoff_ms : 200;
+	int rc = 0, grc;
+	unsigned seed = (unsigned)time(NULL) ^ (unsigned)getpid() ^ (unsigned)clock();
+	char fetch_spec[300], push_spec[300];
+	if (k && k->fetch_spec)
+		snprintf(fetch_spec, sizeof fetch_spec, "%s", k->fetch_spec);
+	else
+		snprintf(fetch_spec, sizeof fetch_spec, "+refs/heads/%s:refs/remotes/origin/%s",
+		         out->branch, out->branch);
+	snprintf(push_spec, sizeof push_spec, "refs/heads/%s:refs/heads/%s", out->branch,
+	         out->branch);
+	for (int attempt = 1;; attempt++) {
+		out->attempts = attempt;
+		s->prog.attempt = attempt;
+		if (wol_remote__emit(s, "connect"))
+			return wol_remote__error(s, -1, "fetch", out->remote, err);
+		git_fetch_options fo;
+		git_fetch_options_init(&fo, GIT_FETCH_OPTIONS_VERSION);
+		wol_remote__callbacks(&fo.callbacks, s);
+		fo.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_NONE;
+		char *specs[1] = {fetch_spec};
+		git_strarray refspecs = {specs, 1};
+		grc = git_remote_fetch(remote, &refspecs, &fo, "wol sync: fetch");
+		if (grc < 0)
+			return wol_remote__error(s, grc, "fetch", out->remote, err);
+		wol_remote__succeeded(s);
+		if (k && k->fetched && (rc = k->fetched(repo, k->payload, err)) != 0)
+			return rc;
+		if ((rc = wol_sync__integrate(ctx, repo, out->branch, k, s, out, err)) != 0)
+			return rc;
+		size_t ahead = 0, behind = 0;
+		if ((grc = wol_sync__ahead_behind(repo, out->branch, &ahead, &behind, NULL)) < 0)
+			return wol_error_git(err, grc, "sync: count commits");
+		if (opts->no_push || ahead == 0)
+			break;
+		wol_remote__emit(s, "push");
+		git_push_options po;
+		git_push_options_init(&po, GIT_PUSH_OPTIONS_VERSION);
+		wol_remote__callbacks(&po.callbacks, s);
+		specs[0] = push_spec;
+		s->rejected = 0;
+		grc = git_remote_push(remote, &refspecs, &po);
+		if (grc == GIT_ENONFASTFORWARD) {
+			/* libgit2 saw the remote move before sending anything */
+			s->rejected = 1;
+			snprintf(s->reject_status, sizeof s->reject_status, "non-fast-forward");
+			git_error_clear();
+			grc = 0;
+		}
+		if (grc < 0)
+			return wol_remote__error(s, grc, "push", out->remote, err);
+		wol_remote__succeeded(s);
+		if (!s->rejected) {
+			out->pushed += ahead;
+			break;
+		}
+		/* a hook or a protected branch: its words, no more rounds */
+		if ((rc = wol_remote__push_refused(s, out->remote, err)) != 0)
+			return rc;
+		if (attempt >= attempts)
+			return wol_error_set(err, WOL_EREJECTED,
+			                     "sync: %s rejected the push %d times (%s); others keep "
+			                     "pushing, or the remote refuses this branch; sync again later",
+			                     out->remote, attempt, s->reject_status);
+		/* someone pushed first: fetch and merge their work, then try again */
+		backoff(base_ms, attempt, &seed);
+	}
+	return 0;
+}
+
 int wol_sync_run(wol_ctx *ctx, const char *circle, const wol_sync_opts *opts,
                  wol_sync_result *out, wol_error *err)
 {
@@ -227,8 +308,6 @@ int wol_sync_run(wol_ctx *ctx, const char *circle, const wol_sync_opts *opts,
 	memset(&defaults, 0, sizeof defaults);
 	if (!opts)
 		opts = &defaults;
-	int attempts = opts->attempts > 0 ? opts->attempts : 5;
-	int base_ms = opts->backoff_ms > 0 ? opts->backoff_ms : 200;
 	const char *name;
 	git_repository *repo = NULL;
 	git_remote *remote = NULL;
@@ -258,7 +337,7 @@ int wol_sync_run(wol_ctx *ctx, const char *circle, const wol_sync_opts *opts,
 		                     name);
 	}
 	if (rc == 0)
-		rc = sync_recover(gitdir, err);
+		rc = wol_sync__recover(gitdir, NULL, err);
 	if (rc) {
 		wol_lock_release(&lock);
 		free(gitdir);
@@ -303,88 +382,20 @@ int wol_sync_run(wol_ctx *ctx, const char *circle, const wol_sync_opts *opts,
 		rc = wol_error_git(err, grc, "sync: remote origin");
 		goto out;
 	}
-	unsigned seed = (unsigned)time(NULL) ^ (unsigned)getpid() ^ (unsigned)clock();
-	char fetch_spec[300], push_spec[300];
-	snprintf(fetch_spec, sizeof fetch_spec, "+refs/heads/%s:refs/remotes/origin/%s", out->branch,
-	         out->branch);
-	snprintf(push_spec, sizeof push_spec, "refs/heads/%s:refs/heads/%s", out->branch,
-	         out->branch);
-	for (int attempt = 1;; attempt++) {
-		out->attempts = attempt;
-		s.prog.attempt = attempt;
-		if (wol_remote__emit(&s, "connect")) {
-			rc = wol_remote__error(&s, -1, "fetch", out->remote, err);
-			goto out;
-		}
-		git_fetch_options fo;
-		git_fetch_options_init(&fo, GIT_FETCH_OPTIONS_VERSION);
-		wol_remote__callbacks(&fo.callbacks, &s);
-		fo.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_NONE;
-		char *specs[1] = {fetch_spec};
-		git_strarray refspecs = {specs, 1};
-		grc = git_remote_fetch(remote, &refspecs, &fo, "wol sync: fetch");
-		if (grc < 0) {
-			rc = wol_remote__error(&s, grc, "fetch", out->remote, err);
-			goto out;
-		}
-		wol_remote__succeeded(&s);
-		if ((rc = wol_sync__integrate(ctx, repo, out->branch, &s, out, err)) != 0)
-			goto out;
-		size_t ahead = 0, behind = 0;
-		if ((grc = ahead_behind(repo, out->branch, &ahead, &behind, NULL)) < 0) {
-			rc = wol_error_git(err, grc, "sync: count commits");
-			goto out;
-		}
-		if (opts->no_push || ahead == 0)
-			break;
-		wol_remote__emit(&s, "push");
-		git_push_options po;
-		git_push_options_init(&po, GIT_PUSH_OPTIONS_VERSION);
-		wol_remote__callbacks(&po.callbacks, &s);
-		specs[0] = push_spec;
-		s.rejected = 0;
-		grc = git_remote_push(remote, &refspecs, &po);
-		if (grc == GIT_ENONFASTFORWARD) {
-			/* libgit2 saw the remote move before sending anything */
-			s.rejected = 1;
-			snprintf(s.reject_status, sizeof s.reject_status, "non-fast-forward");
-			git_error_clear();
-			grc = 0;
-		}
-		if (grc < 0) {
-			rc = wol_remote__error(&s, grc, "push", out->remote, err);
-			goto out;
-		}
-		wol_remote__succeeded(&s);
-		if (!s.rejected) {
-			out->pushed += ahead;
-			break;
-		}
-		/* a hook or a protected branch: its words, no more rounds */
-		if ((rc = wol_remote__push_refused(&s, out->remote, err)) != 0)
-			goto out;
-		if (attempt >= attempts) {
-			rc = wol_error_set(err, WOL_EREJECTED,
-			                   "sync: %s rejected the push %d times (%s); others keep pushing, "
-			                   "or the remote refuses this branch; sync again later",
-			                   out->remote, attempt, s.reject_status);
-			goto out;
-		}
-		/* someone pushed first: fetch and merge their work, then try again */
-		backoff(base_ms, attempt, &seed);
-	}
+	if ((rc = wol_sync__rounds(ctx, repo, remote, NULL, opts, &s, out, err)) != 0)
+		goto out;
 	wol_remote__emit(&s, "done");
 out:
 	if (repo && out->branch) {
 		size_t behind;
-		ahead_behind(repo, out->branch, &out->ahead, &behind, NULL);
+		wol_sync__ahead_behind(repo, out->branch, &out->ahead, &behind, NULL);
 	}
 	out->up_to_date = rc == 0 && !out->fast_forward && !out->merged && out->pushed == 0;
 	wol_remote__finish(&s, 1);
 	wol_remote__free(&s);
 	git_remote_free(remote);
 	git_repository_free(repo);
-	sync_done(gitdir);
+	wol_sync__done(gitdir);
 	free(gitdir);
 	wol_lock_release(&lock);
 	return rc;

@@ -38,6 +38,9 @@ defaults.sync = {
 defaults.journal = {
   -- ]j / [j in journal buffers go to the next / previous entry
   mappings = true,
+  -- :WolSync also syncs the journal's private history with its private
+  -- remote (wol journal remote URL; :help wol-journal-history)
+  sync = false,
 }
 
 -- :WolSearch
@@ -68,7 +71,7 @@ schema.share = { 'table', true, { max_size = { 'number', true }, lock_timeout = 
 schema.join = { 'table', true, { timeout = { 'number', true } } }
 schema.sync = { 'table', true, { timeout = { 'number', true }, after_share = { 'boolean', true },
   on_startup = { 'boolean', true }, interval = { 'number', true } } }
-schema.journal = { 'table', true, { mappings = { 'boolean', true } } }
+schema.journal = { 'table', true, { mappings = { 'boolean', true }, sync = { 'boolean', true } } }
 schema.search = { 'table', true, { limit = { 'number', true } } }
 schema.people = { 'table', true, { stale_days = { 'number', true }, sort = { 'string', true } } }
 schema.feedback = { 'table', true, { inline = { 'string', true } } }

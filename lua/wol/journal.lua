@@ -241,6 +241,86 @@ local function refresh_buffers(path, did)
 end
 
 M.refresh_buffers = refresh_buffers
+-- ------------------------------------------------ the private history
+
+-- Writes are batched into commits by the library (git config
+-- wol.journalBatch, csrc/repo/private.c): it says how long a change still
+-- waits; a timer asks again then, and leaving Neovim commits what waits.
+local batch = { timer = nil }
+
+local function stop_timer()
+  if batch.timer then
+    batch.timer:stop()
+    batch.timer:close()
+    batch.timer = nil
+  end
+end
+
+--- Commits what waits (everything journal/ and people/ hold when `force`);
+--- returns the library's answer ({ commit=, pending=, due_in=, paths= }).
+function M.commit(force)
+  local r = check(ctx():journal_commit(force and true or false))
+  if r.pending then
+    M.schedule(r.due_in)
+  else
+    stop_timer()
+  end
+  return r
+end
+
+--- Asks again in `due_in` seconds (once: a timer already set stays).
+function M.schedule(due_in)
+  if batch.timer then
+    return
+  end
+  batch.timer = require('wol.compat').uv().new_timer()
+  batch.timer:start(math.max(0, math.floor((due_in or 0) * 1000)) + 50, 0, vim.schedule_wrap(function()
+    stop_timer()
+    commands.guard(M.commit, false)
+  end))
+end
+
+--- Whether a timer waits to commit (for tests and the statusline).
+function M.commit_waiting()
+  return batch.timer ~= nil
+end
+
+-- After a write by the library: the change waits for its commit, or was
+-- committed (the library decides); a timer covers the rest of a burst.
+local function after_write()
+  local ok, r = pcall(function()
+    return ctx():journal_commit(false)
+  end)
+  if ok and type(r) == 'table' and r.pending then
+    M.schedule(r.due_in)
+  end
+end
+M.after_write = after_write
+
+--- A file under $WOL_HOME/journal or people was saved from a buffer:
+--- "commit on save".
+function M.on_save(file)
+  local c = require('wol').ctx()
+  if not c or not file or file == '' then
+    return
+  end
+  local home = vim.fn.resolve(c:home()):gsub('/*$', '/')
+  local name = vim.fn.resolve(vim.fn.fnamemodify(file, ':p'))
+  local rel = name:sub(1, #home) == home and name:sub(#home + 1) or nil
+  if rel and (rel:match('^journal/') or rel:match('^people/')) then
+    commands.guard(M.commit, true)
+  end
+end
+
+-- Leaving: what waits is committed now (a journal never used makes no
+-- repository here).
+vim.api.nvim_create_autocmd('VimLeavePre', {
+  group = vim.api.nvim_create_augroup('wol_journal_commit', { clear = true }),
+  callback = function()
+    stop_timer()
+    pcall(function() ctx():journal_commit('pending') end)
+  end,
+})
 
 --- Appends "- HH:MM text" to today's entry; `quote` lines go under it as a
 --- quote. Returns the entry's path.
@@ -252,18 +332,174 @@ function M.log(text, quote)
   end
   M.invalidate()
   refresh_buffers(path)
+  after_write()
   return path
+end
+
+-- The entry a history command is about: a date argument, else the entry
+-- of the current buffer (a journal entry, or a version shown from the
+-- history), else today's.
+local function entry_of(arg)
+  if arg and arg ~= '' then
+    if arg:find('/', 1, true) then
+      return arg
+    end
+    return check(ctx():journal_path(arg))
+  end
+  local v = vim.b.wol_version
+  if type(v) == 'table' and v.path then
+    return v.path
+  end
+  local name = vim.api.nvim_buf_get_name(0)
+  if M.buf_date(0) or (name ~= '' and vim.b.wol_journal) then
+    return vim.fn.resolve(vim.fn.fnamemodify(name, ':p'))
+  end
+  return check(ctx():journal_path())
+end
+
+--- Shows version `rev` of `path` in a read-only scratch buffer.
+function M.show_version(path, rev)
+  local text = check(ctx():journal_show(path, rev))
+  local rel = path:gsub('^.*/journal/', 'journal/'):gsub('^.*/people/', 'people/')
+  local name = string.format('wol://%s@%s', rel, rev)
+  file_window()
+  local existing = -1
+  for _, b in ipairs(vim.api.nvim_list_bufs()) do
+    if vim.api.nvim_buf_get_name(b) == name then
+      existing = b
+    end
+  end
+  local buf = existing > 0 and existing or vim.api.nvim_create_buf(true, true)
+  vim.api.nvim_set_current_buf(buf)
+  vim.bo[buf].modifiable = true
+  local lines = vim.split((text:gsub('\n$', '')), '\n', { plain = true })
+  vim.api.nvim_buf_set_lines(buf, 0, -1, false, lines)
+  vim.bo[buf].buftype = 'nofile'
+  vim.bo[buf].bufhidden = 'wipe'
+  vim.bo[buf].swapfile = false
+  vim.bo[buf].modifiable = false
+  vim.bo[buf].filetype = 'markdown'
+  if existing <= 0 then
+    pcall(vim.api.nvim_buf_set_name, buf, name)
+  end
+  vim.b[buf].wol_version = { path = path, rev = rev }
+  notify(string.format('wol: %s as of %s (:WolJournal restore puts it back)', rel, rev))
+  return buf
+end
+
+--- :WolJournal history [date]: the versions of an entry, newest first,
+--- through vim.ui.select; the one chosen opens read-only.
+function M.history(arg)
+  local path = entry_of(arg)
+  local versions = check(ctx():journal_history(path))
+  if #versions == 0 then
+    return notify('wol: no history for ' .. vim.fn.fnamemodify(path, ':~'))
+  end
+  vim.ui.select(versions, {
+    prompt = 'Versions of ' .. vim.fn.fnamemodify(path, ':t'),
+    kind = 'wol.journal_version',
+    format_item = function(v)
+      return string.format('%s  %s  %s  %s', v.rev, os.date('%Y-%m-%d %H:%M', v.time), v.status, v.subject)
+    end,
+  }, function(choice)
+    if choice then
+      commands.guard(M.show_version, path, choice.rev)
+    end
+  end)
+  return versions
+end
+
+--- :WolJournal restore [rev] [date]: puts the entry back as `rev` had it
+--- (a new commit; what it held before stays in the history).
+function M.restore(rev, arg)
+  local v = vim.b.wol_version
+  if (not rev or rev == '') and type(v) == 'table' then
+    rev = v.rev
+  end
+  if not rev or rev == '' then
+    lib.fail('wol: journal: restore which version? (:WolJournal history lists them)')
+  end
+  local path = entry_of(arg)
+  local target = vim.fn.resolve(path)
+  for _, b in ipairs(vim.api.nvim_list_bufs()) do
+    local name = vim.api.nvim_buf_get_name(b)
+    if vim.api.nvim_buf_is_loaded(b) and vim.bo[b].modified and name ~= ''
+      and vim.fn.resolve(vim.fn.fnamemodify(name, ':p')) == target then
+      lib.fail(string.format('wol: journal: restore: buffer %d has unsaved changes to %s; save or ' ..
+        'undo them first', b, vim.fn.fnamemodify(path, ':~')), 'conflict')
+    end
+  end
+  local r = check(ctx():journal_restore(path, rev))
+  refresh_buffers(path)
+  M.invalidate()
+  pcall(function() require('wol.search').refresh_soon({ paths = { path } }) end)
+  if r.commit then
+    notify(string.format('wol: restored %s as of %s (commit %s)', vim.fn.fnamemodify(path, ':~'), rev,
+      r.commit:sub(1, 8)))
+  else
+    notify(string.format('wol: %s already holds what %s had', vim.fn.fnamemodify(path, ':~'), rev))
+  end
+  return r
 end
 
 -- ----------------------------------------------------------- commands
 
---- :WolJournal[!] [date]
+local subcommands = {
+  history = function(args)
+    return M.history(args[1])
+  end,
+  restore = function(args)
+    return M.restore(args[1], args[2])
+  end,
+  commit = function()
+    local r = M.commit(true)
+    notify(r.commit and string.format('wol: journal: committed %d %s (commit %s)', #r.paths,
+      #r.paths == 1 and 'file' or 'files', r.commit:sub(1, 8)) or 'wol: journal: nothing to commit')
+    return r
+  end,
+  remote = function(args)
+    if #args ~= 1 then
+      lib.fail('wol: usage: :WolJournal remote URL')
+    end
+    check(ctx():journal_remote(args[1]))
+    notify('wol: journal: private remote set (:WolJournal sync, or :WolSync with journal.sync = true)')
+  end,
+  sync = function()
+    return require('wol.sync').start_private()
+  end,
+}
+
+--- :WolJournal[!] [date], :WolJournal history|restore|commit|remote|sync ...
 function M.command(opts)
   if opts.bang then
     return M.pick()
   end
-  local arg = vim.trim(opts.args or '')
-  M.open(arg ~= '' and arg or nil)
+  local args = vim.deepcopy(opts.fargs or {})
+  local sub = subcommands[args[1] or '']
+  if sub then
+    table.remove(args, 1)
+    return sub(args)
+  end
+  if #args > 1 then
+    lib.fail('wol: usage: :WolJournal [date] | history [date] | restore [rev] [date] | commit | ' ..
+      'remote URL | sync')
+  end
+  M.open(args[1])
+end
+
+--- Completion of :WolJournal.
+function M.complete(lead, line)
+  local words = vim.split(line, '%s+', { trimempty = false })
+  if #words > 2 then
+    return {}
+  end
+  local out = {}
+  for _, w in ipairs({ 'history', 'restore', 'commit', 'remote', 'sync', 'today', 'yesterday' }) do
+    if w:sub(1, #lead) == lead then
+      out[#out + 1] = w
+    end
+  end
+  return out
 end
 
 --- :[range]WolLog {text}

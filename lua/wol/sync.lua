@@ -110,7 +110,9 @@ local function finish(st, res)
     vim.api.nvim_echo({ { '' } }, false, {})
   end
   local s = res.summary
-  M.last = s
+  if not st.private then
+    M.last = s
+  end
   if s and s.changed then
     refresh_buffers(s.changed)
   end
@@ -127,9 +129,18 @@ local function finish(st, res)
     if not st.quiet or not s.up_to_date then
       commands.notify(string.format('wol: synced %s: %s', s.circle or st.label, s.digest or 'done'))
     end
-    -- Neovim 0.8+ hands the summary to the autocommand as `data`; on 0.7
-    -- handlers read require('wol.sync').last
-    compat.user_event('WolSynced', s)
+    if st.private then
+      -- the journal: the index follows the files that changed
+      if type(s.changed) == 'table' and #s.changed > 0 then
+        pcall(function() require('wol.search').refresh_soon({ paths = s.changed }) end)
+      end
+      M.last_private = s
+      compat.user_event('WolJournalSynced', s)
+    else
+      -- Neovim 0.8+ hands the summary to the autocommand as `data`; on 0.7
+      -- handlers read require('wol.sync').last
+      compat.user_event('WolSynced', s)
+    end
   else
     local msg = res.error
     if s and (s.ahead or 0) > 0 then
@@ -213,6 +224,56 @@ function M.start(circle, opts)
   return st.job
 end
 
+-- the key of the journal's sync in `running` (circle keys are names or '')
+local PRIVATE = '\0journal'
+
+--- Starts a sync of the journal's private history with its private remote
+--- (`wol sync --private --json`, :WolJournal sync, and :WolSync when
+--- journal.sync is set). opts: { quiet = bool, on_done = function(ok, summary) }.
+function M.start_private(opts)
+  opts = opts or {}
+  local st = running[PRIVATE]
+  if st then
+    if opts.on_done then
+      table.insert(st.on_done, opts.on_done)
+    end
+    if not opts.quiet then
+      commands.notify('wol: a sync of the journal is already running (:WolSync! cancels it)')
+    end
+    return nil
+  end
+  st = {
+    key = PRIVATE,
+    label = 'journal',
+    private = true,
+    quiet = opts.quiet,
+    on_done = { opts.on_done },
+    timeout = options().timeout or 60,
+  }
+  st.job = job.start({
+    args = { 'sync', '--private', '--json' },
+    timeout = st.timeout,
+    on_progress = function(ev)
+      st.progress = ev
+      if not st.quiet then
+        show_progress(st, ev)
+      end
+    end,
+    on_done = function(res)
+      finish(st, res)
+    end,
+  })
+  running[PRIVATE] = st
+  if not st.quiet then
+    job.echo('wol: sync journal: starting…')
+  end
+  return st.job
+end
+
+local function private_on()
+  return ((require('wol').options().journal or {}).sync) == true
+end
+
 --- A short text for a statusline while a sync runs ('' otherwise), e.g.
 --- `wol: receiving 40%`.
 function M.statusline()
@@ -270,6 +331,9 @@ function M.configure()
       if not ok then
         commands.notify(tostring(err), levels.WARN)
       end
+      if private_on() then
+        pcall(M.start_private, { quiet = true })
+      end
     end
   end
   if o.on_startup and not auto.started then
@@ -296,7 +360,19 @@ function M.command(opts)
   if #rest > 0 then
     fail('wol: usage: :WolSync[!] [circle=NAME]')
   end
-  M.start(circle)
+  if not private_on() then
+    return M.start(circle)
+  end
+  -- journal.sync: the journal's private history too; with no circle at
+  -- all, only the journal
+  local ok, err = pcall(M.start, circle)
+  M.start_private()
+  if not ok then
+    local f = require('wol.lib').failure(err)
+    if not (f and f.code == 'notfound' and not circle) then
+      error(err, 0)
+    end
+  end
 end
 
 return M

@@ -38,6 +38,24 @@ describe('one tree per result', function()
     ctx:close()
   end)
 
+  it('journal history: `wol journal log|status|commit --json` are ctx:journal_history|state|commit', function()
+    local m = t.member('ana')
+    local env = { WOL_TODAY = '2026-03-14' }
+    for _, line in ipairs({ 'one', 'two' }) do
+      assert.are.equal(0, select(3, t.wol({ 'log', line }, m, env)))
+    end
+    local out, err, rc = t.wol({ 'journal', 'commit', '--json' }, m, env)
+    assert.are.equal(0, rc, err)
+    assert.are.same({ 'journal/2026/2026-03-14.md' }, tree.decode(out).paths)
+    local ctx = assert(t.core().open({ home = m.wol_home, today = '2026-03-14' }))
+    local v = assert(ctx:journal_history())
+    assert.are.equal(2, #v)
+    tree.same((t.wol({ 'journal', 'log', '--json' }, m, env)), v)
+    tree.same((t.wol({ 'journal', 'status', '--json' }, m, env)), assert(ctx:journal_state()))
+    tree.same((t.wol({ 'journal', 'commit', '--json' }, m, env)), assert(ctx:journal_commit(true)))
+    ctx:close()
+  end)
+
   describe('on a circle with notes, questions, answers and a journal', function()
     local m, ctx
     local env = { WOL_TODAY = fix.today }
