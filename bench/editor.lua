@@ -148,6 +148,11 @@ local docs = read(mem_home .. '/index.db') and #read(mem_home .. '/index.db') / 
 local mb, mm, mi = B.figure(S, 'baseline: RSS of headless Neovim without the plugin', bare, 'MB'),
   B.figure(S, 'RSS with wol.core loaded', module, 'MB'),
   B.figure(S, 'RSS with wol.core and the index opened (:WolSearch)', index, 'MB')
+local cnt = io.popen('sqlite3 ' .. q(mem_home .. '/index.db') .. ' "SELECT count(*) FROM docs" 2>/dev/null')
+local ndocs = tonumber((cnt:read('*a') or ''):match('%d+')) or 0
+cnt:close()
+B.target(S, 'module with a ' .. ndocs .. '-document index open under 30 MB RSS in Neovim',
+  string.format('%.1f MB (bare Neovim %.1f MB)', mi.median, mb.median), mi.median < 30)
 print(string.format('memory (VmRSS)        without %.1f MB, module loaded %.1f MB (+%.1f), index of %.0f MB opened by ' ..
   ':WolSearch %.1f MB (+%.1f; %d hits)', mb.median, mm.median, mm.median - mb.median, docs, mi.median,
   mi.median - mb.median, hits))

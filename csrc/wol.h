@@ -35,7 +35,7 @@
 #error "build with make: it passes -DWOL_VERSION from the file VERSION"
 #endif
 /* Version of the shared circle repository format (doc/format.md). */
-#define WOL_FORMAT_VERSION 1
+#define WOL_FORMAT_VERSION 2
 
 /* ---------------------------------------------------------------- errors */
 
@@ -301,13 +301,15 @@ typedef struct wol_sync_opts {
 
 /* One path that arrived from the remote (added or changed by others). */
 typedef struct wol_sync_item {
-	char *kind;   /* "note", "question", "answer", "event", "member", "conflict", "file" */
+	char *kind;   /* "note", "question", "answer", "event", "member", "conflict", "feedback",
+	                 "addressed", "file" */
 	char *member; /* who it came from: the author of the last commit that changed it
 	               * (a member's handle, else their name); else whose record the path
 	               * says it is, or NULL */
 	char *path;   /* relative to the circle */
 	int added;    /* 1 new, 0 changed */
-	int to_me;    /* answer or event on one of my questions */
+	int to_me;    /* answer or event on one of my questions, feedback on one of my notes,
+	                 an addressed mark on my feedback */
 } wol_sync_item;
 
 /* A change that arrived which wol itself never makes (a member using plain
@@ -855,7 +857,7 @@ typedef struct wol_search_opts {
 typedef struct wol_search_hit {
 	char *path;    /* relative to $WOL_HOME */
 	char *abspath;
-	char *kind;    /* journal, note, question, answer */
+	char *kind;    /* journal, note, question, answer, feedback */
 	char *circle;  /* NULL for the journal */
 	char *author;
 	char *date;    /* YYYY-MM-DD or NULL */
@@ -1021,6 +1023,112 @@ typedef struct wol_qnews {
 } wol_qnews;
 WOL_API int wol_question_news(wol_circle *c, int update, wol_qnews *out, wol_error *err);
 WOL_API void wol_qnews_free(wol_qnews *n);
+
+/* -------------------------------------------------------------- feedback */
+
+/* Feedback on shared notes (csrc/feedback/): comments, suggestions and
+ * reactions, and the note author's `addressed` marks, each a record
+ * feedback/<note-id>/<id>.md written once; <note-id> is the `id` in the
+ * note's front matter (so feedback follows a renamed note), or for a note
+ * without one the key of its path (doc/format.md, "Feedback"). A record
+ * carries the commit of the note version its writer saw; reading maps its
+ * lines to the note's text now. */
+
+typedef struct wol_fitem {
+	char *id;
+	char *path;         /* the record, relative to the circle */
+	char *kind;         /* "comment", "suggestion" or "reaction" */
+	char *reaction;     /* reactions: "thanks", "+1", "idea" or "question" */
+	char *author;       /* handle, from the front matter */
+	char *created;      /* UTC "YYYY-MM-DDThh:mm:ssZ" as written, may be NULL */
+	long long lamport;
+	char *reply_to;     /* the item it answers, or NULL */
+	char *thread;       /* the first item of its thread (its own id when it starts one) */
+	char *text;         /* may be "" (reactions) */
+	char *commit;       /* the commit of the note version it was written on, may be NULL */
+	char *wrote_on;     /* the note's path as the record names it, may be NULL */
+	long line1, line2;  /* the lines as written (of its thread's first item); 0: the whole note */
+	long start, end;    /* where it sits in the note's text now (1-based, inclusive) */
+	const char *anchor; /* "current" (the same text), "outdated" (its lines were changed or
+	                       deleted), "note" (the whole note), "unknown" (the version it was
+	                       written on is not in this clone), "orphaned" (no such note) */
+	int clamped;        /* its lines went past the end of that version */
+	int addressed;      /* the note's author marked it addressed */
+	char *addressed_id;   /* that event */
+	char *addressed_text; /* "what I changed", may be NULL */
+	int mine;           /* written by the member acting */
+	int forged;         /* (checked reads) the commit that added it has another author */
+	char *committer;    /* (checked reads) "Name <email>" of that commit */
+	char *problem;      /* a warning about this item, or NULL */
+	char *note_id;      /* the note */
+	char *note;         /* its path now (NULL when orphaned) */
+	char *note_title;
+	char *note_author;  /* its folder's handle (orphaned: the handle of its id, or NULL) */
+	int orphaned;
+} wol_fitem;
+
+typedef struct wol_feedback {
+	char *note_id;    /* one note: its id (NULL when it has none), path, title, author */
+	char *note;
+	char *note_title;
+	char *note_author;
+	long lines;       /* lines of that note's text */
+	wol_fitem *items; /* one note: by place (start, then lamport, id); else newest first */
+	size_t n;
+	char **warnings;  /* records skipped, events ignored, forged authors: one line each */
+	size_t nwarnings;
+} wol_feedback;
+
+typedef struct wol_feedback_opts {
+	const char *note;  /* a note (its path, relative or absolute, or its id); NULL: every note */
+	const char *text;  /* that note's text as the editor holds it (NULL: the file) */
+	size_t len;
+	const char *on;    /* only feedback on notes of this member (a handle) */
+	const char *by;    /* only feedback written by this member */
+	int check_authors; /* compare authors with the commits that added the records (walks
+	                      the history: for threads, not for drawing) */
+} wol_feedback_opts;
+
+WOL_API int wol_feedback_get(wol_circle *c, const wol_feedback_opts *opts, wol_feedback *out,
+                             wol_error *err);
+WOL_API void wol_feedback_free(wol_feedback *f);
+
+/* The reactions, in the order front ends offer them (NULL-terminated). */
+WOL_API const char *const *wol_feedback_reactions(void);
+
+typedef struct wol_comment_opts {
+	const char *note;     /* the note: its path (relative or absolute) or its id */
+	const char *kind;     /* NULL or "comment", "suggestion", "reaction" */
+	const char *reaction; /* reactions: one of wol_feedback_reactions() */
+	const char *text;     /* required for comments and suggestions */
+	long line1, line2;    /* lines of the note as committed at HEAD; 0: the whole note */
+	const char *reply_to; /* an item on the same note (id, unique prefix or suffix), or NULL */
+	int force;            /* allow secret-looking text */
+} wol_comment_opts;
+
+typedef struct wol_fwrite {
+	char *id;          /* the record written */
+	char *path;        /* its path, relative to the circle */
+	char *note_id;
+	char *note;        /* the note's path */
+	char *note_title;
+	char commit[41];
+	int has_remote;
+	size_t ahead;
+} wol_fwrite;
+
+/* Writes one feedback record on a committed note (anyone's, one's own
+ * too) and commits it. Refused, nothing written: a file that is not a
+ * shared note, lines outside the note, an unknown kind or reaction, empty
+ * or secret-looking text. */
+WOL_API int wol_feedback_add(wol_circle *c, const wol_comment_opts *opts, wol_fwrite *out,
+                             wol_error *err);
+/* Marks the item `ref` (id, unique prefix or suffix) addressed, with an
+ * optional text saying what changed. Only the note's author may
+ * (WOL_EREFUSED for anyone else). */
+WOL_API int wol_feedback_addressed(wol_circle *c, const char *ref, const char *text, int force,
+                                   wol_fwrite *out, wol_error *err);
+WOL_API void wol_fwrite_free(wol_fwrite *w);
 
 /* ---------------------------------------------------------------- review */
 
@@ -1204,7 +1312,7 @@ typedef struct wol_status_reach {
 } wol_status_reach;
 
 typedef struct wol_status_item {
-	const char *kind; /* "note", "question", "answer" (static) */
+	const char *kind; /* "note", "question", "answer", "feedback" (static) */
 	int updated;      /* note: changed in the period, created before it */
 	char *author;
 	char *title;      /* answers: the question's title */
@@ -1246,6 +1354,12 @@ typedef struct wol_status {
 	wol_status_question *open; /* open questions, newest first, at most opts.limit */
 	size_t nopen;
 	long open_total;
+	wol_status_item *feedback; /* feedback by others on my notes since `since`, newest first,
+	                              at most opts.limit: kind "feedback", title the note's,
+	                              path the record's, qid NULL */
+	size_t nfeedback;
+	long feedback_in;          /* all of those */
+	long feedback_out;         /* feedback I gave since `since` */
 	wol_date grid_start;  /* the Monday of the first column */
 	int grid_today;       /* index of today in the grid (later cells are future) */
 	unsigned char journal[WOL_STATUS_DAYS]; /* 1: a journal day written */
@@ -1270,6 +1384,8 @@ typedef struct wol_status_opts {
 	const char *circle; /* NULL: the default circle */
 	int limit;          /* items and open questions listed; 0: 50 */
 	int norefresh;      /* 1: use the index as it is */
+	int stale_days;     /* people to reach out to: this many days without a
+	                     * contribution; 0: WOL_PEOPLE_STALE_DAYS */
 } wol_status_opts;
 
 /* Computes the status of a circle. `ix` is an open index of ctx (NULL:

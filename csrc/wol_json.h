@@ -49,6 +49,13 @@ WOL_API cJSON *wol_questions_json(const wol_questions *qs);
 WOL_API cJSON *wol_qwrite_json(wol_circle *c, const wol_qwrite *w);
 WOL_API cJSON *wol_qnews_json(const wol_qnews *n);
 
+/* feedback: one item, the feedback on a note (or a listing: "items",
+ * newest first, and "warnings"), what a comment, reaction or addressed
+ * mark wrote. */
+WOL_API cJSON *wol_fitem_json(const wol_fitem *it);
+WOL_API cJSON *wol_feedback_json(const wol_feedback *f);
+WOL_API cJSON *wol_fwrite_json(wol_circle *c, const wol_fwrite *w);
+
 /* circles: what a share did, the notes (each with "abs"), the members,
  * circle.md and the clone's state. */
 WOL_API cJSON *wol_share_result_json(wol_circle *c, const wol_share_result *r);

@@ -29,6 +29,12 @@ local commands = {
     desc = 'Answer a question (the thread under the cursor, or a QID)' },
   WolResolve = { 'wol.questions', 'resolve_cmd', nargs = '*',
     desc = 'Resolve your question: :WolResolve [what helped]' },
+  WolComment = { 'wol.feedback', 'comment', nargs = '*', range = true,
+    desc = 'Comment on the shared note in this buffer: :[range]WolComment [suggest] [text] (no text: a buffer, :w commits)' },
+  WolReact = { 'wol.feedback', 'react', nargs = '+', range = true, complete = 'complete_reaction',
+    desc = 'React to the current line (or range) of a shared note: :WolReact {thanks|+1|idea|question}' },
+  WolFeedback = { 'wol.feedback', 'list', nargs = '*', complete = { 'mine' },
+    desc = 'Feedback on this note (or on all my notes: :WolFeedback mine)' },
   WolSync = { 'wol.sync', 'command', nargs = '*', bang = true,
     desc = 'Sync the circle: get what others shared, push yours (:WolSync! cancels)' },
   WolJournal = { 'wol.journal', 'command', nargs = '*', bang = true, complete = 'complete',
@@ -97,6 +103,23 @@ vim.api.nvim_create_autocmd('BufReadPost', {
   pattern = '*/circles/*/notes/*',
   callback = function(args)
     require('wol.circle').guard_post(args)
+  end,
+})
+
+-- Shared notes show their feedback (lua/wol/feedback.lua: signs, ]f [f K).
+local fbgroup = vim.api.nvim_create_augroup('wol_feedback', { clear = true })
+vim.api.nvim_create_autocmd({ 'BufReadPost', 'BufWritePost' }, {
+  group = fbgroup,
+  pattern = '*/circles/*/notes/*',
+  callback = function(args)
+    require('wol.feedback').attach(args.buf)
+  end,
+})
+vim.api.nvim_create_autocmd('User', {
+  group = fbgroup,
+  pattern = 'WolSynced',
+  callback = function(args)
+    require('wol.feedback').on_synced(args)
   end,
 })
 
@@ -182,6 +205,8 @@ local links = {
   WolPeopleName = 'Identifier',
   WolPeopleStale = 'WolWarn',
   WolPeopleClose = 'WolAccent',
+  WolFeedback = 'DiagnosticHint',
+  WolFeedbackOutdated = 'WolMuted',
 }
 local function apply_highlights()
   for group, target in pairs(links) do

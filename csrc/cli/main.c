@@ -46,6 +46,16 @@ static const wol_cli_cmd commands[] = {
 	{"resolve", wol_cli_resolve, "QID [-m WHAT-HELPED] [--json]", "mark your question resolved", NULL, 1},
 	{"reopen", wol_cli_reopen, "QID [--json]", "reopen your resolved question", NULL, 1},
 	{"thank", wol_cli_thank, "QID AID [-m TEXT] [--json]", "thank someone for an answer", NULL, 1},
+	{"comment", wol_cli_comment, "NOTE [--lines A-B] -m TEXT [--suggest] [--reply ID] [--force] [--json]",
+	 "comment on a shared note (anyone's, your own too)",
+	 "NOTE is the note's path (notes/<handle>/<name>.md, or its absolute path) or its id.\n--lines are the file's lines as they are in your clone; without them the\ncomment is on the whole note. --suggest makes it a suggestion, --reply ID a\nreply in the thread of item ID.", 1},
+	{"react", wol_cli_react, "NOTE [--lines A-B] REACTION [-m TEXT] [--json]",
+	 "react to a shared note: thanks, +1, idea or question", NULL, 1},
+	{"feedback", wol_cli_feedback, "[NOTE | --mine] [--by HANDLE] [--json]",
+	 "list feedback on a note, on your notes (--mine) or on every note, newest first",
+	 "Lines are where each item sits in the note now; (outdated) marks feedback\nwhose lines were changed or deleted since, (orphaned) feedback on a note\nthat is gone, !! a record committed by someone other than its author.", 0},
+	{"addressed", wol_cli_addressed, "ID [-m WHAT-CHANGED] [--json]",
+	 "mark feedback on your note addressed", "ID may be the whole id, a unique prefix or a unique suffix.", 1},
 	{"journal", wol_cli_journal,
 	 "[date] [--path | --list] [--json] | log [DATE|FILE] [--limit N] [--json] | "
 	 "show DATE|FILE REV | restore DATE|FILE REV [--json] | commit [--json] | "

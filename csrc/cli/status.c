@@ -162,6 +162,19 @@ static void print_text(const wol_status *s, int colour)
 	if (s->items_total > (long)s->nitems)
 		printf("  … %ld more\n", s->items_total - (long)s->nitems);
 
+	printf("\n%sFeedback on your notes since %s%s (%ld)%s\n", bold, buf2,
+	       s->since_meeting ? " (last meeting)" : "", s->feedback_in, off);
+	if (!s->nfeedback)
+		printf("  none\n");
+	for (size_t i = 0; i < s->nfeedback; i++) {
+		const wol_status_item *it = &s->feedback[i];
+		wol_cli_printf(stdout, "  %s  %-12s on %s\n", it->date, it->author ? it->author : "?",
+		               it->title ? it->title : it->path);
+	}
+	if (s->feedback_in > (long)s->nfeedback)
+		printf("  … %ld more\n", s->feedback_in - (long)s->nfeedback);
+	printf("  you gave %ld piece%s of feedback\n", s->feedback_out, s->feedback_out == 1 ? "" : "s");
+
 	printf("\n%sOpen questions (%ld)%s\n", bold, s->open_total, off);
 	if (!s->nopen)
 		printf("  none\n");
@@ -189,7 +202,7 @@ int wol_cli_status(wol_cli *cli, int argc, char **argv)
 	                      {NULL, 0, 0, NULL}};
 	if (wol_cli_parse_flags(cli, argc, argv, opts))
 		return WOL_EXIT_USAGE;
-	wol_status_opts so = {NULL, 0, 0};
+	wol_status_opts so = {NULL, 0, 0, 0};
 	if (opts[2].value) {
 		char *end;
 		long n = strtol(opts[2].value, &end, 10);

@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <git2.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/random.h>
@@ -89,6 +90,63 @@ int wol_id_valid(const char *s, size_t n)
 			return 0;
 	}
 	return 1;
+}
+
+int wol_id_handle(const char *id, char *out, size_t size)
+{
+	/* yyyymmddThhmmssZ-<handle>-<hex> */
+	size_t n = id ? strlen(id) : 0;
+	if (n < 16 + 1 + 1 + 1 + 4)
+		return 0;
+	for (int i = 0; i < 16; i++) {
+		char ch = id[i];
+		int ok = i == 8 ? ch == 'T' : i == 15 ? ch == 'Z' : (ch >= '0' && ch <= '9');
+		if (!ok)
+			return 0;
+	}
+	if (id[16] != '-')
+		return 0;
+	const char *dash = strrchr(id, '-');
+	if (dash <= id + 17 || strlen(dash + 1) < 4)
+		return 0;
+	for (const char *p = dash + 1; *p; p++)
+		if (!((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'f')))
+			return 0;
+	size_t hl = (size_t)(dash - (id + 17));
+	if (hl >= size)
+		return 0;
+	memcpy(out, id + 17, hl);
+	out[hl] = '\0';
+	return wol_name_valid(out);
+}
+
+/* -------------------------------------------------------------- note ids */
+
+int wol_note_key(const char *rel, char out[WOL_NOTE_KEY_SIZE])
+{
+	git_oid oid;
+	char hex[GIT_OID_HEXSZ + 1];
+	if (!rel || git_odb_hash(&oid, rel, strlen(rel), GIT_OBJECT_BLOB) != 0) {
+		git_error_clear();
+		out[0] = '\0';
+		return -1;
+	}
+	git_oid_tostr(hex, sizeof hex, &oid);
+	snprintf(out, WOL_NOTE_KEY_SIZE, "path-%.20s", hex);
+	return 0;
+}
+
+int wol_note_key_is(const char *nid)
+{
+	return nid && strncmp(nid, "path-", 5) == 0;
+}
+
+int wol_note_id_fits(const char *id, const char *handle)
+{
+	if (!id || !wol_id_valid(id, strlen(id)) || wol_note_key_is(id))
+		return 0;
+	char h[WOL_HANDLE_MAX + 1];
+	return !wol_id_handle(id, h, sizeof h) || strcmp(h, handle) == 0;
 }
 
 /* The handle inside an id <stamp>-<handle>-<hex>: between the first and the

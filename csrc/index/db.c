@@ -73,6 +73,7 @@ static int replaced_under(wol_index *ix)
 
 static void db_close(wol_index *ix)
 {
+	wol_index__drop_kept(ix);
 	if (ix->db) {
 		sqlite3_close_v2(ix->db);
 		ix->db = NULL;

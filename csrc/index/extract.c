@@ -123,7 +123,7 @@ int wol_index__file(wol_walk *w, const char *rel, const char *abs, const struct 
 	memset(&doc, 0, sizeof doc);
 	row r;
 	memset(&r, 0, sizeof r);
-	char stem[256];
+	char stem[256], key[WOL_NOTE_KEY_SIZE];
 	char *heading = NULL;
 	r.rid = base_stem(rel, stem, sizeof stem);
 	r.body_line = 1;
@@ -162,10 +162,18 @@ int wol_index__file(wol_walk *w, const char *rel, const char *abs, const struct 
 		}
 	} else if (strcmp(kind, "note") == 0) {
 		r.author = pl->folder; /* only <handle> writes under notes/<handle>/ */
+		/* rid: the note id that names its feedback folder (a note without
+		 * one: the key of its path in the circle) */
+		const char *nid = meta_str(&doc, "id");
+		const char *in_circle = rel + strlen("circles/") + strlen(pl->circle) + 1;
+		if (wol_note_id_fits(nid, pl->folder))
+			r.rid = nid;
+		else if (wol_note_key(in_circle, key) == 0)
+			r.rid = key;
 		r.title = meta_str(&doc, "title");
 		r.title_line = meta_line(&doc, "title");
 		if (!r.title)
-			r.title = r.rid;
+			r.title = stem;
 		r.fts_title = r.title;
 		r.state = meta_str(&doc, "status");
 	} else if (strcmp(kind, "question") == 0) {
@@ -178,6 +186,10 @@ int wol_index__file(wol_walk *w, const char *rel, const char *abs, const struct 
 		r.state = "open"; /* replayed below */
 	} else if (strcmp(kind, "answer") == 0) {
 		r.title = NULL; /* shown as "Re: <question>" */
+	} else if (strcmp(kind, "feedback") == 0) {
+		r.title = NULL; /* shown with the note's title (search.c) */
+		r.evkind = meta_str(&doc, "kind");
+		r.target = pl->nid;
 	} else { /* event */
 		r.evkind = meta_str(&doc, "kind");
 		r.target = meta_str(&doc, "target");

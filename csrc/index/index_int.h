@@ -6,8 +6,12 @@
  * refresh walks the files with stat only and reads a file when its size or
  * mtime differ from what the index recorded (or when it was recorded
  * "racily": modified in the same clock tick as the refresh that saw it).
- * For circles, the HEAD commit is recorded too; when it moved, the paths
- * changed between the two trees are re-read whatever their stat says.
+ * For circles, the HEAD commit and its tree are recorded too; when they
+ * moved, the paths changed between the two trees are re-read whatever
+ * their stat says. Circle files change through commits (share, sync, the
+ * git CLI), except in the member's own notes folder: so once a tree is
+ * recorded, a refresh stats only that folder and the journal, and reads
+ * what the tree diff names (walk.c, wol_index__plan_circles).
  * Writers take $WOL_HOME/index.lock (flock) and write in one transaction, so
  * two processes never interleave and a reader never sees half a refresh. A
  * damaged index.db is moved aside and rebuilt. */
@@ -19,7 +23,7 @@
 
 #include "format/layout.h"
 
-#define WOL_INDEX_SCHEMA_VERSION 3
+#define WOL_INDEX_SCHEMA_VERSION 5
 #define WOL_INDEX_LOCK_WAIT_MS 60000
 
 struct wol_index {
@@ -33,6 +37,13 @@ struct wol_index {
 	char *tmpdir; /* $WOL_HOME is read-only: the private copy in use lives here */
 	long long seen_size, seen_mtime; /* index.db after our last use */
 	int corrupt;  /* an sqlite call reported SQLITE_CORRUPT / SQLITE_NOTADB */
+	/* the rows the last full refresh compared with, kept when it changed
+	 * nothing: the next one takes them instead of reading them again while
+	 * PRAGMA data_version says no other connection wrote (walk.c) */
+	struct wol_known *kept;
+	size_t nkept;
+	char *kept_key;
+	long long kept_version;
 };
 
 /* ------------------------------------------------- sqlite helpers (sql.c) */
@@ -76,11 +87,26 @@ extern const char *const wol_index__daily_bulk_end;
 
 /* --------------------------------------------- a refresh (walk.c, extract.c) */
 
-typedef struct wol_known {
+typedef struct wol_known wol_known;
+struct wol_known {
 	char *path;
 	sqlite3_int64 id, size, mtime;
 	int racy, seen;
-} wol_known;
+};
+
+/* A circle in a full refresh (walk.c). `fast`: the index recorded a tree
+ * of this circle and the diff from it to HEAD's tree names every path that
+ * changed, so the walk looks only at the member's own notes folder (files
+ * there change without a commit), the paths the diff names and the rows
+ * recorded racily; the rest of the circle is as the index has it. */
+typedef struct wol_circle_plan {
+	char *name;
+	char prefix[300];   /* "circles/<name>/" */
+	char own[400];      /* fast: "circles/<name>/notes/<handle>/" */
+	char *old, *old_tree; /* what the heads row says (while planning) */
+	char head[41], tree[41]; /* now ("" when none) */
+	int recorded, same, fast;
+} wol_circle_plan;
 
 typedef struct wol_walk {
 	wol_index *ix;
@@ -90,6 +116,10 @@ typedef struct wol_walk {
 	size_t nk;
 	wol_strv forced;   /* paths changed between a circle's recorded and current HEAD */
 	wol_strv affected; /* "circle/qid" of questions whose state must be replayed */
+	wol_circle_plan *plan; /* a full refresh: the circles (sorted by prefix) */
+	size_t nplan;
+	wol_strv gone;     /* circles recorded in heads whose clone is gone */
+	wol_strv extra;    /* paths in the parts fast circles skip that need a look */
 	long long start_ns;
 	const char *handle; /* the journal's author */
 	sqlite3_stmt *ins, *upd, *del, *fts_del, *fts_ins;
@@ -97,11 +127,12 @@ typedef struct wol_walk {
 
 /* What the path says about a file. */
 typedef struct wol_index_place {
-	const char *kind; /* journal note question answer event */
+	const char *kind; /* journal note question answer event feedback */
 	const char *circle;
 	const char *folder; /* notes: the author's folder */
 	const char *qid;
 	char date[11];      /* journal: from the file name */
+	const char *nid;    /* feedback: the note id of its folder */
 	wol_place at;       /* circles: what the layout says (place_of) */
 } wol_index_place;
 
@@ -114,12 +145,28 @@ int wol_index__load_known_paths(wol_walk *w, const wol_strv *paths);
 /* Notes that the question circle/qid must be replayed. */
 int wol_index__mark_affected(wol_walk *w, const char *circle, const char *qid);
 int wol_index__walk_journal(wol_walk *w);
+/* A full refresh: the circles, their HEADs and tree diffs (w->plan), then
+ * the index rows the walk compares with (all but what fast circles skip),
+ * then the walk and the HEADs recorded. */
+int wol_index__plan_circles(wol_walk *w);
+int wol_index__load_known_plan(wol_walk *w);
 int wol_index__walk_circles(wol_walk *w);
+void wol_index__free_plan(wol_walk *w);
+/* After a full refresh that changed nothing: keeps w's rows in the handle
+ * for the next one (else frees them). `version`: PRAGMA data_version in
+ * the refresh's transaction. */
+void wol_index__keep_known(wol_walk *w, long long version);
+void wol_index__drop_kept(wol_index *ix);
+/* PRAGMA data_version of the connection (-1 on failure). */
+long long wol_index__data_version(wol_index *ix);
 /* Visits just these paths (sorted, relative to $WOL_HOME). */
 int wol_index__walk_paths(wol_walk *w, const wol_strv *paths);
-/* The circle's HEAD in `head` ("" when none); when it moved since `old`,
- * the paths changed between the two trees go into w->forced. */
-int wol_index__circle_head(wol_walk *w, const char *circle, const char *old, char head[41]);
+/* The circle's HEAD in `head` and its tree in `tree` ("" when none); when
+ * they moved since the recorded `old` commit / `old_tree`, the paths
+ * changed between the two trees go into w->forced; `*exact` (may be NULL):
+ * the recorded tree was found, so those paths are all that changed. */
+int wol_index__circle_head(wol_walk *w, const char *circle, const char *old, const char *old_tree,
+                           char head[41], char tree[41], int *exact);
 
 /* extract.c */
 /* "YYYY-MM-DD..." -> out (10 chars), else out = "" */
@@ -138,7 +185,7 @@ int wol_index__file(wol_walk *w, const char *rel, const char *abs, const struct 
  * tokens we quoted ourselves, or NULL when the query has only filters. */
 typedef struct wol_query {
 	char *match;
-	const char *kinds[4];
+	const char *kinds[5];
 	size_t nkinds;
 	char *authors[WOL_QUERY_MAX_VALUES];
 	size_t nauthors;

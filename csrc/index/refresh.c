@@ -82,7 +82,12 @@ static int remove_unseen(wol_walk *w)
 static int count_docs(wol_index *ix, long *out, wol_error *err)
 {
 	sqlite3_stmt *st;
-	int rc = wol_index__prepare(ix, "SELECT count(*) FROM docs WHERE kind <> 'event'", &st, err);
+	/* all rows (sqlite counts the pages of the smallest index) less the
+	 * events (a range of docs_kind): no scan of every row */
+	int rc = wol_index__prepare(ix,
+	                            "SELECT (SELECT count(*) FROM docs) - "
+	                            "(SELECT count(*) FROM docs WHERE kind = 'event')",
+	                            &st, err);
 	if (rc)
 		return rc;
 	int s = sqlite3_step(st);
@@ -94,17 +99,23 @@ static int count_docs(wol_index *ix, long *out, wol_error *err)
 	return rc;
 }
 
-/* The circle's recorded HEAD (malloc'd) or NULL. */
-static char *recorded_head(wol_index *ix, const char *circle)
+/* The circle's recorded HEAD (malloc'd) or NULL; its tree into *tree
+ * (malloc'd or NULL) when tree is not NULL. */
+static char *recorded_head(wol_index *ix, const char *circle, char **tree)
 {
 	sqlite3_stmt *st;
 	char *oid = NULL;
-	if (sqlite3_prepare_v2(ix->db, "SELECT oid FROM heads WHERE circle = ?1", -1, &st, NULL) !=
-	    SQLITE_OK)
+	if (tree)
+		*tree = NULL;
+	if (sqlite3_prepare_v2(ix->db, "SELECT oid, tree FROM heads WHERE circle = ?1", -1, &st,
+	                       NULL) != SQLITE_OK)
 		return NULL;
 	wol_sql_bind_str(st, 1, circle);
-	if (sqlite3_step(st) == SQLITE_ROW)
+	if (sqlite3_step(st) == SQLITE_ROW) {
 		oid = wol_sql_col_dup(st, 0);
+		if (tree)
+			*tree = wol_sql_col_dup(st, 1);
+	}
 	sqlite3_finalize(st);
 	return oid;
 }
@@ -138,16 +149,21 @@ static int refresh_locked(wol_index *ix, int rebuild, const char *circle, wol_st
 	int rc = wol_index__exec(ix, rebuild ? "BEGIN IMMEDIATE" : "BEGIN", err);
 	if (rc)
 		return rc;
+	long long version = -1; /* what others committed: see wol_index__keep_known */
+	if (!targets && !rebuild)
+		version = wol_index__data_version(ix);
+	else
+		wol_index__drop_kept(ix);
 	if (rebuild) {
 		rc = wol_index__exec(ix, wol_index__drop_all, err);
 		if (rc == 0)
 			rc = wol_index__migrate(ix, 0, err);
 	}
-	char head[GIT_OID_HEXSZ + 1] = "";
-	char *old = NULL;
+	char head[GIT_OID_HEXSZ + 1] = "", tree[GIT_OID_HEXSZ + 1] = "";
+	char *old = NULL, *old_tree = NULL;
 	if (rc == 0 && targets && circle) {
-		old = recorded_head(ix, circle);
-		rc = wol_index__circle_head(&w, circle, old, head);
+		old = recorded_head(ix, circle, &old_tree);
+		rc = wol_index__circle_head(&w, circle, old, old_tree, head, tree, NULL);
 		for (size_t i = 0; rc == 0 && i < w.forced.n; i++)
 			if (wol_strv_add(targets, wol_strfmt("%s", w.forced.v[i])))
 				rc = wol_error_set(err, WOL_ENOMEM, "out of memory");
@@ -155,8 +171,10 @@ static int refresh_locked(wol_index *ix, int rebuild, const char *circle, wol_st
 	}
 	if (targets)
 		wol_strv_sort(targets);
+	if (rc == 0 && !targets)
+		rc = wol_index__plan_circles(&w);
 	if (rc == 0)
-		rc = targets ? wol_index__load_known_paths(&w, targets) : wol_index__load_known(&w);
+		rc = targets ? wol_index__load_known_paths(&w, targets) : wol_index__load_known_plan(&w);
 	/* building from nothing: count `daily` once at the end (see DAILY_FILL) */
 	int bulk = rc == 0 && !targets && w.nk == 0;
 	if (bulk)
@@ -186,13 +204,15 @@ static int refresh_locked(wol_index *ix, int rebuild, const char *circle, wol_st
 		rc = wol_index__walk_circles(&w);
 	if (rc == 0 && targets)
 		rc = wol_index__walk_paths(&w, targets);
-	if (rc == 0 && targets && circle && head[0] && (!old || strcmp(old, head) != 0)) {
+	if (rc == 0 && targets && circle && head[0] &&
+	    (!old || strcmp(old, head) != 0 || !old_tree || strcmp(old_tree, tree) != 0)) {
 		sqlite3_stmt *put;
 		rc = wol_index__prepare(
-		        ix, "INSERT OR REPLACE INTO heads(circle, oid) VALUES(?1, ?2)", &put, err);
+		        ix, "INSERT OR REPLACE INTO heads(circle, oid, tree) VALUES(?1, ?2, ?3)", &put, err);
 		if (rc == 0) {
 			wol_sql_bind_str(put, 1, circle);
 			wol_sql_bind_str(put, 2, head);
+			wol_sql_bind_str(put, 3, tree[0] ? tree : NULL);
 			int s = sqlite3_step(put);
 			if (s != SQLITE_DONE)
 				rc = wol_index__fail(ix, err, s, "recording a circle's HEAD");
@@ -200,6 +220,7 @@ static int refresh_locked(wol_index *ix, int rebuild, const char *circle, wol_st
 		}
 	}
 	free(old);
+	free(old_tree);
 	if (rc == 0)
 		rc = remove_unseen(&w);
 	if (rc == 0 && w.affected.n)
@@ -223,11 +244,21 @@ static int refresh_locked(wol_index *ix, int rebuild, const char *circle, wol_st
 		sqlite3_exec(ix->db, "ROLLBACK", NULL, NULL, NULL);
 	else
 		rc = count_docs(ix, &rep->docs, err);
+	if (rc == 0 && !targets && !rebuild && !bulk &&
+	    rep->added + rep->updated + rep->removed == 0)
+		wol_index__keep_known(&w, version);
+	else
+		wol_index__drop_kept(ix);
 	wol_index__free_known(&w);
+	wol_index__free_plan(&w);
+	wol_strv_clear(&w.extra);
 	wol_strv_clear(&w.forced);
 	wol_strv_clear(&w.affected);
 	return rc;
 }
+
+/* A refresh that changed at least this many documents checkpoints the WAL. */
+#define WOL_INDEX_CHECKPOINT_CHANGES 64
 
 static int refresh(wol_index *ix, int rebuild, const char *circle, wol_strv *targets,
                    wol_index_report *rep, wol_error *err)
@@ -241,7 +272,7 @@ static int refresh(wol_index *ix, int rebuild, const char *circle, wol_strv *tar
 	rc = wol_index__ensure_fresh(ix, 1, err);
 	if (rc == 0 && targets && circle) {
 		/* never recorded this circle's HEAD: nothing to diff against */
-		char *old = recorded_head(ix, circle);
+		char *old = recorded_head(ix, circle, NULL);
 		if (!old)
 			targets = NULL;
 		free(old);
@@ -256,10 +287,14 @@ static int refresh(wol_index *ix, int rebuild, const char *circle, wol_strv *tar
 			rc = refresh_locked(ix, 0, NULL, NULL, rep, err);
 		}
 	}
-	if (rc == 0 && (rebuild || rep->added || rep->updated || rep->removed)) {
-		/* fold the WAL into index.db and empty it: the next open has no
-		 * log to scan, and index.db alone is the index, so damage to it
-		 * shows at once (best effort: a busy reader only delays it) */
+	long changed = rep->added + rep->updated + rep->removed;
+	if (rc == 0 && (rebuild || changed >= WOL_INDEX_CHECKPOINT_CHANGES || rep->docs <= rep->added)) {
+		/* after a build or a big refresh, fold the WAL into index.db and
+		 * empty it: the next open has no log to scan, and index.db alone
+		 * is the index, so damage to it shows at once (best effort: a busy
+		 * reader only delays it). A small refresh leaves its pages in the
+		 * WAL for sqlite's own checkpoint at 1,000 pages: the copy and its
+		 * fsyncs were half the time of a refresh after a 10-note sync. */
 		sqlite3_exec(ix->db, "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL, NULL);
 	}
 	if (ix->db)

@@ -46,7 +46,7 @@ static const char *const migrations[] = {
 	"CREATE TABLE docs("
 	" id INTEGER PRIMARY KEY,"
 	" path TEXT NOT NULL UNIQUE," /* relative to $WOL_HOME */
-	" kind TEXT NOT NULL,"        /* journal note question answer event */
+	" kind TEXT NOT NULL,"        /* journal note question answer event (feedback: 3 -> 4) */
 	" circle TEXT, author TEXT,"
 	" date TEXT,"                 /* YYYY-MM-DD */
 	" sortkey TEXT,"              /* created (or date): newest first */
@@ -84,6 +84,18 @@ static const char *const migrations[] = {
 	" last INTEGER, warnings TEXT, PRIMARY KEY(circle, qid)) WITHOUT ROWID;"
 	"UPDATE docs SET racy = 1 WHERE kind IN ('question', 'answer', 'event');"
 	"DELETE FROM heads;",
+	/* 3 -> 4: feedback (format 2). feedback/<note-id>/<id>.md rows have kind
+	 * 'feedback', the record's kind in evkind and the note id in target;
+	 * a note's rid is its note id (when it has one), found by
+	 * (circle, rid). Notes are read again to fill it. */
+	"CREATE INDEX docs_circle_rid ON docs(circle, rid);"
+	"UPDATE docs SET racy = 1 WHERE kind = 'note';"
+	"DELETE FROM heads;",
+	/* 4 -> 5: the tree of each circle's recorded HEAD (a refresh diffs it
+	 * against HEAD's tree instead of walking the circle: walk.c), and the
+	 * rows recorded racily, which such a refresh looks at again */
+	"ALTER TABLE heads ADD COLUMN tree TEXT;"
+	"CREATE INDEX docs_racy ON docs(path) WHERE racy <> 0;",
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 

@@ -158,6 +158,25 @@ static int answer_title(wol_index *ix, const char *circle, const char *qid, char
 	return 0;
 }
 
+/* The title of a feedback hit: the note's, found by its id. */
+static void feedback_title(wol_index *ix, const char *circle, const char *nid, char **out)
+{
+	*out = NULL;
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(ix->db,
+	                       "SELECT title FROM docs WHERE circle = ?1 AND rid = ?2 AND kind = 'note' "
+	                       "ORDER BY path LIMIT 1",
+	                       -1, &st, NULL) != SQLITE_OK)
+		return;
+	wol_sql_bind_str(st, 1, circle);
+	wol_sql_bind_str(st, 2, nid);
+	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+		*out = wol_strfmt("Feedback on %s", (const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	if (!*out)
+		*out = wol_strfmt("Feedback on a note that is gone (%s)", nid ? nid : "?");
+}
+
 static int search_once(wol_index *ix, const char *query, int limit, wol_search_result *out,
                        wol_error *err)
 {
@@ -168,13 +187,13 @@ static int search_once(wol_index *ix, const char *query, int limit, wol_search_r
 	wol_buf sql;
 	wol_buf_init(&sql);
 	wol_buf_puts(&sql, "SELECT d.id, d.path, d.kind, d.circle, d.author, d.date, d.title, d.state, "
-	                   "d.qid, d.title_line, d.body_line, ");
+	                   "d.qid, d.title_line, d.body_line, d.target, ");
 	if (q.match)
 		wol_buf_puts(&sql, RANK_SQL " AS score FROM fts JOIN docs d ON d.id = fts.rowid "
 		                   "WHERE fts MATCH ?");
 	else
 		wol_buf_puts(&sql, "0.0 AS score FROM docs d WHERE d.kind IN ('journal', 'note', "
-		                   "'question', 'answer')");
+		                   "'question', 'answer', 'feedback')");
 	if (q.nkinds)
 		append_in(&sql, "d.kind", q.nkinds);
 	if (q.nauthors)
@@ -246,9 +265,11 @@ static int search_once(wol_index *ix, const char *query, int limit, wol_search_r
 		char *qid = wol_sql_col_dup(st, 8);
 		int title_line = sqlite3_column_int(st, 9);
 		int body_line = sqlite3_column_int(st, 10);
-		h->score = sqlite3_column_double(st, 11);
+		h->score = sqlite3_column_double(st, 12);
 		if (!h->title && h->kind && strcmp(h->kind, "answer") == 0)
 			answer_title(ix, h->circle, qid, &h->title);
+		if (!h->title && h->kind && strcmp(h->kind, "feedback") == 0)
+			feedback_title(ix, h->circle, (const char *)sqlite3_column_text(st, 11), &h->title);
 		free(qid);
 		rc = hit_detail(ix, &q, detail, id, title_line, body_line, h, err);
 		if (rc == 0 && (!h->path || !h->abspath || !h->kind || !h->snippet))

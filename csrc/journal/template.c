@@ -15,7 +15,10 @@
  * out (so no "## " when there is no prompt). */
 static const char builtin_template[] = "# {{weekday}}, {{date}}\n"
                                        "\n"
-                                       "*Circle week {{circle.week}} of {{circle.weeks}}*\n"
+                                       "*Circle week {{circle.week}} of {{circle.weeks}}: "
+                                       "{{prompt.focus}}*\n"
+                                       "\n"
+                                       "> {{prompt.focus_text}}\n"
                                        "\n"
                                        "## {{prompt.title}}\n"
                                        "\n"
@@ -35,6 +38,7 @@ typedef struct tvars {
 	char year[8], month[4], day[4];
 	const char *month_name;
 	char *title, *challenge;
+	char *focus, *focus_text; /* the program focus of the week (NULL outside it) */
 	char **questions;
 	size_t nquestions;
 	char week[16], weeks[16];
@@ -45,6 +49,8 @@ static void tvars_free(tvars *v)
 {
 	free(v->title);
 	free(v->challenge);
+	free(v->focus);
+	free(v->focus_text);
 	wol_strv_free(v->questions, v->nquestions);
 }
 
@@ -61,6 +67,8 @@ static int load_prompt(wol_ctx *ctx, wol_date date, tvars *v, char **warning)
 	}
 	v->title = p.title ? wol_strfmt("%s", p.title) : NULL;
 	v->challenge = p.challenge ? wol_strfmt("%s", p.challenge) : NULL;
+	v->focus = p.focus_title ? wol_strfmt("%s", p.focus_title) : NULL;
+	v->focus_text = p.focus_text ? wol_strfmt("%s", p.focus_text) : NULL;
 	if (p.nquestions) {
 		v->questions = calloc(p.nquestions, sizeof *v->questions);
 		for (size_t i = 0; v->questions && i < p.nquestions; i++) {
@@ -125,6 +133,10 @@ static int put_var(wol_buf *b, const tvars *v, const char *name, size_t n, int i
 		val = v->title ? v->title : "";
 	else if (IS("prompt.challenge"))
 		val = v->challenge ? v->challenge : "";
+	else if (IS("prompt.focus"))
+		val = v->focus ? v->focus : "";
+	else if (IS("prompt.focus_text"))
+		val = v->focus_text ? v->focus_text : "";
 	else if (IS("circle.week"))
 		val = v->week;
 	else if (IS("circle.weeks"))

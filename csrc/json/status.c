@@ -23,11 +23,11 @@ static cJSON *members_json(const wol_status *s)
 	return a;
 }
 
-static cJSON *items_json(const wol_status *s)
+static cJSON *items_json(const wol_status_item *v, size_t n)
 {
 	cJSON *a = cJSON_CreateArray();
-	for (size_t i = 0; a && i < s->nitems; i++) {
-		const wol_status_item *it = &s->items[i];
+	for (size_t i = 0; a && i < n; i++) {
+		const wol_status_item *it = &v[i];
 		cJSON *j = cJSON_CreateObject();
 		wol_json_add_str(j, "kind", it->kind);
 		wol_json_add_bool(j, "updated", it->updated);
@@ -104,8 +104,11 @@ cJSON *wol_status_json(const wol_ctx *ctx, const wol_status *s)
 	wol_json_add_num(o, "ahead", (double)s->ahead);
 	wol_json_add_num(o, "last_sync", (double)s->last_sync);
 	wol_json_add(o, "members", members_json(s));
-	wol_json_add(o, "items", items_json(s));
+	wol_json_add(o, "items", items_json(s->items, s->nitems));
 	wol_json_add_num(o, "items_total", (double)s->items_total);
+	wol_json_add(o, "feedback", items_json(s->feedback, s->nfeedback));
+	wol_json_add_num(o, "feedback_in", (double)s->feedback_in);
+	wol_json_add_num(o, "feedback_out", (double)s->feedback_out);
 	wol_json_add(o, "open", open_json(s));
 	wol_json_add_num(o, "open_total", (double)s->open_total);
 	wol_json_add(o, "grid", grid_json(s));

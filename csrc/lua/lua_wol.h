@@ -75,6 +75,7 @@ void wol_lua_open_journal(lua_State *L, int module, int methods);
 void wol_lua_open_layout(lua_State *L, int module, int methods);
 void wol_lua_open_prompt(lua_State *L, int module, int methods);
 void wol_lua_open_question(lua_State *L, int module, int methods);
+void wol_lua_open_feedback(lua_State *L, int module, int methods);
 void wol_lua_open_index(lua_State *L, int module, int methods);
 void wol_lua_open_status(lua_State *L, int module, int methods);
 void wol_lua_open_review(lua_State *L, int module, int methods);

@@ -1,5 +1,5 @@
 /* lua/status.c - binding of status.c:
- *   ctx:status([{circle=, limit=, refresh=}]) -> table (see doc/wol.txt)
+ *   ctx:status([{circle=, limit=, refresh=, stale_days=}]) -> table (see doc/wol.txt)
  *   ctx:status_agenda([{circle=}]) -> text, meeting date
  *   ctx:status_agenda_save(date, text) -> journal entry path */
 #include "lua_wol.h"
@@ -20,6 +20,10 @@ static void opts_of(lua_State *L, int idx, wol_status_opts *o)
 	lua_pop(L, 1);
 	lua_getfield(L, idx, "refresh");
 	o->norefresh = !lua_isnil(L, -1) && !lua_toboolean(L, -1);
+	lua_pop(L, 1);
+	lua_getfield(L, idx, "stale_days");
+	if (!lua_isnil(L, -1))
+		o->stale_days = (int)luaL_checkinteger(L, -1);
 	lua_pop(L, 1);
 }
 

@@ -28,6 +28,66 @@ static int entry_oid(git_tree *tree, const char *path, git_oid *out)
 	return 0;
 }
 
+/* A tree with the folders looked up in it so far: paths of records sit
+ * in a few folders, and a folder's entries are then found by name in it
+ * (big folders are not kept in libgit2's object cache, so looking every
+ * path up from the top would parse a big folder once per record). */
+#define TC_DIRS 8
+typedef struct tcache {
+	git_tree *root;
+	int n;
+	struct {
+		char *dir;
+		git_tree *sub; /* NULL: no such folder */
+	} d[TC_DIRS];
+} tcache;
+
+static void tc_free(tcache *tc)
+{
+	for (int k = 0; k < tc->n; k++) {
+		free(tc->d[k].dir);
+		git_tree_free(tc->d[k].sub);
+	}
+	git_tree_free(tc->root);
+	memset(tc, 0, sizeof *tc);
+}
+
+/* The oid of the entry at `path`; 0 when it is there. */
+static int tc_oid(tcache *tc, const char *path, git_oid *out)
+{
+	const char *slash = strrchr(path, '/');
+	if (!tc->root)
+		return -1;
+	if (!slash)
+		return entry_oid(tc->root, path, out);
+	size_t dl = (size_t)(slash - path);
+	int k = 0;
+	while (k < tc->n && !(strncmp(tc->d[k].dir, path, dl) == 0 && tc->d[k].dir[dl] == '\0'))
+		k++;
+	if (k == tc->n) {
+		char *dir = wol_strndup(path, dl);
+		if (k == TC_DIRS || !dir) {
+			free(dir);
+			return entry_oid(tc->root, path, out);
+		}
+		git_tree_entry *e = NULL;
+		git_tree *sub = NULL;
+		if (git_tree_entry_bypath(&e, tc->root, dir) == 0 &&
+		    git_tree_entry_type(e) == GIT_OBJECT_TREE)
+			git_tree_lookup(&sub, git_tree_owner(tc->root), git_tree_entry_id(e));
+		git_tree_entry_free(e);
+		git_error_clear();
+		tc->d[k].dir = dir;
+		tc->d[k].sub = sub;
+		tc->n++;
+	}
+	const git_tree_entry *e = tc->d[k].sub ? git_tree_entry_byname(tc->d[k].sub, slash + 1) : NULL;
+	if (!e)
+		return -1;
+	git_oid_cpy(out, git_tree_entry_id(e));
+	return 0;
+}
+
 /* Whether commit cm holds `path` and none of its parents does. */
 static int added_by(git_commit *cm, const char *path)
 {
@@ -49,6 +109,19 @@ static int added_by(git_commit *cm, const char *path)
 	return yes;
 }
 
+static int cmp_wanted_id(const void *a, const void *b)
+{
+	return strcmp((*(wanted *const *)a)->id, (*(wanted *const *)b)->id);
+}
+
+static void set_found(wanted *w, git_commit *cm)
+{
+	const git_signature *a = git_commit_author(cm);
+	w->name = wol_strdup(a && a->name ? a->name : "");
+	w->email = wol_strdup(a && a->email ? a->email : "");
+	w->found = 1;
+}
+
 /* For each wanted path (all below the folder `dir`) in HEAD: the author
  * of the commit that added it, i.e. a commit holding it whose parents
  * all lack it. The walk goes from HEAD back in time and stops when every
@@ -59,28 +132,35 @@ static void find_adders(wol_circle *c, const char *dir, wanted *w, size_t n)
 	git_repository *repo = wol_circle_repo(c);
 	git_revwalk *walk = NULL;
 	git_commit *head = NULL;
-	git_tree *ht = NULL;
+	tcache ht = {0};
 	git_oid oid, tmp;
 	size_t left = 0;
 	if (git_reference_name_to_id(&oid, repo, "HEAD") != 0 ||
-	    git_commit_lookup(&head, repo, &oid) != 0 || git_commit_tree(&ht, head) != 0) {
+	    git_commit_lookup(&head, repo, &oid) != 0 || git_commit_tree(&ht.root, head) != 0) {
 		git_commit_free(head);
 		git_error_clear();
 		return;
 	}
 	for (size_t i = 0; i < n; i++) {
-		if (entry_oid(ht, w[i].path, &tmp) == 0)
+		if (tc_oid(&ht, w[i].path, &tmp) == 0)
 			left++;
 		else
 			w[i].found = -1; /* not committed: nothing to compare */
 	}
-	git_tree_free(ht);
+	tc_free(&ht);
 	git_commit_free(head);
-	if (left == 0 || git_revwalk_new(&walk, repo) != 0 || git_revwalk_push(walk, &oid) != 0) {
+	/* the records by id, for the trailers */
+	wanted **byid = left ? calloc(n, sizeof *byid) : NULL;
+	if (left == 0 || !byid || git_revwalk_new(&walk, repo) != 0 ||
+	    git_revwalk_push(walk, &oid) != 0) {
+		free(byid);
 		git_revwalk_free(walk);
 		git_error_clear();
 		return;
 	}
+	for (size_t i = 0; i < n; i++)
+		byid[i] = &w[i];
+	qsort(byid, n, sizeof *byid, cmp_wanted_id);
 	git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL | GIT_SORT_TIME);
 	git_oid cur;
 	/* first the quick way: wol's commits name the record they add in a
@@ -93,24 +173,24 @@ static void find_adders(wol_circle *c, const char *dir, wanted *w, size_t n)
 			continue;
 		}
 		const char *msg = git_commit_message(cm);
-		for (size_t i = 0; msg && i < n; i++) {
-			if (w[i].found)
+		for (const char *hit = msg ? strstr(msg, "Wol-Id: ") : NULL; hit && left > 0;
+		     hit = strstr(hit + 8, "Wol-Id: ")) {
+			size_t il = strcspn(hit + 8, "\r\n");
+			char id[128];
+			if (il == 0 || il >= sizeof id)
 				continue;
-			const char *hit = strstr(msg, "Wol-Id: ");
-			size_t il = strlen(w[i].id);
-			while (hit && !(strncmp(hit + 8, w[i].id, il) == 0 &&
-			                (hit[8 + il] == '\n' || hit[8 + il] == '\0' || hit[8 + il] == '\r')))
-				hit = strstr(hit + 8, "Wol-Id: ");
-			if (!hit || !added_by(cm, w[i].path))
+			memcpy(id, hit + 8, il);
+			id[il] = '\0';
+			wanted key = {.id = id}, *kp = &key;
+			wanted **at = bsearch(&kp, byid, n, sizeof *byid, cmp_wanted_id);
+			if (!at || (*at)->found || !added_by(cm, (*at)->path))
 				continue;
-			const git_signature *a = git_commit_author(cm);
-			w[i].name = wol_strdup(a && a->name ? a->name : "");
-			w[i].email = wol_strdup(a && a->email ? a->email : "");
-			w[i].found = 1;
+			set_found(*at, cm);
 			left--;
 		}
 		git_commit_free(cm);
 	}
+	free(byid);
 	/* then, for commits made by other tools, the trees of the history */
 	git_revwalk_reset(walk);
 	if (left == 0 || git_revwalk_push(walk, &oid) != 0) {
@@ -120,45 +200,43 @@ static void find_adders(wol_circle *c, const char *dir, wanted *w, size_t n)
 	}
 	while (left > 0 && git_revwalk_next(&cur, walk) == 0) {
 		git_commit *cm = NULL;
-		git_tree *tree = NULL;
+		tcache tree = {0};
 		git_oid here;
-		if (git_commit_lookup(&cm, repo, &cur) != 0 || git_commit_tree(&tree, cm) != 0 ||
-		    entry_oid(tree, dir, &here) != 0) {
-			git_tree_free(tree);
+		if (git_commit_lookup(&cm, repo, &cur) != 0 || git_commit_tree(&tree.root, cm) != 0 ||
+		    entry_oid(tree.root, dir, &here) != 0) {
+			tc_free(&tree);
 			git_commit_free(cm);
 			git_error_clear();
 			continue;
 		}
 		unsigned np = git_commit_parentcount(cm);
-		git_tree *ptrees[8] = {0};
+		tcache ptrees[8];
+		memset(ptrees, 0, sizeof ptrees);
 		if (np > 8)
 			np = 8;
 		int same = 0;
 		for (unsigned k = 0; k < np; k++) {
 			git_commit *p = NULL;
 			git_oid there;
-			if (git_commit_parent(&p, cm, k) == 0 && git_commit_tree(&ptrees[k], p) == 0 &&
-			    entry_oid(ptrees[k], dir, &there) == 0 && git_oid_equal(&here, &there))
+			if (git_commit_parent(&p, cm, k) == 0 && git_commit_tree(&ptrees[k].root, p) == 0 &&
+			    entry_oid(ptrees[k].root, dir, &there) == 0 && git_oid_equal(&here, &there))
 				same = 1;
 			git_commit_free(p);
 		}
 		for (size_t i = 0; !same && i < n; i++) {
-			if (w[i].found || entry_oid(tree, w[i].path, &tmp) != 0)
+			if (w[i].found || tc_oid(&tree, w[i].path, &tmp) != 0)
 				continue;
 			int anywhere = 0;
 			for (unsigned k = 0; k < np && !anywhere; k++)
-				anywhere = entry_oid(ptrees[k], w[i].path, &tmp) == 0;
+				anywhere = tc_oid(&ptrees[k], w[i].path, &tmp) == 0;
 			if (anywhere)
 				continue;
-			const git_signature *a = git_commit_author(cm);
-			w[i].name = wol_strdup(a && a->name ? a->name : "");
-			w[i].email = wol_strdup(a && a->email ? a->email : "");
-			w[i].found = 1;
+			set_found(&w[i], cm);
 			left--;
 		}
 		for (unsigned k = 0; k < np; k++)
-			git_tree_free(ptrees[k]);
-		git_tree_free(tree);
+			tc_free(&ptrees[k]);
+		tc_free(&tree);
 		git_commit_free(cm);
 	}
 	git_revwalk_free(walk);
@@ -188,25 +266,36 @@ static char *member_name(wol_circle *c, const char *handle)
  * member named as the author: the commit's author name is compared with
  * the display name in members/<author>.md (both come from the member's
  * user.name), and an email "<author>@..." counts as a match too. */
-static void check_forged(wol_circle *c, const char *qid, wol_qrecord *recs, size_t n)
+void wol_question__check_forged(wol_circle *c, const char *dir, wol_qrecord *recs, size_t n)
 {
-	wanted *w = calloc(n, sizeof *w);
-	char *dir = wol_strfmt("questions/%s", qid);
-	if (!w || !dir) {
-		free(w);
-		free(dir);
+	wanted *w = n ? calloc(n, sizeof *w) : NULL;
+	if (!w)
 		return;
-	}
 	for (size_t i = 0; i < n; i++) {
 		w[i].path = recs[i].path;
 		w[i].id = recs[i].id;
 	}
 	find_adders(c, dir, w, n);
+	/* members' names, read once each */
+	wol_strv handles = {0}, names = {0};
 	for (size_t i = 0; i < n; i++) {
 		if (w[i].found != 1)
 			continue;
 		recs[i].committer = wol_strfmt("%s <%s>", w[i].name, w[i].email);
-		char *mname = member_name(c, recs[i].author);
+		size_t m = 0;
+		while (m < handles.n && strcmp(handles.v[m], recs[i].author) != 0)
+			m++;
+		if (m == handles.n) {
+			/* "+name" for a member, "-" for none */
+			char *nm = member_name(c, recs[i].author);
+			char *entry = nm ? wol_strfmt("+%s", nm) : wol_strdup("-");
+			free(nm);
+			if (wol_strv_add(&handles, wol_strdup(recs[i].author)) != 0 ||
+			    wol_strv_add(&names, entry) != 0)
+				break;
+		}
+		const char *known = names.v[m];
+		char *mname = known[0] == '+' ? wol_strdup(known + 1) : NULL;
 		char *note = NULL;
 		if (!mname)
 			note = wol_strfmt("author '%s' is not a member of the circle (committed by %s <%s>)",
@@ -227,12 +316,13 @@ static void check_forged(wol_circle *c, const char *qid, wol_qrecord *recs, size
 			recs[i].note = note;
 		}
 	}
+	wol_strv_clear(&handles);
+	wol_strv_clear(&names);
 	for (size_t k = 0; k < n; k++) {
 		free(w[k].name);
 		free(w[k].email);
 	}
 	free(w);
-	free(dir);
 }
 
 /* ------------------------------------------------------ outside of wol */
@@ -337,7 +427,10 @@ int wol_question_get(wol_circle *c, const char *ref, wol_question *out, wol_erro
 		free(l.rec);
 		l.rec = NULL;
 		l.n = 0;
-		check_forged(c, out->id, recs, out->nrecords);
+		char *dir = wol_strfmt("questions/%s", out->id);
+		if (dir)
+			wol_question__check_forged(c, dir, recs, out->nrecords);
+		free(dir);
 		for (size_t i = 0; i < out->nrecords; i++)
 			if (recs[i].forged) {
 				out->forged = 1;

@@ -60,7 +60,7 @@ void wol_question__record_free(wol_qrecord *r);
 /* Replay order: (lamport, id). */
 int wol_question__cmp_record(const void *a, const void *b);
 /* Reads and checks a record from its text (a file, or a blob of the
- * history). what: "question", "answer" or "event". Returns 0, or -1 with
+ * history). what: as for wol_question__read_record. Returns 0, or -1 with
  * *bad saying what is wrong (the message names the file), or a negative
  * wol_code on out of memory. */
 int wol_question__parse_record(const char *text, size_t len, const char *rel, const char *id,
@@ -70,6 +70,34 @@ void wol_question__loaded_free(wol_qloaded *l);
  * WOL_EINVAL naming it; malformed answers and events become warnings. */
 int wol_question__load(const char *root, const char *qid, wol_qloaded *l, wol_strv *warn,
                        wol_error *err);
+
+/* ------------------------- records, shared with feedback/ (same rules) */
+
+/* Reads and checks one record file `rel` (relative to root) whose id is
+ * `id`. what: "question" or "answer" (the kind), or any other name of a
+ * record whose kind is its front matter's `kind` ("event", "feedback").
+ * Returns 0, or -1 with *bad saying what is wrong (a malformed record: no
+ * valid author or lamport, no kind, a question without title, not UTF-8,
+ * bad YAML, over Q_READ_MAX; the message names the file), or a negative
+ * wol_code on out of memory. */
+int wol_question__read_record(const char *root, const char *rel, const char *id,
+                              const char *what, wol_qrecord *r, wol_error *bad);
+/* The sorted stems of the <id>.md files in root/rel (ids only; any other
+ * entry becomes a warning naming it). A missing folder is empty. */
+int wol_question__list_records(const char *root, const char *rel, char ***out, size_t *n,
+                               wol_strv *warn);
+/* Marks records (all below the folder `dir`) whose adding commit was made
+ * by someone other than their author: sets forged, committer and note. */
+void wol_question__check_forged(wol_circle *c, const char *dir, wol_qrecord *recs, size_t n);
+/* write.c: the time now as "YYYY-MM-DDThh:mm:ssZ"; the text rules of a
+ * record (required: not blank; wol_share_check's size, binary and
+ * secrets rules unless force), errors start with `what`; a record
+ * rendered from key/value pairs (a NULL value is left out) and a body. */
+void wol_question__now_utc(char *buf, size_t size);
+int wol_question__check_text(const char *what, const char *text, int required, int force,
+                             wol_error *err);
+char *wol_question__render_record(const char *const *kv, size_t nkv, const char *body,
+                                  size_t *len, wol_error *err);
 
 /* --------------------------------------------------- replay (replay.c) */
 

@@ -70,12 +70,9 @@ int wol_question__cmp_record(const void *a, const void *b)
 	return strcmp(x->id, y->id);
 }
 
-/* Reads and checks one record. what: "question", "answer" or "event".
- * Returns 0, or -1 with *bad saying what is wrong with it (a malformed
- * record; the message names the file), or a negative wol_code on out of
- * memory. */
-static int read_record(const char *root, const char *rel, const char *id, const char *what,
-                       wol_qrecord *r, wol_error *bad)
+/* Reads and checks one record (question_int.h). */
+int wol_question__read_record(const char *root, const char *rel, const char *id, const char *what,
+                              wol_qrecord *r, wol_error *bad)
 {
 	memset(r, 0, sizeof *r);
 	char *text = NULL;
@@ -101,7 +98,9 @@ int wol_question__parse_record(const char *text, size_t len, const char *rel, co
 		return bad->code == WOL_ENOMEM ? WOL_ENOMEM : -1;
 	const char *author = wol_yaml_str(doc.meta, "author");
 	const char *lam = wol_yaml_str(doc.meta, "lamport");
-	const char *kind = strcmp(what, "event") == 0 ? wol_yaml_str(doc.meta, "kind") : what;
+	const char *kind = strcmp(what, "question") == 0 || strcmp(what, "answer") == 0
+	                       ? what
+	                       : wol_yaml_str(doc.meta, "kind");
 	const char *problem = NULL;
 	if (!author || !wol_name_valid(author))
 		problem = "no valid author";
@@ -140,8 +139,9 @@ int wol_question__parse_record(const char *text, size_t len, const char *rel, co
 	return 0;
 }
 
-/* Sorted file stems of the <id>.md files in dir (ids only; anything else is reported). */
-static int list_md(const char *root, const char *rel, char ***out, size_t *n, wol_strv *warn)
+/* Sorted file stems of the <id>.md files in dir (question_int.h). */
+int wol_question__list_records(const char *root, const char *rel, char ***out, size_t *n,
+                               wol_strv *warn)
 {
 	*out = NULL;
 	*n = 0;
@@ -174,12 +174,7 @@ static int list_md(const char *root, const char *rel, char ***out, size_t *n, wo
 		wol_strv_free(s.v, s.n);
 		return WOL_ENOMEM;
 	}
-	for (size_t i = 1; i < s.n; i++) /* few entries: insertion sort */
-		for (size_t j = i; j > 0 && strcmp(s.v[j - 1], s.v[j]) > 0; j--) {
-			char *t = s.v[j];
-			s.v[j] = s.v[j - 1];
-			s.v[j - 1] = t;
-		}
+	wol_strv_sort(&s);
 	*out = s.v;
 	*n = s.n;
 	return 0;
@@ -204,7 +199,7 @@ int wol_question__load(const char *root, const char *qid, wol_qloaded *l, wol_st
 	if (!rel)
 		return wol_error_set(err, WOL_ENOMEM, "out of memory");
 	wol_error bad;
-	int rc = read_record(root, rel, qid, "question", &l->q, &bad);
+	int rc = wol_question__read_record(root, rel, qid, "question", &l->q, &bad);
 	if (rc != 0) {
 		if (rc == -1) /* a malformed question: bad input, whatever the cause */
 			rc = wol_error_set(err, WOL_EINVAL, "%s", wol_error_text(&bad));
@@ -220,7 +215,7 @@ int wol_question__load(const char *root, const char *qid, wol_qloaded *l, wol_st
 		char *dir = wol_strfmt("questions/%s/%s", qid, sub[k]);
 		char **ids = NULL;
 		size_t nids = 0;
-		rc = dir ? list_md(root, dir, &ids, &nids, warn) : WOL_ENOMEM;
+		rc = dir ? wol_question__list_records(root, dir, &ids, &nids, warn) : WOL_ENOMEM;
 		if (rc == 0 && nids) {
 			wol_qrecord *nr = realloc(l->rec, (l->n + nids) * sizeof *nr);
 			if (!nr)
@@ -234,7 +229,7 @@ int wol_question__load(const char *root, const char *qid, wol_qloaded *l, wol_st
 				rc = WOL_ENOMEM;
 				break;
 			}
-			int r = read_record(root, path, ids[i], what[k], &l->rec[l->n], &bad);
+			int r = wol_question__read_record(root, path, ids[i], what[k], &l->rec[l->n], &bad);
 			if (r == 0)
 				l->n++;
 			else if (r == -1)

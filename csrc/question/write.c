@@ -22,7 +22,7 @@ void wol_qwrite_free(wol_qwrite *w)
 	memset(w, 0, sizeof *w);
 }
 
-static void now_utc(char *buf, size_t size)
+void wol_question__now_utc(char *buf, size_t size)
 {
 	time_t t = time(NULL);
 	struct tm tm;
@@ -70,8 +70,8 @@ static long long next_lamport(wol_circle *c, const wol_qloaded *l)
 	return max + 1;
 }
 
-static int check_text(const char *what, const char *text, int required, int force,
-                      wol_error *err)
+int wol_question__check_text(const char *what, const char *text, int required, int force,
+                             wol_error *err)
 {
 	if (required && wol_question__blank(text))
 		return wol_error_set(err, WOL_EINVAL, "%s: the text is empty; nothing was committed",
@@ -85,8 +85,8 @@ static int check_text(const char *what, const char *text, int required, int forc
 }
 
 /* Renders a record: front matter (in this order) and body. */
-static char *render_record(const char *const *kv, size_t nkv, const char *body, size_t *len,
-                           wol_error *err)
+char *wol_question__render_record(const char *const *kv, size_t nkv, const char *body,
+                                  size_t *len, wol_error *err)
 {
 	wol_doc doc = {0};
 	doc.meta = wol_yaml_new(WOL_YAML_MAP, NULL);
@@ -135,14 +135,7 @@ static int commit_record(wol_circle *c, const char *rel, const char *data, size_
 	w->qid = wol_strdup(qid);
 	w->id = wol_strdup(id);
 	w->path = wol_strdup(rel);
-	git_remote *remote = NULL;
-	if (git_remote_lookup(&remote, wol_circle_repo(c), "origin") == 0) {
-		w->has_remote = 1;
-		git_remote_free(remote);
-		if (wol_circle_ahead(c, &w->ahead, NULL) != 0)
-			w->ahead = 0;
-	}
-	git_error_clear();
+	wol_circle__pending(c, &w->has_remote, &w->ahead);
 	if (!w->qid || !w->id || !w->path)
 		return wol_error_set(err, WOL_ENOMEM, "out of memory");
 	return 0;
@@ -155,9 +148,9 @@ int wol_question_ask(wol_circle *c, const char *title, const char *body, const c
 	char *t = NULL;
 	int rc = wol_title_check("ask", title, Q_TITLE_MAX, &t, err);
 	if (!rc)
-		rc = check_text("ask", t, 1, force, err);
+		rc = wol_question__check_text("ask", t, 1, force, err);
 	if (!rc)
-		rc = check_text("ask", body, 0, force, err);
+		rc = wol_question__check_text("ask", body, 0, force, err);
 	if (rc) {
 		free(t);
 		return rc;
@@ -186,7 +179,7 @@ int wol_question_ask(wol_circle *c, const char *title, const char *body, const c
 		free(t);
 		return rc;
 	}
-	now_utc(created, sizeof created);
+	wol_question__now_utc(created, sizeof created);
 	snprintf(lam, sizeof lam, "%lld", next_lamport(c, NULL));
 	char *rel = wol_strfmt("questions/%s/question.md", qid);
 	char *dir = wol_strfmt("%s/questions/%s", wol_circle_path(c), qid);
@@ -199,7 +192,7 @@ int wol_question_ask(wol_circle *c, const char *title, const char *body, const c
 		                    "created", created, "lamport", lam,
 		                    "id", qid,          "about", about && *about ? about : NULL};
 		size_t len = 0;
-		char *data = render_record(kv, sizeof kv / sizeof kv[0], body, &len, err);
+		char *data = wol_question__render_record(kv, sizeof kv / sizeof kv[0], body, &len, err);
 		if (!data) {
 			rc = err ? err->code : WOL_ENOMEM;
 		} else {
@@ -247,7 +240,7 @@ int wol_question_answer(wol_circle *c, const char *ref, const char *body, int fo
                         wol_qwrite *out, wol_error *err)
 {
 	memset(out, 0, sizeof *out);
-	int rc = check_text("answer", body, 1, force, err);
+	int rc = wol_question__check_text("answer", body, 1, force, err);
 	if (rc)
 		return rc;
 	wol_qloaded l;
@@ -261,7 +254,7 @@ int wol_question_answer(wol_circle *c, const char *ref, const char *body, int fo
 	} else {
 		char aid[WOL_ID_MAX], created[32], lam[32];
 		rc = wol_id_new(wol_circle_handle(c), aid, sizeof aid, err);
-		now_utc(created, sizeof created);
+		wol_question__now_utc(created, sizeof created);
 		snprintf(lam, sizeof lam, "%lld", next_lamport(c, &l));
 		char *rel = rc ? NULL : wol_strfmt("questions/%s/answers/%s.md", q.id, aid);
 		char *subject = rc ? NULL : wol_strfmt("Re: %s", q.title);
@@ -271,7 +264,7 @@ int wol_question_answer(wol_circle *c, const char *ref, const char *body, int fo
 			const char *kv[] = {"author", wol_circle_handle(c), "created", created, "lamport", lam,
 			                    "id", aid, "question", q.id};
 			size_t len = 0;
-			char *data = render_record(kv, sizeof kv / sizeof kv[0], body, &len, err);
+			char *data = wol_question__render_record(kv, sizeof kv / sizeof kv[0], body, &len, err);
 			rc = data ? commit_record(c, rel, data, len, "answer", subject, "answer", q.id, aid,
 			                          out, err)
 			          : (err ? err->code : WOL_ENOMEM);
@@ -337,7 +330,7 @@ int wol_question_event(wol_circle *c, const char *ref, const char *kind, const c
 		                     "question: '%s' is not an event (resolve, reopen, retract, edit, "
 		                     "thanks)",
 		                     kind ? kind : "");
-	int rc = check_text(kind, body, strcmp(kind, "edit") == 0, force, err);
+	int rc = wol_question__check_text(kind, body, strcmp(kind, "edit") == 0, force, err);
 	if (rc)
 		return rc;
 	wol_qloaded l;
@@ -379,7 +372,7 @@ int wol_question_event(wol_circle *c, const char *ref, const char *kind, const c
 	if (!rc) {
 		char eid[WOL_ID_MAX], created[32], lam[32];
 		rc = wol_id_new(me, eid, sizeof eid, err);
-		now_utc(created, sizeof created);
+		wol_question__now_utc(created, sizeof created);
 		snprintf(lam, sizeof lam, "%lld", next_lamport(c, &l));
 		char *rel = rc ? NULL : wol_strfmt("questions/%s/events/%s.md", q.id, eid);
 		char *subject = rc ? NULL
@@ -392,7 +385,7 @@ int wol_question_event(wol_circle *c, const char *ref, const char *kind, const c
 			                    "lamport", lam,     "id", eid,         "question", q.id,
 			                    "target", t ? t->id : NULL};
 			size_t len = 0;
-			char *data = render_record(kv, sizeof kv / sizeof kv[0], body, &len, err);
+			char *data = wol_question__render_record(kv, sizeof kv / sizeof kv[0], body, &len, err);
 			rc = data ? commit_record(c, rel, data, len, kind, subject, kind, q.id, eid, out,
 			                          err)
 			          : (err ? err->code : WOL_ENOMEM);

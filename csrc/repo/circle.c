@@ -354,6 +354,20 @@ void wol_circle__tmp_release(const char *tmp, wol_lock *lock)
 
 /* ------------------------------------------------------------ reading */
 
+void wol_circle__pending(wol_circle *c, int *has_remote, size_t *ahead)
+{
+	*has_remote = 0;
+	*ahead = 0;
+	git_remote *remote = NULL;
+	if (git_remote_lookup(&remote, c->repo, "origin") == 0) {
+		*has_remote = 1;
+		git_remote_free(remote);
+		if (wol_circle_ahead(c, ahead, NULL) != 0)
+			*ahead = 0;
+	}
+	git_error_clear();
+}
+
 int wol_circle_ahead(wol_circle *c, size_t *ahead, wol_error *err)
 {
 	*ahead = 0;

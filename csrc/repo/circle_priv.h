@@ -66,6 +66,10 @@ int wol_circle__read_at(const char *root, const char *rel, size_t max, char **ou
 int wol_circle__write(wol_circle *c, const char *rel, const char *data, size_t len,
                       wol_error *err);
 
+/* What waits to be pushed after a commit: *has_remote 1 when the clone
+ * has an origin, *ahead its commits not on origin's branch (0 on errors). */
+void wol_circle__pending(wol_circle *c, int *has_remote, size_t *ahead);
+
 /* note.c: a free path notes/<handle>/<slug>[-N].md (work tree and HEAD);
  * my notes without commit times. */
 char *wol_note__free_path(wol_circle *c, const char *title);

@@ -92,6 +92,12 @@ void wol_status_free(wol_status *s)
 		free(s->items[i].qid);
 	}
 	free(s->items);
+	for (size_t i = 0; i < s->nfeedback; i++) {
+		free(s->feedback[i].author);
+		free(s->feedback[i].title);
+		free(s->feedback[i].path);
+	}
+	free(s->feedback);
 	for (size_t i = 0; i < s->nopen; i++) {
 		free(s->open[i].qid);
 		free(s->open[i].title);
@@ -426,6 +432,78 @@ static int since(sqlite3 *db, wol_status *s, int limit, wol_error *err)
 	return 0;
 }
 
+/* ------------------------------------------------------------- feedback */
+
+/* Feedback on my notes by others since `since` (counted, the newest
+ * listed with the note's title) and feedback I gave. A note is mine when
+ * its row's rid (its note id) names the folder of a note of mine; the
+ * `addressed` marks are not feedback. */
+static int feedback_since(sqlite3 *db, wol_status *s, int limit, wol_error *err)
+{
+	char from[11], to[11];
+	wol_date_format(s->since, from);
+	wol_date_format(s->today, to);
+	const char *mine_sql =
+		"FROM docs f JOIN docs n ON n.circle = f.circle AND n.rid = f.target AND n.kind = 'note'"
+		" WHERE f.circle = ?1 AND f.kind = 'feedback' AND coalesce(f.evkind, '') <> 'addressed'"
+		" AND f.date >= ?2 AND f.date <= ?3 AND n.author = ?4 AND coalesce(f.author, '') <> ?4";
+	char *count = wol_strfmt("SELECT count(DISTINCT f.id) %s", mine_sql);
+	char *list = wol_strfmt("SELECT f.author, n.title, f.path, f.date, f.sortkey %s"
+	                        " GROUP BY f.id ORDER BY f.sortkey DESC, f.path DESC LIMIT ?5",
+	                        mine_sql);
+	const char *gave = "SELECT count(*) FROM docs WHERE circle = ?1 AND kind = 'feedback' AND "
+	                   "coalesce(evkind, '') <> 'addressed' AND date >= ?2 AND date <= ?3 AND "
+	                   "author = ?4";
+	const char *sql[3] = {count, gave, list};
+	int rc = count && list ? 0 : wol_error_set(err, WOL_ENOMEM, "out of memory");
+	if (rc == 0 && !(s->feedback = calloc((size_t)limit, sizeof *s->feedback)))
+		rc = wol_error_set(err, WOL_ENOMEM, "out of memory");
+	for (int k = 0; rc == 0 && k < 3; k++) {
+		sqlite3_stmt *st;
+		if (sqlite3_prepare_v2(db, sql[k], -1, &st, NULL) != SQLITE_OK) {
+			rc = wol_sql_fail(db, err, "status", "feedback");
+			break;
+		}
+		sqlite3_bind_text(st, 1, s->circle, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, from, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 3, to, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 4, s->handle, -1, SQLITE_STATIC);
+		if (k == 2)
+			sqlite3_bind_int(st, 5, limit);
+		int r;
+		while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+			if (k == 0) {
+				s->feedback_in = (long)sqlite3_column_int64(st, 0);
+				continue;
+			}
+			if (k == 1) {
+				s->feedback_out = (long)sqlite3_column_int64(st, 0);
+				continue;
+			}
+			if (s->nfeedback == (size_t)limit)
+				continue;
+			wol_status_item *it = &s->feedback[s->nfeedback++];
+			it->kind = "feedback";
+			it->author = wol_sql_col_dup(st, 0);
+			it->title = wol_sql_col_dup(st, 1);
+			char *abs = wol_sql_col_dup(st, 2);
+			it->path = circle_rel(s->circle, abs);
+			free(abs);
+			col_date(st, 3, it->date);
+			if (!it->path) {
+				rc = wol_error_set(err, WOL_ENOMEM, "out of memory");
+				break;
+			}
+		}
+		if (rc == 0 && r != SQLITE_DONE)
+			rc = wol_sql_fail(db, err, "status", "feedback");
+		sqlite3_finalize(st);
+	}
+	free(count);
+	free(list);
+	return rc;
+}
+
 /* -------------------------------------------------------- open questions */
 
 static int open_questions(sqlite3 *db, wol_status *s, int limit, wol_error *err)
@@ -551,12 +629,13 @@ static int grid(wol_ctx *ctx, wol_index *ix, sqlite3 *db, wol_status *s, wol_err
 
 /* Your contributions this week and the people to reach out to, from your
  * private list (people/). A list that cannot be read is a warning. */
-static int your_people(wol_ctx *ctx, wol_index *ix, wol_status *s, wol_error *err)
+static int your_people(wol_ctx *ctx, wol_index *ix, int stale_days, wol_status *s, wol_error *err)
 {
 	wol_people p;
 	wol_people_opts o = {0};
 	o.ix = ix;
 	o.norefresh = 1;
+	o.stale_days = stale_days;
 	wol_error perr;
 	if (wol_people_list(ctx, &o, &p, &perr) != 0)
 		return add_warning(s, perr.msg) ? wol_error_set(err, WOL_ENOMEM, "out of memory") : 0;
@@ -610,9 +689,11 @@ int wol_status_get(wol_ctx *ctx, wol_index *ix, const wol_status_opts *opts, wol
 	if (rc == 0)
 		rc = open_questions(db, out, limit, err);
 	if (rc == 0)
+		rc = feedback_since(db, out, limit, err);
+	if (rc == 0)
 		rc = grid(ctx, ix, db, out, err);
 	if (rc == 0)
-		rc = your_people(ctx, ix, out, err);
+		rc = your_people(ctx, ix, opts ? opts->stale_days : 0, out, err);
 	wol_index_close(own);
 	wol_circle_close(c);
 	if (rc)

@@ -1,6 +1,7 @@
 /* digest.c - what a sync brought: every changed path classified (a note,
  * a question, an answer, ...), credited, and told as a short digest. */
 #include "sync_int.h"
+#include "format/layout.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -97,6 +98,44 @@ static const char *changed_by(const wol_change *ch, size_t nch, const char *path
 	return NULL;
 }
 
+/* feedback/<nid>/<id>.md (pl: what the layout says of it): "feedback"
+ * (to_me: on a note of mine: its id names me, or, for a note named
+ * otherwise, the record names a path in my folder) or "addressed" (to_me:
+ * the item marked is mine). */
+static int classify_feedback(git_repository *repo, wol_sync_result *r, const git_diff_delta *d,
+                             const wol_place *pl, const char *me)
+{
+	char h[WOL_HANDLE_MAX + 1];
+	const char *kind = "feedback";
+	int named = wol_id_handle(pl->note, h, sizeof h);
+	int to_me = named && me && strcmp(h, me) == 0;
+	git_blob *blob = NULL;
+	wol_doc doc;
+	if (git_blob_lookup(&blob, repo, &d->new_file.id) == 0 &&
+	    wol_doc_parse(git_blob_rawcontent(blob), (size_t)git_blob_rawsize(blob), "feedback", &doc,
+	                  NULL) == 0) {
+		const char *k = wol_yaml_str(doc.meta, "kind");
+		const char *note = wol_yaml_str(doc.meta, "note");
+		/* a note without an id of wol's form: the path the record names */
+		if (!named && me && note) {
+			wol_place np;
+			wol_place_of(note, &np);
+			if (np.kind == WOL_PLACE_NOTE && np.listed)
+				to_me = strcmp(np.member, me) == 0;
+		}
+		if (k && strcmp(k, "addressed") == 0) {
+			const char *target = wol_yaml_str(doc.meta, "target");
+			kind = "addressed";
+			to_me = target && me && wol_id_handle(target, h, sizeof h) && strcmp(h, me) == 0;
+		}
+		wol_doc_free(&doc);
+	}
+	git_blob_free(blob);
+	git_error_clear();
+	return add_item(r, kind, pl->member[0] ? wol_strdup(pl->member) : NULL, d->new_file.path,
+	                d->status == GIT_DELTA_ADDED, to_me);
+}
+
 /* Classifies one arrived path by the circle format. A note is credited to
  * the author of the commit that changed it, not to the folder's owner. */
 static int classify(git_repository *repo, wol_sync_result *r, const git_diff_delta *d,
@@ -136,6 +175,12 @@ static int classify(git_repository *repo, wol_sync_result *r, const git_diff_del
 			size_t n = dot ? (size_t)(dot - base) : strlen(base);
 			return add_item(r, kind, member_of_id(base, n), path, added, mine);
 		}
+	}
+	if (strncmp(path, "feedback/", 9) == 0) {
+		wol_place pl;
+		wol_place_of(path, &pl);
+		if (pl.kind == WOL_PLACE_FEEDBACK)
+			return classify_feedback(repo, r, d, &pl, me);
 	}
 	return add_item(r, "file", NULL, path, added, 0);
 }
@@ -278,6 +323,21 @@ char *wol_sync_digest(const wol_sync_result *r)
 	}
 	if (rs) {
 		wol_buf_printf(&b, "%s%zu %s resolved", sep, rs, rs == 1 ? "question" : "questions");
+		sep = "; ";
+	}
+	size_t fm = count_kind(r, "feedback", 1), f = count_kind(r, "feedback", 0),
+	       ad = count_kind(r, "addressed", 1);
+	if (fm) {
+		wol_buf_printf(&b, "%s%zu %s of feedback on your notes", sep, fm, fm == 1 ? "piece" : "pieces");
+		sep = "; ";
+	}
+	if (f > fm) {
+		wol_buf_printf(&b, "%s%zu %s%s of feedback", sep, f - fm, fm ? "other " : "",
+		               f - fm == 1 ? "piece" : "pieces");
+		sep = "; ";
+	}
+	if (ad) {
+		wol_buf_printf(&b, "%s%zu of your comments marked addressed", sep, ad);
 		sep = "; ";
 	}
 	for (size_t i = 0; i < r->narrived; i++)

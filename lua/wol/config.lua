@@ -54,6 +54,13 @@ defaults.people = {
   sort = 'stale', -- the first sort: stale, name, closeness or count
 }
 
+-- feedback shown in shared notes: "count" (a sign, the count and the first
+-- words at the end of the line) or "full" (also the whole text below the
+-- lines)
+defaults.feedback = {
+  inline = 'count',
+}
+
 -- key -> { type, optional, { sub-schema of a table } }
 local schema = {}
 M.schema = schema
@@ -67,6 +74,7 @@ schema.sync = { 'table', true, { timeout = { 'number', true }, after_share = { '
 schema.journal = { 'table', true, { mappings = { 'boolean', true }, sync = { 'boolean', true } } }
 schema.search = { 'table', true, { limit = { 'number', true } } }
 schema.people = { 'table', true, { stale_days = { 'number', true }, sort = { 'string', true } } }
+schema.feedback = { 'table', true, { inline = { 'string', true } } }
 
 M.options = vim.deepcopy(defaults)
 
@@ -95,6 +103,10 @@ function M.apply(opts)
   end
   local warnings = {}
   validate(opts, schema, '', warnings)
+  local inline = type(opts.feedback) == 'table' and opts.feedback.inline or nil
+  if inline ~= nil and inline ~= 'count' and inline ~= 'full' then
+    error("wol: setup: feedback.inline must be 'count' or 'full', not '" .. tostring(inline) .. "'", 0)
+  end
   M.options = vim.tbl_deep_extend('force', vim.deepcopy(defaults), opts)
   return warnings
 end

@@ -218,6 +218,23 @@ function M.render(st)
   end
 
   add('')
+  add(string.format('Feedback on your notes since %s%s (%d)', day_label(st.since),
+    st.since_meeting and ' (last meeting)' or '', st.feedback_in or 0), 'WolCircleHeading')
+  if #(st.feedback or {}) == 0 then
+    add('  none', 'WolCircleMuted')
+  end
+  for _, it in ipairs(st.feedback or {}) do
+    local l = add(string.format('  %s  %-12s on %s', it.date, it.author or '?', it.title or it.path))
+    hl('WolCircleMuted', 2, 12)
+    hl('WolCircleName', 14, 26)
+    targets[l] = { kind = 'feedback', path = it.path }
+  end
+  if (st.feedback_in or 0) > #(st.feedback or {}) then
+    add(string.format('  … %d more', st.feedback_in - #st.feedback), 'WolCircleMuted')
+  end
+  add(string.format('  you gave %s', plural(st.feedback_out or 0, 'piece') .. ' of feedback'), 'WolCircleMuted')
+
+  add('')
   add(string.format('Open questions (%d)', st.open_total or #st.open), 'WolCircleHeading')
   if #st.open == 0 then
     add('  none', 'WolCircleMuted')
@@ -292,6 +309,12 @@ end
 
 local find_win = require('wol.ui').find_win
 
+-- the people to reach out to: as many days without a contribution as
+-- :WolPeople counts (setup({ people = { stale_days = N } }))
+local function stale_days()
+  return (require('wol').options().people or {}).stale_days
+end
+
 local function set_win_options(win)
   local o = { number = false, relativenumber = false, wrap = false, list = false, spell = false,
     signcolumn = 'no', foldcolumn = '0', foldenable = false, cursorline = true, colorcolumn = '' }
@@ -315,7 +338,7 @@ function M.refresh(buf)
   if not s then
     return
   end
-  local st, err, code = ctx():status({ circle = s.circle })
+  local st, err, code = ctx():status({ circle = s.circle, stale_days = stale_days() })
   if not st then
     fail(err, code)
   end
@@ -396,7 +419,7 @@ end
 --- opts: { mods = '<mods> of the command' }. Returns buf, win.
 function M.open(circle, opts)
   opts = opts or {}
-  local st, err, code = ctx():status({ circle = circle })
+  local st, err, code = ctx():status({ circle = circle, stale_days = stale_days() })
   if not st then
     fail(err, code)
   end
@@ -438,6 +461,11 @@ function M.open_target(buf)
     return notify('wol: nothing to open on this line (notes and questions open with <CR>)')
   end
   local root = s.status.path
+  if t.kind == 'feedback' then
+    -- the thread buffer of the feedback on my notes (keys to reply, mark addressed)
+    other_window(buf)
+    return require('wol.feedback').list({ fargs = { 'mine', 'circle=' .. s.status.circle }, mods = '' })
+  end
   if t.kind == 'question' then
     -- the questions feature's thread view (keys to answer, resolve, thank)
     local ok, q = pcall(require, 'wol.questions')

@@ -272,8 +272,8 @@ describe('index: incremental refresh', function()
     assert.are.equal(1, rep.updated)
     assert.are.equal(1, #assert(ctx:search('ownership')))
 
-    -- uncommitted work is seen by the stat walk
-    doc(m.wol_home, 'circles/team/notes/ana/wip.md', { { 'title', 'Uncommitted idea' } }, 'Walrus.\n')
+    -- uncommitted work in the member's own folder is seen by the stat walk
+    doc(m.wol_home, 'circles/team/notes/tester/wip.md', { { 'title', 'Uncommitted idea' } }, 'Walrus.\n')
     rep = assert(ctx:index_refresh())
     assert.are.equal(0, rep.trees)
     assert.are.equal(1, rep.added)
@@ -293,7 +293,7 @@ describe('index: incremental refresh', function()
     os.remove(dir .. '/notes/bob/rust.md')
     commit(dir, 'second')
     -- uncommitted work is not part of a sync: only a full refresh sees it
-    doc(m.wol_home, 'circles/team/notes/ana/local.md', { { 'title', 'Heron draft' } }, 'More birds.\n')
+    doc(m.wol_home, 'circles/team/notes/tester/local.md', { { 'title', 'Heron draft' } }, 'More birds.\n')
     doc(m.wol_home, 'journal/2026/2026-11-21.md', { { 'date', '2026-11-21' } }, 'Heron spotted.\n')
     settle()
     rep = assert(ctx:index_refresh({ circle = 'team' }))
@@ -495,7 +495,7 @@ describe('search: queries', function()
       ['  '] = 'empty query',
       ['"()"'] = 'no words to look for',
       ['-rebase'] = 'only excludes',
-      ['kind:blog'] = 'kind:blog: expected journal, note, question or answer',
+      ['kind:blog'] = 'kind:blog: expected journal, note, question, answer or feedback',
       ['is:closed'] = 'is:closed: expected is:open or is:resolved',
       ['after:soon'] = 'after:soon: ',
       ['author:'] = 'author: needs a value',
@@ -641,7 +641,7 @@ describe('wol index / wol search', function()
     local out, err, rc = t.wol({ 'search', 'kind:blog' }, m)
     assert.are.equal(2, rc)
     assert.are.equal('', out)
-    assert.are.equal('wol: search: kind:blog: expected journal, note, question or answer (see: wol search --help)\n', err)
+    assert.are.equal('wol: search: kind:blog: expected journal, note, question, answer or feedback (see: wol search --help)\n', err)
     _, err, rc = t.wol({ 'search' }, m)
     assert.are.equal(2, rc)
     assert.matches('what to search for is missing', err)

@@ -99,14 +99,27 @@ describe('journal templates', function()
     ctx:close()
   end)
 
-  it('fills {{circle.week}} from the circle program', function()
+  it('fills {{circle.week}} and the program focus: every layer of the day is in a new entry', function()
     local m = t.member('ana')
     local dir = m.wol_home .. '/circles/team'
     t.write(dir .. '/circle.md', '---\nname: team\nstarted: 2026-11-02\nweeks: 12\n---\n')
     t.git(dir, 'init -q')
     local ctx = open(m, '2026-11-22')
     local text = assert(ctx:journal_template('2026-11-22'))
-    assert.matches('\n%*Circle week 3 of 12%*\n', text)
+    local p = assert(ctx:prompt('2026-11-22'))
+    local function lit(s)
+      return (s:gsub('%p', '%%%0'))
+    end
+    -- the focus of the week, the theme, the challenge, the questions
+    assert.matches('\n%*Circle week 3 of 12: ' .. lit(p.focus.title) .. '%*\n\n> ' .. lit(p.focus.text) .. '\n', text)
+    assert.matches('\n## ' .. lit(p.theme.title) .. '\n\n> ' .. lit(p.challenge.text) .. '\n', text)
+    for _, q in ipairs(p.reflect) do
+      assert.matches('\n### ' .. lit(q) .. '\n', text)
+    end
+    -- outside the program neither line is there
+    text = assert(ctx:journal_template('2027-06-01'))
+    assert.not_matches('Circle week', text)
+    assert.are.equal(1, select(2, text:gsub('\n> ', '')))
     ctx:close()
   end)
 

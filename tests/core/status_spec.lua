@@ -145,16 +145,22 @@ describe('circle status', function()
     local want = digest(st)
     assert(ctx:index_rebuild())
     assert.equal(want, digest(assert(ctx:status())))
-    -- an index.db as schema 1 and as schema 2 left it (in copies of the
-    -- home: this process keeps the original's index open): schema 1 had no
-    -- daily table and no triggers, schema 2 no qlist
+    -- an index.db as schemas 1 to 4 left it (in copies of the home:
+    -- this process keeps the original's index open): schema 1 had no daily
+    -- table and no triggers, schema 2 no qlist, schema 3 no feedback, schema 4
+    -- no recorded HEAD tree
     local undo = {
       ['1'] = 'DROP TABLE qlist; DROP TRIGGER docs_daily_ins; DROP TRIGGER docs_daily_del; '
         .. 'DROP TRIGGER docs_daily_upd_old; DROP TRIGGER docs_daily_upd_new; DROP TABLE daily; '
-        .. 'DROP INDEX docs_circle_kind_mtime; PRAGMA user_version = 1;',
-      ['2'] = 'DROP TABLE qlist; PRAGMA user_version = 2;',
+        .. 'DROP INDEX docs_circle_kind_mtime; DROP INDEX docs_circle_rid; DROP INDEX docs_racy; '
+        .. 'ALTER TABLE heads DROP COLUMN tree; PRAGMA user_version = 1;',
+      ['2'] = 'DROP TABLE qlist; DROP INDEX docs_circle_rid; DROP INDEX docs_racy; '
+        .. 'ALTER TABLE heads DROP COLUMN tree; PRAGMA user_version = 2;',
+      ['3'] = 'DROP INDEX docs_circle_rid; DROP INDEX docs_racy; ALTER TABLE heads DROP COLUMN tree; '
+        .. 'PRAGMA user_version = 3;',
+      ['4'] = 'DROP INDEX docs_racy; ALTER TABLE heads DROP COLUMN tree; PRAGMA user_version = 4;',
     }
-    for _, from in ipairs({ '1', '2' }) do
+    for _, from in ipairs({ '1', '2', '3', '4' }) do
       local copy = t.tmpdir('migrate' .. from)
       assert.equal(0, select(2, t.sh('cp -a ' .. t.shquote(m.wol_home) .. ' ' .. t.shquote(copy .. '/wol'))))
       local db = copy .. '/wol/index.db'
@@ -163,7 +169,7 @@ describe('circle status', function()
       local fresh = assert(core.open({ home = copy .. '/wol', today = fix.today }))
       assert.equal(want, digest(assert(fresh:status())))
       local v = t.sh('sqlite3 ' .. t.shquote(db) .. ' "PRAGMA user_version"')
-      assert.equal('3', v:match('%d+'))
+      assert.equal('5', v:match('%d+'))
     end
   end)
 

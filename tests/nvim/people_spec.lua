@@ -352,6 +352,13 @@ describe(':WolGoal', function()
     for _, n in ipairs(names) do
       assert.truthy(reach:find(n, 1, true), n)
     end
+    -- the days without a contribution are counted as :WolPeople counts them
+    require('wol').setup({ people = { stale_days = 100 } })
+    vim.cmd('WolCircle circle=c')
+    assert.is_nil(has('  reach out to: '))
+    require('wol').setup({})
+    vim.cmd('WolCircle circle=c')
+    assert.truthy(has('  reach out to: '))
     vim.cmd('close')
   end)
 

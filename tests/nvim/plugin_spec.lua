@@ -37,7 +37,7 @@ describe(':WolVersion', function()
       vim.cmd('WolVersion')
     end)
     assert.are.equal(1, #seen)
-    assert.matches('^wol.nvim 0%.1%.0 %(core 0%.1%.0, circle format 1%); libgit2 1%.', seen[1].msg)
+    assert.matches('^wol.nvim 0%.1%.0 %(core 0%.1%.0, circle format 2%); libgit2 1%.', seen[1].msg)
   end)
 end)
 
