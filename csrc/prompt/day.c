@@ -302,6 +302,11 @@ static char *fill(const char *s, const vars *v, const char *file, wol_strv *w, i
 		}
 		wol_buf_put(&b, s, (size_t)(open - s));
 		const char *close = strstr(open + 2, "}}");
+		/* a placeholder is on one line: "{{" with no "}}" before the line
+		 * ends is text (and the warning quoting it stays one line) */
+		const char *eol = strpbrk(open + 2, "\r\n");
+		if (close && eol && eol < close)
+			close = NULL;
 		const char *name = open + 2;
 		size_t n = close ? (size_t)(close - name) : 0;
 		while (n && name[0] == ' ')
