@@ -115,7 +115,7 @@ if mode == 'core' then
   local rg_list = (rg == 0 or rg == true) and
     timed(string.format('rg -c --no-messages "^- [0-9]{4}-" %q >/dev/null', dir))
   local sg, sl = B.figure(S, 'ctx:give() by slug, in-process (lock, read, atomic write with fsync)', give),
-    B.figure(S, 'ctx:people(), in-process (every file read and parsed)', list)
+    B.figure(S, 'ctx:people(), in-process (each file checked by stat; read and parsed again only when changed)', list)
   B.figure(S, 'ctx:give() by name, in-process', byname)
   B.figure(S, 'wol give (a process)', cli_give)
   B.figure(S, 'baseline: sh -c \'echo LINE >> FILE\' (a process, no lock, no fsync)', sh_give)
