@@ -359,11 +359,29 @@ static int collect_questions(wol_circle *c, ex_model *m, const wol_strv *who, wo
 		return rc;
 	for (size_t i = 0; i < qs.nwarnings; i++)
 		wol_strv_add(&m->warnings, dup(qs.warnings[i]));
+	/* every thread as wol_question_get reads it, with one walk of the
+	 * history for all of them */
+	char **ids = qs.n ? calloc(qs.n, sizeof *ids) : NULL;
+	wol_question *threads = ids ? calloc(qs.n, sizeof *threads) : NULL;
+	wol_error *errs = threads ? calloc(qs.n, sizeof *errs) : NULL;
+	if (qs.n && !errs) {
+		free(ids);
+		free(threads);
+		wol_questions_free(&qs);
+		return wol_error_set(err, WOL_ENOMEM, "out of memory");
+	}
+	for (size_t i = 0; i < qs.n; i++)
+		ids[i] = qs.items[i].id;
+	if (qs.n && wol_question__get_many(c, ids, qs.n, threads, errs) != 0)
+		rc = WOL_ENOMEM;
 	for (size_t i = 0; rc == 0 && i < qs.n; i++) {
-		wol_question q;
-		wol_error qerr;
-		if (wol_question_get(c, qs.items[i].id, &q, &qerr) != 0) {
-			wol_strv_add(&m->warnings, wol_strfmt("%s (left out)", qerr.msg));
+		wol_question q = threads[i];
+		memset(&threads[i], 0, sizeof threads[i]);
+		if (errs[i].code) {
+			if (errs[i].code == WOL_ENOMEM)
+				rc = WOL_ENOMEM;
+			else
+				wol_strv_add(&m->warnings, wol_strfmt("%s (left out)", errs[i].msg));
 			continue;
 		}
 		if (q.nrecords == 0 || strcmp(q.state, "retracted") == 0) {
@@ -466,6 +484,11 @@ static int collect_questions(wol_circle *c, ex_model *m, const wol_strv *who, wo
 		m->questions[m->nquestions++] = x;
 		m->nanswers += x.nanswers;
 	}
+	for (size_t i = 0; i < qs.n && threads; i++)
+		wol_question_free(&threads[i]);
+	free(threads);
+	free(errs);
+	free(ids);
 	wol_questions_free(&qs);
 	if (rc)
 		return wol_error_set(err, WOL_ENOMEM, "out of memory");
