@@ -267,10 +267,37 @@ static int cmp_note(const void *a, const void *b)
 	return c ? c : strcmp(x->src, y->src);
 }
 
+static int cmp_str_ptr(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Whether two notes have the same page name (sorted, not pairwise: a
+ * circle may hold ten thousand notes). */
+static int any_same_page(const ex_model *m, int *same)
+{
+	*same = 0;
+	if (m->nnotes < 2)
+		return 0;
+	char **v = malloc(m->nnotes * sizeof *v);
+	if (!v)
+		return WOL_ENOMEM;
+	for (size_t i = 0; i < m->nnotes; i++)
+		v[i] = m->notes[i].page;
+	qsort(v, m->nnotes, sizeof *v, cmp_str_ptr);
+	for (size_t i = 1; i < m->nnotes && !*same; i++)
+		*same = strcmp(v[i - 1], v[i]) == 0;
+	free(v);
+	return 0;
+}
+
 /* Two file names may give the same page name (slugs): later ones get -2, -3. */
 static int unique_pages(ex_model *m)
 {
-	for (size_t i = 1; i < m->nnotes; i++) {
+	int same;
+	if (any_same_page(m, &same) != 0)
+		return WOL_ENOMEM;
+	for (size_t i = 1; same && i < m->nnotes; i++) {
 		for (size_t k = 0; k < i; k++) {
 			if (strcmp(m->notes[i].page, m->notes[k].page) != 0)
 				continue;

@@ -165,6 +165,75 @@ static size_t equal_range(wanted **by, size_t n, wanted *key, int (*cmp)(const v
 	return lo;
 }
 
+/* The records a commit adds: paths its tree holds below the folder and
+ * its first parent's lacks, found by looking only into the folders whose
+ * ids differ (a diff of the whole folder would read every question's
+ * folder for every commit). */
+typedef struct adds {
+	wanted **bypath;
+	size_t n;
+	size_t *left;
+	git_commit *cm;
+	tcache *tree;    /* the commit's */
+	tcache *ptrees;  /* its parents' */
+	unsigned np;
+	wol_buf path;
+} adds;
+
+/* A path the commit may have added: found when it is a wanted record the
+ * trees confirm (held here, held by no parent). */
+static void maybe_added(adds *a)
+{
+	wanted key = {.path = a->path.ptr};
+	git_oid tmp;
+	size_t cnt, lo = equal_range(a->bypath, a->n, &key, cmp_wanted_path, &cnt);
+	for (size_t i = lo; i < lo + cnt && *a->left > 0; i++) {
+		wanted *x = a->bypath[i];
+		if (x->found || tc_oid(a->tree, x->path, &tmp) != 0)
+			continue;
+		int anywhere = 0;
+		for (unsigned k = 0; k < a->np && !anywhere; k++)
+			anywhere = tc_oid(&a->ptrees[k], x->path, &tmp) == 0;
+		if (anywhere)
+			continue;
+		set_found(x, a->cm);
+		(*a->left)--;
+	}
+}
+
+/* Walks `nt` (the commit's folder at a->path) against `ot` (the first
+ * parent's, or NULL). */
+static void added_below(adds *a, git_repository *repo, git_tree *ot, git_tree *nt)
+{
+	size_t base = a->path.len;
+	size_t ne = git_tree_entrycount(nt);
+	for (size_t i = 0; i < ne && *a->left > 0; i++) {
+		const git_tree_entry *e = git_tree_entry_byindex(nt, i);
+		const git_tree_entry *oe = ot ? git_tree_entry_byname(ot, git_tree_entry_name(e)) : NULL;
+		int tree = git_tree_entry_type(e) == GIT_OBJECT_TREE;
+		int otree = oe && git_tree_entry_type(oe) == GIT_OBJECT_TREE;
+		if (oe && tree == otree && git_oid_equal(git_tree_entry_id(e), git_tree_entry_id(oe)))
+			continue; /* the same: nothing added there */
+		if (!tree && oe && !otree)
+			continue; /* changed, not added */
+		if (wol_buf_printf(&a->path, "/%s", git_tree_entry_name(e)) != 0)
+			break;
+		if (tree) {
+			git_tree *sub = NULL, *osub = NULL;
+			if (git_tree_lookup(&sub, repo, git_tree_entry_id(e)) == 0 &&
+			    (!otree || git_tree_lookup(&osub, repo, git_tree_entry_id(oe)) == 0))
+				added_below(a, repo, osub, sub);
+			git_tree_free(osub);
+			git_tree_free(sub);
+			git_error_clear();
+		} else {
+			maybe_added(a);
+		}
+		a->path.len = base;
+		a->path.ptr[base] = '\0';
+	}
+}
+
 /* For each wanted path (all below the folder `dir`: one question's, or
  * questions/ for all of them at once) in HEAD: the author of the commit
  * that added it, i.e. a commit holding it whose parents all lack it. The
@@ -243,22 +312,14 @@ static void find_adders(wol_circle *c, const char *dir, wanted *w, size_t n)
 	free(byid);
 	/* then, for commits made by other tools, the trees of the history */
 	git_revwalk_reset(walk);
-	char *spec = wol_strfmt("%s/", dir);
-	if (left == 0 || !spec || git_revwalk_push(walk, &oid) != 0) {
-		free(spec);
+	if (left == 0 || git_revwalk_push(walk, &oid) != 0) {
 		free(bypath);
 		git_revwalk_free(walk);
 		git_error_clear();
 		return;
 	}
-	char *specs[1] = {spec};
-	git_diff_options dopts;
-	git_diff_options_init(&dopts, GIT_DIFF_OPTIONS_VERSION);
-	dopts.pathspec.strings = specs;
-	dopts.pathspec.count = 1;
 	while (left > 0 && git_revwalk_next(&cur, walk) == 0) {
 		git_commit *cm = NULL;
-		git_diff *diff = NULL;
 		tcache tree = {0};
 		git_oid here;
 		if (git_commit_lookup(&cm, repo, &cur) != 0 || git_commit_tree(&tree.root, cm) != 0 ||
@@ -282,39 +343,22 @@ static void find_adders(wol_circle *c, const char *dir, wanted *w, size_t n)
 				same = 1;
 			git_commit_free(p);
 		}
-		/* a path it holds and its first parent lacks shows as added
-		 * against that parent: those are the candidates */
-		if (!same && git_diff_tree_to_tree(&diff, repo, np ? ptrees[0].root : NULL, tree.root,
-		                                   &dopts) != 0)
-			diff = NULL;
-		size_t nd = diff ? git_diff_num_deltas(diff) : 0;
-		for (size_t d = 0; d < nd && left > 0; d++) {
-			const git_diff_delta *dl = git_diff_get_delta(diff, d);
-			if (dl->status != GIT_DELTA_ADDED)
-				continue;
-			wanted key = {.path = dl->new_file.path};
-			size_t cnt, lo = equal_range(bypath, n, &key, cmp_wanted_path, &cnt);
-			for (size_t i = lo; i < lo + cnt; i++) {
-				wanted *x = bypath[i];
-				if (x->found || tc_oid(&tree, x->path, &tmp) != 0)
-					continue;
-				int anywhere = 0;
-				for (unsigned k = 0; k < np && !anywhere; k++)
-					anywhere = tc_oid(&ptrees[k], x->path, &tmp) == 0;
-				if (anywhere)
-					continue;
-				set_found(x, cm);
-				left--;
-			}
+		/* a path it holds and its first parent lacks: the candidates */
+		git_tree *nt = same ? NULL : tc_dir(&tree, dir, strlen(dir));
+		git_tree *ot = np && nt ? tc_dir(&ptrees[0], dir, strlen(dir)) : NULL;
+		if (nt) {
+			adds a = {bypath, n, &left, cm, &tree, ptrees, np, {0}};
+			wol_buf_init(&a.path);
+			if (wol_buf_puts(&a.path, dir) == 0)
+				added_below(&a, repo, ot, nt);
+			wol_buf_free(&a.path);
 		}
-		git_diff_free(diff);
 		for (unsigned k = 0; k < np; k++)
 			tc_free(&ptrees[k]);
 		tc_free(&tree);
 		git_commit_free(cm);
 		git_error_clear();
 	}
-	free(spec);
 	free(bypath);
 	git_revwalk_free(walk);
 	git_error_clear();
