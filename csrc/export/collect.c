@@ -17,7 +17,7 @@
 
 static char *dup(const char *s)
 {
-	return s ? wol_strfmt("%s", s) : NULL;
+	return s ? wol_strdup(s) : NULL;
 }
 
 /* "YYYY-MM-DD" from the start of `s` (a date, a UTC time) or from an id's
