@@ -98,9 +98,11 @@ static const wol_cli_cmd commands[] = {
 	 "changed since the circle's last indexed commit; FILE... looks only at those.\n"
 	 "--stats prints notes per member and week and question counts.", 1},
 	{"search", wol_cli_search, "QUERY... [--json] [--limit N] [--no-refresh]",
-	 "full-text search over journal, notes, questions and answers",
+	 "full-text search over journal, notes, questions, answers and your people",
 	 "Query: words, \"a phrase\", prefix*, -exclude, and filters kind:note|journal|\n"
-	 "question|answer author:NAME circle:NAME after:DATE before:DATE is:open|resolved.\n"
+	 "question|answer|feedback|person author:NAME circle:NAME after:DATE before:DATE\n"
+	 "is:open|resolved. kind:person finds the people on your list (name, relation,\n"
+	 "tags, contributions); they are private, like the journal, and in no circle.\n"
 	 "Prints FILE:LINE: [kind author] title: snippet, best match first.", 0},
 	{"status", wol_cli_status, "[--json] [--agenda] [--limit N] [--color auto|always|never]",
 	 "the circle at a glance: program week, members, what is new, open questions, activity",
