@@ -71,7 +71,7 @@ static int replaced_under(wol_index *ix)
 	       (long long)st.st_size != ix->seen_size || wol_fs_mtime_ns(&st) != ix->seen_mtime;
 }
 
-static void db_close(wol_index *ix)
+void wol_index__close_db(wol_index *ix)
 {
 	wol_index__drop_kept(ix);
 	if (ix->db) {
@@ -102,6 +102,7 @@ static int user_version(wol_index *ix, int *out, wol_error *err)
 static int db_open(wol_index *ix, wol_error *err)
 {
 	ix->corrupt = 0;
+	ix->created = 0;
 	/* the index holds the private journal: create it 0600 (sqlite gives its
 	 * -wal and -shm files the same mode) */
 	int fd = open(ix->dbpath, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
@@ -112,7 +113,7 @@ static int db_open(wol_index *ix, wol_error *err)
 	                         NULL);
 	if (rc != SQLITE_OK) {
 		int r = wol_index__fail(ix, err, rc, ix->dbpath);
-		db_close(ix);
+		wol_index__close_db(ix);
 		return r;
 	}
 	sqlite3_busy_timeout(ix->db, BUSY_MS);
@@ -141,8 +142,10 @@ static int db_open(wol_index *ix, wol_error *err)
 		rc = wol_index__exec(ix, "BEGIN IMMEDIATE", err);
 		if (rc == 0) {
 			rc = user_version(ix, &v, err); /* another process may have migrated */
-			if (rc == 0 && v < WOL_INDEX_SCHEMA_VERSION)
+			if (rc == 0 && v < WOL_INDEX_SCHEMA_VERSION) {
+				ix->created = v == 0;
 				rc = wol_index__migrate(ix, v, err);
+			}
 			if (rc == 0)
 				rc = wol_index__exec(ix, "COMMIT", err);
 			else
@@ -165,7 +168,7 @@ static int db_open(wol_index *ix, wol_error *err)
 		}
 	}
 	if (rc) {
-		db_close(ix);
+		wol_index__close_db(ix);
 		return rc;
 	}
 	wol_index__note_seen(ix);
@@ -183,7 +186,7 @@ int wol_index__recover(wol_index *ix, int locked, wol_error *err)
 		if (rc)
 			return rc;
 	}
-	db_close(ix);
+	wol_index__close_db(ix);
 	int rc = 0;
 	struct stat st;
 	int replaced = stat(ix->dbpath, &st) != 0 || st.st_dev != ix->dev || st.st_ino != ix->ino;
@@ -241,7 +244,7 @@ int wol_index__ensure_fresh(wol_index *ix, int locked, wol_error *err)
 		if (user_version(ix, &v, &e) == 0 && v == WOL_INDEX_SCHEMA_VERSION)
 			return 0;
 	}
-	db_close(ix);
+	wol_index__close_db(ix);
 	int rc = db_open(ix, err);
 	if (rc && ix->corrupt)
 		rc = wol_index__recover(ix, locked, err);
@@ -422,7 +425,7 @@ void wol_index_close(wol_index *ix)
 {
 	if (!ix)
 		return;
-	db_close(ix);
+	wol_index__close_db(ix);
 	free(ix->dbpath);
 	free(ix->lockpath);
 	free(ix->notice);

@@ -37,6 +37,8 @@ struct wol_index {
 	char *tmpdir; /* $WOL_HOME is read-only: the private copy in use lives here */
 	long long seen_size, seen_mtime; /* index.db after our last use */
 	int corrupt;  /* an sqlite call reported SQLITE_CORRUPT / SQLITE_NOTADB */
+	int created;  /* this connection created the schema (a new, empty index.db):
+	               * its first refresh is a build from nothing (refresh.c) */
 	/* the rows the last full refresh compared with, kept when it changed
 	 * nothing: the next one takes them instead of reading them again while
 	 * PRAGMA data_version says no other connection wrote (plan.c) */
@@ -73,6 +75,8 @@ int wol_index__recover(wol_index *ix, int locked, wol_error *err);
 /* Makes sure the connection sees the index.db there now, at this schema;
  * else opens it again (recovering from damage). */
 int wol_index__ensure_fresh(wol_index *ix, int locked, wol_error *err);
+/* Closes the connection (and drops the rows kept with it). */
+void wol_index__close_db(wol_index *ix);
 
 /* ------------------------------------------------------ schema (schema.c) */
 

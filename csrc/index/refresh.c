@@ -3,10 +3,14 @@
  * replayed into their listing rows (qlist.c) */
 #include "index/index_int.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <git2.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 static double now_ms(void)
 {
@@ -257,6 +261,109 @@ static int refresh_locked(wol_index *ix, int rebuild, const char *circle, wol_st
 	return rc;
 }
 
+/* Whether the index has no documents and no recorded HEADs (-1: cannot tell). */
+static int index_empty(wol_index *ix)
+{
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(ix->db,
+	                       "SELECT (SELECT count(*) FROM (SELECT 1 FROM docs LIMIT 1)) + "
+	                       "(SELECT count(*) FROM (SELECT 1 FROM heads LIMIT 1))",
+	                       -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	int empty = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) == 0 : -1;
+	sqlite3_finalize(st);
+	return empty;
+}
+
+/* A build from nothing (a new index, a rebuild, a recovery) writes a file
+ * of its own, index.db.build, with no journal and no syncs, and renames it
+ * over index.db when it is complete. Built in place in WAL mode, every page
+ * was written twice (the log, then the checkpoint into index.db) and
+ * synced, and a rebuild first deleted the old index page by page. The
+ * index is a cache: a crash mid-build leaves index.db as it was and the
+ * next build starts again; readers keep the old index.db until the rename
+ * and then notice the new one by its inode (wol_index__ensure_fresh).
+ * Called with the index lock held. */
+static int build_fresh(wol_index *ix, wol_index_report *rep, wol_error *err)
+{
+	char *tmp = wol_strfmt("%s.build", ix->dbpath);
+	char *tmpj = wol_strfmt("%s.build-journal", ix->dbpath);
+	char *wal = wol_strfmt("%s-wal", ix->dbpath);
+	char *shm = wol_strfmt("%s-shm", ix->dbpath);
+	int rc = 0;
+	if (!tmp || !tmpj || !wal || !shm) {
+		rc = wol_error_set(err, WOL_ENOMEM, "out of memory");
+		goto out;
+	}
+	unlink(tmp); /* what a build killed midway left */
+	unlink(tmpj);
+	int fd = open(tmp, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd < 0) {
+		int e = errno;
+		rc = wol_error_set(err, WOL_EIO, "index: %s: %s", tmp, strerror(e));
+		goto out;
+	}
+	close(fd);
+	sqlite3 *bdb = NULL;
+	int s = sqlite3_open_v2(tmp, &bdb, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOFOLLOW, NULL);
+	if (s != SQLITE_OK) {
+		rc = wol_error_set(err, WOL_ESQL, "index: %s: %s", tmp,
+		                   bdb ? sqlite3_errmsg(bdb) : sqlite3_errstr(s));
+		sqlite3_close_v2(bdb);
+		unlink(tmp);
+		goto out;
+	}
+	wol_index__drop_kept(ix);
+	sqlite3 *db = ix->db;
+	ix->db = bdb;
+	rc = wol_index__exec(ix,
+	                     "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; "
+	                     "PRAGMA cache_size = -16384; BEGIN",
+	                     err);
+	if (rc == 0)
+		rc = wol_index__migrate(ix, 0, err);
+	if (rc == 0)
+		rc = wol_index__exec(ix, "COMMIT", err);
+	if (rc == 0)
+		rc = refresh_locked(ix, 0, NULL, NULL, rep, err);
+	/* the planner's statistics of the metadata (without them it chose the
+	 * index on (circle, kind, mtime) to find a question by (circle, qid);
+	 * the full-text tables are not worth a scan), and the file put in WAL
+	 * mode, as every connection uses it */
+	if (rc == 0)
+		rc = wol_index__exec(ix, "ANALYZE docs; ANALYZE qlist; PRAGMA journal_mode = WAL", err);
+	if (sqlite3_close(bdb) != SQLITE_OK && rc == 0)
+		rc = wol_error_set(err, WOL_ESQL, "index: %s: %s", tmp, sqlite3_errmsg(bdb));
+	if (rc)
+		sqlite3_close_v2(bdb);
+	ix->db = db;
+	ix->corrupt = 0; /* what went wrong was the new file's */
+	if (rc) {
+		unlink(tmp);
+		unlink(tmpj);
+		goto out;
+	}
+	/* the old index's log and shared memory go with it, before the rename:
+	 * pages logged for the old file must never be read into the new one */
+	wol_index__close_db(ix);
+	unlink(wal);
+	unlink(shm);
+	if (rename(tmp, ix->dbpath) != 0) {
+		int e = errno;
+		rc = wol_error_set(err, WOL_EIO, "index: %s: %s", ix->dbpath, strerror(e));
+		unlink(tmp);
+	}
+	int r = wol_index__ensure_fresh(ix, 1, err);
+	if (rc == 0)
+		rc = r;
+out:
+	free(tmp);
+	free(tmpj);
+	free(wal);
+	free(shm);
+	return rc;
+}
+
 /* A refresh that changed at least this many documents checkpoints the WAL. */
 #define WOL_INDEX_CHECKPOINT_CHANGES 64
 
@@ -277,14 +384,18 @@ static int refresh(wol_index *ix, int rebuild, const char *circle, wol_strv *tar
 			targets = NULL;
 		free(old);
 	}
+	/* a build from nothing: a rebuild, or the first refresh of the new
+	 * index.db this connection created */
+	int fresh = rc == 0 && !targets && (rebuild || (ix->created && index_empty(ix) == 1));
 	if (rc == 0)
-		rc = refresh_locked(ix, rebuild, circle, targets, rep, err);
+		rc = fresh ? build_fresh(ix, rep, err)
+		           : refresh_locked(ix, rebuild, circle, targets, rep, err);
 	if (rc && ix->corrupt) {
 		/* damaged under us: start again from an empty index, all files */
 		rc = wol_index__recover(ix, 1, err);
 		if (rc == 0) {
 			memset(rep, 0, sizeof *rep);
-			rc = refresh_locked(ix, 0, NULL, NULL, rep, err);
+			rc = build_fresh(ix, rep, err);
 		}
 	}
 	long changed = rep->added + rep->updated + rep->removed;
