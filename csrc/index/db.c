@@ -102,7 +102,6 @@ static int user_version(wol_index *ix, int *out, wol_error *err)
 static int db_open(wol_index *ix, wol_error *err)
 {
 	ix->corrupt = 0;
-	ix->created = 0;
 	/* the index holds the private journal: create it 0600 (sqlite gives its
 	 * -wal and -shm files the same mode) */
 	int fd = open(ix->dbpath, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
@@ -142,10 +141,8 @@ static int db_open(wol_index *ix, wol_error *err)
 		rc = wol_index__exec(ix, "BEGIN IMMEDIATE", err);
 		if (rc == 0) {
 			rc = user_version(ix, &v, err); /* another process may have migrated */
-			if (rc == 0 && v < WOL_INDEX_SCHEMA_VERSION) {
-				ix->created = v == 0;
+			if (rc == 0 && v < WOL_INDEX_SCHEMA_VERSION)
 				rc = wol_index__migrate(ix, v, err);
-			}
 			if (rc == 0)
 				rc = wol_index__exec(ix, "COMMIT", err);
 			else

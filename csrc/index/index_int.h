@@ -25,6 +25,9 @@
 
 #define WOL_INDEX_SCHEMA_VERSION 5
 #define WOL_INDEX_LOCK_WAIT_MS 60000
+/* PRAGMA application_id of an index.db made by a build from nothing
+ * (refresh.c): an empty index without it has never been built */
+#define WOL_INDEX_BUILT_ID 2003790897 /* "wol1" */
 
 struct wol_index {
 	wol_ctx *ctx;
@@ -37,8 +40,8 @@ struct wol_index {
 	char *tmpdir; /* $WOL_HOME is read-only: the private copy in use lives here */
 	long long seen_size, seen_mtime; /* index.db after our last use */
 	int corrupt;  /* an sqlite call reported SQLITE_CORRUPT / SQLITE_NOTADB */
-	int created;  /* this connection created the schema (a new, empty index.db):
-	               * its first refresh is a build from nothing (refresh.c) */
+	wol_index_progress_cb progress; /* wol_index_set_progress */
+	void *progress_payload;
 	/* the rows the last full refresh compared with, kept when it changed
 	 * nothing: the next one takes them instead of reading them again while
 	 * PRAGMA data_version says no other connection wrote (plan.c) */
@@ -126,6 +129,9 @@ typedef struct wol_walk {
 	wol_strv extra;    /* paths in the parts fast circles skip that need a look */
 	long long start_ns;
 	const char *handle; /* the journal's author */
+	int counting;       /* the count before a refresh with progress: visit
+	                     * only counts what it would read, in `total` */
+	long total, done;   /* files to read, files read (progress) */
 	sqlite3_stmt *ins, *upd, *del, *fts_del, *fts_ins;
 } wol_walk;
 

@@ -477,6 +477,8 @@ int wol_index__walk_circles(wol_walk *w)
 	for (size_t i = 0; rc == 0 && i < w->nplan; i++)
 		rc = w->plan[i].fast ? walk_circle_fast(w, &w->plan[i])
 		                      : wol_index__walk_circle(w, w->plan[i].name);
+	if (w->counting)
+		return rc;
 	sqlite3_stmt *put = NULL, *drop = NULL;
 	if (rc == 0)
 		rc = wol_index__prepare(w->ix,

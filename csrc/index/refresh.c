@@ -3,6 +3,7 @@
  * replayed into their listing rows (qlist.c) */
 #include "index/index_int.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <git2.h>
@@ -202,6 +203,18 @@ static int refresh_locked(wol_index *ix, int rebuild, const char *circle, wol_st
 	if (rc == 0)
 		rc = wol_index__prepare(ix, "INSERT INTO fts(rowid, title, body, tags) VALUES(?1, ?2, ?3, ?4)",
 		             &w.fts_ins, err);
+	if (rc == 0 && !targets && ix->progress) {
+		/* what there is to read, for the progress (a stat walk, no reads) */
+		long stat = rep->stat;
+		w.counting = 1;
+		rc = wol_index__walk_journal(&w);
+		if (rc == 0)
+			rc = wol_index__walk_circles(&w);
+		w.counting = 0;
+		rep->stat = stat;
+		if (rc == 0)
+			ix->progress(0, w.total, ix->progress_payload);
+	}
 	if (rc == 0 && !targets)
 		rc = wol_index__walk_journal(&w);
 	if (rc == 0 && !targets)
@@ -261,18 +274,21 @@ static int refresh_locked(wol_index *ix, int rebuild, const char *circle, wol_st
 	return rc;
 }
 
-/* Whether the index has no documents and no recorded HEADs (-1: cannot tell). */
-static int index_empty(wol_index *ix)
+/* Whether the index was never built: no documents, no recorded HEADs and
+ * not made by a build from nothing (which may have found nothing to index). */
+static int never_built(wol_index *ix)
 {
 	sqlite3_stmt *st;
 	if (sqlite3_prepare_v2(ix->db,
 	                       "SELECT (SELECT count(*) FROM (SELECT 1 FROM docs LIMIT 1)) + "
-	                       "(SELECT count(*) FROM (SELECT 1 FROM heads LIMIT 1))",
+	                       "(SELECT count(*) FROM (SELECT 1 FROM heads LIMIT 1)), "
+	                       "(SELECT application_id FROM pragma_application_id)",
 	                       -1, &st, NULL) != SQLITE_OK)
-		return -1;
-	int empty = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) == 0 : -1;
+		return 0;
+	int never = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0) == 0 &&
+	            sqlite3_column_int(st, 1) != WOL_INDEX_BUILT_ID;
 	sqlite3_finalize(st);
-	return empty;
+	return never;
 }
 
 /* A build from nothing (a new index, a rebuild, a recovery) writes a file
@@ -322,8 +338,11 @@ static int build_fresh(wol_index *ix, wol_index_report *rep, wol_error *err)
 	                     err);
 	if (rc == 0)
 		rc = wol_index__migrate(ix, 0, err);
-	if (rc == 0)
-		rc = wol_index__exec(ix, "COMMIT", err);
+	if (rc == 0) {
+		char sql[64];
+		snprintf(sql, sizeof sql, "PRAGMA application_id = %d; COMMIT", WOL_INDEX_BUILT_ID);
+		rc = wol_index__exec(ix, sql, err);
+	}
 	if (rc == 0)
 		rc = refresh_locked(ix, 0, NULL, NULL, rep, err);
 	/* the planner's statistics of the metadata (without them it chose the
@@ -384,9 +403,8 @@ static int refresh(wol_index *ix, int rebuild, const char *circle, wol_strv *tar
 			targets = NULL;
 		free(old);
 	}
-	/* a build from nothing: a rebuild, or the first refresh of the new
-	 * index.db this connection created */
-	int fresh = rc == 0 && !targets && (rebuild || (ix->created && index_empty(ix) == 1));
+	/* a build from nothing: a rebuild, or an index never built */
+	int fresh = rc == 0 && !targets && (rebuild || never_built(ix));
 	if (rc == 0)
 		rc = fresh ? build_fresh(ix, rep, err)
 		           : refresh_locked(ix, rebuild, circle, targets, rep, err);
@@ -427,6 +445,101 @@ int wol_index_refresh(wol_index *ix, wol_index_report *rep, wol_error *err)
 int wol_index_rebuild(wol_index *ix, wol_index_report *rep, wol_error *err)
 {
 	return refresh(ix, 1, NULL, NULL, rep, err);
+}
+
+void wol_index_set_progress(wol_index *ix, wol_index_progress_cb cb, void *payload)
+{
+	ix->progress = cb;
+	ix->progress_payload = payload;
+}
+
+/* Whether the circle's repository has a HEAD commit. */
+static int has_head(wol_index *ix, const char *circle)
+{
+	char *path = wol_ctx_circle_path(ix->ctx, circle);
+	git_repository *repo = NULL;
+	git_oid oid;
+	int yes = path && git_repository_open_ext(&repo, path, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) == 0 &&
+	          git_reference_name_to_id(&oid, repo, "HEAD") == 0;
+	git_error_clear();
+	git_repository_free(repo);
+	free(path);
+	return yes;
+}
+
+/* A build reading fewer files than this is quick enough to run in place. */
+#define WOL_INDEX_BACKGROUND_FILES 500
+
+/* Adds the *.md files under $WOL_HOME/<rel> (dot folders skipped) to
+ * *count, stopping once it reaches `limit`: names only, no stat. */
+static void count_md(const char *dir, long *count, long limit, int depth)
+{
+	DIR *d = depth < 6 ? opendir(dir) : NULL;
+	if (!d)
+		return;
+	struct dirent *de;
+	while (*count < limit && (de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.')
+			continue;
+		size_t n = strlen(de->d_name);
+		if (n > 3 && strcmp(de->d_name + n - 3, ".md") == 0) {
+			(*count)++;
+		} else if (de->d_type == DT_DIR || de->d_type == DT_UNKNOWN) {
+			char *sub = wol_strfmt("%s/%s", dir, de->d_name);
+			if (sub)
+				count_md(sub, count, limit, depth + 1);
+			free(sub);
+		}
+	}
+	closedir(d);
+}
+
+/* Whether $WOL_HOME/<rel> holds at least WOL_INDEX_BACKGROUND_FILES files. */
+static int many_files(wol_index *ix, const char *rel, long *count)
+{
+	char *dir = wol_strfmt("%s/%s", wol_ctx_home(ix->ctx), rel);
+	if (dir)
+		count_md(dir, count, WOL_INDEX_BACKGROUND_FILES, 0);
+	free(dir);
+	return *count >= WOL_INDEX_BACKGROUND_FILES;
+}
+
+int wol_index_build_pending(wol_index *ix, int *pending, wol_error *err)
+{
+	*pending = 0;
+	int rc = wol_index__ensure_fresh(ix, 0, err);
+	if (rc)
+		return rc;
+	long count = 0;
+	if (never_built(ix)) {
+		/* a new index: the first refresh builds it */
+		*pending = many_files(ix, "journal", &count) || many_files(ix, "circles", &count);
+		return 0;
+	}
+	char **names = NULL;
+	size_t n = 0;
+	rc = wol_ctx_circles(ix->ctx, &names, &n, err);
+	if (rc)
+		return rc;
+	sqlite3_stmt *st = NULL;
+	if (n && sqlite3_prepare_v2(ix->db, "SELECT 1 FROM heads WHERE circle = ?1", -1, &st, NULL) !=
+	                 SQLITE_OK)
+		rc = wol_index__fail(ix, err, sqlite3_errcode(ix->db), "reading circle heads");
+	for (size_t i = 0; rc == 0 && !*pending && i < n; i++) {
+		sqlite3_reset(st);
+		wol_sql_bind_str(st, 1, names[i]);
+		int s = sqlite3_step(st);
+		if (s == SQLITE_DONE && has_head(ix, names[i])) { /* never indexed */
+			char *rel = wol_strfmt("circles/%s", names[i]);
+			*pending = rel && many_files(ix, rel, &count);
+			free(rel);
+		}
+		else if (s != SQLITE_ROW)
+			rc = wol_index__fail(ix, err, s, "reading circle heads");
+	}
+	sqlite3_finalize(st);
+	wol_strv_free(names, n);
+	return rc;
 }
 
 int wol_index_refresh_paths(wol_index *ix, const char *const *paths, size_t n,

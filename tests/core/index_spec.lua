@@ -613,6 +613,19 @@ describe('wol index / wol search', function()
     assert.are.equal(0, rc, err)
     assert.matches('"docs":6', out)
     assert.matches('"read":6', out)
+    -- --progress (the editor's background build): JSON lines, the summary last
+    out, err, rc = t.wol({ 'index', '--rebuild', '--progress' }, m)
+    assert.are.equal(0, rc, err)
+    local lines = {}
+    for l in out:gmatch('[^\n]+') do
+      table.insert(lines, l)
+    end
+    assert.are.equal('{"type":"progress","phase":"indexing","done":0,"total":6}', lines[1])
+    assert.are.equal('{"type":"progress","phase":"indexing","done":6,"total":6}', lines[#lines - 1])
+    assert.matches('^{"type":"summary","stat":6,"read":6,"added":6,.*"docs":6', lines[#lines])
+    _, err, rc = t.wol({ 'index', '--progress', '--json' }, m)
+    assert.are.equal(2, rc)
+    assert.matches('^wol: index: %-%-progress goes with a full refresh or %-%-rebuild only', err)
     out, _, rc = t.wol({ 'index', '--stats' }, m)
     assert.are.equal(0, rc)
     assert.matches('documents  6 %(journal 2, notes 2, questions 1, answers 1%)', out)
