@@ -40,6 +40,7 @@ struct wol_index {
 	char *tmpdir; /* $WOL_HOME is read-only: the private copy in use lives here */
 	long long seen_size, seen_mtime; /* index.db after our last use */
 	int corrupt;  /* an sqlite call reported SQLITE_CORRUPT / SQLITE_NOTADB */
+	int built; /* the open index.db was seen built (refresh.c never_built) */
 	wol_index_progress_cb progress; /* wol_index_set_progress */
 	void *progress_payload;
 	/* the rows the last full refresh compared with, kept when it changed
@@ -187,6 +188,9 @@ long long wol_index__data_version(wol_index *ix);
  * the recorded tree was found, so those paths are all that changed. */
 int wol_index__circle_head(wol_walk *w, const char *circle, const char *old, const char *old_tree,
                            char head[41], char tree[41], int *exact);
+
+/* refresh.c: prepares w's statements that write documents (once). */
+int wol_index__writers(wol_walk *w);
 
 /* extract.c */
 /* "YYYY-MM-DD..." -> out (10 chars), else out = "" */

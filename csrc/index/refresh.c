@@ -48,12 +48,17 @@ static int replay_states(wol_walk *w)
 static int remove_unseen(wol_walk *w)
 {
 	sqlite3_stmt *what = NULL;
-	int rc = wol_index__prepare(w->ix, "SELECT kind, circle, qid FROM docs WHERE id = ?1",
-	                            &what, w->err);
+	int rc = 0;
 	for (size_t i = 0; rc == 0 && i < w->nk; i++) {
 		wol_known *k = &w->k[i];
 		if (k->seen)
 			continue;
+		if (!what && (rc = wol_index__prepare(w->ix,
+		                                      "SELECT kind, circle, qid FROM docs WHERE id = ?1",
+		                                      &what, w->err)))
+			break;
+		if ((rc = wol_index__writers(w)))
+			break;
 		/* a record gone changes its question's listing row */
 		sqlite3_reset(what);
 		sqlite3_bind_int64(what, 1, k->id);
@@ -129,7 +134,37 @@ static char *recorded_head(wol_index *ix, const char *circle, char **tree)
 	"path, kind, circle, author, date, sortkey, title, state, qid, rid, evkind, lamport, "   \
 	"target, title_line, body_line, size, mtime, racy, problem"
 
-/* One refresh, inside the lock. `rebuild`: drop everything first. */
+/* The statements that write documents, prepared when the first one is
+ * needed: a refresh that finds nothing changed prepares none (parsing them
+ * was a quarter of the instructions of such a refresh). */
+int wol_index__writers(wol_walk *w)
+{
+	if (w->fts_ins)
+		return 0;
+	wol_index *ix = w->ix;
+	wol_error *err = w->err;
+	int rc = wol_index__prepare(ix,
+	                            "INSERT INTO docs(" DOC_COLS
+	                            ") VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, "
+	                            "?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)",
+	                            &w->ins, err);
+	if (rc == 0)
+		rc = wol_index__prepare(
+		        ix,
+		        "UPDATE docs SET (" DOC_COLS ") = (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
+		        "?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19) WHERE id = ?20",
+		        &w->upd, err);
+	if (rc == 0)
+		rc = wol_index__prepare(ix, "DELETE FROM docs WHERE id = ?1", &w->del, err);
+	if (rc == 0)
+		rc = wol_index__prepare(ix, "DELETE FROM fts WHERE rowid = ?1", &w->fts_del, err);
+	if (rc == 0)
+		rc = wol_index__prepare(ix,
+		                        "INSERT INTO fts(rowid, title, body, tags) VALUES(?1, ?2, ?3, ?4)",
+		                        &w->fts_ins, err);
+	return rc;
+}
+
 /* One refresh, inside the lock. `rebuild`: drop everything first.
  * `targets` (not NULL): visit only these paths, plus, when `circle` is
  * set, the paths changed between its recorded HEAD and its HEAD now. */
@@ -184,25 +219,6 @@ static int refresh_locked(wol_index *ix, int rebuild, const char *circle, wol_st
 	int bulk = rc == 0 && !targets && w.nk == 0;
 	if (bulk)
 		rc = wol_index__exec(ix, wol_index__daily_bulk_begin, err);
-	if (rc == 0)
-		rc = wol_index__prepare(ix,
-		                        "INSERT INTO docs(" DOC_COLS
-		                        ") VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, "
-		                        "?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)",
-		                        &w.ins, err);
-	if (rc == 0)
-		rc = wol_index__prepare(
-		        ix,
-		        "UPDATE docs SET (" DOC_COLS ") = (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
-		        "?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19) WHERE id = ?20",
-		        &w.upd, err);
-	if (rc == 0)
-		rc = wol_index__prepare(ix, "DELETE FROM docs WHERE id = ?1", &w.del, err);
-	if (rc == 0)
-		rc = wol_index__prepare(ix, "DELETE FROM fts WHERE rowid = ?1", &w.fts_del, err);
-	if (rc == 0)
-		rc = wol_index__prepare(ix, "INSERT INTO fts(rowid, title, body, tags) VALUES(?1, ?2, ?3, ?4)",
-		             &w.fts_ins, err);
 	if (rc == 0 && !targets && ix->progress) {
 		/* what there is to read, for the progress (a stat walk, no reads) */
 		long stat = rep->stat;
@@ -278,6 +294,8 @@ static int refresh_locked(wol_index *ix, int rebuild, const char *circle, wol_st
  * not made by a build from nothing (which may have found nothing to index). */
 static int never_built(wol_index *ix)
 {
+	if (ix->built)
+		return 0; /* (a built index stays built until the file is replaced) */
 	sqlite3_stmt *st;
 	if (sqlite3_prepare_v2(ix->db,
 	                       "SELECT (SELECT count(*) FROM (SELECT 1 FROM docs LIMIT 1)) + "
@@ -288,6 +306,7 @@ static int never_built(wol_index *ix)
 	int never = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0) == 0 &&
 	            sqlite3_column_int(st, 1) != WOL_INDEX_BUILT_ID;
 	sqlite3_finalize(st);
+	ix->built = !never;
 	return never;
 }
 
