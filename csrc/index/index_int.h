@@ -41,6 +41,7 @@ struct wol_index {
 	long long seen_size, seen_mtime; /* index.db after our last use */
 	int corrupt;  /* an sqlite call reported SQLITE_CORRUPT / SQLITE_NOTADB */
 	int built; /* the open index.db was seen built (refresh.c never_built) */
+	int swept; /* a refresh removed what a killed build left (refresh.c) */
 	wol_index_progress_cb progress; /* wol_index_set_progress */
 	void *progress_payload;
 	/* the rows the last full refresh compared with, kept when it changed

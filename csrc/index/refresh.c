@@ -415,6 +415,19 @@ static int refresh(wol_index *ix, int rebuild, const char *circle, wol_strv *tar
 	if (rc)
 		return rc;
 	rc = wol_index__ensure_fresh(ix, 1, err);
+	if (!ix->swept) {
+		/* what a build killed midway left (no build runs: we hold the
+		 * lock); once per handle */
+		char *tmp = wol_strfmt("%s.build", ix->dbpath);
+		if (tmp && unlink(tmp) == 0) {
+			char *tmpj = wol_strfmt("%s.build-journal", ix->dbpath);
+			if (tmpj)
+				unlink(tmpj);
+			free(tmpj);
+		}
+		free(tmp);
+		ix->swept = 1;
+	}
 	if (rc == 0 && targets && circle) {
 		/* never recorded this circle's HEAD: nothing to diff against */
 		char *old = recorded_head(ix, circle, NULL);
