@@ -73,6 +73,7 @@ static int tree_changes(wol_walk *w, git_repository *repo, const git_tree *a, co
 static int tree_changes_fast(wol_walk *w, git_repository *repo, const git_tree *a,
                              const git_tree *b, const char *prefix)
 {
+	wol_git_ready(); /* (live already: the repository is open; util/git.c) */
 	git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
 	int rc = tree_changes(w, repo, a, b, prefix, 0);
 	git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 1);
