@@ -1221,6 +1221,11 @@ typedef struct wol_export_opts {
 	const char *from, *to;       /* wol_date_parse forms, or NULL */
 	const char *format;          /* "md" or "html" (NULL: "html") */
 	const char *out;             /* the directory to create (or an earlier export to replace) */
+	/* NULL, or called with stage "read" (0, 0) before the circle is read
+	 * and "write" (pages written, pages) as pages are written; non-zero
+	 * stops the export (nothing is left behind) */
+	wol_progress_cb progress;
+	void *payload;
 } wol_export_opts;
 
 typedef struct wol_export_result {

@@ -127,7 +127,7 @@ typedef struct wol_walk {
 
 /* What the path says about a file. */
 typedef struct wol_index_place {
-	const char *kind; /* journal note question answer event feedback */
+	const char *kind; /* journal note question answer event feedback person */
 	const char *circle;
 	const char *folder; /* notes: the author's folder */
 	const char *qid;
@@ -178,6 +178,17 @@ long long wol_index__data_version(wol_index *ix);
 int wol_index__circle_head(wol_walk *w, const char *circle, const char *old, const char *old_tree,
                            char head[41], char tree[41], int *exact);
 
+/* A file a walk saw (walk.c): read into the index when it is new or
+ * changed since the index recorded it. */
+int wol_index__visit(wol_walk *w, const char *rel, const char *abs, const struct stat *st,
+                     const wol_index_place *pl);
+
+/* walk_people.c: your list of people, kind "person" (private, no circle) */
+/* Whether rel (relative to $WOL_HOME) is a person's file, people/<slug>.md. */
+int wol_index__person_path(const char *rel);
+/* A full refresh's walk of $WOL_HOME/people. */
+int wol_index__walk_people(wol_walk *w);
+
 /* extract.c */
 /* "YYYY-MM-DD..." -> out (10 chars), else out = "" */
 void wol_index__date_prefix(const char *s, char out[11]);
@@ -195,7 +206,7 @@ int wol_index__file(wol_walk *w, const char *rel, const char *abs, const struct 
  * tokens we quoted ourselves, or NULL when the query has only filters. */
 typedef struct wol_query {
 	char *match;
-	const char *kinds[5];
+	const char *kinds[6];
 	size_t nkinds;
 	char *authors[WOL_QUERY_MAX_VALUES];
 	size_t nauthors;

@@ -102,6 +102,12 @@ static int visit(wol_walk *w, const char *rel, const char *abs, const struct sta
 	return wol_index__file(w, rel, abs, st, pl, k);
 }
 
+int wol_index__visit(wol_walk *w, const char *rel, const char *abs, const struct stat *st,
+                     const wol_index_place *pl)
+{
+	return visit(w, rel, abs, st, pl);
+}
+
 /* dir + "/" + name in buf (the walk's hot path: no allocation); NULL when
  * it does not fit. */
 static const char *path_join(char *buf, size_t cap, const char *dir, size_t dirlen,
@@ -360,6 +366,10 @@ static int place_of(const char *rel, wol_index_place *pl, char *buf)
 	if (n == 3 && strcmp(part[0], "journal") == 0 && is_year(part[1])) {
 		pl->kind = "journal";
 		wol_index__date_prefix(part[2], pl->date);
+		return 1;
+	}
+	if (wol_index__person_path(rel)) {
+		pl->kind = "person"; /* walk_people.c */
 		return 1;
 	}
 	if (n < 3 || strcmp(part[0], "circles") != 0 || !wol_name_valid(part[1]))
