@@ -145,7 +145,7 @@ describe('the git index after shares', function()
     local _, rc = share('dry', 'strace -f -qq -e trace=rename,fsync -o ' .. t.shquote(trace))
     assert.are.equal(0, rc)
     local counts = { rename = 0, fsync = 0 }
-    for call in (t.read(trace) or ''):gmatch('%d+ (%a+)%(') do
+    for call in (t.read(trace) or ''):gmatch('%d+%s+(%a+)%(') do
       counts[call] = (counts[call] or 0) + 1
     end
     assert.is_true(counts.rename >= 3 and counts.fsync >= 5, t.read(trace))
