@@ -1,11 +1,12 @@
 /* people/cache.c - the person files parsed so far, kept in the context
  * (ctx_priv.h) under each file's identity (device, inode, size, mtime), so
- * a list drawn again reads and parses only what changed. A file whose
- * mtime is within the last two seconds is not kept: a second write in the
- * same clock tick could leave size and mtime as they were. */
+ * a list drawn again reads and parses only what changed. A file modified
+ * within a tick of the clock before its stat is not kept ("racy": a second
+ * write in the same tick could leave size and mtime as they were). */
 #include "ctx_priv.h"
 #include "people/people_int.h"
 
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -69,6 +70,26 @@ static long long mtime_ns(const struct stat *st)
 	return (long long)st->st_mtim.tv_sec * 1000000000LL + st->st_mtim.tv_nsec;
 }
 
+static long long now_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+/* Whether a file, stat'ed after the clock said `before`, might still be
+ * rewritten with the same size and mtime: modified too close to `before`
+ * for its time stamp to tell. File systems keeping nanoseconds (ext4, xfs,
+ * btrfs, tmpfs) stamp from the kernel's coarse clock, a tick of at most
+ * 10 ms behind the real one; those keeping whole seconds (FAT: two) need
+ * that much. (Keeping nothing younger than two seconds, as before, made a
+ * list drawn right after a sync or a bulk edit read every file again.) */
+static int racy(const struct stat *st, long long before)
+{
+	long long margin = st->st_mtim.tv_nsec ? 20000000LL : 2000000000LL;
+	return mtime_ns(st) + margin > before;
+}
+
 static void store(pcache *c, const char *slug, const struct stat *st, const wol_person *p)
 {
 	int found;
@@ -107,14 +128,30 @@ static void store(pcache *c, const char *slug, const struct stat *st, const wol_
 	c->v[at].p = e.p;
 }
 
-int wol_people__read_cached(wol_ctx *ctx, const char *dir, const char *slug, int stale_days,
-                            wol_person *out, wol_error *err)
+int wol_people__read_cached(wol_ctx *ctx, const char *dir, int dirfd, const char *slug,
+                            int stale_days, wol_person *out, wol_error *err)
 {
 	pcache *c = get_cache(ctx);
-	char *path = wol_strfmt("%s/%s.md", dir, slug);
+	/* this runs for every person of every list drawn: the name relative to
+	 * the open folder (one lookup instead of one per part of the path),
+	 * made without printf or malloc */
+	char name[300];
+	size_t sl = strlen(slug);
 	struct stat st;
-	int have = c && path && lstat(path, &st) == 0 && S_ISREG(st.st_mode);
-	free(path);
+	int have = 0;
+	long long before = now_ns();
+	if (c && sl + 4 <= sizeof name) {
+		memcpy(name, slug, sl);
+		memcpy(name + sl, ".md", 4);
+		if (dirfd >= 0) {
+			have = fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0;
+		} else {
+			char *path = wol_strfmt("%s/%s", dir, name);
+			have = path && lstat(path, &st) == 0;
+			free(path);
+		}
+		have = have && S_ISREG(st.st_mode);
+	}
 	wol_date today = wol_ctx_today(ctx);
 	if (have) {
 		int found;
@@ -129,10 +166,7 @@ int wol_people__read_cached(wol_ctx *ctx, const char *dir, const char *slug, int
 		}
 	}
 	int rc = wol_people__read(dir, slug, today, stale_days, 0, out, err);
-	struct timespec now;
-	clock_gettime(CLOCK_REALTIME, &now);
-	long long now_ns = (long long)now.tv_sec * 1000000000LL + now.tv_nsec;
-	if (rc == 0 && have && now_ns - mtime_ns(&st) > 2000000000LL)
+	if (rc == 0 && have && !racy(&st, before))
 		store(c, slug, &st, out);
 	return rc;
 }

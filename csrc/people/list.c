@@ -4,12 +4,14 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 static const char *const sorts[] = {"stale", "name", "closeness", "count", NULL};
 
@@ -51,7 +53,7 @@ int wol_people__slugs(const char *dir, char ***slugs, size_t *n, wol_error *err)
 			}
 			v = nv;
 		}
-		if (!(v[cnt] = wol_strfmt("%s", slug))) {
+		if (!(v[cnt] = wol_strdup(slug))) {
 			rc = WOL_ENOMEM;
 			break;
 		}
@@ -163,10 +165,11 @@ int wol_people_list(wol_ctx *ctx, const wol_people_opts *opts, wol_people *out, 
 	if (rc == 0 && n && !(out->items = calloc(n, sizeof *out->items)))
 		rc = wol_error_set(err, WOL_ENOMEM, "out of memory");
 	wol_date today = wol_ctx_today(ctx);
+	int dfd = n ? open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
 	for (size_t i = 0; rc == 0 && i < n; i++) {
 		wol_error perr;
 		wol_person *p = &out->items[out->n];
-		int prc = wol_people__read_cached(ctx, dir, slugs[i], out->stale_days, p, &perr);
+		int prc = wol_people__read_cached(ctx, dir, dfd, slugs[i], out->stale_days, p, &perr);
 		if (prc == WOL_ENOMEM) {
 			rc = wol_error_set(err, WOL_ENOMEM, "out of memory");
 		} else if (prc == WOL_ENOTFOUND) {
@@ -178,6 +181,8 @@ int wol_people_list(wol_ctx *ctx, const wol_people_opts *opts, wol_people *out, 
 			out->n++;
 		}
 	}
+	if (dfd >= 0)
+		close(dfd);
 	wol_strv_free(slugs, n);
 	free(dir);
 	if (rc == 0 && opts->ix && !opts->no_answers) {
@@ -251,15 +256,16 @@ static int slug_of_base(const char *slug, const char *base)
 
 /* Reads the people of slugs[] that `pass` selects and gathers those
  * called `want`. */
-static int match_names(wol_ctx *ctx, const char *dir, char **slugs, size_t n, const char *want,
-                       const char *base, int pass, wol_buf *found, size_t *hits, char **first)
+static int match_names(wol_ctx *ctx, const char *dir, int dfd, char **slugs, size_t n,
+                       const char *want, const char *base, int pass, wol_buf *found, size_t *hits,
+                       char **first)
 {
 	for (size_t i = 0; i < n; i++) {
 		if (slug_of_base(slugs[i], base) != (pass == 0))
 			continue;
 		wol_person p;
 		wol_error perr;
-		if (wol_people__read_cached(ctx, dir, slugs[i], 1, &p, &perr) != 0) {
+		if (wol_people__read_cached(ctx, dir, dfd, slugs[i], 1, &p, &perr) != 0) {
 			if (perr.code == WOL_ENOMEM)
 				return WOL_ENOMEM;
 			continue;
@@ -336,9 +342,12 @@ int wol_people_find(wol_ctx *ctx, const char *ref, char **slug, wol_error *err)
 	wol_buf_init(&found);
 	size_t hits = 0;
 	char *first = NULL;
+	int dfd = rc == 0 && !*slug && n ? open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
 	for (int pass = 0; rc == 0 && !*slug && !hits && pass < 2; pass++)
-		if (match_names(ctx, dir, slugs, n, want, base, pass, &found, &hits, &first))
+		if (match_names(ctx, dir, dfd, slugs, n, want, base, pass, &found, &hits, &first))
 			rc = wol_error_set(err, WOL_ENOMEM, "out of memory");
+	if (dfd >= 0)
+		close(dfd);
 	if (rc == 0 && !*slug) {
 		if (hits == 1) {
 			*slug = first;

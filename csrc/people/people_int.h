@@ -44,9 +44,10 @@ int wol_people__answers(wol_ctx *ctx, wol_index *ix, wol_person *v, size_t n, in
 /* person.c: a deep copy of a person read without its contributions. */
 int wol_people__copy(const wol_person *src, wol_person *dst);
 /* cache.c: wol_people__read (no contributions) through the context's cache
- * of parsed files, checked against each file's stat. */
-int wol_people__read_cached(wol_ctx *ctx, const char *dir, const char *slug, int stale_days,
-                            wol_person *out, wol_error *err);
+ * of parsed files, checked against each file's stat. `dirfd`: `dir` open
+ * (O_DIRECTORY), or -1. */
+int wol_people__read_cached(wol_ctx *ctx, const char *dir, int dirfd, const char *slug,
+                            int stale_days, wol_person *out, wol_error *err);
 
 /* list.c: the refs of people (dir listing, sorted file names). */
 int wol_people__slugs(const char *dir, char ***slugs, size_t *n, wol_error *err);

@@ -396,7 +396,7 @@ static char **copy_strv(char *const *v, size_t n, int *bad)
 		return NULL;
 	char **out = calloc(n, sizeof *out);
 	for (size_t i = 0; out && i < n; i++)
-		if (!(out[i] = wol_strfmt("%s", v[i])))
+		if (!(out[i] = wol_strdup(v[i])))
 			*bad = 1;
 	if (!out)
 		*bad = 1;
@@ -405,7 +405,7 @@ static char **copy_strv(char *const *v, size_t n, int *bad)
 
 static char *copy_str(const char *s, int *bad)
 {
-	char *c = s ? wol_strfmt("%s", s) : NULL;
+	char *c = wol_strdup(s); /* every list drawn copies each field: no printf */
 	if (s && !c)
 		*bad = 1;
 	return c;

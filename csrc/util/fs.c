@@ -27,6 +27,11 @@ int wol_fs_exists(const char *path)
 
 int wol_fs_mkdirs(const char *path, mode_t mode, wol_error *err)
 {
+	/* there already (the common case: every write asks): one stat, not a
+	 * mkdir and a stat per part of the path */
+	struct stat there;
+	if (stat(path, &there) == 0 && S_ISDIR(there.st_mode))
+		return 0;
 	char *p = wol_strfmt("%s", path);
 	if (!p)
 		return wol_error_set(err, WOL_ENOMEM, "out of memory");

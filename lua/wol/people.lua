@@ -63,8 +63,30 @@ local function options()
   return ok and type(o) == 'table' and o or {}
 end
 
-local function pad(s, n)
-  local w = vim.fn.strdisplaywidth(s)
+-- Display width: the byte count for printable ASCII (most names, and
+-- every other column), else what Neovim says. The list draws hundreds of
+-- names: a call into Vimscript for each was a tenth of drawing it.
+local widths_seen, nseen = {}, 0
+
+local function width(s)
+  local w = widths_seen[s]
+  if w then
+    return w
+  end
+  if not s:find('[%z\1-\31\127-\255]') then
+    w = #s
+  else
+    w = vim.fn.strdisplaywidth(s)
+  end
+  if nseen > 5000 then
+    widths_seen, nseen = {}, 0
+  end
+  widths_seen[s], nseen = w, nseen + 1
+  return w
+end
+
+local function pad(s, n, w)
+  w = w or width(s)
   if w > n then
     -- cut to n display cells, marking the cut
     local out = vim.fn.strcharpart(s, 0, n - 1)
@@ -88,14 +110,16 @@ function M.since(p)
   if p.days == 0 then
     return 'today'
   end
-  return plural(p.days, 'day')
+  return p.days == 1 and '1 day' or p.days .. ' days'
+end
+
+local dot_text = { [-1] = '-    ' }
+for n = 0, 5 do
+  dot_text[n] = string.rep('●', n) .. string.rep('○', 5 - n)
 end
 
 local function dots(n)
-  if not n then
-    return '-    '
-  end
-  return string.rep('●', n) .. string.rep('○', 5 - n)
+  return dot_text[n or -1] or dot_text[-1]
 end
 
 --- Lines, highlights ({ group, line0, col_start, col_end }) and targets
@@ -116,29 +140,38 @@ function M.render(list)
     add('  Nobody on your list yet. Who could help you reach your goal, or would', 'WolPeopleMuted')
     add('  gain from what you know? Press a to add someone.', 'WolPeopleMuted')
   else
-    local width = 12
-    for _, p in ipairs(list.people) do
-      width = math.max(width, math.min(vim.fn.strdisplaywidth(p.name), 28))
+    local cells, widths = 12, {}
+    for i, p in ipairs(list.people) do
+      widths[i] = width(p.name)
+      cells = math.max(cells, math.min(widths[i], 28))
     end
-    add('  ' .. pad('Name', width) .. '  Close  Last         Given  Relation', 'WolPeopleHeading')
-    for _, p in ipairs(list.people) do
-      local name = pad(p.name, width)
+    add('  ' .. pad('Name', cells) .. '  Close  Last         Given  Relation', 'WolPeopleHeading')
+    -- the hot loop of a long list: plain concatenation and table stores
+    -- (string.format and a closure call per highlight kept LuaJIT from
+    -- compiling it)
+    local rep = string.rep
+    for i, p in ipairs(list.people) do
+      local name = widths[i] <= cells and p.name .. rep(' ', cells - widths[i]) or pad(p.name, cells, widths[i])
       local close = dots(p.closeness)
-      local since = pad(M.since(p), 11)
+      local since = M.since(p)
+      since = since .. rep(' ', 11 - #since)
       local rel = p.relation or ''
       if p.broken then
         rel = '(the file needs fixing: <CR> opens it)'
       end
-      local text = string.format('  %s  %s  %s  %5d  %s', name, close, since, p.count, rel)
-      local l = add(text)
+      local count = tostring(p.count)
+      local text = '  ' .. name .. '  ' .. close .. '  ' .. since .. '  ' .. rep(' ', 5 - #count) .. count .. '  ' .. rel
+      local l = #lines + 1
+      lines[l] = text
       targets[l] = p
-      hl(p.stale and 'WolPeopleStale' or 'WolPeopleName', 2, 2 + #name)
+      local row = l - 1
       local cs = 2 + #name + 2
-      hl('WolPeopleClose', cs, cs + #close)
       local ss = cs + #close + 2
-      hl(p.stale and 'WolPeopleStale' or 'WolPeopleMuted', ss, ss + #since)
+      hls[#hls + 1] = { p.stale and 'WolPeopleStale' or 'WolPeopleName', row, 2, 2 + #name }
+      hls[#hls + 1] = { 'WolPeopleClose', row, cs, cs + #close }
+      hls[#hls + 1] = { p.stale and 'WolPeopleStale' or 'WolPeopleMuted', row, ss, ss + #since }
       if p.broken or p.warning then
-        hl('WolPeopleWarn', #text - #rel, -1)
+        hls[#hls + 1] = { 'WolPeopleWarn', row, #text - #rel, -1 }
       end
     end
   end
@@ -155,7 +188,8 @@ local function draw(buf)
   local s = state[buf]
   local list = check(ctx():people({ sort = s.sort, stale_days = options().stale_days }))
   local lines, hls, targets = M.render(list)
-  require('wol.ui').set_lines(buf, ns, lines, hls)
+  -- drawn for the lines on screen only: 500 people are 1,500 highlights
+  require('wol.ui').set_lines_lazy(buf, ns, lines, hls)
   s.list, s.targets = list, targets
   return list
 end

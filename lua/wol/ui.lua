@@ -62,6 +62,58 @@ function M.set_lines(buf, ns, lines, hls)
   end
 end
 
+-- ns -> { [buf] = { [row] = { { group, row, col_start, col_end }, ... } } }
+local lazy = {}
+
+--- set_lines for long lists: the same text, but the highlights are put on
+--- the lines Neovim draws, when it draws them (a decoration provider with
+--- ephemeral extmarks), so their cost follows the window's height, not the
+--- length of the list. `ns` is for this use only.
+function M.set_lines_lazy(buf, ns, lines, hls)
+  M.set_lines(buf, ns, lines, {})
+  local byline = {}
+  for _, h in ipairs(hls) do
+    local row = h[2]
+    if h[4] < 0 then
+      h[4] = #(lines[row + 1] or '')
+    end
+    if h[4] > h[3] then
+      local l = byline[row]
+      if not l then
+        l = {}
+        byline[row] = l
+      end
+      l[#l + 1] = h
+    end
+  end
+  local bufs = lazy[ns]
+  if not bufs then
+    bufs = {}
+    lazy[ns] = bufs
+    api.nvim_set_decoration_provider(ns, {
+      on_win = function(_, _, b)
+        return bufs[b] ~= nil
+      end,
+      on_line = function(_, _, b, row)
+        local l = bufs[b] and bufs[b][row]
+        for _, h in ipairs(l or {}) do
+          pcall(api.nvim_buf_set_extmark, b, ns, row, h[3], { end_col = h[4], hl_group = h[1], ephemeral = true })
+        end
+      end,
+    })
+  end
+  if not bufs[buf] then
+    api.nvim_create_autocmd('BufWipeout', {
+      buffer = buf,
+      once = true,
+      callback = function()
+        bufs[buf] = nil
+      end,
+    })
+  end
+  bufs[buf] = byline
+end
+
 --- Goes to a window to open a file from the list in `buf`: another
 --- ordinary window of the tab when there is one, else a new split above.
 function M.other_window(buf)

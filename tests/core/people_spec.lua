@@ -461,6 +461,18 @@ describe('people cache', function()
     -- a contribution (a new mtime) shows at once
     assert(ctx:give('bo', 'x'))
     assert.equal(1, assert(ctx:people({ sort = 'name' })).people[2].count)
+    -- a file stamped at or after the moment it is looked at is never kept:
+    -- rewritten with the same size and time stamp, it is still read again
+    local stamp = os.date('!%Y-%m-%d %H:%M:%S', os.time() + 3600) .. '.123456789 UTC'
+    local function stamped(text)
+      t.write(p.abs, text)
+      t.sh('touch -d ' .. t.shquote(stamp) .. ' ' .. t.shquote(p.abs))
+    end
+    local base = t.read(p.abs)
+    stamped(base:gsub('relation: uno', 'relation: aaa'))
+    assert.equal('aaa,three', relations())
+    stamped(base:gsub('relation: uno', 'relation: bbb'))
+    assert.equal('bbb,three', relations())
     ctx:close()
   end)
 end)
