@@ -6,7 +6,11 @@ CC      ?= cc
 # Lua side reads the file).
 VERSION := $(shell cat VERSION)
 comma   := ,
-PKGS    := libgit2 sqlite3 yaml-0.1 libcjson libcmark
+# libcrypto first: the git index's SHA-1 (csrc/repo/gitindex.c). libgit2
+# loads it anyway (through libssh2); named first it also comes first in the
+# dynamic linker's lookup order, which makes its 4,000 symbol relocations
+# cheap at every process start (bench/ANALYSIS.md, "CLI start").
+PKGS    := libcrypto libgit2 sqlite3 yaml-0.1 libcjson libcmark
 LUA_INC := $(shell pkg-config --cflags luajit 2>/dev/null || pkg-config --cflags lua5.1 2>/dev/null)
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)

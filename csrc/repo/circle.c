@@ -165,6 +165,7 @@ void wol_circle_close(wol_circle *c)
 		return;
 	if (c->idx)
 		git_index_free(c->idx);
+	free(c->ixbuf);
 	if (c->repo)
 		git_repository_free(c->repo);
 	free(c->name);

@@ -26,6 +26,11 @@ struct wol_circle {
 	 * while $GIT_DIR/index still has the same inode, size and mtime */
 	git_index *idx;
 	struct stat idx_st;
+	/* the index file's bytes as we last wrote them in place (gitindex.c),
+	 * used while $GIT_DIR/index still has ixbuf_st's inode, size and mtime */
+	char *ixbuf;
+	size_t ixlen;
+	struct stat ixbuf_st;
 };
 
 

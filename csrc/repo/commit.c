@@ -2,6 +2,7 @@
  * (wol_circle_commit): flock, index.lock, compare-and-swap on the branch,
  * and recovery from an owner file left by a killed commit. */
 #include "circle_priv.h"
+#include "repo/gitindex.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -193,6 +194,112 @@ static int same_file(const struct stat *a, const struct stat *b)
 	       wol_fs_mtime_ns(a) == wol_fs_mtime_ns(b);
 }
 
+static void fill_entry(wol_gitindex_entry *e, const char *root, const char *rel,
+                       const git_oid *blob, size_t len)
+{
+	memset(e, 0, sizeof *e);
+	struct stat st;
+	char *p = wol_strfmt("%s/%s", root, rel);
+	if (p && lstat(p, &st) == 0 && S_ISREG(st.st_mode)) {
+		e->ctime_s = (uint32_t)st.st_ctim.tv_sec;
+		e->ctime_ns = (uint32_t)st.st_ctim.tv_nsec;
+		e->mtime_s = (uint32_t)st.st_mtim.tv_sec;
+		e->mtime_ns = (uint32_t)st.st_mtim.tv_nsec;
+		e->dev = (uint32_t)st.st_dev;
+		e->ino = (uint32_t)st.st_ino;
+		e->uid = st.st_uid;
+		e->gid = st.st_gid;
+		e->size = (uint32_t)st.st_size;
+	} else {
+		e->size = (uint32_t)len;
+	}
+	free(p);
+	e->mode = GIT_FILEMODE_BLOB;
+	memcpy(e->id, blob->id, sizeof e->id);
+	e->path = rel;
+}
+
+static int write_all_fd(int fd, const char *p, size_t n)
+{
+	while (n > 0) {
+		ssize_t w = write(fd, p, n);
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+/* The index with `files` staged, changed in place (gitindex.c) and written
+ * to wol-index.new, fsynced, renamed over the index. 0, WOL_GITINDEX_FALLBACK
+ * when only libgit2's writer can do it, or an error. */
+static int write_index_in_place(wol_circle *c, const char *cur, const char *tmp,
+                                const wol_commit_file *files, const git_oid *blobs, size_t nfiles,
+                                wol_error *err)
+{
+	struct stat st;
+	if (stat(cur, &st) != 0)
+		return WOL_GITINDEX_FALLBACK; /* none yet: libgit2 makes it */
+	char *bytes = NULL;
+	size_t len = 0;
+	if (c->ixbuf && same_file(&st, &c->ixbuf_st)) {
+		bytes = c->ixbuf; /* what we wrote last: not read again */
+		len = c->ixlen;
+		c->ixbuf = NULL;
+	} else if (wol_fs_read(cur, (size_t)1 << 31, 1, &bytes, &len, NULL) != 0) {
+		return WOL_GITINDEX_FALLBACK;
+	}
+	free(c->ixbuf);
+	c->ixbuf = NULL;
+	int rc = 0;
+	for (size_t i = 0; rc == 0 && i < nfiles; i++) {
+		wol_gitindex_entry e;
+		fill_entry(&e, c->path, files[i].path, &blobs[i], files[i].len);
+		char *next = NULL;
+		size_t nlen = 0;
+		rc = wol_gitindex__splice(bytes, len, &st, &e, &next, &nlen);
+		if (rc == 0) {
+			free(bytes);
+			bytes = next;
+			len = nlen + 20; /* the room for the checksum */
+		}
+	}
+	if (rc == 0 && wol_gitindex__seal(bytes, len - 20) != 0)
+		rc = wol_error_set(err, WOL_EIO, "commit: index: SHA-1 failed");
+	if (rc == WOL_ENOMEM)
+		rc = wol_error_set(err, WOL_ENOMEM, "out of memory");
+	if (rc) {
+		free(bytes);
+		return rc;
+	}
+	unlink(tmp);
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0666);
+	if (fd < 0 || write_all_fd(fd, bytes, len) != 0 || fsync(fd) != 0) {
+		int e = errno;
+		if (fd >= 0)
+			close(fd);
+		unlink(tmp);
+		free(bytes);
+		return wol_error_set(err, WOL_EIO, "commit: index: %s", strerror(e));
+	}
+	if (close(fd) != 0 || rename(tmp, cur) != 0 || stat(cur, &c->ixbuf_st) != 0) {
+		int e = errno;
+		unlink(tmp);
+		free(bytes);
+		return wol_error_set(err, WOL_EIO, "commit: index: %s", strerror(e));
+	}
+	c->ixbuf = bytes;
+	c->ixlen = len;
+	if (c->idx)
+		git_index_free(c->idx); /* libgit2's parsed copy is behind now */
+	c->idx = NULL;
+	return 0;
+}
+
 /* Writes the index with `files` staged, under our index.lock: a private
  * copy at wol-index.new (a hard link of the index, which libgit2's write
  * replaces) renamed over the index. The parsed copy is kept in the handle
@@ -207,6 +314,12 @@ static int write_index(wol_circle *c, const wol_commit_file *files, const git_oi
 		rc = wol_error_set(err, WOL_ENOMEM, "out of memory");
 		goto out;
 	}
+	rc = write_index_in_place(c, cur, tmp, files, blobs, nfiles, err);
+	if (rc != WOL_GITINDEX_FALLBACK)
+		goto out_kept;
+	rc = 0;
+	free(c->ixbuf);
+	c->ixbuf = NULL;
 	struct stat st;
 	int have = stat(cur, &st) == 0;
 	if (!c->idx || !have || !same_file(&st, &c->idx_st)) {
@@ -241,6 +354,7 @@ out:
 		if (tmp)
 			unlink(tmp);
 	}
+out_kept:
 	free(cur);
 	free(tmp);
 	return rc;

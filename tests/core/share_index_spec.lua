@@ -1,0 +1,185 @@
+-- The git index after shares (csrc/repo/gitindex.c changes it in place for
+-- the common case, libgit2's writer does the rest): whatever the index held
+-- (git's cached trees, skip-worktree entries, version 4), plain git sees a
+-- clean status, `git write-tree` gives HEAD's tree (the cached trees of the
+-- shared paths were invalidated), fsck is clean, and libgit2 reads it back.
+local t = require('wolt')
+local interp = os.getenv('WOL_TEST_INTERP') or 'luajit'
+
+local function sh_ok(cmd)
+  local out, rc = t.sh(cmd)
+  assert(rc == 0, cmd .. '\n' .. out)
+  return out
+end
+
+describe('the git index after shares', function()
+  local home, ctx, dir
+  local core = t.core()
+
+  local function git(args)
+    return sh_ok('git -C ' .. t.shquote(dir) .. ' ' .. args .. ' 2>&1')
+  end
+
+  -- everything plain git can check, and the counts
+  local function assert_clean(files)
+    assert.are.equal('', git('status --porcelain'))
+    assert.are.equal(git('rev-parse HEAD^{tree}'), git('write-tree'))
+    git('fsck --no-progress')
+    git('diff --cached --quiet HEAD')
+    if files then
+      assert.are.equal(files, tonumber(git('ls-files | wc -l'):match('%d+')))
+    end
+  end
+
+  setup(function()
+    home = t.tmpdir('shareidx')
+    local me = { home = os.getenv('HOME'), wol_home = home }
+    local _, err, rc = t.wol({ 'init', 'c' }, me)
+    assert(rc == 0, err)
+    dir = home .. '/circles/c'
+    -- 200 notes of another member, committed by plain git: its index has
+    -- git's cached trees (the TREE extension)
+    sh_ok(string.format('cd %s && mkdir -p notes/bo && for i in $(seq 1 200); do echo "note $i" > notes/bo/n$i.md; done',
+      t.shquote(dir)))
+    git('add -A')
+    git('commit -q -m "bo writes"')
+    assert.truthy(git('ls-files --debug | head -1'))
+    ctx = assert(core.open({ home = home }))
+  end)
+
+  teardown(function()
+    ctx:close()
+  end)
+
+  local function count()
+    return tonumber(git('ls-files | wc -l'):match('%d+'))
+  end
+
+  it('stay clean for plain git over 50 shares, new notes and the same note again', function()
+    local n = count()
+    local c = assert(ctx:circle_open())
+    local first
+    for i = 1, 50 do
+      local r
+      if i % 5 == 0 then
+        r = assert(c:share({ note = first, content = '# First\n\nagain ' .. i .. '\n' }))
+      else
+        r = assert(c:share({ content = '# Plan ' .. i .. '\n\nstep ' .. i .. '\n', title = 'Plan ' .. i }))
+        n = n + 1
+      end
+      first = first or r.note
+      if i % 10 == 0 then
+        assert_clean(n)
+      end
+    end
+    -- plain git changes the index between two shares: the handle reads it again
+    t.write(dir .. '/notes/bo/extra.md', 'from git\n')
+    git('add notes/bo/extra.md')
+    git('commit -q -m extra')
+    assert(c:share({ content = '# After git\n', title = 'After git' }))
+    assert_clean(n + 2)
+    -- and a CLI process (reading the index from the file) agrees
+    local f = t.tmpdir('sharef') .. '/cli.md'
+    t.write(f, '# From the shell\n')
+    local _, err, rc = t.wol({ 'share', f }, { home = os.getenv('HOME'), wol_home = home })
+    assert(rc == 0, err)
+    assert_clean(n + 3)
+    -- git's next commit holds what it should (its cached trees are right)
+    t.write(dir .. '/notes/bo/n1.md', 'changed by git\n')
+    git('commit -q -a -m "git again"')
+    assert_clean(n + 3)
+    assert.are.equal('', git('diff HEAD~1 --stat -- notes/tester'))
+    c:close()
+  end)
+
+  it('keep entries git marked (skip-worktree) and a version 4 index', function()
+    local c = assert(ctx:circle_open())
+    git('update-index --skip-worktree notes/bo/n2.md')
+    assert(c:share({ content = '# Marked\n', title = 'Marked' }))
+    assert.matches('S notes/bo/n2.md', git('ls-files -v notes/bo/n2.md'))
+    assert_clean()
+    git('update-index --no-skip-worktree notes/bo/n2.md')
+    git('update-index --index-version 4')
+    assert(c:share({ content = '# Four\n', title = 'Four' }))
+    assert(c:share({ content = '# Four again\n', title = 'Four again' }))
+    assert_clean()
+    local head = t.read(dir .. '/.git/index'):sub(1, 8)
+    assert.are.equal('DIRC\0\0\0\4', head) -- still version 4
+    git('update-index --index-version 2')
+    c:close()
+  end)
+
+  it('stay clean when two processes share at once', function()
+    if interp ~= 'luajit' then return end -- drives the CLI; one run is enough
+    local n = count()
+    local src = t.tmpdir('sharepar')
+    local me = t.env({ home = os.getenv('HOME'), wol_home = home })
+    local loops = {}
+    for p = 1, 2 do
+      loops[p] = string.format(
+        '(for i in 1 2 3 4 5 6 7 8 9 10; do f=%s/p%d-$i.md; printf "# P%d $i\\n" > $f; env %s %s share $f >/dev/null || echo FAIL; done)',
+        t.shquote(src), p, p, me, t.shquote(t.bin))
+    end
+    local out = sh_ok(loops[1] .. ' & ' .. loops[2] .. ' & wait')
+    assert.are.equal('', out)
+    assert_clean(n + 20)
+  end)
+
+  it('recover from a share killed at each rename and fsync of its commit', function()
+    if interp ~= 'luajit' then return end -- drives the CLI; one run is enough
+    if select(2, t.sh('command -v strace')) ~= 0 then
+      pending('strace is needed to stop a share at chosen points (make deps-test installs it)')
+      return
+    end
+    local me = { home = os.getenv('HOME'), wol_home = home }
+    local src = t.tmpdir('sharekill')
+    local function share(name, extra)
+      local f = src .. '/' .. name .. '.md'
+      t.write(f, '# ' .. name .. '\n')
+      return t.sh(string.format('env %s %s %s share %s >/dev/null 2>&1', t.env(me), extra or '',
+        t.shquote(t.bin), t.shquote(f)))
+    end
+    -- a dry run: the renames and fsyncs of one share (the note, the
+    -- objects, the index, the branch)
+    local trace = src .. '/trace'
+    local _, rc = share('dry', 'strace -f -qq -e trace=rename,fsync -o ' .. t.shquote(trace))
+    assert.are.equal(0, rc)
+    local counts = { rename = 0, fsync = 0 }
+    for call in (t.read(trace) or ''):gmatch('%d+%s+(%a+)%(') do
+      counts[call] = (counts[call] or 0) + 1
+    end
+    assert.is_true(counts.rename >= 3 and counts.fsync >= 5, t.read(trace))
+    local n = count()
+    for _, call in ipairs({ 'rename', 'fsync' }) do
+      for at = 1, counts[call] do
+        local name = string.format('k-%s-%d', call, at)
+        _, rc = share(name, string.format('strace -f -qq -e trace=%s -e inject=%s:signal=KILL:when=%d -o /dev/null',
+          call, call, at))
+        assert.are.equal(137, rc, name)
+        -- the next share recovers and commits its own note; the killed
+        -- one is either committed or not, never half
+        _, rc = share(name .. '-after')
+        assert.are.equal(0, rc, name)
+        n = n + 1
+        assert.is_false(t.exists(dir .. '/.git/index.lock'), name)
+        git('fsck --no-progress')
+        -- the killed share's note is committed, or left in the work tree
+        -- (killed before the index was written), or staged (killed after
+        -- the index was written, before the branch moved): never half
+        local st = git('status --porcelain')
+        local staged = st:match('^A  (notes/[^\n]+/k%-[%w%-]+%.md)\n$')
+        local loose = st:match('^%?%? (notes/[^\n]+/k%-[%w%-]+%.md)\n$')
+        assert.is_true(st == '' or staged ~= nil or loose ~= nil, name .. ': ' .. st)
+        if staged then
+          git('rm -q --cached ' .. staged)
+        end
+        if staged or loose then
+          os.remove(dir .. '/' .. (staged or loose))
+        end
+        assert.are.equal(git('rev-parse HEAD^{tree}'), git('write-tree'), name)
+        assert.are.equal('', git('status --porcelain'), name)
+      end
+    end
+    assert.is_true(count() >= n)
+  end)
+end)
