@@ -5,6 +5,7 @@ CC      ?= cc
 # The version, in one place: VERSION (the C side gets it as WOL_VERSION, the
 # Lua side reads the file).
 VERSION := $(shell cat VERSION)
+comma   := ,
 PKGS    := libgit2 sqlite3 yaml-0.1 libcjson libcmark
 LUA_INC := $(shell pkg-config --cflags luajit 2>/dev/null || pkg-config --cflags lua5.1 2>/dev/null)
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
@@ -20,7 +21,14 @@ CFLAGS_ALL := -std=gnu11 $(OPT) $(WARN) -fPIC -fvisibility=hidden -D_GNU_SOURCE 
               -DWOL_VERSION='"$(VERSION)"' $(PKG_CFLAGS) $(LUA_INC) $(CFLAGS)
 # Header dependencies: every object also writes a .d file (make reads them below).
 DEPFLAGS   := -MMD -MP
-LDFLAGS_ALL := $(LDFLAGS)
+# libgit2 is initialised on first use: every function that makes a libgit2
+# object from nothing goes through csrc/util/git.c first (the list there).
+GIT_WRAP := git_repository_open git_repository_open_ext git_repository_init \
+            git_repository_init_ext git_clone git_config_new git_config_open_default \
+            git_index_open git_signature_now git_odb_hash git_odb_hashfile git_oid_fromstr \
+            git_oid_fromstrn git_remote_create_detached git_diff_buffers git_error_last \
+            git_error_clear git_error_set_str
+LDFLAGS_ALL := $(LDFLAGS) $(addprefix -Wl$(comma)--wrap=,$(GIT_WRAP))
 
 # csrc/ in layers (doc/hacking.md): util/, format/, repo/, index/, the domain
 # nouns at the top, and the two front ends lua/ (the module) and cli/ (bin/wol).

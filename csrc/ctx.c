@@ -17,7 +17,7 @@ struct wol_ctx {
 	wol_date today;
 	wol_identity id;
 	wol_error id_err;  /* why the handle is unusable (id.problem is its message) */
-	git_config *cfg;
+	wol_gitcfg *cfg; /* the git config keys it read (ctx_config.c) */
 	void *cache[WOL_CTX_CACHES]; /* see ctx_priv.h */
 	void (*cache_free[WOL_CTX_CACHES])(void *);
 };
@@ -49,47 +49,26 @@ static char *resolve_home(const char *given)
 	return real;
 }
 
-/* The user's git configuration, read from the files git itself reads, using
- * $HOME as it is now (libgit2 caches its search path at init). */
-static int open_config(git_config **out)
-{
-	git_config *cfg = NULL;
-	if (git_config_new(&cfg) < 0)
-		return -1;
-	const char *home = getenv("HOME");
-	const char *xdg = getenv("XDG_CONFIG_HOME");
-	const char *global = getenv("GIT_CONFIG_GLOBAL");
-	char *p;
-	if (access("/etc/gitconfig", R_OK) == 0 && !getenv("GIT_CONFIG_NOSYSTEM"))
-		git_config_add_file_ondisk(cfg, "/etc/gitconfig", GIT_CONFIG_LEVEL_SYSTEM, NULL, 0);
-	if (xdg && *xdg)
-		p = wol_strfmt("%s/git/config", xdg);
-	else
-		p = home ? wol_strfmt("%s/.config/git/config", home) : NULL;
-	if (p && access(p, R_OK) == 0)
-		git_config_add_file_ondisk(cfg, p, GIT_CONFIG_LEVEL_XDG, NULL, 0);
-	free(p);
-	if (global && *global)
-		p = wol_strfmt("%s", global);
-	else
-		p = home ? wol_strfmt("%s/.gitconfig", home) : NULL;
-	if (p && access(p, R_OK) == 0)
-		git_config_add_file_ondisk(cfg, p, GIT_CONFIG_LEVEL_GLOBAL, NULL, 0);
-	free(p);
-	*out = cfg;
-	return 0;
-}
-
 char *wol_ctx_config(const wol_ctx *ctx, const char *key)
 {
+	if (wol_gitcfg_covers(key))
+		return ctx->cfg ? wol_gitcfg_get(ctx->cfg, key) : NULL;
+	/* a key the cache does not hold: the files themselves, through libgit2 */
+	git_config *cfg = NULL;
 	git_buf b = {0};
-	if (!ctx->cfg || git_config_get_string_buf(&b, ctx->cfg, key) < 0) {
+	char *s = NULL;
+	if (wol_gitcfg_open_git(&cfg) == 0 && git_config_get_string_buf(&b, cfg, key) == 0)
+		s = wol_strfmt("%s", b.ptr ? b.ptr : "");
+	else
 		git_error_clear();
-		return NULL;
-	}
-	char *s = wol_strfmt("%s", b.ptr ? b.ptr : "");
 	git_buf_dispose(&b);
+	git_config_free(cfg);
 	return s;
+}
+
+int wol_ctx_current(const wol_ctx *ctx)
+{
+	return wol_gitcfg_current(ctx->cfg);
 }
 
 static void read_identity(wol_ctx *ctx)
@@ -169,7 +148,8 @@ int wol_ctx_open(wol_ctx **out, const wol_ctx_opts *opts, wol_error *err)
 		}
 		ctx->circle_opt = wol_strfmt("%s", opts->circle);
 	}
-	if (open_config(&ctx->cfg) != 0) {
+	ctx->cfg = wol_gitcfg_read(ctx->home);
+	if (!ctx->cfg) {
 		int rc = wol_error_git(err, -1, "git config");
 		wol_ctx_free(ctx);
 		return rc;
@@ -189,8 +169,7 @@ void wol_ctx_free(wol_ctx *ctx)
 	free(ctx->id.name);
 	free(ctx->id.email);
 	free(ctx->id.problem);
-	if (ctx->cfg)
-		git_config_free(ctx->cfg);
+	wol_gitcfg_free(ctx->cfg);
 	for (int i = 0; i < WOL_CTX_CACHES; i++)
 		wol_ctx_cache_set(ctx, (enum wol_ctx_cache_slot)i, NULL, NULL);
 	free(ctx);

@@ -1,5 +1,5 @@
-/* version.c - the library as a whole: setting it up once per process, its
- * version and what it was built with */
+/* version.c - the library as a whole: its version and what it was built
+ * with (setting it up: util/git.c) */
 #include "util/util.h"
 
 #include <cjson/cJSON.h>
@@ -7,25 +7,6 @@
 #include <sqlite3.h>
 #include <stdio.h>
 #include <yaml.h>
-
-int wol_init(wol_error *err)
-{
-	int rc = git_libgit2_init();
-	if (rc < 0)
-		return wol_error_git(err, rc, "libgit2 failed to initialise");
-	/* The one process-wide libgit2 option, set here and nowhere else:
-	 * objects, the index and refs written into a .git are fsynced before
-	 * they count, so a crash never leaves a branch pointing at objects
-	 * that are not on disk (the commit path and sync rely on it; reading
-	 * costs nothing, a fetch or clone a few fsyncs per pack). */
-	git_libgit2_opts(GIT_OPT_ENABLE_FSYNC_GITDIR, 1);
-	return 0;
-}
-
-void wol_shutdown(void)
-{
-	git_libgit2_shutdown();
-}
 
 const char *wol_version(void)
 {

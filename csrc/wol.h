@@ -92,9 +92,10 @@ typedef struct wol_libinfo {
 	const char *cjson;
 } wol_libinfo;
 
-/* Sets the library up for this process (libgit2, and its one process-wide
- * option: .git writes fsynced); every wol_init is paired with a
- * wol_shutdown. The front ends call it once, before anything else. */
+/* Sets the library up for this process; every wol_init is paired with a
+ * wol_shutdown. The front ends call it once, before anything else. It is
+ * cheap: libgit2 is initialised on first use (util/git.c), so commands
+ * that never touch a repository never pay for it. */
 WOL_API int wol_init(wol_error *err);
 WOL_API void wol_shutdown(void);
 WOL_API const char *wol_version(void);
@@ -218,6 +219,9 @@ WOL_API int wol_ctx_circle(wol_ctx *ctx, const char *name, const char **out, wol
 WOL_API char *wol_ctx_circle_path(const wol_ctx *ctx, const char *name);
 /* A git config value from the user's global config (NULL if unset). */
 WOL_API char *wol_ctx_config(const wol_ctx *ctx, const char *key);
+/* Whether the git config files the context read its identity and settings
+ * from are unchanged (a few stats): when not, open a new context. */
+WOL_API int wol_ctx_current(const wol_ctx *ctx);
 
 WOL_API void wol_strv_free(char **v, size_t n);
 
@@ -1217,6 +1221,11 @@ typedef struct wol_export_opts {
 	const char *from, *to;       /* wol_date_parse forms, or NULL */
 	const char *format;          /* "md" or "html" (NULL: "html") */
 	const char *out;             /* the directory to create (or an earlier export to replace) */
+	/* NULL, or called with stage "read" (0, 0) before the circle is read
+	 * and "write" (pages written, pages) as pages are written; non-zero
+	 * stops the export (nothing is left behind) */
+	wol_progress_cb progress;
+	void *payload;
 } wol_export_opts;
 
 typedef struct wol_export_result {

@@ -4,6 +4,41 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+
+/* --progress: JSON lines (doc/wol.txt |wol-json-lines|) for the editor's
+ * job, at most ~20 progress lines a second, but every stage's start and
+ * end. */
+typedef struct progress_state {
+	const char *stage;
+	double last_t;
+} progress_state;
+
+static double now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static int on_progress(const char *stage, size_t done, size_t total, void *payload)
+{
+	progress_state *st = payload;
+	double t = now();
+	int changed = !st->stage || strcmp(st->stage, stage) != 0;
+	if (!changed && done != total && t - st->last_t < 0.05)
+		return 0;
+	st->stage = stage;
+	st->last_t = t;
+	cJSON *j = wol_cli_jsonl("progress");
+	if (j) {
+		cJSON_AddStringToObject(j, "phase", stage);
+		cJSON_AddNumberToObject(j, "done", (double)done);
+		cJSON_AddNumberToObject(j, "total", (double)total);
+		wol_cli_jsonl_emit(j);
+	}
+	return 0;
+}
 
 int wol_cli_export(wol_cli *cli, int argc, char **argv)
 {
@@ -11,7 +46,8 @@ int wol_cli_export(wol_cli *cli, int argc, char **argv)
 	                      {"include", 1, 0, NULL}, {"from", 1, 0, NULL},
 	                      {"to", 1, 0, NULL},      {"format", 1, 0, NULL},
 	                      {"out", 1, 'o', NULL},   {"circle", 1, 0, NULL},
-	                      {"json", 0, 0, NULL},    {NULL, 0, 0, NULL}};
+	                      {"json", 0, 0, NULL},    {"progress", 0, 0, NULL},
+	                      {NULL, 0, 0, NULL}};
 	if (wol_cli_parse_flags(cli, argc, argv, opts))
 		return WOL_EXIT_USAGE;
 	if (opts[0].value && opts[1].value)
@@ -55,11 +91,30 @@ int wol_cli_export(wol_cli *cli, int argc, char **argv)
 	                      opts[3].value,
 	                      opts[4].value,
 	                      format,
-	                      opts[6].value};
+	                      opts[6].value,
+	                      NULL,
+	                      NULL};
+	progress_state ps = {NULL, 0};
+	int lines = opts[9].value != NULL;
+	if (lines) {
+		eo.progress = on_progress;
+		eo.payload = &ps;
+	}
 	wol_export_result r;
 	wol_error err;
 	int rc = wol_export_run(ctx, &eo, &r, &err);
 	free(list);
+	if (lines) {
+		/* the result (or the failure) as the last line */
+		int code = wol_cli_exit(rc);
+		cJSON *j = wol_cli_typed("summary", rc ? cJSON_CreateObject() : wol_export_result_json(&r));
+		if (rc)
+			wol_cli_jsonl_failed(j, &err, code);
+		else
+			wol_export_result_free(&r);
+		wol_cli_jsonl_emit(j);
+		return code;
+	}
 	if (rc)
 		return wol_cli_fail(cli, &err);
 	for (size_t i = 0; i < r.nwarnings; i++)

@@ -98,9 +98,11 @@ static const wol_cli_cmd commands[] = {
 	 "changed since the circle's last indexed commit; FILE... looks only at those.\n"
 	 "--stats prints notes per member and week and question counts.", 1},
 	{"search", wol_cli_search, "QUERY... [--json] [--limit N] [--no-refresh]",
-	 "full-text search over journal, notes, questions and answers",
+	 "full-text search over journal, notes, questions, answers and your people",
 	 "Query: words, \"a phrase\", prefix*, -exclude, and filters kind:note|journal|\n"
-	 "question|answer author:NAME circle:NAME after:DATE before:DATE is:open|resolved.\n"
+	 "question|answer|feedback|person author:NAME circle:NAME after:DATE before:DATE\n"
+	 "is:open|resolved. kind:person finds the people on your list (name, relation,\n"
+	 "tags, contributions); they are private, like the journal, and in no circle.\n"
 	 "Prints FILE:LINE: [kind author] title: snippet, best match first.", 0},
 	{"status", wol_cli_status, "[--json] [--agenda] [--limit N] [--color auto|always|never]",
 	 "the circle at a glance: program week, members, what is new, open questions, activity",
@@ -114,7 +116,7 @@ static const wol_cli_cmd commands[] = {
 	 "--save writes a new review into the journal (never over a saved one).", 0},
 	{"export", wol_cli_export,
 	 "--out DIR [--format md|html] [--mine | --all] [--include H,H] [--from DATE] [--to DATE] "
-	 "[--circle NAME] [--json]",
+	 "[--circle NAME] [--json] [--progress]",
 	 "export what was shared in the circle as a standalone bundle (a legacy to publish)",
 	 "Notes with their feedback, questions with answers and what helped, each exported\n"
 	 "member's goal and its revisions, and an index page; HTML (default) or Markdown.\n"
@@ -122,7 +124,8 @@ static const wol_cli_cmd commands[] = {
 	 "(with their authors' handles). --include adds members whose words may go too;\n"
 	 "--all is refused unless every member is in --include. Never exported: your\n"
 	 "journal, your people records, drafts that were not shared.\n"
-	 "DIR must be new, empty, or an earlier export (replaced in one step).", 1},
+	 "DIR must be new, empty, or an earlier export (replaced in one step).\n"
+	 "--progress streams JSON lines (progress, then the summary) as the editor's job reads them.", 1},
 	{"goal", wol_cli_goal, "[TEXT...] [--circle NAME] [--history] [--member HANDLE] [--json]",
 	 "show or set your goal in a circle (members/<handle>.md, shared by the next sync)",
 	 "Without TEXT, shows the goal; with TEXT, sets it (a commit, like a share).\n"

@@ -17,7 +17,7 @@
 
 static char *dup(const char *s)
 {
-	return s ? wol_strfmt("%s", s) : NULL;
+	return s ? wol_strdup(s) : NULL;
 }
 
 /* "YYYY-MM-DD" from the start of `s` (a date, a UTC time) or from an id's
@@ -267,10 +267,37 @@ static int cmp_note(const void *a, const void *b)
 	return c ? c : strcmp(x->src, y->src);
 }
 
+static int cmp_str_ptr(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Whether two notes have the same page name (sorted, not pairwise: a
+ * circle may hold ten thousand notes). */
+static int any_same_page(const ex_model *m, int *same)
+{
+	*same = 0;
+	if (m->nnotes < 2)
+		return 0;
+	char **v = malloc(m->nnotes * sizeof *v);
+	if (!v)
+		return WOL_ENOMEM;
+	for (size_t i = 0; i < m->nnotes; i++)
+		v[i] = m->notes[i].page;
+	qsort(v, m->nnotes, sizeof *v, cmp_str_ptr);
+	for (size_t i = 1; i < m->nnotes && !*same; i++)
+		*same = strcmp(v[i - 1], v[i]) == 0;
+	free(v);
+	return 0;
+}
+
 /* Two file names may give the same page name (slugs): later ones get -2, -3. */
 static int unique_pages(ex_model *m)
 {
-	for (size_t i = 1; i < m->nnotes; i++) {
+	int same;
+	if (any_same_page(m, &same) != 0)
+		return WOL_ENOMEM;
+	for (size_t i = 1; same && i < m->nnotes; i++) {
 		for (size_t k = 0; k < i; k++) {
 			if (strcmp(m->notes[i].page, m->notes[k].page) != 0)
 				continue;
@@ -359,11 +386,29 @@ static int collect_questions(wol_circle *c, ex_model *m, const wol_strv *who, wo
 		return rc;
 	for (size_t i = 0; i < qs.nwarnings; i++)
 		wol_strv_add(&m->warnings, dup(qs.warnings[i]));
+	/* every thread as wol_question_get reads it, with one walk of the
+	 * history for all of them */
+	char **ids = qs.n ? calloc(qs.n, sizeof *ids) : NULL;
+	wol_question *threads = ids ? calloc(qs.n, sizeof *threads) : NULL;
+	wol_error *errs = threads ? calloc(qs.n, sizeof *errs) : NULL;
+	if (qs.n && !errs) {
+		free(ids);
+		free(threads);
+		wol_questions_free(&qs);
+		return wol_error_set(err, WOL_ENOMEM, "out of memory");
+	}
+	for (size_t i = 0; i < qs.n; i++)
+		ids[i] = qs.items[i].id;
+	if (qs.n && wol_question__get_many(c, ids, qs.n, threads, errs) != 0)
+		rc = WOL_ENOMEM;
 	for (size_t i = 0; rc == 0 && i < qs.n; i++) {
-		wol_question q;
-		wol_error qerr;
-		if (wol_question_get(c, qs.items[i].id, &q, &qerr) != 0) {
-			wol_strv_add(&m->warnings, wol_strfmt("%s (left out)", qerr.msg));
+		wol_question q = threads[i];
+		memset(&threads[i], 0, sizeof threads[i]);
+		if (errs[i].code) {
+			if (errs[i].code == WOL_ENOMEM)
+				rc = WOL_ENOMEM;
+			else
+				wol_strv_add(&m->warnings, wol_strfmt("%s (left out)", errs[i].msg));
 			continue;
 		}
 		if (q.nrecords == 0 || strcmp(q.state, "retracted") == 0) {
@@ -466,6 +511,11 @@ static int collect_questions(wol_circle *c, ex_model *m, const wol_strv *who, wo
 		m->questions[m->nquestions++] = x;
 		m->nanswers += x.nanswers;
 	}
+	for (size_t i = 0; i < qs.n && threads; i++)
+		wol_question_free(&threads[i]);
+	free(threads);
+	free(errs);
+	free(ids);
 	wol_questions_free(&qs);
 	if (rc)
 		return wol_error_set(err, WOL_ENOMEM, "out of memory");

@@ -162,13 +162,24 @@ static int check_out(wol_ctx *ctx, const char *out, char **abs, int *exists, wol
 	return 0;
 }
 
-static int write_bundle(const ex_model *m, const char *tmp, int html, size_t *npages,
-                        wol_error *err)
+/* Tells opts->progress; a non-zero answer stops the export. */
+static int progress(const wol_export_opts *opts, const char *stage, size_t done, size_t total,
+                    wol_error *err)
+{
+	if (opts->progress && opts->progress(stage, done, total, opts->payload) != 0)
+		return wol_error_set(err, WOL_EREFUSED, "export: stopped");
+	return 0;
+}
+
+static int write_bundle(const ex_model *m, const wol_export_opts *opts, const char *tmp,
+                        int html, size_t *npages, wol_error *err)
 {
 	ex_page *pages = NULL;
 	size_t n = 0;
 	int rc = ex_pages(m, &pages, &n, err);
 	for (size_t i = 0; rc == 0 && i < n; i++) {
+		if ((rc = progress(opts, "write", i, n, err)) != 0)
+			break;
 		char *text = NULL;
 		size_t len = 0;
 		rc = html ? ex_render_html(m, &pages[i], &text, &len, err)
@@ -182,6 +193,8 @@ static int write_bundle(const ex_model *m, const char *tmp, int html, size_t *np
 		free(text);
 	}
 	ex_pages_free(pages, n);
+	if (rc == 0)
+		rc = progress(opts, "write", n, n, err);
 	if (rc == 0 && html)
 		rc = put_file(tmp, "style.css", ex_css(), strlen(ex_css()), err);
 	if (rc == 0) {
@@ -245,6 +258,8 @@ int wol_export_run(wol_ctx *ctx, const wol_export_opts *opts, wol_export_result 
 	ex_model m;
 	memset(&m, 0, sizeof m);
 	if (rc == 0)
+		rc = progress(opts, "read", 0, 0, err);
+	if (rc == 0)
 		rc = ex_collect(c, opts, &m, err);
 	wol_circle_close(c);
 	if (rc) {
@@ -273,7 +288,7 @@ int wol_export_run(wol_ctx *ctx, const wol_export_opts *opts, wol_export_result 
 	}
 	size_t npages = 0;
 	if (rc == 0)
-		rc = write_bundle(&m, tmp, html, &npages, err);
+		rc = write_bundle(&m, opts, tmp, html, &npages, err);
 	if (rc == 0) {
 		if (exists) {
 			/* one step: the new bundle takes the old one's place */

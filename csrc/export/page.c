@@ -125,7 +125,7 @@ static void ours(ex_page *p, const char *fmt, ...)
 
 static void body(ex_page *p, const char *text, const char *base)
 {
-	seg_add(p, EX_SEG_BODY, wol_strfmt("%s", text ? text : ""), base);
+	seg_add(p, EX_SEG_BODY, wol_strdup(text ? text : ""), base);
 }
 
 static void open_div(ex_page *p, const char *cls)

@@ -8,6 +8,7 @@
 #define WOL_FEEDBACK_INT_H
 
 #include "format/layout.h"
+#include "question/question_int.h"
 #include "wol.h"
 #include "util/util.h"
 
@@ -101,5 +102,38 @@ int wol_feedback__owner_of(const char *root, const char *nid, char *h, size_t si
  * among all the records. 0 or WOL_ENOMEM. */
 int wol_feedback__of(wol_circle *c, const char *nid, const wol_fnote *n, const char *author,
                      wol_feedback *out, long long *last);
+
+/* ------------------------------------- one folder's items (items.c) */
+
+/* The records of feedback/<nid>/, in replay order. */
+typedef struct folder {
+	wol_qrecord *rec; /* replay order: (lamport, id) */
+	size_t n;
+	long long last;   /* the highest lamport among them */
+} folder;
+
+/* The note a folder's items are about. */
+typedef struct note_ctx {
+	const char *nids[2];   /* its folders: its id's and its path key's (or the orphan's one) */
+	size_t nnids;
+	const wol_fnote *note; /* NULL: orphaned */
+	const char *author;    /* whose note (may be NULL for an orphan of unknown owner) */
+	const char *text;      /* the note's text now */
+	size_t len;
+	long lines;
+} note_ctx;
+
+/* A growing vector of items. */
+typedef struct ivec {
+	wol_fitem *v;
+	size_t n, cap;
+	int oom;
+} ivec;
+
+void wol_feedback__item_free(wol_fitem *it);
+/* Builds the items of one note's folder into iv (appending), replaying
+ * its `addressed` events. */
+int wol_feedback__build(wol_circle *c, const note_ctx *nc, folder *f, const wol_feedback_opts *o,
+                        ivec *iv, wol_strv *warn);
 
 #endif

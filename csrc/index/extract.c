@@ -160,6 +160,25 @@ int wol_index__file(wol_walk *w, const char *rel, const char *abs, const struct 
 			free(r.tags);
 			r.tags = t;
 		}
+	} else if (strcmp(kind, "person") == 0) {
+		/* people/<slug>.md: the name is the title; the relation and the
+		 * member handle are searchable with the tags; dated when added */
+		r.author = NULL;
+		r.title = meta_str(&doc, "name");
+		r.title_line = meta_line(&doc, "name");
+		if (!r.title)
+			r.title = stem;
+		r.fts_title = r.title;
+		wol_index__date_prefix(meta_str(&doc, "added"), r.date);
+		r.sortkey = r.date[0] ? r.date : NULL;
+		const char *relation = meta_str(&doc, "relation"), *handle = meta_str(&doc, "handle");
+		if (relation || handle) {
+			char *t = wol_strfmt("%s%s%s%s%s", r.tags ? r.tags : "", r.tags ? " " : "",
+			                     relation ? relation : "", relation && handle ? " " : "",
+			                     handle ? handle : "");
+			free(r.tags);
+			r.tags = t;
+		}
 	} else if (strcmp(kind, "note") == 0) {
 		r.author = pl->folder; /* only <handle> writes under notes/<handle>/ */
 		/* rid: the note id that names its feedback folder (a note without

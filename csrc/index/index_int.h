@@ -11,7 +11,7 @@
  * their stat says. Circle files change through commits (share, sync, the
  * git CLI), except in the member's own notes folder: so once a tree is
  * recorded, a refresh stats only that folder and the journal, and reads
- * what the tree diff names (walk.c, wol_index__plan_circles).
+ * what the tree diff names (plan.c, wol_index__plan_circles).
  * Writers take $WOL_HOME/index.lock (flock) and write in one transaction, so
  * two processes never interleave and a reader never sees half a refresh. A
  * damaged index.db is moved aside and rebuilt. */
@@ -39,7 +39,7 @@ struct wol_index {
 	int corrupt;  /* an sqlite call reported SQLITE_CORRUPT / SQLITE_NOTADB */
 	/* the rows the last full refresh compared with, kept when it changed
 	 * nothing: the next one takes them instead of reading them again while
-	 * PRAGMA data_version says no other connection wrote (walk.c) */
+	 * PRAGMA data_version says no other connection wrote (plan.c) */
 	struct wol_known *kept;
 	size_t nkept;
 	char *kept_key;
@@ -85,7 +85,7 @@ extern const char *const wol_index__drop_all;
 extern const char *const wol_index__daily_bulk_begin;
 extern const char *const wol_index__daily_bulk_end;
 
-/* --------------------------------------------- a refresh (walk.c, extract.c) */
+/* ---------------------------------- a refresh (walk.c, plan.c, extract.c) */
 
 typedef struct wol_known wol_known;
 struct wol_known {
@@ -94,7 +94,7 @@ struct wol_known {
 	int racy, seen;
 };
 
-/* A circle in a full refresh (walk.c). `fast`: the index recorded a tree
+/* A circle in a full refresh (plan.c). `fast`: the index recorded a tree
  * of this circle and the diff from it to HEAD's tree names every path that
  * changed, so the walk looks only at the member's own notes folder (files
  * there change without a commit), the paths the diff names and the rows
@@ -127,7 +127,7 @@ typedef struct wol_walk {
 
 /* What the path says about a file. */
 typedef struct wol_index_place {
-	const char *kind; /* journal note question answer event feedback */
+	const char *kind; /* journal note question answer event feedback person */
 	const char *circle;
 	const char *folder; /* notes: the author's folder */
 	const char *qid;
@@ -138,6 +138,8 @@ typedef struct wol_index_place {
 
 /* walk.c */
 void wol_index__free_known(wol_walk *w);
+/* qsort order of w->k: by path. */
+int wol_index__cmp_known_rows(const void *a, const void *b);
 /* Every row of the index (path, size, mtime) into w->k, sorted by path. */
 int wol_index__load_known(wol_walk *w);
 /* The rows of just these paths (sorted) into w->k. */
@@ -145,6 +147,16 @@ int wol_index__load_known_paths(wol_walk *w, const wol_strv *paths);
 /* Notes that the question circle/qid must be replayed. */
 int wol_index__mark_affected(wol_walk *w, const char *circle, const char *qid);
 int wol_index__walk_journal(wol_walk *w);
+/* Visits the *.md files directly in `reldir` (relative to $WOL_HOME), or
+ * just the file `only` there (may be NULL); pl says what they are. */
+int wol_index__walk_files(wol_walk *w, const char *reldir, const wol_index_place *pl,
+                          const char *only);
+/* The whole of a circle: notes, questions, feedback. */
+int wol_index__walk_circle(wol_walk *w, const char *circle);
+/* Visits just these paths (sorted, relative to $WOL_HOME). */
+int wol_index__walk_paths(wol_walk *w, const wol_strv *paths);
+
+/* plan.c */
 /* A full refresh: the circles, their HEADs and tree diffs (w->plan), then
  * the index rows the walk compares with (all but what fast circles skip),
  * then the walk and the HEADs recorded. */
@@ -159,14 +171,23 @@ void wol_index__keep_known(wol_walk *w, long long version);
 void wol_index__drop_kept(wol_index *ix);
 /* PRAGMA data_version of the connection (-1 on failure). */
 long long wol_index__data_version(wol_index *ix);
-/* Visits just these paths (sorted, relative to $WOL_HOME). */
-int wol_index__walk_paths(wol_walk *w, const wol_strv *paths);
 /* The circle's HEAD in `head` and its tree in `tree` ("" when none); when
  * they moved since the recorded `old` commit / `old_tree`, the paths
  * changed between the two trees go into w->forced; `*exact` (may be NULL):
  * the recorded tree was found, so those paths are all that changed. */
 int wol_index__circle_head(wol_walk *w, const char *circle, const char *old, const char *old_tree,
                            char head[41], char tree[41], int *exact);
+
+/* A file a walk saw (walk.c): read into the index when it is new or
+ * changed since the index recorded it. */
+int wol_index__visit(wol_walk *w, const char *rel, const char *abs, const struct stat *st,
+                     const wol_index_place *pl);
+
+/* walk_people.c: your list of people, kind "person" (private, no circle) */
+/* Whether rel (relative to $WOL_HOME) is a person's file, people/<slug>.md. */
+int wol_index__person_path(const char *rel);
+/* A full refresh's walk of $WOL_HOME/people. */
+int wol_index__walk_people(wol_walk *w);
 
 /* extract.c */
 /* "YYYY-MM-DD..." -> out (10 chars), else out = "" */
@@ -185,7 +206,7 @@ int wol_index__file(wol_walk *w, const char *rel, const char *abs, const struct 
  * tokens we quoted ourselves, or NULL when the query has only filters. */
 typedef struct wol_query {
 	char *match;
-	const char *kinds[5];
+	const char *kinds[6];
 	size_t nkinds;
 	char *authors[WOL_QUERY_MAX_VALUES];
 	size_t nauthors;

@@ -141,8 +141,10 @@ static int add_filter(wol_ctx *ctx, wol_query *q, const char *key, const char *v
 		                     : strcmp(key, "is") == 0     ? "is:open"
 		                                                  : "after:2026-11-01");
 	if (strcmp(key, "kind") == 0) {
-		static const char *const kinds[] = {"journal", "note", "question", "answer", "feedback",
-		                                    NULL};
+		static const char *const kinds[] = {"journal",  "note",   "question", "answer",
+		                                    "feedback", "person", NULL};
+		if (strcasecmp(val, "people") == 0)
+			val = "person";
 		for (int i = 0; kinds[i]; i++) {
 			size_t kl = strlen(kinds[i]), vl = strlen(val);
 			if ((vl == kl || (vl == kl + 1 && (val[kl] == 's' || val[kl] == 'S'))) &&
@@ -155,8 +157,8 @@ static int add_filter(wol_ctx *ctx, wol_query *q, const char *key, const char *v
 			}
 		}
 		return wol_error_set(err, WOL_EINVAL,
-		                     "search: kind:%.60s: expected journal, note, question, answer or "
-		                     "feedback",
+		                     "search: kind:%.60s: expected journal, note, question, answer, "
+		                     "feedback or person",
 		                     val);
 	}
 	if (strcmp(key, "is") == 0) {

@@ -201,6 +201,8 @@ static int refresh_locked(wol_index *ix, int rebuild, const char *circle, wol_st
 	if (rc == 0 && !targets)
 		rc = wol_index__walk_journal(&w);
 	if (rc == 0 && !targets)
+		rc = wol_index__walk_people(&w);
+	if (rc == 0 && !targets)
 		rc = wol_index__walk_circles(&w);
 	if (rc == 0 && targets)
 		rc = wol_index__walk_paths(&w, targets);

@@ -92,7 +92,7 @@ static const char *const migrations[] = {
 	"UPDATE docs SET racy = 1 WHERE kind = 'note';"
 	"DELETE FROM heads;",
 	/* 4 -> 5: the tree of each circle's recorded HEAD (a refresh diffs it
-	 * against HEAD's tree instead of walking the circle: walk.c), and the
+	 * against HEAD's tree instead of walking the circle: plan.c), and the
 	 * rows recorded racily, which such a refresh looks at again */
 	"ALTER TABLE heads ADD COLUMN tree TEXT;"
 	"CREATE INDEX docs_racy ON docs(path) WHERE racy <> 0;",

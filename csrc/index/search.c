@@ -193,7 +193,7 @@ static int search_once(wol_index *ix, const char *query, int limit, wol_search_r
 		                   "WHERE fts MATCH ?");
 	else
 		wol_buf_puts(&sql, "0.0 AS score FROM docs d WHERE d.kind IN ('journal', 'note', "
-		                   "'question', 'answer', 'feedback')");
+		                   "'question', 'answer', 'feedback', 'person')");
 	if (q.nkinds)
 		append_in(&sql, "d.kind", q.nkinds);
 	if (q.nauthors)

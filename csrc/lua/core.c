@@ -231,10 +231,16 @@ static int l_ctx_config(lua_State *L)
 	return 1;
 }
 
+static int l_ctx_current(lua_State *L)
+{
+	lua_pushboolean(L, wol_ctx_current(wol_lua_checkctx(L, 1)));
+	return 1;
+}
+
 static const luaL_Reg ctx_methods[] = {
 	{"close", l_ctx_close},       {"home", l_ctx_home},       {"today", l_ctx_today},
 	{"identity", l_ctx_identity}, {"circles", l_ctx_circles}, {"circle", l_ctx_circle},
-	{"config", l_ctx_config},     {NULL, NULL}};
+	{"config", l_ctx_config},     {"current", l_ctx_current}, {NULL, NULL}};
 
 /* ------------------------------------------------------------ the module */
 

@@ -29,59 +29,79 @@ static int entry_oid(git_tree *tree, const char *path, git_oid *out)
 }
 
 /* A tree with the folders looked up in it so far: paths of records sit
- * in a few folders, and a folder's entries are then found by name in it
- * (big folders are not kept in libgit2's object cache, so looking every
- * path up from the top would parse a big folder once per record). */
-#define TC_DIRS 8
+ * in a few folders per question, and a folder's entries are then found by
+ * name in it. Each folder is found in its parent's cached tree, so a big
+ * folder (questions/ of a long-lived circle; big trees are not kept in
+ * libgit2's object cache) is parsed once, not once per record. */
 typedef struct tcache {
 	git_tree *root;
-	int n;
-	struct {
+	size_t n, cap;
+	struct tdir {
 		char *dir;
+		size_t len;
 		git_tree *sub; /* NULL: no such folder */
-	} d[TC_DIRS];
+	} *d;
 } tcache;
 
 static void tc_free(tcache *tc)
 {
-	for (int k = 0; k < tc->n; k++) {
+	for (size_t k = 0; k < tc->n; k++) {
 		free(tc->d[k].dir);
 		git_tree_free(tc->d[k].sub);
 	}
+	free(tc->d);
 	git_tree_free(tc->root);
 	memset(tc, 0, sizeof *tc);
+}
+
+/* The tree of the folder dir[0..dl) ("" is the root), or NULL. */
+static git_tree *tc_dir(tcache *tc, const char *dir, size_t dl)
+{
+	if (dl == 0 || !tc->root)
+		return tc->root;
+	for (size_t k = tc->n; k-- > 0;)
+		if (tc->d[k].len == dl && memcmp(tc->d[k].dir, dir, dl) == 0)
+			return tc->d[k].sub;
+	size_t pl = dl;
+	while (pl > 0 && dir[pl - 1] != '/')
+		pl--;
+	git_tree *parent = tc_dir(tc, dir, pl ? pl - 1 : 0);
+	char *name = wol_strndup(dir + pl, dl - pl);
+	char *key = wol_strndup(dir, dl);
+	if (tc->n == tc->cap) {
+		size_t nc = tc->cap ? tc->cap * 2 : 16;
+		struct tdir *nd = realloc(tc->d, nc * sizeof *nd);
+		if (nd) {
+			tc->d = nd;
+			tc->cap = nc;
+		}
+	}
+	if (!name || !key || tc->n == tc->cap) {
+		free(name);
+		free(key);
+		return NULL;
+	}
+	const git_tree_entry *e = parent ? git_tree_entry_byname(parent, name) : NULL;
+	git_tree *sub = NULL;
+	if (e && git_tree_entry_type(e) == GIT_OBJECT_TREE &&
+	    git_tree_lookup(&sub, git_tree_owner(tc->root), git_tree_entry_id(e)) != 0) {
+		sub = NULL;
+		git_error_clear();
+	}
+	free(name);
+	tc->d[tc->n].dir = key;
+	tc->d[tc->n].len = dl;
+	tc->d[tc->n].sub = sub;
+	tc->n++;
+	return sub;
 }
 
 /* The oid of the entry at `path`; 0 when it is there. */
 static int tc_oid(tcache *tc, const char *path, git_oid *out)
 {
 	const char *slash = strrchr(path, '/');
-	if (!tc->root)
-		return -1;
-	if (!slash)
-		return entry_oid(tc->root, path, out);
-	size_t dl = (size_t)(slash - path);
-	int k = 0;
-	while (k < tc->n && !(strncmp(tc->d[k].dir, path, dl) == 0 && tc->d[k].dir[dl] == '\0'))
-		k++;
-	if (k == tc->n) {
-		char *dir = wol_strndup(path, dl);
-		if (k == TC_DIRS || !dir) {
-			free(dir);
-			return entry_oid(tc->root, path, out);
-		}
-		git_tree_entry *e = NULL;
-		git_tree *sub = NULL;
-		if (git_tree_entry_bypath(&e, tc->root, dir) == 0 &&
-		    git_tree_entry_type(e) == GIT_OBJECT_TREE)
-			git_tree_lookup(&sub, git_tree_owner(tc->root), git_tree_entry_id(e));
-		git_tree_entry_free(e);
-		git_error_clear();
-		tc->d[k].dir = dir;
-		tc->d[k].sub = sub;
-		tc->n++;
-	}
-	const git_tree_entry *e = tc->d[k].sub ? git_tree_entry_byname(tc->d[k].sub, slash + 1) : NULL;
+	git_tree *t = tc_dir(tc, path, slash ? (size_t)(slash - path) : 0);
+	const git_tree_entry *e = t ? git_tree_entry_byname(t, slash ? slash + 1 : path) : NULL;
 	if (!e)
 		return -1;
 	git_oid_cpy(out, git_tree_entry_id(e));
@@ -114,6 +134,11 @@ static int cmp_wanted_id(const void *a, const void *b)
 	return strcmp((*(wanted *const *)a)->id, (*(wanted *const *)b)->id);
 }
 
+static int cmp_wanted_path(const void *a, const void *b)
+{
+	return strcmp((*(wanted *const *)a)->path, (*(wanted *const *)b)->path);
+}
+
 static void set_found(wanted *w, git_commit *cm)
 {
 	const git_signature *a = git_commit_author(cm);
@@ -122,11 +147,100 @@ static void set_found(wanted *w, git_commit *cm)
 	w->found = 1;
 }
 
-/* For each wanted path (all below the folder `dir`) in HEAD: the author
- * of the commit that added it, i.e. a commit holding it whose parents
- * all lack it. The walk goes from HEAD back in time and stops when every
- * path is found; a commit whose `dir` equals one of its parents' is
- * skipped with one lookup. */
+/* The wanted records in the sorted `by` (cmp) equal to `key`: the first
+ * one's index, and their number in *count. */
+static size_t equal_range(wanted **by, size_t n, wanted *key, int (*cmp)(const void *, const void *),
+                          size_t *count)
+{
+	wanted **at = bsearch(&key, by, n, sizeof *by, cmp);
+	*count = 0;
+	if (!at)
+		return 0;
+	size_t lo = (size_t)(at - by), hi = lo + 1;
+	while (lo > 0 && cmp(&by[lo - 1], &key) == 0)
+		lo--;
+	while (hi < n && cmp(&by[hi], &key) == 0)
+		hi++;
+	*count = hi - lo;
+	return lo;
+}
+
+/* The records a commit adds: paths its tree holds below the folder and
+ * its first parent's lacks, found by looking only into the folders whose
+ * ids differ (a diff of the whole folder would read every question's
+ * folder for every commit). */
+typedef struct adds {
+	wanted **bypath;
+	size_t n;
+	size_t *left;
+	git_commit *cm;
+	tcache *tree;    /* the commit's */
+	tcache *ptrees;  /* its parents' */
+	unsigned np;
+	wol_buf path;
+} adds;
+
+/* A path the commit may have added: found when it is a wanted record the
+ * trees confirm (held here, held by no parent). */
+static void maybe_added(adds *a)
+{
+	wanted key = {.path = a->path.ptr};
+	git_oid tmp;
+	size_t cnt, lo = equal_range(a->bypath, a->n, &key, cmp_wanted_path, &cnt);
+	for (size_t i = lo; i < lo + cnt && *a->left > 0; i++) {
+		wanted *x = a->bypath[i];
+		if (x->found || tc_oid(a->tree, x->path, &tmp) != 0)
+			continue;
+		int anywhere = 0;
+		for (unsigned k = 0; k < a->np && !anywhere; k++)
+			anywhere = tc_oid(&a->ptrees[k], x->path, &tmp) == 0;
+		if (anywhere)
+			continue;
+		set_found(x, a->cm);
+		(*a->left)--;
+	}
+}
+
+/* Walks `nt` (the commit's folder at a->path) against `ot` (the first
+ * parent's, or NULL). */
+static void added_below(adds *a, git_repository *repo, git_tree *ot, git_tree *nt)
+{
+	size_t base = a->path.len;
+	size_t ne = git_tree_entrycount(nt);
+	for (size_t i = 0; i < ne && *a->left > 0; i++) {
+		const git_tree_entry *e = git_tree_entry_byindex(nt, i);
+		const git_tree_entry *oe = ot ? git_tree_entry_byname(ot, git_tree_entry_name(e)) : NULL;
+		int tree = git_tree_entry_type(e) == GIT_OBJECT_TREE;
+		int otree = oe && git_tree_entry_type(oe) == GIT_OBJECT_TREE;
+		if (oe && tree == otree && git_oid_equal(git_tree_entry_id(e), git_tree_entry_id(oe)))
+			continue; /* the same: nothing added there */
+		if (!tree && oe && !otree)
+			continue; /* changed, not added */
+		if (wol_buf_printf(&a->path, "/%s", git_tree_entry_name(e)) != 0)
+			break;
+		if (tree) {
+			git_tree *sub = NULL, *osub = NULL;
+			if (git_tree_lookup(&sub, repo, git_tree_entry_id(e)) == 0 &&
+			    (!otree || git_tree_lookup(&osub, repo, git_tree_entry_id(oe)) == 0))
+				added_below(a, repo, osub, sub);
+			git_tree_free(osub);
+			git_tree_free(sub);
+			git_error_clear();
+		} else {
+			maybe_added(a);
+		}
+		a->path.len = base;
+		a->path.ptr[base] = '\0';
+	}
+}
+
+/* For each wanted path (all below the folder `dir`: one question's, or
+ * questions/ for all of them at once) in HEAD: the author of the commit
+ * that added it, i.e. a commit holding it whose parents all lack it. The
+ * walk goes from HEAD back in time and stops when every path is found; a
+ * commit whose `dir` equals one of its parents' is skipped with one
+ * lookup, and in the others only the paths they add are looked at. One
+ * walk answers for any number of records. */
 static void find_adders(wol_circle *c, const char *dir, wanted *w, size_t n)
 {
 	git_repository *repo = wol_circle_repo(c);
@@ -149,18 +263,21 @@ static void find_adders(wol_circle *c, const char *dir, wanted *w, size_t n)
 	}
 	tc_free(&ht);
 	git_commit_free(head);
-	/* the records by id, for the trailers */
+	/* the records by id, for the trailers, and by path, for the trees */
 	wanted **byid = left ? calloc(n, sizeof *byid) : NULL;
-	if (left == 0 || !byid || git_revwalk_new(&walk, repo) != 0 ||
+	wanted **bypath = byid ? calloc(n, sizeof *bypath) : NULL;
+	if (left == 0 || !bypath || git_revwalk_new(&walk, repo) != 0 ||
 	    git_revwalk_push(walk, &oid) != 0) {
 		free(byid);
+		free(bypath);
 		git_revwalk_free(walk);
 		git_error_clear();
 		return;
 	}
 	for (size_t i = 0; i < n; i++)
-		byid[i] = &w[i];
+		byid[i] = bypath[i] = &w[i];
 	qsort(byid, n, sizeof *byid, cmp_wanted_id);
+	qsort(bypath, n, sizeof *bypath, cmp_wanted_path);
 	git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL | GIT_SORT_TIME);
 	git_oid cur;
 	/* first the quick way: wol's commits name the record they add in a
@@ -181,12 +298,14 @@ static void find_adders(wol_circle *c, const char *dir, wanted *w, size_t n)
 				continue;
 			memcpy(id, hit + 8, il);
 			id[il] = '\0';
-			wanted key = {.id = id}, *kp = &key;
-			wanted **at = bsearch(&kp, byid, n, sizeof *byid, cmp_wanted_id);
-			if (!at || (*at)->found || !added_by(cm, (*at)->path))
-				continue;
-			set_found(*at, cm);
-			left--;
+			wanted key = {.id = id};
+			size_t cnt, lo = equal_range(byid, n, &key, cmp_wanted_id, &cnt);
+			for (size_t k = lo; k < lo + cnt && left > 0; k++) {
+				if (byid[k]->found || !added_by(cm, byid[k]->path))
+					continue;
+				set_found(byid[k], cm);
+				left--;
+			}
 		}
 		git_commit_free(cm);
 	}
@@ -194,6 +313,7 @@ static void find_adders(wol_circle *c, const char *dir, wanted *w, size_t n)
 	/* then, for commits made by other tools, the trees of the history */
 	git_revwalk_reset(walk);
 	if (left == 0 || git_revwalk_push(walk, &oid) != 0) {
+		free(bypath);
 		git_revwalk_free(walk);
 		git_error_clear();
 		return;
@@ -223,22 +343,23 @@ static void find_adders(wol_circle *c, const char *dir, wanted *w, size_t n)
 				same = 1;
 			git_commit_free(p);
 		}
-		for (size_t i = 0; !same && i < n; i++) {
-			if (w[i].found || tc_oid(&tree, w[i].path, &tmp) != 0)
-				continue;
-			int anywhere = 0;
-			for (unsigned k = 0; k < np && !anywhere; k++)
-				anywhere = tc_oid(&ptrees[k], w[i].path, &tmp) == 0;
-			if (anywhere)
-				continue;
-			set_found(&w[i], cm);
-			left--;
+		/* a path it holds and its first parent lacks: the candidates */
+		git_tree *nt = same ? NULL : tc_dir(&tree, dir, strlen(dir));
+		git_tree *ot = np && nt ? tc_dir(&ptrees[0], dir, strlen(dir)) : NULL;
+		if (nt) {
+			adds a = {bypath, n, &left, cm, &tree, ptrees, np, {0}};
+			wol_buf_init(&a.path);
+			if (wol_buf_puts(&a.path, dir) == 0)
+				added_below(&a, repo, ot, nt);
+			wol_buf_free(&a.path);
 		}
 		for (unsigned k = 0; k < np; k++)
 			tc_free(&ptrees[k]);
 		tc_free(&tree);
 		git_commit_free(cm);
+		git_error_clear();
 	}
+	free(bypath);
 	git_revwalk_free(walk);
 	git_error_clear();
 }
@@ -266,14 +387,14 @@ static char *member_name(wol_circle *c, const char *handle)
  * member named as the author: the commit's author name is compared with
  * the display name in members/<author>.md (both come from the member's
  * user.name), and an email "<author>@..." counts as a match too. */
-void wol_question__check_forged(wol_circle *c, const char *dir, wol_qrecord *recs, size_t n)
+static void check_forged(wol_circle *c, const char *dir, wol_qrecord **recs, size_t n)
 {
 	wanted *w = n ? calloc(n, sizeof *w) : NULL;
 	if (!w)
 		return;
 	for (size_t i = 0; i < n; i++) {
-		w[i].path = recs[i].path;
-		w[i].id = recs[i].id;
+		w[i].path = recs[i]->path;
+		w[i].id = recs[i]->id;
 	}
 	find_adders(c, dir, w, n);
 	/* members' names, read once each */
@@ -281,16 +402,16 @@ void wol_question__check_forged(wol_circle *c, const char *dir, wol_qrecord *rec
 	for (size_t i = 0; i < n; i++) {
 		if (w[i].found != 1)
 			continue;
-		recs[i].committer = wol_strfmt("%s <%s>", w[i].name, w[i].email);
+		recs[i]->committer = wol_strfmt("%s <%s>", w[i].name, w[i].email);
 		size_t m = 0;
-		while (m < handles.n && strcmp(handles.v[m], recs[i].author) != 0)
+		while (m < handles.n && strcmp(handles.v[m], recs[i]->author) != 0)
 			m++;
 		if (m == handles.n) {
 			/* "+name" for a member, "-" for none */
-			char *nm = member_name(c, recs[i].author);
+			char *nm = member_name(c, recs[i]->author);
 			char *entry = nm ? wol_strfmt("+%s", nm) : wol_strdup("-");
 			free(nm);
-			if (wol_strv_add(&handles, wol_strdup(recs[i].author)) != 0 ||
+			if (wol_strv_add(&handles, wol_strdup(recs[i]->author)) != 0 ||
 			    wol_strv_add(&names, entry) != 0)
 				break;
 		}
@@ -299,21 +420,21 @@ void wol_question__check_forged(wol_circle *c, const char *dir, wol_qrecord *rec
 		char *note = NULL;
 		if (!mname)
 			note = wol_strfmt("author '%s' is not a member of the circle (committed by %s <%s>)",
-			                  recs[i].author, w[i].name, w[i].email);
-		else if (!wol_author__matches(recs[i].author, mname, w[i].name, w[i].email))
+			                  recs[i]->author, w[i].name, w[i].email);
+		else if (!wol_author__matches(recs[i]->author, mname, w[i].name, w[i].email))
 			note = wol_strfmt("says it is by %s, but was committed by %s <%s> (members/%s.md "
 			                  "names %s)",
-			                  recs[i].author, w[i].name, w[i].email, recs[i].author, mname);
+			                  recs[i]->author, w[i].name, w[i].email, recs[i]->author, mname);
 		free(mname);
 		if (note) {
-			recs[i].forged = 1;
-			if (recs[i].note) {
-				char *both = wol_strfmt("%s; %s", recs[i].note, note);
+			recs[i]->forged = 1;
+			if (recs[i]->note) {
+				char *both = wol_strfmt("%s; %s", recs[i]->note, note);
 				free(note);
 				note = both;
 			}
-			free(recs[i].note);
-			recs[i].note = note;
+			free(recs[i]->note);
+			recs[i]->note = note;
 		}
 	}
 	wol_strv_clear(&handles);
@@ -325,6 +446,16 @@ void wol_question__check_forged(wol_circle *c, const char *dir, wol_qrecord *rec
 	free(w);
 }
 
+void wol_question__check_forged(wol_circle *c, const char *dir, wol_qrecord *recs, size_t n)
+{
+	wol_qrecord **p = n ? calloc(n, sizeof *p) : NULL;
+	for (size_t i = 0; p && i < n; i++)
+		p[i] = &recs[i];
+	if (p)
+		check_forged(c, dir, p, n);
+	free(p);
+}
+
 /* ------------------------------------------------------ outside of wol */
 
 /* Records are written once; a commit that changed or removed one was made
@@ -333,28 +464,41 @@ void wol_question__check_forged(wol_circle *c, const char *dir, wol_qrecord *rec
  * history, marked "removed by X outside wol" (and not replayed: the state
  * is what the files say). Newest change first, so the mark names the last
  * one. */
-static void mark_outside(wol_circle *c, wol_question *q, wol_strv *warn)
+/* The changes below `prefix` in the whole history (one walk, whatever
+ * the number of questions asked about); 0, or -1 with nothing. */
+static int outside_changes(wol_circle *c, const char *prefix, wol_change **v, size_t *n)
 {
 	git_repository *repo = wol_circle_repo(c);
 	git_oid head;
+	*v = NULL;
+	*n = 0;
 	if (git_reference_name_to_id(&head, repo, "HEAD") != 0) {
 		git_error_clear();
-		return;
+		return -1;
 	}
 	wol_authors a;
 	wol_authors__load(repo, &head, &a);
+	int rc = wol_history__changes(repo, &a, prefix, &head, NULL, v, n, NULL) != 0 ? -1 : 0;
+	wol_authors__free(&a);
+	return rc;
+}
+
+/* Marks q's records from the changes `v` (newest first; those of other
+ * questions are passed over). */
+static void mark_outside(wol_circle *c, wol_question *q, const wol_change *v, size_t n,
+                         wol_strv *warn)
+{
+	git_repository *repo = wol_circle_repo(c);
 	char *prefix = wol_strfmt("questions/%s/", q->id);
-	wol_change *v = NULL;
-	size_t n = 0;
-	if (!prefix || wol_history__changes(repo, &a, prefix, &head, NULL, &v, &n, NULL) != 0) {
-		free(prefix);
-		wol_authors__free(&a);
+	if (!prefix) {
+		warn->oom = 1;
 		return;
 	}
+	size_t pl = strlen(prefix);
 	size_t added = 0;
 	for (size_t i = 0; i < n; i++) {
 		const wol_change *ch = &v[i];
-		if (!ch->outside || ch->status == GIT_DELTA_ADDED)
+		if (!ch->outside || ch->status == GIT_DELTA_ADDED || strncmp(ch->path, prefix, pl) != 0)
 			continue;
 		wol_qrecord *r = NULL;
 		for (size_t k = 0; k < q->nrecords && !r; k++)
@@ -366,7 +510,7 @@ static void mark_outside(wol_circle *c, wol_question *q, wol_strv *warn)
 			/* gone from the files: bring it back from the history */
 			git_blob *blob = NULL;
 			const char *base = strrchr(ch->path, '/') + 1;
-			const char *rest = ch->path + strlen(prefix);
+			const char *rest = ch->path + pl;
 			const char *what = strncmp(rest, "answers/", 8) == 0  ? "answer"
 			                   : strncmp(rest, "events/", 7) == 0 ? "event"
 			                                                      : NULL;
@@ -393,30 +537,22 @@ static void mark_outside(wol_circle *c, wol_question *q, wol_strv *warn)
 	/* the ones brought back take their place in replay order */
 	if (added && q->nrecords > 2)
 		qsort(q->records + 1, q->nrecords - 1, sizeof *q->records, wol_question__cmp_record);
-	wol_changes__free(v, n);
 	free(prefix);
-	wol_authors__free(&a);
 }
 
-int wol_question_get(wol_circle *c, const char *ref, wol_question *out, wol_error *err)
+/* Reads and replays one question into out (its thread in out->records);
+ * warnings go to warn. */
+static int read_thread(wol_circle *c, const char *qid, wol_question *out, wol_strv *warn,
+                       wol_error *err)
 {
-	memset(out, 0, sizeof *out);
-	char *qid = NULL;
-	int rc = wol_question_find(c, ref, &qid, err);
+	wol_qloaded l;
+	int rc = wol_question__load(wol_circle_path(c), qid, &l, warn, err);
 	if (rc)
 		return rc;
-	wol_qloaded l;
-	wol_strv warn = {0};
-	rc = wol_question__load(wol_circle_path(c), qid, &l, &warn, err);
-	free(qid);
-	if (rc) {
-		wol_strv_free(warn.v, warn.n);
-		return rc;
-	}
-	if (wol_question__replay(&l, out, &warn) != 0 || wol_question__summarize(c, &l, out) != 0)
-		warn.oom = 1;
+	if (wol_question__replay(&l, out, warn) != 0 || wol_question__summarize(c, &l, out) != 0)
+		warn->oom = 1;
 	/* the thread: the question first, then the rest in replay order */
-	wol_qrecord *recs = warn.oom ? NULL : calloc(l.n + 1, sizeof *recs);
+	wol_qrecord *recs = warn->oom ? NULL : calloc(l.n + 1, sizeof *recs);
 	if (recs) {
 		recs[0] = l.q;
 		memset(&l.q, 0, sizeof l.q);
@@ -427,26 +563,95 @@ int wol_question_get(wol_circle *c, const char *ref, wol_question *out, wol_erro
 		free(l.rec);
 		l.rec = NULL;
 		l.n = 0;
-		char *dir = wol_strfmt("questions/%s", out->id);
-		if (dir)
-			wol_question__check_forged(c, dir, recs, out->nrecords);
-		free(dir);
-		for (size_t i = 0; i < out->nrecords; i++)
-			if (recs[i].forged) {
-				out->forged = 1;
-				wol_strv_add(&warn, wol_strfmt("wol: %s: %s", recs[i].path, recs[i].note));
-			}
-		mark_outside(c, out, &warn);
 	} else {
-		warn.oom = 1;
+		warn->oom = 1;
 	}
 	wol_question__loaded_free(&l);
-	if (warn.oom) {
-		wol_strv_free(warn.v, warn.n);
-		wol_question_free(out);
-		return wol_error_set(err, WOL_ENOMEM, "out of memory");
-	}
-	out->warnings = warn.v;
-	out->nwarnings = warn.n;
 	return 0;
+}
+
+int wol_question__get_many(wol_circle *c, char *const *qids, size_t n, wol_question *out,
+                           wol_error *errs)
+{
+	wol_strv *warn = n ? calloc(n, sizeof *warn) : NULL;
+	for (size_t i = 0; i < n; i++) {
+		memset(&out[i], 0, sizeof out[i]);
+		errs[i].code = 0;
+		errs[i].msg[0] = '\0';
+		if (!warn)
+			wol_error_set(&errs[i], WOL_ENOMEM, "out of memory");
+	}
+	if (!warn)
+		return n ? WOL_ENOMEM : 0;
+	size_t total = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (read_thread(c, qids[i], &out[i], &warn[i], &errs[i]) != 0) {
+			wol_strv_clear(&warn[i]);
+			wol_question_free(&out[i]);
+			continue;
+		}
+		total += warn[i].oom ? 0 : out[i].nrecords;
+	}
+	/* who added each record: one walk for every thread */
+	wol_qrecord **all = total ? calloc(total, sizeof *all) : NULL;
+	size_t k = 0;
+	for (size_t i = 0; all && i < n; i++)
+		for (size_t j = 0; !errs[i].code && !warn[i].oom && j < out[i].nrecords; j++)
+			all[k++] = &out[i].records[j];
+	char *dir = n == 1 ? wol_strfmt("questions/%s", qids[0]) : wol_strdup("questions");
+	if (all && dir)
+		check_forged(c, dir, all, total);
+	int lost = total && (!all || !dir);
+	free(all);
+	free(dir);
+	/* what was changed outside wol: one walk too */
+	wol_change *v = NULL;
+	size_t nv = 0;
+	char *prefix = n == 1 ? wol_strfmt("questions/%s/", qids[0]) : wol_strdup("questions/");
+	int have = prefix && total && outside_changes(c, prefix, &v, &nv) == 0;
+	lost |= total && !prefix;
+	free(prefix);
+	for (size_t i = 0; i < n; i++) {
+		wol_question *q = &out[i];
+		if (errs[i].code)
+			continue;
+		if (lost)
+			warn[i].oom = 1;
+		for (size_t j = 0; !warn[i].oom && j < q->nrecords; j++)
+			if (q->records[j].forged) {
+				q->forged = 1;
+				wol_strv_add(&warn[i], wol_strfmt("wol: %s: %s", q->records[j].path,
+				                                  q->records[j].note));
+			}
+		if (have && !warn[i].oom)
+			mark_outside(c, q, v, nv, &warn[i]);
+		if (warn[i].oom) {
+			wol_strv_clear(&warn[i]);
+			wol_question_free(q);
+			wol_error_set(&errs[i], WOL_ENOMEM, "out of memory");
+			continue;
+		}
+		q->warnings = warn[i].v;
+		q->nwarnings = warn[i].n;
+	}
+	wol_changes__free(v, nv);
+	free(warn);
+	return 0;
+}
+
+int wol_question_get(wol_circle *c, const char *ref, wol_question *out, wol_error *err)
+{
+	memset(out, 0, sizeof *out);
+	char *qid = NULL;
+	int rc = wol_question_find(c, ref, &qid, err);
+	if (rc)
+		return rc;
+	wol_error e;
+	rc = wol_question__get_many(c, &qid, 1, out, &e);
+	free(qid);
+	if (rc == 0 && e.code)
+		rc = e.code;
+	if (rc && err)
+		*err = e;
+	return rc;
 }

@@ -89,6 +89,13 @@ int wol_question__list_records(const char *root, const char *rel, char ***out, s
 /* Marks records (all below the folder `dir`) whose adding commit was made
  * by someone other than their author: sets forged, committer and note. */
 void wol_question__check_forged(wol_circle *c, const char *dir, wol_qrecord *recs, size_t n);
+/* get.c: the threads of the questions qids[0..n) as wol_question_get
+ * reads one, with the history read once for all of them (who added each
+ * record, what was changed outside wol). out[i] is the thread, or zeroed
+ * with errs[i] set (errs[i].code is 0 for a thread read). Returns 0, or
+ * WOL_ENOMEM with every errs[i] set. */
+int wol_question__get_many(wol_circle *c, char *const *qids, size_t n, wol_question *out,
+                           wol_error *errs);
 /* write.c: the time now as "YYYY-MM-DDThh:mm:ssZ"; the text rules of a
  * record (required: not blank; wol_share_check's size, binary and
  * secrets rules unless force), errors start with `what`; a record

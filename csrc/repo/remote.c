@@ -265,6 +265,8 @@ static int trust_cas(wol_remote_cb *s, git_config *cfg, wol_error *err)
 		                   "%s: the certificate directory %s does not exist (from "
 		                   "GIT_SSL_CAPATH, git config http.sslCAPath or SSL_CERT_DIR)",
 		                   s->what, dir);
+	if (rc == 0 && wol_git_ready() < 0) /* git_libgit2_opts is not wrapped (util/git.c) */
+		rc = wol_error_set(err, WOL_EGIT, "%s: libgit2 failed to initialise", s->what);
 	if (rc == 0) {
 		pthread_mutex_lock(&ca_mutex);
 		if (file || dir) {

@@ -30,6 +30,16 @@ int wol_strv_has(const wol_strv *s, const char *key);
 int wol_strv_contains(const wol_strv *s, const char *key);
 void wol_strv_clear(wol_strv *s);
 
+/* ------------------------------------------------ libgit2 (git.c) */
+
+/* Initialises libgit2 for this process unless done (0, or a libgit2 error
+ * code). Every libgit2 function that makes an object from nothing is
+ * wrapped at link time to call it first (GIT_WRAP in the Makefile), so
+ * call sites need not. */
+int wol_git_ready(void);
+/* Whether libgit2 is initialised now. */
+int wol_git_live(void);
+
 /* ---------------------------------------------------- errors (error.c) */
 
 int wol_error_setv(wol_error *e, int code, const char *fmt, va_list ap);

@@ -32,30 +32,6 @@ function M.options()
   return require('wol.config').options
 end
 
--- The git config files a context reads the identity from (the list of
--- open_config in csrc/ctx.c). Their stamps are part of the cache key below,
--- so `git config --global wol.handle NAME` run while Neovim is open is seen
--- by the next command; a few stat calls, no read.
-local function config_stamp()
-  local uv = require('wol.compat').uv()
-  local env = vim.env
-  local home = env.HOME or ''
-  local files = {
-    (env.XDG_CONFIG_HOME and env.XDG_CONFIG_HOME ~= '') and (env.XDG_CONFIG_HOME .. '/git/config')
-      or (home .. '/.config/git/config'),
-    (env.GIT_CONFIG_GLOBAL and env.GIT_CONFIG_GLOBAL ~= '') and env.GIT_CONFIG_GLOBAL or (home .. '/.gitconfig'),
-  }
-  if not env.GIT_CONFIG_NOSYSTEM then
-    files[#files + 1] = '/etc/gitconfig'
-  end
-  local parts = {}
-  for i, f in ipairs(files) do
-    local st = uv.fs_stat(f)
-    parts[i] = st and string.format('%d.%d:%d:%d', st.mtime.sec, st.mtime.nsec, st.size, st.ino) or '-'
-  end
-  return table.concat(parts, ' ')
-end
-
 --- The library context for the current configuration (cached), or nil, a
 --- message and a code (module not built, bad $WOL_HOME, ...).
 function M.ctx()
@@ -67,8 +43,12 @@ function M.ctx()
   -- the date is part of the key: "today" is read when a context opens, and
   -- Neovim may run past midnight
   local key = table.concat({ o.home or '', o.circle or '', vim.env.WOL_HOME or '', vim.env.HOME or '',
-    vim.env.WOL_TODAY or '', os.date('%Y-%m-%d'), config_stamp() }, '\0')
-  if ctx_cache.ctx and ctx_cache.key == key then
+    vim.env.WOL_TODAY or '', os.date('%Y-%m-%d') }, '\0')
+  -- ctx:current() stats the git config files the context read its identity
+  -- from (csrc/ctx_config.c, the one place of that rule), so `git config
+  -- --global wol.handle NAME` run while Neovim is open is seen by the next
+  -- command
+  if ctx_cache.ctx and ctx_cache.key == key and ctx_cache.ctx:current() then
     return ctx_cache.ctx
   end
   local ctx, cerr, ccode = core.open({ home = o.home, circle = o.circle })

@@ -302,6 +302,10 @@ end
 function M.add_person(spec)
   local p = check(ctx():person_add(spec))
   notify(string.format('wol: added %s to your list', p.name))
+  -- findable by :WolSearch at once (a cache: failure is harmless)
+  pcall(function()
+    require('wol.search').refresh({ paths = { p.abs } })
+  end)
   fire('WolPeople', { added = p.slug })
   return p
 end

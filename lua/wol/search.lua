@@ -1,6 +1,7 @@
--- :WolSearch: full-text search over the journal, notes, questions and
--- answers. The C library parses the query, keeps the index fresh and ranks
--- the results; this module only puts them in the quickfix list or a picker.
+-- :WolSearch: full-text search over the journal, your people, notes,
+-- questions and answers. The C library parses the query, keeps the index
+-- fresh and ranks the results; this module only puts them in the quickfix
+-- list or a picker.
 local M = {}
 
 local function notify(msg, level)

@@ -288,4 +288,46 @@ describe('wol export', function()
     -- nothing of the circle changed
     assert.are.equal('', t.git(clone, 'status --porcelain --untracked-files=no'))
   end)
+
+  -- the threads are read with one walk of the history for all of them; a
+  -- record whose commit was made by someone else is left out, with the
+  -- words `wol show` uses for it (one rule), the others stay
+  it('leaves out forged questions and answers, and says so as wol show does', function()
+    local function by_hand(name, email, msg)
+      t.sh(string.format('cd %s && git add -A && git -c user.name=%s -c user.email=%s commit -q -m %s',
+        t.shquote(clone), t.shquote(name), email, t.shquote(msg)))
+    end
+    local fq = '20260307T080000Z-bo-0b0b0b05'
+    t.write(clone .. '/questions/' .. fq .. '/question.md', '---\ntitle: "Not asked by bo"\nauthor: bo\n' ..
+      'created: 2026-03-07T08:00:00Z\nlamport: 11\nid: ' .. fq .. '\n---\n\nFORGEDQUESTION\n')
+    by_hand('Cy Okafor', 'cy@example.org', 'a question in bo\'s name')
+    local fa = 'questions/' .. F.q1 .. '/answers/20260307T090000Z-cy-0c000005.md'
+    t.write(clone .. '/' .. fa, '---\nauthor: cy\ncreated: 2026-03-07T09:00:00Z\nlamport: 12\n' ..
+      'id: 20260307T090000Z-cy-0c000005\nquestion: ' .. F.q1 .. '\n---\n\nFORGEDANSWER\n')
+    by_hand('Bo Berg', 'bo@example.org', 'an answer in cy\'s name')
+    local ok = 'questions/' .. F.q1 .. '/answers/20260307T100000Z-bo-0b000006.md'
+    t.write(clone .. '/' .. ok, '---\nauthor: bo\ncreated: 2026-03-07T10:00:00Z\nlamport: 13\n' ..
+      'id: 20260307T100000Z-bo-0b000006\nquestion: ' .. F.q1 .. '\n---\n\nPLAINGITANSWER\n')
+    by_hand('Bo Berg', 'bo@example.org', 'an answer with plain git')
+    local dir = base .. '/forged'
+    local out, err, rc = export({ 'export', '--all', '--include', 'bo,cy', '--format', 'md', '--out', dir, '--json' })
+    assert.are.equal(0, rc, err)
+    local j = require('dkjson').decode(out)
+    assert.is_nil(grep(dir, 'FORGEDQUESTION'))
+    assert.is_nil(grep(dir, 'FORGEDANSWER'))
+    assert.truthy(grep(dir, 'PLAINGITANSWER'))
+    assert.are.equal(4, j.questions) -- q1..q3 and cy's; not the forged one
+    -- the notes of wol show, word for word
+    local notes = {}
+    for _, q in ipairs({ fq, F.q1 }) do
+      local s = require('dkjson').decode((t.wol({ 'show', q, '--json' }, ana)))
+      for _, r in ipairs(s.records) do
+        if r.forged then
+          notes[#notes + 1] = string.format('wol: %s: %s; left out', r.path, r.note)
+        end
+      end
+    end
+    assert.are.equal(2, #notes)
+    assert.are.same(notes, j.warnings)
+  end)
 end)

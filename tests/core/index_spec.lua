@@ -495,7 +495,7 @@ describe('search: queries', function()
       ['  '] = 'empty query',
       ['"()"'] = 'no words to look for',
       ['-rebase'] = 'only excludes',
-      ['kind:blog'] = 'kind:blog: expected journal, note, question, answer or feedback',
+      ['kind:blog'] = 'kind:blog: expected journal, note, question, answer, feedback or person',
       ['is:closed'] = 'is:closed: expected is:open or is:resolved',
       ['after:soon'] = 'after:soon: ',
       ['author:'] = 'author: needs a value',
@@ -641,7 +641,7 @@ describe('wol index / wol search', function()
     local out, err, rc = t.wol({ 'search', 'kind:blog' }, m)
     assert.are.equal(2, rc)
     assert.are.equal('', out)
-    assert.are.equal('wol: search: kind:blog: expected journal, note, question, answer or feedback (see: wol search --help)\n', err)
+    assert.are.equal('wol: search: kind:blog: expected journal, note, question, answer, feedback or person (see: wol search --help)\n', err)
     _, err, rc = t.wol({ 'search' }, m)
     assert.are.equal(2, rc)
     assert.matches('what to search for is missing', err)

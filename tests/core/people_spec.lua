@@ -464,3 +464,114 @@ describe('people cache', function()
     ctx:close()
   end)
 end)
+
+describe('people in the search index', function()
+  -- the titles of a search's hits of kind person (sorted), from the binding
+  -- or the CLI's --json (the same tree)
+  local function people_hits(hits)
+    local v = {}
+    for _, h in ipairs(hits) do
+      if h.kind == 'person' then
+        assert.is_nil(h.circle)
+        assert.is_nil(h.author)
+        table.insert(v, h.title .. '=' .. h.path)
+      end
+    end
+    table.sort(v)
+    return v
+  end
+
+  it('finds people by name, relation and contribution; loses them when removed', function()
+    local m = t.member('ana')
+    local ctx = open(m, '2026-03-04')
+    local p = assert(ctx:person_add({ name = 'José Núñez', relation = 'runs the onboarding team',
+      tags = { 'mentor' } }))
+    assert(ctx:give('jose-nunez', 'sent the pricing checklist', { time = '14:05' }))
+    local want = { 'José Núñez=people/jose-nunez.md' }
+    -- the editor's way: the file just written, then a search without a walk
+    assert(ctx:index_refresh({ paths = { p.abs } }))
+    local hits = assert(ctx:search('pricing', { refresh = false }))
+    assert.same(want, people_hits(hits))
+    assert.equal(p.abs, hits[1].abspath)
+    local n, at = 0, nil
+    for l in (t.read(p.abs) .. ''):gmatch('([^\n]*)\n') do
+      n = n + 1
+      at = at or (l:find('pricing', 1, true) and n)
+    end
+    assert.equal(at, hits[1].line) -- the contribution's line
+    assert.matches('pricing checklist', hits[1].snippet)
+    assert.equal('2026-03-04', hits[1].date) -- when they were added
+    -- by name (accents ignored), relation, tag; kind:person / kind:people filter
+    for _, q in ipairs({ 'jose nunez', 'onboarding', 'mentor', 'kind:person', 'kind:people', 'kind:person onboarding' }) do
+      assert.same(want, people_hits(assert(ctx:search(q))), q)
+    end
+    assert.same({}, people_hits(assert(ctx:search('kind:journal onboarding'))))
+    -- private, in no circle: no circle: or author: filter ever yields one
+    assert.same({}, assert(ctx:search('onboarding circle:team')))
+    assert.same({}, assert(ctx:search('onboarding author:me')))
+    -- the CLI sees the same, in text and JSON
+    local out, err, rc = t.wol({ 'search', 'kind:person', 'checklist', '--json' }, m)
+    assert.equal(0, rc, err)
+    assert.same(want, people_hits(json.decode(out)))
+    out, err, rc = t.wol({ 'search', 'onboarding' }, m)
+    assert.equal(0, rc, err)
+    assert.matches('^' .. p.abs:gsub('%p', '%%%0') .. ':%d+: %[person%] José Núñez: ', out)
+    -- added through the CLI: found by the next search
+    out, err, rc = t.wol({ 'people', 'add', 'Bo Chen', '--relation', 'knows onboarding too' }, m)
+    assert.equal(0, rc, err)
+    assert.same({ 'Bo Chen=people/bo-chen.md', 'José Núñez=people/jose-nunez.md' },
+      people_hits(assert(ctx:search('onboarding'))))
+    -- removed (into people/.trash/): gone from the index, by the binding and the CLI
+    local moved = assert(ctx:person_rm('jose-nunez'))
+    assert.is_true(t.exists(moved))
+    assert(ctx:index_refresh({ paths = { p.abs } }))
+    assert.same({ 'Bo Chen=people/bo-chen.md' }, people_hits(assert(ctx:search('onboarding', { refresh = false }))))
+    _, err, rc = t.wol({ 'people', 'rm', 'bo chen' }, m)
+    assert.equal(0, rc, err)
+    out, err, rc = t.wol({ 'search', 'onboarding', '--json' }, m)
+    assert.equal(0, rc, err)
+    assert.same({}, json.decode(out))
+    -- nothing in .trash/ is searched, even after a rebuild
+    assert(ctx:index_rebuild())
+    assert.same({}, assert(ctx:search('kind:person')))
+    assert.same({}, assert(ctx:search('pricing')))
+    ctx:close()
+  end)
+
+  it('a broken or odd file in people/ never breaks a search', function()
+    local m = t.member('ana')
+    local ctx = open(m, '2026-03-04')
+    assert(ctx:person_add({ name = 'Good', relation = 'a steady hand' }))
+    local dir = m.wol_home .. '/people/'
+    t.write(dir .. 'broken.md', '---\nname: [unclosed\n---\n\n## Contributions\n\n- 2026-03-01 10:00 steady help\n')
+    t.write(dir .. 'nul.md', 'steady\0binary\n')
+    t.sh('ln -s /etc/passwd ' .. t.shquote(dir .. 'link.md') .. ' && mkdir -p ' .. t.shquote(dir .. 'folder.md')
+      .. ' ' .. t.shquote(dir .. 'sub'))
+    t.write(dir .. 'sub/deep.md', '---\nname: Deep\n---\nsteady\n')
+    t.write(dir .. '.hidden.md', '---\nname: Hidden\n---\nsteady\n')
+    t.write(dir .. 'notes.txt', 'steady\n')
+    local rep = assert(ctx:index_refresh())
+    assert.is_true(rep.problems >= 1)
+    -- the good one, and the others as far as they read (plain text, titled
+    -- by the slug); no link, folder, dot file or subfolder
+    local hits = assert(ctx:search('steady'))
+    local titles = {}
+    for _, h in ipairs(hits) do
+      table.insert(titles, h.title .. '=' .. h.path)
+    end
+    table.sort(titles)
+    assert.same({ 'Good=people/good.md', 'broken=people/broken.md', 'nul=people/nul.md' }, titles)
+    local out, err, rc = t.wol({ 'search', 'kind:person', '--json' }, m)
+    assert.equal(0, rc, err)
+    local paths = {}
+    for _, h in ipairs(json.decode(out)) do
+      table.insert(paths, h.path)
+    end
+    table.sort(paths)
+    assert.same({ 'people/broken.md', 'people/good.md', 'people/nul.md' }, paths)
+    -- a path handed to a targeted refresh that is no person file is ignored
+    assert(ctx:index_refresh({ paths = { dir .. 'link.md', dir .. 'sub/deep.md', dir .. '.hidden.md' } }))
+    assert.equal(3, #assert(ctx:search('kind:person')))
+    ctx:close()
+  end)
+end)

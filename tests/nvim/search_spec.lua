@@ -75,7 +75,7 @@ describe(':WolSearch', function()
       vim.cmd('WolSearch kind:blog release')
     end)
     assert.are.equal(1, #seen)
-    assert.are.equal('wol: search: kind:blog: expected journal, note, question, answer or feedback', seen[1].msg)
+    assert.are.equal('wol: search: kind:blog: expected journal, note, question, answer, feedback or person', seen[1].msg)
     assert.are.equal(vim.log.levels.ERROR, seen[1].level)
     seen = nt.notifications(function()
       vim.cmd('WolSearch "(" NEAR')
@@ -95,6 +95,42 @@ describe(':WolSearch', function()
     local rep = assert(require('wol.search').refresh())
     assert.are.equal(0, rep.read)
     assert.are.equal(4, rep.docs)
+  end)
+
+  it('finds the people on your list (kind person) and <CR> opens the person\'s file', function()
+    local people = require('wol.people')
+    local p = people.add_person({ name = 'Dana Ortiz', relation = 'runs the release train' })
+    vim.cmd('WolGive dana-ortiz reviewed my checklist')
+    -- add and give told the index at once: found without a walk
+    local c = assert(require('wol').ctx())
+    local hits = assert(c:search('kind:person release', { refresh = false }))
+    assert.are.equal(1, #hits)
+    assert.are.equal(p.abs, hits[1].abspath)
+    vim.cmd('WolSearch checklist')
+    local items = vim.fn.getqflist()
+    assert.are.equal(3, #items)
+    local at
+    for i, it in ipairs(items) do
+      if it.text:find('[person] Dana Ortiz: ', 1, true) == 1 then
+        at = i
+      end
+    end
+    assert.is_not_nil(at, vim.inspect(items))
+    local lnum = items[at].lnum
+    assert.are.equal('- ', vim.fn.readfile(p.abs)[lnum]:sub(1, 2)) -- the contribution line
+    vim.cmd('WolSearch kind:person')
+    assert.are.equal(1, #vim.fn.getqflist())
+    -- in the quickfix window, <CR> opens the file at the hit
+    assert.are.equal('qf', vim.bo.filetype)
+    vim.api.nvim_feedkeys(vim.api.nvim_replace_termcodes('<CR>', true, false, true), 'x', false)
+    assert.are.equal(p.abs, vim.api.nvim_buf_get_name(0))
+    -- removed: no longer found
+    assert(c:person_rm('dana-ortiz'))
+    vim.cmd('silent! cclose')
+    local seen = nt.notifications(function()
+      vim.cmd('WolSearch kind:person')
+    end)
+    assert.are.equal('wol: search: no matches for kind:person', seen[1].msg)
   end)
 
   it('honours setup({ search = { limit = n } })', function()

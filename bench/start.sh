@@ -1,0 +1,25 @@
+#!/bin/sh
+# bench/start.sh: how long a `wol` process takes for the commands people
+# type in a shell and that never touch git (`wol prompt`, `wol log TEXT`,
+# `wol journal --path`, `wol search --no-refresh WORD`) beside `git
+# --version`, the cheapest process git has, interleaved in the same run
+# (issue 20: each within 1.5x). Processes are started with posix_spawn, no
+# shell in between. Also prints the instruction counts of one process of
+# each (callgrind, which the machine's load does not move) when valgrind is
+# installed. Rerunnable: sh bench/start.sh. BENCH_RUNS (41) rounds;
+# BENCH_NOTES (300) notes in the circle the search looks at.
+set -eu
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+make -s -C "$ROOT" all >/dev/null
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/wol-bench-start.XXXXXX")
+trap 'rm -rf "$TMP"' EXIT INT TERM
+export HOME="$TMP/home"
+mkdir -p "$HOME"
+printf '[user]\n\tname = Bench\n\temail = bench@example.org\n[wol]\n\thandle = bench\n[init]\n\tdefaultBranch = main\n' >"$HOME/.gitconfig"
+# an hour old: a config file changed in the last two seconds is read again
+# by every process (csrc/ctx_config.c), which is not the steady state
+touch -d '1 hour ago' "$HOME/.gitconfig"
+export WOL_HOME="$HOME/wol" GIT_CONFIG_NOSYSTEM=1 WOL_ROOT="$ROOT" TZ=UTC
+export LUA_CPATH="$ROOT/lua/?.so;;"
+unset GIT_CONFIG_GLOBAL WOL_CIRCLE WOL_TODAY WOL_TRACE_GIT
+exec luajit "$ROOT/bench/start.lua"

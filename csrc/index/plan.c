@@ -1,0 +1,512 @@
+/* index/plan.c - a full refresh's plan: each circle's HEAD and tree
+ * compared with what the index recorded (tree to tree, the paths that
+ * changed), which circles can skip their walk but for the member's own
+ * notes folder, the index rows the walk compares with (kept in the handle
+ * between refreshes that change nothing), and the HEADs recorded after. */
+#include "index/index_int.h"
+
+#include <git2.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Adds to the forced set every blob path that differs between trees `a`
+ * and `b` (either may be NULL), under `prefix`. Subtrees with the same id
+ * are skipped without being read, so a commit touching a few files costs a
+ * few tree reads however big the circle is (libgit2's tree-to-tree diff
+ * took tens of milliseconds here on a 15,000-file circle). `depth` 0 is the
+ * root, where only notes/, questions/ and feedback/ matter. */
+static int tree_changes(wol_walk *w, git_repository *repo, const git_tree *a, const git_tree *b,
+                        const char *prefix, int depth)
+{
+	if (depth > 8)
+		return 0;
+	for (int side = 0; side < 2; side++) {
+		const git_tree *t = side ? a : b, *other = side ? b : a;
+		size_t n = t ? git_tree_entrycount(t) : 0;
+		for (size_t i = 0; i < n; i++) {
+			const git_tree_entry *e = git_tree_entry_byindex(t, i);
+			const char *name = git_tree_entry_name(e);
+			if (depth == 0 && strcmp(name, "notes") != 0 && strcmp(name, "questions") != 0 &&
+			    strcmp(name, "feedback") != 0)
+				continue;
+			const git_tree_entry *o = other ? git_tree_entry_byname(other, name) : NULL;
+			if (side == 1 && o)
+				continue; /* seen from b's side */
+			if (o && git_oid_equal(git_tree_entry_id(e), git_tree_entry_id(o)) &&
+			    git_tree_entry_type(e) == git_tree_entry_type(o))
+				continue;
+			char *path = wol_strfmt("%s/%s", prefix, name);
+			if (!path)
+				return wol_error_set(w->err, WOL_ENOMEM, "out of memory");
+			int rc = 0;
+			const git_tree_entry *ea = side ? e : o, *eb = side ? NULL : e;
+			git_tree *sa = NULL, *sb = NULL;
+			if (ea && git_tree_entry_type(ea) == GIT_OBJECT_TREE)
+				git_tree_lookup(&sa, repo, git_tree_entry_id(ea));
+			if (eb && git_tree_entry_type(eb) == GIT_OBJECT_TREE)
+				git_tree_lookup(&sb, repo, git_tree_entry_id(eb));
+			if (sa || sb)
+				rc = tree_changes(w, repo, sa, sb, path, depth + 1);
+			if (rc == 0 && ((ea && git_tree_entry_type(ea) == GIT_OBJECT_BLOB) ||
+			                (eb && git_tree_entry_type(eb) == GIT_OBJECT_BLOB))) {
+				rc = wol_strv_add(&w->forced, path);
+				path = NULL;
+				if (rc)
+					rc = wol_error_set(w->err, WOL_ENOMEM, "out of memory");
+			}
+			git_tree_free(sa);
+			git_tree_free(sb);
+			free(path);
+			if (rc)
+				return rc;
+		}
+	}
+	return 0;
+}
+
+/* Records the circle's HEAD in `head` and its tree in `tree` (hex, "" when
+ * there is none) and, when they moved since the recorded `old` commit and
+ * `old_tree`, adds the paths changed between the two trees to the forced
+ * set. `*exact` (may be NULL) says whether the forced set is all that
+ * changed in the tree since the index recorded `old_tree`: the trees are
+ * the same, or the recorded tree was found and diffed. Git trouble only
+ * costs the shortcut: the stat walk still sees every file. */
+int wol_index__circle_head(wol_walk *w, const char *circle, const char *old, const char *old_tree,
+                           char head[GIT_OID_HEXSZ + 1], char tree[GIT_OID_HEXSZ + 1], int *exact)
+{
+	head[0] = tree[0] = '\0';
+	if (exact)
+		*exact = 0;
+	char *path = wol_ctx_circle_path(w->ix->ctx, circle);
+	if (!path)
+		return wol_error_set(w->err, WOL_ENOMEM, "out of memory");
+	git_repository *repo = NULL;
+	git_oid oid;
+	if (git_repository_open_ext(&repo, path, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) < 0 ||
+	    git_reference_name_to_id(&oid, repo, "HEAD") < 0) {
+		git_error_clear();
+		git_repository_free(repo);
+		free(path);
+		return 0;
+	}
+	free(path);
+	git_oid_tostr(head, GIT_OID_HEXSZ + 1, &oid);
+	int rc = 0;
+	git_commit *b = NULL;
+	git_tree *ta = NULL, *tb = NULL;
+	git_oid old_oid, tree_oid;
+	if (git_commit_lookup(&b, repo, &oid) == 0) {
+		git_oid_tostr(tree, GIT_OID_HEXSZ + 1, git_commit_tree_id(b));
+		if (old_tree && strcmp(old_tree, tree) == 0) {
+			if (exact)
+				*exact = 1; /* the same tree: nothing to diff */
+		} else if (old_tree && git_oid_fromstr(&tree_oid, old_tree) == 0 &&
+		           git_tree_lookup(&ta, repo, &tree_oid) == 0 && git_commit_tree(&tb, b) == 0) {
+			char prefix[300];
+			snprintf(prefix, sizeof prefix, "circles/%s", circle);
+			rc = tree_changes(w, repo, ta, tb, prefix, 0);
+			w->rep->trees++;
+			if (exact && rc == 0)
+				*exact = 1;
+		} else if (old && strcmp(old, head) != 0 && git_oid_fromstr(&old_oid, old) == 0) {
+			/* no usable recorded tree: the recorded commit's, if it is there */
+			git_commit *a = NULL;
+			git_tree_free(ta);
+			ta = NULL;
+			if (git_commit_lookup(&a, repo, &old_oid) == 0 && git_commit_tree(&ta, a) == 0 &&
+			    git_commit_tree(&tb, b) == 0) {
+				char prefix[300];
+				snprintf(prefix, sizeof prefix, "circles/%s", circle);
+				rc = tree_changes(w, repo, ta, tb, prefix, 0);
+				w->rep->trees++;
+			}
+			git_commit_free(a);
+		}
+	}
+	git_error_clear();
+	git_tree_free(ta);
+	git_tree_free(tb);
+	git_commit_free(b);
+	git_repository_free(repo);
+	return rc;
+}
+
+/* ------------------------------------------------ a full refresh's plan */
+
+void wol_index__free_plan(wol_walk *w)
+{
+	for (size_t i = 0; i < w->nplan; i++)
+		free(w->plan[i].name);
+	free(w->plan);
+	w->plan = NULL;
+	w->nplan = 0;
+	wol_strv_clear(&w->gone);
+}
+
+static int cmp_plan(const void *a, const void *b)
+{
+	const wol_circle_plan *x = a, *y = b;
+	return strcmp(x->prefix, y->prefix);
+}
+
+int wol_index__plan_circles(wol_walk *w)
+{
+	char **names = NULL;
+	size_t n = 0;
+	int rc = wol_ctx_circles(w->ix->ctx, &names, &n, w->err);
+	if (rc)
+		return rc;
+	w->plan = n ? calloc(n, sizeof *w->plan) : NULL;
+	if (n && !w->plan) {
+		wol_strv_free(names, n);
+		return wol_error_set(w->err, WOL_ENOMEM, "out of memory");
+	}
+	for (size_t i = 0; i < n; i++) {
+		w->plan[i].name = names[i];
+		snprintf(w->plan[i].prefix, sizeof w->plan[i].prefix, "circles/%s/", names[i]);
+	}
+	free(names); /* the strings now belong to the plan */
+	w->nplan = n;
+	if (n)
+		qsort(w->plan, n, sizeof *w->plan, cmp_plan);
+
+	sqlite3_stmt *st;
+	rc = wol_index__prepare(w->ix, "SELECT circle, oid, tree FROM heads", &st, w->err);
+	if (rc)
+		return rc;
+	int s;
+	while (rc == 0 && (s = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *c = (const char *)sqlite3_column_text(st, 0);
+		wol_circle_plan *p = NULL;
+		for (size_t i = 0; c && i < n; i++)
+			if (strcmp(w->plan[i].name, c) == 0)
+				p = &w->plan[i];
+		if (!p) {
+			/* a circle whose clone is gone: its row goes (its documents
+			 * are not skipped, so the walk removes them) */
+			if (c && wol_strv_add(&w->gone, wol_strfmt("%s", c)))
+				rc = wol_error_set(w->err, WOL_ENOMEM, "out of memory");
+			continue;
+		}
+		p->recorded = 1;
+		p->old = wol_sql_col_dup(st, 1);
+		p->old_tree = wol_sql_col_dup(st, 2);
+		if (!p->old)
+			rc = wol_error_set(w->err, WOL_ENOMEM, "out of memory");
+	}
+	if (rc == 0 && s != SQLITE_DONE)
+		rc = wol_index__fail(w->ix, w->err, s, "reading circle heads");
+	sqlite3_finalize(st);
+	/* first the tree diffs, so the walk knows every forced path */
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		wol_circle_plan *p = &w->plan[i];
+		int exact = 0;
+		rc = wol_index__circle_head(w, p->name, p->old, p->old_tree, p->head, p->tree, &exact);
+		/* the shortcut needs the member's own folder (the one place files
+		 * change without a commit) and a tree diff that tells the rest */
+		p->fast = rc == 0 && exact && w->handle && p->tree[0];
+		p->same = p->recorded && p->old && strcmp(p->old, p->head) == 0 && p->old_tree &&
+		          strcmp(p->old_tree, p->tree) == 0;
+	}
+	for (size_t i = 0; i < n; i++) {
+		free(w->plan[i].old);
+		free(w->plan[i].old_tree);
+		w->plan[i].old = w->plan[i].old_tree = NULL;
+	}
+	wol_strv_sort(&w->forced);
+	return rc;
+}
+
+static int known_add(wol_walk *w, size_t *cap, sqlite3_stmt *st)
+{
+	if (w->nk == *cap) {
+		*cap = *cap ? *cap * 2 : 1024;
+		wol_known *k = realloc(w->k, *cap * sizeof *k);
+		if (!k)
+			return wol_error_set(w->err, WOL_ENOMEM, "out of memory");
+		w->k = k;
+	}
+	wol_known *k = &w->k[w->nk];
+	memset(k, 0, sizeof *k);
+	k->id = sqlite3_column_int64(st, 0);
+	k->path = wol_sql_col_dup(st, 1);
+	k->size = sqlite3_column_int64(st, 2);
+	k->mtime = sqlite3_column_int64(st, 3);
+	k->racy = sqlite3_column_int(st, 4);
+	if (!k->path)
+		return wol_error_set(w->err, WOL_ENOMEM, "out of memory");
+	w->nk++;
+	return 0;
+}
+
+/* Rows with lo <= path < hi (hi NULL: no end) into w->k. */
+static int known_range(wol_walk *w, size_t *cap, sqlite3_stmt *st, const char *lo, const char *hi)
+{
+	sqlite3_reset(st);
+	wol_sql_bind_str(st, 1, lo);
+	wol_sql_bind_str(st, 2, hi ? hi : "\x7f\x7f\x7f\x7f");
+	int s, rc = 0;
+	while (rc == 0 && (s = sqlite3_step(st)) == SQLITE_ROW)
+		rc = known_add(w, cap, st);
+	if (rc == 0 && s != SQLITE_DONE)
+		rc = wol_index__fail(w->ix, w->err, s, "reading the index");
+	return rc;
+}
+
+/* Whether rel lies in what a fast circle's walk skips. */
+static const wol_circle_plan *skipped_by(const wol_walk *w, const char *rel)
+{
+	for (size_t i = 0; i < w->nplan; i++) {
+		const wol_circle_plan *p = &w->plan[i];
+		if (p->fast && strncmp(rel, p->prefix, strlen(p->prefix)) == 0)
+			return strncmp(rel, p->own, strlen(p->own)) == 0 ? NULL : p;
+	}
+	return NULL;
+}
+
+void wol_index__drop_kept(wol_index *ix)
+{
+	for (size_t i = 0; i < ix->nkept; i++)
+		free(ix->kept[i].path);
+	free(ix->kept);
+	free(ix->kept_key);
+	ix->kept = NULL;
+	ix->kept_key = NULL;
+	ix->nkept = 0;
+}
+
+long long wol_index__data_version(wol_index *ix)
+{
+	sqlite3_stmt *st;
+	long long v = -1;
+	if (sqlite3_prepare_v2(ix->db, "PRAGMA data_version", -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
+/* What decides which rows a full refresh loads: the own folders of the
+ * fast circles, in order (malloc'd; NULL when out of memory). */
+static char *plan_key(const wol_walk *w)
+{
+	wol_buf b;
+	wol_buf_init(&b);
+	wol_buf_puts(&b, "|");
+	for (size_t i = 0; i < w->nplan; i++)
+		if (w->plan[i].fast) {
+			wol_buf_puts(&b, w->plan[i].own);
+			wol_buf_puts(&b, "|");
+		}
+	if (b.oom) {
+		wol_buf_free(&b);
+		return NULL;
+	}
+	return wol_buf_detach(&b);
+}
+
+void wol_index__keep_known(wol_walk *w, long long version)
+{
+	wol_index *ix = w->ix;
+	wol_index__drop_kept(ix);
+	if (version < 0 || w->extra.n || w->forced.n)
+		return;
+	char *key = plan_key(w);
+	if (!key)
+		return;
+	ix->kept = w->k;
+	ix->nkept = w->nk;
+	ix->kept_key = key;
+	ix->kept_version = version;
+	w->k = NULL;
+	w->nk = 0;
+}
+
+/* Takes the rows kept by the last refresh when they still hold: the same
+ * plan, and no other connection wrote since (PRAGMA data_version). */
+static int take_kept(wol_walk *w)
+{
+	wol_index *ix = w->ix;
+	if (!ix->kept)
+		return 0;
+	char *key = plan_key(w);
+	int ok = key && strcmp(key, ix->kept_key) == 0 &&
+	         wol_index__data_version(ix) == ix->kept_version;
+	free(key);
+	if (!ok) {
+		wol_index__drop_kept(ix);
+		return 0;
+	}
+	w->k = ix->kept;
+	w->nk = ix->nkept;
+	for (size_t i = 0; i < w->nk; i++)
+		w->k[i].seen = 0;
+	free(ix->kept_key);
+	ix->kept = NULL;
+	ix->kept_key = NULL;
+	ix->nkept = 0;
+	return 1;
+}
+
+int wol_index__load_known_plan(wol_walk *w)
+{
+	/* the paths a fast circle skips are not loaded: what is not loaded
+	 * cannot be taken for gone. Everything else is, in path order: before,
+	 * between and after the skipped circles, and their own folders. */
+	for (size_t i = 0; i < w->nplan; i++)
+		if (w->plan[i].fast)
+			snprintf(w->plan[i].own, sizeof w->plan[i].own, "%snotes/%s/", w->plan[i].prefix,
+			         w->handle);
+	int kept = take_kept(w);
+	sqlite3_stmt *st = NULL;
+	int rc = kept ? 0
+	              : wol_index__prepare(w->ix,
+	                                   "SELECT id, path, size, mtime, racy FROM docs INDEXED BY "
+	                                   "docs_walk WHERE path >= ?1 AND path < ?2 ORDER BY path",
+	                                   &st, w->err);
+	size_t cap = w->nk;
+	const char *lo = "";
+	char after[300];
+	for (size_t i = 0; rc == 0 && !kept && i < w->nplan; i++) {
+		wol_circle_plan *p = &w->plan[i];
+		if (!p->fast)
+			continue;
+		char own_end[sizeof p->own];
+		snprintf(own_end, sizeof own_end, "%s", p->own);
+		own_end[strlen(own_end) - 1] = '0'; /* the byte after '/' */
+		rc = known_range(w, &cap, st, lo, p->prefix);
+		if (rc == 0)
+			rc = known_range(w, &cap, st, p->own, own_end);
+		snprintf(after, sizeof after, "%s", p->prefix);
+		after[strlen(after) - 1] = '0';
+		lo = after;
+	}
+	if (rc == 0 && !kept)
+		rc = known_range(w, &cap, st, lo, NULL);
+	sqlite3_finalize(st);
+	st = NULL;
+	/* and in the skipped parts: the rows recorded racily (their files may
+	 * have changed after they were read) and the paths the tree diffs name */
+	int any_fast = 0;
+	for (size_t i = 0; i < w->nplan; i++)
+		any_fast |= w->plan[i].fast;
+	if (rc == 0 && any_fast)
+		rc = wol_index__prepare(w->ix,
+		                        "SELECT id, path, size, mtime, racy FROM docs INDEXED BY docs_racy "
+		                        "WHERE racy <> 0",
+		                        &st, w->err);
+	int s = SQLITE_DONE;
+	while (rc == 0 && st && (s = sqlite3_step(st)) == SQLITE_ROW) {
+		const wol_circle_plan *p = skipped_by(w, (const char *)sqlite3_column_text(st, 1));
+		if (!p)
+			continue;
+		rc = known_add(w, &cap, st);
+		if (rc == 0)
+			rc = wol_strv_add(&w->extra, wol_strfmt("%s", w->k[w->nk - 1].path));
+	}
+	if (rc == 0 && s != SQLITE_DONE)
+		rc = wol_index__fail(w->ix, w->err, s, "reading the index");
+	sqlite3_finalize(st);
+	st = NULL;
+	if (rc == 0 && w->forced.n)
+		rc = wol_index__prepare(w->ix,
+		                        "SELECT id, path, size, mtime, racy FROM docs WHERE path = ?1",
+		                        &st, w->err);
+	for (size_t i = 0; rc == 0 && i < w->forced.n; i++) {
+		if (!skipped_by(w, w->forced.v[i]))
+			continue;
+		rc = wol_strv_add(&w->extra, wol_strfmt("%s", w->forced.v[i]));
+		sqlite3_reset(st);
+		wol_sql_bind_str(st, 1, w->forced.v[i]);
+		s = sqlite3_step(st);
+		if (rc == 0 && s == SQLITE_ROW)
+			rc = known_add(w, &cap, st);
+		else if (rc == 0 && s != SQLITE_DONE)
+			rc = wol_index__fail(w->ix, w->err, s, "reading the index");
+	}
+	sqlite3_finalize(st);
+	if (rc)
+		return rc;
+	/* sorted by path for find_known, each path once (the ranges come in
+	 * order: only the rows added after them need a sort) */
+	if (w->extra.n && w->nk)
+		qsort(w->k, w->nk, sizeof *w->k, wol_index__cmp_known_rows);
+	size_t o = 0;
+	for (size_t i = 0; i < w->nk; i++) {
+		if (o && strcmp(w->k[o - 1].path, w->k[i].path) == 0) {
+			free(w->k[i].path);
+			continue;
+		}
+		w->k[o++] = w->k[i];
+	}
+	w->nk = o;
+	wol_strv_sort(&w->extra);
+	return 0;
+}
+
+/* A fast circle: its own notes folder, then the paths named by its tree
+ * diff and its racy rows. */
+static int walk_circle_fast(wol_walk *w, const wol_circle_plan *p)
+{
+	char dir[600];
+	snprintf(dir, sizeof dir, "%s", p->own);
+	dir[strlen(dir) - 1] = '\0';
+	wol_index_place pl = {.kind = "note", .circle = p->name, .folder = w->handle};
+	int rc = wol_index__walk_files(w, dir, &pl, NULL);
+	if (rc)
+		return rc;
+	wol_strv mine = {0};
+	size_t pl_len = strlen(p->prefix);
+	for (size_t i = 0; rc == 0 && i < w->extra.n; i++) {
+		const char *x = w->extra.v[i];
+		if (strncmp(x, p->prefix, pl_len) == 0 && skipped_by(w, x) == p &&
+		    wol_strv_add(&mine, wol_strfmt("%s", x)))
+			rc = wol_error_set(w->err, WOL_ENOMEM, "out of memory");
+	}
+	if (rc == 0)
+		rc = wol_index__walk_paths(w, &mine);
+	wol_strv_clear(&mine);
+	return rc;
+}
+
+int wol_index__walk_circles(wol_walk *w)
+{
+	int rc = 0;
+	for (size_t i = 0; rc == 0 && i < w->nplan; i++)
+		rc = w->plan[i].fast ? walk_circle_fast(w, &w->plan[i])
+		                      : wol_index__walk_circle(w, w->plan[i].name);
+	sqlite3_stmt *put = NULL, *drop = NULL;
+	if (rc == 0)
+		rc = wol_index__prepare(w->ix,
+		                        "INSERT OR REPLACE INTO heads(circle, oid, tree) VALUES(?1, ?2, ?3)",
+		                        &put, w->err);
+	if (rc == 0)
+		rc = wol_index__prepare(w->ix, "DELETE FROM heads WHERE circle = ?1", &drop, w->err);
+	for (size_t i = 0; rc == 0 && i < w->nplan; i++) {
+		const wol_circle_plan *p = &w->plan[i];
+		if (p->same || (!p->recorded && !p->head[0]))
+			continue; /* a refresh that changes nothing writes nothing */
+		sqlite3_stmt *s = p->head[0] ? put : drop;
+		sqlite3_reset(s);
+		wol_sql_bind_str(s, 1, p->name);
+		if (p->head[0]) {
+			wol_sql_bind_str(s, 2, p->head);
+			wol_sql_bind_str(s, 3, p->tree[0] ? p->tree : NULL);
+		}
+		int r = sqlite3_step(s);
+		if (r != SQLITE_DONE)
+			rc = wol_index__fail(w->ix, w->err, r, "recording a circle's HEAD");
+	}
+	for (size_t j = 0; rc == 0 && j < w->gone.n; j++) {
+		sqlite3_reset(drop);
+		wol_sql_bind_str(drop, 1, w->gone.v[j]);
+		int r = sqlite3_step(drop);
+		if (r != SQLITE_DONE)
+			rc = wol_index__fail(w->ix, w->err, r, "forgetting a circle");
+	}
+	sqlite3_finalize(put);
+	sqlite3_finalize(drop);
+	return rc;
+}

@@ -1,0 +1,135 @@
+-- A `wol` process starts without libgit2 unless it touches a repository or
+-- the network (csrc/util/git.c), and reads the identity from git config as
+-- git reads it, through the cache $WOL_HOME/.cache/identity keyed on the
+-- stat of every config file consulted (csrc/ctx_config.c). WOL_TRACE_GIT=1
+-- makes the library say on stderr when it initialises libgit2.
+local t = require('wolt')
+local json = require('dkjson')
+local interp = os.getenv('WOL_TEST_INTERP') or 'luajit'
+
+local TRACE = 'wol: trace: libgit2 initialised'
+
+-- Config files written by a test get an mtime an hour back (a different one
+-- each time): a file changed within the last two seconds is never cached
+-- (its stamp could survive a second edit), and these tests want to see the
+-- cache used.
+local age = 3600
+local function write_old(path, text)
+  t.write(path, text)
+  age = age + 7
+  local _, rc = t.sh(string.format('touch -d @%d %s', os.time() - age, t.shquote(path)))
+  assert(rc == 0)
+end
+
+local function run(m, args, env)
+  env = env or {}
+  env.WOL_TRACE_GIT = '1'
+  env.WOL_TODAY = '2026-03-16'
+  local out, err, rc = t.wol(args, m, env)
+  assert(rc == 0 or (args[1] == 'search' and rc == 3), table.concat(args, ' ') .. ': ' .. out .. err)
+  local inited = err:find(TRACE, 1, true) ~= nil
+  return out, inited, err
+end
+
+-- The handle `wol doctor --json` reports.
+local function handle(m, env)
+  local out = run(m, { 'doctor', '--json' }, env)
+  for _, item in ipairs(json.decode(out)) do
+    local h = item.section == 'identity' and item.msg:match("^handle '([^']+)'")
+    if h then
+      return h
+    end
+  end
+end
+
+describe('a wol process', function()
+  if interp ~= 'luajit' then return end -- drives the CLI; one run is enough
+
+  local m
+  before_each(function()
+    m = t.member('ann')
+    t.sh('mkdir -p ' .. t.shquote(m.wol_home))
+    write_old(m.home .. '/.gitconfig', '[user]\n\tname = Ann Example\n\temail = ann@example.org\n' ..
+      '[wol]\n\thandle = ann\n[include]\n\tpath = more.gitconfig\n')
+    write_old(m.home .. '/more.gitconfig', '[core]\n\teditor = vi\n')
+  end)
+
+  it('does not initialise libgit2 for commands that never touch git, once the identity is cached', function()
+    local _, first = run(m, { 'prompt' })
+    assert.is_true(first) -- nothing cached yet: libgit2 read the config
+    local cache = t.read(m.wol_home .. '/.cache/identity')
+    assert.truthy(cache and cache:find('val\twol.handle\tann', 1, true))
+    assert.truthy(cache:find('more.gitconfig', 1, true)) -- the include is part of the key
+    assert.are.equal('600', (t.sh('stat -c %a ' .. t.shquote(m.wol_home .. '/.cache/identity')):match('%d+')))
+    -- the first journal entry makes the private history (a repository)
+    local _, made = run(m, { 'journal', '--path' })
+    assert.is_true(made)
+    assert.is_true(t.exists(m.wol_home .. '/.private.git'))
+    for _, args in ipairs({ { 'prompt' }, { 'journal', '--path' }, { 'log', 'started the plan' },
+      { 'search', '--no-refresh', 'plan' } }) do
+      local _, inited, err = run(m, args)
+      assert.is_false(inited, table.concat(args, ' ') .. ' initialised libgit2: ' .. err)
+    end
+    -- a command on a repository does
+    local _, inited = run(m, { 'init', 'c' })
+    assert.is_true(inited)
+  end)
+
+  it('sees an edited global config, an edited include file, and a switched GIT_CONFIG_GLOBAL', function()
+    assert.are.equal('ann', handle(m))
+    assert.are.equal('ann', handle(m))
+    -- the global file edited (same size: only the stamp tells)
+    write_old(m.home .. '/.gitconfig', '[user]\n\tname = Ann Example\n\temail = ann@example.org\n' ..
+      '[wol]\n\thandle = bob\n[include]\n\tpath = more.gitconfig\n')
+    assert.are.equal('bob', handle(m))
+    -- the included file edited: its setting wins over the global one
+    write_old(m.home .. '/more.gitconfig', '[wol]\n\thandle = cy\n')
+    assert.are.equal('cy', handle(m))
+    local _, inited = run(m, { 'prompt' })
+    assert.is_false(inited)
+    -- another global file through the environment, and back
+    write_old(m.home .. '/other.gitconfig', '[wol]\n\thandle = dee\n')
+    assert.are.equal('dee', handle(m, { GIT_CONFIG_GLOBAL = m.home .. '/other.gitconfig' }))
+    assert.are.equal('cy', handle(m))
+    -- an XDG file appearing where there was none
+    write_old(m.home .. '/xdg/git/config', '[wol]\n\tsshkey = ~/.ssh/from-xdg\n')
+    assert.are.equal('cy', handle(m, { XDG_CONFIG_HOME = m.home .. '/xdg' }))
+    assert.truthy(t.read(m.wol_home .. '/.cache/identity'):find('from-xdg', 1, true))
+    -- a file changed just now is read again every time, never cached stale
+    t.write(m.home .. '/more.gitconfig', '[wol]\n\thandle = eve\n')
+    assert.are.equal('eve', handle(m))
+    t.write(m.home .. '/more.gitconfig', '[wol]\n\thandle = fay\n')
+    assert.are.equal('fay', handle(m))
+  end)
+
+  it('answers from the files when the cache is damaged or $WOL_HOME does not exist', function()
+    assert.are.equal('ann', handle(m))
+    t.write(m.wol_home .. '/.cache/identity', 'wol-gitconfig 1\nval\twol.handle\tmallory\n')
+    assert.are.equal('ann', handle(m))
+    local fresh = { handle = 'ann', home = m.home, wol_home = m.home .. '/not-yet' }
+    assert.are.equal('ann', handle(fresh))
+    assert.is_false(t.exists(fresh.wol_home))
+  end)
+end)
+
+describe('a context in a running process', function()
+  it('is no longer current when a config file it read changes', function()
+    local core = t.core()
+    local ctx = assert(core.open({}))
+    assert.is_true(ctx:current())
+    local path = os.getenv('HOME') .. '/.gitconfig'
+    local before = t.read(path)
+    t.write(path, before .. '[wol]\n\tcircle = x\n')
+    local ok, err = pcall(function()
+      assert.is_false(ctx:current())
+      local again = assert(core.open({}))
+      assert.are.equal('x', again:config('wol.circle'))
+      assert.are.equal('x', again:config('WOL.Circle'))
+      assert.is_true(again:current())
+      again:close()
+    end)
+    t.write(path, before)
+    ctx:close()
+    assert(ok, err)
+  end)
+end)
