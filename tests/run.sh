@@ -1,8 +1,9 @@
 #!/bin/bash
 # Runs the test suites and prints one closing line "N passed, N failed"
 # totalled over all of them. Usage: tests/run.sh all|core|nvim|asan
-#   or: tests/run.sh spec FILE... (single spec files with the same isolated
-#   environment: tests/core/* under luajit, tests/nvim/* in headless Neovim)
+#   or: tests/run.sh spec FILE|LABEL... (single spec files with the same
+#   isolated environment: tests/core/* under luajit, tests/nvim/* in headless
+#   Neovim; a label such as asan:qindex or lua5.1:sync names the run)
 # Suites run as parallel jobs (WOL_TEST_JOBS, default: the number of cores);
 # their results are counted in a fixed order at the end.
 # Each suite runs with its own HOME and WOL_HOME under a temporary directory,
@@ -74,95 +75,145 @@ count() {
 }
 
 JOBS=${WOL_TEST_JOBS:-$(nproc 2>/dev/null || echo 2)}
+# How long each spec took last time (build/test-times, "label seconds";
+# tests/spec-times for a fresh checkout): the longest start first, so that
+# the cores finish together. Only the order depends on it.
+TIMES="$ROOT/build/test-times"
+ASAN_LIB=$(cc -print-file-name=libasan.so)
+UBSAN_LIB=$(cc -print-file-name=libubsan.so)
+PCRE_LIB=$(cc -print-file-name=libpcre2-8.so.0)
+
+# run_label <label>: runs one spec; the label says how:
+#   luajit:NAME, lua5.1:NAME  tests/core/NAME_spec.lua under that interpreter
+#   asan:NAME                 the same under lua5.1 with the sanitizer build
+#                             (malloc-based, so ASan sees every allocation;
+#                             leaks are reported too; the CLI the specs run
+#                             is the sanitizer one). libpcre2 is preloaded so
+#                             that it stays mapped at exit and its known leak
+#                             (see lsan.supp) can be matched by name.
+#   nvim:NAME                 tests/nvim/NAME_spec.lua in headless Neovim
+run_label() {
+	name=${1#*:}
+	case $1 in
+	luajit:* | lua5.1:*)
+		env LUA_CPATH="$ROOT/lua/?.so;;" WOL_TEST_INTERP="${1%%:*}" "${1%%:*}" /usr/bin/busted \
+			-o plainTerminal --lpath="$ROOT/tests/helpers/?.lua" "tests/core/${name}_spec.lua"
+		;;
+	asan:*)
+		# the sanitized CLI checks for leaks at its exit in the specs about
+		# the CLI; elsewhere the interpreter's check covers the library
+		child="WOL_CHILD_ASAN_OPTIONS=detect_leaks=0:abort_on_error=1"
+		case " $CLI_LEAK_SPECS " in *" $name "*) child="WOL_CHILD_ASAN_OPTIONS=" ;; esac
+		env LUA_CPATH="$ROOT/build/asan/lua/?.so;;" WOL_TEST_INTERP=lua5.1 "$child" \
+			WOL_BIN="$ROOT/build/asan/bin/wol" \
+			ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+			LSAN_OPTIONS=suppressions="$ROOT/tests/lsan.supp":print_suppressions=0 \
+			UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+			LD_PRELOAD="$ASAN_LIB:$UBSAN_LIB:$PCRE_LIB" \
+			lua5.1 /usr/bin/busted -o plainTerminal --lpath="$ROOT/tests/helpers/?.lua" \
+			"tests/core/${name}_spec.lua"
+		;;
+	nvim:*)
+		env WOL_SPEC="tests/nvim/${name}_spec.lua" timeout 300 nvim --headless \
+			-u NONE -i NONE -n --cmd "set rtp^=$ROOT" -c "luafile $ROOT/tests/nvim_runner.lua"
+		;;
+	esac
+}
+
+# the specs whose subject is the CLI itself (its arguments, output, errors,
+# hostile input): there the sanitized CLI also checks for leaks at exit
+CLI_LEAK_SPECS="cli errors fuzz hostile shell terminal"
+
+LABELS=""
+add() { LABELS="$LABELS $*"; }
+specs() { # <prefix> <dir>: a label per spec file of dir
+	for spec in "$2"/*_spec.lua; do
+		add "$1:$(basename "$spec" _spec.lua)"
+	done
+}
+
 ORDER=""
-# job <label> <command...>: runs in the background, at most $JOBS at once
-job() {
-	label=$1
-	shift
+# start <label>: runs it in the background, at most $JOBS at once
+start() {
 	while [ "$(jobs -rp | wc -l)" -ge "$JOBS" ]; do
 		wait -n 2>/dev/null || sleep 0.2
 	done
-	ORDER="$ORDER $label"
-	( "$@" > "$LOGS/$label.log" 2>&1 < /dev/null; echo $? > "$LOGS/$label.rc" ) &
+	ORDER="$ORDER $1"
+	(
+		t0=$(date +%s%N)
+		run_label "$1" > "$LOGS/$1.log" 2>&1 < /dev/null
+		echo $? > "$LOGS/$1.rc"
+		echo $((($(date +%s%N) - t0) / 1000000000)) > "$LOGS/$1.secs"
+	) &
 }
 
-run_core() { # <lua interpreter> <label> [module dir]
-	interp=$1 label=$2
-	cpath="$ROOT/lua/?.so;;"
-	[ $# -ge 3 ] && cpath="$3/?.so;;"
-	job "$label" env LUA_CPATH="$cpath" WOL_TEST_INTERP="$interp" ${SAN_ENV:-} "$interp" /usr/bin/busted \
-		-o plainTerminal --lpath="$ROOT/tests/helpers/?.lua" tests/core
-}
-
-run_nvim() {
-	for spec in tests/nvim/*_spec.lua; do
-		job "nvim:$(basename "$spec" _spec.lua)" env WOL_SPEC="$spec" timeout 300 nvim --headless \
-			-u NONE -i NONE -n --cmd "set rtp^=$ROOT" -c "luafile $ROOT/tests/nvim_runner.lua"
-	done
-}
-
-run_asan() {
-	# The sanitizer build, loaded into plain lua5.1 (malloc-based, so ASan
-	# sees every allocation); leaks are reported too. This is also the run
-	# of the core suite under Lua 5.1. libpcre2 is preloaded so that it
-	# stays mapped at exit and its known leak (see lsan.supp) can be
-	# matched by name.
-	asan=$(cc -print-file-name=libasan.so)
-	ubsan=$(cc -print-file-name=libubsan.so)
-	WOL_BIN="$ROOT/build/asan/bin/wol" \
-	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
-	LSAN_OPTIONS=suppressions="$ROOT/tests/lsan.supp":print_suppressions=0 \
-	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-	SAN_ENV="LD_PRELOAD=$asan:$ubsan:$(cc -print-file-name=libpcre2-8.so.0)" \
-		run_core lua5.1 asan:lua5.1 "$ROOT/build/asan/lua"
-}
-
-run_specs() {
-	for spec in "$@"; do
-		case $spec in
-		*tests/nvim/*)
-			job "nvim:$(basename "$spec" _spec.lua)" env WOL_SPEC="$spec" timeout 300 nvim --headless \
-				-u NONE -i NONE -n --cmd "set rtp^=$ROOT" -c "luafile $ROOT/tests/nvim_runner.lua"
-			;;
-		*)
-			job "core:$(basename "$spec" _spec.lua)" env LUA_CPATH="$ROOT/lua/?.so;;" WOL_TEST_INTERP=luajit \
-				luajit /usr/bin/busted -o plainTerminal --lpath="$ROOT/tests/helpers/?.lua" "$spec"
-			;;
-		esac
-	done
+# runs every label, the longest last time first
+run_all() {
+	known=tests/spec-times
+	[ -f "$TIMES" ] && known="$TIMES $known"
+	# shellcheck disable=SC2086 # two file names
+	cat $known 2>/dev/null | awk -v labels="$LABELS" '
+		!($1 in secs) { secs[$1] = $2 }
+		END {
+			n = split(labels, l, " ")
+			for (i = 1; i <= n; i++)
+				print ((l[i] in secs) ? secs[l[i]] : 100000), l[i]
+		}' | sort -k1,1nr -k2 | while read -r _ label; do echo "$label"; done > "$TMP/order"
+	while read -r label; do
+		start "$label"
+	done < "$TMP/order"
 }
 
 case $what in
 spec)
 	shift
-	run_specs "$@"
+	for spec in "$@"; do
+		case $spec in
+		luajit:* | lua5.1:* | asan:* | nvim:*) add "$spec" ;; # a label: asan:qindex
+		*tests/nvim/*) add "nvim:$(basename "$spec" _spec.lua)" ;;
+		*) add "luajit:$(basename "$spec" _spec.lua)" ;;
+		esac
+	done
 	;;
 core)
-	run_core luajit core:luajit
-	run_core lua5.1 core:lua5.1
+	specs luajit tests/core
+	specs lua5.1 tests/core
 	;;
 nvim)
-	run_nvim
+	specs nvim tests/nvim
 	;;
 asan)
-	run_asan
+	specs asan tests/core
 	;;
 all)
 	# the core suite under Lua 5.1 runs as the sanitizer suite
-	run_asan
-	run_core luajit core:luajit
-	run_nvim
+	specs asan tests/core
+	specs luajit tests/core
+	specs nvim tests/nvim
 	;;
 *)
 	echo "usage: tests/run.sh all|core|nvim|asan|spec FILE..." >&2
 	exit 2
 	;;
 esac
+run_all
 
 wait
-for label in $ORDER; do
+for label in $LABELS; do
 	count "$label" "$LOGS/$label.log" "$(cat "$LOGS/$label.rc" 2>/dev/null || echo 1)"
 done
+# this run's times replace those of the same labels (for the next order)
+if [ -d "$ROOT/build" ] && [ -w "$ROOT/build" ]; then
+	for label in $LABELS; do
+		[ -s "$LOGS/$label.secs" ] && echo "$label $(cat "$LOGS/$label.secs")"
+	done > "$TMP/now"
+	{
+		cat "$TMP/now"
+		if [ -f "$TIMES" ]; then
+			awk 'NR == FNR { seen[$1] = 1; next } !($1 in seen)' "$TMP/now" "$TIMES"
+		fi
+	} > "$TMP/times" && mv "$TMP/times" "$TIMES"
+fi
 if [ "$SKIPPED" -gt 0 ]; then
 	echo "$PASSED passed, $FAILED failed, $SKIPPED skipped"
 else
