@@ -553,21 +553,29 @@ static char *feedback_label(const wol_fitem *it)
 
 /* The feedback on exported notes, by whoever wrote it (with their handle,
  * as answers come with an exported question): every note's feedback read
- * in one call, checked against the commits that added the records. A
+ * in one call, the exported records checked against the commits that
+ * added them in one walk of the history. A
  * forged record is left out with a warning, as a forged answer is. */
 static int collect_feedback(wol_circle *c, ex_model *m, wol_strv *seen, wol_error *err)
 {
 	if (m->nnotes == 0)
 		return 0;
+	/* authors are checked below, for the exported items only, with one
+	 * walk of the history for all of them (not one per note's folder) */
 	wol_feedback_opts o;
 	memset(&o, 0, sizeof o);
-	o.check_authors = 1;
 	wol_feedback f;
 	int rc = wol_feedback_get(c, &o, &f, err);
 	if (rc)
 		return rc;
 	ex_note **by_src = malloc(m->nnotes * sizeof *by_src);
-	if (!by_src) {
+	ex_note **to = by_src && f.n ? calloc(f.n, sizeof *to) : NULL;
+	wol_qrecord *recs = to ? calloc(f.n, sizeof *recs) : NULL;
+	size_t *which = recs ? calloc(f.n, sizeof *which) : NULL;
+	if (!by_src || (f.n && !which)) {
+		free(by_src);
+		free(to);
+		free(recs);
 		wol_feedback_free(&f);
 		return wol_error_set(err, WOL_ENOMEM, "out of memory");
 	}
@@ -576,25 +584,37 @@ static int collect_feedback(wol_circle *c, ex_model *m, wol_strv *seen, wol_erro
 	qsort(by_src, m->nnotes, sizeof *by_src, cmp_note_src);
 	/* newest first: walked backwards, each note's feedback is in the
 	 * order it was written */
-	for (size_t i = f.n; rc == 0 && i-- > 0;) {
+	size_t n = 0;
+	for (size_t i = f.n; i-- > 0;) {
 		const wol_fitem *it = &f.items[i];
-		if (it->orphaned || !it->note || !it->author)
+		if (it->orphaned || !it->note || !it->author || !it->path || !it->id)
 			continue;
 		ex_note key = {.src = it->note}, *kp = &key;
 		ex_note **hit = bsearch(&kp, by_src, m->nnotes, sizeof *by_src, cmp_note_src);
 		if (!hit)
 			continue;
-		if (it->forged) {
+		to[n] = *hit;
+		which[n] = i;
+		recs[n].path = it->path; /* borrowed */
+		recs[n].id = it->id;
+		recs[n].author = it->author;
+		n++;
+	}
+	if (n)
+		wol_question__check_forged(c, "feedback", recs, n);
+	for (size_t k = 0; rc == 0 && k < n; k++) {
+		const wol_fitem *it = &f.items[which[k]];
+		if (recs[k].forged) {
 			wol_strv_add(&m->warnings,
 			            wol_strfmt("wol: %s: %s; left out", it->path,
-			                       it->problem ? it->problem : "not written by its author"));
+			                       recs[k].note ? recs[k].note : "not written by its author"));
 			continue;
 		}
 		if (!wol_strv_contains(seen, it->author) && wol_strv_add(seen, dup(it->author))) {
 			rc = WOL_ENOMEM;
 			break;
 		}
-		const char *slash = it->path ? strrchr(it->path, '/') : NULL;
+		const char *slash = strrchr(it->path, '/');
 		ex_text t;
 		memset(&t, 0, sizeof t);
 		t.author = dup(it->author);
@@ -607,8 +627,15 @@ static int collect_feedback(wol_circle *c, ex_model *m, wol_strv *seen, wol_erro
 			rc = WOL_ENOMEM;
 			break;
 		}
-		rc = text_push(&(*hit)->feedback, &(*hit)->nfeedback, t);
+		rc = text_push(&to[k]->feedback, &to[k]->nfeedback, t);
 	}
+	for (size_t k = 0; k < n; k++) {
+		free(recs[k].committer);
+		free(recs[k].note);
+	}
+	free(recs);
+	free(which);
+	free(to);
 	free(by_src);
 	wol_feedback_free(&f);
 	if (rc)
