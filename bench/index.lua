@@ -4,7 +4,19 @@ local ffi = require('ffi')
 ffi.cdef([[
 typedef struct { long tv_sec; long tv_nsec; } wol_bench_ts;
 int clock_gettime(int clk, wol_bench_ts *ts);
+typedef struct { long tv_sec; long tv_usec; } wol_bench_tv;
+typedef struct { wol_bench_tv ru_utime, ru_stime; long ru_rest[14]; } wol_bench_rusage;
+int getrusage(int who, wol_bench_rusage *usage);
 ]])
+-- CPU time (user + system, ms) of this process (who = 0) or of its waited-for
+-- children (who = -1): what the load of a shared machine moves far less
+-- than wall time
+local function cpu_ms(who)
+  local ru = ffi.new('wol_bench_rusage')
+  ffi.C.getrusage(who, ru)
+  return (tonumber(ru.ru_utime.tv_sec) + tonumber(ru.ru_stime.tv_sec)) * 1e3 +
+    (tonumber(ru.ru_utime.tv_usec) + tonumber(ru.ru_stime.tv_usec)) / 1e3
+end
 local function now()
   local ts = ffi.new('wol_bench_ts')
   ffi.C.clock_gettime(1, ts) -- CLOCK_MONOTONIC
@@ -20,6 +32,22 @@ local JOURNAL = tonumber(os.getenv('WOL_BENCH_JOURNAL') or 2000)
 local QUESTIONS = tonumber(os.getenv('WOL_BENCH_QUESTIONS') or 2000)
 local WOL = ROOT .. '/bin/wol'
 local B = dofile(ROOT .. '/bench/lib.lua')
+-- every verdict is also printed at the end, with the load at the time
+local verdicts = {}
+do
+  local record = B.target
+  B = setmetatable({
+    target = function(sec, promise, measured, ok)
+      record(sec, promise, measured, ok)
+      local f = io.open('/proc/loadavg')
+      local la = f and f:read('*l'):match('^(%S+)') or '?'
+      if f then
+        f:close()
+      end
+      table.insert(verdicts, string.format('%s  %s: %s (load %s)', ok and 'PASS' or 'MISS', promise, measured, la))
+    end,
+  }, { __index = B })
+end
 local S = 'Index and search (15,500 files)'
 
 local function sh(cmd)
@@ -186,12 +214,13 @@ io.write(string.format('machine: %s; %s; load average %s (others share this mach
   sh('nproc'):gsub('\n', '') .. ' cores', sh('rg --version 2>/dev/null | head -1'):gsub('\n', ''), load()))
 
 -- full build (CLI, fresh index.db each time)
-local builds, build_wall, report = {}, {}, nil
+local builds, build_wall, build_cpu, report = {}, {}, {}, nil
 for _ = 1, 3 do
   os.execute('rm -f ' .. q(HOME .. '/index.db') .. '*')
-  local t0 = now()
+  local t0, c0 = now(), cpu_ms(-1)
   report = wol_json('index --json')
   table.insert(build_wall, now() - t0)
+  table.insert(build_cpu, cpu_ms(-1) - c0)
   table.insert(builds, json_ms(report))
 end
 local docs = tonumber(report:match('"docs":(%d+)'))
@@ -240,7 +269,7 @@ local function bare_load()
   local function exec(sql)
     assert(sqlite.sqlite3_exec(db, sql, nil, nil, nil) == 0, ffi.string(sqlite.sqlite3_errmsg(db)))
   end
-  local t0 = now()
+  local t0, c0 = now(), cpu_ms(0)
   exec('PRAGMA synchronous = OFF; CREATE VIRTUAL TABLE t USING fts5(body); BEGIN')
   local pst = ffi.new('sqlite3_stmt *[1]')
   assert(sqlite.sqlite3_prepare_v2(db, 'INSERT INTO t(body) VALUES(?1)', -1, pst, nil) == 0)
@@ -251,14 +280,16 @@ local function bare_load()
   end
   sqlite.sqlite3_finalize(pst[0])
   exec('COMMIT')
-  local ms = now() - t0
+  local ms, cpu = now() - t0, cpu_ms(0) - c0
   sqlite.sqlite3_close(db)
   os.remove(dbpath)
-  return ms
+  return ms, cpu
 end
-local bare = {}
+local bare, bare_cpu = {}, {}
 for _ = 1, 3 do
-  table.insert(bare, bare_load())
+  local ms, cpu = bare_load()
+  table.insert(bare, ms)
+  table.insert(bare_cpu, cpu)
 end
 bodies = nil
 collectgarbage()
@@ -268,6 +299,13 @@ B.target(S, 'full build within 1.3x of a bare FTS5 bulk load',
   median(builds) <= 1.3 * median(bare))
 io.write(string.format('bare FTS5 load      %8.1f ms median of 3 (same bodies, same libsqlite3): full build / bare = %.2fx\n',
   median(bare), median(builds) / median(bare)))
+B.figure(S, 'full build (wol index process, CPU user+sys)', build_cpu)
+B.figure(S, 'baseline: bare FTS5 bulk load, CPU user+sys', bare_cpu)
+B.target(S, 'full build CPU within 1.3x of the bare FTS5 bulk load\'s CPU (the load moves CPU time much less than wall time)',
+  string.format('%.0f ms vs %.0f ms: %.2fx', median(build_cpu), median(bare_cpu), median(build_cpu) / median(bare_cpu)),
+  median(build_cpu) <= 1.3 * median(bare_cpu))
+io.write(string.format('CPU (user+sys)      full build %.0f ms, bare FTS5 load %.0f ms: %.2fx\n',
+  median(build_cpu), median(bare_cpu), median(build_cpu) / median(bare_cpu)))
 io.write(string.format('rebuild (in place)  %8.1f ms median of 3\n', median(rebuilds)))
 io.write(string.format('index.db            %8.1f MB\n', tonumber(sh('stat -c %s ' .. q(HOME .. '/index.db'))) / 1e6))
 
@@ -347,7 +385,7 @@ local queries = {
   { word(9000) .. ' ' .. word(300), 'rare + middling' },
   { word(40) .. ' ' .. word(60), 'two common words' },
 }
-io.write('\nsearch (limit 20)                in-process   `wol search --no-refresh`   `wol search`   `rg -l -i`   ratio rg/in-process   ratio rg/wol   hits (rg files)\n')
+io.write('\nsearch (limit 20; targets: in-process >= 50x rg, `wol search` with its refresh >= 10x rg)                in-process   `wol search --no-refresh`   `wol search`   `rg -l -i`   ratio rg/in-process   ratio rg/wol   hits (rg files)\n')
 local list = HOME .. '/.rg-files'
 for _, item in ipairs(queries) do
   local query, label = item[1], item[2]
@@ -384,8 +422,8 @@ for _, item in ipairs(queries) do
   B.target(S, '`wol search` ' .. label .. ' (with its refresh) >= 10x faster than rg -l -i',
     string.format('%.1f ms vs %.1f ms: %.1fx', mf, mr, mr / mf), mr / mf >= 10)
   B.figure(S, 'baseline: rg -l -i, ' .. label, rg)
-  B.target(S, 'search ' .. label .. ' >= 10x faster than rg -l -i',
-    string.format('%.2f ms vs %.1f ms: %.0fx (CLI process %.1fx)', mi, mr, mr / mi, mr / mc), mr / mi >= 10)
+  B.target(S, 'in-editor search ' .. label .. ' >= 50x faster than rg -l -i',
+    string.format('%.2f ms vs %.1f ms: %.0fx (CLI process %.1fx)', mi, mr, mr / mi, mr / mc), mr / mi >= 50)
   if #ws == 2 then
     B.target(S, 'search ' .. label .. ' under 5 ms', string.format('%.2f ms', mi), mi < 5)
   end
@@ -394,4 +432,5 @@ for _, item in ipairs(queries) do
 end
 os.remove(list)
 ctx:close()
+io.write('\n' .. table.concat(verdicts, '\n') .. '\n')
 io.write('load average at the end: ' .. load() .. '\n')

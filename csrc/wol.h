@@ -851,6 +851,15 @@ WOL_API int wol_index_refresh_circle(wol_index *ix, const char *circle, wol_inde
                                      wol_error *err);
 /* Drops everything and indexes all files again. */
 WOL_API int wol_index_rebuild(wol_index *ix, wol_index_report *rep, wol_error *err);
+/* Whether the next full refresh is a long one, better run in the
+ * background (`wol index --progress`): the index is new and empty, or a
+ * circle with commits was never indexed (just joined). Sets *pending. */
+WOL_API int wol_index_build_pending(wol_index *ix, int *pending, wol_error *err);
+/* Progress of a full refresh or rebuild: the files to read are counted
+ * first (a stat walk), then cb gets the files read so far and that count,
+ * every 1 % or so and at the end. NULL cb: no count, no calls. */
+typedef void (*wol_index_progress_cb)(long done, long total, void *payload);
+WOL_API void wol_index_set_progress(wol_index *ix, wol_index_progress_cb cb, void *payload);
 WOL_API void wol_index_report_free(wol_index_report *rep);
 
 typedef struct wol_search_opts {

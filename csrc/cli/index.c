@@ -35,12 +35,26 @@ static void figures_text(const wol_index_figures *f)
 	printf("index.db   %.1f MB, %ld files tracked\n", (double)f->db_bytes / 1e6, f->files);
 }
 
+/* --progress: a JSON-lines progress line per 1 % of the files to read */
+static void index_progress(long done, long total, void *payload)
+{
+	(void)payload;
+	cJSON *j = wol_cli_jsonl("progress");
+	if (!j)
+		return;
+	cJSON_AddStringToObject(j, "phase", "indexing");
+	cJSON_AddNumberToObject(j, "done", (double)done);
+	cJSON_AddNumberToObject(j, "total", (double)total);
+	wol_cli_jsonl_emit(j);
+}
+
 int wol_cli_index(wol_cli *cli, int argc, char **argv)
 {
 	wol_cli_opt opts[] = {{"rebuild", 0, 0, NULL},
 	                      {"stats", 0, 0, NULL},
 	                      {"json", 0, 0, NULL},
 	                      {"synced", 1, 0, NULL},
+	                      {"progress", 0, 0, NULL},
 	                      {NULL, 0, 0, NULL}};
 	char *pos[argc > 0 ? argc : 1];
 	int npos;
@@ -49,8 +63,11 @@ int wol_cli_index(wol_cli *cli, int argc, char **argv)
 	int rebuild = opts[0].value != NULL, stats = opts[1].value != NULL;
 	int json = opts[2].value != NULL;
 	const char *synced = opts[3].value;
+	int progress = opts[4].value != NULL;
 	if ((rebuild ? 1 : 0) + (synced ? 1 : 0) + (npos ? 1 : 0) > 1)
 		return wol_cli_usage(cli, "--rebuild, --synced and files are alternatives");
+	if (progress && (synced || npos || stats || json))
+		return wol_cli_usage(cli, "--progress goes with a full refresh or --rebuild only");
 	wol_ctx *ctx = wol_cli_ctx(cli);
 	if (!ctx)
 		return WOL_EXIT_FAIL;
@@ -66,6 +83,8 @@ int wol_cli_index(wol_cli *cli, int argc, char **argv)
 		              wol_ctx_home(ctx));
 		return wol_cli_fail(cli, &err);
 	}
+	if (progress)
+		wol_index_set_progress(ix, index_progress, NULL);
 	wol_index_report rep;
 	int rc = rebuild  ? wol_index_rebuild(ix, &rep, &err)
 	         : synced ? wol_index_refresh_circle(ix, synced, &rep, &err)
@@ -78,10 +97,24 @@ int wol_cli_index(wol_cli *cli, int argc, char **argv)
 	wol_index_close(ix);
 	if (rc) {
 		wol_index_report_free(&rep);
-		return wol_cli_fail(cli, &err);
+		int code = wol_cli_fail(cli, &err);
+		if (progress) {
+			cJSON *j = wol_cli_jsonl("summary");
+			if (j) {
+				wol_cli_jsonl_failed(j, &err, code);
+				wol_cli_jsonl_emit(j);
+			}
+		}
+		return code;
 	}
 	if (rep.notice)
 		wol_cli_printf(stderr, "%s\n", rep.notice);
+	if (progress) {
+		/* the last line of the stream: the report */
+		cJSON *j = wol_cli_typed("summary", wol_index_report_json(&rep));
+		wol_index_report_free(&rep);
+		return j && wol_cli_jsonl_emit(j) == 0 ? WOL_EXIT_OK : WOL_EXIT_FAIL;
+	}
 	if (json) {
 		cJSON *o = wol_index_report_json(&rep);
 		if (o && stats)

@@ -90,13 +90,14 @@ static const wol_cli_cmd commands[] = {
 	 "date: YYYY-MM-DD, today, yesterday, tomorrow, +N or -N (default today).\n"
 	 "--started/--weeks set the circle program instead of the circle's circle.md.\n"
 	 "Skipped prompt files are reported on stderr; the prompt is still shown.", 0},
-	{"index", wol_cli_index, "[--rebuild | --synced CIRCLE | FILE...] [--stats] [--json]",
+	{"index", wol_cli_index, "[--rebuild | --synced CIRCLE | FILE...] [--stats] [--json | --progress]",
 	 "bring the search index up to date (or rebuild it, or show its figures)",
 	 "The index ($WOL_HOME/index.db) is a cache of your journal, notes and questions;\n"
 	 "deleting it loses nothing. Without arguments every file is checked (by size and\n"
 	 "time). --rebuild indexes everything again; --synced CIRCLE looks only at what\n"
 	 "changed since the circle's last indexed commit; FILE... looks only at those.\n"
-	 "--stats prints notes per member and week and question counts.", 1},
+	 "--stats prints notes per member and week and question counts. --progress\n"
+	 "streams JSON lines (|wol-json-lines|): the files read so far, then the report.", 1},
 	{"search", wol_cli_search, "QUERY... [--json] [--limit N] [--no-refresh]",
 	 "full-text search over journal, notes, questions, answers and your people",
 	 "Query: words, \"a phrase\", prefix*, -exclude, and filters kind:note|journal|\n"

@@ -71,9 +71,10 @@ static int replaced_under(wol_index *ix)
 	       (long long)st.st_size != ix->seen_size || wol_fs_mtime_ns(&st) != ix->seen_mtime;
 }
 
-static void db_close(wol_index *ix)
+void wol_index__close_db(wol_index *ix)
 {
 	wol_index__drop_kept(ix);
+	ix->built = 0;
 	if (ix->db) {
 		sqlite3_close_v2(ix->db);
 		ix->db = NULL;
@@ -112,7 +113,7 @@ static int db_open(wol_index *ix, wol_error *err)
 	                         NULL);
 	if (rc != SQLITE_OK) {
 		int r = wol_index__fail(ix, err, rc, ix->dbpath);
-		db_close(ix);
+		wol_index__close_db(ix);
 		return r;
 	}
 	sqlite3_busy_timeout(ix->db, BUSY_MS);
@@ -165,7 +166,7 @@ static int db_open(wol_index *ix, wol_error *err)
 		}
 	}
 	if (rc) {
-		db_close(ix);
+		wol_index__close_db(ix);
 		return rc;
 	}
 	wol_index__note_seen(ix);
@@ -183,7 +184,7 @@ int wol_index__recover(wol_index *ix, int locked, wol_error *err)
 		if (rc)
 			return rc;
 	}
-	db_close(ix);
+	wol_index__close_db(ix);
 	int rc = 0;
 	struct stat st;
 	int replaced = stat(ix->dbpath, &st) != 0 || st.st_dev != ix->dev || st.st_ino != ix->ino;
@@ -241,7 +242,7 @@ int wol_index__ensure_fresh(wol_index *ix, int locked, wol_error *err)
 		if (user_version(ix, &v, &e) == 0 && v == WOL_INDEX_SCHEMA_VERSION)
 			return 0;
 	}
-	db_close(ix);
+	wol_index__close_db(ix);
 	int rc = db_open(ix, err);
 	if (rc && ix->corrupt)
 		rc = wol_index__recover(ix, locked, err);
@@ -422,7 +423,7 @@ void wol_index_close(wol_index *ix)
 {
 	if (!ix)
 		return;
-	db_close(ix);
+	wol_index__close_db(ix);
 	free(ix->dbpath);
 	free(ix->lockpath);
 	free(ix->notice);

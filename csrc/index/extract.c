@@ -222,6 +222,14 @@ int wol_index__file(wol_walk *w, const char *rel, const char *abs, const struct 
 	if (!r.sortkey && r.date[0])
 		r.sortkey = r.date;
 
+	rc = wol_index__writers(w);
+	if (rc) {
+		free(heading);
+		free(r.tags);
+		wol_doc_free(&doc);
+		free(text);
+		return rc;
+	}
 	sqlite3_stmt *s = k ? w->upd : w->ins;
 	sqlite3_reset(s);
 	sqlite3_clear_bindings(s);

@@ -25,6 +25,9 @@
 
 #define WOL_INDEX_SCHEMA_VERSION 5
 #define WOL_INDEX_LOCK_WAIT_MS 60000
+/* PRAGMA application_id of an index.db made by a build from nothing
+ * (refresh.c): an empty index without it has never been built */
+#define WOL_INDEX_BUILT_ID 2003790897 /* "wol1" */
 
 struct wol_index {
 	wol_ctx *ctx;
@@ -37,6 +40,10 @@ struct wol_index {
 	char *tmpdir; /* $WOL_HOME is read-only: the private copy in use lives here */
 	long long seen_size, seen_mtime; /* index.db after our last use */
 	int corrupt;  /* an sqlite call reported SQLITE_CORRUPT / SQLITE_NOTADB */
+	int built; /* the open index.db was seen built (refresh.c never_built) */
+	int swept; /* a refresh removed what a killed build left (refresh.c) */
+	wol_index_progress_cb progress; /* wol_index_set_progress */
+	void *progress_payload;
 	/* the rows the last full refresh compared with, kept when it changed
 	 * nothing: the next one takes them instead of reading them again while
 	 * PRAGMA data_version says no other connection wrote (plan.c) */
@@ -73,6 +80,8 @@ int wol_index__recover(wol_index *ix, int locked, wol_error *err);
 /* Makes sure the connection sees the index.db there now, at this schema;
  * else opens it again (recovering from damage). */
 int wol_index__ensure_fresh(wol_index *ix, int locked, wol_error *err);
+/* Closes the connection (and drops the rows kept with it). */
+void wol_index__close_db(wol_index *ix);
 
 /* ------------------------------------------------------ schema (schema.c) */
 
@@ -122,6 +131,9 @@ typedef struct wol_walk {
 	wol_strv extra;    /* paths in the parts fast circles skip that need a look */
 	long long start_ns;
 	const char *handle; /* the journal's author */
+	int counting;       /* the count before a refresh with progress: visit
+	                     * only counts what it would read, in `total` */
+	long total, done;   /* files to read, files read (progress) */
 	sqlite3_stmt *ins, *upd, *del, *fts_del, *fts_ins;
 } wol_walk;
 
@@ -188,6 +200,9 @@ int wol_index__visit(wol_walk *w, const char *rel, const char *abs, const struct
 int wol_index__person_path(const char *rel);
 /* A full refresh's walk of $WOL_HOME/people. */
 int wol_index__walk_people(wol_walk *w);
+
+/* refresh.c: prepares w's statements that write documents (once). */
+int wol_index__writers(wol_walk *w);
 
 /* extract.c */
 /* "YYYY-MM-DD..." -> out (10 chars), else out = "" */

@@ -65,6 +65,21 @@ static int tree_changes(wol_walk *w, git_repository *repo, const git_tree *a, co
 	return 0;
 }
 
+/* The tree diff for the index, with libgit2's check that each object read
+ * hashes to its id turned off: on a refresh after a sync it hashed every
+ * tree read again with SHA-1DC (a quarter of the refresh's instructions).
+ * What is read here only fills a cache, and the check is back on (its
+ * default, which wol never changes) before any other git work. */
+static int tree_changes_fast(wol_walk *w, git_repository *repo, const git_tree *a,
+                             const git_tree *b, const char *prefix)
+{
+	wol_git_ready(); /* (live already: the repository is open; util/git.c) */
+	git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
+	int rc = tree_changes(w, repo, a, b, prefix, 0);
+	git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 1);
+	return rc;
+}
+
 /* Records the circle's HEAD in `head` and its tree in `tree` (hex, "" when
  * there is none) and, when they moved since the recorded `old` commit and
  * `old_tree`, adds the paths changed between the two trees to the forced
@@ -105,7 +120,7 @@ int wol_index__circle_head(wol_walk *w, const char *circle, const char *old, con
 		           git_tree_lookup(&ta, repo, &tree_oid) == 0 && git_commit_tree(&tb, b) == 0) {
 			char prefix[300];
 			snprintf(prefix, sizeof prefix, "circles/%s", circle);
-			rc = tree_changes(w, repo, ta, tb, prefix, 0);
+			rc = tree_changes_fast(w, repo, ta, tb, prefix);
 			w->rep->trees++;
 			if (exact && rc == 0)
 				*exact = 1;
@@ -118,7 +133,7 @@ int wol_index__circle_head(wol_walk *w, const char *circle, const char *old, con
 			    git_commit_tree(&tb, b) == 0) {
 				char prefix[300];
 				snprintf(prefix, sizeof prefix, "circles/%s", circle);
-				rc = tree_changes(w, repo, ta, tb, prefix, 0);
+				rc = tree_changes_fast(w, repo, ta, tb, prefix);
 				w->rep->trees++;
 			}
 			git_commit_free(a);
@@ -477,12 +492,17 @@ int wol_index__walk_circles(wol_walk *w)
 	for (size_t i = 0; rc == 0 && i < w->nplan; i++)
 		rc = w->plan[i].fast ? walk_circle_fast(w, &w->plan[i])
 		                      : wol_index__walk_circle(w, w->plan[i].name);
+	if (w->counting)
+		return rc;
 	sqlite3_stmt *put = NULL, *drop = NULL;
-	if (rc == 0)
+	int any = w->gone.n > 0;
+	for (size_t i = 0; i < w->nplan; i++)
+		any |= !w->plan[i].same && (w->plan[i].recorded || w->plan[i].head[0]);
+	if (rc == 0 && any) /* (prepared only when there is something to write) */
 		rc = wol_index__prepare(w->ix,
 		                        "INSERT OR REPLACE INTO heads(circle, oid, tree) VALUES(?1, ?2, ?3)",
 		                        &put, w->err);
-	if (rc == 0)
+	if (rc == 0 && any)
 		rc = wol_index__prepare(w->ix, "DELETE FROM heads WHERE circle = ?1", &drop, w->err);
 	for (size_t i = 0; rc == 0 && i < w->nplan; i++) {
 		const wol_circle_plan *p = &w->plan[i];

@@ -3,10 +3,15 @@
  * replayed into their listing rows (qlist.c) */
 #include "index/index_int.h"
 
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <git2.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 static double now_ms(void)
 {
@@ -43,12 +48,17 @@ static int replay_states(wol_walk *w)
 static int remove_unseen(wol_walk *w)
 {
 	sqlite3_stmt *what = NULL;
-	int rc = wol_index__prepare(w->ix, "SELECT kind, circle, qid FROM docs WHERE id = ?1",
-	                            &what, w->err);
+	int rc = 0;
 	for (size_t i = 0; rc == 0 && i < w->nk; i++) {
 		wol_known *k = &w->k[i];
 		if (k->seen)
 			continue;
+		if (!what && (rc = wol_index__prepare(w->ix,
+		                                      "SELECT kind, circle, qid FROM docs WHERE id = ?1",
+		                                      &what, w->err)))
+			break;
+		if ((rc = wol_index__writers(w)))
+			break;
 		/* a record gone changes its question's listing row */
 		sqlite3_reset(what);
 		sqlite3_bind_int64(what, 1, k->id);
@@ -124,7 +134,37 @@ static char *recorded_head(wol_index *ix, const char *circle, char **tree)
 	"path, kind, circle, author, date, sortkey, title, state, qid, rid, evkind, lamport, "   \
 	"target, title_line, body_line, size, mtime, racy, problem"
 
-/* One refresh, inside the lock. `rebuild`: drop everything first. */
+/* The statements that write documents, prepared when the first one is
+ * needed: a refresh that finds nothing changed prepares none (parsing them
+ * was a quarter of the instructions of such a refresh). */
+int wol_index__writers(wol_walk *w)
+{
+	if (w->fts_ins)
+		return 0;
+	wol_index *ix = w->ix;
+	wol_error *err = w->err;
+	int rc = wol_index__prepare(ix,
+	                            "INSERT INTO docs(" DOC_COLS
+	                            ") VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, "
+	                            "?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)",
+	                            &w->ins, err);
+	if (rc == 0)
+		rc = wol_index__prepare(
+		        ix,
+		        "UPDATE docs SET (" DOC_COLS ") = (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
+		        "?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19) WHERE id = ?20",
+		        &w->upd, err);
+	if (rc == 0)
+		rc = wol_index__prepare(ix, "DELETE FROM docs WHERE id = ?1", &w->del, err);
+	if (rc == 0)
+		rc = wol_index__prepare(ix, "DELETE FROM fts WHERE rowid = ?1", &w->fts_del, err);
+	if (rc == 0)
+		rc = wol_index__prepare(ix,
+		                        "INSERT INTO fts(rowid, title, body, tags) VALUES(?1, ?2, ?3, ?4)",
+		                        &w->fts_ins, err);
+	return rc;
+}
+
 /* One refresh, inside the lock. `rebuild`: drop everything first.
  * `targets` (not NULL): visit only these paths, plus, when `circle` is
  * set, the paths changed between its recorded HEAD and its HEAD now. */
@@ -179,25 +219,20 @@ static int refresh_locked(wol_index *ix, int rebuild, const char *circle, wol_st
 	int bulk = rc == 0 && !targets && w.nk == 0;
 	if (bulk)
 		rc = wol_index__exec(ix, wol_index__daily_bulk_begin, err);
-	if (rc == 0)
-		rc = wol_index__prepare(ix,
-		                        "INSERT INTO docs(" DOC_COLS
-		                        ") VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, "
-		                        "?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)",
-		                        &w.ins, err);
-	if (rc == 0)
-		rc = wol_index__prepare(
-		        ix,
-		        "UPDATE docs SET (" DOC_COLS ") = (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
-		        "?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19) WHERE id = ?20",
-		        &w.upd, err);
-	if (rc == 0)
-		rc = wol_index__prepare(ix, "DELETE FROM docs WHERE id = ?1", &w.del, err);
-	if (rc == 0)
-		rc = wol_index__prepare(ix, "DELETE FROM fts WHERE rowid = ?1", &w.fts_del, err);
-	if (rc == 0)
-		rc = wol_index__prepare(ix, "INSERT INTO fts(rowid, title, body, tags) VALUES(?1, ?2, ?3, ?4)",
-		             &w.fts_ins, err);
+	if (rc == 0 && !targets && ix->progress) {
+		/* what there is to read, for the progress (a stat walk, no reads) */
+		long stat = rep->stat;
+		w.counting = 1;
+		rc = wol_index__walk_journal(&w);
+		if (rc == 0)
+			rc = wol_index__walk_people(&w);
+		if (rc == 0)
+			rc = wol_index__walk_circles(&w);
+		w.counting = 0;
+		rep->stat = stat;
+		if (rc == 0)
+			ix->progress(0, w.total, ix->progress_payload);
+	}
 	if (rc == 0 && !targets)
 		rc = wol_index__walk_journal(&w);
 	if (rc == 0 && !targets)
@@ -259,6 +294,118 @@ static int refresh_locked(wol_index *ix, int rebuild, const char *circle, wol_st
 	return rc;
 }
 
+/* Whether the index was never built: no documents, no recorded HEADs and
+ * not made by a build from nothing (which may have found nothing to index). */
+static int never_built(wol_index *ix)
+{
+	if (ix->built)
+		return 0; /* (a built index stays built until the file is replaced) */
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(ix->db,
+	                       "SELECT (SELECT count(*) FROM (SELECT 1 FROM docs LIMIT 1)) + "
+	                       "(SELECT count(*) FROM (SELECT 1 FROM heads LIMIT 1)), "
+	                       "(SELECT application_id FROM pragma_application_id)",
+	                       -1, &st, NULL) != SQLITE_OK)
+		return 0;
+	int never = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0) == 0 &&
+	            sqlite3_column_int(st, 1) != WOL_INDEX_BUILT_ID;
+	sqlite3_finalize(st);
+	ix->built = !never;
+	return never;
+}
+
+/* A build from nothing (a new index, a rebuild, a recovery) writes a file
+ * of its own, index.db.build, with no journal and no syncs, and renames it
+ * over index.db when it is complete. Built in place in WAL mode, every page
+ * was written twice (the log, then the checkpoint into index.db) and
+ * synced, and a rebuild first deleted the old index page by page. The
+ * index is a cache: a crash mid-build leaves index.db as it was and the
+ * next build starts again; readers keep the old index.db until the rename
+ * and then notice the new one by its inode (wol_index__ensure_fresh).
+ * Called with the index lock held. */
+static int build_fresh(wol_index *ix, wol_index_report *rep, wol_error *err)
+{
+	char *tmp = wol_strfmt("%s.build", ix->dbpath);
+	char *tmpj = wol_strfmt("%s.build-journal", ix->dbpath);
+	char *wal = wol_strfmt("%s-wal", ix->dbpath);
+	char *shm = wol_strfmt("%s-shm", ix->dbpath);
+	int rc = 0;
+	if (!tmp || !tmpj || !wal || !shm) {
+		rc = wol_error_set(err, WOL_ENOMEM, "out of memory");
+		goto out;
+	}
+	unlink(tmp); /* what a build killed midway left */
+	unlink(tmpj);
+	int fd = open(tmp, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd < 0) {
+		int e = errno;
+		rc = wol_error_set(err, WOL_EIO, "index: %s: %s", tmp, strerror(e));
+		goto out;
+	}
+	close(fd);
+	sqlite3 *bdb = NULL;
+	int s = sqlite3_open_v2(tmp, &bdb, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOFOLLOW, NULL);
+	if (s != SQLITE_OK) {
+		rc = wol_error_set(err, WOL_ESQL, "index: %s: %s", tmp,
+		                   bdb ? sqlite3_errmsg(bdb) : sqlite3_errstr(s));
+		sqlite3_close_v2(bdb);
+		unlink(tmp);
+		goto out;
+	}
+	wol_index__drop_kept(ix);
+	sqlite3 *db = ix->db;
+	ix->db = bdb;
+	rc = wol_index__exec(ix,
+	                     "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; "
+	                     "PRAGMA cache_size = -16384; BEGIN",
+	                     err);
+	if (rc == 0)
+		rc = wol_index__migrate(ix, 0, err);
+	if (rc == 0) {
+		char sql[64];
+		snprintf(sql, sizeof sql, "PRAGMA application_id = %d; COMMIT", WOL_INDEX_BUILT_ID);
+		rc = wol_index__exec(ix, sql, err);
+	}
+	if (rc == 0)
+		rc = refresh_locked(ix, 0, NULL, NULL, rep, err);
+	/* the planner's statistics of the metadata (without them it chose the
+	 * index on (circle, kind, mtime) to find a question by (circle, qid);
+	 * the full-text tables are not worth a scan), and the file put in WAL
+	 * mode, as every connection uses it */
+	if (rc == 0)
+		rc = wol_index__exec(ix, "ANALYZE docs; ANALYZE qlist; PRAGMA journal_mode = WAL", err);
+	if (sqlite3_close(bdb) != SQLITE_OK && rc == 0)
+		rc = wol_error_set(err, WOL_ESQL, "index: %s: %s", tmp, sqlite3_errmsg(bdb));
+	if (rc)
+		sqlite3_close_v2(bdb);
+	ix->db = db;
+	ix->corrupt = 0; /* what went wrong was the new file's */
+	if (rc) {
+		unlink(tmp);
+		unlink(tmpj);
+		goto out;
+	}
+	/* the old index's log and shared memory go with it, before the rename:
+	 * pages logged for the old file must never be read into the new one */
+	wol_index__close_db(ix);
+	unlink(wal);
+	unlink(shm);
+	if (rename(tmp, ix->dbpath) != 0) {
+		int e = errno;
+		rc = wol_error_set(err, WOL_EIO, "index: %s: %s", ix->dbpath, strerror(e));
+		unlink(tmp);
+	}
+	int r = wol_index__ensure_fresh(ix, 1, err);
+	if (rc == 0)
+		rc = r;
+out:
+	free(tmp);
+	free(tmpj);
+	free(wal);
+	free(shm);
+	return rc;
+}
+
 /* A refresh that changed at least this many documents checkpoints the WAL. */
 #define WOL_INDEX_CHECKPOINT_CHANGES 64
 
@@ -272,6 +419,19 @@ static int refresh(wol_index *ix, int rebuild, const char *circle, wol_strv *tar
 	if (rc)
 		return rc;
 	rc = wol_index__ensure_fresh(ix, 1, err);
+	if (!ix->swept) {
+		/* what a build killed midway left (no build runs: we hold the
+		 * lock); once per handle */
+		char *tmp = wol_strfmt("%s.build", ix->dbpath);
+		if (tmp && unlink(tmp) == 0) {
+			char *tmpj = wol_strfmt("%s.build-journal", ix->dbpath);
+			if (tmpj)
+				unlink(tmpj);
+			free(tmpj);
+		}
+		free(tmp);
+		ix->swept = 1;
+	}
 	if (rc == 0 && targets && circle) {
 		/* never recorded this circle's HEAD: nothing to diff against */
 		char *old = recorded_head(ix, circle, NULL);
@@ -279,14 +439,17 @@ static int refresh(wol_index *ix, int rebuild, const char *circle, wol_strv *tar
 			targets = NULL;
 		free(old);
 	}
+	/* a build from nothing: a rebuild, or an index never built */
+	int fresh = rc == 0 && !targets && (rebuild || never_built(ix));
 	if (rc == 0)
-		rc = refresh_locked(ix, rebuild, circle, targets, rep, err);
+		rc = fresh ? build_fresh(ix, rep, err)
+		           : refresh_locked(ix, rebuild, circle, targets, rep, err);
 	if (rc && ix->corrupt) {
 		/* damaged under us: start again from an empty index, all files */
 		rc = wol_index__recover(ix, 1, err);
 		if (rc == 0) {
 			memset(rep, 0, sizeof *rep);
-			rc = refresh_locked(ix, 0, NULL, NULL, rep, err);
+			rc = build_fresh(ix, rep, err);
 		}
 	}
 	long changed = rep->added + rep->updated + rep->removed;
@@ -318,6 +481,101 @@ int wol_index_refresh(wol_index *ix, wol_index_report *rep, wol_error *err)
 int wol_index_rebuild(wol_index *ix, wol_index_report *rep, wol_error *err)
 {
 	return refresh(ix, 1, NULL, NULL, rep, err);
+}
+
+void wol_index_set_progress(wol_index *ix, wol_index_progress_cb cb, void *payload)
+{
+	ix->progress = cb;
+	ix->progress_payload = payload;
+}
+
+/* Whether the circle's repository has a HEAD commit. */
+static int has_head(wol_index *ix, const char *circle)
+{
+	char *path = wol_ctx_circle_path(ix->ctx, circle);
+	git_repository *repo = NULL;
+	git_oid oid;
+	int yes = path && git_repository_open_ext(&repo, path, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) == 0 &&
+	          git_reference_name_to_id(&oid, repo, "HEAD") == 0;
+	git_error_clear();
+	git_repository_free(repo);
+	free(path);
+	return yes;
+}
+
+/* A build reading fewer files than this is quick enough to run in place. */
+#define WOL_INDEX_BACKGROUND_FILES 500
+
+/* Adds the *.md files under $WOL_HOME/<rel> (dot folders skipped) to
+ * *count, stopping once it reaches `limit`: names only, no stat. */
+static void count_md(const char *dir, long *count, long limit, int depth)
+{
+	DIR *d = depth < 6 ? opendir(dir) : NULL;
+	if (!d)
+		return;
+	struct dirent *de;
+	while (*count < limit && (de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.')
+			continue;
+		size_t n = strlen(de->d_name);
+		if (n > 3 && strcmp(de->d_name + n - 3, ".md") == 0) {
+			(*count)++;
+		} else if (de->d_type == DT_DIR || de->d_type == DT_UNKNOWN) {
+			char *sub = wol_strfmt("%s/%s", dir, de->d_name);
+			if (sub)
+				count_md(sub, count, limit, depth + 1);
+			free(sub);
+		}
+	}
+	closedir(d);
+}
+
+/* Whether $WOL_HOME/<rel> holds at least WOL_INDEX_BACKGROUND_FILES files. */
+static int many_files(wol_index *ix, const char *rel, long *count)
+{
+	char *dir = wol_strfmt("%s/%s", wol_ctx_home(ix->ctx), rel);
+	if (dir)
+		count_md(dir, count, WOL_INDEX_BACKGROUND_FILES, 0);
+	free(dir);
+	return *count >= WOL_INDEX_BACKGROUND_FILES;
+}
+
+int wol_index_build_pending(wol_index *ix, int *pending, wol_error *err)
+{
+	*pending = 0;
+	int rc = wol_index__ensure_fresh(ix, 0, err);
+	if (rc)
+		return rc;
+	long count = 0;
+	if (never_built(ix)) {
+		/* a new index: the first refresh builds it */
+		*pending = many_files(ix, "journal", &count) || many_files(ix, "circles", &count);
+		return 0;
+	}
+	char **names = NULL;
+	size_t n = 0;
+	rc = wol_ctx_circles(ix->ctx, &names, &n, err);
+	if (rc)
+		return rc;
+	sqlite3_stmt *st = NULL;
+	if (n && sqlite3_prepare_v2(ix->db, "SELECT 1 FROM heads WHERE circle = ?1", -1, &st, NULL) !=
+	                 SQLITE_OK)
+		rc = wol_index__fail(ix, err, sqlite3_errcode(ix->db), "reading circle heads");
+	for (size_t i = 0; rc == 0 && !*pending && i < n; i++) {
+		sqlite3_reset(st);
+		wol_sql_bind_str(st, 1, names[i]);
+		int s = sqlite3_step(st);
+		if (s == SQLITE_DONE && has_head(ix, names[i])) { /* never indexed */
+			char *rel = wol_strfmt("circles/%s", names[i]);
+			*pending = rel && many_files(ix, rel, &count);
+			free(rel);
+		}
+		else if (s != SQLITE_ROW)
+			rc = wol_index__fail(ix, err, s, "reading circle heads");
+	}
+	sqlite3_finalize(st);
+	wol_strv_free(names, n);
+	return rc;
 }
 
 int wol_index_refresh_paths(wol_index *ix, const char *const *paths, size_t n,

@@ -145,7 +145,8 @@ static int answer_title(wol_index *ix, const char *circle, const char *qid, char
 	sqlite3_stmt *st;
 	if (sqlite3_prepare_v2(
 	            ix->db,
-	            "SELECT title FROM docs WHERE kind = 'question' AND circle = ?1 AND qid = ?2",
+	            "SELECT title FROM docs INDEXED BY docs_question "
+	            "WHERE kind = 'question' AND circle = ?1 AND qid = ?2",
 	            -1, &st, NULL) != SQLITE_OK)
 		return 0;
 	wol_sql_bind_str(st, 1, circle);

@@ -89,17 +89,30 @@ static int visit(wol_walk *w, const char *rel, const char *abs, const struct sta
 	wol_known *k = find_known(w, rel);
 	if (k && !k->racy && k->size == (sqlite3_int64)st->st_size &&
 	    k->mtime == wol_fs_mtime_ns(st) && !wol_strv_has(&w->forced, rel)) {
-		k->seen = 1;
+		if (!w->counting)
+			k->seen = 1;
 		return 0;
 	}
+	if (w->counting) {
+		w->total++;
+		return 0;
+	}
+	int rc;
 	if (!pl->circle && !pl->date[0]) {
 		/* a journal entry to read: its date from its file name */
 		wol_index_place j = *pl;
 		const char *base = strrchr(rel, '/');
 		wol_index__date_prefix(base ? base + 1 : rel, j.date);
-		return wol_index__file(w, rel, abs, st, &j, k);
+		rc = wol_index__file(w, rel, abs, st, &j, k);
+	} else {
+		rc = wol_index__file(w, rel, abs, st, pl, k);
 	}
-	return wol_index__file(w, rel, abs, st, pl, k);
+	w->done++;
+	wol_index *ix = w->ix;
+	if (rc == 0 && ix->progress && w->total > 0 &&
+	    (w->done * 100 / w->total != (w->done - 1) * 100 / w->total || w->done == w->total))
+		ix->progress(w->done, w->total > w->done ? w->total : w->done, ix->progress_payload);
+	return rc;
 }
 
 int wol_index__visit(wol_walk *w, const char *rel, const char *abs, const struct stat *st,

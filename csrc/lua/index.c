@@ -212,7 +212,24 @@ static int l_index_stats(lua_State *L)
 	return nret;
 }
 
+/* ctx:index_build_pending() -> true when the next full refresh is a long
+ * one (a new index, a circle never indexed): run it in the background */
+static int l_index_build_pending(lua_State *L)
+{
+	wol_ctx *ctx = wol_lua_checkctx(L, 1);
+	wol_error err;
+	wol_index *ix = wol_lua_index(L, 1, ctx, &err);
+	if (!ix)
+		return wol_lua_fail(L, &err);
+	int pending = 0;
+	if (wol_index_build_pending(ix, &pending, &err) != 0)
+		return wol_lua_fail(L, &err);
+	lua_pushboolean(L, pending);
+	return 1;
+}
+
 static const luaL_Reg methods_fns[] = {{"search", l_search},
+                                       {"index_build_pending", l_index_build_pending},
                                        {"index_refresh", l_index_refresh},
                                        {"index_rebuild", l_index_rebuild},
                                        {"index_stats", l_index_stats},

@@ -210,6 +210,10 @@ function M.join(url, name, opts)
         M.reset()
         commands.notify(string.format("wol: joined circle '%s' at %s", s.circle, s.path))
         compat.user_event('WolJoined', { circle = s.circle, path = s.path })
+        -- a big circle is indexed in the background now, not at the first search
+        pcall(function()
+          require('wol.search').background_build()
+        end)
         if opts.on_done then
           opts.on_done(true, s.circle)
         end

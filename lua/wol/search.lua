@@ -28,6 +28,12 @@ function M.refresh(opts)
   if not c then
     return nil, err
   end
+  if M.indexing() then
+    -- the background build holds the index: this refresh waits for it
+    -- (it would wait on its lock), and the build sees the files anyway
+    M.refresh_soon(opts)
+    return nil, M.indexing()
+  end
   local rep, rerr = c:index_refresh(opts)
   if not rep then
     return nil, rerr
@@ -42,7 +48,79 @@ end
 -- index catches up a moment later, off the path of the command itself.
 local pending = { paths = {}, circles = {}, all = false, timer = false }
 
-local function flush()
+-- A long build (a new index, a circle never indexed) runs as a background
+-- `wol index --progress` job, so that the editor never waits for it:
+-- { job =, done =, total = } while it runs.
+local build = nil
+
+--- While a background build runs: "wol: indexing N/M files…"; else nil.
+function M.indexing()
+  if not build then
+    return nil
+  end
+  return string.format('wol: indexing %d/%d files in the background…', build.done, build.total)
+end
+
+local flush
+
+--- Starts the background build when the next refresh would be a long one.
+--- Returns true while a build runs (searches then use the index as it is).
+function M.background_build()
+  if build then
+    return true
+  end
+  local c = require('wol').ctx()
+  if not c then
+    return false
+  end
+  local ok, long = pcall(c.index_build_pending, c)
+  if not ok or not long then
+    return false
+  end
+  local state = { done = 0, total = 0 }
+  local started, job = pcall(require('wol.job').start, {
+    args = { 'index', '--progress' },
+    on_progress = function(ev)
+      state.done = tonumber(ev.done) or state.done
+      state.total = tonumber(ev.total) or state.total
+    end,
+    on_done = function(res)
+      if build == state then
+        build = nil
+      end
+      if res.ok then
+        local docs = type(res.summary) == 'table' and res.summary.docs or nil
+        notify(string.format('wol: index built: %s documents', tostring(docs or '?')))
+      elseif not res.cancelled then
+        notify(res.error, vim.log.levels.WARN)
+      end
+      -- what was written meanwhile: the refreshes that waited
+      if pending.timer == 'build' then
+        pending.timer = false
+        flush()
+      end
+    end,
+  })
+  if not started then
+    return false
+  end
+  state.job = job
+  build = state
+  return true
+end
+
+--- Stops a running background build (tests, and leaving Neovim).
+function M.cancel_build()
+  if build and build.job then
+    build.job:cancel()
+  end
+end
+
+flush = function()
+  if build then
+    pending.timer = 'build' -- runs when the build is done
+    return
+  end
   local p = pending
   pending = { paths = {}, circles = {}, all = false, timer = false }
   local ok, err
@@ -87,7 +165,7 @@ end
 
 --- Runs a scheduled refresh now (tests, and commands that need it at once).
 function M.flush()
-  if pending.timer then
+  if pending.timer and not build then
     flush()
   end
 end
@@ -117,18 +195,22 @@ function M.on_event(ev)
 end
 
 --- Searches (refreshing the index first); returns the hits or nil and a
---- message. opts: { limit = n }.
+--- message. opts: { limit = n }. While a long build runs in the background
+--- (started here when one is due), the index is searched as it is and the
+--- second value says "wol: indexing N/M files…".
 function M.search(query, opts)
   opts = opts or {}
   local limit = opts.limit or (require('wol').options().search or {}).limit or 100
-  local hits, second = ctx():search(query, { limit = limit })
+  local c = ctx()
+  local busy = M.background_build()
+  local hits, second = c:search(query, { limit = limit, refresh = not busy })
   if not hits then
     return nil, second
   end
   if second then
     notify(second, vim.log.levels.WARN)
   end
-  return hits
+  return hits, M.indexing()
 end
 
 --- The one-line text of a hit: "[kind author] title: snippet".
@@ -149,8 +231,15 @@ local function run(query, bang)
   if not hits then
     return notify(err, vim.log.levels.ERROR)
   end
+  if err then -- indexing in the background: what the index has so far
+    notify(err .. (#hits == 0 and ' No matches yet; search again when it is done.' or
+      ' These are the matches indexed so far.'))
+  end
   if #hits == 0 then
-    return notify('wol: search: no matches for ' .. query)
+    if not err then
+      notify('wol: search: no matches for ' .. query)
+    end
+    return
   end
   if bang then
     vim.ui.select(hits, { prompt = 'wol search: ' .. query, format_item = M.label }, function(choice)

@@ -142,6 +142,37 @@ describe(':WolSearch', function()
     require('wol').setup({})
   end)
 
+  it('builds a big new index in the background: searches meanwhile say indexing N/M', function()
+    local h = member.wol_home
+    for i = 1, 520 do -- past the size that is built in place
+      t.write(string.format('%s/journal/2025/2025-01-%02d-%03d.md', h, i % 28 + 1, i),
+        string.format('# Day %d\n\nWrote about the bulkmarker%d topic.\n', i, i))
+    end
+    local seen = nt.notifications(function()
+      vim.cmd('WolSearch bulkmarker7')
+    end)
+    -- the command came back at once: the build runs in its own process
+    assert.is_string(require('wol.search').indexing())
+    assert.are.equal(1, #seen)
+    assert.matches('^wol: indexing %d+/%d+ files in the background', seen[1].msg)
+    assert.matches('search again when it is done', seen[1].msg)
+    -- a write meanwhile waits for the build instead of blocking on its lock
+    local rep, why = require('wol.search').refresh({ paths = { h .. '/journal/2026/2026-11-20.md' } })
+    assert.is_nil(rep)
+    assert.matches('^wol: indexing', why)
+    local done = nt.notifications(function()
+      assert.is_true(vim.wait(60000, function() return require('wol.search').indexing() == nil end, 20))
+    end)
+    assert.are.equal('wol: index built: 523 documents', done[1] and done[1].msg)
+    seen = nt.notifications(function()
+      vim.cmd('WolSearch bulkmarker7')
+    end)
+    assert.are.same({}, seen)
+    local qf = vim.fn.getqflist()
+    assert.are.equal(1, #qf)
+    assert.are.equal(h .. '/journal/2025/2025-01-08-007.md', vim.api.nvim_buf_get_name(qf[1].bufnr))
+  end)
+
   it('rebuilds a damaged index.db and tells the user', function()
     vim.cmd('WolSearch checklist')
     t.write(member.wol_home .. '/index.db', string.rep('garbage ', 1000))
