@@ -1,6 +1,7 @@
 -- bench/export.lua: `wol export --all --include ...` of a generated circle
 -- (10,000 notes by 6 members in 10,000 commits, 200 questions with 3
--- answers each and a resolve event on every other one), as HTML and as
+-- answers each and a resolve event on every other one, a comment on every
+-- 20th note), as HTML and as
 -- Markdown, timed beside `git archive HEAD notes | tar -x` (the raw files,
 -- no pages). Run through bench/export.sh.
 
@@ -13,6 +14,7 @@ local tmp = os.getenv('WOL_BENCH_TMP')
 local NOTES = tonumber(os.getenv('BENCH_NOTES') or 10000)
 local QUESTIONS = tonumber(os.getenv('BENCH_QUESTIONS') or 200)
 local RUNS = tonumber(os.getenv('BENCH_RUNS') or 5)
+local FEEDBACK = tonumber(os.getenv('BENCH_FEEDBACK') or 500)
 
 local rnd = B.lcg(20260306)
 local words = { 'draft', 'plan', 'notes', 'idea', 'review', 'sketch', 'question', 'outline', 'summary',
@@ -58,11 +60,23 @@ for _, h in ipairs(handles) do
 end
 local made, q, lamport = 0, 0, 0
 local per_q = math.max(1, math.floor(NOTES / math.max(1, QUESTIONS)))
+local per_f = math.max(1, math.floor(NOTES / math.max(1, FEEDBACK)))
+local nfb = 0
 while made < NOTES do
   made = made + 1
   local h = handles[rnd(#handles) + 1]
   commit(h, 'share(' .. h .. '): note ' .. made,
     { { string.format('notes/%s/note-%05d.md', h, made), note_text(made, h) } })
+  if made % per_f == 0 and nfb < FEEDBACK then
+    -- a comment on the note by someone else, in the note's feedback folder
+    nfb = nfb + 1
+    local h2 = handles[(rnd(#handles - 1) + (made % #handles) + 1) % #handles + 1]
+    local nid = string.format('2026030%dT100000Z-%s-%08x', 1 + made % 9, h, made)
+    local fid = string.format('20260306T%06dZ-%s-%08x', nfb, h2, nfb)
+    commit(h2, 'comment(' .. h2 .. ')', { { 'feedback/' .. nid .. '/' .. fid .. '.md',
+      string.format('---\nkind: comment\nnote: notes/%s/note-%05d.md\nauthor: %s\ncreated: 2026-03-06T10:00:00Z\n' ..
+        'lamport: 1\nid: %s\n---\n\n%s\n', h, made, h2, fid, words_n(20)) } })
+  end
   if made % per_q == 0 and q < QUESTIONS then
     q = q + 1
     local asker = handles[rnd(#handles) + 1]
@@ -122,7 +136,8 @@ end
 
 local m_html, m_md, m_git = median(t_html), median(t_md), median(t_git)
 local commits = io.popen(string.format('git -C %q rev-list --count HEAD', circle)):read('*l')
-print(string.format('circle: %d notes, %d questions, %s commits (seed 20260306); %d runs each', NOTES, q, commits, RUNS))
+print(string.format('circle: %d notes, %d questions, %d feedback records, %s commits (seed 20260306); %d runs each',
+  NOTES, q, nfb, commits, RUNS))
 print(string.format('wol export --all, HTML:        median %8.1f ms (%d pages)', m_html, pages))
 print(string.format('wol export --all, Markdown:    median %8.1f ms', m_md))
 print(string.format('git archive | tar -x (raw):    median %8.1f ms', m_git))

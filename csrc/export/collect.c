@@ -529,16 +529,160 @@ static int cmp_question(const void *a, const void *b)
 	return c ? c : strcmp(x->qid, y->qid);
 }
 
+/* ------------------------------------------------------------ feedback */
+
+static int cmp_note_src(const void *a, const void *b)
+{
+	return strcmp((*(ex_note *const *)a)->src, (*(ex_note *const *)b)->src);
+}
+
+/* "reaction: thanks", "suggestion on lines 3-5", "on line 2", or NULL. */
+static char *feedback_label(const wol_fitem *it)
+{
+	char where[64] = "";
+	if (it->line1 > 0 && it->line2 > it->line1)
+		snprintf(where, sizeof where, "on lines %ld-%ld", it->line1, it->line2);
+	else if (it->line1 > 0)
+		snprintf(where, sizeof where, "on line %ld", it->line1);
+	if (it->kind && strcmp(it->kind, "reaction") == 0)
+		return wol_strfmt("reaction: %s", it->reaction ? it->reaction : "?");
+	if (it->kind && strcmp(it->kind, "suggestion") == 0)
+		return wol_strfmt("suggestion%s%s", *where ? " " : "", where);
+	return *where ? wol_strfmt("%s", where) : NULL;
+}
+
+/* The feedback on exported notes, by whoever wrote it (with their handle,
+ * as answers come with an exported question): every note's feedback read
+ * in one call, the exported records checked against the commits that
+ * added them in one walk of the history. A
+ * forged record is left out with a warning, as a forged answer is. */
+static int collect_feedback(wol_circle *c, ex_model *m, wol_strv *seen, wol_error *err)
+{
+	if (m->nnotes == 0)
+		return 0;
+	/* authors are checked below, for the exported items only, with one
+	 * walk of the history for all of them (not one per note's folder) */
+	wol_feedback_opts o;
+	memset(&o, 0, sizeof o);
+	wol_feedback f;
+	int rc = wol_feedback_get(c, &o, &f, err);
+	if (rc)
+		return rc;
+	ex_note **by_src = malloc(m->nnotes * sizeof *by_src);
+	ex_note **to = by_src && f.n ? calloc(f.n, sizeof *to) : NULL;
+	wol_qrecord *recs = to ? calloc(f.n, sizeof *recs) : NULL;
+	size_t *which = recs ? calloc(f.n, sizeof *which) : NULL;
+	if (!by_src || (f.n && !which)) {
+		free(by_src);
+		free(to);
+		free(recs);
+		wol_feedback_free(&f);
+		return wol_error_set(err, WOL_ENOMEM, "out of memory");
+	}
+	for (size_t i = 0; i < m->nnotes; i++)
+		by_src[i] = &m->notes[i];
+	qsort(by_src, m->nnotes, sizeof *by_src, cmp_note_src);
+	/* newest first: walked backwards, each note's feedback is in the
+	 * order it was written */
+	size_t n = 0;
+	for (size_t i = f.n; i-- > 0;) {
+		const wol_fitem *it = &f.items[i];
+		if (it->orphaned || !it->note || !it->author || !it->path || !it->id)
+			continue;
+		ex_note key = {.src = it->note}, *kp = &key;
+		ex_note **hit = bsearch(&kp, by_src, m->nnotes, sizeof *by_src, cmp_note_src);
+		if (!hit)
+			continue;
+		to[n] = *hit;
+		which[n] = i;
+		recs[n].path = it->path; /* borrowed */
+		recs[n].id = it->id;
+		recs[n].author = it->author;
+		n++;
+	}
+	if (n)
+		wol_question__check_forged(c, "feedback", recs, n);
+	for (size_t k = 0; rc == 0 && k < n; k++) {
+		const wol_fitem *it = &f.items[which[k]];
+		if (recs[k].forged) {
+			wol_strv_add(&m->warnings,
+			            wol_strfmt("wol: %s: %s; left out", it->path,
+			                       recs[k].note ? recs[k].note : "not written by its author"));
+			continue;
+		}
+		if (!wol_strv_contains(seen, it->author) && wol_strv_add(seen, dup(it->author))) {
+			rc = WOL_ENOMEM;
+			break;
+		}
+		const char *slash = strrchr(it->path, '/');
+		ex_text t;
+		memset(&t, 0, sizeof t);
+		t.author = dup(it->author);
+		t.date = date_of(it->created, it->id);
+		t.label = feedback_label(it);
+		t.text = dup(it->text ? it->text : "");
+		t.base = slash ? wol_strndup(it->path, (size_t)(slash - it->path) + 1) : dup("feedback/");
+		if (!t.author || !t.text || !t.base) {
+			text_free(&t);
+			rc = WOL_ENOMEM;
+			break;
+		}
+		rc = text_push(&to[k]->feedback, &to[k]->nfeedback, t);
+	}
+	for (size_t k = 0; k < n; k++) {
+		free(recs[k].committer);
+		free(recs[k].note);
+	}
+	free(recs);
+	free(which);
+	free(to);
+	free(by_src);
+	wol_feedback_free(&f);
+	if (rc)
+		return wol_error_set(err, WOL_ENOMEM, "out of memory");
+	return 0;
+}
+
 /* ------------------------------------------------------------- members */
 
-/* The goal's revisions. The history of members/<handle>.md is read by the
- * goal code of the people records (wol_goal_history_get) once it is part
- * of the library; until then only the goal as it is now is known. */
-static int member_goals(wol_circle *c, ex_member *x)
+/* The goal's revisions: the history of members/<handle>.md as the goal
+ * code reads it (`wol goal --history`). A change made by someone else
+ * than the member is not their words: left out with a warning. */
+static int member_goals(wol_circle *c, ex_model *m, ex_member *x)
 {
-	(void)c;
-	(void)x;
-	return 0;
+	wol_goal_history h;
+	wol_error gerr;
+	int rc = wol_goal_history_get(c, x->handle, &h, &gerr);
+	if (rc == WOL_ENOMEM)
+		return rc;
+	if (rc) {
+		wol_strv_add(&m->warnings, wol_strfmt("%s (goal history left out)", gerr.msg));
+		return 0;
+	}
+	for (size_t i = 0; rc == 0 && i < h.n; i++) {
+		const wol_goal_rev *r = &h.revs[i];
+		if (r->outside) {
+			wol_strv_add(&m->warnings,
+			            wol_strfmt("wol: members/%s.md: goal changed by %s outside wol in "
+			                       "commit %.12s; left out",
+			                       x->handle, r->author ? r->author : "someone", r->commit));
+			continue;
+		}
+		ex_goal *nv = realloc(x->revs, (x->nrevs + 1) * sizeof *nv);
+		char *t = nv ? dup(r->text ? r->text : "") : NULL;
+		if (nv)
+			x->revs = nv;
+		if (!t) {
+			rc = WOL_ENOMEM;
+			break;
+		}
+		memcpy(x->revs[x->nrevs].date, r->date, sizeof r->date);
+		x->revs[x->nrevs].date[10] = '\0';
+		x->revs[x->nrevs].text = t;
+		x->nrevs++;
+	}
+	wol_goal_history_free(&h);
+	return rc;
 }
 
 static int add_member(wol_circle *c, ex_model *m, const char *handle, const wol_member *mv,
@@ -570,7 +714,7 @@ static int add_member(wol_circle *c, ex_model *m, const char *handle, const wol_
 	}
 	m->members = nv;
 	m->members[m->nmembers++] = x;
-	return member_goals(c, &m->members[m->nmembers - 1]);
+	return member_goals(c, m, &m->members[m->nmembers - 1]);
 }
 
 static int cmp_member(const void *a, const void *b)
@@ -695,6 +839,8 @@ int ex_collect(wol_circle *c, const wol_export_opts *opts, ex_model *m, wol_erro
 		rc = collect_notes(c, m, &who, &seen, err);
 	if (rc == 0)
 		rc = collect_questions(c, m, &who, &seen, err);
+	if (rc == 0)
+		rc = collect_feedback(c, m, &seen, err);
 	/* the consent rule: --all names everyone; an include names a member */
 	if (rc == 0) {
 		wol_buf missing;

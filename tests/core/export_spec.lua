@@ -127,7 +127,7 @@ local function grep(dir, word)
 end
 
 describe('wol export', function()
-  local ana, clone = F.ana()
+  local ana, clone = F.ana({ feedback = true })
   local base = t.tmpdir('export')
 
   local function export(args)
@@ -139,6 +139,19 @@ describe('wol export', function()
     assert.are.equal(0, rc, err)
     assert.matches('exported 2 notes and 2 questions %(2 answers%) by ana', out)
     compare_golden(base .. '/mine-md', 'mine-md')
+    -- feedback on my note comes with its authors' handles, in the order
+    -- written; mine on bo's note stays with his note
+    assert.matches('\n## Feedback\n\n### @bo · 2026%-03%-06 · on lines 10%-11\n\nCould the first day name a %*buddy%*%?' ..
+      '.*\n### @cy · 2026%-03%-06 · reaction: thanks\n',
+      t.read(base .. '/mine-md/notes/ana/onboarding-guide.md'))
+    assert.is_nil(grep(base .. '/mine-md', 'ANAONBO'))
+    -- the goal and its revisions, oldest first
+    local me = t.read(base .. '/mine-md/members/ana.md')
+    local a = me:find('- 2026-02-23: Publish a short onboarding guide\n', 1, true)
+    local b = me:find('- 2026-03-06: Publish a one-page onboarding guide and pass it on\n', 1, true)
+    local c = me:find('- 2026-03-07: Pass the one-page onboarding guide on to two teams\n', 1, true)
+    assert.truthy(a and b and c and a < b and b < c, me)
+    assert.matches('> Pass the one%-page onboarding guide on to two teams', me)
     -- a code fence left open by its author is closed before the page goes on
     assert.matches('%- day two\n```\n$', t.read(base .. '/mine-md/notes/ana/weekly-notes.md'))
   end)
@@ -152,6 +165,7 @@ describe('wol export', function()
     assert.are.equal(4, j.notes)
     assert.are.equal(4, j.questions)
     assert.are.equal(3, j.answers)
+    assert.are.equal(3, j.feedback)
     assert.are.equal(base .. '/all-html/index.html', j.index)
     compare_golden(base .. '/all-html', 'all-html')
     assert.are.equal(j.pages, validate(base .. '/all-html'))
@@ -159,6 +173,12 @@ describe('wol export', function()
     assert.is_nil(grep(base .. '/all-html', '<script'))
     assert.matches('&lt;script&gt;', t.read(base .. '/all-html/notes/ana/onboarding-guide.html'))
     assert.is_nil(grep(base .. '/all-html', 'javascript:'))
+    -- feedback under its note, its author linked, raw HTML in it shown as text
+    local guide = t.read(base .. '/all-html/notes/ana/onboarding-guide.html')
+    assert.matches('<h3><a href="../../members/bo.html">@bo</a> · 2026%-03%-06 · on lines 10%-11</h3>\n' ..
+      '<p>Could the first day name a <em>buddy</em>%? &lt;i&gt;raw&lt;/i&gt;</p>', guide)
+    assert.matches('<h3><a href="../../members/ana.html">@ana</a> · 2026%-03%-06</h3>\n<p>ANAONBO: early',
+      t.read(base .. '/all-html/notes/bo/feedback-plan.html'))
     -- links between notes of exported members point at their pages
     assert.matches('href="../bo/feedback%-plan.html"',
       t.read(base .. '/all-html/notes/ana/onboarding-guide.html'))
@@ -287,6 +307,27 @@ describe('wol export', function()
     assert.are.equal(before, t.read(dir .. '/index.html'))
     -- nothing of the circle changed
     assert.are.equal('', t.git(clone, 'status --porcelain --untracked-files=no'))
+  end)
+
+  it('leaves out forged feedback with a warning, and keeps the rest', function()
+    local rel = 'feedback/20260302T090000Z-ana-00000a01/20260307T080000Z-bo-0b00f002.md'
+    t.write(clone .. '/' .. rel, '---\nkind: comment\nnote: notes/ana/onboarding-guide.md\nauthor: bo\n' ..
+      'created: 2026-03-07T08:00:00Z\nlamport: 3\nid: 20260307T080000Z-bo-0b00f002\n---\n\nFORGEDFEEDBACK\n')
+    t.sh(string.format('cd %s && git add %s && git -c user.name=%s -c user.email=cy@example.org commit -q -m %s',
+      t.shquote(clone), t.shquote(rel), t.shquote('Cy Okafor'), t.shquote('feedback in bo\'s name')))
+    local dir = base .. '/forged-feedback'
+    local out, err, rc = export({ 'export', '--format', 'md', '--out', dir, '--json' })
+    assert.are.equal(0, rc, err)
+    local j = require('dkjson').decode(out)
+    assert.is_nil(grep(dir, 'FORGEDFEEDBACK'))
+    assert.truthy(grep(dir, 'Could the first day name'))
+    assert.are.equal(2, j.feedback)
+    local warned = false
+    for _, w in ipairs(j.warnings) do
+      warned = warned or (w:find('wol: ' .. rel .. ': ', 1, true) == 1 and w:match('; left out$') ~= nil)
+    end
+    assert.is_true(warned, table.concat(j.warnings, '\n'))
+    t.git(clone, 'reset -q --hard HEAD~1')
   end)
 
   -- the threads are read with one walk of the history for all of them; a

@@ -157,13 +157,50 @@ function M.build(dir)
   commit(dir, 'ana', '2026-03-06T09:00:00Z', 'goal(ana): Publish a one-page onboarding guide')
 end
 
+local function feedback(dir, nid, fid, meta, body)
+  local m = {}
+  for _, kv in ipairs(meta) do
+    table.insert(m, kv)
+  end
+  table.insert(m, { 'id', fid })
+  rec(dir, 'feedback/' .. nid .. '/' .. fid .. '.md', m, body)
+end
+
+--- Feedback on the fixture's notes (for the export; the weekly review's
+--- fixture does without): bo comments on lines of ana's guide, cy thanks
+--- her for it, ana comments on bo's note.
+function M.feedback(dir)
+  local guide = '20260302T090000Z-ana-00000a01'
+  local head = check(t.sh('cd ' .. t.shquote(dir) .. ' && git rev-parse HEAD')):match('%x+')
+  feedback(dir, guide, '20260306T100000Z-bo-0b00f001', { { 'kind', 'comment' },
+    { 'note', 'notes/ana/onboarding-guide.md' }, { 'commit', head }, { 'lines', '10-11' },
+    { 'author', 'bo' }, { 'created', '2026-03-06T10:00:00Z' }, { 'lamport', 1 } },
+    'Could the first day name a *buddy*? <i>raw</i>\n')
+  commit(dir, 'bo', '2026-03-06T10:00:00Z', 'comment(bo): Draft: onboarding guide & checklist')
+  feedback(dir, guide, '20260306T110000Z-cy-0c00f001', { { 'kind', 'reaction' }, { 'reaction', 'thanks' },
+    { 'note', 'notes/ana/onboarding-guide.md' }, { 'commit', head }, { 'author', 'cy' },
+    { 'created', '2026-03-06T11:00:00Z' }, { 'lamport', 2 } }, '')
+  commit(dir, 'cy', '2026-03-06T11:00:00Z', 'react(cy): Draft: onboarding guide & checklist')
+  feedback(dir, '20260301T120000Z-bo-00000b01', '20260306T120000Z-ana-0a00f001', { { 'kind', 'comment' },
+    { 'note', 'notes/bo/feedback-plan.md' }, { 'commit', head }, { 'author', 'ana' },
+    { 'created', '2026-03-06T12:00:00Z' }, { 'lamport', 1 } }, 'ANAONBO: early is the point.\n')
+  commit(dir, 'ana', '2026-03-06T12:00:00Z', 'comment(ana): How I will ask for feedback')
+  -- ana revises her goal once more
+  member(dir, 'ana', 'Pass the one-page onboarding guide on to two teams', '2026-02-23')
+  commit(dir, 'ana', '2026-03-07T09:00:00Z', 'goal(ana): Pass the guide on')
+end
+
 --- ana with the fixture circle cloned into her $WOL_HOME, plus private
 --- things that must never leave it (a journal entry, a person record, a
 --- note she has not shared). Returns ana and the path of her clone.
-function M.ana()
+--- opts.feedback: with M.feedback's records too.
+function M.ana(opts)
   local ana = t.member('ana', { name = 'Ana Lima' })
   local src = t.tmpdir('legacy-src')
   M.build(src)
+  if opts and opts.feedback then
+    M.feedback(src)
+  end
   local clone = ana.wol_home .. '/circles/' .. M.circle
   check(t.sh('mkdir -p ' .. t.shquote(ana.wol_home .. '/circles') .. ' && git clone -q ' ..
     t.shquote(src) .. ' ' .. t.shquote(clone)))
