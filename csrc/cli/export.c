@@ -5,7 +5,6 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 /* --progress: JSON lines (doc/wol.txt |wol-json-lines|) for the editor's
  * job, at most ~20 progress lines a second, but every stage's start and
