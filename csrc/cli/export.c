@@ -1,10 +1,10 @@
 /* cli/export.c - `wol export`: a legacy you can publish */
 #include "cli.h"
+#include "util/util.h"
 #include "wol_json.h"
 
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 /* --progress: JSON lines (doc/wol.txt |wol-json-lines|) for the editor's
  * job, at most ~20 progress lines a second, but every stage's start and
@@ -14,17 +14,11 @@ typedef struct progress_state {
 	double last_t;
 } progress_state;
 
-static double now(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static int on_progress(const char *stage, size_t done, size_t total, void *payload)
 {
 	progress_state *st = payload;
-	double t = now();
+	double t = wol_monotonic();
 	int changed = !st->stage || strcmp(st->stage, stage) != 0;
 	if (!changed && done != total && t - st->last_t < 0.05)
 		return 0;

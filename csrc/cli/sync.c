@@ -1,6 +1,7 @@
 /* cli/sync.c - `wol sync`: fetch, merge and push a circle; JSON lines for
  * the editor's job (progress, then a summary) */
 #include "cli.h"
+#include "util/util.h"
 #include "wol_json.h"
 
 #include <signal.h>
@@ -61,12 +62,6 @@ typedef struct progress_state {
 	double last_t;
 } progress_state;
 
-static double now(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static int on_progress(const wol_sync_progress *p, void *payload)
 {
@@ -76,7 +71,7 @@ static int on_progress(const wol_sync_progress *p, void *payload)
 	local_step = strcmp(p->phase, "checkout") == 0 || strcmp(p->phase, "merge") == 0;
 	if (on_network && stop_pending)
 		stop_now(stop_pending); /* the local step is over: do not go on to push */
-	double t = now();
+	double t = wol_monotonic();
 	int phase_changed = !st->last_phase || strcmp(st->last_phase, p->phase) != 0;
 	int finished = p->total && p->received == p->total;
 	/* at most ~20 lines a second, but every phase change and every end */

@@ -13,12 +13,6 @@
 #include <time.h>
 #include <unistd.h>
 
-static double now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
 
 /* Replays the questions touched by this refresh (qlist.c, with the rules
  * of question/replay.c) and stores their listing rows and states. */
@@ -413,7 +407,7 @@ static int refresh(wol_index *ix, int rebuild, const char *circle, wol_strv *tar
                    wol_index_report *rep, wol_error *err)
 {
 	memset(rep, 0, sizeof *rep);
-	double t0 = now_ms();
+	double t0 = wol_monotonic() * 1e3;
 	wol_lock lk;
 	int rc = wol_lock_acquire(&lk, ix->lockpath, WOL_INDEX_LOCK_WAIT_MS, err);
 	if (rc)
@@ -465,7 +459,7 @@ static int refresh(wol_index *ix, int rebuild, const char *circle, wol_strv *tar
 	if (ix->db)
 		wol_index__note_seen(ix);
 	wol_lock_release(&lk);
-	rep->ms = now_ms() - t0;
+	rep->ms = wol_monotonic() * 1e3 - t0;
 	if (ix->notice) {
 		rep->notice = ix->notice;
 		ix->notice = NULL;

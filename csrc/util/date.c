@@ -172,3 +172,10 @@ wol_date wol_date_today(void)
 	wol_date d = {tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday};
 	return d;
 }
+
+double wol_monotonic(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}

@@ -52,6 +52,8 @@ int wol_date_valid(int y, int m, int d);
 /* Days since 1970-01-01 (may be negative) and back. */
 long wol_date_to_days(wol_date d);
 wol_date wol_date_from_days(long days);
+/* Seconds on the monotonic clock (for rates and durations, never dates). */
+double wol_monotonic(void);
 
 /* ---------------------------------------------------- strings (buf.c) */
 
