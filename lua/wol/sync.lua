@@ -161,6 +161,30 @@ local function finish(st, res)
   end
 end
 
+-- Runs `wol <args>` as the job of sync state st (registered under st.key
+-- until it finishes), with its progress shown unless st.quiet.
+local function launch(st, args, circle)
+  st.job = job.start({
+    args = args,
+    circle = circle,
+    timeout = st.timeout,
+    on_progress = function(ev)
+      st.progress = ev
+      if not st.quiet then
+        show_progress(st, ev)
+      end
+    end,
+    on_done = function(res)
+      finish(st, res)
+    end,
+  })
+  running[st.key] = st
+  if not st.quiet then
+    job.echo(string.format('wol: sync %s: starting…', st.label))
+  end
+  return st.job
+end
+
 --- Starts a sync of `circle` (nil: the default). opts: { quiet = bool,
 --- on_done = function(ok, summary) }. Returns the job, or nil when one
 --- is already running (then on_done joins it).
@@ -203,25 +227,7 @@ function M.start(circle, opts)
     on_done = { opts.on_done },
     timeout = options().timeout or 60,
   }
-  st.job = job.start({
-    args = { 'sync', '--json' },
-    circle = c,
-    timeout = st.timeout,
-    on_progress = function(ev)
-      st.progress = ev
-      if not st.quiet then
-        show_progress(st, ev)
-      end
-    end,
-    on_done = function(res)
-      finish(st, res)
-    end,
-  })
-  running[key] = st
-  if not st.quiet then
-    job.echo(string.format('wol: sync %s: starting…', st.label))
-  end
-  return st.job
+  return launch(st, { 'sync', '--json' }, c)
 end
 
 -- the key of the journal's sync in `running` (circle keys are names or '')
@@ -250,24 +256,7 @@ function M.start_private(opts)
     on_done = { opts.on_done },
     timeout = options().timeout or 60,
   }
-  st.job = job.start({
-    args = { 'sync', '--private', '--json' },
-    timeout = st.timeout,
-    on_progress = function(ev)
-      st.progress = ev
-      if not st.quiet then
-        show_progress(st, ev)
-      end
-    end,
-    on_done = function(res)
-      finish(st, res)
-    end,
-  })
-  running[PRIVATE] = st
-  if not st.quiet then
-    job.echo('wol: sync journal: starting…')
-  end
-  return st.job
+  return launch(st, { 'sync', '--private', '--json' })
 end
 
 local function private_on()
