@@ -2,6 +2,7 @@
  * a circle, commit our member file, move it in whole. */
 #include "circle_priv.h"
 #include "remote.h"
+#include "repo/checkout.h"
 #include "format/circle_md.h"
 
 #include <dirent.h>
@@ -55,10 +56,9 @@ static int on_transfer(const git_indexer_progress *st, void *payload)
 	return report(p, "indexing", st->indexed_objects, st->total_objects);
 }
 
-static void on_checkout(const char *path, size_t done, size_t total, void *payload)
+static int on_checkout(size_t done, size_t total, void *payload)
 {
-	(void)path;
-	report(payload, "checkout", done, total);
+	return report(payload, "checkout", done, total);
 }
 
 static int on_repo(git_repository **out, const char *path, int bare, void *payload)
@@ -100,12 +100,13 @@ static char *derive_name(const char *tmp, const char *url)
 	return wol_name_valid(slug) ? wol_strfmt("%s", slug) : NULL;
 }
 
-/* After the clone: when HEAD is unborn (the remote's HEAD names a branch
- * that does not exist, as on a fresh gitolite or `git init --bare` remote
- * with another branch pushed) or its tree has no circle.md, the branch of
- * origin that holds circle.md becomes the circle's branch: main, then
- * master, then the first by name. Returns 1 when one was checked out, 0
- * when none holds a circle, or a negative libgit2 code. */
+/* After the clone (made without a checkout): when HEAD is unborn (the
+ * remote's HEAD names a branch that does not exist, as on a fresh gitolite
+ * or `git init --bare` remote with another branch pushed) or its tree has
+ * no circle.md, the branch of origin that holds circle.md becomes the
+ * circle's branch: main, then master, then the first by name. Returns 1
+ * when HEAD names a circle's branch, 0 when none holds a circle, or a
+ * negative libgit2 code. */
 static int has_circle_md(git_repository *repo, const git_oid *commit_id)
 {
 	git_commit *c = NULL;
@@ -157,14 +158,10 @@ static int follow_circle_branch(git_repository *repo)
 	char refname[300], remote_ref[300];
 	snprintf(refname, sizeof refname, "refs/heads/%s", best);
 	snprintf(remote_ref, sizeof remote_ref, "origin/%s", best);
-	git_checkout_options co;
-	git_checkout_options_init(&co, GIT_CHECKOUT_OPTIONS_VERSION);
-	co.checkout_strategy = GIT_CHECKOUT_FORCE;
 	if ((grc = git_commit_lookup(&c, repo, &best_id)) == 0 &&
 	    (grc = git_branch_create(&branch, repo, best, c, 1)) == 0 &&
-	    (grc = git_branch_set_upstream(branch, remote_ref)) == 0 &&
-	    (grc = git_repository_set_head(repo, refname)) == 0)
-		grc = git_checkout_head(repo, &co);
+	    (grc = git_branch_set_upstream(branch, remote_ref)) == 0)
+		grc = git_repository_set_head(repo, refname);
 	git_reference_free(branch);
 	git_commit_free(c);
 	return grc < 0 ? grc : 1;
@@ -275,14 +272,15 @@ static int join(wol_ctx *ctx, const char *url, const char *name, const char *goa
 	wol_remote__callbacks(&co.fetch_opts.callbacks, &s);
 	s.owner = &prog;
 	co.fetch_opts.callbacks.transfer_progress = on_transfer;
-	co.checkout_opts.progress_cb = on_checkout;
-	co.checkout_opts.progress_payload = &prog;
+	/* no checkout here: the branch may change below, and ours is faster
+	 * (checkout.c) */
+	co.checkout_opts.checkout_strategy = GIT_CHECKOUT_NONE;
 	co.repository_cb = on_repo;
 	git_repository *repo = NULL;
 	char *shown = wol_url_redact(url);
 	/* the URL without its password is what the clone's origin keeps */
 	int grc = git_clone(&repo, s.url, tmp, &co);
-	if (grc == 0 && prog.cancelled) { /* asked during checkout, which cannot stop */
+	if (grc == 0 && prog.cancelled) { /* asked at the last report */
 		git_repository_free(repo);
 		grc = GIT_EUSER;
 	}
@@ -297,16 +295,24 @@ static int join(wol_ctx *ctx, const char *url, const char *name, const char *goa
 	wol_remote__finish(&s, 1);
 	/* the remote's HEAD, else the branch that holds circle.md */
 	grc = follow_circle_branch(repo);
-	git_repository_free(repo);
 	if (grc < 0) {
+		git_repository_free(repo);
 		rc = wol_error_git(err, grc, "join: check out the circle's branch");
 		goto fail;
 	}
 	if (grc == 0) {
+		git_repository_free(repo);
 		rc = wol_error_set(err, WOL_EINVAL,
 		                   "join: %s is not a wol circle (no circle.md); to start a circle "
 		                   "there use: wol init NAME --remote %s",
 		                   shown, shown);
+		goto fail;
+	}
+	rc = wol_checkout__fresh(repo, "join: checkout", on_checkout, &prog, err);
+	git_repository_free(repo);
+	if (rc) {
+		if (prog.cancelled)
+			rc = wol_error_set(err, WOL_EINVAL, "join: cancelled");
 		goto fail;
 	}
 	cname = name && *name ? wol_strfmt("%s", name) : derive_name(tmp, url);
