@@ -99,4 +99,10 @@ int wol_remote__password_check(const wol_remote_cb *s, wol_error *err);
 int wol_remote__emit(wol_remote_cb *s, const char *phase);
 /* url without its password (user@ kept); NULL when out of memory. */
 char *wol_remote__url_strip(const char *url);
+/* credential.c: git's credential helpers. Fills s->helper_user and
+ * s->helper_pass from `git credential fill` (s->helper_filled set). */
+void wol_remote__helper_fill(wol_remote_cb *s);
+/* `git credential approve|reject` of that user and password. */
+void wol_remote__helper_tell(wol_remote_cb *s, const char *action, const char *user,
+                             const char *pass);
 #endif
