@@ -339,7 +339,8 @@ static int build_fresh(wol_index *ix, wol_index_report *rep, wol_error *err)
 	}
 	close(fd);
 	sqlite3 *bdb = NULL;
-	int s = sqlite3_open_v2(tmp, &bdb, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOFOLLOW, NULL);
+	int s = sqlite3_open_v2(tmp, &bdb, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOFOLLOW | SQLITE_OPEN_NOMUTEX,
+	                        NULL);
 	if (s != SQLITE_OK) {
 		rc = wol_error_set(err, WOL_ESQL, "index: %s: %s", tmp,
 		                   bdb ? sqlite3_errmsg(bdb) : sqlite3_errstr(s));
