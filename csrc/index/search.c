@@ -9,8 +9,9 @@
 #define DEFAULT_LIMIT 50
 #define MAX_LIMIT 10000
 
-/* bm25 weights of the FTS5 columns title, body, tags */
-#define RANK_SQL "bm25(fts, 10.0, 1.0, 5.0)"
+/* The ranking: bm25 with the weights of the FTS5 columns title, body, tags
+ * (wol_bm25: FTS5's bm25 with the rows' lengths read at once, rank.c) */
+#define RANK_ARGS "(fts, 10.0, 1.0, 5.0)"
 
 static char *one_line(const char *s, size_t max)
 {
@@ -191,22 +192,25 @@ static int shortlist_size(int limit)
  * only the best `shortlist` (by score alone) are joined to docs, filtered
  * and sorted; each row also carries how many the shortlist holds and its
  * worst score (columns 13, 14). 0: every match is joined and sorted. */
-static char *search_sql(const wol_query *q, int shortlist)
+static char *search_sql(wol_index *ix, const wol_query *q, int shortlist)
 {
+	const char *rank = q->match ? wol_index__rank_ready(ix) : NULL;
 	wol_buf sql;
 	wol_buf_init(&sql);
 	if (q->match && shortlist)
-		wol_buf_puts(&sql, "WITH s(id, score) AS MATERIALIZED (SELECT rowid, " RANK_SQL
-		                   " FROM fts WHERE fts MATCH ? ORDER BY 2 LIMIT ?), "
-		                   "e(n, worst) AS MATERIALIZED (SELECT count(*), max(score) FROM s) ");
+		wol_buf_printf(&sql, "WITH s(id, score) AS MATERIALIZED (SELECT rowid, %s" RANK_ARGS
+		                     " FROM fts WHERE fts MATCH ? ORDER BY 2 LIMIT ?), "
+		                     "e(n, worst) AS MATERIALIZED (SELECT count(*), max(score) FROM s) ",
+		               rank);
 	wol_buf_puts(&sql, "SELECT d.id, d.path, d.kind, d.circle, d.author, d.date, d.title, d.state, "
 	                   "d.qid, d.title_line, d.body_line, d.target, ");
 	if (q->match && shortlist)
 		wol_buf_puts(&sql, "s.score AS score, e.n, e.worst FROM s JOIN docs d ON d.id = s.id "
 		                   "JOIN e WHERE 1");
 	else if (q->match)
-		wol_buf_puts(&sql, RANK_SQL " AS score FROM fts JOIN docs d ON d.id = fts.rowid "
-		                   "WHERE fts MATCH ?");
+		wol_buf_printf(&sql, "%s" RANK_ARGS " AS score FROM fts JOIN docs d ON d.id = fts.rowid "
+		                     "WHERE fts MATCH ?",
+		               rank);
 	else
 		wol_buf_puts(&sql, "0.0 AS score FROM docs d WHERE d.kind IN ('journal', 'note', "
 		                   "'question', 'answer', 'feedback', 'person')");
@@ -243,7 +247,7 @@ static void hits_clear(wol_search_result *out)
 static int search_run(wol_index *ix, const wol_query *q, int limit, int shortlist,
                       wol_search_result *out, int *exact, wol_error *err)
 {
-	char *sql = search_sql(q, shortlist);
+	char *sql = search_sql(ix, q, shortlist);
 	if (!sql)
 		return wol_error_set(err, WOL_ENOMEM, "out of memory");
 	sqlite3_stmt *st;
