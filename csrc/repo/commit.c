@@ -509,9 +509,15 @@ static int fsync_path(const char *path, int oflags, wol_error *err)
 	return rc == 0 ? 0 : wol_error_set(err, WOL_EIO, "commit: fsync %s: %s", path, strerror(e));
 }
 
-/* "commit": an object written out to the device (packed ones are left
- * alone: they were made durable when fetched). */
-static int writeout_object(wol_circle *c, const git_oid *id, wol_error *err)
+/* "commit": the objects of a commit written out to the device, all started
+ * first, then waited for (they go to the device together). Packed objects
+ * are left alone: they were made durable when fetched. */
+typedef struct writeouts {
+	int fd[32];
+	size_t n;
+} writeouts;
+
+static int writeout_start(wol_circle *c, writeouts *w, const git_oid *id, wol_error *err)
 {
 	char hex[GIT_OID_HEXSZ + 1];
 	git_oid_tostr(hex, sizeof hex, id);
@@ -520,7 +526,9 @@ static int writeout_object(wol_circle *c, const git_oid *id, wol_error *err)
 		return wol_error_set(err, WOL_ENOMEM, "out of memory");
 	int rc = 0;
 	int fd = open(p, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-	if (fd >= 0) {
+	if (fd >= 0 && w->n < sizeof w->fd / sizeof w->fd[0] && wol_fs_writeout_start(fd) == 0) {
+		w->fd[w->n++] = fd; /* waited for in writeout_wait */
+	} else if (fd >= 0) {
 		if (wol_fs_writeout(fd) != 0)
 			rc = wol_error_set(err, WOL_EIO, "commit: %s: %s", p, strerror(errno));
 		close(fd);
@@ -529,16 +537,28 @@ static int writeout_object(wol_circle *c, const git_oid *id, wol_error *err)
 	return rc;
 }
 
+static int writeout_wait(writeouts *w, int rc, wol_error *err)
+{
+	for (size_t i = 0; i < w->n; i++) {
+		if (rc == 0 && wol_fs_writeout(w->fd[i]) != 0)
+			rc = wol_error_set(err, WOL_EIO, "commit: writing objects out: %s", strerror(errno));
+		close(w->fd[i]);
+	}
+	w->n = 0;
+	return rc;
+}
+
 /* "commit": what the new commit points at written out: the commit, its
  * tree, the blobs and the trees on each path. */
 static int writeout_commit(wol_circle *c, const wol_commit_file *files, const git_oid *blobs,
                            size_t nfiles, git_tree *tree, const git_oid *commit, wol_error *err)
 {
-	int rc = writeout_object(c, commit, err);
+	writeouts w = {.n = 0};
+	int rc = writeout_start(c, &w, commit, err);
 	if (rc == 0)
-		rc = writeout_object(c, git_tree_id(tree), err);
+		rc = writeout_start(c, &w, git_tree_id(tree), err);
 	for (size_t i = 0; rc == 0 && i < nfiles; i++) {
-		rc = writeout_object(c, &blobs[i], err);
+		rc = writeout_start(c, &w, &blobs[i], err);
 		char *dir = wol_strfmt("%s", files[i].path);
 		if (!dir && rc == 0)
 			rc = wol_error_set(err, WOL_ENOMEM, "out of memory");
@@ -546,7 +566,7 @@ static int writeout_commit(wol_circle *c, const wol_commit_file *files, const gi
 			*s = '\0';
 			git_tree_entry *e = NULL;
 			if (git_tree_entry_bypath(&e, tree, dir) == 0)
-				rc = writeout_object(c, git_tree_entry_id(e), err);
+				rc = writeout_start(c, &w, git_tree_entry_id(e), err);
 			else
 				git_error_clear();
 			git_tree_entry_free(e);
@@ -554,7 +574,7 @@ static int writeout_commit(wol_circle *c, const wol_commit_file *files, const gi
 		}
 		free(dir);
 	}
-	return rc;
+	return writeout_wait(&w, rc, err);
 }
 
 /* "commit": the branch file and its folder fsynced after it moved (the

@@ -151,6 +151,17 @@ int wol_fs_writeout(int fd)
 	return fsync(fd); /* no write-out-only call here: the full one */
 }
 
+int wol_fs_writeout_start(int fd)
+{
+#ifdef SYNC_FILE_RANGE_WRITE
+	return sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WRITE);
+#else
+	(void)fd;
+	errno = ENOSYS;
+	return -1;
+#endif
+}
+
 int wol_fs_write_atomic(const char *path, const char *data, size_t len, mode_t mode,
                         wol_error *err)
 {

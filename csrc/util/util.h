@@ -122,6 +122,10 @@ int wol_fs_write_atomic_x(const char *path, const char *data, size_t len, mode_t
  * durable only after a later fsync commits the file system's journal);
  * fsync where that call does not exist. 0 or -1 with errno. */
 int wol_fs_writeout(int fd);
+/* Starts writing a file's dirty pages out without waiting (so that several
+ * files go to the device at once); wol_fs_writeout then waits. -1 where
+ * that cannot be done. */
+int wol_fs_writeout_start(int fd);
 /* 1 if path is an existing directory, 0 otherwise. */
 int wol_fs_isdir(const char *path);
 int wol_fs_exists(const char *path);
