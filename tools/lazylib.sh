@@ -1,7 +1,7 @@
 #!/bin/sh
 # tools/lazylib.sh ARCH PKG... -- OBJECT...: writes to standard output the
 # assembly of a "lazy library" object for the `wol` CLI (bench/ANALYSIS.md,
-# "CLI start"). For each pkg-config package PKG (libgit2, libcrypto), it
+# "CLI start"). For each pkg-config package PKG (LAZY_PKGS in the Makefile), it
 # defines every function of that library the OBJECTs call, as a small
 # trampoline that jumps through a table. The table starts empty; the first
 # call of any of a library's trampolines passes the library's descriptor to

@@ -1,11 +1,11 @@
 /* cli/lazylib.c - libraries the `wol` CLI loads when a command first calls
- * them (libgit2, libcrypto).
+ * them (libgit2, libcrypto, sqlite: LAZY_PKGS in the Makefile).
  *
- * Most commands people type in a shell (prompt, log, journal --path,
- * search --no-refresh) never touch git, yet a binary linked against libgit2
- * pays at every start for mapping and relocating it and the 15 libraries it
- * brings (TLS, SSH, Kerberos): most of such a process's instructions. So
- * the CLI is not linked against them. tools/lazylib.sh generates, from the
+ * Most commands people type in a shell (prompt, log, journal --path) never
+ * touch git or the index, yet a binary linked against libgit2 pays at every
+ * start for mapping and relocating it and the 15 libraries it brings (TLS,
+ * SSH, Kerberos), and sqlite's 1,600 symbol relocations: most of such a
+ * process's instructions. So the CLI is not linked against them. tools/lazylib.sh generates, from the
  * objects' undefined symbols, one trampoline per function the code calls
  * and a descriptor per library; the first call of any trampoline of a
  * library lands here, with every argument register saved, and this fills
