@@ -9,7 +9,6 @@
 #include <fcntl.h>
 #include <git2.h>
 #include <git2/sys/repository.h>
-#include <libgen.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -429,10 +428,10 @@ static int stage_entry(git_index *idx, const char *root, const char *rel, const 
  * - "always": every file and folder a commit writes is fsynced as it is
  *   written (libgit2's GIT_OPT_ENABLE_FSYNC_GITDIR, set by wol_git_ready,
  *   and wol's own writes): 19 fsyncs for a share.
- * - "commit", the default: the note, the objects and the index are written
- *   out to the device without an fsync each (wol_fs_writeout); then one
- *   fsync of the new index commits the file system's journal, which holds
- *   everything created before it; only then does the branch move, and the
+ * - "commit", the default: the note and the objects are written out to the
+ *   device without an fsync each (wol_fs_writeout), the index is written
+ *   without one; then one fsync of the new index, the last file written,
+ *   commits the file system's journal, which holds everything before it; only then does the branch move, and the
  *   branch file and its folder are fsynced: 3 fsyncs. The reflogs are
  *   appended without one (after a power cut their last line may be
  *   missing; the branch never points at a missing object).
