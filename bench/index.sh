@@ -10,6 +10,8 @@
 #   WOL_BENCH_JOURNAL=2000 WOL_BENCH_QUESTIONS=2000
 #   WOL_BENCH_DIR=/tmp/wol-bench-index (deleted and regenerated each run
 #   unless WOL_BENCH_KEEP=1 and it was made with the same sizes)
+#   WOL_BENCH_SKIP_BUILD=1: leave out the full builds and the bare FTS5
+#   load (the refresh and search figures alone)
 # Usage: sh bench/index.sh   (needs `make` first; installs ripgrep if missing)
 set -eu
 ROOT=$(cd "$(dirname "$0")/.." && pwd)

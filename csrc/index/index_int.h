@@ -51,6 +51,9 @@ struct wol_index {
 	size_t nkept;
 	char *kept_key;
 	long long kept_version;
+	/* the ranking function (rank.c): the connection it was added to */
+	sqlite3 *rank_db;
+	sqlite3_stmt *rank_ln; /* SELECT ln(?1) */
 };
 
 /* ------------------------------------------------- sqlite helpers (sql.c) */
@@ -210,6 +213,16 @@ void wol_index__date_prefix(const char *s, char out[11]);
 /* Reads, parses and stores one new or changed file (k: its known row). */
 int wol_index__file(wol_walk *w, const char *rel, const char *abs, const struct stat *st,
                     const wol_index_place *pl, wol_known *k);
+
+/* ------------------------------------------------------ ranking (rank.c) */
+
+/* Adds wol_bm25(fts, weights...) to the open connection (once): FTS5's
+ * bm25, the same numbers, with the rows' lengths read by one walk over
+ * fts_docsize instead of a lookup each. Returns the name of the ranking function to call:
+ * "wol_bm25", or "bm25" when it could not be added. */
+const char *wol_index__rank_ready(wol_index *ix);
+/* Forgets the function's statement (before the connection closes). */
+void wol_index__rank_drop(wol_index *ix);
 
 /* ------------------------------------------------------- query (query.c) */
 

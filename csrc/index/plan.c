@@ -4,6 +4,7 @@
  * notes folder, the index rows the walk compares with (kept in the handle
  * between refreshes that change nothing), and the HEADs recorded after. */
 #include "index/index_int.h"
+#include "repo/head.h"
 
 #include <git2.h>
 #include <stdio.h>
@@ -96,6 +97,17 @@ int wol_index__circle_head(wol_walk *w, const char *circle, const char *old, con
 	char *path = wol_ctx_circle_path(w->ix->ctx, circle);
 	if (!path)
 		return wol_error_set(w->err, WOL_ENOMEM, "out of memory");
+	/* HEAD where the index left it (read from the files, repo/head.c): the
+	 * same commit, so the same tree, and libgit2 is not even started */
+	if (old && old_tree && strlen(old_tree) == GIT_OID_HEXSZ && wol_repo__head_peek(path, head) &&
+	    strcmp(head, old) == 0) {
+		memcpy(tree, old_tree, GIT_OID_HEXSZ + 1);
+		if (exact)
+			*exact = 1;
+		free(path);
+		return 0;
+	}
+	head[0] = '\0';
 	git_repository *repo = NULL;
 	git_oid oid;
 	if (git_repository_open_ext(&repo, path, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) < 0 ||

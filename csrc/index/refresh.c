@@ -2,6 +2,7 @@
  * one transaction, the walk, files gone removed, the questions touched
  * replayed into their listing rows (qlist.c) */
 #include "index/index_int.h"
+#include "repo/head.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -338,7 +339,8 @@ static int build_fresh(wol_index *ix, wol_index_report *rep, wol_error *err)
 	}
 	close(fd);
 	sqlite3 *bdb = NULL;
-	int s = sqlite3_open_v2(tmp, &bdb, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOFOLLOW, NULL);
+	int s = sqlite3_open_v2(tmp, &bdb, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOFOLLOW | SQLITE_OPEN_NOMUTEX,
+	                        NULL);
 	if (s != SQLITE_OK) {
 		rc = wol_error_set(err, WOL_ESQL, "index: %s: %s", tmp,
 		                   bdb ? sqlite3_errmsg(bdb) : sqlite3_errstr(s));
@@ -487,6 +489,11 @@ void wol_index_set_progress(wol_index *ix, wol_index_progress_cb cb, void *paylo
 static int has_head(wol_index *ix, const char *circle)
 {
 	char *path = wol_ctx_circle_path(ix->ctx, circle);
+	char hex[GIT_OID_HEXSZ + 1];
+	if (path && wol_repo__head_peek(path, hex)) {
+		free(path);
+		return 1; /* read from the files: libgit2 not needed */
+	}
 	git_repository *repo = NULL;
 	git_oid oid;
 	int yes = path && git_repository_open_ext(&repo, path, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) == 0 &&

@@ -9,8 +9,9 @@
 #define DEFAULT_LIMIT 50
 #define MAX_LIMIT 10000
 
-/* bm25 weights of the FTS5 columns title, body, tags */
-#define RANK_SQL "bm25(fts, 10.0, 1.0, 5.0)"
+/* The ranking: bm25 with the weights of the FTS5 columns title, body, tags
+ * (wol_bm25: FTS5's bm25 with the rows' lengths read at once, rank.c) */
+#define RANK_ARGS "(fts, 10.0, 1.0, 5.0)"
 
 static char *one_line(const char *s, size_t max)
 {
@@ -178,70 +179,108 @@ static void feedback_title(wol_index *ix, const char *circle, const char *nid, c
 		*out = wol_strfmt("Feedback on a note that is gone (%s)", nid ? nid : "?");
 }
 
-static int search_once(wol_index *ix, const char *query, int limit, wol_search_result *out,
-                       wol_error *err)
+/* How many of the best-ranked matches a search ranks first (`limit` the
+ * hits asked for): the filters and the tie-break are applied to these, and
+ * the answer is kept when it is provably the full ranking's (see
+ * search_once). */
+static int shortlist_size(int limit)
 {
-	wol_query q;
-	int rc = wol_query_parse(ix->db, ix->ctx, query, &q, err);
-	if (rc)
-		return rc;
+	return limit * 4 + 100;
+}
+
+/* The statement of a search. `shortlist` > 0: FTS5 ranks every match but
+ * only the best `shortlist` (by score alone) are joined to docs, filtered
+ * and sorted; each row also carries how many the shortlist holds and its
+ * worst score (columns 13, 14). 0: every match is joined and sorted. */
+static char *search_sql(wol_index *ix, const wol_query *q, int shortlist)
+{
+	const char *rank = q->match ? wol_index__rank_ready(ix) : NULL;
 	wol_buf sql;
 	wol_buf_init(&sql);
+	if (q->match && shortlist)
+		wol_buf_printf(&sql, "WITH s(id, score) AS MATERIALIZED (SELECT rowid, %s" RANK_ARGS
+		                     " FROM fts WHERE fts MATCH ? ORDER BY 2 LIMIT ?), "
+		                     "e(n, worst) AS MATERIALIZED (SELECT count(*), max(score) FROM s) ",
+		               rank);
 	wol_buf_puts(&sql, "SELECT d.id, d.path, d.kind, d.circle, d.author, d.date, d.title, d.state, "
 	                   "d.qid, d.title_line, d.body_line, d.target, ");
-	if (q.match)
-		wol_buf_puts(&sql, RANK_SQL " AS score FROM fts JOIN docs d ON d.id = fts.rowid "
-		                   "WHERE fts MATCH ?");
+	if (q->match && shortlist)
+		wol_buf_puts(&sql, "s.score AS score, e.n, e.worst FROM s JOIN docs d ON d.id = s.id "
+		                   "JOIN e WHERE 1");
+	else if (q->match)
+		wol_buf_printf(&sql, "%s" RANK_ARGS " AS score FROM fts JOIN docs d ON d.id = fts.rowid "
+		                     "WHERE fts MATCH ?",
+		               rank);
 	else
 		wol_buf_puts(&sql, "0.0 AS score FROM docs d WHERE d.kind IN ('journal', 'note', "
 		                   "'question', 'answer', 'feedback', 'person')");
-	if (q.nkinds)
-		append_in(&sql, "d.kind", q.nkinds);
-	if (q.nauthors)
-		append_in(&sql, "d.author", q.nauthors);
-	if (q.ncircles)
-		append_in(&sql, "d.circle", q.ncircles);
-	if (q.after[0])
+	if (q->nkinds)
+		append_in(&sql, "d.kind", q->nkinds);
+	if (q->nauthors)
+		append_in(&sql, "d.author", q->nauthors);
+	if (q->ncircles)
+		append_in(&sql, "d.circle", q->ncircles);
+	if (q->after[0])
 		wol_buf_puts(&sql, " AND d.date >= ?");
-	if (q.before[0])
+	if (q->before[0])
 		wol_buf_puts(&sql, " AND d.date < ?");
-	if (q.state)
+	if (q->state)
 		wol_buf_puts(&sql, " AND d.kind = 'question' AND d.state = ?");
 	wol_buf_puts(&sql, " ORDER BY score, d.sortkey DESC, d.path LIMIT ?");
 	if (sql.oom) {
 		wol_buf_free(&sql);
-		wol_query_free(&q);
+		return NULL;
+	}
+	return wol_buf_detach(&sql);
+}
+
+static void hits_clear(wol_search_result *out)
+{
+	for (size_t i = 0; i < out->n; i++)
+		hit_free(&out->hits[i]);
+	out->n = 0;
+}
+
+/* One run of the search's statement into out. `shortlist` as in
+ * search_sql; *exact (shortlist runs) says whether the hits are the ones
+ * the full ranking gives. */
+static int search_run(wol_index *ix, const wol_query *q, int limit, int shortlist,
+                      wol_search_result *out, int *exact, wol_error *err)
+{
+	char *sql = search_sql(ix, q, shortlist);
+	if (!sql)
 		return wol_error_set(err, WOL_ENOMEM, "out of memory");
-	}
 	sqlite3_stmt *st;
-	rc = wol_index__prepare(ix, sql.ptr, &st, err);
-	wol_buf_free(&sql);
-	if (rc) {
-		wol_query_free(&q);
+	int rc = wol_index__prepare(ix, sql, &st, err);
+	free(sql);
+	if (rc)
 		return rc;
-	}
 	int i = 1;
-	if (q.match)
-		sqlite3_bind_text(st, i++, q.match, -1, SQLITE_STATIC);
-	for (size_t k = 0; k < q.nkinds; k++)
-		sqlite3_bind_text(st, i++, q.kinds[k], -1, SQLITE_STATIC);
-	for (size_t k = 0; k < q.nauthors; k++)
-		sqlite3_bind_text(st, i++, q.authors[k], -1, SQLITE_STATIC);
-	for (size_t k = 0; k < q.ncircles; k++)
-		sqlite3_bind_text(st, i++, q.circles[k], -1, SQLITE_STATIC);
-	if (q.after[0])
-		sqlite3_bind_text(st, i++, q.after, -1, SQLITE_STATIC);
-	if (q.before[0])
-		sqlite3_bind_text(st, i++, q.before, -1, SQLITE_STATIC);
-	if (q.state)
-		sqlite3_bind_text(st, i++, q.state, -1, SQLITE_STATIC);
+	if (q->match)
+		sqlite3_bind_text(st, i++, q->match, -1, SQLITE_STATIC);
+	if (q->match && shortlist)
+		sqlite3_bind_int(st, i++, shortlist);
+	for (size_t k = 0; k < q->nkinds; k++)
+		sqlite3_bind_text(st, i++, q->kinds[k], -1, SQLITE_STATIC);
+	for (size_t k = 0; k < q->nauthors; k++)
+		sqlite3_bind_text(st, i++, q->authors[k], -1, SQLITE_STATIC);
+	for (size_t k = 0; k < q->ncircles; k++)
+		sqlite3_bind_text(st, i++, q->circles[k], -1, SQLITE_STATIC);
+	if (q->after[0])
+		sqlite3_bind_text(st, i++, q->after, -1, SQLITE_STATIC);
+	if (q->before[0])
+		sqlite3_bind_text(st, i++, q->before, -1, SQLITE_STATIC);
+	if (q->state)
+		sqlite3_bind_text(st, i++, q->state, -1, SQLITE_STATIC);
 	sqlite3_bind_int(st, i++, limit);
 
 	const char *home = wol_ctx_home(ix->ctx);
 	size_t cap = 0;
 	int s = SQLITE_DONE;
+	sqlite3_int64 listed = -1; /* rows in the shortlist */
+	double worst = 0, last = 0;
 	sqlite3_stmt *detail = NULL;
-	rc = detail_stmt(ix, &q, &detail, err);
+	rc = detail_stmt(ix, q, &detail, err);
 	while (rc == 0 && (s = sqlite3_step(st)) == SQLITE_ROW) {
 		if (out->n == cap) {
 			cap = cap ? cap * 2 : 16;
@@ -266,13 +305,17 @@ static int search_once(wol_index *ix, const char *query, int limit, wol_search_r
 		char *qid = wol_sql_col_dup(st, 8);
 		int title_line = sqlite3_column_int(st, 9);
 		int body_line = sqlite3_column_int(st, 10);
-		h->score = sqlite3_column_double(st, 12);
+		h->score = last = sqlite3_column_double(st, 12);
+		if (q->match && shortlist) {
+			listed = sqlite3_column_int64(st, 13);
+			worst = sqlite3_column_double(st, 14);
+		}
 		if (!h->title && h->kind && strcmp(h->kind, "answer") == 0)
 			answer_title(ix, h->circle, qid, &h->title);
 		if (!h->title && h->kind && strcmp(h->kind, "feedback") == 0)
 			feedback_title(ix, h->circle, (const char *)sqlite3_column_text(st, 11), &h->title);
 		free(qid);
-		rc = hit_detail(ix, &q, detail, id, title_line, body_line, h, err);
+		rc = hit_detail(ix, q, detail, id, title_line, body_line, h, err);
 		if (rc == 0 && (!h->path || !h->abspath || !h->kind || !h->snippet))
 			rc = wol_error_set(err, WOL_ENOMEM, "out of memory");
 	}
@@ -280,6 +323,33 @@ static int search_once(wol_index *ix, const char *query, int limit, wol_search_r
 		rc = wol_index__fail(ix, err, s, "search");
 	sqlite3_finalize(detail);
 	sqlite3_finalize(st);
+	/* Every match outside the shortlist scores >= its worst score, and every
+	 * match scoring less is in it. So the hits are the full ranking's when
+	 * the shortlist holds every match, or when `limit` hits came back and
+	 * the last scores less than the worst (no match left out can come
+	 * before it, even on the tie-break). Otherwise (a filter left fewer,
+	 * or ties at the edge) the caller ranks every match. No row back: the
+	 * shortlist's size is unknown, so the same. */
+	if (exact)
+		*exact = listed >= 0 && (listed < shortlist || ((int)out->n == limit && last < worst));
+	return rc;
+}
+
+static int search_once(wol_index *ix, const char *query, int limit, wol_search_result *out,
+                       wol_error *err)
+{
+	wol_query q;
+	int rc = wol_query_parse(ix->db, ix->ctx, query, &q, err);
+	if (rc)
+		return rc;
+	int exact = 0;
+	if (q.match) {
+		rc = search_run(ix, &q, limit, shortlist_size(limit), out, &exact, err);
+		if (rc || !exact)
+			hits_clear(out);
+	}
+	if (rc == 0 && !exact)
+		rc = search_run(ix, &q, limit, 0, out, NULL, err);
 	wol_query_free(&q);
 	return rc;
 }
@@ -309,9 +379,7 @@ int wol_index_search(wol_index *ix, const char *query, const wol_search_opts *op
 		wol_index__note_seen(ix);
 	if (rc && ix->corrupt) {
 		/* damaged: move it aside, rebuild from the files, ask again */
-		for (size_t i = 0; i < out->n; i++)
-			hit_free(&out->hits[i]);
-		out->n = 0;
+		hits_clear(out);
 		wol_index_report rep;
 		rc = wol_index__recover(ix, 0, err);
 		if (rc == 0)

@@ -238,6 +238,12 @@ describe('index: a refresh from the recorded HEAD tree', function()
       doc(h, 'circles/team/notes/ana/loose' .. i .. '.md', 'Loose', 'An uncommitted skua' .. i .. '.')
       settle()
       sql(h, 'UPDATE heads SET tree = ' .. value .. " WHERE circle = 'team'")
+      if i == 2 then
+        -- a well-formed id is trusted while HEAD stays where the index
+        -- recorded it (the commit fixes its tree; HEAD is read without
+        -- libgit2): it is looked up once HEAD moves
+        git(dir, 'commit -q --allow-empty -m empty')
+      end
       local rep = assert(ctx:index_refresh())
       assert.are.equal(8 + i + 1, rep.stat) -- every file of the home
       assert.are.same({ 'circles/team/notes/ana/loose' .. i .. '.md' }, find(ctx, 'skua' .. i))
@@ -260,5 +266,69 @@ describe('index: a refresh from the recorded HEAD tree', function()
     assert.are.same({ 'circles/team/notes/ana/loose9.md' }, find(ctx, 'skua9'))
     assert.are.equal(3, assert(ctx:index_refresh()).stat)
     ctx:close()
+  end)
+
+  it('reads HEAD without libgit2 when it did not move, in every plain layout', function()
+    -- a `wol search` whose refresh finds HEAD where the index recorded it
+    -- never starts libgit2 (csrc/repo/head.c reads HEAD from the files);
+    -- commits are still seen with the ref loose, packed, detached, and with
+    -- `.git` a gitdir: file
+    local m = t.member('peek')
+    local old = 3600
+    local function age(path)
+      old = old + 7
+      t.sh(string.format('touch -d @%d %s', os.time() - old, t.shquote(path)))
+    end
+    age(m.home .. '/.gitconfig') -- (a config file changed within 2 s is not cached)
+    local h = m.wol_home
+    local dir = h .. '/circles/team'
+    t.sh('mkdir -p ' .. t.shquote(dir) .. ' && git init -q -b main ' .. t.shquote(dir))
+    doc(h, 'circles/team/notes/ana/guide.md', 'Guide', 'The onboarding albatross.')
+    commit(dir, 'first')
+    local function search(word)
+      local out, err, rc = t.wol({ 'search', '--json', word }, m, { WOL_TRACE_GIT = '1' })
+      assert(rc == 0 or rc == 3, err)
+      return out, err:find('libgit2 initialised', 1, true) ~= nil
+    end
+    local function still(word, rel)
+      local out, inited = search(word)
+      assert.matches(rel, out, 1, true)
+      assert.is_false(inited, 'a refresh with HEAD unchanged started libgit2')
+    end
+    local n = 0
+    local function change(word)
+      n = n + 1
+      doc(h, 'circles/team/notes/ana/n' .. n .. '.md', 'N', 'A ' .. word .. '.')
+      commit(dir, 'n' .. n)
+      local out = search(word)
+      assert.matches('notes/ana/n' .. n .. '.md', out, 1, true)
+    end
+    local _, _, rc = t.wol({ 'index' }, m)
+    assert.are.equal(0, rc)
+    still('albatross', 'notes/ana/guide.md')
+    change('cormorant') -- a loose ref moved
+    still('cormorant', 'notes/ana/n1.md')
+    git(dir, 'pack-refs --all')
+    assert.is_false(t.exists(dir .. '/.git/refs/heads/main'))
+    still('albatross', 'notes/ana/guide.md')
+    change('gannet') -- the branch moved out of packed-refs
+    git(dir, 'pack-refs --all')
+    change('puffin') -- and again, from packed-refs
+    still('puffin', 'notes/ana/n3.md')
+    git(dir, 'checkout -q --detach')
+    still('puffin', 'notes/ana/n3.md')
+    change('kittiwake') -- a detached HEAD moved
+    still('kittiwake', 'notes/ana/n4.md')
+    git(dir, 'checkout -q main')
+    local out = search('kittiwake')
+    assert.is_nil(out:find('notes/ana/n4.md', 1, true))
+    still('puffin', 'notes/ana/n3.md')
+    -- `.git` a file naming the git folder by a relative path
+    t.sh('mkdir -p ' .. t.shquote(m.home .. '/gitdirs') .. ' && mv ' .. t.shquote(dir .. '/.git') .. ' ' ..
+      t.shquote(m.home .. '/gitdirs/team'))
+    t.write(dir .. '/.git', 'gitdir: ../../../gitdirs/team\n')
+    still('puffin', 'notes/ana/n3.md')
+    change('shearwater')
+    still('shearwater', 'notes/ana/n5.md')
   end)
 end)
