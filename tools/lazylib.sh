@@ -1,16 +1,16 @@
 #!/bin/sh
 # tools/lazylib.sh ARCH PKG... -- OBJECT...: writes to standard output the
 # assembly of a "lazy library" object for the `wol` CLI (bench/ANALYSIS.md,
-# "CLI start"). For each pkg-config package PKG (LAZY_PKGS in the Makefile), it
-# defines every function of that library the OBJECTs call, as a small
+# "CLI start"). For each pkg-config package PKG (LAZY_PKGS in the Makefile),
+# it defines every function of that library the OBJECTs call, as a small
 # trampoline that jumps through a table. The table starts empty; the first
 # call of any of a library's trampolines passes the library's descriptor to
 # wol_lazylib_load (csrc/cli/lazylib.c), which dlopens the library by its
 # soname and fills the whole table with dlsym, and the call then goes on
 # with every argument register as it was (integer and vector registers:
 # varargs functions such as git_libgit2_opts too). So the process maps the
-# library, and everything the library needs, only when a command first
-# calls it.
+# library, and everything the library needs, only when a command first calls
+# it.
 #
 # The list of functions is the objects' undefined symbols (`nm -u`; a
 # `__real_X` of the link's --wrap options counts as X) that the library
@@ -57,19 +57,21 @@ comm -23 "$tmp/undef" "$tmp/def" >"$tmp/wanted"
 # The library file of a package: lib<name>.so in its -L or libdir, or where
 # the compiler finds it.
 libfile() {
-	l=$(pkg-config --libs-only-l "$1") || die "pkg-config knows no $1"
+	p=$1
+	l=$(pkg-config --libs-only-l "$p") || die "pkg-config knows no $p"
+	# shellcheck disable=SC2086 # the words of -l options
 	set -- $l
-	[ $# -eq 1 ] || die "$1: not a single library ($l)"
+	[ $# -eq 1 ] || die "$p: not a single library ($l)"
 	f=lib${1#-l}.so
-	for d in $(pkg-config --libs-only-L "$pkg" | sed 's/-L//g') $(pkg-config --variable=libdir "$pkg"); do
+	for d in $(pkg-config --libs-only-L "$p" | sed 's/-L//g') $(pkg-config --variable=libdir "$p"); do
 		if [ -e "$d/$f" ]; then
 			echo "$d/$f"
 			return
 		fi
 	done
-	p=$(${CC:-cc} -print-file-name="$f")
-	[ -e "$p" ] || die "$pkg: no $f found"
-	echo "$p"
+	c=$(${CC:-cc} -print-file-name="$f")
+	[ -e "$c" ] || die "$p: no $f found"
+	echo "$c"
 }
 
 cat <<EOF

@@ -5,11 +5,11 @@
  * touch git or the index, yet a binary linked against libgit2 pays at every
  * start for mapping and relocating it and the 15 libraries it brings (TLS,
  * SSH, Kerberos), and sqlite's 1,600 symbol relocations: most of such a
- * process's instructions. So the CLI is not linked against them. tools/lazylib.sh generates, from the
- * objects' undefined symbols, one trampoline per function the code calls
- * and a descriptor per library; the first call of any trampoline of a
- * library lands here, with every argument register saved, and this fills
- * the library's whole table. When the library cannot be loaded the command
+ * process's instructions. So the CLI is not linked against them.
+ * tools/lazylib.sh generates, from the objects' undefined symbols, one
+ * trampoline per function the code calls and a descriptor per library; the
+ * first call of any trampoline of a library lands here, with every argument
+ * register saved, and this fills the library's whole table. When the library cannot be loaded the command
  * cannot go on: one message `wol: libgit2: <why>` and exit status 1.
  *
  * Initialising libgit2 is another matter, kept where it was
