@@ -168,48 +168,67 @@ static int cmp_newest(const void *a, const void *b)
 	return strcmp(y->id, x->id);
 }
 
-/* Loads the note's folders (each checked for forged authors when asked),
- * then builds their records together into iv. */
-static int one_folder(wol_circle *c, const note_ctx *nc, const wol_feedback_opts *o, ivec *iv,
-                      wol_strv *warn, long long *last)
+/* Reads the note's folders into one set of records (not yet checked for
+ * forged authors). */
+static int load_note(wol_circle *c, const note_ctx *nc, folder *all, wol_strv *warn)
 {
-	folder all = {0};
+	memset(all, 0, sizeof *all);
 	int rc = 0;
 	for (size_t k = 0; rc == 0 && k < nc->nnids; k++) {
 		folder f;
 		if ((rc = load_folder(wol_circle_path(c), nc->nids[k], &f, warn)) != 0)
 			break;
-		if (o->check_authors && f.n) {
-			char *dir = wol_strfmt("feedback/%s", nc->nids[k]);
-			if (dir)
-				wol_question__check_forged(c, dir, f.rec, f.n);
-			free(dir);
-		}
-		if (f.n && all.n == 0) {
-			all = f;
+		if (f.n && all->n == 0) {
+			*all = f;
 			continue;
 		}
-		wol_qrecord *v = f.n ? realloc(all.rec, (all.n + f.n) * sizeof *v) : all.rec;
+		wol_qrecord *v = f.n ? realloc(all->rec, (all->n + f.n) * sizeof *v) : all->rec;
 		if (f.n && !v) {
 			folder_free(&f);
 			rc = WOL_ENOMEM;
 			break;
 		}
-		all.rec = v;
+		all->rec = v;
 		if (f.n)
-			memcpy(all.rec + all.n, f.rec, f.n * sizeof *f.rec);
-		all.n += f.n;
+			memcpy(all->rec + all->n, f.rec, f.n * sizeof *f.rec);
+		all->n += f.n;
 		free(f.rec);
 	}
-	if (rc == 0 && all.n > 1)
-		qsort(all.rec, all.n, sizeof *all.rec, cmp_replay);
-	all.last = all.n ? all.rec[all.n - 1].lamport : 0;
-	if (rc == 0)
-		rc = wol_feedback__build(c, nc, &all, o, iv, warn);
-	if (last)
-		*last = all.last;
-	folder_free(&all);
+	if (rc)
+		folder_free(all);
 	return rc;
+}
+
+/* Builds a note's records (loaded by load_note, checked when asked) into
+ * iv, and frees them. */
+static int build_note(wol_circle *c, const note_ctx *nc, folder *all, const wol_feedback_opts *o,
+                      ivec *iv, wol_strv *warn, long long *last)
+{
+	if (all->n > 1)
+		qsort(all->rec, all->n, sizeof *all->rec, cmp_replay);
+	all->last = all->n ? all->rec[all->n - 1].lamport : 0;
+	int rc = wol_feedback__build(c, nc, all, o, iv, warn);
+	if (last)
+		*last = all->last;
+	folder_free(all);
+	return rc;
+}
+
+/* One note's folders: loaded, checked for forged authors when asked (one
+ * walk of the history for both), built into iv. */
+static int one_folder(wol_circle *c, const note_ctx *nc, const wol_feedback_opts *o, ivec *iv,
+                      wol_strv *warn, long long *last)
+{
+	folder all;
+	int rc = load_note(c, nc, &all, warn);
+	if (rc)
+		return rc;
+	if (o->check_authors && all.n) {
+		char *dir = nc->nnids == 1 ? wol_strfmt("feedback/%s", nc->nids[0]) : NULL;
+		wol_question__check_forged(c, dir ? dir : "feedback", all.rec, all.n);
+		free(dir);
+	}
+	return build_note(c, nc, &all, o, iv, warn, last);
 }
 
 /* The context of the folder nid of note n, of all of n's folders (nid
@@ -318,6 +337,15 @@ int wol_feedback__owner_of(const char *root, const char *nid, char *h, size_t si
 	return found;
 }
 
+/* A feedback folder of a listing, read before any is built. */
+typedef struct pending {
+	note_ctx nc;
+	folder recs;
+	wol_fnote keyed; /* the note, when found by the key of its path */
+	int have_keyed;
+	char h[WOL_HANDLE_MAX + 1];
+} pending;
+
 /* Every note's feedback (or one member's notes', or by one member). */
 static int get_all(wol_circle *c, const wol_feedback_opts *o, ivec *iv, wol_strv *warn,
                    wol_error *err)
@@ -345,28 +373,31 @@ static int get_all(wol_circle *c, const wol_feedback_opts *o, ivec *iv, wol_strv
 	size_t ncache = 0;
 	wol_strv handles = {0}; /* every member's folder, for ids of other forms */
 	int oom = nids.oom || warn->oom, rc = 0, listed = 0;
+	/* every folder's records first, so that their authors are checked in
+	 * one walk of the history (a walk per folder took minutes at 500) */
+	pending *pv = nids.n ? calloc(nids.n, sizeof *pv) : NULL;
+	size_t np = 0;
+	oom |= nids.n && !pv;
 	for (size_t i = 0; !oom && rc == 0 && i < nids.n; i++) {
 		const char *nid = nids.v[i];
-		char h[WOL_HANDLE_MAX + 1];
+		pending *p = &pv[np];
 		const wol_fnote *n = NULL;
-		int wol_form = wol_id_handle(nid, h, sizeof h);
-		wol_fnote keyed = {0};
-		int have_keyed = 0;
+		int wol_form = wol_id_handle(nid, p->h, sizeof p->h);
 		if (wol_note_key_is(nid)) {
 			/* a note without an id, by the key of its path; else the
 			 * records say whose note it was */
-			int r = wol_feedback__note_by_id(c, nid, &keyed);
+			int r = wol_feedback__note_by_id(c, nid, &p->keyed);
 			if (r == WOL_ENOMEM) {
 				oom = 1;
 				break;
 			}
-			have_keyed = r == 0;
-			n = have_keyed ? &keyed : NULL;
-			wol_form = !have_keyed && wol_feedback__owner_of(root, nid, h, sizeof h);
+			p->have_keyed = r == 0;
+			n = p->have_keyed ? &p->keyed : NULL;
+			wol_form = !p->have_keyed && wol_feedback__owner_of(root, nid, p->h, sizeof p->h);
 		} else if (wol_form) {
-			if (o->on && strcmp(o->on, h) != 0)
+			if (o->on && strcmp(o->on, p->h) != 0)
 				continue; /* only h's folder can hold that note */
-			n = lookup(c, &cache, &ncache, h, nid, &oom);
+			n = lookup(c, &cache, &ncache, p->h, nid, &oom);
 		} else {
 			if (!listed) {
 				char *nd = wol_strfmt("%s/notes", root);
@@ -384,17 +415,41 @@ static int get_all(wol_circle *c, const wol_feedback_opts *o, ivec *iv, wol_strv
 			for (size_t k = 0; !oom && !n && k < handles.n; k++)
 				n = lookup(c, &cache, &ncache, handles.v[k], nid, &oom);
 		}
-		if (oom)
-			break;
-		const char *author = n ? n->author : wol_form ? h : NULL;
-		if (!o->on || (author && strcmp(o->on, author) == 0)) {
-			note_ctx nc;
-			note_ctx_of(&nc, nid, n, NULL, 0, author);
-			rc = one_folder(c, &nc, o, iv, warn, NULL);
+		const char *author = n ? n->author : wol_form ? p->h : NULL;
+		if (!oom && (!o->on || (author && strcmp(o->on, author) == 0))) {
+			note_ctx_of(&p->nc, nid, n, NULL, 0, author);
+			if ((rc = load_note(c, &p->nc, &p->recs, warn)) == 0) {
+				np++;
+				continue;
+			}
 		}
-		if (have_keyed)
-			wol_feedback__note_free(&keyed);
+		if (p->have_keyed)
+			wol_feedback__note_free(&p->keyed);
+		memset(p, 0, sizeof *p);
 	}
+	if (!oom && rc == 0 && o->check_authors) {
+		size_t total = 0;
+		for (size_t k = 0; k < np; k++)
+			total += pv[k].recs.n;
+		wol_qrecord **refs = total ? calloc(total, sizeof *refs) : NULL;
+		oom |= total && !refs;
+		total = 0;
+		for (size_t k = 0; refs && k < np; k++)
+			for (size_t j = 0; j < pv[k].recs.n; j++)
+				refs[total++] = &pv[k].recs.rec[j];
+		if (refs)
+			wol_question__check_forged_refs(c, "feedback", refs, total);
+		free(refs);
+	}
+	for (size_t k = 0; k < np; k++) {
+		if (!oom && rc == 0)
+			rc = build_note(c, &pv[k].nc, &pv[k].recs, o, iv, warn, NULL);
+		else
+			folder_free(&pv[k].recs);
+		if (pv[k].have_keyed)
+			wol_feedback__note_free(&pv[k].keyed);
+	}
+	free(pv);
 	for (size_t k = 0; k < ncache; k++) {
 		free(cache[k].handle);
 		wol_feedback__notes_free(cache[k].notes, cache[k].n);

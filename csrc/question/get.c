@@ -387,7 +387,7 @@ static char *member_name(wol_circle *c, const char *handle)
  * member named as the author: the commit's author name is compared with
  * the display name in members/<author>.md (both come from the member's
  * user.name), and an email "<author>@..." counts as a match too. */
-static void check_forged(wol_circle *c, const char *dir, wol_qrecord **recs, size_t n)
+void wol_question__check_forged_refs(wol_circle *c, const char *dir, wol_qrecord **recs, size_t n)
 {
 	wanted *w = n ? calloc(n, sizeof *w) : NULL;
 	if (!w)
@@ -452,7 +452,7 @@ void wol_question__check_forged(wol_circle *c, const char *dir, wol_qrecord *rec
 	for (size_t i = 0; p && i < n; i++)
 		p[i] = &recs[i];
 	if (p)
-		check_forged(c, dir, p, n);
+		wol_question__check_forged_refs(c, dir, p, n);
 	free(p);
 }
 
@@ -600,7 +600,7 @@ int wol_question__get_many(wol_circle *c, char *const *qids, size_t n, wol_quest
 			all[k++] = &out[i].records[j];
 	char *dir = n == 1 ? wol_strfmt("questions/%s", qids[0]) : wol_strdup("questions");
 	if (all && dir)
-		check_forged(c, dir, all, total);
+		wol_question__check_forged_refs(c, dir, all, total);
 	int lost = total && (!all || !dir);
 	free(all);
 	free(dir);

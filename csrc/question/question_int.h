@@ -89,6 +89,8 @@ int wol_question__list_records(const char *root, const char *rel, char ***out, s
 /* Marks records (all below the folder `dir`) whose adding commit was made
  * by someone other than their author: sets forged, committer and note. */
 void wol_question__check_forged(wol_circle *c, const char *dir, wol_qrecord *recs, size_t n);
+/* The same for records that are not in one array (one walk for all). */
+void wol_question__check_forged_refs(wol_circle *c, const char *dir, wol_qrecord **recs, size_t n);
 /* get.c: the threads of the questions qids[0..n) as wol_question_get
  * reads one, with the history read once for all of them (who added each
  * record, what was changed outside wol). out[i] is the thread, or zeroed

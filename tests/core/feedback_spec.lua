@@ -397,6 +397,21 @@ describe('hostile feedback records', function()
     assert.are.equal('ghost', ghost.note_author)
     assert.are.same({ 3, 4 }, { ghost.start, ghost['end'] })
     assert.matches("feedback/bad name: not a note id; skipped", table.concat(all.warnings, '\n'))
+    -- every note checked: the authors of all folders are found in one walk
+    -- of the history, with the same verdicts as the note's own listing
+    local checked = assert(s.c:feedback({ check = true }))
+    local seen = 0
+    for _, it in ipairs(checked.items) do
+      if byid[it.id] and it.note_id == fb.note_id then
+        seen = seen + 1
+        assert.are.equal(byid[it.id].forged, it.forged, it.id)
+        assert.are.equal(byid[it.id].problem, it.problem, it.id)
+      elseif it.note_id == '20250101T000000Z-ghost-beef' then
+        assert.is_true(it.forged) -- bo is not a member; Mallory committed it
+        assert.matches("author 'bo' is not a member of the circle %(committed by Mallory", it.problem)
+      end
+    end
+    assert.are.equal(#fb.items, seen)
     -- the shell: warnings on stderr, text from records made safe for a terminal
     local out, err, rc = wol(s, { 'feedback', s.rel })
     assert.are.equal(0, rc, err)
