@@ -297,6 +297,8 @@ struct wol_jwatch {
 	char **year;
 	size_t n;
 	int armed;     /* a full walk completed with these watches in place */
+	dev_t dev;     /* journal/ when they were set: a home whose path now */
+	ino_t ino;     /* leads elsewhere (a symlink moved) is walked again */
 };
 
 void wol_index__jwatch_drop(wol_index *ix)
@@ -351,11 +353,14 @@ static void jwatch_arm(wol_walk *w, const char *absdir, const wol_strv *years)
 	jw->wd = calloc(years->n ? years->n : 1, sizeof *jw->wd);
 	jw->year = calloc(years->n ? years->n : 1, sizeof *jw->year);
 	ix->jw = jw;
-	if (jw->fd < 0 || !jw->wd || !jw->year ||
+	struct stat st;
+	if (jw->fd < 0 || !jw->wd || !jw->year || stat(absdir, &st) != 0 ||
 	    (jw->root = inotify_add_watch(jw->fd, absdir, JW_ROOT)) < 0) {
 		wol_index__jwatch_drop(ix);
 		return;
 	}
+	jw->dev = st.st_dev;
+	jw->ino = st.st_ino;
 	for (size_t i = 0; i < years->n; i++) {
 		char *dir = wol_strfmt("%s/%s", absdir, years->v[i]);
 		jw->year[i] = wol_strfmt("%s", years->v[i]);
@@ -409,7 +414,12 @@ static int jwatch_changes(struct wol_jwatch *jw, wol_strv *out)
 static int walk_journal_watched(wol_walk *w, int *result)
 {
 	wol_strv look = {0};
-	if (!jwatch_changes(w->ix->jw, &look)) {
+	struct wol_jwatch *jw = w->ix->jw;
+	char *absj = wol_strfmt("%s/journal", wol_ctx_home(w->ix->ctx));
+	struct stat st;
+	int same = absj && stat(absj, &st) == 0 && st.st_dev == jw->dev && st.st_ino == jw->ino;
+	free(absj);
+	if (!same || !jwatch_changes(jw, &look)) {
 		wol_strv_clear(&look);
 		return 0;
 	}

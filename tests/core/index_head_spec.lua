@@ -384,4 +384,23 @@ describe('index: a refresh from the recorded HEAD tree', function()
     assert.are.same({ 'journal/2027/2027-01-01.md' }, find(ctx, 'terns'))
     ctx:close()
   end)
+
+  it('walks the journal again when its path leads to another folder', function()
+    local m = t.member('jlink')
+    local h = m.wol_home
+    local a, b = m.home .. '/ja', m.home .. '/jb'
+    doc(m.home, 'ja/2026/2026-11-20.md', 'Day', 'An auk.')
+    doc(m.home, 'jb/2026/2026-11-20.md', 'Day', 'A puffin.')
+    t.sh('mkdir -p ' .. t.shquote(h) .. ' && ln -s ' .. t.shquote(a) .. ' ' .. t.shquote(h .. '/journal'))
+    settle()
+    local ctx = assert(core.open({ home = h }))
+    assert(ctx:index_refresh())
+    assert(ctx:index_refresh())
+    assert.are.equal(0, assert(ctx:index_refresh()).stat) -- watched
+    t.sh('ln -sfn ' .. t.shquote(b) .. ' ' .. t.shquote(h .. '/journal'))
+    local rep = assert(ctx:index_refresh())
+    assert.are.same({ 1, 1 }, { rep.stat, rep.updated })
+    assert.are.same({ 'journal/2026/2026-11-20.md' }, find(ctx, 'puffin'))
+    ctx:close()
+  end)
 end)
