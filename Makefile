@@ -33,6 +33,21 @@ GIT_WRAP := git_repository_open git_repository_open_ext git_repository_init \
             git_oid_fromstrn git_remote_create_detached git_diff_buffers git_error_last \
             git_error_clear git_error_set_str
 LDFLAGS_ALL := $(LDFLAGS) $(addprefix -Wl$(comma)--wrap=,$(GIT_WRAP))
+# The CLI is not linked against libgit2, libcrypto and sqlite: it loads each
+# when a command first calls it (tools/lazylib.sh generates a trampoline for
+# each function the objects call, csrc/cli/lazylib.c loads; bench/ANALYSIS.md,
+# "CLI start"). On x86_64 and aarch64 when nm and objdump are there;
+# otherwise, or with `make LAZY=0`, the CLI is linked like the module.
+LAZY_PKGS := libgit2 libcrypto sqlite3
+LAZY_ARCH := $(firstword $(subst -, ,$(shell $(CC) -dumpmachine)))
+LAZY      ?= $(if $(filter x86_64 aarch64,$(LAZY_ARCH)),$(if $(shell command -v nm && command -v objdump),1,0),0)
+ifeq ($(LAZY),1)
+CLI_LIBS := $(filter-out $(shell pkg-config --libs-only-l $(LAZY_PKGS) 2>/dev/null),$(PKG_LIBS)) -ldl
+lazy_obj  = $(1)/lazy_trampolines.o
+else
+CLI_LIBS := $(PKG_LIBS)
+lazy_obj  =
+endif
 
 # csrc/ in layers (doc/hacking.md): util/, format/, repo/, index/, the domain
 # nouns at the top, and the two front ends lua/ (the module) and cli/ (bin/wol).
@@ -81,9 +96,17 @@ $(MODULE): $(call obj,$(OBJDIR),$(LIB_SRC) $(LUA_SRC)) $(call gen_obj,$(OBJDIR))
 	@mkdir -p $(dir $@)
 	$(CC) -shared -o $@ $^ $(LDFLAGS_ALL) $(PKG_LIBS)
 
-$(CLI): $(call obj,$(OBJDIR),$(LIB_SRC) $(CLI_SRC)) $(call gen_obj,$(OBJDIR))
+$(CLI): $(call obj,$(OBJDIR),$(LIB_SRC) $(CLI_SRC)) $(call gen_obj,$(OBJDIR)) $(call lazy_obj,$(OBJDIR))
 	@mkdir -p $(dir $@)
-	$(CC) -o $@ $^ $(LDFLAGS_ALL) $(PKG_LIBS)
+	$(CC) -o $@ $^ $(LDFLAGS_ALL) $(CLI_LIBS)
+
+# the trampolines of the CLI's lazily loaded libraries, from its objects
+%/lazy_trampolines.o: %/lazy_trampolines.S
+	$(CC) -c -o $@ $<
+
+$(OBJDIR)/lazy_trampolines.S: $(call obj,$(OBJDIR),$(LIB_SRC) $(CLI_SRC)) $(call gen_obj,$(OBJDIR)) \
+                              tools/lazylib.sh
+	CC='$(CC)' sh tools/lazylib.sh $(LAZY_ARCH) $(LAZY_PKGS) -- $(filter %.o,$^) > $@.tmp && mv $@.tmp $@
 
 # Sanitizer build: the same sources with ASan+UBSan, in build/asan. The module
 # is never unloaded (-z nodelete) so leak reports name their libraries.
@@ -99,9 +122,14 @@ $(ASANDIR)/lua/wol/core.so: $(call obj,$(ASANDIR),$(LIB_SRC) $(LUA_SRC)) $(call 
 	@mkdir -p $(dir $@)
 	$(CC) -shared $(ASAN_FLAGS) -Wl,-z,nodelete -o $@ $^ $(LDFLAGS_ALL) $(PKG_LIBS)
 
-$(ASANDIR)/bin/wol: $(call obj,$(ASANDIR),$(LIB_SRC) $(CLI_SRC)) $(call gen_obj,$(ASANDIR))
+$(ASANDIR)/bin/wol: $(call obj,$(ASANDIR),$(LIB_SRC) $(CLI_SRC)) $(call gen_obj,$(ASANDIR)) \
+                    $(call lazy_obj,$(ASANDIR))
 	@mkdir -p $(dir $@)
-	$(CC) $(ASAN_FLAGS) -o $@ $^ $(LDFLAGS_ALL) $(PKG_LIBS)
+	$(CC) $(ASAN_FLAGS) -o $@ $^ $(LDFLAGS_ALL) $(CLI_LIBS)
+
+$(ASANDIR)/lazy_trampolines.S: $(call obj,$(ASANDIR),$(LIB_SRC) $(CLI_SRC)) $(call gen_obj,$(ASANDIR)) \
+                               tools/lazylib.sh
+	CC='$(CC)' sh tools/lazylib.sh $(LAZY_ARCH) $(LAZY_PKGS) -- $(filter %.o,$^) > $@.tmp && mv $@.tmp $@
 
 $(OBJDIR) $(ASANDIR):
 	@mkdir -p $@

@@ -1,7 +1,9 @@
 -- bench/share.lua: :WolShare's in-process commit against `git add && git
 -- commit` and `wol share`, on a circle repository of 10,000 notes and 1,000
 -- commits generated from a fixed seed. Run with luajit (bench/share.sh).
--- Prints the medians and the ratios; all three are measured in this run.
+-- Prints the medians and the ratios; all are measured in this run. The
+-- in-process share runs in both durability modes (share.fsync "commit", the
+-- default, and "always"; doc/format.md, "Durability").
 
 local root = assert(os.getenv('WOL_ROOT'), 'run through bench/share.sh')
 local B = dofile(root .. '/bench/lib.lua')
@@ -66,9 +68,11 @@ local core = require('wol.core')
 local ctx = assert(core.open({}))
 local c = assert(ctx:circle_open('bench'))
 local mine = circle .. '/notes/tester/bench-inprocess.md'
+local mine_always = circle .. '/notes/tester/bench-always.md'
 local plain = circle .. '/notes/tester/bench-git.md'
 local cli = circle .. '/notes/tester/bench-cli.md'
-local t_in, t_git, t_gitfs, t_cli = {}, {}, {}, {}
+local t_in, t_always, t_git, t_gitfs, t_cli = {}, {}, {}, {}, {}
+local load_start = io.open('/proc/loadavg'):read('*l') or '?'
 
 local function write(path, text)
   local f = assert(io.open(path, 'w'))
@@ -91,6 +95,12 @@ for r = 0, RUNS do
   local text = note_text(99999, r)
   timed(t_in, r, function()
     local res = assert(c:share({ file = mine, content = text }))
+    assert(res.commit, 'no commit')
+  end)
+  -- 1b. the same with share.fsync = "always" (every file and folder fsynced)
+  local text2 = note_text(55555, r)
+  timed(t_always, r, function()
+    local res = assert(c:share({ file = mine_always, content = text2, fsync = 'always' }))
     assert(res.commit, 'no commit')
   end)
   -- 2. the git CLI: git add <file> && git commit (file written before timing)
@@ -117,25 +127,33 @@ ctx:close()
 sh(string.format('git -C %q fsck --no-progress >/dev/null 2>&1', circle))
 
 local m_in, m_git, m_cli, m_gitfs = median(t_in), median(t_git), median(t_cli), median(t_gitfs)
+local m_always = median(t_always)
 local count = io.popen(string.format('git -C %q ls-files | wc -l; git -C %q rev-list --count HEAD', circle, circle)):read('*a')
 local files, commits = count:match('(%d+)%s+(%d+)')
 print(string.format('repository: %s files, %s commits (generated with seed 20260302); %d runs each', files, commits, RUNS))
-print(string.format('in-process share (wol.core, handle kept open): median %7.2f ms', m_in))
+print(string.format('in-process share (wol.core, handle kept open): median %7.2f ms  (share.fsync = "commit", the default)', m_in))
+print(string.format('in-process share, share.fsync = "always":      median %7.2f ms', m_always))
 print(string.format('git add <file> && git commit:                  median %7.2f ms', m_git))
 print(string.format('git add && git commit, core.fsync=all:         median %7.2f ms', m_gitfs))
 print(string.format('wol share <file> (CLI process):                median %7.2f ms', m_cli))
 print(string.format('ratio git / in-process: %.1fx (target >= 5x)', m_git / m_in))
 print(string.format('ratio git (fsync all) / in-process: %.1fx', m_gitfs / m_in))
+print(string.format('ratio git / in-process "always": %.1fx; git (fsync all) / in-process "always": %.1fx',
+  m_git / m_always, m_gitfs / m_always))
 print(string.format('ratio git / wol CLI:    %.1fx', m_git / m_cli))
-print(string.format('load average at the end: %s', (io.open('/proc/loadavg'):read('*l') or '?')))
+print(string.format('load average at the start: %s; at the end: %s', load_start,
+  (io.open('/proc/loadavg'):read('*l') or '?')))
 
 -- records for `make bench` (bench/run.sh): every figure with its spread
 local S = 'Share (10,000-note repository)'
-B.figure(S, 'in-process share (:WolShare path)', t_in)
+B.figure(S, 'in-process share (:WolShare path, share.fsync = "commit")', t_in)
+B.figure(S, 'in-process share, share.fsync = "always"', t_always)
 B.figure(S, 'baseline: git add && git commit', t_git)
 B.figure(S, 'baseline: git add && git commit, core.fsync=all', t_gitfs)
 B.figure(S, 'wol share (CLI process)', t_cli)
 B.target(S, 'in-process share >= 5x faster than git add && git commit',
   string.format('%.1f ms vs %.1f ms: %.1fx (vs git with fsync=all: %.1fx)', m_in, m_git, m_git / m_in, m_gitfs / m_in),
   m_git / m_in >= 5)
+B.note(S, string.format('share.fsync = "always": %.1f ms, %.1fx the git pair, %.1fx git with fsync=all',
+  m_always, m_git / m_always, m_gitfs / m_always))
 B.note(S, string.format('wol share as a process: %.1f ms, %.2fx the git pair', m_cli, m_git / m_cli))

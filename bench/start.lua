@@ -91,6 +91,25 @@ for i = 2, #cmds do
     string.format('%.2f ms against %.2f ms median: %.2fx', st.median, git.median, ratio), ok)
 end
 
+-- the shared objects each process maps at start and on the way (the
+-- dynamic linker's account: LD_DEBUG=files)
+for _, c in ipairs(cmds) do
+  local args = {}
+  for i, a in ipairs(c.argv) do
+    args[i] = q(a)
+  end
+  local p = io.popen(string.format('LD_DEBUG=files %s 2>&1 >/dev/null', table.concat(args, ' ')))
+  local n = 0
+  for line in p:lines() do
+    if line:find('generating link map', 1, true) then
+      n = n + 1
+    end
+  end
+  p:close()
+  print(string.format('%-40s %12d shared objects', c.name, n))
+  B.note(S, string.format('%s: %d shared objects loaded (LD_DEBUG=files)', c.name, n))
+end
+
 -- instructions of one process each (callgrind), when valgrind is there
 if os.execute('command -v valgrind >/dev/null 2>&1') == 0 or os.execute('command -v valgrind >/dev/null 2>&1') == true then
   local out = os.tmpname()

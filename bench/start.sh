@@ -4,8 +4,9 @@
 # `wol journal --path`, `wol search --no-refresh WORD`) beside `git
 # --version`, the cheapest process git has, interleaved in the same run
 # (issue 20: each within 1.5x). Processes are started with posix_spawn, no
-# shell in between. Also prints the instruction counts of one process of
-# each (callgrind, which the machine's load does not move) when valgrind is
+# shell in between. Also prints the shared objects each process loads
+# (LD_DEBUG=files) and the instruction counts of one process of each
+# (callgrind, which the machine's load does not move) when valgrind is
 # installed. Rerunnable: sh bench/start.sh. BENCH_RUNS (41) rounds;
 # BENCH_NOTES (300) notes in the circle the search looks at.
 set -eu

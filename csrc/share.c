@@ -307,7 +307,9 @@ static int finish(share_state *st, wol_share_result *r, const char *rel, const c
 	if (!msg)
 		return wol_error_set(err, WOL_ENOMEM, "out of memory");
 	wol_commit_file f = {rel, data, len};
+	c->fsync_call = st->o->fsync; /* NULL: git config wol.shareFsync */
 	int rc = wol_circle_commit(c, &f, 1, msg, st->o->lock_timeout_ms, r->commit, err);
+	c->fsync_call = NULL;
 	free(msg);
 	if (rc)
 		return rc;

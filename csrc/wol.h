@@ -572,6 +572,8 @@ typedef struct wol_share_opts {
 	int force;           /* share journal entries and secret-looking content */
 	size_t max_size;     /* 0: WOL_SHARE_MAX */
 	int lock_timeout_ms; /* wait for index.lock / other sharers; 0: 2000 */
+	const char *fsync;   /* "commit" or "always" (doc/format.md, Durability); NULL:
+	                        git config wol.shareFsync, else "commit" */
 } wol_share_opts;
 
 typedef struct wol_share_result {

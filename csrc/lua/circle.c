@@ -6,7 +6,7 @@
  *   circle:close() / name() / path() / handle() / info() / ahead()
  *   circle:members() / notes([handle]) / note_new(title) -> relpath
  *   circle:share{file=, content=, title=, message=, note=, lang=, line1=,
- *                line2=, force=, max_size=, lock_timeout=} -> result
+ *                line2=, force=, max_size=, lock_timeout=, fsync=} -> result
  *   core.share_check(content [, max_size [, force]]) -> true
  *   core.path_check(rel) -> true;  core.id(handle) -> id
  * Runtime failures return nil, "wol: ..."; wrong argument types raise. */
@@ -296,6 +296,7 @@ static int l_share(lua_State *L)
 	o.force = opt_bool_field(L, 2, "force");
 	o.max_size = (size_t)opt_int_field(L, 2, "max_size", 0);
 	o.lock_timeout_ms = opt_int_field(L, 2, "lock_timeout", 0);
+	o.fsync = wol_lua_optfield(L, 2, "fsync");
 	wol_share_result r;
 	wol_error err;
 	if (wol_share_note(c, &o, &r, &err) != 0)

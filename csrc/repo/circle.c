@@ -44,7 +44,7 @@ static int mkdirs_nofollow(const char *root, const char *rel, wol_error *err)
 
 /* Writes root/rel atomically without following symbolic links. */
 static int write_nofollow(const char *root, const char *rel, const char *data, size_t len,
-                          wol_error *err)
+                          int flags, wol_error *err)
 {
 	int rc = mkdirs_nofollow(root, rel, err);
 	if (rc)
@@ -58,7 +58,7 @@ static int write_nofollow(const char *root, const char *rel, const char *data, s
 		                   S_ISLNK(st.st_mode) ? "is a symbolic link (not followed)"
 		                                       : "not a regular file");
 	} else {
-		rc = wol_fs_write_atomic(p, data, len, 0644, err);
+		rc = wol_fs_write_atomic_x(p, data, len, 0644, flags, err);
 	}
 	free(p);
 	return rc;
@@ -112,6 +112,7 @@ wol_circle *wol_circle__new(wol_ctx *ctx, const char *name, const char *path, wo
 	                                  : wol_strfmt("%s@wol.invalid", handle);
 	snprintf(c->handle, sizeof c->handle, "%s", handle);
 	c->today = wol_ctx_today(ctx);
+	c->fsync_cfg = wol_ctx_config(ctx, "wol.shareFsync"); /* checked when committing */
 	if (!c->name || !c->path || !c->gitdir || !c->home || !c->author || !c->email) {
 		wol_circle_close(c);
 		wol_error_set(err, WOL_ENOMEM, "out of memory");
@@ -166,8 +167,11 @@ void wol_circle_close(wol_circle *c)
 	if (c->idx)
 		git_index_free(c->idx);
 	free(c->ixbuf);
+	if (c->refdb_nosync)
+		git_refdb_free(c->refdb_nosync);
 	if (c->repo)
 		git_repository_free(c->repo);
+	free(c->fsync_cfg);
 	free(c->name);
 	free(c->path);
 	free(c->gitdir);
@@ -231,7 +235,14 @@ int wol_circle__write(wol_circle *c, const char *rel, const char *data, size_t l
                       wol_error *err)
 {
 	int rc = wol_path_check(rel, err);
-	return rc ? rc : write_nofollow(c->path, rel, data, len, err);
+	return rc ? rc : write_nofollow(c->path, rel, data, len, 0, err);
+}
+
+int wol_circle__write_x(wol_circle *c, const char *rel, const char *data, size_t len, int flags,
+                        wol_error *err)
+{
+	int rc = wol_path_check(rel, err);
+	return rc ? rc : write_nofollow(c->path, rel, data, len, flags, err);
 }
 
 void wol_circle__rmtree(const char *path)

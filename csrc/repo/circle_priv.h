@@ -31,6 +31,14 @@ struct wol_circle {
 	char *ixbuf;
 	size_t ixlen;
 	struct stat ixbuf_st;
+	/* the durability of commits (commit.c): git config wol.shareFsync as
+	 * read when the handle opened (NULL: not set), and the value one call
+	 * asks for instead (the editor's setup{share = {fsync = ...}}) */
+	char *fsync_cfg;
+	const char *fsync_call;
+	/* share.fsync = "commit": a reference database opened with libgit2's
+	 * fsync off, used during our commits only */
+	git_refdb *refdb_nosync;
 };
 
 
@@ -70,6 +78,9 @@ int wol_circle__read_at(const char *root, const char *rel, size_t max, char **ou
                         wol_error *err);
 int wol_circle__write(wol_circle *c, const char *rel, const char *data, size_t len,
                       wol_error *err);
+/* The same with wol_fs_write_atomic_x's flags. */
+int wol_circle__write_x(wol_circle *c, const char *rel, const char *data, size_t len, int flags,
+                        wol_error *err);
 
 /* What waits to be pushed after a commit: *has_remote 1 when the clone
  * has an origin, *ahead its commits not on origin's branch (0 on errors). */
@@ -93,8 +104,10 @@ struct git_repository *wol_circle_repo(wol_circle *c);
  * empty commit is made).
  * Protocol (doc/format.md): .git/wol-commit.flock serialises wol
  * processes; git's own .git/index.lock is taken (waiting up to timeout_ms,
- * 0: 2000, then WOL_ELOCKED) so the git CLI cannot interleave; objects are
- * fsynced (GIT_OPT_ENABLE_FSYNC_GITDIR, set once by wol_init); the branch
+ * 0: 2000, then WOL_ELOCKED) so the git CLI cannot interleave; the note,
+ * the objects and the index are durable before the branch moves, and the
+ * branch after (share.fsync, git config wol.shareFsync: one barrier or an
+ * fsync per file, commit.c); the branch
  * moves by compare-and-swap, rebuilt on top when something else moved it.
  * A process killed part way leaves no commit or a complete one; the next
  * commit removes what it left (locks, temporary files), guided by

@@ -8,12 +8,16 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <git2.h>
+#include <git2/sys/repository.h>
+#include <libgen.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/random.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -235,11 +239,11 @@ static int write_all_fd(int fd, const char *p, size_t n)
 }
 
 /* The index with `files` staged, changed in place (gitindex.c) and written
- * to wol-index.new, fsynced, renamed over the index. 0, WOL_GITINDEX_FALLBACK
+ * to wol-index.new, fsynced (when `sync`), renamed over the index. 0, WOL_GITINDEX_FALLBACK
  * when only libgit2's writer can do it, or an error. */
 static int write_index_in_place(wol_circle *c, const char *cur, const char *tmp,
                                 const wol_commit_file *files, const git_oid *blobs, size_t nfiles,
-                                wol_error *err)
+                                int sync, wol_error *err)
 {
 	struct stat st;
 	if (stat(cur, &st) != 0)
@@ -278,7 +282,7 @@ static int write_index_in_place(wol_circle *c, const char *cur, const char *tmp,
 	}
 	unlink(tmp);
 	int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0666);
-	if (fd < 0 || write_all_fd(fd, bytes, len) != 0 || fsync(fd) != 0) {
+	if (fd < 0 || write_all_fd(fd, bytes, len) != 0 || (sync && fsync(fd) != 0)) {
 		int e = errno;
 		if (fd >= 0)
 			close(fd);
@@ -305,7 +309,7 @@ static int write_index_in_place(wol_circle *c, const char *cur, const char *tmp,
  * replaces) renamed over the index. The parsed copy is kept in the handle
  * and reused while the index on disk is still the one we wrote. */
 static int write_index(wol_circle *c, const wol_commit_file *files, const git_oid *blobs,
-                       size_t nfiles, wol_error *err)
+                       size_t nfiles, int sync, wol_error *err)
 {
 	char *cur = wol_strfmt("%s/index", c->gitdir);
 	char *tmp = wol_strfmt("%s/wol-index.new", c->gitdir);
@@ -314,7 +318,7 @@ static int write_index(wol_circle *c, const wol_commit_file *files, const git_oi
 		rc = wol_error_set(err, WOL_ENOMEM, "out of memory");
 		goto out;
 	}
-	rc = write_index_in_place(c, cur, tmp, files, blobs, nfiles, err);
+	rc = write_index_in_place(c, cur, tmp, files, blobs, nfiles, sync, err);
 	if (rc != WOL_GITINDEX_FALLBACK)
 		goto out_kept;
 	rc = 0;
@@ -418,11 +422,186 @@ static int stage_entry(git_index *idx, const char *root, const char *rel, const 
 	return git_index_add(idx, &e);
 }
 
+/* ------------------------------------------------------------ durability */
+
+/* share.fsync, git config wol.shareFsync (doc/format.md, "Durability"): the
+ * one place of its values and its default.
+ * - "always": every file and folder a commit writes is fsynced as it is
+ *   written (libgit2's GIT_OPT_ENABLE_FSYNC_GITDIR, set by wol_git_ready,
+ *   and wol's own writes): 19 fsyncs for a share.
+ * - "commit", the default: the note, the objects and the index are written
+ *   out to the device without an fsync each (wol_fs_writeout); then one
+ *   fsync of the new index commits the file system's journal, which holds
+ *   everything created before it; only then does the branch move, and the
+ *   branch file and its folder are fsynced: 3 fsyncs. The reflogs are
+ *   appended without one (after a power cut their last line may be
+ *   missing; the branch never points at a missing object).
+ * That one fsync stands for the others only where the journal is committed
+ * whole and in order (ext4, XFS); on any other file system "commit" acts as
+ * "always". A kill -9 needs no fsync at all (the page cache outlives the
+ * process): the commit protocol recovers the same way in both modes. */
+enum { FSYNC_COMMIT, FSYNC_ALWAYS };
+
+#define FS_EXT4_MAGIC 0xEF53
+#define FS_XFS_MAGIC 0x58465342
+
+static int fsync_mode(const wol_circle *c, int *mode, wol_error *err)
+{
+	const char *v = c->fsync_call ? c->fsync_call : c->fsync_cfg;
+	if (!v || !*v || strcasecmp(v, "commit") == 0)
+		*mode = FSYNC_COMMIT;
+	else if (strcasecmp(v, "always") == 0)
+		*mode = FSYNC_ALWAYS;
+	else
+		return wol_error_set(err, WOL_EINVAL, "share.fsync: '%s' is not \"commit\" or \"always\" (%s)",
+		                     v, c->fsync_call ? "setup{ share = { fsync = ... } }"
+		                                      : "git config wol.shareFsync");
+	struct statfs sf;
+	if (*mode == FSYNC_COMMIT &&
+	    (statfs(c->gitdir, &sf) != 0 || (sf.f_type != FS_EXT4_MAGIC && sf.f_type != FS_XFS_MAGIC)))
+		*mode = FSYNC_ALWAYS;
+	return 0;
+}
+
+/* "commit": libgit2 writes without fsync until nosync_end. The option is
+ * process-wide (wol starts no threads, and it is set back before the
+ * commit returns); references go through a database opened while it was
+ * off, because libgit2 takes a database's fsync flag when opening it. */
+static int nosync_begin(wol_circle *c, git_refdb **orig, wol_error *err)
+{
+	/* the handle's own database, opened now (fsync on) if not yet */
+	int grc = git_repository_refdb(orig, c->repo);
+	if (grc < 0) {
+		*orig = NULL;
+		return wol_error_git(err, grc, "commit: refs");
+	}
+	git_libgit2_opts(GIT_OPT_ENABLE_FSYNC_GITDIR, 0);
+	if (!c->refdb_nosync && (grc = git_refdb_open(&c->refdb_nosync, c->repo)) < 0)
+		c->refdb_nosync = NULL;
+	if (grc == 0)
+		grc = git_repository_set_refdb(c->repo, c->refdb_nosync);
+	if (grc < 0) {
+		git_libgit2_opts(GIT_OPT_ENABLE_FSYNC_GITDIR, 1);
+		git_refdb_free(*orig);
+		*orig = NULL;
+		return wol_error_git(err, grc, "commit: refs");
+	}
+	return 0;
+}
+
+static void nosync_end(wol_circle *c, git_refdb *orig)
+{
+	if (!orig)
+		return;
+	git_repository_set_refdb(c->repo, orig);
+	git_refdb_free(orig);
+	git_libgit2_opts(GIT_OPT_ENABLE_FSYNC_GITDIR, 1); /* as wol_git_ready set it */
+}
+
+/* An fsync of a file or folder by name. */
+static int fsync_path(const char *path, int oflags, wol_error *err)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC | oflags);
+	int rc = fd < 0 ? -1 : fsync(fd);
+	int e = errno;
+	if (fd >= 0)
+		close(fd);
+	return rc == 0 ? 0 : wol_error_set(err, WOL_EIO, "commit: fsync %s: %s", path, strerror(e));
+}
+
+/* "commit": the objects of a commit written out to the device, all started
+ * first, then waited for (they go to the device together). Packed objects
+ * are left alone: they were made durable when fetched. */
+typedef struct writeouts {
+	int fd[32];
+	size_t n;
+} writeouts;
+
+static int writeout_start(wol_circle *c, writeouts *w, const git_oid *id, wol_error *err)
+{
+	char hex[GIT_OID_HEXSZ + 1];
+	git_oid_tostr(hex, sizeof hex, id);
+	char *p = wol_strfmt("%s/objects/%.2s/%s", c->gitdir, hex, hex + 2);
+	if (!p)
+		return wol_error_set(err, WOL_ENOMEM, "out of memory");
+	int rc = 0;
+	int fd = open(p, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd >= 0 && w->n < sizeof w->fd / sizeof w->fd[0] && wol_fs_writeout_start(fd) == 0) {
+		w->fd[w->n++] = fd; /* waited for in writeout_wait */
+	} else if (fd >= 0) {
+		if (wol_fs_writeout(fd) != 0)
+			rc = wol_error_set(err, WOL_EIO, "commit: %s: %s", p, strerror(errno));
+		close(fd);
+	}
+	free(p);
+	return rc;
+}
+
+static int writeout_wait(writeouts *w, int rc, wol_error *err)
+{
+	for (size_t i = 0; i < w->n; i++) {
+		if (rc == 0 && wol_fs_writeout(w->fd[i]) != 0)
+			rc = wol_error_set(err, WOL_EIO, "commit: writing objects out: %s", strerror(errno));
+		close(w->fd[i]);
+	}
+	w->n = 0;
+	return rc;
+}
+
+/* "commit": what the new commit points at written out: the commit, its
+ * tree, the blobs and the trees on each path. */
+static int writeout_commit(wol_circle *c, const wol_commit_file *files, const git_oid *blobs,
+                           size_t nfiles, git_tree *tree, const git_oid *commit, wol_error *err)
+{
+	writeouts w = {.n = 0};
+	int rc = writeout_start(c, &w, commit, err);
+	if (rc == 0)
+		rc = writeout_start(c, &w, git_tree_id(tree), err);
+	for (size_t i = 0; rc == 0 && i < nfiles; i++) {
+		rc = writeout_start(c, &w, &blobs[i], err);
+		char *dir = wol_strfmt("%s", files[i].path);
+		if (!dir && rc == 0)
+			rc = wol_error_set(err, WOL_ENOMEM, "out of memory");
+		for (char *s = dir ? strchr(dir, '/') : NULL; rc == 0 && s; s = strchr(s + 1, '/')) {
+			*s = '\0';
+			git_tree_entry *e = NULL;
+			if (git_tree_entry_bypath(&e, tree, dir) == 0)
+				rc = writeout_start(c, &w, git_tree_entry_id(e), err);
+			else
+				git_error_clear();
+			git_tree_entry_free(e);
+			*s = '/';
+		}
+		free(dir);
+	}
+	return writeout_wait(&w, rc, err);
+}
+
+/* "commit": the branch file and its folder fsynced after it moved (the
+ * commit point). */
+static int sync_branch(wol_circle *c, const char *branch, wol_error *err)
+{
+	char *p = wol_strfmt("%s/%s", c->gitdir, branch);
+	if (!p)
+		return wol_error_set(err, WOL_ENOMEM, "out of memory");
+	int rc = fsync_path(p, O_NOFOLLOW, err);
+	if (rc == 0) {
+		*strrchr(p, '/') = '\0';
+		rc = fsync_path(p, O_DIRECTORY, err);
+	}
+	free(p);
+	return rc;
+}
+
+/* ------------------------------------------------------------ one attempt */
+
 /* One attempt: objects, index entries, then the branch moved only if it
  * still points at the parent we built on. Returns GIT_EMODIFIED when it
- * moved underneath (the caller retries). */
+ * moved underneath (the caller retries). In "commit" mode the new commit
+ * is written before the index, so that the index's fsync comes after
+ * everything it stands for. */
 static int commit_once(wol_circle *c, const wol_commit_file *files, size_t nfiles,
-                       const char *message, int timeout_ms, int *waited, char *oid_out,
+                       const char *message, int mode, int timeout_ms, int *waited, char *oid_out,
                        wol_error *err)
 {
 	char *branch = NULL;
@@ -464,30 +643,44 @@ static int commit_once(wol_circle *c, const wol_commit_file *files, size_t nfile
 		rc = wol_error_git(err, grc, "commit: tree");
 		goto out;
 	}
+	int unchanged = parent && git_oid_equal(&tree_oid, git_commit_tree_id(parent));
+	if (!unchanged) {
+		grc = git_signature_now(&sig, c->author, c->email);
+		if (grc < 0) {
+			rc = wol_error_git(err, grc, "commit: author");
+			goto out;
+		}
+		grc = git_tree_lookup(&newtree, c->repo, &tree_oid);
+		if (grc == 0) {
+			const git_commit *parents[1] = {parent};
+			grc = git_commit_create(&commit_oid, c->repo, NULL, sig, sig, NULL, message,
+			                        newtree, parent ? 1 : 0, parents);
+		}
+		if (grc < 0) {
+			rc = wol_error_git(err, grc, "commit");
+			goto out;
+		}
+		if (mode == FSYNC_COMMIT &&
+		    (rc = writeout_commit(c, files, blobs, nfiles, newtree, &commit_oid, err)))
+			goto out;
+	}
 	/* the index: only these entries change (we hold index.lock) */
-	if ((rc = write_index(c, files, blobs, nfiles, err)))
+	if ((rc = write_index(c, files, blobs, nfiles, mode == FSYNC_ALWAYS, err)))
 		goto out;
-	if (parent && git_oid_equal(&tree_oid, git_commit_tree_id(parent))) {
+	if (unchanged) {
 		if (oid_out)
 			oid_out[0] = '\0';
 		rc = 1; /* nothing changed: no empty commit */
 		goto out;
 	}
-	grc = git_signature_now(&sig, c->author, c->email);
-	if (grc < 0) {
-		rc = wol_error_git(err, grc, "commit: author");
-		goto out;
-	}
-	git_tree_free(newtree);
-	grc = git_tree_lookup(&newtree, c->repo, &tree_oid);
-	if (grc == 0) {
-		const git_commit *parents[1] = {parent};
-		grc = git_commit_create(&commit_oid, c->repo, NULL, sig, sig, NULL, message, newtree,
-		                        parent ? 1 : 0, parents);
-	}
-	if (grc < 0) {
-		rc = wol_error_git(err, grc, "commit");
-		goto out;
+	if (mode == FSYNC_COMMIT) {
+		/* the barrier: the index is the newest file, so its fsync commits
+		 * the journal holding the note, the objects and itself */
+		char *ix = wol_strfmt("%s/index", c->gitdir);
+		rc = ix ? fsync_path(ix, O_NOFOLLOW, err) : wol_error_set(err, WOL_ENOMEM, "out of memory");
+		free(ix);
+		if (rc)
+			goto out;
 	}
 	char *logmsg = wol_strfmt("commit%s: %.*s", parent ? "" : " (initial)",
 	                          (int)strcspn(message, "\n"), message);
@@ -512,6 +705,8 @@ static int commit_once(wol_circle *c, const wol_commit_file *files, size_t nfile
 		rc = wol_error_git(err, grc, "commit: update branch");
 		goto out;
 	}
+	if (mode == FSYNC_COMMIT && (rc = sync_branch(c, branch, err)))
+		goto out;
 	if (oid_out)
 		git_oid_tostr(oid_out, 41, &commit_oid);
 out:
@@ -557,8 +752,11 @@ int wol_circle_commit(wol_circle *c, const wol_commit_file *files, size_t nfiles
 		return rc;
 	}
 	recover_after_crash(c, owner);
-	int waited = 0;
-	rc = write_owner(owner, files, nfiles, err);
+	int waited = 0, mode = FSYNC_ALWAYS;
+	git_refdb *orig = NULL;
+	rc = fsync_mode(c, &mode, err);
+	if (rc == 0)
+		rc = write_owner(owner, files, nfiles, err);
 	if (rc)
 		goto out;
 	rc = take_index_lock(c, timeout_ms, &waited, err);
@@ -566,6 +764,8 @@ int wol_circle_commit(wol_circle *c, const wol_commit_file *files, size_t nfiles
 		truncate(owner, 0);
 		goto out;
 	}
+	if (mode == FSYNC_COMMIT)
+		rc = nosync_begin(c, &orig, err);
 	for (size_t i = 0; i < nfiles && rc == 0; i++) {
 		/* a file that already holds these bytes is left as it is, so an
 		 * editor that just wrote it sees no change on disk */
@@ -575,10 +775,11 @@ int wol_circle_commit(wol_circle *c, const wol_commit_file *files, size_t nfiles
 		           hlen == files[i].len && memcmp(have, files[i].data, hlen) == 0;
 		free(have);
 		if (!same)
-			rc = wol_circle__write(c, files[i].path, files[i].data, files[i].len, err);
+			rc = wol_circle__write_x(c, files[i].path, files[i].data, files[i].len,
+			                         mode == FSYNC_COMMIT ? WOL_FS_WRITEOUT : 0, err);
 	}
 	for (int attempt = 0; rc == 0; attempt++) {
-		rc = commit_once(c, files, nfiles, message, timeout_ms, &waited, oid_out, err);
+		rc = commit_once(c, files, nfiles, message, mode, timeout_ms, &waited, oid_out, err);
 		if (rc == 1) {
 			rc = 0; /* unchanged */
 			break;
@@ -592,6 +793,7 @@ int wol_circle_commit(wol_circle *c, const wol_commit_file *files, size_t nfiles
 		}
 		rc = 0;
 	}
+	nosync_end(c, orig);
 	drop_index_lock(c);
 	/* kept, empty: "no commit under way" (creating it anew costs more) */
 	truncate(owner, 0);

@@ -136,8 +136,40 @@ static int write_all(int fd, const char *data, size_t len)
 	return 0;
 }
 
+int wol_fs_writeout(int fd)
+{
+#ifdef SYNC_FILE_RANGE_WRITE
+	int rc;
+	do
+		rc = sync_file_range(fd, 0, 0,
+		                     SYNC_FILE_RANGE_WAIT_BEFORE | SYNC_FILE_RANGE_WRITE |
+		                         SYNC_FILE_RANGE_WAIT_AFTER);
+	while (rc != 0 && errno == EINTR);
+	if (rc == 0 || (errno != ENOSYS && errno != EINVAL && errno != ESPIPE))
+		return rc;
+#endif
+	return fsync(fd); /* no write-out-only call here: the full one */
+}
+
+int wol_fs_writeout_start(int fd)
+{
+#ifdef SYNC_FILE_RANGE_WRITE
+	return sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WRITE);
+#else
+	(void)fd;
+	errno = ENOSYS;
+	return -1;
+#endif
+}
+
 int wol_fs_write_atomic(const char *path, const char *data, size_t len, mode_t mode,
                         wol_error *err)
+{
+	return wol_fs_write_atomic_x(path, data, len, mode, 0, err);
+}
+
+int wol_fs_write_atomic_x(const char *path, const char *data, size_t len, mode_t mode, int flags,
+                          wol_error *err)
 {
 	char *dcopy = wol_strfmt("%s", path), *bcopy = wol_strfmt("%s", path);
 	char *tmp = NULL;
@@ -161,7 +193,8 @@ int wol_fs_write_atomic(const char *path, const char *data, size_t len, mode_t m
 		rc = wol_error_set(err, WOL_EIO, "write %s: %s", path, strerror(e));
 		goto out;
 	}
-	if (write_all(fd, data, len) != 0 || fsync(fd) != 0) {
+	if (write_all(fd, data, len) != 0 ||
+	    ((flags & WOL_FS_WRITEOUT) ? wol_fs_writeout(fd) : fsync(fd)) != 0) {
 		int e = errno;
 		rc = wol_error_set(err, WOL_EIO, "write %s: %s", path, strerror(e));
 		goto out;
@@ -185,7 +218,7 @@ int wol_fs_write_atomic(const char *path, const char *data, size_t len, mode_t m
 	}
 	free(tmp);
 	tmp = NULL;
-	int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int dfd = (flags & WOL_FS_WRITEOUT) ? -1 : open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dfd >= 0) {
 		fsync(dfd);
 		close(dfd);

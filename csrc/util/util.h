@@ -110,6 +110,22 @@ int wol_fs_read(const char *path, size_t max, int nofollow, char **out, size_t *
  * of the directory. Readers see the old or the new content, never a mix. */
 int wol_fs_write_atomic(const char *path, const char *data, size_t len, mode_t mode,
                         wol_error *err);
+/* The same with flags: WOL_FS_WRITEOUT writes the data out to the device
+ * (wol_fs_writeout) instead of an fsync, and does not fsync the directory:
+ * for a caller that makes it durable later with one barrier (the commit
+ * path's share.fsync = "commit", csrc/repo/commit.c). */
+#define WOL_FS_WRITEOUT 1
+int wol_fs_write_atomic_x(const char *path, const char *data, size_t len, mode_t mode, int flags,
+                          wol_error *err);
+/* Writes a file's dirty pages out to the device and waits for them
+ * (Linux sync_file_range: no metadata, no flush of the disk's cache, so
+ * durable only after a later fsync commits the file system's journal);
+ * fsync where that call does not exist. 0 or -1 with errno. */
+int wol_fs_writeout(int fd);
+/* Starts writing a file's dirty pages out without waiting (so that several
+ * files go to the device at once); wol_fs_writeout then waits. -1 where
+ * that cannot be done. */
+int wol_fs_writeout_start(int fd);
 /* 1 if path is an existing directory, 0 otherwise. */
 int wol_fs_isdir(const char *path);
 int wol_fs_exists(const char *path);

@@ -18,6 +18,10 @@ defaults.share = {
   max_size = 1024 * 1024,
   -- how long a share waits for git's index.lock held by another tool (ms)
   lock_timeout = 2000,
+  -- durability: 'commit' (one barrier before the branch moves) or 'always'
+  -- (every file fsynced); nil: git config wol.shareFsync, else 'commit'
+  -- (:help wol-share-fsync; the values are checked by the library)
+  fsync = nil,
 }
 
 defaults.join = {
@@ -67,7 +71,8 @@ M.schema = schema
 
 schema.home = { 'string', true }
 schema.circle = { 'string', true }
-schema.share = { 'table', true, { max_size = { 'number', true }, lock_timeout = { 'number', true } } }
+schema.share = { 'table', true, { max_size = { 'number', true }, lock_timeout = { 'number', true },
+  fsync = { 'string', true } } }
 schema.join = { 'table', true, { timeout = { 'number', true } } }
 schema.sync = { 'table', true, { timeout = { 'number', true }, after_share = { 'boolean', true },
   on_startup = { 'boolean', true }, interval = { 'number', true } } }

@@ -99,6 +99,7 @@ function M.share(buf, opts)
     title = opts.title,
     lock_timeout = (require('wol').options().share or {}).lock_timeout,
     max_size = (require('wol').options().share or {}).max_size,
+    fsync = (require('wol').options().share or {}).fsync,
   }
   if name ~= '' then
     share_opts.file = name

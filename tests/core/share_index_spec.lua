@@ -125,7 +125,11 @@ describe('the git index after shares', function()
     assert_clean(n + 20)
   end)
 
-  it('recover from a share killed at each rename and fsync of its commit', function()
+  -- share.fsync (csrc/repo/commit.c): "always" fsyncs every file and
+  -- folder, "commit" writes them out and makes them durable with one fsync
+  -- before the branch moves; a kill -9 at any of those calls recovers the
+  -- same way in both modes
+  it('recover from a share killed at each rename, fsync and write-out, in both fsync modes', function()
     if interp ~= 'luajit' then return end -- drives the CLI; one run is enough
     if select(2, t.sh('command -v strace')) ~= 0 then
       pending('strace is needed to stop a share at chosen points (make deps-test installs it)')
@@ -133,53 +137,96 @@ describe('the git index after shares', function()
     end
     local me = { home = os.getenv('HOME'), wol_home = home }
     local src = t.tmpdir('sharekill')
-    local function share(name, extra)
-      local f = src .. '/' .. name .. '.md'
-      t.write(f, '# ' .. name .. '\n')
-      return t.sh(string.format('env %s %s %s share %s >/dev/null 2>&1', t.env(me), extra or '',
-        t.shquote(t.bin), t.shquote(f)))
-    end
-    -- a dry run: the renames and fsyncs of one share (the note, the
-    -- objects, the index, the branch)
-    local trace = src .. '/trace'
-    local _, rc = share('dry', 'strace -f -qq -e trace=rename,fsync -o ' .. t.shquote(trace))
-    assert.are.equal(0, rc)
-    local counts = { rename = 0, fsync = 0 }
-    for call in (t.read(trace) or ''):gmatch('%d+%s+(%a+)%(') do
-      counts[call] = (counts[call] or 0) + 1
-    end
-    assert.is_true(counts.rename >= 3 and counts.fsync >= 5, t.read(trace))
     local n = count()
-    for _, call in ipairs({ 'rename', 'fsync' }) do
-      for at = 1, counts[call] do
-        local name = string.format('k-%s-%d', call, at)
-        _, rc = share(name, string.format('strace -f -qq -e trace=%s -e inject=%s:signal=KILL:when=%d -o /dev/null',
-          call, call, at))
-        assert.are.equal(137, rc, name)
-        -- the next share recovers and commits its own note; the killed
-        -- one is either committed or not, never half
-        _, rc = share(name .. '-after')
-        assert.are.equal(0, rc, name)
-        n = n + 1
-        assert.is_false(t.exists(dir .. '/.git/index.lock'), name)
-        git('fsck --no-progress')
-        -- the killed share's note is committed, or left in the work tree
-        -- (killed before the index was written), or staged (killed after
-        -- the index was written, before the branch moved): never half
-        local st = git('status --porcelain')
-        local staged = st:match('^A  (notes/[^\n]+/k%-[%w%-]+%.md)\n$')
-        local loose = st:match('^%?%? (notes/[^\n]+/k%-[%w%-]+%.md)\n$')
-        assert.is_true(st == '' or staged ~= nil or loose ~= nil, name .. ': ' .. st)
-        if staged then
-          git('rm -q --cached ' .. staged)
+    for _, mode in ipairs({ 'commit', 'always' }) do
+      -- the mode through git config, as the CLI reads it: a global file
+      -- that includes the test's own
+      local cfg = src .. '/gitconfig-' .. mode
+      t.write(cfg, string.format('[include]\n\tpath = %s/.gitconfig\n[wol]\n\tshareFsync = %s\n',
+        os.getenv('HOME'), mode))
+      local function share(name, extra)
+        local f = src .. '/' .. name .. '.md'
+        t.write(f, '# ' .. name .. '\n')
+        return t.sh(string.format('env %s GIT_CONFIG_GLOBAL=%s %s %s share %s >/dev/null 2>&1', t.env(me),
+          t.shquote(cfg), extra or '', t.shquote(t.bin), t.shquote(f)))
+      end
+      -- a dry run: the renames, fsyncs and write-outs of one share (the
+      -- note, the objects, the index, the branch)
+      local trace = src .. '/trace-' .. mode
+      local _, rc = share('dry-' .. mode,
+        'strace -f -qq -e trace=rename,fsync,fdatasync,syncfs,sync_file_range -o ' .. t.shquote(trace))
+      assert.are.equal(0, rc)
+      n = n + 1
+      local counts = { rename = 0, fsync = 0, fdatasync = 0, syncfs = 0, sync_file_range = 0 }
+      for call in (t.read(trace) or ''):gmatch('%d+%s+([%a_]+)%(') do
+        counts[call] = (counts[call] or 0) + 1
+      end
+      assert.is_true(counts.rename >= 3, t.read(trace))
+      assert.are.equal(0, counts.fdatasync + counts.syncfs, t.read(trace))
+      if mode == 'always' then
+        -- the note and its folder, five objects and their folders, the
+        -- index, the reflogs and the branch with their folders
+        assert.is_true(counts.fsync >= 15, t.read(trace))
+        assert.are.equal(0, counts.sync_file_range, t.read(trace))
+      else
+        -- the index (the barrier), the branch and its folder
+        assert.is_true(counts.fsync >= 1 and counts.fsync <= 3, t.read(trace))
+        assert.is_true(counts.sync_file_range >= 2, t.read(trace)) -- the note, the objects
+      end
+      for _, call in ipairs({ 'rename', 'fsync', 'sync_file_range' }) do
+        for at = 1, counts[call] do
+          local name = string.format('k-%s-%s-%d', mode, call:gsub('_', ''), at)
+          _, rc = share(name, string.format('strace -f -qq -e trace=%s -e inject=%s:signal=KILL:when=%d -o /dev/null',
+            call, call, at))
+          assert.are.equal(137, rc, name)
+          -- the next share recovers and commits its own note; the killed
+          -- one is either committed or not, never half
+          _, rc = share(name .. '-after')
+          assert.are.equal(0, rc, name)
+          n = n + 1
+          assert.is_false(t.exists(dir .. '/.git/index.lock'), name)
+          git('fsck --no-progress')
+          -- the killed share's note is committed, or left in the work tree
+          -- (killed before the index was written), or staged (killed after
+          -- the index was written, before the branch moved): never half
+          local st = git('status --porcelain')
+          local staged = st:match('^A  (notes/[^\n]+/k%-[%w%-]+%.md)\n$')
+          local loose = st:match('^%?%? (notes/[^\n]+/k%-[%w%-]+%.md)\n$')
+          assert.is_true(st == '' or staged ~= nil or loose ~= nil, name .. ': ' .. st)
+          if staged then
+            git('rm -q --cached ' .. staged)
+          end
+          if staged or loose then
+            os.remove(dir .. '/' .. (staged or loose))
+          end
+          assert.are.equal(git('rev-parse HEAD^{tree}'), git('write-tree'), name)
+          assert.are.equal('', git('status --porcelain'), name)
         end
-        if staged or loose then
-          os.remove(dir .. '/' .. (staged or loose))
-        end
-        assert.are.equal(git('rev-parse HEAD^{tree}'), git('write-tree'), name)
-        assert.are.equal('', git('status --porcelain'), name)
       end
     end
     assert.is_true(count() >= n)
+  end)
+
+  it('take share.fsync from the call or git config, and refuse other values', function()
+    local c = assert(ctx:circle_open())
+    local n = count()
+    assert(c:share({ content = '# Always\n', title = 'Always', fsync = 'always' }))
+    assert(c:share({ content = '# Commit\n', title = 'Commit', fsync = 'commit' }))
+    assert_clean(n + 2)
+    local r, err, code = c:share({ content = '# Never\n', title = 'Never', fsync = 'sometimes' })
+    assert.is_nil(r)
+    assert.matches("^wol: share.fsync: 'sometimes' is not", err)
+    assert.are.equal('invalid', code)
+    assert_clean(n + 2) -- nothing written
+    -- from git config, for the CLI
+    local cfg = t.tmpdir('sharecfg') .. '/gitconfig'
+    t.write(cfg, string.format('[include]\n\tpath = %s/.gitconfig\n[wol]\n\tshareFsync = sometimes\n', os.getenv('HOME')))
+    local f = t.tmpdir('sharecfgf') .. '/bad.md'
+    t.write(f, '# Bad\n')
+    local _, e, rc = t.wol({ 'share', f }, { home = os.getenv('HOME'), wol_home = home }, { GIT_CONFIG_GLOBAL = cfg })
+    assert.are_not.equal(0, rc)
+    assert.matches("wol: share.fsync: 'sometimes' is not \"commit\" or \"always\" %(git config wol.shareFsync%)", e)
+    assert_clean(n + 2)
+    c:close()
   end)
 end)

@@ -8,6 +8,9 @@ local json = require('dkjson')
 local interp = os.getenv('WOL_TEST_INTERP') or 'luajit'
 
 local TRACE = 'wol: trace: libgit2 initialised'
+-- where the CLI loads libgit2 and libcrypto on first use (the Makefile's
+-- LAZY): x86_64 and aarch64
+local lazy = ({ x86_64 = true, aarch64 = true })[(t.sh('uname -m'):gsub('%s+$', ''))] or false
 
 -- Config files written by a test get an mtime an hour back (a different one
 -- each time): a file changed within the last two seconds is never cached
@@ -43,7 +46,8 @@ local function handle(m, env)
 end
 
 describe('a wol process', function()
-  if interp ~= 'luajit' then return end -- drives the CLI; one run is enough
+  -- drives the CLI: once, and with the sanitizer build of it
+  if interp ~= 'luajit' and not os.getenv('WOL_BIN') then return end
 
   local m
   before_each(function()
@@ -65,14 +69,43 @@ describe('a wol process', function()
     local _, made = run(m, { 'journal', '--path' })
     assert.is_true(made)
     assert.is_true(t.exists(m.wol_home .. '/.private.git'))
+    -- nor even map it (the dynamic linker's own account of what it loads)
     for _, args in ipairs({ { 'prompt' }, { 'journal', '--path' }, { 'log', 'started the plan' },
       { 'search', '--no-refresh', 'plan' } }) do
-      local _, inited, err = run(m, args)
+      local _, inited, err = run(m, args, { LD_DEBUG = 'files' })
       assert.is_false(inited, table.concat(args, ' ') .. ' initialised libgit2: ' .. err)
+      assert.truthy(err:find('file=libc.so', 1, true), err) -- the account is there
+      assert.is_nil(err:find('file=libgit2', 1, true), table.concat(args, ' ') .. ' loaded libgit2')
+      if lazy then
+        assert.is_nil(err:find('file=libcrypto', 1, true), table.concat(args, ' ') .. ' loaded libcrypto')
+      end
     end
-    -- a command on a repository does
-    local _, inited = run(m, { 'init', 'c' })
+    -- a command on a repository does, and works
+    local _, inited, err = run(m, { 'init', 'c' }, { LD_DEBUG = 'files' })
     assert.is_true(inited)
+    assert.truthy(err:find('file=libgit2', 1, true))
+    local out = run(m, { 'status' })
+    assert.truthy(out:find('c · week 1', 1, true), out)
+  end)
+
+  it('says so in one line when libgit2 cannot be loaded', function()
+    if not lazy then return end
+    local _, _, err = run(m, { 'init', 'c' }, { LD_DEBUG = 'files' })
+    local soname = err:match('file=(libgit2[^%s%[]*)')
+    assert.truthy(soname, err)
+    -- a file by that name that is not a library, first in the search path
+    local dir = t.tmpdir('badlib')
+    t.write(dir .. '/' .. soname, 'not a library\n')
+    t.write(m.home .. '/idea.md', '# An idea\n\nLanterns by the river.\n')
+    for _, args in ipairs({ { 'status' }, { 'share', m.home .. '/idea.md' } }) do
+      local out, err2, rc = t.wol(args, m, { LD_LIBRARY_PATH = dir })
+      assert.are.equal(1, rc, out .. err2)
+      assert.truthy(err2:match('^wol: libgit2: [^\n]*' .. soname:gsub('%.', '%%.') .. '[^\n]*\n$'), err2)
+    end
+    -- commands that do not need it still work
+    local out, err3, rc = t.wol({ 'prompt' }, m, { LD_LIBRARY_PATH = dir })
+    assert.are.equal(0, rc, err3)
+    assert.truthy(out:find('%S'))
   end)
 
   it('sees an edited global config, an edited include file, and a switched GIT_CONFIG_GLOBAL', function()

@@ -1,0 +1,68 @@
+/* cli/lazylib.c - libraries the `wol` CLI loads when a command first calls
+ * them (libgit2, libcrypto, sqlite: LAZY_PKGS in the Makefile).
+ *
+ * Most commands people type in a shell (prompt, log, journal --path) never
+ * touch git or the index, yet a binary linked against libgit2 pays at every
+ * start for mapping and relocating it and the 15 libraries it brings (TLS,
+ * SSH, Kerberos), and sqlite's 1,600 symbol relocations: most of such a
+ * process's instructions. So the CLI is not linked against them. tools/lazylib.sh generates, from the
+ * objects' undefined symbols, one trampoline per function the code calls
+ * and a descriptor per library; the first call of any trampoline of a
+ * library lands here, with every argument register saved, and this fills
+ * the library's whole table. When the library cannot be loaded the command
+ * cannot go on: one message `wol: libgit2: <why>` and exit status 1.
+ *
+ * Initialising libgit2 is another matter, kept where it was
+ * (csrc/util/git.c, wol_git_ready): loading only maps the code. On other
+ * architectures, or without the generator's tools, the Makefile links the
+ * CLI normally and nothing calls this. */
+#include <dlfcn.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+/* As tools/lazylib.sh lays it out. */
+struct wol_lazylib {
+	const char *name;    /* "libgit2", for the message */
+	const char *soname;  /* what dlopen is given */
+	const char *symbols; /* the names, each ending in NUL, then an empty one */
+	void **table;        /* one slot per name, in the same order */
+	unsigned long count;
+};
+
+void wol_lazylib_load(struct wol_lazylib *lib);
+
+static pthread_mutex_t lazy_mutex = PTHREAD_MUTEX_INITIALIZER;
+
+static void lazy_fail(const struct wol_lazylib *lib, const char *why)
+{
+	fflush(stdout);
+	fprintf(stderr, "wol: %s: %s\n", lib->name, why ? why : "cannot be loaded");
+	/* not exit(): nothing at exit may call into the library again */
+	_exit(1);
+}
+
+void wol_lazylib_load(struct wol_lazylib *lib)
+{
+	pthread_mutex_lock(&lazy_mutex);
+	/* another thread may have loaded it while this one waited */
+	if (__atomic_load_n(&lib->table[lib->count - 1], __ATOMIC_ACQUIRE)) {
+		pthread_mutex_unlock(&lazy_mutex);
+		return;
+	}
+	void *h = dlopen(lib->soname, RTLD_NOW | RTLD_LOCAL);
+	if (!h)
+		lazy_fail(lib, dlerror());
+	const char *s = lib->symbols;
+	for (unsigned long i = 0; i < lib->count; i++, s += strlen(s) + 1) {
+		dlerror();
+		void *p = dlsym(h, s);
+		if (!p)
+			lazy_fail(lib, dlerror());
+		/* the trampolines read without the lock: a slot is set only
+		 * once the library is fully mapped */
+		__atomic_store_n(&lib->table[i], p, __ATOMIC_RELEASE);
+	}
+	pthread_mutex_unlock(&lazy_mutex);
+}
