@@ -52,6 +52,7 @@ struct wol_index {
 	char *kept_key;
 	long long kept_version;
 	/* the ranking function (rank.c): the connection it was added to */
+	struct wol_jwatch *jw; /* the journal's folders watched (walk.c) */
 	sqlite3 *rank_db;
 	sqlite3_stmt *rank_ln; /* SELECT ln(?1) */
 };
@@ -134,6 +135,7 @@ typedef struct wol_walk {
 	wol_strv extra;    /* paths in the parts fast circles skip that need a look */
 	long long start_ns;
 	const char *handle; /* the journal's author */
+	int took_kept;      /* the rows are the ones the last refresh kept */
 	int counting;       /* the count before a refresh with progress: visit
 	                     * only counts what it would read, in `total` */
 	long total, done;   /* files to read, files read (progress) */
@@ -161,7 +163,12 @@ int wol_index__load_known(wol_walk *w);
 int wol_index__load_known_paths(wol_walk *w, const wol_strv *paths);
 /* Notes that the question circle/qid must be replayed. */
 int wol_index__mark_affected(wol_walk *w, const char *circle, const char *qid);
+/* The journal: every entry stat'ed, or, in a handle that watches its
+ * folders (inotify) since a full walk and whose rows are the ones its last
+ * refresh kept, only the entries the events name and the racy rows. */
 int wol_index__walk_journal(wol_walk *w);
+/* Stops watching the journal (the handle closes). */
+void wol_index__jwatch_drop(wol_index *ix);
 /* Visits the *.md files directly in `reldir` (relative to $WOL_HOME), or
  * just the file `only` there (may be NULL); pl says what they are. */
 int wol_index__walk_files(wol_walk *w, const char *reldir, const wol_index_place *pl,

@@ -387,6 +387,7 @@ int wol_index__load_known_plan(wol_walk *w)
 			snprintf(w->plan[i].own, sizeof w->plan[i].own, "%snotes/%s/", w->plan[i].prefix,
 			         w->handle);
 	int kept = take_kept(w);
+	w->took_kept = kept;
 	sqlite3_stmt *st = NULL;
 	int rc = kept ? 0
 	              : wol_index__prepare(w->ix,

@@ -5,11 +5,15 @@
 #include "index/index_int.h"
 
 #include <dirent.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/inotify.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
+#include <unistd.h>
 
 static int cmp_known(const void *key, const void *elem)
 {
@@ -272,16 +276,210 @@ static int is_qid(const char *s)
 	return wol_id_valid(s, strlen(s));
 }
 
+/* ------------------------------------------------- the journal's watch
+ *
+ * The journal is private and edited outside any commit, and an entry
+ * edited in place does not change its folder's mtime: a refresh must look
+ * at every entry. In a long-lived handle (the editor's) inotify tells
+ * which: the watches are set before a full walk, so every change after
+ * that walk's stats is queued as an event. A later refresh stats only the
+ * entries named by events (and the rows recorded racily), when it compares
+ * with the rows its handle kept from the last refresh (nobody else wrote
+ * the index since: PRAGMA data_version, plan.c) and nothing was lost: a
+ * queue overflow, a watch gone, or anything happening in journal/ itself
+ * (a year folder made, removed or renamed) means a full walk, which sets
+ * the watches again. Only on local file systems, where every change is
+ * reported. */
+struct wol_jwatch {
+	int fd;
+	int root;      /* journal/ */
+	int *wd;       /* the year folders */
+	char **year;
+	size_t n;
+	int armed;     /* a full walk completed with these watches in place */
+	dev_t dev;     /* journal/ when they were set: a home whose path now */
+	ino_t ino;     /* leads elsewhere (a symlink moved) is walked again */
+};
+
+void wol_index__jwatch_drop(wol_index *ix)
+{
+	struct wol_jwatch *jw = ix->jw;
+	if (!jw)
+		return;
+	if (jw->fd >= 0)
+		close(jw->fd);
+	for (size_t i = 0; i < jw->n; i++)
+		free(jw->year[i]);
+	free(jw->year);
+	free(jw->wd);
+	free(jw);
+	ix->jw = NULL;
+}
+
+/* Whether the file system holding dir reports every change to inotify. */
+static int local_fs(const char *dir)
+{
+	struct statfs sf;
+	if (statfs(dir, &sf) != 0)
+		return 0;
+	switch ((unsigned long)sf.f_type) {
+	case 0xEF53UL:     /* ext2, ext3, ext4 */
+	case 0x58465342UL: /* xfs */
+	case 0x9123683EUL: /* btrfs */
+	case 0x01021994UL: /* tmpfs */
+	case 0xF2F52010UL: /* f2fs */
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+#define JW_DIR (IN_DELETE_SELF | IN_MOVE_SELF | IN_ONLYDIR)
+#define JW_ROOT (JW_DIR | IN_CREATE | IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO)
+#define JW_YEAR (JW_ROOT | IN_MODIFY | IN_ATTRIB | IN_CLOSE_WRITE)
+
+/* New watches on journal/ and its year folders, before a full walk
+ * (nothing when they cannot all be set: then no shortcut). */
+static void jwatch_arm(wol_walk *w, const char *absdir, const wol_strv *years)
+{
+	wol_index *ix = w->ix;
+	wol_index__jwatch_drop(ix);
+	if (!local_fs(absdir))
+		return;
+	struct wol_jwatch *jw = calloc(1, sizeof *jw);
+	if (!jw)
+		return;
+	jw->fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+	jw->wd = calloc(years->n ? years->n : 1, sizeof *jw->wd);
+	jw->year = calloc(years->n ? years->n : 1, sizeof *jw->year);
+	ix->jw = jw;
+	struct stat st;
+	if (jw->fd < 0 || !jw->wd || !jw->year || stat(absdir, &st) != 0 ||
+	    (jw->root = inotify_add_watch(jw->fd, absdir, JW_ROOT)) < 0) {
+		wol_index__jwatch_drop(ix);
+		return;
+	}
+	jw->dev = st.st_dev;
+	jw->ino = st.st_ino;
+	for (size_t i = 0; i < years->n; i++) {
+		char *dir = wol_strfmt("%s/%s", absdir, years->v[i]);
+		jw->year[i] = wol_strfmt("%s", years->v[i]);
+		jw->n = i + 1;
+		jw->wd[i] = dir && jw->year[i] ? inotify_add_watch(jw->fd, dir, JW_YEAR) : -1;
+		free(dir);
+		if (jw->wd[i] < 0) {
+			wol_index__jwatch_drop(ix);
+			return;
+		}
+	}
+}
+
+/* The entries named by the events since the last refresh, as
+ * "journal/<year>/<name>" (sorted): 1, or 0 when a full walk is needed. */
+static int jwatch_changes(struct wol_jwatch *jw, wol_strv *out)
+{
+	char buf[8192] __attribute__((aligned(__alignof__(struct inotify_event))));
+	for (;;) {
+		ssize_t n = read(jw->fd, buf, sizeof buf);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return errno == EAGAIN; /* read them all */
+		if (n == 0)
+			return 0;
+		for (char *p = buf; p < buf + n;) {
+			const struct inotify_event *ev = (const struct inotify_event *)p;
+			p += sizeof *ev + ev->len;
+			if (ev->mask & (IN_Q_OVERFLOW | IN_IGNORED | IN_UNMOUNT | IN_DELETE_SELF | IN_MOVE_SELF))
+				return 0;
+			if (ev->wd == jw->root)
+				return 0;
+			const char *year = NULL;
+			for (size_t i = 0; i < jw->n; i++)
+				if (jw->wd[i] == ev->wd)
+					year = jw->year[i];
+			if (!year)
+				return 0;
+			if (!ev->len || !ev->name[0])
+				continue; /* the folder itself: its entries are named apart */
+			if (wol_strv_add(out, wol_strfmt("journal/%s/%s", year, ev->name)))
+				return 0;
+		}
+	}
+}
+
+/* The shortcut: the kept rows of the journal are taken as seen but for
+ * the entries the events name and the racy rows, which are stat'ed. 1 when
+ * done (*rc: the walk's result), 0 when a full walk is needed. */
+static int walk_journal_watched(wol_walk *w, int *result)
+{
+	wol_strv look = {0};
+	struct wol_jwatch *jw = w->ix->jw;
+	char *absj = wol_strfmt("%s/journal", wol_ctx_home(w->ix->ctx));
+	struct stat st;
+	int same = absj && stat(absj, &st) == 0 && st.st_dev == jw->dev && st.st_ino == jw->ino;
+	free(absj);
+	if (!same || !jwatch_changes(jw, &look)) {
+		wol_strv_clear(&look);
+		return 0;
+	}
+	size_t lo = 0, hi = w->nk;
+	while (lo < hi) { /* the first row at or after "journal/" */
+		size_t mid = lo + (hi - lo) / 2;
+		if (strcmp(w->k[mid].path, "journal/") < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	int rc = 0;
+	for (size_t i = lo; rc == 0 && i < w->nk && strncmp(w->k[i].path, "journal/", 8) == 0; i++) {
+		if (w->k[i].racy && wol_strv_add(&look, wol_strfmt("%s", w->k[i].path)))
+			rc = wol_error_set(w->err, WOL_ENOMEM, "out of memory");
+	}
+	wol_strv_sort(&look);
+	for (size_t i = lo; rc == 0 && i < w->nk && strncmp(w->k[i].path, "journal/", 8) == 0; i++)
+		if (!wol_strv_has(&look, w->k[i].path))
+			w->k[i].seen = 1; /* no event: as the last refresh saw it */
+	wol_index_place pl = {.kind = "journal"};
+	for (size_t i = 0; rc == 0 && i < look.n; i++) {
+		if (i && strcmp(look.v[i], look.v[i - 1]) == 0)
+			continue;
+		char *rel = look.v[i];
+		char *slash = strrchr(rel, '/');
+		const char *name = slash + 1;
+		if (name[0] == '.' || !has_md_suffix(name))
+			continue;
+		*slash = '\0';
+		rc = wol_index__walk_files(w, rel, &pl, name);
+		*slash = '/';
+	}
+	wol_strv_clear(&look);
+	*result = rc;
+	return 1;
+}
+
 int wol_index__walk_journal(wol_walk *w)
 {
+	wol_index *ix = w->ix;
+	if (!w->counting && ix->jw && ix->jw->armed && w->took_kept) {
+		int result = 0;
+		if (walk_journal_watched(w, &result))
+			return result;
+	}
 	wol_strv years = {0};
 	int rc = subdirs(w, "journal", is_year, &years);
+	const char *home = wol_ctx_home(ix->ctx);
+	if (rc == 0 && !w->counting) {
+		char *absj = wol_strfmt("%s/journal", home);
+		if (absj)
+			jwatch_arm(w, absj, &years);
+		free(absj);
+	}
 	for (size_t i = 0; rc == 0 && i < years.n; i++) {
 		char rel[64];
 		snprintf(rel, sizeof rel, "journal/%s", years.v[i]);
 		wol_index_place pl = {.kind = "journal"};
 		/* the date comes from each file's name, when it is read (visit) */
-		const char *home = wol_ctx_home(w->ix->ctx);
 		char *absdir = wol_strfmt("%s/%s", home, rel);
 		DIR *d = absdir ? opendir(absdir) : NULL;
 		if (!absdir)
@@ -311,6 +509,8 @@ int wol_index__walk_journal(wol_walk *w)
 		free(absdir);
 	}
 	wol_strv_clear(&years);
+	if (rc == 0 && ix->jw && !w->counting)
+		ix->jw->armed = 1;
 	return rc;
 }
 

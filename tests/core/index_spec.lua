@@ -195,9 +195,12 @@ describe('index: incremental refresh', function()
     local ctx = assert(core.open({ home = h }))
     local first = assert(ctx:index_refresh())
     assert.are.same({ 1500, 1500, 1500 }, { first.stat, first.read, first.docs })
-    for _ = 1, 3 do
+    for i = 1, 3 do
+      -- after the first, the journal's 500 entries are known unchanged from
+      -- the watch on their folders (csrc/index/walk.c) and not stat'ed
       local again = assert(ctx:index_refresh())
-      assert.are.same({ 1500, 0, 0, 0, 0 }, { again.stat, again.read, again.added, again.updated, again.removed })
+      assert.are.same({ i == 1 and 1500 or 1000, 0, 0, 0, 0 },
+        { again.stat, again.read, again.added, again.updated, again.removed })
     end
     assert.are.equal(1, #assert(ctx:search('word777')))
     ctx:close()

@@ -94,7 +94,9 @@ describe('one tree per result', function()
 
     it('index: `wol index --json` is ctx:index_refresh(), --stats is ctx:index_stats()', function()
       local report = assert(ctx:index_refresh())
-      tree.same(cli({ 'index', '--json' }), report, { ms = true })
+      -- (stat too: an open handle watches the journal's folders and stats
+      -- fewer files than a process refreshing once, csrc/index/walk.c)
+      tree.same(cli({ 'index', '--json' }), report, { ms = true, stat = true })
       local figures = assert(ctx:index_stats())
       local both = tree.decode(cli({ 'index', '--stats', '--json' }))
       assert.are.same(both.stats, figures)
