@@ -27,6 +27,7 @@
  * only that folder, which the next join removes. */
 #include "circle_priv.h"
 #include "repo/checkout.h"
+#include "repo/gitindex.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -275,22 +276,15 @@ static int put_file(writer *w, int dirfd, const char *name, const git_tree_entry
 	}
 	if (close(fd) != 0)
 		return io_error(w, w->path);
-	/* the entry as git records a file it wrote: its stat data, truncated
-	 * to 32 bits as the index format keeps them */
+	/* the entry as git records a file it wrote (its stat data) */
+	wol_gitindex_entry we;
+	memset(&we, 0, sizeof we);
+	wol_gitindex__stat(&we, &st);
+	we.mode = exec ? GIT_FILEMODE_BLOB_EXECUTABLE : GIT_FILEMODE_BLOB;
+	memcpy(we.id, git_tree_entry_id(e)->id, sizeof we.id);
+	we.path = w->path;
 	git_index_entry ie;
-	memset(&ie, 0, sizeof ie);
-	ie.ctime.seconds = (int32_t)st.st_ctim.tv_sec;
-	ie.ctime.nanoseconds = (uint32_t)st.st_ctim.tv_nsec;
-	ie.mtime.seconds = (int32_t)st.st_mtim.tv_sec;
-	ie.mtime.nanoseconds = (uint32_t)st.st_mtim.tv_nsec;
-	ie.dev = (uint32_t)st.st_dev;
-	ie.ino = (uint32_t)st.st_ino;
-	ie.mode = exec ? GIT_FILEMODE_BLOB_EXECUTABLE : GIT_FILEMODE_BLOB;
-	ie.uid = (uint32_t)st.st_uid;
-	ie.gid = (uint32_t)st.st_gid;
-	ie.file_size = (uint32_t)st.st_size;
-	git_oid_cpy(&ie.id, git_tree_entry_id(e));
-	ie.path = w->path;
+	wol_gitindex__to_git(&we, &ie);
 	if ((grc = git_index_add(w->idx, &ie)) < 0)
 		return wol_error_git(w->err, grc, w->what);
 	w->done++;

@@ -203,19 +203,10 @@ static void fill_entry(wol_gitindex_entry *e, const char *root, const char *rel,
 	memset(e, 0, sizeof *e);
 	struct stat st;
 	char *p = wol_strfmt("%s/%s", root, rel);
-	if (p && lstat(p, &st) == 0 && S_ISREG(st.st_mode)) {
-		e->ctime_s = (uint32_t)st.st_ctim.tv_sec;
-		e->ctime_ns = (uint32_t)st.st_ctim.tv_nsec;
-		e->mtime_s = (uint32_t)st.st_mtim.tv_sec;
-		e->mtime_ns = (uint32_t)st.st_mtim.tv_nsec;
-		e->dev = (uint32_t)st.st_dev;
-		e->ino = (uint32_t)st.st_ino;
-		e->uid = st.st_uid;
-		e->gid = st.st_gid;
-		e->size = (uint32_t)st.st_size;
-	} else {
+	if (p && lstat(p, &st) == 0 && S_ISREG(st.st_mode))
+		wol_gitindex__stat(e, &st);
+	else
 		e->size = (uint32_t)len;
-	}
 	free(p);
 	e->mode = GIT_FILEMODE_BLOB;
 	memcpy(e->id, blob->id, sizeof e->id);
@@ -397,27 +388,10 @@ static int head_state(wol_circle *c, char **branch, git_commit **parent, wol_err
 static int stage_entry(git_index *idx, const char *root, const char *rel, const git_oid *blob,
                        size_t len)
 {
+	wol_gitindex_entry we;
+	fill_entry(&we, root, rel, blob, len);
 	git_index_entry e;
-	memset(&e, 0, sizeof e);
-	struct stat st;
-	char *p = wol_strfmt("%s/%s", root, rel);
-	if (p && lstat(p, &st) == 0 && S_ISREG(st.st_mode)) {
-		e.ctime.seconds = (int32_t)st.st_ctim.tv_sec;
-		e.ctime.nanoseconds = (uint32_t)st.st_ctim.tv_nsec;
-		e.mtime.seconds = (int32_t)st.st_mtim.tv_sec;
-		e.mtime.nanoseconds = (uint32_t)st.st_mtim.tv_nsec;
-		e.dev = (uint32_t)st.st_dev;
-		e.ino = (uint32_t)st.st_ino;
-		e.uid = st.st_uid;
-		e.gid = st.st_gid;
-		e.file_size = (uint32_t)st.st_size;
-	} else {
-		e.file_size = (uint32_t)len;
-	}
-	free(p);
-	e.mode = GIT_FILEMODE_BLOB;
-	e.id = *blob;
-	e.path = rel;
+	wol_gitindex__to_git(&we, &e);
 	return git_index_add(idx, &e);
 }
 

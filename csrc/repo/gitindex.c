@@ -263,6 +263,36 @@ oom:
 	return WOL_ENOMEM;
 }
 
+void wol_gitindex__stat(wol_gitindex_entry *e, const struct stat *st)
+{
+	e->ctime_s = (uint32_t)st->st_ctim.tv_sec;
+	e->ctime_ns = (uint32_t)st->st_ctim.tv_nsec;
+	e->mtime_s = (uint32_t)st->st_mtim.tv_sec;
+	e->mtime_ns = (uint32_t)st->st_mtim.tv_nsec;
+	e->dev = (uint32_t)st->st_dev;
+	e->ino = (uint32_t)st->st_ino;
+	e->uid = (uint32_t)st->st_uid;
+	e->gid = (uint32_t)st->st_gid;
+	e->size = (uint32_t)st->st_size;
+}
+
+void wol_gitindex__to_git(const wol_gitindex_entry *e, git_index_entry *out)
+{
+	memset(out, 0, sizeof *out);
+	out->ctime.seconds = (int32_t)e->ctime_s;
+	out->ctime.nanoseconds = e->ctime_ns;
+	out->mtime.seconds = (int32_t)e->mtime_s;
+	out->mtime.nanoseconds = e->mtime_ns;
+	out->dev = e->dev;
+	out->ino = e->ino;
+	out->mode = e->mode;
+	out->uid = e->uid;
+	out->gid = e->gid;
+	out->file_size = e->size;
+	memcpy(out->id.id, e->id, sizeof e->id);
+	out->path = e->path;
+}
+
 int wol_gitindex__seal(char *buf, size_t len)
 {
 	unsigned int n = 0;

@@ -16,6 +16,14 @@ typedef struct wol_gitindex_entry {
 	unsigned char id[20];
 } wol_gitindex_entry;
 
+/* The stat data of a file as git records it in an index entry: each field
+ * truncated to the 32 bits the format keeps (the rule for every entry wol
+ * writes: a share's, a join's). */
+void wol_gitindex__stat(wol_gitindex_entry *e, const struct stat *st);
+/* e as libgit2's entry (stage 0, no flags; out->path borrows e->path). */
+struct git_index_entry;
+void wol_gitindex__to_git(const wol_gitindex_entry *e, struct git_index_entry *out);
+
 /* The index file `in` (len bytes, its checksum included; old_st its stat)
  * with `e` added or put in place of the same path: *out (malloc'd) holds
  * *outlen bytes followed by room for the checksum (wol_gitindex__seal).
