@@ -911,6 +911,7 @@ typedef struct wol_index_week {
 
 typedef struct wol_index_figures {
 	long docs, journal, notes, questions, answers;
+	long feedback, people; /* feedback records on notes; your people/ records */
 	long open, resolved; /* questions by state */
 	long files;          /* files tracked (documents, question events, ...) */
 	long long db_bytes;  /* size of index.db (without -wal) */

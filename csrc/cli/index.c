@@ -7,8 +7,9 @@
 
 static void figures_text(const wol_index_figures *f)
 {
-	printf("documents  %ld (journal %ld, notes %ld, questions %ld, answers %ld)\n", f->docs,
-	       f->journal, f->notes, f->questions, f->answers);
+	printf("documents  %ld (journal %ld, notes %ld, questions %ld, answers %ld, feedback %ld, "
+	       "people %ld)\n",
+	       f->docs, f->journal, f->notes, f->questions, f->answers, f->feedback, f->people);
 	printf("questions  %ld open, %ld resolved\n", f->open, f->resolved);
 	if (f->nmembers) {
 		printf("members    %-16s %6s %9s %7s %8s\n", "", "notes", "questions", "answers",

@@ -31,7 +31,8 @@ int wol_index_stats(wol_index *ix, wol_index_figures *f, wol_error *err)
 	                 "SELECT count(*), sum(kind = 'journal'), sum(kind = 'note'), "
 	                 "sum(kind = 'question'), sum(kind = 'answer'), "
 	                 "sum(kind = 'question' AND state = 'open'), "
-	                 "sum(kind = 'question' AND state = 'resolved') FROM docs",
+	                 "sum(kind = 'question' AND state = 'resolved'), sum(kind = 'feedback'), "
+	                 "sum(kind = 'person') FROM docs",
 	                 &st, err);
 	if (rc)
 		return rc;
@@ -44,7 +45,9 @@ int wol_index_stats(wol_index *ix, wol_index_figures *f, wol_error *err)
 		f->answers = (long)sqlite3_column_int64(st, 4);
 		f->open = (long)sqlite3_column_int64(st, 5);
 		f->resolved = (long)sqlite3_column_int64(st, 6);
-		f->docs = f->journal + f->notes + f->questions + f->answers;
+		f->feedback = (long)sqlite3_column_int64(st, 7);
+		f->people = (long)sqlite3_column_int64(st, 8);
+		f->docs = f->journal + f->notes + f->questions + f->answers + f->feedback + f->people;
 	} else {
 		rc = wol_index__fail(ix, err, s, "stats");
 	}

@@ -63,6 +63,8 @@ cJSON *wol_index_figures_json(const wol_index_figures *f)
 	wol_json_add_num(o, "notes", (double)f->notes);
 	wol_json_add_num(o, "questions", (double)f->questions);
 	wol_json_add_num(o, "answers", (double)f->answers);
+	wol_json_add_num(o, "feedback", (double)f->feedback);
+	wol_json_add_num(o, "people", (double)f->people);
 	wol_json_add_num(o, "open", (double)f->open);
 	wol_json_add_num(o, "resolved", (double)f->resolved);
 	wol_json_add_num(o, "files", (double)f->files);

@@ -609,9 +609,11 @@ describe('index: figures', function()
     doc(m.wol_home, 'circles/team/notes/ana/second.md', { { 'title', 'Second' }, { 'created', '2026-11-17' } }, 'x\n')
     doc(m.wol_home, Q .. '/events/20261121T100000Z-bob-0002.md', { { 'kind', 'resolve' }, { 'author', 'bob' },
       { 'lamport', '3' } }, '')
+    -- a person on your list counts as a document of its own kind
+    doc(m.wol_home, 'people/jo-lee.md', { { 'name', 'Jo Lee' }, { 'relation', 'mentor' } }, '')
     local f = assert(ctx:index_stats())
-    assert.are.same({ 7, 2, 3, 1, 1, 0, 1, 8 },
-      { f.docs, f.journal, f.notes, f.questions, f.answers, f.open, f.resolved, f.files })
+    assert.are.same({ 8, 2, 3, 1, 1, 0, 1, 0, 1, 9 },
+      { f.docs, f.journal, f.notes, f.questions, f.answers, f.open, f.resolved, f.feedback, f.people, f.files })
     assert.are.same({
       { author = 'ana', notes = 2, questions = 0, answers = 1, resolved = 0 },
       { author = 'bob', notes = 1, questions = 1, answers = 0, resolved = 1 },
@@ -650,7 +652,7 @@ describe('wol index / wol search', function()
     assert.matches('^wol: index: %-%-progress goes with a full refresh or %-%-rebuild only', err)
     out, _, rc = t.wol({ 'index', '--stats' }, m)
     assert.are.equal(0, rc)
-    assert.matches('documents  6 %(journal 2, notes 2, questions 1, answers 1%)', out)
+    assert.matches('documents  6 %(journal 2, notes 2, questions 1, answers 1, feedback 0, people 0%)', out)
     assert.matches('2026%-11%-16  ana 1', out)
     out, _, rc = t.wol({ 'index', '--stats', '--json' }, m)
     assert.are.equal(0, rc)
