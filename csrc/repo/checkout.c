@@ -30,10 +30,11 @@
  * blob (read from the repository's object database, which libgit2 makes
  * safe to share between threads), and reads its stat data back with one
  * fstat: 4 system calls a file. Progress is reported and a stop asked for
- * from this thread only. The git index is then built from the entries in
- * the tree's order (git_index_add of complete entries, one
- * git_index_write). Without libgit2 threads, on one processor, or with
- * one part, this thread writes everything.
+ * from this thread only. Without libgit2 threads, on one processor, or
+ * with one part, this thread writes everything. The git index is then
+ * written from the entries, already in the tree's order, which is git's
+ * (repo/gitindex.c, the same entry format as a share's; libgit2's
+ * git_index_add and git_index_write cost 10 K instructions a file).
  *
  * The caller builds the clone in a temporary folder and moves it in whole,
  * so a process killed here (whichever thread is writing) leaves only that
@@ -74,7 +75,6 @@ typedef struct part {
 typedef struct writer {
 	git_repository *repo;
 	git_odb *odb;
-	git_index *idx;
 	const char *what;
 	wol_checkout_cb cb;
 	void *payload;
@@ -484,8 +484,8 @@ static int two_writers(const writer *w)
 	       sysconf(_SC_NPROCESSORS_ONLN) > 1;
 }
 
-/* Makes the folders, writes every file (two writers when it pays), and
- * adds the entries to the index in the tree's order. */
+/* Makes the folders and writes every file (two writers when it pays),
+ * filling w->ents. */
 static int write_all(writer *w)
 {
 	for (size_t i = 0; i < w->ndirs; i++) {
@@ -527,16 +527,55 @@ static int write_all(writer *w)
 		w->stopped = 1;
 		rc = wol_error_set(w->err, WOL_EINVAL, "%s: cancelled", w->what);
 	}
-	if (rc)
-		return rc;
-	for (size_t i = 0; i < w->total; i++) {
-		git_index_entry ie;
-		wol_gitindex__to_git(&w->ents[i], &ie);
-		int grc = git_index_add(w->idx, &ie);
-		if (grc < 0)
-			return wol_error_git(w->err, grc, w->what);
+	return rc;
+}
+
+/* The git index of the files written: the entries in the tree's order
+ * (git's), written to index.lock and renamed to index, as git does (not
+ * fsynced, as libgit2's writer did not for a clone: nothing of the work
+ * tree is). */
+static int write_index(writer *w)
+{
+	char *bytes = NULL, *lock = NULL, *final = NULL;
+	size_t len = 0;
+	const char *gitdir = git_repository_path(w->repo); /* ends in '/' */
+	int rc = wol_gitindex__fresh(w->ents, w->total, &bytes, &len);
+	if (rc || !(lock = wol_strfmt("%sindex.lock", gitdir)) ||
+	    !(final = wol_strfmt("%sindex", gitdir))) {
+		rc = wol_error_set(w->err, WOL_ENOMEM, "out of memory");
+		goto out;
 	}
-	return 0;
+	int fd = open(lock, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+	if (fd < 0) {
+		rc = io_error(w->err, w->what, lock);
+		goto out;
+	}
+	const char *p = bytes;
+	size_t left = len;
+	while (left > 0 && !rc) {
+		ssize_t k = write(fd, p, left);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0) {
+			if (k == 0)
+				errno = EIO;
+			rc = io_error(w->err, w->what, lock);
+			break;
+		}
+		p += k;
+		left -= (size_t)k;
+	}
+	if (close(fd) != 0 && !rc)
+		rc = io_error(w->err, w->what, lock);
+	if (!rc && rename(lock, final) != 0)
+		rc = io_error(w->err, w->what, final);
+	if (rc)
+		unlink(lock);
+out:
+	free(bytes);
+	free(lock);
+	free(final);
+	return rc;
 }
 
 /* -------------------------------------------- libgit2's checkout, else */
@@ -604,8 +643,7 @@ int wol_checkout__fresh(git_repository *repo, const char *what, wol_checkout_cb 
 		goto out;
 	}
 	const char *wd = git_repository_workdir(repo);
-	if ((grc = git_repository_odb(&w->odb, repo)) < 0 ||
-	    (grc = git_repository_index(&w->idx, repo)) < 0) {
+	if ((grc = git_repository_odb(&w->odb, repo)) < 0) {
 		rc = wol_error_git(err, grc, what);
 		goto out;
 	}
@@ -618,15 +656,12 @@ int wol_checkout__fresh(git_repository *repo, const char *what, wol_checkout_cb 
 		rc = wol_error_set(err, WOL_EINVAL, "%s: cancelled", what);
 		goto out;
 	}
-	if ((rc = write_all(w)))
-		goto out;
-	if ((grc = git_index_write(w->idx)) < 0)
-		rc = wol_error_git(err, grc, what);
+	if ((rc = write_all(w)) == 0)
+		rc = write_index(w);
 out:
 	git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 1);
 	if (w->root >= 0)
 		close(w->root);
-	git_index_free(w->idx);
 	git_odb_free(w->odb);
 	git_tree_free(tree);
 	git_commit_free(head);
