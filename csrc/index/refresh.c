@@ -20,6 +20,7 @@
 static int replay_states(wol_walk *w)
 {
 	wol_strv_sort(&w->affected);
+	wol_qlist_stmts stmts = {{NULL}};
 	int rc = 0;
 	for (size_t i = 0; rc == 0 && i < w->affected.n; i++) {
 		if (i && strcmp(w->affected.v[i], w->affected.v[i - 1]) == 0)
@@ -29,7 +30,7 @@ static int replay_states(wol_walk *w)
 		if (!slash)
 			continue;
 		*slash = '\0';
-		rc = wol_qlist__update(w->ix->db, wol_ctx_home(w->ix->ctx), key, slash + 1, w->err);
+		rc = wol_qlist__update(w->ix->db, wol_ctx_home(w->ix->ctx), key, slash + 1, &stmts, w->err);
 		*slash = '/';
 		if (rc == WOL_ESQL && wol_index__corrupt_rc(sqlite3_errcode(w->ix->db))) {
 			w->ix->corrupt = 1;
@@ -37,6 +38,7 @@ static int replay_states(wol_walk *w)
 			w->ix->damage = wol_strfmt("%s", sqlite3_errmsg(w->ix->db));
 		}
 	}
+	wol_qlist__done(&stmts);
 	return rc;
 }
 
