@@ -162,46 +162,6 @@ int wol_index__writers(wol_walk *w)
 	return rc;
 }
 
-/* Around a load into an empty docs table: its indexes (all but the
- * path's UNIQUE one, which the load needs) dropped, and made again from
- * their own definitions once the rows are in (a sort each instead of
- * 15,000 inserts into each of seven b-trees). The definitions stay the
- * schema's (schema.c): they are read back from sqlite_master. */
-static int docs_indexes_drop(wol_index *ix, wol_strv *saved, wol_error *err)
-{
-	sqlite3_stmt *st;
-	int rc = wol_index__prepare(ix,
-	                            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND "
-	                            "tbl_name = 'docs' AND sql IS NOT NULL ORDER BY name",
-	                            &st, err);
-	if (rc)
-		return rc;
-	wol_strv names = {0};
-	int s;
-	while (rc == 0 && (s = sqlite3_step(st)) == SQLITE_ROW) {
-		if (wol_strv_add(&names, wol_sql_col_dup(st, 0)) || wol_strv_add(saved, wol_sql_col_dup(st, 1)))
-			rc = wol_error_set(err, WOL_ENOMEM, "out of memory");
-	}
-	if (rc == 0 && s != SQLITE_DONE)
-		rc = wol_index__fail(ix, err, s, "reading the schema");
-	sqlite3_finalize(st);
-	for (size_t i = 0; rc == 0 && i < names.n; i++) {
-		char *sql = wol_strfmt("DROP INDEX \"%s\"", names.v[i]);
-		rc = sql ? wol_index__exec(ix, sql, err) : wol_error_set(err, WOL_ENOMEM, "out of memory");
-		free(sql);
-	}
-	wol_strv_clear(&names);
-	return rc;
-}
-
-static int docs_indexes_make(wol_index *ix, const wol_strv *saved, wol_error *err)
-{
-	int rc = 0;
-	for (size_t i = 0; rc == 0 && i < saved->n; i++)
-		rc = wol_index__exec(ix, saved->v[i], err);
-	return rc;
-}
-
 /* One refresh, inside the lock. `rebuild`: drop everything first.
  * `targets` (not NULL): visit only these paths, plus, when `circle` is
  * set, the paths changed between its recorded HEAD and its HEAD now. */
@@ -256,9 +216,6 @@ static int refresh_locked(wol_index *ix, int rebuild, const char *circle, wol_st
 	int bulk = rc == 0 && !targets && w.nk == 0;
 	if (bulk)
 		rc = wol_index__exec(ix, wol_index__daily_bulk_begin, err);
-	wol_strv docs_idx = {0};
-	if (rc == 0 && bulk)
-		rc = docs_indexes_drop(ix, &docs_idx, err);
 	if (rc == 0 && !targets && ix->progress) {
 		/* what there is to read, for the progress (a stat walk, no reads) */
 		long stat = rep->stat;
@@ -284,9 +241,6 @@ static int refresh_locked(wol_index *ix, int rebuild, const char *circle, wol_st
 	if (rc == 0 && targets)
 		rc = wol_index__walk_paths(&w, targets);
 	rc = wol_index__pipe_finish(&w, rc);
-	if (rc == 0 && docs_idx.n)
-		rc = docs_indexes_make(ix, &docs_idx, err);
-	wol_strv_clear(&docs_idx);
 	if (rc == 0 && targets && circle && head[0] &&
 	    (!old || strcmp(old, head) != 0 || !old_tree || strcmp(old_tree, tree) != 0)) {
 		sqlite3_stmt *put;
