@@ -5,8 +5,8 @@
 -- becoming a file, a file replaced by a link with the same bytes, a
 -- submodule entry, files the index ignores, names whose git order differs
 -- from their byte order -- is committed with real git, the index refreshed
--- (the sync's refresh of one circle, and the full refresh of a handle),
--- and the index compared with a rebuild from nothing: documents, their
+-- (the sync's refresh of one circle and the full refresh of a handle, in
+-- turns) and compared with a rebuild from nothing: documents, their
 -- metadata, the full-text rows, the question listing, the daily counts and
 -- search results must be identical.
 local t = require('wolt')
@@ -30,14 +30,16 @@ end
 
 -- everything in the index but row ids, stamps and the racy marks
 local function dump(home)
-  return table.concat({
-    sql(home, 'SELECT path, kind, circle, author, date, sortkey, title, state, qid, rid, evkind, lamport, '
-      .. 'target, title_line, body_line, size, problem FROM docs ORDER BY path'),
-    sql(home, 'SELECT d.path, f.title, f.body, f.tags FROM fts f JOIN docs d ON d.id = f.rowid ORDER BY d.path'),
-    sql(home, 'SELECT count(*) FROM fts'),
-    sql(home, 'SELECT * FROM qlist ORDER BY circle, qid'),
-    sql(home, 'SELECT * FROM daily ORDER BY circle, day, author, kind'),
-  }, '\n-- \n')
+  return sql(home, table.concat({
+    'SELECT path, kind, circle, author, date, sortkey, title, state, qid, rid, evkind, lamport, '
+      .. 'target, title_line, body_line, size, problem FROM docs ORDER BY path;',
+    "SELECT '--';",
+    'SELECT d.path, f.title, f.body, f.tags FROM fts f JOIN docs d ON d.id = f.rowid ORDER BY d.path;',
+    "SELECT '--'; SELECT count(*) FROM fts; SELECT '--';",
+    'SELECT * FROM qlist ORDER BY circle, qid;',
+    "SELECT '--';",
+    'SELECT * FROM daily ORDER BY circle, day, author, kind;',
+  }, ' '))
 end
 
 local WORDS = { 'albatross', 'ownership', 'borrowing', 'osprey', 'cormorant', 'heron', 'kestrel', 'gannet',
@@ -145,59 +147,58 @@ local steps = {
   end },
 }
 
-for _, mode in ipairs({ 'circle', 'full' }) do
-  describe('index: the tree diff of a commit (' .. mode .. ' refresh) gives the index a rebuild gives', function()
-    it('after every kind of change', function()
-      local h, dir, ctx = fixture('treediff-' .. mode)
-      for _, step in ipairs(steps) do
-        if step.run then
-          step.run(dir)
-          git(dir, 'add -A')
-        end
-        if step.stage then
-          step.stage(dir)
-        end
-        git(dir, 'commit -q -m ' .. t.shquote(step[1]))
-        local rep = assert(ctx:index_refresh(mode == 'circle' and { circle = 'team' } or nil))
-        assert.are.equal(1, rep.trees, step[1])
-        if step.read then
-          assert.are.equal(step.read, rep.read, step[1])
-        end
-        local got, found = dump(h), searches(ctx)
-        assert(ctx:index_rebuild())
-        assert.are.equal(dump(h), got, step[1])
-        assert.are.same(searches(ctx), found, step[1])
-      end
-      ctx:close()
-    end)
-
-    it('after several commits at once, a branch switch and back', function()
-      local h, dir, ctx = fixture('treediff-jump-' .. mode)
-      for i = 1, #steps - 2 do
-        local step = steps[i]
-        if step.run then
-          step.run(dir)
-          git(dir, 'add -A')
-        end
-        if step.stage then
-          step.stage(dir)
-        end
-        git(dir, 'commit -q -m ' .. t.shquote(step[1]))
-      end
-      local function check(what)
-        local rep = assert(ctx:index_refresh(mode == 'circle' and { circle = 'team' } or nil))
-        assert.are.equal(1, rep.trees, what)
-        local got, found = dump(h), searches(ctx)
-        assert(ctx:index_rebuild())
-        assert.are.equal(dump(h), got, what)
-        assert.are.same(searches(ctx), found, what)
-      end
-      check('eleven commits')
-      git(dir, 'checkout -q HEAD~8')
-      check('eight commits back')
-      git(dir, 'checkout -q main')
-      check('forward again')
-      ctx:close()
-    end)
-  end)
+-- the sync's refresh of one circle and a handle's full refresh, in turns
+local function refresh(ctx, i)
+  return assert(ctx:index_refresh(i % 2 == 1 and { circle = 'team' } or nil))
 end
+
+local function commit(dir, step)
+  if step.run then
+    step.run(dir)
+    git(dir, 'add -A')
+  end
+  if step.stage then
+    step.stage(dir)
+  end
+  git(dir, 'commit -q -m ' .. t.shquote(step[1]))
+end
+
+describe('index: the tree diff of a commit gives the index a rebuild gives', function()
+  it('after every kind of change', function()
+    local h, dir, ctx = fixture('treediff')
+    for i, step in ipairs(steps) do
+      commit(dir, step)
+      local rep = refresh(ctx, i)
+      assert.are.equal(1, rep.trees, step[1])
+      if step.read then
+        assert.are.equal(step.read, rep.read, step[1])
+      end
+      local got, found = dump(h), searches(ctx)
+      assert(ctx:index_rebuild())
+      assert.are.equal(dump(h), got, step[1])
+      assert.are.same(searches(ctx), found, step[1])
+    end
+    ctx:close()
+  end)
+
+  it('after several commits at once, a checkout back and forth', function()
+    local h, dir, ctx = fixture('treediff-jump')
+    for i = 1, #steps - 2 do
+      commit(dir, steps[i])
+    end
+    local function check(what, i)
+      local rep = refresh(ctx, i)
+      assert.are.equal(1, rep.trees, what)
+      local got, found = dump(h), searches(ctx)
+      assert(ctx:index_rebuild())
+      assert.are.equal(dump(h), got, what)
+      assert.are.same(searches(ctx), found, what)
+    end
+    check('eleven commits', 1)
+    git(dir, 'checkout -q HEAD~8')
+    check('eight commits back', 2)
+    git(dir, 'checkout -q main')
+    check('forward again', 3)
+    ctx:close()
+  end)
+end)
