@@ -436,6 +436,7 @@ void wol_index_close(wol_index *ix)
 		return;
 	wol_index__close_db(ix);
 	wol_index__jwatch_drop(ix);
+	wol_index__trees_drop(ix);
 	free(ix->dbpath);
 	free(ix->lockpath);
 	free(ix->notice);

@@ -53,6 +53,10 @@ struct wol_index {
 	long long kept_version;
 	/* the ranking function (rank.c): the connection it was added to */
 	struct wol_jwatch *jw; /* the journal's folders watched (walk.c) */
+	/* raw trees read by the last tree diffs, by id (plan.c) */
+	struct wol_tree_cached *trees;
+	size_t ntrees;
+	unsigned long trees_gen;
 	sqlite3 *rank_db;
 	sqlite3_stmt *rank_ln; /* SELECT ln(?1) */
 };
@@ -140,6 +144,10 @@ typedef struct wol_walk {
 	                     * only counts what it would read, in `total` */
 	long total, done;   /* files to read, files read (progress) */
 	sqlite3_stmt *ins, *upd, *del, *fts_del, *fts_ins;
+	/* the full-text writes held back until the others are done (fts.c) */
+	struct wol_fts_op *fq;
+	size_t nfq, cfq, fq_bytes;
+	int fts_now; /* write them at once (a build from nothing) */
 	struct wol_index_pipe *pipe; /* a build from nothing: the reader thread (extract.c) */
 } wol_walk;
 
@@ -192,6 +200,8 @@ void wol_index__free_plan(wol_walk *w);
  * the refresh's transaction. */
 void wol_index__keep_known(wol_walk *w, long long version);
 void wol_index__drop_kept(wol_index *ix);
+/* Forgets the raw trees the tree diffs kept (the handle closes). */
+void wol_index__trees_drop(wol_index *ix);
 /* PRAGMA data_version of the connection (-1 on failure). */
 long long wol_index__data_version(wol_index *ix);
 /* The circle's HEAD in `head` and its tree in `tree` ("" when none); when
@@ -214,6 +224,17 @@ int wol_index__walk_people(wol_walk *w);
 
 /* refresh.c: prepares w's statements that write documents (once). */
 int wol_index__writers(wol_walk *w);
+
+/* fts.c: the full-text row of document `id`: its old row deleted (`del`),
+ * the new one inserted (`ins`: title, body, tags); queued until
+ * wol_index__fts_flush unless w->fts_now. */
+int wol_index__fts_put(wol_walk *w, sqlite3_int64 id, int del, int ins, const char *title,
+                       const char *body, const char *tags);
+/* Runs the queued full-text writes, in order (after every other write of
+ * the refresh: fts.c says why). */
+int wol_index__fts_flush(wol_walk *w);
+/* Forgets the queue (a refresh that failed). */
+void wol_index__fts_clear(wol_walk *w);
 
 /* extract.c */
 /* "YYYY-MM-DD..." -> out (10 chars), else out = "" */

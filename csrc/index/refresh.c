@@ -69,15 +69,12 @@ static int remove_unseen(wol_walk *w)
 		sqlite3_reset(w->del);
 		sqlite3_bind_int64(w->del, 1, k->id);
 		int s = sqlite3_step(w->del);
-		if (s == SQLITE_DONE) {
-			sqlite3_reset(w->fts_del);
-			sqlite3_bind_int64(w->fts_del, 1, k->id);
-			s = sqlite3_step(w->fts_del);
-		}
 		if (s != SQLITE_DONE) {
 			rc = wol_index__fail(w->ix, w->err, s, "removing a document");
 			break;
 		}
+		if ((rc = wol_index__fts_put(w, k->id, 1, 0, NULL, NULL, NULL)))
+			break;
 		w->rep->removed++;
 	}
 	sqlite3_finalize(what);
@@ -198,8 +195,20 @@ static int refresh_locked(wol_index *ix, int rebuild, const char *circle, wol_st
 	char *old = NULL, *old_tree = NULL;
 	if (rc == 0 && targets && circle) {
 		old = recorded_head(ix, circle, &old_tree);
-		rc = wol_index__circle_head(&w, circle, old, old_tree, head, tree, NULL);
-		for (size_t i = 0; rc == 0 && i < w.forced.n; i++)
+		int exact = 0;
+		rc = wol_index__circle_head(&w, circle, old, old_tree, head, tree, &exact);
+		if (rc == 0 && !exact && head[0]) {
+			/* the diff could not say everything that changed (an object
+			 * missing, no recorded tree): a full refresh instead */
+			wol_strv_clear(&w.forced);
+			free(old);
+			free(old_tree);
+			old = old_tree = NULL;
+			targets = NULL;
+			circle = NULL;
+			version = wol_index__data_version(ix);
+		}
+		for (size_t i = 0; rc == 0 && targets && i < w.forced.n; i++)
 			if (wol_strv_add(targets, wol_strfmt("%s", w.forced.v[i])))
 				rc = wol_error_set(err, WOL_ENOMEM, "out of memory");
 		wol_strv_sort(&w.forced);
@@ -214,6 +223,7 @@ static int refresh_locked(wol_index *ix, int rebuild, const char *circle, wol_st
 	int bulk = rc == 0 && !targets && w.nk == 0;
 	if (bulk)
 		rc = wol_index__exec(ix, wol_index__daily_bulk_begin, err);
+	w.fts_now = bulk; /* (no savepoints to fear: fts.c) */
 	if (rc == 0 && !targets && ix->progress) {
 		/* what there is to read, for the progress (a stat walk, no reads) */
 		long stat = rep->stat;
@@ -260,6 +270,9 @@ static int refresh_locked(wol_index *ix, int rebuild, const char *circle, wol_st
 		rc = remove_unseen(&w);
 	if (rc == 0 && w.affected.n)
 		rc = replay_states(&w);
+	if (rc == 0) /* last: see fts.c */
+		rc = wol_index__fts_flush(&w);
+	wol_index__fts_clear(&w);
 	sqlite3_finalize(w.ins);
 	sqlite3_finalize(w.upd);
 	sqlite3_finalize(w.del);
