@@ -104,6 +104,23 @@ static int user_version(wol_index *ix, int *out, wol_error *err)
 static int db_open(wol_index *ix, wol_error *err)
 {
 	ix->corrupt = 0;
+	static int configured;
+	if (!configured) {
+		/* No bulk allocation of page-cache lines: by default every page
+		 * cache (the connection's, and one per temporary table a statement
+		 * makes for a sort or a materialised view: four in a search) first
+		 * carves 20 lines (87 KB) out of new memory and writes a header
+		 * into each, touching 20 fresh pages. A `wol search` process reads
+		 * fewer pages than that in most of them, and on a machine where
+		 * the first touch of a page costs tens of microseconds (a virtual
+		 * machine with shadow page tables: this one) those were ~80 of its
+		 * ~460 page faults. Lines are then allocated as they are used.
+		 * Only possible before sqlite is initialised (the first open in
+		 * this process); later, or when someone else in the process
+		 * initialised it, the call fails and changes nothing. */
+		configured = 1;
+		sqlite3_config(SQLITE_CONFIG_PAGECACHE, (void *)0, 0, 0);
+	}
 	/* the index holds the private journal: create it 0600 (sqlite gives its
 	 * -wal and -shm files the same mode) */
 	int fd = open(ix->dbpath, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);

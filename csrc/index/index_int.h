@@ -213,6 +213,8 @@ int wol_index__walk_people(wol_walk *w);
 
 /* refresh.c: prepares w's statements that write documents (once). */
 int wol_index__writers(wol_walk *w);
+/* wol_index_refresh without rep->docs when nothing changed (a search's). */
+int wol_index__refresh_uncounted(wol_index *ix, wol_index_report *rep, wol_error *err);
 
 /* extract.c */
 /* "YYYY-MM-DD..." -> out (10 chars), else out = "" */

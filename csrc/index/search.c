@@ -188,6 +188,13 @@ static int shortlist_size(int limit)
 	return limit * 4 + 100;
 }
 
+/* Whether the query has filters (kind:, author:, ...): they apply to the
+ * rows joined with docs, after the ranking. */
+static int filtered(const wol_query *q)
+{
+	return q->nkinds || q->nauthors || q->ncircles || q->after[0] || q->before[0] || q->state;
+}
+
 /* The statement of a search. `shortlist` > 0: FTS5 ranks every match but
  * only the best `shortlist` (by score alone) are joined to docs, filtered
  * and sorted; each row also carries how many the shortlist holds and its
@@ -197,16 +204,21 @@ static char *search_sql(wol_index *ix, const wol_query *q, int shortlist)
 	const char *rank = q->match ? wol_index__rank_ready(ix) : NULL;
 	wol_buf sql;
 	wol_buf_init(&sql);
+	int cut = q->match && shortlist && !filtered(q);
 	if (q->match && shortlist)
 		wol_buf_printf(&sql, "WITH s(id, score) AS MATERIALIZED (SELECT rowid, %s" RANK_ARGS
 		                     " FROM fts WHERE fts MATCH ? ORDER BY 2 LIMIT ?), "
 		                     "e(n, worst) AS MATERIALIZED (SELECT count(*), max(score) FROM s) ",
 		               rank);
+	if (cut)
+		wol_buf_puts(&sql, ", c(cut) AS MATERIALIZED (SELECT max(score) FROM (SELECT score FROM s "
+		                   "ORDER BY score LIMIT ?)) ");
 	wol_buf_puts(&sql, "SELECT d.id, d.path, d.kind, d.circle, d.author, d.date, d.title, d.state, "
 	                   "d.qid, d.title_line, d.body_line, d.target, ");
 	if (q->match && shortlist)
-		wol_buf_puts(&sql, "s.score AS score, e.n, e.worst FROM s JOIN docs d ON d.id = s.id "
-		                   "JOIN e WHERE 1");
+		wol_buf_printf(&sql, "s.score AS score, e.n, e.worst FROM s JOIN docs d ON d.id = s.id "
+		                     "JOIN e %s",
+		               cut ? "JOIN c WHERE s.score <= c.cut" : "WHERE 1");
 	else if (q->match)
 		wol_buf_printf(&sql, "%s" RANK_ARGS " AS score FROM fts JOIN docs d ON d.id = fts.rowid "
 		                     "WHERE fts MATCH ?",
@@ -260,6 +272,9 @@ static int search_run(wol_index *ix, const wol_query *q, int limit, int shortlis
 		sqlite3_bind_text(st, i++, q->match, -1, SQLITE_STATIC);
 	if (q->match && shortlist)
 		sqlite3_bind_int(st, i++, shortlist);
+	int cut = q->match && shortlist && !filtered(q);
+	if (cut)
+		sqlite3_bind_int(st, i++, limit);
 	for (size_t k = 0; k < q->nkinds; k++)
 		sqlite3_bind_text(st, i++, q->kinds[k], -1, SQLITE_STATIC);
 	for (size_t k = 0; k < q->nauthors; k++)
@@ -329,9 +344,17 @@ static int search_run(wol_index *ix, const wol_query *q, int limit, int shortlis
 	 * the last scores less than the worst (no match left out can come
 	 * before it, even on the tie-break). Otherwise (a filter left fewer,
 	 * or ties at the edge) the caller ranks every match. No row back: the
-	 * shortlist's size is unknown, so the same. */
+	 * shortlist's size is unknown, so the same.
+	 * Without filters only the rows scoring at most the `limit`-th best
+	 * score of the shortlist (`cut`) are joined to docs (each join reads
+	 * a row of docs from wherever it lies in the file): at least `limit`
+	 * rows score that or less and come first, ties included, so no row
+	 * scoring more can be among the hits. Every row of the shortlist has
+	 * its docs row, so `limit` hits (or the whole shortlist) come back;
+	 * anything else is not trusted either. */
 	if (exact)
-		*exact = listed >= 0 && (listed < shortlist || ((int)out->n == limit && last < worst));
+		*exact = listed >= 0 && (listed < shortlist || ((int)out->n == limit && last < worst)) &&
+		         (!cut || (sqlite3_int64)out->n == (listed < limit ? listed : limit));
 	return rc;
 }
 
@@ -364,7 +387,7 @@ int wol_index_search(wol_index *ix, const char *query, const wol_search_opts *op
 	int rc = 0;
 	if (!opts || !opts->norefresh) {
 		wol_index_report rep;
-		rc = wol_index_refresh(ix, &rep, err);
+		rc = wol_index__refresh_uncounted(ix, &rep, err);
 		out->notice = rep.notice;
 		if (rc)
 			return rc;
