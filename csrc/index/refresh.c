@@ -137,6 +137,7 @@ int wol_index__writers(wol_walk *w)
 	if (w->fts_ins)
 		return 0;
 	wol_index *ix = w->ix;
+	wol_index__writing(ix);
 	wol_error *err = w->err;
 	int rc = wol_index__prepare(ix,
 	                            "INSERT INTO docs(" DOC_COLS
