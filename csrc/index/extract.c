@@ -2,14 +2,19 @@
  * (author, date, title, tags, state, event fields) and its full-text entry */
 #include "index/index_int.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #define MAX_FILE_BYTES (8u << 20)
 
-/* The fields of one document as stored. */
+/* The fields of one document as stored (pointers into its extract). */
 typedef struct row {
 	const char *author, *title, *state, *rid, *evkind, *target, *problem;
 	char date[11];
@@ -104,159 +109,272 @@ static int searchable(const char *kind)
 	return strcmp(kind, "event") != 0;
 }
 
-/* Reads, parses and stores one new or changed file. */
-int wol_index__file(wol_walk *w, const char *rel, const char *abs, const struct stat *st,
-                      const wol_index_place *pl, wol_known *k)
-{
-	char *text = NULL;
-	size_t len = 0;
-	wol_error e;
-	int rc = wol_fs_read(abs, MAX_FILE_BYTES, 1, &text, &len, &e);
-	if (rc == WOL_ENOTFOUND)
-		return 0; /* gone since the walk saw it: the next refresh forgets it */
-	if (rc == WOL_ENOMEM)
-		return wol_error_set(w->err, WOL_ENOMEM, "out of memory");
-	w->rep->read++;
-	if (k)
-		k->seen = 1;
+/* One file on its way into the index: what the walk saw (inputs), then
+ * what reading and parsing it gave (outputs). Extracting touches no
+ * sqlite and no libgit2 (plain libc and libyaml), so a build from nothing
+ * can do it on a reader thread (below) while this thread stores. */
+typedef struct wol_extract {
+	/* inputs */
+	const char *rel, *abs;
+	struct stat st;
+	wol_index_place pl;
+	wol_known *k;
+	const char *handle; /* the journal's author */
+	char *own;          /* the pipeline's copies of rel, abs and pl's strings */
+	/* outputs */
+	int rc;             /* reading: 0, or what wol_fs_read would say */
+	int parse_failed;
+	char *text;
 	wol_doc doc;
-	memset(&doc, 0, sizeof doc);
+	wol_error e;
 	row r;
-	memset(&r, 0, sizeof r);
+	char *heading;
+	int want_key;       /* a note whose rid is the key of its path (libgit2:
+	                     * computed when stored, on the sqlite thread) */
 	char stem[256], key[WOL_NOTE_KEY_SIZE];
-	char *heading = NULL;
-	r.rid = base_stem(rel, stem, sizeof stem);
-	r.body_line = 1;
-	if (rc) {
-		r.problem = e.msg;
-		r.body = "";
-	} else if (wol_doc_parse(text, len, rel, &doc, &e) != 0) {
-		r.problem = e.msg;
-		r.body = text;
-		w->rep->problems++;
-	} else {
-		r.body = doc.body;
-		r.body_line = doc.body_line;
+} wol_extract;
+
+/* Reads a file the walk just stat'ed: one open (O_NOATIME when the file is
+ * ours: no inode written back for reading it), one fstat (a regular file,
+ * and its size now), the text read straight into one buffer of that size. */
+static int read_file(const char *path, size_t max, char **out, size_t *len, wol_error *err)
+{
+	int flags = O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK;
+	int fd = open(path, flags | O_NOATIME);
+	if (fd < 0 && errno == EPERM)
+		fd = open(path, flags);
+	if (fd < 0) {
+		int e = errno;
+		if (e == ELOOP)
+			return wol_error_set(err, WOL_EINVAL, "%s: is a symbolic link (not followed)", path);
+		return wol_error_set(err, e == ENOENT ? WOL_ENOTFOUND : WOL_EIO, "%s: %s", path,
+		                     strerror(e));
 	}
-	if (!r.problem || r.body == text) {
-		r.author = meta_str(&doc, "author");
-		r.tags = tags_of(&doc);
-		wol_index__date_prefix(meta_str(&doc, "created"), r.date);
-		r.sortkey = meta_str(&doc, "created");
+	struct stat st;
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return wol_error_set(err, WOL_EINVAL, "%s: not a regular file", path);
+	}
+	if ((size_t)st.st_size > max) {
+		close(fd);
+		return wol_error_set(err, WOL_EREFUSED, "%s: too large (%lld bytes, limit %zu)", path,
+		                     (long long)st.st_size, max);
+	}
+	size_t cap = (size_t)st.st_size + 1, n = 0;
+	char *buf = malloc(cap + 1);
+	if (!buf) {
+		close(fd);
+		return wol_error_set(err, WOL_ENOMEM, "read %s: out of memory", path);
+	}
+	for (;;) {
+		if (n == cap) { /* grew since the fstat */
+			char *nb = cap < max + 1 ? realloc(buf, (cap = cap * 2 > max + 1 ? max + 1 : cap * 2) + 1)
+			                         : NULL;
+			if (!nb) {
+				close(fd);
+				free(buf);
+				return cap >= max + 1
+				               ? wol_error_set(err, WOL_EREFUSED, "%s: too large (limit %zu bytes)",
+				                               path, max)
+				               : wol_error_set(err, WOL_ENOMEM, "read %s: out of memory", path);
+			}
+			buf = nb;
+		}
+		ssize_t r = read(fd, buf + n, cap - n);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			int e = errno;
+			close(fd);
+			free(buf);
+			return wol_error_set(err, WOL_EIO, "read %s: %s", path, strerror(e));
+		}
+		if (r == 0)
+			break;
+		n += (size_t)r;
+		if (n > max) {
+			close(fd);
+			free(buf);
+			return wol_error_set(err, WOL_EREFUSED, "%s: too large (limit %zu bytes)", path, max);
+		}
+	}
+	close(fd);
+	buf[n] = '\0';
+	*out = buf;
+	*len = n;
+	return 0;
+}
+
+/* Reads and parses x's file and fills x->r (not the note key: see
+ * want_key). Thread-safe: no sqlite, no libgit2, no shared state. */
+static void extract(wol_extract *x)
+{
+	size_t len = 0;
+	x->rc = read_file(x->abs, MAX_FILE_BYTES, &x->text, &len, &x->e);
+	if (x->rc == WOL_ENOTFOUND || x->rc == WOL_ENOMEM)
+		return;
+	wol_doc *doc = &x->doc;
+	row *r = &x->r;
+	const wol_index_place *pl = &x->pl;
+	const char *rel = x->rel;
+	r->rid = base_stem(rel, x->stem, sizeof x->stem);
+	r->body_line = 1;
+	if (x->rc) {
+		r->problem = x->e.msg;
+		r->body = "";
+	} else if (wol_doc_parse(x->text, len, rel, doc, &x->e) != 0) {
+		r->problem = x->e.msg;
+		r->body = x->text;
+		x->parse_failed = 1;
+	} else {
+		r->body = doc->body;
+		r->body_line = doc->body_line;
+	}
+	if (!r->problem || r->body == x->text) {
+		r->author = meta_str(doc, "author");
+		r->tags = tags_of(doc);
+		wol_index__date_prefix(meta_str(doc, "created"), r->date);
+		r->sortkey = meta_str(doc, "created");
 	}
 	const char *kind = pl->kind;
 	if (strcmp(kind, "journal") == 0) {
-		r.author = w->handle;
-		wol_index__date_prefix(meta_str(&doc, "date"), r.date);
-		if (!r.date[0])
-			memcpy(r.date, pl->date, sizeof r.date);
-		r.sortkey = r.date[0] ? r.date : NULL;
-		heading = first_heading(r.body, r.body_line, &r.title_line);
-		r.fts_title = heading;
-		r.title = heading ? heading : (r.date[0] ? r.date : r.rid);
-		const char *prompt = meta_str(&doc, "prompt");
+		r->author = x->handle;
+		wol_index__date_prefix(meta_str(doc, "date"), r->date);
+		if (!r->date[0])
+			memcpy(r->date, pl->date, sizeof r->date);
+		r->sortkey = r->date[0] ? r->date : NULL;
+		x->heading = first_heading(r->body, r->body_line, &r->title_line);
+		r->fts_title = x->heading;
+		r->title = x->heading ? x->heading : (r->date[0] ? r->date : r->rid);
+		const char *prompt = meta_str(doc, "prompt");
 		if (prompt) { /* the day's prompt is searchable with the tags */
-			char *t = wol_strfmt("%s%s%s", r.tags ? r.tags : "", r.tags ? " " : "", prompt);
-			free(r.tags);
-			r.tags = t;
+			char *t = wol_strfmt("%s%s%s", r->tags ? r->tags : "", r->tags ? " " : "", prompt);
+			free(r->tags);
+			r->tags = t;
 		}
 	} else if (strcmp(kind, "person") == 0) {
 		/* people/<slug>.md: the name is the title; the relation and the
 		 * member handle are searchable with the tags; dated when added */
-		r.author = NULL;
-		r.title = meta_str(&doc, "name");
-		r.title_line = meta_line(&doc, "name");
-		if (!r.title)
-			r.title = stem;
-		r.fts_title = r.title;
-		wol_index__date_prefix(meta_str(&doc, "added"), r.date);
-		r.sortkey = r.date[0] ? r.date : NULL;
-		const char *relation = meta_str(&doc, "relation"), *handle = meta_str(&doc, "handle");
+		r->author = NULL;
+		r->title = meta_str(doc, "name");
+		r->title_line = meta_line(doc, "name");
+		if (!r->title)
+			r->title = x->stem;
+		r->fts_title = r->title;
+		wol_index__date_prefix(meta_str(doc, "added"), r->date);
+		r->sortkey = r->date[0] ? r->date : NULL;
+		const char *relation = meta_str(doc, "relation"), *handle = meta_str(doc, "handle");
 		if (relation || handle) {
-			char *t = wol_strfmt("%s%s%s%s%s", r.tags ? r.tags : "", r.tags ? " " : "",
+			char *t = wol_strfmt("%s%s%s%s%s", r->tags ? r->tags : "", r->tags ? " " : "",
 			                     relation ? relation : "", relation && handle ? " " : "",
 			                     handle ? handle : "");
-			free(r.tags);
-			r.tags = t;
+			free(r->tags);
+			r->tags = t;
 		}
 	} else if (strcmp(kind, "note") == 0) {
-		r.author = pl->folder; /* only <handle> writes under notes/<handle>/ */
+		r->author = pl->folder; /* only <handle> writes under notes/<handle>/ */
 		/* rid: the note id that names its feedback folder (a note without
-		 * one: the key of its path in the circle) */
-		const char *nid = meta_str(&doc, "id");
-		const char *in_circle = rel + strlen("circles/") + strlen(pl->circle) + 1;
+		 * one: the key of its path in the circle, when stored) */
+		const char *nid = meta_str(doc, "id");
 		if (wol_note_id_fits(nid, pl->folder))
-			r.rid = nid;
-		else if (wol_note_key(in_circle, key) == 0)
-			r.rid = key;
-		r.title = meta_str(&doc, "title");
-		r.title_line = meta_line(&doc, "title");
-		if (!r.title)
-			r.title = stem;
-		r.fts_title = r.title;
-		r.state = meta_str(&doc, "status");
+			r->rid = nid;
+		else
+			x->want_key = 1;
+		r->title = meta_str(doc, "title");
+		r->title_line = meta_line(doc, "title");
+		if (!r->title)
+			r->title = x->stem;
+		r->fts_title = r->title;
+		r->state = meta_str(doc, "status");
 	} else if (strcmp(kind, "question") == 0) {
-		r.rid = pl->qid;
-		r.title = meta_str(&doc, "title");
-		r.title_line = meta_line(&doc, "title");
-		if (!r.title)
-			r.title = pl->qid;
-		r.fts_title = r.title;
-		r.state = "open"; /* replayed below */
+		r->rid = pl->qid;
+		r->title = meta_str(doc, "title");
+		r->title_line = meta_line(doc, "title");
+		if (!r->title)
+			r->title = pl->qid;
+		r->fts_title = r->title;
+		r->state = "open"; /* replayed below */
 	} else if (strcmp(kind, "answer") == 0) {
-		r.title = NULL; /* shown as "Re: <question>" */
+		r->title = NULL; /* shown as "Re: <question>" */
 	} else if (strcmp(kind, "feedback") == 0) {
-		r.title = NULL; /* shown with the note's title (search.c) */
-		r.evkind = meta_str(&doc, "kind");
-		r.target = pl->nid;
+		r->title = NULL; /* shown with the note's title (search.c) */
+		r->evkind = meta_str(doc, "kind");
+		r->target = pl->nid;
 	} else { /* event */
-		r.evkind = meta_str(&doc, "kind");
-		r.target = meta_str(&doc, "target");
-		const char *l = meta_str(&doc, "lamport");
+		r->evkind = meta_str(doc, "kind");
+		r->target = meta_str(doc, "target");
+		const char *l = meta_str(doc, "lamport");
 		if (l) {
 			char *end;
-			r.lamport = strtoll(l, &end, 10);
-			r.has_lamport = *end == '\0';
+			r->lamport = strtoll(l, &end, 10);
+			r->has_lamport = *end == '\0';
 		}
 	}
-	if (!r.sortkey && r.date[0])
-		r.sortkey = r.date;
+	if (!r->sortkey && r->date[0])
+		r->sortkey = r->date;
+}
 
-	rc = wol_index__writers(w);
-	if (rc) {
-		free(heading);
-		free(r.tags);
-		wol_doc_free(&doc);
-		free(text);
-		return rc;
+static void extract_free(wol_extract *x)
+{
+	free(x->heading);
+	free(x->r.tags);
+	wol_doc_free(&x->doc);
+	free(x->text);
+	free(x->own);
+	memset(x, 0, sizeof *x);
+}
+
+/* Stores what extract() made of x's file (on the sqlite thread). */
+static int store(wol_walk *w, wol_extract *x)
+{
+	if (x->rc == WOL_ENOTFOUND)
+		return 0; /* gone since the walk saw it: the next refresh forgets it */
+	if (x->rc == WOL_ENOMEM)
+		return wol_error_set(w->err, WOL_ENOMEM, "out of memory");
+	w->rep->read++;
+	if (x->k)
+		x->k->seen = 1;
+	if (x->parse_failed)
+		w->rep->problems++;
+	const wol_index_place *pl = &x->pl;
+	const char *kind = pl->kind;
+	row *r = &x->r;
+	if (x->want_key) {
+		const char *in_circle = x->rel + strlen("circles/") + strlen(pl->circle) + 1;
+		if (wol_note_key(in_circle, x->key) == 0)
+			r->rid = x->key;
 	}
+	int rc = wol_index__writers(w);
+	if (rc)
+		return rc;
+	wol_known *k = x->k;
+	const struct stat *st = &x->st;
 	sqlite3_stmt *s = k ? w->upd : w->ins;
 	sqlite3_reset(s);
 	sqlite3_clear_bindings(s);
-	wol_sql_bind_str(s, 1, rel);
+	wol_sql_bind_str(s, 1, x->rel);
 	wol_sql_bind_str(s, 2, kind);
 	wol_sql_bind_str(s, 3, pl->circle);
-	wol_sql_bind_str(s, 4, r.author);
-	wol_sql_bind_str(s, 5, r.date[0] ? r.date : NULL);
-	wol_sql_bind_str(s, 6, r.sortkey);
-	wol_sql_bind_str(s, 7, r.title);
-	wol_sql_bind_str(s, 8, r.state);
+	wol_sql_bind_str(s, 4, r->author);
+	wol_sql_bind_str(s, 5, r->date[0] ? r->date : NULL);
+	wol_sql_bind_str(s, 6, r->sortkey);
+	wol_sql_bind_str(s, 7, r->title);
+	wol_sql_bind_str(s, 8, r->state);
 	wol_sql_bind_str(s, 9, pl->qid);
-	wol_sql_bind_str(s, 10, r.rid);
-	wol_sql_bind_str(s, 11, r.evkind);
-	if (r.has_lamport)
-		sqlite3_bind_int64(s, 12, r.lamport);
-	wol_sql_bind_str(s, 13, r.target);
-	sqlite3_bind_int(s, 14, r.title_line);
-	sqlite3_bind_int(s, 15, r.body_line);
+	wol_sql_bind_str(s, 10, r->rid);
+	wol_sql_bind_str(s, 11, r->evkind);
+	if (r->has_lamport)
+		sqlite3_bind_int64(s, 12, r->lamport);
+	wol_sql_bind_str(s, 13, r->target);
+	sqlite3_bind_int(s, 14, r->title_line);
+	sqlite3_bind_int(s, 15, r->body_line);
 	sqlite3_bind_int64(s, 16, (sqlite3_int64)st->st_size);
 	sqlite3_bind_int64(s, 17, wol_fs_mtime_ns(st));
 	sqlite3_bind_int(s, 18, wol_fs_mtime_ns(st) >= w->start_ns);
-	wol_sql_bind_str(s, 19, r.problem);
+	wol_sql_bind_str(s, 19, r->problem);
 	if (k)
 		sqlite3_bind_int64(s, 20, k->id);
 	int sr = sqlite3_step(s);
-	rc = 0;
 	if (sr != SQLITE_DONE)
 		rc = wol_index__fail(w->ix, w->err, sr, "storing a document");
 	sqlite3_int64 id = k ? k->id : sqlite3_last_insert_rowid(w->ix->db);
@@ -271,9 +389,9 @@ int wol_index__file(wol_walk *w, const char *rel, const char *abs, const struct 
 		sqlite3_stmt *f = w->fts_ins;
 		sqlite3_reset(f);
 		sqlite3_bind_int64(f, 1, id);
-		wol_sql_bind_str(f, 2, r.fts_title ? r.fts_title : "");
-		wol_sql_bind_str(f, 3, r.body ? r.body : "");
-		wol_sql_bind_str(f, 4, r.tags ? r.tags : "");
+		wol_sql_bind_str(f, 2, r->fts_title ? r->fts_title : "");
+		wol_sql_bind_str(f, 3, r->body ? r->body : "");
+		wol_sql_bind_str(f, 4, r->tags ? r->tags : "");
 		sr = sqlite3_step(f);
 		if (sr != SQLITE_DONE)
 			rc = wol_index__fail(w->ix, w->err, sr, "updating the full-text index");
@@ -287,9 +405,193 @@ int wol_index__file(wol_walk *w, const char *rel, const char *abs, const struct 
 		    strcmp(kind, "event") == 0)
 			rc = wol_index__mark_affected(w, pl->circle, pl->qid);
 	}
-	free(heading);
-	free(r.tags);
-	wol_doc_free(&doc);
-	free(text);
+	return rc;
+}
+
+/* ------------------------------------------------------- the pipeline
+ *
+ * A build from nothing reads and parses every file: on a reader thread,
+ * while this thread stores the files before it. The walk (this thread)
+ * queues each file it would read into a ring of slots; the reader takes
+ * them in order and extracts them; this thread stores the finished ones
+ * in the same order, so the rows, their ids and the full-text index are
+ * what a serial build writes (WOL_INDEX_SERIAL=1 forces one). sqlite,
+ * libgit2 (the note keys), the progress callback and every counter stay
+ * on this thread; the reader calls only libc and libyaml. */
+#define PIPE_SLOTS 64
+
+enum { SLOT_FREE, SLOT_QUEUED, SLOT_DONE };
+
+struct wol_index_pipe {
+	pthread_t thread;
+	pthread_mutex_t mu;
+	pthread_cond_t work, done;
+	size_t head, tail, next; /* next to store, next to fill, next to extract */
+	int stop;
+	unsigned char state[PIPE_SLOTS];
+	wol_extract slot[PIPE_SLOTS];
+};
+
+static void *pipe_reader(void *arg)
+{
+	struct wol_index_pipe *p = arg;
+	pthread_mutex_lock(&p->mu);
+	for (;;) {
+		while (!p->stop && p->next == p->tail)
+			pthread_cond_wait(&p->work, &p->mu);
+		if (p->stop)
+			break;
+		wol_extract *x = &p->slot[p->next % PIPE_SLOTS];
+		pthread_mutex_unlock(&p->mu);
+		extract(x);
+		pthread_mutex_lock(&p->mu);
+		p->state[p->next % PIPE_SLOTS] = SLOT_DONE;
+		p->next++;
+		pthread_cond_signal(&p->done);
+	}
+	pthread_mutex_unlock(&p->mu);
+	return NULL;
+}
+
+void wol_index__pipe_start(wol_walk *w)
+{
+	const char *serial = getenv("WOL_INDEX_SERIAL");
+	if (w->pipe || (serial && *serial && strcmp(serial, "0") != 0))
+		return;
+	struct wol_index_pipe *p = calloc(1, sizeof *p);
+	if (!p)
+		return; /* serial */
+	pthread_mutex_init(&p->mu, NULL);
+	pthread_cond_init(&p->work, NULL);
+	pthread_cond_init(&p->done, NULL);
+	/* the reader takes no signals: they stay the main thread's */
+	sigset_t all, old;
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	int rc = pthread_create(&p->thread, NULL, pipe_reader, p);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (rc != 0) {
+		pthread_cond_destroy(&p->work);
+		pthread_cond_destroy(&p->done);
+		pthread_mutex_destroy(&p->mu);
+		free(p);
+		return;
+	}
+	w->pipe = p;
+}
+
+/* Stores the oldest slot, waiting for the reader when `wait`; 1 when one
+ * was stored (*rc its result), 0 when none was ready. */
+static int pipe_store_one(wol_walk *w, int wait, int *rc)
+{
+	struct wol_index_pipe *p = w->pipe;
+	size_t i = p->head % PIPE_SLOTS;
+	pthread_mutex_lock(&p->mu);
+	while (wait && p->state[i] != SLOT_DONE)
+		pthread_cond_wait(&p->done, &p->mu);
+	int ready = p->head != p->tail && p->state[i] == SLOT_DONE;
+	pthread_mutex_unlock(&p->mu);
+	if (!ready)
+		return 0;
+	*rc = store(w, &p->slot[i]);
+	extract_free(&p->slot[i]);
+	pthread_mutex_lock(&p->mu);
+	p->state[i] = SLOT_FREE;
+	p->head++;
+	pthread_mutex_unlock(&p->mu);
+	return 1;
+}
+
+/* Queues one file for the reader (copies of what the walk lent), after
+ * storing the files it has finished. */
+static int pipe_push(wol_walk *w, const char *rel, const char *abs, const struct stat *st,
+                     const wol_index_place *pl, wol_known *k)
+{
+	struct wol_index_pipe *p = w->pipe;
+	int rc = 0;
+	while (rc == 0 && p->head != p->tail && pipe_store_one(w, p->tail - p->head == PIPE_SLOTS, &rc))
+		;
+	if (rc)
+		return rc;
+	const char *parts[6] = {rel, abs, pl->circle, pl->folder, pl->qid, pl->nid};
+	size_t need = 0;
+	for (int i = 0; i < 6; i++)
+		need += parts[i] ? strlen(parts[i]) + 1 : 0;
+	char *own = malloc(need ? need : 1), *o = own;
+	if (!own)
+		return wol_error_set(w->err, WOL_ENOMEM, "out of memory");
+	const char *copy[6];
+	for (int i = 0; i < 6; i++) {
+		copy[i] = NULL;
+		if (parts[i]) {
+			size_t n = strlen(parts[i]) + 1;
+			memcpy(o, parts[i], n);
+			copy[i] = o;
+			o += n;
+		}
+	}
+	wol_extract *x = &p->slot[p->tail % PIPE_SLOTS];
+	memset(x, 0, sizeof *x);
+	x->own = own;
+	x->rel = copy[0];
+	x->abs = copy[1];
+	x->st = *st;
+	x->pl = *pl;
+	x->pl.circle = copy[2];
+	x->pl.folder = copy[3];
+	x->pl.qid = copy[4];
+	x->pl.nid = copy[5];
+	x->k = k;
+	x->handle = w->handle;
+	pthread_mutex_lock(&p->mu);
+	p->state[p->tail % PIPE_SLOTS] = SLOT_QUEUED;
+	p->tail++;
+	pthread_cond_signal(&p->work);
+	pthread_mutex_unlock(&p->mu);
+	return 0;
+}
+
+int wol_index__pipe_finish(wol_walk *w, int rc)
+{
+	struct wol_index_pipe *p = w->pipe;
+	if (!p)
+		return rc;
+	while (rc == 0 && p->head != p->tail)
+		pipe_store_one(w, 1, &rc);
+	pthread_mutex_lock(&p->mu);
+	p->stop = 1;
+	pthread_cond_signal(&p->work);
+	pthread_mutex_unlock(&p->mu);
+	pthread_join(p->thread, NULL);
+	for (; p->head != p->tail; p->head++) /* after a failure: dropped */
+		extract_free(&p->slot[p->head % PIPE_SLOTS]);
+	pthread_cond_destroy(&p->work);
+	pthread_cond_destroy(&p->done);
+	pthread_mutex_destroy(&p->mu);
+	free(p);
+	w->pipe = NULL;
+	return rc;
+}
+
+/* Reads, parses and stores one new or changed file (through the reader
+ * thread during a build from nothing). */
+int wol_index__file(wol_walk *w, const char *rel, const char *abs, const struct stat *st,
+                    const wol_index_place *pl, wol_known *k)
+{
+	if (w->pipe)
+		return pipe_push(w, rel, abs, st, pl, k);
+	wol_extract *x = calloc(1, sizeof *x);
+	if (!x)
+		return wol_error_set(w->err, WOL_ENOMEM, "out of memory");
+	x->rel = rel;
+	x->abs = abs;
+	x->st = *st;
+	x->pl = *pl;
+	x->k = k;
+	x->handle = w->handle;
+	extract(x);
+	int rc = store(w, x);
+	extract_free(x);
+	free(x);
 	return rc;
 }

@@ -148,6 +148,7 @@ typedef struct wol_walk {
 	                     * only counts what it would read, in `total` */
 	long total, done;   /* files to read, files read (progress) */
 	sqlite3_stmt *ins, *upd, *del, *fts_del, *fts_ins;
+	struct wol_index_pipe *pipe; /* a build from nothing: the reader thread (extract.c) */
 } wol_walk;
 
 /* What the path says about a file. */
@@ -237,6 +238,13 @@ void wol_index__date_prefix(const char *s, char out[11]);
 /* Reads, parses and stores one new or changed file (k: its known row). */
 int wol_index__file(wol_walk *w, const char *rel, const char *abs, const struct stat *st,
                     const wol_index_place *pl, wol_known *k);
+/* A build from nothing: files are read and parsed on a reader thread
+ * while this one stores them, in the walk's order (nothing when it cannot
+ * start, or WOL_INDEX_SERIAL is set: then serial). */
+void wol_index__pipe_start(wol_walk *w);
+/* Stores what is still queued (when rc is 0), stops the reader; returns rc
+ * or the first failure storing. Call after the walks whenever started. */
+int wol_index__pipe_finish(wol_walk *w, int rc);
 
 /* ------------------------------------------------------ ranking (rank.c) */
 

@@ -229,6 +229,8 @@ static int refresh_locked(wol_index *ix, int rebuild, const char *circle, wol_st
 		if (rc == 0)
 			ix->progress(0, w.total, ix->progress_payload);
 	}
+	if (rc == 0 && bulk)
+		wol_index__pipe_start(&w);
 	if (rc == 0 && !targets)
 		rc = wol_index__walk_journal(&w);
 	if (rc == 0 && !targets)
@@ -237,6 +239,7 @@ static int refresh_locked(wol_index *ix, int rebuild, const char *circle, wol_st
 		rc = wol_index__walk_circles(&w);
 	if (rc == 0 && targets)
 		rc = wol_index__walk_paths(&w, targets);
+	rc = wol_index__pipe_finish(&w, rc);
 	if (rc == 0 && targets && circle && head[0] &&
 	    (!old || strcmp(old, head) != 0 || !old_tree || strcmp(old_tree, tree) != 0)) {
 		sqlite3_stmt *put;
