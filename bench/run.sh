@@ -6,7 +6,7 @@
 # (`sh bench/share.sh`, ...). Sizes are the scripts' own variables (see the
 # head of each script); BENCH_ONLY="share index" runs a subset;
 # BENCH_OUT=FILE writes somewhere else than bench/RESULTS.md;
-# BENCH_SYNC_RUNS (3) is the number of rounds of bench/sync.sh here.
+# BENCH_SYNC_RUNS (11) is the number of rounds of bench/sync.sh here.
 # Installs ripgrep and luajit with apt when missing (as root).
 set -eu
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -69,8 +69,9 @@ for n in $ORDER; do
 	case $n in
 	index) WOL_BENCH_DIR="$RUN/index" sh "bench/$n.sh" >"$RUN/$n.log" 2>&1 ;;
 	editor) WOL_BENCH_MEM_HOME="$RUN/index/home/wol" sh "bench/$n.sh" >"$RUN/$n.log" 2>&1 ;;
-	# sync.sh clones a 10,000-note circle per run: 3 runs keep `make bench` short
-	sync) BENCH_RUNS=${BENCH_SYNC_RUNS:-3} sh "bench/$n.sh" >"$RUN/$n.log" 2>&1 ;;
+	# sync.sh clones a 10,000-note circle twice per round (wol join, git clone,
+	# interleaved): 11 rounds give medians that mean something in ~2 min
+	sync) BENCH_RUNS=${BENCH_SYNC_RUNS:-11} sh "bench/$n.sh" >"$RUN/$n.log" 2>&1 ;;
 	*) sh "bench/$n.sh" >"$RUN/$n.log" 2>&1 ;;
 	esac
 	rc=$?

@@ -39,6 +39,9 @@ as() { # as <handle> cmd...: run as that member
 }
 now_ms() { date +%s%N | cut -c1-13; }
 median() { sort -n | awk '{v[NR]=$1} END {if (NR % 2) print v[(NR+1)/2]; else print (v[NR/2]+v[NR/2+1])/2}'; }
+# cpu_ms <before> <after>: the user+sys time of the children waited for
+# between two `times` outputs (written by the shell itself, not a subshell)
+cpu_ms() { cat "$1" "$2" | awk 'NR % 2 == 0 { split($1, u, "m"); split($2, s, "m"); t[NR] = (u[1] * 60 + u[2] + s[1] * 60 + s[2]) * 1000 } END { printf "%d\n", t[4] - t[2] + 0.5 }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a / b}'; }
 
 # the git daemon, on a free port
@@ -105,25 +108,39 @@ t0=$(now_ms)
 as owner "$WOL" sync >/dev/null
 t1=$(now_ms)
 echo "2. circle of $MEMBERS members x $NOTES notes ($((MEMBERS * NOTES)) notes; set up in $((t1 - t0)) ms)"
-: >"$TMP/wj"; : >"$TMP/gc"; : >"$TMP/ws"; : >"$TMP/gp"
+echo "   wol join: the clone, the checkout of HEAD with the git index, the member commit and"
+echo "   the move into circles/ (the search index is not built by join: the editor builds it in"
+echo "   the background on the first search and says so); git clone: the clone and its checkout."
+echo "   Both clone the whole history over git:// from the same daemon; wall and CPU (user+sys"
+echo "   of the process and its children) per round; the order alternates round by round"
+echo "   (wol, git | git, wol | ...) so drift in the load falls on both alike."
+: >"$TMP/wj"; : >"$TMP/gc"; : >"$TMP/wjc"; : >"$TMP/gcc"; : >"$TMP/ws"; : >"$TMP/gp"
 member joiner
+L0=$(cut -d' ' -f1 /proc/loadavg)
 for r in $(seq 1 "$RUNS"); do
-	# the previous run's clones are moved aside, not removed: ext4 does not
-	# reuse an inode freed in the last seconds, and looking past 20,000 just
-	# freed ones costs whichever creates files next seconds of system time
+	# the previous run's clones are moved aside, not removed: on an ext4
+	# without a journal (as on this VM) a new inode skips every inode freed
+	# in the last ~35 s, so looking past 20,000 just freed ones would cost
+	# whichever creates files next seconds of system time
 	mkdir -p "$TMP/old/$r"
 	[ -d "$TMP/joiner/wol" ] && mv "$TMP/joiner/wol" "$TMP/joiner/clone" "$TMP/old/$r/"
-	# which goes first alternates
+	line="   round $r:"
 	for which in $([ $((r % 2)) = 1 ] && echo "wj gc" || echo "gc wj"); do
 		t0=$(now_ms)
+		times >"$TMP/c0"
 		if [ "$which" = wj ]; then
 			as joiner "$WOL" join "$URL/big.git" big >/dev/null 2>&1
 		else
 			as joiner git clone -q "$URL/big.git" "$TMP/joiner/clone" 2>/dev/null
 		fi
+		times >"$TMP/c1"
 		t1=$(now_ms)
+		c=$(cpu_ms "$TMP/c0" "$TMP/c1")
 		echo $((t1 - t0)) >>"$TMP/$which"
+		echo "$c" >>"$TMP/${which}c"
+		line="$line $([ "$which" = wj ] && echo 'wol join' || echo 'git clone') $((t1 - t0)) ms (CPU $c ms),"
 	done
+	echo "${line%,}"
 	# both have one local commit; every member then shares one new note
 	( cd "$TMP/joiner/clone" && echo "local $r" >"notes/local-$r.md" && as joiner git add -A && as joiner git commit -qm "local $r" )
 	( cd "$BIG" && for m in $(seq 1 "$MEMBERS"); do
@@ -143,9 +160,14 @@ for r in $(seq 1 "$RUNS"); do
 	echo $((t1 - t0)) >>"$TMP/gp"
 done
 WJ=$(median <"$TMP/wj"); GC=$(median <"$TMP/gc"); WS=$(median <"$TMP/ws"); GP=$(median <"$TMP/gp")
-echo "   wol join (clone + add yourself)  ${WJ} ms"
-echo "   git clone                        ${GC} ms   wol/git = $(ratio "$WJ" "$GC")"
-# issue 20: join within 1.3x of git clone (each run clones both, one after the other)
+WJC=$(median <"$TMP/wjc"); GCC=$(median <"$TMP/gcc")
+echo "   medians of $RUNS rounds (load $L0 -> $(cut -d' ' -f1 /proc/loadavg)):"
+echo "   wol join (clone + add yourself)  ${WJ} ms, CPU ${WJC} ms"
+echo "   git clone                        ${GC} ms, CPU ${GCC} ms   wol/git = $(ratio "$WJ" "$GC") wall, $(ratio "$WJC" "$GCC") CPU"
+# the same per round (each round's two clones ran back to back, under the same load)
+PR=$(paste "$TMP/wj" "$TMP/gc" | awk '{print $1 / $2}' | median)
+echo "   wol/git per round: median $(ratio "$PR" 1) (wall)"
+# issue 20: join within 1.3x of git clone (wall; each round clones both, one after the other)
 JV=$(awk -v a="$WJ" -v b="$GC" 'BEGIN {print (a <= 1.3 * b) ? "met" : "missed"}')
 echo "   wol join vs git clone $(ratio "$WJ" "$GC")x   target <= 1.3x: $JV"
 echo "   wol sync ($MEMBERS new notes in, 1 out)  ${WS} ms"

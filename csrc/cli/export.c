@@ -118,8 +118,11 @@ int wol_cli_export(wol_cli *cli, int argc, char **argv)
 		wol_export_result_free(&r);
 		return wol_cli_json(j);
 	}
-	wol_cli_printf(stdout, "exported %zu %s and %zu %s (%zu %s) by ", r.notes,
-	               r.notes == 1 ? "note" : "notes", r.questions,
+	wol_cli_printf(stdout, "exported %zu %s", r.notes, r.notes == 1 ? "note" : "notes");
+	if (r.feedback)
+		wol_cli_printf(stdout, " (%zu feedback %s)", r.feedback,
+		               r.feedback == 1 ? "record" : "records");
+	wol_cli_printf(stdout, " and %zu %s (%zu %s) by ", r.questions,
 	               r.questions == 1 ? "question" : "questions", r.answers,
 	               r.answers == 1 ? "answer" : "answers");
 	for (size_t i = 0; i < r.nmembers; i++)

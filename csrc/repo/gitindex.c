@@ -14,7 +14,10 @@
  * extension but TREE, a stage-0 entry replaced without extended flags, no
  * file/directory clash and no conflict stages for the path. Anything else
  * returns WOL_GITINDEX_FALLBACK and the caller uses libgit2's writer. The
- * format is git's Documentation/gitformat-index.txt. */
+ * format is git's Documentation/gitformat-index.txt.
+ *
+ * A join's first checkout writes a whole new index the same way
+ * (wol_gitindex__fresh): its entries come in order from the tree. */
 #include "circle_priv.h"
 #include "repo/gitindex.h"
 
@@ -48,6 +51,36 @@ static int name_cmp(const char *a, size_t alen, const char *b, size_t blen)
 	if (c)
 		return c;
 	return alen < blen ? -1 : alen > blen ? 1 : 0;
+}
+
+/* The length of a version 2/3 entry without extended flags whose path is
+ * plen bytes: the fixed part and the name padded with 1 to 8 NULs to a
+ * multiple of 8. */
+static size_t entry_len(size_t plen)
+{
+	return (ENTRY_FIXED + plen + 8) & ~(size_t)7;
+}
+
+/* Writes entry e (stage 0, no extended flags; its path plen bytes) at ne,
+ * elen = entry_len(plen) bytes. */
+static void put_entry(unsigned char *ne, const wol_gitindex_entry *e, size_t plen, size_t elen)
+{
+	size_t nlen = plen < F_NAMEMASK ? plen : F_NAMEMASK;
+	memset(ne, 0, elen);
+	put32(ne + 0, e->ctime_s);
+	put32(ne + 4, e->ctime_ns);
+	put32(ne + 8, e->mtime_s);
+	put32(ne + 12, e->mtime_ns);
+	put32(ne + 16, e->dev);
+	put32(ne + 20, e->ino);
+	put32(ne + 24, e->mode);
+	put32(ne + 28, e->uid);
+	put32(ne + 32, e->gid);
+	put32(ne + 36, e->size);
+	memcpy(ne + 40, e->id, HASH_LEN);
+	ne[60] = (unsigned char)(nlen >> 8);
+	ne[61] = (unsigned char)nlen;
+	memcpy(ne + ENTRY_FIXED, e->path, plen);
 }
 
 /* The cache-tree (TREE extension) copied into `out` with every node on the
@@ -214,8 +247,7 @@ int wol_gitindex__splice(const char *in, size_t len, const struct stat *old_st,
 	}
 
 	/* the new entry */
-	size_t nlen = plen < F_NAMEMASK ? plen : F_NAMEMASK;
-	size_t elen = (ENTRY_FIXED + plen + 8) & ~(size_t)7;
+	size_t elen = entry_len(plen);
 	size_t total = entries_end - at_len + elen + ext.len + HASH_LEN;
 	unsigned char *o = malloc(total);
 	if (!o || ext.oom) {
@@ -226,21 +258,7 @@ int wol_gitindex__splice(const char *in, size_t len, const struct stat *old_st,
 	memcpy(o, b, at);
 	put32(o + 8, found ? count : count + 1);
 	unsigned char *ne = o + at;
-	memset(ne, 0, elen);
-	put32(ne + 0, e->ctime_s);
-	put32(ne + 4, e->ctime_ns);
-	put32(ne + 8, e->mtime_s);
-	put32(ne + 12, e->mtime_ns);
-	put32(ne + 16, e->dev);
-	put32(ne + 20, e->ino);
-	put32(ne + 24, e->mode);
-	put32(ne + 28, e->uid);
-	put32(ne + 32, e->gid);
-	put32(ne + 36, e->size);
-	memcpy(ne + 40, e->id, HASH_LEN);
-	ne[60] = (unsigned char)(nlen >> 8);
-	ne[61] = (unsigned char)nlen;
-	memcpy(ne + ENTRY_FIXED, e->path, plen);
+	put_entry(ne, e, plen, elen);
 	size_t rest = entries_end - at - at_len;
 	memcpy(ne + elen, b + at + at_len, rest);
 	/* smudge the racily clean entries where they now are */
@@ -261,6 +279,36 @@ fallback:
 oom:
 	free(racy);
 	return WOL_ENOMEM;
+}
+
+int wol_gitindex__fresh(const wol_gitindex_entry *e, size_t n, char **out, size_t *outlen)
+{
+	*out = NULL;
+	*outlen = 0;
+	if (n > UINT32_MAX)
+		return WOL_ENOMEM;
+	size_t total = 12 + HASH_LEN;
+	for (size_t i = 0; i < n; i++)
+		total += entry_len(strlen(e[i].path));
+	unsigned char *o = malloc(total);
+	if (!o)
+		return WOL_ENOMEM;
+	memcpy(o, "DIRC", 4);
+	put32(o + 4, 2);
+	put32(o + 8, (uint32_t)n);
+	size_t pos = 12;
+	for (size_t i = 0; i < n; i++) {
+		size_t plen = strlen(e[i].path), elen = entry_len(plen);
+		put_entry(o + pos, &e[i], plen, elen);
+		pos += elen;
+	}
+	if (wol_gitindex__seal((char *)o, pos) != 0) {
+		free(o);
+		return WOL_ENOMEM;
+	}
+	*out = (char *)o;
+	*outlen = total;
+	return 0;
 }
 
 void wol_gitindex__stat(wol_gitindex_entry *e, const struct stat *st)

@@ -31,6 +31,11 @@ void wol_gitindex__to_git(const wol_gitindex_entry *e, struct git_index_entry *o
  * WOL_ENOMEM. */
 int wol_gitindex__splice(const char *in, size_t len, const struct stat *old_st,
                          const wol_gitindex_entry *e, char **out, size_t *outlen);
+/* A new index file (version 2, no extension) holding the n entries, which
+ * are in git's order with no path twice and none under another (a tree's
+ * files, as a checkout writes them): *out (malloc'd) holds *outlen bytes,
+ * the checksum included. 0, or WOL_ENOMEM. */
+int wol_gitindex__fresh(const wol_gitindex_entry *e, size_t n, char **out, size_t *outlen);
 /* Writes the SHA-1 of buf[0..len) at buf + len: 0, or -1. */
 int wol_gitindex__seal(char *buf, size_t len);
 

@@ -39,8 +39,10 @@ local function finished(res)
   for _, w in ipairs(r.warnings or {}) do
     commands.notify(w, vim.log.levels.WARN)
   end
-  commands.notify(string.format('wol: exported %d %s and %d %s by %s: %s',
-    r.notes, r.notes == 1 and 'note' or 'notes', r.questions, r.questions == 1 and 'question' or 'questions',
+  local fb = (r.feedback or 0) > 0
+    and string.format(' (%d feedback %s)', r.feedback, r.feedback == 1 and 'record' or 'records') or ''
+  commands.notify(string.format('wol: exported %d %s%s and %d %s by %s: %s',
+    r.notes, r.notes == 1 and 'note' or 'notes', fb, r.questions, r.questions == 1 and 'question' or 'questions',
     table.concat(r.members, ', '), r.index))
   require('wol.compat').user_event('WolExported', r)
 end

@@ -137,7 +137,7 @@ describe('wol export', function()
   it('exports what I shared as Markdown, matching the golden files (--mine is the default)', function()
     local out, err, rc = export({ 'export', '--format', 'md', '--out', base .. '/mine-md' })
     assert.are.equal(0, rc, err)
-    assert.matches('exported 2 notes and 2 questions %(2 answers%) by ana', out)
+    assert.matches('exported 2 notes %(2 feedback records%) and 2 questions %(2 answers%) by ana', out)
     compare_golden(base .. '/mine-md', 'mine-md')
     -- feedback on my note comes with its authors' handles, in the order
     -- written; mine on bo's note stays with his note

@@ -51,7 +51,9 @@ describe(':WolExport in the background', function()
     assert.are.equal(2, #seen, vim.inspect(seen))
     assert.matches('already running', seen[1].msg)
     assert.are.equal(vim.log.levels.ERROR, seen[1].level)
-    assert.matches('^wol: exported %d+ notes and %d+ questions by ana, bo, cy: .*/bundle/index%.html$', seen[2].msg)
+    local fb = export.last.feedback > 0 and ' %(' .. export.last.feedback .. ' feedback records?%)' or ''
+    assert.matches('^wol: exported %d+ notes' .. fb .. ' and %d+ questions by ana, bo, cy: .*/bundle/index%.html$',
+      seen[2].msg)
     assert.are.equal(vim.log.levels.INFO, seen[2].level)
     assert.is_true(t.exists(dir .. '/index.html'))
     assert.is_false(t.exists(dir .. '-2'))
