@@ -324,6 +324,15 @@ static void extract_free(wol_extract *x)
 	memset(x, 0, sizeof *x);
 }
 
+/* Binds s, or NULL, without a copy: the text outlives the statement's step. */
+static void bind_static(sqlite3_stmt *st, int i, const char *s)
+{
+	if (s)
+		sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, i);
+}
+
 /* Stores what extract() made of x's file (on the sqlite thread). */
 static int store(wol_walk *w, wol_extract *x)
 {
@@ -352,26 +361,26 @@ static int store(wol_walk *w, wol_extract *x)
 	sqlite3_stmt *s = k ? w->upd : w->ins;
 	sqlite3_reset(s);
 	sqlite3_clear_bindings(s);
-	wol_sql_bind_str(s, 1, x->rel);
-	wol_sql_bind_str(s, 2, kind);
-	wol_sql_bind_str(s, 3, pl->circle);
-	wol_sql_bind_str(s, 4, r->author);
-	wol_sql_bind_str(s, 5, r->date[0] ? r->date : NULL);
-	wol_sql_bind_str(s, 6, r->sortkey);
-	wol_sql_bind_str(s, 7, r->title);
-	wol_sql_bind_str(s, 8, r->state);
-	wol_sql_bind_str(s, 9, pl->qid);
-	wol_sql_bind_str(s, 10, r->rid);
-	wol_sql_bind_str(s, 11, r->evkind);
+	bind_static(s, 1, x->rel);
+	bind_static(s, 2, kind);
+	bind_static(s, 3, pl->circle);
+	bind_static(s, 4, r->author);
+	bind_static(s, 5, r->date[0] ? r->date : NULL);
+	bind_static(s, 6, r->sortkey);
+	bind_static(s, 7, r->title);
+	bind_static(s, 8, r->state);
+	bind_static(s, 9, pl->qid);
+	bind_static(s, 10, r->rid);
+	bind_static(s, 11, r->evkind);
 	if (r->has_lamport)
 		sqlite3_bind_int64(s, 12, r->lamport);
-	wol_sql_bind_str(s, 13, r->target);
+	bind_static(s, 13, r->target);
 	sqlite3_bind_int(s, 14, r->title_line);
 	sqlite3_bind_int(s, 15, r->body_line);
 	sqlite3_bind_int64(s, 16, (sqlite3_int64)st->st_size);
 	sqlite3_bind_int64(s, 17, wol_fs_mtime_ns(st));
 	sqlite3_bind_int(s, 18, wol_fs_mtime_ns(st) >= w->start_ns);
-	wol_sql_bind_str(s, 19, r->problem);
+	bind_static(s, 19, r->problem);
 	if (k)
 		sqlite3_bind_int64(s, 20, k->id);
 	int sr = sqlite3_step(s);

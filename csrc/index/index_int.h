@@ -308,8 +308,13 @@ void wol_query_free(wol_query *q);
 /* Reads questions/<qid> of the circle from the files, replays it with the
  * rules of question/replay.c and stores the result: its qlist row (deleted when
  * the question directory is gone) and the state of its docs row. */
+typedef struct wol_qlist_stmts {
+	sqlite3_stmt *st[3]; /* the statements of wol_qlist__update, kept between calls */
+} wol_qlist_stmts;
 int wol_qlist__update(sqlite3 *db, const char *home, const char *circle, const char *qid,
-                      wol_error *err);
+                      wol_qlist_stmts *c, wol_error *err);
+/* Finalizes c's statements (before the connection closes). */
+void wol_qlist__done(wol_qlist_stmts *c);
 
 /* ------------------------------------------- read access (status.c) */
 

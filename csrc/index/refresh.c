@@ -20,6 +20,7 @@
 static int replay_states(wol_walk *w)
 {
 	wol_strv_sort(&w->affected);
+	wol_qlist_stmts stmts = {{NULL}};
 	int rc = 0;
 	for (size_t i = 0; rc == 0 && i < w->affected.n; i++) {
 		if (i && strcmp(w->affected.v[i], w->affected.v[i - 1]) == 0)
@@ -29,7 +30,7 @@ static int replay_states(wol_walk *w)
 		if (!slash)
 			continue;
 		*slash = '\0';
-		rc = wol_qlist__update(w->ix->db, wol_ctx_home(w->ix->ctx), key, slash + 1, w->err);
+		rc = wol_qlist__update(w->ix->db, wol_ctx_home(w->ix->ctx), key, slash + 1, &stmts, w->err);
 		*slash = '/';
 		if (rc == WOL_ESQL && wol_index__corrupt_rc(sqlite3_errcode(w->ix->db))) {
 			w->ix->corrupt = 1;
@@ -37,6 +38,7 @@ static int replay_states(wol_walk *w)
 			w->ix->damage = wol_strfmt("%s", sqlite3_errmsg(w->ix->db));
 		}
 	}
+	wol_qlist__done(&stmts);
 	return rc;
 }
 
@@ -379,8 +381,17 @@ static int build_fresh(wol_index *ix, wol_index_report *rep, wol_error *err)
 		snprintf(sql, sizeof sql, "PRAGMA application_id = %d; COMMIT", WOL_INDEX_BUILT_ID);
 		rc = wol_index__exec(ix, sql, err);
 	}
+	/* no merging of the full-text segments while they are written: the
+	 * `optimize` at the end (refresh_locked) merges them all in one pass,
+	 * so the merges on the way (each level of four rewritten) were work
+	 * done twice. automerge goes back to FTS5's default after, for the
+	 * refreshes. */
+	if (rc == 0)
+		rc = wol_index__exec(ix, "INSERT INTO fts(fts, rank) VALUES('automerge', 0)", err);
 	if (rc == 0)
 		rc = refresh_locked(ix, 0, NULL, NULL, 1, rep, err);
+	if (rc == 0)
+		rc = wol_index__exec(ix, "INSERT INTO fts(fts, rank) VALUES('automerge', 4)", err);
 	/* the planner's statistics of the metadata (without them it chose the
 	 * index on (circle, kind, mtime) to find a question by (circle, qid);
 	 * the full-text tables are not worth a scan), and the file put in WAL
