@@ -324,6 +324,15 @@ static void extract_free(wol_extract *x)
 	memset(x, 0, sizeof *x);
 }
 
+/* Binds s, or NULL, without a copy: the text outlives the statement's step. */
+static void bind_static(sqlite3_stmt *st, int i, const char *s)
+{
+	if (s)
+		sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, i);
+}
+
 /* Stores what extract() made of x's file (on the sqlite thread). */
 static int store(wol_walk *w, wol_extract *x)
 {
@@ -352,50 +361,35 @@ static int store(wol_walk *w, wol_extract *x)
 	sqlite3_stmt *s = k ? w->upd : w->ins;
 	sqlite3_reset(s);
 	sqlite3_clear_bindings(s);
-	wol_sql_bind_str(s, 1, x->rel);
-	wol_sql_bind_str(s, 2, kind);
-	wol_sql_bind_str(s, 3, pl->circle);
-	wol_sql_bind_str(s, 4, r->author);
-	wol_sql_bind_str(s, 5, r->date[0] ? r->date : NULL);
-	wol_sql_bind_str(s, 6, r->sortkey);
-	wol_sql_bind_str(s, 7, r->title);
-	wol_sql_bind_str(s, 8, r->state);
-	wol_sql_bind_str(s, 9, pl->qid);
-	wol_sql_bind_str(s, 10, r->rid);
-	wol_sql_bind_str(s, 11, r->evkind);
+	bind_static(s, 1, x->rel);
+	bind_static(s, 2, kind);
+	bind_static(s, 3, pl->circle);
+	bind_static(s, 4, r->author);
+	bind_static(s, 5, r->date[0] ? r->date : NULL);
+	bind_static(s, 6, r->sortkey);
+	bind_static(s, 7, r->title);
+	bind_static(s, 8, r->state);
+	bind_static(s, 9, pl->qid);
+	bind_static(s, 10, r->rid);
+	bind_static(s, 11, r->evkind);
 	if (r->has_lamport)
 		sqlite3_bind_int64(s, 12, r->lamport);
-	wol_sql_bind_str(s, 13, r->target);
+	bind_static(s, 13, r->target);
 	sqlite3_bind_int(s, 14, r->title_line);
 	sqlite3_bind_int(s, 15, r->body_line);
 	sqlite3_bind_int64(s, 16, (sqlite3_int64)st->st_size);
 	sqlite3_bind_int64(s, 17, wol_fs_mtime_ns(st));
 	sqlite3_bind_int(s, 18, wol_fs_mtime_ns(st) >= w->start_ns);
-	wol_sql_bind_str(s, 19, r->problem);
+	bind_static(s, 19, r->problem);
 	if (k)
 		sqlite3_bind_int64(s, 20, k->id);
 	int sr = sqlite3_step(s);
 	if (sr != SQLITE_DONE)
 		rc = wol_index__fail(w->ix, w->err, sr, "storing a document");
 	sqlite3_int64 id = k ? k->id : sqlite3_last_insert_rowid(w->ix->db);
-	if (rc == 0 && k) {
-		sqlite3_reset(w->fts_del);
-		sqlite3_bind_int64(w->fts_del, 1, id);
-		sr = sqlite3_step(w->fts_del);
-		if (sr != SQLITE_DONE)
-			rc = wol_index__fail(w->ix, w->err, sr, "updating the full-text index");
-	}
-	if (rc == 0 && searchable(kind)) {
-		sqlite3_stmt *f = w->fts_ins;
-		sqlite3_reset(f);
-		sqlite3_bind_int64(f, 1, id);
-		wol_sql_bind_str(f, 2, r->fts_title ? r->fts_title : "");
-		wol_sql_bind_str(f, 3, r->body ? r->body : "");
-		wol_sql_bind_str(f, 4, r->tags ? r->tags : "");
-		sr = sqlite3_step(f);
-		if (sr != SQLITE_DONE)
-			rc = wol_index__fail(w->ix, w->err, sr, "updating the full-text index");
-	}
+	if (rc == 0 && (k || searchable(kind)))
+		rc = wol_index__fts_put(w, id, k != NULL, searchable(kind),
+		                        r->fts_title ? r->fts_title : "", r->body, r->tags);
 	if (rc == 0) {
 		if (k)
 			w->rep->updated++;

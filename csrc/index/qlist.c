@@ -17,21 +17,36 @@
 /* Warnings are stored joined by this byte (never in ids or messages). */
 #define SEP '\x1f'
 
-/* Runs one statement with the bound strings (NULL binds NULL). */
-static int run(sqlite3 *db, const char *sql, const char *const *v, int n, wol_error *err)
+/* Runs one statement with the bound strings (NULL binds NULL), prepared
+ * into *st the first time and kept there for the next question (a build
+ * replays 2,000: preparing both statements each time was most of the
+ * replay's instructions). */
+static int run(sqlite3 *db, sqlite3_stmt **st, const char *sql, const char *const *v, int n,
+               wol_error *err)
 {
-	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+	if (!*st && sqlite3_prepare_v2(db, sql, -1, st, NULL) != SQLITE_OK) {
+		*st = NULL;
 		return wol_sql_fail(db, err, "index", "question list");
+	}
 	for (int i = 0; i < n; i++)
-		wol_sql_bind_str(st, i + 1, v[i]);
-	int s = sqlite3_step(st);
-	sqlite3_finalize(st);
-	return s == SQLITE_DONE ? 0 : wol_sql_fail(db, err, "index", "storing a question's listing");
+		wol_sql_bind_str(*st, i + 1, v[i]);
+	int s = sqlite3_step(*st);
+	int rc = s == SQLITE_DONE ? 0 : wol_sql_fail(db, err, "index", "storing a question's listing");
+	sqlite3_reset(*st);
+	sqlite3_clear_bindings(*st);
+	return rc;
+}
+
+void wol_qlist__done(wol_qlist_stmts *c)
+{
+	for (int i = 0; i < 3; i++) {
+		sqlite3_finalize(c->st[i]);
+		c->st[i] = NULL;
+	}
 }
 
 int wol_qlist__update(sqlite3 *db, const char *home, const char *circle, const char *qid,
-                      wol_error *err)
+                      wol_qlist_stmts *c, wol_error *err)
 {
 	char *root = wol_strfmt("%s/circles/%s", home, circle);
 	char *dir = root ? wol_strfmt("%s/questions/%s", root, qid) : NULL;
@@ -45,7 +60,7 @@ int wol_qlist__update(sqlite3 *db, const char *home, const char *circle, const c
 	const char *key[2] = {circle, qid};
 	if (!present) {
 		free(root);
-		return run(db, "DELETE FROM qlist WHERE circle = ?1 AND qid = ?2", key, 2, err);
+		return run(db, &c->st[0], "DELETE FROM qlist WHERE circle = ?1 AND qid = ?2", key, 2, err);
 	}
 	wol_question q;
 	int rc = wol_question__summary(root, qid, &q, err);
@@ -70,7 +85,7 @@ int wol_qlist__update(sqlite3 *db, const char *home, const char *circle, const c
 	if (q.nwarnings && !w.ptr)
 		rc = wol_error_set(err, WOL_ENOMEM, "out of memory");
 	if (rc == 0)
-		rc = run(db,
+		rc = run(db, &c->st[1],
 		         "INSERT OR REPLACE INTO qlist(circle, qid, title, author, created, about, lamport,"
 		         " state, helped, answers, last, warnings) VALUES(?1, ?2, ?3, ?4, ?5, ?6,"
 		         " CAST(?7 AS INTEGER), ?8, ?9, CAST(?10 AS INTEGER), CAST(?11 AS INTEGER), ?12)",
@@ -80,7 +95,7 @@ int wol_qlist__update(sqlite3 *db, const char *home, const char *circle, const c
 		/* by (circle, qid): left to itself, the planner took the index on
 		 * (circle, kind, mtime) and read every question of the circle for
 		 * each one, a quarter of a full build's time */
-		rc = run(db,
+		rc = run(db, &c->st[2],
 		         "UPDATE docs INDEXED BY docs_question SET state = ?3 WHERE kind = 'question'"
 		         " AND circle = ?1 AND qid = ?2 AND state IS NOT ?3",
 		         u, 3, err);
