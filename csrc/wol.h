@@ -829,6 +829,12 @@ typedef struct wol_index_report {
  * busy timeout, schema versioned by PRAGMA user_version. A corrupt file is
  * moved aside and rebuilt; the report of the next refresh says so. */
 WOL_API int wol_index_open(wol_ctx *ctx, wol_index **out, wol_error *err);
+/* The same for one command of a process that then exits (the `wol` CLI):
+ * a small page cache (each page read would take fresh memory) and no
+ * watch of the journal (nobody would ask it again). `refresh`: a full
+ * refresh will follow, and a second thread starts stat'ing the journal's
+ * entries for it now, while the database is being opened. */
+WOL_API int wol_index_open_once(wol_ctx *ctx, int refresh, wol_index **out, wol_error *err);
 /* Whether the user has an index ($WOL_HOME/index.db exists): a cache is
  * kept up to date only once someone has made one. */
 WOL_API int wol_index_exists(const wol_ctx *ctx);

@@ -173,7 +173,7 @@ int wol_cli_search(wol_cli *cli, int argc, char **argv)
 	}
 	wol_error err;
 	wol_index *ix;
-	if (wol_index_open(ctx, &ix, &err) != 0) {
+	if (wol_index_open_once(ctx, !so.norefresh, &ix, &err) != 0) {
 		free(query);
 		return wol_cli_fail(cli, &err);
 	}

@@ -1,5 +1,6 @@
 /* cli/lazylib.c - libraries the `wol` CLI loads when a command first calls
- * them (libgit2, libcrypto, sqlite: LAZY_PKGS in the Makefile).
+ * them (libgit2, libcrypto, sqlite, libyaml, cJSON, cmark: LAZY_PKGS in the
+ * Makefile).
  *
  * Most commands people type in a shell (prompt, log, journal --path) never
  * touch git or the index, yet a binary linked against libgit2 pays at every

@@ -22,6 +22,15 @@ static void put_clean(wol_buf *b, const char *s, int lines)
 {
 	size_t n = strlen(s);
 	for (size_t i = 0; i < n;) {
+		/* a run of printable ASCII goes as it is, at once */
+		size_t run = 0;
+		while (i + run < n && (unsigned char)s[i + run] >= 0x20 && (unsigned char)s[i + run] < 0x7f)
+			run++;
+		if (run) {
+			wol_buf_put(b, s + i, run);
+			i += run;
+			continue;
+		}
 		unsigned int cp = 0;
 		size_t k = wol_utf8_next(s + i, n - i, &cp);
 		if (k == 0) {

@@ -387,24 +387,9 @@ static int store(wol_walk *w, wol_extract *x)
 	if (sr != SQLITE_DONE)
 		rc = wol_index__fail(w->ix, w->err, sr, "storing a document");
 	sqlite3_int64 id = k ? k->id : sqlite3_last_insert_rowid(w->ix->db);
-	if (rc == 0 && k) {
-		sqlite3_reset(w->fts_del);
-		sqlite3_bind_int64(w->fts_del, 1, id);
-		sr = sqlite3_step(w->fts_del);
-		if (sr != SQLITE_DONE)
-			rc = wol_index__fail(w->ix, w->err, sr, "updating the full-text index");
-	}
-	if (rc == 0 && searchable(kind)) {
-		sqlite3_stmt *f = w->fts_ins;
-		sqlite3_reset(f);
-		sqlite3_bind_int64(f, 1, id);
-		bind_static(f, 2, r->fts_title ? r->fts_title : "");
-		bind_static(f, 3, r->body ? r->body : "");
-		bind_static(f, 4, r->tags ? r->tags : "");
-		sr = sqlite3_step(f);
-		if (sr != SQLITE_DONE)
-			rc = wol_index__fail(w->ix, w->err, sr, "updating the full-text index");
-	}
+	if (rc == 0 && (k || searchable(kind)))
+		rc = wol_index__fts_put(w, id, k != NULL, searchable(kind),
+		                        r->fts_title ? r->fts_title : "", r->body, r->tags);
 	if (rc == 0) {
 		if (k)
 			w->rep->updated++;

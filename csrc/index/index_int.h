@@ -53,6 +53,15 @@ struct wol_index {
 	long long kept_version;
 	/* the ranking function (rank.c): the connection it was added to */
 	struct wol_jwatch *jw; /* the journal's folders watched (walk.c) */
+	/* raw trees read by the last tree diffs, by id (plan.c) */
+	struct wol_tree_cached *trees;
+	size_t ntrees;
+	unsigned long trees_gen;
+	/* wol_index_open_once: a handle for one command of a process that
+	 * then exits (a small page cache, no journal watch), and the journal
+	 * being stat'ed ahead by a second thread for its first refresh */
+	int once;
+	struct wol_jprestat *jpre;
 	sqlite3 *rank_db;
 	sqlite3_stmt *rank_ln; /* SELECT ln(?1) */
 };
@@ -75,6 +84,9 @@ int wol_index__corrupt_rc(int rc);
  * damage in ix (ix->corrupt, ix->damage). Returns the code. */
 int wol_index__fail(wol_index *ix, wol_error *err, int rc, const char *what);
 int wol_index__exec(wol_index *ix, const char *sql, wol_error *err);
+/* A refresh is about to write: a once-handle's small page cache is made
+ * the usual size (writes beyond it would be spilled into the log). */
+void wol_index__writing(wol_index *ix);
 int wol_index__prepare(wol_index *ix, const char *sql, sqlite3_stmt **st, wol_error *err);
 /* Remembers index.db as this connection last left it. */
 void wol_index__note_seen(wol_index *ix);
@@ -140,6 +152,10 @@ typedef struct wol_walk {
 	                     * only counts what it would read, in `total` */
 	long total, done;   /* files to read, files read (progress) */
 	sqlite3_stmt *ins, *upd, *del, *fts_del, *fts_ins;
+	/* the full-text writes held back until the others are done (fts.c) */
+	struct wol_fts_op *fq;
+	size_t nfq, cfq, fq_bytes;
+	int fts_now; /* write them at once (a build from nothing) */
 	struct wol_index_pipe *pipe; /* a build from nothing: the reader thread (extract.c) */
 } wol_walk;
 
@@ -170,6 +186,13 @@ int wol_index__mark_affected(wol_walk *w, const char *circle, const char *qid);
 int wol_index__walk_journal(wol_walk *w);
 /* Stops watching the journal (the handle closes). */
 void wol_index__jwatch_drop(wol_index *ix);
+/* Starts stat'ing the journal's entries in a second thread, for the
+ * handle's next full walk of the journal (which waits for it and takes
+ * its results instead of stat'ing them itself); nothing when no thread
+ * can be started. */
+void wol_index__jprestat_start(wol_index *ix);
+/* Waits for that thread, if any, and forgets its results. */
+void wol_index__jprestat_drop(wol_index *ix);
 /* Visits the *.md files directly in `reldir` (relative to $WOL_HOME), or
  * just the file `only` there (may be NULL); pl says what they are. */
 int wol_index__walk_files(wol_walk *w, const char *reldir, const wol_index_place *pl,
@@ -192,6 +215,8 @@ void wol_index__free_plan(wol_walk *w);
  * the refresh's transaction. */
 void wol_index__keep_known(wol_walk *w, long long version);
 void wol_index__drop_kept(wol_index *ix);
+/* Forgets the raw trees the tree diffs kept (the handle closes). */
+void wol_index__trees_drop(wol_index *ix);
 /* PRAGMA data_version of the connection (-1 on failure). */
 long long wol_index__data_version(wol_index *ix);
 /* The circle's HEAD in `head` and its tree in `tree` ("" when none); when
@@ -214,6 +239,19 @@ int wol_index__walk_people(wol_walk *w);
 
 /* refresh.c: prepares w's statements that write documents (once). */
 int wol_index__writers(wol_walk *w);
+/* wol_index_refresh without rep->docs when nothing changed (a search's). */
+int wol_index__refresh_uncounted(wol_index *ix, wol_index_report *rep, wol_error *err);
+
+/* fts.c: the full-text row of document `id`: its old row deleted (`del`),
+ * the new one inserted (`ins`: title, body, tags); queued until
+ * wol_index__fts_flush unless w->fts_now. */
+int wol_index__fts_put(wol_walk *w, sqlite3_int64 id, int del, int ins, const char *title,
+                       const char *body, const char *tags);
+/* Runs the queued full-text writes, in order (after every other write of
+ * the refresh: fts.c says why). */
+int wol_index__fts_flush(wol_walk *w);
+/* Forgets the queue (a refresh that failed). */
+void wol_index__fts_clear(wol_walk *w);
 
 /* extract.c */
 /* "YYYY-MM-DD..." -> out (10 chars), else out = "" */

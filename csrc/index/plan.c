@@ -11,73 +11,298 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Adds to the forced set every blob path that differs between trees `a`
- * and `b` (either may be NULL), under `prefix`. Subtrees with the same id
- * are skipped without being read, so a commit touching a few files costs a
- * few tree reads however big the circle is (libgit2's tree-to-tree diff
- * took tens of milliseconds here on a 15,000-file circle). `depth` 0 is the
- * root, where only notes/, questions/ and feedback/ matter. */
-static int tree_changes(wol_walk *w, git_repository *repo, const git_tree *a, const git_tree *b,
-                        const char *prefix, int depth)
+/* ------------------------------------------------ the tree diff
+ *
+ * The paths that differ between two trees, found by walking their raw
+ * objects side by side: git keeps a tree's entries sorted, so one pass
+ * over both lists pairs the entries of the same name; a pair with the same
+ * id and kind is skipped without reading it (a subtree the commit did not
+ * touch is never read), a pair of subtrees that differ is walked the same
+ * way. libgit2's tree objects cost a parse of every entry and a binary
+ * search per entry of the other side (`git_tree_entry_byname`): with the
+ * inflating, ~28 M instructions for a commit touching ten notes of a
+ * 10,000-note circle.
+ *
+ * The trees read on the new side are kept in the handle (oid -> raw bytes):
+ * the old side of the next sync's diff is the new side of this one, so a
+ * handle that follows a circle from sync to sync inflates each tree once. */
+
+/* Raw trees kept in a handle: at most this many bytes. */
+#define WOL_TREE_CACHE_BYTES (4u << 20)
+
+struct wol_tree_cached {
+	git_oid id;
+	unsigned char *data;
+	size_t len;
+	unsigned long use; /* the diff that last read it on its new side */
+	int old_only;      /* read on the old side only in the current diff */
+};
+
+void wol_index__trees_drop(wol_index *ix)
+{
+	for (size_t i = 0; i < ix->ntrees; i++)
+		free(ix->trees[i].data);
+	free(ix->trees);
+	ix->trees = NULL;
+	ix->ntrees = 0;
+}
+
+typedef struct tdiff {
+	wol_walk *w;
+	wol_index *ix;
+	git_odb *odb;
+	unsigned long gen;
+	int failed; /* an object could not be read: the diff is not exact */
+	char path[4096];
+} tdiff;
+
+/* The raw bytes of tree `id` (cached in the handle), or NULL (not there,
+ * not a tree: td->failed). `newside`: read for the new tree. */
+static const unsigned char *tree_bytes(tdiff *td, const git_oid *id, int newside, size_t *len)
+{
+	wol_index *ix = td->ix;
+	for (size_t i = 0; i < ix->ntrees; i++) {
+		struct wol_tree_cached *c = &ix->trees[i];
+		if (git_oid_equal(&c->id, id)) {
+			if (newside) {
+				c->use = td->gen;
+				c->old_only = 0;
+			} else if (c->use != td->gen) {
+				c->old_only = 1;
+			}
+			*len = c->len;
+			return c->data;
+		}
+	}
+	git_odb_object *o = NULL;
+	if (git_odb_read(&o, td->odb, id) < 0 || git_odb_object_type(o) != GIT_OBJECT_TREE) {
+		git_odb_object_free(o);
+		git_error_clear();
+		td->failed = 1;
+		return NULL;
+	}
+	size_t n = git_odb_object_size(o);
+	unsigned char *data = malloc(n ? n : 1);
+	struct wol_tree_cached *grown =
+	        data ? realloc(ix->trees, (ix->ntrees + 1) * sizeof *ix->trees) : NULL;
+	if (!grown) {
+		free(data);
+		git_odb_object_free(o);
+		td->failed = 1;
+		return NULL;
+	}
+	memcpy(data, git_odb_object_data(o), n);
+	git_odb_object_free(o);
+	ix->trees = grown;
+	struct wol_tree_cached *c = &ix->trees[ix->ntrees++];
+	git_oid_cpy(&c->id, id);
+	c->data = data;
+	c->len = n;
+	c->use = newside ? td->gen : 0;
+	c->old_only = !newside;
+	*len = n;
+	return data;
+}
+
+/* After a diff: the trees read only on its old side go (their commit is
+ * behind us), then the least recently used until the cache fits. */
+static void trees_settle(wol_index *ix)
+{
+	size_t o = 0, bytes = 0;
+	for (size_t i = 0; i < ix->ntrees; i++) {
+		if (ix->trees[i].old_only) {
+			free(ix->trees[i].data);
+			continue;
+		}
+		bytes += ix->trees[i].len;
+		ix->trees[o++] = ix->trees[i];
+	}
+	ix->ntrees = o;
+	while (bytes > WOL_TREE_CACHE_BYTES && ix->ntrees) {
+		size_t oldest = 0;
+		for (size_t i = 1; i < ix->ntrees; i++)
+			if (ix->trees[i].use < ix->trees[oldest].use)
+				oldest = i;
+		bytes -= ix->trees[oldest].len;
+		free(ix->trees[oldest].data);
+		ix->trees[oldest] = ix->trees[--ix->ntrees];
+	}
+}
+
+/* One entry of a raw tree. */
+typedef struct tent {
+	const char *name;
+	size_t nlen;
+	unsigned mode;
+	const unsigned char *id;
+} tent;
+
+/* The entry at *p (moved past it): 1, or 0 at the end; a malformed tree
+ * ends early (td->failed). */
+static int tent_next(tdiff *td, const unsigned char **p, const unsigned char *end, tent *e)
+{
+	const unsigned char *q = *p;
+	if (q >= end)
+		return 0;
+	unsigned mode = 0;
+	while (q < end && *q >= '0' && *q <= '7')
+		mode = mode * 8 + (unsigned)(*q++ - '0');
+	if (q >= end || *q != ' ' || q == *p) {
+		td->failed = 1;
+		return 0;
+	}
+	q++;
+	const unsigned char *nul = memchr(q, '\0', (size_t)(end - q));
+	if (!nul || nul == q || (size_t)(end - nul - 1) < GIT_OID_RAWSZ) {
+		td->failed = 1;
+		return 0;
+	}
+	e->name = (const char *)q;
+	e->nlen = (size_t)(nul - q);
+	e->mode = mode;
+	e->id = nul + 1;
+	*p = nul + 1 + GIT_OID_RAWSZ;
+	return 1;
+}
+
+/* What an entry is: the ids of two entries are compared only when they are
+ * the same kind. */
+enum { T_TREE, T_FILE, T_LINK, T_OTHER };
+static int tkind(unsigned mode)
+{
+	switch (mode & 0170000) {
+	case 0040000:
+		return T_TREE;
+	case 0100000:
+		return T_FILE; /* 100644, 100755 (a mode change alone changes no row) */
+	case 0120000:
+		return T_LINK;
+	default:
+		return T_OTHER; /* a submodule: not a file of the circle */
+	}
+}
+
+/* git's order of tree entries: by name, a tree's name as if it ended in '/'. */
+static int tent_cmp(const tent *a, const tent *b)
+{
+	size_t n = a->nlen < b->nlen ? a->nlen : b->nlen;
+	int c = memcmp(a->name, b->name, n);
+	if (c)
+		return c;
+	unsigned ca = a->nlen > n ? (unsigned char)a->name[n] : tkind(a->mode) == T_TREE ? '/' : 0;
+	unsigned cb = b->nlen > n ? (unsigned char)b->name[n] : tkind(b->mode) == T_TREE ? '/' : 0;
+	return ca < cb ? -1 : ca > cb;
+}
+
+static int tree_walk(tdiff *td, const git_oid *a, const git_oid *b, size_t plen, int depth);
+
+/* An entry present on one side only (ea or eb NULL), or on both with
+ * different ids or kinds: its path is forced when a file is on either side,
+ * and a subtree on either side is walked (against nothing, or the other). */
+static int entry_changed(tdiff *td, const tent *ea, const tent *eb, size_t plen, int depth)
+{
+	const tent *e = ea ? ea : eb;
+	if (plen + 1 + e->nlen + 1 > sizeof td->path) {
+		td->failed = 1;
+		return 0;
+	}
+	td->path[plen] = '/';
+	memcpy(td->path + plen + 1, e->name, e->nlen);
+	size_t n = plen + 1 + e->nlen;
+	td->path[n] = '\0';
+	git_oid ia, ib;
+	int ta = ea && tkind(ea->mode) == T_TREE, tb = eb && tkind(eb->mode) == T_TREE;
+	if (ta)
+		git_oid_fromraw(&ia, ea->id);
+	if (tb)
+		git_oid_fromraw(&ib, eb->id);
+	int rc = 0;
+	if (ta || tb)
+		rc = tree_walk(td, ta ? &ia : NULL, tb ? &ib : NULL, n, depth + 1);
+	int fa = ea && (tkind(ea->mode) == T_FILE || tkind(ea->mode) == T_LINK);
+	int fb = eb && (tkind(eb->mode) == T_FILE || tkind(eb->mode) == T_LINK);
+	td->path[n] = '\0'; /* (the walk below wrote past it) */
+	if (rc == 0 && (fa || fb) && wol_strv_add(&td->w->forced, wol_strfmt("%s", td->path)))
+		rc = wol_error_set(td->w->err, WOL_ENOMEM, "out of memory");
+	td->path[plen] = '\0';
+	return rc;
+}
+
+/* Adds to the forced set every file path that differs between trees `a`
+ * and `b` (either may be NULL: nothing) under td->path[0..plen). `depth` 0
+ * is the root, where only notes/, questions/ and feedback/ matter. */
+static int tree_walk(tdiff *td, const git_oid *a, const git_oid *b, size_t plen, int depth)
 {
 	if (depth > 8)
 		return 0;
-	for (int side = 0; side < 2; side++) {
-		const git_tree *t = side ? a : b, *other = side ? b : a;
-		size_t n = t ? git_tree_entrycount(t) : 0;
-		for (size_t i = 0; i < n; i++) {
-			const git_tree_entry *e = git_tree_entry_byindex(t, i);
-			const char *name = git_tree_entry_name(e);
-			if (depth == 0 && strcmp(name, "notes") != 0 && strcmp(name, "questions") != 0 &&
-			    strcmp(name, "feedback") != 0)
-				continue;
-			const git_tree_entry *o = other ? git_tree_entry_byname(other, name) : NULL;
-			if (side == 1 && o)
-				continue; /* seen from b's side */
-			if (o && git_oid_equal(git_tree_entry_id(e), git_tree_entry_id(o)) &&
-			    git_tree_entry_type(e) == git_tree_entry_type(o))
-				continue;
-			char *path = wol_strfmt("%s/%s", prefix, name);
-			if (!path)
-				return wol_error_set(w->err, WOL_ENOMEM, "out of memory");
-			int rc = 0;
-			const git_tree_entry *ea = side ? e : o, *eb = side ? NULL : e;
-			git_tree *sa = NULL, *sb = NULL;
-			if (ea && git_tree_entry_type(ea) == GIT_OBJECT_TREE)
-				git_tree_lookup(&sa, repo, git_tree_entry_id(ea));
-			if (eb && git_tree_entry_type(eb) == GIT_OBJECT_TREE)
-				git_tree_lookup(&sb, repo, git_tree_entry_id(eb));
-			if (sa || sb)
-				rc = tree_changes(w, repo, sa, sb, path, depth + 1);
-			if (rc == 0 && ((ea && git_tree_entry_type(ea) == GIT_OBJECT_BLOB) ||
-			                (eb && git_tree_entry_type(eb) == GIT_OBJECT_BLOB))) {
-				rc = wol_strv_add(&w->forced, path);
-				path = NULL;
-				if (rc)
-					rc = wol_error_set(w->err, WOL_ENOMEM, "out of memory");
-			}
-			git_tree_free(sa);
-			git_tree_free(sb);
-			free(path);
-			if (rc)
-				return rc;
+	size_t la = 0, lb = 0;
+	const unsigned char *pa = a ? tree_bytes(td, a, 0, &la) : NULL;
+	const unsigned char *pb = b ? tree_bytes(td, b, 1, &lb) : NULL;
+	if ((a && !pa) || (b && !pb))
+		return 0; /* td->failed */
+	const unsigned char *enda = pa + la, *endb = pb + lb;
+	tent ea, eb;
+	int ha = pa ? tent_next(td, &pa, enda, &ea) : 0, hb = pb ? tent_next(td, &pb, endb, &eb) : 0;
+	int rc = 0;
+	while (rc == 0 && (ha || hb)) {
+		int c = !ha ? 1 : !hb ? -1 : tent_cmp(&ea, &eb);
+		const tent *x = c <= 0 ? &ea : &eb;
+		int skip = depth == 0 && !(x->nlen == 5 && memcmp(x->name, "notes", 5) == 0) &&
+		           !(x->nlen == 9 && memcmp(x->name, "questions", 9) == 0) &&
+		           !(x->nlen == 8 && memcmp(x->name, "feedback", 8) == 0);
+		if (c == 0) {
+			if (!skip && (tkind(ea.mode) != tkind(eb.mode) ||
+			              memcmp(ea.id, eb.id, GIT_OID_RAWSZ) != 0))
+				rc = entry_changed(td, &ea, &eb, plen, depth);
+			ha = tent_next(td, &pa, enda, &ea);
+			hb = tent_next(td, &pb, endb, &eb);
+		} else if (c < 0) {
+			if (!skip)
+				rc = entry_changed(td, &ea, NULL, plen, depth);
+			ha = tent_next(td, &pa, enda, &ea);
+		} else {
+			if (!skip)
+				rc = entry_changed(td, NULL, &eb, plen, depth);
+			hb = tent_next(td, &pb, endb, &eb);
 		}
 	}
-	return 0;
+	return rc;
 }
 
-/* The tree diff for the index, with libgit2's check that each object read
- * hashes to its id turned off: on a refresh after a sync it hashed every
- * tree read again with SHA-1DC (a quarter of the refresh's instructions).
- * What is read here only fills a cache, and the check is back on (its
- * default, which wol never changes) before any other git work. */
-static int tree_changes_fast(wol_walk *w, git_repository *repo, const git_tree *a,
-                             const git_tree *b, const char *prefix)
+/* The paths changed between trees `a` and `b` into w->forced, under
+ * `prefix`. `*exact`: every tree needed was read. libgit2's check that each
+ * object read hashes to its id is off meanwhile: it hashed every tree read
+ * again with SHA-1DC (a quarter of a sync refresh's instructions); what is
+ * read here only fills a cache, and the check is back on (its default,
+ * which wol never changes) before any other git work. */
+static int tree_changes_fast(wol_walk *w, git_repository *repo, const git_oid *a,
+                             const git_oid *b, const char *prefix, int *exact)
 {
-	wol_git_ready(); /* (live already: the repository is open; util/git.c) */
-	git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
-	int rc = tree_changes(w, repo, a, b, prefix, 0);
-	git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 1);
+	tdiff *td = calloc(1, sizeof *td);
+	if (!td)
+		return wol_error_set(w->err, WOL_ENOMEM, "out of memory");
+	td->w = w;
+	td->ix = w->ix;
+	td->gen = ++w->ix->trees_gen;
+	int rc = 0;
+	if (git_repository_odb(&td->odb, repo) < 0) {
+		git_error_clear();
+		td->failed = 1;
+	} else {
+		wol_git_ready(); /* (live already: the repository is open; util/git.c) */
+		git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
+		size_t n = strlen(prefix);
+		if (n >= sizeof td->path)
+			n = sizeof td->path - 1;
+		memcpy(td->path, prefix, n);
+		td->path[n] = '\0';
+		rc = tree_walk(td, a, b, n, 0);
+		git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 1);
+		git_odb_free(td->odb);
+	}
+	trees_settle(w->ix);
+	*exact = rc == 0 && !td->failed;
+	free(td);
 	return rc;
 }
 
@@ -119,41 +344,33 @@ int wol_index__circle_head(wol_walk *w, const char *circle, const char *old, con
 	}
 	free(path);
 	git_oid_tostr(head, GIT_OID_HEXSZ + 1, &oid);
-	int rc = 0;
+	int rc = 0, diffed = 0;
 	git_commit *b = NULL;
-	git_tree *ta = NULL, *tb = NULL;
 	git_oid old_oid, tree_oid;
+	char prefix[300];
+	snprintf(prefix, sizeof prefix, "circles/%s", circle);
 	if (git_commit_lookup(&b, repo, &oid) == 0) {
 		git_oid_tostr(tree, GIT_OID_HEXSZ + 1, git_commit_tree_id(b));
 		if (old_tree && strcmp(old_tree, tree) == 0) {
 			if (exact)
 				*exact = 1; /* the same tree: nothing to diff */
-		} else if (old_tree && git_oid_fromstr(&tree_oid, old_tree) == 0 &&
-		           git_tree_lookup(&ta, repo, &tree_oid) == 0 && git_commit_tree(&tb, b) == 0) {
-			char prefix[300];
-			snprintf(prefix, sizeof prefix, "circles/%s", circle);
-			rc = tree_changes_fast(w, repo, ta, tb, prefix);
-			w->rep->trees++;
-			if (exact && rc == 0)
-				*exact = 1;
+		} else if (old_tree && git_oid_fromstr(&tree_oid, old_tree) == 0) {
+			rc = tree_changes_fast(w, repo, &tree_oid, git_commit_tree_id(b), prefix, &diffed);
+			w->rep->trees += diffed; /* (not when the recorded tree is gone) */
+			if (exact)
+				*exact = diffed;
 		} else if (old && strcmp(old, head) != 0 && git_oid_fromstr(&old_oid, old) == 0) {
 			/* no usable recorded tree: the recorded commit's, if it is there */
 			git_commit *a = NULL;
-			git_tree_free(ta);
-			ta = NULL;
-			if (git_commit_lookup(&a, repo, &old_oid) == 0 && git_commit_tree(&ta, a) == 0 &&
-			    git_commit_tree(&tb, b) == 0) {
-				char prefix[300];
-				snprintf(prefix, sizeof prefix, "circles/%s", circle);
-				rc = tree_changes_fast(w, repo, ta, tb, prefix);
+			if (git_commit_lookup(&a, repo, &old_oid) == 0) {
+				rc = tree_changes_fast(w, repo, git_commit_tree_id(a), git_commit_tree_id(b),
+				                       prefix, &diffed);
 				w->rep->trees++;
 			}
 			git_commit_free(a);
 		}
 	}
 	git_error_clear();
-	git_tree_free(ta);
-	git_tree_free(tb);
 	git_commit_free(b);
 	git_repository_free(repo);
 	return rc;

@@ -71,15 +71,12 @@ static int remove_unseen(wol_walk *w)
 		sqlite3_reset(w->del);
 		sqlite3_bind_int64(w->del, 1, k->id);
 		int s = sqlite3_step(w->del);
-		if (s == SQLITE_DONE) {
-			sqlite3_reset(w->fts_del);
-			sqlite3_bind_int64(w->fts_del, 1, k->id);
-			s = sqlite3_step(w->fts_del);
-		}
 		if (s != SQLITE_DONE) {
 			rc = wol_index__fail(w->ix, w->err, s, "removing a document");
 			break;
 		}
+		if ((rc = wol_index__fts_put(w, k->id, 1, 0, NULL, NULL, NULL)))
+			break;
 		w->rep->removed++;
 	}
 	sqlite3_finalize(what);
@@ -139,6 +136,7 @@ int wol_index__writers(wol_walk *w)
 	if (w->fts_ins)
 		return 0;
 	wol_index *ix = w->ix;
+	wol_index__writing(ix);
 	wol_error *err = w->err;
 	int rc = wol_index__prepare(ix,
 	                            "INSERT INTO docs(" DOC_COLS
@@ -166,7 +164,7 @@ int wol_index__writers(wol_walk *w)
  * `targets` (not NULL): visit only these paths, plus, when `circle` is
  * set, the paths changed between its recorded HEAD and its HEAD now. */
 static int refresh_locked(wol_index *ix, int rebuild, const char *circle, wol_strv *targets,
-                          wol_index_report *rep, wol_error *err)
+                          int count, wol_index_report *rep, wol_error *err)
 {
 	wol_walk w;
 	memset(&w, 0, sizeof w);
@@ -200,8 +198,20 @@ static int refresh_locked(wol_index *ix, int rebuild, const char *circle, wol_st
 	char *old = NULL, *old_tree = NULL;
 	if (rc == 0 && targets && circle) {
 		old = recorded_head(ix, circle, &old_tree);
-		rc = wol_index__circle_head(&w, circle, old, old_tree, head, tree, NULL);
-		for (size_t i = 0; rc == 0 && i < w.forced.n; i++)
+		int exact = 0;
+		rc = wol_index__circle_head(&w, circle, old, old_tree, head, tree, &exact);
+		if (rc == 0 && !exact && head[0]) {
+			/* the diff could not say everything that changed (an object
+			 * missing, no recorded tree): a full refresh instead */
+			wol_strv_clear(&w.forced);
+			free(old);
+			free(old_tree);
+			old = old_tree = NULL;
+			targets = NULL;
+			circle = NULL;
+			version = wol_index__data_version(ix);
+		}
+		for (size_t i = 0; rc == 0 && targets && i < w.forced.n; i++)
 			if (wol_strv_add(targets, wol_strfmt("%s", w.forced.v[i])))
 				rc = wol_error_set(err, WOL_ENOMEM, "out of memory");
 		wol_strv_sort(&w.forced);
@@ -216,6 +226,7 @@ static int refresh_locked(wol_index *ix, int rebuild, const char *circle, wol_st
 	int bulk = rc == 0 && !targets && w.nk == 0;
 	if (bulk)
 		rc = wol_index__exec(ix, wol_index__daily_bulk_begin, err);
+	w.fts_now = bulk; /* (no savepoints to fear: fts.c) */
 	if (rc == 0 && !targets && ix->progress) {
 		/* what there is to read, for the progress (a stat walk, no reads) */
 		long stat = rep->stat;
@@ -262,6 +273,9 @@ static int refresh_locked(wol_index *ix, int rebuild, const char *circle, wol_st
 		rc = remove_unseen(&w);
 	if (rc == 0 && w.affected.n)
 		rc = replay_states(&w);
+	if (rc == 0) /* last: see fts.c */
+		rc = wol_index__fts_flush(&w);
+	wol_index__fts_clear(&w);
 	sqlite3_finalize(w.ins);
 	sqlite3_finalize(w.upd);
 	sqlite3_finalize(w.del);
@@ -279,7 +293,7 @@ static int refresh_locked(wol_index *ix, int rebuild, const char *circle, wol_st
 		rc = wol_index__exec(ix, "COMMIT", err);
 	if (rc)
 		sqlite3_exec(ix->db, "ROLLBACK", NULL, NULL, NULL);
-	else
+	else if (count || rep->added + rep->updated + rep->removed)
 		rc = count_docs(ix, &rep->docs, err);
 	if (rc == 0 && !targets && !rebuild && !bulk &&
 	    rep->added + rep->updated + rep->removed == 0)
@@ -375,7 +389,7 @@ static int build_fresh(wol_index *ix, wol_index_report *rep, wol_error *err)
 	if (rc == 0)
 		rc = wol_index__exec(ix, "INSERT INTO fts(fts, rank) VALUES('automerge', 0)", err);
 	if (rc == 0)
-		rc = refresh_locked(ix, 0, NULL, NULL, rep, err);
+		rc = refresh_locked(ix, 0, NULL, NULL, 1, rep, err);
 	if (rc == 0)
 		rc = wol_index__exec(ix, "INSERT INTO fts(fts, rank) VALUES('automerge', 4)", err);
 	/* the planner's statistics of the metadata (without them it chose the
@@ -419,7 +433,11 @@ out:
 /* A refresh that changed at least this many documents checkpoints the WAL. */
 #define WOL_INDEX_CHECKPOINT_CHANGES 64
 
-static int refresh(wol_index *ix, int rebuild, const char *circle, wol_strv *targets,
+/* `count`: rep->docs is wanted even when nothing changed (counting reads
+ * every page of an index of docs: ~100 pages of a 15,000-document index,
+ * a third of what a `wol search` process reads; a search's refresh does
+ * not report it) */
+static int refresh(wol_index *ix, int rebuild, const char *circle, wol_strv *targets, int count,
                    wol_index_report *rep, wol_error *err)
 {
 	memset(rep, 0, sizeof *rep);
@@ -453,7 +471,7 @@ static int refresh(wol_index *ix, int rebuild, const char *circle, wol_strv *tar
 	int fresh = rc == 0 && !targets && (rebuild || never_built(ix));
 	if (rc == 0)
 		rc = fresh ? build_fresh(ix, rep, err)
-		           : refresh_locked(ix, rebuild, circle, targets, rep, err);
+		           : refresh_locked(ix, rebuild, circle, targets, count, rep, err);
 	if (rc && ix->corrupt) {
 		/* damaged under us: start again from an empty index, all files */
 		rc = wol_index__recover(ix, 1, err);
@@ -463,7 +481,8 @@ static int refresh(wol_index *ix, int rebuild, const char *circle, wol_strv *tar
 		}
 	}
 	long changed = rep->added + rep->updated + rep->removed;
-	if (rc == 0 && (rebuild || changed >= WOL_INDEX_CHECKPOINT_CHANGES || rep->docs <= rep->added)) {
+	if (rc == 0 && (rebuild || changed >= WOL_INDEX_CHECKPOINT_CHANGES ||
+	                ((count || changed) && rep->docs <= rep->added))) {
 		/* after a build or a big refresh, fold the WAL into index.db and
 		 * empty it: the next open has no log to scan, and index.db alone
 		 * is the index, so damage to it shows at once (best effort: a busy
@@ -485,12 +504,17 @@ static int refresh(wol_index *ix, int rebuild, const char *circle, wol_strv *tar
 
 int wol_index_refresh(wol_index *ix, wol_index_report *rep, wol_error *err)
 {
-	return refresh(ix, 0, NULL, NULL, rep, err);
+	return refresh(ix, 0, NULL, NULL, 1, rep, err);
+}
+
+int wol_index__refresh_uncounted(wol_index *ix, wol_index_report *rep, wol_error *err)
+{
+	return refresh(ix, 0, NULL, NULL, 0, rep, err);
 }
 
 int wol_index_rebuild(wol_index *ix, wol_index_report *rep, wol_error *err)
 {
-	return refresh(ix, 1, NULL, NULL, rep, err);
+	return refresh(ix, 1, NULL, NULL, 1, rep, err);
 }
 
 void wol_index_set_progress(wol_index *ix, wol_index_progress_cb cb, void *payload)
@@ -613,7 +637,7 @@ int wol_index_refresh_paths(wol_index *ix, const char *const *paths, size_t n,
 			rc = wol_error_set(err, WOL_ENOMEM, "out of memory");
 	}
 	if (rc == 0)
-		rc = refresh(ix, 0, NULL, &targets, rep, err);
+		rc = refresh(ix, 0, NULL, &targets, 1, rep, err);
 	wol_strv_clear(&targets);
 	return rc;
 }
@@ -626,7 +650,7 @@ int wol_index_refresh_circle(wol_index *ix, const char *circle, wol_index_report
 	if (rc)
 		return rc;
 	wol_strv targets = {0};
-	rc = refresh(ix, 0, circle, &targets, rep, err);
+	rc = refresh(ix, 0, circle, &targets, 1, rep, err);
 	wol_strv_clear(&targets);
 	return rc;
 }

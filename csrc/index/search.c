@@ -182,10 +182,20 @@ static void feedback_title(wol_index *ix, const char *circle, const char *nid, c
 /* How many of the best-ranked matches a search ranks first (`limit` the
  * hits asked for): the filters and the tie-break are applied to these, and
  * the answer is kept when it is provably the full ranking's (see
- * search_once). */
+ * search_run). A shortlist that comes back shorter than this holds every
+ * match; the one over a round number is so that exactly that many matches
+ * (300, for the default limit of 50) are known to be all of them, not
+ * ranked a second time with every match joined. */
 static int shortlist_size(int limit)
 {
-	return limit * 4 + 100;
+	return limit * 4 + 100 + 1;
+}
+
+/* Whether the query has filters (kind:, author:, ...): they apply to the
+ * rows joined with docs, after the ranking. */
+static int filtered(const wol_query *q)
+{
+	return q->nkinds || q->nauthors || q->ncircles || q->after[0] || q->before[0] || q->state;
 }
 
 /* The statement of a search. `shortlist` > 0: FTS5 ranks every match but
@@ -197,16 +207,21 @@ static char *search_sql(wol_index *ix, const wol_query *q, int shortlist)
 	const char *rank = q->match ? wol_index__rank_ready(ix) : NULL;
 	wol_buf sql;
 	wol_buf_init(&sql);
+	int cut = q->match && shortlist && !filtered(q);
 	if (q->match && shortlist)
 		wol_buf_printf(&sql, "WITH s(id, score) AS MATERIALIZED (SELECT rowid, %s" RANK_ARGS
 		                     " FROM fts WHERE fts MATCH ? ORDER BY 2 LIMIT ?), "
 		                     "e(n, worst) AS MATERIALIZED (SELECT count(*), max(score) FROM s) ",
 		               rank);
+	if (cut)
+		wol_buf_puts(&sql, ", c(cut) AS MATERIALIZED (SELECT max(score) FROM (SELECT score FROM s "
+		                   "ORDER BY score LIMIT ?)) ");
 	wol_buf_puts(&sql, "SELECT d.id, d.path, d.kind, d.circle, d.author, d.date, d.title, d.state, "
 	                   "d.qid, d.title_line, d.body_line, d.target, ");
 	if (q->match && shortlist)
-		wol_buf_puts(&sql, "s.score AS score, e.n, e.worst FROM s JOIN docs d ON d.id = s.id "
-		                   "JOIN e WHERE 1");
+		wol_buf_printf(&sql, "s.score AS score, e.n, e.worst FROM s JOIN docs d ON d.id = s.id "
+		                     "JOIN e %s",
+		               cut ? "JOIN c WHERE s.score <= c.cut" : "WHERE 1");
 	else if (q->match)
 		wol_buf_printf(&sql, "%s" RANK_ARGS " AS score FROM fts JOIN docs d ON d.id = fts.rowid "
 		                     "WHERE fts MATCH ?",
@@ -244,9 +259,51 @@ static void hits_clear(wol_search_result *out)
 /* One run of the search's statement into out. `shortlist` as in
  * search_sql; *exact (shortlist runs) says whether the hits are the ones
  * the full ranking gives. */
-static int search_run(wol_index *ix, const wol_query *q, int limit, int shortlist,
-                      wol_search_result *out, int *exact, wol_error *err)
+/* What a hit's details need from its row, kept until the run whose hits
+ * are the answer is known (only those get titles and snippets). */
+typedef struct hit_row {
+	sqlite3_int64 id;
+	int title_line, body_line;
+	char *qid, *target;
+} hit_row;
+
+static void rows_free(hit_row *rows, size_t n)
 {
+	for (size_t i = 0; rows && i < n; i++) {
+		free(rows[i].qid);
+		free(rows[i].target);
+	}
+	free(rows);
+}
+
+/* The titles of answers and feedback, each hit's snippet and line. */
+static int hits_finish(wol_index *ix, const wol_query *q, wol_search_result *out,
+                       const hit_row *rows, wol_error *err)
+{
+	sqlite3_stmt *detail = NULL;
+	int rc = detail_stmt(ix, q, &detail, err);
+	for (size_t i = 0; rc == 0 && i < out->n; i++) {
+		wol_search_hit *h = &out->hits[i];
+		const hit_row *r = &rows[i];
+		if (!h->title && h->kind && strcmp(h->kind, "answer") == 0)
+			answer_title(ix, h->circle, r->qid, &h->title);
+		if (!h->title && h->kind && strcmp(h->kind, "feedback") == 0)
+			feedback_title(ix, h->circle, r->target, &h->title);
+		rc = hit_detail(ix, q, detail, r->id, r->title_line, r->body_line, h, err);
+		if (rc == 0 && !h->snippet)
+			rc = wol_error_set(err, WOL_ENOMEM, "out of memory");
+	}
+	sqlite3_finalize(detail);
+	return rc;
+}
+
+/* One run of the search's statement: the hits into out without their
+ * details (hits_finish), what those need into *rows_out (out->n of them;
+ * the caller frees them with rows_free). */
+static int search_run(wol_index *ix, const wol_query *q, int limit, int shortlist,
+                      wol_search_result *out, hit_row **rows_out, int *exact, wol_error *err)
+{
+	*rows_out = NULL;
 	char *sql = search_sql(ix, q, shortlist);
 	if (!sql)
 		return wol_error_set(err, WOL_ENOMEM, "out of memory");
@@ -260,6 +317,9 @@ static int search_run(wol_index *ix, const wol_query *q, int limit, int shortlis
 		sqlite3_bind_text(st, i++, q->match, -1, SQLITE_STATIC);
 	if (q->match && shortlist)
 		sqlite3_bind_int(st, i++, shortlist);
+	int cut = q->match && shortlist && !filtered(q);
+	if (cut)
+		sqlite3_bind_int(st, i++, limit);
 	for (size_t k = 0; k < q->nkinds; k++)
 		sqlite3_bind_text(st, i++, q->kinds[k], -1, SQLITE_STATIC);
 	for (size_t k = 0; k < q->nauthors; k++)
@@ -279,21 +339,26 @@ static int search_run(wol_index *ix, const wol_query *q, int limit, int shortlis
 	int s = SQLITE_DONE;
 	sqlite3_int64 listed = -1; /* rows in the shortlist */
 	double worst = 0, last = 0;
-	sqlite3_stmt *detail = NULL;
-	rc = detail_stmt(ix, q, &detail, err);
+	hit_row *rows = NULL;
 	while (rc == 0 && (s = sqlite3_step(st)) == SQLITE_ROW) {
 		if (out->n == cap) {
 			cap = cap ? cap * 2 : 16;
 			wol_search_hit *h = realloc(out->hits, cap * sizeof *h);
-			if (!h) {
+			if (h)
+				out->hits = h;
+			hit_row *r = h ? realloc(rows, cap * sizeof *r) : NULL;
+			if (r)
+				rows = r;
+			if (!h || !r) {
 				rc = wol_error_set(err, WOL_ENOMEM, "out of memory");
 				break;
 			}
-			out->hits = h;
 		}
+		hit_row *r = &rows[out->n];
 		wol_search_hit *h = &out->hits[out->n++];
 		memset(h, 0, sizeof *h);
-		sqlite3_int64 id = sqlite3_column_int64(st, 0);
+		memset(r, 0, sizeof *r);
+		r->id = sqlite3_column_int64(st, 0);
 		h->path = wol_sql_col_dup(st, 1);
 		h->abspath = wol_strfmt("%s/%s", home, h->path ? h->path : "");
 		h->kind = wol_sql_col_dup(st, 2);
@@ -302,36 +367,39 @@ static int search_run(wol_index *ix, const wol_query *q, int limit, int shortlis
 		h->date = wol_sql_col_dup(st, 5);
 		h->title = wol_sql_col_dup(st, 6);
 		h->state = wol_sql_col_dup(st, 7);
-		char *qid = wol_sql_col_dup(st, 8);
-		int title_line = sqlite3_column_int(st, 9);
-		int body_line = sqlite3_column_int(st, 10);
+		r->qid = wol_sql_col_dup(st, 8);
+		r->title_line = sqlite3_column_int(st, 9);
+		r->body_line = sqlite3_column_int(st, 10);
+		r->target = wol_sql_col_dup(st, 11);
 		h->score = last = sqlite3_column_double(st, 12);
 		if (q->match && shortlist) {
 			listed = sqlite3_column_int64(st, 13);
 			worst = sqlite3_column_double(st, 14);
 		}
-		if (!h->title && h->kind && strcmp(h->kind, "answer") == 0)
-			answer_title(ix, h->circle, qid, &h->title);
-		if (!h->title && h->kind && strcmp(h->kind, "feedback") == 0)
-			feedback_title(ix, h->circle, (const char *)sqlite3_column_text(st, 11), &h->title);
-		free(qid);
-		rc = hit_detail(ix, q, detail, id, title_line, body_line, h, err);
-		if (rc == 0 && (!h->path || !h->abspath || !h->kind || !h->snippet))
+		if (!h->path || !h->abspath || !h->kind)
 			rc = wol_error_set(err, WOL_ENOMEM, "out of memory");
 	}
 	if (rc == 0 && s != SQLITE_DONE)
 		rc = wol_index__fail(ix, err, s, "search");
-	sqlite3_finalize(detail);
 	sqlite3_finalize(st);
+	*rows_out = rows;
 	/* Every match outside the shortlist scores >= its worst score, and every
 	 * match scoring less is in it. So the hits are the full ranking's when
 	 * the shortlist holds every match, or when `limit` hits came back and
 	 * the last scores less than the worst (no match left out can come
 	 * before it, even on the tie-break). Otherwise (a filter left fewer,
 	 * or ties at the edge) the caller ranks every match. No row back: the
-	 * shortlist's size is unknown, so the same. */
+	 * shortlist's size is unknown, so the same.
+	 * Without filters only the rows scoring at most the `limit`-th best
+	 * score of the shortlist (`cut`) are joined to docs (each join reads
+	 * a row of docs from wherever it lies in the file): at least `limit`
+	 * rows score that or less and come first, ties included, so no row
+	 * scoring more can be among the hits. Every row of the shortlist has
+	 * its docs row, so `limit` hits (or the whole shortlist) come back;
+	 * anything else is not trusted either. */
 	if (exact)
-		*exact = listed >= 0 && (listed < shortlist || ((int)out->n == limit && last < worst));
+		*exact = listed >= 0 && (listed < shortlist || ((int)out->n == limit && last < worst)) &&
+		         (!cut || (sqlite3_int64)out->n == (listed < limit ? listed : limit));
 	return rc;
 }
 
@@ -343,13 +411,24 @@ static int search_once(wol_index *ix, const char *query, int limit, wol_search_r
 	if (rc)
 		return rc;
 	int exact = 0;
+	hit_row *rows = NULL;
+	size_t nrows = 0;
 	if (q.match) {
-		rc = search_run(ix, &q, limit, shortlist_size(limit), out, &exact, err);
-		if (rc || !exact)
+		rc = search_run(ix, &q, limit, shortlist_size(limit), out, &rows, &exact, err);
+		nrows = out->n;
+		if (rc || !exact) {
 			hits_clear(out);
+			rows_free(rows, nrows);
+			rows = NULL;
+		}
 	}
-	if (rc == 0 && !exact)
-		rc = search_run(ix, &q, limit, 0, out, NULL, err);
+	if (rc == 0 && !exact) {
+		rc = search_run(ix, &q, limit, 0, out, &rows, NULL, err);
+		nrows = out->n;
+	}
+	if (rc == 0)
+		rc = hits_finish(ix, &q, out, rows, err);
+	rows_free(rows, nrows);
 	wol_query_free(&q);
 	return rc;
 }
@@ -364,7 +443,7 @@ int wol_index_search(wol_index *ix, const char *query, const wol_search_opts *op
 	int rc = 0;
 	if (!opts || !opts->norefresh) {
 		wol_index_report rep;
-		rc = wol_index_refresh(ix, &rep, err);
+		rc = wol_index__refresh_uncounted(ix, &rep, err);
 		out->notice = rep.notice;
 		if (rc)
 			return rc;

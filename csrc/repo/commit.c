@@ -16,6 +16,7 @@
 #include <strings.h>
 #include <sys/random.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/vfs.h>
 #include <time.h>
 #include <unistd.h>
@@ -410,13 +411,63 @@ static int stage_entry(git_index *idx, const char *root, const char *rel, const 
  *   appended without one (after a power cut their last line may be
  *   missing; the branch never points at a missing object).
  * That one fsync stands for the others only where the journal is committed
- * whole and in order (ext4, XFS); on any other file system "commit" acts as
- * "always". A kill -9 needs no fsync at all (the page cache outlives the
+ * whole and in order (XFS; ext4 with a journal, data=ordered or
+ * data=journal); anywhere else (an ext4 made without a journal too)
+ * "commit" acts as "always" (journal_missing). A kill -9 needs no fsync at all (the page cache outlives the
  * process): the commit protocol recovers the same way in both modes. */
 enum { FSYNC_COMMIT, FSYNC_ALWAYS };
 
 #define FS_EXT4_MAGIC 0xEF53
 #define FS_XFS_MAGIC 0x58465342
+
+/* Does the file system of `dir` commit one journal whole and in order?
+ * NULL when it does; else why not (for the trace). XFS always journals;
+ * ext4 only when it was made with a journal and mounted data=ordered or
+ * data=journal, which the kernel lists in /proc/fs/ext4/<device>/options
+ * (an ext4 made without a journal lists no data= mode at all: there an
+ * fsync makes one file durable and nothing else). The answer is kept per
+ * device for the process. */
+static const char *journal_missing(const char *dir)
+{
+	static int known;
+	static dev_t known_dev;
+	static const char *known_why;
+	struct statfs sf;
+	struct stat st;
+	if (statfs(dir, &sf) != 0 || stat(dir, &st) != 0)
+		return "cannot tell the file system";
+	if (sf.f_type == FS_XFS_MAGIC)
+		return NULL;
+	if (sf.f_type != FS_EXT4_MAGIC)
+		return "not ext4 or XFS";
+	if (known && known_dev == st.st_dev)
+		return known_why[0] ? known_why : NULL;
+	/* the device's kernel name: /sys/dev/block/MAJ:MIN links to it */
+	char link[64], target[512], path[600];
+	snprintf(link, sizeof link, "/sys/dev/block/%u:%u", major(st.st_dev), minor(st.st_dev));
+	ssize_t n = readlink(link, target, sizeof target - 1);
+	const char *why = "ext4 whose journal mode cannot be read";
+	if (n > 0) {
+		target[n] = '\0';
+		const char *name = strrchr(target, '/');
+		snprintf(path, sizeof path, "/proc/fs/ext4/%s/options", name ? name + 1 : target);
+		FILE *f = fopen(path, "re");
+		if (f) {
+			char line[128];
+			why = "ext4 without a journal, or data=writeback";
+			while (fgets(line, sizeof line, f))
+				if (strcmp(line, "data=ordered\n") == 0 || strcmp(line, "data=journal\n") == 0) {
+					why = "";
+					break;
+				}
+			fclose(f);
+		}
+	}
+	known = 1;
+	known_dev = st.st_dev;
+	known_why = why;
+	return why[0] ? why : NULL;
+}
 
 static int fsync_mode(const wol_circle *c, int *mode, wol_error *err)
 {
@@ -429,10 +480,13 @@ static int fsync_mode(const wol_circle *c, int *mode, wol_error *err)
 		return wol_error_set(err, WOL_EINVAL, "share.fsync: '%s' is not \"commit\" or \"always\" (%s)",
 		                     v, c->fsync_call ? "setup{ share = { fsync = ... } }"
 		                                      : "git config wol.shareFsync");
-	struct statfs sf;
-	if (*mode == FSYNC_COMMIT &&
-	    (statfs(c->gitdir, &sf) != 0 || (sf.f_type != FS_EXT4_MAGIC && sf.f_type != FS_XFS_MAGIC)))
+	const char *why = NULL;
+	if (*mode == FSYNC_COMMIT && (why = journal_missing(c->gitdir)) != NULL)
 		*mode = FSYNC_ALWAYS;
+	const char *t = getenv("WOL_TRACE_GIT");
+	if (t && *t == '1')
+		fprintf(stderr, "wol: trace: share.fsync %s%s%s\n", *mode == FSYNC_COMMIT ? "commit" : "always",
+		        why ? ", as \"always\": " : "", why ? why : "");
 	return 0;
 }
 

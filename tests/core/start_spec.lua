@@ -77,6 +77,7 @@ describe('a wol process', function()
       assert.truthy(err:find('file=libc.so', 1, true), err) -- the account is there
       assert.is_nil(err:find('file=libgit2', 1, true), table.concat(args, ' ') .. ' loaded libgit2')
       if lazy then
+        assert.is_nil(err:find('file=libcmark', 1, true), table.concat(args, ' ') .. ' loaded cmark')
         assert.is_nil(err:find('file=libcrypto', 1, true), table.concat(args, ' ') .. ' loaded libcrypto')
       end
     end
