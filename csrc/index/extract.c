@@ -134,83 +134,12 @@ typedef struct wol_extract {
 	char stem[256], key[WOL_NOTE_KEY_SIZE];
 } wol_extract;
 
-/* Reads a file the walk just stat'ed: one open (O_NOATIME when the file is
- * ours: no inode written back for reading it), one fstat (a regular file,
- * and its size now), the text read straight into one buffer of that size. */
-static int read_file(const char *path, size_t max, char **out, size_t *len, wol_error *err)
-{
-	int flags = O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK;
-	int fd = open(path, flags | O_NOATIME);
-	if (fd < 0 && errno == EPERM)
-		fd = open(path, flags);
-	if (fd < 0) {
-		int e = errno;
-		if (e == ELOOP)
-			return wol_error_set(err, WOL_EINVAL, "%s: is a symbolic link (not followed)", path);
-		return wol_error_set(err, e == ENOENT ? WOL_ENOTFOUND : WOL_EIO, "%s: %s", path,
-		                     strerror(e));
-	}
-	struct stat st;
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		close(fd);
-		return wol_error_set(err, WOL_EINVAL, "%s: not a regular file", path);
-	}
-	if ((size_t)st.st_size > max) {
-		close(fd);
-		return wol_error_set(err, WOL_EREFUSED, "%s: too large (%lld bytes, limit %zu)", path,
-		                     (long long)st.st_size, max);
-	}
-	size_t cap = (size_t)st.st_size + 1, n = 0;
-	char *buf = malloc(cap + 1);
-	if (!buf) {
-		close(fd);
-		return wol_error_set(err, WOL_ENOMEM, "read %s: out of memory", path);
-	}
-	for (;;) {
-		if (n == cap) { /* grew since the fstat */
-			char *nb = cap < max + 1 ? realloc(buf, (cap = cap * 2 > max + 1 ? max + 1 : cap * 2) + 1)
-			                         : NULL;
-			if (!nb) {
-				close(fd);
-				free(buf);
-				return cap >= max + 1
-				               ? wol_error_set(err, WOL_EREFUSED, "%s: too large (limit %zu bytes)",
-				                               path, max)
-				               : wol_error_set(err, WOL_ENOMEM, "read %s: out of memory", path);
-			}
-			buf = nb;
-		}
-		ssize_t r = read(fd, buf + n, cap - n);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
-			int e = errno;
-			close(fd);
-			free(buf);
-			return wol_error_set(err, WOL_EIO, "read %s: %s", path, strerror(e));
-		}
-		if (r == 0)
-			break;
-		n += (size_t)r;
-		if (n > max) {
-			close(fd);
-			free(buf);
-			return wol_error_set(err, WOL_EREFUSED, "%s: too large (limit %zu bytes)", path, max);
-		}
-	}
-	close(fd);
-	buf[n] = '\0';
-	*out = buf;
-	*len = n;
-	return 0;
-}
-
 /* Reads and parses x's file and fills x->r (not the note key: see
  * want_key). Thread-safe: no sqlite, no libgit2, no shared state. */
 static void extract(wol_extract *x)
 {
 	size_t len = 0;
-	x->rc = read_file(x->abs, MAX_FILE_BYTES, &x->text, &len, &x->e);
+	x->rc = wol_fs_read(x->abs, MAX_FILE_BYTES, 1, &x->text, &len, &x->e);
 	if (x->rc == WOL_ENOTFOUND || x->rc == WOL_ENOMEM)
 		return;
 	wol_doc *doc = &x->doc;

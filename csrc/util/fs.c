@@ -66,11 +66,17 @@ int wol_fs_mkdirs(const char *path, mode_t mode, wol_error *err)
 	return 0;
 }
 
+/* One open (O_NOATIME when the file is ours: reading it writes no inode
+ * back; O_NONBLOCK: a FIFO in its place does not hang the open), one fstat
+ * (a regular file, and its size now), the text read straight into one
+ * buffer of that size (grown if the file grew since), NUL-terminated. */
 int wol_fs_read(const char *path, size_t max, int nofollow, char **out, size_t *len,
                 wol_error *err)
 {
-	int flags = O_RDONLY | O_CLOEXEC | (nofollow ? O_NOFOLLOW : 0);
-	int fd = open(path, flags);
+	int flags = O_RDONLY | O_CLOEXEC | O_NONBLOCK | (nofollow ? O_NOFOLLOW : 0);
+	int fd = open(path, flags | O_NOATIME);
+	if (fd < 0 && errno == EPERM)
+		fd = open(path, flags);
 	if (fd < 0) {
 		int e = errno;
 		if (e == ELOOP)
@@ -88,37 +94,50 @@ int wol_fs_read(const char *path, size_t max, int nofollow, char **out, size_t *
 		return wol_error_set(err, WOL_EREFUSED, "%s: too large (%lld bytes, limit %zu)", path,
 		                     (long long)st.st_size, max);
 	}
-	wol_buf b;
-	wol_buf_init(&b);
-	char chunk[65536];
+	size_t cap = (size_t)st.st_size + 1, n = 0;
+	char *buf = malloc(cap + 1);
+	if (!buf) {
+		close(fd);
+		return wol_error_set(err, WOL_ENOMEM, "read %s: out of memory", path);
+	}
 	for (;;) {
-		ssize_t r = read(fd, chunk, sizeof chunk);
+		if (n == cap) { /* grew since the fstat */
+			char *nb = cap < max + 1 ? realloc(buf, (cap = cap * 2 > max + 1 ? max + 1 : cap * 2) + 1)
+			                         : NULL;
+			if (!nb) {
+				close(fd);
+				free(buf);
+				return cap >= max + 1
+				               ? wol_error_set(err, WOL_EREFUSED, "%s: too large (limit %zu bytes)",
+				                               path, max)
+				               : wol_error_set(err, WOL_ENOMEM, "read %s: out of memory", path);
+			}
+			buf = nb;
+		}
+		ssize_t r = read(fd, buf + n, cap - n);
+		if (r < 0 && errno == EINTR)
+			continue;
 		if (r < 0) {
-			if (errno == EINTR)
-				continue;
 			int e = errno;
 			close(fd);
-			wol_buf_free(&b);
+			free(buf);
 			return wol_error_set(err, WOL_EIO, "read %s: %s", path, strerror(e));
 		}
 		if (r == 0)
 			break;
-		if (b.len + (size_t)r > max) {
+		n += (size_t)r;
+		if (n > max) {
 			close(fd);
-			wol_buf_free(&b);
+			free(buf);
 			return wol_error_set(err, WOL_EREFUSED, "%s: too large (limit %zu bytes)", path, max);
-		}
-		if (wol_buf_put(&b, chunk, (size_t)r) != 0) {
-			close(fd);
-			wol_buf_free(&b);
-			return wol_error_set(err, WOL_ENOMEM, "read %s: out of memory", path);
 		}
 	}
 	close(fd);
+	buf[n] = '\0';
+	*out = buf;
 	if (len)
-		*len = b.len;
-	*out = wol_buf_detach(&b);
-	return *out ? 0 : wol_error_set(err, WOL_ENOMEM, "out of memory");
+		*len = n;
+	return 0;
 }
 
 static int write_all(int fd, const char *data, size_t len)
