@@ -143,7 +143,13 @@ int wol_cli_join(wol_cli *cli, int argc, char **argv)
 		cJSON_AddStringToObject(j, "path", path ? path : "");
 		rc = wol_cli_jsonl_emit(j);
 	} else {
-		wol_cli_say(cli, "wol: joined circle '%s' at %s\n", name, path ? path : "?");
+		/* the CLI builds no search index here (the editor does it in the
+		 * background after :WolJoin): say when the circle becomes searchable */
+		wol_cli_say(cli,
+		            "wol: joined circle '%s' at %s\n"
+		            "wol: its notes are added to the search index by the next `wol search` or "
+		            "`wol index`\n",
+		            name, path ? path : "?");
 	}
 	free(path);
 	free(name);

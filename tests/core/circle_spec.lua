@@ -155,6 +155,23 @@ describe('join', function()
     assert.matches('1 commit to push', out)
     -- symbolic links are never checked out as links
     assert.are.equal('false\n', (t.git(dir, 'config core.symlinks')))
+    -- without --json: what was joined, and when it becomes searchable (the
+    -- CLI builds no index; the next `wol index` or `wol search` does)
+    local f = t.tmpdir('lantern') .. '/lanterns.md'
+    t.write(f, '# Lanterns\n\nPaper lanterns for the autumn fair\n')
+    assert.are.equal(0, select(3, t.wol({ 'share', f }, ana)))
+    local bare2 = t.tmpdir('bare2') .. '/spring.git'
+    assert.are.equal(0, select(2, t.sh('git clone -q --bare ' .. t.shquote(ana.wol_home .. '/circles/spring') ..
+      ' ' .. t.shquote(bare2))))
+    local cy = t.member('cy')
+    out, err, rc = t.wol({ 'join', bare2 }, cy)
+    assert.are.equal(0, rc, err)
+    assert.are.equal("wol: joined circle 'spring' at " .. cy.wol_home .. '/circles/spring\n' ..
+      'wol: its notes are added to the search index by the next `wol search` or `wol index`\n', out)
+    assert.is_nil(io.open(cy.wol_home .. '/index.db'))
+    out, err, rc = t.wol({ 'search', 'lanterns' }, cy)
+    assert.are.equal(0, rc, err)
+    assert.matches('notes/ana/lanterns%.md', out)
     -- joining again, or a non-circle, fails cleanly
     _, err, rc = t.wol({ 'join', bare }, bo)
     assert.are.equal(1, rc)
