@@ -137,6 +137,10 @@ static int db_open(wol_index *ix, wol_error *err)
 		 * initialised it, the call fails and changes nothing. */
 		configured = 1;
 		sqlite3_config(SQLITE_CONFIG_PAGECACHE, (void *)0, 0, 0);
+		sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+
+
+
 	}
 	/* the index holds the private journal: create it 0600 (sqlite gives its
 	 * -wal and -shm files the same mode) */
@@ -216,6 +220,7 @@ static int db_open(wol_index *ix, wol_error *err)
 		wol_index__close_db(ix);
 		return rc;
 	}
+	wol_index__detail_add(ix->db); /* when it cannot, search.c does without */
 	wol_index__note_seen(ix);
 	return 0;
 }

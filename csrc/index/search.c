@@ -83,63 +83,6 @@ static void append_in(wol_buf *sql, const char *col, size_t n)
 	wol_buf_puts(sql, ")");
 }
 
-/* Fills snippet and line of a hit from the full-text row. */
-static int detail_stmt(wol_index *ix, const wol_query *q, sqlite3_stmt **st, wol_error *err)
-{
-	int rc;
-	if (q->match)
-		rc = wol_index__prepare(ix,
-		             "SELECT snippet(fts, 1, '', '', '\xe2\x80\xa6', 16), "
-		             "highlight(fts, 1, char(1), char(2)), highlight(fts, 0, char(1), char(2)) "
-		             "FROM fts WHERE fts MATCH ?1 AND rowid = ?2",
-		             st, err);
-	else
-		rc = wol_index__prepare(ix, "SELECT body, NULL, NULL FROM fts WHERE rowid = ?2", st, err);
-	if (rc == 0 && q->match)
-		sqlite3_bind_text(*st, 1, q->match, -1, SQLITE_STATIC);
-	return rc;
-}
-
-static int hit_detail(wol_index *ix, const wol_query *q, sqlite3_stmt *st, sqlite3_int64 id,
-                      int title_line, int body_line, wol_search_hit *h, wol_error *err)
-{
-	int rc = 0;
-	sqlite3_reset(st);
-	sqlite3_bind_int64(st, 2, id);
-	int s = sqlite3_step(st);
-	h->line = body_line > 0 ? body_line : 1;
-	if (s == SQLITE_ROW) {
-		const char *snip = (const char *)sqlite3_column_text(st, 0);
-		if (q->match) {
-			int bl = marker_line((const char *)sqlite3_column_text(st, 1));
-			if (bl >= 0)
-				h->line = body_line + bl;
-			else if (marker_line((const char *)sqlite3_column_text(st, 2)) >= 0 && title_line > 0)
-				h->line = title_line;
-			h->snippet = one_line(snip, 160);
-		} else {
-			/* no words: the first non-empty line of the body */
-			const char *p = snip ? snip : "";
-			int skipped = 0;
-			while (*p == '\n' || *p == '\r' || *p == ' ' || *p == '\t') {
-				skipped += *p == '\n';
-				p++;
-			}
-			const char *eol = strchr(p, '\n');
-			char *first = wol_strndup(p, eol ? (size_t)(eol - p) : strlen(p));
-			h->snippet = one_line(first, 160);
-			free(first);
-			h->line += skipped;
-		}
-	} else if (s != SQLITE_DONE) {
-		rc = wol_index__fail(ix, err, s, "reading a match");
-	}
-	sqlite3_reset(st);
-	if (rc == 0 && !h->snippet)
-		h->snippet = one_line("", 1);
-	return rc;
-}
-
 static int answer_title(wol_index *ix, const char *circle, const char *qid, char **out)
 {
 	*out = NULL;
@@ -276,24 +219,175 @@ static void rows_free(hit_row *rows, size_t n)
 	free(rows);
 }
 
+/* Hits whose row ids are at most this far apart have their details read
+ * by one FTS5 query over their range (details_runs): stepping over a
+ * match between them costs far less than a query of its own. */
+#define RUN_GAP 32
+
+/* A hit's snippet and line from the detail row `st` is on, whose columns
+ * from `c` on are the snippet (without words: the body), then where the
+ * first match is: wol_hitline's number, or the marks of highlight() in
+ * the body and in the title. */
+static void detail_fill(const wol_query *q, sqlite3_stmt *st, int c, int title_line,
+                        int body_line, wol_search_hit *h)
+{
+	const char *snip = (const char *)sqlite3_column_text(st, c);
+	if (q->match) {
+		int hl = sqlite3_column_type(st, c + 1) == SQLITE_INTEGER;
+		int bl = hl ? sqlite3_column_int(st, c + 1)
+		            : marker_line((const char *)sqlite3_column_text(st, c + 1));
+		if (bl >= 0)
+			h->line = body_line + bl;
+		else if ((hl ? bl == -1 : marker_line((const char *)sqlite3_column_text(st, c + 2)) >= 0) &&
+		         title_line > 0)
+			h->line = title_line;
+		h->snippet = one_line(snip, 160);
+	} else {
+		/* no words: the first non-empty line of the body */
+		const char *p = snip ? snip : "";
+		int skipped = 0;
+		while (*p == '\n' || *p == '\r' || *p == ' ' || *p == '\t') {
+			skipped += *p == '\n';
+			p++;
+		}
+		const char *eol = strchr(p, '\n');
+		char *first = wol_strndup(p, eol ? (size_t)(eol - p) : strlen(p));
+		h->snippet = one_line(first, 160);
+		free(first);
+		h->line += skipped;
+	}
+}
+
+/* Each hit's details by a statement of its own: the query has no words,
+ * or the connection lacks wol_hit and wol_hitline (detail.c). */
+static int details_each(wol_index *ix, const wol_query *q, wol_search_result *out,
+                        const hit_row *rows, wol_error *err)
+{
+	sqlite3_stmt *st;
+	int rc = wol_index__prepare(ix,
+	             q->match ? "SELECT snippet(fts, 1, '', '', '\xe2\x80\xa6', 16), "
+	                        "highlight(fts, 1, char(1), char(2)), "
+	                        "highlight(fts, 0, char(1), char(2)) "
+	                        "FROM fts WHERE fts MATCH ?1 AND rowid = ?2"
+	                      : "SELECT body, NULL, NULL FROM fts WHERE rowid = ?2",
+	             &st, err);
+	if (rc)
+		return rc;
+	if (q->match)
+		sqlite3_bind_text(st, 1, q->match, -1, SQLITE_STATIC);
+	for (size_t i = 0; rc == 0 && i < out->n; i++) {
+		sqlite3_reset(st);
+		sqlite3_bind_int64(st, 2, rows[i].id);
+		int s = sqlite3_step(st);
+		if (s == SQLITE_ROW)
+			detail_fill(q, st, 0, rows[i].title_line, rows[i].body_line, &out->hits[i]);
+		else if (s != SQLITE_DONE)
+			rc = wol_index__fail(ix, err, s, "reading a match");
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* The hits' details by runs: the hits sorted by row id and cut where two
+ * are more than RUN_GAP apart; one FTS5 query per run over its range,
+ * whose rows wol_hit keeps to the hits (so snippet() is made for hits
+ * only). 1 when the statement cannot be made (then details_each). */
+static int details_runs(wol_index *ix, const wol_query *q, wol_search_result *out,
+                        const hit_row *rows, wol_error *err)
+{
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(ix->db,
+	                       "SELECT rowid, snippet(fts, 1, '', '', '\xe2\x80\xa6', 16), "
+	                       "wol_hitline(fts) FROM fts WHERE fts MATCH ?1 AND rowid >= ?2 "
+	                       "AND rowid <= ?3 AND wol_hit(?4, rowid)",
+	                       -1, &st, NULL) != SQLITE_OK)
+		return 1;
+	size_t n = out->n;
+	sqlite3_int64 *ids = malloc(n * sizeof *ids);
+	size_t *at = malloc(n * sizeof *at); /* ids[k] is the row of hit at[k] */
+	int rc = 0;
+	if (!ids || !at) {
+		rc = wol_error_set(err, WOL_ENOMEM, "out of memory");
+		n = 0;
+	}
+	/* insertion sort: a few dozen hits */
+	for (size_t i = 0; i < n; i++) {
+		size_t k = i;
+		for (; k > 0 && ids[k - 1] > rows[i].id; k--) {
+			ids[k] = ids[k - 1];
+			at[k] = at[k - 1];
+		}
+		ids[k] = rows[i].id;
+		at[k] = i;
+	}
+	wol_index_hits set = {ids, n};
+	sqlite3_bind_text(st, 1, q->match, -1, SQLITE_STATIC);
+	sqlite3_bind_pointer(st, 4, &set, "wol_hits", NULL);
+	for (size_t a = 0, b; rc == 0 && a < n; a = b + 1) {
+		for (b = a; b + 1 < n && ids[b + 1] - ids[b] <= RUN_GAP; b++)
+			;
+		sqlite3_reset(st);
+		sqlite3_bind_int64(st, 2, ids[a]);
+		sqlite3_bind_int64(st, 3, ids[b]);
+		int s;
+		while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+			sqlite3_int64 id = sqlite3_column_int64(st, 0);
+			size_t lo = a, hi = b + 1;
+			while (lo < hi) {
+				size_t mid = lo + (hi - lo) / 2;
+				if (ids[mid] < id)
+					lo = mid + 1;
+				else
+					hi = mid;
+			}
+			if (lo <= b && ids[lo] == id) {
+				const hit_row *r = &rows[at[lo]];
+				detail_fill(q, st, 1, r->title_line, r->body_line, &out->hits[at[lo]]);
+			}
+			/* rows come in rowid order: past the run's last hit, a
+			 * next step would only look for a match beyond the range */
+			if (id >= ids[b]) {
+				s = SQLITE_DONE;
+				break;
+			}
+		}
+		if (s != SQLITE_DONE)
+			rc = wol_index__fail(ix, err, s, "reading a match");
+	}
+	sqlite3_finalize(st);
+	free(ids);
+	free(at);
+	return rc;
+}
+
 /* The titles of answers and feedback, each hit's snippet and line. */
 static int hits_finish(wol_index *ix, const wol_query *q, wol_search_result *out,
                        const hit_row *rows, wol_error *err)
 {
-	sqlite3_stmt *detail = NULL;
-	int rc = detail_stmt(ix, q, &detail, err);
-	for (size_t i = 0; rc == 0 && i < out->n; i++) {
+	/* one read transaction for every statement below */
+	int txn = out->n > 1 && sqlite3_get_autocommit(ix->db) &&
+	          sqlite3_exec(ix->db, "BEGIN", NULL, NULL, NULL) == SQLITE_OK;
+	for (size_t i = 0; i < out->n; i++) {
 		wol_search_hit *h = &out->hits[i];
 		const hit_row *r = &rows[i];
 		if (!h->title && h->kind && strcmp(h->kind, "answer") == 0)
 			answer_title(ix, h->circle, r->qid, &h->title);
 		if (!h->title && h->kind && strcmp(h->kind, "feedback") == 0)
 			feedback_title(ix, h->circle, r->target, &h->title);
-		rc = hit_detail(ix, q, detail, r->id, r->title_line, r->body_line, h, err);
-		if (rc == 0 && !h->snippet)
+		h->line = r->body_line > 0 ? r->body_line : 1;
+	}
+	int rc = q->match ? details_runs(ix, q, out, rows, err) : 1;
+	if (rc == 1)
+		rc = details_each(ix, q, out, rows, err);
+	for (size_t i = 0; rc == 0 && i < out->n; i++) {
+		wol_search_hit *h = &out->hits[i];
+		if (!h->snippet)
+			h->snippet = one_line("", 1);
+		if (!h->snippet)
 			rc = wol_error_set(err, WOL_ENOMEM, "out of memory");
 	}
-	sqlite3_finalize(detail);
+	if (txn)
+		sqlite3_exec(ix->db, "COMMIT", NULL, NULL, NULL);
 	return rc;
 }
 
