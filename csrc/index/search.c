@@ -15,28 +15,33 @@
 
 static char *one_line(const char *s, size_t max)
 {
-	wol_buf b;
-	wol_buf_init(&b);
+	/* written straight into a buffer of the text's size: the output is
+	 * never longer (a space stands for at least one blank) but for the
+	 * ellipsis */
+	const char *in = s ? s : "";
+	char *out = malloc(strlen(in) + 4);
+	if (!out)
+		return NULL;
+	size_t len = 0, chars = 0;
 	int space = 0;
-	size_t chars = 0;
-	for (const char *p = s ? s : ""; *p; p++) {
+	for (const char *p = in; *p; p++) {
 		unsigned char c = (unsigned char)*p;
 		if (c == '\n' || c == '\r' || c == '\t' || c == ' ') {
-			space = b.len > 0;
+			space = len > 0;
 			continue;
 		}
 		if ((c & 0xC0) != 0x80 && ++chars > max) {
-			wol_buf_puts(&b, "\xe2\x80\xa6");
+			memcpy(out + len, "\xe2\x80\xa6", 3);
+			len += 3;
 			break;
 		}
 		if (space)
-			wol_buf_put(&b, " ", 1);
+			out[len++] = ' ';
 		space = 0;
-		wol_buf_put(&b, p, 1);
+		out[len++] = (char)c;
 	}
-	if (!b.len)
-		wol_buf_puts(&b, "");
-	return wol_buf_detach(&b);
+	out[len] = '\0';
+	return out;
 }
 
 /* The 0-based line (within `text`) of the first \x01 marker, or -1. */
