@@ -188,10 +188,11 @@ static int db_open(wol_index *ix, wol_error *err)
 	 * next process read them all back (recovery: ~1,000 preads) and wrote
 	 * them into index.db again with three fsyncs when it closed, a search
 	 * from the shell included (half of its system time). */
-	rc = wol_index__exec(ix, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; "
-	              "PRAGMA journal_size_limit = 4194304;", err);
+	/* the cache first: the next statement reads the schema through it */
+	rc = wol_index__exec(ix, ix->once == 1 ? ONCE_CACHE : "PRAGMA cache_size = -16384", err);
 	if (rc == 0)
-		rc = wol_index__exec(ix, ix->once == 1 ? ONCE_CACHE : "PRAGMA cache_size = -16384", err);
+		rc = wol_index__exec(ix, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; "
+		                     "PRAGMA journal_size_limit = 4194304;", err);
 	int v = 0;
 	if (rc == 0)
 		rc = user_version(ix, &v, err);
