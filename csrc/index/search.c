@@ -300,6 +300,8 @@ static int details_each(wol_index *ix, const wol_query *q, wol_search_result *ou
 static int details_runs(wol_index *ix, const wol_query *q, wol_search_result *out,
                         const hit_row *rows, wol_error *err)
 {
+	if (out->n == 0)
+		return 0;
 	sqlite3_stmt *st;
 	if (sqlite3_prepare_v2(ix->db,
 	                       "SELECT rowid, snippet(fts, 1, '', '', '\xe2\x80\xa6', 16), "
