@@ -293,6 +293,18 @@ static int details_each(wol_index *ix, const wol_query *q, wol_search_result *ou
 	return rc;
 }
 
+/* A hit by its row id: where it is in the result. */
+typedef struct hit_ref {
+	sqlite3_int64 id;
+	size_t at;
+} hit_ref;
+
+static int ref_cmp(const void *a, const void *b)
+{
+	sqlite3_int64 x = ((const hit_ref *)a)->id, y = ((const hit_ref *)b)->id;
+	return (x > y) - (x < y);
+}
+
 /* The hits' details by runs: the hits sorted by row id and cut where two
  * are more than RUN_GAP apart; one FTS5 query per run over its range,
  * whose rows wol_hit keeps to the hits (so snippet() is made for hits
@@ -310,23 +322,21 @@ static int details_runs(wol_index *ix, const wol_query *q, wol_search_result *ou
 	                       -1, &st, NULL) != SQLITE_OK)
 		return 1;
 	size_t n = out->n;
-	sqlite3_int64 *ids = malloc(n * sizeof *ids);
-	size_t *at = malloc(n * sizeof *at); /* ids[k] is the row of hit at[k] */
+	hit_ref *refs = malloc(n * sizeof *refs);
+	sqlite3_int64 *ids = malloc(n * sizeof *ids); /* refs' ids, for wol_hit */
 	int rc = 0;
-	if (!ids || !at) {
+	if (!refs || !ids) {
 		rc = wol_error_set(err, WOL_ENOMEM, "out of memory");
 		n = 0;
 	}
-	/* insertion sort: a few dozen hits */
 	for (size_t i = 0; i < n; i++) {
-		size_t k = i;
-		for (; k > 0 && ids[k - 1] > rows[i].id; k--) {
-			ids[k] = ids[k - 1];
-			at[k] = at[k - 1];
-		}
-		ids[k] = rows[i].id;
-		at[k] = i;
+		refs[i].id = rows[i].id;
+		refs[i].at = i;
 	}
+	if (n > 1)
+		qsort(refs, n, sizeof *refs, ref_cmp);
+	for (size_t i = 0; i < n; i++)
+		ids[i] = refs[i].id;
 	wol_index_hits set = {ids, n};
 	sqlite3_bind_text(st, 1, q->match, -1, SQLITE_STATIC);
 	sqlite3_bind_pointer(st, 4, &set, "wol_hits", NULL);
@@ -348,8 +358,8 @@ static int details_runs(wol_index *ix, const wol_query *q, wol_search_result *ou
 					hi = mid;
 			}
 			if (lo <= b && ids[lo] == id) {
-				const hit_row *r = &rows[at[lo]];
-				detail_fill(q, st, 1, r->title_line, r->body_line, &out->hits[at[lo]]);
+				const hit_row *r = &rows[refs[lo].at];
+				detail_fill(q, st, 1, r->title_line, r->body_line, &out->hits[refs[lo].at]);
 			}
 			/* rows come in rowid order: past the run's last hit, a
 			 * next step would only look for a match beyond the range */
@@ -363,7 +373,7 @@ static int details_runs(wol_index *ix, const wol_query *q, wol_search_result *ou
 	}
 	sqlite3_finalize(st);
 	free(ids);
-	free(at);
+	free(refs);
 	return rc;
 }
 
