@@ -147,6 +147,10 @@ int wol_cli_vprintf(FILE *f, const char *fmt, va_list ap)
 		switch (conv) {
 		case 's': {
 			const char *s = va_arg(ap, const char *);
+			if (spec[2] == '\0') { /* a plain %s: made safe straight into the line */
+				put_clean(&b, s ? s : "(null)", 0);
+				break;
+			}
 			reset(&field);
 			put_clean(&field, s ? s : "(null)", 0);
 			PUT_ONE(&b, spec, sw, sp, w, pr, field.ptr ? field.ptr : "");

@@ -99,6 +99,22 @@ int wol_index__ensure_fresh(wol_index *ix, int locked, wol_error *err);
 /* Closes the connection (and drops the rows kept with it). */
 void wol_index__close_db(wol_index *ix);
 
+/* ------------------------------------------- a hit's details (detail.c) */
+
+/* Row ids, sorted: what wol_hit(?, rowid) looks in (bound as a pointer of
+ * type "wol_hits"). */
+typedef struct wol_index_hits {
+	const sqlite3_int64 *ids;
+	size_t n;
+} wol_index_hits;
+/* Adds to a connection (db_open does) wol_hit(?, rowid), whether the row
+ * is in the bound wol_index_hits, and wol_hitline(fts), where the row's
+ * first match is, as highlight() would mark it (>= 0: the body's line,
+ * 0-based; -1: none in the body, one in the title; -2: neither). An
+ * sqlite code when they cannot be added (search.c then reads each hit
+ * with highlight()). */
+int wol_index__detail_add(sqlite3 *db);
+
 /* ------------------------------------------------------ schema (schema.c) */
 
 /* Runs the migrations from user_version `from` to the current one. */

@@ -15,28 +15,33 @@
 
 static char *one_line(const char *s, size_t max)
 {
-	wol_buf b;
-	wol_buf_init(&b);
+	/* written straight into a buffer of the text's size: the output is
+	 * never longer (a space stands for at least one blank) but for the
+	 * ellipsis */
+	const char *in = s ? s : "";
+	char *out = malloc(strlen(in) + 4);
+	if (!out)
+		return NULL;
+	size_t len = 0, chars = 0;
 	int space = 0;
-	size_t chars = 0;
-	for (const char *p = s ? s : ""; *p; p++) {
+	for (const char *p = in; *p; p++) {
 		unsigned char c = (unsigned char)*p;
 		if (c == '\n' || c == '\r' || c == '\t' || c == ' ') {
-			space = b.len > 0;
+			space = len > 0;
 			continue;
 		}
 		if ((c & 0xC0) != 0x80 && ++chars > max) {
-			wol_buf_puts(&b, "\xe2\x80\xa6");
+			memcpy(out + len, "\xe2\x80\xa6", 3);
+			len += 3;
 			break;
 		}
 		if (space)
-			wol_buf_put(&b, " ", 1);
+			out[len++] = ' ';
 		space = 0;
-		wol_buf_put(&b, p, 1);
+		out[len++] = (char)c;
 	}
-	if (!b.len)
-		wol_buf_puts(&b, "");
-	return wol_buf_detach(&b);
+	out[len] = '\0';
+	return out;
 }
 
 /* The 0-based line (within `text`) of the first \x01 marker, or -1. */
@@ -81,63 +86,6 @@ static void append_in(wol_buf *sql, const char *col, size_t n)
 	for (size_t i = 0; i < n; i++)
 		wol_buf_puts(sql, i ? ", ?" : "?");
 	wol_buf_puts(sql, ")");
-}
-
-/* Fills snippet and line of a hit from the full-text row. */
-static int detail_stmt(wol_index *ix, const wol_query *q, sqlite3_stmt **st, wol_error *err)
-{
-	int rc;
-	if (q->match)
-		rc = wol_index__prepare(ix,
-		             "SELECT snippet(fts, 1, '', '', '\xe2\x80\xa6', 16), "
-		             "highlight(fts, 1, char(1), char(2)), highlight(fts, 0, char(1), char(2)) "
-		             "FROM fts WHERE fts MATCH ?1 AND rowid = ?2",
-		             st, err);
-	else
-		rc = wol_index__prepare(ix, "SELECT body, NULL, NULL FROM fts WHERE rowid = ?2", st, err);
-	if (rc == 0 && q->match)
-		sqlite3_bind_text(*st, 1, q->match, -1, SQLITE_STATIC);
-	return rc;
-}
-
-static int hit_detail(wol_index *ix, const wol_query *q, sqlite3_stmt *st, sqlite3_int64 id,
-                      int title_line, int body_line, wol_search_hit *h, wol_error *err)
-{
-	int rc = 0;
-	sqlite3_reset(st);
-	sqlite3_bind_int64(st, 2, id);
-	int s = sqlite3_step(st);
-	h->line = body_line > 0 ? body_line : 1;
-	if (s == SQLITE_ROW) {
-		const char *snip = (const char *)sqlite3_column_text(st, 0);
-		if (q->match) {
-			int bl = marker_line((const char *)sqlite3_column_text(st, 1));
-			if (bl >= 0)
-				h->line = body_line + bl;
-			else if (marker_line((const char *)sqlite3_column_text(st, 2)) >= 0 && title_line > 0)
-				h->line = title_line;
-			h->snippet = one_line(snip, 160);
-		} else {
-			/* no words: the first non-empty line of the body */
-			const char *p = snip ? snip : "";
-			int skipped = 0;
-			while (*p == '\n' || *p == '\r' || *p == ' ' || *p == '\t') {
-				skipped += *p == '\n';
-				p++;
-			}
-			const char *eol = strchr(p, '\n');
-			char *first = wol_strndup(p, eol ? (size_t)(eol - p) : strlen(p));
-			h->snippet = one_line(first, 160);
-			free(first);
-			h->line += skipped;
-		}
-	} else if (s != SQLITE_DONE) {
-		rc = wol_index__fail(ix, err, s, "reading a match");
-	}
-	sqlite3_reset(st);
-	if (rc == 0 && !h->snippet)
-		h->snippet = one_line("", 1);
-	return rc;
 }
 
 static int answer_title(wol_index *ix, const char *circle, const char *qid, char **out)
@@ -276,24 +224,187 @@ static void rows_free(hit_row *rows, size_t n)
 	free(rows);
 }
 
+/* Hits whose row ids are at most this far apart have their details read
+ * by one FTS5 query over their range (details_runs): stepping over a
+ * match between them costs far less than a query of its own. */
+#define RUN_GAP 32
+
+/* A hit's snippet and line from the detail row `st` is on, whose columns
+ * from `c` on are the snippet (without words: the body), then where the
+ * first match is: wol_hitline's number, or the marks of highlight() in
+ * the body and in the title. */
+static void detail_fill(const wol_query *q, sqlite3_stmt *st, int c, int title_line,
+                        int body_line, wol_search_hit *h)
+{
+	const char *snip = (const char *)sqlite3_column_text(st, c);
+	if (q->match) {
+		int hl = sqlite3_column_type(st, c + 1) == SQLITE_INTEGER;
+		int bl = hl ? sqlite3_column_int(st, c + 1)
+		            : marker_line((const char *)sqlite3_column_text(st, c + 1));
+		if (bl >= 0)
+			h->line = body_line + bl;
+		else if ((hl ? bl == -1 : marker_line((const char *)sqlite3_column_text(st, c + 2)) >= 0) &&
+		         title_line > 0)
+			h->line = title_line;
+		h->snippet = one_line(snip, 160);
+	} else {
+		/* no words: the first non-empty line of the body */
+		const char *p = snip ? snip : "";
+		int skipped = 0;
+		while (*p == '\n' || *p == '\r' || *p == ' ' || *p == '\t') {
+			skipped += *p == '\n';
+			p++;
+		}
+		const char *eol = strchr(p, '\n');
+		char *first = wol_strndup(p, eol ? (size_t)(eol - p) : strlen(p));
+		h->snippet = one_line(first, 160);
+		free(first);
+		h->line += skipped;
+	}
+}
+
+/* Each hit's details by a statement of its own: the query has no words,
+ * or the connection lacks wol_hit and wol_hitline (detail.c). */
+static int details_each(wol_index *ix, const wol_query *q, wol_search_result *out,
+                        const hit_row *rows, wol_error *err)
+{
+	sqlite3_stmt *st;
+	int rc = wol_index__prepare(ix,
+	             q->match ? "SELECT snippet(fts, 1, '', '', '\xe2\x80\xa6', 16), "
+	                        "highlight(fts, 1, char(1), char(2)), "
+	                        "highlight(fts, 0, char(1), char(2)) "
+	                        "FROM fts WHERE fts MATCH ?1 AND rowid = ?2"
+	                      : "SELECT body, NULL, NULL FROM fts WHERE rowid = ?2",
+	             &st, err);
+	if (rc)
+		return rc;
+	if (q->match)
+		sqlite3_bind_text(st, 1, q->match, -1, SQLITE_STATIC);
+	for (size_t i = 0; rc == 0 && i < out->n; i++) {
+		sqlite3_reset(st);
+		sqlite3_bind_int64(st, 2, rows[i].id);
+		int s = sqlite3_step(st);
+		if (s == SQLITE_ROW)
+			detail_fill(q, st, 0, rows[i].title_line, rows[i].body_line, &out->hits[i]);
+		else if (s != SQLITE_DONE)
+			rc = wol_index__fail(ix, err, s, "reading a match");
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* A hit by its row id: where it is in the result. */
+typedef struct hit_ref {
+	sqlite3_int64 id;
+	size_t at;
+} hit_ref;
+
+static int ref_cmp(const void *a, const void *b)
+{
+	sqlite3_int64 x = ((const hit_ref *)a)->id, y = ((const hit_ref *)b)->id;
+	return (x > y) - (x < y);
+}
+
+/* The hits' details by runs: the hits sorted by row id and cut where two
+ * are more than RUN_GAP apart; one FTS5 query per run over its range,
+ * whose rows wol_hit keeps to the hits (so snippet() is made for hits
+ * only). 1 when the statement cannot be made (then details_each). */
+static int details_runs(wol_index *ix, const wol_query *q, wol_search_result *out,
+                        const hit_row *rows, wol_error *err)
+{
+	if (out->n == 0)
+		return 0;
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(ix->db,
+	                       "SELECT rowid, snippet(fts, 1, '', '', '\xe2\x80\xa6', 16), "
+	                       "wol_hitline(fts) FROM fts WHERE fts MATCH ?1 AND rowid >= ?2 "
+	                       "AND rowid <= ?3 AND wol_hit(?4, rowid)",
+	                       -1, &st, NULL) != SQLITE_OK)
+		return 1;
+	size_t n = out->n;
+	hit_ref *refs = malloc(n * sizeof *refs);
+	sqlite3_int64 *ids = malloc(n * sizeof *ids); /* refs' ids, for wol_hit */
+	int rc = 0;
+	if (!refs || !ids) {
+		rc = wol_error_set(err, WOL_ENOMEM, "out of memory");
+		n = 0;
+	}
+	for (size_t i = 0; i < n; i++) {
+		refs[i].id = rows[i].id;
+		refs[i].at = i;
+	}
+	if (n > 1)
+		qsort(refs, n, sizeof *refs, ref_cmp);
+	for (size_t i = 0; i < n; i++)
+		ids[i] = refs[i].id;
+	wol_index_hits set = {ids, n};
+	sqlite3_bind_text(st, 1, q->match, -1, SQLITE_STATIC);
+	sqlite3_bind_pointer(st, 4, &set, "wol_hits", NULL);
+	for (size_t a = 0, b; rc == 0 && a < n; a = b + 1) {
+		for (b = a; b + 1 < n && ids[b + 1] - ids[b] <= RUN_GAP; b++)
+			;
+		sqlite3_reset(st);
+		sqlite3_bind_int64(st, 2, ids[a]);
+		sqlite3_bind_int64(st, 3, ids[b]);
+		int s;
+		while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+			sqlite3_int64 id = sqlite3_column_int64(st, 0);
+			size_t lo = a, hi = b + 1;
+			while (lo < hi) {
+				size_t mid = lo + (hi - lo) / 2;
+				if (ids[mid] < id)
+					lo = mid + 1;
+				else
+					hi = mid;
+			}
+			if (lo <= b && ids[lo] == id) {
+				const hit_row *r = &rows[refs[lo].at];
+				detail_fill(q, st, 1, r->title_line, r->body_line, &out->hits[refs[lo].at]);
+			}
+			/* rows come in rowid order: past the run's last hit, a
+			 * next step would only look for a match beyond the range */
+			if (id >= ids[b]) {
+				s = SQLITE_DONE;
+				break;
+			}
+		}
+		if (s != SQLITE_DONE)
+			rc = wol_index__fail(ix, err, s, "reading a match");
+	}
+	sqlite3_finalize(st);
+	free(ids);
+	free(refs);
+	return rc;
+}
+
 /* The titles of answers and feedback, each hit's snippet and line. */
 static int hits_finish(wol_index *ix, const wol_query *q, wol_search_result *out,
                        const hit_row *rows, wol_error *err)
 {
-	sqlite3_stmt *detail = NULL;
-	int rc = detail_stmt(ix, q, &detail, err);
-	for (size_t i = 0; rc == 0 && i < out->n; i++) {
+	/* one read transaction for every statement below */
+	int txn = out->n > 1 && sqlite3_get_autocommit(ix->db) &&
+	          sqlite3_exec(ix->db, "BEGIN", NULL, NULL, NULL) == SQLITE_OK;
+	for (size_t i = 0; i < out->n; i++) {
 		wol_search_hit *h = &out->hits[i];
 		const hit_row *r = &rows[i];
 		if (!h->title && h->kind && strcmp(h->kind, "answer") == 0)
 			answer_title(ix, h->circle, r->qid, &h->title);
 		if (!h->title && h->kind && strcmp(h->kind, "feedback") == 0)
 			feedback_title(ix, h->circle, r->target, &h->title);
-		rc = hit_detail(ix, q, detail, r->id, r->title_line, r->body_line, h, err);
-		if (rc == 0 && !h->snippet)
+		h->line = r->body_line > 0 ? r->body_line : 1;
+	}
+	int rc = q->match ? details_runs(ix, q, out, rows, err) : 1;
+	if (rc == 1)
+		rc = details_each(ix, q, out, rows, err);
+	for (size_t i = 0; rc == 0 && i < out->n; i++) {
+		wol_search_hit *h = &out->hits[i];
+		if (!h->snippet)
+			h->snippet = one_line("", 1);
+		if (!h->snippet)
 			rc = wol_error_set(err, WOL_ENOMEM, "out of memory");
 	}
-	sqlite3_finalize(detail);
+	if (txn)
+		sqlite3_exec(ix->db, "COMMIT", NULL, NULL, NULL);
 	return rc;
 }
 

@@ -60,15 +60,25 @@ int wol_buf_puts(wol_buf *b, const char *s)
 
 int wol_buf_printf(wol_buf *b, const char *fmt, ...)
 {
+	if (b->oom)
+		return WOL_ENOMEM;
+	/* formatted once into the room the buffer has; a second time only
+	 * when it did not fit */
+	size_t room = b->cap > b->len ? b->cap - b->len : 0;
 	va_list ap;
 	va_start(ap, fmt);
-	int n = vsnprintf(NULL, 0, fmt, ap);
+	int n = vsnprintf(room ? b->ptr + b->len : NULL, room, fmt, ap);
 	va_end(ap);
-	if (n < 0 || grow(b, (size_t)n) != 0)
+	if (n < 0 || ((size_t)n >= room && grow(b, (size_t)n) != 0)) {
+		if (room)
+			b->ptr[b->len] = '\0'; /* what the failed call wrote is not kept */
 		return WOL_ENOMEM;
-	va_start(ap, fmt);
-	vsnprintf(b->ptr + b->len, (size_t)n + 1, fmt, ap);
-	va_end(ap);
+	}
+	if ((size_t)n >= room) {
+		va_start(ap, fmt);
+		vsnprintf(b->ptr + b->len, (size_t)n + 1, fmt, ap);
+		va_end(ap);
+	}
 	b->len += (size_t)n;
 	return 0;
 }
@@ -90,15 +100,21 @@ char *wol_buf_detach(wol_buf *b)
 
 char *wol_strfmt(const char *fmt, ...)
 {
+	/* most results are short: formatted once, on the stack, then copied */
+	char small[256];
 	va_list ap;
 	va_start(ap, fmt);
-	int n = vsnprintf(NULL, 0, fmt, ap);
+	int n = vsnprintf(small, sizeof small, fmt, ap);
 	va_end(ap);
 	if (n < 0)
 		return NULL;
 	char *p = malloc((size_t)n + 1);
 	if (!p)
 		return NULL;
+	if ((size_t)n < sizeof small) {
+		memcpy(p, small, (size_t)n + 1);
+		return p;
+	}
 	va_start(ap, fmt);
 	vsnprintf(p, (size_t)n + 1, fmt, ap);
 	va_end(ap);

@@ -7,6 +7,7 @@
 -- searched by `wol search`, the other refreshed by `wol index` (no thread)
 -- and searched with --no-refresh.
 local t = require('wolt')
+local json = require('dkjson')
 
 local function doc(home, rel, title, body)
   t.write(home .. '/' .. rel, '---\ntitle: ' .. title .. '\n---\n' .. body .. '\n')
@@ -110,5 +111,99 @@ describe('wol search from the shell', function()
     assert.is_nil(got[1]:find('2031', 1, true))
     -- and a refresh after it has nothing left to do
     assert.matches('"read":0', wol(a, { 'index', '--json' }))
+  end)
+
+  -- A hit's details (csrc/index/search.c, details_runs; csrc/index/detail.c):
+  -- the hits are read by runs of close row ids with one FTS5 query each,
+  -- and the line of the first match comes from wol_hitline, which must
+  -- say what highlight() marks say: checked against the same index through
+  -- the sqlite3 shell, FTS5's own snippet() and highlight() per row, on
+  -- bodies with CRLF, a \x01 of their own, a NUL byte, the match only in
+  -- the title or in the tags, and hits in two runs (rows far apart).
+  it('gives each hit the snippet and the line of its first match that snippet() and highlight() give', function()
+    local m = t.member('tester')
+    local h = m.wol_home
+    local dir = h .. '/circles/team'
+    sh('mkdir -p ' .. t.shquote(dir) .. ' && git init -q -b main ' .. t.shquote(dir))
+    local function entry(name, title, body, extra)
+      t.write(string.format('%s/notes/ana/%s.md', dir, name),
+        '---\ntitle: ' .. title .. '\nauthor: ana\n' .. (extra or '') .. '---\n' .. body)
+    end
+    entry('a01', 'Gulls at dawn', 'First line.\n\n\nThe gulls came back, quiet gulls.\n')
+    entry('a02', 'Tide', 'one\r\ntwo\r\nthree gulls in frost\r\n')
+    entry('a03', 'Marks', 'before\n\1 a mark of its own\nthen gulls here\n')
+    entry('a04', 'Nul', 'start\n\0hidden\nlines\nthen gulls, gullible\n')
+    entry('a05', 'Only the title has gulls', 'nothing here\nat all\n')
+    entry('a06', 'Tags', 'plain words\n', 'tags: [gulls]\n')
+    entry('a07', 'Deep', string.rep('filler words\n', 40) .. 'frost, then gulls\n')
+    -- more than RUN_GAP rows without a match, then hits again
+    for d = 1, 50 do
+      entry(string.format('b%02d', d), 'Filler ' .. d, 'Nothing to see.\n')
+    end
+    entry('c01', 'Late', 'a\nb\nquiet gulls at last\n')
+    entry('c02', 'Later gullible', 'frost\n\ngullible frost\n')
+    sh('cd ' .. t.shquote(dir) .. ' && git add -A && git commit -q -m notes')
+    wol(m, { 'index' })
+    -- one_line in search.c: blanks as one space, at most 160 characters
+    local function one_line(s)
+      s = s:gsub('[ \t\r\n]+', ' '):gsub('^ ', ''):gsub(' $', '')
+      local n, cut = 0, nil
+      for i = 1, #s do
+        local c = s:byte(i)
+        if c < 0x80 or c >= 0xC0 then
+          n = n + 1
+          if n > 160 then
+            cut = i
+            break
+          end
+        end
+      end
+      return cut and s:sub(1, cut - 1) .. '\226\128\166' or s
+    end
+    local cases = {
+      { { 'gulls' }, '"gulls"' },
+      { { 'gull*' }, '"gull"*' },
+      { { '"quiet gulls"' }, '"quiet gulls"' },
+      { { 'gulls', 'frost' }, '"gulls" AND "frost"' },
+      { { 'frost', '-gullible' }, '"frost" NOT "gullible"' },
+      { { 'title' }, '"title"' },
+      { { 'gullible' }, '"gullible"' },
+    }
+    local ntotal, counts = 0, {}
+    for _, c in ipairs(cases) do
+      local sql = 'SELECT d.path, CASE WHEN instr(x.hb, char(1)) > 0 THEN d.body_line + ' ..
+        "length(substr(x.hb, 1, instr(x.hb, char(1)) - 1)) - length(replace(substr(x.hb, 1, " ..
+        "instr(x.hb, char(1)) - 1), char(10), '')) " ..
+        "WHEN instr(coalesce(x.ht, ''), char(1)) > 0 AND d.title_line > 0 THEN d.title_line " ..
+        'WHEN d.body_line > 0 THEN d.body_line ELSE 1 END, ' ..
+        "replace(replace(replace(x.sn, char(10), ' '), char(13), ' '), char(9), ' ') FROM " ..
+        "(SELECT rowid AS id, highlight(fts, 1, char(1), char(2)) AS hb, " ..
+        "highlight(fts, 0, char(1), char(2)) AS ht, snippet(fts, 1, '', '', '\226\128\166', 16) AS sn " ..
+        'FROM fts WHERE fts MATCH ' .. "'" .. c[2]:gsub("'", "''") .. "'" .. ') x JOIN docs d ON d.id = x.id'
+      local want = {}
+      for line in sh('sqlite3 ' .. t.shquote(h .. '/index.db') .. ' ' .. t.shquote(sql)):gmatch('[^\n]+') do
+        local path, ln, sn = line:match('^([^|]*)|([^|]*)|(.*)$')
+        want[path] = { line = tonumber(ln), snippet = one_line(sn) }
+      end
+      local args = { 'search', '--json', '--no-refresh', '--limit', '200', '--' }
+      for _, w in ipairs(c[1]) do
+        table.insert(args, w)
+      end
+      local got = json.decode(wol(m, args))
+      local n = 0
+      for path in pairs(want) do
+        n = n + 1
+      end
+      assert.are.equal(n, #got, c[2])
+      for _, hit in ipairs(got) do
+        local w = want[hit.path]
+        assert.is_truthy(w, c[2] .. ': ' .. hit.path)
+        assert.are.equal(w.line, hit.line, c[2] .. ': ' .. hit.path)
+        assert.are.equal(w.snippet, hit.snippet, c[2] .. ': ' .. hit.path)
+      end
+      ntotal = ntotal + n
+      table.insert(counts, c[2] .. ": " .. n)
+    end
+    assert.is_true(ntotal >= 20, table.concat(counts, ', '))
   end)
 end)

@@ -1,0 +1,147 @@
+/* index/detail.c - the two functions a search's hit details are read
+ * with (search.c, hits_details): wol_hit(?, rowid), whether a row is one
+ * of the hits, and wol_hitline(fts), where a row's first match is.
+ *
+ * Details are read for a run of hits with close row ids at once: one
+ * FTS5 query over the run's range, its rows kept by wol_hit, so that the
+ * query is parsed and its doclists sought once per run instead of once
+ * per hit (in bench/start.sh's 300-note circle that seek was half of a
+ * hit's details).
+ *
+ * wol_hitline answers what marking every match with highlight(fts, col,
+ * char(1), char(2)) and counting the newlines before the first \x01
+ * would: the search used to ask for both columns' highlight() per hit,
+ * and each tokenises the whole text and builds a marked copy of it. Here
+ * the text is tokenised only up to the first match's token. What
+ * highlight() does, and so what is matched here:
+ * - its mark goes in front of the first token of the column's first
+ *   phrase instance (xInst lists them by column, then by offset), counted
+ *   in tokens that are not colocated;
+ * - it copies the text through "%.*s", so a copied stretch ends at a NUL
+ *   byte: newlines after a NUL and before the mark are not in its result;
+ * - a \x01 already in the text (before any NUL) is found first;
+ * - NULL text gives NULL (no line), an instance the tokenizer never
+ *   reaches gives no mark.
+ * tests/core/search_cli_spec.lua compares the lines with highlight()'s on
+ * bodies with NUL bytes, \x01 and CRLF. */
+#include "index/index_int.h"
+
+#include <string.h>
+
+/* The token the tokenizer looks for, and what it found. */
+typedef struct mark_find {
+	int want;  /* the token's position */
+	int pos;   /* tokens seen so far (not colocated) */
+	int found; /* its first byte is at `off` */
+	int off;
+} mark_find;
+
+static int mark_token(void *ctx, int flags, const char *tok, int ntok, int start, int end)
+{
+	(void)tok;
+	(void)ntok;
+	(void)end;
+	mark_find *m = ctx;
+	if (flags & FTS5_TOKEN_COLOCATED)
+		return SQLITE_OK;
+	if (m->pos++ == m->want) {
+		m->found = 1;
+		m->off = start;
+		return SQLITE_DONE; /* the rest of the text is not needed */
+	}
+	return SQLITE_OK;
+}
+
+/* The 0-based line of the first \x01 of highlight(fts, col, char(1),
+ * char(2)) into *line, or -1 when it would have none. */
+static int first_mark(const Fts5ExtensionApi *api, Fts5Context *fts, int col, int *line)
+{
+	*line = -1;
+	const char *text = NULL;
+	int n = 0;
+	int rc = api->xColumnText(fts, col, &text, &n);
+	if (rc != SQLITE_OK || !text)
+		return rc;
+	int count = 0;
+	rc = api->xInstCount(fts, &count);
+	mark_find m = {-1, 0, 0, 0};
+	for (int i = 0; rc == SQLITE_OK && i < count; i++) {
+		int phrase, c, off;
+		rc = api->xInst(fts, i, &phrase, &c, &off);
+		if (rc == SQLITE_OK && c == col) {
+			m.want = off;
+			break;
+		}
+	}
+	if (rc == SQLITE_OK && m.want >= 0) {
+		rc = api->xTokenize(fts, text, n, &m, mark_token);
+		if (rc == SQLITE_DONE)
+			rc = SQLITE_OK;
+	}
+	if (rc != SQLITE_OK)
+		return rc;
+	int end = m.found ? m.off : n, lines = 0;
+	for (int i = 0; i < end && text[i]; i++) {
+		if (text[i] == '\x01') {
+			*line = lines;
+			return SQLITE_OK;
+		}
+		lines += text[i] == '\n';
+	}
+	if (m.found)
+		*line = lines;
+	return SQLITE_OK;
+}
+
+/* wol_hitline(fts): the line of the body's first mark (>= 0); else -1
+ * when the title has a mark, -2 when it has none either. */
+static void hitline(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *ctx, int nval,
+                    sqlite3_value **val)
+{
+	(void)nval;
+	(void)val;
+	int body = -1, title = -1;
+	int rc = first_mark(api, fts, 1, &body);
+	if (rc == SQLITE_OK && body < 0)
+		rc = first_mark(api, fts, 0, &title);
+	if (rc != SQLITE_OK)
+		sqlite3_result_error_code(ctx, rc);
+	else
+		sqlite3_result_int(ctx, body >= 0 ? body : title >= 0 ? -1 : -2);
+}
+
+/* wol_hit(?, rowid): whether rowid is in the sorted list bound to the
+ * first argument (sqlite3_bind_pointer, type "wol_hits"). */
+static void hit_wanted(sqlite3_context *ctx, int nval, sqlite3_value **val)
+{
+	(void)nval;
+	const wol_index_hits *set = sqlite3_value_pointer(val[0], "wol_hits");
+	sqlite3_int64 id = sqlite3_value_int64(val[1]);
+	size_t lo = 0, hi = set ? set->n : 0;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (set->ids[mid] < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	sqlite3_result_int(ctx, set && lo < set->n && set->ids[lo] == id);
+}
+
+int wol_index__detail_add(sqlite3 *db)
+{
+	int rc = sqlite3_create_function_v2(db, "wol_hit", 2, SQLITE_UTF8,
+	                                    NULL, hit_wanted, NULL, NULL, NULL);
+	if (rc != SQLITE_OK)
+		return rc;
+	fts5_api *fts = NULL;
+	sqlite3_stmt *st = NULL;
+	if (sqlite3_prepare_v2(db, "SELECT fts5(?1)", -1, &st, NULL) == SQLITE_OK) {
+		sqlite3_bind_pointer(st, 1, (void *)&fts, "fts5_api_ptr", NULL);
+		sqlite3_step(st);
+	}
+	sqlite3_finalize(st);
+	if (!fts)
+		return SQLITE_ERROR;
+	return fts->xCreateFunction(fts, "wol_hitline", NULL, hitline, NULL);
+}
