@@ -20,7 +20,7 @@ set -eu
 BUILD="gcc make pkg-config libgit2-dev libsqlite3-dev libyaml-dev libcjson-dev
 libluajit-5.1-dev luajit neovim git libcmark-dev libssl-dev"
 TEST="lua5.1 lua-busted lua-dkjson sqlite3 python3 tmux openssl openssh-client
-openssh-server nginx fcgiwrap gitolite3 strace"
+openssh-server nginx fcgiwrap gitolite3 strace libjemalloc2"
 installed() {
 	dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'
 }

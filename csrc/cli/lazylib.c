@@ -34,19 +34,13 @@ struct wol_lazylib {
 
 void wol_lazylib_load(struct wol_lazylib *lib);
 
-/* RTLD_DEEPBIND: a library's references to itself and to what it
- * loads are looked up there first, before the program and libc. The
- * results are the same (this program exports no symbol, and nothing it
- * maps defines a name twice), found sooner: sqlite binds 1,238 of its
- * own functions at load, and each lookup that first went through the
- * program, libc and the dynamic linker took ~900 instructions (1.33 M
- * -> 0.97 M for loading sqlite). Not under a sanitizer, whose runtime
- * must see every allocation and refuses RTLD_DEEPBIND. */
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+/* Not RTLD_DEEPBIND, although it makes loading sqlite cheaper (its own
+ * symbols found first: 1.33 M -> 0.97 M instructions): memory crosses
+ * between the libraries and this program (cmark_render_html's result is
+ * released with free(), export/html.c), and with an allocator preloaded
+ * (LD_PRELOAD=libjemalloc.so) a deep-bound library would take malloc from
+ * libc while the program frees into the preloaded one. */
 #define LAZY_FLAGS (RTLD_NOW | RTLD_LOCAL)
-#else
-#define LAZY_FLAGS (RTLD_NOW | RTLD_LOCAL | RTLD_DEEPBIND)
-#endif
 
 static pthread_mutex_t lazy_mutex = PTHREAD_MUTEX_INITIALIZER;
 

@@ -85,4 +85,29 @@ describe('wol CLI', function()
     assert.are.equal(1, rc)
     assert.matches('exists but is not a directory', out)
   end)
+
+  -- The CLI loads libgit2, sqlite, libyaml, cJSON and cmark lazily
+  -- (csrc/cli/lazylib.c) and frees some of their results with free()
+  -- (cmark's HTML): each must take malloc from where the program does, also
+  -- when an allocator is preloaded (RTLD_DEEPBIND broke this: free(): invalid
+  -- pointer). Not under ASan, whose runtime is the allocator there.
+  local it_plain = os.getenv('WOL_BIN') == nil and it or pending
+  it_plain('works under a preloaded allocator (LD_PRELOAD=libjemalloc)', function()
+    local lib = t.sh("/sbin/ldconfig -p | sed -n 's/.*libjemalloc\\.so\\.2 .*=> //p' | head -n 1"):gsub('%s+$', '')
+    assert.are_not.equal('', lib, 'libjemalloc2 is installed by make deps-test')
+    local m = t.member('ana')
+    local env = { LD_PRELOAD = lib }
+    assert.are.equal(0, select(3, t.wol({ 'init', 'c1' }, m, env)))
+    local f = t.tmpdir('alloc') .. '/lanterns.md'
+    t.write(f, '# Lanterns\n\nPaper *lanterns* for the [fair](other.md)\n')
+    local out, err, rc = t.wol({ 'share', f }, m, env)
+    assert.are.equal(0, rc, err)
+    out, err, rc = t.wol({ 'search', 'lanterns', '--json' }, m, env)
+    assert.are.equal(0, rc, err)
+    assert.matches('notes/ana/lanterns%.md', out)
+    local dir = t.tmpdir('alloc') .. '/out'
+    out, err, rc = t.wol({ 'export', '--out', dir, '--format', 'html' }, m, env)
+    assert.are.equal(0, rc, err)
+    assert.matches('<em>lanterns</em>', t.read(dir .. '/notes/ana/lanterns.html'))
+  end)
 end)
