@@ -26,5 +26,5 @@ export WOL_HOME="$HOME/wol" GIT_CONFIG_NOSYSTEM=1 WOL_ROOT="$ROOT" TZ=UTC WOL_TO
 export LUA_CPATH="$ROOT/lua/?.so;;"
 unset GIT_CONFIG_GLOBAL WOL_CIRCLE
 [ -d "$WOL_HOME/circles/bench" ] || luajit "$ROOT/bench/dashboard.lua" generate
-exec nvim --headless -u NONE -i NONE -n --cmd "set rtp^=$ROOT" -c 'runtime plugin/wol.lua' \
+nvim --headless -u NONE -i NONE -n --cmd "set rtp^=$ROOT" -c 'runtime plugin/wol.lua' \
 	-c "luafile $ROOT/bench/dashboard.lua" -c 'qall!'

@@ -16,4 +16,4 @@ printf '[user]\n\tname = Bench Example\n\temail = bench@example.org\n[wol]\n\tha
 export WOL_HOME="$HOME/wol" GIT_CONFIG_NOSYSTEM=1 WOL_ROOT="$ROOT" WOL_BENCH_TMP="$TMP"
 export LUA_CPATH="$ROOT/lua/?.so;;"
 unset GIT_CONFIG_GLOBAL
-exec luajit "$ROOT/bench/export.lua"
+luajit "$ROOT/bench/export.lua"

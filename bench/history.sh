@@ -19,4 +19,4 @@ mkdir -p "$HOME"
 printf '[user]\n\tname = Bench\n\temail = bench@example.org\n[wol]\n\thandle = bench\n\tjournalBatch = 3600\n[init]\n\tdefaultBranch = main\n' >"$HOME/.gitconfig"
 export WOL_HOME="$HOME/wol" GIT_CONFIG_NOSYSTEM=1 WOL_ROOT="$ROOT" TZ=UTC WOL_TODAY=2026-03-05
 unset GIT_CONFIG_GLOBAL WOL_CIRCLE
-exec luajit "$ROOT/bench/history.lua"
+luajit "$ROOT/bench/history.lua"

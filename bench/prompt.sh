@@ -17,4 +17,4 @@ printf '[user]\n\tname = Bench\n\temail = bench@example.org\n[wol]\n\thandle = b
 export WOL_HOME="$HOME/wol" GIT_CONFIG_NOSYSTEM=1 WOL_ROOT="$ROOT" TZ=UTC
 export LUA_CPATH="$ROOT/lua/?.so;;"
 unset GIT_CONFIG_GLOBAL WOL_CIRCLE WOL_TODAY
-exec luajit "$ROOT/bench/prompt.lua"
+luajit "$ROOT/bench/prompt.lua"

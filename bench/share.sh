@@ -14,4 +14,4 @@ printf '[user]\n\tname = Bench\n\temail = bench@example.org\n[wol]\n\thandle = t
 export WOL_HOME="$HOME/wol" GIT_CONFIG_NOSYSTEM=1 WOL_ROOT="$ROOT"
 export LUA_CPATH="$ROOT/lua/?.so;;"
 unset GIT_CONFIG_GLOBAL
-exec luajit "$ROOT/bench/share.lua"
+luajit "$ROOT/bench/share.lua"

@@ -23,4 +23,4 @@ touch -d '1 hour ago' "$HOME/.gitconfig"
 export WOL_HOME="$HOME/wol" GIT_CONFIG_NOSYSTEM=1 WOL_ROOT="$ROOT" TZ=UTC
 export LUA_CPATH="$ROOT/lua/?.so;;"
 unset GIT_CONFIG_GLOBAL WOL_CIRCLE WOL_TODAY WOL_TRACE_GIT
-exec luajit "$ROOT/bench/start.lua"
+luajit "$ROOT/bench/start.lua"
