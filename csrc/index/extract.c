@@ -132,6 +132,8 @@ typedef struct wol_extract {
 	int want_key;       /* a note whose rid is the key of its path (libgit2:
 	                     * computed when stored, on the sqlite thread) */
 	char stem[256], key[WOL_NOTE_KEY_SIZE];
+	struct wol_fts_pretok *pretok; /* the reader's tokenizer (fts.c), or NULL */
+	wol_fts_pre pre;                /* the full-text columns tokenized */
 } wol_extract;
 
 /* Reads and parses x's file and fills x->r (not the note key: see
@@ -241,10 +243,13 @@ static void extract(wol_extract *x)
 	}
 	if (!r->sortkey && r->date[0])
 		r->sortkey = r->date;
+	if (x->pretok && searchable(kind))
+		wol_index__fts_pretokenize(x->pretok, &x->pre, r->fts_title, r->body, r->tags);
 }
 
 static void extract_free(wol_extract *x)
 {
+	wol_index__fts_pre_free(&x->pre);
 	free(x->heading);
 	free(x->r.tags);
 	wol_doc_free(&x->doc);
@@ -316,9 +321,12 @@ static int store(wol_walk *w, wol_extract *x)
 	if (sr != SQLITE_DONE)
 		rc = wol_index__fail(w->ix, w->err, sr, "storing a document");
 	sqlite3_int64 id = k ? k->id : sqlite3_last_insert_rowid(w->ix->db);
-	if (rc == 0 && (k || searchable(kind)))
+	if (rc == 0 && (k || searchable(kind))) {
+		wol_index__fts_pre_use(w->ix, &x->pre);
 		rc = wol_index__fts_put(w, id, k != NULL, searchable(kind),
 		                        r->fts_title ? r->fts_title : "", r->body, r->tags);
+		wol_index__fts_pre_use(w->ix, NULL);
+	}
 	if (rc == 0) {
 		if (k)
 			w->rep->updated++;
@@ -466,6 +474,7 @@ static int pipe_push(wol_walk *w, const char *rel, const char *abs, const struct
 	x->pl.nid = copy[5];
 	x->k = k;
 	x->handle = w->handle;
+	x->pretok = w->ix->pretok;
 	pthread_mutex_lock(&p->mu);
 	p->state[p->tail % PIPE_SLOTS] = SLOT_QUEUED;
 	p->tail++;

@@ -64,6 +64,9 @@ struct wol_index {
 	struct wol_jprestat *jpre;
 	sqlite3 *rank_db;
 	sqlite3_stmt *rank_ln; /* SELECT ln(?1) */
+	/* a build from nothing: the documents' columns tokenized on the
+	 * reader thread (fts.c) */
+	struct wol_fts_pretok *pretok;
 };
 
 /* ------------------------------------------------- sqlite helpers (sql.c) */
@@ -252,6 +255,34 @@ int wol_index__fts_put(wol_walk *w, sqlite3_int64 id, int del, int ins, const ch
 int wol_index__fts_flush(wol_walk *w);
 /* Forgets the queue (a refresh that failed). */
 void wol_index__fts_clear(wol_walk *w);
+/* A build from nothing (fts.c): each document's title, body and tags
+ * tokenized ahead, on the reader thread, by the tokenizer of the table
+ * (unicode61 with its arguments); the build's connection replays them. */
+typedef struct wol_fts_col {
+	const char *text; /* what the store binds, at the same address */
+	size_t len;
+	unsigned char *tok; /* the tokens (fts.c) */
+	size_t n, cap;
+	int ok;
+} wol_fts_col;
+typedef struct wol_fts_pre {
+	wol_fts_col col[3];
+} wol_fts_pre;
+/* On the build's connection (ix->db): "unicode61" replays what was
+ * tokenized ahead, and ix->pretok is set (NULL when FTS5 refuses; the
+ * build then tokenizes as usual). Freed when the connection closes. */
+int wol_index__fts_pretok_start(wol_index *ix);
+/* The reader thread: tokenizes the three columns (NULL or "": none). */
+void wol_index__fts_pretokenize(struct wol_fts_pretok *pt, wol_fts_pre *pre, const char *title,
+                                const char *body, const char *tags);
+void wol_index__fts_pre_free(wol_fts_pre *pre);
+/* The sqlite thread: the document whose tokens the next insert takes
+ * (NULL: none). */
+void wol_index__fts_pre_use(wol_index *ix, const wol_fts_pre *pre);
+/* After a build from nothing: its one full-text segment moved up to a
+ * level of its own, which the merges of refreshes' segments leave alone
+ * (fts.c says how). */
+int wol_index__fts_settle(wol_index *ix, wol_error *err);
 
 /* extract.c */
 /* "YYYY-MM-DD..." -> out (10 chars), else out = "" */
