@@ -1,6 +1,7 @@
 /* index/extract.c - one file into one row: what its front matter and body say
  * (author, date, title, tags, state, event fields) and its full-text entry */
 #include "index/index_int.h"
+#include "question/question_int.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -134,12 +135,20 @@ typedef struct wol_extract {
 	char stem[256], key[WOL_NOTE_KEY_SIZE];
 	struct wol_fts_pretok *pretok; /* the reader's tokenizer (fts.c), or NULL */
 	wol_fts_pre pre;                /* the full-text columns tokenized */
+	/* not a file: the question pl.qid of the circle at `abs`, read and
+	 * replayed (wol_index__pipe_question) */
+	int question;
+	wol_question q;
 } wol_extract;
 
 /* Reads and parses x's file and fills x->r (not the note key: see
  * want_key). Thread-safe: no sqlite, no libgit2, no shared state. */
 static void extract(wol_extract *x)
 {
+	if (x->question) {
+		x->rc = wol_question__summary(x->abs, x->pl.qid, &x->q, &x->e);
+		return;
+	}
 	size_t len = 0;
 	x->rc = wol_fs_read(x->abs, MAX_FILE_BYTES, 1, &x->text, &len, &x->e);
 	if (x->rc == WOL_ENOTFOUND || x->rc == WOL_ENOMEM)
@@ -249,6 +258,7 @@ static void extract(wol_extract *x)
 
 static void extract_free(wol_extract *x)
 {
+	wol_question_free(&x->q);
 	wol_index__fts_pre_free(&x->pre);
 	free(x->heading);
 	free(x->r.tags);
@@ -267,9 +277,80 @@ static void bind_static(sqlite3_stmt *st, int i, const char *s)
 		sqlite3_bind_null(st, i);
 }
 
+/* ------------------------------------------------ questions read ahead */
+
+struct wol_qahead {
+	char *key; /* "circle/qid" */
+	wol_question q;
+	int taken;
+};
+
+static int cmp_qahead(const void *a, const void *b)
+{
+	return strcmp(((const struct wol_qahead *)a)->key, ((const struct wol_qahead *)b)->key);
+}
+
+/* Keeps a question the reader read (moved out of x). */
+static int qahead_keep(wol_walk *w, wol_extract *x)
+{
+	if (x->rc)
+		return 0; /* (the replay reads it again, and says what is wrong) */
+	if (w->nqahead == w->cqahead) {
+		size_t cap = w->cqahead ? w->cqahead * 2 : 64;
+		struct wol_qahead *a = realloc(w->qahead, cap * sizeof *a);
+		if (!a)
+			return wol_error_set(w->err, WOL_ENOMEM, "out of memory");
+		w->qahead = a;
+		w->cqahead = cap;
+	}
+	char *key = wol_strfmt("%s/%s", x->pl.circle, x->pl.qid);
+	if (!key)
+		return wol_error_set(w->err, WOL_ENOMEM, "out of memory");
+	w->qahead[w->nqahead].key = key;
+	w->qahead[w->nqahead].q = x->q;
+	w->qahead[w->nqahead].taken = 0;
+	memset(&x->q, 0, sizeof x->q);
+	/* (the walk sees circles and their questions in order: kept sorted) */
+	if (w->nqahead && strcmp(w->qahead[w->nqahead - 1].key, key) > 0)
+		w->qahead_unsorted = 1;
+	w->nqahead++;
+	return 0;
+}
+
+int wol_index__qahead_take(wol_walk *w, const char *key, wol_question *q)
+{
+	if (!w->nqahead)
+		return 0;
+	if (w->qahead_unsorted) {
+		qsort(w->qahead, w->nqahead, sizeof *w->qahead, cmp_qahead);
+		w->qahead_unsorted = 0;
+	}
+	struct wol_qahead probe = {.key = (char *)key};
+	struct wol_qahead *a = bsearch(&probe, w->qahead, w->nqahead, sizeof *a, cmp_qahead);
+	if (!a || a->taken)
+		return 0;
+	*q = a->q;
+	memset(&a->q, 0, sizeof a->q);
+	a->taken = 1;
+	return 1;
+}
+
+void wol_index__qahead_free(wol_walk *w)
+{
+	for (size_t i = 0; i < w->nqahead; i++) {
+		free(w->qahead[i].key);
+		wol_question_free(&w->qahead[i].q);
+	}
+	free(w->qahead);
+	w->qahead = NULL;
+	w->nqahead = w->cqahead = 0;
+}
+
 /* Stores what extract() made of x's file (on the sqlite thread). */
 static int store(wol_walk *w, wol_extract *x)
 {
+	if (x->question)
+		return qahead_keep(w, x);
 	if (x->rc == WOL_ENOTFOUND)
 		return 0; /* gone since the walk saw it: the next refresh forgets it */
 	if (x->rc == WOL_ENOMEM)
@@ -436,7 +517,7 @@ static int pipe_store_one(wol_walk *w, int wait, int *rc)
 /* Queues one file for the reader (copies of what the walk lent), after
  * storing the files it has finished. */
 static int pipe_push(wol_walk *w, const char *rel, const char *abs, const struct stat *st,
-                     const wol_index_place *pl, wol_known *k)
+                     const wol_index_place *pl, wol_known *k, int question)
 {
 	struct wol_index_pipe *p = w->pipe;
 	int rc = 0;
@@ -475,12 +556,28 @@ static int pipe_push(wol_walk *w, const char *rel, const char *abs, const struct
 	x->k = k;
 	x->handle = w->handle;
 	x->pretok = w->ix->pretok;
+	x->question = question;
 	pthread_mutex_lock(&p->mu);
 	p->state[p->tail % PIPE_SLOTS] = SLOT_QUEUED;
 	p->tail++;
 	pthread_cond_signal(&p->work);
 	pthread_mutex_unlock(&p->mu);
 	return 0;
+}
+
+int wol_index__pipe_question(wol_walk *w, const char *circle, const char *qid)
+{
+	if (!w->pipe)
+		return 0;
+	char *root = wol_strfmt("%s/circles/%s", wol_ctx_home(w->ix->ctx), circle);
+	if (!root)
+		return wol_error_set(w->err, WOL_ENOMEM, "out of memory");
+	wol_index_place pl = {.kind = "question", .circle = circle, .qid = qid};
+	struct stat st;
+	memset(&st, 0, sizeof st);
+	int rc = pipe_push(w, "", root, &st, &pl, NULL, 1);
+	free(root);
+	return rc;
 }
 
 int wol_index__pipe_finish(wol_walk *w, int rc)
@@ -511,7 +608,7 @@ int wol_index__file(wol_walk *w, const char *rel, const char *abs, const struct 
                     const wol_index_place *pl, wol_known *k)
 {
 	if (w->pipe)
-		return pipe_push(w, rel, abs, st, pl, k);
+		return pipe_push(w, rel, abs, st, pl, k, 0);
 	wol_extract *x = calloc(1, sizeof *x);
 	if (!x)
 		return wol_error_set(w->err, WOL_ENOMEM, "out of memory");

@@ -160,6 +160,9 @@ typedef struct wol_walk {
 	size_t nfq, cfq, fq_bytes;
 	int fts_now; /* write them at once (a build from nothing) */
 	struct wol_index_pipe *pipe; /* a build from nothing: the reader thread (extract.c) */
+	struct wol_qahead *qahead;   /* questions it read ahead (extract.c) */
+	size_t nqahead, cqahead;
+	int qahead_unsorted;
 } wol_walk;
 
 /* What the path says about a file. */
@@ -297,6 +300,14 @@ void wol_index__pipe_start(wol_walk *w);
 /* Stores what is still queued (when rc is 0), stops the reader; returns rc
  * or the first failure storing. Call after the walks whenever started. */
 int wol_index__pipe_finish(wol_walk *w, int rc);
+/* The walk has seen every file of the circle's question qid: with the
+ * reader thread, it reads and replays the question there too, ahead of the
+ * refresh's replay (refresh.c), which takes it (wol_index__qahead_take). */
+int wol_index__pipe_question(wol_walk *w, const char *circle, const char *qid);
+/* The question read ahead for "circle/qid" (moved into *q; 1), or 0. */
+int wol_index__qahead_take(wol_walk *w, const char *key, wol_question *q);
+/* Frees what was read ahead and not taken. */
+void wol_index__qahead_free(wol_walk *w);
 
 /* ------------------------------------------------------ ranking (rank.c) */
 
@@ -344,6 +355,10 @@ typedef struct wol_qlist_stmts {
 } wol_qlist_stmts;
 int wol_qlist__update(sqlite3 *db, const char *home, const char *circle, const char *qid,
                       wol_qlist_stmts *c, wol_error *err);
+/* The same with the question already read and replayed (q: what
+ * wol_question__summary made of it). */
+int wol_qlist__put(sqlite3 *db, const char *circle, const char *qid, const wol_question *q,
+                   wol_qlist_stmts *c, wol_error *err);
 /* Finalizes c's statements (before the connection closes). */
 void wol_qlist__done(wol_qlist_stmts *c);
 

@@ -29,8 +29,16 @@ static int replay_states(wol_walk *w)
 		char *slash = strchr(key, '/');
 		if (!slash)
 			continue;
+		wol_question q;
+		int ahead = wol_index__qahead_take(w, key, &q);
 		*slash = '\0';
-		rc = wol_qlist__update(w->ix->db, wol_ctx_home(w->ix->ctx), key, slash + 1, &stmts, w->err);
+		if (ahead) {
+			rc = wol_qlist__put(w->ix->db, key, slash + 1, &q, &stmts, w->err);
+			wol_question_free(&q);
+		} else {
+			rc = wol_qlist__update(w->ix->db, wol_ctx_home(w->ix->ctx), key, slash + 1, &stmts,
+			                       w->err);
+		}
 		*slash = '/';
 		if (rc == WOL_ESQL && wol_index__corrupt_rc(sqlite3_errcode(w->ix->db))) {
 			w->ix->corrupt = 1;
@@ -300,6 +308,7 @@ static int refresh_locked(wol_index *ix, int rebuild, const char *circle, wol_st
 		wol_index__keep_known(&w, version);
 	else
 		wol_index__drop_kept(ix);
+	wol_index__qahead_free(&w);
 	wol_index__free_known(&w);
 	wol_index__free_plan(&w);
 	wol_strv_clear(&w.extra);

@@ -786,6 +786,10 @@ int wol_index__walk_circle(wol_walk *w, const char *circle)
 		snprintf(sub2, sizeof sub2, "%s/events", sub);
 		wol_index_place e = {.kind = "event", .circle = circle, .qid = dirs.v[i]};
 		rc = wol_index__walk_files(w, sub2, &e, NULL);
+		/* its files all queued: read and replayed ahead, beside the store
+		 * (a build from nothing) */
+		if (rc == 0 && w->pipe && !w->counting)
+			rc = wol_index__pipe_question(w, circle, dirs.v[i]);
 	}
 	wol_strv_clear(&dirs);
 	if (rc)
