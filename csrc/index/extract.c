@@ -431,6 +431,10 @@ static int store(wol_walk *w, wol_extract *x)
  * libgit2 (the note keys), the progress callback and every counter stay
  * on this thread; the reader calls only libc and libyaml. */
 #define PIPE_SLOTS 64
+/* The reader, idle (it keeps ahead of the store), is woken when this many
+ * files wait for it, or when this thread is about to wait for it: a wake-up
+ * per file was a system call per file on this thread. */
+#define PIPE_WAKE 8
 
 enum { SLOT_FREE, SLOT_QUEUED, SLOT_DONE };
 
@@ -499,6 +503,8 @@ static int pipe_store_one(wol_walk *w, int wait, int *rc)
 	struct wol_index_pipe *p = w->pipe;
 	size_t i = p->head % PIPE_SLOTS;
 	pthread_mutex_lock(&p->mu);
+	if (wait && p->state[i] != SLOT_DONE)
+		pthread_cond_signal(&p->work);
 	while (wait && p->state[i] != SLOT_DONE)
 		pthread_cond_wait(&p->done, &p->mu);
 	int ready = p->head != p->tail && p->state[i] == SLOT_DONE;
@@ -560,7 +566,8 @@ static int pipe_push(wol_walk *w, const char *rel, const char *abs, const struct
 	pthread_mutex_lock(&p->mu);
 	p->state[p->tail % PIPE_SLOTS] = SLOT_QUEUED;
 	p->tail++;
-	pthread_cond_signal(&p->work);
+	if (p->tail - p->next >= PIPE_WAKE)
+		pthread_cond_signal(&p->work);
 	pthread_mutex_unlock(&p->mu);
 	return 0;
 }
