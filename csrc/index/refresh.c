@@ -392,13 +392,13 @@ static int swap_in(const char *tmp, const char *path)
 }
 
 /* A build from nothing (a new index, a rebuild, a recovery) writes a file
- * of its own, index.db.build, with no journal and no syncs, and renames it
- * over index.db when it is complete. Built in place in WAL mode, every page
- * was written twice (the log, then the checkpoint into index.db) and
- * synced, and a rebuild first deleted the old index page by page. The
- * index is a cache: a crash mid-build leaves index.db as it was and the
- * next build starts again; readers keep the old index.db until the rename
- * and then notice the new one by its inode (wol_index__ensure_fresh).
+ * of its own, index.db.build, with no journal and no syncs, and swaps it
+ * in for index.db when it is complete (swap_in). Built in place in WAL
+ * mode, every page was written twice (the log, then the checkpoint into
+ * index.db) and synced, and a rebuild first deleted the old index page by
+ * page. The index is a cache: a crash mid-build leaves index.db as it was
+ * and the next build starts again; readers keep the old index.db until the
+ * swap and then notice the new one by its inode (wol_index__ensure_fresh).
  * Called with the index lock held. */
 static int build_fresh(wol_index *ix, wol_index_report *rep, wol_error *err)
 {
