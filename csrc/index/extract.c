@@ -122,6 +122,9 @@ typedef struct wol_extract {
 	wol_known *k;
 	const char *handle; /* the journal's author */
 	char *own;          /* the pipeline's copies of rel, abs and pl's strings */
+	int stat_later;     /* st is to be filled by the reader (a zero st_mode), */
+	int stat_seen;      /* which found the file */
+	int stat_failed;    /* or not, or not a regular file */
 	/* outputs */
 	int rc;             /* reading: 0, or what wol_fs_read would say */
 	int parse_failed;
@@ -148,6 +151,13 @@ static void extract(wol_extract *x)
 	if (x->question) {
 		x->rc = wol_question__summary(x->abs, x->pl.qid, &x->q, &x->e);
 		return;
+	}
+	if (x->stat_later) {
+		x->stat_seen = lstat(x->abs, &x->st) == 0;
+		if (!x->stat_seen || !S_ISREG(x->st.st_mode)) {
+			x->stat_failed = 1; /* (what the walk's own stat skips) */
+			return;
+		}
 	}
 	size_t len = 0;
 	x->rc = wol_fs_read(x->abs, MAX_FILE_BYTES, 1, &x->text, &len, &x->e);
@@ -351,6 +361,11 @@ static int store(wol_walk *w, wol_extract *x)
 {
 	if (x->question)
 		return qahead_keep(w, x);
+	if (x->stat_later) { /* counted as the walk counts its own */
+		w->rep->stat += x->stat_seen;
+		if (x->stat_failed)
+			return 0;
+	}
 	if (x->rc == WOL_ENOTFOUND)
 		return 0; /* gone since the walk saw it: the next refresh forgets it */
 	if (x->rc == WOL_ENOMEM)
@@ -554,6 +569,7 @@ static int pipe_push(wol_walk *w, const char *rel, const char *abs, const struct
 	x->rel = copy[0];
 	x->abs = copy[1];
 	x->st = *st;
+	x->stat_later = st->st_mode == 0;
 	x->pl = *pl;
 	x->pl.circle = copy[2];
 	x->pl.folder = copy[3];
