@@ -221,9 +221,10 @@ int wol_index__walk_files(wol_walk *w, const char *reldir, const wol_index_place
 		if (de->d_type != DT_REG && de->d_type != DT_UNKNOWN)
 			continue;
 		struct stat st;
-		if (de->d_type == DT_REG && w->pipe && !w->counting) {
+		if (de->d_type == DT_REG && (w->counting ? w->nk == 0 : w->pipe != NULL)) {
 			/* a build from nothing reads every file: the reader thread
-			 * stats it first (extract.c), not this one */
+			 * stats it first (extract.c), not this one; counting them for
+			 * the progress, the names are enough */
 			memset(&st, 0, sizeof st);
 		} else {
 			if (fstatat(dfd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0)
