@@ -145,7 +145,10 @@ typedef struct wol_extract {
 } wol_extract;
 
 /* Reads and parses x's file and fills x->r (not the note key: see
- * want_key). Thread-safe: no sqlite, no libgit2, no shared state. */
+ * want_key), and tokenizes its full-text columns when x->pretok is set.
+ * Thread-safe: no sqlite connection, no libgit2, no shared state (the
+ * tokenizer is an instance of the reader's own, called through the
+ * function pointers FTS5 gave, not through the CLI's lazy symbols). */
 static void extract(wol_extract *x)
 {
 	if (x->question) {
@@ -442,9 +445,13 @@ static int store(wol_walk *w, wol_extract *x)
  * queues each file it would read into a ring of slots; the reader takes
  * them in order and extracts them; this thread stores the finished ones
  * in the same order, so the rows, their ids and the full-text index are
- * what a serial build writes (WOL_INDEX_SERIAL=1 forces one). sqlite,
- * libgit2 (the note keys), the progress callback and every counter stay
- * on this thread; the reader calls only libc and libyaml. */
+ * what a serial build writes (WOL_INDEX_SERIAL=1 forces one). The reader
+ * also stats each file (the walk does not, for a build from nothing),
+ * tokenizes its full-text columns (fts.c) and, once the walk has queued a
+ * question's files, reads and replays the question (refresh.c's replay
+ * takes it). sqlite, libgit2 (the note keys), the progress callback and
+ * every counter stay on this thread; the reader calls libc, libyaml and
+ * the tokenizer FTS5 handed out. */
 #define PIPE_SLOTS 64
 /* The reader, idle (it keeps ahead of the store), is woken when this many
  * files wait for it, or when this thread is about to wait for it: a wake-up
@@ -569,7 +576,7 @@ static int pipe_push(wol_walk *w, const char *rel, const char *abs, const struct
 	x->rel = copy[0];
 	x->abs = copy[1];
 	x->st = *st;
-	x->stat_later = st->st_mode == 0;
+	x->stat_later = !question && st->st_mode == 0;
 	x->pl = *pl;
 	x->pl.circle = copy[2];
 	x->pl.folder = copy[3];
