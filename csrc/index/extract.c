@@ -1,6 +1,7 @@
 /* index/extract.c - one file into one row: what its front matter and body say
  * (author, date, title, tags, state, event fields) and its full-text entry */
 #include "index/index_int.h"
+#include "question/question_int.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -121,6 +122,9 @@ typedef struct wol_extract {
 	wol_known *k;
 	const char *handle; /* the journal's author */
 	char *own;          /* the pipeline's copies of rel, abs and pl's strings */
+	int stat_later;     /* st is to be filled by the reader (a zero st_mode), */
+	int stat_seen;      /* which found the file */
+	int stat_failed;    /* or not, or not a regular file */
 	/* outputs */
 	int rc;             /* reading: 0, or what wol_fs_read would say */
 	int parse_failed;
@@ -132,12 +136,32 @@ typedef struct wol_extract {
 	int want_key;       /* a note whose rid is the key of its path (libgit2:
 	                     * computed when stored, on the sqlite thread) */
 	char stem[256], key[WOL_NOTE_KEY_SIZE];
+	struct wol_fts_pretok *pretok; /* the reader's tokenizer (fts.c), or NULL */
+	wol_fts_pre pre;                /* the full-text columns tokenized */
+	/* not a file: the question pl.qid of the circle at `abs`, read and
+	 * replayed (wol_index__pipe_question) */
+	int question;
+	wol_question q;
 } wol_extract;
 
 /* Reads and parses x's file and fills x->r (not the note key: see
- * want_key). Thread-safe: no sqlite, no libgit2, no shared state. */
+ * want_key), and tokenizes its full-text columns when x->pretok is set.
+ * Thread-safe: no sqlite connection, no libgit2, no shared state (the
+ * tokenizer is an instance of the reader's own, called through the
+ * function pointers FTS5 gave, not through the CLI's lazy symbols). */
 static void extract(wol_extract *x)
 {
+	if (x->question) {
+		x->rc = wol_question__summary(x->abs, x->pl.qid, &x->q, &x->e);
+		return;
+	}
+	if (x->stat_later) {
+		x->stat_seen = lstat(x->abs, &x->st) == 0;
+		if (!x->stat_seen || !S_ISREG(x->st.st_mode)) {
+			x->stat_failed = 1; /* (what the walk's own stat skips) */
+			return;
+		}
+	}
 	size_t len = 0;
 	x->rc = wol_fs_read(x->abs, MAX_FILE_BYTES, 1, &x->text, &len, &x->e);
 	if (x->rc == WOL_ENOTFOUND || x->rc == WOL_ENOMEM)
@@ -241,10 +265,14 @@ static void extract(wol_extract *x)
 	}
 	if (!r->sortkey && r->date[0])
 		r->sortkey = r->date;
+	if (x->pretok && searchable(kind))
+		wol_index__fts_pretokenize(x->pretok, &x->pre, r->fts_title, r->body, r->tags);
 }
 
 static void extract_free(wol_extract *x)
 {
+	wol_question_free(&x->q);
+	wol_index__fts_pre_free(&x->pre);
 	free(x->heading);
 	free(x->r.tags);
 	wol_doc_free(&x->doc);
@@ -262,9 +290,85 @@ static void bind_static(sqlite3_stmt *st, int i, const char *s)
 		sqlite3_bind_null(st, i);
 }
 
+/* ------------------------------------------------ questions read ahead */
+
+struct wol_qahead {
+	char *key; /* "circle/qid" */
+	wol_question q;
+	int taken;
+};
+
+static int cmp_qahead(const void *a, const void *b)
+{
+	return strcmp(((const struct wol_qahead *)a)->key, ((const struct wol_qahead *)b)->key);
+}
+
+/* Keeps a question the reader read (moved out of x). */
+static int qahead_keep(wol_walk *w, wol_extract *x)
+{
+	if (x->rc)
+		return 0; /* (the replay reads it again, and says what is wrong) */
+	if (w->nqahead == w->cqahead) {
+		size_t cap = w->cqahead ? w->cqahead * 2 : 64;
+		struct wol_qahead *a = realloc(w->qahead, cap * sizeof *a);
+		if (!a)
+			return wol_error_set(w->err, WOL_ENOMEM, "out of memory");
+		w->qahead = a;
+		w->cqahead = cap;
+	}
+	char *key = wol_strfmt("%s/%s", x->pl.circle, x->pl.qid);
+	if (!key)
+		return wol_error_set(w->err, WOL_ENOMEM, "out of memory");
+	w->qahead[w->nqahead].key = key;
+	w->qahead[w->nqahead].q = x->q;
+	w->qahead[w->nqahead].taken = 0;
+	memset(&x->q, 0, sizeof x->q);
+	/* (the walk sees circles and their questions in order: kept sorted) */
+	if (w->nqahead && strcmp(w->qahead[w->nqahead - 1].key, key) > 0)
+		w->qahead_unsorted = 1;
+	w->nqahead++;
+	return 0;
+}
+
+int wol_index__qahead_take(wol_walk *w, const char *key, wol_question *q)
+{
+	if (!w->nqahead)
+		return 0;
+	if (w->qahead_unsorted) {
+		qsort(w->qahead, w->nqahead, sizeof *w->qahead, cmp_qahead);
+		w->qahead_unsorted = 0;
+	}
+	struct wol_qahead probe = {.key = (char *)key};
+	struct wol_qahead *a = bsearch(&probe, w->qahead, w->nqahead, sizeof *a, cmp_qahead);
+	if (!a || a->taken)
+		return 0;
+	*q = a->q;
+	memset(&a->q, 0, sizeof a->q);
+	a->taken = 1;
+	return 1;
+}
+
+void wol_index__qahead_free(wol_walk *w)
+{
+	for (size_t i = 0; i < w->nqahead; i++) {
+		free(w->qahead[i].key);
+		wol_question_free(&w->qahead[i].q);
+	}
+	free(w->qahead);
+	w->qahead = NULL;
+	w->nqahead = w->cqahead = 0;
+}
+
 /* Stores what extract() made of x's file (on the sqlite thread). */
 static int store(wol_walk *w, wol_extract *x)
 {
+	if (x->question)
+		return qahead_keep(w, x);
+	if (x->stat_later) { /* counted as the walk counts its own */
+		w->rep->stat += x->stat_seen;
+		if (x->stat_failed)
+			return 0;
+	}
 	if (x->rc == WOL_ENOTFOUND)
 		return 0; /* gone since the walk saw it: the next refresh forgets it */
 	if (x->rc == WOL_ENOMEM)
@@ -316,9 +420,12 @@ static int store(wol_walk *w, wol_extract *x)
 	if (sr != SQLITE_DONE)
 		rc = wol_index__fail(w->ix, w->err, sr, "storing a document");
 	sqlite3_int64 id = k ? k->id : sqlite3_last_insert_rowid(w->ix->db);
-	if (rc == 0 && (k || searchable(kind)))
+	if (rc == 0 && (k || searchable(kind))) {
+		wol_index__fts_pre_use(w->ix, &x->pre);
 		rc = wol_index__fts_put(w, id, k != NULL, searchable(kind),
 		                        r->fts_title ? r->fts_title : "", r->body, r->tags);
+		wol_index__fts_pre_use(w->ix, NULL);
+	}
 	if (rc == 0) {
 		if (k)
 			w->rep->updated++;
@@ -338,10 +445,18 @@ static int store(wol_walk *w, wol_extract *x)
  * queues each file it would read into a ring of slots; the reader takes
  * them in order and extracts them; this thread stores the finished ones
  * in the same order, so the rows, their ids and the full-text index are
- * what a serial build writes (WOL_INDEX_SERIAL=1 forces one). sqlite,
- * libgit2 (the note keys), the progress callback and every counter stay
- * on this thread; the reader calls only libc and libyaml. */
+ * what a serial build writes (WOL_INDEX_SERIAL=1 forces one). The reader
+ * also stats each file (the walk does not, for a build from nothing),
+ * tokenizes its full-text columns (fts.c) and, once the walk has queued a
+ * question's files, reads and replays the question (refresh.c's replay
+ * takes it). sqlite, libgit2 (the note keys), the progress callback and
+ * every counter stay on this thread; the reader calls libc, libyaml and
+ * the tokenizer FTS5 handed out. */
 #define PIPE_SLOTS 64
+/* The reader, idle (it keeps ahead of the store), is woken when this many
+ * files wait for it, or when this thread is about to wait for it: a wake-up
+ * per file was a system call per file on this thread. */
+#define PIPE_WAKE 8
 
 enum { SLOT_FREE, SLOT_QUEUED, SLOT_DONE };
 
@@ -410,6 +525,8 @@ static int pipe_store_one(wol_walk *w, int wait, int *rc)
 	struct wol_index_pipe *p = w->pipe;
 	size_t i = p->head % PIPE_SLOTS;
 	pthread_mutex_lock(&p->mu);
+	if (wait && p->state[i] != SLOT_DONE)
+		pthread_cond_signal(&p->work);
 	while (wait && p->state[i] != SLOT_DONE)
 		pthread_cond_wait(&p->done, &p->mu);
 	int ready = p->head != p->tail && p->state[i] == SLOT_DONE;
@@ -428,7 +545,7 @@ static int pipe_store_one(wol_walk *w, int wait, int *rc)
 /* Queues one file for the reader (copies of what the walk lent), after
  * storing the files it has finished. */
 static int pipe_push(wol_walk *w, const char *rel, const char *abs, const struct stat *st,
-                     const wol_index_place *pl, wol_known *k)
+                     const wol_index_place *pl, wol_known *k, int question)
 {
 	struct wol_index_pipe *p = w->pipe;
 	int rc = 0;
@@ -459,6 +576,7 @@ static int pipe_push(wol_walk *w, const char *rel, const char *abs, const struct
 	x->rel = copy[0];
 	x->abs = copy[1];
 	x->st = *st;
+	x->stat_later = !question && st->st_mode == 0;
 	x->pl = *pl;
 	x->pl.circle = copy[2];
 	x->pl.folder = copy[3];
@@ -466,12 +584,30 @@ static int pipe_push(wol_walk *w, const char *rel, const char *abs, const struct
 	x->pl.nid = copy[5];
 	x->k = k;
 	x->handle = w->handle;
+	x->pretok = w->ix->pretok;
+	x->question = question;
 	pthread_mutex_lock(&p->mu);
 	p->state[p->tail % PIPE_SLOTS] = SLOT_QUEUED;
 	p->tail++;
-	pthread_cond_signal(&p->work);
+	if (p->tail - p->next >= PIPE_WAKE)
+		pthread_cond_signal(&p->work);
 	pthread_mutex_unlock(&p->mu);
 	return 0;
+}
+
+int wol_index__pipe_question(wol_walk *w, const char *circle, const char *qid)
+{
+	if (!w->pipe)
+		return 0;
+	char *root = wol_strfmt("%s/circles/%s", wol_ctx_home(w->ix->ctx), circle);
+	if (!root)
+		return wol_error_set(w->err, WOL_ENOMEM, "out of memory");
+	wol_index_place pl = {.kind = "question", .circle = circle, .qid = qid};
+	struct stat st;
+	memset(&st, 0, sizeof st);
+	int rc = pipe_push(w, "", root, &st, &pl, NULL, 1);
+	free(root);
+	return rc;
 }
 
 int wol_index__pipe_finish(wol_walk *w, int rc)
@@ -502,7 +638,7 @@ int wol_index__file(wol_walk *w, const char *rel, const char *abs, const struct 
                     const wol_index_place *pl, wol_known *k)
 {
 	if (w->pipe)
-		return pipe_push(w, rel, abs, st, pl, k);
+		return pipe_push(w, rel, abs, st, pl, k, 0);
 	wol_extract *x = calloc(1, sizeof *x);
 	if (!x)
 		return wol_error_set(w->err, WOL_ENOMEM, "out of memory");

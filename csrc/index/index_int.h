@@ -64,6 +64,9 @@ struct wol_index {
 	struct wol_jprestat *jpre;
 	sqlite3 *rank_db;
 	sqlite3_stmt *rank_ln; /* SELECT ln(?1) */
+	/* a build from nothing: the documents' columns tokenized on the
+	 * reader thread (fts.c) */
+	struct wol_fts_pretok *pretok;
 };
 
 /* ------------------------------------------------- sqlite helpers (sql.c) */
@@ -173,6 +176,9 @@ typedef struct wol_walk {
 	size_t nfq, cfq, fq_bytes;
 	int fts_now; /* write them at once (a build from nothing) */
 	struct wol_index_pipe *pipe; /* a build from nothing: the reader thread (extract.c) */
+	struct wol_qahead *qahead;   /* questions it read ahead (extract.c) */
+	size_t nqahead, cqahead;
+	int qahead_unsorted;
 } wol_walk;
 
 /* What the path says about a file. */
@@ -268,6 +274,34 @@ int wol_index__fts_put(wol_walk *w, sqlite3_int64 id, int del, int ins, const ch
 int wol_index__fts_flush(wol_walk *w);
 /* Forgets the queue (a refresh that failed). */
 void wol_index__fts_clear(wol_walk *w);
+/* A build from nothing (fts.c): each document's title, body and tags
+ * tokenized ahead, on the reader thread, by the tokenizer of the table
+ * (unicode61 with its arguments); the build's connection replays them. */
+typedef struct wol_fts_col {
+	const char *text; /* what the store binds, at the same address */
+	size_t len;
+	unsigned char *tok; /* the tokens (fts.c) */
+	size_t n, cap;
+	int ok;
+} wol_fts_col;
+typedef struct wol_fts_pre {
+	wol_fts_col col[3];
+} wol_fts_pre;
+/* On the build's connection (ix->db): "unicode61" replays what was
+ * tokenized ahead, and ix->pretok is set (NULL when FTS5 refuses; the
+ * build then tokenizes as usual). Freed when the connection closes. */
+int wol_index__fts_pretok_start(wol_index *ix);
+/* The reader thread: tokenizes the three columns (NULL or "": none). */
+void wol_index__fts_pretokenize(struct wol_fts_pretok *pt, wol_fts_pre *pre, const char *title,
+                                const char *body, const char *tags);
+void wol_index__fts_pre_free(wol_fts_pre *pre);
+/* The sqlite thread: the document whose tokens the next insert takes
+ * (NULL: none). */
+void wol_index__fts_pre_use(wol_index *ix, const wol_fts_pre *pre);
+/* After a build from nothing: its one full-text segment moved up to a
+ * level of its own, which the merges of refreshes' segments leave alone
+ * (fts.c says how). */
+int wol_index__fts_settle(wol_index *ix, wol_error *err);
 
 /* extract.c */
 /* "YYYY-MM-DD..." -> out (10 chars), else out = "" */
@@ -282,6 +316,14 @@ void wol_index__pipe_start(wol_walk *w);
 /* Stores what is still queued (when rc is 0), stops the reader; returns rc
  * or the first failure storing. Call after the walks whenever started. */
 int wol_index__pipe_finish(wol_walk *w, int rc);
+/* The walk has seen every file of the circle's question qid: with the
+ * reader thread, it reads and replays the question there too, ahead of the
+ * refresh's replay (refresh.c), which takes it (wol_index__qahead_take). */
+int wol_index__pipe_question(wol_walk *w, const char *circle, const char *qid);
+/* The question read ahead for "circle/qid" (moved into *q; 1), or 0. */
+int wol_index__qahead_take(wol_walk *w, const char *key, wol_question *q);
+/* Frees what was read ahead and not taken. */
+void wol_index__qahead_free(wol_walk *w);
 
 /* ------------------------------------------------------ ranking (rank.c) */
 
@@ -329,6 +371,10 @@ typedef struct wol_qlist_stmts {
 } wol_qlist_stmts;
 int wol_qlist__update(sqlite3 *db, const char *home, const char *circle, const char *qid,
                       wol_qlist_stmts *c, wol_error *err);
+/* The same with the question already read and replayed (q: what
+ * wol_question__summary made of it). */
+int wol_qlist__put(sqlite3 *db, const char *circle, const char *qid, const wol_question *q,
+                   wol_qlist_stmts *c, wol_error *err);
 /* Finalizes c's statements (before the connection closes). */
 void wol_qlist__done(wol_qlist_stmts *c);
 

@@ -67,6 +67,16 @@ int wol_qlist__update(sqlite3 *db, const char *home, const char *circle, const c
 	free(root);
 	if (rc)
 		return rc;
+	rc = wol_qlist__put(db, circle, qid, &q, c, err);
+	wol_question_free(&q);
+	return rc;
+}
+
+int wol_qlist__put(sqlite3 *db, const char *circle, const char *qid, const wol_question *qq,
+                   wol_qlist_stmts *c, wol_error *err)
+{
+	const wol_question q = *qq;
+	int rc = 0;
 	wol_buf w;
 	wol_buf_init(&w);
 	for (size_t i = 0; i < q.nwarnings; i++) {
@@ -101,7 +111,6 @@ int wol_qlist__update(sqlite3 *db, const char *home, const char *circle, const c
 		         u, 3, err);
 	}
 	wol_buf_free(&w);
-	wol_question_free(&q);
 	return rc;
 }
 

@@ -29,8 +29,16 @@ static int replay_states(wol_walk *w)
 		char *slash = strchr(key, '/');
 		if (!slash)
 			continue;
+		wol_question q;
+		int ahead = wol_index__qahead_take(w, key, &q);
 		*slash = '\0';
-		rc = wol_qlist__update(w->ix->db, wol_ctx_home(w->ix->ctx), key, slash + 1, &stmts, w->err);
+		if (ahead) {
+			rc = wol_qlist__put(w->ix->db, key, slash + 1, &q, &stmts, w->err);
+			wol_question_free(&q);
+		} else {
+			rc = wol_qlist__update(w->ix->db, wol_ctx_home(w->ix->ctx), key, slash + 1, &stmts,
+			                       w->err);
+		}
 		*slash = '/';
 		if (rc == WOL_ESQL && wol_index__corrupt_rc(sqlite3_errcode(w->ix->db))) {
 			w->ix->corrupt = 1;
@@ -300,6 +308,7 @@ static int refresh_locked(wol_index *ix, int rebuild, const char *circle, wol_st
 		wol_index__keep_known(&w, version);
 	else
 		wol_index__drop_kept(ix);
+	wol_index__qahead_free(&w);
 	wol_index__free_known(&w);
 	wol_index__free_plan(&w);
 	wol_strv_clear(&w.extra);
@@ -328,14 +337,68 @@ static int never_built(wol_index *ix)
 	return never;
 }
 
+/* FTS5 holds the terms of the rows it is given in memory, up to its
+ * `hashsize` in bytes, then writes them out as one segment (and at the
+ * commit). A build from nothing gives it every row: with room for all of
+ * them it writes one segment and its `optimize` (refresh_locked) has
+ * nothing to merge. With the refreshes' 16 MB, bench/index.sh's 15,500
+ * files (46 MB of text; ~50 MB of terms) made three segments, and merging
+ * them was 29 % of the build's sqlite thread. A bigger home makes several
+ * and the optimize merges them, as before. The memory is the build
+ * process's (~40 MB more at the peak) and is given back when it closes. */
+#define WOL_INDEX_BUILD_HASHSIZE (64L << 20)
+
+/* An FTS5 setting of the table `fts` (fts_config), malloc'd in *out, NULL
+ * when it was never set. */
+static int config_get(wol_index *ix, const char *key, char **out, wol_error *err)
+{
+	*out = NULL;
+	sqlite3_stmt *st;
+	int rc = wol_index__prepare(ix, "SELECT v FROM fts_config WHERE k = ?1", &st, err);
+	if (rc)
+		return rc;
+	wol_sql_bind_str(st, 1, key);
+	int s = sqlite3_step(st);
+	if (s == SQLITE_ROW)
+		*out = wol_sql_col_dup(st, 0);
+	else if (s != SQLITE_DONE)
+		rc = wol_index__fail(ix, err, s, "reading the full-text settings");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static int config_set(wol_index *ix, const char *key, long value, wol_error *err)
+{
+	char sql[128];
+	snprintf(sql, sizeof sql, "INSERT INTO fts(fts, rank) VALUES('%s', %ld)", key, value);
+	return wol_index__exec(ix, sql, err);
+}
+
+/* Puts the finished build at `path`. The two names are exchanged, then
+ * the old file (now at `tmp`) removed: renamed over an existing file, ext4
+ * first writes out every delayed block of the new one (its auto_da_alloc:
+ * ~90 ms for a 110 MB index, the process waiting), an exchange does not.
+ * Either way `path` names a whole index at every moment. Where the names
+ * cannot be exchanged (another file system, no file at `path`), a rename. */
+static int swap_in(const char *tmp, const char *path)
+{
+#ifdef RENAME_EXCHANGE
+	if (renameat2(AT_FDCWD, tmp, AT_FDCWD, path, RENAME_EXCHANGE) == 0) {
+		unlink(tmp);
+		return 0;
+	}
+#endif
+	return rename(tmp, path);
+}
+
 /* A build from nothing (a new index, a rebuild, a recovery) writes a file
- * of its own, index.db.build, with no journal and no syncs, and renames it
- * over index.db when it is complete. Built in place in WAL mode, every page
- * was written twice (the log, then the checkpoint into index.db) and
- * synced, and a rebuild first deleted the old index page by page. The
- * index is a cache: a crash mid-build leaves index.db as it was and the
- * next build starts again; readers keep the old index.db until the rename
- * and then notice the new one by its inode (wol_index__ensure_fresh).
+ * of its own, index.db.build, with no journal and no syncs, and swaps it
+ * in for index.db when it is complete (swap_in). Built in place in WAL
+ * mode, every page was written twice (the log, then the checkpoint into
+ * index.db) and synced, and a rebuild first deleted the old index page by
+ * page. The index is a cache: a crash mid-build leaves index.db as it was
+ * and the next build starts again; readers keep the old index.db until the
+ * swap and then notice the new one by its inode (wol_index__ensure_fresh).
  * Called with the index lock held. */
 static int build_fresh(wol_index *ix, wol_index_report *rep, wol_error *err)
 {
@@ -370,6 +433,8 @@ static int build_fresh(wol_index *ix, wol_index_report *rep, wol_error *err)
 	wol_index__drop_kept(ix);
 	sqlite3 *db = ix->db;
 	ix->db = bdb;
+	/* before the table is made: FTS5 then makes its tokenizer with ours */
+	wol_index__fts_pretok_start(ix);
 	rc = wol_index__exec(ix,
 	                     "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; "
 	                     "PRAGMA cache_size = -16384; BEGIN",
@@ -388,16 +453,30 @@ static int build_fresh(wol_index *ix, wol_index_report *rep, wol_error *err)
 	 * refreshes. */
 	if (rc == 0)
 		rc = wol_index__exec(ix, "INSERT INTO fts(fts, rank) VALUES('automerge', 0)", err);
+	/* the terms held in memory before FTS5 writes a segment: room for all
+	 * of them (see WOL_INDEX_BUILD_HASHSIZE), the refreshes' size after */
+	char *hashsize = NULL;
+	if (rc == 0)
+		rc = config_get(ix, "hashsize", &hashsize, err);
+	if (rc == 0)
+		rc = config_set(ix, "hashsize", WOL_INDEX_BUILD_HASHSIZE, err);
 	if (rc == 0)
 		rc = refresh_locked(ix, 0, NULL, NULL, 1, rep, err);
 	if (rc == 0)
 		rc = wol_index__exec(ix, "INSERT INTO fts(fts, rank) VALUES('automerge', 4)", err);
+	if (rc == 0 && hashsize)
+		rc = config_set(ix, "hashsize", atol(hashsize), err);
+	free(hashsize);
+	/* last of the full-text writes (fts.c) */
+	if (rc == 0)
+		rc = wol_index__fts_settle(ix, err);
 	/* the planner's statistics of the metadata (without them it chose the
 	 * index on (circle, kind, mtime) to find a question by (circle, qid);
 	 * the full-text tables are not worth a scan), and the file put in WAL
 	 * mode, as every connection uses it */
 	if (rc == 0)
 		rc = wol_index__exec(ix, "ANALYZE docs; ANALYZE qlist; PRAGMA journal_mode = WAL", err);
+	ix->pretok = NULL; /* (freed with bdb) */
 	if (sqlite3_close(bdb) != SQLITE_OK && rc == 0)
 		rc = wol_error_set(err, WOL_ESQL, "index: %s: %s", tmp, sqlite3_errmsg(bdb));
 	if (rc)
@@ -414,7 +493,7 @@ static int build_fresh(wol_index *ix, wol_index_report *rep, wol_error *err)
 	wol_index__close_db(ix);
 	unlink(wal);
 	unlink(shm);
-	if (rename(tmp, ix->dbpath) != 0) {
+	if (swap_in(tmp, ix->dbpath) != 0) {
 		int e = errno;
 		rc = wol_error_set(err, WOL_EIO, "index: %s: %s", ix->dbpath, strerror(e));
 		unlink(tmp);
@@ -448,8 +527,8 @@ static int refresh(wol_index *ix, int rebuild, const char *circle, wol_strv *tar
 		return rc;
 	rc = wol_index__ensure_fresh(ix, 1, err);
 	if (!ix->swept) {
-		/* what a build killed midway left (no build runs: we hold the
-		 * lock); once per handle */
+		/* what a build killed midway left, or the index it replaced
+		 * (no build runs: we hold the lock); once per handle */
 		char *tmp = wol_strfmt("%s.build", ix->dbpath);
 		if (tmp && unlink(tmp) == 0) {
 			char *tmpj = wol_strfmt("%s.build-journal", ix->dbpath);

@@ -221,11 +221,18 @@ int wol_index__walk_files(wol_walk *w, const char *reldir, const wol_index_place
 		if (de->d_type != DT_REG && de->d_type != DT_UNKNOWN)
 			continue;
 		struct stat st;
-		if (fstatat(dfd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0)
-			continue;
-		w->rep->stat++;
-		if (!S_ISREG(st.st_mode))
-			continue;
+		if (de->d_type == DT_REG && (w->counting ? w->nk == 0 : w->pipe != NULL)) {
+			/* a build from nothing reads every file: the reader thread
+			 * stats it first (extract.c), not this one; counting them for
+			 * the progress, the names are enough */
+			memset(&st, 0, sizeof st);
+		} else {
+			if (fstatat(dfd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0)
+				continue;
+			w->rep->stat++;
+			if (!S_ISREG(st.st_mode))
+				continue;
+		}
 		char relbuf[4096], absbuf[4096];
 		const char *rel = path_join(relbuf, sizeof relbuf, reldir, rellen, de->d_name);
 		const char *abs = path_join(absbuf, sizeof absbuf, absdir, abslen, de->d_name);
@@ -786,6 +793,10 @@ int wol_index__walk_circle(wol_walk *w, const char *circle)
 		snprintf(sub2, sizeof sub2, "%s/events", sub);
 		wol_index_place e = {.kind = "event", .circle = circle, .qid = dirs.v[i]};
 		rc = wol_index__walk_files(w, sub2, &e, NULL);
+		/* its files all queued: read and replayed ahead, beside the store
+		 * (a build from nothing) */
+		if (rc == 0 && w->pipe && !w->counting)
+			rc = wol_index__pipe_question(w, circle, dirs.v[i]);
 	}
 	wol_strv_clear(&dirs);
 	if (rc)

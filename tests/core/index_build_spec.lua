@@ -94,6 +94,45 @@ local function build(m, env)
   return out
 end
 
+-- FTS5's structure record (fts_data id 10): the levels and their segments
+-- ({ level = L, id = segid, first = page, last = page }), and the number
+-- of levels. Layout: a 4-byte cookie, then varints.
+local function structure(db)
+  local hex = t.sh(string.format('sqlite3 %s "SELECT hex(block) FROM fts_data WHERE id = 10"', t.shquote(db)))
+  local b = {}
+  for h in hex:gmatch('%x%x') do
+    table.insert(b, tonumber(h, 16))
+  end
+  local i = 5
+  local function varint()
+    local v = 0
+    for k = 1, 9 do
+      local c = b[i]
+      i = i + 1
+      if k == 9 then
+        return v * 256 + c
+      end
+      v = v * 128 + c % 128
+      if c < 128 then
+        return v
+      end
+    end
+  end
+  local nlevel, nseg = varint(), varint()
+  varint() -- the write counter
+  local segs = {}
+  for level = 0, nlevel - 1 do
+    local merging, n = varint(), varint()
+    assert.are.equal(0, merging)
+    for _ = 1, n do
+      table.insert(segs, { level = level, id = varint(), first = varint(), last = varint() })
+    end
+  end
+  assert.are.equal(nseg, #segs)
+  assert.are.equal(#b + 1, i)
+  return segs, nlevel
+end
+
 describe('index: a build from nothing', function()
   it('with the reader thread writes the serial build\'s database, row by row', function()
     local m = home()
@@ -102,8 +141,11 @@ describe('index: a build from nothing', function()
     assert.matches('"read":264,', out)
     assert.matches('"problems":1,', out)
     local serial = dump(db)
+    local stats = out:match('"stat":(%d+)')
     out = build(m)
     assert.matches('"read":264,', out)
+    -- (the reader thread stats the files it reads: counted alike)
+    assert.are.equal(stats, out:match('"stat":(%d+)'))
     local threaded = dump(db)
     for _, tab in ipairs(TABLES) do
       local name = tab:match('^%S+')
@@ -123,6 +165,84 @@ describe('index: a build from nothing', function()
     assert.are.equal(1, #hits)
     ctx:close()
     assert.are.same(serial.fts_data, dump(db).fts_data)
+  end)
+
+  it('leaves its full-text segment on a level of its own, which the refreshes\' merges leave alone', function()
+    local m = home()
+    local db = m.wol_home .. '/index.db'
+    -- made-up words, each new one different: pages of terms
+    local n = 0
+    local function words(k)
+      local w = {}
+      for i = 1, k do
+        n = n + 1
+        local x, s = n, ''
+        repeat
+          s = string.char(97 + x % 26) .. s
+          x = math.floor(x / 26)
+        until x == 0
+        w[i] = 'q' .. s
+      end
+      return table.concat(w, ' ')
+    end
+    for i = 1, 40 do
+      put(string.format('%s/circles/team/notes/bld/long%02d.md', m.wol_home, i),
+        '---\ntitle: Long ' .. i .. '\n---\n' .. words(400) .. '\n')
+    end
+    build(m)
+    local segs, nlevel = structure(db)
+    assert.are.equal(1, #segs)
+    local big = segs[1]
+    -- the first level whose merges of one-page segments reach its size
+    local pages, level = big.last - big.first + 1, 1
+    while 4 ^ level < pages do
+      level = level + 1
+    end
+    assert.is_true(level >= 3, pages)
+    assert.are.same({ level, level + 1 }, { big.level, nlevel })
+    local check = 'sqlite3 ' .. t.shquote(db) .. ' "INSERT INTO fts(fts) VALUES(\'integrity-check\')"'
+    assert.are.equal('', t.sh(check))
+    -- refreshes of changed notes, each a segment of a few pages, with
+    -- FTS5's merges run after each (what its automerge does as refreshes
+    -- add up): the small ones are merged among themselves, never with the
+    -- build's (left on level 1, it was rewritten after ~16 refreshes)
+    for i = 1, 20 do
+      local f = assert(io.open(string.format('%s/circles/team/notes/bld/long%02d.md', m.wol_home, i), 'ab'))
+      f:write(words(150) .. '\n')
+      f:close()
+      local out, err, rc = t.wol({ 'index', '--json' }, m)
+      assert.are.equal(0, rc, err)
+      assert.matches('"updated":1,', out)
+      t.sh('sqlite3 ' .. t.shquote(db) .. ' "INSERT INTO fts(fts, rank) VALUES(\'merge\', 1000)"')
+    end
+    segs = structure(db)
+    local merged = 0
+    for _, s in ipairs(segs) do
+      if s.level == 2 then
+        merged = merged + 1 -- (a merge of merges of the small ones)
+      end
+    end
+    assert.is_true(merged >= 1)
+    assert.are.same(big, segs[#segs])
+    assert.are.equal('', t.sh(check))
+    -- and it finds what a rebuild finds
+    local function hits(q)
+      local out, err, rc = t.wol({ 'search', '--no-refresh', '--json', q }, m)
+      assert.are.equal(0, rc, err)
+      return out
+    end
+    local queries = { 'qb', 'qc*', 'qbcd', 'onboarding', 'shared text', 'long' }
+    local before = {}
+    for i, q in ipairs(queries) do
+      before[i] = hits(q)
+    end
+    assert.matches('long01', before[1])
+    local out, err, rc = t.wol({ 'index', '--rebuild', '--json' }, m)
+    assert.are.equal(0, rc, err)
+    assert.is_false(t.exists(db .. '.build')) -- (the index it replaced)
+    for i, q in ipairs(queries) do
+      assert.are.equal(before[i], hits(q), q)
+    end
   end)
 
   it('killed midway leaves index.db as it was, and the next build starts again', function()
