@@ -240,8 +240,9 @@ static int before_rename(wol_syncset *pre, const char *tmp, wol_error *err)
 }
 
 /* The index with `files` staged, changed in place (gitindex.c) and written
- * to wol-index.new, fsynced (when `sync`), renamed over the index. 0, WOL_GITINDEX_FALLBACK
- * when only libgit2's writer can do it, or an error. */
+ * to wol-index.new, fsynced with `pre` (when not NULL), renamed over the
+ * index. 0, WOL_GITINDEX_FALLBACK when only libgit2's writer can do it, or
+ * an error. */
 static int write_index_in_place(wol_circle *c, const char *cur, const char *tmp,
                                 const wol_commit_file *files, const git_oid *blobs, size_t nfiles,
                                 wol_syncset *pre, wol_error *err)
@@ -458,9 +459,9 @@ static int sync_branch(wol_circle *c, const char *branch, wol_error *err)
  * still points at the parent we built on. Returns GIT_EMODIFIED when it
  * moved underneath (the caller retries). The new commit is written before
  * the index: in "commit" mode the index's fsync comes after everything it
- * stands for; in "always" mode the objects are fsynced (together, in the
- * background) while the index is written, and waited for before the
- * branch moves. */
+ * stands for; in "always" mode the objects are fsynced (together, by the
+ * kernel) while the index is written, and waited for before the index
+ * replaces the old one and the branch moves. */
 static int commit_once(wol_circle *c, const wol_commit_file *files, size_t nfiles,
                        const char *message, int mode, git_refdb *synced,
                        int timeout_ms, int *waited, char *oid_out, wol_error *err)

@@ -6,9 +6,11 @@
  *   gained or changed a name, before anything that names it is written:
  *   the note's temporary file before its rename, and its folder after; the
  *   loose objects (file and folder) and the new index before the branch
- *   moves; the branch (with its folder) and the reflogs. libgit2 writes the
- *   objects with its own fsync off; they are fsynced here together, by one
- *   thread each (wol_syncset), while the commit goes on with the index.
+ *   moves; the branch's folder and the reflogs after it moved. libgit2
+ *   writes the objects with its own fsync off; they are fsynced here
+ *   together (wol_syncset: kernel AIO requests waiting on the device at
+ *   once) while the commit goes on with the index, then each again by the
+ *   committing thread, in order.
  * - "commit", the default: the note and the objects are written out to the
  *   device without an fsync each (sync_file_range), the index is written
  *   without one; then one fsync of the new index, the last file written,
