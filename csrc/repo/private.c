@@ -261,16 +261,14 @@ static int snapshot(wol_ctx *ctx, git_repository *repo, const char *subject,
 		gitdir[strlen(gitdir) - 1] = '\0';
 	if ((grc = git_repository_index(&idx, repo)) < 0 || (grc = git_index_read(idx, 0)) < 0)
 		goto git_fail;
-	/* one folder at a time, so that the walk stays inside it; every file is
-	 * offered (FORCE: the exclude file is for plain git) and add_cb, the
-	 * one rule, decides */
-	static const char *const folders[] = {"journal", "people"};
-	for (size_t i = 0; i < 2; i++) {
-		char *spec[1] = {(char *)folders[i]};
-		git_strarray ps = {spec, 1};
-		if ((grc = git_index_add_all(idx, &ps, GIT_INDEX_ADD_FORCE, add_cb, NULL)) < 0)
-			goto git_fail;
-	}
+	/* both folders in one walk (libgit2 reads the folders a pathspec can
+	 * match, not circles/); every file is offered (FORCE: the exclude file
+	 * is for plain git) and add_cb, the one rule, decides; a file gone
+	 * from the work tree leaves the index */
+	char *spec[2] = {"journal", "people"};
+	git_strarray ps = {spec, 2};
+	if ((grc = git_index_add_all(idx, &ps, GIT_INDEX_ADD_FORCE, add_cb, NULL)) < 0)
+		goto git_fail;
 	git_oid tree_id, parent_id, commit_id;
 	if ((grc = git_index_write_tree(&tree_id, idx)) < 0 ||
 	    (grc = git_tree_lookup(&tree, repo, &tree_id)) < 0)
