@@ -486,6 +486,22 @@ static int write_files(wol_circle *c, const wol_commit_file *files, size_t nfile
 	return rc;
 }
 
+/* "always": the folders of the commit's files, which gained their new
+ * names when the files were renamed into place (write_files leaves their
+ * fsync to the group that is waited for before the branch moves). */
+static void add_file_dirs(wol_circle *c, wol_syncset *s, const wol_commit_file *files,
+                          size_t nfiles)
+{
+	for (size_t i = 0; i < nfiles; i++) {
+		char *p = wol_strfmt("%s/%s", c->path, files[i].path);
+		if (p) {
+			*strrchr(p, '/') = '\0';
+			wol_syncset_add(s, p, 1, 0);
+		}
+		free(p);
+	}
+}
+
 /* "commit": the branch file and its folder fsynced after it moved (the
  * commit point). */
 static int sync_branch(wol_circle *c, const char *branch, wol_error *err)
@@ -621,6 +637,8 @@ static int commit_once(wol_circle *c, const wol_commit_file *files, size_t nfile
 	/* the index: only these entries change (we hold index.lock); in
 	 * "always" the new index joins the objects' fsyncs, all waited for
 	 * before it replaces the old one */
+	if (mode == WOL_FSYNC_ALWAYS)
+		add_file_dirs(c, &objs, files, nfiles); /* the files' new names */
 	if ((rc = write_index(c, files, blobs, nfiles, mode == WOL_FSYNC_ALWAYS ? &objs : NULL, err)))
 		goto out;
 	if (unchanged) {
@@ -756,7 +774,8 @@ int wol_circle_commit(wol_circle *c, const wol_commit_file *files, size_t nfiles
 	 * objects durable by its barrier, "always" fsyncs them together */
 	rc = wol_durable__nosync_begin(c, &orig, err);
 	if (rc == 0)
-		rc = write_files(c, files, nfiles, mode == WOL_FSYNC_COMMIT ? WOL_FS_WRITEOUT : 0, err);
+		rc = write_files(c, files, nfiles,
+		                 mode == WOL_FSYNC_COMMIT ? WOL_FS_WRITEOUT : WOL_FS_NODIRSYNC, err);
 	for (int attempt = 0; rc == 0; attempt++) {
 		rc = commit_once(c, files, nfiles, message, mode,
 		                 mode == WOL_FSYNC_ALWAYS ? orig : NULL, timeout_ms, &waited, oid_out, err);

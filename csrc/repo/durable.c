@@ -4,9 +4,10 @@
  *
  * - "always": every file a commit writes is fsynced, and every folder that
  *   gained or changed a name, before anything that names it is written:
- *   the note's temporary file before its rename, and its folder after; the
- *   loose objects (file and folder) and the new index before the branch
- *   moves; the branch's folder and the reflogs after it moved. libgit2
+ *   the note's temporary file before its rename; its folder, the loose
+ *   objects (file and folder), the branch's lock file and the new index
+ *   before the index replaces the old one and the branch moves; the
+ *   branch's folder and the reflogs after it moved. libgit2
  *   writes the objects with its own fsync off; they are fsynced here
  *   together (wol_syncset: kernel AIO requests waiting on the device at
  *   once) while the commit goes on with the index, then each again by the
