@@ -528,7 +528,7 @@ static int sync_branch(wol_circle *c, const char *branch, wol_error *err)
  * kernel) while the index is written, and waited for before the index
  * replaces the old one and the branch moves. */
 static int commit_once(wol_circle *c, const wol_commit_file *files, size_t nfiles,
-                       const char *message, int mode, git_refdb *synced,
+                       const char *message, int mode, int *written, git_refdb *synced,
                        int timeout_ms, int *waited, char *oid_out, wol_error *err)
 {
 	char *branch = NULL;
@@ -633,6 +633,14 @@ static int commit_once(wol_circle *c, const wol_commit_file *files, size_t nfile
 		}
 		if (rc)
 			goto out;
+	}
+	/* "always": the files written while the objects' fsyncs wait on the
+	 * disk (the note's own fsync joins them there); their folders join
+	 * the group */
+	if (!*written) {
+		if ((rc = write_files(c, files, nfiles, WOL_FS_NODIRSYNC, err)))
+			goto out;
+		*written = 1;
 	}
 	/* the index: only these entries change (we hold index.lock); in
 	 * "always" the new index joins the objects' fsyncs, all waited for
@@ -774,10 +782,10 @@ int wol_circle_commit(wol_circle *c, const wol_commit_file *files, size_t nfiles
 	 * objects durable by its barrier, "always" fsyncs them together */
 	rc = wol_durable__nosync_begin(c, &orig, err);
 	if (rc == 0)
-		rc = write_files(c, files, nfiles,
-		                 mode == WOL_FSYNC_COMMIT ? WOL_FS_WRITEOUT : WOL_FS_NODIRSYNC, err);
+		rc = mode == WOL_FSYNC_COMMIT ? write_files(c, files, nfiles, WOL_FS_WRITEOUT, err) : 0;
+	int written = mode == WOL_FSYNC_COMMIT; /* "always": by commit_once */
 	for (int attempt = 0; rc == 0; attempt++) {
-		rc = commit_once(c, files, nfiles, message, mode,
+		rc = commit_once(c, files, nfiles, message, mode, &written,
 		                 mode == WOL_FSYNC_ALWAYS ? orig : NULL, timeout_ms, &waited, oid_out, err);
 		if (rc == 1) {
 			rc = 0; /* unchanged */
@@ -793,6 +801,12 @@ int wol_circle_commit(wol_circle *c, const wol_commit_file *files, size_t nfiles
 		if (mode == WOL_FSYNC_ALWAYS)
 			git_repository_set_refdb(c->repo, c->refdb_nosync);
 		rc = 0;
+	}
+	if (!written && rc != 0) {
+		/* the commit failed before the files were written: they are
+		 * written all the same (the note is the user's) */
+		wol_error ignored;
+		write_files(c, files, nfiles, 0, &ignored);
 	}
 	wol_durable__nosync_end(c, orig);
 	drop_index_lock(c);
