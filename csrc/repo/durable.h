@@ -102,4 +102,13 @@ int wol_branch__finish(wol_branch_move *m, const git_signature *sig, const char 
                        wol_syncset *later, wol_error *err);
 void wol_branch__abort(wol_branch_move *m);
 
+/* commit_index.c: the index with `files` staged (their blobs), written
+ * beside the index and renamed over it; in "always" (`pre` not NULL) it
+ * is fsynced with what `pre` holds before the rename. The old index is
+ * removed by a thread the commit joins (wol_commit__drop_join) before it
+ * returns. */
+int wol_commit__write_index(wol_circle *c, const wol_commit_file *files, const git_oid *blobs,
+                            size_t nfiles, wol_syncset *pre, wol_error *err);
+void wol_commit__drop_join(void);
+
 #endif
