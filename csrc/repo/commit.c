@@ -567,6 +567,7 @@ int wol_circle_commit(wol_circle *c, const wol_commit_file *files, size_t nfiles
 	}
 	wol_durable__nosync_end(c, orig);
 	wol_commit__drop_join();
+	wol_durable__committed();
 	drop_index_lock(c);
 	/* kept, empty: "no commit under way" (creating it anew costs more) */
 	truncate(owner, 0);

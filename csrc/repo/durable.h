@@ -52,6 +52,9 @@ typedef struct wol_syncset {
 } wol_syncset;
 
 void wol_syncset_init(wol_syncset *s);
+/* Says a commit finished: groups use AIO from a process's second commit
+ * on (durable.c, commits_done). */
+void wol_durable__committed(void);
 /* Adds path (a folder when dir). missing_ok: a path that does not exist
  * is left out (a packed object). Never fails here: an error is reported by
  * wol_syncset_wait. */

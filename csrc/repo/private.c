@@ -394,6 +394,7 @@ out:
 		wol_syncset_wait(&later, NULL);
 	wol_branch__abort(&bm);
 	git_libgit2_opts(GIT_OPT_ENABLE_FSYNC_GITDIR, 1); /* as wol_git_ready set it */
+	wol_durable__committed();
 	free(gitdir);
 	git_reference_free(ref);
 	git_reference_free(head);
