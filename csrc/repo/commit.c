@@ -298,9 +298,6 @@ static int commit_once(wol_circle *c, const wol_commit_file *files, size_t nfile
 	const char **paths = NULL;
 	wol_syncset objs;
 	wol_syncset_init(&objs);
-	/* "always": every file fsynced by this thread too, in order (the
-	 * points the crash tests stop a share at) */
-	objs.confirm = 1;
 	wol_branch_move bm;
 	wol_branch__init(&bm);
 	int brc = WOL_BRANCH_LIBGIT2;
@@ -432,7 +429,6 @@ static int commit_once(wol_circle *c, const wol_commit_file *files, size_t nfile
 	}
 	wol_syncset later;
 	wol_syncset_init(&later);
-	later.confirm = 1;
 	if (brc == 0) {
 		rc = wol_branch__finish(&bm, sig, logmsg,
 		                        mode == WOL_FSYNC_ALWAYS ? &later : NULL, err);

@@ -10,8 +10,7 @@
  *   branch's folder and the reflogs after it moved. libgit2
  *   writes the objects with its own fsync off; they are fsynced here
  *   together (wol_syncset: kernel AIO requests waiting on the device at
- *   once) while the commit goes on with the index, then each again by the
- *   committing thread, in order.
+ *   once) while the commit goes on with the index.
  * - "commit", the default: the note and the objects are written out to the
  *   device without an fsync each (sync_file_range), the index is written
  *   without one; then one fsync of the new index, the last file written,
@@ -269,8 +268,8 @@ void wol_syncset_start(wol_syncset *s)
 	submit(s);
 }
 
-/* Waits for every entry, fsyncs what AIO did not (or all, "confirm"),
- * closes them; the first failure is kept in the set. */
+/* Waits for every entry, fsyncs what AIO did not, closes them; the first
+ * failure is kept in the set. */
 static void drain(wol_syncset *s)
 {
 	submit(s);
@@ -293,9 +292,7 @@ static void drain(wol_syncset *s)
 	}
 	for (size_t i = 0; i < s->n; i++) {
 		struct wol_syncent *x = &s->e[i];
-		/* "confirm": each file fsynced again by this thread, in order
-		 * (clean by now: one cache flush each) */
-		if (!x->done || s->confirm) {
+		if (!x->done) {
 			int r;
 			do
 				r = fsync(x->fd);
@@ -327,9 +324,7 @@ int wol_syncset_wait(wol_syncset *s, wol_error *err)
 	free(s->e);
 	free(s->open_path);
 	free(s->fail_path);
-	int confirm = s->confirm;
 	wol_syncset_init(s);
-	s->confirm = confirm;
 	return rc;
 }
 

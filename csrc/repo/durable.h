@@ -27,10 +27,9 @@ void wol_durable__nosync_end(wol_circle *c, git_refdb *orig);
 /* Files and folders fsynced together: one kernel AIO fsync request each,
  * all in flight at once (they wait on the device together, and the block
  * layer joins their cache flushes: 10 fsyncs take about the time of one);
- * where AIO is missing, one fsync after the other. With `confirm` each is
- * also fsynced by the caller's thread afterwards, in order (clean by then:
- * a cache flush each). Paths are opened when added; one added twice is
- * fsynced once. */
+ * where AIO is missing (and in a process's first commit), one fsync after
+ * the other by the caller's thread. A request that fails is an fsync that
+ * failed. Paths are opened when added; one added twice is fsynced once. */
 struct wol_syncent {
 	int fd;
 	char *path;
@@ -44,7 +43,6 @@ typedef struct wol_syncset {
 	size_t submitted; /* e[0..submitted) went to the kernel */
 	size_t pending;   /* AIO requests not yet reaped */
 	uint32_t gen;     /* tags this set's requests */
-	int confirm;      /* each file fsynced again by the caller's thread after */
 	int open_errno;   /* an add that could not open its path */
 	char *open_path;
 	int fail_errno;   /* an fsync that failed */
