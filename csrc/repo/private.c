@@ -22,6 +22,7 @@
  * commits whatever is there, pending marker or not. */
 #include "repo/private.h"
 #include "repo/circle_priv.h"
+#include "repo/durable.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -220,6 +221,14 @@ static int changed_paths(git_repository *repo, git_tree *from, git_tree *to,
 	return lines->oom ? WOL_ENOMEM : 0;
 }
 
+static int moved(git_repository *repo, wol_error *err)
+{
+	return wol_error_set(err, WOL_ECONFLICT,
+	                     "journal: history: the branch moved while committing (plain git at "
+	                     "work in %s?); try again",
+	                     git_repository_path(repo));
+}
+
 /* Stages what journal/ and people/ hold and commits it on the branch HEAD
  * names, unless the tree is the same. */
 static int snapshot(wol_ctx *ctx, git_repository *repo, const char *subject,
@@ -233,21 +242,33 @@ static int snapshot(wol_ctx *ctx, git_repository *repo, const char *subject,
 	wol_buf lines, msg;
 	wol_buf_init(&lines);
 	wol_buf_init(&msg);
-	char *branch = NULL;
+	char *branch = NULL, *gitdir = NULL;
+	wol_branch_move bm;
+	wol_branch__init(&bm);
+	wol_syncset objs, later;
+	wol_syncset_init(&objs);
+	wol_syncset_init(&later);
 	int rc = 0, grc;
+	/* libgit2 writes without its fsyncs; what the commit needs durable is
+	 * fsynced below, side by side (durable.c), before the branch names it */
+	git_libgit2_opts(GIT_OPT_ENABLE_FSYNC_GITDIR, 0);
+	gitdir = wol_strfmt("%s", git_repository_path(repo));
+	if (!gitdir) {
+		rc = oom(err);
+		goto out;
+	}
+	if (gitdir[0] && gitdir[strlen(gitdir) - 1] == '/')
+		gitdir[strlen(gitdir) - 1] = '\0';
 	if ((grc = git_repository_index(&idx, repo)) < 0 || (grc = git_index_read(idx, 0)) < 0)
 		goto git_fail;
-	/* one folder at a time, so that the walk stays inside it; every file is
-	 * offered (FORCE: the exclude file is for plain git) and add_cb, the
-	 * one rule, decides */
-	static const char *const folders[] = {"journal", "people"};
-	for (size_t i = 0; i < 2; i++) {
-		char *spec[1] = {(char *)folders[i]};
-		git_strarray ps = {spec, 1};
-		if ((grc = git_index_add_all(idx, &ps, GIT_INDEX_ADD_FORCE, add_cb, NULL)) < 0 ||
-		    (grc = git_index_update_all(idx, &ps, NULL, NULL)) < 0)
-			goto git_fail;
-	}
+	/* both folders in one walk (libgit2 reads the folders a pathspec can
+	 * match, not circles/); every file is offered (FORCE: the exclude file
+	 * is for plain git) and add_cb, the one rule, decides; a file gone
+	 * from the work tree leaves the index */
+	char *spec[2] = {"journal", "people"};
+	git_strarray ps = {spec, 2};
+	if ((grc = git_index_add_all(idx, &ps, GIT_INDEX_ADD_FORCE, add_cb, NULL)) < 0)
+		goto git_fail;
 	git_oid tree_id, parent_id, commit_id;
 	if ((grc = git_index_write_tree(&tree_id, idx)) < 0 ||
 	    (grc = git_tree_lookup(&tree, repo, &tree_id)) < 0)
@@ -275,10 +296,6 @@ static int snapshot(wol_ctx *ctx, git_repository *repo, const char *subject,
 		goto out; /* nothing changed: no empty commit */
 	if (!has_parent && git_tree_entrycount(tree) == 0)
 		goto out; /* nothing to keep yet */
-	/* the index on disk (for plain git) changes with a commit only: a look
-	 * that finds nothing new writes nothing */
-	if ((grc = git_index_write(idx)) < 0)
-		goto git_fail;
 	if ((grc = changed_paths(repo, base, tree, out, &lines)) != 0) {
 		rc = grc == WOL_ENOMEM ? oom(err) : wol_error_git(err, grc, "journal: history");
 		goto out;
@@ -308,24 +325,77 @@ static int snapshot(wol_ctx *ctx, git_repository *repo, const char *subject,
 	if ((grc = git_commit_create(&commit_id, repo, NULL, sig, sig, NULL, msg.ptr, tree,
 	                             has_parent ? 1 : 0, parents)) < 0)
 		goto git_fail;
-	/* the branch moves only from the commit we built on */
-	grc = has_parent ? git_reference_create_matching(&ref, repo, branch, &commit_id, 1,
-	                                                 &parent_id, "wol: journal")
-	                 : git_reference_create(&ref, repo, branch, &commit_id, 0, "wol: journal");
-	if (grc == GIT_EMODIFIED || grc == GIT_EEXISTS) {
-		rc = wol_error_set(err, WOL_ECONFLICT,
-		                   "journal: history: the branch moved while committing (plain git "
-		                   "at work in %s?); try again",
-		                   git_repository_path(repo));
+	/* the branch locked (it moves only from the commit we built on) */
+	int brc = wol_branch__lock(repo, gitdir, &bm, branch, has_parent ? &parent_id : NULL,
+	                           &commit_id, err);
+	if (brc == GIT_EMODIFIED || brc == GIT_ELOCKED) {
+		rc = moved(repo, err);
 		goto out;
 	}
-	if (grc < 0)
+	if (brc < 0 || (brc > 0 && brc != WOL_BRANCH_LIBGIT2)) {
+		rc = brc;
+		goto out;
+	}
+	/* the new objects and the branch's new value fsynced together while
+	 * the index (for plain git; it changes with a commit only) is written */
+	if ((rc = wol_durable__add_commit(gitdir, &objs, (const char *const *)out->paths, NULL,
+	                                  out->npaths, tree, &commit_id, err)) != 0)
+		goto out;
+	if (brc == 0)
+		wol_syncset_add(&objs, bm.lock, 0, 0);
+	wol_syncset_start(&objs);
+	/* libgit2 1.5 writes the index without an fsync (as before): it is
+	 * fsynced in place, with its folder */
+	if ((grc = git_index_write(idx)) < 0)
 		goto git_fail;
+	char *ix = wol_strfmt("%s/index", gitdir);
+	if (!ix) {
+		rc = oom(err);
+		goto out;
+	}
+	wol_syncset_add(&objs, ix, 0, 0);
+	wol_syncset_add(&objs, gitdir, 1, 0);
+	free(ix);
+	wol_syncset_start(&objs);
+	if ((rc = wol_syncset_wait(&objs, err)) != 0)
+		goto out;
+	if (brc == 0) {
+		if ((rc = wol_branch__finish(&bm, sig, "wol: journal", &later, err)) != 0)
+			goto out;
+	} else {
+		grc = has_parent ? git_reference_create_matching(&ref, repo, branch, &commit_id, 1,
+		                                                 &parent_id, "wol: journal")
+		                 : git_reference_create(&ref, repo, branch, &commit_id, 0, "wol: journal");
+		if (grc == GIT_EMODIFIED || grc == GIT_EEXISTS) {
+			rc = moved(repo, err);
+			goto out;
+		}
+		if (grc < 0)
+			goto git_fail;
+		char *rp = wol_strfmt("%s/%s", gitdir, branch);
+		if (rp) {
+			wol_syncset_add(&later, rp, 0, 0);
+			*strrchr(rp, '/') = '\0';
+			wol_syncset_add(&later, rp, 1, 0);
+		}
+		free(rp);
+	}
+	wol_syncset_start(&later);
+	if ((rc = wol_syncset_wait(&later, err)) != 0)
+		goto out;
 	git_oid_tostr(out->commit, sizeof out->commit, &commit_id);
 	goto out;
 git_fail:
 	rc = wol_error_git(err, grc, "journal: history");
 out:
+	if (objs.n || objs.open_errno)
+		wol_syncset_wait(&objs, NULL);
+	if (later.n || later.open_errno)
+		wol_syncset_wait(&later, NULL);
+	wol_branch__abort(&bm);
+	git_libgit2_opts(GIT_OPT_ENABLE_FSYNC_GITDIR, 1); /* as wol_git_ready set it */
+	wol_durable__committed();
+	free(gitdir);
 	git_reference_free(ref);
 	git_reference_free(head);
 	git_signature_free(sig);

@@ -237,7 +237,9 @@ int wol_fs_write_atomic_x(const char *path, const char *data, size_t len, mode_t
 	}
 	free(tmp);
 	tmp = NULL;
-	int dfd = (flags & WOL_FS_WRITEOUT) ? -1 : open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int dfd = (flags & (WOL_FS_WRITEOUT | WOL_FS_NODIRSYNC))
+	              ? -1
+	              : open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dfd >= 0) {
 		fsync(dfd);
 		close(dfd);

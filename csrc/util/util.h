@@ -115,6 +115,9 @@ int wol_fs_write_atomic(const char *path, const char *data, size_t len, mode_t m
  * for a caller that makes it durable later with one barrier (the commit
  * path's share.fsync = "commit", csrc/repo/commit.c). */
 #define WOL_FS_WRITEOUT 1
+/* WOL_FS_NODIRSYNC: the file is fsynced before its rename, the directory
+ * is left to the caller (who fsyncs it with other files: durable.c). */
+#define WOL_FS_NODIRSYNC 2
 int wol_fs_write_atomic_x(const char *path, const char *data, size_t len, mode_t mode, int flags,
                           wol_error *err);
 /* Writes a file's dirty pages out to the device and waits for them
