@@ -25,11 +25,50 @@ typedef struct rank_query {
 	int at_row;
 } rank_query;
 
+/* Every row's length in tokens (the sum of its fts_docsize entry), read
+ * at once by a handle that lives on (the editor's: a `wol` process ranks
+ * once and walks instead), and kept while the database's data version is
+ * the one it was read at: sqlite moves it at every commit, this
+ * connection's or another's (SQLITE_FCNTL_DATA_VERSION, read inside the
+ * search's read transaction). */
+struct wol_rank_lens {
+	unsigned version;
+	sqlite3_int64 lo; /* the first row */
+	size_t n;
+	int *len; /* of row lo + i; -1: no such row */
+};
+
+static void lens_free(wol_index *ix)
+{
+	if (ix->rank_lens)
+		free(ix->rank_lens->len);
+	free(ix->rank_lens);
+	ix->rank_lens = NULL;
+}
+
 void wol_index__rank_drop(wol_index *ix)
 {
 	sqlite3_finalize(ix->rank_ln);
 	ix->rank_ln = NULL;
 	ix->rank_db = NULL;
+	lens_free(ix);
+}
+
+/* The sum of an fts_docsize entry: the columns' lengths, sqlite varints. */
+static int sz_total(const unsigned char *p, int nb)
+{
+	int total = 0;
+	for (int i = 0; i < nb;) {
+		unsigned v = 0;
+		for (int k = 0; i < nb && k < 5; k++) {
+			unsigned char c = p[i++];
+			v = (v << 7) | (c & 0x7f);
+			if (!(c & 0x80))
+				break;
+		}
+		total += (int)v;
+	}
+	return total;
 }
 
 /* Rows a walk steps over before it seeks instead: a step costs about a
@@ -56,20 +95,8 @@ static int walk_len(rank_query *q, sqlite3_int64 id, int *len)
 	}
 	if (!q->at_row || q->at != id)
 		return 0;
-	/* the columns' lengths, each an sqlite varint */
 	const unsigned char *p = sqlite3_column_blob(q->walk, 1);
-	int nb = sqlite3_column_bytes(q->walk, 1), total = 0;
-	for (int i = 0; i < nb;) {
-		unsigned v = 0;
-		for (int k = 0; i < nb && k < 5; k++) {
-			unsigned char c = p[i++];
-			v = (v << 7) | (c & 0x7f);
-			if (!(c & 0x80))
-				break;
-		}
-		total += (int)v;
-	}
-	*len = total;
+	*len = sz_total(p, sqlite3_column_bytes(q->walk, 1));
 	return 1;
 }
 
@@ -103,6 +130,23 @@ static int ln_of(wol_index *ix, double x, double *out)
 	return rc == SQLITE_ROW ? SQLITE_OK : SQLITE_ERROR;
 }
 
+/* One phrase's part of the score: FTS5's bm25 formula, in its order of
+ * floating-point operations. */
+static double bm25_term(double idf, double freq, double ntok, double avgdl)
+{
+	const double k1 = 1.2, b = 0.75;
+	return idf * ((freq * (k1 + 1.0)) / (freq + k1 * (1 - b + b * ntok / avgdl)));
+}
+
+/* bm25's idf of a phrase found in `hits` of `nrow` rows. */
+static int idf_of(wol_index *ix, sqlite3_int64 nrow, sqlite3_int64 hits, double *out)
+{
+	double idf = 0;
+	int rc = ln_of(ix, (nrow - hits + 0.5) / (hits + 0.5), &idf);
+	*out = idf <= 0.0 ? 1e-6 : idf;
+	return rc;
+}
+
 /* The query's statistics, computed on its first row as bm25 does. */
 static rank_query *query_of(const Fts5ExtensionApi *api, Fts5Context *fts, int *rc)
 {
@@ -128,11 +172,8 @@ static rank_query *query_of(const Fts5ExtensionApi *api, Fts5Context *fts, int *
 	for (int i = 0; *rc == SQLITE_OK && i < n; i++) {
 		sqlite3_int64 hits = 0;
 		*rc = api->xQueryPhrase(fts, i, &hits, count_hit);
-		if (*rc == SQLITE_OK) {
-			double idf = 0;
-			*rc = ln_of(q->ix, (q->nrow - hits + 0.5) / (hits + 0.5), &idf);
-			q->idf[i] = idf <= 0.0 ? 1e-6 : idf;
-		}
+		if (*rc == SQLITE_OK)
+			*rc = idf_of(q->ix, q->nrow, hits, &q->idf[i]);
 	}
 	if (*rc == SQLITE_OK)
 		*rc = api->xSetAuxdata(fts, q, query_free);
@@ -144,7 +185,6 @@ static rank_query *query_of(const Fts5ExtensionApi *api, Fts5Context *fts, int *
 static void wol_bm25(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *ctx,
                      int nval, sqlite3_value **val)
 {
-	const double k1 = 1.2, b = 0.75;
 	int rc = SQLITE_OK;
 	rank_query *q = query_of(api, fts, &rc);
 	int ninst = 0;
@@ -169,9 +209,273 @@ static void wol_bm25(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_cont
 	}
 	double D = (double)ntok, score = 0.0;
 	for (int i = 0; i < q->nphrase; i++)
-		score += q->idf[i] * ((q->freq[i] * (k1 + 1.0)) /
-		                      (q->freq[i] + k1 * (1 - b + b * D / q->avgdl)));
+		score += bm25_term(q->idf[i], q->freq[i], D, q->avgdl);
 	sqlite3_result_double(ctx, -1.0 * score);
+}
+
+/* ------------------------------------------ every match ranked at once */
+
+/* A one-phrase query ranked outside SQL. A statement over its first match
+ * calls wol_rank_scan(fts, <this>, weights...) once, which reads every
+ * match through xQueryPhrase (the walk bm25 makes anyway to count them
+ * for its idf): each row's weighted count of the phrase and its length.
+ * The scores are then what wol_bm25 gives each row (the same statistics,
+ * the same bm25_term), without a call, a sort step and a docsize step per
+ * row inside the statement. */
+typedef struct rank_scan {
+	rank_query q; /* the statistics, the walk over fts_docsize */
+	const struct wol_rank_lens *lens; /* or the lengths kept */
+	int called;   /* wol_rank_scan was (on the first match) */
+	int single;   /* the query is one phrase */
+	int rc;
+	double w[8];
+	int nw;
+	sqlite3_int64 *id;
+	double *freq;
+	int *len;
+	size_t n, cap;
+} rank_scan;
+
+/* The lengths kept for this connection, read again when the data moved;
+ * NULL for a once-handle, inside an explicit transaction (its writes move
+ * the version only when committed), or when they cannot be read (then
+ * the walk). Called inside the search's read transaction. */
+static const struct wol_rank_lens *lens_ready(wol_index *ix)
+{
+	unsigned v = 0;
+	if (ix->once || !sqlite3_get_autocommit(ix->db) ||
+	    sqlite3_file_control(ix->db, "main", SQLITE_FCNTL_DATA_VERSION, &v) != SQLITE_OK)
+		return NULL;
+	if (ix->rank_lens && ix->rank_lens->version == v)
+		return ix->rank_lens;
+	lens_free(ix);
+	sqlite3_stmt *st = NULL;
+	sqlite3_int64 lo = 0, hi = -1, count = 0;
+	if (sqlite3_prepare_v2(ix->db, "SELECT min(id), max(id), count(*) FROM fts_docsize", -1, &st,
+	                       NULL) == SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) == SQLITE_INTEGER) {
+		lo = sqlite3_column_int64(st, 0);
+		hi = sqlite3_column_int64(st, 1);
+		count = sqlite3_column_int64(st, 2);
+	}
+	sqlite3_finalize(st);
+	/* rows are numbered densely; a sparse table is walked instead */
+	if (hi < lo || hi - lo >= 4 * count + 4096)
+		return NULL;
+	struct wol_rank_lens *c = calloc(1, sizeof *c);
+	size_t n = (size_t)(hi - lo) + 1;
+	if (!c || !(c->len = malloc(n * sizeof *c->len))) {
+		free(c);
+		return NULL;
+	}
+	memset(c->len, 0xff, n * sizeof *c->len);
+	c->version = v;
+	c->lo = lo;
+	c->n = n;
+	int rc = sqlite3_prepare_v2(ix->db, "SELECT id, sz FROM fts_docsize", -1, &st, NULL);
+	while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		sqlite3_int64 id = sqlite3_column_int64(st, 0);
+		const unsigned char *p = sqlite3_column_blob(st, 1);
+		if (id >= lo && id <= hi)
+			c->len[id - lo] = sz_total(p, sqlite3_column_bytes(st, 1));
+		rc = SQLITE_OK;
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		free(c->len);
+		free(c);
+		return NULL;
+	}
+	ix->rank_lens = c;
+	return c;
+}
+
+static int scan_row(const Fts5ExtensionApi *api, Fts5Context *fts, void *payload)
+{
+	rank_scan *s = payload;
+	if (s->n == s->cap) {
+		size_t cap = s->cap ? s->cap * 2 : 1024;
+		sqlite3_int64 *id = realloc(s->id, cap * sizeof *id);
+		if (id)
+			s->id = id;
+		double *freq = id ? realloc(s->freq, cap * sizeof *freq) : NULL;
+		if (freq)
+			s->freq = freq;
+		int *len = freq ? realloc(s->len, cap * sizeof *len) : NULL;
+		if (!len)
+			return SQLITE_NOMEM;
+		s->len = len;
+		s->cap = cap;
+	}
+	Fts5PhraseIter it;
+	int ic = -1, io = 0;
+	double f = 0.0;
+	int rc = api->xPhraseFirst(fts, 0, &it, &ic, &io);
+	for (; rc == SQLITE_OK && ic >= 0; api->xPhraseNext(fts, &it, &ic, &io))
+		f += s->nw > ic ? s->w[ic] : 1.0;
+	sqlite3_int64 id = api->xRowid(fts);
+	int len = -1;
+	const struct wol_rank_lens *c = s->lens;
+	if (c && id >= c->lo && (sqlite3_uint64)(id - c->lo) < c->n)
+		len = c->len[id - c->lo];
+	if (len < 0 && rc == SQLITE_OK && !walk_len(&s->q, id, &len))
+		rc = api->xColumnSize(fts, -1, &len);
+	if (rc != SQLITE_OK)
+		return rc;
+	s->id[s->n] = id;
+	s->freq[s->n] = f;
+	s->len[s->n] = len;
+	s->n++;
+	return SQLITE_OK;
+}
+
+static void wol_rank_scan(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *ctx,
+                          int nval, sqlite3_value **val)
+{
+	rank_scan *s = nval > 0 ? sqlite3_value_pointer(val[0], "wol_rank_scan") : NULL;
+	if (!s) {
+		sqlite3_result_error(ctx, "wol_rank_scan: no scan", -1);
+		return;
+	}
+	sqlite3_result_null(ctx);
+	if (s->called)
+		return; /* one call is all it needs */
+	s->called = 1;
+	s->single = api->xPhraseCount(fts) == 1;
+	if (!s->single)
+		return;
+	for (int i = 1; i < nval && s->nw < (int)(sizeof s->w / sizeof s->w[0]); i++)
+		s->w[s->nw++] = sqlite3_value_double(val[i]);
+	s->q.ix = api->xUserData(fts);
+	s->lens = lens_ready(s->q.ix);
+	sqlite3_int64 ntok = 0;
+	int rc = api->xRowCount(fts, &s->q.nrow);
+	if (rc == SQLITE_OK)
+		rc = api->xColumnTotalSize(fts, -1, &ntok);
+	if (rc == SQLITE_OK)
+		s->q.avgdl = (double)ntok / (double)s->q.nrow;
+	if (rc == SQLITE_OK)
+		rc = api->xQueryPhrase(fts, 0, s, scan_row);
+	s->rc = rc;
+	if (rc != SQLITE_OK)
+		sqlite3_result_error_code(ctx, rc);
+}
+
+void wol_index__rank_best_free(wol_rank_best *best)
+{
+	free(best->id);
+	free(best->score);
+	memset(best, 0, sizeof *best);
+}
+
+/* The k-th smallest of n scores (1 <= k <= n), by a max-heap of the k
+ * smallest seen. */
+static double kth_score(const double *score, size_t n, size_t k, double *heap)
+{
+	size_t h = 0;
+	for (size_t i = 0; i < n; i++) {
+		double v = score[i];
+		if (h == k && !(v < heap[0]))
+			continue;
+		size_t at;
+		if (h < k) {
+			at = h++;
+			while (at > 0 && heap[(at - 1) / 2] < v) {
+				heap[at] = heap[(at - 1) / 2];
+				at = (at - 1) / 2;
+			}
+		} else {
+			at = 0;
+			for (;;) {
+				size_t c = 2 * at + 1;
+				if (c >= k)
+					break;
+				if (c + 1 < k && heap[c + 1] > heap[c])
+					c++;
+				if (!(heap[c] > v))
+					break;
+				heap[at] = heap[c];
+				at = c;
+			}
+		}
+		heap[at] = v;
+	}
+	return heap[0];
+}
+
+int wol_index__rank_best(wol_index *ix, const char *match, int limit, size_t cap,
+                         wol_rank_best *best, wol_error *err)
+{
+	memset(best, 0, sizeof *best);
+	if (limit < 1 || strcmp(wol_index__rank_ready(ix), "wol_bm25") != 0)
+		return 1;
+	rank_scan s;
+	memset(&s, 0, sizeof s);
+	sqlite3_stmt *st;
+	int rc = wol_index__prepare(ix,
+	                            "SELECT wol_rank_scan(fts, ?2, " WOL_RANK_WEIGHTS ") FROM fts "
+	                            "WHERE fts MATCH ?1 LIMIT 1",
+	                            &st, err);
+	if (rc)
+		return rc;
+	sqlite3_bind_text(st, 1, match, -1, SQLITE_STATIC);
+	sqlite3_bind_pointer(st, 2, &s, "wol_rank_scan", NULL);
+	int step = sqlite3_step(st);
+	if (step == SQLITE_ROW)
+		step = sqlite3_step(st);
+	sqlite3_finalize(st);
+	sqlite3_finalize(s.q.walk);
+	s.q.walk = NULL;
+	if (step != SQLITE_DONE)
+		rc = wol_index__fail(ix, err, s.rc != SQLITE_OK ? s.rc : step, "ranking");
+	else if (s.called && !s.single)
+		rc = 1;
+	double idf = 0;
+	if (rc == 0 && s.n)
+		rc = idf_of(ix, s.q.nrow, (sqlite3_int64)s.n, &idf) == SQLITE_OK
+		             ? 0
+		             : wol_index__fail(ix, err, SQLITE_ERROR, "ranking");
+	double *score = rc == 0 && s.n ? malloc(s.n * sizeof *score) : NULL;
+	if (rc == 0 && s.n && !score)
+		rc = wol_error_set(err, WOL_ENOMEM, "out of memory");
+	for (size_t i = 0; rc == 0 && i < s.n; i++) {
+		double sc = 0.0;
+		sc += bm25_term(idf, s.freq[i], (double)s.len[i], s.q.avgdl);
+		score[i] = -1.0 * sc;
+	}
+	/* every match scoring at most the limit-th best score */
+	size_t k = (size_t)limit < s.n ? (size_t)limit : s.n, keep = 0;
+	if (rc == 0 && k) {
+		double *heap = malloc(k * sizeof *heap);
+		if (!heap) {
+			rc = wol_error_set(err, WOL_ENOMEM, "out of memory");
+		} else {
+			double cut = kth_score(score, s.n, k, heap);
+			free(heap);
+			for (size_t i = 0; i < s.n; i++)
+				keep += score[i] <= cut;
+			if (keep > cap) {
+				rc = 1;
+			} else if (!(best->id = malloc(keep * sizeof *best->id)) ||
+			           !(best->score = malloc(keep * sizeof *best->score))) {
+				rc = wol_error_set(err, WOL_ENOMEM, "out of memory");
+			} else {
+				for (size_t i = 0; i < s.n; i++)
+					if (score[i] <= cut) {
+						best->id[best->n] = s.id[i];
+						best->score[best->n++] = score[i];
+					}
+			}
+		}
+	}
+	best->matches = (sqlite3_int64)s.n;
+	free(score);
+	free(s.id);
+	free(s.freq);
+	free(s.len);
+	if (rc)
+		wol_index__rank_best_free(best);
+	return rc;
 }
 
 const char *wol_index__rank_ready(wol_index *ix)
@@ -195,7 +499,8 @@ const char *wol_index__rank_ready(wol_index *ix)
 		ix->rank_ln = NULL;
 		return "bm25";
 	}
-	if (fts->xCreateFunction(fts, "wol_bm25", ix, wol_bm25, NULL) != SQLITE_OK) {
+	if (fts->xCreateFunction(fts, "wol_bm25", ix, wol_bm25, NULL) != SQLITE_OK ||
+	    fts->xCreateFunction(fts, "wol_rank_scan", ix, wol_rank_scan, NULL) != SQLITE_OK) {
 		sqlite3_finalize(ix->rank_ln);
 		ix->rank_ln = NULL;
 	}

@@ -120,4 +120,41 @@ describe('search ranking', function()
     end
     assert.are.equal(#cases * 10, checked)
   end)
+
+  -- A one-word search ranks every match at once with each row's length in
+  -- tokens, which an editor's handle keeps between searches: a change of
+  -- the index, by this handle's refresh or by another process, must be
+  -- seen (the lengths read again), or the scores are the old ones.
+  it('ranks with the rows\' new lengths after the index changes, here or in another process', function()
+    local function expect(query, where)
+      return sql(h, string.format("SELECT d.path || ' ' || printf('%%.12g', bm25(fts, 10.0, 1.0, 5.0)) " ..
+        "FROM fts JOIN docs d ON d.id = fts.rowid " ..
+        "WHERE fts MATCH '%s' AND %s ORDER BY bm25(fts, 10.0, 1.0, 5.0), d.sortkey DESC, d.path", query, where))
+    end
+    local function same(label)
+      for _, query in ipairs({ 'alpha', 'delta' }) do
+        local want = expect('"' .. query .. '"', '1')
+        for _, limit in ipairs({ 3, 1000 }) do
+          local hits = assert(ctx:search(query, { limit = limit, refresh = false }))
+          assert.are.equal(math.min(limit, #want), #hits, label .. ' ' .. query)
+          for i = 1, #hits do
+            assert.are.equal(want[i], hits[i].path .. ' ' .. string.format('%.12g', hits[i].score),
+              label .. ' ' .. query .. ' limit ' .. limit .. ' hit ' .. i)
+          end
+        end
+      end
+    end
+    local filler = string.rep(' filler', 40)
+    same('before')
+    -- this handle's refresh writes: a short matching entry grows
+    t.write(h .. '/journal/2026/2026-08-02.md', '---\ntitle: Day\n---\nalpha delta' .. filler .. '\n')
+    assert(ctx:index_refresh())
+    same('after this handle wrote')
+    -- another process writes: another one grows, one shrinks
+    t.write(h .. '/journal/2026/2026-08-03.md', '---\ntitle: Day\n---\nalpha' .. filler .. filler .. '\n')
+    t.write(h .. '/journal/2026/2026-08-04.md', '---\ntitle: Day\n---\ndelta\n')
+    local _, err, rc = t.wol({ 'index' }, m)
+    assert.are.equal(0, rc, err)
+    same('after another process wrote')
+  end)
 end)
