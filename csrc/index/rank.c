@@ -224,9 +224,8 @@ static void wol_bm25(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_cont
  * row inside the statement. */
 typedef struct rank_scan {
 	rank_query q; /* the statistics, the walk over fts_docsize */
-	const struct wol_rank_lens *lens; /* or the lengths kept */
 	int called;   /* wol_rank_scan was (on the first match) */
-	int single;   /* the query is one phrase */
+	int single;   /* the query is one phrase, each match's length found */
 	int rc;
 	double w[8];
 	int nw;
@@ -236,11 +235,13 @@ typedef struct rank_scan {
 	size_t n, cap;
 } rank_scan;
 
-/* The lengths kept for this connection, read again when the data moved;
- * NULL for a once-handle, inside an explicit transaction (its writes move
- * the version only when committed), or when they cannot be read (then
- * the walk). Called inside the search's read transaction. */
-static const struct wol_rank_lens *lens_ready(wol_index *ix)
+/* The lengths kept for this connection; when the data moved, read again
+ * if `read` (reading all costs about what walking to every row does: it
+ * pays from the next search on), else NULL. NULL too for a once-handle,
+ * inside an explicit transaction (its writes move the version only when
+ * committed), or when they cannot be read (then the walk). Called inside
+ * the search's read transaction. */
+static const struct wol_rank_lens *lens_ready(wol_index *ix, int read)
 {
 	unsigned v = 0;
 	if (ix->once || !sqlite3_get_autocommit(ix->db) ||
@@ -249,6 +250,8 @@ static const struct wol_rank_lens *lens_ready(wol_index *ix)
 	if (ix->rank_lens && ix->rank_lens->version == v)
 		return ix->rank_lens;
 	lens_free(ix);
+	if (!read)
+		return NULL;
 	sqlite3_stmt *st = NULL;
 	sqlite3_int64 lo = 0, hi = -1, count = 0;
 	if (sqlite3_prepare_v2(ix->db, "SELECT min(id), max(id), count(*) FROM fts_docsize", -1, &st,
@@ -313,20 +316,32 @@ static int scan_row(const Fts5ExtensionApi *api, Fts5Context *fts, void *payload
 	int rc = api->xPhraseFirst(fts, 0, &it, &ic, &io);
 	for (; rc == SQLITE_OK && ic >= 0; api->xPhraseNext(fts, &it, &ic, &io))
 		f += s->nw > ic ? s->w[ic] : 1.0;
-	sqlite3_int64 id = api->xRowid(fts);
-	int len = -1;
-	const struct wol_rank_lens *c = s->lens;
-	if (c && id >= c->lo && (sqlite3_uint64)(id - c->lo) < c->n)
-		len = c->len[id - c->lo];
-	if (len < 0 && rc == SQLITE_OK && !walk_len(&s->q, id, &len))
-		rc = api->xColumnSize(fts, -1, &len);
 	if (rc != SQLITE_OK)
 		return rc;
-	s->id[s->n] = id;
+	s->id[s->n] = api->xRowid(fts);
 	s->freq[s->n] = f;
-	s->len[s->n] = len;
 	s->n++;
 	return SQLITE_OK;
+}
+
+/* Each match's length: from the lengths kept, else by the walk (the
+ * matches came in rowid order). 0 when a row has none (the caller ranks
+ * in SQL, where FTS5 says what it says). */
+static int scan_lengths(rank_scan *s)
+{
+	/* a word in an eighth of the rows or more: the lengths of all, kept */
+	const struct wol_rank_lens *c =
+	        lens_ready(s->q.ix, (sqlite3_int64)s->n >= s->q.nrow / 8 && s->n >= 256);
+	for (size_t i = 0; i < s->n; i++) {
+		sqlite3_int64 id = s->id[i];
+		int len = -1;
+		if (c && id >= c->lo && (sqlite3_uint64)(id - c->lo) < c->n)
+			len = c->len[id - c->lo];
+		if (len < 0 && !walk_len(&s->q, id, &len))
+			return 0;
+		s->len[i] = len;
+	}
+	return 1;
 }
 
 static void wol_rank_scan(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *ctx,
@@ -347,7 +362,6 @@ static void wol_rank_scan(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3
 	for (int i = 1; i < nval && s->nw < (int)(sizeof s->w / sizeof s->w[0]); i++)
 		s->w[s->nw++] = sqlite3_value_double(val[i]);
 	s->q.ix = api->xUserData(fts);
-	s->lens = lens_ready(s->q.ix);
 	sqlite3_int64 ntok = 0;
 	int rc = api->xRowCount(fts, &s->q.nrow);
 	if (rc == SQLITE_OK)
@@ -356,6 +370,8 @@ static void wol_rank_scan(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3
 		s->q.avgdl = (double)ntok / (double)s->q.nrow;
 	if (rc == SQLITE_OK)
 		rc = api->xQueryPhrase(fts, 0, s, scan_row);
+	if (rc == SQLITE_OK && !scan_lengths(s))
+		s->single = 0;
 	s->rc = rc;
 	if (rc != SQLITE_OK)
 		sqlite3_result_error_code(ctx, rc);
