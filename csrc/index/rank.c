@@ -331,7 +331,7 @@ static int scan_lengths(rank_scan *s)
 {
 	/* a word in an eighth of the rows or more: the lengths of all, kept */
 	const struct wol_rank_lens *c =
-	        lens_ready(s->q.ix, (sqlite3_int64)s->n >= s->q.nrow / 8 && s->n >= 256);
+	        lens_ready(s->q.ix, (sqlite3_int64)s->n >= s->q.nrow / 8);
 	for (size_t i = 0; i < s->n; i++) {
 		sqlite3_int64 id = s->id[i];
 		int len = -1;
