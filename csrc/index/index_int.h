@@ -288,11 +288,12 @@ typedef struct wol_rank_best {
 	size_t n;
 	sqlite3_int64 matches; /* all of them */
 } wol_rank_best;
-/* Fills *best for the FTS5 expression `match` (query.c) when it is one
- * phrase and at most `cap` rows score at most the `limit`-th best: returns
- * 0. Returns 1 when it does not (the caller ranks in SQL), or an error. */
-int wol_index__rank_best(wol_index *ix, const char *match, int limit, size_t cap,
-                         wol_rank_best *best, wol_error *err);
+/* Fills *best for the FTS5 expression `match` as query.c builds it (npos
+ * phrases looked for, then nneg excluded) when at most `cap` rows score at
+ * most the `limit`-th best: returns 0. Returns 1 when it does not (the
+ * caller ranks in SQL), or an error. */
+int wol_index__rank_best(wol_index *ix, const char *match, int npos, int nneg, int limit,
+                         size_t cap, wol_rank_best *best, wol_error *err);
 void wol_index__rank_best_free(wol_rank_best *best);
 
 /* ------------------------------------------------------- query (query.c) */

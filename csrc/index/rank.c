@@ -215,24 +215,40 @@ static void wol_bm25(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_cont
 
 /* ------------------------------------------ every match ranked at once */
 
-/* A one-phrase query ranked outside SQL. A statement over its first match
- * calls wol_rank_scan(fts, <this>, weights...) once, which reads every
- * match through xQueryPhrase (the walk bm25 makes anyway to count them
- * for its idf): each row's weighted count of the phrase and its length.
- * The scores are then what wol_bm25 gives each row (the same statistics,
- * the same bm25_term), without a call, a sort step and a docsize step per
- * row inside the statement. */
+/* A query ranked outside SQL. A statement over its first match calls
+ * wol_rank_scan(fts, <this>, weights...) once, which reads the rows of
+ * each phrase through xQueryPhrase (the walk bm25 makes anyway to count
+ * them for its idf) with the phrase's weighted count in each, and finds the
+ * matches as FTS5 does for the expressions query.c builds: the rows of
+ * every phrase looked for, less those of any excluded one. Each match's
+ * score is then what wol_bm25 gives it (the same statistics, the same
+ * bm25_term in the same order), without a function call, a sort step and a
+ * docsize step per match inside a statement. */
+
+/* The rows of one phrase, in rowid order. */
+typedef struct scan_list {
+	sqlite3_int64 *id;
+	double *freq;
+	int *floor; /* no more than the row's tokens (its instances' offsets) */
+	size_t n, cap;
+	int unordered;
+} scan_list;
+
 typedef struct rank_scan {
-	rank_query q; /* the statistics, the walk over fts_docsize */
-	int called;   /* wol_rank_scan was (on the first match) */
-	int single;   /* the query is one phrase, each match's length found */
+	rank_query q;     /* the statistics, the walk over fts_docsize */
+	int npos, nneg;   /* the phrases looked for, then those excluded */
+	size_t limit;     /* the hits asked for */
+	int called;       /* wol_rank_scan was (on the first match) */
+	int ranked;       /* and ranked every match */
 	int rc;
 	double w[8];
 	int nw;
+	/* the matches; the score of each one `known`, else a bound: no
+	 * more than its score */
 	sqlite3_int64 *id;
-	double *freq;
-	int *len;
-	size_t n, cap;
+	double *score;
+	unsigned char *known;
+	size_t n;
 } rank_scan;
 
 /* The lengths kept for this connection; when the data moved, read again
@@ -293,95 +309,60 @@ static const struct wol_rank_lens *lens_ready(wol_index *ix, int read)
 	return c;
 }
 
-static int scan_row(const Fts5ExtensionApi *api, Fts5Context *fts, void *payload)
+static void list_free(scan_list *l)
 {
-	rank_scan *s = payload;
-	if (s->n == s->cap) {
-		size_t cap = s->cap ? s->cap * 2 : 1024;
-		sqlite3_int64 *id = realloc(s->id, cap * sizeof *id);
+	free(l->id);
+	free(l->freq);
+	free(l->floor);
+}
+
+typedef struct list_fill {
+	scan_list *list;
+	const rank_scan *s;
+} list_fill;
+
+static int list_row(const Fts5ExtensionApi *api, Fts5Context *fts, void *payload)
+{
+	list_fill *lf = payload;
+	scan_list *l = lf->list;
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 1024;
+		sqlite3_int64 *id = realloc(l->id, cap * sizeof *id);
 		if (id)
-			s->id = id;
-		double *freq = id ? realloc(s->freq, cap * sizeof *freq) : NULL;
+			l->id = id;
+		double *freq = id ? realloc(l->freq, cap * sizeof *freq) : NULL;
 		if (freq)
-			s->freq = freq;
-		int *len = freq ? realloc(s->len, cap * sizeof *len) : NULL;
-		if (!len)
+			l->freq = freq;
+		int *floor = freq ? realloc(l->floor, cap * sizeof *floor) : NULL;
+		if (!floor)
 			return SQLITE_NOMEM;
-		s->len = len;
-		s->cap = cap;
+		l->floor = floor;
+		l->cap = cap;
 	}
+	/* the instances come column by column, each in order of offset: the
+	 * last one's offset in each column is a token that column has */
 	Fts5PhraseIter it;
-	int ic = -1, io = 0;
+	int ic = -1, io = 0, col = -1, last = 0, floor = 0;
 	double f = 0.0;
 	int rc = api->xPhraseFirst(fts, 0, &it, &ic, &io);
-	for (; rc == SQLITE_OK && ic >= 0; api->xPhraseNext(fts, &it, &ic, &io))
-		f += s->nw > ic ? s->w[ic] : 1.0;
+	for (; rc == SQLITE_OK && ic >= 0; api->xPhraseNext(fts, &it, &ic, &io)) {
+		f += lf->s->nw > ic ? lf->s->w[ic] : 1.0;
+		if (ic != col)
+			floor += col >= 0 ? last + 1 : 0;
+		col = ic;
+		last = io;
+	}
+	floor += col >= 0 ? last + 1 : 0;
 	if (rc != SQLITE_OK)
 		return rc;
-	s->id[s->n] = api->xRowid(fts);
-	s->freq[s->n] = f;
-	s->n++;
+	sqlite3_int64 id = api->xRowid(fts);
+	if (l->n && id <= l->id[l->n - 1])
+		l->unordered = 1;
+	l->id[l->n] = id;
+	l->freq[l->n] = f;
+	l->floor[l->n] = floor;
+	l->n++;
 	return SQLITE_OK;
-}
-
-/* Each match's length: from the lengths kept, else by the walk (the
- * matches came in rowid order). 0 when a row has none (the caller ranks
- * in SQL, where FTS5 says what it says). */
-static int scan_lengths(rank_scan *s)
-{
-	/* a word in an eighth of the rows or more: the lengths of all, kept */
-	const struct wol_rank_lens *c =
-	        lens_ready(s->q.ix, (sqlite3_int64)s->n >= s->q.nrow / 8);
-	for (size_t i = 0; i < s->n; i++) {
-		sqlite3_int64 id = s->id[i];
-		int len = -1;
-		if (c && id >= c->lo && (sqlite3_uint64)(id - c->lo) < c->n)
-			len = c->len[id - c->lo];
-		if (len < 0 && !walk_len(&s->q, id, &len))
-			return 0;
-		s->len[i] = len;
-	}
-	return 1;
-}
-
-static void wol_rank_scan(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *ctx,
-                          int nval, sqlite3_value **val)
-{
-	rank_scan *s = nval > 0 ? sqlite3_value_pointer(val[0], "wol_rank_scan") : NULL;
-	if (!s) {
-		sqlite3_result_error(ctx, "wol_rank_scan: no scan", -1);
-		return;
-	}
-	sqlite3_result_null(ctx);
-	if (s->called)
-		return; /* one call is all it needs */
-	s->called = 1;
-	s->single = api->xPhraseCount(fts) == 1;
-	if (!s->single)
-		return;
-	for (int i = 1; i < nval && s->nw < (int)(sizeof s->w / sizeof s->w[0]); i++)
-		s->w[s->nw++] = sqlite3_value_double(val[i]);
-	s->q.ix = api->xUserData(fts);
-	sqlite3_int64 ntok = 0;
-	int rc = api->xRowCount(fts, &s->q.nrow);
-	if (rc == SQLITE_OK)
-		rc = api->xColumnTotalSize(fts, -1, &ntok);
-	if (rc == SQLITE_OK)
-		s->q.avgdl = (double)ntok / (double)s->q.nrow;
-	if (rc == SQLITE_OK)
-		rc = api->xQueryPhrase(fts, 0, s, scan_row);
-	if (rc == SQLITE_OK && !scan_lengths(s))
-		s->single = 0;
-	s->rc = rc;
-	if (rc != SQLITE_OK)
-		sqlite3_result_error_code(ctx, rc);
-}
-
-void wol_index__rank_best_free(wol_rank_best *best)
-{
-	free(best->id);
-	free(best->score);
-	memset(best, 0, sizeof *best);
 }
 
 /* The k-th smallest of n scores (1 <= k <= n), by a max-heap of the k
@@ -419,14 +400,184 @@ static double kth_score(const double *score, size_t n, size_t k, double *heap)
 	return heap[0];
 }
 
-int wol_index__rank_best(wol_index *ix, const char *match, int limit, size_t cap,
-                         wol_rank_best *best, wol_error *err)
+/* What wol_bm25 gives a row of `ntok` tokens with these counts of the
+ * query's phrases (0 for an excluded one, as FTS5 reports them). With a
+ * number of tokens below the row's, no more than its score: each term
+ * can only grow as ntok shrinks, rounding included. */
+static double score_of(const rank_scan *s, const double *idf, const double *freq, double ntok)
+{
+	double score = 0.0;
+	for (int p = 0; p < s->npos + s->nneg; p++)
+		score += bm25_term(idf[p], freq[p], ntok, s->q.avgdl);
+	return -1.0 * score;
+}
+
+/* The exact score of match i: 0 when its row has no length. */
+static int score_exact(rank_scan *s, size_t i, const double *idf, const double *freqs,
+                       const struct wol_rank_lens *c)
+{
+	sqlite3_int64 id = s->id[i];
+	int len = -1;
+	if (c && id >= c->lo && (sqlite3_uint64)(id - c->lo) < c->n)
+		len = c->len[id - c->lo];
+	if (len < 0 && !walk_len(&s->q, id, &len))
+		return 0;
+	s->score[i] = score_of(s, idf, freqs + i * (size_t)(s->npos + s->nneg), (double)len);
+	s->known[i] = 1;
+	return 1;
+}
+
+/* The scores the answer needs. With the lengths kept, every match's.
+ * Without, each match has a bound (its score with its instances for its
+ * length); the `limit` best bounds are scored exactly, which puts the
+ * limit-th best score at most at the limit-th best of those, U; a match
+ * whose bound is above U cannot score as well, the others are scored
+ * (each pass in rowid order, the walk's). 0 when a row has no length. */
+static int scan_scores(rank_scan *s, const double *idf, const double *freqs, const int *floor)
+{
+	int np = s->npos + s->nneg;
+	/* a query matching an eighth of the rows or more: all lengths, kept */
+	const struct wol_rank_lens *c = lens_ready(s->q.ix, (sqlite3_int64)s->n >= s->q.nrow / 8);
+	size_t k = s->limit < s->n ? s->limit : s->n;
+	if (c || k == s->n) {
+		for (size_t i = 0; i < s->n; i++)
+			if (!score_exact(s, i, idf, freqs, c))
+				return 0;
+		return 1;
+	}
+	double *heap = malloc(k * sizeof *heap), *exact = malloc(s->n * sizeof *exact);
+	int ok = heap && exact;
+	for (size_t i = 0; ok && i < s->n; i++)
+		s->score[i] = score_of(s, idf, freqs + i * (size_t)np, (double)floor[i]);
+	double cut = ok ? kth_score(s->score, s->n, k, heap) : 0;
+	size_t nexact = 0;
+	for (size_t i = 0; ok && i < s->n; i++)
+		if (s->score[i] <= cut) {
+			ok = score_exact(s, i, idf, freqs, NULL);
+			exact[nexact++] = s->score[i];
+		}
+	double upper = ok ? kth_score(exact, nexact, k, heap) : 0;
+	for (size_t i = 0; ok && i < s->n; i++)
+		if (!s->known[i] && s->score[i] <= upper)
+			ok = score_exact(s, i, idf, freqs, NULL);
+	free(heap);
+	free(exact);
+	return ok;
+}
+
+/* The matches of the lists (the phrases' rows), their counts of each
+ * phrase and the bounds of their lengths; then their scores. */
+static int scan_match(rank_scan *s, scan_list *lists, const double *idf)
+{
+	int np = s->npos + s->nneg;
+	const scan_list *first = &lists[0];
+	size_t *at = calloc((size_t)np, sizeof *at);
+	double *freqs = malloc((first->n ? first->n : 1) * (size_t)np * sizeof *freqs);
+	int *floor = malloc((first->n ? first->n : 1) * sizeof *floor);
+	s->id = malloc((first->n ? first->n : 1) * sizeof *s->id);
+	s->score = malloc((first->n ? first->n : 1) * sizeof *s->score);
+	s->known = calloc(first->n ? first->n : 1, 1);
+	int ok = at && freqs && floor && s->id && s->score && s->known;
+	for (size_t r = 0; ok && r < first->n; r++) {
+		sqlite3_int64 id = first->id[r];
+		int match = 1, most = first->floor[r];
+		double *f = freqs + s->n * (size_t)np;
+		f[0] = first->freq[r];
+		for (int p = 1; match && p < np; p++) {
+			const scan_list *l = &lists[p];
+			while (at[p] < l->n && l->id[at[p]] < id)
+				at[p]++;
+			int here = at[p] < l->n && l->id[at[p]] == id;
+			if (p >= s->npos) {
+				match = !here;
+				f[p] = 0.0;
+			} else {
+				match = here;
+				f[p] = here ? l->freq[at[p]] : 0.0;
+				if (here && l->floor[at[p]] > most)
+					most = l->floor[at[p]];
+			}
+		}
+		if (match) {
+			floor[s->n] = most;
+			s->id[s->n++] = id;
+		}
+	}
+	ok = ok && scan_scores(s, idf, freqs, floor);
+	free(at);
+	free(freqs);
+	free(floor);
+	return ok;
+}
+
+static void wol_rank_scan(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *ctx,
+                          int nval, sqlite3_value **val)
+{
+	rank_scan *s = nval > 0 ? sqlite3_value_pointer(val[0], "wol_rank_scan") : NULL;
+	if (!s) {
+		sqlite3_result_error(ctx, "wol_rank_scan: no scan", -1);
+		return;
+	}
+	sqlite3_result_null(ctx);
+	if (s->called)
+		return; /* one call is all it needs */
+	s->called = 1;
+	int np = s->npos + s->nneg;
+	if (s->npos < 1 || api->xPhraseCount(fts) != np)
+		return;
+	for (int i = 1; i < nval && s->nw < (int)(sizeof s->w / sizeof s->w[0]); i++)
+		s->w[s->nw++] = sqlite3_value_double(val[i]);
+	s->q.ix = api->xUserData(fts);
+	scan_list *lists = calloc((size_t)np, sizeof *lists);
+	double *idf = calloc((size_t)np, sizeof *idf);
+	int rc = lists && idf ? SQLITE_OK : SQLITE_NOMEM;
+	sqlite3_int64 ntok = 0;
+	if (rc == SQLITE_OK)
+		rc = api->xRowCount(fts, &s->q.nrow);
+	if (rc == SQLITE_OK)
+		rc = api->xColumnTotalSize(fts, -1, &ntok);
+	if (rc == SQLITE_OK)
+		s->q.avgdl = (double)ntok / (double)s->q.nrow;
+	int ordered = 1;
+	for (int p = 0; rc == SQLITE_OK && p < np; p++) {
+		list_fill lf = {&lists[p], s};
+		rc = api->xQueryPhrase(fts, p, &lf, list_row);
+		ordered = ordered && !lists[p].unordered;
+		if (rc == SQLITE_OK)
+			rc = idf_of(s->q.ix, s->q.nrow, (sqlite3_int64)lists[p].n, &idf[p]);
+	}
+	/* the first match found here is the statement's (a check that the
+	 * matches are FTS5's: both in rowid order) */
+	if (rc == SQLITE_OK && ordered && scan_match(s, lists, idf) && s->n &&
+	    s->id[0] == api->xRowid(fts))
+		s->ranked = 1;
+	for (int p = 0; lists && p < np; p++)
+		list_free(&lists[p]);
+	free(lists);
+	free(idf);
+	s->rc = rc;
+	if (rc != SQLITE_OK)
+		sqlite3_result_error_code(ctx, rc);
+}
+
+void wol_index__rank_best_free(wol_rank_best *best)
+{
+	free(best->id);
+	free(best->score);
+	memset(best, 0, sizeof *best);
+}
+
+int wol_index__rank_best(wol_index *ix, const char *match, int npos, int nneg, int limit,
+                         size_t cap, wol_rank_best *best, wol_error *err)
 {
 	memset(best, 0, sizeof *best);
-	if (limit < 1 || strcmp(wol_index__rank_ready(ix), "wol_bm25") != 0)
+	if (limit < 1 || npos < 1 || nneg < 0 || strcmp(wol_index__rank_ready(ix), "wol_bm25") != 0)
 		return 1;
 	rank_scan s;
 	memset(&s, 0, sizeof s);
+	s.npos = npos;
+	s.nneg = nneg;
+	s.limit = (size_t)limit;
 	sqlite3_stmt *st;
 	int rc = wol_index__prepare(ix,
 	                            "SELECT wol_rank_scan(fts, ?2, " WOL_RANK_WEIGHTS ") FROM fts "
@@ -444,51 +595,44 @@ int wol_index__rank_best(wol_index *ix, const char *match, int limit, size_t cap
 	s.q.walk = NULL;
 	if (step != SQLITE_DONE)
 		rc = wol_index__fail(ix, err, s.rc != SQLITE_OK ? s.rc : step, "ranking");
-	else if (s.called && !s.single)
+	else if (s.called && !s.ranked)
 		rc = 1;
-	double idf = 0;
-	if (rc == 0 && s.n)
-		rc = idf_of(ix, s.q.nrow, (sqlite3_int64)s.n, &idf) == SQLITE_OK
-		             ? 0
-		             : wol_index__fail(ix, err, SQLITE_ERROR, "ranking");
-	double *score = rc == 0 && s.n ? malloc(s.n * sizeof *score) : NULL;
-	if (rc == 0 && s.n && !score)
-		rc = wol_error_set(err, WOL_ENOMEM, "out of memory");
-	for (size_t i = 0; rc == 0 && i < s.n; i++) {
-		double sc = 0.0;
-		sc += bm25_term(idf, s.freq[i], (double)s.len[i], s.q.avgdl);
-		score[i] = -1.0 * sc;
-	}
-	/* every match scoring at most the limit-th best score */
-	size_t k = (size_t)limit < s.n ? (size_t)limit : s.n, keep = 0;
+	/* every match scoring at most the limit-th best score: all have their
+	 * score known (scan_scores) */
+	size_t nknown = 0;
+	for (size_t i = 0; rc == 0 && i < s.n; i++)
+		if (s.known[i]) {
+			s.id[nknown] = s.id[i];
+			s.score[nknown++] = s.score[i];
+		}
+	size_t k = (size_t)limit < nknown ? (size_t)limit : nknown, keep = 0;
 	if (rc == 0 && k) {
 		double *heap = malloc(k * sizeof *heap);
 		if (!heap) {
 			rc = wol_error_set(err, WOL_ENOMEM, "out of memory");
 		} else {
-			double cut = kth_score(score, s.n, k, heap);
+			double cut = kth_score(s.score, nknown, k, heap);
 			free(heap);
-			for (size_t i = 0; i < s.n; i++)
-				keep += score[i] <= cut;
+			for (size_t i = 0; i < nknown; i++)
+				keep += s.score[i] <= cut;
 			if (keep > cap) {
 				rc = 1;
 			} else if (!(best->id = malloc(keep * sizeof *best->id)) ||
 			           !(best->score = malloc(keep * sizeof *best->score))) {
 				rc = wol_error_set(err, WOL_ENOMEM, "out of memory");
 			} else {
-				for (size_t i = 0; i < s.n; i++)
-					if (score[i] <= cut) {
+				for (size_t i = 0; i < nknown; i++)
+					if (s.score[i] <= cut) {
 						best->id[best->n] = s.id[i];
-						best->score[best->n++] = score[i];
+						best->score[best->n++] = s.score[i];
 					}
 			}
 		}
 	}
 	best->matches = (sqlite3_int64)s.n;
-	free(score);
 	free(s.id);
-	free(s.freq);
-	free(s.len);
+	free(s.score);
+	free(s.known);
 	if (rc)
 		wol_index__rank_best_free(best);
 	return rc;

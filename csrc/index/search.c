@@ -450,11 +450,11 @@ static int search_once(wol_index *ix, const char *query, int limit, wol_search_r
 	int exact = 0;
 	hit_row *rows = NULL;
 	size_t nrows = 0;
-	if (q.match && !filtered(&q) && q.npos == 1 && q.nneg == 0) {
+	if (q.match && !filtered(&q)) {
 		int vars = sqlite3_limit(ix->db, SQLITE_LIMIT_VARIABLE_NUMBER, -1);
 		size_t cap = vars > 2 * BEST_MAX ? BEST_MAX : (size_t)(vars > 1 ? (vars - 1) / 2 : 0);
 		wol_rank_best best;
-		rc = wol_index__rank_best(ix, q.match, limit, cap, &best, err);
+		rc = wol_index__rank_best(ix, q.match, q.npos, q.nneg, limit, cap, &best, err);
 		if (rc == 0 && best.n) {
 			rc = search_run(ix, &q, limit, 0, &best, out, &rows, &exact, err);
 			nrows = out->n;
