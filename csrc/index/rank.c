@@ -571,7 +571,8 @@ int wol_index__rank_best(wol_index *ix, const char *match, int npos, int nneg, i
                          size_t cap, wol_rank_best *best, wol_error *err)
 {
 	memset(best, 0, sizeof *best);
-	if (limit < 1 || npos < 1 || nneg < 0 || strcmp(wol_index__rank_ready(ix), "wol_bm25") != 0)
+	if (limit < 1 || (size_t)limit > cap || npos < 1 || nneg < 0 ||
+	    strcmp(wol_index__rank_ready(ix), "wol_bm25") != 0)
 		return 1;
 	rank_scan s;
 	memset(&s, 0, sizeof s);
