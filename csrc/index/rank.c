@@ -32,6 +32,7 @@ typedef struct rank_query {
  * connection's or another's (SQLITE_FCNTL_DATA_VERSION, read inside the
  * search's read transaction). */
 struct wol_rank_lens {
+	sqlite3 *db; /* the connection whose data version it is */
 	unsigned version;
 	sqlite3_int64 lo; /* the first row */
 	size_t n;
@@ -263,7 +264,7 @@ static const struct wol_rank_lens *lens_ready(wol_index *ix, int read)
 	if (ix->once || !sqlite3_get_autocommit(ix->db) ||
 	    sqlite3_file_control(ix->db, "main", SQLITE_FCNTL_DATA_VERSION, &v) != SQLITE_OK)
 		return NULL;
-	if (ix->rank_lens && ix->rank_lens->version == v)
+	if (ix->rank_lens && ix->rank_lens->db == ix->db && ix->rank_lens->version == v)
 		return ix->rank_lens;
 	lens_free(ix);
 	if (!read)
@@ -288,6 +289,7 @@ static const struct wol_rank_lens *lens_ready(wol_index *ix, int read)
 		return NULL;
 	}
 	memset(c->len, 0xff, n * sizeof *c->len);
+	c->db = ix->db;
 	c->version = v;
 	c->lo = lo;
 	c->n = n;
