@@ -7,6 +7,8 @@
  * that was half of the search's instructions. Matches come in rowid order,
  * so here one cursor walks fts_docsize alongside them, stepping over the
  * few rows between two matches and seeking only across a wider gap.
+ * A search without filters does not call it per row: its best matches are
+ * ranked at once with the same scores (wol_index__rank_best, below).
  * tests/core/index_rank_spec.lua checks the hits against FTS5's bm25. */
 #include "index/index_int.h"
 
