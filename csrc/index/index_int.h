@@ -67,6 +67,7 @@ struct wol_index {
 	/* a build from nothing: the documents' columns tokenized on the
 	 * reader thread (fts.c) */
 	struct wol_fts_pretok *pretok;
+	struct wol_rank_lens *rank_lens; /* every row's length, kept (rank.c) */
 };
 
 /* ------------------------------------------------- sqlite helpers (sql.c) */
@@ -334,6 +335,24 @@ void wol_index__qahead_free(wol_walk *w);
 const char *wol_index__rank_ready(wol_index *ix);
 /* Forgets the function's statement (before the connection closes). */
 void wol_index__rank_drop(wol_index *ix);
+/* The weights of the FTS5 columns title, body, tags in the ranking. */
+#define WOL_RANK_WEIGHTS "10.0, 1.0, 5.0"
+/* The best matches of a query ranked at once, outside SQL: every match
+ * scoring at most the `limit`-th best score (ties included), with its score
+ * as wol_bm25 gives it, in no order. */
+typedef struct wol_rank_best {
+	sqlite3_int64 *id;
+	double *score;
+	size_t n;
+	sqlite3_int64 matches; /* all of them */
+} wol_rank_best;
+/* Fills *best for the FTS5 expression `match` as query.c builds it (npos
+ * phrases looked for, then nneg excluded) when at most `cap` rows score at
+ * most the `limit`-th best: returns 0. Returns 1 when it does not (the
+ * caller ranks in SQL), or an error. */
+int wol_index__rank_best(wol_index *ix, const char *match, int npos, int nneg, int limit,
+                         size_t cap, wol_rank_best *best, wol_error *err);
+void wol_index__rank_best_free(wol_rank_best *best);
 
 /* ------------------------------------------------------- query (query.c) */
 
@@ -354,6 +373,9 @@ typedef struct wol_query {
 	char after[11];  /* "" or YYYY-MM-DD: date >= after */
 	char before[11]; /* "" or YYYY-MM-DD: date < before */
 	const char *state; /* NULL, "open" or "resolved" (questions only) */
+	/* the phrases of match, in its order: npos looked for (AND), then nneg
+	 * excluded (OR) */
+	int npos, nneg;
 } wol_query;
 
 /* Parses `text` with the index's own tokenizer (unicode61, diacritics

@@ -307,6 +307,8 @@ int wol_query_parse(sqlite3 *db, wol_ctx *ctx, const char *text, wol_query *q, w
 		if (m.oom)
 			rc = wol_error_set(err, WOL_ENOMEM, "out of memory");
 		q->match = wol_buf_detach(&m);
+		q->npos = npos;
+		q->nneg = nneg;
 	}
 	wol_buf_free(&pos);
 	wol_buf_free(&neg);

@@ -7,6 +7,8 @@
  * that was half of the search's instructions. Matches come in rowid order,
  * so here one cursor walks fts_docsize alongside them, stepping over the
  * few rows between two matches and seeking only across a wider gap.
+ * A search without filters does not call it per row: its best matches are
+ * ranked at once with the same scores (wol_index__rank_best, below).
  * tests/core/index_rank_spec.lua checks the hits against FTS5's bm25. */
 #include "index/index_int.h"
 
@@ -25,11 +27,51 @@ typedef struct rank_query {
 	int at_row;
 } rank_query;
 
+/* Every row's length in tokens (the sum of its fts_docsize entry), read
+ * at once by a handle that lives on (the editor's: a `wol` process ranks
+ * once and walks instead), and kept while the database's data version is
+ * the one it was read at: sqlite moves it at every commit, this
+ * connection's or another's (SQLITE_FCNTL_DATA_VERSION, read inside the
+ * search's read transaction). */
+struct wol_rank_lens {
+	sqlite3 *db; /* the connection whose data version it is */
+	unsigned version;
+	sqlite3_int64 lo; /* the first row */
+	size_t n;
+	int *len; /* of row lo + i; -1: no such row */
+};
+
+static void lens_free(wol_index *ix)
+{
+	if (ix->rank_lens)
+		free(ix->rank_lens->len);
+	free(ix->rank_lens);
+	ix->rank_lens = NULL;
+}
+
 void wol_index__rank_drop(wol_index *ix)
 {
 	sqlite3_finalize(ix->rank_ln);
 	ix->rank_ln = NULL;
 	ix->rank_db = NULL;
+	lens_free(ix);
+}
+
+/* The sum of an fts_docsize entry: the columns' lengths, sqlite varints. */
+static int sz_total(const unsigned char *p, int nb)
+{
+	int total = 0;
+	for (int i = 0; i < nb;) {
+		unsigned v = 0;
+		for (int k = 0; i < nb && k < 5; k++) {
+			unsigned char c = p[i++];
+			v = (v << 7) | (c & 0x7f);
+			if (!(c & 0x80))
+				break;
+		}
+		total += (int)v;
+	}
+	return total;
 }
 
 /* Rows a walk steps over before it seeks instead: a step costs about a
@@ -56,20 +98,8 @@ static int walk_len(rank_query *q, sqlite3_int64 id, int *len)
 	}
 	if (!q->at_row || q->at != id)
 		return 0;
-	/* the columns' lengths, each an sqlite varint */
 	const unsigned char *p = sqlite3_column_blob(q->walk, 1);
-	int nb = sqlite3_column_bytes(q->walk, 1), total = 0;
-	for (int i = 0; i < nb;) {
-		unsigned v = 0;
-		for (int k = 0; i < nb && k < 5; k++) {
-			unsigned char c = p[i++];
-			v = (v << 7) | (c & 0x7f);
-			if (!(c & 0x80))
-				break;
-		}
-		total += (int)v;
-	}
-	*len = total;
+	*len = sz_total(p, sqlite3_column_bytes(q->walk, 1));
 	return 1;
 }
 
@@ -103,6 +133,23 @@ static int ln_of(wol_index *ix, double x, double *out)
 	return rc == SQLITE_ROW ? SQLITE_OK : SQLITE_ERROR;
 }
 
+/* One phrase's part of the score: FTS5's bm25 formula, in its order of
+ * floating-point operations. */
+static double bm25_term(double idf, double freq, double ntok, double avgdl)
+{
+	const double k1 = 1.2, b = 0.75;
+	return idf * ((freq * (k1 + 1.0)) / (freq + k1 * (1 - b + b * ntok / avgdl)));
+}
+
+/* bm25's idf of a phrase found in `hits` of `nrow` rows. */
+static int idf_of(wol_index *ix, sqlite3_int64 nrow, sqlite3_int64 hits, double *out)
+{
+	double idf = 0;
+	int rc = ln_of(ix, (nrow - hits + 0.5) / (hits + 0.5), &idf);
+	*out = idf <= 0.0 ? 1e-6 : idf;
+	return rc;
+}
+
 /* The query's statistics, computed on its first row as bm25 does. */
 static rank_query *query_of(const Fts5ExtensionApi *api, Fts5Context *fts, int *rc)
 {
@@ -128,11 +175,8 @@ static rank_query *query_of(const Fts5ExtensionApi *api, Fts5Context *fts, int *
 	for (int i = 0; *rc == SQLITE_OK && i < n; i++) {
 		sqlite3_int64 hits = 0;
 		*rc = api->xQueryPhrase(fts, i, &hits, count_hit);
-		if (*rc == SQLITE_OK) {
-			double idf = 0;
-			*rc = ln_of(q->ix, (q->nrow - hits + 0.5) / (hits + 0.5), &idf);
-			q->idf[i] = idf <= 0.0 ? 1e-6 : idf;
-		}
+		if (*rc == SQLITE_OK)
+			*rc = idf_of(q->ix, q->nrow, hits, &q->idf[i]);
 	}
 	if (*rc == SQLITE_OK)
 		*rc = api->xSetAuxdata(fts, q, query_free);
@@ -144,7 +188,6 @@ static rank_query *query_of(const Fts5ExtensionApi *api, Fts5Context *fts, int *
 static void wol_bm25(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *ctx,
                      int nval, sqlite3_value **val)
 {
-	const double k1 = 1.2, b = 0.75;
 	int rc = SQLITE_OK;
 	rank_query *q = query_of(api, fts, &rc);
 	int ninst = 0;
@@ -169,9 +212,435 @@ static void wol_bm25(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_cont
 	}
 	double D = (double)ntok, score = 0.0;
 	for (int i = 0; i < q->nphrase; i++)
-		score += q->idf[i] * ((q->freq[i] * (k1 + 1.0)) /
-		                      (q->freq[i] + k1 * (1 - b + b * D / q->avgdl)));
+		score += bm25_term(q->idf[i], q->freq[i], D, q->avgdl);
 	sqlite3_result_double(ctx, -1.0 * score);
+}
+
+/* ------------------------------------------ every match ranked at once */
+
+/* A query ranked outside SQL. A statement over its first match calls
+ * wol_rank_scan(fts, <this>, weights...) once, which reads the rows of
+ * each phrase through xQueryPhrase (the walk bm25 makes anyway to count
+ * them for its idf) with the phrase's weighted count in each, and finds the
+ * matches as FTS5 does for the expressions query.c builds: the rows of
+ * every phrase looked for, less those of any excluded one. Each match's
+ * score is then what wol_bm25 gives it (the same statistics, the same
+ * bm25_term in the same order), without a function call, a sort step and a
+ * docsize step per match inside a statement. */
+
+/* The rows of one phrase, in rowid order. */
+typedef struct scan_list {
+	sqlite3_int64 *id;
+	double *freq;
+	int *floor; /* no more than the row's tokens (its instances' offsets) */
+	size_t n, cap;
+	int unordered;
+} scan_list;
+
+typedef struct rank_scan {
+	rank_query q;     /* the statistics, the walk over fts_docsize */
+	int npos, nneg;   /* the phrases looked for, then those excluded */
+	size_t limit;     /* the hits asked for */
+	int called;       /* wol_rank_scan was (on the first match) */
+	int ranked;       /* and ranked every match */
+	int rc;
+	double w[8];
+	int nw;
+	/* the matches; the score of each one `known`, else a bound: no
+	 * more than its score */
+	sqlite3_int64 *id;
+	double *score;
+	unsigned char *known;
+	size_t n;
+} rank_scan;
+
+/* The lengths kept for this connection; when the data moved, read again
+ * if `read` (reading all costs about what walking to every row does: it
+ * pays from the next search on), else NULL. NULL too for a once-handle,
+ * inside an explicit transaction (its writes move the version only when
+ * committed), or when they cannot be read (then the walk). Called inside
+ * the search's read transaction. */
+static const struct wol_rank_lens *lens_ready(wol_index *ix, int read)
+{
+	unsigned v = 0;
+	if (ix->once || !sqlite3_get_autocommit(ix->db) ||
+	    sqlite3_file_control(ix->db, "main", SQLITE_FCNTL_DATA_VERSION, &v) != SQLITE_OK)
+		return NULL;
+	if (ix->rank_lens && ix->rank_lens->db == ix->db && ix->rank_lens->version == v)
+		return ix->rank_lens;
+	lens_free(ix);
+	if (!read)
+		return NULL;
+	sqlite3_stmt *st = NULL;
+	sqlite3_int64 lo = 0, hi = -1, count = 0;
+	if (sqlite3_prepare_v2(ix->db, "SELECT min(id), max(id), count(*) FROM fts_docsize", -1, &st,
+	                       NULL) == SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) == SQLITE_INTEGER) {
+		lo = sqlite3_column_int64(st, 0);
+		hi = sqlite3_column_int64(st, 1);
+		count = sqlite3_column_int64(st, 2);
+	}
+	sqlite3_finalize(st);
+	/* rows are numbered densely; a sparse table is walked instead */
+	if (hi < lo || hi - lo >= 4 * count + 4096)
+		return NULL;
+	struct wol_rank_lens *c = calloc(1, sizeof *c);
+	size_t n = (size_t)(hi - lo) + 1;
+	if (!c || !(c->len = malloc(n * sizeof *c->len))) {
+		free(c);
+		return NULL;
+	}
+	memset(c->len, 0xff, n * sizeof *c->len);
+	c->db = ix->db;
+	c->version = v;
+	c->lo = lo;
+	c->n = n;
+	int rc = sqlite3_prepare_v2(ix->db, "SELECT id, sz FROM fts_docsize", -1, &st, NULL);
+	while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		sqlite3_int64 id = sqlite3_column_int64(st, 0);
+		const unsigned char *p = sqlite3_column_blob(st, 1);
+		if (id >= lo && id <= hi)
+			c->len[id - lo] = sz_total(p, sqlite3_column_bytes(st, 1));
+		rc = SQLITE_OK;
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		free(c->len);
+		free(c);
+		return NULL;
+	}
+	ix->rank_lens = c;
+	return c;
+}
+
+static void list_free(scan_list *l)
+{
+	free(l->id);
+	free(l->freq);
+	free(l->floor);
+}
+
+typedef struct list_fill {
+	scan_list *list;
+	const rank_scan *s;
+} list_fill;
+
+static int list_row(const Fts5ExtensionApi *api, Fts5Context *fts, void *payload)
+{
+	list_fill *lf = payload;
+	scan_list *l = lf->list;
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 1024;
+		sqlite3_int64 *id = realloc(l->id, cap * sizeof *id);
+		if (id)
+			l->id = id;
+		double *freq = id ? realloc(l->freq, cap * sizeof *freq) : NULL;
+		if (freq)
+			l->freq = freq;
+		int *floor = freq ? realloc(l->floor, cap * sizeof *floor) : NULL;
+		if (!floor)
+			return SQLITE_NOMEM;
+		l->floor = floor;
+		l->cap = cap;
+	}
+	/* the instances come column by column, each in order of offset: the
+	 * last one's offset in each column is a token that column has */
+	Fts5PhraseIter it;
+	int ic = -1, io = 0, col = -1, last = 0, floor = 0;
+	double f = 0.0;
+	int rc = api->xPhraseFirst(fts, 0, &it, &ic, &io);
+	for (; rc == SQLITE_OK && ic >= 0; api->xPhraseNext(fts, &it, &ic, &io)) {
+		f += lf->s->nw > ic ? lf->s->w[ic] : 1.0;
+		if (ic != col)
+			floor += col >= 0 ? last + 1 : 0;
+		col = ic;
+		last = io;
+	}
+	floor += col >= 0 ? last + 1 : 0;
+	if (rc != SQLITE_OK)
+		return rc;
+	sqlite3_int64 id = api->xRowid(fts);
+	if (l->n && id <= l->id[l->n - 1])
+		l->unordered = 1;
+	l->id[l->n] = id;
+	l->freq[l->n] = f;
+	l->floor[l->n] = floor;
+	l->n++;
+	return SQLITE_OK;
+}
+
+/* The k-th smallest of n scores (1 <= k <= n), by a max-heap of the k
+ * smallest seen. */
+static double kth_score(const double *score, size_t n, size_t k, double *heap)
+{
+	size_t h = 0;
+	for (size_t i = 0; i < n; i++) {
+		double v = score[i];
+		if (h == k && !(v < heap[0]))
+			continue;
+		size_t at;
+		if (h < k) {
+			at = h++;
+			while (at > 0 && heap[(at - 1) / 2] < v) {
+				heap[at] = heap[(at - 1) / 2];
+				at = (at - 1) / 2;
+			}
+		} else {
+			at = 0;
+			for (;;) {
+				size_t c = 2 * at + 1;
+				if (c >= k)
+					break;
+				if (c + 1 < k && heap[c + 1] > heap[c])
+					c++;
+				if (!(heap[c] > v))
+					break;
+				heap[at] = heap[c];
+				at = c;
+			}
+		}
+		heap[at] = v;
+	}
+	return heap[0];
+}
+
+/* What wol_bm25 gives a row of `ntok` tokens with these counts of the
+ * query's phrases (0 for an excluded one, as FTS5 reports them). With a
+ * number of tokens below the row's, no more than its score: each term
+ * can only grow as ntok shrinks, rounding included. */
+static double score_of(const rank_scan *s, const double *idf, const double *freq, double ntok)
+{
+	double score = 0.0;
+	for (int p = 0; p < s->npos + s->nneg; p++)
+		score += bm25_term(idf[p], freq[p], ntok, s->q.avgdl);
+	return -1.0 * score;
+}
+
+/* The exact score of match i: 0 when its row has no length. */
+static int score_exact(rank_scan *s, size_t i, const double *idf, const double *freqs,
+                       const struct wol_rank_lens *c)
+{
+	sqlite3_int64 id = s->id[i];
+	int len = -1;
+	if (c && id >= c->lo && (sqlite3_uint64)(id - c->lo) < c->n)
+		len = c->len[id - c->lo];
+	if (len < 0 && !walk_len(&s->q, id, &len))
+		return 0;
+	s->score[i] = score_of(s, idf, freqs + i * (size_t)(s->npos + s->nneg), (double)len);
+	s->known[i] = 1;
+	return 1;
+}
+
+/* The scores the answer needs. With the lengths kept, every match's.
+ * Without, each match has a bound (its score with its instances for its
+ * length); the `limit` best bounds are scored exactly, which puts the
+ * limit-th best score at most at the limit-th best of those, U; a match
+ * whose bound is above U cannot score as well, the others are scored
+ * (each pass in rowid order, the walk's). 0 when a row has no length. */
+static int scan_scores(rank_scan *s, const double *idf, const double *freqs, const int *floor)
+{
+	int np = s->npos + s->nneg;
+	/* a query matching an eighth of the rows or more: all lengths, kept */
+	const struct wol_rank_lens *c = lens_ready(s->q.ix, (sqlite3_int64)s->n >= s->q.nrow / 8);
+	size_t k = s->limit < s->n ? s->limit : s->n;
+	if (c || k == s->n) {
+		for (size_t i = 0; i < s->n; i++)
+			if (!score_exact(s, i, idf, freqs, c))
+				return 0;
+		return 1;
+	}
+	double *heap = malloc(k * sizeof *heap), *exact = malloc(s->n * sizeof *exact);
+	int ok = heap && exact;
+	for (size_t i = 0; ok && i < s->n; i++)
+		s->score[i] = score_of(s, idf, freqs + i * (size_t)np, (double)floor[i]);
+	double cut = ok ? kth_score(s->score, s->n, k, heap) : 0;
+	size_t nexact = 0;
+	for (size_t i = 0; ok && i < s->n; i++)
+		if (s->score[i] <= cut) {
+			ok = score_exact(s, i, idf, freqs, NULL);
+			exact[nexact++] = s->score[i];
+		}
+	double upper = ok ? kth_score(exact, nexact, k, heap) : 0;
+	for (size_t i = 0; ok && i < s->n; i++)
+		if (!s->known[i] && s->score[i] <= upper)
+			ok = score_exact(s, i, idf, freqs, NULL);
+	free(heap);
+	free(exact);
+	return ok;
+}
+
+/* The matches of the lists (the phrases' rows), their counts of each
+ * phrase and the bounds of their lengths; then their scores. */
+static int scan_match(rank_scan *s, scan_list *lists, const double *idf)
+{
+	int np = s->npos + s->nneg;
+	const scan_list *first = &lists[0];
+	size_t *at = calloc((size_t)np, sizeof *at);
+	double *freqs = malloc((first->n ? first->n : 1) * (size_t)np * sizeof *freqs);
+	int *floor = malloc((first->n ? first->n : 1) * sizeof *floor);
+	s->id = malloc((first->n ? first->n : 1) * sizeof *s->id);
+	s->score = malloc((first->n ? first->n : 1) * sizeof *s->score);
+	s->known = calloc(first->n ? first->n : 1, 1);
+	int ok = at && freqs && floor && s->id && s->score && s->known;
+	for (size_t r = 0; ok && r < first->n; r++) {
+		sqlite3_int64 id = first->id[r];
+		int match = 1, most = first->floor[r];
+		double *f = freqs + s->n * (size_t)np;
+		f[0] = first->freq[r];
+		for (int p = 1; match && p < np; p++) {
+			const scan_list *l = &lists[p];
+			while (at[p] < l->n && l->id[at[p]] < id)
+				at[p]++;
+			int here = at[p] < l->n && l->id[at[p]] == id;
+			if (p >= s->npos) {
+				match = !here;
+				f[p] = 0.0;
+			} else {
+				match = here;
+				f[p] = here ? l->freq[at[p]] : 0.0;
+				if (here && l->floor[at[p]] > most)
+					most = l->floor[at[p]];
+			}
+		}
+		if (match) {
+			floor[s->n] = most;
+			s->id[s->n++] = id;
+		}
+	}
+	ok = ok && scan_scores(s, idf, freqs, floor);
+	free(at);
+	free(freqs);
+	free(floor);
+	return ok;
+}
+
+static void wol_rank_scan(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *ctx,
+                          int nval, sqlite3_value **val)
+{
+	rank_scan *s = nval > 0 ? sqlite3_value_pointer(val[0], "wol_rank_scan") : NULL;
+	if (!s) {
+		sqlite3_result_error(ctx, "wol_rank_scan: no scan", -1);
+		return;
+	}
+	sqlite3_result_null(ctx);
+	if (s->called)
+		return; /* one call is all it needs */
+	s->called = 1;
+	int np = s->npos + s->nneg;
+	if (s->npos < 1 || api->xPhraseCount(fts) != np)
+		return;
+	for (int i = 1; i < nval && s->nw < (int)(sizeof s->w / sizeof s->w[0]); i++)
+		s->w[s->nw++] = sqlite3_value_double(val[i]);
+	s->q.ix = api->xUserData(fts);
+	scan_list *lists = calloc((size_t)np, sizeof *lists);
+	double *idf = calloc((size_t)np, sizeof *idf);
+	int rc = lists && idf ? SQLITE_OK : SQLITE_NOMEM;
+	sqlite3_int64 ntok = 0;
+	if (rc == SQLITE_OK)
+		rc = api->xRowCount(fts, &s->q.nrow);
+	if (rc == SQLITE_OK)
+		rc = api->xColumnTotalSize(fts, -1, &ntok);
+	if (rc == SQLITE_OK)
+		s->q.avgdl = (double)ntok / (double)s->q.nrow;
+	int ordered = 1;
+	for (int p = 0; rc == SQLITE_OK && p < np; p++) {
+		list_fill lf = {&lists[p], s};
+		rc = api->xQueryPhrase(fts, p, &lf, list_row);
+		ordered = ordered && !lists[p].unordered;
+		if (rc == SQLITE_OK)
+			rc = idf_of(s->q.ix, s->q.nrow, (sqlite3_int64)lists[p].n, &idf[p]);
+	}
+	/* the first match found here is the statement's (a check that the
+	 * matches are FTS5's: both in rowid order) */
+	if (rc == SQLITE_OK && ordered && scan_match(s, lists, idf) && s->n &&
+	    s->id[0] == api->xRowid(fts))
+		s->ranked = 1;
+	for (int p = 0; lists && p < np; p++)
+		list_free(&lists[p]);
+	free(lists);
+	free(idf);
+	s->rc = rc;
+	if (rc != SQLITE_OK)
+		sqlite3_result_error_code(ctx, rc);
+}
+
+void wol_index__rank_best_free(wol_rank_best *best)
+{
+	free(best->id);
+	free(best->score);
+	memset(best, 0, sizeof *best);
+}
+
+int wol_index__rank_best(wol_index *ix, const char *match, int npos, int nneg, int limit,
+                         size_t cap, wol_rank_best *best, wol_error *err)
+{
+	memset(best, 0, sizeof *best);
+	if (limit < 1 || (size_t)limit > cap || npos < 1 || nneg < 0 ||
+	    strcmp(wol_index__rank_ready(ix), "wol_bm25") != 0)
+		return 1;
+	rank_scan s;
+	memset(&s, 0, sizeof s);
+	s.npos = npos;
+	s.nneg = nneg;
+	s.limit = (size_t)limit;
+	sqlite3_stmt *st;
+	int rc = wol_index__prepare(ix,
+	                            "SELECT wol_rank_scan(fts, ?2, " WOL_RANK_WEIGHTS ") FROM fts "
+	                            "WHERE fts MATCH ?1 LIMIT 1",
+	                            &st, err);
+	if (rc)
+		return rc;
+	sqlite3_bind_text(st, 1, match, -1, SQLITE_STATIC);
+	sqlite3_bind_pointer(st, 2, &s, "wol_rank_scan", NULL);
+	int step = sqlite3_step(st);
+	if (step == SQLITE_ROW)
+		step = sqlite3_step(st);
+	sqlite3_finalize(st);
+	sqlite3_finalize(s.q.walk);
+	s.q.walk = NULL;
+	if (step != SQLITE_DONE)
+		rc = wol_index__fail(ix, err, s.rc != SQLITE_OK ? s.rc : step, "ranking");
+	else if (s.called && !s.ranked)
+		rc = 1;
+	/* every match scoring at most the limit-th best score: all have their
+	 * score known (scan_scores) */
+	size_t nknown = 0;
+	for (size_t i = 0; rc == 0 && i < s.n; i++)
+		if (s.known[i]) {
+			s.id[nknown] = s.id[i];
+			s.score[nknown++] = s.score[i];
+		}
+	size_t k = (size_t)limit < nknown ? (size_t)limit : nknown, keep = 0;
+	if (rc == 0 && k) {
+		double *heap = malloc(k * sizeof *heap);
+		if (!heap) {
+			rc = wol_error_set(err, WOL_ENOMEM, "out of memory");
+		} else {
+			double cut = kth_score(s.score, nknown, k, heap);
+			free(heap);
+			for (size_t i = 0; i < nknown; i++)
+				keep += s.score[i] <= cut;
+			if (keep > cap) {
+				rc = 1;
+			} else if (!(best->id = malloc(keep * sizeof *best->id)) ||
+			           !(best->score = malloc(keep * sizeof *best->score))) {
+				rc = wol_error_set(err, WOL_ENOMEM, "out of memory");
+			} else {
+				for (size_t i = 0; i < nknown; i++)
+					if (s.score[i] <= cut) {
+						best->id[best->n] = s.id[i];
+						best->score[best->n++] = s.score[i];
+					}
+			}
+		}
+	}
+	best->matches = (sqlite3_int64)s.n;
+	free(s.id);
+	free(s.score);
+	free(s.known);
+	if (rc)
+		wol_index__rank_best_free(best);
+	return rc;
 }
 
 const char *wol_index__rank_ready(wol_index *ix)
@@ -195,7 +664,8 @@ const char *wol_index__rank_ready(wol_index *ix)
 		ix->rank_ln = NULL;
 		return "bm25";
 	}
-	if (fts->xCreateFunction(fts, "wol_bm25", ix, wol_bm25, NULL) != SQLITE_OK) {
+	if (fts->xCreateFunction(fts, "wol_bm25", ix, wol_bm25, NULL) != SQLITE_OK ||
+	    fts->xCreateFunction(fts, "wol_rank_scan", ix, wol_rank_scan, NULL) != SQLITE_OK) {
 		sqlite3_finalize(ix->rank_ln);
 		ix->rank_ln = NULL;
 	}

@@ -11,7 +11,7 @@
 
 /* The ranking: bm25 with the weights of the FTS5 columns title, body, tags
  * (wol_bm25: FTS5's bm25 with the rows' lengths read at once, rank.c) */
-#define RANK_ARGS "(fts, 10.0, 1.0, 5.0)"
+#define RANK_ARGS "(fts, " WOL_RANK_WEIGHTS ")"
 
 static char *one_line(const char *s, size_t max)
 {
@@ -196,6 +196,31 @@ static char *search_sql(wol_index *ix, const wol_query *q, int shortlist)
 	}
 	return wol_buf_detach(&sql);
 }
+
+/* The statement of a search whose best matches were ranked at once
+ * (wol_index__rank_best, no filters): those `n` rows, bound as (id, score)
+ * pairs, joined to docs, tie-broken as search_sql does, cut to the limit. */
+static char *best_sql(size_t n)
+{
+	wol_buf sql;
+	wol_buf_init(&sql);
+	wol_buf_puts(&sql, "WITH s(id, score) AS (VALUES ");
+	for (size_t i = 0; i < n; i++)
+		wol_buf_puts(&sql, i ? ", (?, ?)" : "(?, ?)");
+	wol_buf_puts(&sql, ") SELECT d.id, d.path, d.kind, d.circle, d.author, d.date, d.title, d.state, "
+	                   "d.qid, d.title_line, d.body_line, d.target, s.score AS score "
+	                   "FROM s JOIN docs d ON d.id = s.id "
+	                   "ORDER BY score, d.sortkey DESC, d.path LIMIT ?");
+	if (sql.oom) {
+		wol_buf_free(&sql);
+		return NULL;
+	}
+	return wol_buf_detach(&sql);
+}
+
+/* The most rows a search ranked at once joins to docs (the limit-th best
+ * score and every row tied with it); more and it is ranked in SQL. */
+#define BEST_MAX 500
 
 static void hits_clear(wol_search_result *out)
 {
@@ -412,10 +437,13 @@ static int hits_finish(wol_index *ix, const wol_query *q, wol_search_result *out
  * details (hits_finish), what those need into *rows_out (out->n of them;
  * the caller frees them with rows_free). */
 static int search_run(wol_index *ix, const wol_query *q, int limit, int shortlist,
-                      wol_search_result *out, hit_row **rows_out, int *exact, wol_error *err)
+                      const wol_rank_best *best, wol_search_result *out, hit_row **rows_out,
+                      int *exact, wol_error *err)
 {
 	*rows_out = NULL;
-	char *sql = search_sql(ix, q, shortlist);
+	if (best)
+		shortlist = 0;
+	char *sql = best ? best_sql(best->n) : search_sql(ix, q, shortlist);
 	if (!sql)
 		return wol_error_set(err, WOL_ENOMEM, "out of memory");
 	sqlite3_stmt *st;
@@ -424,7 +452,11 @@ static int search_run(wol_index *ix, const wol_query *q, int limit, int shortlis
 	if (rc)
 		return rc;
 	int i = 1;
-	if (q->match)
+	for (size_t k = 0; best && k < best->n; k++) {
+		sqlite3_bind_int64(st, i++, best->id[k]);
+		sqlite3_bind_double(st, i++, best->score[k]);
+	}
+	if (q->match && !best)
 		sqlite3_bind_text(st, i++, q->match, -1, SQLITE_STATIC);
 	if (q->match && shortlist)
 		sqlite3_bind_int(st, i++, shortlist);
@@ -508,7 +540,12 @@ static int search_run(wol_index *ix, const wol_query *q, int limit, int shortlis
 	 * scoring more can be among the hits. Every row of the shortlist has
 	 * its docs row, so `limit` hits (or the whole shortlist) come back;
 	 * anything else is not trusted either. */
-	if (exact)
+	/* Ranked at once: every match scoring at most the limit-th best score
+	 * was joined; the hits are the full ranking's when those were all the
+	 * matches, or `limit` of them came back (any other match scores more). */
+	if (exact && best)
+		*exact = (sqlite3_int64)best->n == best->matches || (int)out->n == limit;
+	else if (exact)
 		*exact = listed >= 0 && (listed < shortlist || ((int)out->n == limit && last < worst)) &&
 		         (!cut || (sqlite3_int64)out->n == (listed < limit ? listed : limit));
 	return rc;
@@ -524,8 +561,28 @@ static int search_once(wol_index *ix, const char *query, int limit, wol_search_r
 	int exact = 0;
 	hit_row *rows = NULL;
 	size_t nrows = 0;
-	if (q.match) {
-		rc = search_run(ix, &q, limit, shortlist_size(limit), out, &rows, &exact, err);
+	if (q.match && !filtered(&q)) {
+		int vars = sqlite3_limit(ix->db, SQLITE_LIMIT_VARIABLE_NUMBER, -1);
+		size_t cap = vars > 2 * BEST_MAX ? BEST_MAX : (size_t)(vars > 1 ? (vars - 1) / 2 : 0);
+		wol_rank_best best;
+		rc = wol_index__rank_best(ix, q.match, q.npos, q.nneg, limit, cap, &best, err);
+		if (rc == 0 && best.n) {
+			rc = search_run(ix, &q, limit, 0, &best, out, &rows, &exact, err);
+			nrows = out->n;
+			if (rc || !exact) {
+				hits_clear(out);
+				rows_free(rows, nrows);
+				rows = NULL;
+			}
+		} else if (rc == 0) {
+			exact = 1; /* no match */
+		} else if (rc == 1) {
+			rc = 0; /* ranked in SQL */
+		}
+		wol_index__rank_best_free(&best);
+	}
+	if (rc == 0 && q.match && !exact) {
+		rc = search_run(ix, &q, limit, shortlist_size(limit), NULL, out, &rows, &exact, err);
 		nrows = out->n;
 		if (rc || !exact) {
 			hits_clear(out);
@@ -534,7 +591,7 @@ static int search_once(wol_index *ix, const char *query, int limit, wol_search_r
 		}
 	}
 	if (rc == 0 && !exact) {
-		rc = search_run(ix, &q, limit, 0, out, &rows, NULL, err);
+		rc = search_run(ix, &q, limit, 0, NULL, out, &rows, NULL, err);
 		nrows = out->n;
 	}
 	if (rc == 0)

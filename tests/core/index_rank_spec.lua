@@ -1,5 +1,8 @@
--- Search ranks a shortlist (csrc/index/search.c): FTS5's best matches by
--- score alone are joined to their rows, filtered and tie-broken, and the
+-- Search without filters ranks every match at once outside SQL
+-- (csrc/index/rank.c, wol_index__rank_best: the phrases' rows read through
+-- FTS5, the matches found and scored as FTS5's bm25 scores them); with
+-- filters it ranks a shortlist (csrc/index/search.c): FTS5's best matches
+-- by score alone are joined to their rows, filtered and tie-broken, and the
 -- answer is kept only when it is provably the full ranking's; otherwise
 -- every match is ranked. The score is wol_bm25 (csrc/index/rank.c), FTS5's
 -- bm25 with the rows' lengths read by a walk. The hits must be exactly what
@@ -77,6 +80,9 @@ describe('search ranking', function()
     { 'beta', '"beta"', '1' },
     { 'alpha beta', '"alpha" AND "beta"', '1' },
     { 'alpha -gamma', '("alpha") NOT ("gamma")', '1' },
+    { 'alpha -delta -kappa', '("alpha") NOT ("delta" OR "kappa")', '1' },
+    { 'alpha -"beta gamma"', '("alpha") NOT ("beta" + "gamma")', '1' },
+    { 'gamma "alpha beta"', '"gamma" AND "alpha" + "beta"', '1' },
     { 'alp*', '"alp"*', '1' },
     { 'alpha kind:journal', '"alpha"', "d.kind = 'journal'" },
     { 'alpha author:bob', '"alpha"', "d.author = 'bob'" },
@@ -119,5 +125,71 @@ describe('search ranking', function()
       end
     end
     assert.are.equal(#cases * 10, checked)
+  end)
+
+  -- A `wol` process keeps no lengths: it scores the rows that can be
+  -- among the best by a bound (each row's length at least the offsets of
+  -- its matches) and walks to the lengths of those alone.
+  it('gives the full ranking\'s hits from a `wol` process too, for every filter and limit', function()
+    local checked = 0
+    for _, c in ipairs(cases) do
+      local query, match, where = c[1], c[2], c[3]
+      local expect = sql(h, string.format("SELECT d.path || ' ' || printf('%%.12g', bm25(fts, 10.0, 1.0, 5.0)) " ..
+        "FROM fts JOIN docs d ON d.id = fts.rowid " ..
+        "WHERE fts MATCH '%s' AND %s ORDER BY bm25(fts, 10.0, 1.0, 5.0), d.sortkey DESC, d.path",
+        match:gsub("'", "''"), where))
+      for _, limit in ipairs({ 1, 5, 33, 1000 }) do
+        local out, err, rc = t.wol({ 'search', '--json', '--no-refresh', '--limit', tostring(limit), query }, m)
+        assert.are.equal(0, rc, err)
+        local got = {}
+        for path, score in out:gmatch('"path":"([^"]*)".-"score":([^,}]*)') do
+          table.insert(got, path .. ' ' .. string.format('%.12g', tonumber(score)))
+        end
+        local want = {}
+        for i = 1, math.min(limit, #expect) do
+          want[i] = expect[i]
+        end
+        assert.are.same(want, got, query .. ' limit ' .. limit)
+        checked = checked + 1
+      end
+    end
+    assert.are.equal(#cases * 4, checked)
+  end)
+
+  -- A search ranked at once needs each row's length in tokens, which an
+  -- editor's handle keeps between searches: a change of
+  -- the index, by this handle's refresh or by another process, must be
+  -- seen (the lengths read again), or the scores are the old ones.
+  it('ranks with the rows\' new lengths after the index changes, here or in another process', function()
+    local function expect(query, where)
+      return sql(h, string.format("SELECT d.path || ' ' || printf('%%.12g', bm25(fts, 10.0, 1.0, 5.0)) " ..
+        "FROM fts JOIN docs d ON d.id = fts.rowid " ..
+        "WHERE fts MATCH '%s' AND %s ORDER BY bm25(fts, 10.0, 1.0, 5.0), d.sortkey DESC, d.path", query, where))
+    end
+    local function same(label)
+      for _, query in ipairs({ 'alpha', 'delta' }) do
+        local want = expect('"' .. query .. '"', '1')
+        for _, limit in ipairs({ 3, 1000 }) do
+          local hits = assert(ctx:search(query, { limit = limit, refresh = false }))
+          assert.are.equal(math.min(limit, #want), #hits, label .. ' ' .. query)
+          for i = 1, #hits do
+            assert.are.equal(want[i], hits[i].path .. ' ' .. string.format('%.12g', hits[i].score),
+              label .. ' ' .. query .. ' limit ' .. limit .. ' hit ' .. i)
+          end
+        end
+      end
+    end
+    local filler = string.rep(' filler', 40)
+    same('before')
+    -- this handle's refresh writes: a short matching entry grows
+    t.write(h .. '/journal/2026/2026-08-02.md', '---\ntitle: Day\n---\nalpha delta' .. filler .. '\n')
+    assert(ctx:index_refresh())
+    same('after this handle wrote')
+    -- another process writes: another one grows, one shrinks
+    t.write(h .. '/journal/2026/2026-08-03.md', '---\ntitle: Day\n---\nalpha' .. filler .. filler .. '\n')
+    t.write(h .. '/journal/2026/2026-08-04.md', '---\ntitle: Day\n---\ndelta\n')
+    local _, err, rc = t.wol({ 'index' }, m)
+    assert.are.equal(0, rc, err)
+    same('after another process wrote')
   end)
 end)
