@@ -1,6 +1,8 @@
 /* index/detail.c - the two functions a search's hit details are read
  * with (search.c, hits_details): wol_hit(?, rowid), whether a row is one
- * of the hits, and wol_hitline(fts), where a row's first match is.
+ * of the hits, and wol_hitline(fts), where a row's first match is; and
+ * wol_hitscore(?, rowid), the score of a row ranked outside SQL (rank.c),
+ * which search.c's join of those rows to docs orders by.
  *
  * Details are read for a run of hits with close row ids at once: one
  * FTS5 query over the run's range, its rows kept by wol_hit, so that the
@@ -110,11 +112,10 @@ static void hitline(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_conte
 		sqlite3_result_int(ctx, body >= 0 ? body : title >= 0 ? -1 : -2);
 }
 
-/* wol_hit(?, rowid): whether rowid is in the sorted list bound to the
- * first argument (sqlite3_bind_pointer, type "wol_hits"). */
-static void hit_wanted(sqlite3_context *ctx, int nval, sqlite3_value **val)
+/* Where rowid (the second argument) is in the sorted list bound to the
+ * first (sqlite3_bind_pointer, type "wol_hits"): its index, or -1. */
+static long hit_find(sqlite3_value **val, const wol_index_hits **setp)
 {
-	(void)nval;
 	const wol_index_hits *set = sqlite3_value_pointer(val[0], "wol_hits");
 	sqlite3_int64 id = sqlite3_value_int64(val[1]);
 	size_t lo = 0, hi = set ? set->n : 0;
@@ -125,13 +126,37 @@ static void hit_wanted(sqlite3_context *ctx, int nval, sqlite3_value **val)
 		else
 			hi = mid;
 	}
-	sqlite3_result_int(ctx, set && lo < set->n && set->ids[lo] == id);
+	*setp = set;
+	return set && lo < set->n && set->ids[lo] == id ? (long)lo : -1;
+}
+
+/* wol_hit(?, rowid): whether rowid is in the bound list. */
+static void hit_wanted(sqlite3_context *ctx, int nval, sqlite3_value **val)
+{
+	(void)nval;
+	const wol_index_hits *set;
+	sqlite3_result_int(ctx, hit_find(val, &set) >= 0);
+}
+
+/* wol_hitscore(?, rowid): the score the bound list gives rowid, or NULL. */
+static void hit_score(sqlite3_context *ctx, int nval, sqlite3_value **val)
+{
+	(void)nval;
+	const wol_index_hits *set;
+	long i = hit_find(val, &set);
+	if (i >= 0 && set->score)
+		sqlite3_result_double(ctx, set->score[i]);
+	else
+		sqlite3_result_null(ctx);
 }
 
 int wol_index__detail_add(sqlite3 *db)
 {
 	int rc = sqlite3_create_function_v2(db, "wol_hit", 2, SQLITE_UTF8,
 	                                    NULL, hit_wanted, NULL, NULL, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_create_function_v2(db, "wol_hitscore", 2, SQLITE_UTF8, NULL, hit_score,
+		                                NULL, NULL, NULL);
 	if (rc != SQLITE_OK)
 		return rc;
 	fts5_api *fts = NULL;

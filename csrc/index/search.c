@@ -198,24 +198,70 @@ static char *search_sql(wol_index *ix, const wol_query *q, int shortlist)
 }
 
 /* The statement of a search whose best matches were ranked at once
- * (wol_index__rank_best, no filters): those `n` rows, bound as (id, score)
- * pairs, joined to docs, tie-broken as search_sql does, cut to the limit. */
-static char *best_sql(size_t n)
+ * (wol_index__rank_best, no filters): those rows, their ids a JSON array
+ * (?2) and their scores looked up by wol_hitscore in the list bound to ?1
+ * (detail.c), joined to docs, tie-broken as search_sql does, cut to the
+ * limit (?3). The same text whatever the number of rows: a list of
+ * (?, ?) pairs cost sqlite ~9,000 instructions a row to prepare (300 tied
+ * rows: 2.7 M, more than the rest of a `wol search`). A connection without
+ * wol_hitscore or json_each (sqlite before 3.38) fails to prepare it, and
+ * the search is ranked in SQL. */
+static const char best_sql[] =
+	"SELECT d.id, d.path, d.kind, d.circle, d.author, d.date, d.title, d.state, d.qid, "
+	"d.title_line, d.body_line, d.target, wol_hitscore(?1, d.id) AS score "
+	"FROM json_each(?2) j JOIN docs d ON d.id = j.value "
+	"ORDER BY score, d.sortkey DESC, d.path LIMIT ?3";
+
+/* The ranked rows sorted by id for wol_hitscore, and their ids as JSON. */
+typedef struct best_bind {
+	sqlite3_int64 *ids;
+	double *score;
+	wol_index_hits set;
+	wol_buf json;
+} best_bind;
+
+static int cmp_best(const void *a, const void *b)
 {
-	wol_buf sql;
-	wol_buf_init(&sql);
-	wol_buf_puts(&sql, "WITH s(id, score) AS (VALUES ");
-	for (size_t i = 0; i < n; i++)
-		wol_buf_puts(&sql, i ? ", (?, ?)" : "(?, ?)");
-	wol_buf_puts(&sql, ") SELECT d.id, d.path, d.kind, d.circle, d.author, d.date, d.title, d.state, "
-	                   "d.qid, d.title_line, d.body_line, d.target, s.score AS score "
-	                   "FROM s JOIN docs d ON d.id = s.id "
-	                   "ORDER BY score, d.sortkey DESC, d.path LIMIT ?");
-	if (sql.oom) {
-		wol_buf_free(&sql);
-		return NULL;
+	sqlite3_int64 x = ((const sqlite3_int64 *)a)[0], y = ((const sqlite3_int64 *)b)[0];
+	return x < y ? -1 : x > y;
+}
+
+static int best_bind_make(const wol_rank_best *best, best_bind *bb)
+{
+	memset(bb, 0, sizeof *bb);
+	wol_buf_init(&bb->json);
+	/* (id, index into best) pairs sorted by id */
+	sqlite3_int64 *pairs = malloc(best->n * 2 * sizeof *pairs);
+	bb->ids = malloc(best->n * sizeof *bb->ids);
+	bb->score = malloc(best->n * sizeof *bb->score);
+	if (!pairs || !bb->ids || !bb->score) {
+		free(pairs);
+		return WOL_ENOMEM;
 	}
-	return wol_buf_detach(&sql);
+	for (size_t k = 0; k < best->n; k++) {
+		pairs[2 * k] = best->id[k];
+		pairs[2 * k + 1] = (sqlite3_int64)k;
+	}
+	qsort(pairs, best->n, 2 * sizeof *pairs, cmp_best);
+	wol_buf_puts(&bb->json, "[");
+	for (size_t k = 0; k < best->n; k++) {
+		bb->ids[k] = pairs[2 * k];
+		bb->score[k] = best->score[pairs[2 * k + 1]];
+		wol_buf_printf(&bb->json, k ? ",%lld" : "%lld", (long long)bb->ids[k]);
+	}
+	wol_buf_puts(&bb->json, "]");
+	free(pairs);
+	bb->set.ids = bb->ids;
+	bb->set.score = bb->score;
+	bb->set.n = best->n;
+	return bb->json.oom ? WOL_ENOMEM : 0;
+}
+
+static void best_bind_free(best_bind *bb)
+{
+	free(bb->ids);
+	free(bb->score);
+	wol_buf_free(&bb->json);
 }
 
 /* The most rows a search ranked at once joins to docs (the limit-th best
@@ -362,7 +408,7 @@ static int details_runs(wol_index *ix, const wol_query *q, wol_search_result *ou
 		qsort(refs, n, sizeof *refs, ref_cmp);
 	for (size_t i = 0; i < n; i++)
 		ids[i] = refs[i].id;
-	wol_index_hits set = {ids, n};
+	wol_index_hits set = {ids, NULL, n};
 	sqlite3_bind_text(st, 1, q->match, -1, SQLITE_STATIC);
 	sqlite3_bind_pointer(st, 4, &set, "wol_hits", NULL);
 	for (size_t a = 0, b; rc == 0 && a < n; a = b + 1) {
@@ -441,20 +487,31 @@ static int search_run(wol_index *ix, const wol_query *q, int limit, int shortlis
                       int *exact, wol_error *err)
 {
 	*rows_out = NULL;
-	if (best)
-		shortlist = 0;
-	char *sql = best ? best_sql(best->n) : search_sql(ix, q, shortlist);
-	if (!sql)
-		return wol_error_set(err, WOL_ENOMEM, "out of memory");
 	sqlite3_stmt *st;
-	int rc = wol_index__prepare(ix, sql, &st, err);
-	free(sql);
-	if (rc)
-		return rc;
+	int rc;
 	int i = 1;
-	for (size_t k = 0; best && k < best->n; k++) {
-		sqlite3_bind_int64(st, i++, best->id[k]);
-		sqlite3_bind_double(st, i++, best->score[k]);
+	best_bind bb;
+	if (best) {
+		shortlist = 0;
+		if (best_bind_make(best, &bb) != 0) {
+			best_bind_free(&bb);
+			return wol_error_set(err, WOL_ENOMEM, "out of memory");
+		}
+		if (sqlite3_prepare_v2(ix->db, best_sql, sizeof best_sql, &st, NULL) != SQLITE_OK) {
+			best_bind_free(&bb);
+			*exact = 0; /* no wol_hitscore or json_each here: ranked in SQL */
+			return 0;
+		}
+		sqlite3_bind_pointer(st, i++, &bb.set, "wol_hits", NULL);
+		sqlite3_bind_text(st, i++, bb.json.ptr, (int)bb.json.len, SQLITE_STATIC);
+	} else {
+		char *sql = search_sql(ix, q, shortlist);
+		if (!sql)
+			return wol_error_set(err, WOL_ENOMEM, "out of memory");
+		rc = wol_index__prepare(ix, sql, &st, err);
+		free(sql);
+		if (rc)
+			return rc;
 	}
 	if (q->match && !best)
 		sqlite3_bind_text(st, i++, q->match, -1, SQLITE_STATIC);
@@ -525,6 +582,8 @@ static int search_run(wol_index *ix, const wol_query *q, int limit, int shortlis
 	if (rc == 0 && s != SQLITE_DONE)
 		rc = wol_index__fail(ix, err, s, "search");
 	sqlite3_finalize(st);
+	if (best)
+		best_bind_free(&bb);
 	*rows_out = rows;
 	/* Every match outside the shortlist scores >= its worst score, and every
 	 * match scoring less is in it. So the hits are the full ranking's when
