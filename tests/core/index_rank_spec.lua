@@ -41,6 +41,16 @@ local function sql(home, text)
   return rows
 end
 
+-- The full ranking by FTS5's own bm25 (the sqlite3 shell, not wol): each
+-- match of the FTS5 expression `match` passing the SQL filter `where` on
+-- docs d, as "path score", best first with wol's tie-break.
+local function full_ranking(home, match, where)
+  return sql(home, string.format("SELECT d.path || ' ' || printf('%%.12g', bm25(fts, 10.0, 1.0, 5.0)) " ..
+    "FROM fts JOIN docs d ON d.id = fts.rowid " ..
+    "WHERE fts MATCH '%s' AND %s ORDER BY bm25(fts, 10.0, 1.0, 5.0), d.sortkey DESC, d.path",
+    match:gsub("'", "''"), where))
+end
+
 describe('search ranking', function()
   local m, ctx, h
   setup(function()
@@ -101,10 +111,7 @@ describe('search ranking', function()
     local checked = 0
     for _, c in ipairs(cases) do
       local query, match, where = c[1], c[2], c[3]
-      local expect = sql(h, string.format("SELECT d.path || ' ' || printf('%%.12g', bm25(fts, 10.0, 1.0, 5.0)) " ..
-        "FROM fts JOIN docs d ON d.id = fts.rowid " ..
-        "WHERE fts MATCH '%s' AND %s ORDER BY bm25(fts, 10.0, 1.0, 5.0), d.sortkey DESC, d.path",
-        match:gsub("'", "''"), where))
+      local expect = full_ranking(h, match, where)
       assert.is_true(#expect > 0, query)
       local all = assert(ctx:search(query, { limit = 1000, refresh = false }))
       for _, limit in ipairs({ 1, 2, 5, 13, 20, 33, 50, 77, 120, 1000 }) do
@@ -134,10 +141,7 @@ describe('search ranking', function()
     local checked = 0
     for _, c in ipairs(cases) do
       local query, match, where = c[1], c[2], c[3]
-      local expect = sql(h, string.format("SELECT d.path || ' ' || printf('%%.12g', bm25(fts, 10.0, 1.0, 5.0)) " ..
-        "FROM fts JOIN docs d ON d.id = fts.rowid " ..
-        "WHERE fts MATCH '%s' AND %s ORDER BY bm25(fts, 10.0, 1.0, 5.0), d.sortkey DESC, d.path",
-        match:gsub("'", "''"), where))
+      local expect = full_ranking(h, match, where)
       for _, limit in ipairs({ 1, 5, 33, 1000 }) do
         local out, err, rc = t.wol({ 'search', '--json', '--no-refresh', '--limit', tostring(limit), query }, m)
         assert.are.equal(0, rc, err)
@@ -161,14 +165,9 @@ describe('search ranking', function()
   -- the index, by this handle's refresh or by another process, must be
   -- seen (the lengths read again), or the scores are the old ones.
   it('ranks with the rows\' new lengths after the index changes, here or in another process', function()
-    local function expect(query, where)
-      return sql(h, string.format("SELECT d.path || ' ' || printf('%%.12g', bm25(fts, 10.0, 1.0, 5.0)) " ..
-        "FROM fts JOIN docs d ON d.id = fts.rowid " ..
-        "WHERE fts MATCH '%s' AND %s ORDER BY bm25(fts, 10.0, 1.0, 5.0), d.sortkey DESC, d.path", query, where))
-    end
     local function same(label)
       for _, query in ipairs({ 'alpha', 'delta' }) do
-        local want = expect('"' .. query .. '"', '1')
+        local want = full_ranking(h, '"' .. query .. '"', '1')
         for _, limit in ipairs({ 3, 1000 }) do
           local hits = assert(ctx:search(query, { limit = limit, refresh = false }))
           assert.are.equal(math.min(limit, #want), #hits, label .. ' ' .. query)
