@@ -41,21 +41,6 @@ static void fill_entry(wol_gitindex_entry *e, const char *root, const char *rel,
 	e->path = rel;
 }
 
-static int write_all_fd(int fd, const char *p, size_t n)
-{
-	while (n > 0) {
-		ssize_t w = write(fd, p, n);
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 /* "always": the new index, and what `pre` holds already (the commit's
  * objects and its branch's lock file), fsynced before it replaces the old
  * one. */
@@ -161,7 +146,7 @@ static int write_index_in_place(wol_circle *c, const char *cur, const char *tmp,
 	}
 	unlink(tmp);
 	int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0666);
-	if (fd < 0 || write_all_fd(fd, bytes, len) != 0) {
+	if (fd < 0 || wol_fs_write_all(fd, bytes, len) != 0) {
 		int e = errno;
 		if (fd >= 0)
 			close(fd);

@@ -140,7 +140,7 @@ int wol_fs_read(const char *path, size_t max, int nofollow, char **out, size_t *
 	return 0;
 }
 
-static int write_all(int fd, const char *data, size_t len)
+int wol_fs_write_all(int fd, const char *data, size_t len)
 {
 	while (len > 0) {
 		ssize_t w = write(fd, data, len);
@@ -212,7 +212,7 @@ int wol_fs_write_atomic_x(const char *path, const char *data, size_t len, mode_t
 		rc = wol_error_set(err, WOL_EIO, "write %s: %s", path, strerror(e));
 		goto out;
 	}
-	if (write_all(fd, data, len) != 0 ||
+	if (wol_fs_write_all(fd, data, len) != 0 ||
 	    ((flags & WOL_FS_WRITEOUT) ? wol_fs_writeout(fd) : fsync(fd)) != 0) {
 		int e = errno;
 		rc = wol_error_set(err, WOL_EIO, "write %s: %s", path, strerror(e));

@@ -101,6 +101,9 @@ int wol_text_check(const char *what, const char *s, size_t max, int lines, wol_e
 
 /* ------------------------------------------------ file system (fs.c) */
 
+/* Writes all `len` bytes to fd (again after EINTR and short writes): 0, or
+ * -1 with errno set. */
+int wol_fs_write_all(int fd, const char *data, size_t len);
 int wol_fs_mkdirs(const char *path, mode_t mode, wol_error *err);
 /* Reads a whole regular file (no symlink following when nofollow is set);
  * refuses files larger than `max` bytes. *out is NUL-terminated. */
