@@ -52,7 +52,7 @@ struct wol_index {
 	char *kept_key;
 	long long kept_version;
 	/* the ranking function (rank.c): the connection it was added to */
-	struct wol_jwatch *jw; /* the journal's folders watched (walk.c) */
+	struct wol_jwatch *jw; /* the journal's folders watched (walk_journal.c) */
 	/* raw trees read by the last tree diffs, by id (plan.c) */
 	struct wol_tree_cached *trees;
 	size_t ntrees;
@@ -205,6 +205,7 @@ int wol_index__load_known(wol_walk *w);
 int wol_index__load_known_paths(wol_walk *w, const wol_strv *paths);
 /* Notes that the question circle/qid must be replayed. */
 int wol_index__mark_affected(wol_walk *w, const char *circle, const char *qid);
+/* walk_journal.c */
 /* The journal: every entry stat'ed, or, in a handle that watches its
  * folders (inotify) since a full walk and whose rows are the ones its last
  * refresh kept, only the entries the events name and the racy rows. */
@@ -255,6 +256,16 @@ int wol_index__circle_head(wol_walk *w, const char *circle, const char *old, con
  * changed since the index recorded it. */
 int wol_index__visit(wol_walk *w, const char *rel, const char *abs, const struct stat *st,
                      const wol_index_place *pl);
+/* dir + "/" + name in buf (no allocation); NULL when it does not fit. */
+const char *wol_index__path_join(char *buf, size_t cap, const char *dir, size_t dirlen,
+                                 const char *name);
+/* Whether a file name ends in ".md" (and is more than that). */
+int wol_index__md_name(const char *name);
+/* Whether a folder name is a year, "YYYY". */
+int wol_index__is_year(const char *s);
+/* The names of the subdirectories of $WOL_HOME/<reldir> that `ok`
+ * accepts, sorted, into out. */
+int wol_index__subdirs(wol_walk *w, const char *reldir, int (*ok)(const char *), wol_strv *out);
 
 /* walk_people.c: your list of people, kind "person" (private, no circle) */
 /* Whether rel (relative to $WOL_HOME) is a person's file, people/<slug>.md. */

@@ -197,7 +197,7 @@ describe('index: incremental refresh', function()
     assert.are.same({ 1500, 1500, 1500 }, { first.stat, first.read, first.docs })
     for i = 1, 3 do
       -- after the first, the journal's 500 entries are known unchanged from
-      -- the watch on their folders (csrc/index/walk.c) and not stat'ed
+      -- the watch on their folders (csrc/index/walk_journal.c) and not stat'ed
       local again = assert(ctx:index_refresh())
       assert.are.same({ i == 1 and 1500 or 1000, 0, 0, 0, 0 },
         { again.stat, again.read, again.added, again.updated, again.removed })
