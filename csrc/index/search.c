@@ -488,7 +488,7 @@ static int search_run(wol_index *ix, const wol_query *q, int limit, int shortlis
 {
 	*rows_out = NULL;
 	sqlite3_stmt *st;
-	int rc;
+	int rc = 0;
 	int i = 1;
 	best_bind bb;
 	if (best) {
