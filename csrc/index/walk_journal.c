@@ -457,33 +457,7 @@ int wol_index__walk_journal(wol_walk *w)
 		snprintf(rel, sizeof rel, "journal/%s", years.v[i]);
 		wol_index_place pl = {.kind = "journal"};
 		/* the date comes from each file's name, when it is read (visit) */
-		char *absdir = wol_strfmt("%s/%s", home, rel);
-		DIR *d = absdir ? opendir(absdir) : NULL;
-		if (!absdir)
-			rc = wol_error_set(w->err, WOL_ENOMEM, "out of memory");
-		if (d) {
-			struct dirent *de;
-			while (rc == 0 && (de = readdir(d)) != NULL) {
-				if (de->d_name[0] == '.' || !wol_index__md_name(de->d_name))
-					continue;
-				if (de->d_type != DT_REG && de->d_type != DT_UNKNOWN)
-					continue;
-				struct stat st;
-				if (fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0)
-					continue;
-				w->rep->stat++;
-				if (!S_ISREG(st.st_mode))
-					continue;
-				char relbuf[4096], absbuf[4096];
-				const char *frel = wol_index__path_join(relbuf, sizeof relbuf, rel, strlen(rel), de->d_name);
-				const char *fabs =
-					wol_index__path_join(absbuf, sizeof absbuf, absdir, strlen(absdir), de->d_name);
-				if (frel && fabs)
-					rc = wol_index__visit(w, frel, fabs, &st, &pl);
-			}
-			closedir(d);
-		}
-		free(absdir);
+		rc = wol_index__walk_files(w, rel, &pl, NULL);
 	}
 	wol_strv_clear(&years);
 	if (rc == 0 && ix->jw && !w->counting)
