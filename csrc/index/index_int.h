@@ -350,6 +350,10 @@ const char *wol_index__rank_ready(wol_index *ix);
 void wol_index__rank_drop(wol_index *ix);
 /* The weights of the FTS5 columns title, body, tags in the ranking. */
 #define WOL_RANK_WEIGHTS "10.0, 1.0, 5.0"
+/* The full-text table's tokenizer option (schema.c declares the table with
+ * it; query.c tokenises a search's words with the same): unicode61's
+ * remove_diacritics level. */
+#define WOL_FTS_DIACRITICS "2"
 /* The best matches of a query ranked at once, outside SQL: every match
  * scoring at most the `limit`-th best score (ties included), with its score
  * as wol_bm25 gives it, in no order. */

@@ -62,7 +62,7 @@ static int tokenizer_open(sqlite3 *db, tokenizer *tz, wol_error *err)
 	void *ud = NULL;
 	if (fts->xFindTokenizer(fts, "unicode61", &ud, &tz->api) != SQLITE_OK)
 		return wol_error_set(err, WOL_ESQL, "search: the unicode61 tokenizer is missing");
-	const char *args[] = {"remove_diacritics", "2"};
+	const char *args[] = {"remove_diacritics", WOL_FTS_DIACRITICS};
 	if (tz->api.xCreate(ud, args, 2, &tz->tok) != SQLITE_OK)
 		return wol_error_set(err, WOL_ESQL, "search: cannot create the tokenizer");
 	return 0;

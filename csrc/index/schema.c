@@ -62,7 +62,7 @@ static const char *const migrations[] = {
 	"CREATE INDEX docs_walk ON docs(path, size, mtime, racy);" /* what a refresh compares */
 	"CREATE INDEX docs_kind ON docs(kind, date);"
 	"CREATE VIRTUAL TABLE fts USING fts5(title, body, tags,"
-	" tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3');"
+	" tokenize = 'unicode61 remove_diacritics " WOL_FTS_DIACRITICS "', prefix = '2 3');"
 	/* a bigger in-memory term table before flushing a segment: a full
 	 * build writes fewer, larger segments and merges less */
 	"INSERT INTO fts(fts, rank) VALUES('hashsize', 16777216);"
