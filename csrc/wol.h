@@ -98,6 +98,11 @@ typedef struct wol_libinfo {
  * that never touch a repository never pay for it. */
 WOL_API int wol_init(wol_error *err);
 WOL_API void wol_shutdown(void);
+/* For a program that owns its process and ends after its work (the CLI),
+ * never for a module inside an editor: a build of the index from nothing
+ * may then set the C library's allocator for its big working set for the
+ * rest of the process (util/mem.c). */
+WOL_API void wol_allow_bulk_memory(void);
 WOL_API const char *wol_version(void);
 WOL_API void wol_version_libs(wol_libinfo *out);
 

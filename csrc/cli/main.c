@@ -541,6 +541,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "%s\n", err.msg);
 		return WOL_EXIT_FAIL;
 	}
+	wol_allow_bulk_memory();
 	wol_cli cli;
 	memset(&cli, 0, sizeof cli);
 	int rc = run(&cli, argc, argv);

@@ -431,6 +431,9 @@ static int build_fresh(wol_index *ix, wol_index_report *rep, wol_error *err)
 		goto out;
 	}
 	wol_index__drop_kept(ix);
+	/* FTS5's terms, sqlite's page cache (cache_size below), the reader's
+	 * texts: in a heap grown once, in 2 MB pages (util/mem.c) */
+	wol_mem_bulk_begin(WOL_INDEX_BUILD_HASHSIZE + (64L << 20));
 	sqlite3 *db = ix->db;
 	ix->db = bdb;
 	/* before the table is made: FTS5 then makes its tokenizer with ours */

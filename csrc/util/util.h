@@ -180,6 +180,13 @@ int wol_ctx_handle(const wol_ctx *ctx, const char **out, wol_error *err);
 int wol_ctx_mkdir(const wol_ctx *ctx, const char *rel, mode_t mode, char **out,
                   wol_error *err);
 
+/* ------------------------------------------------- the allocator (mem.c) */
+
+/* Before a build from nothing: keeps freed memory in the process and grows
+ * the heap by `bytes` backed by 2 MB pages where the kernel allows, for
+ * the rest of the process; only after wol_allow_bulk_memory, once. */
+void wol_mem_bulk_begin(size_t bytes);
+
 /* ------------------------------------------------------ markdown (md.c) */
 
 /* Is the line [s, s+n) a Markdown heading (up to 3 spaces, 1 to 6 '#',

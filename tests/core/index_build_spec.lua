@@ -245,6 +245,45 @@ describe('index: a build from nothing', function()
     end
   end)
 
+  it('in the CLI grows its heap once, in 2 MB pages; in another program it leaves the allocator alone', function()
+    -- (csrc/util/mem.c; the sanitizer's CLI has an allocator of its own)
+    if interp ~= 'luajit' then return end
+    if select(2, t.sh('command -v strace')) ~= 0 then
+      pending('strace is needed to see the process ask for 2 MB pages (make deps-test installs it)')
+      return
+    end
+    local m = home()
+    local db = m.wol_home .. '/index.db'
+    local trace = m.home .. '/madvise.trace'
+    local function hugepage_asks(cmd)
+      local _, rc = t.sh(string.format('env %s strace -f -qq -e trace=madvise -o %s %s >/dev/null 2>&1', t.env(m),
+        t.shquote(trace), cmd))
+      assert.are.equal(0, rc)
+      local n = 0
+      for _ in (t.read(trace) or ''):gmatch('MADV_HUGEPAGE') do
+        n = n + 1
+      end
+      return n
+    end
+    -- a build from nothing: once, for the heap it grew
+    t.sh('rm -f ' .. t.shquote(db) .. '*')
+    assert.are.equal(1, hugepage_asks(t.shquote(t.bin) .. ' index'))
+    -- a refresh with nothing to build: never
+    assert.are.equal(0, hugepage_asks(t.shquote(t.bin) .. ' index'))
+    -- the module building from nothing inside another program (an
+    -- editor's process): never, and the build is the same
+    local cli = dump(db)
+    t.sh('rm -f ' .. t.shquote(db) .. '*')
+    local lua = string.format('local c = assert(require("wol.core").open({ home = %q })); ' ..
+      'assert(c:index_refresh()); c:close()', m.wol_home)
+    assert.are.equal(0, hugepage_asks('luajit -e ' .. t.shquote(lua)))
+    local module = dump(db)
+    for _, tab in ipairs(TABLES) do
+      local name = tab:match('^%S+')
+      assert.are.equal(cli[name], module[name], name)
+    end
+  end)
+
   it('killed midway leaves index.db as it was, and the next build starts again', function()
     if interp ~= 'luajit' then return end -- drives the CLI; one run is enough
     if select(2, t.sh('command -v strace')) ~= 0 then
