@@ -144,13 +144,14 @@ static int db_open(wol_index *ix, wol_error *err)
 		 * ~460 page faults. Lines are then allocated as they are used.
 		 * Only possible before sqlite is initialised (the first open in
 		 * this process); later, or when someone else in the process
-		 * initialised it, the call fails and changes nothing. */
+		 * initialised it, the call fails and changes nothing. Nor does
+		 * sqlite count the memory it uses: the count takes a global
+		 * mutex at every allocation. (Both are the process's: another
+		 * user of this libsqlite3 in an editor would read 0 from
+		 * sqlite3_memory_used().) */
 		configured = 1;
 		sqlite3_config(SQLITE_CONFIG_PAGECACHE, (void *)0, 0, 0);
 		sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
-
-
-
 	}
 	/* the index holds the private journal: create it 0600 (sqlite gives its
 	 * -wal and -shm files the same mode) */
