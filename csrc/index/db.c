@@ -22,17 +22,17 @@
  * shadow page tables). A search with its refresh reads ~160 pages, few of
  * them twice: with 50 lines it reads ~200 (recycling lines) and touches
  * ~110 fewer pages. */
-/* A once-handle also reads index.db through a mapping of the file: a page
- * the search reads is then the page cache's own, without a pread or a
- * copy into fresh heap memory (bench/start.sh: 16 fewer page faults and
- * 22 fewer system calls, the kernel mapping the pages around each fault
- * at once). The editor's handles do not (see db_open): a file truncated
- * behind sqlite's back while it is mapped is a SIGBUS, and in a process
- * that lives for one command that means one failed command, when someone
- * other than sqlite shrinks the file in the milliseconds it runs (sqlite
- * itself never shrinks this file: no VACUUM, no auto_vacuum); a file
- * damaged before is found as before (sqlite maps only the file's size). */
-#define ONCE_CACHE "PRAGMA cache_size = 50; PRAGMA mmap_size = 1073741824"
+/* A once-handle (a `wol` process's one search) keeps few pages, and
+ * reads them with pread into the same few buffers. It used to map
+ * index.db instead (`mmap_size`): on a small circle that saved 16 page
+ * faults and 22 system calls, but a search of bench/index.sh's 15,000
+ * documents then touched ~370 pages of the mapping, each a page fault,
+ * where 25 buffers reused take ~180 faults in all for ~40 more preads; on
+ * a virtual machine where a fault costs 16-23 us and a pread 3-4 us
+ * (bench/ANALYSIS.md, "CLI search, third round") that is 3 ms of a 13 ms
+ * search, and elsewhere the two ways cost about the same. Nor can a file
+ * shortened behind sqlite's back then kill the process with SIGBUS. */
+#define ONCE_CACHE "PRAGMA cache_size = 25"
 
 int wol_index__corrupt_rc(int rc)
 {
@@ -180,9 +180,8 @@ static int db_open(wol_index *ix, wol_error *err)
 		ix->dev = sb.st_dev;
 		ix->ino = sb.st_ino;
 	}
-	/* no mmap (but for a once-handle, ONCE_CACHE): a file truncated
-	 * behind sqlite's back (a damaged index) would kill the editor with
-	 * SIGBUS instead of giving an error */
+	/* no mmap: a file truncated behind sqlite's back (a damaged index)
+	 * would kill the editor with SIGBUS instead of giving an error */
 	/* journal_size_limit: the last connection to close checkpoints the
 	 * WAL and, with a limit set, truncates it to nothing. Without one the
 	 * kept (PERSIST_WAL) file still held the checkpointed frames: every
