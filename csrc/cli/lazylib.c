@@ -30,6 +30,7 @@ struct wol_lazylib {
 	const char *symbols; /* the names, each ending in NUL, then an empty one */
 	void **table;        /* one slot per name, in the same order */
 	unsigned long count;
+	const char *own;     /* "$ORIGIN/FILE", tried before the soname; or NULL */
 };
 
 void wol_lazylib_load(struct wol_lazylib *lib);
@@ -60,7 +61,17 @@ void wol_lazylib_load(struct wol_lazylib *lib)
 		pthread_mutex_unlock(&lazy_mutex);
 		return;
 	}
-	void *h = dlopen(lib->soname, LAZY_FLAGS);
+	/* A library of the program's own (sqlite: bin/wol-sqlite3.so, built
+	 * by the Makefile from the system's static libsqlite3.a and bound to
+	 * itself, -Bsymbolic) relocates in a fraction of the time the
+	 * system's takes: Debian's libsqlite3.so has its ~1,500 calls and
+	 * pointers to its own functions looked up by name through every
+	 * loaded object (bench/ANALYSIS.md, "CLI search, third round"). When
+	 * it is not there (a program copied without it, a build without the
+	 * static library) the system's does the same work. */
+	void *h = lib->own ? dlopen(lib->own, LAZY_FLAGS) : NULL;
+	if (!h)
+		h = dlopen(lib->soname, LAZY_FLAGS);
 	if (!h)
 		lazy_fail(lib, dlerror());
 	const char *s = lib->symbols;
