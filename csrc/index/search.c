@@ -226,6 +226,23 @@ static int cmp_best(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/* Appends a comma when `comma`, then the decimal digits of v: what ",%lld"
+ * writes, without printf's machinery (300 ids cost 0.23 M instructions
+ * through wol_buf_printf, more than the rest of building the list). */
+static void put_id(wol_buf *b, int comma, sqlite3_int64 v)
+{
+	char d[24], *p = d + sizeof d;
+	unsigned long long u = v < 0 ? 0 - (unsigned long long)v : (unsigned long long)v;
+	do
+		*--p = (char)('0' + u % 10);
+	while ((u /= 10) != 0);
+	if (v < 0)
+		*--p = '-';
+	if (comma)
+		*--p = ',';
+	wol_buf_put(b, p, (size_t)(d + sizeof d - p));
+}
+
 static int best_bind_make(const wol_rank_best *best, best_bind *bb)
 {
 	memset(bb, 0, sizeof *bb);
@@ -247,7 +264,7 @@ static int best_bind_make(const wol_rank_best *best, best_bind *bb)
 	for (size_t k = 0; k < best->n; k++) {
 		bb->ids[k] = pairs[2 * k];
 		bb->score[k] = best->score[pairs[2 * k + 1]];
-		wol_buf_printf(&bb->json, k ? ",%lld" : "%lld", (long long)bb->ids[k]);
+		put_id(&bb->json, k > 0, bb->ids[k]);
 	}
 	wol_buf_puts(&bb->json, "]");
 	free(pairs);
