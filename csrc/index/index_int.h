@@ -23,7 +23,7 @@
 
 #include "format/layout.h"
 
-#define WOL_INDEX_SCHEMA_VERSION 5
+#define WOL_INDEX_SCHEMA_VERSION 6
 #define WOL_INDEX_LOCK_WAIT_MS 60000
 /* PRAGMA application_id of an index.db made by a build from nothing
  * (refresh.c): an empty index without it has never been built */
@@ -127,8 +127,12 @@ int wol_index__detail_add(sqlite3 *db);
 int wol_index__migrate(wol_index *ix, int from, wol_error *err);
 /* Drops every table (a rebuild). */
 extern const char *const wol_index__drop_all;
-/* Around a build from nothing: the `daily` triggers dropped, then `daily`
- * filled at once and the triggers put back. */
+/* Makes this connection's TEMP triggers that keep `daily` in step with
+ * docs, when it has not got them: before any docs row is written
+ * (wol_index__writers calls it), inside the writer's transaction. */
+int wol_index__daily_keep(wol_index *ix, wol_error *err);
+/* Around a build from nothing: the connection's `daily` triggers dropped,
+ * then `daily` filled at once (the next writer makes the triggers). */
 extern const char *const wol_index__daily_bulk_begin;
 extern const char *const wol_index__daily_bulk_end;
 
@@ -178,6 +182,8 @@ typedef struct wol_walk {
 	struct wol_fts_op *fq;
 	size_t nfq, cfq, fq_bytes;
 	int fts_now; /* write them at once (a build from nothing) */
+	int bulk;    /* a build from nothing: no `daily` triggers, `daily`
+	              * filled at the end (schema.c) */
 	struct wol_index_pipe *pipe; /* a build from nothing: the reader thread (extract.c) */
 	struct wol_qahead *qahead;   /* questions it read ahead (extract.c) */
 	size_t nqahead, cqahead;

@@ -18,27 +18,66 @@
 	".author AND kind = " r ".kind AND n <= 0;"
 
 /* The triggers that keep `daily` in step with docs one row at a time, and
- * the statement that fills it at once. A build from nothing drops the
- * triggers, fills `daily` once at the end and puts them back: firing them
- * for every one of 15,000 new rows made the full build two to three times
- * slower. */
+ * the statement that fills it at once.
+ *
+ * They are TEMP triggers: a connection makes them for itself before it
+ * first writes a docs row (wol_index__daily_keep, which
+ * wol_index__writers, the one place that prepares the statements writing
+ * docs rows, calls first), and they go with the connection. Kept in the
+ * file (schemas 2 to 5), every connection parsed them with the schema at
+ * its first statement, a reader too: ~0.4 M of the 7.3 M instructions of
+ * a `wol search` process (bench/ANALYSIS.md, "CLI search, third round").
+ *
+ * A build from nothing goes without them and fills `daily` once at the
+ * end: firing them for every one of 15,000 new rows made the full build
+ * two to three times slower. */
+#define DAILY_TRIGGER(name, event, r, body)                                               \
+	"CREATE TEMP TRIGGER " name " AFTER " event " ON docs WHEN " DAILY_ROW(r) " BEGIN " \
+	body " END;"
 #define DAILY_TRIGGERS                                                                    \
-	"CREATE TRIGGER docs_daily_ins AFTER INSERT ON docs WHEN " DAILY_ROW("new") " BEGIN " \
-	DAILY_ADD("new") " END;"                                                              \
-	"CREATE TRIGGER docs_daily_del AFTER DELETE ON docs WHEN " DAILY_ROW("old") " BEGIN " \
-	DAILY_SUB("old") " END;"                                                              \
-	"CREATE TRIGGER docs_daily_upd_old AFTER UPDATE OF kind, circle, author, date ON docs " \
-	"WHEN " DAILY_ROW("old") " BEGIN " DAILY_SUB("old") " END;"                           \
-	"CREATE TRIGGER docs_daily_upd_new AFTER UPDATE OF kind, circle, author, date ON docs " \
-	"WHEN " DAILY_ROW("new") " BEGIN " DAILY_ADD("new") " END;"
+	DAILY_TRIGGER("docs_daily_ins", "INSERT", "new", DAILY_ADD("new"))                    \
+	DAILY_TRIGGER("docs_daily_del", "DELETE", "old", DAILY_SUB("old"))                    \
+	DAILY_TRIGGER("docs_daily_upd_old", "UPDATE OF kind, circle, author, date", "old",     \
+	              DAILY_SUB("old"))                                                       \
+	DAILY_TRIGGER("docs_daily_upd_new", "UPDATE OF kind, circle, author, date", "new",     \
+	              DAILY_ADD("new"))
+#define DAILY_NTRIGGERS 4
+/* the same names, as schemas 2 to 5 kept them in the file (db: main) or as
+ * a connection keeps them now (temp) */
+#define DAILY_DROP(db)                                                                    \
+	"DROP TRIGGER IF EXISTS " db ".docs_daily_ins;"                                     \
+	"DROP TRIGGER IF EXISTS " db ".docs_daily_del;"                                     \
+	"DROP TRIGGER IF EXISTS " db ".docs_daily_upd_old;"                                 \
+	"DROP TRIGGER IF EXISTS " db ".docs_daily_upd_new;"
 #define DAILY_FILL                                                                        \
 	"INSERT INTO daily SELECT circle, date, author, kind, count(*) FROM docs WHERE "      \
 	DAILY_ROW("docs") " GROUP BY circle, date, author, kind;"
-const char *const wol_index__daily_bulk_begin = "DROP TRIGGER IF EXISTS docs_daily_ins;"
-                                                "DROP TRIGGER IF EXISTS docs_daily_del;"
-                                                "DROP TRIGGER IF EXISTS docs_daily_upd_old;"
-                                                "DROP TRIGGER IF EXISTS docs_daily_upd_new;";
-const char *const wol_index__daily_bulk_end = "DELETE FROM daily;" DAILY_FILL DAILY_TRIGGERS;
+const char *const wol_index__daily_bulk_begin = DAILY_DROP("temp");
+const char *const wol_index__daily_bulk_end = "DELETE FROM daily;" DAILY_FILL;
+
+int wol_index__daily_keep(wol_index *ix, wol_error *err)
+{
+	sqlite3_stmt *st;
+	int rc = wol_index__prepare(ix,
+	                            "SELECT count(*) FROM temp.sqlite_master WHERE type = 'trigger' "
+	                            "AND name IN ('docs_daily_ins', 'docs_daily_del', "
+	                            "'docs_daily_upd_old', 'docs_daily_upd_new')",
+	                            &st, err);
+	if (rc)
+		return rc;
+	int s = sqlite3_step(st);
+	int n = s == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
+	sqlite3_finalize(st);
+	if (s != SQLITE_ROW)
+		return wol_index__fail(ix, err, s, "reading the temporary schema");
+	if (n == DAILY_NTRIGGERS)
+		return 0;
+	/* none yet, or some (a statement of them that failed): all afresh. In
+	 * the caller's transaction: rolled back, they are gone again, and the
+	 * next writer makes them. */
+	rc = wol_index__exec(ix, DAILY_DROP("temp"), err);
+	return rc ? rc : wol_index__exec(ix, DAILY_TRIGGERS, err);
+}
 
 /* Schema migrations: migrations[v] takes user_version v to v + 1. */
 static const char *const migrations[] = {
@@ -75,7 +114,7 @@ static const char *const migrations[] = {
 	" kind TEXT NOT NULL, n INTEGER NOT NULL, PRIMARY KEY(circle, day, author, kind))"
 	" WITHOUT ROWID;"
 	"CREATE INDEX daily_author ON daily(circle, author, day);"
-	DAILY_TRIGGERS DAILY_FILL,
+	DAILY_FILL, /* (and the triggers, in the file until schema 6) */
 	/* 2 -> 3: `qlist`, each question's listing row as question/replay.c
 	 * computes it (qlist.c). Question files are marked racy and the heads
 	 * forgotten so that the next refresh reads them again and fills it. */
@@ -96,6 +135,10 @@ static const char *const migrations[] = {
 	 * rows recorded racily, which such a refresh looks at again */
 	"ALTER TABLE heads ADD COLUMN tree TEXT;"
 	"CREATE INDEX docs_racy ON docs(path) WHERE racy <> 0;",
+	/* 5 -> 6: the `daily` triggers leave the file: each connection that
+	 * writes docs rows makes them as TEMP triggers (above). `daily` itself
+	 * is as they left it. */
+	DAILY_DROP("main"),
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
