@@ -68,6 +68,12 @@ struct wol_index {
 	 * reader thread (fts.c) */
 	struct wol_fts_pretok *pretok;
 	struct wol_rank_lens *rank_lens; /* every row's length, kept (rank.c) */
+	/* the connection whose `daily` triggers wol_index__daily_keep made,
+	 * its statement reading the temporary schema's cookie, and the cookie
+	 * they left (-1: none) */
+	sqlite3 *daily_db;
+	sqlite3_stmt *daily_st;
+	int daily_cookie;
 };
 
 /* ------------------------------------------------- sqlite helpers (sql.c) */
@@ -131,6 +137,8 @@ extern const char *const wol_index__drop_all;
  * docs, when it has not got them: before any docs row is written
  * (wol_index__writers calls it), inside the writer's transaction. */
 int wol_index__daily_keep(wol_index *ix, wol_error *err);
+/* Forgets them (the connection is closing). */
+void wol_index__daily_drop(wol_index *ix);
 /* Around a build from nothing: the connection's `daily` triggers dropped,
  * then `daily` filled at once (the next writer makes the triggers). */
 extern const char *const wol_index__daily_bulk_begin;

@@ -41,7 +41,6 @@
 	              DAILY_SUB("old"))                                                       \
 	DAILY_TRIGGER("docs_daily_upd_new", "UPDATE OF kind, circle, author, date", "new",     \
 	              DAILY_ADD("new"))
-#define DAILY_NTRIGGERS 4
 /* the same names, as schemas 2 to 5 kept them in the file (db: main) or as
  * a connection keeps them now (temp) */
 #define DAILY_DROP(db)                                                                    \
@@ -55,28 +54,60 @@
 const char *const wol_index__daily_bulk_begin = DAILY_DROP("temp");
 const char *const wol_index__daily_bulk_end = "DELETE FROM daily;" DAILY_FILL;
 
-int wol_index__daily_keep(wol_index *ix, wol_error *err)
+void wol_index__daily_drop(wol_index *ix)
 {
-	sqlite3_stmt *st;
-	int rc = wol_index__prepare(ix,
-	                            "SELECT count(*) FROM temp.sqlite_master WHERE type = 'trigger' "
-	                            "AND name IN ('docs_daily_ins', 'docs_daily_del', "
-	                            "'docs_daily_upd_old', 'docs_daily_upd_new')",
-	                            &st, err);
-	if (rc)
-		return rc;
-	int s = sqlite3_step(st);
-	int n = s == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
-	sqlite3_finalize(st);
+	sqlite3_finalize(ix->daily_st);
+	ix->daily_st = NULL;
+	ix->daily_db = NULL;
+	ix->daily_cookie = -1;
+}
+
+/* The connection's temporary schema cookie, which sqlite changes with
+ * every change of that schema and puts back with a rolled back
+ * transaction. */
+static int temp_cookie(wol_index *ix, int *out, wol_error *err)
+{
+	sqlite3_reset(ix->daily_st);
+	int s = sqlite3_step(ix->daily_st);
 	if (s != SQLITE_ROW)
 		return wol_index__fail(ix, err, s, "reading the temporary schema");
-	if (n == DAILY_NTRIGGERS)
-		return 0;
-	/* none yet, or some (a statement of them that failed): all afresh. In
-	 * the caller's transaction: rolled back, they are gone again, and the
-	 * next writer makes them. */
+	*out = sqlite3_column_int(ix->daily_st, 0);
+	sqlite3_reset(ix->daily_st);
+	return 0;
+}
+
+/* Whether the triggers are there is told by the temporary schema's cookie
+ * as this function left it: only it changes that schema, so an equal
+ * cookie means the triggers it made. Dropped with docs (a rebuild), in a
+ * build from nothing, or made in a transaction that was rolled back, the
+ * cookie has moved, and they are made again. (Asking sqlite_temp_master
+ * each time cost ~75 K instructions per writing refresh; the cookie,
+ * read by a statement kept with the connection, ~2 K.) Making them costs
+ * ~1 M instructions, once per connection that writes. */
+int wol_index__daily_keep(wol_index *ix, wol_error *err)
+{
+	int rc;
+	if (ix->daily_db != ix->db || !ix->daily_st) {
+		wol_index__daily_drop(ix);
+		rc = wol_index__prepare(ix, "PRAGMA temp.schema_version", &ix->daily_st, err);
+		if (rc)
+			return rc;
+		ix->daily_db = ix->db;
+	}
+	int c;
+	rc = temp_cookie(ix, &c, err);
+	if (rc || (ix->daily_cookie >= 0 && c == ix->daily_cookie))
+		return rc;
+	/* none yet, or some (a statement of them that failed): all afresh */
+	ix->daily_cookie = -1;
 	rc = wol_index__exec(ix, DAILY_DROP("temp"), err);
-	return rc ? rc : wol_index__exec(ix, DAILY_TRIGGERS, err);
+	if (rc == 0)
+		rc = wol_index__exec(ix, DAILY_TRIGGERS, err);
+	if (rc == 0)
+		rc = temp_cookie(ix, &c, err);
+	if (rc == 0)
+		ix->daily_cookie = c;
+	return rc;
 }
 
 /* Schema migrations: migrations[v] takes user_version v to v + 1. */

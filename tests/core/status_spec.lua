@@ -206,6 +206,88 @@ describe('circle status', function()
     end
   end)
 
+  it('counts new notes into daily on one handle across its refreshes and a rebuild', function()
+    -- an editor's handle: the triggers that count docs rows into `daily`
+    -- are its own (made by its first write, index/schema.c); a rebuild
+    -- drops them with the table, and the next write must make them again
+    local copy = t.tmpdir('daily')
+    assert.equal(0, select(2, t.sh('cp -a ' .. t.shquote(m.wol_home) .. ' ' .. t.shquote(copy .. '/wol'))))
+    local db = copy .. '/wol/index.db'
+    local cdir = copy .. '/wol/circles/' .. fix.circle
+    local h = assert(core.open({ home = copy .. '/wol', today = fix.today }))
+    local function add(name, day)
+      t.write(cdir .. '/notes/tester/' .. name .. '.md', '---\ntitle: ' .. name .. '\nauthor: tester\ncreated: '
+        .. day .. '\n---\nx\n')
+      assert.equal(0, select(2, t.git(cdir, 'add -A && git -C ' .. t.shquote(cdir) .. ' commit -q -m ' .. name, m)))
+      assert(h:index_refresh())
+    end
+    local function daily()
+      local out, rc = t.sh('sqlite3 ' .. t.shquote(db) .. " 'SELECT * FROM daily ORDER BY circle, day, author, kind'")
+      assert.equal(0, rc, out)
+      return out
+    end
+    add('first', '2026-03-06')
+    add('second', '2026-03-06')
+    assert.truthy(daily():find('writers|2026-03-06|tester|note|2', 1, true), daily())
+    assert(h:index_rebuild())
+    add('third', '2026-03-06')
+    add('fourth', '2026-03-07')
+    local got = daily()
+    assert.truthy(got:find('writers|2026-03-06|tester|note|3', 1, true), got)
+    assert.truthy(got:find('writers|2026-03-07|tester|note|1', 1, true), got)
+    assert(h:index_rebuild())
+    assert.equal(got, daily())
+    h:close()
+  end)
+
+  it('counts a note into daily after a refresh that started from an empty index, on the same handle', function()
+    -- a refresh that finds the index empty fills `daily` at once and drops
+    -- the handle's triggers; the next refresh that writes makes them again
+    local mm = t.member('tester')
+    local dbf = mm.wol_home .. '/index.db'
+    local function sh(cmd)
+      local out, rc = t.sh(cmd)
+      assert.equal(0, rc, out)
+      return out
+    end
+    local function wol(args)
+      local out, err, rc = t.wol(args, mm)
+      assert.equal(0, rc, out .. err)
+    end
+    local function add(name, day)
+      local cdir = mm.wol_home .. '/circles/c'
+      t.write(cdir .. '/notes/tester/' .. name .. '.md', '---\ntitle: ' .. name .. '\nauthor: tester\ncreated: '
+        .. day .. '\n---\nx\n')
+      assert.equal(0, select(2, t.git(cdir, 'add -A && git -C ' .. t.shquote(cdir) .. ' commit -q -m ' .. name, mm)))
+    end
+    local function daily()
+      return sh('sqlite3 ' .. t.shquote(dbf) .. " 'SELECT * FROM daily ORDER BY circle, day, author, kind'")
+    end
+    wol({ 'init', 'c' })
+    add('a', '2026-03-02')
+    local h = assert(core.open({ home = mm.wol_home, today = fix.today }))
+    assert(h:index_refresh()) -- a build from nothing (a file of its own)
+    add('b', '2026-03-02')
+    assert(h:index_refresh()) -- the handle's first write: its triggers
+    assert.truthy(daily():find('c|2026-03-02|tester|note|2', 1, true), daily())
+    -- everything gone, then a circle again: a refresh on an empty index
+    sh('rm -rf ' .. t.shquote(mm.wol_home .. '/circles/c'))
+    assert(h:index_refresh())
+    assert.equal('0', sh('sqlite3 ' .. t.shquote(dbf) .. " 'SELECT count(*) FROM docs'"):match('%d+'))
+    wol({ 'init', 'c' })
+    add('c', '2026-03-03')
+    assert(h:index_refresh())
+    add('d', '2026-03-03')
+    add('e', '2026-03-04')
+    assert(h:index_refresh())
+    local got = daily()
+    assert.truthy(got:find('c|2026-03-03|tester|note|2', 1, true), got)
+    assert.truthy(got:find('c|2026-03-04|tester|note|1', 1, true), got)
+    assert(h:index_rebuild())
+    assert.equal(got, daily())
+    h:close()
+  end)
+
   it('refuses an unknown circle with one clear message', function()
     local r, err = ctx:status({ circle = 'nope' })
     assert.is_nil(r)
