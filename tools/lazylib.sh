@@ -25,8 +25,8 @@
 # does its trampoline, without loading the library.
 #
 # A PKG may be written PKG=FILE: the library is then first looked for as
-# FILE in the program's own folder (dlopen of "$ORIGIN/FILE"), and by its
-# soname only when that cannot be loaded. The Makefile builds sqlite so
+# FILE in the program's own folder (csrc/cli/lazylib.c), and by its soname
+# only when that cannot be loaded. The Makefile builds sqlite so
 # (bin/wol-sqlite3.so, bench/ANALYSIS.md "CLI search, third round"); the
 # functions are still those the system's library exports, and FILE is made
 # from the same package.
@@ -118,8 +118,7 @@ for spec in $pkgs; do
 EOF
 	ownref=0
 	if [ -n "$own" ]; then
-		# $ORIGIN: dlopen reads it as the folder of the program
-		printf '.Lown%s:\n\t.asciz "$ORIGIN/%s"\n' "$n" "$own"
+		printf '.Lown%s:\n\t.asciz "%s"\n' "$n" "$own"
 		ownref=.Lown$n
 	fi
 	cat <<EOF
