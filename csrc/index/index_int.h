@@ -111,16 +111,17 @@ void wol_index__close_db(wol_index *ix);
 
 /* ------------------------------------------- a hit's details (detail.c) */
 
-/* Row ids, sorted: what wol_hit(?, rowid) looks in (bound as a pointer of
- * type "wol_hits"). */
+/* Row ids bound as a pointer of type "wol_hits": sorted, what wol_hit(?,
+ * rowid) looks in; in any order, with their scores, the rows of
+ * wol_hitrows(?). */
 typedef struct wol_index_hits {
 	const sqlite3_int64 *ids;
-	const double *score; /* each row's score, or NULL (wol_hitscore) */
+	const double *score; /* each row's score, or NULL */
 	size_t n;
 } wol_index_hits;
 /* Adds to a connection (db_open does) wol_hit(?, rowid), whether the row
- * is in the bound wol_index_hits, wol_hitscore(?, rowid), its score there
- * (NULL when it is not), and wol_hitline(fts), where the row's
+ * is in the bound wol_index_hits, wol_hitrows(?), the table of its rows
+ * (id, score), and wol_hitline(fts), where the row's
  * first match is, as highlight() would mark it (>= 0: the body's line,
  * 0-based; -1: none in the body, one in the title; -2: neither). An
  * sqlite code when they cannot be added (search.c then reads each hit
