@@ -122,9 +122,10 @@ ifneq ($(OWN_SQLITE),)
 %/$(OWN_SQLITE): $(SQLITE_A)
 	@mkdir -p $(dir $@)
 	@if $(CC) -shared -o $@.tmp -Wl,-soname,$(OWN_SQLITE) -Wl,--whole-archive $(SQLITE_A) \
-		-Wl,--no-whole-archive -Wl,-Bsymbolic -Wl,-z,now -Wl,-z,defs $(LDFLAGS) -lm 2>$@.log; \
-	then mv $@.tmp $@ && rm -f $@.log && echo "$@ (sqlite from $(SQLITE_A))"; \
-	else rm -f $@.tmp; echo "note: $(SQLITE_A) does not link into $@ ($@.log); the CLI loads the system's libsqlite3"; fi
+		-Wl,--no-whole-archive -Wl,-Bsymbolic -Wl,-z,now -Wl,-z,defs $(LDFLAGS) -lm >$@.log 2>&1; \
+	then mv $@.tmp $@ && echo "$@ (sqlite from $(SQLITE_A))"; \
+	else rm -f $@.tmp; echo "note: $(SQLITE_A) does not link into $@; the CLI loads the system's libsqlite3:"; \
+		sed -n 1,3p $@.log; fi; rm -f $@.log
 endif
 
 # the trampolines of the CLI's lazily loaded libraries, from its objects
