@@ -42,12 +42,25 @@ LDFLAGS_ALL := $(LDFLAGS) $(addprefix -Wl$(comma)--wrap=,$(GIT_WRAP))
 LAZY_PKGS := libgit2 libcrypto sqlite3 yaml-0.1 libcjson libcmark
 LAZY_ARCH := $(firstword $(subst -, ,$(shell $(CC) -dumpmachine)))
 LAZY      ?= $(if $(filter x86_64 aarch64,$(LAZY_ARCH)),$(if $(shell command -v nm && command -v objdump),1,0),0)
+# The lazily loaded sqlite is the CLI's own when the system has the static
+# library: wol-sqlite3.so beside the program (bin/ where the plugin is
+# built), made from libsqlite3.a bound to itself (-Bsymbolic), so that
+# loading it does not look up its ~1,500 references to its own functions
+# by name as Debian's libsqlite3.so does (bench/ANALYSIS.md, "CLI search,
+# third round"). Without it, or where it does not link, the CLI loads the
+# system's (csrc/cli/lazylib.c). The module keeps the system's.
+SQLITE_A  := $(firstword $(wildcard $(shell pkg-config --variable=libdir sqlite3 2>/dev/null)/libsqlite3.a \
+                                    $(shell $(CC) -print-file-name=libsqlite3.a)))
+OWN_SQLITE := $(if $(SQLITE_A),wol-sqlite3.so)
 ifeq ($(LAZY),1)
 CLI_LIBS := $(filter-out $(shell pkg-config --libs-only-l $(LAZY_PKGS) 2>/dev/null),$(PKG_LIBS)) -ldl
 lazy_obj  = $(1)/lazy_trampolines.o
+own_lib   = $(if $(OWN_SQLITE),$(1)/$(OWN_SQLITE))
+LAZY_SPEC := $(if $(OWN_SQLITE),$(patsubst sqlite3,sqlite3=$(OWN_SQLITE),$(LAZY_PKGS)),$(LAZY_PKGS))
 else
 CLI_LIBS := $(PKG_LIBS)
 lazy_obj  =
+own_lib   =
 endif
 
 # csrc/ in layers (doc/hacking.md): util/, format/, repo/, index/, the domain
@@ -97,9 +110,23 @@ $(MODULE): $(call obj,$(OBJDIR),$(LIB_SRC) $(LUA_SRC)) $(call gen_obj,$(OBJDIR))
 	@mkdir -p $(dir $@)
 	$(CC) -shared -o $@ $^ $(LDFLAGS_ALL) $(PKG_LIBS)
 
-$(CLI): $(call obj,$(OBJDIR),$(LIB_SRC) $(CLI_SRC)) $(call gen_obj,$(OBJDIR)) $(call lazy_obj,$(OBJDIR))
+$(CLI): $(call obj,$(OBJDIR),$(LIB_SRC) $(CLI_SRC)) $(call gen_obj,$(OBJDIR)) $(call lazy_obj,$(OBJDIR)) \
+        | $(call own_lib,bin)
 	@mkdir -p $(dir $@)
 	$(CC) -o $@ $^ $(LDFLAGS_ALL) $(CLI_LIBS)
+
+# The CLI's own sqlite (OWN_SQLITE above). -z defs: everything it needs is
+# named here; a static library that cannot go into a shared object (not
+# built position-independent) leaves the CLI on the system's, with a note.
+ifneq ($(OWN_SQLITE),)
+%/$(OWN_SQLITE): $(SQLITE_A)
+	@mkdir -p $(dir $@)
+	@if $(CC) -shared -o $@.tmp -Wl,-soname,$(OWN_SQLITE) -Wl,--whole-archive $(SQLITE_A) \
+		-Wl,--no-whole-archive -Wl,-Bsymbolic -Wl,-z,now -Wl,-z,defs $(LDFLAGS) -lm >$@.log 2>&1; \
+	then mv $@.tmp $@ && echo "$@ (sqlite from $(SQLITE_A))"; \
+	else rm -f $@.tmp; echo "note: $(SQLITE_A) does not link into $@; the CLI loads the system's libsqlite3:"; \
+		sed -n 1,3p $@.log; fi; rm -f $@.log
+endif
 
 # the trampolines of the CLI's lazily loaded libraries, from its objects
 %/lazy_trampolines.o: %/lazy_trampolines.S
@@ -107,7 +134,7 @@ $(CLI): $(call obj,$(OBJDIR),$(LIB_SRC) $(CLI_SRC)) $(call gen_obj,$(OBJDIR)) $(
 
 $(OBJDIR)/lazy_trampolines.S: $(call obj,$(OBJDIR),$(LIB_SRC) $(CLI_SRC)) $(call gen_obj,$(OBJDIR)) \
                               tools/lazylib.sh
-	CC='$(CC)' sh tools/lazylib.sh $(LAZY_ARCH) $(LAZY_PKGS) -- $(filter %.o,$^) > $@.tmp && mv $@.tmp $@
+	CC='$(CC)' sh tools/lazylib.sh $(LAZY_ARCH) $(LAZY_SPEC) -- $(filter %.o,$^) > $@.tmp && mv $@.tmp $@
 
 # Sanitizer build: the same sources with ASan+UBSan, in build/asan. The module
 # is never unloaded (-z nodelete) so leak reports name their libraries.
@@ -124,13 +151,13 @@ $(ASANDIR)/lua/wol/core.so: $(call obj,$(ASANDIR),$(LIB_SRC) $(LUA_SRC)) $(call 
 	$(CC) -shared $(ASAN_FLAGS) -Wl,-z,nodelete -o $@ $^ $(LDFLAGS_ALL) $(PKG_LIBS)
 
 $(ASANDIR)/bin/wol: $(call obj,$(ASANDIR),$(LIB_SRC) $(CLI_SRC)) $(call gen_obj,$(ASANDIR)) \
-                    $(call lazy_obj,$(ASANDIR))
+                    $(call lazy_obj,$(ASANDIR)) | $(call own_lib,$(ASANDIR)/bin)
 	@mkdir -p $(dir $@)
 	$(CC) $(ASAN_FLAGS) -o $@ $^ $(LDFLAGS_ALL) $(CLI_LIBS)
 
 $(ASANDIR)/lazy_trampolines.S: $(call obj,$(ASANDIR),$(LIB_SRC) $(CLI_SRC)) $(call gen_obj,$(ASANDIR)) \
                                tools/lazylib.sh
-	CC='$(CC)' sh tools/lazylib.sh $(LAZY_ARCH) $(LAZY_PKGS) -- $(filter %.o,$^) > $@.tmp && mv $@.tmp $@
+	CC='$(CC)' sh tools/lazylib.sh $(LAZY_ARCH) $(LAZY_SPEC) -- $(filter %.o,$^) > $@.tmp && mv $@.tmp $@
 
 $(OBJDIR) $(ASANDIR):
 	@mkdir -p $@
@@ -234,6 +261,6 @@ bench: all
 	@sh bench/run.sh
 
 clean:
-	rm -rf build $(MODULE) $(CLI) doc/tags
+	rm -rf build $(MODULE) $(CLI) bin/wol-sqlite3.so doc/tags
 
 -include $(shell find build -name '*.d' 2>/dev/null)

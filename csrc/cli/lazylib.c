@@ -30,6 +30,7 @@ struct wol_lazylib {
 	const char *symbols; /* the names, each ending in NUL, then an empty one */
 	void **table;        /* one slot per name, in the same order */
 	unsigned long count;
+	const char *own;     /* a file in the program's folder, tried first; or NULL */
 };
 
 void wol_lazylib_load(struct wol_lazylib *lib);
@@ -41,6 +42,24 @@ void wol_lazylib_load(struct wol_lazylib *lib);
  * (LD_PRELOAD=libjemalloc.so) a deep-bound library would take malloc from
  * libc while the program frees into the preloaded one. */
 #define LAZY_FLAGS (RTLD_NOW | RTLD_LOCAL)
+
+/* The library `file` in the folder of this program, or NULL. The folder is
+ * the one /proc/self/exe names (a link to the program is followed), not
+ * dlopen's "$ORIGIN", which is the folder of the object calling dlopen: of
+ * the sanitizer's runtime when that intercepts dlopen. */
+static void *load_own(const char *file)
+{
+	char path[4096];
+	ssize_t n = readlink("/proc/self/exe", path, sizeof path - 1);
+	if (n <= 0 || (size_t)n >= sizeof path - 1)
+		return NULL;
+	path[n] = '\0';
+	char *slash = strrchr(path, '/');
+	if (!slash || (size_t)(slash + 1 - path) + strlen(file) >= sizeof path)
+		return NULL;
+	strcpy(slash + 1, file);
+	return dlopen(path, LAZY_FLAGS);
+}
 
 static pthread_mutex_t lazy_mutex = PTHREAD_MUTEX_INITIALIZER;
 
@@ -60,7 +79,17 @@ void wol_lazylib_load(struct wol_lazylib *lib)
 		pthread_mutex_unlock(&lazy_mutex);
 		return;
 	}
-	void *h = dlopen(lib->soname, LAZY_FLAGS);
+	/* A library of the program's own (sqlite: bin/wol-sqlite3.so, built
+	 * by the Makefile from the system's static libsqlite3.a and bound to
+	 * itself, -Bsymbolic) relocates in a fraction of the time the
+	 * system's takes: Debian's libsqlite3.so has its ~1,500 calls and
+	 * pointers to its own functions looked up by name through every
+	 * loaded object (bench/ANALYSIS.md, "CLI search, third round"). When
+	 * it is not there (a program copied without it, a build without the
+	 * static library) the system's does the same work. */
+	void *h = lib->own ? load_own(lib->own) : NULL;
+	if (!h)
+		h = dlopen(lib->soname, LAZY_FLAGS);
 	if (!h)
 		lazy_fail(lib, dlerror());
 	const char *s = lib->symbols;

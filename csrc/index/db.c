@@ -26,12 +26,13 @@
  * reads them with pread into the same few buffers. It used to map
  * index.db instead (`mmap_size`): on a small circle that saved 16 page
  * faults and 22 system calls, but a search of bench/index.sh's 15,000
- * documents then touched ~370 pages of the mapping, each a page fault,
- * where 25 buffers reused take ~180 faults in all for ~40 more preads; on
- * a virtual machine where a fault costs 16-23 us and a pread 3-4 us
- * (bench/ANALYSIS.md, "CLI search, third round") that is 3 ms of a 13 ms
- * search, and elsewhere the two ways cost about the same. Nor can a file
- * shortened behind sqlite's back then kill the process with SIGBUS. */
+ * documents took 282-369 page faults that way, every page it read one;
+ * with 25 buffers reused it takes 184-298, for ~230 more preads. On a
+ * virtual machine where a fault costs 16-23 us and a pread 3-4 us that
+ * made the search 20-30 % faster (bench/ANALYSIS.md, "CLI search, fourth
+ * round"); where the two cost about the same it changes a tenth of a
+ * millisecond. Nor can a file shortened behind sqlite's back then kill
+ * the process with SIGBUS. */
 #define ONCE_CACHE "PRAGMA cache_size = 25"
 
 int wol_index__corrupt_rc(int rc)
@@ -102,6 +103,7 @@ void wol_index__close_db(wol_index *ix)
 {
 	wol_index__drop_kept(ix);
 	wol_index__rank_drop(ix);
+	wol_index__daily_drop(ix);
 	ix->built = 0;
 	if (ix->db) {
 		sqlite3_close_v2(ix->db);

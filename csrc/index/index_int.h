@@ -23,7 +23,7 @@
 
 #include "format/layout.h"
 
-#define WOL_INDEX_SCHEMA_VERSION 5
+#define WOL_INDEX_SCHEMA_VERSION 6
 #define WOL_INDEX_LOCK_WAIT_MS 60000
 /* PRAGMA application_id of an index.db made by a build from nothing
  * (refresh.c): an empty index without it has never been built */
@@ -68,6 +68,12 @@ struct wol_index {
 	 * reader thread (fts.c) */
 	struct wol_fts_pretok *pretok;
 	struct wol_rank_lens *rank_lens; /* every row's length, kept (rank.c) */
+	/* the connection whose `daily` triggers wol_index__daily_keep made,
+	 * its statement reading the temporary schema's cookie, and the cookie
+	 * they left (-1: none) */
+	sqlite3 *daily_db;
+	sqlite3_stmt *daily_st;
+	int daily_cookie;
 };
 
 /* ------------------------------------------------- sqlite helpers (sql.c) */
@@ -105,16 +111,17 @@ void wol_index__close_db(wol_index *ix);
 
 /* ------------------------------------------- a hit's details (detail.c) */
 
-/* Row ids, sorted: what wol_hit(?, rowid) looks in (bound as a pointer of
- * type "wol_hits"). */
+/* Row ids bound as a pointer of type "wol_hits": sorted, what wol_hit(?,
+ * rowid) looks in; in any order, with their scores, the rows of
+ * wol_hitrows(?). */
 typedef struct wol_index_hits {
 	const sqlite3_int64 *ids;
-	const double *score; /* each row's score, or NULL (wol_hitscore) */
+	const double *score; /* each row's score, or NULL */
 	size_t n;
 } wol_index_hits;
 /* Adds to a connection (db_open does) wol_hit(?, rowid), whether the row
- * is in the bound wol_index_hits, wol_hitscore(?, rowid), its score there
- * (NULL when it is not), and wol_hitline(fts), where the row's
+ * is in the bound wol_index_hits, wol_hitrows(?), the table of its rows
+ * (id, score), and wol_hitline(fts), where the row's
  * first match is, as highlight() would mark it (>= 0: the body's line,
  * 0-based; -1: none in the body, one in the title; -2: neither). An
  * sqlite code when they cannot be added (search.c then reads each hit
@@ -127,8 +134,14 @@ int wol_index__detail_add(sqlite3 *db);
 int wol_index__migrate(wol_index *ix, int from, wol_error *err);
 /* Drops every table (a rebuild). */
 extern const char *const wol_index__drop_all;
-/* Around a build from nothing: the `daily` triggers dropped, then `daily`
- * filled at once and the triggers put back. */
+/* Makes this connection's TEMP triggers that keep `daily` in step with
+ * docs, when it has not got them: before any docs row is written
+ * (wol_index__writers calls it), inside the writer's transaction. */
+int wol_index__daily_keep(wol_index *ix, wol_error *err);
+/* Forgets them (the connection is closing). */
+void wol_index__daily_drop(wol_index *ix);
+/* Around a build from nothing: the connection's `daily` triggers dropped,
+ * then `daily` filled at once (the next writer makes the triggers). */
 extern const char *const wol_index__daily_bulk_begin;
 extern const char *const wol_index__daily_bulk_end;
 
@@ -178,6 +191,8 @@ typedef struct wol_walk {
 	struct wol_fts_op *fq;
 	size_t nfq, cfq, fq_bytes;
 	int fts_now; /* write them at once (a build from nothing) */
+	int bulk;    /* a build from nothing: no `daily` triggers, `daily`
+	              * filled at the end (schema.c) */
 	struct wol_index_pipe *pipe; /* a build from nothing: the reader thread (extract.c) */
 	struct wol_qahead *qahead;   /* questions it read ahead (extract.c) */
 	size_t nqahead, cqahead;

@@ -146,11 +146,15 @@ int wol_index__writers(wol_walk *w)
 	wol_index *ix = w->ix;
 	wol_index__writing(ix);
 	wol_error *err = w->err;
-	int rc = wol_index__prepare(ix,
-	                            "INSERT INTO docs(" DOC_COLS
-	                            ") VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, "
-	                            "?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)",
-	                            &w->ins, err);
+	/* every docs row written through these follows into `daily` (the
+	 * connection's triggers), but in a build from nothing */
+	int rc = w->bulk ? 0 : wol_index__daily_keep(ix, err);
+	if (rc == 0)
+		rc = wol_index__prepare(ix,
+		                        "INSERT INTO docs(" DOC_COLS
+		                        ") VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, "
+		                        "?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)",
+		                        &w->ins, err);
 	if (rc == 0)
 		rc = wol_index__prepare(
 		        ix,
@@ -234,6 +238,7 @@ static int refresh_locked(wol_index *ix, int rebuild, const char *circle, wol_st
 	int bulk = rc == 0 && !targets && w.nk == 0;
 	if (bulk)
 		rc = wol_index__exec(ix, wol_index__daily_bulk_begin, err);
+	w.bulk = bulk;
 	w.fts_now = bulk; /* (no savepoints to fear: fts.c) */
 	if (rc == 0 && !targets && ix->progress) {
 		/* what there is to read, for the progress (a stat walk, no reads) */

@@ -18,27 +18,97 @@
 	".author AND kind = " r ".kind AND n <= 0;"
 
 /* The triggers that keep `daily` in step with docs one row at a time, and
- * the statement that fills it at once. A build from nothing drops the
- * triggers, fills `daily` once at the end and puts them back: firing them
- * for every one of 15,000 new rows made the full build two to three times
- * slower. */
+ * the statement that fills it at once.
+ *
+ * They are TEMP triggers: a connection makes them for itself before it
+ * first writes a docs row (wol_index__daily_keep, which
+ * wol_index__writers, the one place that prepares the statements writing
+ * docs rows, calls first), and they go with the connection. Kept in the
+ * file (schemas 2 to 5), every connection parsed them with the schema at
+ * its first statement, a reader too: ~0.4 M of the 7.3 M instructions of
+ * a `wol search` process (bench/ANALYSIS.md, "CLI search, third round").
+ *
+ * A build from nothing goes without them and fills `daily` once at the
+ * end: firing them for every one of 15,000 new rows made the full build
+ * two to three times slower. */
+#define DAILY_TRIGGER(name, event, r, body)                                               \
+	"CREATE TEMP TRIGGER " name " AFTER " event " ON docs WHEN " DAILY_ROW(r) " BEGIN " \
+	body " END;"
 #define DAILY_TRIGGERS                                                                    \
-	"CREATE TRIGGER docs_daily_ins AFTER INSERT ON docs WHEN " DAILY_ROW("new") " BEGIN " \
-	DAILY_ADD("new") " END;"                                                              \
-	"CREATE TRIGGER docs_daily_del AFTER DELETE ON docs WHEN " DAILY_ROW("old") " BEGIN " \
-	DAILY_SUB("old") " END;"                                                              \
-	"CREATE TRIGGER docs_daily_upd_old AFTER UPDATE OF kind, circle, author, date ON docs " \
-	"WHEN " DAILY_ROW("old") " BEGIN " DAILY_SUB("old") " END;"                           \
-	"CREATE TRIGGER docs_daily_upd_new AFTER UPDATE OF kind, circle, author, date ON docs " \
-	"WHEN " DAILY_ROW("new") " BEGIN " DAILY_ADD("new") " END;"
+	DAILY_TRIGGER("docs_daily_ins", "INSERT", "new", DAILY_ADD("new"))                    \
+	DAILY_TRIGGER("docs_daily_del", "DELETE", "old", DAILY_SUB("old"))                    \
+	DAILY_TRIGGER("docs_daily_upd_old", "UPDATE OF kind, circle, author, date", "old",     \
+	              DAILY_SUB("old"))                                                       \
+	DAILY_TRIGGER("docs_daily_upd_new", "UPDATE OF kind, circle, author, date", "new",     \
+	              DAILY_ADD("new"))
+/* the same names, as schemas 2 to 5 kept them in the file (db: main) or as
+ * a connection keeps them now (temp) */
+#define DAILY_DROP(db)                                                                    \
+	"DROP TRIGGER IF EXISTS " db ".docs_daily_ins;"                                     \
+	"DROP TRIGGER IF EXISTS " db ".docs_daily_del;"                                     \
+	"DROP TRIGGER IF EXISTS " db ".docs_daily_upd_old;"                                 \
+	"DROP TRIGGER IF EXISTS " db ".docs_daily_upd_new;"
 #define DAILY_FILL                                                                        \
 	"INSERT INTO daily SELECT circle, date, author, kind, count(*) FROM docs WHERE "      \
 	DAILY_ROW("docs") " GROUP BY circle, date, author, kind;"
-const char *const wol_index__daily_bulk_begin = "DROP TRIGGER IF EXISTS docs_daily_ins;"
-                                                "DROP TRIGGER IF EXISTS docs_daily_del;"
-                                                "DROP TRIGGER IF EXISTS docs_daily_upd_old;"
-                                                "DROP TRIGGER IF EXISTS docs_daily_upd_new;";
-const char *const wol_index__daily_bulk_end = "DELETE FROM daily;" DAILY_FILL DAILY_TRIGGERS;
+const char *const wol_index__daily_bulk_begin = DAILY_DROP("temp");
+const char *const wol_index__daily_bulk_end = "DELETE FROM daily;" DAILY_FILL;
+
+void wol_index__daily_drop(wol_index *ix)
+{
+	sqlite3_finalize(ix->daily_st);
+	ix->daily_st = NULL;
+	ix->daily_db = NULL;
+	ix->daily_cookie = -1;
+}
+
+/* The connection's temporary schema cookie, which sqlite changes with
+ * every change of that schema and puts back with a rolled back
+ * transaction. */
+static int temp_cookie(wol_index *ix, int *out, wol_error *err)
+{
+	sqlite3_reset(ix->daily_st);
+	int s = sqlite3_step(ix->daily_st);
+	if (s != SQLITE_ROW)
+		return wol_index__fail(ix, err, s, "reading the temporary schema");
+	*out = sqlite3_column_int(ix->daily_st, 0);
+	sqlite3_reset(ix->daily_st);
+	return 0;
+}
+
+/* Whether the triggers are there is told by the temporary schema's cookie
+ * as this function left it: only it changes that schema, so an equal
+ * cookie means the triggers it made. Dropped with docs (a rebuild), in a
+ * build from nothing, or made in a transaction that was rolled back, the
+ * cookie has moved, and they are made again. (Asking sqlite_temp_master
+ * each time cost ~75 K instructions per writing refresh; the cookie,
+ * read by a statement kept with the connection, ~2 K.) Making them costs
+ * ~1 M instructions, once per connection that writes. */
+int wol_index__daily_keep(wol_index *ix, wol_error *err)
+{
+	int rc;
+	if (ix->daily_db != ix->db || !ix->daily_st) {
+		wol_index__daily_drop(ix);
+		rc = wol_index__prepare(ix, "PRAGMA temp.schema_version", &ix->daily_st, err);
+		if (rc)
+			return rc;
+		ix->daily_db = ix->db;
+	}
+	int c;
+	rc = temp_cookie(ix, &c, err);
+	if (rc || (ix->daily_cookie >= 0 && c == ix->daily_cookie))
+		return rc;
+	/* none yet, or some (a statement of them that failed): all afresh */
+	ix->daily_cookie = -1;
+	rc = wol_index__exec(ix, DAILY_DROP("temp"), err);
+	if (rc == 0)
+		rc = wol_index__exec(ix, DAILY_TRIGGERS, err);
+	if (rc == 0)
+		rc = temp_cookie(ix, &c, err);
+	if (rc == 0)
+		ix->daily_cookie = c;
+	return rc;
+}
 
 /* Schema migrations: migrations[v] takes user_version v to v + 1. */
 static const char *const migrations[] = {
@@ -75,7 +145,7 @@ static const char *const migrations[] = {
 	" kind TEXT NOT NULL, n INTEGER NOT NULL, PRIMARY KEY(circle, day, author, kind))"
 	" WITHOUT ROWID;"
 	"CREATE INDEX daily_author ON daily(circle, author, day);"
-	DAILY_TRIGGERS DAILY_FILL,
+	DAILY_FILL, /* (and the triggers, in the file until schema 6) */
 	/* 2 -> 3: `qlist`, each question's listing row as question/replay.c
 	 * computes it (qlist.c). Question files are marked racy and the heads
 	 * forgotten so that the next refresh reads them again and fills it. */
@@ -96,6 +166,10 @@ static const char *const migrations[] = {
 	 * rows recorded racily, which such a refresh looks at again */
 	"ALTER TABLE heads ADD COLUMN tree TEXT;"
 	"CREATE INDEX docs_racy ON docs(path) WHERE racy <> 0;",
+	/* 5 -> 6: the `daily` triggers leave the file: each connection that
+	 * writes docs rows makes them as TEMP triggers (above). `daily` itself
+	 * is as they left it. */
+	DAILY_DROP("main"),
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 

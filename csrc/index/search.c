@@ -198,71 +198,18 @@ static char *search_sql(wol_index *ix, const wol_query *q, int shortlist)
 }
 
 /* The statement of a search whose best matches were ranked at once
- * (wol_index__rank_best, no filters): those rows, their ids a JSON array
- * (?2) and their scores looked up by wol_hitscore in the list bound to ?1
- * (detail.c), joined to docs, tie-broken as search_sql does, cut to the
- * limit (?3). The same text whatever the number of rows: a list of
- * (?, ?) pairs cost sqlite ~9,000 instructions a row to prepare (300 tied
- * rows: 2.7 M, more than the rest of a `wol search`). A connection without
- * wol_hitscore or json_each (sqlite before 3.38) fails to prepare it, and
- * the search is ranked in SQL. */
+ * (wol_index__rank_best, no filters): those rows with their scores
+ * (wol_hitrows over the list bound to ?1, detail.c), joined to docs,
+ * tie-broken as search_sql does, cut to the limit (?2). The same text
+ * whatever the number of rows: a list of (?, ?) pairs cost sqlite ~9,000
+ * instructions a row to prepare (300 tied rows: 2.7 M, more than the rest
+ * of a `wol search`). A connection without wol_hitrows fails to prepare
+ * it, and the search is ranked in SQL. */
 static const char best_sql[] =
 	"SELECT d.id, d.path, d.kind, d.circle, d.author, d.date, d.title, d.state, d.qid, "
-	"d.title_line, d.body_line, d.target, wol_hitscore(?1, d.id) AS score "
-	"FROM json_each(?2) j JOIN docs d ON d.id = j.value "
-	"ORDER BY score, d.sortkey DESC, d.path LIMIT ?3";
-
-/* The ranked rows sorted by id for wol_hitscore, and their ids as JSON. */
-typedef struct best_bind {
-	sqlite3_int64 *ids;
-	double *score;
-	wol_index_hits set;
-	wol_buf json;
-} best_bind;
-
-static int cmp_best(const void *a, const void *b)
-{
-	sqlite3_int64 x = ((const sqlite3_int64 *)a)[0], y = ((const sqlite3_int64 *)b)[0];
-	return x < y ? -1 : x > y;
-}
-
-static int best_bind_make(const wol_rank_best *best, best_bind *bb)
-{
-	memset(bb, 0, sizeof *bb);
-	wol_buf_init(&bb->json);
-	/* (id, index into best) pairs sorted by id */
-	sqlite3_int64 *pairs = malloc(best->n * 2 * sizeof *pairs);
-	bb->ids = malloc(best->n * sizeof *bb->ids);
-	bb->score = malloc(best->n * sizeof *bb->score);
-	if (!pairs || !bb->ids || !bb->score) {
-		free(pairs);
-		return WOL_ENOMEM;
-	}
-	for (size_t k = 0; k < best->n; k++) {
-		pairs[2 * k] = best->id[k];
-		pairs[2 * k + 1] = (sqlite3_int64)k;
-	}
-	qsort(pairs, best->n, 2 * sizeof *pairs, cmp_best);
-	wol_buf_puts(&bb->json, "[");
-	for (size_t k = 0; k < best->n; k++) {
-		bb->ids[k] = pairs[2 * k];
-		bb->score[k] = best->score[pairs[2 * k + 1]];
-		wol_buf_printf(&bb->json, k ? ",%lld" : "%lld", (long long)bb->ids[k]);
-	}
-	wol_buf_puts(&bb->json, "]");
-	free(pairs);
-	bb->set.ids = bb->ids;
-	bb->set.score = bb->score;
-	bb->set.n = best->n;
-	return bb->json.oom ? WOL_ENOMEM : 0;
-}
-
-static void best_bind_free(best_bind *bb)
-{
-	free(bb->ids);
-	free(bb->score);
-	wol_buf_free(&bb->json);
-}
+	"d.title_line, d.body_line, d.target, j.score AS score "
+	"FROM wol_hitrows(?1) j JOIN docs d ON d.id = j.id "
+	"ORDER BY score, d.sortkey DESC, d.path LIMIT ?2";
 
 /* The most rows a search ranked at once joins to docs (the limit-th best
  * score and every row tied with it); more and it is ranked in SQL. */
@@ -490,20 +437,15 @@ static int search_run(wol_index *ix, const wol_query *q, int limit, int shortlis
 	sqlite3_stmt *st;
 	int rc = 0;
 	int i = 1;
-	best_bind bb;
+	wol_index_hits set;
 	if (best) {
 		shortlist = 0;
-		if (best_bind_make(best, &bb) != 0) {
-			best_bind_free(&bb);
-			return wol_error_set(err, WOL_ENOMEM, "out of memory");
-		}
 		if (sqlite3_prepare_v2(ix->db, best_sql, sizeof best_sql, &st, NULL) != SQLITE_OK) {
-			best_bind_free(&bb);
-			*exact = 0; /* no wol_hitscore or json_each here: ranked in SQL */
+			*exact = 0; /* no wol_hitrows here: ranked in SQL */
 			return 0;
 		}
-		sqlite3_bind_pointer(st, i++, &bb.set, "wol_hits", NULL);
-		sqlite3_bind_text(st, i++, bb.json.ptr, (int)bb.json.len, SQLITE_STATIC);
+		set = (wol_index_hits){best->id, best->score, best->n};
+		sqlite3_bind_pointer(st, i++, &set, "wol_hits", NULL);
 	} else {
 		char *sql = search_sql(ix, q, shortlist);
 		if (!sql)
@@ -582,8 +524,6 @@ static int search_run(wol_index *ix, const wol_query *q, int limit, int shortlis
 	if (rc == 0 && s != SQLITE_DONE)
 		rc = wol_index__fail(ix, err, s, "search");
 	sqlite3_finalize(st);
-	if (best)
-		best_bind_free(&bb);
 	*rows_out = rows;
 	/* Every match outside the shortlist scores >= its worst score, and every
 	 * match scoring less is in it. So the hits are the full ranking's when
@@ -617,6 +557,14 @@ static int search_once(wol_index *ix, const char *query, int limit, wol_search_r
 	int rc = wol_query_parse(ix->db, ix->ctx, query, &q, err);
 	if (rc)
 		return rc;
+	/* A once-handle (`wol search` from the shell) runs the whole search in
+	 * one read transaction: each statement on its own took and dropped
+	 * the WAL's read lock and checked the file's size, three system calls
+	 * (12 of the 206 of bench/start.sh's search). Not an editor's handle:
+	 * inside a transaction the ranking cannot use the rows' lengths it
+	 * keeps (rank.c, lens_ready). */
+	int txn = ix->once && sqlite3_get_autocommit(ix->db) &&
+	          sqlite3_exec(ix->db, "BEGIN", NULL, NULL, NULL) == SQLITE_OK;
 	int exact = 0;
 	hit_row *rows = NULL;
 	size_t nrows = 0;
@@ -655,6 +603,8 @@ static int search_once(wol_index *ix, const char *query, int limit, wol_search_r
 	}
 	if (rc == 0)
 		rc = hits_finish(ix, &q, out, rows, err);
+	if (txn)
+		sqlite3_exec(ix->db, "COMMIT", NULL, NULL, NULL);
 	rows_free(rows, nrows);
 	wol_query_free(&q);
 	return rc;

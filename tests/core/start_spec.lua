@@ -109,6 +109,37 @@ describe('a wol process', function()
     assert.truthy(out:find('%S'))
   end)
 
+  it("loads sqlite from the CLI's own wol-sqlite3.so beside it, the system's when that is missing", function()
+    if not lazy then return end
+    -- an index with a note in it
+    run(m, { 'init', 'c' })
+    t.write(m.home .. '/idea.md', '# An idea\n\nLanterns by the river.\n')
+    run(m, { 'share', m.home .. '/idea.md' })
+    run(m, { 'index' })
+    local args = { 'search', '--no-refresh', 'lanterns' }
+    local want = run(m, args)
+    assert.truthy(want:find('Lanterns by the river', 1, true), want)
+    local own = t.bin:match('^(.*)/[^/]*$') .. '/wol-sqlite3.so'
+    -- (the Makefile makes it when the system has libsqlite3.a)
+    if t.exists(own) then
+      own = t.sh('realpath ' .. t.shquote(own)):gsub('\n$', '') -- as /proc/self/exe names the folder
+      local out, _, err = run(m, args, { LD_DEBUG = 'files' })
+      assert.are.equal(want, out)
+      assert.truthy(err:find('file=' .. own, 1, true), err)
+      assert.is_nil(err:find('file=libsqlite3', 1, true), err)
+    end
+    -- the program alone in another folder: the system's library, the same answer
+    local alone = t.tmpdir('alone') .. '/wol'
+    assert.are.equal(0, select(2, t.sh('cp ' .. t.shquote(t.bin) .. ' ' .. t.shquote(alone))))
+    local bin = t.bin
+    t.bin = alone
+    local ok, out, _, err = pcall(run, m, args, { LD_DEBUG = 'files' })
+    t.bin = bin
+    assert(ok, out)
+    assert.are.equal(want, out)
+    assert.truthy(err:find('file=libsqlite3', 1, true), err)
+  end)
+
   it('sees an edited global config, an edited include file, and a switched GIT_CONFIG_GLOBAL', function()
     assert.are.equal('ann', handle(m))
     assert.are.equal('ann', handle(m))

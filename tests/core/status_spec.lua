@@ -145,32 +145,147 @@ describe('circle status', function()
     local want = digest(st)
     assert(ctx:index_rebuild())
     assert.equal(want, digest(assert(ctx:status())))
-    -- an index.db as schemas 1 to 4 left it (in copies of the home:
+    -- an index.db as schemas 1 to 5 left it (in copies of the home:
     -- this process keeps the original's index open): schema 1 had no daily
     -- table and no triggers, schema 2 no qlist, schema 3 no feedback, schema 4
-    -- no recorded HEAD tree
+    -- no recorded HEAD tree; schemas 2 to 5 kept the triggers that count
+    -- docs rows into `daily` in the file (since 6 each writing connection
+    -- makes them for itself: left behind, every new row would count twice)
+    local function old_trigger(name, event, r, body)
+      local row = string.format('%s.kind IN (\'note\', \'question\', \'answer\') AND %s.circle IS NOT NULL '
+        .. 'AND %s.date IS NOT NULL AND %s.author IS NOT NULL', r, r, r, r)
+      return string.format('CREATE TRIGGER %s AFTER %s ON docs WHEN %s BEGIN %s END;', name, event, row, body)
+    end
+    local add = 'INSERT INTO daily VALUES(new.circle, new.date, new.author, new.kind, 1) '
+      .. 'ON CONFLICT DO UPDATE SET n = n + 1;'
+    local sub = 'UPDATE daily SET n = n - 1 WHERE circle = old.circle AND day = old.date AND '
+      .. 'author = old.author AND kind = old.kind; DELETE FROM daily WHERE circle = old.circle AND '
+      .. 'day = old.date AND author = old.author AND kind = old.kind AND n <= 0;'
+    local upd = 'UPDATE OF kind, circle, author, date'
+    local triggers = old_trigger('docs_daily_ins', 'INSERT', 'new', add)
+      .. old_trigger('docs_daily_del', 'DELETE', 'old', sub)
+      .. old_trigger('docs_daily_upd_old', upd, 'old', sub)
+      .. old_trigger('docs_daily_upd_new', upd, 'new', add)
     local undo = {
-      ['1'] = 'DROP TABLE qlist; DROP TRIGGER docs_daily_ins; DROP TRIGGER docs_daily_del; '
-        .. 'DROP TRIGGER docs_daily_upd_old; DROP TRIGGER docs_daily_upd_new; DROP TABLE daily; '
+      ['1'] = 'DROP TABLE qlist; DROP TABLE daily; '
         .. 'DROP INDEX docs_circle_kind_mtime; DROP INDEX docs_circle_rid; DROP INDEX docs_racy; '
         .. 'ALTER TABLE heads DROP COLUMN tree; PRAGMA user_version = 1;',
-      ['2'] = 'DROP TABLE qlist; DROP INDEX docs_circle_rid; DROP INDEX docs_racy; '
+      ['2'] = triggers .. 'DROP TABLE qlist; DROP INDEX docs_circle_rid; DROP INDEX docs_racy; '
         .. 'ALTER TABLE heads DROP COLUMN tree; PRAGMA user_version = 2;',
-      ['3'] = 'DROP INDEX docs_circle_rid; DROP INDEX docs_racy; ALTER TABLE heads DROP COLUMN tree; '
+      ['3'] = triggers .. 'DROP INDEX docs_circle_rid; DROP INDEX docs_racy; ALTER TABLE heads DROP COLUMN tree; '
         .. 'PRAGMA user_version = 3;',
-      ['4'] = 'DROP INDEX docs_racy; ALTER TABLE heads DROP COLUMN tree; PRAGMA user_version = 4;',
+      ['4'] = triggers .. 'DROP INDEX docs_racy; ALTER TABLE heads DROP COLUMN tree; PRAGMA user_version = 4;',
+      ['5'] = triggers .. 'PRAGMA user_version = 5;',
     }
-    for _, from in ipairs({ '1', '2', '3', '4' }) do
+    local function sql(db, text)
+      local out, rc = t.sh('sqlite3 ' .. t.shquote(db) .. ' ' .. t.shquote(text))
+      assert.equal(0, rc, out)
+      return out
+    end
+    local daily = 'SELECT * FROM daily ORDER BY circle, day, author, kind'
+    for _, from in ipairs({ '1', '2', '3', '4', '5' }) do
       local copy = t.tmpdir('migrate' .. from)
       assert.equal(0, select(2, t.sh('cp -a ' .. t.shquote(m.wol_home) .. ' ' .. t.shquote(copy .. '/wol'))))
       local db = copy .. '/wol/index.db'
-      local _, rc = t.sh('sqlite3 ' .. t.shquote(db) .. ' "' .. undo[from] .. '"')
-      assert.equal(0, rc)
+      sql(db, undo[from])
       local fresh = assert(core.open({ home = copy .. '/wol', today = fix.today }))
       assert.equal(want, digest(assert(fresh:status())))
-      local v = t.sh('sqlite3 ' .. t.shquote(db) .. ' "PRAGMA user_version"')
-      assert.equal('5', v:match('%d+'))
+      assert.equal('6', sql(db, 'PRAGMA user_version'):match('%d+'))
+      assert.equal('0', sql(db, "SELECT count(*) FROM sqlite_master WHERE type = 'trigger'"):match('%d+'))
+      -- a new note counts once in `daily`, as a build from nothing counts it
+      local before = sql(db, daily)
+      local cdir = copy .. '/wol/circles/' .. fix.circle
+      t.write(cdir .. '/notes/tester/later.md', '---\ntitle: Later\nauthor: tester\ncreated: 2026-03-05\n---\nx\n')
+      assert.equal(0, select(2, t.git(cdir, 'add -A && git -C ' .. t.shquote(cdir) .. ' commit -q -m later', m)))
+      assert(fresh:status())
+      local after = sql(db, daily)
+      assert.are_not.equal(before, after)
+      assert(fresh:index_rebuild())
+      assert.equal(after, sql(db, daily))
+      fresh:close()
     end
+  end)
+
+  it('counts new notes into daily on one handle across its refreshes and a rebuild', function()
+    -- an editor's handle: the triggers that count docs rows into `daily`
+    -- are its own (made by its first write, index/schema.c); a rebuild
+    -- drops them with the table, and the next write must make them again
+    local copy = t.tmpdir('daily')
+    assert.equal(0, select(2, t.sh('cp -a ' .. t.shquote(m.wol_home) .. ' ' .. t.shquote(copy .. '/wol'))))
+    local db = copy .. '/wol/index.db'
+    local cdir = copy .. '/wol/circles/' .. fix.circle
+    local h = assert(core.open({ home = copy .. '/wol', today = fix.today }))
+    local function add(name, day)
+      t.write(cdir .. '/notes/tester/' .. name .. '.md', '---\ntitle: ' .. name .. '\nauthor: tester\ncreated: '
+        .. day .. '\n---\nx\n')
+      assert.equal(0, select(2, t.git(cdir, 'add -A && git -C ' .. t.shquote(cdir) .. ' commit -q -m ' .. name, m)))
+      assert(h:index_refresh())
+    end
+    local function daily()
+      local out, rc = t.sh('sqlite3 ' .. t.shquote(db) .. " 'SELECT * FROM daily ORDER BY circle, day, author, kind'")
+      assert.equal(0, rc, out)
+      return out
+    end
+    add('first', '2026-03-06')
+    add('second', '2026-03-06')
+    assert.truthy(daily():find('writers|2026-03-06|tester|note|2', 1, true), daily())
+    assert(h:index_rebuild())
+    add('third', '2026-03-06')
+    add('fourth', '2026-03-07')
+    local got = daily()
+    assert.truthy(got:find('writers|2026-03-06|tester|note|3', 1, true), got)
+    assert.truthy(got:find('writers|2026-03-07|tester|note|1', 1, true), got)
+    assert(h:index_rebuild())
+    assert.equal(got, daily())
+    h:close()
+  end)
+
+  it('counts a note into daily after a refresh that started from an empty index, on the same handle', function()
+    -- a refresh that finds the index empty fills `daily` at once and drops
+    -- the handle's triggers; the next refresh that writes makes them again
+    local mm = t.member('tester')
+    local dbf = mm.wol_home .. '/index.db'
+    local function sh(cmd)
+      local out, rc = t.sh(cmd)
+      assert.equal(0, rc, out)
+      return out
+    end
+    local function wol(args)
+      local out, err, rc = t.wol(args, mm)
+      assert.equal(0, rc, out .. err)
+    end
+    local function add(name, day)
+      local cdir = mm.wol_home .. '/circles/c'
+      t.write(cdir .. '/notes/tester/' .. name .. '.md', '---\ntitle: ' .. name .. '\nauthor: tester\ncreated: '
+        .. day .. '\n---\nx\n')
+      assert.equal(0, select(2, t.git(cdir, 'add -A && git -C ' .. t.shquote(cdir) .. ' commit -q -m ' .. name, mm)))
+    end
+    local function daily()
+      return sh('sqlite3 ' .. t.shquote(dbf) .. " 'SELECT * FROM daily ORDER BY circle, day, author, kind'")
+    end
+    wol({ 'init', 'c' })
+    add('a', '2026-03-02')
+    local h = assert(core.open({ home = mm.wol_home, today = fix.today }))
+    assert(h:index_refresh()) -- a build from nothing (a file of its own)
+    add('b', '2026-03-02')
+    assert(h:index_refresh()) -- the handle's first write: its triggers
+    assert.truthy(daily():find('c|2026-03-02|tester|note|2', 1, true), daily())
+    -- everything gone, then a circle again: a refresh on an empty index
+    sh('rm -rf ' .. t.shquote(mm.wol_home .. '/circles/c'))
+    assert(h:index_refresh())
+    assert.equal('0', sh('sqlite3 ' .. t.shquote(dbf) .. " 'SELECT count(*) FROM docs'"):match('%d+'))
+    wol({ 'init', 'c' })
+    add('c', '2026-03-03')
+    assert(h:index_refresh())
+    add('d', '2026-03-03')
+    add('e', '2026-03-04')
+    assert(h:index_refresh())
+    local got = daily()
+    assert.truthy(got:find('c|2026-03-03|tester|note|2', 1, true), got)
+    assert.truthy(got:find('c|2026-03-04|tester|note|1', 1, true), got)
+    assert(h:index_rebuild())
+    assert.equal(got, daily())
+    h:close()
   end)
 
   it('refuses an unknown circle with one clear message', function()
