@@ -87,6 +87,28 @@ local function dump(db)
   return out
 end
 
+-- Two dumps are the same database, table by table (none empty).
+local function same_tables(a, b)
+  for _, tab in ipairs(TABLES) do
+    local name = tab:match('^%S+')
+    assert.is_true(#a[name] > 0, name)
+    assert.are.equal(a[name], b[name], name)
+  end
+end
+
+-- The tests that drive the CLI under strace, once (under luajit): false
+-- with the test pending when strace is missing.
+local function strace_run(why)
+  if interp ~= 'luajit' then
+    return false
+  end
+  if select(2, t.sh('command -v strace')) ~= 0 then
+    pending('strace is needed to ' .. why .. ' (make deps-test installs it)')
+    return false
+  end
+  return true
+end
+
 local function build(m, env)
   t.sh('rm -f ' .. t.shquote(m.wol_home .. '/index.db') .. '*')
   local out, err, rc = t.wol({ 'index', '--json' }, m, env)
@@ -147,11 +169,7 @@ describe('index: a build from nothing', function()
     -- (the reader thread stats the files it reads: counted alike)
     assert.are.equal(stats, out:match('"stat":(%d+)'))
     local threaded = dump(db)
-    for _, tab in ipairs(TABLES) do
-      local name = tab:match('^%S+')
-      assert.is_true(#serial[name] > 0, name)
-      assert.are.equal(serial[name], threaded[name], name)
-    end
+    same_tables(serial, threaded)
     -- the note keys (libgit2) and the question replay are in it
     assert.matches("'note'|'team'|'ana'.-'path%-", threaded.docs)
     assert.matches("'resolved'", threaded.qlist)
@@ -247,9 +265,7 @@ describe('index: a build from nothing', function()
 
   it('in the CLI grows its heap once, in 2 MB pages; in another program it leaves the allocator alone', function()
     -- (csrc/util/mem.c; the sanitizer's CLI has an allocator of its own)
-    if interp ~= 'luajit' then return end
-    if select(2, t.sh('command -v strace')) ~= 0 then
-      pending('strace is needed to see the process ask for 2 MB pages (make deps-test installs it)')
+    if not strace_run('see the process ask for 2 MB pages') then
       return
     end
     local m = home()
@@ -278,16 +294,11 @@ describe('index: a build from nothing', function()
       'assert(c:index_refresh()); c:close()', m.wol_home)
     assert.are.equal(0, hugepage_asks('luajit -e ' .. t.shquote(lua)))
     local module = dump(db)
-    for _, tab in ipairs(TABLES) do
-      local name = tab:match('^%S+')
-      assert.are.equal(cli[name], module[name], name)
-    end
+    same_tables(cli, module)
   end)
 
   it('killed midway leaves index.db as it was, and the next build starts again', function()
-    if interp ~= 'luajit' then return end -- drives the CLI; one run is enough
-    if select(2, t.sh('command -v strace')) ~= 0 then
-      pending('strace is needed to stop a build at a chosen point (make deps-test installs it)')
+    if not strace_run('stop a build at a chosen point') then
       return
     end
     local m = home()
@@ -318,9 +329,6 @@ describe('index: a build from nothing', function()
     assert.are.equal(0, rc, err)
     assert.matches('"read":264,', out)
     local again = dump(db)
-    for _, tab in ipairs(TABLES) do
-      local name = tab:match('^%S+')
-      assert.are.equal(serial[name], again[name], name)
-    end
+    same_tables(serial, again)
   end)
 end)
