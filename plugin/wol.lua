@@ -88,146 +88,101 @@ for name, spec in pairs(commands) do
   end, { nargs = spec.nargs, range = spec.range, bang = spec.bang, complete = completer(spec), desc = spec.desc })
 end
 
--- Circle files come from other members: modelines stay off in them, and
--- other members' notes open read-only (lua/wol/circle.lua).
-local guard = vim.api.nvim_create_augroup('wol_circle_guard', { clear = true })
-vim.api.nvim_create_autocmd({ 'BufReadPre', 'BufNewFile' }, {
-  group = guard,
-  pattern = '*/circles/*',
-  callback = function(args)
-    require('wol.circle').guard(args)
-  end,
-})
-vim.api.nvim_create_autocmd('BufReadPost', {
-  group = guard,
-  pattern = '*/circles/*/notes/*',
-  callback = function(args)
-    require('wol.circle').guard_post(args)
-  end,
-})
-
--- Shared notes show their feedback (lua/wol/feedback.lua: signs, ]f [f K).
-local fbgroup = vim.api.nvim_create_augroup('wol_feedback', { clear = true })
-vim.api.nvim_create_autocmd({ 'BufReadPost', 'BufWritePost' }, {
-  group = fbgroup,
-  pattern = '*/circles/*/notes/*',
-  callback = function(args)
-    require('wol.feedback').attach(args.buf)
-  end,
-})
-vim.api.nvim_create_autocmd('User', {
-  group = fbgroup,
-  pattern = 'WolSynced',
-  callback = function(args)
-    require('wol.feedback').on_synced(args)
-  end,
-})
-
--- After a sync: news about questions fire `User WolQuestion` (lua/wol/questions.lua).
-vim.api.nvim_create_autocmd('User', {
-  group = vim.api.nvim_create_augroup('wol_questions', { clear = true }),
-  pattern = 'WolSynced',
-  callback = function(args)
-    require('wol.questions').on_synced(args)
-  end,
-})
-
+-- Everything else is one Vimscript block from a string constant, run by one
+-- call: autocommands, <Plug> maps and highlights made by Ex commands cost
+-- ~0.6x what nvim_create_autocmd, nvim_set_keymap and strings built in Lua
+-- cost at startup, where those paths are still cold (page faults, a fresh
+-- string table: bench/ANALYSIS.md, "Plugin startup, second round").
+--
+-- The autocommands' handlers get what a Lua callback would (buf, file,
+-- match) from lua/wol/commands.lua's au(). The User events' `data` (0.8+)
+-- does not reach an Ex autocommand: their handlers read what Neovim 0.7
+-- keeps (require('wol.sync').last, g:wol_last_share,
+-- require('wol.questions').last_news), on every version alike.
+--
+-- Highlight groups are linked by default so colour schemes can override
+-- them; the activity heat map has four greens of its own. :colorscheme
+-- clears every group, so the ColorScheme autocommand puts the defaults back.
+--
 -- <Plug> maps: no default keys; users map these themselves. Each runs its
--- command from the table above without arguments.
-for _, name in ipairs({ 'WolShare', 'WolJournal', 'WolPrompt', 'WolDone', 'WolAsk', 'WolQuestions', 'WolSearch', 'WolCircle',
-  'WolPeople' }) do
-  local spec = commands[name]
-  vim.api.nvim_set_keymap('n', '<Plug>(' .. name .. ')', '', {
-    noremap = true,
-    desc = 'wol: ' .. spec.desc,
-    callback = function()
-      require('wol.commands').run(spec[1], spec[2], { args = '', fargs = {}, bang = false, mods = '', range = 0 })
-    end,
-  })
-end
+-- command without arguments.
+vim.cmd([[
+function! s:highlights() abort
+  hi def link WolTitle Title
+  hi def link WolHeading Statement
+  hi def link WolMuted Comment
+  hi def link WolOk DiagnosticOk
+  hi def link WolWarn WarningMsg
+  hi def link WolError ErrorMsg
+  hi def link WolAccent Special
+  hi def link WolPromptTitle WolTitle
+  hi def link WolPromptHeading WolHeading
+  hi def link WolPromptMeta WolMuted
+  hi def link WolPromptDone WolAccent
+  hi def link WolPromptChallenge Normal
+  hi def link WolPromptQuestion WolAccent
+  hi def link WolPromptBullet WolHeading
+  hi def link WolThreadTitle WolTitle
+  hi def link WolThreadMeta WolMuted
+  hi def link WolThreadAnswer WolHeading
+  hi def link WolThreadEvent WolAccent
+  hi def link WolThreadForged WolWarn
+  hi def link WolCircleTitle WolTitle
+  hi def link WolCircleHeading WolHeading
+  hi def link WolCircleMuted WolMuted
+  hi def link WolCircleWarn WolWarn
+  hi def link WolCircleName Identifier
+  hi def link WolCircleMe WolAccent
+  hi def link WolCircleGoal WolMuted
+  hi def link WolCircleKind Type
+  hi def link WolCircleQuestion Normal
+  hi def link WolCircleStreak WolOk
+  hi def link WolCircleHeat0 WolMuted
+  hi def link WolPeopleTitle WolTitle
+  hi def link WolPeopleHeading WolHeading
+  hi def link WolPeopleMuted WolMuted
+  hi def link WolPeopleWarn WolWarn
+  hi def link WolPeopleName Identifier
+  hi def link WolPeopleStale WolWarn
+  hi def link WolPeopleClose WolAccent
+  hi def link WolFeedback DiagnosticHint
+  hi def link WolFeedbackOutdated WolMuted
+  hi def WolCircleHeat1 guifg=#2f6b3a ctermfg=22
+  hi def WolCircleHeat2 guifg=#2a9d43 ctermfg=28
+  hi def WolCircleHeat3 guifg=#3fbf55 ctermfg=34
+  hi def WolCircleHeat4 guifg=#7ee787 ctermfg=84
+endfunction
+call s:highlights()
 
--- Journal buffers get ]j / [j (lua/wol/journal.lua decides whether a file
--- really is in the journal).
-vim.api.nvim_create_autocmd({ 'BufRead', 'BufNewFile' }, {
-  group = vim.api.nvim_create_augroup('wol_journal_attach', { clear = true }),
-  pattern = '*/journal/[0-9][0-9][0-9][0-9]/[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9].md',
-  callback = function(args)
-    require('wol.journal').attach(args.buf)
-  end,
-})
+augroup wol
+  autocmd!
+  " circle files come from other members: modelines stay off in them, and
+  " other members' notes open read-only (lua/wol/circle.lua)
+  autocmd BufReadPre,BufNewFile */circles/* lua require'wol.commands'.au('wol.circle', 'guard')
+  autocmd BufReadPost */circles/*/notes/* lua require'wol.commands'.au('wol.circle', 'guard_post')
+  " shared notes show their feedback (lua/wol/feedback.lua: signs, ]f [f K)
+  autocmd BufReadPost,BufWritePost */circles/*/notes/* lua require'wol.commands'.au('wol.feedback', 'attach', 'buf')
+  autocmd User WolSynced lua require'wol.commands'.au('wol.feedback', 'on_synced')
+  " after a sync, news about questions fire `User WolQuestion`
+  autocmd User WolSynced lua require'wol.commands'.au('wol.questions', 'on_synced')
+  " journal buffers get ]j / [j (lua/wol/journal.lua decides whether a
+  " file really is in the journal)
+  autocmd BufRead,BufNewFile */journal/[0-9][0-9][0-9][0-9]/[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9].md lua require'wol.commands'.au('wol.journal', 'attach', 'buf')
+  " the journal's private history: a file of journal/ or people/ saved from
+  " a buffer is committed (lua/wol/journal.lua checks it is under $WOL_HOME)
+  autocmd BufWritePost */journal/*.md,*/people/*.md lua require'wol.commands'.au('wol.journal', 'on_save', 'file')
+  " the search index follows anything wol writes (batched, deferred)
+  autocmd User WolShared,WolSynced,WolQuestion lua require'wol.commands'.au('wol.search', 'on_event')
+  autocmd ColorScheme * call s:highlights()
+augroup END
 
--- The journal's private history: a file of journal/ or people/ saved from a
--- buffer is committed (lua/wol/journal.lua checks that it is under $WOL_HOME).
-vim.api.nvim_create_autocmd('BufWritePost', {
-  group = vim.api.nvim_create_augroup('wol_journal_history', { clear = true }),
-  pattern = { '*/journal/*.md', '*/people/*.md' },
-  callback = function(args)
-    require('wol.journal').on_save(args.file)
-  end,
-})
-
--- Highlight groups, linked by default so colour schemes can override them
--- (one :highlight script: a dozen times cheaper at startup than a call per
--- group). The activity heat map has four greens of its own.
-local highlights = [[
-hi def link WolTitle Title
-hi def link WolHeading Statement
-hi def link WolMuted Comment
-hi def link WolOk DiagnosticOk
-hi def link WolWarn WarningMsg
-hi def link WolError ErrorMsg
-hi def link WolAccent Special
-hi def link WolPromptTitle WolTitle
-hi def link WolPromptHeading WolHeading
-hi def link WolPromptMeta WolMuted
-hi def link WolPromptDone WolAccent
-hi def link WolPromptChallenge Normal
-hi def link WolPromptQuestion WolAccent
-hi def link WolPromptBullet WolHeading
-hi def link WolThreadTitle WolTitle
-hi def link WolThreadMeta WolMuted
-hi def link WolThreadAnswer WolHeading
-hi def link WolThreadEvent WolAccent
-hi def link WolThreadForged WolWarn
-hi def link WolCircleTitle WolTitle
-hi def link WolCircleHeading WolHeading
-hi def link WolCircleMuted WolMuted
-hi def link WolCircleWarn WolWarn
-hi def link WolCircleName Identifier
-hi def link WolCircleMe WolAccent
-hi def link WolCircleGoal WolMuted
-hi def link WolCircleKind Type
-hi def link WolCircleQuestion Normal
-hi def link WolCircleStreak WolOk
-hi def link WolCircleHeat0 WolMuted
-hi def link WolPeopleTitle WolTitle
-hi def link WolPeopleHeading WolHeading
-hi def link WolPeopleMuted WolMuted
-hi def link WolPeopleWarn WolWarn
-hi def link WolPeopleName Identifier
-hi def link WolPeopleStale WolWarn
-hi def link WolPeopleClose WolAccent
-hi def link WolFeedback DiagnosticHint
-hi def link WolFeedbackOutdated WolMuted
-hi def WolCircleHeat1 guifg=#2f6b3a ctermfg=22
-hi def WolCircleHeat2 guifg=#2a9d43 ctermfg=28
-hi def WolCircleHeat3 guifg=#3fbf55 ctermfg=34
-hi def WolCircleHeat4 guifg=#7ee787 ctermfg=84
-]]
-vim.cmd(highlights)
--- :colorscheme clears every group; put the defaults back after it
-vim.api.nvim_create_autocmd('ColorScheme', {
-  group = vim.api.nvim_create_augroup('wol_highlights', { clear = true }),
-  callback = function()
-    vim.cmd(highlights)
-  end,
-})
-
--- Keep the search index fresh after anything wol writes (batched, deferred).
-vim.api.nvim_create_autocmd('User', {
-  group = vim.api.nvim_create_augroup('WolIndex', { clear = true }),
-  pattern = { 'WolShared', 'WolSynced', 'WolQuestion' },
-  callback = function(ev)
-    require('wol.search').on_event(ev)
-  end,
-})
+nnoremap <Plug>(WolShare) <Cmd>WolShare<CR>
+nnoremap <Plug>(WolJournal) <Cmd>WolJournal<CR>
+nnoremap <Plug>(WolPrompt) <Cmd>WolPrompt<CR>
+nnoremap <Plug>(WolDone) <Cmd>WolDone<CR>
+nnoremap <Plug>(WolAsk) <Cmd>WolAsk<CR>
+nnoremap <Plug>(WolQuestions) <Cmd>WolQuestions<CR>
+nnoremap <Plug>(WolSearch) <Cmd>WolSearch<CR>
+nnoremap <Plug>(WolCircle) <Cmd>WolCircle<CR>
+nnoremap <Plug>(WolPeople) <Cmd>WolPeople<CR>
+]])

@@ -60,6 +60,20 @@ function M.run(mod, fn, opts)
   return M.guard(m[fn], opts or {})
 end
 
+--- Runs function `fn` of module `mod` for an autocommand of plugin/wol.lua
+--- with what a Lua callback would be given: { buf, file, match } (no
+--- `data`: the User events' handlers read what Neovim 0.7 keeps), or only
+--- its field `key` when the handler takes one value.
+function M.au(mod, fn, key)
+  local expand = vim.fn.expand
+  local args = { buf = tonumber(expand('<abuf>')), file = expand('<afile>'), match = expand('<amatch>') }
+  local m = require(mod)
+  if key then
+    return m[fn](args[key])
+  end
+  return m[fn](args)
+end
+
 --- :WolVersion
 function M.version()
   local wol = require('wol')

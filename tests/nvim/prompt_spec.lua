@@ -297,8 +297,12 @@ describe(':WolPrompt', function()
     assert.are.same({ 'today', 'tomorrow' }, vim.fn.getcompletion('WolPrompt to', 'cmdline'))
   end)
 
-  it('has a <Plug> map', function()
+  it('has a <Plug> map that runs :WolPrompt', function()
     assert.is_truthy(vim.fn.maparg('<Plug>(WolPrompt)', 'n') ~= '')
+    local before = #api.nvim_list_wins()
+    vim.cmd('execute "normal \\<Plug>(WolPrompt)"')
+    assert.are.equal(before + 1, #api.nvim_list_wins())
+    assert.are.equal('wol://prompt', api.nvim_buf_get_name(0))
   end)
 end)
 
