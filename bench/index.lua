@@ -277,9 +277,27 @@ else
     os.remove(dbpath)
     return ms, cpu
   end
+  -- a gauge of the machine beside each pair: 20 M reads at random places
+  -- of a 64 MB table, in this process. Half of the build's sqlite thread is
+  -- such reads (the lookups in FTS5's 64 MB term table); the bare load's 1 MB
+  -- table stays in cache: on this shared virtual machine the gauge moved
+  -- by 1.5-2x within an hour and the build with it, the bare load much
+  -- less (bench/ANALYSIS.md, "Full build, eighth round")
+  local GAUGE_N = 16 * 1024 * 1024
+  local gauge_t = ffi.new('uint32_t[?]', GAUGE_N) -- (zeroed: touched once, here)
+  local function gauge()
+    local t0 = now()
+    local x, acc = 1, 0
+    for _ = 1, 20000000 do
+      x = (x * 69069 + 1) % 4294967296
+      acc = acc + gauge_t[x % GAUGE_N]
+    end
+    return now() - t0, acc
+  end
   local builds, build_wall, build_cpu, report = {}, {}, {}, nil
-  local bare, bare_cpu = {}, {}
+  local bare, bare_cpu, gauges = {}, {}, {}
   for _ = 1, PAIRS do
+    table.insert(gauges, (gauge()))
     os.execute('rm -f ' .. q(HOME .. '/index.db') .. '*')
     local t0, c0 = now(), cpu_ms(-1)
     report = wol_json('index --json')
@@ -290,7 +308,7 @@ else
     table.insert(bare, ms)
     table.insert(bare_cpu, cpu)
   end
-  bodies = nil
+  bodies, gauge_t = nil, nil
   collectgarbage()
   local docs = tonumber(report:match('"docs":(%d+)'))
   local files = tonumber(report:match('"read":(%d+)'))
@@ -316,6 +334,10 @@ else
     median(build_cpu) <= 1.3 * median(bare_cpu))
   io.write(string.format('CPU (user+sys)      full build %.0f ms, bare FTS5 load %.0f ms: %.2fx\n',
     median(build_cpu), median(bare_cpu), median(build_cpu) / median(bare_cpu)))
+  local gauge_min, gauge_max = math.min(unpack(gauges)), math.max(unpack(gauges))
+  B.figure(S, 'machine gauge beside each pair: 20 M random reads in 64 MB (the build\'s kind of work)', gauges)
+  io.write(string.format('machine gauge       %8.1f ms median of %d (%.1f-%.1f): 20 M random reads in 64 MB, before each pair\n',
+    median(gauges), PAIRS, gauge_min, gauge_max))
   io.write(string.format('rebuild (in place)  %8.1f ms median of 3\n', median(rebuilds)))
   io.write(string.format('index.db            %8.1f MB\n', tonumber(sh('stat -c %s ' .. q(HOME .. '/index.db'))) / 1e6))
 end
