@@ -149,9 +149,10 @@ static const char *const writer_sql[WOL_INDEX_WRITERS] = {
 	"?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)",
 	/* a row rewritten only when more than its stat changed: sqlite
 	 * rewrites the entry of every index on a column the statement sets,
-	 * even to the same value (7 indexes, and the `daily` triggers'
-	 * subtraction and addition), which for ten edited notes was 45 of the
-	 * transaction's ~75 pages written to the log, and as many read */
+	 * even to the same value (all eight of docs', and the `daily`
+	 * triggers' subtraction and addition run), which for ten edited
+	 * notes was ~45 of the ~75 pages the update wrote to the log, and as
+	 * many read */
 	"UPDATE docs SET (" DOC_COLS ") = (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
 	"?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19) WHERE id = ?20 AND (" DOC_DIFFERS ")",
 	/* else (a body edited) just the stat (extract.c's store) */
