@@ -1,16 +1,15 @@
 /* repo/loose.c - a loose object read from the repository's files without
- * libgit2. A refresh after a commit reads the trees the commit made (and
- * the commit, for its tree): objects a commit writes are loose, each one
- * zlib stream "<type> <size>\0<bytes>" at objects/<2 hex>/<38 hex>. Read
- * here, into a buffer the caller keeps from one refresh to the next, they
- * cost no libgit2 repository (its configuration files, the pack index
- * mapped and searched first), no new memory to fault in (libgit2 inflates
- * each object into a zeroed buffer of its own, which the caller then
- * copied) and four system calls each. Whatever is not plainly a loose
- * object of the wanted type says "ask libgit2": packed objects, alternates,
- * a damaged file. Like git's own reads (and libgit2's with its hash check
- * off) the bytes are not hashed again; zlib's checksum of the stream is
- * checked. */
+ * libgit2. A refresh after a commit reads the trees the commit made
+ * (and the commit, for its tree): objects a commit writes are loose, each
+ * one zlib stream "<type> <size>\0<bytes>" at objects/<2 hex>/<38 hex>.
+ * Read here, into a buffer the caller keeps from one refresh to the next,
+ * they cost no libgit2 repository (its configuration files, the pack index
+ * mapped and searched first), no buffer of libgit2's own (zeroed, then
+ * copied by the caller) and four system calls each. Whatever is not
+ * plainly a loose object of the wanted type says "ask libgit2": packed
+ * objects, alternates, a damaged file. Like git's own reads (and libgit2's
+ * with its hash check off) the bytes are not hashed again; the stream's
+ * checksum is checked. */
 #include "repo/head.h"
 
 #include <errno.h>
