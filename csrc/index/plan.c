@@ -182,9 +182,15 @@ static int obj_read(wol_index *ix, objsrc *s, const unsigned char id[GIT_OID_RAW
 	if (!ix->loose)
 		ix->loose = wol_repo__loose_new();
 	const char *tname = type == GIT_OBJECT_TREE ? "tree" : "commit";
-	if (s->gitdir[0] && ix->loose &&
-	    wol_repo__loose_read(ix->loose, s->gitdir, id, tname, base, cap, off, len))
+	int loose = s->gitdir[0] && ix->loose ? wol_repo__loose_read(ix->loose, s->gitdir, id, tname,
+	                                                               base, cap, off, len)
+	                                       : 0;
+	if (loose > 0)
 		return fit(ix, base, cap, off, len);
+	if (loose < 0) { /* a damaged loose file: not for libgit2 (repo/loose.c) */
+		spare_put(ix, *base, *cap);
+		return 0;
+	}
 	git_odb *odb = src_odb(s);
 	git_odb_object *o = NULL;
 	git_oid oid;

@@ -25,8 +25,9 @@ void wol_repo__loose_free(wol_loose *z);
 /* Reads object `id` (20 raw bytes) of type `type` ("tree", "commit") from
  * its loose file in the git folder `gitdir`, into *buf (malloc'd, capacity
  * *cap; grown with realloc as needed, may start NULL): 1 with its bytes at
- * *buf + *off, *len of them. 0 when it is not there as a whole loose
- * object of that type (packed, elsewhere, damaged: ask libgit2). */
+ * *buf + *off, *len of them. 0 when there is no loose file for it here
+ * (packed, in an alternate: ask libgit2); -1 when the file is there but
+ * is not a whole object of that type (damaged: see loose.c). */
 int wol_repo__loose_read(wol_loose *z, const char *gitdir, const unsigned char id[20],
                          const char *type, unsigned char **buf, size_t *cap, size_t *off,
                          size_t *len);

@@ -5,9 +5,12 @@
  * Read here, into a buffer the caller keeps from one refresh to the next,
  * they cost no libgit2 repository (its configuration files, the pack index
  * mapped and searched first), no buffer of libgit2's own (zeroed, then
- * copied by the caller) and four system calls each. Whatever is not
- * plainly a loose object of the wanted type says "ask libgit2": packed
- * objects, alternates, a damaged file. Like git's own reads (and libgit2's
+ * copied by the caller) and four system calls each. An object with no
+ * loose file here (packed, in an alternate) is libgit2's to read; a loose
+ * file that is not a whole object of the wanted type is not handed on:
+ * libgit2 1.5 inflates a truncated loose object forever (a refresh hung
+ * on one, with or without this file), so the caller takes it as missing.
+ * Like git's own reads (and libgit2's
  * with its hash check off) the bytes are not hashed again; the stream's
  * checksum is checked. */
 #include "repo/head.h"
@@ -22,8 +25,10 @@
 #include <unistd.h>
 #include <zlib.h>
 
-/* Objects larger than this (compressed) are left to libgit2. */
+/* Objects larger than this (compressed) are left to libgit2; none
+ * inflates to more than LOOSE_MAX_OBJECT here. */
 #define LOOSE_MAX_FILE (64u << 20)
+#define LOOSE_MAX_OBJECT (256u << 20)
 
 struct wol_loose {
 	z_stream zs;
@@ -47,24 +52,30 @@ void wol_repo__loose_free(wol_loose *z)
 	free(z);
 }
 
-/* The file's bytes into z->in: its length, or -1. */
+/* The file's bytes into z->in: its length; -1 when there is no such
+ * file to read here (missing, not a plain file, too large), -2 when the
+ * file cannot be read whole (empty, short, out of memory). */
 static long read_file(wol_loose *z, const char *path)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
 	if (fd < 0)
 		return -1;
 	struct stat st;
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size <= 0 ||
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) ||
 	    (unsigned long long)st.st_size > LOOSE_MAX_FILE) {
 		close(fd);
 		return -1;
+	}
+	if (st.st_size <= 0) {
+		close(fd);
+		return -2;
 	}
 	size_t size = (size_t)st.st_size;
 	if (size > z->incap) {
 		unsigned char *p = realloc(z->in, size);
 		if (!p) {
 			close(fd);
-			return -1;
+			return -2;
 		}
 		z->in = p;
 		z->incap = size;
@@ -79,7 +90,7 @@ static long read_file(wol_loose *z, const char *path)
 		got += (size_t)n;
 	}
 	close(fd);
-	return got == size ? (long)size : -1;
+	return got == size ? (long)size : -2;
 }
 
 /* Grows *buf to at least `need` bytes. */
@@ -117,19 +128,19 @@ int wol_repo__loose_read(wol_loose *z, const char *gitdir, const unsigned char i
 	*p = '\0';
 	long size = read_file(z, path);
 	if (size < 0)
-		return 0;
+		return size == -1 ? 0 : -1;
 	if (!z->live) {
 		memset(&z->zs, 0, sizeof z->zs);
 		if (inflateInit(&z->zs) != Z_OK)
-			return 0;
+			return -1;
 		z->live = 1;
 	} else if (inflateReset(&z->zs) != Z_OK) {
-		return 0;
+		return -1;
 	}
 	/* room for what the file most likely holds (trees and commits shrink
 	 * to about half); grown below when it holds more */
 	if (grow(buf, cap, (size_t)size * 2 + 64))
-		return 0;
+		return -1;
 	z->zs.next_in = z->in;
 	z->zs.avail_in = (uInt)size;
 	size_t out = 0;
@@ -141,25 +152,26 @@ int wol_repo__loose_read(wol_loose *z, const char *gitdir, const unsigned char i
 		out = *cap - z->zs.avail_out;
 		if (r == Z_STREAM_END)
 			break;
-		if ((r != Z_BUF_ERROR && r != Z_OK) || z->zs.avail_out != 0 || grow(buf, cap, *cap * 2))
-			return 0; /* damaged, or out of memory: libgit2 will say */
+		if ((r != Z_BUF_ERROR && r != Z_OK) || z->zs.avail_out != 0 ||
+		    *cap >= LOOSE_MAX_OBJECT || grow(buf, cap, *cap * 2))
+			return -1; /* damaged, or out of memory */
 	}
 	if (z->zs.avail_in != 0)
-		return 0; /* bytes after the stream: not what git writes */
+		return -1; /* bytes after the stream: not what git writes */
 	/* "<type> <decimal size>\0" */
 	unsigned char *nul = memchr(*buf, '\0', out < 64 ? out : 64);
 	size_t tl = strlen(type);
 	if (!nul || (size_t)(nul - *buf) < tl + 2 || memcmp(*buf, type, tl) != 0 || (*buf)[tl] != ' ')
-		return 0;
+		return -1;
 	size_t declared = 0;
 	for (unsigned char *d = *buf + tl + 1; d < nul; d++) {
 		if (*d < '0' || *d > '9' || declared > (SIZE_MAX - 9) / 10)
-			return 0;
+			return -1;
 		declared = declared * 10 + (size_t)(*d - '0');
 	}
 	size_t head = (size_t)(nul - *buf) + 1;
 	if (declared != out - head)
-		return 0;
+		return -1;
 	*off = head;
 	*len = declared;
 	return 1;
