@@ -1,5 +1,6 @@
 /* repo/loose.c - a loose object read from the repository's files without
- * libgit2. A refresh after a commit reads the trees the commit made
+ * libgit2, inflated by libdeflate. A refresh after a commit reads the
+ * trees the commit made
  * (and the commit, for its tree): objects a commit writes are loose, each
  * one zlib stream "<type> <size>\0<bytes>" at objects/<2 hex>/<38 hex>.
  * Read here, into a buffer the caller keeps from one refresh to the next,
@@ -12,7 +13,13 @@
  * on one, with or without this file), so the caller takes it as missing.
  * Like git's own reads (and libgit2's
  * with its hash check off) the bytes are not hashed again; the stream's
- * checksum is checked. */
+ * checksum is checked.
+ *
+ * libdeflate rather than zlib: a loose object is inflated whole, from a
+ * buffer into a buffer, which is what libdeflate does, in about half
+ * zlib's instructions for trees (mostly SHA-1s, which do not compress:
+ * 5.4 against 10.4 M for the eight member folders of bench/index.sh's
+ * circle). */
 #include "repo/head.h"
 
 #include <errno.h>
@@ -23,7 +30,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <zlib.h>
+#include <libdeflate.h>
 
 /* Objects larger than this (compressed) are left to libgit2; none
  * inflates to more than LOOSE_MAX_OBJECT here. */
@@ -31,8 +38,7 @@
 #define LOOSE_MAX_OBJECT (256u << 20)
 
 struct wol_loose {
-	z_stream zs;
-	int live;          /* zs initialised */
+	struct libdeflate_decompressor *d;
 	unsigned char *in; /* the file's bytes */
 	size_t incap;
 };
@@ -46,8 +52,7 @@ void wol_repo__loose_free(wol_loose *z)
 {
 	if (!z)
 		return;
-	if (z->live)
-		inflateEnd(&z->zs);
+	libdeflate_free_decompressor(z->d);
 	free(z->in);
 	free(z);
 }
@@ -129,35 +134,21 @@ int wol_repo__loose_read(wol_loose *z, const char *gitdir, const unsigned char i
 	long size = read_file(z, path);
 	if (size < 0)
 		return size == -1 ? 0 : -1;
-	if (!z->live) {
-		memset(&z->zs, 0, sizeof z->zs);
-		if (inflateInit(&z->zs) != Z_OK)
-			return -1;
-		z->live = 1;
-	} else if (inflateReset(&z->zs) != Z_OK) {
+	if (!z->d && !(z->d = libdeflate_alloc_decompressor()))
 		return -1;
-	}
 	/* room for what the file most likely holds (trees and commits shrink
-	 * to about half); grown below when it holds more */
+	 * to about half); more, and inflated again, when it holds more */
 	if (grow(buf, cap, (size_t)size * 2 + 64))
 		return -1;
-	z->zs.next_in = z->in;
-	z->zs.avail_in = (uInt)size;
-	size_t out = 0;
-	int r;
-	for (;;) {
-		z->zs.next_out = *buf + out;
-		z->zs.avail_out = (uInt)(*cap - out);
-		r = inflate(&z->zs, Z_FINISH);
-		out = *cap - z->zs.avail_out;
-		if (r == Z_STREAM_END)
-			break;
-		if ((r != Z_BUF_ERROR && r != Z_OK) || z->zs.avail_out != 0 ||
-		    *cap >= LOOSE_MAX_OBJECT || grow(buf, cap, *cap * 2))
-			return -1; /* damaged, or out of memory */
+	size_t used = 0, out = 0;
+	enum libdeflate_result r;
+	while ((r = libdeflate_zlib_decompress_ex(z->d, z->in, (size_t)size, *buf, *cap, &used,
+	                                          &out)) == LIBDEFLATE_INSUFFICIENT_SPACE) {
+		if (*cap >= LOOSE_MAX_OBJECT || grow(buf, cap, *cap * 2))
+			return -1; /* out of memory */
 	}
-	if (z->zs.avail_in != 0)
-		return -1; /* bytes after the stream: not what git writes */
+	if (r != LIBDEFLATE_SUCCESS || used != (size_t)size)
+		return -1; /* damaged, or bytes after the stream: not what git writes */
 	/* "<type> <decimal size>\0" */
 	unsigned char *nul = memchr(*buf, '\0', out < 64 ? out : 64);
 	size_t tl = strlen(type);
