@@ -10,7 +10,7 @@ comma   := ,
 # loads it anyway (through libssh2); named first it also comes first in the
 # dynamic linker's lookup order, which makes its 4,000 symbol relocations
 # cheap at every process start (bench/ANALYSIS.md, "CLI start").
-PKGS    := libcrypto libgit2 sqlite3 yaml-0.1 libcjson libcmark
+PKGS    := libcrypto libgit2 sqlite3 yaml-0.1 libcjson libcmark libdeflate
 LUA_INC := $(shell pkg-config --cflags luajit 2>/dev/null || pkg-config --cflags lua5.1 2>/dev/null)
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
@@ -33,13 +33,13 @@ GIT_WRAP := git_repository_open git_repository_open_ext git_repository_init \
             git_oid_fromstrn git_remote_create_detached git_diff_buffers git_error_last \
             git_error_clear git_error_set_str
 LDFLAGS_ALL := $(LDFLAGS) $(addprefix -Wl$(comma)--wrap=,$(GIT_WRAP))
-# The CLI is not linked against libgit2, libcrypto, sqlite, libyaml, cJSON
-# and cmark: it loads each when a command first calls it (tools/lazylib.sh
-# generates a trampoline for each function the objects call,
+# The CLI is not linked against libgit2, libcrypto, sqlite, libyaml, cJSON,
+# cmark and libdeflate: it loads each when a command first calls it
+# (tools/lazylib.sh generates a trampoline for each function the objects call,
 # csrc/cli/lazylib.c loads; bench/ANALYSIS.md, "CLI start"). On x86_64 and
 # aarch64 when nm and objdump are there; otherwise, or with `make LAZY=0`,
 # the CLI is linked like the module.
-LAZY_PKGS := libgit2 libcrypto sqlite3 yaml-0.1 libcjson libcmark
+LAZY_PKGS := libgit2 libcrypto sqlite3 yaml-0.1 libcjson libcmark libdeflate
 LAZY_ARCH := $(firstword $(subst -, ,$(shell $(CC) -dumpmachine)))
 LAZY      ?= $(if $(filter x86_64 aarch64,$(LAZY_ARCH)),$(if $(shell command -v nm && command -v objdump),1,0),0)
 # The lazily loaded sqlite is the CLI's own when the system has the static

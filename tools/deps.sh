@@ -18,7 +18,7 @@
 # package that was already installed is left as it was.
 set -eu
 BUILD="gcc make pkg-config libgit2-dev libsqlite3-dev libyaml-dev libcjson-dev
-libluajit-5.1-dev luajit neovim git libcmark-dev libssl-dev"
+libluajit-5.1-dev luajit neovim git libcmark-dev libssl-dev libdeflate-dev"
 TEST="lua5.1 lua-busted lua-dkjson sqlite3 python3 tmux openssl openssh-client
 openssh-server nginx fcgiwrap gitolite3 strace libjemalloc2"
 installed() {

@@ -104,6 +104,7 @@ void wol_index__close_db(wol_index *ix)
 	wol_index__drop_kept(ix);
 	wol_index__rank_drop(ix);
 	wol_index__daily_drop(ix);
+	wol_index__writers_drop(ix);
 	ix->built = 0;
 	if (ix->db) {
 		sqlite3_close_v2(ix->db);

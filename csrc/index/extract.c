@@ -417,6 +417,17 @@ static int store(wol_walk *w, wol_extract *x)
 	if (k)
 		sqlite3_bind_int64(s, 20, k->id);
 	int sr = sqlite3_step(s);
+	if (sr == SQLITE_DONE && k && sqlite3_changes(w->ix->db) == 0) {
+		/* nothing but the stat changed (w->upd then writes nothing): the
+		 * stat alone, which leaves the other indexes and `daily` be */
+		sqlite3_stmt *u = w->upd_stat;
+		sqlite3_reset(u);
+		sqlite3_bind_int64(u, 16, (sqlite3_int64)st->st_size);
+		sqlite3_bind_int64(u, 17, wol_fs_mtime_ns(st));
+		sqlite3_bind_int(u, 18, wol_fs_mtime_ns(st) >= w->start_ns);
+		sqlite3_bind_int64(u, 20, k->id);
+		sr = sqlite3_step(u);
+	}
 	if (sr != SQLITE_DONE)
 		rc = wol_index__fail(w->ix, w->err, sr, "storing a document");
 	sqlite3_int64 id = k ? k->id : sqlite3_last_insert_rowid(w->ix->db);

@@ -28,6 +28,8 @@
 /* PRAGMA application_id of an index.db made by a build from nothing
  * (refresh.c): an empty index without it has never been built */
 #define WOL_INDEX_BUILT_ID 2003790897 /* "wol1" */
+/* statements a refresh writes documents with (wol_walk: ins to fts_ins) */
+#define WOL_INDEX_WRITERS 6
 
 struct wol_index {
 	wol_ctx *ctx;
@@ -53,10 +55,15 @@ struct wol_index {
 	long long kept_version;
 	/* the ranking function (rank.c): the connection it was added to */
 	struct wol_jwatch *jw; /* the journal's folders watched (walk_journal.c) */
-	/* raw trees read by the last tree diffs, by id (plan.c) */
+	/* raw trees read by the last tree diffs, by id, the buffers of trees
+	 * dropped, kept for the next reads, and the reader of loose objects
+	 * (plan.c) */
 	struct wol_tree_cached *trees;
 	size_t ntrees;
 	unsigned long trees_gen;
+	struct wol_tree_spare *spare;
+	size_t nspare;
+	struct wol_loose *loose;
 	/* wol_index_open_once: a handle for one command of a process that
 	 * then exits (a small page cache, no journal watch), and the journal
 	 * being stat'ed ahead by a second thread for its first refresh */
@@ -74,6 +81,10 @@ struct wol_index {
 	sqlite3 *daily_db;
 	sqlite3_stmt *daily_st;
 	int daily_cookie;
+	/* the statements that write documents, kept for the connection that
+	 * prepared them (refresh.c, wol_index__writers) */
+	sqlite3 *writers_db;
+	sqlite3_stmt *writers[WOL_INDEX_WRITERS];
 };
 
 /* ------------------------------------------------- sqlite helpers (sql.c) */
@@ -186,7 +197,8 @@ typedef struct wol_walk {
 	int counting;       /* the count before a refresh with progress: visit
 	                     * only counts what it would read, in `total` */
 	long total, done;   /* files to read, files read (progress) */
-	sqlite3_stmt *ins, *upd, *del, *fts_del, *fts_ins;
+	sqlite3_stmt *ins, *upd, *upd_stat, *del, *fts_del, *fts_ins;
+	int kept_writers; /* they are the handle's (refresh.c) */
 	/* the full-text writes held back until the others are done (fts.c) */
 	struct wol_fts_op *fq;
 	size_t nfq, cfq, fq_bytes;
@@ -288,8 +300,11 @@ int wol_index__person_path(const char *rel);
 /* A full refresh's walk of $WOL_HOME/people. */
 int wol_index__walk_people(wol_walk *w);
 
-/* refresh.c: prepares w's statements that write documents (once). */
+/* refresh.c: prepares w's statements that write documents (once), or
+ * takes the handle's. */
 int wol_index__writers(wol_walk *w);
+/* Finalizes the handle's (before its connection closes). */
+void wol_index__writers_drop(wol_index *ix);
 /* wol_index_refresh without rep->docs when nothing changed (a search's). */
 int wol_index__refresh_uncounted(wol_index *ix, wol_index_report *rep, wol_error *err);
 

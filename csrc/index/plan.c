@@ -29,28 +29,200 @@
 
 /* Raw trees kept in a handle: at most this many bytes. */
 #define WOL_TREE_CACHE_BYTES (4u << 20)
+/* Buffers of dropped trees kept for the next reads: at most this many
+ * bytes. A sync's diff drops the old side's trees and reads as many new
+ * ones of about the same sizes: read into fresh memory, every one of their
+ * pages was a page fault (16-23 us each on the machine of "Refresh after a
+ * 10-file sync", bench/ANALYSIS.md), since the freed trees went back to
+ * the system in between. */
+#define WOL_TREE_SPARE_BYTES (1u << 20)
 
 struct wol_tree_cached {
-	git_oid id;
-	unsigned char *data;
+	unsigned char id[GIT_OID_RAWSZ];
+	unsigned char *base; /* the buffer (malloc'd, `cap` bytes) */
+	size_t cap;
+	const unsigned char *data; /* the tree's bytes, in base */
 	size_t len;
 	unsigned long use; /* the diff that last read it on its new side */
 	int old_only;      /* read on the old side only in the current diff */
 };
 
+struct wol_tree_spare {
+	unsigned char *base;
+	size_t cap;
+};
+
 void wol_index__trees_drop(wol_index *ix)
 {
 	for (size_t i = 0; i < ix->ntrees; i++)
-		free(ix->trees[i].data);
+		free(ix->trees[i].base);
 	free(ix->trees);
 	ix->trees = NULL;
 	ix->ntrees = 0;
+	for (size_t i = 0; i < ix->nspare; i++)
+		free(ix->spare[i].base);
+	free(ix->spare);
+	ix->spare = NULL;
+	ix->nspare = 0;
+	wol_repo__loose_free(ix->loose);
+	ix->loose = NULL;
+}
+
+/* Keeps a dropped tree's buffer for the next read, or frees it. */
+static void spare_put(wol_index *ix, unsigned char *base, size_t cap)
+{
+	size_t bytes = cap;
+	for (size_t i = 0; i < ix->nspare; i++)
+		bytes += ix->spare[i].cap;
+	struct wol_tree_spare *grown = bytes <= WOL_TREE_SPARE_BYTES
+	                                       ? realloc(ix->spare, (ix->nspare + 1) * sizeof *grown)
+	                                       : NULL;
+	if (!grown) {
+		free(base);
+		return;
+	}
+	ix->spare = grown;
+	ix->spare[ix->nspare].base = base;
+	ix->spare[ix->nspare++].cap = cap;
+}
+
+/* The largest spare buffer (NULL, 0 when there is none). */
+static void spare_take(wol_index *ix, unsigned char **base, size_t *cap)
+{
+	*base = NULL;
+	*cap = 0;
+	size_t best = 0;
+	for (size_t i = 1; i < ix->nspare; i++)
+		if (ix->spare[i].cap > ix->spare[best].cap)
+			best = i;
+	if (!ix->nspare)
+		return;
+	*base = ix->spare[best].base;
+	*cap = ix->spare[best].cap;
+	ix->spare[best] = ix->spare[--ix->nspare];
+}
+
+/* Where a diff's objects come from: loose files read by repo/loose.c when
+ * they are (a commit made on this machine writes its objects so), else the
+ * repository, opened through libgit2 on the first object that is not (a
+ * fetch brings a pack). */
+typedef struct objsrc {
+	const char *workdir;
+	char gitdir[4096]; /* "" when the layout is not a plain one */
+	git_repository *repo;
+	git_odb *odb;
+	int tried, hashcheck_off;
+} objsrc;
+
+static git_repository *src_repo(objsrc *s)
+{
+	if (!s->repo && !s->tried) {
+		s->tried = 1;
+		if (git_repository_open_ext(&s->repo, s->workdir, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) < 0) {
+			git_error_clear();
+			s->repo = NULL;
+		}
+	}
+	return s->repo;
+}
+
+/* The object database, for reads during a tree diff. libgit2's check that
+ * each object read hashes to its id is off meanwhile: it hashed every tree
+ * read again with SHA-1DC (a quarter of a sync refresh's instructions);
+ * what is read here only fills a cache, and the check is back on (its
+ * default, which wol never changes) before any other git work
+ * (src_close). */
+static git_odb *src_odb(objsrc *s)
+{
+	if (!s->odb && src_repo(s)) {
+		if (git_repository_odb(&s->odb, s->repo) < 0) {
+			git_error_clear();
+			s->odb = NULL;
+		} else if (!s->hashcheck_off) {
+			git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
+			s->hashcheck_off = 1;
+		}
+	}
+	return s->odb;
+}
+
+static void src_close(objsrc *s)
+{
+	if (s->hashcheck_off)
+		git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 1);
+	s->hashcheck_off = 0;
+	git_odb_free(s->odb);
+	git_repository_free(s->repo);
+	s->odb = NULL;
+	s->repo = NULL;
+}
+
+/* A small object read into a big buffer (the root tree into a member
+ * folder's) moves to one of its size, and the big one stays spare. */
+static int fit(wol_index *ix, unsigned char **base, size_t *cap, size_t *off, size_t *len)
+{
+	size_t need = *off + *len + 1;
+	unsigned char *small = *cap > 4096 && need < *cap / 4 ? malloc(need) : NULL;
+	if (small) {
+		memcpy(small, *base, need - 1);
+		spare_put(ix, *base, *cap);
+		*base = small;
+		*cap = need;
+	}
+	return 1;
+}
+
+/* Object `id` of type `type` into a spare buffer of the handle (or a new
+ * one): 1 with *base (malloc'd, `*cap` bytes) holding its bytes at *off,
+ * *len of them; 0 when it cannot be read. */
+static int obj_read(wol_index *ix, objsrc *s, const unsigned char id[GIT_OID_RAWSZ],
+                    git_object_t type, unsigned char **base, size_t *cap, size_t *off, size_t *len)
+{
+	spare_take(ix, base, cap);
+	if (!ix->loose)
+		ix->loose = wol_repo__loose_new();
+	const char *tname = type == GIT_OBJECT_TREE ? "tree" : "commit";
+	int loose = s->gitdir[0] && ix->loose ? wol_repo__loose_read(ix->loose, s->gitdir, id, tname,
+	                                                               base, cap, off, len)
+	                                       : 0;
+	if (loose > 0)
+		return fit(ix, base, cap, off, len);
+	if (loose < 0) { /* a damaged loose file: not for libgit2 (repo/loose.c) */
+		spare_put(ix, *base, *cap);
+		return 0;
+	}
+	git_odb *odb = src_odb(s);
+	git_odb_object *o = NULL;
+	git_oid oid;
+	git_oid_fromraw(&oid, id);
+	if (!odb || git_odb_read(&o, odb, &oid) < 0 || git_odb_object_type(o) != type) {
+		git_odb_object_free(o);
+		git_error_clear();
+		spare_put(ix, *base, *cap);
+		return 0;
+	}
+	size_t n = git_odb_object_size(o);
+	if (n + 1 > *cap) {
+		unsigned char *p = realloc(*base, n + 1);
+		if (!p) {
+			git_odb_object_free(o);
+			spare_put(ix, *base, *cap);
+			return 0;
+		}
+		*base = p;
+		*cap = n + 1;
+	}
+	memcpy(*base, git_odb_object_data(o), n);
+	git_odb_object_free(o);
+	*off = 0;
+	*len = n;
+	return fit(ix, base, cap, off, len);
 }
 
 typedef struct tdiff {
 	wol_walk *w;
 	wol_index *ix;
-	git_odb *odb;
+	objsrc *src;
 	unsigned long gen;
 	int failed; /* an object could not be read: the diff is not exact */
 	char path[4096];
@@ -58,12 +230,12 @@ typedef struct tdiff {
 
 /* The raw bytes of tree `id` (cached in the handle), or NULL (not there,
  * not a tree: td->failed). `newside`: read for the new tree. */
-static const unsigned char *tree_bytes(tdiff *td, const git_oid *id, int newside, size_t *len)
+static const unsigned char *tree_bytes(tdiff *td, const unsigned char *id, int newside, size_t *len)
 {
 	wol_index *ix = td->ix;
 	for (size_t i = 0; i < ix->ntrees; i++) {
 		struct wol_tree_cached *c = &ix->trees[i];
-		if (git_oid_equal(&c->id, id)) {
+		if (memcmp(c->id, id, GIT_OID_RAWSZ) == 0) {
 			if (newside) {
 				c->use = td->gen;
 				c->old_only = 0;
@@ -74,47 +246,42 @@ static const unsigned char *tree_bytes(tdiff *td, const git_oid *id, int newside
 			return c->data;
 		}
 	}
-	git_odb_object *o = NULL;
-	if (git_odb_read(&o, td->odb, id) < 0 || git_odb_object_type(o) != GIT_OBJECT_TREE) {
-		git_odb_object_free(o);
-		git_error_clear();
-		td->failed = 1;
-		return NULL;
-	}
-	size_t n = git_odb_object_size(o);
-	unsigned char *data = malloc(n ? n : 1);
-	struct wol_tree_cached *grown =
-	        data ? realloc(ix->trees, (ix->ntrees + 1) * sizeof *ix->trees) : NULL;
+	struct wol_tree_cached *grown = realloc(ix->trees, (ix->ntrees + 1) * sizeof *ix->trees);
 	if (!grown) {
-		free(data);
-		git_odb_object_free(o);
 		td->failed = 1;
 		return NULL;
 	}
-	memcpy(data, git_odb_object_data(o), n);
-	git_odb_object_free(o);
 	ix->trees = grown;
+	unsigned char *base;
+	size_t cap, off, n;
+	if (!obj_read(ix, td->src, id, GIT_OBJECT_TREE, &base, &cap, &off, &n)) {
+		td->failed = 1;
+		return NULL;
+	}
 	struct wol_tree_cached *c = &ix->trees[ix->ntrees++];
-	git_oid_cpy(&c->id, id);
-	c->data = data;
+	memcpy(c->id, id, GIT_OID_RAWSZ);
+	c->base = base;
+	c->cap = cap;
+	c->data = base + off;
 	c->len = n;
 	c->use = newside ? td->gen : 0;
 	c->old_only = !newside;
 	*len = n;
-	return data;
+	return c->data;
 }
 
 /* After a diff: the trees read only on its old side go (their commit is
- * behind us), then the least recently used until the cache fits. */
+ * behind us), then the least recently used until the cache fits; their
+ * buffers are kept for the next diff's reads (up to WOL_TREE_SPARE_BYTES). */
 static void trees_settle(wol_index *ix)
 {
 	size_t o = 0, bytes = 0;
 	for (size_t i = 0; i < ix->ntrees; i++) {
 		if (ix->trees[i].old_only) {
-			free(ix->trees[i].data);
+			spare_put(ix, ix->trees[i].base, ix->trees[i].cap);
 			continue;
 		}
-		bytes += ix->trees[i].len;
+		bytes += ix->trees[i].cap;
 		ix->trees[o++] = ix->trees[i];
 	}
 	ix->ntrees = o;
@@ -123,8 +290,8 @@ static void trees_settle(wol_index *ix)
 		for (size_t i = 1; i < ix->ntrees; i++)
 			if (ix->trees[i].use < ix->trees[oldest].use)
 				oldest = i;
-		bytes -= ix->trees[oldest].len;
-		free(ix->trees[oldest].data);
+		bytes -= ix->trees[oldest].cap;
+		spare_put(ix, ix->trees[oldest].base, ix->trees[oldest].cap);
 		ix->trees[oldest] = ix->trees[--ix->ntrees];
 	}
 }
@@ -194,7 +361,36 @@ static int tent_cmp(const tent *a, const tent *b)
 	return ca < cb ? -1 : ca > cb;
 }
 
-static int tree_walk(tdiff *td, const git_oid *a, const git_oid *b, size_t plen, int depth);
+static int tree_walk(tdiff *td, const unsigned char *a, const unsigned char *b, size_t plen,
+                     int depth);
+
+/* Moves *pa and *pb (each at an entry of its tree) past the entries the
+ * two trees have byte for byte in common from there: a sync changes a few
+ * entries of folders of hundreds, and parsing and comparing each shared
+ * entry was most of the walk (~2 M instructions for ten notes in seven
+ * folders of ~1,250). An entry ends 20 bytes after the NUL that ends its
+ * name (tent_next's rule); whatever the shared bytes hold, they name the
+ * same entries on both sides, so none of them is a change. */
+static void same_run(const unsigned char **pa, const unsigned char *enda, const unsigned char **pb,
+                     const unsigned char *endb)
+{
+	const unsigned char *a = *pa, *b = *pb;
+	size_t n = (size_t)(enda - a) < (size_t)(endb - b) ? (size_t)(enda - a) : (size_t)(endb - b);
+	size_t same = 0;
+	while (same + 256 <= n && memcmp(a + same, b + same, 256) == 0)
+		same += 256;
+	while (same < n && a[same] == b[same])
+		same++;
+	size_t run = 0;
+	for (;;) {
+		const unsigned char *nul = memchr(a + run, '\0', same - run);
+		if (!nul || (size_t)(nul - a) + 1 + GIT_OID_RAWSZ > same)
+			break;
+		run = (size_t)(nul - a) + 1 + GIT_OID_RAWSZ;
+	}
+	*pa = a + run;
+	*pb = b + run;
+}
 
 /* An entry present on one side only (ea or eb NULL), or on both with
  * different ids or kinds: its path is forced when a file is on either side,
@@ -210,15 +406,10 @@ static int entry_changed(tdiff *td, const tent *ea, const tent *eb, size_t plen,
 	memcpy(td->path + plen + 1, e->name, e->nlen);
 	size_t n = plen + 1 + e->nlen;
 	td->path[n] = '\0';
-	git_oid ia, ib;
 	int ta = ea && tkind(ea->mode) == T_TREE, tb = eb && tkind(eb->mode) == T_TREE;
-	if (ta)
-		git_oid_fromraw(&ia, ea->id);
-	if (tb)
-		git_oid_fromraw(&ib, eb->id);
 	int rc = 0;
 	if (ta || tb)
-		rc = tree_walk(td, ta ? &ia : NULL, tb ? &ib : NULL, n, depth + 1);
+		rc = tree_walk(td, ta ? ea->id : NULL, tb ? eb->id : NULL, n, depth + 1);
 	int fa = ea && (tkind(ea->mode) == T_FILE || tkind(ea->mode) == T_LINK);
 	int fb = eb && (tkind(eb->mode) == T_FILE || tkind(eb->mode) == T_LINK);
 	td->path[n] = '\0'; /* (the walk below wrote past it) */
@@ -229,9 +420,11 @@ static int entry_changed(tdiff *td, const tent *ea, const tent *eb, size_t plen,
 }
 
 /* Adds to the forced set every file path that differs between trees `a`
- * and `b` (either may be NULL: nothing) under td->path[0..plen). `depth` 0
- * is the root, where only notes/, questions/ and feedback/ matter. */
-static int tree_walk(tdiff *td, const git_oid *a, const git_oid *b, size_t plen, int depth)
+ * and `b` (raw ids; either may be NULL: nothing) under td->path[0..plen).
+ * `depth` 0 is the root, where only notes/, questions/ and feedback/
+ * matter. */
+static int tree_walk(tdiff *td, const unsigned char *a, const unsigned char *b, size_t plen,
+                     int depth)
 {
 	if (depth > 8)
 		return 0;
@@ -242,6 +435,8 @@ static int tree_walk(tdiff *td, const git_oid *a, const git_oid *b, size_t plen,
 		return 0; /* td->failed */
 	const unsigned char *enda = pa + la, *endb = pb + lb;
 	tent ea, eb;
+	if (pa && pb)
+		same_run(&pa, enda, &pb, endb);
 	int ha = pa ? tent_next(td, &pa, enda, &ea) : 0, hb = pb ? tent_next(td, &pb, endb, &eb) : 0;
 	int rc = 0;
 	while (rc == 0 && (ha || hb)) {
@@ -254,6 +449,7 @@ static int tree_walk(tdiff *td, const git_oid *a, const git_oid *b, size_t plen,
 			if (!skip && (tkind(ea.mode) != tkind(eb.mode) ||
 			              memcmp(ea.id, eb.id, GIT_OID_RAWSZ) != 0))
 				rc = entry_changed(td, &ea, &eb, plen, depth);
+			same_run(&pa, enda, &pb, endb);
 			ha = tent_next(td, &pa, enda, &ea);
 			hb = tent_next(td, &pb, endb, &eb);
 		} else if (c < 0) {
@@ -269,40 +465,78 @@ static int tree_walk(tdiff *td, const git_oid *a, const git_oid *b, size_t plen,
 	return rc;
 }
 
-/* The paths changed between trees `a` and `b` into w->forced, under
- * `prefix`. `*exact`: every tree needed was read. libgit2's check that each
- * object read hashes to its id is off meanwhile: it hashed every tree read
- * again with SHA-1DC (a quarter of a sync refresh's instructions); what is
- * read here only fills a cache, and the check is back on (its default,
- * which wol never changes) before any other git work. */
-static int tree_changes_fast(wol_walk *w, git_repository *repo, const git_oid *a,
-                             const git_oid *b, const char *prefix, int *exact)
+/* The paths changed between trees `a` and `b` (raw ids) into w->forced,
+ * under `prefix`. `*exact`: every tree needed was read. */
+static int tree_changes_fast(wol_walk *w, objsrc *src, const unsigned char *a,
+                             const unsigned char *b, const char *prefix, int *exact)
 {
 	tdiff *td = calloc(1, sizeof *td);
 	if (!td)
 		return wol_error_set(w->err, WOL_ENOMEM, "out of memory");
 	td->w = w;
 	td->ix = w->ix;
+	td->src = src;
 	td->gen = ++w->ix->trees_gen;
-	int rc = 0;
-	if (git_repository_odb(&td->odb, repo) < 0) {
-		git_error_clear();
-		td->failed = 1;
-	} else {
-		wol_git_ready(); /* (live already: the repository is open; util/git.c) */
-		git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
-		size_t n = strlen(prefix);
-		if (n >= sizeof td->path)
-			n = sizeof td->path - 1;
-		memcpy(td->path, prefix, n);
-		td->path[n] = '\0';
-		rc = tree_walk(td, a, b, n, 0);
-		git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 1);
-		git_odb_free(td->odb);
-	}
+	size_t n = strlen(prefix);
+	if (n >= sizeof td->path)
+		n = sizeof td->path - 1;
+	memcpy(td->path, prefix, n);
+	td->path[n] = '\0';
+	int rc = tree_walk(td, a, b, n, 0);
 	trees_settle(w->ix);
 	*exact = rc == 0 && !td->failed;
 	free(td);
+	return rc;
+}
+
+/* 40 hex digits (either case) into 20 bytes: 0, or -1. */
+static int hex_raw(const char *hex, unsigned char raw[GIT_OID_RAWSZ])
+{
+	for (int i = 0; i < 2 * GIT_OID_RAWSZ; i++) {
+		char c = hex[i];
+		int v = c >= '0' && c <= '9' ? c - '0'
+		      : c >= 'a' && c <= 'f' ? c - 'a' + 10
+		      : c >= 'A' && c <= 'F' ? c - 'A' + 10
+		                             : -1;
+		if (v < 0)
+			return -1;
+		if (i % 2)
+			raw[i / 2] = (unsigned char)(raw[i / 2] | v);
+		else
+			raw[i / 2] = (unsigned char)(v << 4);
+	}
+	return hex[2 * GIT_OID_RAWSZ] == '\0' ? 0 : -1;
+}
+
+static void raw_hex(const unsigned char raw[GIT_OID_RAWSZ], char hex[GIT_OID_HEXSZ + 1])
+{
+	static const char digits[] = "0123456789abcdef";
+	for (int i = 0; i < GIT_OID_RAWSZ; i++) {
+		hex[2 * i] = digits[raw[i] >> 4];
+		hex[2 * i + 1] = digits[raw[i] & 15];
+	}
+	hex[GIT_OID_HEXSZ] = '\0';
+}
+
+/* The tree of commit `commit` (raw) into `tree`: 0, or -1. Read as the
+ * objects are (obj_read): a commit made here is a loose file, and reading
+ * it needs no libgit2. A commit begins "tree <hex>\n". */
+static int commit_tree(wol_index *ix, objsrc *s, const unsigned char *commit,
+                       unsigned char tree[GIT_OID_RAWSZ])
+{
+	unsigned char *base;
+	size_t cap, off, len;
+	if (!obj_read(ix, s, commit, GIT_OBJECT_COMMIT, &base, &cap, &off, &len))
+		return -1;
+	const char *c = (const char *)base + off;
+	char hex[GIT_OID_HEXSZ + 1];
+	int rc = -1;
+	if (len > 5 + GIT_OID_HEXSZ && memcmp(c, "tree ", 5) == 0 && c[5 + GIT_OID_HEXSZ] == '\n') {
+		memcpy(hex, c + 5, GIT_OID_HEXSZ);
+		hex[GIT_OID_HEXSZ] = '\0';
+		rc = hex_raw(hex, tree);
+	}
+	spare_put(ix, base, cap);
 	return rc;
 }
 
@@ -324,55 +558,66 @@ int wol_index__circle_head(wol_walk *w, const char *circle, const char *old, con
 		return wol_error_set(w->err, WOL_ENOMEM, "out of memory");
 	/* HEAD where the index left it (read from the files, repo/head.c): the
 	 * same commit, so the same tree, and libgit2 is not even started */
-	if (old && old_tree && strlen(old_tree) == GIT_OID_HEXSZ && wol_repo__head_peek(path, head) &&
-	    strcmp(head, old) == 0) {
+	int peeked = wol_repo__head_peek(path, head);
+	if (old && old_tree && strlen(old_tree) == GIT_OID_HEXSZ && peeked && strcmp(head, old) == 0) {
 		memcpy(tree, old_tree, GIT_OID_HEXSZ + 1);
 		if (exact)
 			*exact = 1;
 		free(path);
 		return 0;
 	}
-	head[0] = '\0';
-	git_repository *repo = NULL;
-	git_oid oid;
-	if (git_repository_open_ext(&repo, path, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) < 0 ||
-	    git_reference_name_to_id(&oid, repo, "HEAD") < 0) {
-		git_error_clear();
-		git_repository_free(repo);
+	objsrc *src = calloc(1, sizeof *src);
+	if (!src) {
 		free(path);
-		return 0;
+		return wol_error_set(w->err, WOL_ENOMEM, "out of memory");
 	}
-	free(path);
-	git_oid_tostr(head, GIT_OID_HEXSZ + 1, &oid);
+	src->workdir = path;
+	/* HEAD moved: its commit and trees are read from their loose files
+	 * when they are, else through libgit2 (objsrc) */
+	unsigned char head_raw[GIT_OID_RAWSZ], tree_raw[GIT_OID_RAWSZ], old_raw[GIT_OID_RAWSZ];
+	int have = peeked && wol_repo__gitdir(path, src->gitdir, sizeof src->gitdir) &&
+	           hex_raw(head, head_raw) == 0;
+	if (!have) {
+		src->gitdir[0] = '\0';
+		head[0] = '\0';
+		git_oid oid;
+		if (src_repo(src) && git_reference_name_to_id(&oid, src->repo, "HEAD") == 0) {
+			memcpy(head_raw, oid.id, GIT_OID_RAWSZ);
+			raw_hex(head_raw, head);
+			have = 1;
+		}
+		git_error_clear();
+	}
 	int rc = 0, diffed = 0;
-	git_commit *b = NULL;
-	git_oid old_oid, tree_oid;
 	char prefix[300];
 	snprintf(prefix, sizeof prefix, "circles/%s", circle);
-	if (git_commit_lookup(&b, repo, &oid) == 0) {
-		git_oid_tostr(tree, GIT_OID_HEXSZ + 1, git_commit_tree_id(b));
+	if (have && commit_tree(w->ix, src, head_raw, tree_raw) == 0) {
+		raw_hex(tree_raw, tree);
 		if (old_tree && strcmp(old_tree, tree) == 0) {
 			if (exact)
 				*exact = 1; /* the same tree: nothing to diff */
-		} else if (old_tree && git_oid_fromstr(&tree_oid, old_tree) == 0) {
-			rc = tree_changes_fast(w, repo, &tree_oid, git_commit_tree_id(b), prefix, &diffed);
+		} else if (old_tree && strlen(old_tree) == GIT_OID_HEXSZ && hex_raw(old_tree, old_raw) == 0) {
+			rc = tree_changes_fast(w, src, old_raw, tree_raw, prefix, &diffed);
 			w->rep->trees += diffed; /* (not when the recorded tree is gone) */
 			if (exact)
 				*exact = diffed;
-		} else if (old && strcmp(old, head) != 0 && git_oid_fromstr(&old_oid, old) == 0) {
+		} else if (old && strcmp(old, head) != 0 && strlen(old) == GIT_OID_HEXSZ &&
+		           hex_raw(old, old_raw) == 0) {
 			/* no usable recorded tree: the recorded commit's, if it is there */
-			git_commit *a = NULL;
-			if (git_commit_lookup(&a, repo, &old_oid) == 0) {
-				rc = tree_changes_fast(w, repo, git_commit_tree_id(a), git_commit_tree_id(b),
-				                       prefix, &diffed);
+			unsigned char old_tree_raw[GIT_OID_RAWSZ];
+			if (commit_tree(w->ix, src, old_raw, old_tree_raw) == 0) {
+				rc = tree_changes_fast(w, src, old_tree_raw, tree_raw, prefix, &diffed);
 				w->rep->trees++;
 			}
-			git_commit_free(a);
 		}
+	} else if (!have) {
+		head[0] = '\0'; /* no HEAD commit (or no repository) */
 	}
-	git_error_clear();
-	git_commit_free(b);
-	git_repository_free(repo);
+	if (src->tried)
+		git_error_clear();
+	src_close(src);
+	free(src);
+	free(path);
 	return rc;
 }
 

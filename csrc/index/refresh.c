@@ -135,10 +135,55 @@ static char *recorded_head(wol_index *ix, const char *circle, char **tree)
 #define DOC_COLS                                                                               \
 	"path, kind, circle, author, date, sortkey, title, state, qid, rid, evkind, lamport, "   \
 	"target, title_line, body_line, size, mtime, racy, problem"
+/* any column but the stat's (size, mtime, racy) differs from its parameter */
+#define DOC_DIFFERS                                                                            \
+	"path IS NOT ?1 OR kind IS NOT ?2 OR circle IS NOT ?3 OR author IS NOT ?4 OR "          \
+	"date IS NOT ?5 OR sortkey IS NOT ?6 OR title IS NOT ?7 OR state IS NOT ?8 OR "         \
+	"qid IS NOT ?9 OR rid IS NOT ?10 OR evkind IS NOT ?11 OR lamport IS NOT ?12 OR "        \
+	"target IS NOT ?13 OR title_line IS NOT ?14 OR body_line IS NOT ?15 OR "                \
+	"problem IS NOT ?19"
+
+/* The statements that write documents, in wol_walk's order (ins first) */
+static const char *const writer_sql[WOL_INDEX_WRITERS] = {
+	"INSERT INTO docs(" DOC_COLS ") VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, "
+	"?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)",
+	/* a row rewritten only when more than its stat changed: sqlite
+	 * rewrites the entry of every index on a column the statement sets,
+	 * even to the same value (all eight of docs', and the `daily`
+	 * triggers' subtraction and addition run), which for ten edited
+	 * notes was ~45 of the ~75 pages the update wrote to the log, and as
+	 * many read */
+	"UPDATE docs SET (" DOC_COLS ") = (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
+	"?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19) WHERE id = ?20 AND (" DOC_DIFFERS ")",
+	/* else (a body edited) just the stat (extract.c's store) */
+	"UPDATE docs SET size = ?16, mtime = ?17, racy = ?18 WHERE id = ?20",
+	"DELETE FROM docs WHERE id = ?1",
+	"DELETE FROM fts WHERE rowid = ?1",
+	"INSERT INTO fts(rowid, title, body, tags) VALUES(?1, ?2, ?3, ?4)",
+};
+
+static sqlite3_stmt **writer_slot(wol_walk *w, int i)
+{
+	sqlite3_stmt **slot[WOL_INDEX_WRITERS] = {&w->ins, &w->upd, &w->upd_stat,
+	                                          &w->del, &w->fts_del, &w->fts_ins};
+	return slot[i];
+}
+
+void wol_index__writers_drop(wol_index *ix)
+{
+	for (int i = 0; i < WOL_INDEX_WRITERS; i++) {
+		sqlite3_finalize(ix->writers[i]);
+		ix->writers[i] = NULL;
+	}
+	ix->writers_db = NULL;
+}
 
 /* The statements that write documents, prepared when the first one is
  * needed: a refresh that finds nothing changed prepares none (parsing them
- * was a quarter of the instructions of such a refresh). */
+ * was a quarter of the instructions of such a refresh). The handle keeps
+ * them for its connection's next refreshes (parsing them again was ~0.6 M
+ * instructions of each refresh after a sync); a build from nothing, on a
+ * connection of its own, makes its own (refresh_locked finalizes them). */
 int wol_index__writers(wol_walk *w)
 {
 	if (w->fts_ins)
@@ -149,27 +194,40 @@ int wol_index__writers(wol_walk *w)
 	/* every docs row written through these follows into `daily` (the
 	 * connection's triggers), but in a build from nothing */
 	int rc = w->bulk ? 0 : wol_index__daily_keep(ix, err);
-	if (rc == 0)
-		rc = wol_index__prepare(ix,
-		                        "INSERT INTO docs(" DOC_COLS
-		                        ") VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, "
-		                        "?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)",
-		                        &w->ins, err);
-	if (rc == 0)
-		rc = wol_index__prepare(
-		        ix,
-		        "UPDATE docs SET (" DOC_COLS ") = (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
-		        "?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19) WHERE id = ?20",
-		        &w->upd, err);
-	if (rc == 0)
-		rc = wol_index__prepare(ix, "DELETE FROM docs WHERE id = ?1", &w->del, err);
-	if (rc == 0)
-		rc = wol_index__prepare(ix, "DELETE FROM fts WHERE rowid = ?1", &w->fts_del, err);
-	if (rc == 0)
-		rc = wol_index__prepare(ix,
-		                        "INSERT INTO fts(rowid, title, body, tags) VALUES(?1, ?2, ?3, ?4)",
-		                        &w->fts_ins, err);
+	if (rc)
+		return rc;
+	if (!w->bulk && ix->writers_db && ix->writers_db != ix->db)
+		wol_index__writers_drop(ix); /* (another connection's) */
+	w->kept_writers = !w->bulk && ix->writers_db == ix->db;
+	for (int i = 0; rc == 0 && i < WOL_INDEX_WRITERS; i++) {
+		if (w->kept_writers)
+			*writer_slot(w, i) = ix->writers[i];
+		else
+			rc = wol_index__prepare(ix, writer_sql[i], writer_slot(w, i), err);
+	}
+	if (rc == 0 && !w->bulk && !w->kept_writers) {
+		for (int i = 0; i < WOL_INDEX_WRITERS; i++)
+			ix->writers[i] = *writer_slot(w, i);
+		ix->writers_db = ix->db;
+		w->kept_writers = 1;
+	}
 	return rc;
+}
+
+/* After a refresh: the kept statements reset (their bindings point into
+ * freed texts), the others finalized. */
+static void writers_done(wol_walk *w)
+{
+	for (int i = 0; i < WOL_INDEX_WRITERS; i++) {
+		sqlite3_stmt **st = writer_slot(w, i);
+		if (w->kept_writers) {
+			sqlite3_reset(*st);
+			sqlite3_clear_bindings(*st);
+		} else {
+			sqlite3_finalize(*st);
+		}
+		*st = NULL;
+	}
 }
 
 /* One refresh, inside the lock. `rebuild`: drop everything first.
@@ -289,11 +347,7 @@ static int refresh_locked(wol_index *ix, int rebuild, const char *circle, wol_st
 	if (rc == 0) /* last: see fts.c */
 		rc = wol_index__fts_flush(&w);
 	wol_index__fts_clear(&w);
-	sqlite3_finalize(w.ins);
-	sqlite3_finalize(w.upd);
-	sqlite3_finalize(w.del);
-	sqlite3_finalize(w.fts_del);
-	sqlite3_finalize(w.fts_ins);
+	writers_done(&w);
 	if (rc == 0 && bulk)
 		rc = wol_index__exec(ix, wol_index__daily_bulk_end, err);
 	if (rc == 0 && rep->added + rep->updated >= 2000) {

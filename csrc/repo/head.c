@@ -130,7 +130,7 @@ static int packed_ref(const char *gitdir, const char *name, char out[41])
 /* The git folder of the work tree: <workdir>/.git, or where its `gitdir:`
  * file points. 0 when it is neither, or a linked worktree (its refs live
  * in another folder: libgit2 knows the rules). */
-static int git_folder(const char *workdir, char *out, size_t cap)
+int wol_repo__gitdir(const char *workdir, char *out, size_t cap)
 {
 	char dotgit[4200];
 	if ((size_t)snprintf(dotgit, sizeof dotgit, "%s/.git", workdir) >= sizeof dotgit)
@@ -168,7 +168,7 @@ int wol_repo__head_peek(const char *workdir, char out[41])
 {
 	out[0] = '\0';
 	char gitdir[4096];
-	if (!workdir || !git_folder(workdir, gitdir, sizeof gitdir))
+	if (!workdir || !wol_repo__gitdir(workdir, gitdir, sizeof gitdir))
 		return 0;
 	char path[4400], buf[512];
 	int missing;

@@ -272,6 +272,23 @@ describe('index: a refresh from the recorded HEAD tree', function()
     ctx:close()
   end)
 
+  it('walks the whole circle when a new tree is a damaged loose file, and does not hang', function()
+    local m, ctx, dir = fixture('damagedloose')
+    local h = m.wol_home
+    doc(h, 'circles/team/notes/ana/plan.md', 'Plan', 'Quarterly cormorant and a grebe.')
+    commit(dir, 'second')
+    -- the commit's new tree of notes/ana cut short (csrc/repo/loose.c reads
+    -- loose objects itself; libgit2 1.5 loops forever inflating this one)
+    local tree = git(dir, 'rev-parse HEAD:notes/ana'):gsub('\n', '')
+    local file = dir .. '/.git/objects/' .. tree:sub(1, 2) .. '/' .. tree:sub(3)
+    assert.are.equal(0, select(2, t.sh('chmod u+w ' .. t.shquote(file) .. ' && truncate -s 40 ' .. t.shquote(file))))
+    settle()
+    local rep = assert(ctx:index_refresh({ circle = 'team' }))
+    assert.are.same({ 0, 8 }, { rep.trees, rep.stat }) -- the diff given up: every file of the home
+    assert.are.same({ 'circles/team/notes/ana/plan.md' }, find(ctx, 'grebe'))
+    ctx:close()
+  end)
+
   it('reads HEAD without libgit2 when it did not move, in every plain layout', function()
     -- a `wol search` whose refresh finds HEAD where the index recorded it
     -- never starts libgit2 (csrc/repo/head.c reads HEAD from the files);
