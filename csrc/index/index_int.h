@@ -55,14 +55,11 @@ struct wol_index {
 	long long kept_version;
 	/* the ranking function (rank.c): the connection it was added to */
 	struct wol_jwatch *jw; /* the journal's folders watched (walk_journal.c) */
-	/* raw trees read by the last tree diffs, by id, the buffers of trees
-	 * dropped, kept for the next reads, and the reader of loose objects
-	 * (plan.c) */
+	/* raw trees read by the last tree diffs, by id, and the reader of
+	 * loose objects (plan.c) */
 	struct wol_tree_cached *trees;
 	size_t ntrees;
 	unsigned long trees_gen;
-	struct wol_tree_spare *spare;
-	size_t nspare;
 	struct wol_loose *loose;
 	/* wol_index_open_once: a handle for one command of a process that
 	 * then exits (a small page cache, no journal watch), and the journal

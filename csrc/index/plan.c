@@ -29,13 +29,6 @@
 
 /* Raw trees kept in a handle: at most this many bytes. */
 #define WOL_TREE_CACHE_BYTES (4u << 20)
-/* Buffers of dropped trees kept for the next reads: at most this many
- * bytes. A sync's diff drops the old side's trees and reads as many new
- * ones of about the same sizes: read into fresh memory, every one of their
- * pages was a page fault (16-23 us each on the machine of "Refresh after a
- * 10-file sync", bench/ANALYSIS.md), since the freed trees went back to
- * the system in between. */
-#define WOL_TREE_SPARE_BYTES (1u << 20)
 
 struct wol_tree_cached {
 	unsigned char id[GIT_OID_RAWSZ];
@@ -47,11 +40,6 @@ struct wol_tree_cached {
 	int old_only;      /* read on the old side only in the current diff */
 };
 
-struct wol_tree_spare {
-	unsigned char *base;
-	size_t cap;
-};
-
 void wol_index__trees_drop(wol_index *ix)
 {
 	for (size_t i = 0; i < ix->ntrees; i++)
@@ -59,47 +47,8 @@ void wol_index__trees_drop(wol_index *ix)
 	free(ix->trees);
 	ix->trees = NULL;
 	ix->ntrees = 0;
-	for (size_t i = 0; i < ix->nspare; i++)
-		free(ix->spare[i].base);
-	free(ix->spare);
-	ix->spare = NULL;
-	ix->nspare = 0;
 	wol_repo__loose_free(ix->loose);
 	ix->loose = NULL;
-}
-
-/* Keeps a dropped tree's buffer for the next read, or frees it. */
-static void spare_put(wol_index *ix, unsigned char *base, size_t cap)
-{
-	size_t bytes = cap;
-	for (size_t i = 0; i < ix->nspare; i++)
-		bytes += ix->spare[i].cap;
-	struct wol_tree_spare *grown = bytes <= WOL_TREE_SPARE_BYTES
-	                                       ? realloc(ix->spare, (ix->nspare + 1) * sizeof *grown)
-	                                       : NULL;
-	if (!grown) {
-		free(base);
-		return;
-	}
-	ix->spare = grown;
-	ix->spare[ix->nspare].base = base;
-	ix->spare[ix->nspare++].cap = cap;
-}
-
-/* The largest spare buffer (NULL, 0 when there is none). */
-static void spare_take(wol_index *ix, unsigned char **base, size_t *cap)
-{
-	*base = NULL;
-	*cap = 0;
-	size_t best = 0;
-	for (size_t i = 1; i < ix->nspare; i++)
-		if (ix->spare[i].cap > ix->spare[best].cap)
-			best = i;
-	if (!ix->nspare)
-		return;
-	*base = ix->spare[best].base;
-	*cap = ix->spare[best].cap;
-	ix->spare[best] = ix->spare[--ix->nspare];
 }
 
 /* Where a diff's objects come from: loose files read by repo/loose.c when
@@ -157,28 +106,14 @@ static void src_close(objsrc *s)
 	s->repo = NULL;
 }
 
-/* A small object read into a big buffer (the root tree into a member
- * folder's) moves to one of its size, and the big one stays spare. */
-static int fit(wol_index *ix, unsigned char **base, size_t *cap, size_t *off, size_t *len)
-{
-	size_t need = *off + *len + 1;
-	unsigned char *small = *cap > 4096 && need < *cap / 4 ? malloc(need) : NULL;
-	if (small) {
-		memcpy(small, *base, need - 1);
-		spare_put(ix, *base, *cap);
-		*base = small;
-		*cap = need;
-	}
-	return 1;
-}
-
-/* Object `id` of type `type` into a spare buffer of the handle (or a new
- * one): 1 with *base (malloc'd, `*cap` bytes) holding its bytes at *off,
- * *len of them; 0 when it cannot be read. */
+/* Object `id` of type `type` into a new buffer: 1 with *base (malloc'd,
+ * `*cap` bytes) holding its bytes at *off, *len of them; 0 when it cannot
+ * be read. */
 static int obj_read(wol_index *ix, objsrc *s, const unsigned char id[GIT_OID_RAWSZ],
                     git_object_t type, unsigned char **base, size_t *cap, size_t *off, size_t *len)
 {
-	spare_take(ix, base, cap);
+	*base = NULL;
+	*cap = 0;
 	if (!ix->loose)
 		ix->loose = wol_repo__loose_new();
 	const char *tname = type == GIT_OBJECT_TREE ? "tree" : "commit";
@@ -186,9 +121,9 @@ static int obj_read(wol_index *ix, objsrc *s, const unsigned char id[GIT_OID_RAW
 	                                                               base, cap, off, len)
 	                                       : 0;
 	if (loose > 0)
-		return fit(ix, base, cap, off, len);
+		return 1;
 	if (loose < 0) { /* a damaged loose file: not for libgit2 (repo/loose.c) */
-		spare_put(ix, *base, *cap);
+		free(*base);
 		return 0;
 	}
 	git_odb *odb = src_odb(s);
@@ -198,7 +133,7 @@ static int obj_read(wol_index *ix, objsrc *s, const unsigned char id[GIT_OID_RAW
 	if (!odb || git_odb_read(&o, odb, &oid) < 0 || git_odb_object_type(o) != type) {
 		git_odb_object_free(o);
 		git_error_clear();
-		spare_put(ix, *base, *cap);
+		free(*base);
 		return 0;
 	}
 	size_t n = git_odb_object_size(o);
@@ -206,7 +141,7 @@ static int obj_read(wol_index *ix, objsrc *s, const unsigned char id[GIT_OID_RAW
 		unsigned char *p = realloc(*base, n + 1);
 		if (!p) {
 			git_odb_object_free(o);
-			spare_put(ix, *base, *cap);
+			free(*base);
 			return 0;
 		}
 		*base = p;
@@ -216,7 +151,7 @@ static int obj_read(wol_index *ix, objsrc *s, const unsigned char id[GIT_OID_RAW
 	git_odb_object_free(o);
 	*off = 0;
 	*len = n;
-	return fit(ix, base, cap, off, len);
+	return 1;
 }
 
 typedef struct tdiff {
@@ -271,14 +206,13 @@ static const unsigned char *tree_bytes(tdiff *td, const unsigned char *id, int n
 }
 
 /* After a diff: the trees read only on its old side go (their commit is
- * behind us), then the least recently used until the cache fits; their
- * buffers are kept for the next diff's reads (up to WOL_TREE_SPARE_BYTES). */
+ * behind us), then the least recently used until the cache fits. */
 static void trees_settle(wol_index *ix)
 {
 	size_t o = 0, bytes = 0;
 	for (size_t i = 0; i < ix->ntrees; i++) {
 		if (ix->trees[i].old_only) {
-			spare_put(ix, ix->trees[i].base, ix->trees[i].cap);
+			free(ix->trees[i].base);
 			continue;
 		}
 		bytes += ix->trees[i].cap;
@@ -291,7 +225,7 @@ static void trees_settle(wol_index *ix)
 			if (ix->trees[i].use < ix->trees[oldest].use)
 				oldest = i;
 		bytes -= ix->trees[oldest].cap;
-		spare_put(ix, ix->trees[oldest].base, ix->trees[oldest].cap);
+		free(ix->trees[oldest].base);
 		ix->trees[oldest] = ix->trees[--ix->ntrees];
 	}
 }
@@ -536,7 +470,7 @@ static int commit_tree(wol_index *ix, objsrc *s, const unsigned char *commit,
 		hex[GIT_OID_HEXSZ] = '\0';
 		rc = hex_raw(hex, tree);
 	}
-	spare_put(ix, base, cap);
+	free(base);
 	return rc;
 }
 

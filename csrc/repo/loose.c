@@ -3,8 +3,7 @@
  * trees the commit made
  * (and the commit, for its tree): objects a commit writes are loose, each
  * one zlib stream "<type> <size>\0<bytes>" at objects/<2 hex>/<38 hex>.
- * Read here, into a buffer the caller keeps from one refresh to the next,
- * they cost no libgit2 repository (its configuration files, the pack index
+ * Read here, into a buffer the caller owns, they cost no libgit2 repository (its configuration files, the pack index
  * mapped and searched first), no buffer of libgit2's own (zeroed, then
  * copied by the caller) and four system calls each. An object with no
  * loose file here (packed, in an alternate) is libgit2's to read; a loose
