@@ -74,10 +74,20 @@ OBJDIR  := build/obj
 ASANDIR := build/asan
 obj      = $(patsubst csrc/%.c,$(1)/%.o,$(2))
 
-# Built-in prompts: prompts/builtin/*.md embedded into the library as C strings.
+# Built-in prompts: prompts/builtin/*.md parsed at build time by
+# tools/embed_prompts.c, which is linked with the engine's own parser
+# (csrc/prompt/parse.c and the helpers it calls; libyaml, and libgit2 for
+# util/error.c) and writes the parsed entries as C constants. It runs on the
+# machine that builds: HOST_CC (default $(CC)) compiles it; a cross build
+# sets HOST_CC and needs the build machine's libyaml and libgit2 headers.
 GENDIR  := build/gen
 PROMPTS := $(wildcard prompts/builtin/*.md)
 gen_obj  = $(1)/builtin_prompts.o
+HOST_CC ?= $(CC)
+HOST_PKG_CONFIG ?= pkg-config
+EMBED_SRC := tools/embed_prompts.c csrc/prompt/parse.c $(addprefix csrc/util/,buf.c strv.c date.c \
+             doc.c yaml.c error.c name.c)
+EMBED_HDR := csrc/wol.h csrc/util/util.h csrc/prompt/prompt_int.h
 
 MODULE  := lua/wol/core.so
 CLI     := bin/wol
@@ -98,13 +108,17 @@ $(OBJDIR)/%.o: csrc/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) $(DEPFLAGS) -c -o $@ $<
 
-$(GENDIR)/builtin_prompts.c: tools/embed_prompts.c $(PROMPTS) prompts/builtin
+$(GENDIR)/embed_prompts: $(EMBED_SRC) $(EMBED_HDR)
 	@mkdir -p $(GENDIR)
-	$(CC) -std=gnu11 -O1 $(WARN) -o $(GENDIR)/embed_prompts tools/embed_prompts.c
+	$(HOST_CC) -std=gnu11 -O1 $(WARN) -D_GNU_SOURCE -Icsrc -DWOL_VERSION='"$(VERSION)"' \
+		$(shell $(HOST_PKG_CONFIG) --cflags yaml-0.1 libgit2 2>/dev/null) -o $@ $(EMBED_SRC) \
+		$(shell $(HOST_PKG_CONFIG) --libs yaml-0.1 libgit2 2>/dev/null)
+
+$(GENDIR)/builtin_prompts.c: $(GENDIR)/embed_prompts $(PROMPTS) prompts/builtin
 	$(GENDIR)/embed_prompts $(PROMPTS) > $@.tmp && mv $@.tmp $@
 
 $(call gen_obj,$(OBJDIR)): $(GENDIR)/builtin_prompts.c csrc/prompt_builtin.h | $(OBJDIR)
-	$(CC) $(CFLAGS_ALL) -c -o $@ $<
+	$(CC) $(CFLAGS_ALL) $(DEPFLAGS) -c -o $@ $<
 
 $(MODULE): $(call obj,$(OBJDIR),$(LIB_SRC) $(LUA_SRC)) $(call gen_obj,$(OBJDIR))
 	@mkdir -p $(dir $@)
@@ -144,7 +158,7 @@ $(ASANDIR)/%.o: csrc/%.c
 	$(CC) $(CFLAGS_ALL) -O1 $(ASAN_FLAGS) $(DEPFLAGS) -c -o $@ $<
 
 $(call gen_obj,$(ASANDIR)): $(GENDIR)/builtin_prompts.c csrc/prompt_builtin.h | $(ASANDIR)
-	$(CC) $(CFLAGS_ALL) -O1 $(ASAN_FLAGS) -c -o $@ $<
+	$(CC) $(CFLAGS_ALL) -O1 $(ASAN_FLAGS) $(DEPFLAGS) -c -o $@ $<
 
 $(ASANDIR)/lua/wol/core.so: $(call obj,$(ASANDIR),$(LIB_SRC) $(LUA_SRC)) $(call gen_obj,$(ASANDIR))
 	@mkdir -p $(dir $@)
@@ -214,7 +228,7 @@ $(FUZZDIR)/obj/%.o: csrc/%.c
 
 $(FUZZDIR)/obj/builtin_prompts.o: $(GENDIR)/builtin_prompts.c csrc/prompt_builtin.h
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
+	$(FUZZ_CC) $(FUZZ_CFLAGS) $(DEPFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
 
 $(FUZZDIR)/%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(FUZZ_OBJS)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_OBJS) $(LDFLAGS_ALL) $(PKG_LIBS)

@@ -1,17 +1,18 @@
-/* prompt_builtin.h - the built-in prompts, embedded at build time from
- * the Markdown files of prompts/builtin/ by tools/embed_prompts.c (build/gen/builtin_prompts.c).
- * Private to the library: prompt.c reads them like any other prompt file. */
+/* prompt_builtin.h - the built-in prompts, parsed at build time: the
+ * Markdown files of prompts/builtin/ read by tools/embed_prompts.c with the
+ * engine's own parser (wol_prompt__parse_entry, csrc/prompt/parse.c), which
+ * writes each one's entry (rule, value, date, source, and the parsed title,
+ * text, challenge, questions and tags) into build/gen/builtin_prompts.c. A
+ * built-in the parser warns about fails the build. So a process chooses the
+ * day's prompt without parsing any built-in, and the entries are the same
+ * as a parse at run time would make. Private to csrc/prompt/; never
+ * written, never freed. */
 #ifndef WOL_PROMPT_BUILTIN_H
 #define WOL_PROMPT_BUILTIN_H
 
-#include <stddef.h>
+#include "prompt/prompt_int.h"
 
-typedef struct wol_prompt_builtin {
-	const char *name; /* file name without ".md", e.g. "week-03" */
-	const char *text; /* the whole file */
-} wol_prompt_builtin;
-
-extern const wol_prompt_builtin wol_prompt_builtins[];
+extern const entry wol_prompt_builtins[]; /* in the byte order of their file names */
 extern const size_t wol_prompt_nbuiltins;
 
 #endif

@@ -1,6 +1,6 @@
 /* prompt/cache.c - the prompt files of a context, parsed once: a folder's
- * files again only when one changed, the built-ins (embedded at build time)
- * once */
+ * files again only when one changed; the built-ins were parsed at build
+ * time (csrc/prompt_builtin.h) */
 #include "prompt/prompt_int.h"
 #include "ctx_priv.h"
 #include "prompt_builtin.h"
@@ -21,10 +21,10 @@
 
 /* Prompt files are parsed once per context and again only when they
  * change: a file is the same when its device, inode, size, mtime and ctime
- * are (any write changes its ctime). Built-ins are parsed once. The cache
- * lives in the context (ctx_priv.h). */
+ * are (any write changes its ctime). The cache lives in the context
+ * (ctx_priv.h). */
 typedef struct pfile {
-	char *name;     /* the file name in its folder ("builtin:<name>" for built-ins) */
+	char *name;     /* the file name in its folder */
 	struct stat st; /* what it was parsed from; st_ino 0: never reused */
 	int ok;         /* 1: e is a usable prompt */
 	entry e;
@@ -39,8 +39,6 @@ typedef struct pdir {
 } pdir;
 
 typedef struct pcache {
-	pfile *builtins;
-	size_t nbuiltins;
 	pdir *dirs;
 	size_t ndirs;
 } pcache;
@@ -57,9 +55,6 @@ static void pfile_free(pfile *f)
 static void pcache_free(void *data)
 {
 	pcache *c = data;
-	for (size_t i = 0; i < c->nbuiltins; i++)
-		pfile_free(&c->builtins[i]);
-	free(c->builtins);
 	for (size_t i = 0; i < c->ndirs; i++) {
 		for (size_t j = 0; j < c->dirs[i].n; j++)
 			pfile_free(&c->dirs[i].v[j]);
@@ -217,28 +212,12 @@ int wol_prompt__load_dir(pcache *c, const char *dir, int nofollow, entries *es, 
 	return rc;
 }
 
-int wol_prompt__load_builtins(pcache *c, entries *es, wol_strv *w)
+/* The built-ins: entries made at build time, none skipped (a built-in
+ * with a warning fails the build), so nothing to parse or warn about. */
+int wol_prompt__load_builtins(entries *es)
 {
-	if (!c->builtins && wol_prompt_nbuiltins) {
-		c->builtins = calloc(wol_prompt_nbuiltins, sizeof *c->builtins);
-		if (!c->builtins)
-			return WOL_ENOMEM;
-		for (size_t i = 0; i < wol_prompt_nbuiltins; i++) {
-			const wol_prompt_builtin *b = &wol_prompt_builtins[i];
-			pfile *f = &c->builtins[i];
-			f->name = wol_strfmt("builtin:%s", b->name);
-			if (f->name)
-				f->ok = wol_prompt__parse_entry(b->text, strlen(b->text), f->name, &f->warnings, &f->e) == 0;
-		}
-		c->nbuiltins = wol_prompt_nbuiltins;
-	}
 	int rc = 0;
-	for (size_t i = 0; i < c->nbuiltins; i++) {
-		for (size_t k = 0; k < c->builtins[i].warnings.n; k++)
-			wol_strv_add(w, wol_strfmt("%s", c->builtins[i].warnings.v[k]));
-		if (c->builtins[i].ok)
-			rc |= wol_prompt__entries_add(es, &c->builtins[i].e);
-	}
+	for (size_t i = 0; i < wol_prompt_nbuiltins; i++)
+		rc |= wol_prompt__entries_add(es, &wol_prompt_builtins[i]);
 	return rc;
 }
-

@@ -35,28 +35,6 @@
 
 static const char *const origin_label[FROM_COUNT] = {"your prompts", "circle prompts", "built-in"};
 
-void wol_prompt_free(wol_prompt *p)
-{
-	if (!p)
-		return;
-	free(p->title);
-	free(p->text);
-	wol_strv_free(p->tags, p->ntags);
-	free(p->focus_title);
-	free(p->focus_text);
-	wol_strv_free(p->focus_questions, p->nfocus_questions);
-	free(p->challenge_title);
-	free(p->challenge);
-	wol_strv_free(p->questions, p->nquestions);
-	free(p->theme_source);
-	free(p->focus_source);
-	free(p->challenge_source);
-	free(p->reflect_source);
-	free(p->reason);
-	wol_strv_free(p->warnings, p->nwarnings);
-	memset(p, 0, sizeof *p);
-}
-
 /* ------------------------------------------------------ circle program */
 
 /* The circle program and the circle's name: circle.md through its one
@@ -219,7 +197,7 @@ static int want_questions(const entry *e)
 /* A prompt chosen for a layer: the entry, its source and its place among
  * the n candidates of that source. */
 typedef struct choice {
-	entry *e;
+	const entry *e;
 	int origin;
 	size_t k, n;
 } choice;
@@ -238,7 +216,7 @@ static choice choose(entries *src, int from, int to, enum rule r, int value, wol
 			continue;
 		size_t k = rotate(pos, n), left = k;
 		for (size_t i = 0; i < src[o].n; i++) {
-			entry *e = src[o].v[i];
+			const entry *e = src[o].v[i];
 			if (match(e, r, value, date) && want(e) && left-- == 0) {
 				c.e = e;
 				break;
@@ -504,7 +482,7 @@ int wol_prompt_get(wol_ctx *ctx, wol_date date, const wol_prompt_opts *opts, wol
 	if (!rc && cdir)
 		rc = wol_prompt__load_dir(cache, cdir, 1, &src[FROM_CIRCLE], &w);
 	if (!rc)
-		rc = wol_prompt__load_builtins(cache, &src[FROM_BUILTIN], &w);
+		rc = wol_prompt__load_builtins(&src[FROM_BUILTIN]);
 	free(cdir);
 	if (rc) {
 		for (int o = 0; o < FROM_COUNT; o++)
@@ -590,7 +568,7 @@ int wol_prompt_get(wol_ctx *ctx, wol_date date, const wol_prompt_opts *opts, wol
 		person_slot ps = {ctx, date, 0, NULL};
 		v.person = &ps;
 		int bad[4] = {0, 0, 0, 0}; /* placeholder reported for theme, focus, challenge, reflect */
-		entry *te = theme.e, *fe = focus.e, *ce = chal.e, *re = refl.e;
+		const entry *te = theme.e, *fe = focus.e, *ce = chal.e, *re = refl.e;
 		/* one report per file */
 		int *rep_c = ce == te ? &bad[0] : &bad[2];
 		int *rep_r = re == te ? &bad[0] : re == ce ? rep_c : &bad[3];

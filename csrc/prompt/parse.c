@@ -26,6 +26,32 @@ void wol_prompt__warn(wol_strv *w, const char *file, int line, const char *fmt, 
 	wol_strv_add(w, wol_strfmt("wol: %s:%d: %s", file, line, why));
 }
 
+/* Frees what a parse made (title, text, tags, challenge, questions) and
+ * the day's prompt made from parses (csrc/prompt/day.c): here so that the
+ * build-time parse of the built-ins (tools/embed_prompts.c) links without
+ * the rest of the engine. */
+void wol_prompt_free(wol_prompt *p)
+{
+	if (!p)
+		return;
+	free(p->title);
+	free(p->text);
+	wol_strv_free(p->tags, p->ntags);
+	free(p->focus_title);
+	free(p->focus_text);
+	wol_strv_free(p->focus_questions, p->nfocus_questions);
+	free(p->challenge_title);
+	free(p->challenge);
+	wol_strv_free(p->questions, p->nquestions);
+	free(p->theme_source);
+	free(p->focus_source);
+	free(p->challenge_source);
+	free(p->reflect_source);
+	free(p->reason);
+	wol_strv_free(p->warnings, p->nwarnings);
+	memset(p, 0, sizeof *p);
+}
+
 void wol_prompt__entry_free(entry *e)
 {
 	free(e->source);
@@ -357,11 +383,11 @@ int wol_prompt__parse_entry(const char *text, size_t len, const char *file, wol_
 	return 0;
 }
 
-int wol_prompt__entries_add(entries *es, entry *e)
+int wol_prompt__entries_add(entries *es, const entry *e)
 {
 	if (es->n == es->cap) {
 		size_t cap = es->cap ? es->cap * 2 : 32;
-		entry **v = realloc(es->v, cap * sizeof *v);
+		const entry **v = realloc(es->v, cap * sizeof *v);
 		if (!v)
 			return WOL_ENOMEM;
 		es->v = v;

@@ -1,8 +1,9 @@
 /* prompt/prompt_int.h - the prompt engine's parts; not the API.
- * parse.c reads a prompt file (front matter and body) into an entry,
- * cache.c keeps the parsed files of a context (the user's, a circle's, the
- * built-ins), day.c chooses the day's layers from them (csrc/prompt/day.c
- * says how). */
+ * parse.c reads a prompt file (front matter and body) into an entry (at
+ * build time too: tools/embed_prompts.c parses the built-ins with it),
+ * cache.c keeps the parsed files of a context (the user's, a circle's) and
+ * hands out the built-ins, day.c chooses the day's layers from them
+ * (csrc/prompt/day.c says how). */
 #ifndef WOL_PROMPT_INT_H
 #define WOL_PROMPT_INT_H
 
@@ -27,9 +28,10 @@ typedef struct entry {
 	wol_prompt p;   /* the parsed content (title, text, challenge, questions, tags) */
 } entry;
 
-/* The usable prompts of one source for one lookup (pointing into the cache). */
+/* The usable prompts of one source for one lookup (pointing into the cache
+ * or at the built-ins, which are constant: read only). */
 typedef struct entries {
-	entry **v;
+	const entry **v;
 	size_t n, cap;
 } entries;
 
@@ -43,13 +45,14 @@ void wol_prompt__entries_free(entries *es);
 /* Reads one prompt file's text into e: 0, or -1 with a warning in w (the
  * file is skipped); a negative wol_code when out of memory. */
 int wol_prompt__parse_entry(const char *text, size_t len, const char *file, wol_strv *w, entry *e);
-int wol_prompt__entries_add(entries *es, entry *e);
+int wol_prompt__entries_add(entries *es, const entry *e);
 
-/* cache.c: the context's cache (NULL when out of memory), and the usable
- * prompts of a folder (parsed again only when a file changed) or of the
- * built-ins added to es, with their warnings in w */
+/* cache.c: the context's cache (NULL when out of memory), the usable
+ * prompts of a folder (parsed again only when a file changed) added to es
+ * with the warnings of the others in w, and the built-ins (parsed at build
+ * time: csrc/prompt_builtin.h) added to es */
 pcache *wol_prompt__cache(wol_ctx *ctx);
 int wol_prompt__load_dir(pcache *c, const char *dir, int nofollow, entries *es, wol_strv *w);
-int wol_prompt__load_builtins(pcache *c, entries *es, wol_strv *w);
+int wol_prompt__load_builtins(entries *es);
 
 #endif

@@ -89,6 +89,44 @@ describe('built-in prompts', function()
     assert.are.equal(7, weekdays)
   end)
 
+  it('are what a parse at run time makes of their files (parsed at build time)', function()
+    -- the same files as the user's prompts rank first: each layer then
+    -- comes from the user's copy, parsed now, and must show the same (in a
+    -- 12-week program the built-in arc is week for week the user's weeks)
+    local ctx0 = fresh('builtin-const')
+    local ctx1, home1 = fresh('builtin-copy')
+    t.sh('mkdir -p ' .. t.shquote(home1 .. '/prompts') .. ' && cp ' .. t.shquote(t.root .. '/prompts/builtin')
+      .. '/*.md ' .. t.shquote(home1 .. '/prompts/'))
+    local function strip(p)
+      for layer, src in pairs(p.sources) do
+        p.sources[layer] = src:gsub('^.*/prompts/(.*)%.md$', 'builtin:%1')
+      end
+      p.reason = p.reason:gsub('%(your prompts%)', '(built-in)')
+      return p
+    end
+    for i = 0, 7 * 30, 3 do
+      local d = date_add(ctx0, '2026-01-01', i)
+      for _, prog in ipairs({ false, { started = '2026-01-07', weeks = 12 } }) do
+        local a = assert(ctx0:prompt(d, prog or nil))
+        local b = strip(assert(ctx1:prompt(d, prog or nil)))
+        assert.are.same(a, b)
+      end
+    end
+  end)
+
+  it('that the parser warns about fail the build (tools/embed_prompts.c)', function()
+    local dir = t.tmpdir('builtin-bad')
+    t.write(dir .. '/ok.md', prompt_file({ 'title: Fine', 'weekday: monday' }))
+    t.write(dir .. '/bad.md', prompt_file({ 'title: Bad', 'weekday: funday' }))
+    local embed = t.shquote(t.root .. '/build/gen/embed_prompts')
+    local out, rc = t.sh(embed .. ' ' .. t.shquote(dir .. '/ok.md') .. ' 2>&1 >/dev/null')
+    assert.are.equal(0, rc, out)
+    out, rc = t.sh(embed .. ' ' .. t.shquote(dir .. '/ok.md') .. ' ' .. t.shquote(dir .. '/bad.md') .. ' 2>&1 >/dev/null')
+    assert.are_not.equal(0, rc)
+    assert.matches("builtin:bad:3: weekday: 'funday' is not a weekday", out, 1, true)
+    assert.matches('a built-in prompt must parse without warnings', out, 1, true)
+  end)
+
   it('are written without "twelve" and with placeholders only where they are known', function()
     local files = t.sh('ls ' .. t.shquote(t.root .. '/prompts/builtin') .. '/*.md')
     local n = 0
