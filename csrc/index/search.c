@@ -14,18 +14,19 @@
  * (wol_bm25: FTS5's bm25 with the rows' lengths read at once, rank.c) */
 #define RANK_ARGS "(fts, " WOL_RANK_WEIGHTS ")"
 
-static char *one_line(const char *s, size_t max)
+/* The n bytes at s (no NUL among them) on one line, at most `max`
+ * characters. */
+static char *one_line_n(const char *s, size_t n, size_t max)
 {
 	/* written straight into a buffer of the text's size: the output is
 	 * never longer (a space stands for at least one blank) but for the
 	 * ellipsis */
-	const char *in = s ? s : "";
-	char *out = malloc(strlen(in) + 4);
+	char *out = malloc(n + 4);
 	if (!out)
 		return NULL;
 	size_t len = 0, chars = 0;
 	int space = 0;
-	for (const char *p = in; *p; p++) {
+	for (const char *p = s, *e = s + n; p < e; p++) {
 		unsigned char c = (unsigned char)*p;
 		if (c == '\n' || c == '\r' || c == '\t' || c == ' ') {
 			space = len > 0;
@@ -43,6 +44,11 @@ static char *one_line(const char *s, size_t max)
 	}
 	out[len] = '\0';
 	return out;
+}
+
+static char *one_line(const char *s, size_t max)
+{
+	return one_line_n(s ? s : "", s ? strlen(s) : 0, max);
 }
 
 /* The 0-based line (within `text`) of the first \x01 marker, or -1. */
@@ -282,10 +288,32 @@ static void detail_fill(const wol_query *q, sqlite3_stmt *st, int c, int title_l
 	}
 }
 
-/* Each hit's details by a statement of its own: the query has no words,
- * or the connection lacks wol_hit and wol_hitline (detail.c). */
+/* A hit's snippet and line from the blob wol_hitsnip (detail.c) made in
+ * column c: its line as detail_fill reads wol_hitline's, then the
+ * snippet's bytes. 0 when it gave none (NULL: snippet() decides). */
+static int detail_blob(sqlite3_stmt *st, int c, int title_line, int body_line, wol_search_hit *h)
+{
+	if (sqlite3_column_type(st, c) != SQLITE_BLOB)
+		return 0;
+	const char *b = sqlite3_column_blob(st, c);
+	int nb = sqlite3_column_bytes(st, c);
+	int bl;
+	if (!b || nb < (int)sizeof bl)
+		return 0;
+	memcpy(&bl, b, sizeof bl);
+	if (bl >= 0)
+		h->line = body_line + bl;
+	else if (bl == -1 && title_line > 0)
+		h->line = title_line;
+	h->snippet = one_line_n(b + sizeof bl, (size_t)nb - sizeof bl, 160);
+	return 1;
+}
+
+/* Each hit's details by a statement of its own (those marked in `only`,
+ * or all): the query has no words, the connection lacks wol_hit and
+ * wol_hitsnip (detail.c), or wol_hitsnip left the hit to snippet(). */
 static int details_each(wol_index *ix, const wol_query *q, wol_search_result *out,
-                        const hit_row *rows, wol_error *err)
+                        const hit_row *rows, const unsigned char *only, wol_error *err)
 {
 	sqlite3_stmt *st;
 	int rc = wol_index__prepare(ix,
@@ -300,6 +328,8 @@ static int details_each(wol_index *ix, const wol_query *q, wol_search_result *ou
 	if (q->match)
 		sqlite3_bind_text(st, 1, q->match, -1, SQLITE_STATIC);
 	for (size_t i = 0; rc == 0 && i < out->n; i++) {
+		if (only && !only[i])
+			continue;
 		sqlite3_reset(st);
 		sqlite3_bind_int64(st, 2, rows[i].id);
 		int s = sqlite3_step(st);
@@ -335,16 +365,16 @@ static int details_runs(wol_index *ix, const wol_query *q, wol_search_result *ou
 		return 0;
 	sqlite3_stmt *st;
 	if (sqlite3_prepare_v2(ix->db,
-	                       "SELECT rowid, snippet(fts, 1, '', '', '\xe2\x80\xa6', 16), "
-	                       "wol_hitline(fts) FROM fts WHERE fts MATCH ?1 AND rowid >= ?2 "
-	                       "AND rowid <= ?3 AND wol_hit(?4, rowid)",
+	                       "SELECT rowid, wol_hitsnip(fts) FROM fts WHERE fts MATCH ?1 "
+	                       "AND rowid >= ?2 AND rowid <= ?3 AND wol_hit(?4, rowid)",
 	                       -1, &st, NULL) != SQLITE_OK)
 		return 1;
 	size_t n = out->n;
 	hit_ref *refs = malloc(n * sizeof *refs);
 	sqlite3_int64 *ids = malloc(n * sizeof *ids); /* refs' ids, for wol_hit */
-	int rc = 0;
-	if (!refs || !ids) {
+	unsigned char *left = calloc(n, 1);            /* left to snippet() */
+	int rc = 0, nleft = 0;
+	if (!refs || !ids || !left) {
 		rc = wol_error_set(err, WOL_ENOMEM, "out of memory");
 		n = 0;
 	}
@@ -377,8 +407,12 @@ static int details_runs(wol_index *ix, const wol_query *q, wol_search_result *ou
 					hi = mid;
 			}
 			if (lo <= b && ids[lo] == id) {
-				const hit_row *r = &rows[refs[lo].at];
-				detail_fill(q, st, 1, r->title_line, r->body_line, &out->hits[refs[lo].at]);
+				size_t at = refs[lo].at;
+				if (!detail_blob(st, 1, rows[at].title_line, rows[at].body_line,
+				                 &out->hits[at])) {
+					left[at] = 1;
+					nleft++;
+				}
 			}
 			/* rows come in rowid order: past the run's last hit, a
 			 * next step would only look for a match beyond the range */
@@ -391,6 +425,9 @@ static int details_runs(wol_index *ix, const wol_query *q, wol_search_result *ou
 			rc = wol_index__fail(ix, err, s, "reading a match");
 	}
 	sqlite3_finalize(st);
+	if (rc == 0 && nleft)
+		rc = details_each(ix, q, out, rows, left, err);
+	free(left);
 	free(ids);
 	free(refs);
 	return rc;
@@ -414,7 +451,7 @@ static int hits_finish(wol_index *ix, const wol_query *q, wol_search_result *out
 	}
 	int rc = q->match ? details_runs(ix, q, out, rows, err) : 1;
 	if (rc == 1)
-		rc = details_each(ix, q, out, rows, err);
+		rc = details_each(ix, q, out, rows, NULL, err);
 	for (size_t i = 0; rc == 0 && i < out->n; i++) {
 		wol_search_hit *h = &out->hits[i];
 		if (!h->snippet)
@@ -427,6 +464,22 @@ static int hits_finish(wol_index *ix, const wol_query *q, wol_search_result *out
 	return rc;
 }
 
+/* home/path, malloc'd (what wol_strfmt("%s/%s") gives, without
+ * formatting: one per hit) */
+static char *join_path(const char *home, const char *path)
+{
+	size_t a = strlen(home), b = path ? strlen(path) : 0;
+	char *out = malloc(a + b + 2);
+	if (out) {
+		memcpy(out, home, a);
+		out[a] = '/';
+		if (b)
+			memcpy(out + a + 1, path, b);
+		out[a + 1 + b] = '\0';
+	}
+	return out;
+}
+
 /* A row of a search's statement (columns from c: id, path, kind, circle,
  * author, date, title, state, qid, title_line, body_line, target, score)
  * into a hit and what its details need. Nonzero when out of memory. */
@@ -436,7 +489,7 @@ static int row_read(sqlite3_stmt *st, int c, const char *home, wol_search_hit *h
 	memset(r, 0, sizeof *r);
 	r->id = sqlite3_column_int64(st, c);
 	h->path = wol_sql_col_dup(st, c + 1);
-	h->abspath = wol_strfmt("%s/%s", home, h->path ? h->path : "");
+	h->abspath = join_path(home, h->path);
 	h->kind = wol_sql_col_dup(st, c + 2);
 	h->circle = wol_sql_col_dup(st, c + 3);
 	h->author = wol_sql_col_dup(st, c + 4);
