@@ -1,8 +1,8 @@
-/* index/detail.c - the two functions a search's hit details are read
- * with (search.c, hits_details): wol_hit(?, rowid), whether a row is one
- * of the hits, and wol_hitline(fts), where a row's first match is; and
- * wol_hitrows(?), the rows ranked outside SQL (rank.c) with their scores,
- * which search.c joins to docs.
+/* index/detail.c - the functions a search's hit details are read with
+ * (search.c, details_runs): wol_hit(?, rowid), whether a row is one of
+ * the hits, and wol_hitsnip(fts), a hit's snippet and the line of its
+ * first match; and wol_hitrows(?), the rows ranked outside SQL (rank.c)
+ * with their scores, which search.c joins to docs.
  *
  * Details are read for a run of hits with close row ids at once: one
  * FTS5 query over the run's range, its rows kept by wol_hit, so that the
@@ -10,12 +10,13 @@
  * per hit (in bench/start.sh's 300-note circle that seek was half of a
  * hit's details).
  *
- * wol_hitline answers what marking every match with highlight(fts, col,
- * char(1), char(2)) and counting the newlines before the first \x01
- * would: the search used to ask for both columns' highlight() per hit,
- * and each tokenises the whole text and builds a marked copy of it. Here
- * the text is tokenised only up to the first match's token. What
- * highlight() does, and so what is matched here:
+ * The line wol_hitsnip gives is what marking every match with
+ * highlight(fts, col, char(1), char(2)) and counting the newlines before
+ * the first \x01 would give (the body's first mark, else the title's):
+ * the search used to ask for both columns' highlight() per hit, and each
+ * tokenises the whole text and builds a marked copy of it. Here the text
+ * is tokenised only up to the first match's token. What highlight()
+ * does, and so what is matched here:
  * - its mark goes in front of the first token of the column's first
  *   phrase instance (xInst lists them by column, then by offset), counted
  *   in tokens that are not colocated;
@@ -24,8 +25,9 @@
  * - a \x01 already in the text (before any NUL) is found first;
  * - NULL text gives NULL (no line), an instance the tokenizer never
  *   reaches gives no mark.
- * tests/core/search_cli_spec.lua compares the lines with highlight()'s on
- * bodies with NUL bytes, \x01 and CRLF. */
+ * tests/core/search_cli_spec.lua compares the snippets and lines with
+ * snippet()'s and highlight()'s on bodies with NUL bytes, \x01, CRLF and
+ * sentences, through the sqlite3 shell. */
 #include "index/index_int.h"
 
 #include <string.h>
@@ -95,30 +97,15 @@ static int first_mark(const Fts5ExtensionApi *api, Fts5Context *fts, int col, in
 	return SQLITE_OK;
 }
 
-/* wol_hitline(fts): the line of the body's first mark (>= 0); else -1
- * when the title has a mark, -2 when it has none either. */
-static void hitline(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *ctx, int nval,
-                    sqlite3_value **val)
-{
-	(void)nval;
-	(void)val;
-	int body = -1, title = -1;
-	int rc = first_mark(api, fts, 1, &body);
-	if (rc == SQLITE_OK && body < 0)
-		rc = first_mark(api, fts, 0, &title);
-	if (rc != SQLITE_OK)
-		sqlite3_result_error_code(ctx, rc);
-	else
-		sqlite3_result_int(ctx, body >= 0 ? body : title >= 0 ? -1 : -2);
-}
-
 /* wol_hitsnip(fts): a hit's snippet and line in one pass over its body,
  * for search.c's details_runs. It gives what snippet(fts, 1, '', '',
- * '…', 16) and wol_hitline(fts) gave together (a blob: the line as an
- * int, then the snippet's bytes), or NULL where it would not be sure to,
- * and search.c then asks snippet() itself. snippet() tokenises the whole
- * body twice (once for where sentences start, once to copy the chosen
- * stretch) and wol_hitline a third time up to the first match: 16 K
+ * '…', 16) gives and the line (a blob: the line as an int, >= 0 the
+ * body's line, 0-based, -1 none in the body but one in the title, -2
+ * neither; then the snippet's bytes), or NULL where it would not be sure
+ * to, and search.c then asks snippet() and highlight() themselves.
+ * snippet() tokenises the whole body twice (once for where sentences
+ * start, once to copy the chosen stretch) and the line took a third
+ * tokenising up to the first match (wol_hitline, which this replaced): 16 K
  * instructions a hit in bench/start.sh's circle, 0.8 M of a `wol search`
  * for 50 hits. Here the body is tokenised once, only as far as the
  * stretch can reach (16 tokens past its last match), recording each
@@ -524,8 +511,5 @@ int wol_index__detail_add(sqlite3 *db)
 	sqlite3_finalize(st);
 	if (!fts)
 		return SQLITE_ERROR;
-	int rc2 = fts->xCreateFunction(fts, "wol_hitline", NULL, hitline, NULL);
-	if (rc2 == SQLITE_OK)
-		rc2 = fts->xCreateFunction(fts, "wol_hitsnip", NULL, hitsnip, NULL);
-	return rc2;
+	return fts->xCreateFunction(fts, "wol_hitsnip", NULL, hitsnip, NULL);
 }

@@ -255,21 +255,17 @@ static void rows_free(hit_row *rows, size_t n)
 #define RUN_GAP 32
 
 /* A hit's snippet and line from the detail row `st` is on, whose columns
- * from `c` on are the snippet (without words: the body), then where the
- * first match is: wol_hitline's number, or the marks of highlight() in
- * the body and in the title. */
+ * from `c` on are the snippet (without words: the body), then the marks
+ * of highlight() in the body and in the title. */
 static void detail_fill(const wol_query *q, sqlite3_stmt *st, int c, int title_line,
                         int body_line, wol_search_hit *h)
 {
 	const char *snip = (const char *)sqlite3_column_text(st, c);
 	if (q->match) {
-		int hl = sqlite3_column_type(st, c + 1) == SQLITE_INTEGER;
-		int bl = hl ? sqlite3_column_int(st, c + 1)
-		            : marker_line((const char *)sqlite3_column_text(st, c + 1));
+		int bl = marker_line((const char *)sqlite3_column_text(st, c + 1));
 		if (bl >= 0)
 			h->line = body_line + bl;
-		else if ((hl ? bl == -1 : marker_line((const char *)sqlite3_column_text(st, c + 2)) >= 0) &&
-		         title_line > 0)
+		else if (marker_line((const char *)sqlite3_column_text(st, c + 2)) >= 0 && title_line > 0)
 			h->line = title_line;
 		h->snippet = one_line(snip, 160);
 	} else {
@@ -289,8 +285,9 @@ static void detail_fill(const wol_query *q, sqlite3_stmt *st, int c, int title_l
 }
 
 /* A hit's snippet and line from the blob wol_hitsnip (detail.c) made in
- * column c: its line as detail_fill reads wol_hitline's, then the
- * snippet's bytes. 0 when it gave none (NULL: snippet() decides). */
+ * column c: the line of its first match (>= 0 in the body, -1 in the
+ * title only, -2 neither), then the snippet's bytes. 0 when it gave
+ * none (NULL: snippet() and highlight() decide). */
 static int detail_blob(sqlite3_stmt *st, int c, int title_line, int body_line, wol_search_hit *h)
 {
 	if (sqlite3_column_type(st, c) != SQLITE_BLOB)
@@ -356,8 +353,8 @@ static int ref_cmp(const void *a, const void *b)
 
 /* The hits' details by runs: the hits sorted by row id and cut where two
  * are more than RUN_GAP apart; one FTS5 query per run over its range,
- * whose rows wol_hit keeps to the hits (so snippet() is made for hits
- * only). 1 when the statement cannot be made (then details_each). */
+ * whose rows wol_hit keeps to the hits (so the snippets are made for
+ * hits only). 1 when the statement cannot be made (then details_each). */
 static int details_runs(wol_index *ix, const wol_query *q, wol_search_result *out,
                         const hit_row *rows, wol_error *err)
 {

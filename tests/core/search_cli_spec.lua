@@ -115,11 +115,12 @@ describe('wol search from the shell', function()
 
   -- A hit's details (csrc/index/search.c, details_runs; csrc/index/detail.c):
   -- the hits are read by runs of close row ids with one FTS5 query each,
-  -- and the line of the first match comes from wol_hitline, which must
-  -- say what highlight() marks say: checked against the same index through
-  -- the sqlite3 shell, FTS5's own snippet() and highlight() per row, on
-  -- bodies with CRLF, a \x01 of their own, a NUL byte, the match only in
-  -- the title or in the tags, and hits in two runs (rows far apart).
+  -- and the snippet and the line of the first match come from wol_hitsnip,
+  -- which must give what snippet() and highlight()'s marks give: checked
+  -- against the same index through the sqlite3 shell, FTS5's own snippet()
+  -- and highlight() per row, on bodies with CRLF, a \x01 of their own, a
+  -- NUL byte, the match only in the title or in the tags, hits in two runs
+  -- (rows far apart), and windows that sentences and matches move.
   it('gives each hit the snippet and the line of its first match that snippet() and highlight() give', function()
     local m = t.member('tester')
     local h = m.wol_home
