@@ -3,6 +3,7 @@
  * the line of its first match */
 #include "index/index_int.h"
 
+#include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -523,20 +524,23 @@ static const char rows_sql[] =
  * offsets while it grows, pointers once it is whole. */
 typedef struct best_key {
 	double score;
-	size_t at; /* the row's place in the list bound to wol_hitrows */
-	size_t sk_off, sk_len, path_off, path_len;
-	const char *sk, *path;
+	union {
+		size_t off;
+		const char *p;
+	} sk, path;
+	unsigned int at; /* the row's place in the list bound to wol_hitrows */
+	unsigned int sk_len, path_len; /* KEY_NULL: SQL NULL */
 } best_key;
 
-#define KEY_NULL ((size_t)-1)
+#define KEY_NULL UINT_MAX
 
 /* Column c of st (TEXT or NULL) appended to text. 1 for any other type:
  * the comparison below would not be sqlite's. */
-static int key_text(sqlite3_stmt *st, int c, wol_buf *text, size_t *off, size_t *len)
+static int key_text(sqlite3_stmt *st, int c, wol_buf *text, size_t *off, unsigned int *len)
 {
 	int t = sqlite3_column_type(st, c);
-	*off = KEY_NULL;
-	*len = 0;
+	*off = 0;
+	*len = KEY_NULL;
 	if (t == SQLITE_NULL)
 		return 0;
 	if (t != SQLITE_TEXT)
@@ -544,7 +548,7 @@ static int key_text(sqlite3_stmt *st, int c, wol_buf *text, size_t *off, size_t 
 	const char *s = (const char *)sqlite3_column_text(st, c);
 	int n = sqlite3_column_bytes(st, c);
 	*off = text->len;
-	*len = n > 0 ? (size_t)n : 0;
+	*len = n > 0 ? (unsigned int)n : 0;
 	wol_buf_put(text, s ? s : "", *len);
 	return 0;
 }
@@ -569,15 +573,16 @@ static int best_key_cmp(const void *x, const void *y)
 	} else if (a->score != b->score) {
 		return a->score < b->score ? -1 : 1;
 	}
-	if (!a->sk || !b->sk) {
-		if (a->sk != b->sk)
-			return a->sk ? -1 : 1;
+	int anull = a->sk_len == KEY_NULL, bnull = b->sk_len == KEY_NULL;
+	if (anull || bnull) {
+		if (anull != bnull)
+			return anull ? 1 : -1;
 	} else {
-		int c = bin_cmp(b->sk, b->sk_len, a->sk, a->sk_len);
+		int c = bin_cmp(b->sk.p, b->sk_len, a->sk.p, a->sk_len);
 		if (c)
 			return c;
 	}
-	return bin_cmp(a->path, a->path_len, b->path, b->path_len);
+	return bin_cmp(a->path.p, a->path_len, b->path.p, b->path_len);
 }
 
 static void key_swap(best_key *a, best_key *b)
@@ -614,8 +619,8 @@ static void keys_first(best_key *keys, size_t n, size_t k)
 static void keys_fix(best_key *keys, size_t n, const wol_buf *text)
 {
 	for (size_t i = 0; i < n; i++) {
-		keys[i].sk = keys[i].sk_off == KEY_NULL ? NULL : text->ptr + keys[i].sk_off;
-		keys[i].path = text->ptr + keys[i].path_off;
+		keys[i].sk.p = text->ptr + keys[i].sk.off;
+		keys[i].path.p = text->ptr + keys[i].path.off;
 	}
 }
 
@@ -647,12 +652,12 @@ static int best_join(wol_index *ix, int limit, const wol_rank_best *best, wol_se
 			sqlite3_int64 at = sqlite3_column_int64(st, 0);
 			best_key *k = &keys[nk];
 			if (at < 0 || (size_t)at >= best->n || nk == best->n ||
-			    key_text(st, 1, &text, &k->sk_off, &k->sk_len) ||
-			    key_text(st, 2, &text, &k->path_off, &k->path_len) || k->path_off == KEY_NULL) {
+			    key_text(st, 1, &text, &k->sk.off, &k->sk_len) ||
+			    key_text(st, 2, &text, &k->path.off, &k->path_len) || k->path_len == KEY_NULL) {
 				rc = 1;
 				break;
 			}
-			k->at = (size_t)at;
+			k->at = (unsigned int)at;
 			k->score = best->score[at];
 			nk++;
 		}
@@ -676,8 +681,11 @@ static int best_join(wol_index *ix, int limit, const wol_rank_best *best, wol_se
 			}
 			set = (wol_index_hits){ids, scores, want};
 		}
+		/* not needed by rows_sql: a process's fresh memory is faults */
+		free(keys);
+		keys = NULL;
+		wol_buf_free(&text);
 		nk = 0;
-		text.len = 0;
 	}
 	size_t n = set.n;
 	wol_search_hit *hits = NULL;
@@ -705,11 +713,11 @@ static int best_join(wol_index *ix, int limit, const wol_rank_best *best, wol_se
 			}
 			if (!sorted) {
 				best_key *k = &keys[nk++];
-				k->at = (size_t)at;
+				k->at = (unsigned int)at;
 				k->score = best->score[at];
-				if (key_text(st, 14, &text, &k->sk_off, &k->sk_len) ||
-				    key_text(st, 15, &text, &k->path_off, &k->path_len) ||
-				    k->path_off == KEY_NULL)
+				if (key_text(st, 14, &text, &k->sk.off, &k->sk_len) ||
+				    key_text(st, 15, &text, &k->path.off, &k->path_len) ||
+				    k->path_len == KEY_NULL)
 					rc = 1;
 			}
 		}
