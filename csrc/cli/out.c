@@ -54,6 +54,21 @@ static void put_clean(wol_buf *b, const char *s, int lines)
 	}
 }
 
+/* What "%d" gives for v. */
+static void put_int(wol_buf *b, int v)
+{
+	char digits[16];
+	size_t i = sizeof digits;
+	unsigned int u = v < 0 ? 0u - (unsigned int)v : (unsigned int)v;
+	do {
+		digits[--i] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	if (v < 0)
+		digits[--i] = '-';
+	wol_buf_put(b, digits + i, sizeof digits - i);
+}
+
 static void reset(wol_buf *b)
 {
 	b->len = 0;
@@ -165,6 +180,12 @@ int wol_cli_vprintf(FILE *f, const char *fmt, va_list ap)
 		}
 		case 'd':
 		case 'i':
+			if (len == 0 && spec[2] == '\0') {
+				/* a plain %d (a line number: one per search hit):
+				 * the digits by hand, not a vsnprintf each */
+				put_int(&b, va_arg(ap, int));
+				break;
+			}
 			if (len == 'L')
 				PUT_ONE(&b, spec, sw, sp, w, pr, va_arg(ap, long long));
 			else if (len == 'l')

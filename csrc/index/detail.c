@@ -1,8 +1,8 @@
-/* index/detail.c - the two functions a search's hit details are read
- * with (search.c, hits_details): wol_hit(?, rowid), whether a row is one
- * of the hits, and wol_hitline(fts), where a row's first match is; and
- * wol_hitrows(?), the rows ranked outside SQL (rank.c) with their scores,
- * which search.c joins to docs.
+/* index/detail.c - the functions a search's hit details are read with
+ * (search.c, details_runs): wol_hit(?, rowid), whether a row is one of
+ * the hits, and wol_hitsnip(fts), a hit's snippet and the line of its
+ * first match; and wol_hitrows(?), the rows ranked outside SQL (rank.c)
+ * with their scores, which search.c joins to docs.
  *
  * Details are read for a run of hits with close row ids at once: one
  * FTS5 query over the run's range, its rows kept by wol_hit, so that the
@@ -10,12 +10,13 @@
  * per hit (in bench/start.sh's 300-note circle that seek was half of a
  * hit's details).
  *
- * wol_hitline answers what marking every match with highlight(fts, col,
- * char(1), char(2)) and counting the newlines before the first \x01
- * would: the search used to ask for both columns' highlight() per hit,
- * and each tokenises the whole text and builds a marked copy of it. Here
- * the text is tokenised only up to the first match's token. What
- * highlight() does, and so what is matched here:
+ * The line wol_hitsnip gives is what marking every match with
+ * highlight(fts, col, char(1), char(2)) and counting the newlines before
+ * the first \x01 would give (the body's first mark, else the title's):
+ * the search used to ask for both columns' highlight() per hit, and each
+ * tokenises the whole text and builds a marked copy of it. Here the text
+ * is tokenised only up to the first match's token. What highlight()
+ * does, and so what is matched here:
  * - its mark goes in front of the first token of the column's first
  *   phrase instance (xInst lists them by column, then by offset), counted
  *   in tokens that are not colocated;
@@ -24,8 +25,9 @@
  * - a \x01 already in the text (before any NUL) is found first;
  * - NULL text gives NULL (no line), an instance the tokenizer never
  *   reaches gives no mark.
- * tests/core/search_cli_spec.lua compares the lines with highlight()'s on
- * bodies with NUL bytes, \x01 and CRLF. */
+ * tests/core/search_cli_spec.lua compares the snippets and lines with
+ * snippet()'s and highlight()'s on bodies with NUL bytes, \x01, CRLF and
+ * sentences, through the sqlite3 shell. */
 #include "index/index_int.h"
 
 #include <string.h>
@@ -95,21 +97,242 @@ static int first_mark(const Fts5ExtensionApi *api, Fts5Context *fts, int col, in
 	return SQLITE_OK;
 }
 
-/* wol_hitline(fts): the line of the body's first mark (>= 0); else -1
- * when the title has a mark, -2 when it has none either. */
-static void hitline(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *ctx, int nval,
+/* wol_hitsnip(fts): a hit's snippet and line in one pass over its body,
+ * for search.c's details_runs. It gives what snippet(fts, 1, '', '',
+ * '…', 16) gives and the line (a blob: the line as an int, >= 0 the
+ * body's line, 0-based, -1 none in the body but one in the title, -2
+ * neither; then the snippet's bytes), or NULL where it would not be sure
+ * to, and search.c then asks snippet() and highlight() themselves.
+ * snippet() tokenises the whole body twice (once for where sentences
+ * start, once to copy the chosen stretch) and the line took a third
+ * tokenising up to the first match (wol_hitline, which this replaced): 16 K
+ * instructions a hit in bench/start.sh's circle, 0.8 M of a `wol search`
+ * for 50 hits. Here the body is tokenised once, only as far as the
+ * stretch can reach (16 tokens past its last match), recording each
+ * token's offsets and where sentences start.
+ *
+ * What snippet() does with these arguments (sqlite's fts5_aux.c, read for
+ * its behaviour; this is our own code):
+ * - every match of the body (xInst, in order) proposes a window of 16
+ *   tokens from its own position, scored by the matches inside it (1000
+ *   for a phrase's first, 1 for a repeat), then moved to centre the
+ *   matches it holds ((16 - span) / 2 tokens before the first, integer
+ *   division) and kept within the body (its size from xColumnSize);
+ * - when the body is longer than 16 tokens, the sentence holding the
+ *   match (the last token that starts one at or before the match, a token
+ *   starting one when it is the first, or when blanks and then '.' or ':'
+ *   come before it) proposes a window from its start when that start is
+ *   before the match, scored the same plus 120 for the body's first
+ *   sentence, 100 for another; the first window scoring most wins;
+ * - the text is copied from the window's first token (from the very start
+ *   when that is token 0) to the end of its last token, with '…' before
+ *   when it does not start at token 0 and after when the body goes on
+ *   past it (else the copy runs to the end of the text);
+ * - with empty marks every piece snippet() appends joins the one before,
+ *   but each went through "%.*s", which stops at a NUL byte: a stretch
+ *   with a NUL in it gives NULL here, as does a window past the tokens
+ *   the tokenizer gives (an index out of step with its text) or a match
+ *   past the body's size (snippet() raises SQLITE_CORRUPT). */
+#define SNIP_COL 1
+#define SNIP_TOKENS 16
+#define SNIP_ELLIPSIS "\xe2\x80\xa6"
+
+typedef struct snip_scan {
+	const char *text;
+	int stop;          /* tokens past this position are not needed */
+	int n;             /* tokens recorded (positions 0 .. n-1) */
+	int *start, *end;  /* their byte offsets */
+	int nfirst;        /* sentence starts recorded */
+	int *first;
+} snip_scan;
+
+static int snip_token(void *ctx, int flags, const char *tok, int ntok, int start, int end)
+{
+	(void)tok;
+	(void)ntok;
+	snip_scan *s = ctx;
+	if (flags & FTS5_TOKEN_COLOCATED)
+		return SQLITE_OK;
+	if (s->n > s->stop)
+		return SQLITE_DONE;
+	int pos = s->n++;
+	s->start[pos] = start;
+	s->end[pos] = end;
+	int i = start - 1;
+	while (i >= 0 && (s->text[i] == ' ' || s->text[i] == '\t' || s->text[i] == '\n' ||
+	                  s->text[i] == '\r'))
+		i--;
+	if (pos == 0 || (i != start - 1 && i >= 0 && (s->text[i] == '.' || s->text[i] == ':')))
+		s->first[s->nfirst++] = pos;
+	return SQLITE_OK;
+}
+
+/* A body match: its phrase and token position. */
+typedef struct snip_inst {
+	int phrase, pos;
+} snip_inst;
+
+/* The score of the window of SNIP_TOKENS tokens from `from`; *adj (when
+ * asked) where the window goes to centre the matches in it. */
+static int snip_score(const Fts5ExtensionApi *api, Fts5Context *fts, const snip_inst *in, int nin,
+                      unsigned char *seen, int nphrase, int size, int from, int *adj)
+{
+	memset(seen, 0, (size_t)nphrase);
+	sqlite3_int64 to = (sqlite3_int64)from + SNIP_TOKENS;
+	int score = 0, lo = -1, hi = 0;
+	for (int k = 0; k < nin; k++) {
+		if (in[k].pos < from || in[k].pos >= to)
+			continue;
+		score += seen[in[k].phrase] ? 1 : 1000;
+		seen[in[k].phrase] = 1;
+		if (lo < 0)
+			lo = in[k].pos;
+		hi = in[k].pos + api->xPhraseSize(fts, in[k].phrase);
+	}
+	if (adj) {
+		sqlite3_int64 a = lo - (SNIP_TOKENS - (hi - lo)) / 2;
+		if (a + SNIP_TOKENS > size)
+			a = size - SNIP_TOKENS;
+		*adj = a < 0 ? 0 : (int)a;
+	}
+	return score;
+}
+
+/* The line as hitline's first_mark finds it in the body, from the
+ * recorded tokens: `want` the first match's position (or -1). */
+static int snip_line(const snip_scan *s, int n, int want)
+{
+	int found = want >= 0 && want < s->n;
+	int end = found ? s->start[want] : n, lines = 0;
+	for (int i = 0; i < end && s->text[i]; i++) {
+		if (s->text[i] == '\x01')
+			return lines;
+		lines += s->text[i] == '\n';
+	}
+	return found ? lines : -1;
+}
+
+static void hitsnip(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *ctx, int nval,
                     sqlite3_value **val)
 {
 	(void)nval;
 	(void)val;
-	int body = -1, title = -1;
-	int rc = first_mark(api, fts, 1, &body);
-	if (rc == SQLITE_OK && body < 0)
-		rc = first_mark(api, fts, 0, &title);
-	if (rc != SQLITE_OK)
+	const char *text = NULL;
+	int n = 0, count = 0, size = 0;
+	int rc = api->xColumnText(fts, SNIP_COL, &text, &n);
+	if (rc == SQLITE_OK)
+		rc = api->xInstCount(fts, &count);
+	if (rc == SQLITE_OK)
+		rc = api->xColumnSize(fts, SNIP_COL, &size);
+	if (rc != SQLITE_OK) {
 		sqlite3_result_error_code(ctx, rc);
-	else
-		sqlite3_result_int(ctx, body >= 0 ? body : title >= 0 ? -1 : -2);
+		return;
+	}
+	if (!text)
+		text = "", n = 0;
+	int nphrase = api->xPhraseCount(fts);
+	snip_inst *in = sqlite3_malloc64((sqlite3_uint64)(count ? count : 1) * sizeof *in);
+	unsigned char *seen = sqlite3_malloc64((sqlite3_uint64)(nphrase ? nphrase : 1));
+	int nin = 0, last = -1;
+	for (int i = 0; in && rc == SQLITE_OK && i < count; i++) {
+		int phrase, col, off;
+		rc = api->xInst(fts, i, &phrase, &col, &off);
+		if (rc == SQLITE_OK && col == SNIP_COL) {
+			in[nin].phrase = phrase;
+			in[nin++].pos = off;
+			if (off > last)
+				last = off;
+		}
+	}
+	snip_scan s = {text, (last > 0 ? last : 0) + SNIP_TOKENS - 1, 0, NULL, NULL, 0, NULL};
+	int *offs = in && seen ? sqlite3_malloc64((sqlite3_uint64)(s.stop + 1) * 3 * sizeof(int)) : NULL;
+	if (rc == SQLITE_OK && !offs)
+		rc = SQLITE_NOMEM;
+	if (rc == SQLITE_OK) {
+		s.start = offs;
+		s.end = offs + s.stop + 1;
+		s.first = offs + 2 * (s.stop + 1);
+		rc = api->xTokenize(fts, text, n, &s, snip_token);
+		if (rc == SQLITE_DONE)
+			rc = SQLITE_OK;
+	}
+	int ok = rc == SQLITE_OK, best = 0, at = 0;
+	for (int k = 0; ok && k < nin; k++) {
+		int pos = in[k].pos, adj;
+		if (pos > size) {
+			ok = 0; /* snippet() says the index is damaged */
+			break;
+		}
+		int sc = snip_score(api, fts, in, nin, seen, nphrase, size, pos, &adj);
+		if (sc > best) {
+			best = sc;
+			at = adj;
+		}
+		if (s.nfirst && size > SNIP_TOKENS) {
+			int j = 0;
+			while (j < s.nfirst - 1 && s.first[j + 1] <= pos)
+				j++;
+			if (s.first[j] < pos) {
+				sc = snip_score(api, fts, in, nin, seen, nphrase, size, s.first[j], NULL) +
+				     (s.first[j] == 0 ? 120 : 100);
+				if (sc > best) {
+					best = sc;
+					at = s.first[j];
+				}
+			}
+		}
+	}
+	int range_end = at + SNIP_TOKENS - 1, whole = range_end >= size - 1;
+	int from = 0, to = n;
+	if (ok && at > 0) {
+		if (at < s.n)
+			from = s.start[at];
+		else
+			ok = 0;
+	}
+	if (ok && !whole) {
+		if (range_end < s.n)
+			to = s.end[range_end];
+		else
+			ok = 0;
+	}
+	if (ok && (to < from || memchr(text + from, '\0', (size_t)(to - from))))
+		ok = 0;
+	int line = -2;
+	if (ok) {
+		int body = snip_line(&s, n, nin ? in[0].pos : -1), title = -1;
+		if (body < 0)
+			rc = first_mark(api, fts, 0, &title);
+		line = body >= 0 ? body : title >= 0 ? -1 : -2;
+	}
+	if (rc != SQLITE_OK) {
+		sqlite3_result_error_code(ctx, rc);
+	} else if (!ok) {
+		sqlite3_result_null(ctx);
+	} else {
+		size_t el = sizeof SNIP_ELLIPSIS - 1, len = (size_t)(to - from);
+		size_t total = sizeof line + (at > 0 ? el : 0) + len + (whole ? 0 : el);
+		unsigned char *out = sqlite3_malloc64(total);
+		if (!out) {
+			sqlite3_result_error_nomem(ctx);
+		} else {
+			unsigned char *p = out;
+			memcpy(p, &line, sizeof line);
+			p += sizeof line;
+			if (at > 0) {
+				memcpy(p, SNIP_ELLIPSIS, el);
+				p += el;
+			}
+			memcpy(p, text + from, len);
+			p += len;
+			if (!whole)
+				memcpy(p, SNIP_ELLIPSIS, el);
+			sqlite3_result_blob64(ctx, out, total, sqlite3_free);
+		}
+	}
+	sqlite3_free(offs);
+	sqlite3_free(seen);
+	sqlite3_free(in);
 }
 
 /* Where rowid (the second argument) is in the sorted list bound to the
@@ -288,5 +511,5 @@ int wol_index__detail_add(sqlite3 *db)
 	sqlite3_finalize(st);
 	if (!fts)
 		return SQLITE_ERROR;
-	return fts->xCreateFunction(fts, "wol_hitline", NULL, hitline, NULL);
+	return fts->xCreateFunction(fts, "wol_hitsnip", NULL, hitsnip, NULL);
 }

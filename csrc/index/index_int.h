@@ -129,11 +129,11 @@ typedef struct wol_index_hits {
 } wol_index_hits;
 /* Adds to a connection (db_open does) wol_hit(?, rowid), whether the row
  * is in the bound wol_index_hits, wol_hitrows(?), the table of its rows
- * (id, score), and wol_hitline(fts), where the row's
- * first match is, as highlight() would mark it (>= 0: the body's line,
- * 0-based; -1: none in the body, one in the title; -2: neither). An
- * sqlite code when they cannot be added (search.c then reads each hit
- * with highlight()). */
+ * (id, score), and wol_hitsnip(fts), the row's snippet of its body as
+ * snippet(fts, 1, '', '', '…', 16) makes it and where its first match
+ * is, as highlight() would mark it (detail.c). An sqlite code when they
+ * cannot be added (search.c then reads each hit with snippet() and
+ * highlight()). */
 int wol_index__detail_add(sqlite3 *db);
 
 /* ------------------------------------------------------ schema (schema.c) */

@@ -3,6 +3,8 @@
  * the line of its first match */
 #include "index/index_int.h"
 
+#include <limits.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -13,18 +15,19 @@
  * (wol_bm25: FTS5's bm25 with the rows' lengths read at once, rank.c) */
 #define RANK_ARGS "(fts, " WOL_RANK_WEIGHTS ")"
 
-static char *one_line(const char *s, size_t max)
+/* The n bytes at s (no NUL among them) on one line, at most `max`
+ * characters. */
+static char *one_line_n(const char *s, size_t n, size_t max)
 {
 	/* written straight into a buffer of the text's size: the output is
 	 * never longer (a space stands for at least one blank) but for the
 	 * ellipsis */
-	const char *in = s ? s : "";
-	char *out = malloc(strlen(in) + 4);
+	char *out = malloc(n + 4);
 	if (!out)
 		return NULL;
 	size_t len = 0, chars = 0;
 	int space = 0;
-	for (const char *p = in; *p; p++) {
+	for (const char *p = s, *e = s + n; p < e; p++) {
 		unsigned char c = (unsigned char)*p;
 		if (c == '\n' || c == '\r' || c == '\t' || c == ' ') {
 			space = len > 0;
@@ -42,6 +45,11 @@ static char *one_line(const char *s, size_t max)
 	}
 	out[len] = '\0';
 	return out;
+}
+
+static char *one_line(const char *s, size_t max)
+{
+	return one_line_n(s ? s : "", s ? strlen(s) : 0, max);
 }
 
 /* The 0-based line (within `text`) of the first \x01 marker, or -1. */
@@ -248,21 +256,17 @@ static void rows_free(hit_row *rows, size_t n)
 #define RUN_GAP 32
 
 /* A hit's snippet and line from the detail row `st` is on, whose columns
- * from `c` on are the snippet (without words: the body), then where the
- * first match is: wol_hitline's number, or the marks of highlight() in
- * the body and in the title. */
+ * from `c` on are the snippet (without words: the body), then the marks
+ * of highlight() in the body and in the title. */
 static void detail_fill(const wol_query *q, sqlite3_stmt *st, int c, int title_line,
                         int body_line, wol_search_hit *h)
 {
 	const char *snip = (const char *)sqlite3_column_text(st, c);
 	if (q->match) {
-		int hl = sqlite3_column_type(st, c + 1) == SQLITE_INTEGER;
-		int bl = hl ? sqlite3_column_int(st, c + 1)
-		            : marker_line((const char *)sqlite3_column_text(st, c + 1));
+		int bl = marker_line((const char *)sqlite3_column_text(st, c + 1));
 		if (bl >= 0)
 			h->line = body_line + bl;
-		else if ((hl ? bl == -1 : marker_line((const char *)sqlite3_column_text(st, c + 2)) >= 0) &&
-		         title_line > 0)
+		else if (marker_line((const char *)sqlite3_column_text(st, c + 2)) >= 0 && title_line > 0)
 			h->line = title_line;
 		h->snippet = one_line(snip, 160);
 	} else {
@@ -281,10 +285,33 @@ static void detail_fill(const wol_query *q, sqlite3_stmt *st, int c, int title_l
 	}
 }
 
-/* Each hit's details by a statement of its own: the query has no words,
- * or the connection lacks wol_hit and wol_hitline (detail.c). */
+/* A hit's snippet and line from the blob wol_hitsnip (detail.c) made in
+ * column c: the line of its first match (>= 0 in the body, -1 in the
+ * title only, -2 neither), then the snippet's bytes. 0 when it gave
+ * none (NULL: snippet() and highlight() decide). */
+static int detail_blob(sqlite3_stmt *st, int c, int title_line, int body_line, wol_search_hit *h)
+{
+	if (sqlite3_column_type(st, c) != SQLITE_BLOB)
+		return 0;
+	const char *b = sqlite3_column_blob(st, c);
+	int nb = sqlite3_column_bytes(st, c);
+	int bl;
+	if (!b || nb < (int)sizeof bl)
+		return 0;
+	memcpy(&bl, b, sizeof bl);
+	if (bl >= 0)
+		h->line = body_line + bl;
+	else if (bl == -1 && title_line > 0)
+		h->line = title_line;
+	h->snippet = one_line_n(b + sizeof bl, (size_t)nb - sizeof bl, 160);
+	return 1;
+}
+
+/* Each hit's details by a statement of its own (those marked in `only`,
+ * or all): the query has no words, the connection lacks wol_hit and
+ * wol_hitsnip (detail.c), or wol_hitsnip left the hit to snippet(). */
 static int details_each(wol_index *ix, const wol_query *q, wol_search_result *out,
-                        const hit_row *rows, wol_error *err)
+                        const hit_row *rows, const unsigned char *only, wol_error *err)
 {
 	sqlite3_stmt *st;
 	int rc = wol_index__prepare(ix,
@@ -299,6 +326,8 @@ static int details_each(wol_index *ix, const wol_query *q, wol_search_result *ou
 	if (q->match)
 		sqlite3_bind_text(st, 1, q->match, -1, SQLITE_STATIC);
 	for (size_t i = 0; rc == 0 && i < out->n; i++) {
+		if (only && !only[i])
+			continue;
 		sqlite3_reset(st);
 		sqlite3_bind_int64(st, 2, rows[i].id);
 		int s = sqlite3_step(st);
@@ -325,8 +354,8 @@ static int ref_cmp(const void *a, const void *b)
 
 /* The hits' details by runs: the hits sorted by row id and cut where two
  * are more than RUN_GAP apart; one FTS5 query per run over its range,
- * whose rows wol_hit keeps to the hits (so snippet() is made for hits
- * only). 1 when the statement cannot be made (then details_each). */
+ * whose rows wol_hit keeps to the hits (so the snippets are made for
+ * hits only). 1 when the statement cannot be made (then details_each). */
 static int details_runs(wol_index *ix, const wol_query *q, wol_search_result *out,
                         const hit_row *rows, wol_error *err)
 {
@@ -334,16 +363,16 @@ static int details_runs(wol_index *ix, const wol_query *q, wol_search_result *ou
 		return 0;
 	sqlite3_stmt *st;
 	if (sqlite3_prepare_v2(ix->db,
-	                       "SELECT rowid, snippet(fts, 1, '', '', '\xe2\x80\xa6', 16), "
-	                       "wol_hitline(fts) FROM fts WHERE fts MATCH ?1 AND rowid >= ?2 "
-	                       "AND rowid <= ?3 AND wol_hit(?4, rowid)",
+	                       "SELECT rowid, wol_hitsnip(fts) FROM fts WHERE fts MATCH ?1 "
+	                       "AND rowid >= ?2 AND rowid <= ?3 AND wol_hit(?4, rowid)",
 	                       -1, &st, NULL) != SQLITE_OK)
 		return 1;
 	size_t n = out->n;
 	hit_ref *refs = malloc(n * sizeof *refs);
 	sqlite3_int64 *ids = malloc(n * sizeof *ids); /* refs' ids, for wol_hit */
-	int rc = 0;
-	if (!refs || !ids) {
+	unsigned char *left = calloc(n, 1);            /* left to snippet() */
+	int rc = 0, nleft = 0;
+	if (!refs || !ids || !left) {
 		rc = wol_error_set(err, WOL_ENOMEM, "out of memory");
 		n = 0;
 	}
@@ -376,8 +405,12 @@ static int details_runs(wol_index *ix, const wol_query *q, wol_search_result *ou
 					hi = mid;
 			}
 			if (lo <= b && ids[lo] == id) {
-				const hit_row *r = &rows[refs[lo].at];
-				detail_fill(q, st, 1, r->title_line, r->body_line, &out->hits[refs[lo].at]);
+				size_t at = refs[lo].at;
+				if (!detail_blob(st, 1, rows[at].title_line, rows[at].body_line,
+				                 &out->hits[at])) {
+					left[at] = 1;
+					nleft++;
+				}
 			}
 			/* rows come in rowid order: past the run's last hit, a
 			 * next step would only look for a match beyond the range */
@@ -390,6 +423,9 @@ static int details_runs(wol_index *ix, const wol_query *q, wol_search_result *ou
 			rc = wol_index__fail(ix, err, s, "reading a match");
 	}
 	sqlite3_finalize(st);
+	if (rc == 0 && nleft)
+		rc = details_each(ix, q, out, rows, left, err);
+	free(left);
 	free(ids);
 	free(refs);
 	return rc;
@@ -413,7 +449,7 @@ static int hits_finish(wol_index *ix, const wol_query *q, wol_search_result *out
 	}
 	int rc = q->match ? details_runs(ix, q, out, rows, err) : 1;
 	if (rc == 1)
-		rc = details_each(ix, q, out, rows, err);
+		rc = details_each(ix, q, out, rows, NULL, err);
 	for (size_t i = 0; rc == 0 && i < out->n; i++) {
 		wol_search_hit *h = &out->hits[i];
 		if (!h->snippet)
@@ -423,6 +459,315 @@ static int hits_finish(wol_index *ix, const wol_query *q, wol_search_result *out
 	}
 	if (txn)
 		sqlite3_exec(ix->db, "COMMIT", NULL, NULL, NULL);
+	return rc;
+}
+
+/* home/path, malloc'd (what wol_strfmt("%s/%s") gives, without
+ * formatting: one per hit) */
+static char *join_path(const char *home, const char *path)
+{
+	size_t a = strlen(home), b = path ? strlen(path) : 0;
+	char *out = malloc(a + b + 2);
+	if (out) {
+		memcpy(out, home, a);
+		out[a] = '/';
+		if (b)
+			memcpy(out + a + 1, path, b);
+		out[a + 1 + b] = '\0';
+	}
+	return out;
+}
+
+/* A row of a search's statement (columns from c: id, path, kind, circle,
+ * author, date, title, state, qid, title_line, body_line, target, score)
+ * into a hit and what its details need. Nonzero when out of memory. */
+static int row_read(sqlite3_stmt *st, int c, const char *home, wol_search_hit *h, hit_row *r)
+{
+	memset(h, 0, sizeof *h);
+	memset(r, 0, sizeof *r);
+	r->id = sqlite3_column_int64(st, c);
+	h->path = wol_sql_col_dup(st, c + 1);
+	h->abspath = join_path(home, h->path);
+	h->kind = wol_sql_col_dup(st, c + 2);
+	h->circle = wol_sql_col_dup(st, c + 3);
+	h->author = wol_sql_col_dup(st, c + 4);
+	h->date = wol_sql_col_dup(st, c + 5);
+	h->title = wol_sql_col_dup(st, c + 6);
+	h->state = wol_sql_col_dup(st, c + 7);
+	r->qid = wol_sql_col_dup(st, c + 8);
+	r->title_line = sqlite3_column_int(st, c + 9);
+	r->body_line = sqlite3_column_int(st, c + 10);
+	r->target = wol_sql_col_dup(st, c + 11);
+	h->score = sqlite3_column_double(st, c + 12);
+	return !h->path || !h->abspath || !h->kind;
+}
+
+/* A search ranked at once, joined to docs and put in order here instead
+ * of by best_sql's ORDER BY ... LIMIT. sqlite kept the best `limit` of
+ * the joined rows, all thirteen columns of each, in a b-tree it made for
+ * the statement: for bench/start.sh's 300 tied rows that sort was ~1.1 M
+ * of the 1.45 M instructions of the join, more than any other part of a
+ * `wol search` process. Here, when more rows than `limit` were ranked,
+ * keys_sql reads only what the order needs (sortkey, path) of each, they
+ * are sorted in C exactly as the ORDER BY sorts them (best_key_cmp), and
+ * rows_sql reads the whole row of the best `limit`; when no more than
+ * `limit` were ranked, rows_sql reads them all and they are sorted after. */
+static const char keys_sql[] =
+	"SELECT j.rowid, d.sortkey, d.path FROM wol_hitrows(?1) j JOIN docs d ON d.id = j.id";
+static const char rows_sql[] =
+	"SELECT d.id, d.path, d.kind, d.circle, d.author, d.date, d.title, d.state, d.qid, "
+	"d.title_line, d.body_line, d.target, j.score, j.rowid, d.sortkey, d.path "
+	"FROM wol_hitrows(?1) j JOIN docs d ON d.id = j.id";
+
+/* What best_sql's ORDER BY score, d.sortkey DESC, d.path reads of a row:
+ * the text of sortkey (NULL when SQL NULL) and path kept in one buffer,
+ * offsets while it grows, pointers once it is whole. */
+typedef struct best_key {
+	double score;
+	union {
+		size_t off;
+		const char *p;
+	} sk, path;
+	unsigned int at; /* the row's place in the list bound to wol_hitrows */
+	unsigned int sk_len, path_len; /* KEY_NULL: SQL NULL */
+} best_key;
+
+#define KEY_NULL UINT_MAX
+
+/* Column c of st (TEXT or NULL) appended to text. 1 for any other type:
+ * the comparison below would not be sqlite's. */
+static int key_text(sqlite3_stmt *st, int c, wol_buf *text, size_t *off, unsigned int *len)
+{
+	int t = sqlite3_column_type(st, c);
+	*off = 0;
+	*len = KEY_NULL;
+	if (t == SQLITE_NULL)
+		return 0;
+	if (t != SQLITE_TEXT)
+		return 1;
+	const char *s = (const char *)sqlite3_column_text(st, c);
+	int n = sqlite3_column_bytes(st, c);
+	*off = text->len;
+	*len = n > 0 ? (unsigned int)n : 0;
+	wol_buf_put(text, s ? s : "", *len);
+	return 0;
+}
+
+/* sqlite's BINARY collation: the bytes, then the shorter first. */
+static int bin_cmp(const char *a, size_t an, const char *b, size_t bn)
+{
+	int c = memcmp(a, b, an < bn ? an : bn);
+	return c ? (c < 0 ? -1 : 1) : (an > bn) - (an < bn);
+}
+
+/* ORDER BY score, sortkey DESC, path as sqlite orders them: a NaN score
+ * is NULL (sqlite3_result_double), NULL first; sortkey NULL sorts before
+ * any text, so last when descending; text by BINARY. */
+static int best_key_cmp(const void *x, const void *y)
+{
+	const best_key *a = x, *b = y;
+	int an = isnan(a->score), bn = isnan(b->score);
+	if (an || bn) {
+		if (an != bn)
+			return an ? -1 : 1;
+	} else if (a->score != b->score) {
+		return a->score < b->score ? -1 : 1;
+	}
+	int anull = a->sk_len == KEY_NULL, bnull = b->sk_len == KEY_NULL;
+	if (anull || bnull) {
+		if (anull != bnull)
+			return anull ? 1 : -1;
+	} else {
+		int c = bin_cmp(b->sk.p, b->sk_len, a->sk.p, a->sk_len);
+		if (c)
+			return c;
+	}
+	return bin_cmp(a->path.p, a->path_len, b->path.p, b->path_len);
+}
+
+static void key_swap(best_key *a, best_key *b)
+{
+	best_key t = *a;
+	*a = *b;
+	*b = t;
+}
+
+/* The `k` first in best_key_cmp's order of keys[0..n) to its front, in
+ * order: the k-th found by partitioning (the keys are a total order:
+ * paths are unique), then only those k sorted. Sorting all 300 of
+ * bench/start.sh's tied rows to keep 50 was ~2,400 comparisons. */
+static void keys_first(best_key *keys, size_t n, size_t k)
+{
+	size_t lo = 0, hi = n;
+	while (k < n && hi - lo > 1) {
+		key_swap(&keys[lo + (hi - lo) / 2], &keys[hi - 1]);
+		size_t at = lo;
+		for (size_t i = lo; i + 1 < hi; i++)
+			if (best_key_cmp(&keys[i], &keys[hi - 1]) < 0)
+				key_swap(&keys[i], &keys[at++]);
+		key_swap(&keys[at], &keys[hi - 1]);
+		if (at == k)
+			break;
+		if (at < k)
+			lo = at + 1;
+		else
+			hi = at;
+	}
+	qsort(keys, k < n ? k : n, sizeof *keys, best_key_cmp);
+}
+
+static void keys_fix(best_key *keys, size_t n, const wol_buf *text)
+{
+	for (size_t i = 0; i < n; i++) {
+		keys[i].sk.p = text->ptr + keys[i].sk.off;
+		keys[i].path.p = text->ptr + keys[i].path.off;
+	}
+}
+
+/* The rows of a search ranked at once into out, in best_sql's order and
+ * cut to `limit`. 1 when this cannot be done here (no wol_hitrows, a key
+ * that is neither text nor NULL): best_sql then does it. */
+static int best_join(wol_index *ix, int limit, const wol_rank_best *best, wol_search_result *out,
+                     hit_row **rows_out, wol_error *err)
+{
+	wol_index_hits set = {best->id, best->score, best->n};
+	sqlite3_int64 *ids = NULL;
+	double *scores = NULL;
+	best_key *keys = malloc((best->n ? best->n : 1) * sizeof *keys);
+	wol_buf text;
+	wol_buf_init(&text);
+	sqlite3_stmt *st = NULL;
+	int rc = 0, s = SQLITE_DONE;
+	size_t nk = 0;
+	int sorted = best->n > (size_t)limit; /* the keys first, rows_sql for the best */
+	if (!keys)
+		return wol_error_set(err, WOL_ENOMEM, "out of memory");
+	if (sorted) {
+		if (sqlite3_prepare_v2(ix->db, keys_sql, sizeof keys_sql, &st, NULL) != SQLITE_OK) {
+			free(keys);
+			return 1;
+		}
+		sqlite3_bind_pointer(st, 1, &set, "wol_hits", NULL);
+		while (rc == 0 && (s = sqlite3_step(st)) == SQLITE_ROW) {
+			sqlite3_int64 at = sqlite3_column_int64(st, 0);
+			best_key *k = &keys[nk];
+			if (at < 0 || (size_t)at >= best->n || nk == best->n ||
+			    key_text(st, 1, &text, &k->sk.off, &k->sk_len) ||
+			    key_text(st, 2, &text, &k->path.off, &k->path_len) || k->path_len == KEY_NULL) {
+				rc = 1;
+				break;
+			}
+			k->at = (unsigned int)at;
+			k->score = best->score[at];
+			nk++;
+		}
+		if (rc == 0 && s != SQLITE_DONE)
+			rc = wol_index__fail(ix, err, s, "search");
+		sqlite3_finalize(st);
+		st = NULL;
+		if (rc == 0 && text.oom)
+			rc = wol_error_set(err, WOL_ENOMEM, "out of memory");
+		if (rc == 0) {
+			keys_fix(keys, nk, &text);
+			keys_first(keys, nk, (size_t)limit);
+			size_t want = nk < (size_t)limit ? nk : (size_t)limit;
+			ids = malloc((want ? want : 1) * sizeof *ids);
+			scores = malloc((want ? want : 1) * sizeof *scores);
+			if (!ids || !scores)
+				rc = wol_error_set(err, WOL_ENOMEM, "out of memory");
+			for (size_t i = 0; rc == 0 && i < want; i++) {
+				ids[i] = best->id[keys[i].at];
+				scores[i] = best->score[keys[i].at];
+			}
+			set = (wol_index_hits){ids, scores, want};
+		}
+		/* not needed by rows_sql: a process's fresh memory is faults */
+		free(keys);
+		keys = NULL;
+		wol_buf_free(&text);
+		nk = 0;
+	}
+	size_t n = set.n;
+	wol_search_hit *hits = NULL;
+	hit_row *rows = NULL;
+	if (rc == 0) {
+		hits = calloc(n ? n : 1, sizeof *hits);
+		rows = calloc(n ? n : 1, sizeof *rows);
+		if (!hits || !rows)
+			rc = wol_error_set(err, WOL_ENOMEM, "out of memory");
+	}
+	if (rc == 0 && sqlite3_prepare_v2(ix->db, rows_sql, sizeof rows_sql, &st, NULL) != SQLITE_OK)
+		rc = 1;
+	if (rc == 0) {
+		const char *home = wol_ctx_home(ix->ctx);
+		sqlite3_bind_pointer(st, 1, &set, "wol_hits", NULL);
+		while (rc == 0 && (s = sqlite3_step(st)) == SQLITE_ROW) {
+			sqlite3_int64 at = sqlite3_column_int64(st, 13);
+			if (at < 0 || (size_t)at >= n || hits[at].path) {
+				rc = 1;
+				break;
+			}
+			if (row_read(st, 0, home, &hits[at], &rows[at]) != 0) {
+				rc = wol_error_set(err, WOL_ENOMEM, "out of memory");
+				break;
+			}
+			if (!sorted) {
+				best_key *k = &keys[nk++];
+				k->at = (unsigned int)at;
+				k->score = best->score[at];
+				if (key_text(st, 14, &text, &k->sk.off, &k->sk_len) ||
+				    key_text(st, 15, &text, &k->path.off, &k->path_len) ||
+				    k->path_len == KEY_NULL)
+					rc = 1;
+			}
+		}
+		if (rc == 0 && s != SQLITE_DONE)
+			rc = wol_index__fail(ix, err, s, "search");
+		sqlite3_finalize(st);
+		if (rc == 0 && text.oom)
+			rc = wol_error_set(err, WOL_ENOMEM, "out of memory");
+	}
+	/* out: the hits in order, without the rows that are gone (written
+	 * away since they were ranked, by another process) */
+	wol_search_hit *oh = rc == 0 ? malloc((n ? n : 1) * sizeof *oh) : NULL;
+	hit_row *orow = rc == 0 ? malloc((n ? n : 1) * sizeof *orow) : NULL;
+	if (rc == 0 && (!oh || !orow))
+		rc = wol_error_set(err, WOL_ENOMEM, "out of memory");
+	if (rc == 0 && !sorted) {
+		keys_fix(keys, nk, &text);
+		qsort(keys, nk, sizeof *keys, best_key_cmp);
+		for (size_t i = 0; i < nk; i++) {
+			oh[i] = hits[keys[i].at];
+			orow[i] = rows[keys[i].at];
+		}
+		out->n = nk;
+	} else if (rc == 0) {
+		size_t m = 0;
+		for (size_t i = 0; i < n; i++) {
+			if (hits[i].path) {
+				oh[m] = hits[i];
+				orow[m++] = rows[i];
+			}
+		}
+		out->n = m;
+	}
+	if (rc == 0) {
+		out->hits = oh;
+		*rows_out = orow;
+	} else {
+		free(oh);
+		free(orow);
+		for (size_t i = 0; hits && i < n; i++)
+			hit_free(&hits[i]);
+		rows_free(rows, rows ? n : 0);
+		rows = NULL;
+	}
+	free(hits);
+	free(rows);
+	free(keys);
+	free(ids);
+	free(scores);
+	wol_buf_free(&text);
 	return rc;
 }
 
@@ -439,6 +784,14 @@ static int search_run(wol_index *ix, const wol_query *q, int limit, int shortlis
 	int i = 1;
 	wol_index_hits set;
 	if (best) {
+		rc = best_join(ix, limit, best, out, rows_out, err);
+		if (rc != 1) {
+			if (exact)
+				*exact = rc == 0 && ((sqlite3_int64)best->n == best->matches ||
+				                     (int)out->n == limit);
+			return rc;
+		}
+		rc = 0;
 		shortlist = 0;
 		if (sqlite3_prepare_v2(ix->db, best_sql, sizeof best_sql, &st, NULL) != SQLITE_OK) {
 			*exact = 0; /* no wol_hitrows here: ranked in SQL */
@@ -498,28 +851,13 @@ static int search_run(wol_index *ix, const wol_query *q, int limit, int shortlis
 		}
 		hit_row *r = &rows[out->n];
 		wol_search_hit *h = &out->hits[out->n++];
-		memset(h, 0, sizeof *h);
-		memset(r, 0, sizeof *r);
-		r->id = sqlite3_column_int64(st, 0);
-		h->path = wol_sql_col_dup(st, 1);
-		h->abspath = wol_strfmt("%s/%s", home, h->path ? h->path : "");
-		h->kind = wol_sql_col_dup(st, 2);
-		h->circle = wol_sql_col_dup(st, 3);
-		h->author = wol_sql_col_dup(st, 4);
-		h->date = wol_sql_col_dup(st, 5);
-		h->title = wol_sql_col_dup(st, 6);
-		h->state = wol_sql_col_dup(st, 7);
-		r->qid = wol_sql_col_dup(st, 8);
-		r->title_line = sqlite3_column_int(st, 9);
-		r->body_line = sqlite3_column_int(st, 10);
-		r->target = wol_sql_col_dup(st, 11);
-		h->score = last = sqlite3_column_double(st, 12);
+		if (row_read(st, 0, home, h, r) != 0)
+			rc = wol_error_set(err, WOL_ENOMEM, "out of memory");
+		last = h->score;
 		if (q->match && shortlist) {
 			listed = sqlite3_column_int64(st, 13);
 			worst = sqlite3_column_double(st, 14);
 		}
-		if (!h->path || !h->abspath || !h->kind)
-			rc = wol_error_set(err, WOL_ENOMEM, "out of memory");
 	}
 	if (rc == 0 && s != SQLITE_DONE)
 		rc = wol_index__fail(ix, err, s, "search");

@@ -115,11 +115,12 @@ describe('wol search from the shell', function()
 
   -- A hit's details (csrc/index/search.c, details_runs; csrc/index/detail.c):
   -- the hits are read by runs of close row ids with one FTS5 query each,
-  -- and the line of the first match comes from wol_hitline, which must
-  -- say what highlight() marks say: checked against the same index through
-  -- the sqlite3 shell, FTS5's own snippet() and highlight() per row, on
-  -- bodies with CRLF, a \x01 of their own, a NUL byte, the match only in
-  -- the title or in the tags, and hits in two runs (rows far apart).
+  -- and the snippet and the line of the first match come from wol_hitsnip,
+  -- which must give what snippet() and highlight()'s marks give: checked
+  -- against the same index through the sqlite3 shell, FTS5's own snippet()
+  -- and highlight() per row, on bodies with CRLF, a \x01 of their own, a
+  -- NUL byte, the match only in the title or in the tags, hits in two runs
+  -- (rows far apart), and windows that sentences and matches move.
   it('gives each hit the snippet and the line of its first match that snippet() and highlight() give', function()
     local m = t.member('tester')
     local h = m.wol_home
@@ -140,6 +141,28 @@ describe('wol search from the shell', function()
     for d = 1, 50 do
       entry(string.format('b%02d', d), 'Filler ' .. d, 'Nothing to see.\n')
     end
+    -- where snippet() puts its window (wol_hitsnip, detail.c): sentences
+    -- begun after '.' or ':' and blanks, windows moved to centre their
+    -- matches, bodies of 16 and 17 tokens, text before the first token
+    local words = {}
+    for k = 1, 60 do
+      words[k] = 'w' .. k
+    end
+    local function span(a, b)
+      return table.concat(words, ' ', a, b)
+    end
+    entry('d01', 'Heron one', span(1, 16) .. '. Herons: the heron stood still ' .. span(17, 50) ..
+      ' heron again at the end.\n')
+    entry('d02', 'Heron two', span(1, 15) .. ' heron\n')
+    entry('d03', 'Heron three', span(1, 8) .. ' heron ' .. span(9, 16) .. '\n')
+    entry('d04', 'Heron four', '  -- (heron) ... short\n')
+    entry('d05', 'Heron five', span(1, 39) .. ' heron w40 heron wading ' .. span(41, 60) .. '\n')
+    entry('d06', 'Heron six', span(1, 30) .. '.\n\nHeron first. ' .. span(31, 40) .. ':  heron ' ..
+      span(41, 60) .. '\n')
+    entry('d07', 'Heron seven', span(1, 20) .. string.rep(' heron wading', 6) .. ' ' .. span(21, 44) .. '\n')
+    entry('d08', 'Heron eight', span(1, 5) .. ' wading ' .. span(6, 30) .. '. ' .. span(31, 33) ..
+      ' heron ' .. span(34, 60) .. '\n')
+    entry('d09', 'Heron nine', span(1, 30) .. '.heron ' .. span(31, 40) .. ' wading ' .. span(41, 60) .. '\n')
     entry('c01', 'Late', 'a\nb\nquiet gulls at last\n')
     entry('c02', 'Later gullible', 'frost\n\ngullible frost\n')
     sh('cd ' .. t.shquote(dir) .. ' && git add -A && git commit -q -m notes')
@@ -168,6 +191,11 @@ describe('wol search from the shell', function()
       { { 'frost', '-gullible' }, '"frost" NOT "gullible"' },
       { { 'title' }, '"title"' },
       { { 'gullible' }, '"gullible"' },
+      { { 'heron' }, '"heron"' },
+      { { 'heron', 'wading' }, '"heron" AND "wading"' },
+      { { '"heron stood"' }, '"heron stood"' },
+      { { 'hero*' }, '"hero"*' },
+      { { 'wading', '-w3' }, '"wading" NOT "w3"' },
     }
     local ntotal, counts = 0, {}
     for _, c in ipairs(cases) do
@@ -204,6 +232,6 @@ describe('wol search from the shell', function()
       ntotal = ntotal + n
       table.insert(counts, c[2] .. ": " .. n)
     end
-    assert.is_true(ntotal >= 20, table.concat(counts, ', '))
+    assert.is_true(ntotal >= 40, table.concat(counts, ', '))
   end)
 end)
