@@ -4,7 +4,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <git2.h>
+#include <openssl/evp.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/random.h>
@@ -122,17 +122,37 @@ int wol_id_handle(const char *id, char *out, size_t size)
 
 /* -------------------------------------------------------------- note ids */
 
+/* The blob id is git's ("blob <length>\0" and the text, through SHA-1),
+ * made here with libcrypto rather than libgit2: a build from nothing keys
+ * every note without an id on its reader thread (index/extract.c), and
+ * this way never loads or starts libgit2 for it (its start alone, reading
+ * the system's certificates, was 65 M instructions on the build's
+ * critical path: bench/ANALYSIS.md, "Full build, ninth round"). */
 int wol_note_key(const char *rel, char out[WOL_NOTE_KEY_SIZE])
 {
-	git_oid oid;
-	char hex[GIT_OID_HEXSZ + 1];
-	if (!rel || git_odb_hash(&oid, rel, strlen(rel), GIT_OBJECT_BLOB) != 0) {
-		git_error_clear();
-		out[0] = '\0';
+	out[0] = '\0';
+	if (!rel)
 		return -1;
+	size_t n = strlen(rel);
+	char head[32];
+	int hn = snprintf(head, sizeof head, "blob %zu", n);
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int mdlen = 0;
+	EVP_MD_CTX *c = EVP_MD_CTX_new();
+	int ok = c && EVP_DigestInit_ex(c, EVP_sha1(), NULL) == 1 &&
+	         EVP_DigestUpdate(c, head, (size_t)hn + 1) == 1 && /* (with its NUL) */
+	         EVP_DigestUpdate(c, rel, n) == 1 && EVP_DigestFinal_ex(c, md, &mdlen) == 1 &&
+	         mdlen == 20;
+	EVP_MD_CTX_free(c);
+	if (!ok)
+		return -1;
+	static const char hex[] = "0123456789abcdef";
+	memcpy(out, "path-", 5);
+	for (int i = 0; i < 10; i++) {
+		out[5 + 2 * i] = hex[md[i] >> 4];
+		out[6 + 2 * i] = hex[md[i] & 15];
 	}
-	git_oid_tostr(hex, sizeof hex, &oid);
-	snprintf(out, WOL_NOTE_KEY_SIZE, "path-%.20s", hex);
+	out[25] = '\0';
 	return 0;
 }
 

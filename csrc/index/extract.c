@@ -112,8 +112,9 @@ static int searchable(const char *kind)
 
 /* One file on its way into the index: what the walk saw (inputs), then
  * what reading and parsing it gave (outputs). Extracting touches no
- * sqlite and no libgit2 (plain libc and libyaml), so a build from nothing
- * can do it on a reader thread (below) while this thread stores. */
+ * sqlite and no libgit2 (plain libc, libyaml and libcrypto's SHA-1 for a
+ * note's key), so a build from nothing can do it on a reader thread
+ * (below) while this thread stores. */
 typedef struct wol_extract {
 	/* inputs */
 	const char *rel, *abs;
@@ -133,9 +134,7 @@ typedef struct wol_extract {
 	wol_error e;
 	row r;
 	char *heading;
-	int want_key;       /* a note whose rid is the key of its path (libgit2:
-	                     * computed when stored, on the sqlite thread) */
-	char stem[256], key[WOL_NOTE_KEY_SIZE];
+	char stem[256], key[WOL_NOTE_KEY_SIZE]; /* (key: a note's without an id) */
 	struct wol_fts_pretok *pretok; /* the reader's tokenizer (fts.c), or NULL */
 	wol_fts_pre pre;                /* the full-text columns tokenized */
 	/* not a file: the question pl.qid of the circle at `abs`, read and
@@ -144,26 +143,33 @@ typedef struct wol_extract {
 	wol_question q;
 } wol_extract;
 
-/* Reads and parses x's file and fills x->r (not the note key: see
- * want_key), and tokenizes its full-text columns when x->pretok is set.
- * Thread-safe: no sqlite connection, no libgit2, no shared state (the
- * tokenizer is an instance of the reader's own, called through the
- * function pointers FTS5 gave, not through the CLI's lazy symbols). */
+/* Reads and parses x's file and fills x->r, and tokenizes its full-text
+ * columns when x->pretok is set. Thread-safe: no sqlite connection, no
+ * libgit2, no shared state (the tokenizer is an instance of the reader's
+ * own, called through the function pointers FTS5 gave, not through the
+ * CLI's lazy symbols; libcrypto, for a note's key, may be loaded by the
+ * CLI's lazy loader from this thread: it takes a lock, cli/lazylib.c). */
 static void extract(wol_extract *x)
 {
 	if (x->question) {
 		x->rc = wol_question__summary(x->abs, x->pl.qid, &x->q, &x->e);
 		return;
 	}
+	size_t len = 0;
 	if (x->stat_later) {
-		x->stat_seen = lstat(x->abs, &x->st) == 0;
+		/* its stat is the read's own fstat (one system call fewer a
+		 * file); when the read fails, an lstat says what the walk's own
+		 * stat would have: gone or not a regular file, skipped; else
+		 * the read's error stands */
+		x->rc = wol_fs_read_stat(x->abs, MAX_FILE_BYTES, 1, &x->text, &len, &x->st, &x->e);
+		x->stat_seen = x->rc == 0 || lstat(x->abs, &x->st) == 0;
 		if (!x->stat_seen || !S_ISREG(x->st.st_mode)) {
 			x->stat_failed = 1; /* (what the walk's own stat skips) */
 			return;
 		}
+	} else {
+		x->rc = wol_fs_read(x->abs, MAX_FILE_BYTES, 1, &x->text, &len, &x->e);
 	}
-	size_t len = 0;
-	x->rc = wol_fs_read(x->abs, MAX_FILE_BYTES, 1, &x->text, &len, &x->e);
 	if (x->rc == WOL_ENOTFOUND || x->rc == WOL_ENOMEM)
 		return;
 	wol_doc *doc = &x->doc;
@@ -227,12 +233,13 @@ static void extract(wol_extract *x)
 	} else if (strcmp(kind, "note") == 0) {
 		r->author = pl->folder; /* only <handle> writes under notes/<handle>/ */
 		/* rid: the note id that names its feedback folder (a note without
-		 * one: the key of its path in the circle, when stored) */
+		 * one: the key of its path in the circle) */
 		const char *nid = meta_str(doc, "id");
+		const char *in_circle = rel + strlen("circles/") + strlen(pl->circle) + 1;
 		if (wol_note_id_fits(nid, pl->folder))
 			r->rid = nid;
-		else
-			x->want_key = 1;
+		else if (wol_note_key(in_circle, x->key) == 0)
+			r->rid = x->key;
 		r->title = meta_str(doc, "title");
 		r->title_line = meta_line(doc, "title");
 		if (!r->title)
@@ -381,11 +388,6 @@ static int store(wol_walk *w, wol_extract *x)
 	const wol_index_place *pl = &x->pl;
 	const char *kind = pl->kind;
 	row *r = &x->r;
-	if (x->want_key) {
-		const char *in_circle = x->rel + strlen("circles/") + strlen(pl->circle) + 1;
-		if (wol_note_key(in_circle, x->key) == 0)
-			r->rid = x->key;
-	}
 	int rc = wol_index__writers(w);
 	if (rc)
 		return rc;
@@ -460,22 +462,28 @@ static int store(wol_walk *w, wol_extract *x)
  * also stats each file (the walk does not, for a build from nothing),
  * tokenizes its full-text columns (fts.c) and, once the walk has queued a
  * question's files, reads and replays the question (refresh.c's replay
- * takes it). sqlite, libgit2 (the note keys), the progress callback and
- * every counter stay on this thread; the reader calls libc, libyaml and
- * the tokenizer FTS5 handed out. */
+ * takes it). sqlite, the progress callback and every counter stay on this
+ * thread; the reader calls libc, libyaml, libcrypto (a note's key:
+ * format/layout.c) and the tokenizer FTS5 handed out. */
 #define PIPE_SLOTS 64
 /* The reader, idle (it keeps ahead of the store), is woken when this many
  * files wait for it, or when this thread is about to wait for it: a wake-up
  * per file was a system call per file on this thread. */
 #define PIPE_WAKE 8
 
-enum { SLOT_FREE, SLOT_QUEUED, SLOT_DONE };
+/* A slot is queued by the walk, extracted (done) by the reader, stored by
+ * this thread, then freed by the reader: what extract() allocated there
+ * (the text, its parse, the tokens) is given back by the thread that
+ * took it, off the critical path (the free()s and their cache misses
+ * were ~1 % of this thread's work), before the slot is filled again. */
+enum { SLOT_FREE, SLOT_QUEUED, SLOT_DONE, SLOT_STORED };
 
 struct wol_index_pipe {
 	pthread_t thread;
 	pthread_mutex_t mu;
 	pthread_cond_t work, done;
-	size_t head, tail, next; /* next to store, next to fill, next to extract */
+	/* next to free <= next to store <= next to extract <= next to fill */
+	size_t freed, head, next, tail;
 	int stop;
 	unsigned char state[PIPE_SLOTS];
 	wol_extract slot[PIPE_SLOTS];
@@ -486,10 +494,20 @@ static void *pipe_reader(void *arg)
 	struct wol_index_pipe *p = arg;
 	pthread_mutex_lock(&p->mu);
 	for (;;) {
-		while (!p->stop && p->next == p->tail)
+		while (!p->stop && p->next == p->tail && p->freed == p->head)
 			pthread_cond_wait(&p->work, &p->mu);
 		if (p->stop)
 			break;
+		if (p->freed != p->head) { /* stored: freed first, as a slot to fill */
+			size_t i = p->freed % PIPE_SLOTS;
+			pthread_mutex_unlock(&p->mu);
+			extract_free(&p->slot[i]);
+			pthread_mutex_lock(&p->mu);
+			p->state[i] = SLOT_FREE;
+			p->freed++;
+			pthread_cond_signal(&p->done);
+			continue;
+		}
 		wol_extract *x = &p->slot[p->next % PIPE_SLOTS];
 		pthread_mutex_unlock(&p->mu);
 		extract(x);
@@ -545,9 +563,8 @@ static int pipe_store_one(wol_walk *w, int wait, int *rc)
 	if (!ready)
 		return 0;
 	*rc = store(w, &p->slot[i]);
-	extract_free(&p->slot[i]);
 	pthread_mutex_lock(&p->mu);
-	p->state[i] = SLOT_FREE;
+	p->state[i] = SLOT_STORED; /* (the reader frees it when it next wakes) */
 	p->head++;
 	pthread_mutex_unlock(&p->mu);
 	return 1;
@@ -564,6 +581,14 @@ static int pipe_push(wol_walk *w, const char *rel, const char *abs, const struct
 		;
 	if (rc)
 		return rc;
+	/* the slot to fill, once the reader has freed what it held */
+	pthread_mutex_lock(&p->mu);
+	if (p->tail - p->freed == PIPE_SLOTS) {
+		pthread_cond_signal(&p->work);
+		while (p->tail - p->freed == PIPE_SLOTS)
+			pthread_cond_wait(&p->done, &p->mu);
+	}
+	pthread_mutex_unlock(&p->mu);
 	const char *parts[6] = {rel, abs, pl->circle, pl->folder, pl->qid, pl->nid};
 	size_t need = 0;
 	for (int i = 0; i < 6; i++)
@@ -633,8 +658,10 @@ int wol_index__pipe_finish(wol_walk *w, int rc)
 	pthread_cond_signal(&p->work);
 	pthread_mutex_unlock(&p->mu);
 	pthread_join(p->thread, NULL);
-	for (; p->head != p->tail; p->head++) /* after a failure: dropped */
-		extract_free(&p->slot[p->head % PIPE_SLOTS]);
+	/* what the reader had not freed yet, and after a failure what was
+	 * never stored (dropped) */
+	for (; p->freed != p->tail; p->freed++)
+		extract_free(&p->slot[p->freed % PIPE_SLOTS]);
 	pthread_cond_destroy(&p->work);
 	pthread_cond_destroy(&p->done);
 	pthread_mutex_destroy(&p->mu);

@@ -191,9 +191,15 @@ int wol_index__walk_files(wol_walk *w, const char *reldir, const wol_index_place
 		struct stat st;
 		char *abs = wol_strfmt("%s/%s", absdir, only);
 		char *rel = wol_strfmt("%s/%s", reldir, only);
-		if (!abs || !rel)
+		if (!abs || !rel) {
 			rc = wol_error_set(w->err, WOL_ENOMEM, "out of memory");
-		else if (lstat(abs, &st) == 0) {
+		} else if (w->pipe && !w->counting) {
+			/* a build from nothing: the reader thread stats it (and
+			 * skips it when it is missing or not a regular file), as
+			 * the files of a folder below */
+			memset(&st, 0, sizeof st);
+			rc = visit(w, rel, abs, &st, pl);
+		} else if (lstat(abs, &st) == 0) {
 			w->rep->stat++;
 			if (S_ISREG(st.st_mode))
 				rc = visit(w, rel, abs, &st, pl);

@@ -73,6 +73,12 @@ int wol_fs_mkdirs(const char *path, mode_t mode, wol_error *err)
 int wol_fs_read(const char *path, size_t max, int nofollow, char **out, size_t *len,
                 wol_error *err)
 {
+	return wol_fs_read_stat(path, max, nofollow, out, len, NULL, err);
+}
+
+int wol_fs_read_stat(const char *path, size_t max, int nofollow, char **out, size_t *len,
+                     struct stat *stp, wol_error *err)
+{
 	int flags = O_RDONLY | O_CLOEXEC | O_NONBLOCK | (nofollow ? O_NOFOLLOW : 0);
 	int fd = open(path, flags | O_NOATIME);
 	if (fd < 0 && errno == EPERM)
@@ -137,6 +143,8 @@ int wol_fs_read(const char *path, size_t max, int nofollow, char **out, size_t *
 	*out = buf;
 	if (len)
 		*len = n;
+	if (stp)
+		*stp = st;
 	return 0;
 }
 

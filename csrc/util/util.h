@@ -109,6 +109,10 @@ int wol_fs_mkdirs(const char *path, mode_t mode, wol_error *err);
  * refuses files larger than `max` bytes. *out is NUL-terminated. */
 int wol_fs_read(const char *path, size_t max, int nofollow, char **out, size_t *len,
                 wol_error *err);
+/* The same, and when it succeeds the file's fstat (taken once it was
+ * open) in *st. */
+int wol_fs_read_stat(const char *path, size_t max, int nofollow, char **out, size_t *len,
+                     struct stat *st, wol_error *err);
 /* Atomic replace: temp file in the same directory, fsync, rename, fsync
  * of the directory. Readers see the old or the new content, never a mix. */
 int wol_fs_write_atomic(const char *path, const char *data, size_t len, mode_t mode,

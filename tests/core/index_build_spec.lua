@@ -16,7 +16,10 @@ end
 
 -- A home of every kind of document, more files than the reader's queue
 -- holds (64), with a broken front matter, a note with an id and notes
--- without (their key comes from libgit2, on the sqlite thread).
+-- without (their key: git's blob id of the path, by OpenSSL's SHA-1 on the
+-- reader thread), and question folders whose question.md is missing, a
+-- symbolic link or a FIFO (the reader stats what the walk does not: it
+-- must skip them as the walk's own stat does).
 local function home()
   local m = t.member('bld')
   local h = m.wol_home
@@ -55,6 +58,10 @@ local function home()
   end
   put(Q .. '/events/20261120T120000Z-bob-e001.md', '---\nauthor: bob\nkind: resolve\ncreated: 2026-11-20T12:00:00Z\n' ..
     'lamport: 40\n---\n')
+  local Q2 = c .. '/questions/20261121T100000Z-ana-b2c3'
+  t.sh('mkdir -p ' .. t.shquote(Q2 .. '/answers'))
+  put(Q2 .. '/answers/20261121T110000Z-bob-c001.md', '---\nauthor: bob\ncreated: 2026-11-21T11:00:00Z\n' ..
+    'lamport: 2\n---\nan answer to a question file that is not there\n')
   put(F .. '/20261102T090000Z-bob-f001.md', '---\nauthor: bob\nkind: comment\ncreated: 2026-11-02T09:00:00Z\n---\nnice\n')
   for i = 1, 10 do
     put(string.format('%s/people/p%02d.md', h, i), string.format('---\nname: Person %d\nrelation: peer\n---\n', i))
@@ -62,6 +69,10 @@ local function home()
   local _, rc = t.sh('cd ' .. t.shquote(c) .. ' && git init -q -b main && git add -A && ' ..
     'git -c user.name=B -c user.email=b@example.org commit -q -m c')
   assert(rc == 0)
+  -- (after the commit: git keeps neither)
+  local Q3, Q4 = c .. '/questions/20261122T100000Z-bob-d4e5', c .. '/questions/20261123T100000Z-bob-f6a7'
+  t.sh('mkdir -p ' .. t.shquote(Q3) .. ' ' .. t.shquote(Q4) .. ' && ln -s ../20261120T100000Z-bob-a1b2/question.md ' ..
+    t.shquote(Q3 .. '/question.md') .. ' && mkfifo ' .. t.shquote(Q4 .. '/question.md'))
   t.sh('sleep 0.03') -- nothing written in the refresh's clock tick (not racy)
   return m
 end
@@ -160,25 +171,30 @@ describe('index: a build from nothing', function()
     local m = home()
     local db = m.wol_home .. '/index.db'
     local out = build(m, { WOL_INDEX_SERIAL = '1' })
-    assert.matches('"read":264,', out)
+    assert.matches('"read":265,', out)
     assert.matches('"problems":1,', out)
     local serial = dump(db)
     local stats = out:match('"stat":(%d+)')
     out = build(m)
-    assert.matches('"read":264,', out)
+    assert.matches('"read":265,', out)
     -- (the reader thread stats the files it reads: counted alike)
     assert.are.equal(stats, out:match('"stat":(%d+)'))
     local threaded = dump(db)
     same_tables(serial, threaded)
-    -- the note keys (libgit2) and the question replay are in it
+    -- the note keys (git's blob id of the path) and the question replay
+    -- are in it; the question.md that is a link or a FIFO is not
     assert.matches("'note'|'team'|'ana'.-'path%-", threaded.docs)
+    assert.matches("'circles/team/notes/ana/n003.md'|[^\n]*'path%-" ..
+      t.sh("printf %s notes/ana/n003.md | git hash-object --stdin"):sub(1, 20), threaded.docs)
+    assert.is_nil(threaded.docs:find('d4e5/question.md', 1, true))
+    assert.is_nil(threaded.docs:find('f6a7/question.md', 1, true))
     assert.matches("'resolved'", threaded.qlist)
     -- in-process too (the editor's build: the same reader thread in the
     -- editor's process)
     t.sh('rm -f ' .. t.shquote(db) .. '*')
     local ctx = assert(core.open({ home = m.wol_home }))
     local rep = assert(ctx:index_refresh())
-    assert.are.equal(264, rep.read)
+    assert.are.equal(265, rep.read)
     local hits = assert(ctx:search('w77'))
     assert.are.equal(1, #hits)
     ctx:close()
@@ -207,6 +223,7 @@ describe('index: a build from nothing', function()
       put(string.format('%s/circles/team/notes/bld/long%02d.md', m.wol_home, i),
         '---\ntitle: Long ' .. i .. '\n---\n' .. words(400) .. '\n')
     end
+    t.sh('sleep 0.03') -- (not racy: below, each refresh re-reads only the note it changed)
     build(m)
     local segs, nlevel = structure(db)
     assert.are.equal(1, #segs)
@@ -327,7 +344,7 @@ describe('index: a build from nothing', function()
     killed('index')
     out, err, rc = t.wol({ 'index', '--json' }, m)
     assert.are.equal(0, rc, err)
-    assert.matches('"read":264,', out)
+    assert.matches('"read":265,', out)
     local again = dump(db)
     same_tables(serial, again)
   end)
