@@ -15,6 +15,11 @@
  * (wol_bm25: FTS5's bm25 with the rows' lengths read at once, rank.c) */
 #define RANK_ARGS "(fts, " WOL_RANK_WEIGHTS ")"
 
+/* The order of a search's hits, best first: rank, then newest (sortkey
+ * descending), then path. Both statements below end with it, and
+ * best_key_cmp sorts ranked rows by the same rule in C. */
+#define HIT_ORDER " ORDER BY score, d.sortkey DESC, d.path"
+
 /* The n bytes at s (no NUL among them) on one line, at most `max`
  * characters. */
 static char *one_line_n(const char *s, size_t n, size_t max)
@@ -197,7 +202,7 @@ static char *search_sql(wol_index *ix, const wol_query *q, int shortlist)
 		wol_buf_puts(&sql, " AND d.date < ?");
 	if (q->state)
 		wol_buf_puts(&sql, " AND d.kind = 'question' AND d.state = ?");
-	wol_buf_puts(&sql, " ORDER BY score, d.sortkey DESC, d.path LIMIT ?");
+	wol_buf_puts(&sql, HIT_ORDER " LIMIT ?");
 	if (sql.oom) {
 		wol_buf_free(&sql);
 		return NULL;
@@ -216,8 +221,7 @@ static char *search_sql(wol_index *ix, const wol_query *q, int shortlist)
 static const char best_sql[] =
 	"SELECT d.id, d.path, d.kind, d.circle, d.author, d.date, d.title, d.state, d.qid, "
 	"d.title_line, d.body_line, d.target, j.score AS score "
-	"FROM wol_hitrows(?1) j JOIN docs d ON d.id = j.id "
-	"ORDER BY score, d.sortkey DESC, d.path LIMIT ?2";
+	"FROM wol_hitrows(?1) j JOIN docs d ON d.id = j.id" HIT_ORDER " LIMIT ?2";
 
 /* The most rows a search ranked at once joins to docs (the limit-th best
  * score and every row tied with it); more and it is ranked in SQL. */
@@ -519,7 +523,7 @@ static const char rows_sql[] =
 	"d.title_line, d.body_line, d.target, j.score, j.rowid, d.sortkey, d.path "
 	"FROM wol_hitrows(?1) j JOIN docs d ON d.id = j.id";
 
-/* What best_sql's ORDER BY score, d.sortkey DESC, d.path reads of a row:
+/* What HIT_ORDER reads of a row:
  * the text of sortkey (NULL when SQL NULL) and path kept in one buffer,
  * offsets while it grows, pointers once it is whole. */
 typedef struct best_key {
@@ -560,7 +564,7 @@ static int bin_cmp(const char *a, size_t an, const char *b, size_t bn)
 	return c ? (c < 0 ? -1 : 1) : (an > bn) - (an < bn);
 }
 
-/* ORDER BY score, sortkey DESC, path as sqlite orders them: a NaN score
+/* HIT_ORDER as sqlite applies it: a NaN score
  * is NULL (sqlite3_result_double), NULL first; sortkey NULL sorts before
  * any text, so last when descending; text by BINARY. */
 static int best_key_cmp(const void *x, const void *y)
