@@ -86,7 +86,7 @@ gen_obj  = $(1)/builtin_prompts.o
 HOST_CC ?= $(CC)
 HOST_PKG_CONFIG ?= pkg-config
 EMBED_SRC := tools/embed_prompts.c csrc/prompt/parse.c $(addprefix csrc/util/,buf.c strv.c date.c \
-             doc.c yaml.c error.c name.c)
+             doc.c yaml.c error.c name.c fs.c)
 EMBED_HDR := csrc/wol.h csrc/util/util.h csrc/prompt/prompt_int.h
 
 MODULE  := lua/wol/core.so

@@ -70,47 +70,18 @@ static void emit_strv(FILE *out, const char *what, int i, char **v, size_t n)
 	fputs("};\n", out);
 }
 
-static char *read_all(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f) {
-		perror(path);
-		return NULL;
-	}
-	size_t cap = 4096, n = 0;
-	char *buf = malloc(cap + 1);
-	size_t got;
-	while (buf && (got = fread(buf + n, 1, cap - n, f)) > 0) {
-		n += got;
-		if (n == cap) {
-			char *nb = realloc(buf, 2 * cap + 1);
-			if (!nb)
-				free(buf);
-			buf = nb;
-			cap *= 2;
-		}
-	}
-	int bad = !buf || ferror(f);
-	fclose(f);
-	if (bad) {
-		fprintf(stderr, "embed_prompts: %s: cannot read\n", path);
-		free(buf);
-		return NULL;
-	}
-	buf[n] = '\0';
-	*len = n;
-	return buf;
-}
-
 /* Parses one file into e (source "builtin:<name>"): 0, or -1 with the
  * parser's warnings on stderr. Only the fields a parse fills may be set:
  * anything else would be lost on the way into the constants. */
 static int parse(const char *path, entry *e)
 {
 	size_t len = 0;
-	char *text = read_all(path, &len);
-	if (!text)
+	char *text = NULL;
+	wol_error err = {0};
+	if (wol_fs_read(path, PROMPT_MAX_BYTES, 0, &text, &len, &err) != 0) {
+		fprintf(stderr, "embed_prompts: %s\n", err.msg);
 		return -1;
+	}
 	const char *b = base(path);
 	char *source = wol_strfmt("builtin:%.*s", (int)(strlen(b) - 3), b);
 	wol_strv w = {0};
