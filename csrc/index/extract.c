@@ -366,6 +366,33 @@ void wol_index__qahead_free(wol_walk *w)
 	w->nqahead = w->cqahead = 0;
 }
 
+/* Whether column i of st's row holds text s, byte for byte */
+static int column_is(sqlite3_stmt *st, int i, const char *s)
+{
+	const void *v = sqlite3_column_blob(st, i);
+	size_t n = (size_t)sqlite3_column_bytes(st, i);
+	return n == strlen(s) && (n == 0 || memcmp(v, s, n) == 0);
+}
+
+/* Whether the full-text row of document id holds these columns already
+ * (a file read again though unchanged: a racy row whose stat was taken in
+ * the clock tick of its last refresh, or a file touched). The ops of this
+ * refresh still queued (fts.c) cannot concern id: each document is stored
+ * once a refresh, and a known row keeps its id. */
+static int fts_same(wol_walk *w, sqlite3_int64 id, const char *title, const char *body,
+                    const char *tags)
+{
+	sqlite3_stmt *st = NULL;
+	if (sqlite3_prepare_v2(w->ix->db, "SELECT title, body, tags FROM fts WHERE rowid = ?1", -1,
+	                       &st, NULL) != SQLITE_OK)
+		return 0; /* (then written again, as before) */
+	sqlite3_bind_int64(st, 1, id);
+	int same = sqlite3_step(st) == SQLITE_ROW && column_is(st, 0, title) &&
+	           column_is(st, 1, body) && column_is(st, 2, tags);
+	sqlite3_finalize(st);
+	return same;
+}
+
 /* Stores what extract() made of x's file (on the sqlite thread). */
 static int store(wol_walk *w, wol_extract *x)
 {
@@ -419,9 +446,13 @@ static int store(wol_walk *w, wol_extract *x)
 	if (k)
 		sqlite3_bind_int64(s, 20, k->id);
 	int sr = sqlite3_step(s);
+	int unchanged = 0; /* the file read again holds what is stored */
 	if (sr == SQLITE_DONE && k && sqlite3_changes(w->ix->db) == 0) {
 		/* nothing but the stat changed (w->upd then writes nothing): the
 		 * stat alone, which leaves the other indexes and `daily` be */
+		unchanged = !searchable(kind) ||
+		            fts_same(w, k->id, r->fts_title ? r->fts_title : "", r->body ? r->body : "",
+		                     r->tags ? r->tags : "");
 		sqlite3_stmt *u = w->upd_stat;
 		sqlite3_reset(u);
 		sqlite3_bind_int64(u, 16, (sqlite3_int64)st->st_size);
@@ -432,18 +463,27 @@ static int store(wol_walk *w, wol_extract *x)
 	}
 	if (sr != SQLITE_DONE)
 		rc = wol_index__fail(w->ix, w->err, sr, "storing a document");
+	else if (k) { /* the row as stored: a refresh that changed nothing keeps
+	               * the rows for the next one (plan.c, keep_known) */
+		k->size = (sqlite3_int64)st->st_size;
+		k->mtime = wol_fs_mtime_ns(st);
+		k->racy = k->mtime >= w->start_ns;
+	}
 	sqlite3_int64 id = k ? k->id : sqlite3_last_insert_rowid(w->ix->db);
-	if (rc == 0 && (k || searchable(kind))) {
+	if (rc == 0 && (k || searchable(kind)) && !unchanged) {
 		wol_index__fts_pre_use(w->ix, &x->pre);
 		rc = wol_index__fts_put(w, id, k != NULL, searchable(kind),
 		                        r->fts_title ? r->fts_title : "", r->body, r->tags);
 		wol_index__fts_pre_use(w->ix, NULL);
 	}
 	if (rc == 0) {
-		if (k)
-			w->rep->updated++;
-		else
+		/* read again but unchanged: not counted, no full-text rewrite; its
+		 * question is still replayed (schema.c marks question files racy
+		 * to have `qlist` filled) */
+		if (!k)
 			w->rep->added++;
+		else if (!unchanged)
+			w->rep->updated++;
 		if (strcmp(kind, "question") == 0 || strcmp(kind, "answer") == 0 ||
 		    strcmp(kind, "event") == 0)
 			rc = wol_index__mark_affected(w, pl->circle, pl->qid);
