@@ -18,6 +18,7 @@ trap 'rm -rf "$TMP"' EXIT INT TERM
 PASSED=0
 FAILED=0
 SKIPPED=0
+FAILS=""
 LOGS="$TMP/logs"
 mkdir -p "$LOGS"
 
@@ -54,6 +55,8 @@ count() {
 		echo "!! $1: no busted summary (exit $3); output follows"
 		tail -40 "$2"
 		FAILED=$((FAILED + 1))
+		FAILS="$FAILS!! $1: no busted summary (exit $3)
+"
 		return
 	fi
 	s=$(echo "$summary" | sed -E 's/^([0-9]+) success.*/\1/')
@@ -66,6 +69,10 @@ count() {
 	if [ "$f" -ne 0 ] || [ "$e" -ne 0 ] || [ "$3" -ne 0 ]; then
 		echo "!! $1: $summary"
 		sed -n '/^Failure\|^Error/,$p' "$2" | head -150
+		# for the recap at the end: each failing test's place and name
+		FAILS="$FAILS!! $1: $(grep -aA1 '^Failure\|^Error' "$2" | grep -av '^--$' | head -20 |
+			paste -sd' ' -)
+"
 		if [ "$f" -eq 0 ] && [ "$e" -eq 0 ]; then
 			FAILED=$((FAILED + 1)) # non-zero exit without a failing test
 		fi
@@ -214,6 +221,9 @@ if [ -d "$ROOT/build" ] && [ -w "$ROOT/build" ]; then
 		fi
 	} > "$TMP/times" && mv "$TMP/times" "$TIMES"
 fi
+# the failures again, next to the closing line (a log shown by its end
+# still names them)
+[ -z "$FAILS" ] || printf 'failed:\n%s' "$FAILS"
 if [ "$SKIPPED" -gt 0 ]; then
 	echo "$PASSED passed, $FAILED failed, $SKIPPED skipped"
 else
