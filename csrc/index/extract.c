@@ -420,6 +420,11 @@ static int store(wol_walk *w, wol_extract *x)
 		return rc;
 	wol_known *k = x->k;
 	const struct stat *st = &x->st;
+	/* racy: modified in the clock tick this refresh started in, or later;
+	 * it may change again with the same stat, so the next refresh reads it */
+	long long mtime = wol_fs_mtime_ns(st);
+	int racy = mtime >= w->start_ns;
+	const char *fts_title = r->fts_title ? r->fts_title : "";
 	sqlite3_stmt *s = k ? w->upd : w->ins;
 	sqlite3_reset(s);
 	sqlite3_clear_bindings(s);
@@ -440,8 +445,8 @@ static int store(wol_walk *w, wol_extract *x)
 	sqlite3_bind_int(s, 14, r->title_line);
 	sqlite3_bind_int(s, 15, r->body_line);
 	sqlite3_bind_int64(s, 16, (sqlite3_int64)st->st_size);
-	sqlite3_bind_int64(s, 17, wol_fs_mtime_ns(st));
-	sqlite3_bind_int(s, 18, wol_fs_mtime_ns(st) >= w->start_ns);
+	sqlite3_bind_int64(s, 17, mtime);
+	sqlite3_bind_int(s, 18, racy);
 	bind_static(s, 19, r->problem);
 	if (k)
 		sqlite3_bind_int64(s, 20, k->id);
@@ -451,13 +456,12 @@ static int store(wol_walk *w, wol_extract *x)
 		/* nothing but the stat changed (w->upd then writes nothing): the
 		 * stat alone, which leaves the other indexes and `daily` be */
 		unchanged = !searchable(kind) ||
-		            fts_same(w, k->id, r->fts_title ? r->fts_title : "", r->body ? r->body : "",
-		                     r->tags ? r->tags : "");
+		            fts_same(w, k->id, fts_title, r->body ? r->body : "", r->tags ? r->tags : "");
 		sqlite3_stmt *u = w->upd_stat;
 		sqlite3_reset(u);
 		sqlite3_bind_int64(u, 16, (sqlite3_int64)st->st_size);
-		sqlite3_bind_int64(u, 17, wol_fs_mtime_ns(st));
-		sqlite3_bind_int(u, 18, wol_fs_mtime_ns(st) >= w->start_ns);
+		sqlite3_bind_int64(u, 17, mtime);
+		sqlite3_bind_int(u, 18, racy);
 		sqlite3_bind_int64(u, 20, k->id);
 		sr = sqlite3_step(u);
 	}
@@ -466,14 +470,14 @@ static int store(wol_walk *w, wol_extract *x)
 	else if (k) { /* the row as stored: a refresh that changed nothing keeps
 	               * the rows for the next one (plan.c, keep_known) */
 		k->size = (sqlite3_int64)st->st_size;
-		k->mtime = wol_fs_mtime_ns(st);
-		k->racy = k->mtime >= w->start_ns;
+		k->mtime = mtime;
+		k->racy = racy;
 	}
 	sqlite3_int64 id = k ? k->id : sqlite3_last_insert_rowid(w->ix->db);
 	if (rc == 0 && (k || searchable(kind)) && !unchanged) {
 		wol_index__fts_pre_use(w->ix, &x->pre);
-		rc = wol_index__fts_put(w, id, k != NULL, searchable(kind),
-		                        r->fts_title ? r->fts_title : "", r->body, r->tags);
+		rc = wol_index__fts_put(w, id, k != NULL, searchable(kind), fts_title, r->body,
+		                        r->tags);
 		wol_index__fts_pre_use(w->ix, NULL);
 	}
 	if (rc == 0) {

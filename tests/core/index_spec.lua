@@ -35,6 +35,15 @@ local function settle()
   t.sh('sleep 0.03')
 end
 
+-- Rewrites the file at p in place, `from` replaced by `to` (of the same
+-- length: the size stays)
+local function same_size_edit(p, from, to)
+  local text = t.read(p)
+  local f = assert(io.open(p, 'r+b'))
+  f:write((text:gsub(from, to)))
+  f:close()
+end
+
 local Q = 'circles/team/questions/20261120T100000Z-bob-a1b2'
 
 -- A home with one of each kind of document.
@@ -225,10 +234,7 @@ describe('index: incremental refresh', function()
     -- its stat is recorded: the next refresh does not read it
     assert.are.equal(0, assert(ctx:index_refresh()).read)
     -- the same size and a new text: rewritten, counted
-    local text = t.read(p)
-    local f = assert(io.open(p, 'r+b'))
-    f:write((text:gsub('Borrowing', 'Lifetimes')))
-    f:close()
+    same_size_edit(p, 'Borrowing', 'Lifetimes')
     settle()
     rep = assert(ctx:index_refresh())
     assert.are.same({ 1, 0, 1 }, { rep.read, rep.added, rep.updated })
@@ -250,10 +256,7 @@ describe('index: incremental refresh', function()
 
     -- changed outside the plugin, in place, with the same size
     local p = h .. '/circles/team/notes/bob/rust.md'
-    local text = t.read(p)
-    local f = assert(io.open(p, 'r+b'))
-    f:write((text:gsub('Borrowing', 'Lifetimes')))
-    f:close()
+    same_size_edit(p, 'Borrowing', 'Lifetimes')
     settle()
     rep = assert(ctx:index_refresh())
     assert.are.same({ 1, 0, 1, 0 }, { rep.read, rep.added, rep.updated, rep.removed })
@@ -296,10 +299,7 @@ describe('index: incremental refresh', function()
     -- size and mtime: only the tree diff can see it
     local p = dir .. '/notes/bob/rust.md'
     local stamp = t.sh('stat -c %y ' .. t.shquote(p)):gsub('\n$', '')
-    local text = t.read(p)
-    local f = assert(io.open(p, 'r+b'))
-    f:write((text:gsub('Borrowing', 'Ownership')))
-    f:close()
+    same_size_edit(p, 'Borrowing', 'Ownership')
     t.sh(string.format('touch -d %s %s', t.shquote(stamp), t.shquote(p)))
     commit(dir, 'second')
     local rep = assert(ctx:index_refresh())
