@@ -30,6 +30,14 @@ for i = 1, NOTES do
   f:write(string.format('# Note %d\n\nA plan about lanterns, number %d, and the river.\n', i, i))
   f:close()
 end
+-- and one note of its own words: a search that finds one note shows the
+-- start of a search (sqlite loaded, the index opened, one query) without
+-- the work of ranking 300 hits and printing 50 of them
+do
+  local f = assert(io.open(string.format('%s/notes/bench/heron.md', circle), 'w'))
+  f:write('# By the weir\n\nA heron stood there all morning.\n')
+  f:close()
+end
 B.run(string.format('cd %s && git add -A && git commit -q -m notes', q(circle)))
 B.run(string.format('%s index >/dev/null', q(bin)))
 B.run(string.format('%s journal --path >/dev/null', q(bin)))
@@ -65,6 +73,9 @@ local cmds = {
   { name = '`wol log TEXT`', argv = { bin, 'log', 'a line' } },
   { name = '`wol journal --path`', argv = { bin, 'journal', '--path' } },
   { name = '`wol search --no-refresh lanterns`', argv = { bin, 'search', '--no-refresh', 'lanterns' } },
+  -- for comparison, not a target of its own (the target is the row above)
+  { name = '`wol search --no-refresh heron` (1 hit)', argv = { bin, 'search', '--no-refresh', 'heron' },
+    info = true },
 }
 for _, c in ipairs(cmds) do
   c.a, c.keep = argv_of(c.argv)
@@ -85,10 +96,16 @@ for i = 2, #cmds do
   local st = B.figure(S, c.name .. ' (a process)', c.t, 'ms')
   local ratio = st.median / git.median
   local ok = ratio <= 1.5
-  print(string.format('%-40s %8.2f ms median  %5.2fx git --version  %s', c.name, st.median, ratio,
-    ok and 'PASS' or 'MISS'))
-  B.target(S, c.name .. ' within 1.5x `git --version`',
-    string.format('%.2f ms against %.2f ms median: %.2fx', st.median, git.median, ratio), ok)
+  local said = string.format('%.2f ms against %.2f ms median: %.2fx', st.median, git.median, ratio)
+  if c.info then
+    print(string.format('%-40s %8.2f ms median  %5.2fx git --version  (for comparison)', c.name,
+      st.median, ratio))
+    B.note(S, string.format('%s, for comparison: %s `git --version`', c.name, said))
+  else
+    print(string.format('%-40s %8.2f ms median  %5.2fx git --version  %s', c.name, st.median, ratio,
+      ok and 'PASS' or 'MISS'))
+    B.target(S, c.name .. ' within 1.5x `git --version`', said, ok)
+  end
 end
 
 -- the shared objects each process maps at start and on the way (the
