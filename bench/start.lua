@@ -76,6 +76,12 @@ local cmds = {
   -- for comparison, not a target of its own (the target is the row above)
   { name = '`wol search --no-refresh heron` (1 hit)', argv = { bin, 'search', '--no-refresh', 'heron' },
     info = true },
+  -- the engine's floor: the lanterns search done by sqlite alone (the same
+  -- library loaded, one FTS5 query ranked by bm25 with snippets, the 50
+  -- best printed: bench/sqlite_search.c)
+  { name = 'the same search in sqlite alone', info = true,
+    argv = { assert(os.getenv('BENCH_SQLITE_SEARCH'), 'run through bench/start.sh'),
+      assert(os.getenv('BENCH_SQLITE_LIB')), home .. '/index.db', 'lanterns' } },
 }
 for _, c in ipairs(cmds) do
   c.a, c.keep = argv_of(c.argv)
@@ -106,6 +112,20 @@ for i = 2, #cmds do
       ok and 'PASS' or 'MISS'))
     B.target(S, c.name .. ' within 1.5x `git --version`', said, ok)
   end
+end
+
+-- wol's search against the engine's floor, both from this run
+do
+  local by = {}
+  for _, c in ipairs(cmds) do
+    by[c.name] = c
+  end
+  local w, e = by['`wol search --no-refresh lanterns`'], by['the same search in sqlite alone']
+  local wm, em = B.median(w.t), B.median(e.t)
+  print(string.format('%-40s %8.2fx the same search in sqlite alone (%.2f ms against %.2f ms)',
+    w.name, wm / em, wm, em))
+  B.note(S, string.format('%s: %.2fx the same search in sqlite alone (%.2f ms against %.2f ms; '
+    .. 'bench/sqlite_search.c)', w.name, wm / em, wm, em))
 end
 
 -- the shared objects each process maps at start and on the way (the

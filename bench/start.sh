@@ -23,4 +23,13 @@ touch -d '1 hour ago' "$HOME/.gitconfig"
 export WOL_HOME="$HOME/wol" GIT_CONFIG_NOSYSTEM=1 WOL_ROOT="$ROOT" TZ=UTC
 export LUA_CPATH="$ROOT/lua/?.so;;"
 unset GIT_CONFIG_GLOBAL WOL_CIRCLE WOL_TODAY WOL_TRACE_GIT
+# the engine's own floor for the search row: the same search done by
+# sqlite alone (bench/sqlite_search.c), through the library the CLI loads
+cc -O2 -o "$TMP/sqlite-search" "$ROOT/bench/sqlite_search.c" -ldl
+export BENCH_SQLITE_SEARCH="$TMP/sqlite-search"
+if [ -f "$ROOT/bin/wol-sqlite3.so" ]; then
+	export BENCH_SQLITE_LIB="$ROOT/bin/wol-sqlite3.so"
+else
+	export BENCH_SQLITE_LIB=libsqlite3.so.0
+fi
 luajit "$ROOT/bench/start.lua"
