@@ -71,6 +71,13 @@ local cmds = {
   { name = '`git --version`', argv = { 'git', '--version' } },
   { name = '`wol prompt`', argv = { bin, 'prompt' } },
   { name = '`wol log TEXT`', argv = { bin, 'log', 'a line' } },
+  -- the disk's floor for the row above: the same durable write alone (read
+  -- the file, the line added in a temporary file, fsync, rename, fsync of
+  -- the folder: bench/durable_write.c), to a file of its own in the same
+  -- file system
+  { name = 'the same durable write alone', info = true,
+    argv = { assert(os.getenv('BENCH_DURABLE_WRITE'), 'run through bench/start.sh'),
+      home .. '/durable.md', 'a line' } },
   { name = '`wol journal --path`', argv = { bin, 'journal', '--path' } },
   { name = '`wol search --no-refresh lanterns`', argv = { bin, 'search', '--no-refresh', 'lanterns' } },
   -- for comparison, not a target of its own (the target is the row above)
@@ -120,12 +127,16 @@ do
   for _, c in ipairs(cmds) do
     by[c.name] = c
   end
-  local w, e = by['`wol search --no-refresh lanterns`'], by['the same search in sqlite alone']
-  local wm, em = B.median(w.t), B.median(e.t)
-  print(string.format('%-40s %8.2fx the same search in sqlite alone (%.2f ms against %.2f ms)',
-    w.name, wm / em, wm, em))
-  B.note(S, string.format('%s: %.2fx the same search in sqlite alone (%.2f ms against %.2f ms; '
-    .. 'bench/sqlite_search.c)', w.name, wm / em, wm, em))
+  for _, p in ipairs({
+    { '`wol log TEXT`', 'the same durable write alone', 'bench/durable_write.c' },
+    { '`wol search --no-refresh lanterns`', 'the same search in sqlite alone', 'bench/sqlite_search.c' },
+  }) do
+    local w, e = by[p[1]], by[p[2]]
+    local wm, em = B.median(w.t), B.median(e.t)
+    print(string.format('%-40s %8.2fx %s (%.2f ms against %.2f ms)', w.name, wm / em, p[2], wm, em))
+    B.note(S, string.format('%s: %.2fx %s (%.2f ms against %.2f ms; %s)', w.name, wm / em, p[2], wm, em,
+      p[3]))
+  end
 end
 
 -- the shared objects each process maps at start and on the way (the

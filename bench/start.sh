@@ -27,6 +27,9 @@ unset GIT_CONFIG_GLOBAL WOL_CIRCLE WOL_TODAY WOL_TRACE_GIT
 # sqlite alone (bench/sqlite_search.c), through the library the CLI loads
 cc -O2 -o "$TMP/sqlite-search" "$ROOT/bench/sqlite_search.c" -ldl
 export BENCH_SQLITE_SEARCH="$TMP/sqlite-search"
+# and the disk's floor for `wol log`: the same durable write alone
+cc -O2 -o "$TMP/durable-write" "$ROOT/bench/durable_write.c"
+export BENCH_DURABLE_WRITE="$TMP/durable-write"
 if [ -f "$ROOT/bin/wol-sqlite3.so" ]; then
 	export BENCH_SQLITE_LIB="$ROOT/bin/wol-sqlite3.so"
 else
