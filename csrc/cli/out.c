@@ -135,22 +135,20 @@ static char read_spec(const char **fmt, char *spec, size_t size, char *len, int 
 			wol_buf_printf((b), (spec), (val));                                    \
 	} while (0)
 
-int wol_cli_vprintf(FILE *f, const char *fmt, va_list ap)
+/* fmt with ap appended to b, made safe; `field` a scratch buffer. */
+static void vformat(wol_buf *b, wol_buf *field, const char *fmt, va_list ap)
 {
-	wol_buf b, field;
-	wol_buf_init(&b);
-	wol_buf_init(&field);
 	const char *p = fmt;
 	while (*p) {
 		const char *pct = strchr(p, '%');
 		if (!pct) {
-			wol_buf_puts(&b, p);
+			wol_buf_puts(b, p);
 			break;
 		}
-		wol_buf_put(&b, p, (size_t)(pct - p));
+		wol_buf_put(b, p, (size_t)(pct - p));
 		p = pct + 1;
 		if (*p == '%') {
-			wol_buf_put(&b, "%", 1);
+			wol_buf_put(b, "%", 1);
 			p++;
 			continue;
 		}
@@ -163,19 +161,19 @@ int wol_cli_vprintf(FILE *f, const char *fmt, va_list ap)
 		case 's': {
 			const char *s = va_arg(ap, const char *);
 			if (spec[2] == '\0') { /* a plain %s: made safe straight into the line */
-				put_clean(&b, s ? s : "(null)", 0);
+				put_clean(b, s ? s : "(null)", 0);
 				break;
 			}
-			reset(&field);
-			put_clean(&field, s ? s : "(null)", 0);
-			PUT_ONE(&b, spec, sw, sp, w, pr, field.ptr ? field.ptr : "");
+			reset(field);
+			put_clean(field, s ? s : "(null)", 0);
+			PUT_ONE(b, spec, sw, sp, w, pr, field->ptr ? field->ptr : "");
 			break;
 		}
 		case 'c': {
 			char ch[2] = {(char)va_arg(ap, int), '\0'};
-			reset(&field);
-			put_clean(&field, ch, 0);
-			wol_buf_puts(&b, field.ptr ? field.ptr : "");
+			reset(field);
+			put_clean(field, ch, 0);
+			wol_buf_puts(b, field->ptr ? field->ptr : "");
 			break;
 		}
 		case 'd':
@@ -183,50 +181,71 @@ int wol_cli_vprintf(FILE *f, const char *fmt, va_list ap)
 			if (len == 0 && spec[2] == '\0') {
 				/* a plain %d (a line number: one per search hit):
 				 * the digits by hand, not a vsnprintf each */
-				put_int(&b, va_arg(ap, int));
+				put_int(b, va_arg(ap, int));
 				break;
 			}
 			if (len == 'L')
-				PUT_ONE(&b, spec, sw, sp, w, pr, va_arg(ap, long long));
+				PUT_ONE(b, spec, sw, sp, w, pr, va_arg(ap, long long));
 			else if (len == 'l')
-				PUT_ONE(&b, spec, sw, sp, w, pr, va_arg(ap, long));
+				PUT_ONE(b, spec, sw, sp, w, pr, va_arg(ap, long));
 			else if (len == 'z')
-				PUT_ONE(&b, spec, sw, sp, w, pr, va_arg(ap, ssize_t));
+				PUT_ONE(b, spec, sw, sp, w, pr, va_arg(ap, ssize_t));
 			else
-				PUT_ONE(&b, spec, sw, sp, w, pr, va_arg(ap, int));
+				PUT_ONE(b, spec, sw, sp, w, pr, va_arg(ap, int));
 			break;
 		case 'u':
 		case 'x':
 		case 'X':
 		case 'o':
 			if (len == 'L')
-				PUT_ONE(&b, spec, sw, sp, w, pr, va_arg(ap, unsigned long long));
+				PUT_ONE(b, spec, sw, sp, w, pr, va_arg(ap, unsigned long long));
 			else if (len == 'l')
-				PUT_ONE(&b, spec, sw, sp, w, pr, va_arg(ap, unsigned long));
+				PUT_ONE(b, spec, sw, sp, w, pr, va_arg(ap, unsigned long));
 			else if (len == 'z')
-				PUT_ONE(&b, spec, sw, sp, w, pr, va_arg(ap, size_t));
+				PUT_ONE(b, spec, sw, sp, w, pr, va_arg(ap, size_t));
 			else
-				PUT_ONE(&b, spec, sw, sp, w, pr, va_arg(ap, unsigned int));
+				PUT_ONE(b, spec, sw, sp, w, pr, va_arg(ap, unsigned int));
 			break;
 		case 'f':
 		case 'g':
 		case 'e':
-			PUT_ONE(&b, spec, sw, sp, w, pr, va_arg(ap, double));
+			PUT_ONE(b, spec, sw, sp, w, pr, va_arg(ap, double));
 			break;
 		case 'p':
-			PUT_ONE(&b, spec, sw, sp, w, pr, va_arg(ap, void *));
+			PUT_ONE(b, spec, sw, sp, w, pr, va_arg(ap, void *));
 			break;
 		default: /* not used by the CLI; the compiler checks the formats */
-			wol_buf_puts(&b, spec);
+			wol_buf_puts(b, spec);
 			break;
 		}
 	}
+}
+
+int wol_cli_vprintf(FILE *f, const char *fmt, va_list ap)
+{
+	wol_buf b, field;
+	wol_buf_init(&b);
+	wol_buf_init(&field);
+	vformat(&b, &field, fmt, ap);
 	int rc = 0;
 	if (b.oom || field.oom)
 		rc = -1;
 	else if (b.len && fwrite(b.ptr, 1, b.len, f) != b.len)
 		rc = -1;
 	wol_buf_free(&b);
+	wol_buf_free(&field);
+	return rc;
+}
+
+int wol_cli_bprintf(wol_buf *b, const char *fmt, ...)
+{
+	wol_buf field;
+	wol_buf_init(&field);
+	va_list ap;
+	va_start(ap, fmt);
+	vformat(b, &field, fmt, ap);
+	va_end(ap);
+	int rc = b->oom || field.oom ? -1 : 0;
 	wol_buf_free(&field);
 	return rc;
 }
