@@ -420,17 +420,7 @@ typedef struct wol_rank_best {
 	int *phrase_size;
 	int nphrase;
 	unsigned version;
-	/* Each row's sortkey and path (what the hits' order reads of docs),
-	 * when the ranking read them with the rows' lengths inside the
-	 * search's one read transaction: offsets into keytext, lengths
-	 * (WOL_RANK_NULL: SQL NULL). NULL when it did not. */
-	char *keytext;
-	struct wol_rank_key {
-		size_t sk, path;
-		unsigned int sk_len, path_len;
-	} *key;
 } wol_rank_best;
-#define WOL_RANK_NULL 0xffffffffu
 /* Fills *best for the FTS5 expression `match` as query.c builds it (npos
  * phrases looked for, then nneg excluded) when at most `cap` rows score at
  * most the `limit`-th best: returns 0. Returns 1 when it does not (the

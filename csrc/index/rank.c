@@ -25,7 +25,6 @@ typedef struct rank_query {
 	sqlite3_stmt *walk; /* over fts_docsize, in rowid order */
 	sqlite3_int64 at;   /* the row it is on, when at_row */
 	int at_row;
-	int keys; /* the walk reads each row's sortkey and path too */
 } rank_query;
 
 /* Every row's length in tokens (the sum of its fts_docsize entry), read
@@ -83,12 +82,8 @@ static int sz_total(const unsigned char *p, int nb)
  * *len, 0 when the table does not say (FTS5 is asked then). */
 static int walk_len(rank_query *q, sqlite3_int64 id, int *len)
 {
-	if (!q->walk &&
-	    sqlite3_prepare_v3(q->ix->db,
-	                       q->keys ? "SELECT z.id, z.sz, d.sortkey, d.path FROM fts_docsize z "
-	                                 "LEFT JOIN docs d ON d.id = z.id WHERE z.id >= ?1 ORDER BY z.id"
-	                               : "SELECT id, sz FROM fts_docsize WHERE id >= ?1 ORDER BY id",
-	                       -1, SQLITE_PREPARE_PERSISTENT, &q->walk, NULL) != SQLITE_OK)
+	if (!q->walk && sqlite3_prepare_v3(q->ix->db, "SELECT id, sz FROM fts_docsize WHERE id >= ?1 ORDER BY id",
+	                                   -1, SQLITE_PREPARE_PERSISTENT, &q->walk, NULL) != SQLITE_OK)
 		return 0;
 	int steps = 0;
 	if (!q->at_row || id < q->at || id - q->at > STEP_MAX) {
@@ -267,10 +262,6 @@ typedef struct rank_scan {
 	double *score;
 	unsigned char *known;
 	size_t n;
-	/* each known match's keys, when q.keys (none when `nokeys`) */
-	wol_buf ktext;
-	struct wol_rank_key *key;
-	int nokeys;
 	/* the instances: each phrase's rows, and each match's row in the
 	 * list of each phrase looked for (n x npos); none when `noinst` */
 	scan_list *lists;
@@ -492,36 +483,6 @@ static double score_of(const rank_scan *s, const double *idf, const double *freq
 	return -1.0 * score;
 }
 
-/* Column c of the walk's row (TEXT or NULL) appended to s->ktext. 0 for
- * any other type: the hits' order would not be sqlite's then (search.c
- * reads them again and hands the search back to SQL). */
-static int key_text(rank_scan *s, int c, size_t *off, unsigned int *len)
-{
-	int t = sqlite3_column_type(s->q.walk, c);
-	*off = 0;
-	*len = WOL_RANK_NULL;
-	if (t == SQLITE_NULL)
-		return 1;
-	if (t != SQLITE_TEXT)
-		return 0;
-	const char *p = (const char *)sqlite3_column_text(s->q.walk, c);
-	int n = sqlite3_column_bytes(s->q.walk, c);
-	*off = s->ktext.len;
-	*len = n > 0 ? (unsigned int)n : 0;
-	return wol_buf_put(&s->ktext, p ? p : "", *len) == 0;
-}
-
-/* The keys of match i from the walk's row (its docs row's sortkey and
- * path, read with its length): 0 when they cannot be kept. */
-static int key_read(rank_scan *s, size_t i)
-{
-	if (!s->key && !(s->key = malloc((s->n ? s->n : 1) * sizeof *s->key)))
-		return 0;
-	struct wol_rank_key *k = &s->key[i];
-	return key_text(s, 2, &k->sk, &k->sk_len) && key_text(s, 3, &k->path, &k->path_len) &&
-	       k->path_len != WOL_RANK_NULL;
-}
-
 /* The exact score of match i: 0 when its row has no length. */
 static int score_exact(rank_scan *s, size_t i, const double *idf, const double *freqs,
                        const struct wol_rank_lens *c)
@@ -530,14 +491,8 @@ static int score_exact(rank_scan *s, size_t i, const double *idf, const double *
 	int len = -1;
 	if (c && id >= c->lo && (sqlite3_uint64)(id - c->lo) < c->n)
 		len = c->len[id - c->lo];
-	int walked = 0;
-	if (len < 0) {
-		if (!walk_len(&s->q, id, &len))
-			return 0;
-		walked = 1;
-	}
-	if (s->q.keys && !s->nokeys && !(walked && key_read(s, i)))
-		s->nokeys = 1;
+	if (len < 0 && !walk_len(&s->q, id, &len))
+		return 0;
 	s->score[i] = score_of(s, idf, freqs + i * (size_t)(s->npos + s->nneg), (double)len);
 	s->known[i] = 1;
 	return 1;
@@ -770,8 +725,6 @@ void wol_index__rank_best_free(wol_rank_best *best)
 	free(best->inst);
 	free(best->inst_at);
 	free(best->phrase_size);
-	free(best->keytext);
-	free(best->key);
 	memset(best, 0, sizeof *best);
 }
 
@@ -784,11 +737,6 @@ int wol_index__rank_best(wol_index *ix, const char *match, int npos, int nneg, i
 		return 1;
 	rank_scan s;
 	memset(&s, 0, sizeof s);
-	wol_buf_init(&s.ktext);
-	/* inside a read transaction (a `wol search` process's) the walk over
-	 * the rows' lengths reads the hits' order keys too: what search.c's
-	 * keys_sql read in a statement of its own, seeking each row again */
-	s.q.keys = !sqlite3_get_autocommit(ix->db);
 	s.npos = npos;
 	s.nneg = nneg;
 	s.limit = (size_t)limit;
@@ -819,8 +767,6 @@ int wol_index__rank_best(wol_index *ix, const char *match, int npos, int nneg, i
 			if (!s.noinst && nknown != i)
 				memmove(s.mrow + nknown * (size_t)npos, s.mrow + i * (size_t)npos,
 				        (size_t)npos * sizeof *s.mrow);
-			if (s.key && nknown != i)
-				s.key[nknown] = s.key[i];
 			s.id[nknown] = s.id[i];
 			s.score[nknown++] = s.score[i];
 		}
@@ -847,17 +793,6 @@ int wol_index__rank_best(wol_index *ix, const char *match, int npos, int nneg, i
 					}
 				if (!s.noinst)
 					best_inst(&s, cut, nknown, best);
-				if (s.key && !s.nokeys && !s.ktext.oom &&
-				    (best->key = malloc((keep ? keep : 1) * sizeof *best->key))) {
-					for (size_t i = 0, b = 0; i < nknown; i++)
-						if (s.score[i] <= cut)
-							best->key[b++] = s.key[i];
-					best->keytext = wol_buf_detach(&s.ktext);
-					if (!best->keytext) {
-						free(best->key);
-						best->key = NULL;
-					}
-				}
 			}
 		}
 	}
@@ -867,8 +802,6 @@ int wol_index__rank_best(wol_index *ix, const char *match, int npos, int nneg, i
 	free(s.lists);
 	free(s.mrow);
 	free(s.phrase_size);
-	free(s.key);
-	wol_buf_free(&s.ktext);
 	free(s.id);
 	free(s.score);
 	free(s.known);

@@ -743,11 +743,11 @@ static void keys_first(best_key *keys, size_t n, size_t k)
 	qsort(keys, k < n ? k : n, sizeof *keys, best_key_cmp);
 }
 
-static void keys_fix(best_key *keys, size_t n, const char *text)
+static void keys_fix(best_key *keys, size_t n, const wol_buf *text)
 {
 	for (size_t i = 0; i < n; i++) {
-		keys[i].sk.p = text + keys[i].sk.off;
-		keys[i].path.p = text + keys[i].path.off;
+		keys[i].sk.p = text->ptr + keys[i].sk.off;
+		keys[i].path.p = text->ptr + keys[i].path.off;
 	}
 }
 
@@ -770,19 +770,7 @@ static int best_join(wol_index *ix, const wol_query *q, int limit, const wol_ran
 	int sorted = best->n > (size_t)limit; /* the keys first, rows_sql for the best */
 	if (!keys)
 		return wol_error_set(err, WOL_ENOMEM, "out of memory");
-	if (sorted && best->key) {
-		/* read by the ranking, in this read transaction */
-		for (size_t i = 0; i < best->n; i++) {
-			const struct wol_rank_key *rk = &best->key[i];
-			best_key *k = &keys[nk++];
-			k->at = (unsigned int)i;
-			k->score = best->score[i];
-			k->sk.off = rk->sk;
-			k->sk_len = rk->sk_len == WOL_RANK_NULL ? KEY_NULL : rk->sk_len;
-			k->path.off = rk->path;
-			k->path_len = rk->path_len;
-		}
-	} else if (sorted) {
+	if (sorted) {
 		if (sqlite3_prepare_v2(ix->db, keys_sql, sizeof keys_sql, &st, NULL) != SQLITE_OK) {
 			free(keys);
 			return 1;
@@ -807,10 +795,8 @@ static int best_join(wol_index *ix, const wol_query *q, int limit, const wol_ran
 		st = NULL;
 		if (rc == 0 && text.oom)
 			rc = wol_error_set(err, WOL_ENOMEM, "out of memory");
-	}
-	if (sorted) {
 		if (rc == 0) {
-			keys_fix(keys, nk, best->key ? best->keytext : text.ptr);
+			keys_fix(keys, nk, &text);
 			keys_first(keys, nk, (size_t)limit);
 			size_t want = nk < (size_t)limit ? nk : (size_t)limit;
 			ids = malloc((want ? want : 1) * sizeof *ids);
@@ -902,7 +888,7 @@ static int best_join(wol_index *ix, const wol_query *q, int limit, const wol_ran
 	if (rc == 0 && (!oh || !orow))
 		rc = wol_error_set(err, WOL_ENOMEM, "out of memory");
 	if (rc == 0 && !sorted) {
-		keys_fix(keys, nk, text.ptr);
+		keys_fix(keys, nk, &text);
 		qsort(keys, nk, sizeof *keys, best_key_cmp);
 		for (size_t i = 0; i < nk; i++) {
 			oh[i] = hits[keys[i].at];
