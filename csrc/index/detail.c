@@ -8,7 +8,10 @@
  * FTS5 query over the run's range, its rows kept by wol_hit, so that the
  * query is parsed and its doclists sought once per run instead of once
  * per hit (in bench/start.sh's 300-note circle that seek was half of a
- * hit's details).
+ * hit's details). A search ranked at once needs no such query: the
+ * ranking kept each match's phrase instances, and search.c cuts the
+ * snippet from the hit's FTS5 row with wol_index__snip, the code
+ * wol_hitsnip runs on FTS5's API.
  *
  * The line wol_hitsnip gives is what marking every match with
  * highlight(fts, col, char(1), char(2)) and counting the newlines before
@@ -88,7 +91,8 @@ static int mark_line(const wol_snip_src *src, const char *text, int n, int want,
 }
 
 /* wol_hitsnip(fts): a hit's snippet and line in one pass over its body,
- * for search.c's details_runs. It gives what snippet(fts, 1, '', '',
+ * for search.c's details_runs (wol_index__snip: the same for search.c's
+ * snip_kept, from what the ranking kept). It gives what snippet(fts, 1, '', '',
  * '…', 16) gives and the line (a blob: the line as an int, >= 0 the
  * body's line, 0-based, -1 none in the body but one in the title, -2
  * neither; then the snippet's bytes), or NULL where it would not be sure

@@ -235,8 +235,9 @@ typedef struct scan_list {
 	int *floor; /* no more than the row's tokens (its instances' offsets) */
 	size_t n, cap;
 	int unordered;
-	/* the row's instances, (column << 30 | offset) in order, from
-	 * pos[at[r]] to pos[at[r + 1]] (or pos[npos]): while kept */
+	/* while kept: the rows' instances, (column << 30 | offset) in
+	 * order, row r's from pos[at[r]] to pos[at[r + 1]] (the last row's
+	 * to pos[npos]) */
 	unsigned *pos;
 	unsigned *at;
 	size_t npos, poscap;

@@ -137,12 +137,10 @@ describe('search ranking', function()
 
   -- A `wol` process keeps no lengths: it scores the rows that can be
   -- among the best by a bound (each row's length at least the offsets of
-  -- its matches) and walks to the lengths of those alone; inside its one
-  -- read transaction that walk reads the rows' sortkey and path too, by
-  -- which the tied rows are put in order (rank.c, search.c best_join), and
-  -- each hit's snippet is cut from the phrase instances the ranking kept
-  -- (search.c snip_kept). Its hits, lines and snippets included, must be
-  -- the editor's.
+  -- its matches) and walks to the lengths of those alone; the tied rows
+  -- are put in order in C (search.c best_join), and each hit's snippet is
+  -- cut from the phrase instances the ranking kept (search.c snip_kept).
+  -- Its hits, lines and snippets included, must be the editor's.
   it('gives the full ranking\'s hits from a `wol` process too, for every filter and limit', function()
     local checked = 0
     for _, c in ipairs(cases) do
