@@ -111,6 +111,10 @@ int wol_cli_parse_flags(wol_cli *cli, int argc, char **argv, wol_cli_opt *opts);
  * The format itself is printed as it is (our colours). Returns 0 or -1. */
 int wol_cli_printf(FILE *f, const char *fmt, ...) WOL_PRINTF(2, 3);
 int wol_cli_vprintf(FILE *f, const char *fmt, va_list ap);
+/* The same appended to b (util/util.h's wol_buf), for many lines written
+ * at once. Returns 0 or -1 (out of memory). */
+struct wol_buf;
+int wol_cli_bprintf(struct wol_buf *b, const char *fmt, ...) WOL_PRINTF(2, 3);
 /* Prints a multi-line text (a body) the same way, keeping its newlines and
  * tabs. Returns 0 or -1. */
 int wol_cli_text(FILE *f, const char *text);

@@ -1,5 +1,6 @@
 /* cli/index.c - `wol index` (refresh, rebuild, figures) and `wol search` */
 #include "cli.h"
+#include "util/util.h" /* wol_buf: the lines of a search, written at once */
 #include "wol_json.h"
 
 #include <stdlib.h>
@@ -193,12 +194,31 @@ int wol_cli_search(wol_cli *cli, int argc, char **argv)
 		wol_search_result_free(&res);
 		return wol_cli_json(arr);
 	}
+	/* the lines made in one buffer and written at once: a buffer made,
+	 * grown and freed and a write per line were a quarter of printing */
+	wol_buf lines;
+	wol_buf_init(&lines);
 	for (size_t i = 0; i < res.n; i++) {
 		const wol_search_hit *h = &res.hits[i];
-		wol_cli_printf(stdout, "%s:%d: [%s%s%s] %s: %s\n", h->abspath, h->line, h->kind,
-		       h->author ? " " : "", h->author ? h->author : "", h->title ? h->title : "",
-		       h->snippet);
+		wol_cli_bprintf(&lines, "%s:%d: [%s%s%s] %s: %s\n", h->abspath, h->line, h->kind,
+		                h->author ? " " : "", h->author ? h->author : "", h->title ? h->title : "",
+		                h->snippet);
+		if (lines.oom)
+			break;
+		if (lines.len >= 65536 || i + 1 == res.n) {
+			fwrite(lines.ptr, 1, lines.len, stdout);
+			lines.len = 0;
+			lines.ptr[0] = '\0';
+		}
 	}
+	if (lines.oom) {
+		wol_buf_free(&lines);
+		wol_search_result_free(&res);
+		wol_error oom;
+		wol_error_set(&oom, WOL_ENOMEM, "out of memory");
+		return wol_cli_fail(cli, &oom);
+	}
+	wol_buf_free(&lines);
 	if (res.n == 0)
 		fprintf(stderr, "wol: search: no matches\n");
 	wol_search_result_free(&res);

@@ -18,12 +18,27 @@
  * `lines` set, newlines and tabs are kept (a body) and the CR of a CRLF is
  * dropped; otherwise tab, CR and newline become one space each (a field
  * that must stay on its line). */
+/* Whether the 8 bytes at p are all printable ASCII (0x20 to 0x7e): none
+ * with its high bit, none below 0x20, none 0x7f (which a 1 added takes to
+ * 0x80), tested on a word at once (the "hasless" test of Anderson's bit
+ * hacks, exact for bytes below 0x80). */
+static int printable8(const char *p)
+{
+	uint64_t x;
+	memcpy(&x, p, sizeof x);
+	const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+	return !(x & highs) && !((x - 0x20 * ones) & ~x & highs) && !((x + ones) & highs);
+}
+
 static void put_clean(wol_buf *b, const char *s, int lines)
 {
 	size_t n = strlen(s);
 	for (size_t i = 0; i < n;) {
-		/* a run of printable ASCII goes as it is, at once */
+		/* a run of printable ASCII goes as it is, at once (a search's
+		 * 50 lines are ~8,000 such bytes: a word at a time) */
 		size_t run = 0;
+		while (i + run + 8 <= n && printable8(s + i + run))
+			run += 8;
 		while (i + run < n && (unsigned char)s[i + run] >= 0x20 && (unsigned char)s[i + run] < 0x7f)
 			run++;
 		if (run) {
@@ -135,22 +150,20 @@ static char read_spec(const char **fmt, char *spec, size_t size, char *len, int 
 			wol_buf_printf((b), (spec), (val));                                    \
 	} while (0)
 
-int wol_cli_vprintf(FILE *f, const char *fmt, va_list ap)
+/* fmt with ap appended to b, made safe; `field` a scratch buffer. */
+static void vformat(wol_buf *b, wol_buf *field, const char *fmt, va_list ap)
 {
-	wol_buf b, field;
-	wol_buf_init(&b);
-	wol_buf_init(&field);
 	const char *p = fmt;
 	while (*p) {
 		const char *pct = strchr(p, '%');
 		if (!pct) {
-			wol_buf_puts(&b, p);
+			wol_buf_puts(b, p);
 			break;
 		}
-		wol_buf_put(&b, p, (size_t)(pct - p));
+		wol_buf_put(b, p, (size_t)(pct - p));
 		p = pct + 1;
 		if (*p == '%') {
-			wol_buf_put(&b, "%", 1);
+			wol_buf_put(b, "%", 1);
 			p++;
 			continue;
 		}
@@ -163,19 +176,19 @@ int wol_cli_vprintf(FILE *f, const char *fmt, va_list ap)
 		case 's': {
 			const char *s = va_arg(ap, const char *);
 			if (spec[2] == '\0') { /* a plain %s: made safe straight into the line */
-				put_clean(&b, s ? s : "(null)", 0);
+				put_clean(b, s ? s : "(null)", 0);
 				break;
 			}
-			reset(&field);
-			put_clean(&field, s ? s : "(null)", 0);
-			PUT_ONE(&b, spec, sw, sp, w, pr, field.ptr ? field.ptr : "");
+			reset(field);
+			put_clean(field, s ? s : "(null)", 0);
+			PUT_ONE(b, spec, sw, sp, w, pr, field->ptr ? field->ptr : "");
 			break;
 		}
 		case 'c': {
 			char ch[2] = {(char)va_arg(ap, int), '\0'};
-			reset(&field);
-			put_clean(&field, ch, 0);
-			wol_buf_puts(&b, field.ptr ? field.ptr : "");
+			reset(field);
+			put_clean(field, ch, 0);
+			wol_buf_puts(b, field->ptr ? field->ptr : "");
 			break;
 		}
 		case 'd':
@@ -183,50 +196,71 @@ int wol_cli_vprintf(FILE *f, const char *fmt, va_list ap)
 			if (len == 0 && spec[2] == '\0') {
 				/* a plain %d (a line number: one per search hit):
 				 * the digits by hand, not a vsnprintf each */
-				put_int(&b, va_arg(ap, int));
+				put_int(b, va_arg(ap, int));
 				break;
 			}
 			if (len == 'L')
-				PUT_ONE(&b, spec, sw, sp, w, pr, va_arg(ap, long long));
+				PUT_ONE(b, spec, sw, sp, w, pr, va_arg(ap, long long));
 			else if (len == 'l')
-				PUT_ONE(&b, spec, sw, sp, w, pr, va_arg(ap, long));
+				PUT_ONE(b, spec, sw, sp, w, pr, va_arg(ap, long));
 			else if (len == 'z')
-				PUT_ONE(&b, spec, sw, sp, w, pr, va_arg(ap, ssize_t));
+				PUT_ONE(b, spec, sw, sp, w, pr, va_arg(ap, ssize_t));
 			else
-				PUT_ONE(&b, spec, sw, sp, w, pr, va_arg(ap, int));
+				PUT_ONE(b, spec, sw, sp, w, pr, va_arg(ap, int));
 			break;
 		case 'u':
 		case 'x':
 		case 'X':
 		case 'o':
 			if (len == 'L')
-				PUT_ONE(&b, spec, sw, sp, w, pr, va_arg(ap, unsigned long long));
+				PUT_ONE(b, spec, sw, sp, w, pr, va_arg(ap, unsigned long long));
 			else if (len == 'l')
-				PUT_ONE(&b, spec, sw, sp, w, pr, va_arg(ap, unsigned long));
+				PUT_ONE(b, spec, sw, sp, w, pr, va_arg(ap, unsigned long));
 			else if (len == 'z')
-				PUT_ONE(&b, spec, sw, sp, w, pr, va_arg(ap, size_t));
+				PUT_ONE(b, spec, sw, sp, w, pr, va_arg(ap, size_t));
 			else
-				PUT_ONE(&b, spec, sw, sp, w, pr, va_arg(ap, unsigned int));
+				PUT_ONE(b, spec, sw, sp, w, pr, va_arg(ap, unsigned int));
 			break;
 		case 'f':
 		case 'g':
 		case 'e':
-			PUT_ONE(&b, spec, sw, sp, w, pr, va_arg(ap, double));
+			PUT_ONE(b, spec, sw, sp, w, pr, va_arg(ap, double));
 			break;
 		case 'p':
-			PUT_ONE(&b, spec, sw, sp, w, pr, va_arg(ap, void *));
+			PUT_ONE(b, spec, sw, sp, w, pr, va_arg(ap, void *));
 			break;
 		default: /* not used by the CLI; the compiler checks the formats */
-			wol_buf_puts(&b, spec);
+			wol_buf_puts(b, spec);
 			break;
 		}
 	}
+}
+
+int wol_cli_vprintf(FILE *f, const char *fmt, va_list ap)
+{
+	wol_buf b, field;
+	wol_buf_init(&b);
+	wol_buf_init(&field);
+	vformat(&b, &field, fmt, ap);
 	int rc = 0;
 	if (b.oom || field.oom)
 		rc = -1;
 	else if (b.len && fwrite(b.ptr, 1, b.len, f) != b.len)
 		rc = -1;
 	wol_buf_free(&b);
+	wol_buf_free(&field);
+	return rc;
+}
+
+int wol_cli_bprintf(wol_buf *b, const char *fmt, ...)
+{
+	wol_buf field;
+	wol_buf_init(&field);
+	va_list ap;
+	va_start(ap, fmt);
+	vformat(b, &field, fmt, ap);
+	va_end(ap);
+	int rc = b->oom || field.oom ? -1 : 0;
 	wol_buf_free(&field);
 	return rc;
 }

@@ -8,7 +8,10 @@
  * FTS5 query over the run's range, its rows kept by wol_hit, so that the
  * query is parsed and its doclists sought once per run instead of once
  * per hit (in bench/start.sh's 300-note circle that seek was half of a
- * hit's details).
+ * hit's details). A search ranked at once needs no such query: the
+ * ranking kept each match's phrase instances, and search.c cuts the
+ * snippet from the hit's FTS5 row with wol_index__snip, the code
+ * wol_hitsnip runs on FTS5's API.
  *
  * The line wol_hitsnip gives is what marking every match with
  * highlight(fts, col, char(1), char(2)) and counting the newlines before
@@ -57,28 +60,18 @@ static int mark_token(void *ctx, int flags, const char *tok, int ntok, int start
 }
 
 /* The 0-based line of the first \x01 of highlight(fts, col, char(1),
- * char(2)) into *line, or -1 when it would have none. */
-static int first_mark(const Fts5ExtensionApi *api, Fts5Context *fts, int col, int *line)
+ * char(2)) into *line, or -1 when it would have none: `text` the column's
+ * (NULL: none), `want` the token of the column's first instance (-1:
+ * none). */
+static int mark_line(const wol_snip_src *src, const char *text, int n, int want, int *line)
 {
 	*line = -1;
-	const char *text = NULL;
-	int n = 0;
-	int rc = api->xColumnText(fts, col, &text, &n);
-	if (rc != SQLITE_OK || !text)
-		return rc;
-	int count = 0;
-	rc = api->xInstCount(fts, &count);
-	mark_find m = {-1, 0, 0, 0};
-	for (int i = 0; rc == SQLITE_OK && i < count; i++) {
-		int phrase, c, off;
-		rc = api->xInst(fts, i, &phrase, &c, &off);
-		if (rc == SQLITE_OK && c == col) {
-			m.want = off;
-			break;
-		}
-	}
-	if (rc == SQLITE_OK && m.want >= 0) {
-		rc = api->xTokenize(fts, text, n, &m, mark_token);
+	if (!text)
+		return SQLITE_OK;
+	mark_find m = {want, 0, 0, 0};
+	int rc = SQLITE_OK;
+	if (m.want >= 0) {
+		rc = src->tokenize(src->tctx, text, n, &m, mark_token);
 		if (rc == SQLITE_DONE)
 			rc = SQLITE_OK;
 	}
@@ -98,7 +91,8 @@ static int first_mark(const Fts5ExtensionApi *api, Fts5Context *fts, int col, in
 }
 
 /* wol_hitsnip(fts): a hit's snippet and line in one pass over its body,
- * for search.c's details_runs. It gives what snippet(fts, 1, '', '',
+ * for search.c's details_runs (wol_index__snip: the same for search.c's
+ * snip_kept, from what the ranking kept). It gives what snippet(fts, 1, '', '',
  * '…', 16) gives and the line (a blob: the line as an int, >= 0 the
  * body's line, 0-based, -1 none in the body but one in the title, -2
  * neither; then the snippet's bytes), or NULL where it would not be sure
@@ -174,10 +168,10 @@ typedef struct snip_inst {
 
 /* The score of the window of SNIP_TOKENS tokens from `from`; *adj (when
  * asked) where the window goes to centre the matches in it. */
-static int snip_score(const Fts5ExtensionApi *api, Fts5Context *fts, const snip_inst *in, int nin,
-                      unsigned char *seen, int nphrase, int size, int from, int *adj)
+static int snip_score(const wol_snip_src *src, const snip_inst *in, int nin, unsigned char *seen,
+                      int size, int from, int *adj)
 {
-	memset(seen, 0, (size_t)nphrase);
+	memset(seen, 0, (size_t)src->nphrase);
 	sqlite3_int64 to = (sqlite3_int64)from + SNIP_TOKENS;
 	int score = 0, lo = -1, hi = 0;
 	for (int k = 0; k < nin; k++) {
@@ -187,7 +181,7 @@ static int snip_score(const Fts5ExtensionApi *api, Fts5Context *fts, const snip_
 		seen[in[k].phrase] = 1;
 		if (lo < 0)
 			lo = in[k].pos;
-		hi = in[k].pos + api->xPhraseSize(fts, in[k].phrase);
+		hi = in[k].pos + src->phrase_size[in[k].phrase];
 	}
 	if (adj) {
 		sqlite3_int64 a = lo - (SNIP_TOKENS - (hi - lo)) / 2;
@@ -198,8 +192,8 @@ static int snip_score(const Fts5ExtensionApi *api, Fts5Context *fts, const snip_
 	return score;
 }
 
-/* The line as hitline's first_mark finds it in the body, from the
- * recorded tokens: `want` the first match's position (or -1). */
+/* The line as mark_line finds it in the body, from the recorded tokens:
+ * `want` the first match's position (or -1). */
 static int snip_line(const snip_scan *s, int n, int want)
 {
 	int found = want >= 0 && want < s->n;
@@ -212,47 +206,43 @@ static int snip_line(const snip_scan *s, int n, int want)
 	return found ? lines : -1;
 }
 
-static void hitsnip(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *ctx, int nval,
-                    sqlite3_value **val)
+int wol_index__snip(const wol_snip_src *src, unsigned char **blob, size_t *nblob)
 {
-	(void)nval;
-	(void)val;
-	const char *text = NULL;
-	int n = 0, count = 0, size = 0;
-	int rc = api->xColumnText(fts, SNIP_COL, &text, &n);
-	if (rc == SQLITE_OK)
-		rc = api->xInstCount(fts, &count);
-	if (rc == SQLITE_OK)
-		rc = api->xColumnSize(fts, SNIP_COL, &size);
-	if (rc != SQLITE_OK) {
-		sqlite3_result_error_code(ctx, rc);
-		return;
-	}
-	if (!text)
-		text = "", n = 0;
-	int nphrase = api->xPhraseCount(fts);
-	snip_inst *in = sqlite3_malloc64((sqlite3_uint64)(count ? count : 1) * sizeof *in);
-	unsigned char *seen = sqlite3_malloc64((sqlite3_uint64)(nphrase ? nphrase : 1));
+	*blob = NULL;
+	*nblob = 0;
+	const char *text = src->text ? src->text : "";
+	int n = src->text ? src->n : 0, size = src->size;
+	int rc = SQLITE_OK;
+	/* a hit's few instances and tokens on the stack: four allocations a
+	 * hit were a quarter of its snippet's instructions */
+	snip_inst in_stack[32];
+	unsigned char seen_stack[32];
+	int offs_stack[3 * 64];
+	snip_inst *in = src->ninst <= 32 ? in_stack
+	                                 : sqlite3_malloc64((sqlite3_uint64)src->ninst * sizeof *in);
+	unsigned char *seen = src->nphrase <= 32 ? seen_stack
+	                                         : sqlite3_malloc64((sqlite3_uint64)src->nphrase);
 	int nin = 0, last = -1;
-	for (int i = 0; in && rc == SQLITE_OK && i < count; i++) {
-		int phrase, col, off;
-		rc = api->xInst(fts, i, &phrase, &col, &off);
-		if (rc == SQLITE_OK && col == SNIP_COL) {
-			in[nin].phrase = phrase;
-			in[nin++].pos = off;
-			if (off > last)
-				last = off;
+	for (int i = 0; in && i < src->ninst; i++) {
+		const int *t = src->inst + 3 * i;
+		if (t[1] == SNIP_COL) {
+			in[nin].phrase = t[0];
+			in[nin++].pos = t[2];
+			if (t[2] > last)
+				last = t[2];
 		}
 	}
 	snip_scan s = {text, (last > 0 ? last : 0) + SNIP_TOKENS - 1, 0, NULL, NULL, 0, NULL};
-	int *offs = in && seen ? sqlite3_malloc64((sqlite3_uint64)(s.stop + 1) * 3 * sizeof(int)) : NULL;
-	if (rc == SQLITE_OK && !offs)
+	int *offs = !in || !seen   ? NULL
+	            : s.stop < 64 ? offs_stack
+	                          : sqlite3_malloc64((sqlite3_uint64)(s.stop + 1) * 3 * sizeof(int));
+	if (!offs)
 		rc = SQLITE_NOMEM;
 	if (rc == SQLITE_OK) {
 		s.start = offs;
 		s.end = offs + s.stop + 1;
 		s.first = offs + 2 * (s.stop + 1);
-		rc = api->xTokenize(fts, text, n, &s, snip_token);
+		rc = src->tokenize(src->tctx, text, n, &s, snip_token);
 		if (rc == SQLITE_DONE)
 			rc = SQLITE_OK;
 	}
@@ -263,7 +253,7 @@ static void hitsnip(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_conte
 			ok = 0; /* snippet() says the index is damaged */
 			break;
 		}
-		int sc = snip_score(api, fts, in, nin, seen, nphrase, size, pos, &adj);
+		int sc = snip_score(src, in, nin, seen, size, pos, &adj);
 		if (sc > best) {
 			best = sc;
 			at = adj;
@@ -273,7 +263,7 @@ static void hitsnip(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_conte
 			while (j < s.nfirst - 1 && s.first[j + 1] <= pos)
 				j++;
 			if (s.first[j] < pos) {
-				sc = snip_score(api, fts, in, nin, seen, nphrase, size, s.first[j], NULL) +
+				sc = snip_score(src, in, nin, seen, size, s.first[j], NULL) +
 				     (s.first[j] == 0 ? 120 : 100);
 				if (sc > best) {
 					best = sc;
@@ -301,20 +291,26 @@ static void hitsnip(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_conte
 	int line = -2;
 	if (ok) {
 		int body = snip_line(&s, n, nin ? in[0].pos : -1), title = -1;
-		if (body < 0)
-			rc = first_mark(api, fts, 0, &title);
+		if (body < 0) {
+			/* the title's first instance, as highlight() marks it */
+			int want = -1;
+			for (int i = 0; want < 0 && i < src->ninst; i++)
+				if (src->inst[3 * i + 1] == 0)
+					want = src->inst[3 * i + 2];
+			const char *tt = NULL;
+			int tn = 0;
+			rc = src->title(src->tctx, &tt, &tn);
+			if (rc == SQLITE_OK)
+				rc = mark_line(src, tt, tn, want, &title);
+		}
 		line = body >= 0 ? body : title >= 0 ? -1 : -2;
 	}
-	if (rc != SQLITE_OK) {
-		sqlite3_result_error_code(ctx, rc);
-	} else if (!ok) {
-		sqlite3_result_null(ctx);
-	} else {
+	if (rc == SQLITE_OK && ok) {
 		size_t el = sizeof SNIP_ELLIPSIS - 1, len = (size_t)(to - from);
 		size_t total = sizeof line + (at > 0 ? el : 0) + len + (whole ? 0 : el);
 		unsigned char *out = sqlite3_malloc64(total);
 		if (!out) {
-			sqlite3_result_error_nomem(ctx);
+			rc = SQLITE_NOMEM;
 		} else {
 			unsigned char *p = out;
 			memcpy(p, &line, sizeof line);
@@ -327,12 +323,77 @@ static void hitsnip(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_conte
 			p += len;
 			if (!whole)
 				memcpy(p, SNIP_ELLIPSIS, el);
-			sqlite3_result_blob64(ctx, out, total, sqlite3_free);
+			*blob = out;
+			*nblob = total;
 		}
 	}
-	sqlite3_free(offs);
-	sqlite3_free(seen);
-	sqlite3_free(in);
+	if (offs != offs_stack)
+		sqlite3_free(offs);
+	if (seen != seen_stack)
+		sqlite3_free(seen);
+	if (in != in_stack)
+		sqlite3_free(in);
+	return rc;
+}
+
+/* wol_hitsnip's source: the row FTS5's cursor is on. */
+typedef struct api_src {
+	const Fts5ExtensionApi *api;
+	Fts5Context *fts;
+} api_src;
+
+static int api_tokenize(void *tctx, const char *text, int n, void *ctx,
+                        int (*cb)(void *, int, const char *, int, int, int))
+{
+	const api_src *a = tctx;
+	return a->api->xTokenize(a->fts, text, n, ctx, cb);
+}
+
+static int api_title(void *tctx, const char **text, int *n)
+{
+	const api_src *a = tctx;
+	return a->api->xColumnText(a->fts, 0, text, n);
+}
+
+static void hitsnip(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *ctx, int nval,
+                    sqlite3_value **val)
+{
+	(void)nval;
+	(void)val;
+	api_src a = {api, fts};
+	wol_snip_src src = {NULL, 0, 0, NULL, 0, NULL, 0, api_tokenize, api_title, &a};
+	int count = 0;
+	int rc = api->xColumnText(fts, SNIP_COL, &src.text, &src.n);
+	if (rc == SQLITE_OK)
+		rc = api->xInstCount(fts, &count);
+	if (rc == SQLITE_OK)
+		rc = api->xColumnSize(fts, SNIP_COL, &src.size);
+	src.nphrase = api->xPhraseCount(fts);
+	int *inst = NULL, *psize = NULL;
+	if (rc == SQLITE_OK) {
+		inst = sqlite3_malloc64((sqlite3_uint64)(count ? count : 1) * 3 * sizeof *inst);
+		psize = sqlite3_malloc64((sqlite3_uint64)(src.nphrase ? src.nphrase : 1) * sizeof *psize);
+		if (!inst || !psize)
+			rc = SQLITE_NOMEM;
+	}
+	for (int i = 0; rc == SQLITE_OK && i < count; i++, src.ninst++)
+		rc = api->xInst(fts, i, &inst[3 * i], &inst[3 * i + 1], &inst[3 * i + 2]);
+	for (int i = 0; rc == SQLITE_OK && i < src.nphrase; i++)
+		psize[i] = api->xPhraseSize(fts, i);
+	src.inst = inst;
+	src.phrase_size = psize;
+	unsigned char *blob = NULL;
+	size_t nblob = 0;
+	if (rc == SQLITE_OK)
+		rc = wol_index__snip(&src, &blob, &nblob);
+	if (rc != SQLITE_OK)
+		sqlite3_result_error_code(ctx, rc);
+	else if (!blob)
+		sqlite3_result_null(ctx);
+	else
+		sqlite3_result_blob64(ctx, blob, nblob, sqlite3_free);
+	sqlite3_free(inst);
+	sqlite3_free(psize);
 }
 
 /* Where rowid (the second argument) is in the sorted list bound to the

@@ -127,6 +127,27 @@ typedef struct wol_index_hits {
 	const double *score; /* each row's score, or NULL */
 	size_t n;
 } wol_index_hits;
+/* What a hit's snippet and line are made from: the row FTS5's cursor is
+ * on (wol_hitsnip) or what the ranking kept of it (search.c). */
+typedef struct wol_snip_src {
+	const char *text; /* the body (NULL: none) and its bytes */
+	int n;
+	int size; /* the body's tokens, as xColumnSize gives them */
+	const int *inst; /* (phrase, column, offset) of each instance, in xInst's order */
+	int ninst;
+	const int *phrase_size; /* xPhraseSize of each phrase */
+	int nphrase;
+	/* the table's tokenizer over text; the title's text when needed */
+	int (*tokenize)(void *tctx, const char *text, int n, void *ctx,
+	                int (*cb)(void *, int, const char *, int, int, int));
+	int (*title)(void *tctx, const char **text, int *n);
+	void *tctx;
+} wol_snip_src;
+/* What wol_hitsnip gives (detail.c): *blob the line of the first match
+ * (an int: >= 0 in the body, 0-based, -1 in the title only, -2 neither),
+ * then snippet(fts, 1, '', '', '…', 16)'s bytes, sqlite3_malloc'd; NULL
+ * where it could not be sure of snippet()'s bytes. An sqlite code. */
+int wol_index__snip(const wol_snip_src *src, unsigned char **blob, size_t *nblob);
 /* Adds to a connection (db_open does) wol_hit(?, rowid), whether the row
  * is in the bound wol_index_hits, wol_hitrows(?), the table of its rows
  * (id, score), and wol_hitsnip(fts), the row's snippet of its body as
@@ -389,6 +410,16 @@ typedef struct wol_rank_best {
 	double *score;
 	size_t n;
 	sqlite3_int64 matches; /* all of them */
+	/* Each row's phrase instances as FTS5's xInst would list them on the
+	 * row: (phrase, column, offset) triples, row i's from inst_at[i] to
+	 * inst_at[i + 1]; with the phrases' sizes, and the data version they
+	 * were read at (a hit's details made from them must see the same).
+	 * NULL when the ranking kept none (too many). */
+	int *inst;
+	size_t *inst_at;
+	int *phrase_size;
+	int nphrase;
+	unsigned version;
 } wol_rank_best;
 /* Fills *best for the FTS5 expression `match` as query.c builds it (npos
  * phrases looked for, then nneg excluded) when at most `cap` rows score at
@@ -420,12 +451,17 @@ typedef struct wol_query {
 	/* the phrases of match, in its order: npos looked for (AND), then nneg
 	 * excluded (OR) */
 	int npos, nneg;
+	struct wol_query_tok *tok; /* the index's tokenizer, kept when match is */
 } wol_query;
 
 /* Parses `text` with the index's own tokenizer (unicode61, diacritics
  * removed), so the words we look for are exactly the words indexed. */
 int wol_query_parse(sqlite3 *db, wol_ctx *ctx, const char *text, wol_query *q, wol_error *err);
 void wol_query_free(wol_query *q);
+/* Tokenizes text as the index's own tokenizer does for FTS5's auxiliary
+ * functions (xTokenize). SQLITE_ERROR when the query kept none. */
+int wol_query_tokenize(const wol_query *q, const char *text, int n, void *ctx,
+                       int (*cb)(void *, int, const char *, int, int, int));
 
 /* ------------------------------------------ question listing (qlist.c) */
 

@@ -42,7 +42,7 @@ static int on_token(void *pctx, int tflags, const char *tok, int ntok, int start
 	return SQLITE_OK;
 }
 
-typedef struct tokenizer {
+typedef struct wol_query_tok {
 	fts5_tokenizer api;
 	Fts5Tokenizer *tok;
 } tokenizer;
@@ -289,7 +289,11 @@ int wol_query_parse(sqlite3 *db, wol_ctx *ctx, const char *text, wol_query *q, w
 		}
 		(*count)++;
 	}
-	tokenizer_close(&tz);
+	/* kept with the query: the hits' snippets are cut by it (search.c) */
+	if (rc == 0 && npos > 0 && (q->tok = malloc(sizeof *q->tok)) != NULL)
+		*q->tok = tz;
+	else
+		tokenizer_close(&tz);
 	if (rc == 0 && npos == 0 && nneg > 0)
 		rc = wol_error_set(err, WOL_EINVAL,
 		                   "search: the query only excludes (-word); add a word to look for");
@@ -317,8 +321,20 @@ int wol_query_parse(sqlite3 *db, wol_ctx *ctx, const char *text, wol_query *q, w
 	return rc;
 }
 
+int wol_query_tokenize(const wol_query *q, const char *text, int n, void *ctx,
+                       int (*cb)(void *, int, const char *, int, int, int))
+{
+	if (!q->tok)
+		return SQLITE_ERROR;
+	return q->tok->api.xTokenize(q->tok->tok, ctx, FTS5_TOKENIZE_AUX, text, n, cb);
+}
+
 void wol_query_free(wol_query *q)
 {
+	if (q->tok) {
+		tokenizer_close(q->tok);
+		free(q->tok);
+	}
 	free(q->match);
 	for (size_t i = 0; i < q->nauthors; i++)
 		free(q->authors[i]);

@@ -235,7 +235,20 @@ typedef struct scan_list {
 	int *floor; /* no more than the row's tokens (its instances' offsets) */
 	size_t n, cap;
 	int unordered;
+	/* while kept: the rows' instances, (column << 30 | offset) in
+	 * order, row r's from pos[at[r]] to pos[at[r + 1]] (the last row's
+	 * to pos[npos]) */
+	unsigned *pos;
+	unsigned *at;
+	size_t npos, poscap;
 } scan_list;
+
+/* The most instances a ranking keeps for its hits' details (search.c):
+ * 16 KB. A common word of a big index has more; its hits' details are
+ * read through FTS5 again (detail.c, wol_hitsnip), and what was kept
+ * until then is the waste: with 16,384 kept, a common word of 3,000
+ * notes cost 0.6 M instructions (of 10.8 M) and 9 page faults more. */
+#define INST_MAX 4096
 
 typedef struct rank_scan {
 	rank_query q;     /* the statistics, the walk over fts_docsize */
@@ -252,6 +265,14 @@ typedef struct rank_scan {
 	double *score;
 	unsigned char *known;
 	size_t n;
+	/* the instances: each phrase's rows, and each match's row in the
+	 * list of each phrase looked for (n x npos); none when `noinst` */
+	scan_list *lists;
+	size_t *mrow;
+	size_t ninst;
+	int noinst;
+	int *phrase_size;
+	unsigned version;
 } rank_scan;
 
 /* The lengths kept for this connection; when the data moved, read again
@@ -318,11 +339,49 @@ static void list_free(scan_list *l)
 	free(l->id);
 	free(l->freq);
 	free(l->floor);
+	free(l->pos);
+	free(l->at);
+}
+
+/* No instances kept from here on: the budget is spent, or memory. */
+static void inst_drop(rank_scan *s)
+{
+	s->noinst = 1;
+	for (int p = 0; s->lists && p < s->npos + s->nneg; p++) {
+		free(s->lists[p].pos);
+		free(s->lists[p].at);
+		s->lists[p].pos = NULL;
+		s->lists[p].at = NULL;
+	}
+}
+
+/* Instance (column c, offset o) of list l's last row kept. */
+static void inst_add(rank_scan *s, scan_list *l, int c, int o)
+{
+	if (s->noinst)
+		return;
+	if (c < 0 || c > 3 || o < 0 || o >= (1 << 30) || s->ninst >= INST_MAX) {
+		inst_drop(s);
+		return;
+	}
+	if (l->npos == l->poscap) {
+		size_t cap = l->poscap ? l->poscap * 2 : 256;
+		unsigned *pos = realloc(l->pos, cap * sizeof *pos);
+		if (!pos) {
+			inst_drop(s);
+			return;
+		}
+		l->pos = pos;
+		l->poscap = cap;
+	}
+	l->pos[l->npos++] = (unsigned)c << 30 | (unsigned)o;
+	s->ninst++;
 }
 
 typedef struct list_fill {
 	scan_list *list;
-	const rank_scan *s;
+	rank_scan *s;
+	int keep; /* its instances (a phrase looked for) */
 } list_fill;
 
 static int list_row(const Fts5ExtensionApi *api, Fts5Context *fts, void *payload)
@@ -342,7 +401,16 @@ static int list_row(const Fts5ExtensionApi *api, Fts5Context *fts, void *payload
 			return SQLITE_NOMEM;
 		l->floor = floor;
 		l->cap = cap;
+		if (!lf->s->noinst) {
+			unsigned *at = realloc(l->at, cap * sizeof *at);
+			if (at)
+				l->at = at;
+			else
+				inst_drop(lf->s);
+		}
 	}
+	if (!lf->s->noinst)
+		l->at[l->n] = (unsigned)l->npos;
 	/* the instances come column by column, each in order of offset: the
 	 * last one's offset in each column is a token that column has */
 	Fts5PhraseIter it;
@@ -351,6 +419,8 @@ static int list_row(const Fts5ExtensionApi *api, Fts5Context *fts, void *payload
 	int rc = api->xPhraseFirst(fts, 0, &it, &ic, &io);
 	for (; rc == SQLITE_OK && ic >= 0; api->xPhraseNext(fts, &it, &ic, &io)) {
 		f += lf->s->nw > ic ? lf->s->w[ic] : 1.0;
+		if (lf->keep)
+			inst_add(lf->s, l, ic, io);
 		if (ic != col)
 			floor += col >= 0 ? last + 1 : 0;
 		col = ic;
@@ -481,6 +551,9 @@ static int scan_match(rank_scan *s, scan_list *lists, const double *idf)
 	s->id = malloc((first->n ? first->n : 1) * sizeof *s->id);
 	s->score = malloc((first->n ? first->n : 1) * sizeof *s->score);
 	s->known = calloc(first->n ? first->n : 1, 1);
+	if (!s->noinst && !(s->mrow = malloc((first->n ? first->n : 1) * (size_t)s->npos *
+	                                      sizeof *s->mrow)))
+		inst_drop(s);
 	int ok = at && freqs && floor && s->id && s->score && s->known;
 	for (size_t r = 0; ok && r < first->n; r++) {
 		sqlite3_int64 id = first->id[r];
@@ -503,6 +576,12 @@ static int scan_match(rank_scan *s, scan_list *lists, const double *idf)
 			}
 		}
 		if (match) {
+			if (!s->noinst) {
+				size_t *m = s->mrow + s->n * (size_t)s->npos;
+				m[0] = r;
+				for (int p = 1; p < s->npos; p++)
+					m[p] = at[p];
+			}
 			floor[s->n] = most;
 			s->id[s->n++] = id;
 		}
@@ -532,9 +611,16 @@ static void wol_rank_scan(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3
 	for (int i = 1; i < nval && s->nw < (int)(sizeof s->w / sizeof s->w[0]); i++)
 		s->w[s->nw++] = sqlite3_value_double(val[i]);
 	s->q.ix = api->xUserData(fts);
-	scan_list *lists = calloc((size_t)np, sizeof *lists);
+	scan_list *lists = s->lists = calloc((size_t)np, sizeof *lists);
 	double *idf = calloc((size_t)np, sizeof *idf);
-	int rc = lists && idf ? SQLITE_OK : SQLITE_NOMEM;
+	s->phrase_size = calloc((size_t)np, sizeof *s->phrase_size);
+	int rc = lists && idf && s->phrase_size ? SQLITE_OK : SQLITE_NOMEM;
+	for (int p = 0; rc == SQLITE_OK && p < np; p++)
+		s->phrase_size[p] = api->xPhraseSize(fts, p);
+	/* what the instances are of, for the hits' details (search.c) */
+	if (rc == SQLITE_OK && sqlite3_file_control(s->q.ix->db, "main", SQLITE_FCNTL_DATA_VERSION,
+	                                            &s->version) != SQLITE_OK)
+		s->noinst = 1;
 	sqlite3_int64 ntok = 0;
 	if (rc == SQLITE_OK)
 		rc = api->xRowCount(fts, &s->q.nrow);
@@ -544,7 +630,7 @@ static void wol_rank_scan(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3
 		s->q.avgdl = (double)ntok / (double)s->q.nrow;
 	int ordered = 1;
 	for (int p = 0; rc == SQLITE_OK && p < np; p++) {
-		list_fill lf = {&lists[p], s};
+		list_fill lf = {&lists[p], s, p < s->npos};
 		rc = api->xQueryPhrase(fts, p, &lf, list_row);
 		ordered = ordered && !lists[p].unordered;
 		if (rc == SQLITE_OK)
@@ -555,19 +641,93 @@ static void wol_rank_scan(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3
 	if (rc == SQLITE_OK && ordered && scan_match(s, lists, idf) && s->n &&
 	    s->id[0] == api->xRowid(fts))
 		s->ranked = 1;
-	for (int p = 0; lists && p < np; p++)
-		list_free(&lists[p]);
-	free(lists);
+	/* the lists are needed only for their instances now */
+	for (int p = 0; lists && p < np; p++) {
+		free(lists[p].id);
+		free(lists[p].freq);
+		free(lists[p].floor);
+		lists[p].id = NULL;
+		lists[p].freq = NULL;
+		lists[p].floor = NULL;
+	}
 	free(idf);
 	s->rc = rc;
 	if (rc != SQLITE_OK)
 		sqlite3_result_error_code(ctx, rc);
 }
 
+/* The kept rows' instances (the matches i < n scoring at most `cut`, in
+ * best's order) in the order FTS5's xInst lists a row's: the phrases'
+ * positions merged, by column, then offset, then phrase (fts5_main.c's
+ * fts5CacheInstArray takes the lowest phrase of equal positions first).
+ * None kept when out of memory: the details are read through FTS5. */
+static void best_inst(const rank_scan *s, double cut, size_t n, wol_rank_best *best)
+{
+	int np = s->npos;
+	size_t total = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (!(s->score[i] <= cut))
+			continue;
+		for (int p = 0; p < np; p++) {
+			const scan_list *l = &s->lists[p];
+			size_t r = s->mrow[i * (size_t)np + p];
+			total += (r + 1 < l->n ? l->at[r + 1] : l->npos) - l->at[r];
+		}
+	}
+	best->inst = malloc((total ? total : 1) * 3 * sizeof *best->inst);
+	best->inst_at = malloc((best->n + 1) * sizeof *best->inst_at);
+	best->phrase_size = malloc((size_t)np * sizeof *best->phrase_size);
+	size_t *head = malloc((size_t)np * 2 * sizeof *head), *end = head ? head + np : NULL;
+	if (!best->inst || !best->inst_at || !best->phrase_size || !head) {
+		free(best->inst);
+		free(best->inst_at);
+		free(best->phrase_size);
+		best->inst = NULL;
+		best->inst_at = NULL;
+		best->phrase_size = NULL;
+		free(head);
+		return;
+	}
+	memcpy(best->phrase_size, s->phrase_size, (size_t)np * sizeof *best->phrase_size);
+	best->nphrase = np;
+	best->version = s->version;
+	size_t k = 0, b = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (!(s->score[i] <= cut))
+			continue;
+		best->inst_at[b++] = k;
+		for (int p = 0; p < np; p++) {
+			const scan_list *l = &s->lists[p];
+			size_t r = s->mrow[i * (size_t)np + p];
+			head[p] = l->at[r];
+			end[p] = r + 1 < l->n ? l->at[r + 1] : l->npos;
+		}
+		for (;;) {
+			int pick = -1;
+			for (int p = 0; p < np; p++)
+				if (head[p] < end[p] &&
+				    (pick < 0 || s->lists[p].pos[head[p]] < s->lists[pick].pos[head[pick]]))
+					pick = p;
+			if (pick < 0)
+				break;
+			unsigned v = s->lists[pick].pos[head[pick]++];
+			best->inst[3 * k] = pick;
+			best->inst[3 * k + 1] = (int)(v >> 30);
+			best->inst[3 * k + 2] = (int)(v & ((1u << 30) - 1));
+			k++;
+		}
+	}
+	best->inst_at[b] = k;
+	free(head);
+}
+
 void wol_index__rank_best_free(wol_rank_best *best)
 {
 	free(best->id);
 	free(best->score);
+	free(best->inst);
+	free(best->inst_at);
+	free(best->phrase_size);
 	memset(best, 0, sizeof *best);
 }
 
@@ -607,6 +767,9 @@ int wol_index__rank_best(wol_index *ix, const char *match, int npos, int nneg, i
 	size_t nknown = 0;
 	for (size_t i = 0; rc == 0 && i < s.n; i++)
 		if (s.known[i]) {
+			if (!s.noinst && nknown != i)
+				memmove(s.mrow + nknown * (size_t)npos, s.mrow + i * (size_t)npos,
+				        (size_t)npos * sizeof *s.mrow);
 			s.id[nknown] = s.id[i];
 			s.score[nknown++] = s.score[i];
 		}
@@ -631,10 +794,17 @@ int wol_index__rank_best(wol_index *ix, const char *match, int npos, int nneg, i
 						best->id[best->n] = s.id[i];
 						best->score[best->n++] = s.score[i];
 					}
+				if (!s.noinst)
+					best_inst(&s, cut, nknown, best);
 			}
 		}
 	}
 	best->matches = (sqlite3_int64)s.n;
+	for (int p = 0; s.lists && p < npos + nneg; p++)
+		list_free(&s.lists[p]);
+	free(s.lists);
+	free(s.mrow);
+	free(s.phrase_size);
 	free(s.id);
 	free(s.score);
 	free(s.known);

@@ -69,16 +69,13 @@ static int marker_line(const char *text)
 	return n;
 }
 
+/* A hit's own strings are one allocation starting at its path (row_read);
+ * its title and snippet are allocations of their own (an answer's or a
+ * feedback's title is found after the row). */
 static void hit_free(wol_search_hit *h)
 {
 	free(h->path);
-	free(h->abspath);
-	free(h->kind);
-	free(h->circle);
-	free(h->author);
-	free(h->date);
 	free(h->title);
-	free(h->state);
 	free(h->snippet);
 }
 
@@ -243,14 +240,15 @@ typedef struct hit_row {
 	sqlite3_int64 id;
 	int title_line, body_line;
 	char *qid, *target;
+	/* made with the row (snip_kept): the snippet is in the hit, this the
+	 * line of its first match as wol_hitsnip gives it */
+	int snipped, snip_line;
 } hit_row;
 
+/* (qid and target are in their hit's allocation: see row_read) */
 static void rows_free(hit_row *rows, size_t n)
 {
-	for (size_t i = 0; rows && i < n; i++) {
-		free(rows[i].qid);
-		free(rows[i].target);
-	}
+	(void)n;
 	free(rows);
 }
 
@@ -293,6 +291,14 @@ static void detail_fill(const wol_query *q, sqlite3_stmt *st, int c, int title_l
  * column c: the line of its first match (>= 0 in the body, -1 in the
  * title only, -2 neither), then the snippet's bytes. 0 when it gave
  * none (NULL: snippet() and highlight() decide). */
+static void detail_line(int bl, int title_line, int body_line, wol_search_hit *h)
+{
+	if (bl >= 0)
+		h->line = body_line + bl;
+	else if (bl == -1 && title_line > 0)
+		h->line = title_line;
+}
+
 static int detail_blob(sqlite3_stmt *st, int c, int title_line, int body_line, wol_search_hit *h)
 {
 	if (sqlite3_column_type(st, c) != SQLITE_BLOB)
@@ -303,10 +309,7 @@ static int detail_blob(sqlite3_stmt *st, int c, int title_line, int body_line, w
 	if (!b || nb < (int)sizeof bl)
 		return 0;
 	memcpy(&bl, b, sizeof bl);
-	if (bl >= 0)
-		h->line = body_line + bl;
-	else if (bl == -1 && title_line > 0)
-		h->line = title_line;
+	detail_line(bl, title_line, body_line, h);
 	h->snippet = one_line_n(b + sizeof bl, (size_t)nb - sizeof bl, 160);
 	return 1;
 }
@@ -363,7 +366,10 @@ static int ref_cmp(const void *a, const void *b)
 static int details_runs(wol_index *ix, const wol_query *q, wol_search_result *out,
                         const hit_row *rows, wol_error *err)
 {
-	if (out->n == 0)
+	size_t n = 0;
+	for (size_t i = 0; i < out->n; i++)
+		n += !rows[i].snipped;
+	if (n == 0)
 		return 0;
 	sqlite3_stmt *st;
 	if (sqlite3_prepare_v2(ix->db,
@@ -371,18 +377,19 @@ static int details_runs(wol_index *ix, const wol_query *q, wol_search_result *ou
 	                       "AND rowid >= ?2 AND rowid <= ?3 AND wol_hit(?4, rowid)",
 	                       -1, &st, NULL) != SQLITE_OK)
 		return 1;
-	size_t n = out->n;
 	hit_ref *refs = malloc(n * sizeof *refs);
 	sqlite3_int64 *ids = malloc(n * sizeof *ids); /* refs' ids, for wol_hit */
-	unsigned char *left = calloc(n, 1);            /* left to snippet() */
+	unsigned char *left = calloc(out->n, 1);       /* left to snippet() */
 	int rc = 0, nleft = 0;
 	if (!refs || !ids || !left) {
 		rc = wol_error_set(err, WOL_ENOMEM, "out of memory");
 		n = 0;
 	}
-	for (size_t i = 0; i < n; i++) {
-		refs[i].id = rows[i].id;
-		refs[i].at = i;
+	for (size_t i = 0, k = 0; k < n; i++) {
+		if (rows[i].snipped)
+			continue;
+		refs[k].id = rows[i].id;
+		refs[k++].at = i;
 	}
 	if (n > 1)
 		qsort(refs, n, sizeof *refs, ref_cmp);
@@ -450,10 +457,18 @@ static int hits_finish(wol_index *ix, const wol_query *q, wol_search_result *out
 		if (!h->title && h->kind && strcmp(h->kind, "feedback") == 0)
 			feedback_title(ix, h->circle, r->target, &h->title);
 		h->line = r->body_line > 0 ? r->body_line : 1;
+		if (r->snipped)
+			detail_line(r->snip_line, r->title_line, r->body_line, h);
 	}
 	int rc = q->match ? details_runs(ix, q, out, rows, err) : 1;
-	if (rc == 1)
-		rc = details_each(ix, q, out, rows, NULL, err);
+	if (rc == 1) {
+		unsigned char *need = malloc(out->n ? out->n : 1);
+		for (size_t i = 0; need && i < out->n; i++)
+			need[i] = !rows[i].snipped;
+		rc = need ? details_each(ix, q, out, rows, need, err)
+		          : wol_error_set(err, WOL_ENOMEM, "out of memory");
+		free(need);
+	}
 	for (size_t i = 0; rc == 0 && i < out->n; i++) {
 		wol_search_hit *h = &out->hits[i];
 		if (!h->snippet)
@@ -466,44 +481,58 @@ static int hits_finish(wol_index *ix, const wol_query *q, wol_search_result *out
 	return rc;
 }
 
-/* home/path, malloc'd (what wol_strfmt("%s/%s") gives, without
- * formatting: one per hit) */
-static char *join_path(const char *home, const char *path)
-{
-	size_t a = strlen(home), b = path ? strlen(path) : 0;
-	char *out = malloc(a + b + 2);
-	if (out) {
-		memcpy(out, home, a);
-		out[a] = '/';
-		if (b)
-			memcpy(out + a + 1, path, b);
-		out[a + 1 + b] = '\0';
-	}
-	return out;
-}
-
 /* A row of a search's statement (columns from c: id, path, kind, circle,
  * author, date, title, state, qid, title_line, body_line, target, score)
- * into a hit and what its details need. Nonzero when out of memory. */
+ * into a hit and what its details need. The hit's strings (but its title)
+ * and the row's qid and target are copied into one allocation, h->path
+ * first (hit_free frees it; rows_free leaves them): ten allocations and
+ * frees a hit were 60 K instructions of bench/start.sh's 50 hits.
+ * Nonzero when out of memory. */
 static int row_read(sqlite3_stmt *st, int c, const char *home, wol_search_hit *h, hit_row *r)
 {
+	/* columns path, kind, circle, author, date, state, qid, target; then
+	 * abspath (home/path) */
+	static const int cols[] = {1, 2, 3, 4, 5, 7, 8, 11};
+	enum { NCOLS = sizeof cols / sizeof cols[0] };
+	const char *text[NCOLS];
+	size_t len[NCOLS], total = 0;
 	memset(h, 0, sizeof *h);
 	memset(r, 0, sizeof *r);
-	r->id = sqlite3_column_int64(st, c);
-	h->path = wol_sql_col_dup(st, c + 1);
-	h->abspath = join_path(home, h->path);
-	h->kind = wol_sql_col_dup(st, c + 2);
-	h->circle = wol_sql_col_dup(st, c + 3);
-	h->author = wol_sql_col_dup(st, c + 4);
-	h->date = wol_sql_col_dup(st, c + 5);
+	for (int i = 0; i < NCOLS; i++) {
+		text[i] = (const char *)sqlite3_column_text(st, c + cols[i]);
+		len[i] = text[i] ? (size_t)sqlite3_column_bytes(st, c + cols[i]) : 0;
+		total += text[i] ? len[i] + 1 : 0;
+	}
+	if (!text[0])
+		return 1; /* (path is NOT NULL) */
+	/* the path as a C string, for home/path as wol_strfmt("%s/%s") made it */
+	size_t home_len = strlen(home), plen = strnlen(text[0], len[0]);
+	total += home_len + 1 + plen + 1;
+	char *block = malloc(total), *p = block;
 	h->title = wol_sql_col_dup(st, c + 6);
-	h->state = wol_sql_col_dup(st, c + 7);
-	r->qid = wol_sql_col_dup(st, c + 8);
+	if (!block)
+		return 1;
+	char **dst[NCOLS] = {&h->path, &h->kind, &h->circle, &h->author,
+	                     &h->date, &h->state, &r->qid,   &r->target};
+	for (int i = 0; i < NCOLS; i++) {
+		if (!text[i])
+			continue;
+		memcpy(p, text[i], len[i]);
+		p[len[i]] = '\0';
+		*dst[i] = p;
+		p += len[i] + 1;
+	}
+	h->abspath = p;
+	memcpy(p, home, home_len);
+	p[home_len] = '/';
+	if (plen)
+		memcpy(p + home_len + 1, text[0], plen);
+	p[home_len + 1 + plen] = '\0';
+	r->id = sqlite3_column_int64(st, c);
 	r->title_line = sqlite3_column_int(st, c + 9);
 	r->body_line = sqlite3_column_int(st, c + 10);
-	r->target = wol_sql_col_dup(st, c + 11);
 	h->score = sqlite3_column_double(st, c + 12);
-	return !h->path || !h->abspath || !h->kind;
+	return !h->kind;
 }
 
 /* A search ranked at once, joined to docs and put in order here instead
@@ -522,6 +551,100 @@ static const char rows_sql[] =
 	"SELECT d.id, d.path, d.kind, d.circle, d.author, d.date, d.title, d.state, d.qid, "
 	"d.title_line, d.body_line, d.target, j.score, j.rowid, d.sortkey, d.path "
 	"FROM wol_hitrows(?1) j JOIN docs d ON d.id = j.id";
+/* The same with what a hit's snippet is cut from, when the ranking kept
+ * the rows' instances: FTS5's own rows of the hit (its content, title and
+ * body, and its columns' sizes), read here with the row instead of by an
+ * FTS5 query per run of hits afterwards (details_runs: the query parsed,
+ * each matching row of the run's range stepped over, each hit's content
+ * and sizes sought by FTS5's statements of its own: 0.9 M instructions
+ * of bench/start.sh's 4.3 M). */
+static const char rows_text_sql[] =
+	"SELECT d.id, d.path, d.kind, d.circle, d.author, d.date, d.title, d.state, d.qid, "
+	"d.title_line, d.body_line, d.target, j.score, j.rowid, d.sortkey, d.path, "
+	"c.id, c.c0, c.c1, z.sz "
+	"FROM wol_hitrows(?1) j JOIN docs d ON d.id = j.id "
+	"LEFT JOIN fts_content c ON c.id = j.id LEFT JOIN fts_docsize z ON z.id = j.id";
+
+/* The body's size in tokens from a row of fts_docsize (a varint per
+ * column: title, body, tags), as FTS5 decodes it for xColumnSize; 0 when
+ * it would not decode it so (FTS5 says the index is damaged then). */
+static int body_size(const unsigned char *p, int nb, int *size)
+{
+	int off = 0, col[3];
+	for (int i = 0; i < 3; i++) {
+		unsigned v = 0;
+		int k = 0;
+		if (off >= nb)
+			return 0;
+		do {
+			if (off >= nb || k == 4)
+				return 0; /* longer varints: left to FTS5 */
+			v = (v << 7) | (p[off] & 0x7f);
+			k++;
+		} while (p[off++] & 0x80);
+		col[i] = (int)v;
+	}
+	*size = col[1];
+	return off == nb;
+}
+
+typedef struct kept_src {
+	const wol_query *q;
+	const char *title;
+	int ntitle;
+} kept_src;
+
+static int kept_tokenize(void *tctx, const char *text, int n, void *ctx,
+                         int (*cb)(void *, int, const char *, int, int, int))
+{
+	return wol_query_tokenize(((const kept_src *)tctx)->q, text, n, ctx, cb);
+}
+
+static int kept_title(void *tctx, const char **text, int *n)
+{
+	const kept_src *k = tctx;
+	*text = k->title;
+	*n = k->ntitle;
+	return SQLITE_OK;
+}
+
+/* The snippet and line of ranked row `bi` from its row of rows_text_sql
+ * (columns from c: content id, title, body, sizes) and the instances the
+ * ranking kept: what wol_hitsnip (detail.c, the same code) gives on that
+ * row through FTS5. 0 when not made here (no content or sizes row, which
+ * FTS5 calls damage; snippet() needed): details_runs then reads it. */
+static int snip_kept(const wol_query *q, sqlite3_stmt *st, int c, const wol_rank_best *best,
+                     size_t bi, wol_search_hit *h, hit_row *r, int *oom)
+{
+	int size;
+	if (sqlite3_column_type(st, c) == SQLITE_NULL || sqlite3_column_type(st, c + 3) != SQLITE_BLOB ||
+	    !body_size(sqlite3_column_blob(st, c + 3), sqlite3_column_bytes(st, c + 3), &size))
+		return 0;
+	kept_src k = {q, (const char *)sqlite3_column_text(st, c + 1), 0};
+	k.ntitle = sqlite3_column_bytes(st, c + 1);
+	wol_snip_src src = {(const char *)sqlite3_column_text(st, c + 2), 0, size,
+	                    best->inst + 3 * best->inst_at[bi],
+	                    (int)(best->inst_at[bi + 1] - best->inst_at[bi]), best->phrase_size,
+	                    best->nphrase, kept_tokenize, kept_title, &k};
+	src.n = sqlite3_column_bytes(st, c + 2);
+	unsigned char *b = NULL;
+	size_t nb = 0;
+	int bl;
+	if (wol_index__snip(&src, &b, &nb) != SQLITE_OK || !b || nb < sizeof bl) {
+		sqlite3_free(b);
+		return 0;
+	}
+	memcpy(&bl, b, sizeof bl);
+	h->snippet = one_line_n((const char *)b + sizeof bl, nb - sizeof bl, 160);
+	sqlite3_free(b);
+	if (!h->snippet) {
+		*oom = 1;
+		return 0;
+	}
+	r->snipped = 1;
+	r->snip_line = bl;
+	return 1;
+}
 
 /* What HIT_ORDER reads of a row:
  * the text of sortkey (NULL when SQL NULL) and path kept in one buffer,
@@ -631,12 +754,13 @@ static void keys_fix(best_key *keys, size_t n, const wol_buf *text)
 /* The rows of a search ranked at once into out, in best_sql's order and
  * cut to `limit`. 1 when this cannot be done here (no wol_hitrows, a key
  * that is neither text nor NULL): best_sql then does it. */
-static int best_join(wol_index *ix, int limit, const wol_rank_best *best, wol_search_result *out,
-                     hit_row **rows_out, wol_error *err)
+static int best_join(wol_index *ix, const wol_query *q, int limit, const wol_rank_best *best,
+                     wol_search_result *out, hit_row **rows_out, wol_error *err)
 {
 	wol_index_hits set = {best->id, best->score, best->n};
 	sqlite3_int64 *ids = NULL;
 	double *scores = NULL;
+	size_t *from = NULL; /* set's rows in best (sorted) */
 	best_key *keys = malloc((best->n ? best->n : 1) * sizeof *keys);
 	wol_buf text;
 	wol_buf_init(&text);
@@ -677,11 +801,13 @@ static int best_join(wol_index *ix, int limit, const wol_rank_best *best, wol_se
 			size_t want = nk < (size_t)limit ? nk : (size_t)limit;
 			ids = malloc((want ? want : 1) * sizeof *ids);
 			scores = malloc((want ? want : 1) * sizeof *scores);
-			if (!ids || !scores)
+			from = malloc((want ? want : 1) * sizeof *from);
+			if (!ids || !scores || !from)
 				rc = wol_error_set(err, WOL_ENOMEM, "out of memory");
 			for (size_t i = 0; rc == 0 && i < want; i++) {
 				ids[i] = best->id[keys[i].at];
 				scores[i] = best->score[keys[i].at];
+				from[i] = keys[i].at;
 			}
 			set = (wol_index_hits){ids, scores, want};
 		}
@@ -700,7 +826,12 @@ static int best_join(wol_index *ix, int limit, const wol_rank_best *best, wol_se
 		if (!hits || !rows)
 			rc = wol_error_set(err, WOL_ENOMEM, "out of memory");
 	}
-	if (rc == 0 && sqlite3_prepare_v2(ix->db, rows_sql, sizeof rows_sql, &st, NULL) != SQLITE_OK)
+	/* the snippets made with the rows: with the instances the ranking
+	 * kept, when the query kept its tokenizer */
+	int kept = best->inst && q->tok;
+	if (rc == 0 && sqlite3_prepare_v2(ix->db, kept ? rows_text_sql : rows_sql,
+	                                  kept ? sizeof rows_text_sql : sizeof rows_sql, &st,
+	                                  NULL) != SQLITE_OK)
 		rc = 1;
 	if (rc == 0) {
 		const char *home = wol_ctx_home(ix->ctx);
@@ -712,6 +843,25 @@ static int best_join(wol_index *ix, int limit, const wol_rank_best *best, wol_se
 				break;
 			}
 			if (row_read(st, 0, home, &hits[at], &rows[at]) != 0) {
+				rc = wol_error_set(err, WOL_ENOMEM, "out of memory");
+				break;
+			}
+			/* the instances are of the data this statement reads only
+			 * when no commit came between (an editor's handle ranks
+			 * and joins in two read transactions); asked on its first
+			 * row, inside its read transaction */
+			unsigned v = 0;
+			if (kept == 1 &&
+			    (sqlite3_file_control(ix->db, "main", SQLITE_FCNTL_DATA_VERSION, &v) != SQLITE_OK ||
+			     v != best->version))
+				kept = 0;
+			else if (kept)
+				kept = 2;
+			int oom = 0;
+			if (kept)
+				snip_kept(q, st, 16, best, from ? from[at] : (size_t)at, &hits[at], &rows[at],
+				          &oom);
+			if (oom) {
 				rc = wol_error_set(err, WOL_ENOMEM, "out of memory");
 				break;
 			}
@@ -771,6 +921,7 @@ static int best_join(wol_index *ix, int limit, const wol_rank_best *best, wol_se
 	free(keys);
 	free(ids);
 	free(scores);
+	free(from);
 	wol_buf_free(&text);
 	return rc;
 }
@@ -788,7 +939,7 @@ static int search_run(wol_index *ix, const wol_query *q, int limit, int shortlis
 	int i = 1;
 	wol_index_hits set;
 	if (best) {
-		rc = best_join(ix, limit, best, out, rows_out, err);
+		rc = best_join(ix, q, limit, best, out, rows_out, err);
 		if (rc != 1) {
 			if (exact)
 				*exact = rc == 0 && ((sqlite3_int64)best->n == best->matches ||

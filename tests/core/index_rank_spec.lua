@@ -12,6 +12,7 @@
 -- bodies, the same dates).
 local t = require('wolt')
 local core = require('wol.core')
+local json = require('dkjson')
 
 local AUTHORS = { 'ana', 'bob', 'cy', 'dee' }
 -- a few bodies shared by many documents: equal scores, so the tie-break
@@ -136,28 +137,41 @@ describe('search ranking', function()
 
   -- A `wol` process keeps no lengths: it scores the rows that can be
   -- among the best by a bound (each row's length at least the offsets of
-  -- its matches) and walks to the lengths of those alone.
+  -- its matches) and walks to the lengths of those alone; the tied rows
+  -- are put in order in C (search.c best_join), and each hit's snippet is
+  -- cut from the phrase instances the ranking kept (search.c snip_kept).
+  -- Its hits, lines and snippets included, must be the editor's.
   it('gives the full ranking\'s hits from a `wol` process too, for every filter and limit', function()
     local checked = 0
     for _, c in ipairs(cases) do
       local query, match, where = c[1], c[2], c[3]
       local expect = full_ranking(h, match, where)
-      for _, limit in ipairs({ 1, 5, 33, 1000 }) do
+      for _, limit in ipairs({ 1, 5, 33, 50, 119, 1000 }) do
         local out, err, rc = t.wol({ 'search', '--json', '--no-refresh', '--limit', tostring(limit), query }, m)
         assert.are.equal(0, rc, err)
         local got = {}
-        for path, score in out:gmatch('"path":"([^"]*)".-"score":([^,}]*)') do
-          table.insert(got, path .. ' ' .. string.format('%.12g', tonumber(score)))
+        local hits = json.decode(out)
+        for _, hit in ipairs(hits) do
+          table.insert(got, hit.path .. ' ' .. string.format('%.12g', hit.score))
         end
         local want = {}
         for i = 1, math.min(limit, #expect) do
           want[i] = expect[i]
         end
         assert.are.same(want, got, query .. ' limit ' .. limit)
+        local mine = assert(ctx:search(query, { limit = limit, refresh = false }))
+        assert.are.equal(#mine, #hits, query .. ' limit ' .. limit)
+        for i, hit in ipairs(hits) do
+          local label = query .. ' limit ' .. limit .. ' hit ' .. i
+          assert.are.equal(mine[i].path, hit.path, label)
+          assert.are.equal(mine[i].line, hit.line, label)
+          assert.are.equal(mine[i].title, hit.title, label)
+          assert.are.equal(mine[i].snippet, hit.snippet, label)
+        end
         checked = checked + 1
       end
     end
-    assert.are.equal(#cases * 4, checked)
+    assert.are.equal(#cases * 6, checked)
   end)
 
   -- A search ranked at once needs each row's length in tokens, which an

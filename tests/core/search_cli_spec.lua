@@ -113,10 +113,12 @@ describe('wol search from the shell', function()
     assert.matches('"read":0', wol(a, { 'index', '--json' }))
   end)
 
-  -- A hit's details (csrc/index/search.c, details_runs; csrc/index/detail.c):
-  -- the hits are read by runs of close row ids with one FTS5 query each,
-  -- and the snippet and the line of the first match come from wol_hitsnip,
-  -- which must give what snippet() and highlight()'s marks give: checked
+  -- A hit's details (csrc/index/search.c, details_runs and snip_kept;
+  -- csrc/index/detail.c): a search ranked at once cuts each hit's snippet
+  -- from its FTS5 row and the phrase instances its ranking kept; others
+  -- read the hits by runs of close row ids with one FTS5 query each (the
+  -- instances from FTS5, through wol_hitsnip). Either must give what
+  -- snippet() and highlight()'s marks give: checked
   -- against the same index through the sqlite3 shell, FTS5's own snippet()
   -- and highlight() per row, on bodies with CRLF, a \x01 of their own, a
   -- NUL byte, the match only in the title or in the tags, hits in two runs
@@ -163,6 +165,8 @@ describe('wol search from the shell', function()
     entry('d08', 'Heron eight', span(1, 5) .. ' wading ' .. span(6, 30) .. '. ' .. span(31, 33) ..
       ' heron ' .. span(34, 60) .. '\n')
     entry('d09', 'Heron nine', span(1, 30) .. '.heron ' .. span(31, 40) .. ' wading ' .. span(41, 60) .. '\n')
+    -- no sentence but the first: the window centred on the match decides
+    entry('d10', 'Heron ten', span(1, 30) .. ' heron stood still ' .. span(31, 50) .. '\n')
     entry('c01', 'Late', 'a\nb\nquiet gulls at last\n')
     entry('c02', 'Later gullible', 'frost\n\ngullible frost\n')
     sh('cd ' .. t.shquote(dir) .. ' && git add -A && git commit -q -m notes')
@@ -196,6 +200,11 @@ describe('wol search from the shell', function()
       { { '"heron stood"' }, '"heron stood"' },
       { { 'hero*' }, '"hero"*' },
       { { 'wading', '-w3' }, '"wading" NOT "w3"' },
+      -- two phrases at the same token: xInst lists the first phrase's
+      -- first, and the window is centred on the last one's end
+      { { '"heron stood still"', 'heron' }, '"heron stood still" AND "heron"' },
+      { { 'heron', '"heron stood still"' }, '"heron" AND "heron stood still"' },
+      { { 'heron', 'heron' }, '"heron" AND "heron"' },
     }
     local ntotal, counts = 0, {}
     for _, c in ipairs(cases) do
@@ -213,21 +222,29 @@ describe('wol search from the shell', function()
         local path, ln, sn = line:match('^([^|]*)|([^|]*)|(.*)$')
         want[path] = { line = tonumber(ln), snippet = one_line(sn) }
       end
-      local args = { 'search', '--json', '--no-refresh', '--limit', '200', '--' }
-      for _, w in ipairs(c[1]) do
-        table.insert(args, w)
-      end
-      local got = json.decode(wol(m, args))
       local n = 0
       for path in pairs(want) do
         n = n + 1
       end
-      assert.are.equal(n, #got, c[2])
-      for _, hit in ipairs(got) do
-        local w = want[hit.path]
-        assert.is_truthy(w, c[2] .. ': ' .. hit.path)
-        assert.are.equal(w.line, hit.line, c[2] .. ': ' .. hit.path)
-        assert.are.equal(w.snippet, hit.snippet, c[2] .. ': ' .. hit.path)
+      -- without a filter (ranked at once: snip_kept), with one that keeps
+      -- every hit (ranked in SQL: wol_hitsnip)
+      for _, filter in ipairs({ {}, { 'kind:note' } }) do
+        local args = { 'search', '--json', '--no-refresh', '--limit', '200', '--' }
+        for _, w in ipairs(c[1]) do
+          table.insert(args, w)
+        end
+        for _, w in ipairs(filter) do
+          table.insert(args, w)
+        end
+        local got = json.decode(wol(m, args))
+        local label = c[2] .. (filter[1] and ' ' .. filter[1] or '')
+        assert.are.equal(n, #got, label)
+        for _, hit in ipairs(got) do
+          local w = want[hit.path]
+          assert.is_truthy(w, label .. ': ' .. hit.path)
+          assert.are.equal(w.line, hit.line, label .. ': ' .. hit.path)
+          assert.are.equal(w.snippet, hit.snippet, label .. ': ' .. hit.path)
+        end
       end
       ntotal = ntotal + n
       table.insert(counts, c[2] .. ": " .. n)
