@@ -65,9 +65,11 @@ STATIC_CAND := yaml-0.1 libcmark libdeflate
 archive_of   = $(firstword $(wildcard $(foreach l,$(patsubst -l%,%,$(filter -l%,$(shell pkg-config --libs-only-l $(1) 2>/dev/null))), \
                  $(shell pkg-config --variable=libdir $(1) 2>/dev/null)/lib$(l).a $(shell $(CC) -print-file-name=lib$(l).a))))
 ifeq ($(LAZY),1)
-STATIC_PKGS := $(foreach p,$(STATIC_CAND),$(if $(call archive_of,$(p)),$(p)))
+# each candidate as package=archive, looked up once
+STATIC_FOUND := $(foreach p,$(STATIC_CAND),$(addprefix $(p)=,$(call archive_of,$(p))))
+STATIC_PKGS  := $(foreach f,$(STATIC_FOUND),$(firstword $(subst =, ,$(f))))
 CLI_LIBS := $(filter-out $(shell pkg-config --libs-only-l $(LAZY_PKGS) 2>/dev/null),$(PKG_LIBS)) \
-            $(foreach p,$(STATIC_PKGS),$(call archive_of,$(p))) -ldl
+            $(foreach f,$(STATIC_FOUND),$(lastword $(subst =, ,$(f)))) -ldl
 lazy_obj  = $(1)/lazy_trampolines.o
 own_lib   = $(if $(OWN_SQLITE),$(1)/$(OWN_SQLITE))
 LAZY_DYN  := $(filter-out $(STATIC_PKGS),$(LAZY_PKGS))
