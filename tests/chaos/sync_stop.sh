@@ -126,6 +126,14 @@ scenario() {
 			problem "$name: no checkout found in the trace ($sc)"
 			continue
 		fi
+		# a few calls in from each end: beside `make test` the kill runs
+		# sometimes made one more openat before the checkout than the dry
+		# run (cause not found), and a point on the very first call then fell
+		# before the first file ("left nothing half done" above)
+		if [ $((last - first)) -gt 12 ]; then
+			first=$((first + 3))
+			last=$((last - 3))
+		fi
 		local span=$((last - first)) i at
 		for i in $(seq 0 $((K - 1))); do
 			at=$((first + span * i / (K > 1 ? K - 1 : 1)))
@@ -140,7 +148,11 @@ scenario() {
 				dirty=$(g "$W/ana" status --porcelain | wc -l)
 				if [ $sig = KILL ]; then
 					[ $rc -eq 137 ] || { problem "$name $sc@$at KILL: exit $rc, not killed"; continue; }
-					[ "$dirty" -gt 0 ] && inside=$((inside + 1))
+					if [ "$dirty" -gt 0 ]; then
+						inside=$((inside + 1))
+					else # said, so that a point that missed can be told from the log
+						echo "$name: $sc@$at KILL (the checkout's $sc calls $first-$last in the dry run) left nothing half done"
+					fi
 					files_total=$((files_total + dirty))
 				else
 					# TERM: the local step was finished, so nothing is half done
