@@ -181,6 +181,17 @@ spec)
 		*) add "luajit:$(basename "$spec" _spec.lua)" ;;
 		esac
 	done
+	# single runs test what is built now, not what was built last: the
+	# build they use brought up to date first (make does nothing when it
+	# is), the sanitizer build only when an asan: run asks for it
+	targets=all
+	case " $LABELS " in *" asan:"*) targets="all build/asan/lua/wol/core.so build/asan/bin/wol" ;; esac
+	# shellcheck disable=SC2086 # a list of targets
+	if ! make -s --no-print-directory -C "$ROOT" $targets >"$TMP/make.log" 2>&1; then
+		cat "$TMP/make.log" >&2
+		echo "tests/run.sh: the build failed (make $targets); nothing was run" >&2
+		exit 1
+	fi
 	;;
 core)
 	specs luajit tests/core
