@@ -8,7 +8,9 @@
 # && git commit`; `wol log` while the batch waits (a stat, no commit)
 # against a shell appending the line; and the history of one entry
 # (`wol journal log DATE`) against `git log -- PATH`.
+# The commit rounds are taken in turns with git's, after a sync.
 # Rerunnable: sh bench/history.sh   Sizes: BENCH_ENTRIES=1100 BENCH_RUNS=21
+# BENCH_COMMIT_RUNS=41
 set -eu
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 make -s -C "$ROOT" all >/dev/null

@@ -191,34 +191,125 @@ static void short_name(const char *path, char *buf, size_t n)
 		snprintf(buf, n, "%.*s", (int)len, base);
 }
 
-/* The paths that differ between two trees, each "A path" / "M path" /
- * "D path" into *lines and bare into out->paths. */
+/* What changed between two trees: a walk of both in tree order that does
+ * not enter a folder whose tree is the same on both sides (a journal of
+ * three years changes one year's folder: the others are not read), each
+ * path as "A path" / "M path" / "D path" into *lines and bare into
+ * out->paths. Every blob the new tree has and the old one does not is
+ * looked up (its header read): the tree was written without libgit2's
+ * check of every entry of every folder it rewrote (snapshot), and what
+ * the old tree holds is there (its commit was made whole). */
+typedef struct tree_walk {
+	git_repository *repo;
+	git_odb *odb;
+	wol_private_commit *out;
+	size_t cap;
+	wol_buf *lines;
+} tree_walk;
+
+static int walk_emit(tree_walk *w, char st, const char *path, const git_tree_entry *e)
+{
+	git_filemode_t mode = git_tree_entry_filemode(e);
+	if (st != 'D' && mode != GIT_FILEMODE_COMMIT) {
+		size_t len;
+		git_object_t type;
+		int grc = git_odb_read_header(&len, &type, w->odb, git_tree_entry_id(e));
+		if (grc < 0)
+			return grc;
+		if (type != GIT_OBJECT_BLOB) {
+			git_error_set_str(GIT_ERROR_OBJECT, "the object the index names is not a blob");
+			return -1;
+		}
+	}
+	if (w->out->npaths == w->cap) {
+		size_t cap = w->cap ? 2 * w->cap : 16;
+		char **more = realloc(w->out->paths, cap * sizeof *more);
+		if (!more)
+			return WOL_ENOMEM;
+		w->out->paths = more;
+		w->cap = cap;
+	}
+	char *copy = wol_strfmt("%s", path);
+	if (!copy)
+		return WOL_ENOMEM;
+	w->out->paths[w->out->npaths++] = copy;
+	wol_buf_printf(w->lines, "%c %s\n", st, path);
+	return w->lines->oom ? WOL_ENOMEM : 0;
+}
+
+static int walk_trees(tree_walk *w, git_tree *a, git_tree *b, const char *prefix);
+
+/* One entry on one side only (st 'A' or 'D'): a blob, or every blob of a
+ * folder. */
+static int walk_one(tree_walk *w, char st, const git_tree_entry *e, const char *path)
+{
+	if (git_tree_entry_type(e) != GIT_OBJECT_TREE)
+		return walk_emit(w, st, path, e);
+	git_tree *t = NULL;
+	int grc = git_tree_lookup(&t, w->repo, git_tree_entry_id(e));
+	if (grc < 0)
+		return grc;
+	char *sub = wol_strfmt("%s/", path);
+	grc = !sub ? WOL_ENOMEM : st == 'A' ? walk_trees(w, NULL, t, sub) : walk_trees(w, t, NULL, sub);
+	free(sub);
+	git_tree_free(t);
+	return grc;
+}
+
+static int walk_trees(tree_walk *w, git_tree *a, git_tree *b, const char *prefix)
+{
+	size_t na = a ? git_tree_entrycount(a) : 0, nb = b ? git_tree_entrycount(b) : 0;
+	size_t i = 0, j = 0;
+	int rc = 0;
+	while (rc == 0 && (i < na || j < nb)) {
+		const git_tree_entry *ea = i < na ? git_tree_entry_byindex(a, i) : NULL;
+		const git_tree_entry *eb = j < nb ? git_tree_entry_byindex(b, j) : NULL;
+		int c = !ea ? 1 : !eb ? -1 : git_tree_entry_cmp(ea, eb);
+		const git_tree_entry *e = c <= 0 ? ea : eb;
+		char *path = wol_strfmt("%s%s", prefix, git_tree_entry_name(e));
+		if (!path)
+			return WOL_ENOMEM;
+		if (c < 0) {
+			rc = walk_one(w, 'D', ea, path);
+			i++;
+		} else if (c > 0) {
+			rc = walk_one(w, 'A', eb, path);
+			j++;
+		} else {
+			if (!git_oid_equal(git_tree_entry_id(ea), git_tree_entry_id(eb)) ||
+			    git_tree_entry_filemode(ea) != git_tree_entry_filemode(eb)) {
+				if (git_tree_entry_type(ea) == GIT_OBJECT_TREE) {
+					git_tree *ta = NULL, *tb = NULL;
+					char *sub = wol_strfmt("%s/", path);
+					rc = !sub ? WOL_ENOMEM : git_tree_lookup(&ta, w->repo, git_tree_entry_id(ea));
+					if (rc == 0)
+						rc = git_tree_lookup(&tb, w->repo, git_tree_entry_id(eb));
+					if (rc == 0)
+						rc = walk_trees(w, ta, tb, sub);
+					git_tree_free(ta);
+					git_tree_free(tb);
+					free(sub);
+				} else {
+					rc = walk_emit(w, 'M', path, eb);
+				}
+			}
+			i++;
+			j++;
+		}
+		free(path);
+	}
+	return rc;
+}
+
 static int changed_paths(git_repository *repo, git_tree *from, git_tree *to,
                          wol_private_commit *out, wol_buf *lines)
 {
-	git_diff *diff = NULL;
-	git_diff_options o;
-	git_diff_options_init(&o, GIT_DIFF_OPTIONS_VERSION);
-	int grc = git_diff_tree_to_tree(&diff, repo, from, to, &o);
-	if (grc < 0)
-		return grc;
-	size_t n = git_diff_num_deltas(diff);
-	out->paths = calloc(n ? n : 1, sizeof *out->paths);
-	if (!out->paths) {
-		git_diff_free(diff);
-		return WOL_ENOMEM;
-	}
-	for (size_t i = 0; i < n; i++) {
-		const git_diff_delta *d = git_diff_get_delta(diff, i);
-		const char *p = d->status == GIT_DELTA_DELETED ? d->old_file.path : d->new_file.path;
-		char st = d->status == GIT_DELTA_ADDED ? 'A' : d->status == GIT_DELTA_DELETED ? 'D' : 'M';
-		out->paths[out->npaths] = wol_strfmt("%s", p);
-		if (out->paths[out->npaths])
-			out->npaths++;
-		wol_buf_printf(lines, "%c %s\n", st, p);
-	}
-	git_diff_free(diff);
-	return lines->oom ? WOL_ENOMEM : 0;
+	tree_walk w = {repo, NULL, out, 0, lines};
+	int grc = git_repository_odb(&w.odb, repo);
+	if (grc == 0)
+		grc = walk_trees(&w, from, to, "");
+	git_odb_free(w.odb);
+	return grc;
 }
 
 static int moved(git_repository *repo, wol_error *err)
@@ -252,6 +343,12 @@ static int snapshot(wol_ctx *ctx, git_repository *repo, const char *subject,
 	/* libgit2 writes without its fsyncs; what the commit needs durable is
 	 * fsynced below, side by side (durable.c), before the branch names it */
 	git_libgit2_opts(GIT_OPT_ENABLE_FSYNC_GITDIR, 0);
+	/* libgit2 hashes every object it reads again to check its id (SHA-1DC:
+	 * a tenth of a commit's instructions, mostly the trees of the parent
+	 * and of the new commit); git's commit does not, and zlib checks each
+	 * loose object's bytes. Off for the snapshot, its default (which wol
+	 * never changes) back before it returns, as in repo/checkout.c */
+	git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
 	gitdir = wol_strfmt("%s", git_repository_path(repo));
 	if (!gitdir) {
 		rc = oom(err);
@@ -270,7 +367,13 @@ static int snapshot(wol_ctx *ctx, git_repository *repo, const char *subject,
 	if ((grc = git_index_add_all(idx, &ps, GIT_INDEX_ADD_FORCE, add_cb, NULL)) < 0)
 		goto git_fail;
 	git_oid tree_id, parent_id, commit_id;
-	if ((grc = git_index_write_tree(&tree_id, idx)) < 0 ||
+	/* libgit2 checks, by default, every entry of every folder it writes
+	 * again (each object's file opened and inflated: a year of entries
+	 * when one changed); changed_paths looks up only what changed */
+	git_libgit2_opts(GIT_OPT_ENABLE_STRICT_OBJECT_CREATION, 0);
+	grc = git_index_write_tree(&tree_id, idx);
+	git_libgit2_opts(GIT_OPT_ENABLE_STRICT_OBJECT_CREATION, 1);
+	if (grc < 0 ||
 	    (grc = git_tree_lookup(&tree, repo, &tree_id)) < 0)
 		goto git_fail;
 	if ((grc = git_reference_lookup(&head, repo, "HEAD")) < 0)
@@ -394,6 +497,7 @@ out:
 		wol_syncset_wait(&later, NULL);
 	wol_branch__abort(&bm);
 	git_libgit2_opts(GIT_OPT_ENABLE_FSYNC_GITDIR, 1); /* as wol_git_ready set it */
+	git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 1);
 	wol_durable__committed();
 	free(gitdir);
 	git_reference_free(ref);

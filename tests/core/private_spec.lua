@@ -220,6 +220,52 @@ describe('the private history', function()
     assert_fsck(m)
   end)
 
+  it_cli('lists what changed from the folders that changed, and refuses a tree naming a missing object', function()
+    local m = member('ana')
+    for _, d in ipairs({ '2024-05-05', '2024-05-06', '2025-06-01', '2026-01-01' }) do
+      t.write(entry(m, d), '# ' .. d .. '\n')
+    end
+    t.write(m.wol_home .. '/people/bo.md', '---\nname: Bo\n---\n')
+    t.write(m.wol_home .. '/people/cy.md', '---\nname: Cy\n---\n')
+    ok(m, { 'journal', 'commit' })
+    -- changed, added (in a new folder), removed: each once, in path order
+    t.write(entry(m, '2024-05-05'), '# changed\n')
+    t.write(entry(m, '2026-01-01'), '# changed too\n')
+    t.write(entry(m, '2027-01-01'), '# new year\n')
+    os.remove(m.wol_home .. '/people/bo.md')
+    t.write(m.wol_home .. '/people/dee.md', '---\nname: Dee\n---\n')
+    ok(m, { 'journal', 'commit' })
+    assert.are.equal('journal: 2024-05-05, 2026-01-01, 2027-01-01 and 2 more\n\n' ..
+      'M journal/2024/2024-05-05.md\nM journal/2026/2026-01-01.md\nA journal/2027/2027-01-01.md\n' ..
+      'D people/bo.md\nA people/dee.md\n\nWol-Kind: journal\n\n', (git(m, 'log -1 --format=%B')))
+    -- a whole folder removed
+    os.remove(entry(m, '2027-01-01'))
+    os.remove(m.wol_home .. '/journal/2027')
+    ok(m, { 'journal', 'commit' })
+    assert.are.equal('journal: 2027-01-01\n\nD journal/2027/2027-01-01.md\n\nWol-Kind: journal\n\n',
+      (git(m, 'log -1 --format=%B')))
+    assert_fsck(m)
+    -- the index names a blob the store has lost (staged by plain git, then
+    -- its file removed): no commit names it, the next one takes it back
+    t.write(entry(m, '2024-05-06'), '# staged by hand\n')
+    local wt = string.format('--work-tree=%s', t.shquote(m.wol_home))
+    git(m, wt .. ' add ' .. rel('2024-05-06'))
+    local id = (git(m, wt .. ' ls-files -s ' .. rel('2024-05-06'))):match('^%d+ (%x+)')
+    local obj = string.format('%s/objects/%s/%s', gitdir(m), id:sub(1, 2), id:sub(3))
+    local kept = t.read(obj)
+    os.remove(obj)
+    local before = commits(m)
+    local _, err, rc = wol(m, { 'journal', 'commit' })
+    assert.are_not.equal(0, rc)
+    assert.matches('journal: history: ', err)
+    assert.are.equal(before, commits(m))
+    t.write(obj, kept)
+    ok(m, { 'journal', 'commit' })
+    assert.are.equal(before + 1, commits(m))
+    assert.matches('staged by hand', committed(m, rel('2024-05-06')))
+    assert_fsck(m)
+  end)
+
   it_race('recovers after a kill -9 at every write of a commit: fsck clean, nothing lost', function()
     if select(2, t.sh('command -v strace')) ~= 0 then
       pending('strace is needed to stop a commit at chosen points (make deps installs it)')
