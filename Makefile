@@ -141,10 +141,16 @@ $(MODULE): $(call obj,$(OBJDIR),$(LIB_SRC) $(LUA_SRC)) $(call gen_obj,$(OBJDIR))
 	@mkdir -p $(dir $@)
 	$(CC) -shared -o $@ $^ $(LDFLAGS_ALL) $(PKG_LIBS)
 
+# The CLI exports one symbol to the libraries it loads: mbedTLS's CA file
+# parse, so that libgit2's start leaves the system's bundle to the first
+# connection (csrc/cli/ca.c).
+CLI_EXPORTS := csrc/cli/exports.list
+CLI_LDFLAGS := -Wl,--dynamic-list=$(CLI_EXPORTS)
+
 $(CLI): $(call obj,$(OBJDIR),$(LIB_SRC) $(CLI_SRC)) $(call gen_obj,$(OBJDIR)) $(call lazy_obj,$(OBJDIR)) \
-        | $(call own_lib,bin)
+        $(CLI_EXPORTS) | $(call own_lib,bin)
 	@mkdir -p $(dir $@)
-	$(CC) -o $@ $^ $(LDFLAGS_ALL) $(CLI_LIBS)
+	$(CC) -o $@ $(filter %.o,$^) $(LDFLAGS_ALL) $(CLI_LDFLAGS) $(CLI_LIBS)
 
 # The CLI's own sqlite (OWN_SQLITE above). -z defs: everything it needs is
 # named here; a static library that cannot go into a shared object (not
@@ -182,9 +188,9 @@ $(ASANDIR)/lua/wol/core.so: $(call obj,$(ASANDIR),$(LIB_SRC) $(LUA_SRC)) $(call 
 	$(CC) -shared $(ASAN_FLAGS) -Wl,-z,nodelete -o $@ $^ $(LDFLAGS_ALL) $(PKG_LIBS)
 
 $(ASANDIR)/bin/wol: $(call obj,$(ASANDIR),$(LIB_SRC) $(CLI_SRC)) $(call gen_obj,$(ASANDIR)) \
-                    $(call lazy_obj,$(ASANDIR)) | $(call own_lib,$(ASANDIR)/bin)
+                    $(call lazy_obj,$(ASANDIR)) $(CLI_EXPORTS) | $(call own_lib,$(ASANDIR)/bin)
 	@mkdir -p $(dir $@)
-	$(CC) $(ASAN_FLAGS) -o $@ $^ $(LDFLAGS_ALL) $(CLI_LIBS)
+	$(CC) $(ASAN_FLAGS) -o $@ $(filter %.o,$^) $(LDFLAGS_ALL) $(CLI_LDFLAGS) $(CLI_LIBS)
 
 $(ASANDIR)/lazy_trampolines.S: $(call obj,$(ASANDIR),$(LIB_SRC) $(CLI_SRC)) $(call gen_obj,$(ASANDIR)) \
                                tools/lazylib.sh Makefile

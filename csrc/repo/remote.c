@@ -340,8 +340,14 @@ int wol_remote__init(wol_remote_cb *s, wol_ctx *ctx, git_repository *repo,
 		if (!s->url_user || (colon && !s->url_pass))
 			return oom(err);
 	}
+	/* the system's certificate authorities, whose parse the CLI leaves
+	 * from libgit2's start to here (util/git.c): before any connection,
+	 * whatever the scheme (git config's insteadOf can make an ssh address
+	 * an https one) */
+	int rc = wol_git_ca_load(s->what, err);
+	if (rc)
+		return rc;
 	git_config *cfg = open_config(repo);
-	int rc = 0;
 	if (is_http(s)) {
 		if ((rc = refuse_no_verify(s, cfg, err)) == 0)
 			rc = trust_cas(s, cfg, err);

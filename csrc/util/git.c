@@ -30,10 +30,27 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 static pthread_mutex_t git_mutex = PTHREAD_MUTEX_INITIALIZER;
 static int git_users;        /* wol_init calls not yet shut down */
 static int git_live;         /* git_libgit2_init done by wol_git_ready */
+static _Thread_local int git_starting; /* this thread is in git_libgit2_init */
+
+/* The CA bundle whose parse git_libgit2_init left to us (wol_git__ca_defer):
+ * the chain libgit2 keeps in its TLS configuration, still empty, and the
+ * file. Under git_mutex. */
+static struct {
+	void *chain;
+	char *path;
+	int (*parse)(void *, const char *);
+} ca_later;
+
+static void ca_forget(void)
+{
+	free(ca_later.path);
+	memset(&ca_later, 0, sizeof ca_later);
+}
 
 int wol_init(wol_error *err)
 {
@@ -49,6 +66,7 @@ void wol_shutdown(void)
 	pthread_mutex_lock(&git_mutex);
 	if (git_users > 0 && --git_users == 0 && git_live) {
 		git_libgit2_shutdown();
+		ca_forget(); /* libgit2 freed the chain */
 		__atomic_store_n(&git_live, 0, __ATOMIC_RELEASE);
 	}
 	pthread_mutex_unlock(&git_mutex);
@@ -66,7 +84,9 @@ int wol_git_ready(void)
 	int rc = 0;
 	pthread_mutex_lock(&git_mutex);
 	if (!git_live) {
+		git_starting = 1;
 		rc = git_libgit2_init();
+		git_starting = 0;
 		if (rc >= 0) {
 			/* The one process-wide libgit2 option, set here and nowhere
 			 * else: objects, the index and refs written into a .git are
@@ -85,6 +105,53 @@ int wol_git_ready(void)
 			if (t && *t == '1')
 				fprintf(stderr, "wol: trace: libgit2 initialised\n");
 		}
+	}
+	pthread_mutex_unlock(&git_mutex);
+	return rc;
+}
+
+/* ------------------------------------------------ the CA bundle, later */
+
+/* Debian's libgit2 parses the whole system CA bundle (~140 certificates)
+ * in git_libgit2_init: ~54 M instructions, ~10 ms, which every `wol`
+ * command that opens a repository paid, a commit of the private history
+ * or a share without any network included (bench/ANALYSIS.md, "The CA
+ * bundle parsed when a connection needs it"). The CLI intercepts that
+ * parse (cli/ca.c) and hands it here; the parse is then done into the same
+ * chain by wol_git_ca_load, which repo/remote.c calls before every network
+ * operation whatever the URL's scheme (git config's insteadOf can make an
+ * ssh address an https one). Were a connection ever made without it, the
+ * chain would be empty and every certificate refused: never trusted. */
+int wol_git__ca_defer(void *chain, const char *path, int (*parse)(void *, const char *))
+{
+	if (!git_starting || !chain || !path || !parse)
+		return 0;
+	char *copy = strdup(path);
+	if (!copy)
+		return 0; /* parsed now, as without us */
+	ca_forget(); /* under git_mutex: wol_git_ready holds it */
+	ca_later.chain = chain;
+	ca_later.path = copy;
+	ca_later.parse = parse;
+	return 1;
+}
+
+int wol_git_ca_load(const char *what, wol_error *err)
+{
+	if (wol_git_ready() < 0)
+		return wol_error_set(err, WOL_EGIT, "%s: libgit2 failed to initialise", what);
+	int rc = 0;
+	pthread_mutex_lock(&git_mutex);
+	if (ca_later.chain) {
+		int prc = ca_later.parse(ca_later.chain, ca_later.path);
+		/* a positive count: certificates of the bundle that did not
+		 * parse, the others loaded (libgit2 accepts that too) */
+		if (prc < 0)
+			rc = wol_error_set(err, WOL_EINVAL,
+			                   "%s: cannot load the certificate authorities of %s (mbedTLS "
+			                   "error -0x%04x)",
+			                   what, ca_later.path, (unsigned)-prc);
+		ca_forget();
 	}
 	pthread_mutex_unlock(&git_mutex);
 	return rc;

@@ -39,6 +39,16 @@ void wol_strv_clear(wol_strv *s);
 int wol_git_ready(void);
 /* Whether libgit2 is initialised now. */
 int wol_git_live(void);
+/* The system's CA bundle, which libgit2 (built with mbedTLS) parses in
+ * git_libgit2_init: a front end that can intercept that parse hands it
+ * here (parse: the real function) and it is done by wol_git_ca_load, which
+ * every network operation calls first (repo/remote.c). Returns 1 when the
+ * parse is deferred (the caller returns success without parsing), 0 when
+ * the call is not git_libgit2_init's and must be done now. */
+int wol_git__ca_defer(void *chain, const char *path, int (*parse)(void *, const char *));
+/* Parses the deferred bundle into the chain libgit2 holds, if any is
+ * deferred: 0, or an error "<what>: ..." (the chain then trusts nothing). */
+int wol_git_ca_load(const char *what, wol_error *err);
 
 /* ---------------------------------------------------- errors (error.c) */
 

@@ -230,6 +230,44 @@ describe('circles over https', function()
     assert.are.equal(1, s.ahead)
   end)
 
+  it_cli("the system's CA bundle, parsed when the connection needs it, is what is trusted with no configuration", function()
+    need(https, https_why)
+    -- the CLI leaves libgit2's parse of the bundle to the first connection
+    -- (csrc/cli/ca.c): a bundle holding the test CA, mounted over the
+    -- system's for this process alone (a private mount namespace), must
+    -- be what a join with no CA configured trusts
+    local bundle = '/etc/ssl/certs/ca-certificates.crt'
+    local _, urc = t.sh('unshare -rm true 2>/dev/null')
+    if urc ~= 0 or not t.exists(bundle) then
+      pending('needs unshare -rm (a private mount namespace) and ' .. bundle)
+      return
+    end
+    https.bare('hb')
+    local ana = https_member('ana')
+    S.init(ana, https.url('hb', 'ana'))
+    local o, e, r = S.sync(ana, nil, { WOL_GIT_TOKEN = 'pw-ana' })
+    assert.are.equal(0, r, e .. o)
+    local mine = t.tmpdir('bundle') .. '/ca-certificates.crt'
+    t.write(mine, t.read(bundle) .. t.read(https.ca.file))
+    local m = t.member('bo')
+    local function join_under(b)
+      local errf = m.home .. '/err'
+      local out, rc = t.sh(string.format('unshare -rm sh -c %s 2>%s', t.shquote(string.format(
+        'mount --bind %s %s && exec env %s %s join %s c', t.shquote(b), bundle,
+        t.env(m, { WOL_GIT_TOKEN = 'pw-bo' }), t.shquote(t.bin), t.shquote(https.url('hb', 'bo')))),
+        t.shquote(errf)))
+      return out, t.read(errf) or '', rc
+    end
+    -- the system's own bundle, mounted the same way: refused
+    local out, err, rc = join_under(bundle)
+    assert.are.equal(4, rc, err .. out)
+    assert.matches('not signed by a certificate authority this machine trusts', err)
+    -- the bundle with the test CA: trusted, the circle joined
+    out, err, rc = join_under(mine)
+    assert.are.equal(0, rc, err .. out)
+    assert.is_true(t.exists(m.wol_home .. '/circles/c/.git'))
+  end)
+
   it_cli('certificates: says why one is refused (not trusted, another name, expired); sslVerify=false refused', function()
     need(https, https_why)
     https.bare('hx')

@@ -136,7 +136,9 @@ git clone -q --bare . %s/attrs.git]], t.shquote(src), t.shquote(ana.home), t.shq
     local script = string.format([[
 local core = require('wol.core')
 local ctx = assert(core.open({ home = %q }))
-ctx:circle_join(%q, 'c', function(stage, done, total)
+local seen = {}
+local ok, err = ctx:circle_join(%q, 'c', function(stage, done, total)
+  seen[#seen + 1] = string.format('%%s %%d/%%d', stage, done, total)
   if stage == 'checkout' and done > 0 and done < total then
     io.stdout:write('killed at ', done, '/', total, '\n')
     io.stdout:flush()
@@ -144,7 +146,7 @@ ctx:circle_join(%q, 'c', function(stage, done, total)
     while true do end
   end
 end)
-io.stdout:write('not killed\n')]], bo.wol_home, plain)
+io.stdout:write('not killed: ', tostring(ok), ' ', tostring(err), '; progress: ', table.concat(seen, ', '), '\n')]], bo.wol_home, plain)
     local out = t.sh(string.format('cd %s && env %s luajit -e %s 2>&1', t.shquote(t.root), t.env(bo),
       t.shquote(script)))
     local done, total = out:match('killed at (%d+)/(%d+)')

@@ -89,6 +89,45 @@ describe('a wol process', function()
     assert.truthy(out:find('c · week 1', 1, true), out)
   end)
 
+  it("leaves the system's CA bundle to the first connection (libgit2 with mbedTLS)", function()
+    -- Debian's libgit2 parses the bundle in git_libgit2_init; the CLI defers
+    -- that parse to the network operation that needs it (csrc/cli/ca.c)
+    local bundle = '/etc/ssl/certs/ca-certificates.crt'
+    local mod = t.root .. '/lua/wol/core.so'
+    local ldd = t.sh('ldd ' .. t.shquote(mod) .. ' 2>/dev/null')
+    if not (t.exists(bundle) and ldd:find('libmbedx509', 1, true) and t.sh('command -v strace'):find('strace')) then
+      pending('needs libgit2 built with mbedTLS, ' .. bundle .. ' and strace (make deps-test)')
+      return
+    end
+    -- runs wol under strace: whether it opened the bundle
+    local function opened(args)
+      local argv = {}
+      for _, a in ipairs(args) do
+        table.insert(argv, t.shquote(a))
+      end
+      local trace, errf = m.home .. '/trace', m.home .. '/stderr'
+      local out, rc = t.sh(string.format('env %s strace -f -qq -e trace=openat -o %s %s %s 2>%s',
+        t.env(m, { WOL_TRACE_GIT = '1', WOL_TODAY = '2026-03-16' }), t.shquote(trace), t.shquote(t.bin),
+        table.concat(argv, ' '), t.shquote(errf)))
+      local err = t.read(errf) or ''
+      assert.are.equal(0, rc, table.concat(args, ' ') .. ': ' .. out .. err)
+      assert.truthy(err:find(TRACE, 1, true), table.concat(args, ' ') .. ' did not initialise libgit2: ' .. err)
+      return t.read(trace):find(bundle, 1, true) ~= nil
+    end
+    local remote = t.tmpdir('ca-remote') .. '/c.git'
+    assert.are.equal(0, select(2, t.sh('git init -q --bare ' .. t.shquote(remote))))
+    t.write(m.home .. '/idea.md', '# An idea\n\nLanterns by the river.\n')
+    -- a connection reads it first, whatever the address (a local path
+    -- here): init looks at the remote, sync fetches and pushes
+    assert.is_true(opened({ 'init', 'c', '--remote', remote }), 'init --remote did not read the CA bundle')
+    -- commands on repositories that make no connection: libgit2, no bundle
+    for _, args in ipairs({ { 'share', m.home .. '/idea.md' }, { 'status' }, { 'journal', 'commit' },
+      { 'journal', 'log' } }) do
+      assert.is_false(opened(args), table.concat(args, ' ') .. ' read the CA bundle')
+    end
+    assert.is_true(opened({ 'sync' }), 'sync did not read the CA bundle')
+  end)
+
   it('says so in one line when libgit2 cannot be loaded', function()
     if not lazy then return end
     local _, _, err = run(m, { 'init', 'c' }, { LD_DEBUG = 'files' })
