@@ -382,14 +382,12 @@ static int column_is(sqlite3_stmt *st, int i, const char *s)
 static int fts_same(wol_walk *w, sqlite3_int64 id, const char *title, const char *body,
                     const char *tags)
 {
-	sqlite3_stmt *st = NULL;
-	if (sqlite3_prepare_v2(w->ix->db, "SELECT title, body, tags FROM fts WHERE rowid = ?1", -1,
-	                       &st, NULL) != SQLITE_OK)
-		return 0; /* (then written again, as before) */
+	sqlite3_stmt *st = w->fts_old; /* (prepared with the writers: store) */
+	sqlite3_reset(st);
 	sqlite3_bind_int64(st, 1, id);
 	int same = sqlite3_step(st) == SQLITE_ROW && column_is(st, 0, title) &&
 	           column_is(st, 1, body) && column_is(st, 2, tags);
-	sqlite3_finalize(st);
+	sqlite3_reset(st); /* no read left open under the writes that follow */
 	return same;
 }
 

@@ -28,8 +28,9 @@
 /* PRAGMA application_id of an index.db made by a build from nothing
  * (refresh.c): an empty index without it has never been built */
 #define WOL_INDEX_BUILT_ID 2003790897 /* "wol1" */
-/* statements a refresh writes documents with (wol_walk: ins to fts_ins) */
-#define WOL_INDEX_WRITERS 6
+/* statements a refresh writes documents with (wol_walk: ins to fts_ins),
+ * and the read of a full-text row it compares with (fts_old) */
+#define WOL_INDEX_WRITERS 7
 
 struct wol_index {
 	wol_ctx *ctx;
@@ -215,7 +216,7 @@ typedef struct wol_walk {
 	int counting;       /* the count before a refresh with progress: visit
 	                     * only counts what it would read, in `total` */
 	long total, done;   /* files to read, files read (progress) */
-	sqlite3_stmt *ins, *upd, *upd_stat, *del, *fts_del, *fts_ins;
+	sqlite3_stmt *ins, *upd, *upd_stat, *del, *fts_old, *fts_del, *fts_ins;
 	int kept_writers; /* they are the handle's (refresh.c) */
 	/* the full-text writes held back until the others are done (fts.c) */
 	struct wol_fts_op *fq;
