@@ -95,26 +95,19 @@ local commit, git_commit = {}, {}
 do
   local wol_cmd = string.format('%q journal commit >/dev/null', bin)
   local git_cmd = string.format('%s add -A journal people && %s commit -qm change', git, git)
-  local touch_wol, touch_git = touch_one(home), touch_one(gdir)
-  local function wol_round(i)
-    touch_wol(i)
+  -- one round: the touch, then the timed commit into `into`
+  local function round(touch, cmd, into, i)
+    touch(i)
     local s = B.now()
-    B.run(wol_cmd)
-    commit[#commit + 1] = B.now() - s
+    B.run(cmd)
+    into[#into + 1] = B.now() - s
   end
-  local function git_round(i)
-    touch_git(i)
-    local s = B.now()
-    B.run(git_cmd)
-    git_commit[#git_commit + 1] = B.now() - s
-  end
+  local sides = { { touch_one(home), wol_cmd, commit }, { touch_one(gdir), git_cmd, git_commit } }
   for i = 1, COMMIT_RUNS do
-    if i % 2 == 1 then
-      wol_round(i)
-      git_round(i)
-    else
-      git_round(i)
-      wol_round(i)
+    local first = i % 2 == 1 and 1 or 2
+    for k = 0, 1 do
+      local side = sides[(first + k - 1) % 2 + 1]
+      round(side[1], side[2], side[3], i)
     end
   end
 end
