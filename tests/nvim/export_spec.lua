@@ -1,8 +1,11 @@
 -- :WolExport runs `wol export --progress` as a job: the editor answers
 -- while the bundle is written, the progress is echoed, one message says
--- where the bundle is, and :WolExport! stops it. The export process is
--- held with SIGSTOP right after it starts (a stopped process cannot
--- finish), so "while it runs" does not depend on how fast the machine is.
+-- where the bundle is, and :WolExport! stops it. The export's process
+-- stops itself before it becomes `wol` (a wrapper that sends itself
+-- SIGSTOP, then execs the real binary) and the test continues it, so
+-- "while it runs" does not depend on how fast the machine is. (Stopping it
+-- from here after it started was a race: under load a `wol export` had
+-- already written its bundle before the signal came.)
 local t = require('wolt')
 local nt = require('nvimt')
 local F = require('legacyfix')
@@ -16,12 +19,31 @@ describe(':WolExport in the background', function()
     nt.become(ana)
   end)
 
-  -- starts :WolExport ARGS and stops its process at once; returns its pid
+  -- the state letter of process pid (T: stopped)
+  local function state(pid)
+    local f = io.open('/proc/' .. pid .. '/stat')
+    local line = f and f:read('*l')
+    if f then
+      f:close()
+    end
+    return line and line:match('^%d+ %b() (%a)')
+  end
+
+  -- starts :WolExport ARGS with a process that is stopped before it runs
+  -- anything of wol's; returns its pid (SIGCONT lets it become wol)
   local function start_held(args)
-    vim.cmd('WolExport ' .. args)
+    local job = require('wol.job')
+    local real = job.bin
+    local held = t.tmpdir('held') .. '/wol'
+    t.write(held, string.format('#!/bin/sh\nkill -STOP $$\nexec %s "$@"\n', t.shquote(real())))
+    assert.are.equal(0, select(2, t.sh('chmod +x ' .. t.shquote(held))))
+    job.bin = function() return held end
+    local ok, err = pcall(vim.cmd, 'WolExport ' .. args)
+    job.bin = real
+    assert(ok, err)
     assert.is_true(export.running())
     local pid = vim.fn.jobpid(export.job.id)
-    assert.are.equal(0, uv.kill(pid, 'sigstop'))
+    assert.is_true(vim.wait(10000, function() return state(pid) == 'T' end, 5), 'the export did not stop itself')
     return pid
   end
 
