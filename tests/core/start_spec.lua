@@ -101,15 +101,9 @@ describe('a wol process', function()
     end
     -- runs wol under strace: whether it opened the bundle
     local function opened(args)
-      local argv = {}
-      for _, a in ipairs(args) do
-        table.insert(argv, t.shquote(a))
-      end
-      local trace, errf = m.home .. '/trace', m.home .. '/stderr'
-      local out, rc = t.sh(string.format('env %s strace -f -qq -e trace=openat -o %s %s %s 2>%s',
-        t.env(m, { WOL_TRACE_GIT = '1', WOL_TODAY = '2026-03-16' }), t.shquote(trace), t.shquote(t.bin),
-        table.concat(argv, ' '), t.shquote(errf)))
-      local err = t.read(errf) or ''
+      local trace = m.home .. '/trace'
+      local out, err, rc = t.wol(args, m, { WOL_TRACE_GIT = '1', WOL_TODAY = '2026-03-16' },
+        'strace -f -qq -e trace=openat -o ' .. t.shquote(trace))
       assert.are.equal(0, rc, table.concat(args, ' ') .. ': ' .. out .. err)
       assert.truthy(err:find(TRACE, 1, true), table.concat(args, ' ') .. ' did not initialise libgit2: ' .. err)
       return t.read(trace):find(bundle, 1, true) ~= nil

@@ -92,15 +92,16 @@ function M.env(member, extra)
   return table.concat(parts, ' ')
 end
 
---- Runs bin/wol; returns stdout, stderr, exit code.
-function M.wol(args, member, extra_env)
+--- Runs bin/wol; returns stdout, stderr, exit code. `wrap`: a shell word
+--- list put before the binary (a tracer: 'strace -o FILE').
+function M.wol(args, member, extra_env, wrap)
   local errf = os.tmpname()
   local argv = {}
   for _, a in ipairs(args) do
     table.insert(argv, shquote(a))
   end
-  local out, rc = M.sh(string.format('env %s %s %s 2>%s', M.env(member, extra_env), shquote(M.bin),
-    table.concat(argv, ' '), shquote(errf)))
+  local out, rc = M.sh(string.format('env %s %s%s %s 2>%s', M.env(member, extra_env), wrap and (wrap .. ' ') or '',
+    shquote(M.bin), table.concat(argv, ' '), shquote(errf)))
   local err = M.read(errf) or ''
   os.remove(errf)
   return out, err, rc
